@@ -1,0 +1,10 @@
+import next from "eslint-config-next/core-web-vitals";
+import nextTs from "eslint-config-next/typescript";
+
+const config = [
+  ...next,
+  ...nextTs,
+  { ignores: [".next/**", ".data/**", "node_modules/**", "test-results/**", "next-env.d.ts"] },
+];
+
+export default config;
