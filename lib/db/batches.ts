@@ -1,0 +1,321 @@
+/** Batch lifecycle: create, read, start, finish, cancel, retry, spend, delete. */
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { appendEvent } from "./events";
+import { newId } from "./ids";
+import {
+  batches,
+  cells,
+  TERMINAL_BATCH_STATUSES,
+  type BatchInput,
+  type BatchRow,
+  type BatchStatus,
+  type CellRow,
+} from "./schema";
+import type { Db, Executor, Tx } from "./types";
+import { countCells, toCellView } from "./views";
+
+export interface NewCell {
+  promptIndex: number;
+  prompt: string;
+  model: string;
+}
+
+export interface CreateBatchData {
+  input: BatchInput;
+  /** Defaults to every (prompt, model) pair of `input`; pass it when models were substituted. */
+  cells?: NewCell[];
+  estimatedCostUsd?: number;
+  /** Defaults to input.budgetUsd. */
+  budgetUsd?: number | null;
+  notices?: string[];
+}
+
+export interface BatchWithCells {
+  batch: BatchRow;
+  /** Ordered by prompt index, then by the model's position in input.models. */
+  cells: CellRow[];
+}
+
+export function isTerminalBatch(status: BatchStatus): boolean {
+  return TERMINAL_BATCH_STATUSES.includes(status);
+}
+
+function sortCells(input: BatchInput, rows: CellRow[]): CellRow[] {
+  const order = (model: string) => {
+    const i = input.models.indexOf(model);
+    return i === -1 ? Number.MAX_SAFE_INTEGER : i;
+  };
+  return rows.sort(
+    (a, b) =>
+      a.promptIndex - b.promptIndex || order(a.model) - order(b.model) || a.model.localeCompare(b.model),
+  );
+}
+
+/** Creates the batch and all its cells in one transaction: either everything exists or nothing. */
+export async function createBatch(db: Db, data: CreateBatchData): Promise<BatchWithCells> {
+  const { input } = data;
+  const planned =
+    data.cells ??
+    input.prompts.flatMap((prompt, promptIndex) =>
+      input.models.map((model) => ({ promptIndex, prompt, model })),
+    );
+  if (planned.length === 0) throw new Error("createBatch: a batch needs at least one cell");
+  const id = newId();
+  return db.transaction(async (tx) => {
+    const [batch] = await tx
+      .insert(batches)
+      .values({
+        id,
+        input,
+        estimatedCostUsd: data.estimatedCostUsd ?? 0,
+        budgetUsd: data.budgetUsd === undefined ? (input.budgetUsd ?? null) : data.budgetUsd,
+        notices: data.notices ?? [],
+      })
+      .returning();
+    if (!batch) throw new Error("createBatch: insert returned nothing");
+    const rows = await tx
+      .insert(cells)
+      .values(
+        planned.map((cell) => ({
+          id: newId(),
+          batchId: id,
+          promptIndex: cell.promptIndex,
+          prompt: cell.prompt,
+          model: cell.model,
+          style: input.style,
+          template: input.template,
+          font: input.font,
+        })),
+      )
+      .returning();
+    await appendEvent(tx, id, { type: "batch.created", status: batch.status, cells: rows.length });
+    return { batch, cells: sortCells(input, rows) };
+  });
+}
+
+export async function getBatch(db: Executor, id: string): Promise<BatchWithCells | null> {
+  const [batch] = await db.select().from(batches).where(eq(batches.id, id));
+  if (!batch) return null;
+  const rows = await db.select().from(cells).where(eq(cells.batchId, id));
+  return { batch, cells: sortCells(batch.input, rows) };
+}
+
+/**
+ * Locks the batch row for the rest of the transaction. Every writer takes it first (then cells),
+ * which serialises changes and event ids per batch and keeps the lock order deadlock-free.
+ */
+export async function lockBatch(tx: Tx, id: string): Promise<BatchRow | null> {
+  const [batch] = await tx.select().from(batches).where(eq(batches.id, id)).for("update");
+  return batch ?? null;
+}
+
+async function updateBatch(tx: Tx, id: string, patch: Partial<BatchRow>): Promise<BatchRow> {
+  const [batch] = await tx
+    .update(batches)
+    .set({ ...patch, updatedAt: new Date() })
+    .where(eq(batches.id, id))
+    .returning();
+  if (!batch) throw new Error(`db: batch ${id} vanished inside its own transaction`);
+  return batch;
+}
+
+/** queued → running (records started_at once). Returns the batch, or null when it does not exist. */
+export async function markBatchStarted(db: Db, id: string): Promise<BatchRow | null> {
+  return db.transaction(async (tx) => {
+    const batch = await lockBatch(tx, id);
+    if (!batch || batch.status !== "queued") return batch;
+    const now = new Date();
+    const updated = await updateBatch(tx, id, { status: "running", startedAt: now });
+    await appendEvent(tx, id, {
+      type: "batch.started",
+      status: updated.status,
+      startedAt: now.toISOString(),
+    });
+    return updated;
+  });
+}
+
+/** Adds a user-facing notice (e.g. a retired model substituted), once. */
+export async function addBatchNotice(db: Db, id: string, notice: string): Promise<BatchRow | null> {
+  return db.transaction(async (tx) => {
+    const batch = await lockBatch(tx, id);
+    if (!batch || batch.notices.includes(notice)) return batch;
+    const updated = await updateBatch(tx, id, { notices: [...batch.notices, notice] });
+    await appendEvent(tx, id, { type: "batch.notice", notice });
+    return updated;
+  });
+}
+
+/** Money spent so far: every attempt's cost, including cells since deleted from the gallery. */
+export async function spendSoFar(db: Executor, id: string): Promise<number> {
+  const [row] = await db
+    .select({
+      total: sql<string>`coalesce((select sum(${cells.costUsd}) from ${cells} where ${cells.batchId} = ${id}), 0) + ${batches.removedCostUsd}`,
+    })
+    .from(batches)
+    .where(eq(batches.id, id));
+  return row ? Number(row.total) : 0;
+}
+
+export interface FinishResult {
+  batch: BatchRow;
+  /** The batch is in a terminal status (now or already before this call). */
+  done: boolean;
+  /** This call is the one that finished it. */
+  changed: boolean;
+}
+
+/** Inside a transaction holding lockBatch: finish the batch when every cell is terminal. */
+export async function finishLocked(tx: Tx, batch: BatchRow): Promise<FinishResult> {
+  if (isTerminalBatch(batch.status)) return { batch, done: true, changed: false };
+  const rows = await tx.select({ status: cells.status }).from(cells).where(eq(cells.batchId, batch.id));
+  const counts = countCells(rows);
+  if (counts.done < counts.total) return { batch, done: false, changed: false };
+  const status: BatchStatus =
+    counts.cancelled > 0
+      ? "cancelled"
+      : counts.succeeded === counts.total
+        ? "succeeded"
+        : counts.succeeded === 0
+          ? "failed"
+          : "partial";
+  const now = new Date();
+  const actualCostUsd = await spendSoFar(tx, batch.id);
+  const updated = await updateBatch(tx, batch.id, {
+    status,
+    finishedAt: now,
+    startedAt: batch.startedAt ?? now,
+    actualCostUsd,
+  });
+  await appendEvent(tx, batch.id, {
+    type: "batch.finished",
+    status,
+    finishedAt: now.toISOString(),
+    actualCostUsd,
+  });
+  return { batch: updated, done: true, changed: true };
+}
+
+/**
+ * Finishes the batch if every cell is terminal: all succeeded → succeeded, none → failed,
+ * a mix → partial, any cancelled → cancelled. Idempotent; null when the batch does not exist.
+ */
+export async function finishBatchIfDone(db: Db, id: string): Promise<FinishResult | null> {
+  return db.transaction(async (tx) => {
+    const batch = await lockBatch(tx, id);
+    return batch ? finishLocked(tx, batch) : null;
+  });
+}
+
+export interface CancelOptions {
+  reason: string;
+  /** "unfinished" (default): every non-terminal cell; "queued": only cells not yet started. */
+  scope?: "unfinished" | "queued";
+}
+
+export interface CancelResult extends FinishResult {
+  cancelled: CellRow[];
+}
+
+/** Marks unfinished cells cancelled with the reason, then finishes the batch if nothing is left. */
+export async function cancelBatch(db: Db, id: string, options: CancelOptions): Promise<CancelResult | null> {
+  return db.transaction(async (tx) => {
+    const batch = await lockBatch(tx, id);
+    if (!batch) return null;
+    if (isTerminalBatch(batch.status)) return { batch, done: true, changed: false, cancelled: [] };
+    const statuses: CellRow["status"][] =
+      options.scope === "queued" ? ["queued"] : ["queued", "running", "retrying"];
+    const now = new Date();
+    const cancelled = await tx
+      .update(cells)
+      .set({
+        status: "cancelled",
+        lastError: options.reason,
+        errorKind: "cancelled",
+        finishedAt: now,
+        updatedAt: now,
+        durationMs: sql`case when ${cells.startedAt} is null then null
+          else (extract(epoch from (${now.toISOString()}::timestamptz - ${cells.startedAt})) * 1000)::int end`,
+      })
+      .where(and(eq(cells.batchId, id), inArray(cells.status, statuses)))
+      .returning();
+    let current = batch;
+    if (cancelled.length > 0) {
+      current = await updateBatch(tx, id, { cancelReason: batch.cancelReason ?? options.reason });
+      for (const cell of sortCells(batch.input, cancelled)) {
+        await appendEvent(tx, id, { type: "cell.updated", cell: toCellView(cell) });
+      }
+      await appendEvent(tx, id, {
+        type: "batch.cancelled",
+        reason: options.reason,
+        cellIds: cancelled.map((cell) => cell.id),
+      });
+    }
+    return { ...(await finishLocked(tx, current)), cancelled };
+  });
+}
+
+/**
+ * Retry: failed cells (only) go back to queued in a new round, keeping their attempt history, cost
+ * and any blob keys (so a stored raw image can be reused and is still found on delete); a finished
+ * batch becomes running again. Returns the reset cells, ordered.
+ */
+export async function resetFailedCells(db: Db, id: string): Promise<CellRow[]> {
+  return db.transaction(async (tx) => {
+    const batch = await lockBatch(tx, id);
+    if (!batch) return [];
+    const now = new Date();
+    const reset = await tx
+      .update(cells)
+      .set({
+        status: "queued",
+        round: sql`${cells.round} + 1`,
+        lastError: null,
+        errorKind: null,
+        startedAt: null,
+        finishedAt: null,
+        durationMs: null,
+        updatedAt: now,
+      })
+      .where(and(eq(cells.batchId, id), eq(cells.status, "failed")))
+      .returning();
+    if (reset.length === 0) return [];
+    if (isTerminalBatch(batch.status)) {
+      await updateBatch(tx, id, { status: batch.startedAt ? "running" : "queued", finishedAt: null });
+    }
+    const ordered = sortCells(batch.input, reset);
+    for (const cell of ordered) await appendEvent(tx, id, { type: "cell.updated", cell: toCellView(cell) });
+    await appendEvent(tx, id, { type: "batch.retried", cellIds: ordered.map((cell) => cell.id) });
+    return ordered;
+  });
+}
+
+export interface DeleteResult {
+  deleted: boolean;
+  /** Blob keys (raw and final) the caller should now delete from storage. */
+  keys: string[];
+}
+
+/** Deletes the batch, its cells and events; returns the blob keys to remove. */
+export async function deleteBatch(db: Db, id: string): Promise<DeleteResult> {
+  return db.transaction(async (tx) => {
+    const batch = await lockBatch(tx, id);
+    if (!batch) return { deleted: false, keys: [] };
+    const rows = await tx
+      .select({ rawKey: cells.rawKey, finalKey: cells.finalKey })
+      .from(cells)
+      .where(eq(cells.batchId, id))
+      .orderBy(asc(cells.promptIndex));
+    await tx.delete(batches).where(eq(batches.id, id));
+    return { deleted: true, keys: blobKeys(rows) };
+  });
+}
+
+export function blobKeys(rows: { rawKey: string | null; finalKey: string | null }[]): string[] {
+  const keys = new Set<string>();
+  for (const row of rows) {
+    if (row.rawKey) keys.add(row.rawKey);
+    if (row.finalKey) keys.add(row.finalKey);
+  }
+  return [...keys];
+}

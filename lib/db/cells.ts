@@ -1,0 +1,238 @@
+/**
+ * Cell state machine. queued → running → (retrying → running)* → succeeded | failed; any
+ * non-terminal → cancelled. Terminal cells never change status here (only resetFailedCells
+ * re-queues failed ones), but a late attempt result still records its request id and cost.
+ */
+import { and, eq } from "drizzle-orm";
+import { isTerminalBatch, lockBatch, spendSoFar } from "./batches";
+import { appendEvent } from "./events";
+import { batches, cells, type AttemptLogEntry, type BatchRow, type CellRow } from "./schema";
+import type { Db, Executor, Tx } from "./types";
+import { isTerminalCell, toCellView } from "./views";
+
+export interface CellChange {
+  /** The cell after the call; null when it does not exist (e.g. its batch was deleted). */
+  cell: CellRow | null;
+  /** False when the cell was already terminal and its status was left alone. */
+  applied: boolean;
+}
+
+export async function getCell(db: Executor, cellId: string): Promise<CellRow | null> {
+  const [cell] = await db.select().from(cells).where(eq(cells.id, cellId));
+  return cell ?? null;
+}
+
+export async function findCell(
+  db: Executor,
+  batchId: string,
+  promptIndex: number,
+  model: string,
+): Promise<CellRow | null> {
+  const [cell] = await db
+    .select()
+    .from(cells)
+    .where(and(eq(cells.batchId, batchId), eq(cells.promptIndex, promptIndex), eq(cells.model, model)));
+  return cell ?? null;
+}
+
+type Mutation = (tx: Tx, cell: CellRow, batch: BatchRow) => Promise<CellChange>;
+
+async function mutateCell(db: Db, cellId: string, mutation: Mutation): Promise<CellChange> {
+  const found = await getCell(db, cellId);
+  if (!found) return { cell: null, applied: false };
+  return db.transaction(async (tx) => {
+    const batch = await lockBatch(tx, found.batchId);
+    const [cell] = await tx.select().from(cells).where(eq(cells.id, cellId)).for("update");
+    if (!batch || !cell) return { cell: null, applied: false };
+    return mutation(tx, cell, batch);
+  });
+}
+
+async function saveCell(tx: Tx, cell: CellRow, patch: Partial<CellRow>): Promise<CellRow> {
+  const [updated] = await tx
+    .update(cells)
+    .set({ ...patch, updatedAt: new Date() })
+    .where(eq(cells.id, cell.id))
+    .returning();
+  if (!updated) throw new Error(`db: cell ${cell.id} vanished inside its own transaction`);
+  await appendEvent(tx, cell.batchId, { type: "cell.updated", cell: toCellView(updated) });
+  return updated;
+}
+
+function durationMs(cell: CellRow, end: Date): number | null {
+  return cell.startedAt ? end.getTime() - cell.startedAt.getTime() : null;
+}
+
+function sumCosts(log: AttemptLogEntry[]): number {
+  return Math.round(log.reduce((total, entry) => total + (entry.costUsd ?? 0), 0) * 1e6) / 1e6;
+}
+
+/**
+ * A provider call is starting. `attempt` is the caller's attempt number (Inngest's 0-based step
+ * attempt); repeating a call for the same attempt and round replaces its log entry instead of adding
+ * one, so a re-executed step is not counted twice. Not applied to a terminal (e.g. cancelled) cell:
+ * the caller should then skip the call.
+ */
+export async function recordAttemptStart(
+  db: Db,
+  cellId: string,
+  params: { attempt: number },
+): Promise<CellChange> {
+  return mutateCell(db, cellId, async (tx, cell) => {
+    if (isTerminalCell(cell.status)) return { cell, applied: false };
+    const now = new Date();
+    const entry: AttemptLogEntry = {
+      round: cell.round,
+      attempt: params.attempt,
+      startedAt: now.toISOString(),
+      outcome: "running",
+    };
+    const log = cell.attemptLog.filter((e) => !(e.round === cell.round && e.attempt === params.attempt));
+    log.push(entry);
+    const updated = await saveCell(tx, cell, {
+      status: "running",
+      startedAt: cell.startedAt ?? now,
+      attemptLog: log,
+      attempts: log.length,
+    });
+    return { cell: updated, applied: true };
+  });
+}
+
+export interface AttemptResult {
+  attempt: number;
+  /** ok: the provider call succeeded (cell stays running until completeCell); retry: it will be
+   * retried (cell → retrying); failed: permanent (cell → failed). */
+  outcome: "ok" | "retry" | "failed";
+  error?: string;
+  /** Short machine-readable class, e.g. "rate_limit", "server", "moderation", "timeout". */
+  errorKind?: string;
+  requestId?: string | null;
+  costUsd?: number;
+  /** Blob key of the stored raw provider image (outcome ok). */
+  rawKey?: string;
+}
+
+/** Records how a provider call ended: attempt log, request id, cost, and the status it implies. */
+export async function recordAttemptResult(
+  db: Db,
+  cellId: string,
+  result: AttemptResult,
+): Promise<CellChange> {
+  return mutateCell(db, cellId, async (tx, cell, batch) => {
+    const now = new Date();
+    const log = [...cell.attemptLog];
+    let index = log.findIndex((e) => e.round === cell.round && e.attempt === result.attempt);
+    if (index === -1) {
+      log.push({
+        round: cell.round,
+        attempt: result.attempt,
+        startedAt: now.toISOString(),
+        outcome: "running",
+      });
+      index = log.length - 1;
+    }
+    const previous = log[index] as AttemptLogEntry;
+    log[index] = {
+      ...previous,
+      endedAt: now.toISOString(),
+      outcome: result.outcome,
+      ...(result.error !== undefined && { error: result.error }),
+      ...(result.errorKind !== undefined && { errorKind: result.errorKind }),
+      ...(result.requestId ? { requestId: result.requestId } : {}),
+      ...(result.costUsd !== undefined && { costUsd: result.costUsd }),
+    };
+    const requestIds =
+      result.requestId && !cell.requestIds.includes(result.requestId)
+        ? [...cell.requestIds, result.requestId]
+        : cell.requestIds;
+    const bookkeeping: Partial<CellRow> = {
+      attemptLog: log,
+      attempts: log.length,
+      requestIds,
+      costUsd: sumCosts(log),
+    };
+    if (isTerminalCell(cell.status)) {
+      const updated = await saveCell(tx, cell, bookkeeping);
+      await refreshFinishedCost(tx, batch);
+      return { cell: updated, applied: false };
+    }
+    const status: CellRow["status"] =
+      result.outcome === "ok" ? "running" : result.outcome === "retry" ? "retrying" : "failed";
+    const patch: Partial<CellRow> = { ...bookkeeping, status };
+    if (result.outcome === "ok" && result.rawKey) patch.rawKey = result.rawKey;
+    if (result.outcome !== "ok") {
+      patch.lastError = result.error ?? null;
+      patch.errorKind = result.errorKind ?? null;
+    }
+    if (status === "failed") {
+      patch.finishedAt = now;
+      patch.durationMs = durationMs(cell, now);
+    }
+    return { cell: await saveCell(tx, cell, patch), applied: true };
+  });
+}
+
+// A cost that lands after the batch finished (a call in flight when it was cancelled) still counts.
+async function refreshFinishedCost(tx: Tx, batch: BatchRow): Promise<void> {
+  if (!isTerminalBatch(batch.status)) return;
+  await tx
+    .update(batches)
+    .set({ actualCostUsd: await spendSoFar(tx, batch.id), updatedAt: new Date() })
+    .where(eq(batches.id, batch.id));
+}
+
+export interface CompletedImage {
+  finalKey: string;
+  rawKey?: string;
+  width: number;
+  height: number;
+  bytes: number;
+}
+
+/**
+ * The finished image is stored: cell → succeeded. Repeating it with the same key is a no-op that
+ * still reports applied; on a cell that ended otherwise (e.g. cancelled) it is not applied, and the
+ * caller may delete the blob it just wrote.
+ */
+export async function completeCell(db: Db, cellId: string, image: CompletedImage): Promise<CellChange> {
+  return mutateCell(db, cellId, async (tx, cell) => {
+    if (cell.status === "succeeded") return { cell, applied: cell.finalKey === image.finalKey };
+    if (isTerminalCell(cell.status)) return { cell, applied: false };
+    const now = new Date();
+    const updated = await saveCell(tx, cell, {
+      status: "succeeded",
+      finalKey: image.finalKey,
+      rawKey: image.rawKey ?? cell.rawKey,
+      width: image.width,
+      height: image.height,
+      bytes: image.bytes,
+      lastError: null,
+      errorKind: null,
+      startedAt: cell.startedAt ?? now,
+      finishedAt: now,
+      durationMs: durationMs(cell, now) ?? 0,
+    });
+    return { cell: updated, applied: true };
+  });
+}
+
+/** Fails a cell outside a provider attempt (retries exhausted, compose failed, …). Idempotent. */
+export async function failCell(
+  db: Db,
+  cellId: string,
+  failure: { error: string; errorKind?: string },
+): Promise<CellChange> {
+  return mutateCell(db, cellId, async (tx, cell) => {
+    if (isTerminalCell(cell.status)) return { cell, applied: cell.status === "failed" };
+    const now = new Date();
+    const updated = await saveCell(tx, cell, {
+      status: "failed",
+      lastError: failure.error,
+      errorKind: failure.errorKind ?? null,
+      finishedAt: now,
+      durationMs: durationMs(cell, now),
+    });
+    return { cell: updated, applied: true };
+  });
+}

@@ -1,0 +1,70 @@
+/**
+ * Append-only change log per batch. The identity id is the SSE event id (Last-Event-ID). Writers
+ * append while holding the batch row lock (see lockBatch), so within one batch ids commit in order
+ * and a reader resuming after id N never misses a later-committed smaller id.
+ */
+import { and, asc, eq, gt } from "drizzle-orm";
+import { batchEvents, type BatchStatus } from "./schema";
+import type { CellView } from "./views";
+import type { Executor } from "./types";
+
+export type BatchEventPayload =
+  | { type: "batch.created"; status: BatchStatus; cells: number }
+  | { type: "batch.started"; status: BatchStatus; startedAt: string }
+  | { type: "batch.notice"; notice: string }
+  | { type: "cell.updated"; cell: CellView }
+  | { type: "cell.deleted"; cellId: string }
+  | { type: "batch.cancelled"; reason: string; cellIds: string[] }
+  | { type: "batch.retried"; cellIds: string[] }
+  | {
+      type: "batch.finished";
+      status: BatchStatus;
+      finishedAt: string;
+      actualCostUsd: number;
+    };
+
+export type BatchEventType = BatchEventPayload["type"];
+
+export interface BatchEvent {
+  id: number;
+  batchId: string;
+  type: BatchEventType;
+  payload: BatchEventPayload;
+  createdAt: Date;
+}
+
+/** Appends one event. Call inside the transaction that made the change, after lockBatch. */
+export async function appendEvent(
+  tx: Executor,
+  batchId: string,
+  payload: BatchEventPayload,
+): Promise<number> {
+  const [row] = await tx
+    .insert(batchEvents)
+    .values({ batchId, type: payload.type, payload })
+    .returning({ id: batchEvents.id });
+  if (!row) throw new Error("db: event insert returned nothing");
+  return row.id;
+}
+
+/** Events of one batch with id > lastEventId, oldest first (SSE replay and polling). */
+export async function eventsSince(
+  db: Executor,
+  batchId: string,
+  lastEventId = 0,
+  limit = 1000,
+): Promise<BatchEvent[]> {
+  const rows = await db
+    .select()
+    .from(batchEvents)
+    .where(and(eq(batchEvents.batchId, batchId), gt(batchEvents.id, lastEventId)))
+    .orderBy(asc(batchEvents.id))
+    .limit(limit);
+  return rows.map((row) => ({
+    id: row.id,
+    batchId: row.batchId,
+    type: row.type as BatchEventType,
+    payload: row.payload as unknown as BatchEventPayload,
+    createdAt: row.createdAt,
+  }));
+}

@@ -1,0 +1,13 @@
+/** Server-only data layer. Import from "@/lib/db". */
+export { closeDb, createDb, dbOptionsFromEnv, getDb, getDbHandle } from "./client";
+export type { DbHandle, DbOptions } from "./client";
+export { migrate } from "./migrate";
+export type { MigrateResult } from "./migrate";
+export { newId } from "./ids";
+export * from "./schema";
+export * from "./batches";
+export * from "./cells";
+export * from "./events";
+export * from "./gallery";
+export * from "./views";
+export type { Db, Executor, Tx } from "./types";

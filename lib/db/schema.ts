@@ -1,0 +1,159 @@
+/**
+ * Database schema (Postgres dialect; runs unchanged on PGlite and on a real server).
+ * Change it, then run `npx drizzle-kit generate && npx tsx lib/db/embed-migrations.ts`.
+ */
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  check,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+export const BATCH_STATUSES = ["queued", "running", "succeeded", "partial", "failed", "cancelled"] as const;
+export type BatchStatus = (typeof BATCH_STATUSES)[number];
+export const TERMINAL_BATCH_STATUSES: readonly BatchStatus[] = [
+  "succeeded",
+  "partial",
+  "failed",
+  "cancelled",
+];
+
+export const CELL_STATUSES = ["queued", "running", "retrying", "succeeded", "failed", "cancelled"] as const;
+export type CellStatus = (typeof CELL_STATUSES)[number];
+export const TERMINAL_CELL_STATUSES: readonly CellStatus[] = ["succeeded", "failed", "cancelled"];
+
+/** What the person asked for, as validated by the shared input schema. */
+export interface BatchInput {
+  prompts: string[];
+  models: string[];
+  style: string;
+  template: string;
+  font: string;
+  canvas: string;
+  quality?: string | null;
+  context?: string | null;
+  extraPrompt?: string | null;
+  budgetUsd?: number | null;
+}
+
+export type AttemptOutcome = "running" | "ok" | "retry" | "failed";
+
+/** One provider call. `round` counts retry-failed runs of the cell; `attempt` is the caller's number. */
+export interface AttemptLogEntry {
+  round: number;
+  attempt: number;
+  startedAt: string;
+  endedAt?: string;
+  outcome: AttemptOutcome;
+  error?: string;
+  errorKind?: string;
+  requestId?: string;
+  costUsd?: number;
+}
+
+// Literal list for CHECK constraints (drizzle-kit needs inline SQL, not bound parameters).
+const inList = (values: readonly string[]) => sql.raw(`(${values.map((v) => `'${v}'`).join(", ")})`);
+
+// Milliseconds precision everywhere: JS Dates round-trip exactly, so keyset cursors never skip rows.
+const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: "date" });
+const usd = (name: string) => numeric(name, { precision: 14, scale: 6, mode: "number" });
+
+export const batches = pgTable(
+  "batches",
+  {
+    id: text("id").primaryKey(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+    input: jsonb("input").$type<BatchInput>().notNull(),
+    status: text("status", { enum: BATCH_STATUSES }).notNull().default("queued"),
+    startedAt: ts("started_at"),
+    finishedAt: ts("finished_at"),
+    estimatedCostUsd: usd("estimated_cost_usd").notNull().default(0),
+    actualCostUsd: usd("actual_cost_usd").notNull().default(0),
+    // Cost of cells deleted from the gallery, kept so spend and budgets stay right after deletion.
+    removedCostUsd: usd("removed_cost_usd").notNull().default(0),
+    budgetUsd: usd("budget_usd"),
+    cancelReason: text("cancel_reason"),
+    notices: jsonb("notices").$type<string[]>().notNull().default([]),
+  },
+  (t) => [
+    index("batches_created_idx").on(t.createdAt.desc(), t.id.desc()),
+    check("batches_status_ck", sql`${t.status} in ${inList(BATCH_STATUSES)}`),
+  ],
+);
+
+export const cells = pgTable(
+  "cells",
+  {
+    id: text("id").primaryKey(),
+    batchId: text("batch_id")
+      .notNull()
+      .references(() => batches.id, { onDelete: "cascade" }),
+    promptIndex: integer("prompt_index").notNull(),
+    prompt: text("prompt").notNull(),
+    model: text("model").notNull(),
+    // Copied from the batch input so gallery filters can use plain indexes.
+    style: text("style").notNull(),
+    template: text("template").notNull(),
+    font: text("font").notNull(),
+    status: text("status", { enum: CELL_STATUSES }).notNull().default("queued"),
+    round: integer("round").notNull().default(0),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    errorKind: text("error_kind"),
+    requestIds: jsonb("request_ids").$type<string[]>().notNull().default([]),
+    attemptLog: jsonb("attempt_log").$type<AttemptLogEntry[]>().notNull().default([]),
+    rawKey: text("raw_key"),
+    finalKey: text("final_key"),
+    width: integer("width"),
+    height: integer("height"),
+    bytes: integer("bytes"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+    startedAt: ts("started_at"),
+    finishedAt: ts("finished_at"),
+    durationMs: integer("duration_ms"),
+    costUsd: usd("cost_usd").notNull().default(0),
+  },
+  (t) => [
+    check("cells_status_ck", sql`${t.status} in ${inList(CELL_STATUSES)}`),
+    uniqueIndex("cells_batch_prompt_model_uq").on(t.batchId, t.promptIndex, t.model),
+    index("cells_gallery_idx")
+      .on(t.finishedAt.desc(), t.id.desc())
+      .where(sql`${t.status} = 'succeeded'`),
+    index("cells_gallery_model_idx")
+      .on(t.model, t.finishedAt.desc(), t.id.desc())
+      .where(sql`${t.status} = 'succeeded'`),
+    index("cells_gallery_style_idx")
+      .on(t.style, t.finishedAt.desc(), t.id.desc())
+      .where(sql`${t.status} = 'succeeded'`),
+    index("cells_gallery_template_idx")
+      .on(t.template, t.finishedAt.desc(), t.id.desc())
+      .where(sql`${t.status} = 'succeeded'`),
+  ],
+);
+
+export const batchEvents = pgTable(
+  "batch_events",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    batchId: text("batch_id")
+      .notNull()
+      .references(() => batches.id, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [index("batch_events_batch_idx").on(t.batchId, t.id)],
+);
+
+export type BatchRow = typeof batches.$inferSelect;
+export type CellRow = typeof cells.$inferSelect;
+export type BatchEventRow = typeof batchEvents.$inferSelect;

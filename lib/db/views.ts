@@ -1,0 +1,47 @@
+import type { CellRow, CellStatus } from "./schema";
+import { TERMINAL_CELL_STATUSES } from "./schema";
+
+type DateKeys = "createdAt" | "updatedAt" | "startedAt" | "finishedAt";
+
+/** A cell as JSON (dates as ISO strings): what events carry and what APIs can return as is. */
+export type CellView = Omit<CellRow, DateKeys> & {
+  createdAt: string;
+  updatedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+};
+
+export function toCellView(cell: CellRow): CellView {
+  return {
+    ...cell,
+    createdAt: cell.createdAt.toISOString(),
+    updatedAt: cell.updatedAt.toISOString(),
+    startedAt: cell.startedAt?.toISOString() ?? null,
+    finishedAt: cell.finishedAt?.toISOString() ?? null,
+  };
+}
+
+export function isTerminalCell(status: CellStatus): boolean {
+  return TERMINAL_CELL_STATUSES.includes(status);
+}
+
+export type CellCounts = Record<CellStatus, number> & { total: number; done: number };
+
+/** Per-status counts for progress bars; `done` counts terminal cells. */
+export function countCells(cells: readonly Pick<CellRow, "status">[]): CellCounts {
+  const counts: CellCounts = {
+    total: cells.length,
+    done: 0,
+    queued: 0,
+    running: 0,
+    retrying: 0,
+    succeeded: 0,
+    failed: 0,
+    cancelled: 0,
+  };
+  for (const cell of cells) {
+    counts[cell.status] += 1;
+    if (isTerminalCell(cell.status)) counts.done += 1;
+  }
+  return counts;
+}
