@@ -1,0 +1,58 @@
+/**
+ * Every environment variable the image pipeline reads, validated in one place. Parsing is lazy (on first
+ * use, never at import) so builds and tests run without keys; call `validateEnv()` at start-up to fail fast.
+ */
+import { z } from "zod";
+import { EnvError } from "@/lib/errors";
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+const optionalUrl = optionalString.refine(
+  (v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v),
+  "must be an http(s) URL",
+);
+
+const positiveInt = (fallback: number) =>
+  optionalString
+    .refine((v) => v === undefined || /^\d+$/.test(v), "must be a whole number")
+    .transform((v) => (v === undefined ? fallback : Number(v)));
+
+const schema = z.object({
+  OPENAI_API_KEY: optionalString,
+  GEMINI_API_KEY: optionalString,
+  GOOGLE_API_KEY: optionalString,
+  /** Points both SDKs at the local provider simulator (lib/simulator) with dummy keys. */
+  PROVIDER_SIMULATOR_URL: optionalUrl.transform((v) => v?.replace(/\/+$/, "")),
+  /** Client-side timeout per provider attempt. Image calls are slow: minutes, not seconds. */
+  PROVIDER_TIMEOUT_MS: positiveInt(180_000),
+  BLOB_READ_WRITE_TOKEN: optionalString,
+  VERCEL_BLOB_API_URL: optionalUrl,
+  BLOB_ACCESS: z.enum(["public", "private"]).optional().default("public"),
+  /** Folder for the local blob store. */
+  BLOB_DIR: optionalString.transform((v) => v ?? ".data/blob"),
+});
+
+export type Env = z.infer<typeof schema>;
+
+/** Parses the given environment (default: process.env). Cheap enough to call per use, so tests can change env. */
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    throw new EnvError(
+      parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? "?"), message: i.message })),
+    );
+  }
+  return parsed.data;
+}
+
+export function validateEnv(): Env {
+  return readEnv();
+}
+
+/** Gemini key: the SDK itself prefers GOOGLE_API_KEY over GEMINI_API_KEY; keep the same order. */
+export function geminiApiKey(env: Env): string | undefined {
+  return env.GOOGLE_API_KEY ?? env.GEMINI_API_KEY;
+}
