@@ -1,0 +1,315 @@
+import { cel, keyValue } from "./cel";
+import { emitInternal } from "./events";
+import { ulid } from "./ids";
+import { Journal } from "./journal";
+import { fmtMs, errText, type Logger } from "./log";
+import { execItem } from "./call";
+import { Scheduler, type Limits, type WorkItem } from "./scheduler";
+import { Store, type Rec } from "./store";
+import { AppCaller } from "./transport";
+import type { Attempt, EngineEvent, FnDef, Run, RunStatus, SerializedError } from "./types";
+
+export interface CoreOptions {
+  dataDir: string;
+  retryBaseMs: number;
+  transportWindowMs: number;
+  callTimeoutMs: number;
+  maxFinishedRuns: number;
+  log: Logger;
+}
+
+/** The engine's state machine: runs, their queue items, pending sleeps/waits/invokes, durability. */
+export class Core {
+  readonly store: Store;
+  journal!: Journal;
+  readonly scheduler: Scheduler;
+  readonly caller: AppCaller;
+  readonly log: Logger;
+  /** event name -> "runId hash" of runs waiting for it. */
+  readonly waits = new Map<string, Set<string>>();
+  private limitsCache = new Map<string, Limits>();
+  private rateLog = new Map<string, number[]>();
+  closed = false;
+
+  constructor(readonly opts: CoreOptions) {
+    this.log = opts.log;
+    this.store = new Store(opts.maxFinishedRuns);
+    this.caller = new AppCaller(opts.log, opts.transportWindowMs, opts.callTimeoutMs);
+    this.scheduler = new Scheduler(
+      (item) => this.limitsFor(item),
+      (item) => execItem(this, item),
+    );
+  }
+
+  async open(): Promise<void> {
+    let records = 0;
+    this.journal = await Journal.open(this.opts.dataDir, {
+      onSnapshot: (s) => this.store.restore(s),
+      onRecord: (r) => {
+        records++;
+        this.store.apply(r as Rec);
+      },
+      warn: (m) => this.log(`journal: ${m}`),
+    });
+    const active = [...this.store.runs.values()].filter((r) => this.store.isActive(r));
+    if (records > 0 || active.length > 0)
+      this.log(
+        `recovered ${this.store.runs.size} runs (${active.length} unfinished) from ${this.opts.dataDir}`,
+      );
+    await this.journal.compact(() => this.store.snapshot());
+    for (const run of active) this.resume(run);
+  }
+
+  /** Applies records to memory now; the promise resolves once they are durable. */
+  commit(...recs: Rec[]): Promise<void> {
+    for (const r of recs) this.store.apply(r);
+    const p = this.journal.append(...(recs as unknown as Record<string, unknown>[]));
+    if (this.journal.needsCompaction()) void this.journal.compact(() => this.store.snapshot());
+    return p;
+  }
+
+  fnOf(run: Run): FnDef | undefined {
+    return this.store.fns.get(run.fnId);
+  }
+
+  private sortKey(run: Run): number {
+    const fn = this.fnOf(run);
+    let prio = 0;
+    if (fn?.priority) {
+      const v = Number(cel(fn.priority, ["event"])({ event: run.event }));
+      if (Number.isFinite(v)) prio = Math.max(-600, Math.min(600, v));
+    }
+    return run.queuedAt - prio * 1000;
+  }
+
+  private limitsFor(item: WorkItem): Limits | null {
+    const run = this.store.runs.get(item.runId);
+    if (!run || !this.store.isActive(run)) return null;
+    let l = this.limitsCache.get(run.id);
+    if (!l) {
+      const fn = this.fnOf(run);
+      const scope = { event: run.event };
+      l = {
+        buckets: (fn?.concurrency ?? []).map((c) => {
+          const k = c.key ? keyValue(cel(c.key, ["event"]), scope) : "";
+          const id =
+            c.scope === "fn" ? `fn:${run.fnId}:${c.key ?? ""}:${k}` : `${c.scope}:${c.key ?? ""}:${k}`;
+          return { id, limit: c.limit };
+        }),
+      };
+      if (fn?.throttle) {
+        const k = fn.throttle.key ? keyValue(cel(fn.throttle.key, ["event"]), scope) : "";
+        l.throttle = {
+          id: `${run.fnId}:${k}`,
+          limit: fn.throttle.limit + fn.throttle.burst,
+          periodMs: fn.throttle.periodMs,
+        };
+      }
+      this.limitsCache.set(run.id, l);
+    }
+    if (l.throttle && run.startedAt !== undefined) return { buckets: l.buckets };
+    return l;
+  }
+
+  /** Sliding-window rate limit on run creation; true when the run must be skipped. */
+  rateLimited(fn: FnDef, event: EngineEvent, now: number): boolean {
+    if (!fn.rateLimit) return false;
+    const k = fn.rateLimit.key ? keyValue(cel(fn.rateLimit.key, ["event"]), { event }) : "";
+    const id = `${fn.id}:${k}`;
+    const log = (this.rateLog.get(id) ?? []).filter((t) => now - t < (fn.rateLimit?.periodMs ?? 0));
+    this.rateLog.set(id, log);
+    if (log.length >= fn.rateLimit.limit) return true;
+    log.push(now);
+    return false;
+  }
+
+  enqueueDiscovery(run: Run, attempt = 0, delayMs = 0): void {
+    run.discovery = "queued";
+    this.scheduler.enqueue(
+      { runId: run.id, kind: "discovery", attempt, sortKey: this.sortKey(run) },
+      delayMs,
+    );
+  }
+
+  enqueueStep(run: Run, hash: string, attempt: number, delayMs = 0): void {
+    run.inflight.add(hash);
+    this.scheduler.enqueue(
+      { runId: run.id, kind: "step", hash, attempt, sortKey: this.sortKey(run) },
+      delayMs,
+    );
+  }
+
+  /** Called whenever a step result lands: re-run the function once no planned step is in flight. */
+  maybeDiscover(run: Run): void {
+    if (!this.store.isActive(run) || run.inflight.size > 0) return;
+    if (run.discovery !== "idle") {
+      run.rediscover = true;
+      return;
+    }
+    this.enqueueDiscovery(run);
+  }
+
+  backoff(attempt: number): number {
+    const base = this.opts.retryBaseMs;
+    return Math.min(base * 2 ** Math.min(attempt, 20), 24 * 3600_000) + Math.floor(Math.random() * base);
+  }
+
+  newRunRecord(
+    fn: FnDef,
+    event: EngineEvent,
+    now: number,
+    parent?: Run["parent"],
+    idem?: string,
+  ): Rec & { t: "run" } {
+    return { t: "run", id: ulid(now), fnId: fn.id, appId: fn.appId, event, at: now, parent, idem };
+  }
+
+  startRun(run: Run): void {
+    this.enqueueDiscovery(run);
+  }
+
+  /** Re-arms everything a recovered run was doing, then asks the SDK where it stands. */
+  resume(run: Run): void {
+    const now = Date.now();
+    for (const p of run.pending.values()) {
+      if (p.kind === "InvokeFunction" && p.childRunId) {
+        const child = this.store.runs.get(p.childRunId);
+        if (child && !this.store.isActive(child)) {
+          void this.resolvePending(run, p.hash, childMemo(child));
+          continue;
+        }
+        if (!child) {
+          void this.resolvePending(
+            run,
+            p.hash,
+            { error: { name: "Error", message: "invoked run was lost" } },
+            true,
+          );
+          continue;
+        }
+      }
+      if (p.kind === "WaitForEvent" && p.event) this.addWait(p.event, run.id, p.hash);
+      if (p.until !== undefined) this.armTimer(run, p.hash, Math.max(0, p.until - now));
+    }
+    this.enqueueDiscovery(run);
+  }
+
+  addWait(event: string, runId: string, hash: string): void {
+    let s = this.waits.get(event);
+    if (!s) this.waits.set(event, (s = new Set()));
+    s.add(`${runId} ${hash}`);
+  }
+
+  armTimer(run: Run, hash: string, delayMs: number): void {
+    this.scheduler.after(delayMs, () => {
+      const p = run.pending.get(hash);
+      if (!p) return;
+      if (p.kind === "InvokeFunction") {
+        void this.resolvePending(
+          run,
+          hash,
+          {
+            error: {
+              name: "InngestInvokeTimeoutError",
+              message: "Timed out waiting for invoked function to complete",
+            },
+          },
+          true,
+        );
+      } else void this.resolvePending(run, hash, p.kind === "Sleep" ? { data: null } : null);
+    });
+  }
+
+  /** Stores the result of a sleep / wait / invoke and lets the run continue. */
+  async resolvePending(run: Run, hash: string, memo: unknown, failed = false): Promise<void> {
+    const p = run.pending.get(hash);
+    if (!p || !this.store.isActive(run)) return;
+    if (p.kind === "WaitForEvent" && p.event) this.waits.get(p.event)?.delete(`${run.id} ${hash}`);
+    const s = run.steps.get(hash);
+    await this.commit({
+      t: "step",
+      runId: run.id,
+      hash,
+      id: s?.id ?? hash,
+      name: s?.name ?? hash,
+      op: p.kind,
+      memo,
+      failed,
+      at: Date.now(),
+    });
+    this.maybeDiscover(run);
+  }
+
+  async finishRun(
+    run: Run,
+    status: RunStatus,
+    result: { output?: unknown; error?: SerializedError },
+  ): Promise<void> {
+    if (!this.store.isActive(run)) return;
+    const now = Date.now();
+    for (const p of run.pending.values())
+      if (p.kind === "WaitForEvent" && p.event) this.waits.get(p.event)?.delete(`${run.id} ${p.hash}`);
+    const recs: Rec[] = [
+      { t: "end", runId: run.id, status, output: result.output, error: result.error, at: now },
+    ];
+    const parent = run.parent ? this.store.runs.get(run.parent.runId) : undefined;
+    const slot = parent && run.parent ? parent.pending.get(run.parent.hash) : undefined;
+    const resumeParent = parent && slot?.childRunId === run.id && this.store.isActive(parent);
+    if (parent && run.parent && resumeParent) {
+      const s = parent.steps.get(run.parent.hash);
+      recs.push({
+        t: "step",
+        runId: parent.id,
+        hash: run.parent.hash,
+        id: s?.id ?? run.parent.hash,
+        name: s?.name ?? run.parent.hash,
+        op: "InvokeFunction",
+        memo: childMemo({ ...run, status, output: result.output, error: result.error }),
+        failed: status !== "Completed",
+        at: now,
+      });
+    }
+    this.limitsCache.delete(run.id);
+    await this.commit(...recs);
+    const took = fmtMs(now - (run.startedAt ?? run.queuedAt));
+    if (status === "Completed") this.log(`run ${run.id} ${run.fnId} completed in ${took}`);
+    else if (status === "Failed")
+      this.log(`run ${run.id} ${run.fnId} failed after ${took}: ${errText(result.error)}`);
+    else
+      this.log(
+        `run ${run.id} ${run.fnId} cancelled after ${took}${result.error ? `: ${result.error.message}` : ""}`,
+      );
+    if (parent && resumeParent) this.maybeDiscover(parent);
+    void emitInternal(this, run, status, result);
+  }
+
+  failedAttempt(a: Attempt): Attempt {
+    return { ...a, endedAt: a.endedAt ?? Date.now() };
+  }
+
+  close(): void {
+    this.closed = true;
+    this.scheduler.close();
+    this.caller.close();
+  }
+}
+
+export function childMemo(child: Pick<Run, "status" | "output" | "error">): unknown {
+  if (child.status === "Completed") return { data: child.output ?? null };
+  if (child.status === "Cancelled")
+    return { error: child.error ?? { name: "Error", message: "invoked run was cancelled" } };
+  return { error: child.error ?? { name: "Error", message: "invoked run failed" } };
+}
+
+export function toError(v: unknown, fallback: string): SerializedError {
+  if (v && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    const message =
+      typeof o.message === "string" ? o.message : typeof o.error === "string" ? o.error : fallback;
+    const name = typeof o.name === "string" ? o.name : "Error";
+    const out: SerializedError = { ...o, name, message };
+    return out;
+  }
+  if (typeof v === "string" && v) return { name: "Error", message: v.slice(0, 2000) };
+  return { name: "Error", message: fallback };
+}

@@ -1,0 +1,160 @@
+import { cel, keyValue } from "./cel";
+import { eventMatches } from "./config";
+import type { Core } from "./core";
+import { ulid } from "./ids";
+import { errText } from "./log";
+import type { Rec } from "./store";
+import type { EngineEvent, Run, RunStatus, SerializedError } from "./types";
+
+export class EventInputError extends Error {
+  override name = "EventInputError";
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+function validate(raw: unknown, i: number, now: number): EngineEvent & { callerId: boolean } {
+  if (!isObj(raw)) throw new EventInputError(`events[${i}]: must be an object`);
+  if (typeof raw.name !== "string" || raw.name.trim() === "")
+    throw new EventInputError(`events[${i}].name: required non-empty string`);
+  if (raw.data !== undefined && raw.data !== null && !isObj(raw.data))
+    throw new EventInputError(`events[${i}].data: must be an object`);
+  if (raw.id !== undefined && raw.id !== null && (typeof raw.id !== "string" || raw.id === ""))
+    throw new EventInputError(`events[${i}].id: must be a non-empty string`);
+  if (raw.ts !== undefined && raw.ts !== null && typeof raw.ts !== "number")
+    throw new EventInputError(`events[${i}].ts: must be a number (ms)`);
+  const callerId = typeof raw.id === "string";
+  return {
+    ...raw,
+    name: raw.name,
+    data: isObj(raw.data) ? raw.data : {},
+    id: callerId ? (raw.id as string) : ulid(now),
+    ts: typeof raw.ts === "number" && raw.ts > 0 ? raw.ts : now,
+    callerId,
+  };
+}
+
+/**
+ * Accepts events: dedupes caller-supplied ids, creates one run per matching function, makes
+ * that durable, then resumes matching waitForEvent steps and applies cancelOn rules.
+ */
+export async function ingest(core: Core, raws: unknown[]): Promise<string[]> {
+  const now = Date.now();
+  const events = raws.map((r, i) => validate(r, i, now));
+  const ids: string[] = [];
+  const recs: Rec[] = [];
+  const fresh: EngineEvent[] = [];
+  const batchIds = new Set<string>();
+  for (const ev of events) {
+    ids.push(ev.id);
+    if (ev.callerId && (core.store.eventIds.has(ev.id) || batchIds.has(ev.id))) continue;
+    const { callerId, ...event } = ev;
+    if (callerId) {
+      batchIds.add(ev.id);
+      recs.push({ t: "evt", id: ev.id, ts: now });
+    }
+    fresh.push(event);
+    for (const fn of core.store.fns.values()) {
+      const trig = fn.triggers.find(
+        (t) =>
+          eventMatches(t.event, event.name) &&
+          (!t.expression || cel(t.expression, ["event"])({ event }) === true),
+      );
+      if (!trig) continue;
+      let idem: string | undefined;
+      if (fn.idempotency) {
+        idem = `${fn.id}:${keyValue(cel(fn.idempotency, ["event"]), { event })}`;
+        if (core.store.idemKeys.has(idem) || recs.some((r) => r.t === "run" && r.idem === idem)) continue;
+      }
+      if (core.rateLimited(fn, event, now)) {
+        core.log(`event ${event.name} ${event.id}: run of ${fn.id} skipped by rateLimit`);
+        continue;
+      }
+      recs.push(core.newRunRecord(fn, event, now, undefined, idem));
+    }
+  }
+  if (recs.length) await core.commit(...recs);
+  for (const r of recs) {
+    if (r.t !== "run") continue;
+    const run = core.store.runs.get(r.id);
+    if (run && core.store.isActive(run)) core.startRun(run);
+  }
+  for (const event of fresh) {
+    resumeWaits(core, event);
+    applyCancels(core, event, now);
+  }
+  return ids;
+}
+
+function resumeWaits(core: Core, event: EngineEvent): void {
+  const waiting = core.waits.get(event.name);
+  if (!waiting) return;
+  for (const key of [...waiting]) {
+    const [runId = "", hash = ""] = key.split(" ");
+    const run = core.store.runs.get(runId);
+    const p = run?.pending.get(hash);
+    if (!run || !p) {
+      waiting.delete(key);
+      continue;
+    }
+    if (p.expr && cel(p.expr, ["event", "async"])({ event: run.event, async: event }) !== true) continue;
+    waiting.delete(key);
+    void core.resolvePending(run, hash, event);
+  }
+}
+
+function applyCancels(core: Core, event: EngineEvent, now: number): void {
+  for (const fn of core.store.fns.values()) {
+    const rules = fn.cancel.filter((c) => c.event === event.name);
+    if (rules.length === 0) continue;
+    for (const runId of [...(core.store.active.get(fn.id) ?? [])]) {
+      const run = core.store.runs.get(runId);
+      if (!run) continue;
+      const hit = rules.some(
+        (c) =>
+          (c.timeoutMs === undefined || now - run.queuedAt <= c.timeoutMs) &&
+          (!c.if || cel(c.if, ["event", "async"])({ event: run.event, async: event }) === true),
+      );
+      if (hit) void cancelRun(core, run, `cancelled by event ${event.name} (${event.id})`);
+    }
+  }
+}
+
+export async function cancelRun(core: Core, run: Run, reason: string): Promise<void> {
+  await core.finishRun(run, "Cancelled", { error: { name: "Cancelled", message: reason } });
+}
+
+function hasListener(core: Core, name: string): boolean {
+  if (core.waits.get(name)?.size) return true;
+  for (const fn of core.store.fns.values()) {
+    if (fn.triggers.some((t) => eventMatches(t.event, name)) || fn.cancel.some((c) => c.event === name))
+      return true;
+  }
+  return false;
+}
+
+/** inngest/function.finished, .failed (drives onFailure) and .cancelled, as the official server emits. */
+export async function emitInternal(
+  core: Core,
+  run: Run,
+  status: RunStatus,
+  result: { output?: unknown; error?: SerializedError },
+): Promise<void> {
+  if (core.closed) return;
+  const base = { function_id: run.fnId, run_id: run.id, event: run.event, events: [run.event] };
+  const out: Record<string, unknown>[] = [];
+  const finished =
+    status === "Completed" ? { ...base, result: result.output ?? null } : { ...base, error: result.error };
+  if (hasListener(core, "inngest/function.finished"))
+    out.push({ name: "inngest/function.finished", data: finished });
+  if (status === "Failed" && hasListener(core, "inngest/function.failed"))
+    out.push({ name: "inngest/function.failed", data: { ...base, error: result.error } });
+  if (status === "Cancelled" && hasListener(core, "inngest/function.cancelled"))
+    out.push({ name: "inngest/function.cancelled", data: { ...base, error: result.error } });
+  if (out.length === 0) return;
+  try {
+    await ingest(core, out);
+  } catch (err) {
+    core.log(`could not emit internal events for run ${run.id}: ${errText(err)}`);
+  }
+}

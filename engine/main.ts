@@ -1,0 +1,62 @@
+import { startEngine } from "./server";
+
+/** `npm run engine`: the local Inngest engine as a process. Configuration is by environment. */
+function intEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) {
+    process.stderr.write(`engine: ${name} must be a non-negative integer, got "${raw}"\n`);
+    process.exit(2);
+  }
+  return n;
+}
+
+async function main(): Promise<void> {
+  const appUrls = (process.env.ENGINE_APP_URLS ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const u of appUrls) {
+    try {
+      new URL(u);
+    } catch {
+      process.stderr.write(`engine: ENGINE_APP_URLS entry "${u}" is not a URL\n`);
+      process.exit(2);
+    }
+  }
+  const engine = await startEngine({
+    port: intEnv("ENGINE_PORT", 8288),
+    host: process.env.ENGINE_HOST || "127.0.0.1",
+    dataDir: process.env.ENGINE_DATA_DIR || ".data/engine",
+    appUrls,
+    retryBaseMs: intEnv("ENGINE_RETRY_BASE_MS", 1000),
+    transportWindowMs: intEnv("ENGINE_TRANSPORT_RETRY_MS", 5 * 60_000),
+    callTimeoutMs: intEnv("ENGINE_CALL_TIMEOUT_MS", 30 * 60_000),
+    syncIntervalMs: intEnv("ENGINE_SYNC_INTERVAL_MS", 10_000),
+    maxFinishedRuns: intEnv("ENGINE_MAX_FINISHED_RUNS", 20_000),
+  });
+  let stopping = false;
+  const stop = (sig: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`[engine] ${sig}: finishing journal writes and stopping\n`);
+    engine.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`engine: error while stopping: ${String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+main().catch((err: unknown) => {
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === "EADDRINUSE")
+    process.stderr.write(`engine: port already in use (${e.message}); set ENGINE_PORT\n`);
+  else process.stderr.write(`engine: failed to start: ${e.stack ?? String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,139 @@
+/**
+ * Dispatch queue. Ready items are ordered by (sortKey, seq): the run's queue time shifted by
+ * its priority, so older / higher-priority runs progress first. An item starts only when every
+ * concurrency bucket it belongs to has room; a run's first item also passes its throttle.
+ * Calls run concurrently: nothing here awaits an item before starting the next one.
+ */
+export interface WorkItem {
+  runId: string;
+  kind: "discovery" | "step";
+  hash?: string;
+  attempt: number;
+  sortKey: number;
+  seq: number;
+  readyAt: number;
+}
+
+export interface Limits {
+  buckets: { id: string; limit: number }[];
+  throttle?: { id: string; limit: number; periodMs: number };
+}
+
+export class Scheduler {
+  private ready: WorkItem[] = [];
+  private running = new Map<string, number>();
+  private throttleLog = new Map<string, number[]>();
+  private timers = new Set<NodeJS.Timeout>();
+  private pumpQueued = false;
+  private seq = 0;
+  private closed = false;
+  inFlight = 0;
+
+  constructor(
+    /** Returns null when the item is stale (run gone or finished): it is dropped. */
+    private readonly limitsOf: (item: WorkItem) => Limits | null,
+    private readonly exec: (item: WorkItem) => Promise<void>,
+  ) {}
+
+  enqueue(item: Omit<WorkItem, "seq" | "readyAt">, delayMs = 0): void {
+    if (this.closed) return;
+    const full: WorkItem = { ...item, seq: this.seq++, readyAt: Date.now() + delayMs };
+    if (delayMs > 0) this.after(delayMs, () => this.insert(full));
+    else this.insert(full);
+  }
+
+  /** setTimeout that survives delays beyond the 24.8-day timer limit and is cleared on close. */
+  after(ms: number, fn: () => void): void {
+    if (this.closed) return;
+    const step = Math.min(ms, 2 ** 31 - 1);
+    const t = setTimeout(
+      () => {
+        this.timers.delete(t);
+        if (ms > step) this.after(ms - step, fn);
+        else fn();
+      },
+      Math.max(0, step),
+    );
+    this.timers.add(t);
+  }
+
+  get queued(): number {
+    return this.ready.length;
+  }
+
+  private insert(item: WorkItem): void {
+    let lo = 0;
+    let hi = this.ready.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const m = this.ready[mid];
+      if (m && (m.sortKey < item.sortKey || (m.sortKey === item.sortKey && m.seq < item.seq))) lo = mid + 1;
+      else hi = mid;
+    }
+    this.ready.splice(lo, 0, item);
+    this.schedulePump();
+  }
+
+  schedulePump(): void {
+    if (this.pumpQueued || this.closed) return;
+    this.pumpQueued = true;
+    setImmediate(() => {
+      this.pumpQueued = false;
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    const now = Date.now();
+    const full = new Set<string>();
+    const keep: WorkItem[] = [];
+    let wakeAt = Infinity;
+    for (const item of this.ready) {
+      const limits = this.limitsOf(item);
+      if (!limits) continue;
+      if (limits.buckets.some((b) => full.has(b.id) || (this.running.get(b.id) ?? 0) >= b.limit)) {
+        for (const b of limits.buckets) if ((this.running.get(b.id) ?? 0) >= b.limit) full.add(b.id);
+        keep.push(item);
+        continue;
+      }
+      if (limits.throttle) {
+        const t = limits.throttle;
+        const log = (this.throttleLog.get(t.id) ?? []).filter((x) => now - x < t.periodMs);
+        this.throttleLog.set(t.id, log);
+        if (log.length >= t.limit) {
+          wakeAt = Math.min(wakeAt, (log[0] ?? now) + t.periodMs);
+          keep.push(item);
+          continue;
+        }
+        log.push(now);
+      }
+      for (const b of limits.buckets) this.running.set(b.id, (this.running.get(b.id) ?? 0) + 1);
+      this.inFlight++;
+      void this.exec(item)
+        .catch(() => {})
+        .finally(() => {
+          this.inFlight--;
+          for (const b of limits.buckets) {
+            const n = (this.running.get(b.id) ?? 1) - 1;
+            if (n <= 0) this.running.delete(b.id);
+            else this.running.set(b.id, n);
+          }
+          this.schedulePump();
+        });
+    }
+    this.ready = keep;
+    if (wakeAt !== Infinity) this.after(Math.max(1, wakeAt - now), () => this.schedulePump());
+  }
+
+  /** Max over buckets of items executing now, for tests and /health. */
+  runningByBucket(): Record<string, number> {
+    return Object.fromEntries(this.running);
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.ready = [];
+  }
+}

@@ -1,0 +1,181 @@
+import http from "node:http";
+import path from "node:path";
+import { Core } from "./core";
+import { cancelRun, EventInputError, ingest } from "./events";
+import { createLogger, errText, type LogSink } from "./log";
+import { listRuns, runJson } from "./read-api";
+import { registerApp, Syncer } from "./sync";
+
+export interface EngineOptions {
+  /** 0 picks a free port. Default 8288 (the dev server's). */
+  port?: number;
+  host?: string;
+  dataDir?: string;
+  /** Serve URLs of apps to sync at start and every `syncIntervalMs`. */
+  appUrls?: string[];
+  retryBaseMs?: number;
+  /** How long connection failures to the app are retried before they count as a failed attempt. */
+  transportWindowMs?: number;
+  /** Max time one call to the app may take before it counts as a failed attempt. */
+  callTimeoutMs?: number;
+  syncIntervalMs?: number;
+  maxFinishedRuns?: number;
+  log?: LogSink;
+}
+
+export interface EngineHandle {
+  url: string;
+  port: number;
+  /** Syncs (or re-syncs) an app by its serve URL and keeps it in the periodic sync list. */
+  syncApp(url: string): Promise<void>;
+  close(): Promise<void>;
+  core: Core;
+}
+
+const VERSION = "thumbnail-studio-engine/1";
+
+async function readBody(req: http.IncomingMessage, limit = 10 * 1024 * 1024): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > limit) throw new EventInputError(`request body larger than ${limit} bytes`);
+    chunks.push(c as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export async function startEngine(opts: EngineOptions = {}): Promise<EngineHandle> {
+  const log = createLogger(opts.log);
+  const core = new Core({
+    dataDir: path.resolve(opts.dataDir ?? ".data/engine"),
+    retryBaseMs: opts.retryBaseMs ?? 1000,
+    transportWindowMs: opts.transportWindowMs ?? 5 * 60_000,
+    callTimeoutMs: opts.callTimeoutMs ?? 30 * 60_000,
+    maxFinishedRuns: opts.maxFinishedRuns ?? 20_000,
+    log,
+  });
+  await core.open();
+  // Apps known from the journal are re-synced too, so a restarted engine picks up code changes.
+  const syncer = new Syncer(
+    core,
+    new Set([...(opts.appUrls ?? []), ...[...core.store.apps.values()].map((a) => a.url)]),
+  );
+  const started = Date.now();
+
+  const server = http.createServer((req, res) => {
+    void route(req, res).catch((err) => {
+      if (err instanceof EventInputError) send(res, 400, { error: err.message, status: 400 });
+      else {
+        log(`request ${req.method} ${req.url} failed: ${errText(err)}`);
+        if (!res.headersSent) send(res, 500, { error: errText(err), status: 500 });
+      }
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+
+  async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const u = new URL(req.url ?? "/", "http://engine");
+    const p = u.pathname.replace(/\/+$/, "") || "/";
+    const m = req.method ?? "GET";
+    if (m === "POST" && /^\/e\/[^/]+$/.test(p)) {
+      const text = await readBody(req);
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        return send(res, 400, {
+          error: "body must be JSON: an event object or an array of events",
+          status: 400,
+        });
+      }
+      const ids = await ingest(core, Array.isArray(body) ? body : [body]);
+      return send(res, 200, { ids, status: 200 });
+    }
+    if (m === "POST" && p === "/fn/register") {
+      let body: unknown;
+      try {
+        body = JSON.parse(await readBody(req));
+      } catch {
+        return send(res, 400, { status: 400, error: "body must be JSON" });
+      }
+      const r = await registerApp(core, body);
+      if (r.status === 200 && typeof (body as { url?: unknown }).url === "string")
+        syncer.add((body as { url: string }).url);
+      return send(res, r.status, {
+        ok: r.status === 200,
+        status: r.status,
+        modified: r.modified,
+        ...(r.error ? { error: r.error } : {}),
+      });
+    }
+    if (m === "GET" && p === "/health") {
+      const runs = [...core.store.runs.values()];
+      return send(res, 200, {
+        ok: true,
+        version: VERSION,
+        uptime_s: Math.round((Date.now() - started) / 1000),
+        apps: [...core.store.apps.values()].map((a) => ({
+          app_id: a.appId,
+          url: a.url,
+          functions: a.functions.map((f) => f.id),
+          synced_at: new Date(a.syncedAt).toISOString(),
+        })),
+        sync_errors: syncer.errors(),
+        runs: { total: runs.length, active: runs.filter((r) => core.store.isActive(r)).length },
+        queue: { ready: core.scheduler.queued, in_flight: core.scheduler.inFlight },
+        journal_bytes: core.journal.size,
+      });
+    }
+    if (m === "GET" && p === "/v1/runs") {
+      const r = listRuns(core, u.searchParams);
+      return "error" in r ? send(res, 400, r) : send(res, 200, r);
+    }
+    const one = /^\/v1\/runs\/([^/]+)(\/cancel)?$/.exec(p);
+    if (one) {
+      const run = core.store.runs.get(decodeURIComponent(one[1] ?? ""));
+      if (!run) return send(res, 404, { error: `run ${one[1]} not found` });
+      if (m === "GET" && !one[2]) return send(res, 200, { data: runJson(core, run, true) });
+      if ((m === "DELETE" && !one[2]) || (m === "POST" && one[2])) {
+        if (core.store.isActive(run)) await cancelRun(core, run, "cancelled via API");
+        return send(res, 200, { data: runJson(core, run, true) });
+      }
+    }
+    if (m === "GET" && p === "/") return send(res, 200, { name: VERSION, docs: "engine/README.md" });
+    send(res, 404, { error: `no route ${m} ${p}` });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 8288, opts.host ?? "127.0.0.1", () => resolve());
+  });
+  const addr = server.address();
+  const port = typeof addr === "object" && addr ? addr.port : (opts.port ?? 8288);
+  const url = `http://${opts.host ?? "127.0.0.1"}:${port}`;
+  log(`listening on ${url} (data ${path.resolve(opts.dataDir ?? ".data/engine")})`);
+  void syncer.syncAll();
+  syncer.start(opts.syncIntervalMs ?? 10_000);
+
+  return {
+    url,
+    port,
+    core,
+    async syncApp(appUrl: string) {
+      await syncer.syncOne(appUrl);
+    },
+    async close() {
+      syncer.stop();
+      core.close();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await core.journal.close();
+      log("stopped");
+    },
+  };
+}

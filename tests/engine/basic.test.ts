@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { engineFor, makeClient, runsFinished, serveApp, getRun, type App } from "./helpers";
+
+describe("engine: sequential and parallel steps", () => {
+  let engine: Awaited<ReturnType<typeof engineFor>>;
+  let app: App;
+  beforeAll(async () => {
+    engine = await engineFor("basic");
+    const client = makeClient("basic", engine.url);
+    const seq = client.createFunction(
+      { id: "seq", triggers: { event: "basic/seq" } },
+      async ({ event, step }) => {
+        const a = await step.run("a", () => (event.data as { n: number }).n + 1);
+        const b = await step.run("b", () => a * 2);
+        const c = await step.run("c", () => b + 3);
+        return { a, b, c };
+      },
+    );
+    const par = client.createFunction({ id: "par", triggers: { event: "basic/par" } }, async ({ step }) => {
+      const xs = await Promise.all(Array.from({ length: 100 }, (_, i) => step.run(`p${i}`, () => i * i)));
+      const total = await step.run("sum", () => xs.reduce((s, x) => s + x, 0));
+      return { total, n: xs.length };
+    });
+    app = await serveApp(client, [seq, par]);
+    await engine.syncApp(app.url);
+    await client.send([
+      { name: "basic/seq", data: { n: 1 } },
+      { name: "basic/par", data: {} },
+    ]);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await engine?.cleanup();
+  });
+
+  it("runs sequential steps with memoized state", async () => {
+    const [run] = await runsFinished(engine.url, "basic-seq", 1);
+    expect(run?.status).toBe("Completed");
+    expect(run?.output).toEqual({ a: 2, b: 4, c: 7 });
+    const full = await getRun(engine.url, run?.id ?? "");
+    expect(full.steps?.map((s) => s.id)).toEqual(["a", "b", "c"]);
+    expect(full.steps?.every((s) => s.status === "Completed" && s.attempts.length === 1)).toBe(true);
+  });
+
+  it("runs 100 parallel steps", async () => {
+    const [run] = await runsFinished(engine.url, "basic-par", 1);
+    expect(run?.status).toBe("Completed");
+    expect(run?.output).toEqual({ total: 328350, n: 100 });
+    const full = await getRun(engine.url, run?.id ?? "");
+    expect(full.steps?.length).toBe(101);
+  });
+});
