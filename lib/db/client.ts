@@ -27,7 +27,7 @@ export interface DbHandle {
 }
 
 /** Which database the environment selects: DATABASE_URL, else PGLITE_DIR, else $DATA_DIR/db (.data/db). */
-export function dbOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): DbOptions {
+export function dbOptionsFromEnv(env: Record<string, string | undefined> = process.env): DbOptions {
   const url = env.DATABASE_URL?.trim();
   if (url) return { url };
   const dir = env.PGLITE_DIR?.trim() || path.join(env.DATA_DIR?.trim() || ".data", "db");

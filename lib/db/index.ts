@@ -10,4 +10,5 @@ export * from "./cells";
 export * from "./events";
 export * from "./gallery";
 export * from "./views";
-export type { Db, Executor, Tx } from "./types";
+export { rowsOf } from "./types";
+export type { Db, Executor, Schema, Tx } from "./types";

@@ -1,0 +1,161 @@
+import { eq, sql } from "drizzle-orm";
+import { expect, it } from "vitest";
+import {
+  batches,
+  cancelBatch,
+  createBatch,
+  deleteBatch,
+  eventsSince,
+  finishBatchIfDone,
+  getBatch,
+  markBatchStarted,
+  recordAttemptStart,
+  resetFailedCells,
+  spendSoFar,
+} from "@/lib/db";
+import { at, fail, makeInput, newBatch, succeed } from "./fixtures";
+import type { Ctx } from "./repo-suite";
+
+export function batchTests(ctx: Ctx): void {
+  it("creates a batch with every (prompt, model) cell, ids unguessable", async () => {
+    const { db } = ctx.handle;
+    const { batch, cells } = await newBatch(db, 3, ["m-a", "m-b"]);
+    expect(batch.id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(batch.status).toBe("queued");
+    expect(cells.map((c) => `${c.promptIndex}:${c.model}`)).toEqual([
+      "0:m-a",
+      "0:m-b",
+      "1:m-a",
+      "1:m-b",
+      "2:m-a",
+      "2:m-b",
+    ]);
+    expect(new Set(cells.map((c) => c.id)).size).toBe(6);
+    const read = await getBatch(db, batch.id);
+    expect(read?.batch.estimatedCostUsd).toBeCloseTo(0.24);
+    expect(read?.cells.map((c) => c.id)).toEqual(cells.map((c) => c.id));
+    expect(await getBatch(db, "no-such-batch")).toBeNull();
+  });
+
+  it("is all-or-nothing: a failing cell insert leaves no batch behind", async () => {
+    const { db } = ctx.handle;
+    const input = makeInput(1, ["m-a"]);
+    const duplicate = { promptIndex: 0, prompt: "Title 1", model: "m-a" };
+    await expect(createBatch(db, { input, cells: [duplicate, duplicate] })).rejects.toThrow();
+    const left = await db
+      .select()
+      .from(batches)
+      .where(sql`${batches.input}->>'style' = ${input.style}`);
+    expect(left).toEqual([]);
+    await expect(createBatch(db, { input, cells: [] })).rejects.toThrow(/at least one cell/);
+  });
+
+  it("starts once and finishes as succeeded when every cell succeeded", async () => {
+    const { db } = ctx.handle;
+    const { batch, cells } = await newBatch(db, 1, ["m-a", "m-b"]);
+    const started = await markBatchStarted(db, batch.id);
+    expect(started?.status).toBe("running");
+    expect((await markBatchStarted(db, batch.id))?.startedAt).toEqual(started?.startedAt);
+    await succeed(db, at(cells, 0), 0.04);
+    expect((await finishBatchIfDone(db, batch.id))?.done).toBe(false);
+    await succeed(db, at(cells, 1), 0.02);
+    const finished = await finishBatchIfDone(db, batch.id);
+    expect(finished).toMatchObject({ done: true, changed: true });
+    expect(finished?.batch.status).toBe("succeeded");
+    expect(finished?.batch.actualCostUsd).toBeCloseTo(0.06);
+    expect(finished?.batch.finishedAt).toBeInstanceOf(Date);
+    const again = await finishBatchIfDone(db, batch.id);
+    expect(again).toMatchObject({ done: true, changed: false });
+    expect(again?.batch.finishedAt).toEqual(finished?.batch.finishedAt);
+  });
+
+  it("computes partial and failed", async () => {
+    const { db } = ctx.handle;
+    const mixed = await newBatch(db, 1, ["m-a", "m-b"]);
+    await succeed(db, at(mixed.cells, 0));
+    await fail(db, at(mixed.cells, 1));
+    expect((await finishBatchIfDone(db, mixed.batch.id))?.batch.status).toBe("partial");
+    const bad = await newBatch(db, 2, ["m-a"]);
+    for (const cell of bad.cells) await fail(db, cell);
+    expect((await finishBatchIfDone(db, bad.batch.id))?.batch.status).toBe("failed");
+  });
+
+  it("cancels unfinished cells with the reason and finishes as cancelled", async () => {
+    const { db } = ctx.handle;
+    const { batch, cells } = await newBatch(db, 3, ["m-a"]);
+    await markBatchStarted(db, batch.id);
+    await succeed(db, at(cells, 0));
+    await recordAttemptStart(db, at(cells, 1).id, { attempt: 0 });
+    const result = await cancelBatch(db, batch.id, { reason: "cancelled by user" });
+    expect(result?.cancelled.map((c) => c.id).sort()).toEqual([at(cells, 1).id, at(cells, 2).id].sort());
+    expect(result?.batch).toMatchObject({ status: "cancelled", cancelReason: "cancelled by user" });
+    const read = await getBatch(db, batch.id);
+    expect(read?.cells.map((c) => c.status)).toEqual(["succeeded", "cancelled", "cancelled"]);
+    expect(at(read!.cells, 1).lastError).toBe("cancelled by user");
+    const twice = await cancelBatch(db, batch.id, { reason: "again" });
+    expect(twice).toMatchObject({ changed: false, cancelled: [] });
+    expect(twice?.batch.cancelReason).toBe("cancelled by user");
+  });
+
+  it("budget stop cancels only queued cells; running ones finish, then the batch is cancelled", async () => {
+    const { db } = ctx.handle;
+    const { batch, cells } = await newBatch(db, 3, ["m-a"], { budgetUsd: 0.05 });
+    expect(batch.budgetUsd).toBeCloseTo(0.05);
+    await succeed(db, at(cells, 0), 0.05);
+    await recordAttemptStart(db, at(cells, 1).id, { attempt: 0 });
+    expect(await spendSoFar(db, batch.id)).toBeCloseTo(0.05);
+    const stop = await cancelBatch(db, batch.id, { reason: "budget of $0.05 reached", scope: "queued" });
+    expect(stop?.cancelled.map((c) => c.id)).toEqual([at(cells, 2).id]);
+    expect(stop?.done).toBe(false);
+    await succeed(db, at(cells, 1), 0.01);
+    const finished = await finishBatchIfDone(db, batch.id);
+    expect(finished?.batch).toMatchObject({ status: "cancelled", cancelReason: "budget of $0.05 reached" });
+    expect(finished?.batch.actualCostUsd).toBeCloseTo(0.06);
+  });
+
+  it("retry resets only failed cells, keeps their history, and reopens the batch", async () => {
+    const { db } = ctx.handle;
+    const { batch, cells } = await newBatch(db, 3, ["m-a"]);
+    await succeed(db, at(cells, 0));
+    await fail(db, at(cells, 1));
+    await fail(db, at(cells, 2));
+    expect((await finishBatchIfDone(db, batch.id))?.batch.status).toBe("partial");
+    const reset = await resetFailedCells(db, batch.id);
+    expect(reset.map((c) => c.id)).toEqual([at(cells, 1).id, at(cells, 2).id]);
+    for (const cell of reset) {
+      expect(cell).toMatchObject({
+        status: "queued",
+        round: 1,
+        lastError: null,
+        finishedAt: null,
+        attempts: 1,
+      });
+      expect(cell.requestIds).toEqual([`req-${cell.id}`]);
+    }
+    const read = await getBatch(db, batch.id);
+    expect(read?.batch).toMatchObject({ status: "running", finishedAt: null });
+    expect(at(read!.cells, 0).status).toBe("succeeded");
+    expect(await resetFailedCells(db, batch.id)).toEqual([]);
+    // The new round's attempt 0 is a new log entry, not a rewrite of round 0's.
+    const again = await succeed(db, at(reset, 0));
+    expect(again.attemptLog.map((e) => [e.round, e.attempt, e.outcome])).toEqual([
+      [0, 0, "failed"],
+      [1, 0, "ok"],
+    ]);
+    await succeed(db, at(reset, 1));
+    expect((await finishBatchIfDone(db, batch.id))?.batch.status).toBe("succeeded");
+  });
+
+  it("deleteBatch removes batch, cells and events and returns every blob key", async () => {
+    const { db } = ctx.handle;
+    const { batch, cells } = await newBatch(db, 2, ["m-a"]);
+    await succeed(db, at(cells, 0));
+    const result = await deleteBatch(db, batch.id);
+    expect(result.deleted).toBe(true);
+    expect(result.keys.sort()).toEqual([`final/${at(cells, 0).id}.webp`, `raw/${at(cells, 0).id}.png`]);
+    expect(await getBatch(db, batch.id)).toBeNull();
+    expect(await eventsSince(db, batch.id)).toEqual([]);
+    expect(await deleteBatch(db, batch.id)).toEqual({ deleted: false, keys: [] });
+    expect(await db.select().from(batches).where(eq(batches.id, batch.id))).toEqual([]);
+  });
+}

@@ -1,0 +1,90 @@
+import { expect, it } from "vitest";
+import {
+  deleteImages,
+  getBatch,
+  InvalidCursorError,
+  listImages,
+  recordAttemptStart,
+  spendSoFar,
+  type GalleryImage,
+} from "@/lib/db";
+import { at, newBatch, succeed } from "./fixtures";
+import type { Ctx } from "./repo-suite";
+
+export function galleryTests(ctx: Ctx): void {
+  it("pages newest first, stable while new images arrive, with filters", async () => {
+    const { db } = ctx.handle;
+    const { batch, cells } = await newBatch(db, 5, ["m-a", "m-b"]);
+    const style = batch.input.style;
+    // Finish them concurrently so several share a millisecond: ties must break on id.
+    await Promise.all(cells.slice(0, 8).map((cell) => succeed(db, cell)));
+    const expected = (await listImages(db, { style, limit: 100 })).images;
+    expect(expected).toHaveLength(8);
+    const order = expected.map((i) => [i.createdAt.getTime(), i.cellId] as const);
+    expect(order).toEqual([...order].sort((a, b) => b[0] - a[0] || (a[1] < b[1] ? 1 : a[1] > b[1] ? -1 : 0)));
+
+    const seen: GalleryImage[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page = await listImages(db, { style, limit: 3, cursor });
+      seen.push(...page.images);
+      cursor = page.nextCursor;
+      // New images land between page loads; they belong before the first page, never in later ones.
+      if (pages === 0) await succeed(db, at(cells, 8));
+      if (pages === 1) await succeed(db, at(cells, 9));
+      pages += 1;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(seen.map((i) => i.cellId)).toEqual(expected.map((i) => i.cellId));
+
+    const first = at(seen, 0);
+    expect(first).toMatchObject({
+      batchId: batch.id,
+      style,
+      template: "bold-bar",
+      font: "inter",
+      width: 1280,
+    });
+    expect(first.key).toBe(`final/${first.cellId}.webp`);
+    expect(first.prompt).toMatch(/^Title \d$/);
+
+    const all = (await listImages(db, { style, limit: 100 })).images;
+    expect(all).toHaveLength(10);
+    expect((await listImages(db, { style, model: "m-b" })).images.every((i) => i.model === "m-b")).toBe(true);
+    expect((await listImages(db, { style, model: "m-b" })).images).toHaveLength(5);
+    expect((await listImages(db, { batchId: batch.id, limit: 100 })).images).toHaveLength(10);
+    expect((await listImages(db, { style, template: "other" })).images).toEqual([]);
+    const newest = at(all, 0).createdAt;
+    expect((await listImages(db, { style, from: new Date(newest.getTime() + 1) })).images).toEqual([]);
+    expect(
+      (await listImages(db, { style, to: new Date(newest.getTime() + 1), limit: 100 })).images,
+    ).toHaveLength(10);
+    expect((await listImages(db, { style, limit: 10 })).nextCursor).toBeNull();
+  });
+
+  it("rejects a tampered cursor", async () => {
+    const { db } = ctx.handle;
+    await expect(listImages(db, { cursor: "not-a-cursor" })).rejects.toBeInstanceOf(InvalidCursorError);
+    const bogus = Buffer.from(JSON.stringify(["yesterday", 5])).toString("base64url");
+    await expect(listImages(db, { cursor: bogus })).rejects.toBeInstanceOf(InvalidCursorError);
+  });
+
+  it("deletes finished images, returns their blob keys, skips unfinished ones, keeps spend", async () => {
+    const { db } = ctx.handle;
+    const { batch, cells } = await newBatch(db, 3, ["m-a"]);
+    await succeed(db, at(cells, 0), 0.04);
+    await succeed(db, at(cells, 1), 0.04);
+    await recordAttemptStart(db, at(cells, 2).id, { attempt: 0 });
+    const spend = await spendSoFar(db, batch.id);
+    const result = await deleteImages(db, [at(cells, 0).id, at(cells, 2).id, "unknown-id", at(cells, 0).id]);
+    expect(result.deleted).toEqual([at(cells, 0).id]);
+    expect(result.skipped.sort()).toEqual([at(cells, 2).id, "unknown-id"].sort());
+    expect(result.keys.sort()).toEqual([`final/${at(cells, 0).id}.webp`, `raw/${at(cells, 0).id}.png`]);
+    const left = (await listImages(db, { batchId: batch.id })).images.map((i) => i.cellId);
+    expect(left).toEqual([at(cells, 1).id]);
+    expect(await spendSoFar(db, batch.id)).toBeCloseTo(spend);
+    expect((await getBatch(db, batch.id))?.cells).toHaveLength(2);
+    expect(await deleteImages(db, [])).toEqual({ deleted: [], skipped: [], keys: [] });
+  });
+}

@@ -1,0 +1,61 @@
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import { expect, it } from "vitest";
+import { createDb, migrate, rowsOf } from "@/lib/db";
+import { readMigrationFolder } from "@/lib/db/migration-files";
+import { migrations as embedded } from "@/lib/db/migrations/embedded";
+import type { Ctx } from "./repo-suite";
+
+async function tableNames(handle: { db: Parameters<typeof migrate>[0] }): Promise<string[]> {
+  const result = await handle.db.execute(
+    sql`select table_name from information_schema.tables where table_schema = 'public' order by 1`,
+  );
+  return rowsOf<{ table_name: string }>(result).map((row) => row.table_name);
+}
+
+export function migrationTests(ctx: Ctx): void {
+  it("embeds exactly the SQL drizzle-kit generated (rerun lib/db/embed-migrations.ts if not)", () => {
+    expect(embedded).toEqual(readMigrationFolder(path.resolve("lib/db/migrations")));
+  });
+
+  it("applies migrations on open and re-applies nothing", async () => {
+    expect(await tableNames(ctx.handle)).toEqual(["batch_events", "batches", "cells"]);
+    expect(await migrate(ctx.handle.db)).toEqual({ applied: [] });
+  });
+
+  it("lets concurrent starts race safely: one applies, the others find nothing to do", async () => {
+    const options = await ctx.driver.emptyDatabase();
+    const handles = ctx.driver.concurrent
+      ? await Promise.all([1, 2, 3].map(() => createDb({ ...options, migrate: false })))
+      : [await createDb({ ...options, migrate: false })];
+    try {
+      const targets = ctx.driver.concurrent ? handles : [handles[0]!, handles[0]!, handles[0]!];
+      const results = await Promise.all(targets.map((h) => migrate(h.db)));
+      const applied = results.map((r) => r.applied.length).sort();
+      expect(applied).toEqual([0, 0, embedded.length]);
+      expect(await tableNames(handles[0]!)).toEqual(["batch_events", "batches", "cells"]);
+    } finally {
+      await Promise.all(handles.map((h) => h.close()));
+    }
+  });
+
+  it("rolls a failing migration back completely", async () => {
+    const handle = await createDb({ ...(await ctx.driver.emptyDatabase()), migrate: false });
+    try {
+      const broken = [
+        ...embedded,
+        {
+          tag: "9999_broken",
+          when: Date.now() + 1e9,
+          hash: "x",
+          statements: ["create table half_done (id int)", "select no_such_column from batches"],
+        },
+      ];
+      await expect(migrate(handle.db, broken)).rejects.toThrow();
+      expect(await tableNames(handle)).toEqual([]);
+      expect((await migrate(handle.db)).applied).toHaveLength(embedded.length);
+    } finally {
+      await handle.close();
+    }
+  });
+}
