@@ -1,0 +1,147 @@
+/**
+ * Local blob store: files under a folder (default .data/blob), served later by the app's /api/blob route.
+ * Keys are validated strictly (lib/storage/keys), so no key can name a path outside the folder. Writes go to
+ * a temp file then rename, so readers never see half an image. Metadata lives in a sidecar tree under
+ * ".meta/" — a name no valid key can produce, because key segments cannot start with ".".
+ */
+import { randomBytes } from "node:crypto";
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import { assertValidKey, assertValidPrefix, contentTypeFor, sha256Hex } from "@/lib/storage/keys";
+import {
+  DEFAULT_CACHE_MAX_AGE,
+  cacheControlHeader,
+  type BlobInfo,
+  type BlobStore,
+  type ListedBlob,
+} from "@/lib/storage/types";
+
+interface Sidecar {
+  contentType: string;
+  cacheControl: string;
+  etag: string;
+  size: number;
+  uploadedAt: string;
+}
+
+function isMissing(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === "ENOENT";
+}
+
+export function createLocalStore(options: { dir: string }): BlobStore {
+  const root = path.resolve(options.dir);
+  const dataPath = (key: string) => path.join(root, ...assertValidKey(key).split("/"));
+  const metaPath = (key: string) => path.join(root, ".meta", ...assertValidKey(key).split("/")) + ".json";
+  const url = (key: string) => `/api/blob/${assertValidKey(key)}`;
+
+  async function writeAtomic(target: string, bytes: Uint8Array): Promise<void> {
+    const tmpDir = path.join(root, ".tmp");
+    await Promise.all([
+      fs.mkdir(path.dirname(target), { recursive: true }),
+      fs.mkdir(tmpDir, { recursive: true }),
+    ]);
+    const tmp = path.join(tmpDir, `${process.pid}-${randomBytes(8).toString("hex")}`);
+    try {
+      await fs.writeFile(tmp, bytes);
+      await fs.rename(tmp, target);
+    } catch (error) {
+      await fs.rm(tmp, { force: true });
+      throw error;
+    }
+  }
+
+  async function readSidecar(key: string): Promise<Sidecar | null> {
+    try {
+      return JSON.parse(await fs.readFile(metaPath(key), "utf8")) as Sidecar;
+    } catch (error) {
+      if (isMissing(error) || error instanceof SyntaxError) return null;
+      throw error;
+    }
+  }
+
+  async function info(key: string, stat: { size: number; mtime: Date }, bytes?: Buffer): Promise<BlobInfo> {
+    const meta = await readSidecar(key);
+    // A file dropped in by hand has no sidecar: derive what we can so it is still served correctly.
+    const stale = !meta || meta.size !== stat.size;
+    const etag = !stale ? meta.etag : `"${sha256Hex(bytes ?? (await fs.readFile(dataPath(key))))}"`;
+    return {
+      key,
+      size: stat.size,
+      contentType: meta?.contentType ?? contentTypeFor(key),
+      cacheControl: meta?.cacheControl ?? cacheControlHeader(DEFAULT_CACHE_MAX_AGE),
+      etag,
+      uploadedAt: meta && !stale ? new Date(meta.uploadedAt) : stat.mtime,
+      url: url(key),
+    };
+  }
+
+  return {
+    kind: "local",
+    async put(key, bytes, opts) {
+      assertValidKey(key);
+      const sidecar: Sidecar = {
+        contentType: opts.contentType,
+        cacheControl: cacheControlHeader(opts.cacheControlMaxAge ?? DEFAULT_CACHE_MAX_AGE),
+        etag: `"${sha256Hex(bytes)}"`,
+        size: bytes.byteLength,
+        uploadedAt: new Date().toISOString(),
+      };
+      await writeAtomic(dataPath(key), bytes);
+      await writeAtomic(metaPath(key), Buffer.from(JSON.stringify(sidecar)));
+      return { key, ...sidecar, uploadedAt: new Date(sidecar.uploadedAt), url: url(key) };
+    },
+    async head(key) {
+      try {
+        const stat = await fs.stat(dataPath(key));
+        return stat.isFile() ? await info(key, stat) : null;
+      } catch (error) {
+        if (isMissing(error)) return null;
+        throw error;
+      }
+    },
+    async get(key) {
+      try {
+        const bytes = await fs.readFile(dataPath(key));
+        const stat = await fs.stat(dataPath(key));
+        return { ...(await info(key, stat, bytes)), bytes };
+      } catch (error) {
+        if (isMissing(error) || (error as NodeJS.ErrnoException).code === "EISDIR") return null;
+        throw error;
+      }
+    },
+    async list(prefix) {
+      assertValidPrefix(prefix);
+      const dirPart = prefix.includes("/") ? prefix.slice(0, prefix.lastIndexOf("/")) : "";
+      const start = path.join(root, ...dirPart.split("/").filter(Boolean));
+      const out: ListedBlob[] = [];
+      async function walk(dir: string, rel: string): Promise<void> {
+        let entries;
+        try {
+          entries = await fs.readdir(dir, { withFileTypes: true });
+        } catch (error) {
+          if (isMissing(error)) return;
+          throw error;
+        }
+        for (const entry of entries) {
+          if (entry.name.startsWith(".")) continue;
+          const key = rel ? `${rel}/${entry.name}` : entry.name;
+          if (entry.isDirectory()) await walk(path.join(dir, entry.name), key);
+          else if (entry.isFile() && key.startsWith(prefix)) {
+            const full = await info(key, await fs.stat(path.join(dir, entry.name)));
+            out.push({ key, size: full.size, etag: full.etag, uploadedAt: full.uploadedAt, url: full.url });
+          }
+        }
+      }
+      await walk(start, dirPart);
+      return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    },
+    async delete(keys) {
+      const list = typeof keys === "string" ? [keys] : [...keys];
+      list.forEach(assertValidKey);
+      await Promise.all(
+        list.flatMap((k) => [fs.rm(dataPath(k), { force: true }), fs.rm(metaPath(k), { force: true })]),
+      );
+    },
+    url,
+  };
+}

@@ -1,0 +1,124 @@
+/**
+ * Vercel Blob store through @vercel/blob. Keys are written verbatim (addRandomSuffix false) and may be
+ * overwritten (allowOverwrite true), so deterministic keys make retries idempotent. The SDK reads its API
+ * base from VERCEL_BLOB_API_URL, which is how tests point it at the local fake (lib/storage/fake-vercel-blob).
+ */
+import { BlobNotFoundError, del, head, list, put } from "@vercel/blob";
+import { assertValidKey, assertValidPrefix } from "@/lib/storage/keys";
+import { DEFAULT_CACHE_MAX_AGE, type BlobInfo, type BlobStore, type ListedBlob } from "@/lib/storage/types";
+
+export interface VercelStoreOptions {
+  token: string;
+  /** Must match the store's access mode. Private blobs are served to browsers through /api/blob. */
+  access: "public" | "private";
+}
+
+/** Read-write tokens look like vercel_blob_rw_<storeId>_<secret>. */
+export function storeIdFromToken(token: string): string {
+  const storeId = token.split("_")[3];
+  if (!token.startsWith("vercel_blob_rw_") || !storeId) {
+    throw new RangeError(
+      "BLOB_READ_WRITE_TOKEN does not look like a Vercel Blob read-write token (vercel_blob_rw_…)",
+    );
+  }
+  return storeId;
+}
+
+export function createVercelStore(options: VercelStoreOptions): BlobStore {
+  const { token, access } = options;
+  const storeId = storeIdFromToken(token);
+  const publicUrl = (key: string) =>
+    access === "public"
+      ? `https://${storeId.toLowerCase()}.public.blob.vercel-storage.com/${assertValidKey(key)}`
+      : `/api/blob/${assertValidKey(key)}`;
+
+  /** What browsers should use: the blob's own URL when public, else our proxy route. */
+  const browserUrl = (key: string, blobUrl: string) => (access === "public" ? blobUrl : `/api/blob/${key}`);
+
+  async function headInfo(key: string): Promise<{ info: BlobInfo; blobUrl: string } | null> {
+    try {
+      const meta = await head(assertValidKey(key), { token });
+      const info: BlobInfo = {
+        key,
+        size: meta.size,
+        contentType: meta.contentType,
+        cacheControl: meta.cacheControl,
+        etag: meta.etag,
+        uploadedAt: meta.uploadedAt,
+        url: browserUrl(key, meta.url),
+      };
+      return { info, blobUrl: meta.url };
+    } catch (error) {
+      if (error instanceof BlobNotFoundError) return null;
+      throw error;
+    }
+  }
+
+  return {
+    kind: "vercel",
+    async put(key, bytes, opts) {
+      const maxAge = opts.cacheControlMaxAge ?? DEFAULT_CACHE_MAX_AGE;
+      const result = await put(
+        assertValidKey(key),
+        Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+        {
+          access,
+          token,
+          contentType: opts.contentType,
+          cacheControlMaxAge: maxAge,
+          addRandomSuffix: false,
+          allowOverwrite: true,
+        },
+      );
+      return {
+        key,
+        size: bytes.byteLength,
+        contentType: result.contentType,
+        cacheControl: `public, max-age=${maxAge}`,
+        etag: result.etag,
+        uploadedAt: new Date(),
+        url: browserUrl(key, result.url),
+      };
+    },
+    head: async (key) => (await headInfo(key))?.info ?? null,
+    async get(key) {
+      // The SDK's get() only fetches *.blob.vercel-storage.com hosts; fetching the URL head() returns works
+      // against the real service and the local fake alike.
+      const found = await headInfo(key);
+      if (!found) return null;
+      const response = await fetch(found.blobUrl, {
+        headers: access === "private" ? { authorization: `Bearer ${token}` } : {},
+        cache: "no-store",
+      });
+      if (response.status === 404) return null;
+      if (!response.ok) throw new Error(`Vercel Blob: fetching ${key} failed with HTTP ${response.status}`);
+      return { ...found.info, bytes: Buffer.from(await response.arrayBuffer()) };
+    },
+    async list(prefix) {
+      assertValidPrefix(prefix);
+      const out: ListedBlob[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await list({ prefix, cursor, limit: 1000, token });
+        for (const b of page.blobs) {
+          out.push({
+            key: b.pathname,
+            size: b.size,
+            etag: b.etag,
+            uploadedAt: b.uploadedAt,
+            url: browserUrl(b.pathname, b.url),
+          });
+        }
+        cursor = page.hasMore ? page.cursor : undefined;
+      } while (cursor);
+      return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    },
+    async delete(keys) {
+      const listOfKeys = typeof keys === "string" ? [keys] : [...keys];
+      listOfKeys.forEach(assertValidKey);
+      // The API takes at most 1000 URLs or pathnames per call.
+      for (let i = 0; i < listOfKeys.length; i += 1000) await del(listOfKeys.slice(i, i + 1000), { token });
+    },
+    url: publicUrl,
+  };
+}
