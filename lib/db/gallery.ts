@@ -1,6 +1,7 @@
 /** Gallery: every finished image, newest first, with stable keyset paging; and deletion. */
 import { and, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { blobKeys, lockBatch } from "./batches";
+import { decodeCursor, encodeCursor } from "./cursor";
 import { appendEvent } from "./events";
 import { batches, cells } from "./schema";
 import type { Db, Executor } from "./types";
@@ -46,34 +47,8 @@ export interface ImagePage {
   nextCursor: string | null;
 }
 
-export class InvalidCursorError extends Error {
-  constructor() {
-    super("invalid cursor");
-    this.name = "InvalidCursorError";
-  }
-}
-
 export const DEFAULT_PAGE_SIZE = 24;
 export const MAX_PAGE_SIZE = 100;
-
-function encodeCursor(finishedAt: Date, id: string): string {
-  return Buffer.from(JSON.stringify([finishedAt.toISOString(), id])).toString("base64url");
-}
-
-function decodeCursor(cursor: string): { finishedAt: string; id: string } {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (Array.isArray(value) && value.length === 2) {
-      const [finishedAt, id] = value as unknown[];
-      if (typeof finishedAt === "string" && typeof id === "string" && !Number.isNaN(Date.parse(finishedAt))) {
-        return { finishedAt, id };
-      }
-    }
-  } catch {
-    // Falls through to the error below.
-  }
-  throw new InvalidCursorError();
-}
 
 /** Succeeded cells newest first by (finished_at, id); new images never shift later pages. */
 export async function listImages(db: Executor, params: ListImagesParams = {}): Promise<ImagePage> {
@@ -86,8 +61,8 @@ export async function listImages(db: Executor, params: ListImagesParams = {}): P
   if (params.from) where.push(gte(cells.finishedAt, params.from));
   if (params.to) where.push(lt(cells.finishedAt, params.to));
   if (params.cursor) {
-    const { finishedAt, id } = decodeCursor(params.cursor);
-    where.push(sql`(${cells.finishedAt}, ${cells.id}) < (${finishedAt}::timestamptz, ${id})`);
+    const { at, id } = decodeCursor(params.cursor);
+    where.push(sql`(${cells.finishedAt}, ${cells.id}) < (${at}::timestamptz, ${id})`);
   }
   const rows = await db
     .select({

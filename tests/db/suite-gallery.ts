@@ -3,6 +3,7 @@ import {
   deleteImages,
   getBatch,
   InvalidCursorError,
+  listBatches,
   listImages,
   recordAttemptStart,
   spendSoFar,
@@ -86,5 +87,24 @@ export function galleryTests(ctx: Ctx): void {
     expect(await spendSoFar(db, batch.id)).toBeCloseTo(spend);
     expect((await getBatch(db, batch.id))?.cells).toHaveLength(2);
     expect(await deleteImages(db, [])).toEqual({ deleted: [], skipped: [], keys: [] });
+  });
+
+  it("lists batches newest first with counts, paged", async () => {
+    const { db } = ctx.handle;
+    const older = await newBatch(db, 2, ["m-a"]);
+    await succeed(db, at(older.cells, 0));
+    const newer = await newBatch(db, 1, ["m-a", "m-b"]);
+    const first = await listBatches(db, { limit: 1 });
+    expect(first.batches.map((b) => b.id)).toEqual([newer.batch.id]);
+    expect(first.batches[0]).toMatchObject({
+      prompts: 1,
+      models: ["m-a", "m-b"],
+      cells: 2,
+      succeeded: 0,
+      title: "Title 1",
+    });
+    const second = await listBatches(db, { limit: 1, cursor: first.nextCursor });
+    expect(second.batches[0]).toMatchObject({ id: older.batch.id, cells: 2, succeeded: 1 });
+    await expect(listBatches(db, { cursor: "junk" })).rejects.toBeInstanceOf(InvalidCursorError);
   });
 }

@@ -1,0 +1,71 @@
+/** Recent batches, newest first (gallery batch filter, history). */
+import { and, desc, eq, sql, type SQL } from "drizzle-orm";
+import { decodeCursor, encodeCursor } from "./cursor";
+import { batches, cells, type BatchStatus } from "./schema";
+import type { Executor } from "./types";
+
+export interface BatchSummary {
+  id: string;
+  createdAt: Date;
+  status: BatchStatus;
+  prompts: number;
+  models: string[];
+  style: string;
+  template: string;
+  font: string;
+  /** First prompt, for a label. */
+  title: string;
+  cells: number;
+  succeeded: number;
+  estimatedCostUsd: number;
+  actualCostUsd: number;
+}
+
+export interface BatchPage {
+  batches: BatchSummary[];
+  nextCursor: string | null;
+}
+
+export async function listBatches(
+  db: Executor,
+  params: { cursor?: string | null; limit?: number; status?: BatchStatus } = {},
+): Promise<BatchPage> {
+  const limit = Math.min(Math.max(Math.trunc(params.limit ?? 20), 1), 100);
+  const where: SQL[] = [];
+  if (params.status) where.push(eq(batches.status, params.status));
+  if (params.cursor) {
+    const { at, id } = decodeCursor(params.cursor);
+    where.push(sql`(${batches.createdAt}, ${batches.id}) < (${at}::timestamptz, ${id})`);
+  }
+  const rows = await db
+    .select({
+      id: batches.id,
+      createdAt: batches.createdAt,
+      status: batches.status,
+      input: batches.input,
+      estimatedCostUsd: batches.estimatedCostUsd,
+      actualCostUsd: batches.actualCostUsd,
+      cells: sql<number>`count(${cells.id})::int`,
+      succeeded: sql<number>`(count(*) filter (where ${cells.status} = 'succeeded'))::int`,
+    })
+    .from(batches)
+    .leftJoin(cells, eq(cells.batchId, batches.id))
+    .where(where.length > 0 ? and(...where) : undefined)
+    .groupBy(batches.id)
+    .orderBy(desc(batches.createdAt), desc(batches.id))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit).map(({ input, ...row }) => ({
+    ...row,
+    cells: Number(row.cells),
+    succeeded: Number(row.succeeded),
+    prompts: input.prompts.length,
+    models: input.models,
+    style: input.style,
+    template: input.template,
+    font: input.font,
+    title: input.prompts[0] ?? "",
+  }));
+  const last = page.at(-1);
+  const nextCursor = rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null;
+  return { batches: page, nextCursor };
+}

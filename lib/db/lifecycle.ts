@@ -1,0 +1,140 @@
+/** Batch endings: finish when every cell is terminal, cancel, and retry of failed cells. */
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { isTerminalBatch, lockBatch, sortCells, spendSoFar, updateBatch } from "./batches";
+import { appendEvent } from "./events";
+import { cells, type BatchRow, type BatchStatus, type CellRow } from "./schema";
+import type { Db, Tx } from "./types";
+import { countCells, toCellView } from "./views";
+
+export interface FinishResult {
+  batch: BatchRow;
+  /** The batch is in a terminal status (now or already before this call). */
+  done: boolean;
+  /** This call is the one that finished it. */
+  changed: boolean;
+}
+
+/** Inside a transaction holding lockBatch: finish the batch when every cell is terminal. */
+export async function finishLocked(tx: Tx, batch: BatchRow): Promise<FinishResult> {
+  if (isTerminalBatch(batch.status)) return { batch, done: true, changed: false };
+  const rows = await tx.select({ status: cells.status }).from(cells).where(eq(cells.batchId, batch.id));
+  const counts = countCells(rows);
+  if (counts.done < counts.total) return { batch, done: false, changed: false };
+  const status: BatchStatus =
+    counts.cancelled > 0
+      ? "cancelled"
+      : counts.succeeded === counts.total
+        ? "succeeded"
+        : counts.succeeded === 0
+          ? "failed"
+          : "partial";
+  const now = new Date();
+  const actualCostUsd = await spendSoFar(tx, batch.id);
+  const updated = await updateBatch(tx, batch.id, {
+    status,
+    finishedAt: now,
+    startedAt: batch.startedAt ?? now,
+    actualCostUsd,
+  });
+  await appendEvent(tx, batch.id, {
+    type: "batch.finished",
+    status,
+    finishedAt: now.toISOString(),
+    actualCostUsd,
+  });
+  return { batch: updated, done: true, changed: true };
+}
+
+/**
+ * Finishes the batch if every cell is terminal: all succeeded → succeeded, none → failed,
+ * a mix → partial, any cancelled → cancelled. Idempotent; null when the batch does not exist.
+ */
+export async function finishBatchIfDone(db: Db, id: string): Promise<FinishResult | null> {
+  return db.transaction(async (tx) => {
+    const batch = await lockBatch(tx, id);
+    return batch ? finishLocked(tx, batch) : null;
+  });
+}
+
+export interface CancelOptions {
+  reason: string;
+  /** "unfinished" (default): every non-terminal cell; "queued": only cells not yet started. */
+  scope?: "unfinished" | "queued";
+}
+
+export interface CancelResult extends FinishResult {
+  cancelled: CellRow[];
+}
+
+/** Marks unfinished cells cancelled with the reason, then finishes the batch if nothing is left. */
+export async function cancelBatch(db: Db, id: string, options: CancelOptions): Promise<CancelResult | null> {
+  return db.transaction(async (tx) => {
+    const batch = await lockBatch(tx, id);
+    if (!batch) return null;
+    if (isTerminalBatch(batch.status)) return { batch, done: true, changed: false, cancelled: [] };
+    const statuses: CellRow["status"][] =
+      options.scope === "queued" ? ["queued"] : ["queued", "running", "retrying"];
+    const now = new Date();
+    const cancelled = await tx
+      .update(cells)
+      .set({
+        status: "cancelled",
+        lastError: options.reason,
+        errorKind: "cancelled",
+        finishedAt: now,
+        updatedAt: now,
+        durationMs: sql`case when ${cells.startedAt} is null then null
+          else (extract(epoch from (${now.toISOString()}::timestamptz - ${cells.startedAt})) * 1000)::int end`,
+      })
+      .where(and(eq(cells.batchId, id), inArray(cells.status, statuses)))
+      .returning();
+    let current = batch;
+    if (cancelled.length > 0) {
+      current = await updateBatch(tx, id, { cancelReason: batch.cancelReason ?? options.reason });
+      for (const cell of sortCells(batch.input, cancelled)) {
+        await appendEvent(tx, id, { type: "cell.updated", cell: toCellView(cell) });
+      }
+      await appendEvent(tx, id, {
+        type: "batch.cancelled",
+        reason: options.reason,
+        cellIds: cancelled.map((cell) => cell.id),
+      });
+    }
+    return { ...(await finishLocked(tx, current)), cancelled };
+  });
+}
+
+/**
+ * Retry: failed cells (only) go back to queued in a new round, keeping their attempt history, cost
+ * and any blob keys (so a stored raw image can be reused and is still found on delete); a finished
+ * batch becomes running again. Returns the reset cells, ordered.
+ */
+export async function resetFailedCells(db: Db, id: string): Promise<CellRow[]> {
+  return db.transaction(async (tx) => {
+    const batch = await lockBatch(tx, id);
+    if (!batch) return [];
+    const now = new Date();
+    const reset = await tx
+      .update(cells)
+      .set({
+        status: "queued",
+        round: sql`${cells.round} + 1`,
+        lastError: null,
+        errorKind: null,
+        startedAt: null,
+        finishedAt: null,
+        durationMs: null,
+        updatedAt: now,
+      })
+      .where(and(eq(cells.batchId, id), eq(cells.status, "failed")))
+      .returning();
+    if (reset.length === 0) return [];
+    if (isTerminalBatch(batch.status)) {
+      await updateBatch(tx, id, { status: batch.startedAt ? "running" : "queued", finishedAt: null });
+    }
+    const ordered = sortCells(batch.input, reset);
+    for (const cell of ordered) await appendEvent(tx, id, { type: "cell.updated", cell: toCellView(cell) });
+    await appendEvent(tx, id, { type: "batch.retried", cellIds: ordered.map((cell) => cell.id) });
+    return ordered;
+  });
+}
