@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { engineFor, makeClient, runsFinished, serveApp, type App } from "./helpers";
+import { cel } from "@/engine/cel";
+
+describe("engine: unsupported configuration and ops", () => {
+  let engine: Awaited<ReturnType<typeof engineFor>>;
+  const apps: App[] = [];
+  beforeAll(async () => {
+    engine = await engineFor("validation");
+  });
+  afterAll(async () => {
+    for (const a of apps) await a.close();
+    await engine?.cleanup();
+  });
+
+  async function syncError(id: string, fnOpts: Record<string, unknown>): Promise<string> {
+    const client = makeClient(id, engine.url);
+    const fn = client.createFunction(
+      { id: "f", triggers: { event: `${id}/e` }, ...fnOpts } as never,
+      async () => 1,
+    );
+    const app = await serveApp(client, [fn]);
+    apps.push(app);
+    return engine.syncApp(app.url).then(
+      () => "",
+      (err: Error) => err.message,
+    );
+  }
+
+  it("rejects a CEL key outside the subset, naming the function and expression", async () => {
+    const msg = await syncError("badkey", { concurrency: { limit: 1, key: "event.data.a + 1" } });
+    expect(msg).toContain('function "badkey-f"');
+    expect(msg).toContain('"event.data.a + 1"');
+  });
+
+  it("rejects unsupported flow control (debounce) and cron triggers", async () => {
+    expect(await syncError("deb", { debounce: { period: "5s" } })).toMatch(
+      /"deb-f": "debounce" is not supported/,
+    );
+    const client = makeClient("cron", engine.url);
+    const fn = client.createFunction({ id: "c", triggers: [{ cron: "* * * * *" }] }, async () => 1);
+    const app = await serveApp(client, [fn]);
+    apps.push(app);
+    await expect(engine.syncApp(app.url)).rejects.toThrow(/cron triggers/);
+  });
+
+  it("fails a run that uses an unsupported op with a clear message", async () => {
+    const client = makeClient("sig", engine.url);
+    const fn = client.createFunction({ id: "s", triggers: { event: "sig/e" } }, async ({ step }) => {
+      await step.waitForSignal("sig", { signal: "go", timeout: "1m" });
+    });
+    const app = await serveApp(client, [fn]);
+    apps.push(app);
+    await engine.syncApp(app.url);
+    await client.send({ name: "sig/e", data: {} });
+    const [run] = await runsFinished(engine.url, "sig-s", 1);
+    expect(run?.status).toBe("Failed");
+    expect(run?.error?.message).toMatch(/"WaitForSignal" is not supported/);
+  });
+
+  it("evaluates the documented CEL subset", () => {
+    const scope = { event: { data: { a: "x", n: 3, nested: { k: true } } }, async: { data: { a: "x" } } };
+    expect(cel("event.data.a == async.data.a && event.data.n != 4", ["event", "async"])(scope)).toBe(true);
+    expect(cel("event.data.nested.k == true || event.data.n > 10", ["event", "async"])(scope)).toBe(true);
+    expect(cel("event.data['a'] == 'y'", ["event", "async"])(scope)).toBe(false);
+    expect(cel("event.data.missing == null", ["event"])(scope)).toBe(true);
+    expect(() => cel("size(event.data.a) > 1", ["event"])).toThrow(/outside the supported CEL subset/);
+    expect(() => cel("async.data.a == 1", ["event"])).toThrow(/unknown identifier "async"/);
+  });
+});
