@@ -64,7 +64,7 @@ describe("engine: invoke, sendEvent fan-out, wildcard triggers, idempotency", ()
       },
     );
     const wild = client.createFunction({ id: "wild", triggers: { event: "wild/*" } }, async ({ event }) => {
-      wildcardSeen.push(event.name);
+      wildcardSeen.push(String(event.name));
       return event.name;
     });
     app = await serveApp(client, [leaf, mid, top, fanout, item, wild]);

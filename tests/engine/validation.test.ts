@@ -47,7 +47,7 @@ describe("engine: unsupported configuration and ops", () => {
   it("fails a run that uses an unsupported op with a clear message", async () => {
     const client = makeClient("sig", engine.url);
     const fn = client.createFunction({ id: "s", triggers: { event: "sig/e" } }, async ({ step }) => {
-      await step.waitForSignal("sig", { signal: "go", timeout: "1m" });
+      await step.waitForSignal("sig", { signal: "go", timeout: "1m", onConflict: "fail" });
     });
     const app = await serveApp(client, [fn]);
     apps.push(app);
