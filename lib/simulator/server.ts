@@ -140,12 +140,13 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     attempts.set(attemptKey, record.attempt);
 
     const provider = call.provider;
+    if (profile.inflightCap !== null && inflight[provider] >= profile.inflightCap) {
+      return finish("inflight_cap", route.fault("rate_limit", call, requestId, profile.retryAfterMs));
+    }
+    // Only admitted requests count as in flight, so maxInflight shows the concurrency the account served.
     inflight[provider] += 1;
     maxInflight[provider] = Math.max(maxInflight[provider], inflight[provider]);
     try {
-      if (profile.inflightCap !== null && inflight[provider] > profile.inflightCap) {
-        return finish("inflight_cap", route.fault("rate_limit", call, requestId, profile.retryAfterMs));
-      }
       const markers = parseMarkers(call.prompt);
       let fault: FaultKind | null = null;
       if (markers.fault && record.attempt <= markers.fault.times) fault = markers.fault.kind;
