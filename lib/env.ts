@@ -38,7 +38,7 @@ const schema = z.object({
 export type Env = z.infer<typeof schema>;
 
 /** Parses the given environment (default: process.env). Cheap enough to call per use, so tests can change env. */
-export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+export function readEnv(source: Readonly<Record<string, string | undefined>> = process.env): Env {
   const parsed = schema.safeParse(source);
   if (!parsed.success) {
     throw new EnvError(

@@ -35,6 +35,15 @@ beforeAll(async () => {
 afterAll(async () => sim.close());
 beforeEach(() => sim.reset());
 
+async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ProviderError);
+  return error as ProviderError;
+}
+
 async function failure(
   which: "openai" | "google",
   prompt: string,
@@ -127,9 +136,9 @@ describe.each(["openai", "google"] as const)("%s adapter against the simulator",
       which === "openai"
         ? createOpenAIProvider({ apiKey: "t", baseURL: `http://127.0.0.1:${port}/v1`, timeoutMs: 2000 })
         : createGoogleProvider({ apiKey: "t", baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 2000 });
-    const error = await provider
-      .generate({ model: p.model, prompt: "x", width: p.w, height: p.h })
-      .catch((e: unknown) => e as ProviderError);
+    const error = await rejection(
+      provider.generate({ model: p.model, prompt: "x", width: p.w, height: p.h }),
+    );
     expect(error).toBeInstanceOf(ProviderError);
     expect(error.reason).toBe("connection");
     expect(error.kind).toBe("retryable");
@@ -137,10 +146,9 @@ describe.each(["openai", "google"] as const)("%s adapter against the simulator",
 
   it("refuses a size that is not native to the model before calling anyone", async () => {
     const p = providers[which];
-    const error = await p
-      .provider()
-      .generate({ model: p.model, prompt: "x", width: 1200, height: 630 })
-      .catch((e: unknown) => e as ProviderError);
+    const error = await rejection(
+      p.provider().generate({ model: p.model, prompt: "x", width: 1200, height: 630 }),
+    );
     expect(error.reason).toBe("invalid_request");
     expect(error.message).toMatch(/pickSize/);
     expect(sim.requests).toHaveLength(0);
