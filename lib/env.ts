@@ -15,9 +15,12 @@ const optionalUrl = optionalString.refine(
   "must be an http(s) URL",
 );
 
-const positiveInt = (fallback: number) =>
+const wholeNumber = (fallback: number, min: number) =>
   optionalString
-    .refine((v) => v === undefined || /^\d+$/.test(v), "must be a whole number")
+    .refine(
+      (v) => v === undefined || (/^\d+$/.test(v) && Number(v) >= min),
+      `must be a whole number >= ${min}`,
+    )
     .transform((v) => (v === undefined ? fallback : Number(v)));
 
 const schema = z.object({
@@ -27,7 +30,7 @@ const schema = z.object({
   /** Points both SDKs at the local provider simulator (lib/simulator) with dummy keys. */
   PROVIDER_SIMULATOR_URL: optionalUrl.transform((v) => v?.replace(/\/+$/, "")),
   /** Client-side timeout per provider attempt. Image calls are slow: minutes, not seconds. */
-  PROVIDER_TIMEOUT_MS: positiveInt(180_000),
+  PROVIDER_TIMEOUT_MS: wholeNumber(180_000, 1000),
   BLOB_READ_WRITE_TOKEN: optionalString,
   VERCEL_BLOB_API_URL: optionalUrl,
   BLOB_ACCESS: z.enum(["public", "private"]).optional().default("public"),
