@@ -68,10 +68,10 @@ function sumCosts(log: AttemptLogEntry[]): number {
 }
 
 /**
- * A provider call is starting. `attempt` is the caller's attempt number (Inngest's 0-based step
- * attempt); repeating a call for the same attempt and round replaces its log entry instead of adding
- * one, so a re-executed step is not counted twice. Not applied to a terminal (e.g. cancelled) cell:
- * the caller should then skip the call.
+ * A provider call is starting: appends an attempt to the log. `attempt` is the caller's number
+ * (Inngest's 0-based step attempt). Each call is a real provider call, so a step re-executed after
+ * a crash adds an entry too; an earlier entry still "running" is closed as "interrupted". Not
+ * applied to a terminal (e.g. cancelled) cell: the caller should then skip the call.
  */
 export async function recordAttemptStart(
   db: Db,
@@ -80,18 +80,14 @@ export async function recordAttemptStart(
 ): Promise<CellChange> {
   return mutateCell(db, cellId, async (tx, cell) => {
     if (isTerminalCell(cell.status)) return { cell, applied: false };
-    const now = new Date();
-    const entry: AttemptLogEntry = {
-      round: cell.round,
-      attempt: params.attempt,
-      startedAt: now.toISOString(),
-      outcome: "running",
-    };
-    const log = cell.attemptLog.filter((e) => !(e.round === cell.round && e.attempt === params.attempt));
-    log.push(entry);
+    const now = new Date().toISOString();
+    const log: AttemptLogEntry[] = cell.attemptLog.map((e) =>
+      e.outcome === "running" ? { ...e, outcome: "interrupted", endedAt: now } : e,
+    );
+    log.push({ round: cell.round, attempt: params.attempt, startedAt: now, outcome: "running" });
     const updated = await saveCell(tx, cell, {
       status: "running",
-      startedAt: cell.startedAt ?? now,
+      startedAt: cell.startedAt ?? new Date(now),
       attemptLog: log,
       attempts: log.length,
     });
@@ -122,7 +118,7 @@ export async function recordAttemptResult(
   return mutateCell(db, cellId, async (tx, cell, batch) => {
     const now = new Date();
     const log = [...cell.attemptLog];
-    let index = log.findIndex((e) => e.round === cell.round && e.attempt === result.attempt);
+    let index = log.findLastIndex((e) => e.round === cell.round && e.attempt === result.attempt);
     if (index === -1) {
       log.push({
         round: cell.round,

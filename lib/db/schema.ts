@@ -43,7 +43,8 @@ export interface BatchInput {
   budgetUsd?: number | null;
 }
 
-export type AttemptOutcome = "running" | "ok" | "retry" | "failed";
+/** interrupted: a newer attempt started before this one recorded a result (e.g. the process died). */
+export type AttemptOutcome = "running" | "ok" | "retry" | "failed" | "interrupted";
 
 /** One provider call. `round` counts retry-failed runs of the cell; `attempt` is the caller's number. */
 export interface AttemptLogEntry {

@@ -22,8 +22,9 @@ export function cellTests(ctx: Ctx): void {
 
     const first = await recordAttemptStart(db, cell.id, { attempt: 0 });
     expect(first).toMatchObject({ applied: true, cell: { status: "running", attempts: 1 } });
-    // A re-executed step for the same attempt replaces its entry rather than counting twice.
-    await recordAttemptStart(db, cell.id, { attempt: 0 });
+    // A step re-executed after a crash is another provider call: the unfinished entry is closed.
+    const rerun = await recordAttemptStart(db, cell.id, { attempt: 0 });
+    expect(rerun.cell?.attemptLog.map((e) => e.outcome)).toEqual(["interrupted", "running"]);
     const retry = await recordAttemptResult(db, cell.id, {
       attempt: 0,
       outcome: "retry",
@@ -36,7 +37,7 @@ export function cellTests(ctx: Ctx): void {
       status: "retrying",
       lastError: "429 rate limited",
       errorKind: "rate_limit",
-      attempts: 1,
+      attempts: 2,
     });
 
     await recordAttemptStart(db, cell.id, { attempt: 1 });
@@ -52,7 +53,7 @@ export function cellTests(ctx: Ctx): void {
       status: "running",
       rawKey: "raw/x.png",
       requestIds: ["req-1", "req-2"],
-      attempts: 2,
+      attempts: 3,
     });
     expect(mid?.costUsd).toBeCloseTo(0.042);
 
@@ -70,6 +71,7 @@ export function cellTests(ctx: Ctx): void {
     });
     expect(done.cell?.durationMs).toBeGreaterThanOrEqual(0);
     expect(done.cell?.attemptLog.map((e) => [e.attempt, e.outcome, e.requestId])).toEqual([
+      [0, "interrupted", undefined],
       [0, "retry", "req-1"],
       [1, "ok", "req-2"],
     ]);

@@ -19,8 +19,7 @@ const INSTALL_HINT =
   "PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin; install them with: " +
   "apt-get install -y --no-install-recommends postgresql (prefix sudo when not root)";
 
-export function findPostgresBin(): string {
-  const root = "/usr/lib/postgresql";
+export function findPostgresBin(root = "/usr/lib/postgresql"): string {
   const versions = fs.existsSync(root)
     ? fs
         .readdirSync(root)
