@@ -218,16 +218,21 @@ export function getModel(id: ModelId): Model {
 }
 
 /** UI option list: current models only, preview first. */
-export function modelOptions(): {
+export interface ModelOption {
   value: ModelId;
   label: string;
   provider: ProviderId;
+  /** Cheapest list price per image at the default quality, for "from $x" labels. */
+  fromPriceUsd: number;
   estimatedPrice: boolean;
-}[] {
+}
+
+export function modelOptions(): ModelOption[] {
   return listModels().map((m) => ({
     value: m.id,
     label: m.label,
     provider: m.provider,
+    fromPriceUsd: Math.min(...m.sizes.map((s) => s.priceUsd[m.defaultQuality] ?? Infinity)),
     estimatedPrice: m.price.estimate,
   }));
 }

@@ -114,7 +114,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
       attempt: 0,
       sdkRetryCount: Number(req.headers["x-stainless-retry-count"] ?? 0) || 0,
       promptHash: "",
-      outcome: "ok",
+      outcome: "pending",
       status: null,
       startedAt: Date.now(),
       endedAt: null,

@@ -41,7 +41,8 @@ export interface ProviderRoute {
   ): SimReply;
 }
 
-export type SimOutcome = "ok" | FaultKind | "inflight_cap" | "bad_request" | "unauthorized" | "client_closed";
+export type SimOutcome =
+  "pending" | "ok" | FaultKind | "inflight_cap" | "bad_request" | "unauthorized" | "client_closed";
 
 export interface SimRequestRecord {
   seq: number;

@@ -147,3 +147,14 @@ describe("style catalog", () => {
     expect(styleIdSchema.safeParse("vaporwave").success).toBe(false);
   });
 });
+
+describe("UI options", () => {
+  it("list current models with a 'from' price at the default quality", () => {
+    const options = modelOptions();
+    expect(options.map((o) => o.value)).toEqual(MODEL_IDS);
+    expect(options.find((o) => o.value === "gpt-image-1-mini")?.fromPriceUsd).toBe(0.011);
+    expect(options.find((o) => o.value === "gemini-3-pro-image")?.fromPriceUsd).toBe(0.134);
+    expect(options.find((o) => o.value === "local-preview")?.fromPriceUsd).toBe(0);
+    expect(options.find((o) => o.value === "gpt-image-2")?.estimatedPrice).toBe(true);
+  });
+});
