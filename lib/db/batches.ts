@@ -3,6 +3,7 @@ import { asc, eq, sql } from "drizzle-orm";
 import { appendEvent } from "./events";
 import { newId } from "./ids";
 import {
+  batchEvents,
   batches,
   cells,
   TERMINAL_BATCH_STATUSES,
@@ -33,6 +34,11 @@ export interface BatchWithCells {
   batch: BatchRow;
   /** Ordered by prompt index, then by the model's position in input.models. */
   cells: CellRow[];
+  /**
+   * Newest event id already reflected in `batch` and `cells`: stream SSE from here (as if it were
+   * Last-Event-ID) and nothing is missed; at worst a change is delivered twice, which is harmless.
+   */
+  lastEventId: number;
 }
 
 export function isTerminalBatch(status: BatchStatus): boolean {
@@ -87,16 +93,26 @@ export async function createBatch(db: Db, data: CreateBatchData): Promise<BatchW
         })),
       )
       .returning();
-    await appendEvent(tx, id, { type: "batch.created", status: batch.status, cells: rows.length });
-    return { batch, cells: sortCells(input, rows) };
+    const lastEventId = await appendEvent(tx, id, {
+      type: "batch.created",
+      status: batch.status,
+      cells: rows.length,
+    });
+    return { batch, cells: sortCells(input, rows), lastEventId };
   });
 }
 
 export async function getBatch(db: Executor, id: string): Promise<BatchWithCells | null> {
+  // Read the event id first: events of one batch commit in id order, so every change up to it is
+  // visible to the reads that follow.
+  const [last] = await db
+    .select({ id: sql<string | null>`max(${batchEvents.id})` })
+    .from(batchEvents)
+    .where(eq(batchEvents.batchId, id));
   const [batch] = await db.select().from(batches).where(eq(batches.id, id));
   if (!batch) return null;
   const rows = await db.select().from(cells).where(eq(cells.batchId, id));
-  return { batch, cells: sortCells(batch.input, rows) };
+  return { batch, cells: sortCells(batch.input, rows), lastEventId: Number(last?.id ?? 0) };
 }
 
 /**

@@ -34,6 +34,7 @@ export function batchTests(ctx: Ctx): void {
     const read = await getBatch(db, batch.id);
     expect(read?.batch.estimatedCostUsd).toBeCloseTo(0.24);
     expect(read?.cells.map((c) => c.id)).toEqual(cells.map((c) => c.id));
+    expect(read?.lastEventId).toBeGreaterThan(0);
     expect(await getBatch(db, "no-such-batch")).toBeNull();
   });
 

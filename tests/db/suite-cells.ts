@@ -156,6 +156,7 @@ export function cellTests(ctx: Ctx): void {
     expect(cellEvent.type === "cell.updated" && cellEvent.cell.status).toBe("succeeded");
     expect((await eventsSince(db, batch.id, at(ids, 4))).map((e) => e.id)).toEqual(ids.slice(5));
     expect(await eventsSince(db, batch.id, last.id)).toEqual([]);
+    expect((await getBatch(db, batch.id))?.lastEventId).toBe(last.id);
     expect((await eventsSince(db, batch.id, 0, 2)).map((e) => e.id)).toEqual(ids.slice(0, 2));
   });
 
