@@ -1,3 +1,8 @@
+/**
+ * Provider simulator. Start it with `npm run sim` (prints the env to use) or `startSimulator()` in tests,
+ * then set PROVIDER_SIMULATOR_URL=<its url>: lib/providers/registry points the real OpenAI SDK at
+ * `<url>/v1` and the real Gemini SDK at `<url>` with dummy keys, and every model becomes available.
+ */
 export {
   startSimulator,
   type SimStats,
