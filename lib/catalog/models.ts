@@ -89,7 +89,9 @@ const MODELS = {
     defaultQuality: "medium",
     price: {
       estimate: false,
-      source: "OpenAI list price (docs/image-providers.md, late 2026).",
+      source:
+        "List price from docs/image-providers.md (late 2026). Token rates ($2 text in, $8 image out per 1M) " +
+        "are from OpenAI's pricing page, not the reference doc: verify before relying on usage-based cost.",
       perMillionTokens: { input: 2, output: 8 },
     },
     latencyMs: { min: 5_000, max: 25_000 },
@@ -105,7 +107,9 @@ const MODELS = {
     defaultQuality: "medium",
     price: {
       estimate: false,
-      source: "Third-party list price, medium confidence (docs/image-providers.md).",
+      source:
+        "Third-party list price, medium confidence (docs/image-providers.md). Token rates ($5 text in, $32 " +
+        "image out per 1M) reproduce that list price at 1,056 output tokens per medium square image.",
       perMillionTokens: { input: 5, output: 32 },
     },
     latencyMs: { min: 5_000, max: 30_000 },
@@ -137,7 +141,9 @@ const MODELS = {
     defaultQuality: "standard",
     price: {
       estimate: false,
-      source: "Google list price (docs/image-providers.md): 1K/2K $0.134, 4K $0.24.",
+      source:
+        "Google list price (docs/image-providers.md): 1K/2K $0.134, 4K $0.24; equal to $120 per 1M image " +
+        "output tokens at 1,120 (1K/2K) and 2,000 (4K) tokens per image.",
       perMillionTokens: { input: 2, output: 120 },
     },
     latencyMs: { min: 10_000, max: 30_000 },

@@ -156,7 +156,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
 
       if (fault === "timeout") {
         // Hang until the client gives up, as an overloaded upstream does.
-        await new Promise<void>((resolve) => res.once("close", () => resolve()));
+        if (!closed) await new Promise<void>((resolve) => res.once("close", () => resolve()));
         return finish("timeout", null);
       }
       if (fault && IMMEDIATE.has(fault))
