@@ -10,6 +10,11 @@ interface GoogleErrorBody {
   details?: { "@type"?: string; retryDelay?: string; reason?: string; violations?: { quotaId?: string }[] }[];
 }
 
+/** google.rpc.RetryInfo's retryDelay, when the error carries one. */
+function retryDelay(details: NonNullable<GoogleErrorBody["details"]>): number | null {
+  return details.map((d) => parseDuration(d.retryDelay)).find((v) => v !== null) ?? null;
+}
+
 /** ApiError.message is the JSON error body as a string. */
 function parseBody(message: string): GoogleErrorBody {
   try {
@@ -58,7 +63,7 @@ export function classifyGoogleError(
           message: `The Gemini project's daily quota for ${model} is used up: wait for the reset or enable billing / raise the quota in Google AI Studio.`,
         });
       }
-      const retryAfterMs = details.map((d) => parseDuration(d.retryDelay)).find((v) => v !== null) ?? null;
+      const retryAfterMs = retryDelay(details);
       const wait = retryAfterMs === null ? "" : ` after ${formatSeconds(retryAfterMs)}`;
       return new ProviderError({
         ...init,
@@ -87,6 +92,7 @@ export function classifyGoogleError(
       return new ProviderError({
         ...init,
         reason: "server_error",
+        retryAfterMs: retryDelay(details),
         message: `Gemini had a server problem (${status} ${body.status ?? ""}); it will be retried.${said}`,
       });
     }

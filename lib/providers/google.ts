@@ -40,7 +40,6 @@ export function createGoogleProvider(options: GoogleProviderOptions): ImageProvi
     id: "google",
     async generate(request: GenerateRequest): Promise<GenerateResult> {
       const { model, size } = modelAndSize("google", request);
-      let requestId: string | null = null;
       try {
         const response = await ai.models.generateContent({
           model: model.id,
@@ -51,7 +50,7 @@ export function createGoogleProvider(options: GoogleProviderOptions): ImageProvi
             abortSignal: request.signal,
           },
         });
-        requestId = response.responseId ?? null;
+        const requestId = response.responseId ?? null;
         const candidate = response.candidates?.[0];
         const image = lastImagePart(candidate?.content?.parts ?? []);
         if (!image) {
@@ -83,11 +82,7 @@ export function createGoogleProvider(options: GoogleProviderOptions): ImageProvi
         );
         return { bytes, ...probed, requestId, usage, costUsd };
       } catch (error) {
-        const classified = classifyGoogleError(error, model.id, request.signal, options.timeoutMs);
-        if (classified.requestId === null && requestId !== null) {
-          Object.defineProperty(classified, "requestId", { value: requestId });
-        }
-        throw classified;
+        throw classifyGoogleError(error, model.id, request.signal, options.timeoutMs);
       }
     },
   };

@@ -41,9 +41,9 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ImageProvi
           message: `${model.id} has no quality "${quality}"; choose one of ${model.qualities.join(", ")}.`,
         });
       }
-      let requestId: string | null = null;
       try {
-        const { data, response } = await client.images
+        // asResponse rather than the parsed result: a body that fails to parse still has its x-request-id.
+        const response = await client.images
           .generate(
             {
               model: model.id,
@@ -56,9 +56,15 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ImageProvi
             },
             { signal: request.signal },
           )
-          .withResponse();
-        requestId = response.headers.get("x-request-id");
+          .asResponse();
+        const requestId = response.headers.get("x-request-id");
         const init = { provider: "openai" as const, model: model.id, requestId };
+        let data: OpenAI.ImagesResponse;
+        try {
+          data = (await response.json()) as OpenAI.ImagesResponse;
+        } catch (cause) {
+          throw malformed(init, "the JSON body was invalid", cause);
+        }
         const b64 = data.data?.[0]?.b64_json;
         if (typeof b64 !== "string" || b64.length === 0)
           throw malformed(init, "no b64_json image in data[0]");
@@ -71,19 +77,14 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ImageProvi
               total_tokens: data.usage.total_tokens,
             }
           : null;
-        const listPrice = estimateCost(model, quality, size.id);
         const costUsd = costFromUsage(
           model,
           usage && { inputTokens: usage.input_tokens, outputTokens: usage.output_tokens },
-          listPrice,
+          estimateCost(model, quality, size.id),
         );
         return { bytes, ...image, requestId, usage, costUsd };
       } catch (error) {
-        const classified = classifyOpenAIError(error, model.id, request.signal, options.timeoutMs);
-        if (classified.requestId === null && requestId !== null) {
-          Object.defineProperty(classified, "requestId", { value: requestId });
-        }
-        throw classified;
+        throw classifyOpenAIError(error, model.id, request.signal, options.timeoutMs);
       }
     },
   };

@@ -3,9 +3,11 @@
  * kind. SDK retries must be off: each failure is exactly one request at the simulator.
  */
 import net from "node:net";
+import { ApiError } from "@google/genai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ProviderError, type ProviderErrorReason } from "@/lib/errors";
 import { createGoogleProvider } from "@/lib/providers/google";
+import { classifyGoogleError } from "@/lib/providers/google-errors";
 import { createOpenAIProvider } from "@/lib/providers/openai";
 import type { ImageProvider } from "@/lib/providers/types";
 import { startSimulator, type Simulator } from "@/lib/simulator";
@@ -101,6 +103,11 @@ describe.each(["openai", "google"] as const)("%s adapter against the simulator",
     const error = await failure(which, "x [sim:moderation]");
     if (which === "openai") expect(error.requestId).toMatch(/^req_sim_/);
     else expect(error.requestId).toBe(sim.requests[0]?.requestId);
+    if (which === "openai") {
+      // Even a body that cannot be parsed keeps its x-request-id, for the provider's support.
+      const garbled = await failure(which, "x [sim:malformed]");
+      expect(garbled.requestId).toBe(sim.requests[1]?.requestId);
+    }
   });
 
   it("succeeds after a fault that only hits the first attempt", async () => {
@@ -152,5 +159,32 @@ describe.each(["openai", "google"] as const)("%s adapter against the simulator",
     expect(error.reason).toBe("invalid_request");
     expect(error.message).toMatch(/pickSize/);
     expect(sim.requests).toHaveLength(0);
+  });
+});
+
+describe("Gemini error bodies", () => {
+  it("reads RetryInfo on any status, and daily quota exhaustion is permanent", () => {
+    const body = (code: number, status: string, details: unknown[]) =>
+      new ApiError({
+        status: code,
+        message: JSON.stringify({ error: { code, message: "m", status, details } }),
+      });
+    const retryInfo = { "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "2.5s" };
+    expect(classifyGoogleError(body(503, "UNAVAILABLE", [retryInfo]), "m")).toMatchObject({
+      reason: "server_error",
+      retryAfterMs: 2500,
+    });
+    expect(classifyGoogleError(body(429, "RESOURCE_EXHAUSTED", [retryInfo]), "m")).toMatchObject({
+      reason: "rate_limited",
+      kind: "retryable",
+      retryAfterMs: 2500,
+    });
+    const perDay = { violations: [{ quotaId: "GenerateRequestsPerDayPerProjectPerModel" }] };
+    expect(classifyGoogleError(body(429, "RESOURCE_EXHAUSTED", [perDay]), "m")).toMatchObject({
+      reason: "quota",
+      kind: "permanent",
+    });
+    expect(classifyGoogleError(body(403, "PERMISSION_DENIED", []), "m").reason).toBe("auth");
+    expect(classifyGoogleError(body(404, "NOT_FOUND", []), "m").reason).toBe("invalid_request");
   });
 });
