@@ -1,16 +1,38 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import type { ReactNode } from "react";
 import "./globals.css";
 
 export const metadata: Metadata = {
-  title: "Thumbnail Studio",
+  title: { default: "Thumbnail Studio", template: "%s · Thumbnail Studio" },
   description: "Batch thumbnails: many titles × many image models, composed and shareable.",
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en" className="dark">
-      <body className="min-h-screen bg-zinc-950 text-zinc-100 antialiased">{children}</body>
+      <body className="min-h-screen bg-zinc-950 text-zinc-100 antialiased">
+        <a
+          href="#main"
+          className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 btn-secondary"
+        >
+          Skip to content
+        </a>
+        <nav className="border-b border-zinc-800" aria-label="Main">
+          <div className="mx-auto flex max-w-6xl items-center gap-6 px-4 py-3 text-sm">
+            <Link href="/" className="font-semibold text-zinc-100">
+              Thumbnail Studio
+            </Link>
+            <Link href="/" className="text-zinc-400 hover:text-zinc-100">
+              New batch
+            </Link>
+            <Link href="/gallery" className="text-zinc-400 hover:text-zinc-100">
+              Gallery
+            </Link>
+          </div>
+        </nav>
+        <div id="main">{children}</div>
+      </body>
     </html>
   );
 }

@@ -1,0 +1,41 @@
+import type { Metadata } from "next";
+import { cookies } from "next/headers";
+import { notFound } from "next/navigation";
+import { BatchLive } from "@/components/batch/batch-live";
+import { getCanvas, isCanvasId, DEFAULT_CANVAS_ID } from "@/lib/catalog/canvases";
+import { canManage, ownerCookieName } from "@/lib/batches/owner";
+import { readBatch } from "@/lib/batches/service";
+
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ id: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const found = await readBatch((await params).id);
+  if (!found) return { title: "Batch not found" };
+  const b = found.batch;
+  return {
+    title: `${b.prompts.length} × ${b.models.length} thumbnails`,
+    description: b.prompts.slice(0, 3).join(" · "),
+  };
+}
+
+/** The batch page and its shareable result page: server-rendered from the database, then live. */
+export default async function BatchPage({ params }: Props) {
+  const { id } = await params;
+  const found = await readBatch(id);
+  if (!found) notFound();
+  const jar = await cookies();
+  const owner = canManage(id, new Headers(), jar.get(ownerCookieName(id))?.value);
+  const canvas = getCanvas(isCanvasId(found.batch.canvas) ? found.batch.canvas : DEFAULT_CANVAS_ID);
+  return (
+    <main className="mx-auto max-w-7xl px-4 py-8">
+      <BatchLive
+        initial={found.batch}
+        lastEventId={found.lastEventId}
+        canManage={owner}
+        aspect={canvas.width / canvas.height}
+      />
+    </main>
+  );
+}

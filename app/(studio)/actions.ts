@@ -1,0 +1,40 @@
+"use server";
+
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+import type { FieldIssue } from "@/lib/batches/input";
+import { ownerCookieName } from "@/lib/batches/owner";
+import { submitBatch } from "@/lib/batches/service";
+
+export type SubmitState = { error: string | null; issues: FieldIssue[] };
+
+function text(form: FormData, name: string): string | undefined {
+  const v = form.get(name);
+  return typeof v === "string" && v.trim() !== "" ? v : undefined;
+}
+
+/** The studio form's submit: same schema and same service as POST /api/batches; works without JavaScript. */
+export async function submitBatchAction(_prev: SubmitState, form: FormData): Promise<SubmitState> {
+  const budget = text(form, "budgetUsd");
+  const raw = {
+    prompts: (text(form, "prompts") ?? "").split(/\r?\n/),
+    models: form.getAll("models").filter((m): m is string => typeof m === "string"),
+    style: text(form, "style"),
+    template: text(form, "template"),
+    font: text(form, "font"),
+    canvas: text(form, "canvas"),
+    quality: text(form, "quality"),
+    context: text(form, "context"),
+    extraPrompt: text(form, "extraPrompt"),
+    budgetUsd: budget === undefined ? undefined : Number.isNaN(Number(budget)) ? budget : Number(budget),
+  };
+  const result = await submitBatch(raw);
+  if (!result.ok) return { error: result.error, issues: result.issues };
+  (await cookies()).set(ownerCookieName(result.id), result.ownerToken, {
+    httpOnly: true,
+    sameSite: "lax",
+    path: "/",
+    maxAge: 60 * 60 * 24 * 365,
+  });
+  redirect(`/b/${result.id}`);
+}

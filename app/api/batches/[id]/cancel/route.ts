@@ -1,0 +1,13 @@
+import { manageAction } from "@/lib/batches/manage";
+import { cancelBatchById } from "@/lib/batches/service";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  return manageAction(request, id, async () => {
+    const batch = await cancelBatchById(id);
+    return batch ? { batch } : null;
+  });
+}

@@ -1,0 +1,28 @@
+import { readBatch } from "@/lib/batches/service";
+import { batchEventStream } from "@/lib/batches/stream";
+import { jsonError } from "@/lib/http";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/** Live changes as Server-Sent Events; resumable with Last-Event-ID (or ?after=<id>). */
+export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const found = await readBatch(id);
+  if (!found) return jsonError(404, `No batch with id "${id}".`);
+  const raw = request.headers.get("last-event-id") ?? new URL(request.url).searchParams.get("after") ?? "0";
+  const after = Number(raw);
+  if (!Number.isSafeInteger(after) || after < 0) {
+    return jsonError(400, "Last-Event-ID must be a non-negative integer.", [
+      { path: "after", message: "not an event id" },
+    ]);
+  }
+  return new Response(batchEventStream(id, after, request.signal), {
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-store, no-transform",
+      connection: "keep-alive",
+      "x-accel-buffering": "no",
+    },
+  });
+}

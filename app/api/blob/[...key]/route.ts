@@ -1,0 +1,31 @@
+import { getStorage, keyProblem } from "@/lib/storage";
+import { jsonError } from "@/lib/http";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/**
+ * Serves the local blob store (embedded mode). URLs the app hands out carry ?v=<version>, so a response
+ * to such a URL never changes and is cached as immutable; without it, a short max-age.
+ */
+export async function GET(request: Request, { params }: { params: Promise<{ key: string[] }> }) {
+  const store = getStorage();
+  if (store.kind !== "local") return jsonError(404, "Blobs are served by Vercel Blob in this deployment.");
+  const key = (await params).key.join("/");
+  if (keyProblem(key)) return jsonError(404, "Not found.");
+  const head = await store.head(key);
+  if (!head) return jsonError(404, "Not found.");
+  const versioned = new URL(request.url).searchParams.has("v");
+  const headers = {
+    "content-type": head.contentType,
+    etag: head.etag,
+    "cache-control": versioned ? "public, max-age=31536000, immutable" : "public, max-age=60",
+    "x-content-type-options": "nosniff",
+  };
+  if (request.headers.get("if-none-match") === head.etag) return new Response(null, { status: 304, headers });
+  const blob = await store.get(key);
+  if (!blob) return jsonError(404, "Not found.");
+  return new Response(new Uint8Array(blob.bytes), {
+    headers: { ...headers, "content-length": String(blob.bytes.length) },
+  });
+}

@@ -1,0 +1,18 @@
+import { parseImageQuery } from "@/lib/gallery/query";
+import { galleryPage } from "@/lib/gallery/service";
+import { jsonError } from "@/lib/http";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/** Every finished image, newest first: ?cursor=&limit=&model=&style=&template=&batch=&from=&to= */
+export async function GET(request: Request) {
+  const query = parseImageQuery(new URL(request.url).searchParams);
+  if (!query.ok) return jsonError(400, "Invalid gallery query.", query.issues);
+  const page = await galleryPage(query.value);
+  if (!page.ok) return jsonError(400, page.error, [{ path: "cursor", message: page.error }]);
+  return Response.json(
+    { images: page.images, nextCursor: page.nextCursor },
+    { headers: { "cache-control": "no-store" } },
+  );
+}

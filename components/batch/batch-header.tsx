@@ -1,0 +1,116 @@
+"use client";
+
+import { useState } from "react";
+import type { BatchDto } from "@/lib/batches/dto";
+import { formatUsd, plural } from "@/lib/format";
+
+export interface BatchHeaderProps {
+  batch: BatchDto;
+  canManage: boolean;
+  live: boolean;
+  onChange: (batch: BatchDto) => void;
+}
+
+const TERMINAL = new Set(["succeeded", "partial", "failed", "cancelled"]);
+
+export function BatchHeader({ batch, canManage, live, onChange }: BatchHeaderProps) {
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+  const { counts } = batch;
+  const pct = counts.total === 0 ? 0 : Math.round((counts.done / counts.total) * 100);
+  const running = !TERMINAL.has(batch.status);
+
+  async function act(action: "cancel" | "retry") {
+    setBusy(true);
+    setMessage(null);
+    try {
+      const res = await fetch(`/api/batches/${batch.id}/${action}`, { method: "POST" });
+      const body = (await res.json()) as { error?: string; batch?: BatchDto };
+      if (!res.ok) setMessage(body.error ?? `Request failed (${res.status})`);
+      else if (body.batch) onChange(body.batch);
+    } catch (err) {
+      setMessage((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function copy() {
+    await navigator.clipboard.writeText(window.location.href).catch(() => undefined);
+    setMessage("Link copied");
+  }
+
+  return (
+    <header className="space-y-3">
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <div>
+          <h1 className="text-xl font-semibold">
+            {plural(batch.prompts.length, "title")} × {plural(batch.models.length, "model")}
+          </h1>
+          <p className="text-sm text-zinc-400">
+            {batch.style} · {batch.template} · {batch.font} · {batch.canvas}
+          </p>
+        </div>
+        <div className="flex flex-wrap gap-2">
+          <button type="button" onClick={copy} className="btn-secondary">
+            Copy link
+          </button>
+          {canManage && running ? (
+            <form
+              method="post"
+              action={`/api/batches/${batch.id}/cancel`}
+              onSubmit={(e) => (e.preventDefault(), act("cancel"))}
+            >
+              <button type="submit" disabled={busy} className="btn-danger">
+                Cancel batch
+              </button>
+            </form>
+          ) : null}
+          {canManage && !running && counts.failed > 0 ? (
+            <form
+              method="post"
+              action={`/api/batches/${batch.id}/retry`}
+              onSubmit={(e) => (e.preventDefault(), act("retry"))}
+            >
+              <button type="submit" disabled={busy} className="btn-primary">
+                Retry {plural(counts.failed, "failed cell")}
+              </button>
+            </form>
+          ) : null}
+        </div>
+      </div>
+      <div
+        className="h-2 overflow-hidden rounded bg-zinc-800"
+        role="progressbar"
+        aria-label="Batch progress"
+        aria-valuenow={pct}
+        aria-valuemin={0}
+        aria-valuemax={100}
+      >
+        <div className="h-full bg-sky-500 transition-[width]" style={{ width: `${pct}%` }} />
+      </div>
+      <p className="flex flex-wrap gap-x-4 gap-y-1 text-sm text-zinc-400" data-testid="batch-summary">
+        <span data-testid="batch-status">Status: {batch.status}</span>
+        <span>
+          {counts.done}/{counts.total} done · {counts.succeeded} succeeded · {counts.failed} failed
+          {counts.cancelled ? ` · ${counts.cancelled} cancelled` : ""}
+        </span>
+        <span>
+          Cost: {formatUsd(batch.actualCostUsd)} actual / {formatUsd(batch.estimatedCostUsd)} estimated
+        </span>
+        {running ? <span>{live ? "Live" : "Connecting…"}</span> : null}
+      </p>
+      {batch.cancelReason ? <p className="text-sm text-amber-300">Cancelled: {batch.cancelReason}</p> : null}
+      {batch.notices.map((n) => (
+        <p key={n} className="rounded border border-amber-900 bg-amber-950/40 p-2 text-sm text-amber-200">
+          {n}
+        </p>
+      ))}
+      {message ? (
+        <p role="status" className="text-sm text-zinc-300">
+          {message}
+        </p>
+      ) : null}
+    </header>
+  );
+}

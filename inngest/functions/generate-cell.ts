@@ -1,0 +1,74 @@
+/**
+ * Leaf of the fan-out: one cell = one (prompt, model). One function per provider, so each provider gets
+ * its own concurrency limit (catalog default, env override); every step is idempotent (see cell-work).
+ */
+import { invoke, NonRetriableError, RetryAfterError } from "inngest";
+import { z } from "zod";
+import {
+  AttemptFailed,
+  composeStep,
+  type ComposedImage,
+  generateStep,
+  recordFailureStep,
+  recordStep,
+  type CellRef,
+} from "@/lib/batches/cell-work";
+import { cellRetries, providerConcurrency } from "@/lib/batches/concurrency";
+import { modelIdSchema } from "@/lib/catalog/models";
+import { getDb } from "@/lib/db";
+import type { ProviderId } from "@/lib/providers/types";
+import { inngest } from "../client";
+
+export const cellPayload = z.object({
+  batchId: z.string(),
+  promptIndex: z.number().int().min(0),
+  model: modelIdSchema,
+  provider: z.string(),
+});
+
+export type CellPayload = z.infer<typeof cellPayload>;
+
+type Retries = NonNullable<Parameters<typeof inngest.createFunction>[0]["retries"]>;
+
+export function createCellFunction(provider: ProviderId) {
+  const retries = cellRetries() as Retries;
+  return inngest.createFunction(
+    {
+      id: `generate-cell-${provider}`,
+      name: `Generate one thumbnail (${provider})`,
+      retries,
+      concurrency: [{ limit: providerConcurrency(provider), key: "event.data.provider" }],
+      cancelOn: [{ event: "batch/cancelled", if: "event.data.batchId == async.data.batchId" }],
+      triggers: [invoke(cellPayload)],
+    },
+    async ({ event, step, attempt }) => {
+      const ref: CellRef = {
+        batchId: event.data.batchId,
+        promptIndex: event.data.promptIndex,
+        model: event.data.model,
+      };
+      const db = await getDb();
+      try {
+        const generated = await step.run("generate", async () => {
+          try {
+            return await generateStep(db, ref, attempt, attempt >= retries);
+          } catch (err) {
+            if (!(err instanceof AttemptFailed)) throw err;
+            if (!err.retryable) throw new NonRetriableError(err.message);
+            if (err.retryAfterMs !== null)
+              throw new RetryAfterError(err.message, Math.max(1, err.retryAfterMs));
+            throw err;
+          }
+        });
+        if (generated.kind === "skipped") return { status: generated.status, finalKey: null };
+        const image: ComposedImage = await step.run("compose", () => composeStep(db, ref, generated.rawKey));
+        const done = await step.run("record", () => recordStep(db, ref, image));
+        return { status: done.status, finalKey: done.finalKey };
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        await step.run("record-failure", () => recordFailureStep(db, ref, message, "failed"));
+        return { status: "failed" as const, finalKey: null, error: message };
+      }
+    },
+  );
+}

@@ -1,0 +1,6 @@
+import { cellFunctions } from "./cell-functions";
+import { runBatch } from "./run-batch";
+import { runPrompt } from "./run-prompt";
+
+/** Every function the app serves (app/api/inngest/route.ts). */
+export const functions = [runBatch, runPrompt, ...Object.values(cellFunctions)];

@@ -1,0 +1,52 @@
+/**
+ * Root of the fan-out: batch/requested → one run-prompt per title with unfinished cells, all at once; the
+ * result is the matrix results[prompt][model] of final blob keys (null where a cell has no image).
+ * Triggered again with reason "retry" after failed cells were re-queued: finished cells are skipped.
+ */
+import { getDb, getBatch, markBatchStarted, finishBatchIfDone } from "@/lib/db";
+import { inngest } from "../client";
+import { batchRequested } from "../events";
+import { runPrompt } from "./run-prompt";
+
+export const runBatch = inngest.createFunction(
+  {
+    id: "run-batch",
+    name: "Generate a batch of thumbnails",
+    retries: 4,
+    cancelOn: [{ event: "batch/cancelled", if: "event.data.batchId == async.data.batchId" }],
+    triggers: [batchRequested],
+  },
+  async ({ event, step }) => {
+    const { batchId } = event.data;
+    const prompts = await step.run("start", async () => {
+      const db = await getDb();
+      await markBatchStarted(db, batchId);
+      const found = await getBatch(db, batchId);
+      if (!found) return [];
+      const pending = found.cells.filter(
+        (c) => c.status === "queued" || c.status === "running" || c.status === "retrying",
+      );
+      return [...new Set(pending.map((c) => c.promptIndex))];
+    });
+    await Promise.all(
+      prompts.map((promptIndex) =>
+        step.invoke(`prompt-${promptIndex}`, { function: runPrompt, data: { batchId, promptIndex } }),
+      ),
+    );
+    return step.run("finish", async () => {
+      const db = await getDb();
+      await finishBatchIfDone(db, batchId);
+      const found = await getBatch(db, batchId);
+      if (!found) return { batchId, status: "deleted", results: [] };
+      const { input } = found.batch;
+      const results = input.prompts.map((_, p) =>
+        input.models.map(
+          (m) =>
+            found.cells.find((c) => c.promptIndex === p && c.model === m && c.status === "succeeded")
+              ?.finalKey ?? null,
+        ),
+      );
+      return { batchId, status: found.batch.status, results };
+    });
+  },
+);

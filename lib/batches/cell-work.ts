@@ -1,0 +1,195 @@
+/**
+ * The body of one cell (one prompt × one model): generate → compose + store → record. Each function here
+ * is one Inngest step, so each is idempotent: the raw image is content-addressed and remembered on the
+ * cell, so a re-executed step reuses it instead of paying for a second generation; the final image key is
+ * derived from (batch, prompt, model), so a retry overwrites instead of duplicating.
+ */
+import { getCanvas, isCanvasId, DEFAULT_CANVAS_ID } from "@/lib/catalog/canvases";
+import { getModel, pickSize, type ModelId } from "@/lib/catalog/models";
+import type { FontId } from "@/lib/catalog/fonts";
+import type { TemplateId } from "@/lib/catalog/templates";
+import type { StyleId } from "@/lib/catalog/styles";
+import { composeThumbnail } from "@/lib/compose/compose";
+import {
+  cancelBatch,
+  completeCell,
+  failCell,
+  findCell,
+  finishBatchIfDone,
+  getBatch,
+  recordAttemptResult,
+  recordAttemptStart,
+  spendSoFar,
+  type CellRow,
+  type Db,
+} from "@/lib/db";
+import { isProviderError } from "@/lib/errors";
+import { buildPrompt } from "@/lib/prompt";
+import { getProvider } from "@/lib/providers/registry";
+import { finalImageKey, rawImageKey } from "@/lib/storage/keys";
+import { getStorage } from "@/lib/storage";
+import { IMMUTABLE_MAX_AGE } from "@/lib/storage/types";
+
+export interface CellRef {
+  batchId: string;
+  promptIndex: number;
+  model: ModelId;
+}
+
+export type GenerateOutcome =
+  { kind: "raw"; rawKey: string; reused: boolean } | { kind: "skipped"; status: CellRow["status"] };
+
+/** Thrown for a provider failure after it was recorded; the workflow maps it onto Inngest's retry rules. */
+export class AttemptFailed extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly retryAfterMs: number | null,
+  ) {
+    super(message);
+    this.name = "AttemptFailed";
+  }
+}
+
+async function loadCell(db: Db, ref: CellRef) {
+  const found = await getBatch(db, ref.batchId);
+  const cell = found?.cells.find((c) => c.promptIndex === ref.promptIndex && c.model === ref.model);
+  if (!found || !cell) return null;
+  return { batch: found.batch, cell };
+}
+
+function isTerminal(status: CellRow["status"]): boolean {
+  return status === "succeeded" || status === "failed" || status === "cancelled";
+}
+
+/**
+ * Step "generate". `attempt` is Inngest's 0-based attempt of this step and `lastAttempt` whether no
+ * retry follows a failure.
+ */
+export async function generateStep(
+  db: Db,
+  ref: CellRef,
+  attempt: number,
+  lastAttempt: boolean,
+): Promise<GenerateOutcome> {
+  const loaded = await loadCell(db, ref);
+  if (!loaded) return { kind: "skipped", status: "cancelled" };
+  const { batch, cell } = loaded;
+  if (isTerminal(cell.status)) return { kind: "skipped", status: cell.status };
+
+  // A raw image from an earlier execution of this step (or an earlier round) is reused: never pay twice.
+  if (cell.rawKey && (await getStorage().head(cell.rawKey)))
+    return { kind: "raw", rawKey: cell.rawKey, reused: true };
+
+  if (batch.budgetUsd !== null) {
+    const spent = await spendSoFar(db, batch.id);
+    if (spent >= Number(batch.budgetUsd)) {
+      const reason = `budget of $${Number(batch.budgetUsd).toFixed(2)} reached ($${spent.toFixed(4)} spent)`;
+      await cancelBatch(db, batch.id, { reason, scope: "queued" });
+      const after = await findCell(db, ref.batchId, ref.promptIndex, ref.model);
+      if (after && !isTerminal(after.status))
+        await failCell(db, after.id, { error: reason, errorKind: "budget" });
+      await finishBatchIfDone(db, batch.id);
+      return { kind: "skipped", status: "cancelled" };
+    }
+  }
+
+  const started = await recordAttemptStart(db, cell.id, { attempt });
+  if (!started.applied) return { kind: "skipped", status: started.cell?.status ?? "cancelled" };
+
+  const input = batch.input;
+  const model = getModel(ref.model);
+  const canvas = getCanvas(isCanvasId(input.canvas) ? input.canvas : DEFAULT_CANVAS_ID);
+  const size = pickSize(model, canvas);
+  const prompt = buildPrompt({
+    title: cell.prompt,
+    style: input.style as StyleId,
+    context: input.context ?? undefined,
+    extraPrompt: input.extraPrompt ?? undefined,
+  });
+  try {
+    const result = await getProvider(ref.model).generate({
+      model: ref.model,
+      prompt,
+      width: size.width,
+      height: size.height,
+      quality: input.quality && model.qualities.includes(input.quality) ? input.quality : undefined,
+      style: input.style,
+      seed: ref.promptIndex,
+    });
+    const key = rawImageKey(result.bytes, result.mime);
+    await getStorage().put(key, result.bytes, {
+      contentType: result.mime,
+      cacheControlMaxAge: IMMUTABLE_MAX_AGE,
+    });
+    await recordAttemptResult(db, cell.id, {
+      attempt,
+      outcome: "ok",
+      requestId: result.requestId,
+      costUsd: result.costUsd,
+      rawKey: key,
+    });
+    return { kind: "raw", rawKey: key, reused: false };
+  } catch (err) {
+    const provider = isProviderError(err) ? err : null;
+    const retryable = provider ? provider.retryable : true;
+    const message = provider?.message ?? (err as Error).message ?? String(err);
+    await recordAttemptResult(db, cell.id, {
+      attempt,
+      outcome: retryable && !lastAttempt ? "retry" : "failed",
+      error: message,
+      errorKind: provider?.reason ?? "internal",
+      requestId: provider?.requestId ?? null,
+    });
+    throw new AttemptFailed(message, retryable, provider?.retryAfterMs ?? null);
+  }
+}
+
+/** Step "compose": crop, set the title, store the final under its deterministic key. */
+export async function composeStep(db: Db, ref: CellRef, raw: string) {
+  const loaded = await loadCell(db, ref);
+  if (!loaded) throw new Error(`cell ${ref.batchId}/${ref.promptIndex}/${ref.model} no longer exists`);
+  const { batch, cell } = loaded;
+  const input = batch.input;
+  const storage = getStorage();
+  const image = await storage.get(raw);
+  if (!image) throw new Error(`raw image ${raw} is missing from storage`);
+  const canvas = getCanvas(isCanvasId(input.canvas) ? input.canvas : DEFAULT_CANVAS_ID);
+  const out = await composeThumbnail({
+    image: image.bytes,
+    title: cell.prompt,
+    template: input.template as TemplateId,
+    font: input.font as FontId,
+    canvas,
+  });
+  const key = finalImageKey({
+    batchId: ref.batchId,
+    promptIndex: ref.promptIndex,
+    modelId: ref.model,
+    mime: out.mime,
+  });
+  await storage.put(key, out.bytes, { contentType: out.mime });
+  return { finalKey: key, rawKey: raw, width: out.width, height: out.height, bytes: out.bytes.length };
+}
+
+/** Step "record": the cell succeeded; finish the batch when it was the last one. */
+export type ComposedImage = Awaited<ReturnType<typeof composeStep>>;
+
+export async function recordStep(db: Db, ref: CellRef, image: ComposedImage) {
+  const cell = await findCell(db, ref.batchId, ref.promptIndex, ref.model);
+  if (!cell) return { status: "cancelled" as const, finalKey: null };
+  const change = await completeCell(db, cell.id, image);
+  if (!change.applied && change.cell?.status !== "succeeded") {
+    // Cancelled while composing: the final image must not linger in storage.
+    await getStorage().delete(image.finalKey);
+  }
+  await finishBatchIfDone(db, ref.batchId);
+  return { status: change.cell?.status ?? "cancelled", finalKey: change.applied ? image.finalKey : null };
+}
+
+/** Step "record-failure": retries are exhausted or the failure is permanent. */
+export async function recordFailureStep(db: Db, ref: CellRef, error: string, kind: string) {
+  const cell = await findCell(db, ref.batchId, ref.promptIndex, ref.model);
+  if (cell) await failCell(db, cell.id, { error, errorKind: kind });
+  await finishBatchIfDone(db, ref.batchId);
+}

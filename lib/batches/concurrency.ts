@@ -1,0 +1,30 @@
+/**
+ * How many calls each provider may have in flight across all batches: the catalog's account-wide default,
+ * overridable per provider with PROVIDER_CONCURRENCY_<PROVIDER> (e.g. PROVIDER_CONCURRENCY_OPENAI=10).
+ */
+import { PROVIDERS } from "@/lib/catalog/models";
+import type { ProviderId } from "@/lib/providers/types";
+
+export function concurrencyEnvName(provider: ProviderId): string {
+  return `PROVIDER_CONCURRENCY_${provider.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
+}
+
+export function providerConcurrency(provider: ProviderId, env: NodeJS.ProcessEnv = process.env): number {
+  const name = concurrencyEnvName(provider);
+  const raw = env[name]?.trim();
+  if (!raw) return PROVIDERS[provider].concurrency;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) {
+    throw new Error(`${name} must be a whole number from 1 to 1000, got "${raw}"`);
+  }
+  return n;
+}
+
+/** Retries per cell step after the first attempt (Inngest's `retries`); CELL_RETRIES overrides. */
+export function cellRetries(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.CELL_RETRIES?.trim();
+  if (!raw) return 4;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 20) throw new Error(`CELL_RETRIES must be 0–20, got "${raw}"`);
+  return n;
+}

@@ -1,0 +1,160 @@
+/**
+ * The public JSON shape of a batch: what GET /api/batches/:id returns, what the batch page renders and what
+ * live updates patch. Internal columns (blob keys, attempt rounds) stay out; image URLs are resolved here.
+ */
+import type { BatchRow, BatchStatus, CellRow, CellStatus } from "@/lib/db/schema";
+
+export interface CellDto {
+  id: string;
+  promptIndex: number;
+  prompt: string;
+  model: string;
+  status: CellStatus;
+  imageUrl: string | null;
+  width: number | null;
+  height: number | null;
+  error: string | null;
+  errorKind: string | null;
+  attempts: number;
+  requestIds: string[];
+  costUsd: number;
+  durationMs: number | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface BatchCounts {
+  total: number;
+  done: number;
+  queued: number;
+  running: number;
+  retrying: number;
+  succeeded: number;
+  failed: number;
+  cancelled: number;
+}
+
+export interface BatchDto {
+  id: string;
+  status: BatchStatus;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  prompts: string[];
+  models: string[];
+  style: string;
+  template: string;
+  font: string;
+  canvas: string;
+  quality: string | null;
+  context: string;
+  extraPrompt: string;
+  estimatedCostUsd: number;
+  actualCostUsd: number;
+  budgetUsd: number | null;
+  cancelReason: string | null;
+  notices: string[];
+  counts: BatchCounts;
+  cells: CellDto[];
+  /** results[promptIndex][modelIndex]: the image URL, or null while pending or when the cell failed. */
+  results: (string | null)[][];
+}
+
+/** Turns a blob key into a URL; `version` busts caches when a deterministic key is rewritten. */
+export type UrlFor = (key: string, version: string) => string;
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function toCellDto(cell: CellRow | CellLike, urlFor: UrlFor): CellDto {
+  const finishedAt = typeof cell.finishedAt === "string" ? cell.finishedAt : iso(cell.finishedAt);
+  const startedAt = typeof cell.startedAt === "string" ? cell.startedAt : iso(cell.startedAt);
+  const imageUrl =
+    cell.status === "succeeded" && cell.finalKey
+      ? urlFor(cell.finalKey, String(Date.parse(finishedAt ?? "") || 0))
+      : null;
+  return {
+    id: cell.id,
+    promptIndex: cell.promptIndex,
+    prompt: cell.prompt,
+    model: cell.model,
+    status: cell.status,
+    imageUrl,
+    width: cell.width,
+    height: cell.height,
+    error: cell.status === "succeeded" ? null : cell.lastError,
+    errorKind: cell.status === "succeeded" ? null : cell.errorKind,
+    attempts: cell.attempts,
+    requestIds: cell.requestIds,
+    costUsd: Number(cell.costUsd),
+    durationMs: cell.durationMs,
+    startedAt,
+    finishedAt,
+  };
+}
+
+/** A cell as carried by a live event (dates already ISO strings). */
+export type CellLike = Omit<CellRow, "startedAt" | "finishedAt" | "createdAt" | "updatedAt"> & {
+  startedAt: string | null;
+  finishedAt: string | null;
+};
+
+export function countCells(cells: readonly { status: CellStatus }[]): BatchCounts {
+  const c: BatchCounts = {
+    total: cells.length,
+    done: 0,
+    queued: 0,
+    running: 0,
+    retrying: 0,
+    succeeded: 0,
+    failed: 0,
+    cancelled: 0,
+  };
+  for (const cell of cells) {
+    c[cell.status] += 1;
+    if (cell.status === "succeeded" || cell.status === "failed" || cell.status === "cancelled") c.done += 1;
+  }
+  return c;
+}
+
+export function resultsMatrix(
+  prompts: readonly string[],
+  models: readonly string[],
+  cells: readonly CellDto[],
+) {
+  const rows = prompts.map(() => models.map((): string | null => null));
+  for (const cell of cells) {
+    const m = models.indexOf(cell.model);
+    const row = rows[cell.promptIndex];
+    if (row && m >= 0) row[m] = cell.imageUrl;
+  }
+  return rows;
+}
+
+export function toBatchDto(batch: BatchRow, cells: readonly CellRow[], urlFor: UrlFor): BatchDto {
+  const input = batch.input;
+  const cellDtos = cells.map((c) => toCellDto(c, urlFor));
+  return {
+    id: batch.id,
+    status: batch.status,
+    createdAt: batch.createdAt.toISOString(),
+    startedAt: iso(batch.startedAt),
+    finishedAt: iso(batch.finishedAt),
+    prompts: input.prompts,
+    models: input.models,
+    style: input.style,
+    template: input.template,
+    font: input.font,
+    canvas: input.canvas,
+    quality: input.quality ?? null,
+    context: input.context ?? "",
+    extraPrompt: input.extraPrompt ?? "",
+    estimatedCostUsd: Number(batch.estimatedCostUsd),
+    actualCostUsd: Number(batch.actualCostUsd),
+    budgetUsd: batch.budgetUsd === null ? null : Number(batch.budgetUsd),
+    cancelReason: batch.cancelReason,
+    notices: batch.notices,
+    counts: countCells(cellDtos),
+    cells: cellDtos,
+    results: resultsMatrix(input.prompts, input.models, cellDtos),
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * Batch use cases shared by the HTTP API, the studio's server action and the pages: submit, read, cancel,
+ * retry. Validation is the shared schema; the work itself always goes through Inngest.
+ */
+import { getCanvas, isCanvasId, DEFAULT_CANVAS_ID } from "@/lib/catalog/canvases";
+import { estimateCost, getModel, pickSize, type ModelId } from "@/lib/catalog/models";
+import { cancelBatch, createBatch, deleteBatch, getBatch, getDb, resetFailedCells } from "@/lib/db";
+import { modelAvailability } from "@/lib/providers/registry";
+import { getStorage } from "@/lib/storage";
+import { inngest } from "@/inngest/client";
+import { batchCancelled, batchRequested } from "@/inngest/events";
+import { toBatchDto, type BatchDto, type UrlFor } from "./dto";
+import { parseBatchInput, type BatchInput, type FieldIssue, DEFAULT_MAX_IMAGES } from "./input";
+import { ownerToken } from "./owner";
+
+export function maxImagesPerBatch(): number {
+  const raw = process.env.MAX_IMAGES_PER_BATCH?.trim();
+  const n = raw ? Number(raw) : DEFAULT_MAX_IMAGES;
+  return Number.isInteger(n) && n > 0 ? n : DEFAULT_MAX_IMAGES;
+}
+
+export function maxBatchCostUsd(): number | null {
+  const raw = process.env.MAX_BATCH_COST_USD?.trim();
+  if (!raw) return null;
+  const n = Number(raw);
+  return Number.isFinite(n) && n > 0 ? n : null;
+}
+
+export const urlFor: UrlFor = (key, version) => `${getStorage().url(key)}?v=${encodeURIComponent(version)}`;
+
+/** List price of every cell in the batch, at the size each model will be asked for. */
+export function estimateBatchCost(input: Pick<BatchInput, "prompts" | "models" | "canvas" | "quality">): {
+  totalUsd: number;
+  perModel: Record<string, number>;
+} {
+  const canvas = getCanvas(isCanvasId(input.canvas) ? input.canvas : DEFAULT_CANVAS_ID);
+  const perModel: Record<string, number> = {};
+  for (const id of input.models) {
+    const model = getModel(id as ModelId);
+    const quality = input.quality && model.qualities.includes(input.quality) ? input.quality : undefined;
+    perModel[id] = estimateCost(model, quality, pickSize(model, canvas).id) * input.prompts.length;
+  }
+  const totalUsd = Math.round(Object.values(perModel).reduce((a, b) => a + b, 0) * 1e6) / 1e6;
+  return { totalUsd, perModel };
+}
+
+export type SubmitResult =
+  | { ok: true; id: string; ownerToken: string; batch: BatchDto }
+  | { ok: false; status: 400 | 503; error: string; issues: FieldIssue[] };
+
+export async function submitBatch(raw: unknown): Promise<SubmitResult> {
+  const availability = new Map(modelAvailability().map((m) => [m.id, m]));
+  const parsed = parseBatchInput(raw, {
+    maxImages: maxImagesPerBatch(),
+    missingEnvFor: (model) => availability.get(model)?.missingEnv ?? null,
+  });
+  if (!parsed.ok)
+    return { ok: false, status: 400, error: "The batch request is invalid.", issues: parsed.issues };
+  const input = parsed.value;
+  const estimate = estimateBatchCost(input);
+  const limits: { value: number; path: string; what: string }[] = [];
+  if (input.budgetUsd !== undefined)
+    limits.push({ value: input.budgetUsd, path: "budgetUsd", what: "your budget" });
+  const global = maxBatchCostUsd();
+  if (global !== null)
+    limits.push({ value: global, path: "models", what: "the per-batch limit (MAX_BATCH_COST_USD)" });
+  const over = limits.filter((l) => estimate.totalUsd > l.value);
+  if (over.length > 0) {
+    const issues = over.map((l) => ({
+      path: l.path,
+      message: `estimated cost $${estimate.totalUsd.toFixed(2)} exceeds ${l.what} of $${l.value.toFixed(2)}`,
+    }));
+    return { ok: false, status: 400, error: "The batch would cost more than allowed.", issues };
+  }
+  const budget = Math.min(...limits.map((l) => l.value));
+  const db = await getDb();
+  const { notices, ...stored } = input;
+  const created = await createBatch(db, {
+    input: stored,
+    estimatedCostUsd: estimate.totalUsd,
+    budgetUsd: Number.isFinite(budget) ? budget : null,
+    notices,
+  });
+  const id = created.batch.id;
+  try {
+    // The event id makes the send idempotent: a retried request never starts the batch twice.
+    await inngest.send(
+      batchRequested.create({ batchId: id, reason: "created" }, { id: `batch-requested-${id}` }),
+    );
+  } catch (err) {
+    await deleteBatch(db, id);
+    const message = `Could not reach the workflow engine: ${(err as Error).message}`;
+    return { ok: false, status: 503, error: message, issues: [] };
+  }
+  return {
+    ok: true,
+    id,
+    ownerToken: ownerToken(id),
+    batch: toBatchDto(created.batch, created.cells, urlFor),
+  };
+}
+
+export async function readBatch(id: string): Promise<{ batch: BatchDto; lastEventId: number } | null> {
+  if (!/^[A-Za-z0-9_-]{16,64}$/.test(id)) return null;
+  const db = await getDb();
+  // getBatch reads the newest change id before the snapshot, so the stream resumes without gaps.
+  const found = await getBatch(db, id);
+  if (!found) return null;
+  return { batch: toBatchDto(found.batch, found.cells, urlFor), lastEventId: found.lastEventId };
+}
+
+export async function cancelBatchById(
+  id: string,
+  reason = "cancelled by the owner",
+): Promise<BatchDto | null> {
+  const db = await getDb();
+  const result = await cancelBatch(db, id, { reason });
+  if (!result) return null;
+  await inngest.send(batchCancelled.create({ batchId: id, reason }, { id: `batch-cancelled-${id}` }));
+  return (await readBatch(id))?.batch ?? null;
+}
+
+export async function retryFailedCells(id: string): Promise<{ batch: BatchDto; retried: number } | null> {
+  const db = await getDb();
+  if (!(await getBatch(db, id))) return null;
+  const reset = await resetFailedCells(db, id);
+  if (reset.length > 0) {
+    const round = Math.max(...reset.map((c) => c.round));
+    await inngest.send(
+      batchRequested.create({ batchId: id, reason: "retry" }, { id: `batch-retry-${id}-${round}` }),
+    );
+  }
+  const batch = (await readBatch(id))?.batch;
+  return batch ? { batch, retried: reset.length } : null;
+}

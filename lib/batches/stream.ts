@@ -1,0 +1,97 @@
+/**
+ * Server-Sent Events for one batch: replays the change log after Last-Event-ID (or ?after=), then follows
+ * it by polling the database (works the same on PGlite and on Postgres behind several app instances).
+ * Each message carries the full new state of what changed, so a replayed message is harmless.
+ */
+import { eventsSince, getBatch, getDb, isTerminalBatch, type BatchEvent, type CellView } from "@/lib/db";
+import { toCellDto } from "./dto";
+import type { BatchSummary, LiveMessage } from "./live";
+import { urlFor } from "./service";
+
+const POLL_MS = 300;
+const HEARTBEAT_MS = 15_000;
+
+function frame(id: number | null, msg: LiveMessage): string {
+  return `${id === null ? "" : `id: ${id}\n`}data: ${JSON.stringify(msg)}\n\n`;
+}
+
+export function batchEventStream(
+  batchId: string,
+  after: number,
+  signal: AbortSignal,
+): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let last = after;
+  return new ReadableStream({
+    async start(controller) {
+      const send = (text: string) => controller.enqueue(encoder.encode(text));
+      send("retry: 2000\n\n");
+      let lastBeat = Date.now();
+      try {
+        const db = await getDb();
+        while (!signal.aborted) {
+          const events = await eventsSince(db, batchId, last, 500);
+          let summary: BatchSummary | null = null;
+          for (const event of events) {
+            last = event.id;
+            const msg = await toMessage(event, async () => (summary ??= await readSummary(batchId)));
+            if (msg) send(frame(event.id, msg));
+          }
+          if (events.length === 0) {
+            const found = await getBatch(db, batchId);
+            const done =
+              !found ||
+              (isTerminalBatch(found.batch.status) &&
+                found.cells.every(
+                  (c) => c.status !== "queued" && c.status !== "running" && c.status !== "retrying",
+                ));
+            if (done) {
+              send(frame(null, { kind: "end" }));
+              break;
+            }
+            if (Date.now() - lastBeat > HEARTBEAT_MS) {
+              send(": keep-alive\n\n");
+              lastBeat = Date.now();
+            }
+            await new Promise((r) => setTimeout(r, POLL_MS));
+          }
+        }
+      } catch (err) {
+        if (!signal.aborted)
+          send(`event: error\ndata: ${JSON.stringify({ message: (err as Error).message })}\n\n`);
+      }
+      controller.close();
+    },
+  });
+}
+
+async function readSummary(batchId: string): Promise<BatchSummary | null> {
+  const found = await getBatch(await getDb(), batchId);
+  if (!found) return null;
+  const b = found.batch;
+  return {
+    status: b.status,
+    startedAt: b.startedAt?.toISOString() ?? null,
+    finishedAt: b.finishedAt?.toISOString() ?? null,
+    actualCostUsd: Number(b.actualCostUsd),
+    cancelReason: b.cancelReason,
+    notices: b.notices,
+  };
+}
+
+async function toMessage(
+  event: BatchEvent,
+  summary: () => Promise<BatchSummary | null>,
+): Promise<LiveMessage | null> {
+  const p = event.payload;
+  switch (p.type) {
+    case "cell.updated":
+      return { kind: "cell", cell: toCellDto(p.cell as CellView, urlFor) };
+    case "cell.deleted":
+      return { kind: "cell-deleted", cellId: p.cellId };
+    default: {
+      const batch = await summary();
+      return batch ? { kind: "batch", batch } : null;
+    }
+  }
+}

@@ -1,0 +1,48 @@
+/** The gallery: every finished image as public JSON. */
+import { getDb, listImages, InvalidCursorError } from "@/lib/db";
+import { urlFor } from "@/lib/batches/service";
+import type { ImageQuery } from "./query";
+
+export interface GalleryImageDto {
+  id: string;
+  url: string;
+  batchId: string;
+  prompt: string;
+  model: string;
+  style: string;
+  template: string;
+  font: string;
+  width: number | null;
+  height: number | null;
+  createdAt: string;
+}
+
+export async function galleryPage(
+  query: ImageQuery,
+): Promise<
+  { ok: true; images: GalleryImageDto[]; nextCursor: string | null } | { ok: false; error: string }
+> {
+  try {
+    const page = await listImages(await getDb(), query);
+    return {
+      ok: true,
+      nextCursor: page.nextCursor,
+      images: page.images.map((img) => ({
+        id: img.cellId,
+        url: urlFor(img.key, String(img.createdAt.getTime())),
+        batchId: img.batchId,
+        prompt: img.prompt,
+        model: img.model,
+        style: img.style,
+        template: img.template,
+        font: img.font,
+        width: img.width,
+        height: img.height,
+        createdAt: img.createdAt.toISOString(),
+      })),
+    };
+  } catch (err) {
+    if (err instanceof InvalidCursorError) return { ok: false, error: "cursor is not one this API returned" };
+    throw err;
+  }
+}

@@ -1,0 +1,38 @@
+/** HTTP helpers for route handlers: one JSON error shape everywhere ({error, issues:[{path, message}]}). */
+import type { FieldIssue } from "@/lib/batches/input";
+
+export function jsonError(status: number, error: string, issues: FieldIssue[] = []): Response {
+  return Response.json({ error, issues }, { status });
+}
+
+/** Parses a JSON body; null with a ready 400 response when it is not JSON. */
+export async function readJson(
+  request: Request,
+): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!type.includes("application/json")) {
+    return {
+      ok: false,
+      response: jsonError(415, "Send the batch as JSON (Content-Type: application/json)."),
+    };
+  }
+  const text = await request.text();
+  if (text.length > 1_000_000)
+    return { ok: false, response: jsonError(413, "The request body is larger than 1 MB.") };
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (err) {
+    return {
+      ok: false,
+      response: jsonError(400, `The body is not valid JSON: ${(err as Error).message}`, [
+        { path: "(root)", message: "invalid JSON" },
+      ]),
+    };
+  }
+}
+
+/** A form post from a page with JavaScript off wants a redirect back, not JSON. */
+export function wantsHtml(request: Request): boolean {
+  const type = request.headers.get("content-type") ?? "";
+  return type.includes("application/x-www-form-urlencoded") || type.includes("multipart/form-data");
+}

@@ -1,0 +1,142 @@
+/**
+ * Spawning the two embedded-mode processes (web app and local engine) and waiting for them. Shared by
+ * `npm start`, the end-to-end tests and the batch benchmark, so all three run the app the same way.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+
+export const root = path.resolve(import.meta.dirname, "../..");
+const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
+
+export interface Proc {
+  child: ChildProcess;
+  url: string;
+  /** Resolves with the exit code (or signal name) once the process has exited. */
+  exited: Promise<number | string>;
+  kill(signal?: NodeJS.Signals): Promise<number | string>;
+}
+
+type Io = "inherit" | "pipe" | "ignore";
+
+function launch(cmd: string, args: string[], env: NodeJS.ProcessEnv, url: string, io: Io, tag: string): Proc {
+  const child = spawn(cmd, args, { cwd: root, env, stdio: ["ignore", io, io] });
+  if (io === "pipe") {
+    const prefix = (chunk: Buffer) =>
+      chunk
+        .toString()
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => `[${tag}] ${l}\n`)
+        .join("");
+    child.stdout?.on("data", (c: Buffer) => process.stdout.write(prefix(c)));
+    child.stderr?.on("data", (c: Buffer) => process.stderr.write(prefix(c)));
+  }
+  const exited = new Promise<number | string>((resolve) =>
+    child.once("exit", (code, signal) => resolve(code ?? signal ?? "unknown")),
+  );
+  return {
+    child,
+    url,
+    exited,
+    kill(signal = "SIGTERM") {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+export interface EngineOptions {
+  port: number;
+  appUrl: string;
+  dataDir: string;
+  env?: Record<string, string | undefined>;
+  io?: Io;
+}
+
+export function spawnEngine(o: EngineOptions): Proc {
+  const env = {
+    ...process.env,
+    ...o.env,
+    ENGINE_PORT: String(o.port),
+    ENGINE_DATA_DIR: o.dataDir,
+    ENGINE_APP_URLS: `${o.appUrl}/api/inngest`,
+  };
+  return launch(bin("tsx"), ["engine/main.ts"], env, `http://127.0.0.1:${o.port}`, o.io ?? "pipe", "engine");
+}
+
+export interface WebOptions {
+  port: number;
+  engineUrl: string;
+  dataDir: string;
+  env?: Record<string, string | undefined>;
+  io?: Io;
+}
+
+export function spawnWeb(o: WebOptions): Proc {
+  const env = {
+    ...process.env,
+    NEXT_TELEMETRY_DISABLED: "1",
+    DATA_DIR: o.dataDir,
+    BLOB_DIR: path.join(o.dataDir, "blob"),
+    ...o.env,
+    PORT: String(o.port),
+    INNGEST_DEV: o.engineUrl,
+    ENGINE_URL: o.engineUrl,
+  };
+  const args = ["start", "-p", String(o.port), "-H", "127.0.0.1"];
+  return launch(bin("next"), args, env, `http://127.0.0.1:${o.port}`, o.io ?? "pipe", "web");
+}
+
+/** Polls `url` until it answers with any HTTP status below 500, or fails after `timeoutMs`. */
+export async function waitForHttp(url: string, timeoutMs = 60_000, proc?: Proc): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = "";
+  while (Date.now() < deadline) {
+    if (proc && proc.child.exitCode !== null)
+      throw new Error(`${url}: process exited (${proc.child.exitCode})`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      if (res.status < 500) return;
+      last = `HTTP ${res.status}`;
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not come up within ${timeoutMs} ms (${last})`);
+}
+
+const buildInputs = ["app", "components", "lib", "inngest", "public", "next.config.ts", "package-lock.json"];
+
+function newestMtime(p: string): number {
+  if (!existsSync(p)) return 0;
+  const st = statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let max = st.mtimeMs;
+  for (const name of readdirSync(p)) max = Math.max(max, newestMtime(path.join(p, name)));
+  return max;
+}
+
+/** True when there is no production build, or a source file changed after the last one. */
+export function buildIsStale(): boolean {
+  const stamp = path.join(root, ".next", "BUILD_ID");
+  if (!existsSync(stamp)) return true;
+  const built = statSync(stamp).mtimeMs;
+  return buildInputs.some((p) => newestMtime(path.join(root, p)) > built);
+}
+
+/** Runs `next build` when the build is missing or stale. */
+export async function ensureBuild(io: Io = "inherit"): Promise<void> {
+  if (!buildIsStale()) return;
+  const proc = launch(
+    bin("next"),
+    ["build"],
+    { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+    "",
+    io,
+    "build",
+  );
+  const code = await proc.exited;
+  if (code !== 0) throw new Error(`next build failed (${code})`);
+}

@@ -1,0 +1,52 @@
+/**
+ * `npm start`: the whole product in embedded mode on one machine, offline and with no keys.
+ * Builds the app when needed, then runs the web app and the local Inngest engine side by side.
+ */
+import path from "node:path";
+import { ensureBuild, root, spawnEngine, spawnWeb, waitForHttp, type Proc } from "./lib/processes";
+
+function port(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) {
+    console.error(`start: ${name} must be a port number between 1 and 65535, got "${raw}"`);
+    process.exit(2);
+  }
+  return n;
+}
+
+async function main(): Promise<void> {
+  const webPort = port("PORT", 3000);
+  const enginePort = port("ENGINE_PORT", 8288);
+  const dataDir = path.resolve(root, process.env.DATA_DIR ?? ".data");
+  const appUrl = `http://127.0.0.1:${webPort}`;
+  const engineUrl = `http://127.0.0.1:${enginePort}`;
+
+  await ensureBuild();
+  const procs: Proc[] = [];
+  const stop = async (code: number) => {
+    await Promise.all(procs.map((p) => p.kill("SIGTERM")));
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+
+  const engineDir = process.env.ENGINE_DATA_DIR ?? path.join(dataDir, "engine");
+  const engine = spawnEngine({ port: enginePort, appUrl, dataDir: engineDir });
+  const web = spawnWeb({ port: webPort, engineUrl, dataDir });
+  procs.push(engine, web);
+  for (const p of procs) {
+    void p.exited.then((code) => {
+      console.error(`start: ${p === web ? "web app" : "engine"} exited (${code}); stopping`);
+      void stop(1);
+    });
+  }
+  await Promise.all([waitForHttp(`${engineUrl}/health`, 60_000, engine), waitForHttp(appUrl, 120_000, web)]);
+  console.log(`\nThumbnail Studio is running: open http://localhost:${webPort}\n`);
+}
+
+main().catch((err: unknown) => {
+  console.error(`start: ${(err as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,5 @@
+import { ensureBuild } from "../../scripts/lib/processes";
+
+export default async function setup(): Promise<void> {
+  await ensureBuild("inherit");
+}
