@@ -4,7 +4,7 @@ import nextTs from "eslint-config-next/typescript";
 const config = [
   ...next,
   ...nextTs,
-  { ignores: [".next/**", ".data/**", "node_modules/**", "test-results/**", "next-env.d.ts"] },
+  { ignores: [".next/**", ".next-*/**", ".data/**", "node_modules/**", "test-results/**", "next-env.d.ts"] },
 ];
 
 export default config;

@@ -118,9 +118,11 @@ function newestMtime(p: string): number {
   return max;
 }
 
+export const distDir = () => path.join(root, process.env.NEXT_DIST_DIR || ".next");
+
 /** True when there is no production build, or a source file changed after the last one. */
 export function buildIsStale(): boolean {
-  const stamp = path.join(root, ".next", "BUILD_ID");
+  const stamp = path.join(distDir(), "BUILD_ID");
   if (!existsSync(stamp)) return true;
   const built = statSync(stamp).mtimeMs;
   return buildInputs.some((p) => newestMtime(path.join(root, p)) > built);
