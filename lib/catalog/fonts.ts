@@ -1,0 +1,121 @@
+/**
+ * Title fonts shipped as files under public/fonts, declared once. File paths are relative to
+ * public/fonts. Each family ships its latin and latin-ext subsets (WOFF: opentype.js 1.3.4 cannot
+ * read WOFF2) in one heavy weight suited to titles, with its licence file beside them.
+ */
+export const FONT_CATEGORIES = ["display", "sans", "serif", "mono", "script"] as const;
+export type FontCategory = (typeof FONT_CATEGORIES)[number];
+
+export type FontLicence = "OFL-1.1" | "Apache-2.0";
+
+export interface FontDef {
+  id: string;
+  label: string;
+  category: FontCategory;
+  /** The weight shipped (one per family: titles are set in one heavy cut). */
+  weight: number;
+  /** Files in lookup order: a glyph missing from the first is looked up in the next. */
+  files: readonly string[];
+  licence: FontLicence;
+  licenceFile: string;
+}
+
+function family<const Id extends string>(
+  id: Id,
+  label: string,
+  category: FontCategory,
+  weight: number,
+  licence: FontLicence = "OFL-1.1",
+  subsets: readonly string[] = ["latin", "latin-ext"],
+) {
+  return {
+    id,
+    label,
+    category,
+    weight,
+    files: subsets.map((s) => `${id}/${id}-${s}-${weight}.woff`),
+    licence,
+    licenceFile: `${id}/LICENSE.txt`,
+  };
+}
+
+export const FONTS = [
+  family("inter", "Inter", "sans", 800),
+  family("roboto", "Roboto", "sans", 900),
+  family("poppins", "Poppins", "sans", 800),
+  family("montserrat", "Montserrat", "sans", 800),
+  family("oswald", "Oswald", "display", 700),
+  family("bebas-neue", "Bebas Neue", "display", 400),
+  family("playfair", "Playfair Display", "serif", 800),
+  family("merriweather", "Merriweather", "serif", 900),
+  family("lora", "Lora", "serif", 700),
+  family("space-mono", "Space Mono", "mono", 700),
+  family("jetbrains-mono", "JetBrains Mono", "mono", 800),
+  family("bangers", "Bangers", "display", 400),
+  family("pacifico", "Pacifico", "script", 400),
+  family("permanent-marker", "Permanent Marker", "script", 400, "Apache-2.0", ["latin"]),
+  family("righteous", "Righteous", "display", 400),
+] as const satisfies readonly FontDef[];
+
+export type FontId = (typeof FONTS)[number]["id"];
+
+export const FONT_IDS = FONTS.map((f) => f.id) as [FontId, ...FontId[]];
+
+export const DEFAULT_FONT_ID: FontId = "inter";
+
+/**
+ * Fonts consulted, in order, for characters the title font lacks: scripts no title face covers
+ * (Arabic, Hebrew, CJK) and monochrome outline emoji (colour bitmap emoji cannot become paths).
+ */
+export interface FallbackFontDef {
+  id: string;
+  covers: string;
+  files: readonly string[];
+  licence: FontLicence;
+  licenceFile: string;
+}
+
+const emojiFiles = ["emoji", ...Array.from({ length: 11 }, (_, i) => String(i))].map(
+  (s) => `fallback/noto-emoji-${s}-700.woff`,
+);
+
+export const FALLBACK_FONTS = [
+  {
+    id: "noto-sans-arabic",
+    covers: "Arabic, Persian, Urdu",
+    files: ["fallback/noto-sans-arabic-700.woff"],
+    licence: "OFL-1.1",
+    licenceFile: "fallback/noto-sans-arabic.LICENSE.txt",
+  },
+  {
+    id: "noto-sans-hebrew",
+    covers: "Hebrew",
+    files: ["fallback/noto-sans-hebrew-700.woff"],
+    licence: "OFL-1.1",
+    licenceFile: "fallback/noto-sans-hebrew.LICENSE.txt",
+  },
+  {
+    id: "noto-emoji",
+    covers: "Emoji (monochrome outlines)",
+    files: emojiFiles,
+    licence: "OFL-1.1",
+    licenceFile: "fallback/noto-emoji.LICENSE.txt",
+  },
+  {
+    id: "droid-sans-fallback",
+    covers: "Chinese, Japanese, Korean and many symbols",
+    files: ["fallback/droid-sans-fallback-full.ttf"],
+    licence: "Apache-2.0",
+    licenceFile: "fallback/droid-sans-fallback.LICENSE.txt",
+  },
+] as const satisfies readonly FallbackFontDef[];
+
+export function isFontId(value: string): value is FontId {
+  return (FONT_IDS as readonly string[]).includes(value);
+}
+
+export function getFont(id: FontId): FontDef {
+  const font = FONTS.find((f) => f.id === id);
+  if (!font) throw new Error(`unknown font "${id}"`);
+  return font;
+}

@@ -1,0 +1,145 @@
+/**
+ * The compositor: cover-crop the generated image to the canvas, paint the template's panel or
+ * scrim and the title, encode. One decode+resize to raw pixels, overlay work done in memory on
+ * the small regions that change (text rasterized from paths at its own size, in parallel with the
+ * decode), one encode; no full-canvas SVG and no intermediate PNG.
+ */
+import sharp from "sharp";
+import type { CanvasSize } from "@/lib/catalog/canvases";
+import { isFontId, type FontId } from "@/lib/catalog/fonts";
+import { isTemplateId, TEMPLATE_IDS, type TemplateId } from "@/lib/catalog/templates";
+import { FONT_IDS } from "@/lib/catalog/fonts";
+import { ComposeInputError } from "./errors";
+import { blendText } from "./raster";
+import { TEMPLATE_RENDERERS } from "./templates";
+import { rasterizeText } from "./text-raster";
+import { normalizeTitle } from "./text/shape";
+
+export const OUTPUT_FORMATS = ["jpeg", "webp", "png"] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+const MIME: Record<OutputFormat, string> = { jpeg: "image/jpeg", webp: "image/webp", png: "image/png" };
+
+export const DEFAULT_QUALITY = 85;
+
+export interface ComposeInput {
+  image: Buffer;
+  title: string;
+  template: TemplateId;
+  font: FontId;
+  canvas: CanvasSize;
+  format?: OutputFormat;
+  /** 1–100, for JPEG and WebP. */
+  quality?: number;
+}
+
+export interface ComposeMeta {
+  fontSize: number;
+  lines: number;
+  truncated: boolean;
+  /** WCAG contrast between the title colour and the least favourable pixel under it. */
+  contrast: number;
+  /** Characters no shipped font covers. */
+  missingGlyphs: string[];
+}
+
+export interface ComposeResult {
+  bytes: Buffer;
+  mime: string;
+  width: number;
+  height: number;
+  meta: ComposeMeta;
+}
+
+function validate(input: ComposeInput): void {
+  if (!Buffer.isBuffer(input.image) || input.image.length === 0) {
+    throw new ComposeInputError("image", "expected a non-empty image buffer");
+  }
+  if (typeof input.title !== "string" || normalizeTitle(input.title) === "") {
+    throw new ComposeInputError("title", "must contain at least one visible character");
+  }
+  if (!isTemplateId(input.template)) {
+    throw new ComposeInputError(
+      "template",
+      `unknown template "${input.template}"; expected one of ${TEMPLATE_IDS.join(", ")}`,
+    );
+  }
+  if (!isFontId(input.font)) {
+    throw new ComposeInputError(
+      "font",
+      `unknown font "${input.font}"; expected one of ${FONT_IDS.join(", ")}`,
+    );
+  }
+  const { width, height } = input.canvas ?? {};
+  for (const [name, v] of [
+    ["width", width],
+    ["height", height],
+  ] as const) {
+    if (!Number.isInteger(v) || v! < 64 || v! > 4096) {
+      throw new ComposeInputError(`canvas.${name}`, "must be an integer from 64 to 4096");
+    }
+  }
+  if (input.format !== undefined && !OUTPUT_FORMATS.includes(input.format)) {
+    throw new ComposeInputError("format", `expected one of ${OUTPUT_FORMATS.join(", ")}`);
+  }
+  if (
+    input.quality !== undefined &&
+    (!Number.isInteger(input.quality) || input.quality < 1 || input.quality > 100)
+  ) {
+    throw new ComposeInputError("quality", "must be an integer from 1 to 100");
+  }
+}
+
+async function decodeToCanvas(image: Buffer, canvas: CanvasSize) {
+  try {
+    const { data, info } = await sharp(image, { failOn: "error" })
+      .resize(canvas.width, canvas.height, { fit: "cover" })
+      .flatten({ background: "#000000" })
+      .toColourspace("srgb")
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw new Error(`unexpected ${info.channels}-channel output`);
+    return { data, width: info.width, height: info.height };
+  } catch (err) {
+    throw new ComposeInputError("image", `could not decode: ${(err as Error).message}`);
+  }
+}
+
+export function encode(
+  raw: Buffer,
+  canvas: CanvasSize,
+  format: OutputFormat,
+  quality: number,
+): Promise<Buffer> {
+  const img = sharp(raw, { raw: { width: canvas.width, height: canvas.height, channels: 3 } });
+  if (format === "png") return img.png().toBuffer();
+  if (format === "webp") return img.webp({ quality }).toBuffer();
+  return img.jpeg({ quality }).toBuffer();
+}
+
+export async function composeThumbnail(input: ComposeInput): Promise<ComposeResult> {
+  validate(input);
+  const { canvas } = input;
+  const format = input.format ?? "jpeg";
+  const plan = TEMPLATE_RENDERERS[input.template]({ canvas, title: input.title, font: input.font });
+  // The decode runs on libuv's pool; the title is rasterized on this thread meanwhile.
+  const decoding = decodeToCanvas(input.image, canvas);
+  const text = rasterizeText(plan.layout, canvas, plan.shadow);
+  const img = await decoding;
+  const painted = plan.paint(img);
+  blendText(img, text, painted.text);
+  const bytes = await encode(img.data, canvas, format, input.quality ?? DEFAULT_QUALITY);
+  return {
+    bytes,
+    mime: MIME[format],
+    width: canvas.width,
+    height: canvas.height,
+    meta: {
+      fontSize: plan.layout.size,
+      lines: plan.layout.lines.length,
+      truncated: plan.layout.truncated,
+      contrast: Math.round(painted.contrast * 100) / 100,
+      missingGlyphs: plan.layout.missing,
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import { paintRows } from "../raster";
+import { layoutText } from "../text/layout";
+import { pad, paintAdaptive, smoothstep } from "./shared";
+import type { TemplateRenderer } from "./types";
+
+/**
+ * Title set straight on the photo at the bottom left. A gradient scrim rises behind it; its
+ * strength is solved from the brightest pixels under the text so contrast reaches 4.5:1.
+ */
+export const overlayBottom: TemplateRenderer = ({ canvas, title, font }) => {
+  const { width: W, height: H } = canvas;
+  const u = Math.min(W, H);
+  const padX = Math.round(W * 0.06);
+  const textBox = {
+    x: padX,
+    y: Math.round(H * 0.4),
+    width: Math.round(W * 0.82),
+    height: Math.round(H * 0.5),
+  };
+  const layout = layoutText(title, font, {
+    box: textBox,
+    maxLines: 3,
+    maxSize: Math.round(u * 0.12),
+    minSize: Math.round(u * 0.05),
+    lineHeight: 1.1,
+    align: "start",
+    valign: "bottom",
+  });
+  const under = pad(layout.ink, u * 0.02);
+  const solidFrom = under.y;
+  const fadeFrom = Math.max(0, solidFrom - H * 0.32);
+  return {
+    textBox,
+    layout,
+    shadow: { blur: Math.max(2, u * 0.008), dy: u * 0.004 },
+    paint(img) {
+      return paintAdaptive(img, under, 0.35, (color, alpha) =>
+        paintRows(img, { x: 0, y: fadeFrom, width: W, height: H - fadeFrom }, color, (y) =>
+          y >= solidFrom ? alpha : alpha * smoothstep(fadeFrom, solidFrom, y),
+        ),
+      );
+    },
+  };
+};

@@ -1,0 +1,68 @@
+import { contrastRatio, scrimAlpha, type Rgb } from "../color";
+import { extremeColors, type RgbImage } from "../raster";
+import type { Box } from "../text/layout";
+
+export const WHITE: Rgb = [255, 255, 255];
+export const INK: Rgb = [17, 24, 39];
+export const NIGHT: Rgb = [11, 13, 20];
+export const ACCENT: Rgb = [250, 184, 20];
+
+/** WCAG AA for body text is 4.5:1; we aim a little higher so JPEG ringing cannot undo it. */
+export const TARGET_CONTRAST = 4.5;
+const AIM = 4.8;
+
+export function pad(box: Box, dx: number, dy = dx): Box {
+  return { x: box.x - dx, y: box.y - dy, width: box.width + 2 * dx, height: box.height + 2 * dy };
+}
+
+/**
+ * Measures the photo under `region`, picks the weakest layer of `layer` colour (not below
+ * `minAlpha`) that lifts the text to the target contrast, lets `paint` draw it, then measures
+ * again so the reported figure is what the viewer gets.
+ */
+export function paintForContrast(
+  img: RgbImage,
+  region: Box,
+  text: Rgb,
+  layer: Rgb,
+  minAlpha: number,
+  paint: (alpha: number) => void,
+) {
+  const mode =
+    contrastRatio(text, [0, 0, 0]) > contrastRatio(text, [255, 255, 255]) ? "brightest" : "darkest";
+  const alpha = scrimAlpha(extremeColors(img, region, mode), text, layer, AIM, minAlpha);
+  paint(alpha);
+  const after = extremeColors(img, region, mode, 1);
+  const contrast = after.length > 0 ? contrastRatio(after[0]!, text) : 21;
+  return { alpha, contrast };
+}
+
+export function smoothstep(edge0: number, edge1: number, x: number): number {
+  const t = Math.min(1, Math.max(0, (x - edge0) / (edge1 - edge0)));
+  return t * t * (3 - 2 * t);
+}
+
+/**
+ * For templates without a panel: light text over a dark layer, or dark text over a light layer,
+ * whichever needs the fainter layer (light text wins ties: it is the house look). `paintLayer`
+ * draws the layer in the chosen colour at the solved alpha.
+ */
+export function paintAdaptive(
+  img: RgbImage,
+  region: Box,
+  minAlpha: number,
+  paintLayer: (color: Rgb, alpha: number) => void,
+) {
+  const light = scrimAlpha(extremeColors(img, region, "brightest"), WHITE, NIGHT, AIM, minAlpha);
+  const dark = scrimAlpha(extremeColors(img, region, "darkest"), INK, WHITE, AIM, minAlpha);
+  const useDark = dark + 0.15 < light;
+  const text = useDark ? INK : WHITE;
+  const layer = useDark ? WHITE : NIGHT;
+  const result = paintForContrast(img, region, text, layer, useDark ? dark : light, (alpha) =>
+    paintLayer(layer, alpha),
+  );
+  return {
+    ...result,
+    text: { color: text, shadow: { color: layer, opacity: useDark ? 0.7 : 0.55 } },
+  };
+}

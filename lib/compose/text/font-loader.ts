@@ -1,0 +1,94 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import opentype, { type Font, type Glyph } from "opentype.js";
+import { FALLBACK_FONTS, getFont, type FontId } from "@/lib/catalog/fonts";
+
+/** public/fonts, resolved from the working directory (repo root for Next, scripts and tests). */
+export function fontsRoot(): string {
+  return process.env.THUMB_FONTS_DIR ?? path.join(process.cwd(), "public", "fonts");
+}
+
+const parsed = new Map<string, Font>();
+
+/** Parses a font file once per process; parsing Droid Sans Fallback alone takes ~350 ms. */
+export function loadFontFile(relPath: string): Font {
+  const hit = parsed.get(relPath);
+  if (hit) return hit;
+  const file = path.join(fontsRoot(), relPath);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    throw new Error(`font file missing: ${file}`);
+  }
+  const font = opentype.parse(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  parsed.set(relPath, font);
+  return font;
+}
+
+export interface GlyphHit {
+  font: Font;
+  glyph: Glyph;
+}
+
+/** Vertical metrics of the title face in em units, used to place baselines. */
+export interface FaceMetrics {
+  capHeight: number;
+  descent: number;
+}
+
+/**
+ * A title font followed by the shared fallback fonts. Files are parsed lazily, only when a
+ * character is missing from every earlier file, so Latin titles never pay for CJK or emoji.
+ */
+export class FontChain {
+  private readonly lookups = new Map<number, GlyphHit | null>();
+  private faceMetrics: FaceMetrics | null = null;
+
+  constructor(readonly files: readonly string[]) {}
+
+  get primary(): Font {
+    return loadFontFile(this.files[0]!);
+  }
+
+  glyphFor(codePoint: number): GlyphHit | null {
+    const cached = this.lookups.get(codePoint);
+    if (cached !== undefined) return cached;
+    const char = String.fromCodePoint(codePoint);
+    let hit: GlyphHit | null = null;
+    for (const file of this.files) {
+      const font = loadFontFile(file);
+      const index = font.charToGlyphIndex(char);
+      if (index > 0) {
+        hit = { font, glyph: font.glyphs.get(index) };
+        break;
+      }
+    }
+    this.lookups.set(codePoint, hit);
+    return hit;
+  }
+
+  metrics(): FaceMetrics {
+    if (this.faceMetrics) return this.faceMetrics;
+    const font = this.primary;
+    const em = font.unitsPerEm;
+    const os2 = (font.tables as { os2?: { sCapHeight?: number } }).os2;
+    const capFromGlyph = font.charToGlyph("H").getBoundingBox().y2;
+    const capHeight = (os2?.sCapHeight && os2.sCapHeight > 0 ? os2.sCapHeight : capFromGlyph) / em;
+    const depths = ["g", "p", "y"].map((c) => -font.charToGlyph(c).getBoundingBox().y1 / em);
+    const descent = Math.min(0.35, Math.max(0.12, ...depths.filter((d) => Number.isFinite(d))));
+    this.faceMetrics = { capHeight: capHeight > 0.3 ? capHeight : 0.7, descent };
+    return this.faceMetrics;
+  }
+}
+
+const chains = new Map<FontId, FontChain>();
+
+export function fontChain(fontId: FontId): FontChain {
+  let chain = chains.get(fontId);
+  if (!chain) {
+    chain = new FontChain([...getFont(fontId).files, ...FALLBACK_FONTS.flatMap((f) => f.files)]);
+    chains.set(fontId, chain);
+  }
+  return chain;
+}

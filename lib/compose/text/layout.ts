@@ -1,0 +1,200 @@
+import type { Font, Glyph } from "opentype.js";
+import type { FontId } from "@/lib/catalog/fonts";
+import type { TextAlign } from "@/lib/catalog/templates";
+import { tokenLevels, visualOrder } from "./bidi";
+import { fontChain, type FontChain } from "./font-loader";
+import { shapeClusters, shapeText, type ShapedText, type Token } from "./shape";
+import { wrapTokens } from "./wrap";
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface LayoutOptions {
+  box: Box;
+  maxLines: number;
+  /** Largest and smallest font size in px; the largest size whose wrap fits the box wins. */
+  maxSize: number;
+  minSize: number;
+  /** Distance between baselines as a multiple of the font size. */
+  lineHeight: number;
+  align: TextAlign;
+  valign?: "top" | "middle" | "bottom";
+}
+
+export interface PlacedGlyph {
+  font: Font;
+  glyph: Glyph;
+  x: number;
+  baseline: number;
+  size: number;
+}
+
+export interface TextLine {
+  x: number;
+  baseline: number;
+  width: number;
+  glyphs: PlacedGlyph[];
+}
+
+export interface TextLayout {
+  size: number;
+  lines: TextLine[];
+  direction: "ltr" | "rtl";
+  /** The block the lines occupy (cap height of the first line to descent of the last). */
+  block: Box;
+  /** Union of glyph outlines, in px. */
+  ink: Box;
+  truncated: boolean;
+  missing: string[];
+}
+
+function fitSize(shaped: ShapedText, opts: LayoutOptions, m: { capHeight: number; descent: number }) {
+  const blockHeight = (lines: number, size: number) =>
+    (m.capHeight + m.descent + (lines - 1) * opts.lineHeight) * size;
+  const step = Math.max(1, Math.round(opts.maxSize * 0.03));
+  for (const allowBreak of [false, true]) {
+    for (let size = opts.maxSize; size >= opts.minSize; size -= step) {
+      const width = opts.box.width / size;
+      const lines = wrapTokens(shaped.tokens, shaped.spaceWidth, width, allowBreak);
+      if (lines && lines.length <= opts.maxLines && blockHeight(lines.length, size) <= opts.box.height) {
+        return { size, lines: balance(shaped, width, lines.length, allowBreak), truncated: false };
+      }
+    }
+  }
+  const size = opts.minSize;
+  const byHeight = Math.floor((opts.box.height / size - m.capHeight - m.descent) / opts.lineHeight) + 1;
+  const maxLines = Math.max(1, Math.min(opts.maxLines, byHeight));
+  const lines = wrapTokens(shaped.tokens, shaped.spaceWidth, opts.box.width / size, true)!;
+  return { size, lines: lines.slice(0, maxLines), truncated: lines.length > maxLines };
+}
+
+/** Narrows the wrap width while the line count holds, so lines come out even (no lone last word). */
+function balance(shaped: ShapedText, width: number, count: number, allowBreak: boolean): Token[][] {
+  let best = wrapTokens(shaped.tokens, shaped.spaceWidth, width, allowBreak)!;
+  if (count < 2) return best;
+  let lo = width * 0.4;
+  let hi = width;
+  for (let i = 0; i < 12; i++) {
+    const mid = (lo + hi) / 2;
+    const lines = wrapTokens(shaped.tokens, shaped.spaceWidth, mid, allowBreak);
+    if (lines && lines.length === count) {
+      best = lines;
+      hi = mid;
+    } else lo = mid;
+  }
+  return best;
+}
+
+function lineWidth(tokens: readonly Token[], space: number): number {
+  return tokens.reduce((w, t, i) => w + t.width + (i > 0 && t.spaceBefore ? space : 0), 0);
+}
+
+/** Cuts the last line so that it ends in an ellipsis inside the box width. */
+function withEllipsis(line: Token[], shaped: ShapedText, chain: FontChain, width: number): Token[] {
+  const missing = new Set<string>();
+  let clusters = shapeClusters("\u2026", chain, missing);
+  if (missing.size > 0) clusters = shapeClusters("...", chain, missing);
+  const ellipsis: Token = {
+    clusters,
+    width: clusters.reduce((w, c) => w + c.advance, 0),
+    spaceBefore: false,
+    strong: "neutral",
+    numeric: false,
+  };
+  const out = [...line];
+  while (out.length > 1 && lineWidth(out, shaped.spaceWidth) + ellipsis.width > width) out.pop();
+  const last = out[out.length - 1];
+  if (last && lineWidth(out, shaped.spaceWidth) + ellipsis.width > width) {
+    const room = width - ellipsis.width - lineWidth(out.slice(0, -1), shaped.spaceWidth);
+    const kept: typeof last.clusters = [];
+    let w = 0;
+    for (const c of last.clusters) {
+      if (w + c.advance > room && kept.length > 0) break;
+      kept.push(c);
+      w += c.advance;
+    }
+    out[out.length - 1] = { ...last, clusters: kept, width: w };
+  }
+  ellipsis.strong = shaped.direction === "rtl" ? "rtl" : "ltr";
+  return [...out, ellipsis];
+}
+
+const boxes = new WeakMap<Glyph, { x1: number; y1: number; x2: number; y2: number }>();
+function glyphBox(glyph: Glyph) {
+  let box = boxes.get(glyph);
+  if (!box) {
+    box = glyph.getBoundingBox();
+    boxes.set(glyph, box);
+  }
+  return box;
+}
+
+export function layoutText(title: string, fontId: FontId, opts: LayoutOptions): TextLayout {
+  const chain = fontChain(fontId);
+  const shaped = shapeText(title, chain);
+  if (shaped.tokens.length === 0) throw new Error("title has no drawable characters");
+  const metrics = chain.metrics();
+  const fit = fitSize(shaped, opts, metrics);
+  const { size } = fit;
+  const lines = fit.truncated
+    ? [
+        ...fit.lines.slice(0, -1),
+        withEllipsis(fit.lines[fit.lines.length - 1]!, shaped, chain, opts.box.width / size),
+      ]
+    : fit.lines;
+  const blockHeight = (metrics.capHeight + metrics.descent + (lines.length - 1) * opts.lineHeight) * size;
+  const slack = opts.box.height - blockHeight;
+  const valign = opts.valign ?? "middle";
+  const top = opts.box.y + (valign === "top" ? 0 : valign === "bottom" ? slack : slack / 2);
+  const ink = { x1: Infinity, y1: Infinity, x2: -Infinity, y2: -Infinity };
+  const placed: TextLine[] = lines.map((tokens, row) => {
+    const width = lineWidth(tokens, shaped.spaceWidth) * size;
+    const baseline = top + (metrics.capHeight + row * opts.lineHeight) * size;
+    const free = opts.box.width - width;
+    const startsRight = opts.align === "start" && shaped.direction === "rtl";
+    const x = opts.box.x + (opts.align === "center" ? free / 2 : startsRight ? free : 0);
+    const levels = tokenLevels(tokens, shaped.direction);
+    const order = visualOrder(levels);
+    const glyphs: PlacedGlyph[] = [];
+    let cursor = x;
+    order.forEach((ti, k) => {
+      const token = tokens[ti]!;
+      const prev = k > 0 ? order[k - 1]! : -1;
+      if (prev >= 0 && tokens[Math.max(prev, ti)]!.spaceBefore) cursor += shaped.spaceWidth * size;
+      const clusters = levels[ti]! % 2 === 1 ? [...token.clusters].reverse() : token.clusters;
+      for (const cluster of clusters) {
+        for (const g of cluster.glyphs) {
+          const gx = cursor + g.dx * size;
+          glyphs.push({ font: g.font, glyph: g.glyph, x: gx, baseline, size });
+          const b = glyphBox(g.glyph);
+          const s = size / g.font.unitsPerEm;
+          if (b.x2 > b.x1) {
+            ink.x1 = Math.min(ink.x1, gx + b.x1 * s);
+            ink.x2 = Math.max(ink.x2, gx + b.x2 * s);
+            ink.y1 = Math.min(ink.y1, baseline - b.y2 * s);
+            ink.y2 = Math.max(ink.y2, baseline - b.y1 * s);
+          }
+        }
+        cursor += cluster.advance * size;
+      }
+    });
+    return { x, baseline, width, glyphs };
+  });
+  const inkBox = Number.isFinite(ink.x1)
+    ? { x: ink.x1, y: ink.y1, width: ink.x2 - ink.x1, height: ink.y2 - ink.y1 }
+    : { x: opts.box.x, y: top, width: 0, height: 0 };
+  const blockX = Math.min(...placed.map((l) => l.x));
+  return {
+    size,
+    lines: placed,
+    direction: shaped.direction,
+    block: { x: blockX, y: top, width: Math.max(...placed.map((l) => l.width)), height: blockHeight },
+    ink: inkBox,
+    truncated: fit.truncated,
+    missing: shaped.missing,
+  };
+}

@@ -1,0 +1,157 @@
+import type { Font, Glyph } from "opentype.js";
+import { hasArabic, shapeArabic } from "./arabic-shaping";
+import type { FontChain } from "./font-loader";
+
+/** A glyph inside a cluster; `dx` is its offset from the cluster origin, in em. */
+export interface ShapedGlyph {
+  font: Font;
+  glyph: Glyph;
+  dx: number;
+}
+
+/** One grapheme cluster: what the user sees as one character. Widths are in em. */
+export interface Cluster {
+  glyphs: ShapedGlyph[];
+  advance: number;
+}
+
+export type Strong = "ltr" | "rtl" | "neutral";
+
+/** An unbreakable run of clusters; lines break only between tokens (or inside over-long ones). */
+export interface Token {
+  clusters: Cluster[];
+  width: number;
+  spaceBefore: boolean;
+  strong: Strong;
+  numeric: boolean;
+}
+
+export interface ShapedText {
+  tokens: Token[];
+  spaceWidth: number;
+  direction: "ltr" | "rtl";
+  /** Characters no shipped font can draw (they render as the title font's missing-glyph box). */
+  missing: string[];
+}
+
+const RTL = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]/u;
+const LETTER = /\p{L}/u;
+const CJK = /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u{20000}-\u{3ffff}]/u;
+const BREAK_AFTER = /[-/\u2013\u2014]/u;
+
+/** Code points that only steer rendering (joiners, variation selectors, skin tones, bidi marks). */
+function ignorable(cp: number): boolean {
+  return (
+    cp === 0x200d ||
+    (cp >= 0x200b && cp <= 0x200f) ||
+    (cp >= 0x202a && cp <= 0x202e) ||
+    (cp >= 0x2060 && cp <= 0x2064) ||
+    (cp >= 0xfe00 && cp <= 0xfe0f) ||
+    cp === 0xfeff ||
+    cp === 0x00ad ||
+    (cp >= 0x1f3fb && cp <= 0x1f3ff) ||
+    (cp >= 0xe0020 && cp <= 0xe007f)
+  );
+}
+
+export function normalizeTitle(title: string): string {
+  return title
+    .normalize("NFC")
+    .replace(/[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/gu, "")
+    .replace(/\s+/gu, " ")
+    .trim();
+}
+
+const graphemes = new Intl.Segmenter("und", { granularity: "grapheme" });
+
+function strongOf(text: string): Strong {
+  for (const ch of text) {
+    if (RTL.test(ch)) return "rtl";
+    if (LETTER.test(ch)) return "ltr";
+  }
+  return "neutral";
+}
+
+/** Splits a word into pieces that may start a new line: after hyphens/slashes and around CJK. */
+function breakPieces(word: string): string[] {
+  const pieces: string[] = [];
+  let current = "";
+  for (const { segment } of graphemes.segment(word)) {
+    if (CJK.test(segment)) {
+      if (current) pieces.push(current);
+      pieces.push(segment);
+      current = "";
+      continue;
+    }
+    current += segment;
+    if (BREAK_AFTER.test(segment) && current.length > 1) {
+      pieces.push(current);
+      current = "";
+    }
+  }
+  if (current) pieces.push(current);
+  return pieces;
+}
+
+export function shapeClusters(text: string, chain: FontChain, missing: Set<string>): Cluster[] {
+  const clusters: Cluster[] = [];
+  let previous: ShapedGlyph | null = null;
+  for (const { segment } of graphemes.segment(text)) {
+    const cps = Array.from(segment, (c) => c.codePointAt(0)!).filter((cp) => !ignorable(cp));
+    if (cps.length === 0) continue;
+    const base = chain.glyphFor(cps[0]!);
+    const font = base?.font ?? chain.primary;
+    if (!base) missing.add(segment);
+    const em = font.unitsPerEm;
+    const glyphs: ShapedGlyph[] = [{ font, glyph: base?.glyph ?? font.glyphs.get(0), dx: 0 }];
+    let advance = (glyphs[0]!.glyph.advanceWidth ?? 0) / em;
+    for (const cp of cps.slice(1)) {
+      const index = font.charToGlyphIndex(String.fromCodePoint(cp));
+      const hit = index > 0 ? { font, glyph: font.glyphs.get(index) } : chain.glyphFor(cp);
+      if (!hit) continue;
+      glyphs.push({ font: hit.font, glyph: hit.glyph, dx: advance });
+      advance += (hit.glyph.advanceWidth ?? 0) / hit.font.unitsPerEm;
+    }
+    const first = glyphs[0]!;
+    if (previous && previous.font === first.font && clusters.length > 0) {
+      const kern = first.font.getKerningValue(previous.glyph, first.glyph) / em;
+      clusters[clusters.length - 1]!.advance += kern;
+    }
+    previous = glyphs[glyphs.length - 1]!;
+    clusters.push({ glyphs, advance });
+  }
+  return clusters;
+}
+
+export function tokenFromClusters(clusters: Cluster[], template: Omit<Token, "clusters" | "width">): Token {
+  return { ...template, clusters, width: clusters.reduce((w, c) => w + c.advance, 0) };
+}
+
+export function shapeText(title: string, chain: FontChain): ShapedText {
+  let text = normalizeTitle(title);
+  if (hasArabic(text)) text = shapeArabic(text, (cp) => chain.glyphFor(cp) !== null);
+  const missing = new Set<string>();
+  const tokens: Token[] = [];
+  for (const word of text.split(" ")) {
+    breakPieces(word).forEach((piece, i) => {
+      const clusters = shapeClusters(piece, chain, missing);
+      if (clusters.length === 0) return;
+      tokens.push(
+        tokenFromClusters(clusters, {
+          spaceBefore: i === 0 && tokens.length > 0,
+          strong: strongOf(piece),
+          numeric: /\p{N}/u.test(piece),
+        }),
+      );
+    });
+  }
+  const space = chain.primary.charToGlyph(" ");
+  const spaceWidth = space.index > 0 ? (space.advanceWidth ?? 0) / chain.primary.unitsPerEm : 0.25;
+  const first = tokens.find((t) => t.strong !== "neutral");
+  return {
+    tokens,
+    spaceWidth,
+    direction: first?.strong === "rtl" ? "rtl" : "ltr",
+    missing: [...missing],
+  };
+}
