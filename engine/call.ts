@@ -2,6 +2,7 @@ import type { Core } from "./core";
 import { toError } from "./core";
 import { parseRetryAfter } from "./duration";
 import { errText, fmtMs } from "./log";
+import { ulid } from "./ids";
 import { handleOps, type Op } from "./ops";
 import type { WorkItem } from "./scheduler";
 import type { AppResponse } from "./transport";
@@ -64,8 +65,13 @@ async function execInner(core: Core, run: Run, item: WorkItem): Promise<void> {
     void core.commit({ t: "start", runId: run.id, at: started });
     core.log(`run ${run.id} ${run.fnId} started (event ${run.event.name})`);
   }
+  const stackAtDispatch = run.stack.length;
   const step = item.hash ? run.steps.get(item.hash) : undefined;
   if (step) step.status = "Running";
+  // A fresh id per call (unique across restarts) lets the checkpoint API refuse stale executions.
+  const qi = ulid(started);
+  if (core.opts.checkpointing && item.kind === "discovery")
+    run.calls.set(qi, { attempt: item.attempt, last: started });
   const body = JSON.stringify({
     event: run.event,
     events: [run.event],
@@ -76,6 +82,7 @@ async function execInner(core: Core, run: Run, item: WorkItem): Promise<void> {
       max_attempts: fn.retries + 1,
       disable_immediate_execution: run.disableImmediate,
       use_api: false,
+      ...(core.opts.checkpointing && item.kind === "discovery" ? { fn_id: run.fnId, qi_id: qi } : {}),
       stack: { stack: run.stack, current: run.stack.length },
     },
     version: run.version,
@@ -85,6 +92,7 @@ async function execInner(core: Core, run: Run, item: WorkItem): Promise<void> {
   try {
     res = await core.caller.post(url, body, { "x-inngest-server-kind": "dev", "x-run-id": run.id });
   } catch (err) {
+    run.calls.delete(qi);
     if (core.closed || !core.store.isActive(run)) return;
     await failAttempt(
       core,
@@ -97,6 +105,7 @@ async function execInner(core: Core, run: Run, item: WorkItem): Promise<void> {
     );
     return;
   }
+  run.calls.delete(qi);
   if (core.closed || !core.store.isActive(run)) return;
   const ver = Number(header(res, "x-inngest-req-version"));
   if (Number.isInteger(ver) && ver !== run.version) void core.commit({ t: "ver", runId: run.id, v: ver });
@@ -114,7 +123,7 @@ async function execInner(core: Core, run: Run, item: WorkItem): Promise<void> {
   }
   if (res.status === 206 && parsed.ok) {
     const ops = (Array.isArray(parsed.value) ? parsed.value : [parsed.value]) as Op[];
-    await handleOps(core, run, item, ops, { noRetry, retryAfter, started });
+    await handleOps(core, run, item, ops, { noRetry, retryAfter, started, stackAtDispatch });
     return;
   }
   const error = toError(parsed.ok ? parsed.value : res.body, `app answered HTTP ${res.status}`);

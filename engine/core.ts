@@ -15,6 +15,8 @@ export interface CoreOptions {
   transportWindowMs: number;
   callTimeoutMs: number;
   maxFinishedRuns: number;
+  /** Let the SDK run sequential steps in one call and checkpoint each to /v1/checkpoint (v4 default). */
+  checkpointing: boolean;
   log: Logger;
 }
 

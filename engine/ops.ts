@@ -23,6 +23,8 @@ interface Meta {
   noRetry: string | undefined;
   retryAfter: number | undefined;
   started: number;
+  /** Results stored while this call was out make its view stale: their own resume call follows. */
+  stackAtDispatch: number;
 }
 
 const SUPPORTED_HINT =
@@ -210,6 +212,9 @@ export async function handleOps(core: Core, run: Run, item: WorkItem, ops: Op[],
     run.pending.size === 0 &&
     !run.rediscover
   ) {
-    await fail("engine: the function reported no new steps and nothing is pending (run cannot progress)");
+    // Results stored while this call was out (checkpoints, finished children) make its view stale.
+    if (run.stack.length !== meta.stackAtDispatch) core.maybeDiscover(run);
+    else
+      await fail("engine: the function reported no new steps and nothing is pending (run cannot progress)");
   }
 }

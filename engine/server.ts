@@ -1,6 +1,7 @@
 import http from "node:http";
 import path from "node:path";
 import { Core } from "./core";
+import { checkpointAsync } from "./checkpoint";
 import { cancelRun, EventInputError, ingest } from "./events";
 import { createLogger, errText, type LogSink } from "./log";
 import { listRuns, runJson } from "./read-api";
@@ -20,6 +21,8 @@ export interface EngineOptions {
   callTimeoutMs?: number;
   syncIntervalMs?: number;
   maxFinishedRuns?: number;
+  /** Accept the SDK's async checkpointing (several sequential steps per call). Default true. */
+  checkpointing?: boolean;
   log?: LogSink;
 }
 
@@ -59,6 +62,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<EngineHandl
     transportWindowMs: opts.transportWindowMs ?? 5 * 60_000,
     callTimeoutMs: opts.callTimeoutMs ?? 30 * 60_000,
     maxFinishedRuns: opts.maxFinishedRuns ?? 20_000,
+    checkpointing: opts.checkpointing ?? true,
     log,
   });
   await core.open();
@@ -113,6 +117,22 @@ export async function startEngine(opts: EngineOptions = {}): Promise<EngineHandl
         status: r.status,
         modified: r.modified,
         ...(r.error ? { error: r.error } : {}),
+      });
+    }
+    const cp = /^\/v1\/checkpoint\/([^/]+)\/async$/.exec(p);
+    if (m === "POST" && cp) {
+      let body: unknown;
+      try {
+        body = JSON.parse(await readBody(req));
+      } catch {
+        return send(res, 400, { error: "body must be JSON" });
+      }
+      const r = await checkpointAsync(core, decodeURIComponent(cp[1] ?? ""), body);
+      return send(res, r.status, r.body);
+    }
+    if (m === "POST" && /^\/v1\/checkpoint(\/[^/]+\/steps)?$/.test(p)) {
+      return send(res, 501, {
+        error: "sync-mode checkpointing (durable endpoints) is not supported by the local engine",
       });
     }
     if (m === "GET" && p === "/health") {

@@ -87,6 +87,7 @@ export class Store {
           inflight: new Set(),
           discovery: "idle",
           rediscover: false,
+          calls: new Map(),
         };
         this.runs.set(run.id, run);
         this.activeSet(run.fnId).add(run.id);
@@ -185,6 +186,7 @@ export class Store {
         inflight: undefined,
         discovery: undefined,
         rediscover: undefined,
+        calls: undefined,
       })),
     };
   }
@@ -194,7 +196,10 @@ export class Store {
       apps: AppDef[];
       eventIds: [string, number][];
       idemKeys: [string, number][];
-      runs: (Omit<Run, "steps" | "pending" | "inflight"> & { steps: StepInfo[]; pending: PendingOp[] })[];
+      runs: (Omit<Run, "steps" | "pending" | "inflight" | "calls"> & {
+        steps: StepInfo[];
+        pending: PendingOp[];
+      })[];
     };
     for (const app of s.apps) this.apply({ t: "app", app });
     this.eventIds = new Map(s.eventIds);
@@ -207,6 +212,7 @@ export class Store {
         inflight: new Set(),
         discovery: "idle",
         rediscover: false,
+        calls: new Map(),
       };
       this.runs.set(run.id, run);
       if (this.isActive(run)) this.activeSet(run.fnId).add(run.id);

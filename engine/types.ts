@@ -97,6 +97,8 @@ export interface Run {
   inflight: Set<string>;
   discovery: "idle" | "queued" | "running";
   rediscover: boolean;
+  /** Transient: calls currently out that may checkpoint steps (queue item id -> attempt, last mark). */
+  calls: Map<string, { attempt: number; last: number }>;
 }
 
 export const TERMINAL: ReadonlySet<RunStatus> = new Set(["Completed", "Failed", "Cancelled"]);

@@ -16,7 +16,7 @@ describe("engine: sleep, waitForEvent, cancellation", () => {
         const d = event.data as { order: string };
         const approved = await step.waitForEvent("approval", {
           event: "wc/approved",
-          timeout: "2s",
+          timeout: "5s",
           if: "event.data.order == async.data.order && async.data.ok == true",
         });
         const quick = await step.waitForEvent("never", { event: "wc/never", timeout: "1s" });
