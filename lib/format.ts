@@ -16,3 +16,11 @@ export function formatMs(ms: number | null | undefined): string {
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
+
+/** "5–25 s", "20–150 ms": a latency range in one unit. */
+export function formatRange(minMs: number, maxMs: number): string {
+  if (maxMs < 1000) return `${Math.round(minMs)}–${Math.round(maxMs)} ms`;
+  const s = (ms: number) =>
+    ms >= 10_000 || ms % 1000 === 0 ? String(Math.round(ms / 1000)) : (ms / 1000).toFixed(1);
+  return `${s(minMs)}–${s(maxMs)} s`;
+}

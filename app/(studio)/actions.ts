@@ -17,7 +17,11 @@ function text(form: FormData, name: string): string | undefined {
 export async function submitBatchAction(_prev: SubmitState, form: FormData): Promise<SubmitState> {
   const budget = text(form, "budgetUsd");
   const raw = {
-    prompts: (text(form, "prompts") ?? "").split(/\r?\n/),
+    // One input per title (list editor), or one textarea with a title per line (text mode, no JavaScript).
+    prompts: form
+      .getAll("prompts")
+      .filter((p): p is string => typeof p === "string")
+      .flatMap((p) => p.split(/\r?\n/)),
     models: form.getAll("models").filter((m): m is string => typeof m === "string"),
     style: text(form, "style"),
     template: text(form, "template"),

@@ -1,7 +1,7 @@
 "use client";
 
 import type { ModelOption } from "@/lib/studio/options";
-import { formatMs, formatUsd } from "@/lib/format";
+import { formatRange, formatUsd } from "@/lib/format";
 
 export interface ModelPickerProps {
   models: ModelOption[];
@@ -42,9 +42,9 @@ export function ModelPicker({ models, selected, canvas, onChange, describedBy }:
                 <span className="block font-medium text-zinc-100">{m.label}</span>
                 <span className="block text-xs text-zinc-400">
                   {m.providerLabel}
-                  {m.simulated ? " · simulator" : ""} · {price === undefined ? "–" : formatUsd(price)}/image
-                  {m.priceIsEstimate ? " (est.)" : ""} · ~{formatMs(m.latencyMs.min)}–
-                  {formatMs(m.latencyMs.max)}
+                  {m.simulated ? " · simulator" : ""} ·{" "}
+                  {price === undefined ? "–" : price === 0 ? "free" : `${formatUsd(price)}/image`}
+                  {m.priceIsEstimate ? " (est.)" : ""} · {formatRange(m.latencyMs.min, m.latencyMs.max)}
                 </span>
                 {m.available ? null : (
                   <span className="block text-xs text-amber-300">Unavailable: set {m.missingEnv}</span>

@@ -1,12 +1,17 @@
 "use client";
 
-import { useActionState, useMemo, useState } from "react";
+import { useActionState, useMemo, useState, type FormEvent } from "react";
 import { submitBatchAction, type SubmitState } from "@/app/(studio)/actions";
+import { parseBatchInput, type FieldIssue } from "@/lib/batches/input";
 import type { StudioOptions } from "@/lib/studio/options";
 import { estimateBatch } from "@/lib/studio/estimate";
-import { formatMs, formatUsd, plural } from "@/lib/format";
+import { importFile } from "@/lib/studio/import";
+import { useDebounced } from "@/lib/studio/use-debounced";
 import { FieldError, issuesFor } from "./field-error";
 import { ModelPicker } from "./model-picker";
+import { OptionCards } from "./option-cards";
+import { PromptList } from "./prompt-list";
+import { EstimateBar } from "./estimate-bar";
 
 const initial: SubmitState = { error: null, issues: [] };
 const inputCls =
@@ -15,66 +20,92 @@ const inputCls =
 export function StudioForm({ options }: { options: StudioOptions }) {
   const [state, action, pending] = useActionState(submitBatchAction, initial);
   const firstAvailable = options.models.find((m) => m.available)?.id;
-  const [prompts, setPrompts] = useState("");
+  const [prompts, setPrompts] = useState<string[]>([""]);
   const [models, setModels] = useState<string[]>(firstAvailable ? [firstAvailable] : []);
+  const [style, setStyle] = useState(options.defaults.style);
+  const [template, setTemplate] = useState(options.defaults.template);
+  const [font, setFont] = useState(options.defaults.font);
   const [canvas, setCanvas] = useState(options.defaults.canvas);
   const [quality, setQuality] = useState("");
-  const titles = useMemo(
-    () =>
-      prompts
-        .split(/\r?\n/)
-        .map((p) => p.trim())
-        .filter(Boolean),
-    [prompts],
-  );
+  const [context, setContext] = useState("");
+  const [extraPrompt, setExtraPrompt] = useState("");
+  const [budget, setBudget] = useState("");
+  const [clientIssues, setClientIssues] = useState<FieldIssue[] | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const titles = useMemo(() => prompts.map((p) => p.trim()).filter(Boolean), [prompts]);
   const chosen = options.models.filter((m) => models.includes(m.id));
   const estimate = estimateBatch(titles.length, chosen, canvas, quality || undefined);
-  const over = estimate.images > options.maxImages;
   const tiers = [...new Set(chosen.flatMap((m) => (m.qualities.length > 1 ? m.qualities : [])))];
-  const err = (name: string) => issuesFor(state.issues, name);
-  const select = (name: string, label: string, items: { value: string; label: string }[], value: string) => (
-    <div>
-      <label htmlFor={name} className="mb-1 block text-sm font-medium text-zinc-200">
-        {label}
-      </label>
-      <select
-        id={name}
-        name={name}
-        defaultValue={value}
-        className={inputCls}
-        aria-describedby={`${name}-error`}
-      >
-        {items.map((i) => (
-          <option key={i.value} value={i.value}>
-            {i.label}
-          </option>
-        ))}
-      </select>
-      <FieldError id={`${name}-error`} issues={err(name)} />
-    </div>
-  );
+  const issues = clientIssues ?? state.issues;
+  const err = (name: string) => issuesFor(issues, name);
+  const sampleTitle = useDebounced(titles[0] ?? "Your title goes here", 400);
+  const canvasDef = options.canvases.find((c) => c.value === canvas) ?? options.canvases[0];
+  const aspect = canvasDef ? canvasDef.width / canvasDef.height : 1200 / 630;
+  const preview = (t: string, f: string) =>
+    `/api/preview?${new URLSearchParams({ template: t, font: f, style, canvas, title: sampleTitle })}`;
+
+  async function onImport(file: File) {
+    const result = importFile(file.name, await file.text());
+    if (!result.ok) return setNotice(result.error);
+    const v = result.value;
+    setPrompts(v.prompts);
+    const known = (ids: string[] | undefined, list: { value: string }[]) =>
+      ids?.filter((id) => list.some((o) => o.value === id));
+    const fileModels = v.models?.filter((m) => m.trim());
+    if (fileModels?.length) setModels(fileModels);
+    if (v.style && known([v.style], options.styles)?.length) setStyle(v.style);
+    if (v.template && known([v.template], options.templates)?.length) setTemplate(v.template);
+    if (v.font && known([v.font], options.fonts)?.length) setFont(v.font);
+    if (v.canvas && known([v.canvas], options.canvases)?.length) setCanvas(v.canvas);
+    if (v.context !== undefined) setContext(v.context);
+    if (v.extraPrompt !== undefined) setExtraPrompt(v.extraPrompt);
+    setNotice(`Imported ${v.prompts.length} titles from ${file.name}.`);
+  }
+
+  function onSubmit(e: FormEvent<HTMLFormElement>) {
+    const budgetNum = budget.trim() === "" ? undefined : Number(budget);
+    const parsed = parseBatchInput(
+      {
+        prompts,
+        models,
+        style,
+        template,
+        font,
+        canvas,
+        quality: quality || undefined,
+        context,
+        extraPrompt,
+        budgetUsd: Number.isNaN(budgetNum) ? budget : budgetNum,
+      },
+      { maxImages: options.maxImages },
+    );
+    const local: FieldIssue[] = parsed.ok ? [] : parsed.issues;
+    const limit = budgetNum !== undefined && !Number.isNaN(budgetNum) ? budgetNum : null;
+    if (parsed.ok && limit !== null && estimate.totalUsd > limit) {
+      local.push({
+        path: "budgetUsd",
+        message: `estimated cost $${estimate.totalUsd.toFixed(2)} exceeds your budget of $${limit.toFixed(2)}`,
+      });
+    }
+    setClientIssues(local.length > 0 ? local : null);
+    if (local.length > 0) e.preventDefault();
+  }
 
   return (
-    <form action={action} className="space-y-6" noValidate>
-      <div className="grid gap-6 lg:grid-cols-[1.2fr_1fr]">
+    <form action={action} onSubmit={onSubmit} className="space-y-8" noValidate>
+      <div className="grid gap-8 lg:grid-cols-[1.2fr_1fr]">
         <div className="space-y-4">
-          <div>
-            <label htmlFor="prompts" className="mb-1 block text-sm font-medium text-zinc-200">
-              Titles{" "}
-              <span className="font-normal text-zinc-400">(one per line, up to 200 characters each)</span>
-            </label>
-            <textarea
-              id="prompts"
-              name="prompts"
-              rows={10}
-              value={prompts}
-              onChange={(e) => setPrompts(e.target.value)}
-              placeholder={"Why fan-out beats sequential generation\nThree retries with exponential backoff"}
-              className={`${inputCls} font-mono`}
-              aria-describedby="prompts-error"
-            />
-            <FieldError id="prompts-error" issues={err("prompts")} />
-          </div>
+          <PromptList prompts={prompts} onChange={setPrompts} issues={err("prompts")} onImport={onImport} />
+          <FieldError
+            id="prompts-error"
+            issues={err("prompts").filter((i) => !/^prompts\.\d+$/.test(i.path))}
+          />
+          {notice ? (
+            <p role="status" className="text-sm text-sky-300">
+              {notice}
+            </p>
+          ) : null}
           <div>
             <label htmlFor="context" className="mb-1 block text-sm font-medium text-zinc-200">
               Context <span className="font-normal text-zinc-400">(optional: what the titles are about)</span>
@@ -83,7 +114,8 @@ export function StudioForm({ options }: { options: StudioOptions }) {
               id="context"
               name="context"
               rows={2}
-              maxLength={1000}
+              value={context}
+              onChange={(e) => setContext(e.target.value)}
               className={inputCls}
               aria-describedby="context-error"
             />
@@ -98,7 +130,8 @@ export function StudioForm({ options }: { options: StudioOptions }) {
               id="extraPrompt"
               name="extraPrompt"
               rows={2}
-              maxLength={500}
+              value={extraPrompt}
+              onChange={(e) => setExtraPrompt(e.target.value)}
               className={inputCls}
               aria-describedby="extraPrompt-error"
             />
@@ -114,10 +147,7 @@ export function StudioForm({ options }: { options: StudioOptions }) {
             describedBy="models-error"
           />
           <FieldError id="models-error" issues={err("models")} />
-          <div className="grid gap-4 sm:grid-cols-2">
-            {select("style", "Style", options.styles, options.defaults.style)}
-            {select("template", "Template", options.templates, options.defaults.template)}
-            {select("font", "Font", options.fonts, options.defaults.font)}
+          <div className="grid gap-4 sm:grid-cols-3">
             <div>
               <label htmlFor="canvas" className="mb-1 block text-sm font-medium text-zinc-200">
                 Canvas
@@ -135,68 +165,103 @@ export function StudioForm({ options }: { options: StudioOptions }) {
                   </option>
                 ))}
               </select>
-              <FieldError id="canvas-error" issues={err("canvas")} />
             </div>
-            {tiers.length > 0 ? (
-              <div>
-                <label htmlFor="quality" className="mb-1 block text-sm font-medium text-zinc-200">
-                  Quality
-                </label>
-                <select
-                  id="quality"
-                  name="quality"
-                  value={quality}
-                  onChange={(e) => setQuality(e.target.value)}
-                  className={inputCls}
-                >
-                  <option value="">Model default</option>
-                  {tiers.map((t) => (
-                    <option key={t} value={t}>
-                      {t}
-                    </option>
-                  ))}
-                </select>
-                <FieldError id="quality-error" issues={err("quality")} />
-              </div>
-            ) : null}
+            <div>
+              <label htmlFor="quality" className="mb-1 block text-sm font-medium text-zinc-200">
+                Quality
+              </label>
+              <select
+                id="quality"
+                name="quality"
+                value={quality}
+                onChange={(e) => setQuality(e.target.value)}
+                className={inputCls}
+                disabled={tiers.length === 0}
+                aria-describedby="quality-error"
+              >
+                <option value="">Model default</option>
+                {tiers.map((t) => (
+                  <option key={t} value={t}>
+                    {t}
+                  </option>
+                ))}
+              </select>
+              <FieldError id="quality-error" issues={err("quality")} />
+            </div>
             <div>
               <label htmlFor="budgetUsd" className="mb-1 block text-sm font-medium text-zinc-200">
-                Budget in USD <span className="font-normal text-zinc-400">(optional)</span>
+                Budget (USD)
               </label>
               <input
                 id="budgetUsd"
                 name="budgetUsd"
                 inputMode="decimal"
-                placeholder="e.g. 5"
+                value={budget}
+                onChange={(e) => setBudget(e.target.value)}
+                placeholder="optional"
                 className={inputCls}
                 aria-describedby="budgetUsd-error"
               />
               <FieldError id="budgetUsd-error" issues={err("budgetUsd")} />
             </div>
           </div>
+          <OptionCards
+            name="style"
+            legend="Style"
+            value={style}
+            onChange={setStyle}
+            columns="grid-cols-3 sm:grid-cols-4"
+            options={options.styles.map((s) => ({
+              value: s.value,
+              label: s.label,
+              visual: (
+                <span className="flex h-8" aria-hidden>
+                  {s.swatches.map((c) => (
+                    <span key={c} className="flex-1" style={{ background: c }} />
+                  ))}
+                </span>
+              ),
+            }))}
+          />
+          <FieldError id="style-error" issues={err("style")} />
         </div>
       </div>
-      <div className="sticky bottom-0 flex flex-wrap items-center justify-between gap-4 border-t border-zinc-800 bg-zinc-950/95 py-4 backdrop-blur">
-        <p className="text-sm text-zinc-300" data-testid="estimate" aria-live="polite">
-          <span className={over ? "font-semibold text-red-300" : "font-semibold text-zinc-100"}>
-            {plural(titles.length, "title")} × {plural(chosen.length, "model")} ={" "}
-            {plural(estimate.images, "image")}
-          </span>{" "}
-          (limit {options.maxImages}) · est.{" "}
-          <span data-testid="estimate-cost">{formatUsd(estimate.totalUsd)}</span> · about{" "}
-          {formatMs(estimate.wallClockMs)}
-        </p>
-        <div className="flex items-center gap-3">
-          {state.error ? (
-            <p className="text-sm text-red-300" role="alert">
-              {state.error}
-            </p>
-          ) : null}
-          <button type="submit" className="btn-primary px-5 py-2" disabled={pending}>
-            {pending ? "Starting…" : "Generate thumbnails"}
-          </button>
-        </div>
-      </div>
+      <OptionCards
+        name="template"
+        legend="Template"
+        value={template}
+        onChange={setTemplate}
+        aspect={aspect}
+        columns="grid-cols-2 sm:grid-cols-3 lg:grid-cols-5"
+        options={options.templates.map((t) => ({
+          value: t.value,
+          label: t.label,
+          image: preview(t.value, font),
+        }))}
+      />
+      <FieldError id="template-error" issues={err("template")} />
+      <OptionCards
+        name="font"
+        legend="Font"
+        value={font}
+        onChange={setFont}
+        aspect={aspect}
+        columns="grid-cols-2 sm:grid-cols-3 lg:grid-cols-5"
+        options={options.fonts.map((f) => ({
+          value: f.value,
+          label: f.label,
+          hint: f.category,
+          image: preview(template, f.value),
+        }))}
+      />
+      <FieldError id="font-error" issues={err("font")} />
+      <EstimateBar
+        estimate={estimate}
+        models={chosen}
+        maxImages={options.maxImages}
+        pending={pending}
+        error={clientIssues ? "Please fix the fields marked above." : state.error}
+      />
     </form>
   );
 }

@@ -1,0 +1,15 @@
+import { jsonError } from "@/lib/http";
+import { parsePreviewParams, renderPreview } from "@/lib/studio/preview";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/** GET /api/preview?template=&font=&style=&canvas=&title= → a small JPEG from the real compositor. */
+export async function GET(request: Request) {
+  const parsed = parsePreviewParams(new URL(request.url).searchParams);
+  if (!parsed.ok) return jsonError(400, "Invalid preview request.", parsed.issues);
+  const bytes = await renderPreview(parsed.value);
+  return new Response(new Uint8Array(bytes), {
+    headers: { "content-type": "image/jpeg", "cache-control": "public, max-age=86400" },
+  });
+}

@@ -1,0 +1,50 @@
+import type { Estimate } from "@/lib/studio/estimate";
+import type { ModelOption } from "@/lib/studio/options";
+import { formatMs, formatUsd, plural } from "@/lib/format";
+
+export interface EstimateBarProps {
+  estimate: Estimate;
+  models: ModelOption[];
+  maxImages: number;
+  pending: boolean;
+  error: string | null;
+}
+
+/** Sticky footer: what the batch will make, cost at list price and take, before anything is spent. */
+export function EstimateBar({ estimate, models, maxImages, pending, error }: EstimateBarProps) {
+  const over = estimate.images > maxImages;
+  return (
+    <div className="sticky bottom-0 z-10 -mx-4 flex flex-wrap items-center justify-between gap-4 border-t border-zinc-800 bg-zinc-950/95 px-4 py-4 backdrop-blur">
+      <div className="text-sm text-zinc-300" data-testid="estimate" aria-live="polite">
+        <p>
+          <span
+            className={over ? "font-semibold text-red-300" : "font-semibold text-zinc-100"}
+            data-testid="estimate-images"
+          >
+            {plural(estimate.images, "image")}
+          </span>{" "}
+          <span className="text-zinc-500">(limit {maxImages})</span> · est.{" "}
+          <span className="font-semibold text-zinc-100" data-testid="estimate-cost">
+            {formatUsd(estimate.totalUsd)}
+          </span>{" "}
+          · about <span data-testid="estimate-time">{formatMs(estimate.wallClockMs)}</span>
+        </p>
+        {models.length > 1 ? (
+          <p className="text-xs text-zinc-500">
+            {models.map((m) => `${m.label} ${formatUsd(estimate.perModelUsd[m.id] ?? 0)}`).join(" · ")}
+          </p>
+        ) : null}
+      </div>
+      <div className="flex items-center gap-3">
+        {error ? (
+          <p className="text-sm text-red-300" role="alert">
+            {error}
+          </p>
+        ) : null}
+        <button type="submit" className="btn-primary px-5 py-2" disabled={pending}>
+          {pending ? "Starting…" : "Generate thumbnails"}
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,73 @@
+"use client";
+
+import type { ReactNode } from "react";
+
+export interface OptionCard {
+  value: string;
+  label: string;
+  hint?: string;
+  /** Preview image URL (rendered by the real compositor) or a custom visual. */
+  image?: string;
+  visual?: ReactNode;
+}
+
+export interface OptionCardsProps {
+  name: string;
+  legend: string;
+  options: OptionCard[];
+  value: string;
+  onChange: (value: string) => void;
+  aspect?: number;
+  columns?: string;
+}
+
+/** A radio group drawn as cards with a visual preview; arrow keys move between options as usual. */
+export function OptionCards({
+  name,
+  legend,
+  options,
+  value,
+  onChange,
+  aspect = 1200 / 630,
+  columns,
+}: OptionCardsProps) {
+  return (
+    <fieldset>
+      <legend className="mb-2 text-sm font-medium text-zinc-200">{legend}</legend>
+      <div className={`grid gap-2 ${columns ?? "grid-cols-2 sm:grid-cols-3"}`} role="presentation">
+        {options.map((o) => {
+          const checked = o.value === value;
+          return (
+            <label
+              key={o.value}
+              className={`group cursor-pointer overflow-hidden rounded-lg border text-xs transition-colors has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-sky-400 ${
+                checked ? "border-sky-500 bg-sky-950/30" : "border-zinc-800 bg-zinc-900 hover:border-zinc-600"
+              }`}
+            >
+              <input
+                type="radio"
+                name={name}
+                value={o.value}
+                checked={checked}
+                onChange={() => onChange(o.value)}
+                className="sr-only"
+              />
+              {o.image ? (
+                <span className="block bg-zinc-800" style={{ aspectRatio: String(aspect) }}>
+                  {/* eslint-disable-next-line @next/next/no-img-element -- previews are generated at display size */}
+                  <img src={o.image} alt="" loading="lazy" className="h-full w-full object-cover" />
+                </span>
+              ) : (
+                o.visual
+              )}
+              <span className="block px-2 py-1.5">
+                <span className={checked ? "font-medium text-sky-200" : "text-zinc-200"}>{o.label}</span>
+                {o.hint ? <span className="block text-zinc-500">{o.hint}</span> : null}
+              </span>
+            </label>
+          );
+        })}
+      </div>
+    </fieldset>
+  );
+}

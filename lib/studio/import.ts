@@ -1,0 +1,138 @@
+/**
+ * Reading titles (and, for batch.json, the whole request) from a file the person drops on the studio:
+ * .txt (one title per line), .csv (the "title"/"prompt" column, else the first), .json (the seeds'
+ * positional batch.json, the named object, or a plain array of titles). Runs in the browser.
+ */
+export interface ImportedBatch {
+  prompts: string[];
+  models?: string[];
+  style?: string;
+  template?: string;
+  font?: string;
+  canvas?: string;
+  context?: string;
+  extraPrompt?: string;
+}
+
+export type ImportResult = { ok: true; value: ImportedBatch } | { ok: false; error: string };
+
+export function importFile(name: string, text: string): ImportResult {
+  const ext = name.toLowerCase().split(".").pop() ?? "";
+  if (ext === "json") return fromJson(text);
+  if (ext === "csv") return fromCsv(text);
+  if (ext === "txt" || ext === "text" || ext === "md") return done({ prompts: lines(text) });
+  return { ok: false, error: `Can't read "${name}": use a .txt, .csv or batch.json file.` };
+}
+
+function lines(text: string): string[] {
+  return text
+    .replace(/^\uFEFF/, "")
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+}
+
+function done(value: ImportedBatch): ImportResult {
+  if (value.prompts.length === 0) return { ok: false, error: "The file has no titles in it." };
+  return { ok: true, value };
+}
+
+const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+const strings = (v: unknown) =>
+  Array.isArray(v) && v.every((x) => typeof x === "string") ? (v as string[]) : undefined;
+
+function fromJson(text: string): ImportResult {
+  let data: unknown;
+  try {
+    data = JSON.parse(text.replace(/^\uFEFF/, ""));
+  } catch (err) {
+    return { ok: false, error: `The JSON file is not valid: ${(err as Error).message}` };
+  }
+  if (Array.isArray(data)) {
+    const plain = strings(data);
+    if (plain) return done({ prompts: plain.map((p) => p.trim()).filter(Boolean) });
+    const [prompts, models, style, template, font, context, extraPrompt] = data as unknown[];
+    const list = strings(prompts);
+    if (!list) return { ok: false, error: "batch.json: the first item must be the list of titles." };
+    return done({
+      prompts: list.map((p) => p.trim()).filter(Boolean),
+      models: strings(models),
+      style: str(style),
+      template: str(template),
+      font: str(font),
+      context: str(context),
+      extraPrompt: str(extraPrompt),
+    });
+  }
+  if (data && typeof data === "object") {
+    const o = data as Record<string, unknown>;
+    const list = strings(o.prompts);
+    if (!list) return { ok: false, error: 'batch.json: "prompts" must be a list of titles.' };
+    return done({
+      prompts: list.map((p) => p.trim()).filter(Boolean),
+      models: strings(o.models),
+      style: str(o.style),
+      template: str(o.template),
+      font: str(o.font),
+      canvas: str(o.canvas),
+      context: str(o.context),
+      extraPrompt: str(o.extraPrompt),
+    });
+  }
+  return { ok: false, error: "batch.json must be an array or an object." };
+}
+
+/** RFC 4180 fields: quoted fields may hold commas, quotes ("") and newlines. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = "";
+  let quoted = false;
+  const src = text.replace(/^\uFEFF/, "");
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (quoted) {
+      if (c === '"' && src[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"' && field === "") quoted = true;
+    else if (c === ",") {
+      row.push(field);
+      field = "";
+    } else if (c === "\n" || c === "\r") {
+      if (c === "\r" && src[i + 1] === "\n") i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = "";
+    } else field += c;
+  }
+  if (field !== "" || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows.filter((r) => r.some((f) => f.trim() !== ""));
+}
+
+function fromCsv(text: string): ImportResult {
+  const rows = parseCsv(text);
+  if (rows.length === 0) return { ok: false, error: "The CSV file is empty." };
+  const header = (rows[0] ?? []).map((h) => h.trim().toLowerCase());
+  const named = header.findIndex((h) => h === "title" || h === "prompt" || h === "titles" || h === "prompts");
+  const col = named === -1 ? 0 : named;
+  const body = named === -1 ? rows : rows.slice(1);
+  return done({ prompts: body.map((r) => (r[col] ?? "").trim()).filter(Boolean) });
+}
+
+/** Removes repeated titles (case- and space-insensitive), keeping the first. */
+export function dedupe(prompts: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return prompts.filter((p) => {
+    const key = p.trim().replace(/\s+/g, " ").toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
