@@ -6,6 +6,12 @@ const config: NextConfig = {
   // sharp, pglite and pg are native or wasm-backed: load them from node_modules at run time.
   serverExternalPackages: ["sharp", "@electric-sql/pglite", "pg", "opentype.js"],
   poweredByHeader: false,
+  images: {
+    // Thumbnails are served at the size shown: local blob route in embedded mode, Vercel Blob in production.
+    localPatterns: [{ pathname: "/api/blob/**" }],
+    remotePatterns: [{ protocol: "https", hostname: "*.public.blob.vercel-storage.com" }],
+    formats: ["image/webp"],
+  },
 };
 
 export default config;

@@ -2,7 +2,8 @@
 
 import { useState } from "react";
 import type { BatchDto } from "@/lib/batches/dto";
-import { formatUsd, plural } from "@/lib/format";
+import { plural } from "@/lib/format";
+import { CostTable } from "./cost-table";
 
 export interface BatchHeaderProps {
   batch: BatchDto;
@@ -55,6 +56,21 @@ export function BatchHeader({ batch, canManage, live, onChange }: BatchHeaderPro
           <button type="button" onClick={copy} className="btn-secondary">
             Copy link
           </button>
+          {counts.succeeded > 0 ? (
+            <a href={`/api/batches/${batch.id}/zip`} className="btn-secondary" download>
+              Download ZIP
+            </a>
+          ) : null}
+          {counts.succeeded > 0 ? (
+            <a
+              href={`/api/batches/${batch.id}/contact-sheet`}
+              className="btn-secondary"
+              target="_blank"
+              rel="noreferrer"
+            >
+              Contact sheet
+            </a>
+          ) : null}
           {canManage && running ? (
             <form
               method="post"
@@ -95,11 +111,9 @@ export function BatchHeader({ batch, canManage, live, onChange }: BatchHeaderPro
           {counts.done}/{counts.total} done · {counts.succeeded} succeeded · {counts.failed} failed
           {counts.cancelled ? ` · ${counts.cancelled} cancelled` : ""}
         </span>
-        <span>
-          Cost: {formatUsd(batch.actualCostUsd)} actual / {formatUsd(batch.estimatedCostUsd)} estimated
-        </span>
         {running ? <span>{live ? "Live" : "Connecting…"}</span> : null}
       </p>
+      <CostTable batch={batch} />
       {batch.cancelReason ? <p className="text-sm text-amber-300">Cancelled: {batch.cancelReason}</p> : null}
       {batch.notices.map((n) => (
         <p key={n} className="rounded border border-amber-900 bg-amber-950/40 p-2 text-sm text-amber-200">

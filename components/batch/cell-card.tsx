@@ -1,3 +1,4 @@
+import Image from "next/image";
 import type { CellDto } from "@/lib/batches/dto";
 import { formatMs, formatUsd } from "@/lib/format";
 import { StatusBadge } from "./status-badge";
@@ -31,12 +32,12 @@ export function CellCard({ cell, aspect, onOpen }: CellCardProps) {
             className="block h-full w-full focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-400"
             aria-label={`Open ${cell.model} image for “${cell.prompt}”`}
           >
-            {/* eslint-disable-next-line @next/next/no-img-element -- blob URLs are already sized finals */}
-            <img
+            <Image
               src={cell.imageUrl}
               alt={cell.prompt}
-              className="h-full w-full object-cover"
-              loading="lazy"
+              fill
+              sizes="(max-width: 640px) 100vw, 24rem"
+              className="object-cover"
             />
           </a>
         ) : pending ? (

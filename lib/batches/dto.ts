@@ -50,6 +50,8 @@ export interface BatchDto {
   context: string;
   extraPrompt: string;
   estimatedCostUsd: number;
+  /** List-price estimate per model, made when the batch was submitted. */
+  estimatedByModel: Record<string, number>;
   actualCostUsd: number;
   budgetUsd: number | null;
   cancelReason: string | null;
@@ -130,7 +132,12 @@ export function resultsMatrix(
   return rows;
 }
 
-export function toBatchDto(batch: BatchRow, cells: readonly CellRow[], urlFor: UrlFor): BatchDto {
+export function toBatchDto(
+  batch: BatchRow,
+  cells: readonly CellRow[],
+  urlFor: UrlFor,
+  estimatedByModel: Record<string, number> = {},
+): BatchDto {
   const input = batch.input;
   const cellDtos = cells.map((c) => toCellDto(c, urlFor));
   return {
@@ -149,6 +156,7 @@ export function toBatchDto(batch: BatchRow, cells: readonly CellRow[], urlFor: U
     context: input.context ?? "",
     extraPrompt: input.extraPrompt ?? "",
     estimatedCostUsd: Number(batch.estimatedCostUsd),
+    estimatedByModel,
     actualCostUsd: Number(batch.actualCostUsd),
     budgetUsd: batch.budgetUsd === null ? null : Number(batch.budgetUsd),
     cancelReason: batch.cancelReason,

@@ -3,14 +3,14 @@
  * retry. Validation is the shared schema; the work itself always goes through Inngest.
  */
 import { getCanvas, isCanvasId, DEFAULT_CANVAS_ID } from "@/lib/catalog/canvases";
-import { estimateCost, getModel, pickSize, type ModelId } from "@/lib/catalog/models";
+import { estimateCost, getModel, MODEL_IDS, pickSize, type ModelId } from "@/lib/catalog/models";
 import { cancelBatch, createBatch, deleteBatch, getBatch, getDb, resetFailedCells } from "@/lib/db";
 import { modelAvailability } from "@/lib/providers/registry";
 import { getStorage } from "@/lib/storage";
 import { inngest } from "@/inngest/client";
 import { batchCancelled, batchRequested } from "@/inngest/events";
 import { toBatchDto, type BatchDto, type UrlFor } from "./dto";
-import { parseBatchInput, type BatchInput, type FieldIssue, DEFAULT_MAX_IMAGES } from "./input";
+import { parseBatchInput, type FieldIssue, DEFAULT_MAX_IMAGES } from "./input";
 import { ownerToken } from "./owner";
 
 export function maxImagesPerBatch(): number {
@@ -29,13 +29,19 @@ export function maxBatchCostUsd(): number | null {
 export const urlFor: UrlFor = (key, version) => `${getStorage().url(key)}?v=${encodeURIComponent(version)}`;
 
 /** List price of every cell in the batch, at the size each model will be asked for. */
-export function estimateBatchCost(input: Pick<BatchInput, "prompts" | "models" | "canvas" | "quality">): {
+export function estimateBatchCost(input: {
+  prompts: readonly string[];
+  models: readonly string[];
+  canvas: string;
+  quality?: string;
+}): {
   totalUsd: number;
   perModel: Record<string, number>;
 } {
   const canvas = getCanvas(isCanvasId(input.canvas) ? input.canvas : DEFAULT_CANVAS_ID);
   const perModel: Record<string, number> = {};
   for (const id of input.models) {
+    if (!(MODEL_IDS as readonly string[]).includes(id)) continue;
     const model = getModel(id as ModelId);
     const quality = input.quality && model.qualities.includes(input.quality) ? input.quality : undefined;
     perModel[id] = estimateCost(model, quality, pickSize(model, canvas).id) * input.prompts.length;
@@ -106,7 +112,12 @@ export async function readBatch(id: string): Promise<{ batch: BatchDto; lastEven
   // getBatch reads the newest change id before the snapshot, so the stream resumes without gaps.
   const found = await getBatch(db, id);
   if (!found) return null;
-  return { batch: toBatchDto(found.batch, found.cells, urlFor), lastEventId: found.lastEventId };
+  const input = found.batch.input;
+  const estimate = estimateBatchCost({ ...input, quality: input.quality ?? undefined });
+  return {
+    batch: toBatchDto(found.batch, found.cells, urlFor, estimate.perModel),
+    lastEventId: found.lastEventId,
+  };
 }
 
 export async function cancelBatchById(

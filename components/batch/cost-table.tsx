@@ -1,0 +1,53 @@
+import type { BatchDto } from "@/lib/batches/dto";
+import { formatUsd } from "@/lib/format";
+
+/** Estimated (list price at submit) versus actual (every attempt, from provider usage) per model. */
+export function CostTable({ batch }: { batch: BatchDto }) {
+  const rows = batch.models.map((model) => {
+    const cells = batch.cells.filter((c) => c.model === model);
+    const actual = cells.reduce((sum, c) => sum + c.costUsd, 0);
+    const attempts = cells.reduce((sum, c) => sum + c.attempts, 0);
+    const done = cells.filter((c) => c.status === "succeeded").length;
+    return {
+      model,
+      actual,
+      attempts,
+      done,
+      total: cells.length,
+      estimated: batch.estimatedByModel[model] ?? 0,
+    };
+  });
+  return (
+    <details className="rounded-lg border border-zinc-800 bg-zinc-900/50 text-sm">
+      <summary className="cursor-pointer px-3 py-2 text-zinc-300">
+        Cost: <span data-testid="cost-actual">{formatUsd(batch.actualCostUsd)}</span> actual of{" "}
+        <span data-testid="cost-estimated">{formatUsd(batch.estimatedCostUsd)}</span> estimated
+        {batch.budgetUsd !== null ? ` · budget ${formatUsd(batch.budgetUsd)}` : ""}
+      </summary>
+      <table className="w-full text-left text-xs">
+        <thead className="text-zinc-500">
+          <tr>
+            <th className="px-3 py-1 font-medium">Model</th>
+            <th className="px-3 py-1 font-medium">Images</th>
+            <th className="px-3 py-1 font-medium">Provider calls</th>
+            <th className="px-3 py-1 font-medium">Estimated</th>
+            <th className="px-3 py-1 font-medium">Actual</th>
+          </tr>
+        </thead>
+        <tbody className="text-zinc-300">
+          {rows.map((r) => (
+            <tr key={r.model} className="border-t border-zinc-800">
+              <td className="px-3 py-1">{r.model}</td>
+              <td className="px-3 py-1">
+                {r.done}/{r.total}
+              </td>
+              <td className="px-3 py-1">{r.attempts}</td>
+              <td className="px-3 py-1">{formatUsd(r.estimated)}</td>
+              <td className="px-3 py-1">{formatUsd(r.actual)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
+  );
+}
