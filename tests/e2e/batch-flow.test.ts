@@ -1,0 +1,113 @@
+/**
+ * Issue 4's end-to-end path: a 3 × 2 batch submitted through the studio form in Chromium, watched filling
+ * in live (no reload), opened as a share link by a fresh visitor (also with JavaScript off), and found
+ * in the gallery. Runs on the built app and the local engine, with one model on the provider simulator.
+ */
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSimulator, type Simulator } from "@/lib/simulator";
+import { artifactsDir, openBrowser } from "../helpers/browser";
+import { startStack, type Stack } from "../helpers/stack";
+
+let sim: Simulator;
+let stack: Stack;
+
+beforeAll(async () => {
+  // Latency keeps cells in flight long enough to see them arrive one by one on the open page.
+  sim = await startSimulator({ port: 0, profile: { latencyMs: [1500, 3500], timeScale: 1 } });
+  stack = await startStack({ PROVIDER_SIMULATOR_URL: sim.url });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await sim?.close();
+});
+
+const titles = ["Why fan-out beats sequential", "Three retries with backoff", "Idempotent batch outputs"];
+
+describe("a batch from the form to the share page and the gallery", () => {
+  let shareUrl = "";
+
+  it("submits 3 × 2 through the form and shows all six images live without a reload", async () => {
+    const browser = await openBrowser();
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(stack.appUrl, { waitUntil: "networkidle" });
+      const first = page.getByLabel("Title 1", { exact: true });
+      await first.fill(titles[0] as string);
+      await first.press("Enter");
+      await page.getByLabel("Title 2", { exact: true }).fill(titles[1] as string);
+      await page.getByLabel("Title 2", { exact: true }).press("Enter");
+      await page.getByLabel("Title 3", { exact: true }).fill(titles[2] as string);
+      await page.getByRole("checkbox", { name: /GPT Image 1\.5/ }).check();
+      await expect.poll(() => page.getByTestId("estimate-images").textContent()).toBe("6 images");
+      await page.getByRole("button", { name: "Generate thumbnails" }).click();
+      await page.waitForURL(/\/b\/[A-Za-z0-9_-]{22}$/);
+      shareUrl = page.url();
+      // A marker on window survives only if the page is never reloaded.
+      await page.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true));
+      const cells = page.getByTestId("cell");
+      await expect.poll(() => cells.count()).toBe(6);
+      // Live updates: at least one cell is seen still pending on the open page before all succeed.
+      expect(
+        await page.locator('[data-testid="cell"]:not([data-status="succeeded"])').count(),
+      ).toBeGreaterThan(0);
+      await page.screenshot({ path: path.join(artifactsDir, "batch-running-desktop.png"), fullPage: true });
+      await expect
+        .poll(() => page.locator('[data-testid="cell"][data-status="succeeded"] img').count(), {
+          timeout: 90_000,
+        })
+        .toBe(6);
+      await expect
+        .poll(() => page.getByTestId("batch-status").textContent(), { timeout: 30_000 })
+        .toContain("succeeded");
+      expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(
+        true,
+      );
+      // Every image really loaded (decoded by the browser), not just an <img> tag.
+      const loaded = await page.$$eval('[data-testid="cell"] img', (imgs) =>
+        imgs.map((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0),
+      );
+      expect(loaded).toEqual([true, true, true, true, true, true]);
+      await page.screenshot({ path: path.join(artifactsDir, "batch-finished-desktop.png"), fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("opens the share link in a fresh browser, read-only, and without JavaScript", async () => {
+    for (const javaScriptEnabled of [true, false]) {
+      const browser = await openBrowser({ javaScriptEnabled });
+      try {
+        const page = await browser.context.newPage();
+        await page.goto(shareUrl, { waitUntil: "load" });
+        await expect
+          .poll(() => page.locator('[data-testid="cell"][data-status="succeeded"]').count())
+          .toBe(6);
+        for (const t of titles)
+          expect(await page.locator("[role=rowheader]", { hasText: t }).count()).toBe(1);
+        // Visitors can't cancel or retry: only the creator's browser holds the owner cookie.
+        expect(await page.getByRole("button", { name: /Cancel batch|Retry/ }).count()).toBe(0);
+        const natural = await page.$$eval('[data-testid="cell"] img', (imgs) =>
+          imgs.map((i) => (i as HTMLImageElement).naturalWidth),
+        );
+        expect(natural.every((w) => w > 0)).toBe(true);
+      } finally {
+        await browser.close();
+      }
+    }
+  });
+
+  it("finds the six images in the gallery", async () => {
+    const browser = await openBrowser();
+    try {
+      const page = await browser.context.newPage();
+      const id = shareUrl.split("/").pop() as string;
+      await page.goto(`${stack.appUrl}/gallery?batch=${id}`, { waitUntil: "networkidle" });
+      await expect.poll(() => page.getByTestId("gallery-image").count()).toBe(6);
+      for (const t of titles) expect(await page.getByText(t).count()).toBeGreaterThan(0);
+    } finally {
+      await browser.close();
+    }
+  });
+});
