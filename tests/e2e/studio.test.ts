@@ -1,0 +1,131 @@
+/**
+ * Issue 5's studio checks in Chromium: the live estimate matches the catalog, importing a batch.json fills
+ * the form, a budget below the estimate is refused with a message beside the field (in the browser and by
+ * the server), and screenshots of the form at desktop and phone widths are kept as artifacts.
+ */
+import { writeFileSync, mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CANVASES } from "@/lib/catalog/canvases";
+import { estimateCost, getModel, pickSize, type ModelId } from "@/lib/catalog/models";
+import { formatUsd } from "@/lib/format";
+import { startSimulator, type Simulator } from "@/lib/simulator";
+import { artifactsDir, openBrowser, type Browser } from "../helpers/browser";
+import { startStack, type Stack } from "../helpers/stack";
+
+let sim: Simulator;
+let stack: Stack;
+let browser: Browser;
+
+beforeAll(async () => {
+  sim = await startSimulator({ port: 0, profile: "fast" });
+  stack = await startStack({ PROVIDER_SIMULATOR_URL: sim.url });
+  browser = await openBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+  await sim?.close();
+});
+
+const paid: ModelId[] = ["gpt-image-1-mini", "gpt-image-1.5", "gemini-3-pro-image"];
+
+/** What the catalog says 4 titles on these models cost on the default (blog) canvas at default quality. */
+function catalogEstimate(titles: number): number {
+  const canvas = CANVASES[0];
+  return paid.reduce((sum, id) => {
+    const m = getModel(id);
+    return sum + estimateCost(m, m.defaultQuality, pickSize(m, canvas).id) * titles;
+  }, 0);
+}
+
+async function openForm() {
+  const page = await browser.context.newPage();
+  await page.goto(stack.appUrl, { waitUntil: "networkidle" });
+  return page;
+}
+
+describe("studio form", () => {
+  it("estimates a 4 × 3 batch exactly as the catalog prices it", async () => {
+    const page = await openForm();
+    await page.getByRole("button", { name: "Edit as text" }).click();
+    await page.getByLabel("All titles, one per line").fill("One\nTwo\nThree\nFour");
+    await page.getByRole("checkbox", { name: /Preview \(offline\)/ }).uncheck();
+    for (const label of [/GPT Image 1 mini/, /GPT Image 1\.5/, /Gemini 3 Pro Image/]) {
+      await page.getByRole("checkbox", { name: label }).check();
+    }
+    await expect.poll(() => page.getByTestId("estimate-images").textContent()).toBe("12 images");
+    expect(await page.getByTestId("estimate-cost").textContent()).toBe(formatUsd(catalogEstimate(4)));
+    await page.screenshot({ path: path.join(artifactsDir, "studio-form-desktop.png"), fullPage: true });
+    await page.close();
+  });
+
+  it("fills the form from an imported batch.json", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "batch-json-"));
+    const file = path.join(dir, "batch.json");
+    const titles = [
+      "Why fan-out beats sequential generation",
+      "Three retries with exponential backoff",
+      "Idempotent batch outputs at scale",
+    ];
+    writeFileSync(
+      file,
+      JSON.stringify([titles, ["gpt-image-1.5", "local-preview"], "neon", "center-box", "bangers", "", ""]),
+    );
+    const page = await openForm();
+    await page.getByTestId("import-file").setInputFiles(file);
+    await expect.poll(() => page.getByLabel("Title 3", { exact: true }).inputValue()).toBe(titles[2]);
+    expect(await page.getByLabel("Title 1", { exact: true }).inputValue()).toBe(titles[0]);
+    expect(await page.getByRole("checkbox", { name: /GPT Image 1\.5/ }).isChecked()).toBe(true);
+    expect(await page.getByRole("radio", { name: /Neon/ }).isChecked()).toBe(true);
+    expect(await page.getByRole("radio", { name: /Centre box/ }).isChecked()).toBe(true);
+    expect(await page.getByRole("radio", { name: /Bangers/ }).isChecked()).toBe(true);
+    expect(await page.getByTestId("estimate-images").textContent()).toBe("6 images");
+    expect(await page.getByRole("status").filter({ hasText: "Imported 3 titles" }).count()).toBe(1);
+    await page.close();
+  });
+
+  it("refuses a budget below the estimate, beside the budget field, in the browser and on the server", async () => {
+    const page = await openForm();
+    await page.getByLabel("Title 1", { exact: true }).fill("A title that costs money");
+    await page.getByRole("checkbox", { name: /GPT Image 1\.5/ }).check();
+    await page.getByLabel("Budget (USD)").fill("0.01");
+    await page.getByRole("button", { name: "Generate thumbnails" }).click();
+    const message = page.locator("#budgetUsd-error");
+    await expect.poll(() => message.textContent()).toMatch(/exceeds your budget of \$0\.01/);
+    expect(page.url()).toBe(`${stack.appUrl}/`);
+    // The server applies the same rule to API clients, and creates nothing.
+    const res = await fetch(`${stack.appUrl}/api/batches`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        prompts: ["x"],
+        models: ["gpt-image-1.5"],
+        style: "neon",
+        template: "bottom-bar",
+        font: "inter",
+        budgetUsd: 0.01,
+      }),
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { issues: { path: string; message: string }[] };
+    expect(body.issues[0]?.path).toBe("budgetUsd");
+    expect(body.issues[0]?.message).toMatch(/exceeds your budget/);
+    await page.close();
+  });
+
+  it("is usable at phone width", async () => {
+    const phone = await openBrowser({ width: 390, height: 844 });
+    try {
+      const page = await phone.context.newPage();
+      await page.goto(stack.appUrl, { waitUntil: "networkidle" });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+      await page.screenshot({ path: path.join(artifactsDir, "studio-form-phone.png"), fullPage: true });
+    } finally {
+      await phone.close();
+    }
+  });
+});
