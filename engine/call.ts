@@ -65,32 +65,39 @@ async function execInner(core: Core, run: Run, item: WorkItem): Promise<void> {
     void core.commit({ t: "start", runId: run.id, at: started });
     core.log(`run ${run.id} ${run.fnId} started (event ${run.event.name})`);
   }
-  const stackAtDispatch = run.stack.length;
   const step = item.hash ? run.steps.get(item.hash) : undefined;
   if (step) step.status = "Running";
-  // A fresh id per call (unique across restarts) lets the checkpoint API refuse stale executions.
-  const qi = ulid(started);
-  if (core.opts.checkpointing && item.kind === "discovery")
-    run.calls.set(qi, { attempt: item.attempt, last: started });
-  const body = JSON.stringify({
-    event: run.event,
-    events: [run.event],
-    steps: run.memo,
-    ctx: {
-      run_id: run.id,
-      attempt: item.attempt,
-      max_attempts: fn.retries + 1,
-      disable_immediate_execution: run.disableImmediate,
-      use_api: false,
-      ...(core.opts.checkpointing && item.kind === "discovery" ? { fn_id: run.fnId, qi_id: qi } : {}),
-      stack: { stack: run.stack, current: run.stack.length },
-    },
-    version: run.version,
-  });
+  const checkpointable = core.opts.checkpointing && item.kind === "discovery";
+  let stackAtDispatch = run.stack.length;
+  let qi = "";
+  // Each try gets a fresh call id (unique across restarts): the checkpoint API answers 409 to an
+  // execution whose call was abandoned, which makes that SDK execution stop.
+  const makeBody = (): string | undefined => {
+    run.calls.delete(qi);
+    if (!core.store.isActive(run)) return undefined;
+    qi = ulid();
+    if (checkpointable) run.calls.set(qi, { attempt: item.attempt, last: Date.now() });
+    stackAtDispatch = run.stack.length;
+    return JSON.stringify({
+      event: run.event,
+      events: [run.event],
+      steps: run.memo,
+      ctx: {
+        run_id: run.id,
+        attempt: item.attempt,
+        max_attempts: fn.retries + 1,
+        disable_immediate_execution: run.disableImmediate,
+        use_api: false,
+        ...(checkpointable ? { fn_id: run.fnId, qi_id: qi } : {}),
+        stack: { stack: run.stack, current: run.stack.length },
+      },
+      version: run.version,
+    });
+  };
   const url = item.kind === "step" && item.hash ? withStepId(fn.url, item.hash) : fn.url;
   let res: AppResponse;
   try {
-    res = await core.caller.post(url, body, { "x-inngest-server-kind": "dev", "x-run-id": run.id });
+    res = await core.caller.post(url, makeBody, { "x-inngest-server-kind": "dev", "x-run-id": run.id });
   } catch (err) {
     run.calls.delete(qi);
     if (core.closed || !core.store.isActive(run)) return;

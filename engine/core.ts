@@ -17,6 +17,8 @@ export interface CoreOptions {
   maxFinishedRuns: number;
   /** Let the SDK run sequential steps in one call and checkpoint each to /v1/checkpoint (v4 default). */
   checkpointing: boolean;
+  /** Journal size that triggers a snapshot + new segment. */
+  journalMaxBytes: number;
   log: Logger;
 }
 
@@ -45,14 +47,18 @@ export class Core {
 
   async open(): Promise<void> {
     let records = 0;
-    this.journal = await Journal.open(this.opts.dataDir, {
-      onSnapshot: (s) => this.store.restore(s),
-      onRecord: (r) => {
-        records++;
-        this.store.apply(r as Rec);
+    this.journal = await Journal.open(
+      this.opts.dataDir,
+      {
+        onSnapshot: (s) => this.store.restore(s),
+        onRecord: (r) => {
+          records++;
+          this.store.apply(r as Rec);
+        },
+        warn: (m) => this.log(`journal: ${m}`),
       },
-      warn: (m) => this.log(`journal: ${m}`),
-    });
+      this.opts.journalMaxBytes,
+    );
     const active = [...this.store.runs.values()].filter((r) => this.store.isActive(r));
     if (records > 0 || active.length > 0)
       this.log(

@@ -136,7 +136,7 @@ export class Journal {
           this.bytes += Buffer.byteLength(data);
         }
         for (const w of waiters) w.resolve();
-        if (this.compactWith && this.buf.length === 0) await this.doCompact();
+        if (this.compactWith) await this.doCompact();
       }
     } catch (err) {
       this.failure = err;
@@ -153,25 +153,36 @@ export class Journal {
     this.compactWith = null;
     if (!stateFn) return;
     const next = this.segment + 1;
+    // The state already contains records appended since the last flush: the snapshot makes them
+    // durable, so they are not written to any segment (replaying them twice would be wrong).
     const state = JSON.stringify(stateFn());
-    await this.fh.close();
-    this.fh = await fsp.open(seg(this.dir, next), "a");
-    this.bytes = 0;
-    const tmp = snap(this.dir, next) + ".tmp";
-    await fsp.writeFile(tmp, state);
-    const th = await fsp.open(tmp, "r+");
-    await th.datasync();
-    await th.close();
-    await fsp.rename(tmp, snap(this.dir, next));
-    const dh = await fsp.open(this.dir, "r");
-    await dh.sync().catch(() => {});
-    await dh.close();
-    const prev = this.segment;
-    this.segment = next;
-    for (const n of listNumbers(this.dir, /^journal-(\d+)\.jsonl$/))
-      if (n <= prev) await fsp.rm(seg(this.dir, n), { force: true });
-    for (const n of listNumbers(this.dir, /^snapshot-(\d+)\.json$/))
-      if (n <= prev) await fsp.rm(snap(this.dir, n), { force: true });
+    const covered = this.waiters;
+    this.buf = [];
+    this.waiters = [];
+    try {
+      await this.fh.close();
+      this.fh = await fsp.open(seg(this.dir, next), "a");
+      this.bytes = 0;
+      const tmp = snap(this.dir, next) + ".tmp";
+      await fsp.writeFile(tmp, state);
+      const th = await fsp.open(tmp, "r+");
+      await th.datasync();
+      await th.close();
+      await fsp.rename(tmp, snap(this.dir, next));
+      const dh = await fsp.open(this.dir, "r");
+      await dh.sync().catch(() => {});
+      await dh.close();
+      const prev = this.segment;
+      this.segment = next;
+      for (const n of listNumbers(this.dir, /^journal-(\d+)\.jsonl$/))
+        if (n <= prev) await fsp.rm(seg(this.dir, n), { force: true });
+      for (const n of listNumbers(this.dir, /^snapshot-(\d+)\.json$/))
+        if (n <= prev) await fsp.rm(snap(this.dir, n), { force: true });
+    } catch (err) {
+      for (const w of covered) w.reject(err);
+      throw err;
+    }
+    for (const w of covered) w.resolve();
     for (const d of this.compactDone.splice(0)) d();
   }
 

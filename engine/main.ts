@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     callTimeoutMs: intEnv("ENGINE_CALL_TIMEOUT_MS", 30 * 60_000),
     syncIntervalMs: intEnv("ENGINE_SYNC_INTERVAL_MS", 10_000),
     maxFinishedRuns: intEnv("ENGINE_MAX_FINISHED_RUNS", 20_000),
+    journalMaxBytes: intEnv("ENGINE_JOURNAL_MAX_BYTES", 32 * 1024 * 1024),
     checkpointing: !["0", "false"].includes(process.env.ENGINE_CHECKPOINTING ?? ""),
   });
   let stopping = false;

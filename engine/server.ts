@@ -23,6 +23,8 @@ export interface EngineOptions {
   maxFinishedRuns?: number;
   /** Accept the SDK's async checkpointing (several sequential steps per call). Default true. */
   checkpointing?: boolean;
+  /** Journal size that triggers compaction (snapshot + new segment). Default 32 MiB. */
+  journalMaxBytes?: number;
   log?: LogSink;
 }
 
@@ -63,6 +65,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<EngineHandl
     callTimeoutMs: opts.callTimeoutMs ?? 30 * 60_000,
     maxFinishedRuns: opts.maxFinishedRuns ?? 20_000,
     checkpointing: opts.checkpointing ?? true,
+    journalMaxBytes: opts.journalMaxBytes ?? 32 * 1024 * 1024,
     log,
   });
   await core.open();

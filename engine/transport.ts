@@ -76,7 +76,7 @@ export function request(
  * failure per origin and the recovery, not every try.
  */
 export class AppCaller {
-  private down = new Map<string, { since: number; waiting: number }>();
+  private down = new Map<string, { since: number }>();
   private closed = false;
   readonly agents = createAgents();
 
@@ -92,12 +92,23 @@ export class AppCaller {
     this.agents.https.destroy();
   }
 
-  async post(url: string, body: string, headers: Record<string, string>): Promise<AppResponse> {
+  /**
+   * `makeBody` is called before every try so a retried call carries the latest state (results
+   * checkpointed by an execution that lost its connection are not run again); returning
+   * undefined abandons the call (run finished meanwhile).
+   */
+  async post(
+    url: string,
+    makeBody: () => string | undefined,
+    headers: Record<string, string>,
+  ): Promise<AppResponse> {
     const origin = new URL(url).origin;
     const start = Date.now();
     let delay = 100;
     for (;;) {
       if (this.closed) throw new TransportError("engine shutting down");
+      const body = makeBody();
+      if (body === undefined) throw new TransportError("call abandoned");
       try {
         const res = await request("POST", url, body, headers, this.callTimeoutMs, this.agents);
         const d = this.down.get(origin);
@@ -110,7 +121,7 @@ export class AppCaller {
         if (!(err instanceof TransportError) || /no response within/.test(err.message)) throw err;
         if (Date.now() - start > this.windowMs) throw err;
         if (!this.down.has(origin)) {
-          this.down.set(origin, { since: Date.now(), waiting: 0 });
+          this.down.set(origin, { since: Date.now() });
           this.log(
             `app ${origin} unreachable (${err.message}); retrying calls every <=2s for up to ${Math.round(this.windowMs / 1000)}s`,
           );

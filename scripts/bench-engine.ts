@@ -4,7 +4,7 @@
  * served by the official SDK in this process.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import os from "node:os";
@@ -40,6 +40,16 @@ function listSchedule(durations: number[], m: number): number {
     free[i] = (free[i] ?? 0) + d;
   }
   return Math.max(...free);
+}
+
+/** utime+stime of a process from /proc, in ms (Linux); NaN elsewhere. */
+function engineCpuMs(pid: number | undefined): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
 }
 
 async function freePort(): Promise<number> {
@@ -172,10 +182,13 @@ async function main(): Promise<void> {
     stepStart.clear();
     stepEnd.clear();
 
+    const cpu0 = { engine: engineCpuMs(engine.pid), app: process.cpuUsage() };
     const t0 = performance.now();
     await send(Array.from({ length: 200 }, (_, i) => ({ name: "bench/noop", data: { i } })));
     await waitFor(() => returned.size === 200, "200 no-op runs");
     const wall1 = Math.max(...returned.values()) - t0;
+    const engineCpu = engineCpuMs(engine.pid) - cpu0.engine;
+    const appCpu = process.cpuUsage(cpu0.app);
     const gaps: number[] = [];
     for (const runId of returned.keys()) {
       gaps.push((stepStart.get(`${runId}:0`) ?? 0) - t0);
@@ -191,6 +204,9 @@ async function main(): Promise<void> {
     );
     console.log(
       `   dispatch latency under that load (previous step end → next step start): p50 ${pct(gaps, 50).toFixed(1)} ms, p99 ${pct(gaps, 99).toFixed(1)} ms`,
+    );
+    console.log(
+      `   CPU used: engine process ${engineCpu.toFixed(0)} ms, app (SDK) process ${((appCpu.user + appCpu.system) / 1000).toFixed(0)} ms; load average ${os.loadavg()[0]?.toFixed(2)} on ${os.cpus().length} cores`,
     );
     console.log(
       `   dispatch latency of a run alone: p50 ${pct(soloGaps, 50).toFixed(1)} ms, max ${Math.max(...soloGaps).toFixed(1)} ms`,

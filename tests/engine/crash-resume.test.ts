@@ -27,6 +27,8 @@ function spawnEngine(port: number, dataDir: string, appUrl: string, output: stri
       ENGINE_APP_URLS: appUrl,
       ENGINE_RETRY_BASE_MS: "50",
       ENGINE_SYNC_INTERVAL_MS: "2000",
+      // Small, so snapshots and segment switches happen (and get crashed into) during the test.
+      ENGINE_JOURNAL_MAX_BYTES: "16384",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
