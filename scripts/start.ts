@@ -32,9 +32,20 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => void stop(0));
   process.on("SIGTERM", () => void stop(0));
 
+  // Simulator mode: the real OpenAI/Gemini SDKs talk to a local imitation of their APIs (no keys, no cost).
+  const webEnv: Record<string, string> = {};
+  if (["1", "true"].includes(process.env.PROVIDER_SIMULATOR ?? "")) {
+    const { startSimulator } = await import("@/lib/simulator");
+    const sim = await startSimulator({
+      port: port("SIM_PORT", 0),
+      profile: process.env.SIM_PROFILE || "scaled",
+    });
+    webEnv.PROVIDER_SIMULATOR_URL = sim.url;
+    console.log(`start: provider simulator on ${sim.url} (profile ${process.env.SIM_PROFILE || "scaled"})`);
+  }
   const engineDir = process.env.ENGINE_DATA_DIR ?? path.join(dataDir, "engine");
   const engine = spawnEngine({ port: enginePort, appUrl, dataDir: engineDir });
-  const web = spawnWeb({ port: webPort, engineUrl, dataDir });
+  const web = spawnWeb({ port: webPort, engineUrl, dataDir, env: webEnv });
   procs.push(engine, web);
   for (const p of procs) {
     void p.exited.then((code) => {

@@ -27,7 +27,7 @@ function launch(cmd: string, args: string[], env: NodeJS.ProcessEnv, url: string
         .toString()
         .split("\n")
         .filter(Boolean)
-        .map((l) => `[${tag}] ${l}\n`)
+        .map((l) => (l.startsWith(`[${tag}]`) ? `${l}\n` : `[${tag}] ${l}\n`))
         .join("");
     child.stdout?.on("data", (c: Buffer) => process.stdout.write(prefix(c)));
     child.stderr?.on("data", (c: Buffer) => process.stderr.write(prefix(c)));
@@ -84,7 +84,7 @@ export function spawnWeb(o: WebOptions): Proc {
     INNGEST_DEV: o.engineUrl,
     ENGINE_URL: o.engineUrl,
   };
-  const args = ["start", "-p", String(o.port), "-H", "127.0.0.1"];
+  const args = ["start", "-p", String(o.port), "-H", process.env.HOST || "127.0.0.1"];
   return launch(bin("next"), args, env, `http://127.0.0.1:${o.port}`, o.io ?? "pipe", "web");
 }
 
