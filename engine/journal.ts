@@ -1,4 +1,12 @@
-import { promises as fsp, readFileSync, existsSync, mkdirSync, readdirSync } from "node:fs";
+import {
+  promises as fsp,
+  readFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import path from "node:path";
 
@@ -45,6 +53,7 @@ export class Journal {
 
   static async open(dir: string, hooks: JournalHooks, maxBytes = 32 * 1024 * 1024): Promise<Journal> {
     mkdirSync(dir, { recursive: true });
+    lockDir(dir);
     const j = new Journal(dir, maxBytes);
     const snaps = listNumbers(dir, /^snapshot-(\d+)\.json$/);
     let base = 0;
@@ -195,9 +204,28 @@ export class Journal {
     }
     this.closed = true;
     await this.fh.close().catch(() => {});
+    rmSync(path.join(this.dir, "LOCK"), { force: true });
   }
 }
 
-export function dataDirExists(dir: string): boolean {
-  return existsSync(dir);
+/** One engine per data dir: a LOCK file holding the owner's pid; a dead owner's lock is taken over. */
+function lockDir(dir: string): void {
+  const file = path.join(dir, "LOCK");
+  if (existsSync(file)) {
+    const pid = Number(readFileSync(file, "utf8").trim());
+    let alive = false;
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid) {
+      try {
+        process.kill(pid, 0);
+        alive = true;
+      } catch (err) {
+        alive = (err as NodeJS.ErrnoException).code === "EPERM";
+      }
+    }
+    if (alive)
+      throw new Error(
+        `data dir ${dir} is in use by another engine (pid ${pid}); stop it or set ENGINE_DATA_DIR`,
+      );
+  }
+  writeFileSync(file, String(process.pid));
 }

@@ -3,6 +3,7 @@ import type { Core } from "./core";
 import { toError } from "./core";
 import { failAttempt } from "./call";
 import { resolveTarget } from "./duration";
+import { errText } from "./log";
 import { ulid } from "./ids";
 import type { WorkItem } from "./scheduler";
 import type { Rec } from "./store";
@@ -70,20 +71,25 @@ export async function handleOps(core: Core, run: Run, item: WorkItem, ops: Op[],
         });
         stored = true;
         break;
-      case "StepFailed":
+      case "StepFailed": {
         if (item.hash === op.id) run.inflight.delete(op.id);
         if (op.id in run.memo) break;
+        const error = toError(op.error, "step failed");
+        core.log(
+          `run ${run.id} step "${base.id}" failed permanently on attempt ${item.attempt + 1}: ${errText(error)}`,
+        );
         recs.push({
           t: "step",
           ...base,
           op: "StepRun",
-          memo: { error: toError(op.error, "step failed") },
+          memo: { error },
           failed: true,
-          a: { ...attempt, error: toError(op.error, "step failed") },
+          a: { ...attempt, error },
           at: now,
         });
         stored = true;
         break;
+      }
       case "StepError": {
         if (op.id in run.memo) break;
         core.store.step(run, op.id, base.id, base.name, "StepRun", now);

@@ -45,6 +45,15 @@ describe("journal", () => {
     await c.j.close();
   });
 
+  it("refuses a data dir locked by a live process and takes over a dead one's lock", async () => {
+    const dir = mk();
+    writeFileSync(path.join(dir, "LOCK"), String(process.ppid));
+    await expect(open(dir)).rejects.toThrow(/in use by another engine/);
+    writeFileSync(path.join(dir, "LOCK"), "999999999");
+    const a = await open(dir);
+    await a.j.close();
+  });
+
   it("skips a corrupt line in the middle with a warning", async () => {
     const dir = mk();
     writeFileSync(path.join(dir, "journal-0.jsonl"), '{"n":1}\nnot json\n{"n":2}\n');
