@@ -1,5 +1,5 @@
 import type { Core } from "./core";
-import { toError } from "./core";
+import { toError } from "./results";
 import { parseRetryAfter } from "./duration";
 import { errText, fmtMs } from "./log";
 import { ulid } from "./ids";

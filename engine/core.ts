@@ -4,10 +4,12 @@ import { ulid } from "./ids";
 import { Journal } from "./journal";
 import { fmtMs, errText, type Logger } from "./log";
 import { execItem } from "./call";
+import { resume } from "./pending";
+import { childMemo } from "./results";
 import { Scheduler, type Limits, type WorkItem } from "./scheduler";
 import { Store, type Rec } from "./store";
 import { AppCaller } from "./transport";
-import type { Attempt, EngineEvent, FnDef, Run, RunStatus, SerializedError } from "./types";
+import type { EngineEvent, FnDef, Run, RunStatus, SerializedError } from "./types";
 
 export interface CoreOptions {
   dataDir: string;
@@ -65,7 +67,7 @@ export class Core {
         `recovered ${this.store.runs.size} runs (${active.length} unfinished) from ${this.opts.dataDir}`,
       );
     await this.journal.compact(() => this.store.snapshot());
-    for (const run of active) this.resume(run);
+    for (const run of active) resume(this, run);
   }
 
   /** Applies records to memory now; the promise resolves once they are durable. */
@@ -176,78 +178,6 @@ export class Core {
     this.enqueueDiscovery(run);
   }
 
-  /** Re-arms everything a recovered run was doing, then asks the SDK where it stands. */
-  resume(run: Run): void {
-    const now = Date.now();
-    for (const p of run.pending.values()) {
-      if (p.kind === "InvokeFunction" && p.childRunId) {
-        const child = this.store.runs.get(p.childRunId);
-        if (child && !this.store.isActive(child)) {
-          void this.resolvePending(run, p.hash, childMemo(child));
-          continue;
-        }
-        if (!child) {
-          void this.resolvePending(
-            run,
-            p.hash,
-            { error: { name: "Error", message: "invoked run was lost" } },
-            true,
-          );
-          continue;
-        }
-      }
-      if (p.kind === "WaitForEvent" && p.event) this.addWait(p.event, run.id, p.hash);
-      if (p.until !== undefined) this.armTimer(run, p.hash, Math.max(0, p.until - now));
-    }
-    this.enqueueDiscovery(run);
-  }
-
-  addWait(event: string, runId: string, hash: string): void {
-    let s = this.waits.get(event);
-    if (!s) this.waits.set(event, (s = new Set()));
-    s.add(`${runId} ${hash}`);
-  }
-
-  armTimer(run: Run, hash: string, delayMs: number): void {
-    this.scheduler.after(delayMs, () => {
-      const p = run.pending.get(hash);
-      if (!p) return;
-      if (p.kind === "InvokeFunction") {
-        void this.resolvePending(
-          run,
-          hash,
-          {
-            error: {
-              name: "InngestInvokeTimeoutError",
-              message: "Timed out waiting for invoked function to complete",
-            },
-          },
-          true,
-        );
-      } else void this.resolvePending(run, hash, p.kind === "Sleep" ? { data: null } : null);
-    });
-  }
-
-  /** Stores the result of a sleep / wait / invoke and lets the run continue. */
-  async resolvePending(run: Run, hash: string, memo: unknown, failed = false): Promise<void> {
-    const p = run.pending.get(hash);
-    if (!p || !this.store.isActive(run)) return;
-    if (p.kind === "WaitForEvent" && p.event) this.waits.get(p.event)?.delete(`${run.id} ${hash}`);
-    const s = run.steps.get(hash);
-    await this.commit({
-      t: "step",
-      runId: run.id,
-      hash,
-      id: s?.id ?? hash,
-      name: s?.name ?? hash,
-      op: p.kind,
-      memo,
-      failed,
-      at: Date.now(),
-    });
-    this.maybeDiscover(run);
-  }
-
   async finishRun(
     run: Run,
     status: RunStatus,
@@ -291,33 +221,9 @@ export class Core {
     void emitInternal(this, run, status, result);
   }
 
-  failedAttempt(a: Attempt): Attempt {
-    return { ...a, endedAt: a.endedAt ?? Date.now() };
-  }
-
   close(): void {
     this.closed = true;
     this.scheduler.close();
     this.caller.close();
   }
-}
-
-export function childMemo(child: Pick<Run, "status" | "output" | "error">): unknown {
-  if (child.status === "Completed") return { data: child.output ?? null };
-  if (child.status === "Cancelled")
-    return { error: child.error ?? { name: "Error", message: "invoked run was cancelled" } };
-  return { error: child.error ?? { name: "Error", message: "invoked run failed" } };
-}
-
-export function toError(v: unknown, fallback: string): SerializedError {
-  if (v && typeof v === "object") {
-    const o = v as Record<string, unknown>;
-    const message =
-      typeof o.message === "string" ? o.message : typeof o.error === "string" ? o.error : fallback;
-    const name = typeof o.name === "string" ? o.name : "Error";
-    const out: SerializedError = { ...o, name, message };
-    return out;
-  }
-  if (typeof v === "string" && v) return { name: "Error", message: v.slice(0, 2000) };
-  return { name: "Error", message: fallback };
 }

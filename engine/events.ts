@@ -2,6 +2,7 @@ import { cel, keyValue } from "./cel";
 import { eventMatches } from "./config";
 import type { Core } from "./core";
 import { ulid } from "./ids";
+import { resolvePending } from "./pending";
 import { errText } from "./log";
 import type { Rec } from "./store";
 import type { EngineEvent, Run, RunStatus, SerializedError } from "./types";
@@ -99,7 +100,7 @@ function resumeWaits(core: Core, event: EngineEvent): void {
     }
     if (p.expr && cel(p.expr, ["event", "async"])({ event: run.event, async: event }) !== true) continue;
     waiting.delete(key);
-    void core.resolvePending(run, hash, event);
+    void resolvePending(core, run, hash, event);
   }
 }
 

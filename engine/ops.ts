@@ -1,10 +1,11 @@
 import { cel, CelError } from "./cel";
 import type { Core } from "./core";
-import { toError } from "./core";
+import { toError } from "./results";
 import { failAttempt } from "./call";
 import { resolveTarget } from "./duration";
 import { errText } from "./log";
 import { ulid } from "./ids";
+import { addWait, armTimer } from "./pending";
 import type { WorkItem } from "./scheduler";
 import type { Rec } from "./store";
 import type { Attempt, Run } from "./types";
@@ -128,7 +129,7 @@ export async function handleOps(core: Core, run: Run, item: WorkItem, ops: Op[],
           name: base.name,
           p: { hash: op.id, kind: "Sleep", until, since: now },
         });
-        after.push(() => core.armTimer(run, op.id, until - Date.now()));
+        after.push(() => armTimer(core, run, op.id, until - Date.now()));
         newWork = true;
         break;
       }
@@ -156,8 +157,8 @@ export async function handleOps(core: Core, run: Run, item: WorkItem, ops: Op[],
           p: { hash: op.id, kind: "WaitForEvent", until, event, expr, since: now },
         });
         after.push(() => {
-          core.addWait(event, run.id, op.id);
-          core.armTimer(run, op.id, until - Date.now());
+          addWait(core, event, run.id, op.id);
+          armTimer(core, run, op.id, until - Date.now());
         });
         newWork = true;
         break;
@@ -195,7 +196,7 @@ export async function handleOps(core: Core, run: Run, item: WorkItem, ops: Op[],
         after.push(() => {
           const c = core.store.runs.get(child.id);
           if (c) core.startRun(c);
-          if (until !== undefined) core.armTimer(run, op.id, until - Date.now());
+          if (until !== undefined) armTimer(core, run, op.id, until - Date.now());
         });
         newWork = true;
         break;

@@ -1,0 +1,85 @@
+import type { Core } from "./core";
+import { childMemo } from "./results";
+import type { Run } from "./types";
+
+// Sleeps, waits and invokes: their timers, the wait index, and storing their results.
+
+/** Re-arms everything a recovered run was doing, then asks the SDK where it stands. */
+export function resume(core: Core, run: Run): void {
+  const now = Date.now();
+  for (const p of run.pending.values()) {
+    if (p.kind === "InvokeFunction" && p.childRunId) {
+      const child = core.store.runs.get(p.childRunId);
+      if (child && !core.store.isActive(child)) {
+        void resolvePending(core, run, p.hash, childMemo(child));
+        continue;
+      }
+      if (!child) {
+        void resolvePending(
+          core,
+          run,
+          p.hash,
+          { error: { name: "Error", message: "invoked run was lost" } },
+          true,
+        );
+        continue;
+      }
+    }
+    if (p.kind === "WaitForEvent" && p.event) addWait(core, p.event, run.id, p.hash);
+    if (p.until !== undefined) armTimer(core, run, p.hash, Math.max(0, p.until - now));
+  }
+  core.enqueueDiscovery(run);
+}
+
+export function addWait(core: Core, event: string, runId: string, hash: string): void {
+  let s = core.waits.get(event);
+  if (!s) core.waits.set(event, (s = new Set()));
+  s.add(`${runId} ${hash}`);
+}
+
+export function armTimer(core: Core, run: Run, hash: string, delayMs: number): void {
+  core.scheduler.after(delayMs, () => {
+    const p = run.pending.get(hash);
+    if (!p) return;
+    if (p.kind === "InvokeFunction") {
+      void resolvePending(
+        core,
+        run,
+        hash,
+        {
+          error: {
+            name: "InngestInvokeTimeoutError",
+            message: "Timed out waiting for invoked function to complete",
+          },
+        },
+        true,
+      );
+    } else void resolvePending(core, run, hash, p.kind === "Sleep" ? { data: null } : null);
+  });
+}
+
+/** Stores the result of a sleep / wait / invoke and lets the run continue. */
+export async function resolvePending(
+  core: Core,
+  run: Run,
+  hash: string,
+  memo: unknown,
+  failed = false,
+): Promise<void> {
+  const p = run.pending.get(hash);
+  if (!p || !core.store.isActive(run)) return;
+  if (p.kind === "WaitForEvent" && p.event) core.waits.get(p.event)?.delete(`${run.id} ${hash}`);
+  const s = run.steps.get(hash);
+  await core.commit({
+    t: "step",
+    runId: run.id,
+    hash,
+    id: s?.id ?? hash,
+    name: s?.name ?? hash,
+    op: p.kind,
+    memo,
+    failed,
+    at: Date.now(),
+  });
+  core.maybeDiscover(run);
+}
