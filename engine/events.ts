@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { cel, keyValue } from "./cel";
 import { eventMatches } from "./config";
 import type { Core } from "./core";
@@ -14,7 +15,18 @@ export class EventInputError extends Error {
 const isObj = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
-function validate(raw: unknown, i: number, now: number): EngineEvent & { callerId: boolean } {
+/**
+ * The SDK sends `x-inngest-event-id-seed: <ms>,<entropy>` with every send and reuses it when it
+ * retries the POST; ids derived from it make such a retry idempotent, as on the official server.
+ */
+function seededId(seed: string, i: number): string | undefined {
+  const [ms, entropy] = seed.split(",");
+  const t = Number(ms);
+  if (!Number.isInteger(t) || t <= 0 || !entropy) return undefined;
+  return ulid(t, createHash("sha1").update(`${entropy}:${i}`).digest());
+}
+
+function validate(raw: unknown, i: number, now: number, seed?: string): EngineEvent & { callerId: boolean } {
   if (!isObj(raw)) throw new EventInputError(`events[${i}]: must be an object`);
   if (typeof raw.name !== "string" || raw.name.trim() === "")
     throw new EventInputError(`events[${i}].name: required non-empty string`);
@@ -24,12 +36,13 @@ function validate(raw: unknown, i: number, now: number): EngineEvent & { callerI
     throw new EventInputError(`events[${i}].id: must be a non-empty string`);
   if (raw.ts !== undefined && raw.ts !== null && typeof raw.ts !== "number")
     throw new EventInputError(`events[${i}].ts: must be a number (ms)`);
-  const callerId = typeof raw.id === "string";
+  const derived = typeof raw.id === "string" ? undefined : seed ? seededId(seed, i) : undefined;
+  const callerId = typeof raw.id === "string" || derived !== undefined;
   return {
     ...raw,
     name: raw.name,
     data: isObj(raw.data) ? raw.data : {},
-    id: callerId ? (raw.id as string) : ulid(now),
+    id: typeof raw.id === "string" ? raw.id : (derived ?? ulid(now)),
     ts: typeof raw.ts === "number" && raw.ts > 0 ? raw.ts : now,
     callerId,
   };
@@ -39,9 +52,9 @@ function validate(raw: unknown, i: number, now: number): EngineEvent & { callerI
  * Accepts events: dedupes caller-supplied ids, creates one run per matching function, makes
  * that durable, then resumes matching waitForEvent steps and applies cancelOn rules.
  */
-export async function ingest(core: Core, raws: unknown[]): Promise<string[]> {
+export async function ingest(core: Core, raws: unknown[], seed?: string): Promise<string[]> {
   const now = Date.now();
-  const events = raws.map((r, i) => validate(r, i, now));
+  const events = raws.map((r, i) => validate(r, i, now, seed));
   const ids: string[] = [];
   const recs: Rec[] = [];
   const fresh: EngineEvent[] = [];

@@ -3,14 +3,14 @@ import { randomBytes } from "node:crypto";
 const B32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 /** ULID: 48-bit ms timestamp + 80 random bits, Crockford base32 — sortable like the official server's ids. */
-export function ulid(now = Date.now()): string {
+export function ulid(now = Date.now(), entropy?: Uint8Array): string {
   let time = "";
   let t = now;
   for (let i = 0; i < 10; i++) {
     time = B32[t % 32] + time;
     t = Math.floor(t / 32);
   }
-  const bytes = randomBytes(10);
+  const bytes = entropy ? entropy.subarray(0, 10) : randomBytes(10);
   let rand = "";
   let acc = 0;
   let bits = 0;

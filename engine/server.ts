@@ -102,7 +102,12 @@ export async function startEngine(opts: EngineOptions = {}): Promise<EngineHandl
           status: 400,
         });
       }
-      const ids = await ingest(core, Array.isArray(body) ? body : [body]);
+      const seed = req.headers["x-inngest-event-id-seed"];
+      const ids = await ingest(
+        core,
+        Array.isArray(body) ? body : [body],
+        typeof seed === "string" ? seed : undefined,
+      );
       return send(res, 200, { ids, status: 200 });
     }
     if (m === "POST" && p === "/fn/register") {

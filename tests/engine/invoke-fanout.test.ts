@@ -128,6 +128,25 @@ describe("engine: invoke, sendEvent fan-out, wildcard triggers, idempotency", ()
     expect(await listRuns(engine.url, { function_id: "inv-item", event_id: "dedupe-1" })).toHaveLength(1);
   });
 
+  it("treats a retried POST with the same x-inngest-event-id-seed as the same events", async () => {
+    const post = async () => {
+      const res = await fetch(`${engine.url}/e/key`, {
+        method: "POST",
+        headers: { "x-inngest-event-id-seed": "1790000000000,c2VlZC1lbnRyb3B5" },
+        body: JSON.stringify([{ name: "inv/item.created", data: { i: 2000 } }]),
+      });
+      return ((await res.json()) as { ids: string[] }).ids;
+    };
+    const a = await post();
+    const b = await post();
+    expect(a).toEqual(b);
+    await until("seeded run", async () => {
+      const runs = await listRuns(engine.url, { function_id: "inv-item", event_id: a[0] ?? "" });
+      return runs[0]?.status === "Completed" ? runs : undefined;
+    });
+    expect(await listRuns(engine.url, { function_id: "inv-item", event_id: a[0] ?? "" })).toHaveLength(1);
+  });
+
   it("answers bad event payloads with 400 and a field message", async () => {
     const res = await fetch(`${engine.url}/e/key`, { method: "POST", body: JSON.stringify([{ data: {} }]) });
     expect(res.status).toBe(400);
