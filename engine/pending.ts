@@ -28,7 +28,34 @@ export function resume(core: Core, run: Run): void {
     if (p.kind === "WaitForEvent" && p.event) addWait(core, p.event, run.id, p.hash);
     if (p.until !== undefined) armTimer(core, run, p.hash, Math.max(0, p.until - now));
   }
-  core.enqueueDiscovery(run);
+  // A step that had failed attempts and no result was waiting for (or running) a retry: continue
+  // its attempt count instead of starting over; a discovery would run it again from attempt 0.
+  const max = (core.fnOf(run)?.retries ?? 4) + 1;
+  const retrying = [...run.steps.values()].filter(
+    (s) => s.op === "StepRun" && s.attempts.length > 0 && !(s.hash in run.memo) && !run.pending.has(s.hash),
+  );
+  for (const s of retrying) {
+    const next = Math.max(...s.attempts.map((a) => a.attempt)) + 1;
+    if (next < max) {
+      core.enqueueStep(run, s.hash, next, core.backoff(next - 1));
+      continue;
+    }
+    const error = s.attempts[s.attempts.length - 1]?.error ?? { name: "Error", message: "step failed" };
+    void core
+      .commit({
+        t: "step",
+        runId: run.id,
+        hash: s.hash,
+        id: s.id,
+        name: s.name,
+        op: "StepRun",
+        memo: { error },
+        failed: true,
+        at: now,
+      })
+      .then(() => core.maybeDiscover(run));
+  }
+  if (retrying.length === 0) core.enqueueDiscovery(run);
 }
 
 export function addWait(core: Core, event: string, runId: string, hash: string): void {

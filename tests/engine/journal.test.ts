@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { Journal } from "@/engine/journal";
 import { startEngine } from "@/engine/server";
-import { listRuns, makeClient, runsFinished, serveApp, tempDir } from "./helpers";
+import { listRuns, makeClient, runsFinished, serveApp, tempDir, until } from "./helpers";
 
 type R = Record<string, unknown>;
 
@@ -121,6 +121,37 @@ describe("engine state across restarts with compaction", () => {
     expect(after.map((r) => r.steps)).toEqual(detailBefore.map((r) => r.steps));
     const retried = after.find((r) => (r.event.data as { i: number }).i === 0);
     expect(retried?.steps?.find((s) => s.id === "b")?.attempts).toHaveLength(2);
+    await e2.close();
+    await app.close();
+    t.cleanup();
+  });
+
+  it("continues a step's attempt count after a restart instead of starting over", async () => {
+    const t = tempDir("retry-restart");
+    const seen: number[] = [];
+    const e1 = await startEngine({ port: 0, dataDir: t.dir, retryBaseMs: 60_000, log: false });
+    const client = makeClient("rr", e1.url);
+    const fn = client.createFunction({ id: "f", triggers: { event: "rr/e" } }, async ({ step, attempt }) => {
+      return step.run("flaky", () => {
+        seen.push(attempt);
+        if (attempt === 0) throw new Error("first attempt fails");
+        return "ok";
+      });
+    });
+    const app = await serveApp(client, [fn]);
+    await e1.syncApp(app.url);
+    await client.send({ name: "rr/e", data: {} });
+    await until("first attempt failed", async () => {
+      const [r] = await listRuns(e1.url, { function_id: "rr-f", include: "steps" });
+      return r?.steps?.[0]?.attempts.length === 1 ? r : undefined;
+    });
+    await e1.close();
+    const e2 = await startEngine({ port: 0, dataDir: t.dir, retryBaseMs: 5, log: false });
+    const [run] = await runsFinished(e2.url, "rr-f", 1);
+    expect(run?.output).toBe("ok");
+    expect(seen).toEqual([0, 1]);
+    const [full] = await listRuns(e2.url, { function_id: "rr-f", include: "steps" });
+    expect(full?.steps?.[0]?.attempts.map((a) => a.attempt)).toEqual([0, 1]);
     await e2.close();
     await app.close();
     t.cleanup();
