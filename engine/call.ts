@@ -4,6 +4,7 @@ import { parseRetryAfter } from "./duration";
 import { errText, fmtMs } from "./log";
 import { ulid } from "./ids";
 import { handleOps, type Op } from "./ops";
+import { armRunTimeouts } from "./pending";
 import type { WorkItem } from "./scheduler";
 import type { AppResponse } from "./transport";
 import type { Attempt, Run, SerializedError } from "./types";
@@ -64,6 +65,7 @@ async function execInner(core: Core, run: Run, item: WorkItem): Promise<void> {
   if (run.startedAt === undefined) {
     void core.commit({ t: "start", runId: run.id, at: started });
     core.log(`run ${run.id} ${run.fnId} started (event ${run.event.name})`);
+    armRunTimeouts(core, run);
   }
   const step = item.hash ? run.steps.get(item.hash) : undefined;
   if (step) step.status = "Running";

@@ -3,7 +3,7 @@ import { parseDuration } from "./duration";
 import type { ConcurrencyDef, FnDef } from "./types";
 
 /** Config keys the engine does not implement: a function using one is rejected at sync. */
-const UNSUPPORTED = ["debounce", "batchEvents", "singleton", "timeouts"] as const;
+const UNSUPPORTED = ["debounce", "batchEvents", "singleton"] as const;
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -118,6 +118,14 @@ export function normalizeFunction(raw: unknown, appId: string): FnDef {
   }
   const priority = isObj(raw.priority) ? expr(id, "priority.run", raw.priority.run, ["event"]) : undefined;
   const idempotency = expr(id, "idempotency", raw.idempotency, ["event"]);
+  let timeouts: FnDef["timeouts"];
+  if (isObj(raw.timeouts)) {
+    const t = raw.timeouts;
+    timeouts = {
+      startMs: t.start === undefined ? undefined : period(id, "timeouts.start", t.start),
+      finishMs: t.finish === undefined ? undefined : period(id, "timeouts.finish", t.finish),
+    };
+  }
 
   const cancel: FnDef["cancel"] = [];
   for (const c of Array.isArray(raw.cancel) ? raw.cancel : []) {
@@ -142,6 +150,7 @@ export function normalizeFunction(raw: unknown, appId: string): FnDef {
     throttle,
     rateLimit,
     idempotency,
+    timeouts,
     priority,
     cancel,
   };

@@ -4,7 +4,7 @@ import { ulid } from "./ids";
 import { Journal } from "./journal";
 import { fmtMs, errText, type Logger } from "./log";
 import { execItem } from "./call";
-import { resume } from "./pending";
+import { armRunTimeouts, resume } from "./pending";
 import { childMemo } from "./results";
 import { Scheduler, type Limits, type WorkItem } from "./scheduler";
 import { Store, type Rec } from "./store";
@@ -175,6 +175,7 @@ export class Core {
   }
 
   startRun(run: Run): void {
+    armRunTimeouts(this, run);
     this.enqueueDiscovery(run);
   }
 

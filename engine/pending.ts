@@ -7,6 +7,7 @@ import type { Run } from "./types";
 /** Re-arms everything a recovered run was doing, then asks the SDK where it stands. */
 export function resume(core: Core, run: Run): void {
   const now = Date.now();
+  armRunTimeouts(core, run);
   for (const p of run.pending.values()) {
     if (p.kind === "InvokeFunction" && p.childRunId) {
       const child = core.store.runs.get(p.childRunId);
@@ -56,6 +57,23 @@ export function resume(core: Core, run: Run): void {
       .then(() => core.maybeDiscover(run));
   }
   if (retrying.length === 0) core.enqueueDiscovery(run);
+}
+
+/** `timeouts.start` / `timeouts.finish`: cancel the run when the deadline passes (derivable on resume). */
+export function armRunTimeouts(core: Core, run: Run): void {
+  const t = core.fnOf(run)?.timeouts;
+  if (!t) return;
+  const now = Date.now();
+  const cancelAt = (at: number, why: string) =>
+    core.scheduler.after(Math.max(0, at - now), () => {
+      if (core.store.isActive(run) && (why === "finish" || run.startedAt === undefined)) {
+        void core.finishRun(run, "Cancelled", {
+          error: { name: "InngestTimeoutError", message: `run exceeded timeouts.${why}` },
+        });
+      }
+    });
+  if (run.startedAt === undefined && t.startMs !== undefined) cancelAt(run.queuedAt + t.startMs, "start");
+  if (run.startedAt !== undefined && t.finishMs !== undefined) cancelAt(run.startedAt + t.finishMs, "finish");
 }
 
 export function addWait(core: Core, event: string, runId: string, hash: string): void {

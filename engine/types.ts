@@ -25,6 +25,8 @@ export interface FnDef {
   throttle?: { limit: number; periodMs: number; burst: number; key?: string };
   rateLimit?: { limit: number; periodMs: number; key?: string };
   idempotency?: string;
+  /** Cancel a run not started within startMs of being queued, or not finished within finishMs of starting. */
+  timeouts?: { startMs?: number; finishMs?: number };
   priority?: string;
   cancel: { event: string; timeoutMs?: number; if?: string }[];
 }

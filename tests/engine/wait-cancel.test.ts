@@ -43,7 +43,18 @@ describe("engine: sleep, waitForEvent, cancellation", () => {
         await step.run("after", () => afterCancel.push((event.data as { batchId: string }).batchId));
       },
     );
-    app = await serveApp(client, [waiter, sleeper, cancellable]);
+    const slowFinish = client.createFunction(
+      { id: "slow-finish", triggers: { event: "wc/slow" }, timeouts: { finish: "1s" } },
+      async ({ step }) => {
+        await step.sleep("too-long", "4s");
+        afterCancel.push("slow-finish");
+      },
+    );
+    const slowStart = client.createFunction(
+      { id: "slow-start", triggers: { event: "wc/queued" }, concurrency: 1, timeouts: { start: "1s" } },
+      async ({ step }) => step.run("hold", () => sleep(1500)),
+    );
+    app = await serveApp(client, [waiter, sleeper, cancellable, slowFinish, slowStart]);
     await engine.syncApp(app.url);
   });
   afterAll(async () => {
@@ -92,6 +103,20 @@ describe("engine: sleep, waitForEvent, cancellation", () => {
     const status = runs.map((r) => `${(r.event.data as { batchId: string }).batchId}:${r.status}`).sort();
     expect(status).toEqual(["x:Cancelled", "x:Cancelled", "y:Completed"]);
     expect(afterCancel).toEqual(["y"]);
+  });
+
+  it("cancels runs that exceed timeouts.finish or timeouts.start", async () => {
+    await client.send({ name: "wc/slow", data: {} });
+    await client.send([
+      { name: "wc/queued", data: { n: 1 } },
+      { name: "wc/queued", data: { n: 2 } },
+    ]);
+    const [slow] = await runsFinished(engine.url, "wc-slow-finish", 1, 10_000);
+    expect(slow?.status).toBe("Cancelled");
+    expect(slow?.error?.message).toBe("run exceeded timeouts.finish");
+    const queued = await runsFinished(engine.url, "wc-slow-start", 2, 10_000);
+    expect(queued.map((r) => r.status).sort()).toEqual(["Cancelled", "Completed"]);
+    expect(queued.find((r) => r.status === "Cancelled")?.error?.message).toBe("run exceeded timeouts.start");
   });
 
   it("cancels a run through the API", async () => {
