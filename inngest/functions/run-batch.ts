@@ -1,9 +1,11 @@
 /**
  * Root of the fan-out: batch/requested → one run-prompt per title with unfinished cells, all at once; the
- * result is the matrix results[prompt][model] of final blob keys (null where a cell has no image).
+ * result is the matrix results[prompt][model] of image URLs (null where a cell has no image).
  * Triggered again with reason "retry" after failed cells were re-queued: finished cells are skipped.
  */
 import { getDb, getBatch, markBatchStarted, finishBatchIfDone } from "@/lib/db";
+import { toBatchDto } from "@/lib/batches/dto";
+import { urlFor } from "@/lib/batches/service";
 import { inngest } from "../client";
 import { batchRequested } from "../events";
 import { runPrompt } from "./run-prompt";
@@ -38,7 +40,6 @@ export const runBatch = inngest.createFunction(
       await finishBatchIfDone(db, batchId);
       const found = await getBatch(db, batchId);
       if (!found) return { batchId, status: "deleted", results: [] };
-      const { input } = found.batch;
       const results = input.prompts.map((_, p) =>
         input.models.map(
           (m) =>
