@@ -40,13 +40,7 @@ export const runBatch = inngest.createFunction(
       await finishBatchIfDone(db, batchId);
       const found = await getBatch(db, batchId);
       if (!found) return { batchId, status: "deleted", results: [] };
-      const results = input.prompts.map((_, p) =>
-        input.models.map(
-          (m) =>
-            found.cells.find((c) => c.promptIndex === p && c.model === m && c.status === "succeeded")
-              ?.finalKey ?? null,
-        ),
-      );
+      const { results } = toBatchDto(found.batch, found.cells, urlFor);
       return { batchId, status: found.batch.status, results };
     });
   },
