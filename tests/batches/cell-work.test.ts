@@ -1,0 +1,112 @@
+/**
+ * The cell steps against a real database (PGlite in memory), real storage (a temp folder) and the real
+ * OpenAI SDK talking to the provider simulator: budget stop, no paid call repeated, permanent failures.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { AttemptFailed, composeStep, generateStep, recordStep, type CellRef } from "@/lib/batches/cell-work";
+import { createBatch, createDb, getBatch, type DbHandle } from "@/lib/db";
+import { startSimulator, type Simulator } from "@/lib/simulator";
+import { getStorage } from "@/lib/storage";
+
+let sim: Simulator;
+let handle: DbHandle;
+let blobDir: string;
+const saved = { ...process.env };
+
+beforeAll(async () => {
+  sim = await startSimulator({ port: 0, profile: "fast" });
+  blobDir = mkdtempSync(path.join(os.tmpdir(), "cell-work-blob-"));
+  process.env.PROVIDER_SIMULATOR_URL = sim.url;
+  process.env.BLOB_DIR = blobDir;
+  delete process.env.BLOB_READ_WRITE_TOKEN;
+  handle = await createDb({ dir: "memory" });
+});
+
+afterAll(async () => {
+  process.env = saved;
+  await handle.close();
+  await sim.close();
+  rmSync(blobDir, { recursive: true, force: true });
+});
+
+beforeEach(() => sim.reset());
+
+async function newBatch(prompts: string[], model: string, budgetUsd: number | null = null) {
+  const input = {
+    prompts,
+    models: [model],
+    style: "neon",
+    template: "bottom-bar",
+    font: "inter",
+    canvas: "blog",
+  };
+  const { batch } = await createBatch(handle.db, { input, budgetUsd });
+  return batch.id;
+}
+
+const ref = (batchId: string, promptIndex: number, model = "gpt-image-1.5"): CellRef => ({
+  batchId,
+  promptIndex,
+  model: model as CellRef["model"],
+});
+
+describe("cell steps", () => {
+  it("generates, composes and records one cell; repeating a step repeats no paid call", async () => {
+    const id = await newBatch(["Idempotent batch outputs"], "gpt-image-1.5");
+    const first = await generateStep(handle.db, ref(id, 0), 0, false);
+    expect(first.kind).toBe("raw");
+    // The step ran again (as after a lost step result): the stored raw image is reused, no new request.
+    const again = await generateStep(handle.db, ref(id, 0), 0, false);
+    expect(again).toEqual({ kind: "raw", rawKey: first.kind === "raw" ? first.rawKey : "", reused: true });
+    expect(sim.requests).toHaveLength(1);
+    const image = await composeStep(handle.db, ref(id, 0), first.kind === "raw" ? first.rawKey : "");
+    expect(image.finalKey).toBe(`final/${id}/0-gpt-image-1.5.jpg`);
+    await recordStep(handle.db, ref(id, 0), image);
+    await recordStep(handle.db, ref(id, 0), image);
+    const found = await getBatch(handle.db, id);
+    expect(found?.batch.status).toBe("succeeded");
+    expect(found?.cells[0]?.status).toBe("succeeded");
+    expect(found?.cells[0]?.requestIds).toHaveLength(1);
+    expect(await getStorage().list(`final/${id}/`)).toHaveLength(1);
+  });
+
+  it("stops dispatching once spend reaches the budget and cancels the rest with the reason", async () => {
+    const id = await newBatch(["One", "Two", "Three", "Four"], "gpt-image-1.5", 0.001);
+    expect((await generateStep(handle.db, ref(id, 0), 0, false)).kind).toBe("raw");
+    const second = await generateStep(handle.db, ref(id, 1), 0, false);
+    expect(second).toEqual({ kind: "skipped", status: "cancelled" });
+    const found = await getBatch(handle.db, id);
+    const statuses = found?.cells.map((c) => c.status);
+    expect(statuses?.slice(1)).toEqual(["cancelled", "cancelled", "cancelled"]);
+    expect(found?.cells[1]?.lastError).toMatch(/budget of \$0\.00 reached/);
+    expect(sim.requests).toHaveLength(1);
+  });
+
+  it("fails a moderation-blocked cell after one attempt, as permanent", async () => {
+    const id = await newBatch(["A blocked title [sim:moderation]"], "gpt-image-1.5");
+    const error = await generateStep(handle.db, ref(id, 0), 0, false).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AttemptFailed);
+    expect((error as AttemptFailed).retryable).toBe(false);
+    const cell = (await getBatch(handle.db, id))?.cells[0];
+    expect(cell?.status).toBe("failed");
+    expect(cell?.attempts).toBe(1);
+    expect(cell?.errorKind).toBe("moderation_blocked");
+  });
+
+  it("marks a retryable failure as retrying, with the provider's delay, until the last attempt", async () => {
+    const id = await newBatch(["Slow down [sim:429]"], "gpt-image-1.5");
+    const error = (await generateStep(handle.db, ref(id, 0), 0, false).catch(
+      (e: unknown) => e,
+    )) as AttemptFailed;
+    expect(error.retryable).toBe(true);
+    expect(error.retryAfterMs).toBeGreaterThan(0);
+    expect((await getBatch(handle.db, id))?.cells[0]?.status).toBe("retrying");
+    await generateStep(handle.db, ref(id, 0), 1, true).catch(() => undefined);
+    const cell = (await getBatch(handle.db, id))?.cells[0];
+    expect(cell?.status).toBe("failed");
+    expect(cell?.attempts).toBe(2);
+  });
+});

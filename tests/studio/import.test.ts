@@ -1,0 +1,104 @@
+import { describe, expect, it } from "vitest";
+import { dedupe, importFile, parseCsv } from "@/lib/studio/import";
+import { estimateBatch, type EstimateModel } from "@/lib/studio/estimate";
+
+describe("importing titles", () => {
+  it("reads .txt lines, skipping blanks and a BOM", () => {
+    expect(importFile("t.txt", "\uFEFFOne\r\n\n Two \n")).toEqual({
+      ok: true,
+      value: { prompts: ["One", "Two"] },
+    });
+  });
+
+  it("reads the title column of a CSV with quotes, commas and newlines", () => {
+    const csv = 'id,title\n1,"Commas, quotes ""and"" more"\n2,"Two\nlines"\n';
+    expect(parseCsv(csv)).toEqual([
+      ["id", "title"],
+      ["1", 'Commas, quotes "and" more'],
+      ["2", "Two\nlines"],
+    ]);
+    expect(importFile("t.csv", csv)).toEqual({
+      ok: true,
+      value: { prompts: ['Commas, quotes "and" more', "Two\nlines"] },
+    });
+    expect(importFile("t.csv", "First\nSecond")).toEqual({
+      ok: true,
+      value: { prompts: ["First", "Second"] },
+    });
+  });
+
+  it("reads the seeds' positional batch.json and the named object", () => {
+    const positional = importFile(
+      "batch.json",
+      JSON.stringify([["A", "B"], ["gpt-image-1"], "neon", "center-box", "lora", "ctx", ""]),
+    );
+    expect(positional).toEqual({
+      ok: true,
+      value: {
+        prompts: ["A", "B"],
+        models: ["gpt-image-1"],
+        style: "neon",
+        template: "center-box",
+        font: "lora",
+        context: "ctx",
+        extraPrompt: "",
+      },
+    });
+    const named = importFile("b.json", JSON.stringify({ prompts: ["X"], canvas: "square" }));
+    expect(named.ok && named.value.canvas).toBe("square");
+  });
+
+  it("says what is wrong with a bad file", () => {
+    expect(importFile("b.json", "{not json")).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/not valid/),
+    });
+    expect(importFile("b.json", "[1,2]")).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/list of titles/),
+    });
+    expect(importFile("b.pdf", "x")).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/\.txt, \.csv or batch\.json/),
+    });
+    expect(importFile("t.txt", "\n\n")).toMatchObject({ ok: false, error: "The file has no titles in it." });
+  });
+
+  it("de-duplicates ignoring case and spacing, keeping the first", () => {
+    expect(dedupe(["Hello  world", "hello world", "Other", "HELLO WORLD"])).toEqual([
+      "Hello  world",
+      "Other",
+    ]);
+  });
+});
+
+describe("live estimate", () => {
+  const model = (
+    id: string,
+    provider: string,
+    price: number,
+    cap: number,
+    latency: number,
+  ): EstimateModel => ({
+    id,
+    provider,
+    qualities: ["medium"],
+    defaultQuality: "medium",
+    priceUsd: { blog: { medium: price } },
+    latencyMs: { min: latency, max: latency },
+    providerConcurrency: cap,
+  });
+
+  it("sums list prices and takes the slowest provider queue for wall-clock", () => {
+    const e = estimateBatch(
+      10,
+      [model("a", "p1", 0.05, 8, 10_000), model("b", "p1", 0.01, 8, 20_000), model("c", "p2", 0.1, 4, 5_000)],
+      "blog",
+      undefined,
+    );
+    expect(e.images).toBe(30);
+    expect(e.totalUsd).toBe(1.6);
+    // p1: 20 cells at cap 8 → 3 waves of 20 s; p2: 10 cells at cap 4 → 3 waves of 5 s.
+    expect(e.wallClockMs).toBe(60_000);
+  });
+});
