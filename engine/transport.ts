@@ -111,6 +111,12 @@ export class AppCaller {
       if (body === undefined) throw new TransportError("call abandoned");
       try {
         const res = await request("POST", url, body, headers, this.callTimeoutMs, this.agents);
+        // A reply the SDK did not produce (a dev server still compiling the route, a proxy's 502)
+        // means the app is not ready: wait like for a refused connection instead of burning attempts.
+        const fromSdk =
+          res.headers["x-inngest-sdk"] !== undefined || res.headers["x-inngest-sdk-handled"] !== undefined;
+        if (!fromSdk && Date.now() - start <= this.windowMs)
+          throw new TransportError(`HTTP ${res.status} not from the Inngest SDK`);
         const d = this.down.get(origin);
         if (d) {
           this.down.delete(origin);

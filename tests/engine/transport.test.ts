@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engineFor, getRun, makeClient, runsFinished, serveApp, sleep, until, type App } from "./helpers";
+import http from "node:http";
 import type { InngestFunction } from "inngest";
+import { serve } from "inngest/node";
 
 describe("engine: app unreachable or restarting", () => {
   let engine: Awaited<ReturnType<typeof engineFor>>;
@@ -68,5 +70,32 @@ describe("engine: app unreachable or restarting", () => {
     expect(run.output).toBe("ok");
     expect(effects.get(`${run.id}:one`)).toBe(1);
     expect(effects.get(`${run.id}:two`)).toBeGreaterThanOrEqual(1);
+  });
+
+  it("waits while the app answers without the SDK (route still compiling, proxy 502)", async () => {
+    const notReady = makeClient("tr2", engine.url);
+    const fn = notReady.createFunction(
+      { id: "nr", triggers: { event: "tr2/e" }, retries: 0 },
+      async ({ step }) => step.run("s", () => "ready"),
+    );
+    const handler = serve({ client: notReady, functions: [fn] });
+    let ready = false;
+    const server = http.createServer((req, res) => {
+      if (ready || req.method === "PUT") return void handler(req, res);
+      res.writeHead(503, { "content-type": "text/html" });
+      res.end("<h1>compiling…</h1>");
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    const addr = server.address();
+    await engine.syncApp(`http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}/api/inngest`);
+    await notReady.send({ name: "tr2/e", data: {} });
+    await sleep(1200);
+    ready = true;
+    const [run] = await runsFinished(engine.url, "tr2-nr", 1, 20_000);
+    expect(run?.status).toBe("Completed");
+    expect(run?.output).toBe("ready");
+    expect(lines.some((l) => /HTTP 503 not from the Inngest SDK/.test(l))).toBe(true);
+    server.closeAllConnections();
+    server.close();
   });
 });
