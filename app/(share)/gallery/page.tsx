@@ -1,59 +1,61 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { GalleryGrid } from "@/components/gallery/gallery-grid";
+import { GalleryView } from "@/components/gallery/gallery-view";
+import { listModels } from "@/lib/catalog/models";
+import { listStyles } from "@/lib/catalog/styles";
+import { TEMPLATES } from "@/lib/catalog/templates";
+import { getDb, listBatches } from "@/lib/db";
+import { readFilters, readLimit } from "@/lib/gallery/filters";
 import { parseImageQuery } from "@/lib/gallery/query";
 import { galleryPage } from "@/lib/gallery/service";
+import { isEmbedded } from "@/lib/mode";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Gallery" };
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
+/** Server-rendered first page (complete without JavaScript); GalleryView takes over in the browser. */
 export default async function GalleryPage({ searchParams }: Props) {
   const sp = await searchParams;
   const flat = Object.fromEntries(Object.entries(sp).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
+  const filters = readFilters(sp);
+  const limit = readLimit(sp);
   const query = parseImageQuery(flat);
   const page = query.ok ? await galleryPage({ ...query.value, limit: query.value.limit ?? 24 }) : null;
-  const problem = !query.ok
+  const error = !query.ok
     ? query.issues.map((i) => i.message).join("; ")
     : page && !page.ok
       ? page.error
       : null;
-  const next =
-    page?.ok && page.nextCursor
-      ? new URLSearchParams({ ...stripUndefined(flat), cursor: page.nextCursor })
-      : null;
+  const recent = await listBatches(await getDb(), { limit: 50 });
+  const options = {
+    models: listModels().map((m) => ({ value: m.id, label: m.label })),
+    styles: listStyles().map((s) => ({ value: s.id, label: s.label })),
+    templates: TEMPLATES.map((t) => ({ value: t.id, label: t.label })),
+    batches: recent.batches.map((b) => ({
+      value: b.id,
+      label: `${b.title.length > 40 ? `${b.title.slice(0, 39)}…` : b.title} (${b.createdAt.toISOString().slice(0, 10)})`,
+    })),
+  };
   return (
-    <main className="mx-auto max-w-7xl space-y-6 px-4 py-8">
-      <h1 className="text-2xl font-semibold">Gallery</h1>
-      {problem ? (
-        <p role="alert" className="text-red-300">
-          {problem}
-        </p>
-      ) : null}
-      {page?.ok ? (
-        page.images.length === 0 ? (
-          <div className="rounded-lg border border-dashed border-zinc-800 p-12 text-center text-zinc-400">
-            No images yet.{" "}
-            <Link href="/" className="text-sky-400 underline">
-              Start a batch
-            </Link>
-          </div>
-        ) : (
-          <GalleryGrid images={page.images} />
-        )
-      ) : null}
-      {next ? (
-        <Link href={`/gallery?${next.toString()}`} className="btn-secondary inline-block">
-          Older images
-        </Link>
-      ) : null}
+    <main className="mx-auto max-w-7xl space-y-5 px-4 py-8">
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h1 className="text-2xl font-semibold tracking-tight">Gallery</h1>
+        {sp.cursor ? (
+          <a href="/gallery" className="text-sm text-sky-400 hover:underline">
+            Back to the newest images
+          </a>
+        ) : null}
+      </div>
+      <GalleryView
+        images={page?.ok ? page.images : []}
+        nextCursor={page?.ok ? page.nextCursor : null}
+        error={error}
+        filters={filters}
+        limit={limit}
+        options={options}
+        deleteNeedsToken={!isEmbedded()}
+      />
     </main>
-  );
-}
-
-function stripUndefined(o: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(o).filter((e): e is [string, string] => e[1] !== undefined && e[0] !== "cursor"),
   );
 }

@@ -1,0 +1,77 @@
+"use client";
+import Image from "next/image";
+import Link from "next/link";
+import type { GalleryImageDto } from "@/lib/gallery/service";
+import type { Labels } from "./labels";
+
+export interface GalleryCardProps {
+  image: GalleryImageDto;
+  labels: Labels;
+  /** Only after hydration: a checkbox that does nothing without JavaScript would mislead. */
+  selectable: boolean;
+  selected: boolean;
+  onSelectedChange: (selected: boolean) => void;
+  onOpen: () => void;
+  /** The first few cards load eagerly: they are above the fold. */
+  priority?: boolean;
+}
+
+/** One image in a fixed 16:9 box (any canvas fits inside), so nothing moves when it loads. */
+export function GalleryCard(props: GalleryCardProps) {
+  const { image, labels, selectable, selected } = props;
+  return (
+    <li
+      className={`group relative overflow-hidden rounded-xl border bg-zinc-900 transition-colors ${selected ? "border-sky-500 ring-1 ring-sky-500" : "border-zinc-800 hover:border-zinc-700"}`}
+      data-testid="gallery-image"
+      data-id={image.id}
+    >
+      <a
+        href={image.url}
+        onClick={(event) => {
+          if (event.metaKey || event.ctrlKey || event.shiftKey) return;
+          event.preventDefault();
+          props.onOpen();
+        }}
+        className="relative block aspect-video bg-zinc-950 focus:outline-none focus-visible:ring-2 focus-visible:ring-inset focus-visible:ring-sky-400"
+        aria-label={`Open “${image.prompt}” (${labels.model(image.model)})`}
+        data-testid="gallery-open"
+      >
+        <Image
+          src={image.url}
+          alt={image.prompt}
+          fill
+          sizes="(max-width: 640px) 100vw, (max-width: 1024px) 50vw, (max-width: 1280px) 33vw, 300px"
+          className="object-contain"
+          priority={props.priority}
+        />
+      </a>
+      {selectable ? (
+        <label className="absolute left-2 top-2 flex h-8 w-8 cursor-pointer items-center justify-center rounded-md bg-zinc-950/80 backdrop-blur focus-within:ring-2 focus-within:ring-sky-400">
+          <input
+            type="checkbox"
+            className="h-4 w-4 cursor-pointer accent-sky-500"
+            checked={selected}
+            onChange={(event) => props.onSelectedChange(event.target.checked)}
+            aria-label={`Select “${image.prompt}” (${labels.model(image.model)})`}
+          />
+        </label>
+      ) : null}
+      <div className="space-y-1 p-3">
+        <p className="line-clamp-2 text-sm font-medium leading-snug text-zinc-100">{image.prompt}</p>
+        <p className="flex flex-wrap items-center gap-x-1.5 text-xs text-zinc-400">
+          <span>{labels.model(image.model)}</span>
+          <span aria-hidden>·</span>
+          <span>{labels.style(image.style)}</span>
+          <span aria-hidden>·</span>
+          <span>{labels.template(image.template)}</span>
+        </p>
+        <p className="flex items-center justify-between text-xs text-zinc-400">
+          <time dateTime={image.createdAt}>{labels.date(image.createdAt)}</time>
+          <Link href={`/b/${image.batchId}`} className="text-sky-400 hover:underline">
+            Batch
+          </Link>
+        </p>
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,124 @@
+"use client";
+/**
+ * Filters as a plain GET form (works with JavaScript off); with JavaScript, every change applies at once
+ * without a page load.
+ */
+import type { FormEvent } from "react";
+import { FILTER_KEYS, hasFilters, type GalleryFilters } from "@/lib/gallery/filters";
+import type { Option } from "./labels";
+
+export interface FilterOptions {
+  models: Option[];
+  styles: Option[];
+  templates: Option[];
+  batches: Option[];
+}
+
+export interface GalleryFiltersProps {
+  filters: GalleryFilters;
+  options: FilterOptions;
+  limit?: number;
+  onApply?: (filters: GalleryFilters) => void;
+}
+
+const field = "flex min-w-0 flex-col gap-1 text-xs font-medium text-zinc-400";
+const control =
+  "h-9 w-full rounded-md border border-zinc-700 bg-zinc-900 px-2 text-sm text-zinc-100 focus:border-sky-500 focus:outline-none focus:ring-1 focus:ring-sky-500 [color-scheme:dark]";
+
+function read(form: HTMLFormElement): GalleryFilters {
+  const data = new FormData(form);
+  const out: GalleryFilters = {};
+  for (const key of FILTER_KEYS) {
+    const value = String(data.get(key) ?? "").trim();
+    if (value) out[key] = value;
+  }
+  return out;
+}
+
+export function GalleryFiltersForm({ filters, options, limit, onApply }: GalleryFiltersProps) {
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    if (!onApply) return;
+    event.preventDefault();
+    onApply(read(event.currentTarget));
+  };
+  const change = (event: FormEvent<HTMLFormElement>) => {
+    if (onApply) onApply(read(event.currentTarget));
+  };
+  const select = (name: "model" | "style" | "template" | "batch", label: string, list: Option[]) => {
+    const current = filters[name];
+    // A filter from a link (say, an old batch) still shows as selected even if it is not in the list.
+    const all =
+      current && !list.some((o) => o.value === current)
+        ? [{ value: current, label: current }, ...list]
+        : list;
+    return (
+      <label className={field}>
+        {label}
+        <select name={name} value={current ?? ""} onChange={() => undefined} className={control}>
+          <option value="">All</option>
+          {all.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      </label>
+    );
+  };
+  return (
+    <form
+      action="/gallery"
+      method="get"
+      onSubmit={submit}
+      onChange={change}
+      role="search"
+      aria-label="Filter images"
+      className="grid grid-cols-2 items-end gap-3 rounded-xl border border-zinc-800 bg-zinc-900/60 p-3 sm:grid-cols-3 lg:grid-cols-[repeat(4,minmax(0,1fr))_9rem_9rem_auto]"
+      data-testid="gallery-filters"
+    >
+      {select("model", "Model", options.models)}
+      {select("style", "Style", options.styles)}
+      {select("template", "Template", options.templates)}
+      {select("batch", "Batch", options.batches)}
+      <label className={field}>
+        From
+        <input
+          type="date"
+          name="from"
+          value={filters.from ?? ""}
+          onChange={() => undefined}
+          className={control}
+        />
+      </label>
+      <label className={field}>
+        To
+        <input
+          type="date"
+          name="to"
+          value={filters.to ?? ""}
+          onChange={() => undefined}
+          className={control}
+        />
+      </label>
+      {limit ? <input type="hidden" name="limit" value={limit} /> : null}
+      <div className="col-span-2 flex gap-2 sm:col-span-3 lg:col-span-1">
+        <button type="submit" className="btn-secondary h-9">
+          Apply
+        </button>
+        {hasFilters(filters) ? (
+          <a
+            href={limit ? `/gallery?limit=${limit}` : "/gallery"}
+            className="btn-secondary inline-flex h-9 items-center"
+            onClick={(event) => {
+              if (!onApply) return;
+              event.preventDefault();
+              onApply({});
+            }}
+          >
+            Clear
+          </a>
+        ) : null}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,87 @@
+/** Skeletons, empty and error states for the gallery (server- and client-safe). */
+import Link from "next/link";
+
+export function SkeletonCards({ count }: { count: number }) {
+  return (
+    <>
+      {Array.from({ length: count }, (_, i) => (
+        <li
+          key={`skeleton-${i}`}
+          aria-hidden
+          className="overflow-hidden rounded-xl border border-zinc-800 bg-zinc-900"
+          data-testid="gallery-skeleton"
+        >
+          <div className="aspect-video animate-pulse bg-zinc-800" />
+          <div className="space-y-2 p-3">
+            <div className="h-3.5 w-4/5 animate-pulse rounded bg-zinc-800" />
+            <div className="h-3 w-3/5 animate-pulse rounded bg-zinc-800" />
+            <div className="h-3 w-2/5 animate-pulse rounded bg-zinc-800" />
+          </div>
+        </li>
+      ))}
+    </>
+  );
+}
+
+export const gridClass = "grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-4";
+
+export function EmptyState({
+  filtered,
+  clearHref,
+  onClear,
+}: {
+  filtered: boolean;
+  clearHref: string;
+  onClear?: () => void;
+}) {
+  return (
+    <div
+      className="flex flex-col items-center gap-3 rounded-xl border border-dashed border-zinc-800 px-6 py-16 text-center"
+      data-testid="gallery-empty"
+    >
+      {filtered ? (
+        <>
+          <p className="text-lg font-medium text-zinc-100">No images match these filters</p>
+          <p className="text-sm text-zinc-400">Try another model, style or date range.</p>
+          <a
+            href={clearHref}
+            className="btn-secondary"
+            onClick={(event) => {
+              if (!onClear) return;
+              event.preventDefault();
+              onClear();
+            }}
+          >
+            Clear filters
+          </a>
+        </>
+      ) : (
+        <>
+          <p className="text-lg font-medium text-zinc-100">No images yet</p>
+          <p className="text-sm text-zinc-400">Finished thumbnails from every batch show up here.</p>
+          <Link href="/" className="btn-primary">
+            Start a batch
+          </Link>
+        </>
+      )}
+    </div>
+  );
+}
+
+export function ErrorState({ message, onRetry }: { message: string; onRetry?: () => void }) {
+  return (
+    <div
+      role="alert"
+      className="flex flex-col items-center gap-3 rounded-xl border border-red-900/60 bg-red-950/30 px-6 py-10 text-center"
+      data-testid="gallery-error"
+    >
+      <p className="font-medium text-red-200">Images could not be loaded</p>
+      <p className="text-sm text-red-200/80">{message}</p>
+      {onRetry ? (
+        <button type="button" className="btn-secondary" onClick={onRetry}>
+          Retry
+        </button>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,94 @@
+"use client";
+/**
+ * The gallery's client state: the images shown, the keyset cursor for the next page, loading and error
+ * states. Pages are merged by id, so an image never shows twice even if a page is fetched again.
+ */
+import { useCallback, useEffect, useRef, useState } from "react";
+import { appendUnique, toSearch, type GalleryFilters } from "@/lib/gallery/filters";
+import type { GalleryImageDto } from "@/lib/gallery/service";
+
+export type FeedStatus = "idle" | "loading-first" | "loading-more" | "error-first" | "error-more";
+
+export interface FeedState {
+  images: GalleryImageDto[];
+  nextCursor: string | null;
+  status: FeedStatus;
+  error: string | null;
+}
+
+interface PageJson {
+  images?: GalleryImageDto[];
+  nextCursor?: string | null;
+  error?: string;
+}
+
+async function fetchPage(search: string, signal: AbortSignal) {
+  const response = await fetch(`/api/images?${search}`, { signal, headers: { accept: "application/json" } });
+  const body = (await response.json().catch(() => ({}))) as PageJson;
+  if (!response.ok || !body.images)
+    throw new Error(body.error ?? `The gallery could not be loaded (HTTP ${response.status}).`);
+  return { images: body.images, nextCursor: body.nextCursor ?? null };
+}
+
+export function useGalleryFeed(initial: FeedState, filters: GalleryFilters, limit: number | undefined) {
+  const [state, setState] = useState(initial);
+  const filtersRef = useRef<GalleryFilters>(filters);
+  const inflight = useRef<AbortController | null>(null);
+  const loading = useRef(false);
+  // The latest state for callbacks fired by observers, without re-subscribing them on every change.
+  const stateRef = useRef(state);
+  useEffect(() => {
+    stateRef.current = state;
+  }, [state]);
+
+  const run = useCallback(
+    async (mode: "first" | "more") => {
+      inflight.current?.abort();
+      const controller = new AbortController();
+      inflight.current = controller;
+      loading.current = true;
+      const cursor = mode === "more" ? stateRef.current.nextCursor : null;
+      setState((s) => ({ ...s, status: mode === "first" ? "loading-first" : "loading-more", error: null }));
+      try {
+        const page = await fetchPage(toSearch(filtersRef.current, { limit, cursor }), controller.signal);
+        loading.current = false;
+        setState((s) => ({
+          images: mode === "first" ? page.images : appendUnique(s.images, page.images),
+          nextCursor: page.nextCursor,
+          status: "idle",
+          error: null,
+        }));
+      } catch (err) {
+        if (controller.signal.aborted) return;
+        loading.current = false;
+        const error = err instanceof Error ? err.message : String(err);
+        setState((s) => ({ ...s, status: mode === "first" ? "error-first" : "error-more", error }));
+      }
+    },
+    [limit],
+  );
+
+  const reload = useCallback(
+    (filters: GalleryFilters) => {
+      filtersRef.current = filters;
+      void run("first");
+    },
+    [run],
+  );
+
+  const loadMore = useCallback(() => {
+    const s = stateRef.current;
+    if (s.nextCursor && s.status === "idle" && !loading.current) void run("more");
+  }, [run]);
+
+  const retry = useCallback(() => {
+    void run(stateRef.current.status === "error-more" ? "more" : "first");
+  }, [run]);
+
+  const remove = useCallback((ids: readonly string[]) => {
+    const gone = new Set(ids);
+    setState((s) => ({ ...s, images: s.images.filter((img) => !gone.has(img.id)) }));
+  }, []);
+
+  return { state, reload, loadMore, retry, remove };
+}

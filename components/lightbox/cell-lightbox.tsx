@@ -1,0 +1,75 @@
+"use client";
+/** The lightbox for a batch page's cells: prompt, model, time, attempts, cost and provider request ids. */
+import type { CellDto } from "@/lib/batches/dto";
+import { formatMs, formatUsd } from "@/lib/format";
+import { Lightbox, MetaRow, type LightboxItem } from "./lightbox";
+
+export type CellLightboxItem = LightboxItem & { cell: CellDto };
+
+/** Cells that have an image, in grid order (prompt, then model order as given). */
+export function cellLightboxItems(cells: readonly CellDto[], models?: readonly string[]): CellLightboxItem[] {
+  const order = (c: CellDto) => c.promptIndex * 1000 + (models ? models.indexOf(c.model) : 0);
+  return cells
+    .filter((cell): cell is CellDto & { imageUrl: string } => cell.imageUrl !== null)
+    .sort((a, b) => order(a) - order(b))
+    .map((cell) => ({
+      id: cell.id,
+      src: cell.imageUrl,
+      alt: cell.prompt,
+      width: cell.width,
+      height: cell.height,
+      downloadName: `${cell.promptIndex + 1}-${cell.model}.jpg`,
+      cell,
+    }));
+}
+
+export function CellLightboxMeta({ cell }: { cell: CellDto }) {
+  return (
+    <dl className="divide-y divide-zinc-800">
+      <MetaRow term="Prompt">{cell.prompt}</MetaRow>
+      <MetaRow term="Model">{cell.model}</MetaRow>
+      <MetaRow term="Time">{formatMs(cell.durationMs)}</MetaRow>
+      <MetaRow term="Attempts">{cell.attempts}</MetaRow>
+      <MetaRow term="Cost">{formatUsd(cell.costUsd)}</MetaRow>
+      {cell.finishedAt ? (
+        <MetaRow term="Finished">
+          <time dateTime={cell.finishedAt}>{new Date(cell.finishedAt).toLocaleString()}</time>
+        </MetaRow>
+      ) : null}
+      <MetaRow term="Request ids">
+        {cell.requestIds.length === 0 ? (
+          "–"
+        ) : (
+          <ul className="space-y-1 font-mono text-xs">
+            {cell.requestIds.map((id) => (
+              <li key={id}>{id}</li>
+            ))}
+          </ul>
+        )}
+      </MetaRow>
+    </dl>
+  );
+}
+
+export interface CellLightboxProps {
+  cells: readonly CellDto[];
+  models?: readonly string[];
+  openId: string | null;
+  onOpenIdChange: (id: string | null) => void;
+  /** Per-image download URL (e.g. the export route); defaults to the image with `download`. */
+  downloadHref?: (cell: CellDto) => string;
+}
+
+/** Ready to drop into the batch page: pass the cells and which one is open. */
+export function CellLightbox({ cells, models, openId, onOpenIdChange, downloadHref }: CellLightboxProps) {
+  return (
+    <Lightbox
+      items={cellLightboxItems(cells, models)}
+      openId={openId}
+      onOpenIdChange={onOpenIdChange}
+      label="Thumbnail"
+      renderMeta={(item) => <CellLightboxMeta cell={item.cell} />}
+      downloadHref={downloadHref ? (item) => downloadHref(item.cell) : undefined}
+    />
+  );
+}

@@ -1,0 +1,170 @@
+"use client";
+/**
+ * One image at full size in an accessible dialog (Radix: focus trap, Esc, aria). Generic over the caller's
+ * items; the caller renders the metadata. ←/→ step through `items`, focus returns to whatever opened it.
+ */
+import * as Dialog from "@radix-ui/react-dialog";
+import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
+
+export interface LightboxItem {
+  id: string;
+  src: string;
+  alt: string;
+  width?: number | null;
+  height?: number | null;
+  /** Suggested file name for the download link. */
+  downloadName?: string;
+}
+
+export interface LightboxProps<T extends LightboxItem> {
+  items: readonly T[];
+  /** The item shown, or null when closed. */
+  openId: string | null;
+  onOpenIdChange: (id: string | null) => void;
+  /** Metadata for the side panel; omit for no panel. */
+  renderMeta?: (item: T) => ReactNode;
+  /** Where "Download" points; defaults to the image itself with the `download` attribute. */
+  downloadHref?: (item: T) => string;
+  /** Accessible name prefix, e.g. "Image" → "Image 3 of 24". */
+  label?: string;
+}
+
+export function Lightbox<T extends LightboxItem>(props: LightboxProps<T>) {
+  const { items, openId, onOpenIdChange, renderMeta, downloadHref, label = "Image" } = props;
+  const index = openId === null ? -1 : items.findIndex((item) => item.id === openId);
+  const item = index >= 0 ? items[index] : undefined;
+  const opener = useRef<HTMLElement | null>(null);
+  const [showMeta, setShowMeta] = useState(true);
+  const open = item !== undefined;
+
+  // Layout effects run before Radix moves focus into the dialog, so this still sees the opener.
+  useLayoutEffect(() => {
+    if (open && !opener.current && document.activeElement instanceof HTMLElement)
+      opener.current = document.activeElement;
+  }, [open]);
+
+  const prev = index > 0 ? items[index - 1] : undefined;
+  const next = index >= 0 && index < items.length - 1 ? items[index + 1] : undefined;
+
+  useEffect(() => {
+    // Warm the neighbours so stepping through feels instant.
+    for (const neighbour of [prev, next]) if (neighbour) new window.Image().src = neighbour.src;
+  }, [prev, next]);
+
+  const go = (target: T | undefined) => {
+    if (target) onOpenIdChange(target.id);
+  };
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    if (event.key === "ArrowLeft") go(prev);
+    else if (event.key === "ArrowRight") go(next);
+    else return;
+    event.preventDefault();
+  };
+
+  return (
+    <Dialog.Root open={open} onOpenChange={(value) => (value ? undefined : onOpenIdChange(null))}>
+      <Dialog.Portal>
+        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/90 backdrop-blur-sm" />
+        <Dialog.Content
+          className="fixed inset-0 z-50 flex flex-col text-zinc-100 focus:outline-none"
+          onKeyDown={onKeyDown}
+          onCloseAutoFocus={(event) => {
+            event.preventDefault();
+            const target = opener.current;
+            opener.current = null;
+            if (target?.isConnected) target.focus();
+          }}
+          data-testid="lightbox"
+        >
+          {item ? (
+            <>
+              <header className="flex items-center gap-2 border-b border-zinc-800 bg-zinc-950/80 px-3 py-2">
+                <Dialog.Title className="min-w-0 flex-1 truncate text-sm text-zinc-300">
+                  <span className="sr-only">{label} </span>
+                  <span data-testid="lightbox-position">
+                    {index + 1} / {items.length}
+                  </span>
+                  <span className="ml-3 text-zinc-100">{item.alt}</span>
+                </Dialog.Title>
+                <Dialog.Description className="sr-only">
+                  Use the left and right arrow keys for the previous and next image, Escape to close.
+                </Dialog.Description>
+                <a
+                  href={downloadHref ? downloadHref(item) : item.src}
+                  download={item.downloadName ?? true}
+                  className="btn-secondary"
+                >
+                  Download
+                </a>
+                {renderMeta ? (
+                  <button
+                    type="button"
+                    className="btn-secondary hidden md:inline-block"
+                    aria-pressed={showMeta}
+                    onClick={() => setShowMeta((v) => !v)}
+                  >
+                    Details
+                  </button>
+                ) : null}
+                <Dialog.Close className="btn-secondary" aria-label="Close">
+                  <span aria-hidden>✕</span>
+                </Dialog.Close>
+              </header>
+              <div className="flex min-h-0 flex-1 flex-col md:flex-row">
+                <div className="relative flex min-h-0 flex-1 items-center justify-center p-2 sm:p-6">
+                  {/* eslint-disable-next-line @next/next/no-img-element -- full size on purpose, no resizing */}
+                  <img
+                    key={item.id}
+                    src={item.src}
+                    alt={item.alt}
+                    width={item.width ?? undefined}
+                    height={item.height ?? undefined}
+                    className="max-h-full max-w-full rounded-md object-contain shadow-2xl shadow-black"
+                    data-testid="lightbox-image"
+                  />
+                  <NavButton side="left" disabled={!prev} onClick={() => go(prev)} />
+                  <NavButton side="right" disabled={!next} onClick={() => go(next)} />
+                </div>
+                {renderMeta ? (
+                  <aside
+                    aria-label="Details"
+                    className={`max-h-[40vh] overflow-y-auto border-t border-zinc-800 bg-zinc-950/80 p-4 text-sm md:max-h-none md:w-80 md:border-l md:border-t-0 ${showMeta ? "" : "md:hidden"}`}
+                    data-testid="lightbox-meta"
+                  >
+                    {renderMeta(item)}
+                  </aside>
+                ) : null}
+              </div>
+            </>
+          ) : null}
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  );
+}
+
+function NavButton(props: { side: "left" | "right"; disabled: boolean; onClick: () => void }) {
+  const left = props.side === "left";
+  return (
+    <button
+      type="button"
+      onClick={props.onClick}
+      disabled={props.disabled}
+      aria-label={left ? "Previous image" : "Next image"}
+      className={`absolute top-1/2 ${left ? "left-2" : "right-2"} flex h-11 w-11 -translate-y-1/2 items-center justify-center rounded-full border border-zinc-700 bg-zinc-900/80 text-xl text-zinc-100 hover:bg-zinc-800 focus-visible:outline-2 focus-visible:outline-sky-400 disabled:opacity-30`}
+    >
+      <span aria-hidden>{left ? "‹" : "›"}</span>
+    </button>
+  );
+}
+
+/** A definition list row for metadata panels. */
+export function MetaRow({ term, children }: { term: string; children: ReactNode }) {
+  return (
+    <div className="grid grid-cols-[6rem_1fr] gap-2 py-1.5">
+      <dt className="text-zinc-400">{term}</dt>
+      <dd className="min-w-0 break-words text-zinc-100">{children}</dd>
+    </div>
+  );
+}

@@ -1,0 +1,93 @@
+/**
+ * Gallery deletion: validates the ids, checks the admin rule, removes rows (lib/db deleteImages) and then
+ * their blobs. Raw images are content-addressed and may be shared with cells that stay, so a raw key still
+ * referenced by any remaining cell is kept.
+ */
+import { inArray } from "drizzle-orm";
+import { z } from "zod";
+import type { FieldIssue } from "@/lib/batches/input";
+import { cells, deleteImages, type Db } from "@/lib/db";
+import { isAdmin } from "@/lib/mode";
+import type { BlobStore } from "@/lib/storage";
+
+export const MAX_DELETE_IDS = 500;
+
+const idsSchema = z.object({
+  ids: z
+    .array(
+      z
+        .string({ error: "each id must be a string" })
+        .regex(/^[A-Za-z0-9_-]{1,64}$/, "each id must be an image id"),
+      { error: "ids must be an array of image ids" },
+    )
+    .min(1, "ids must name at least one image")
+    .max(MAX_DELETE_IDS, `ids may name at most ${MAX_DELETE_IDS} images`),
+});
+
+export function parseDeleteRequest(
+  body: unknown,
+): { ok: true; ids: string[] } | { ok: false; issues: FieldIssue[] } {
+  const parsed = idsSchema.safeParse(body);
+  if (!parsed.success)
+    return {
+      ok: false,
+      issues: parsed.error.issues.map((i) => ({ path: i.path.join(".") || "(root)", message: i.message })),
+    };
+  return { ok: true, ids: [...new Set(parsed.data.ids)] };
+}
+
+export type AdminCheck = { ok: true } | { ok: false; status: 401 | 403; error: string; issues: FieldIssue[] };
+
+/** Embedded installs may delete; production needs `Authorization: Bearer $ADMIN_TOKEN`. */
+export function checkAdmin(headers: Headers, env: NodeJS.ProcessEnv = process.env): AdminCheck {
+  if (isAdmin(headers, env)) return { ok: true };
+  const issue = (message: string) => [{ path: "authorization", message }];
+  if (!env.ADMIN_TOKEN?.trim())
+    return {
+      ok: false,
+      status: 403,
+      error: "Deleting images is disabled: the server has no ADMIN_TOKEN.",
+      issues: issue("set ADMIN_TOKEN on the server to allow deletion"),
+    };
+  if (!headers.get("authorization"))
+    return {
+      ok: false,
+      status: 401,
+      error: "Deleting images needs the admin token.",
+      issues: issue("send Authorization: Bearer <ADMIN_TOKEN>"),
+    };
+  return {
+    ok: false,
+    status: 403,
+    error: "The admin token is not right.",
+    issues: issue("the bearer token does not match ADMIN_TOKEN"),
+  };
+}
+
+export interface DeleteOutcome {
+  deleted: string[];
+  /** Unknown ids, or cells still in progress. */
+  skipped: string[];
+  /** Blob objects removed. */
+  blobsDeleted: number;
+  /** Raw images kept because other cells still use them. */
+  blobsKept: number;
+}
+
+export async function deleteGalleryImages(db: Db, store: BlobStore, ids: string[]): Promise<DeleteOutcome> {
+  const result = await deleteImages(db, ids);
+  const raw = result.keys.filter((key) => key.startsWith("raw/"));
+  const stillUsed = new Set<string>();
+  if (raw.length > 0) {
+    const rows = await db.select({ key: cells.rawKey }).from(cells).where(inArray(cells.rawKey, raw));
+    for (const row of rows) if (row.key) stillUsed.add(row.key);
+  }
+  const doomed = result.keys.filter((key) => !stillUsed.has(key));
+  if (doomed.length > 0) await store.delete(doomed);
+  return {
+    deleted: result.deleted,
+    skipped: result.skipped,
+    blobsDeleted: doomed.length,
+    blobsKept: stillUsed.size,
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * Gallery filters as the page and its client share them: plain strings straight from the URL, turned back
+ * into a query string for GET /api/images and for the address bar. Client-safe (no server imports);
+ * validation stays in query.ts on the server.
+ */
+export const FILTER_KEYS = ["model", "style", "template", "batch", "from", "to"] as const;
+export type FilterKey = (typeof FILTER_KEYS)[number];
+export type GalleryFilters = Partial<Record<FilterKey, string>>;
+
+type Raw = Record<string, string | string[] | undefined> | URLSearchParams;
+
+function first(raw: Raw, key: string): string | undefined {
+  const value = raw instanceof URLSearchParams ? (raw.get(key) ?? undefined) : raw[key];
+  const one = Array.isArray(value) ? value[0] : value;
+  const trimmed = one?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+/** The filters present in a URL's search params (empty values dropped). */
+export function readFilters(raw: Raw): GalleryFilters {
+  const out: GalleryFilters = {};
+  for (const key of FILTER_KEYS) {
+    const value = first(raw, key);
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
+/** The page size asked for in the URL, if it is a positive integer (the API validates the upper bound). */
+export function readLimit(raw: Raw): number | undefined {
+  const value = first(raw, "limit");
+  return value && /^\d{1,3}$/.test(value) && Number(value) > 0 ? Number(value) : undefined;
+}
+
+export function hasFilters(filters: GalleryFilters): boolean {
+  return FILTER_KEYS.some((key) => filters[key] !== undefined);
+}
+
+/** A stable query string: filters in a fixed order, then limit and cursor. */
+export function toSearch(
+  filters: GalleryFilters,
+  extra: { limit?: number; cursor?: string | null } = {},
+): string {
+  const params = new URLSearchParams();
+  for (const key of FILTER_KEYS) {
+    const value = filters[key];
+    if (value) params.set(key, value);
+  }
+  if (extra.limit) params.set("limit", String(extra.limit));
+  if (extra.cursor) params.set("cursor", extra.cursor);
+  return params.toString();
+}
+
+/** Merges items by id, keeping the first copy: a page that overlaps what is shown adds nothing twice. */
+export function appendUnique<T extends { id: string }>(current: readonly T[], next: readonly T[]): T[] {
+  const seen = new Set(current.map((item) => item.id));
+  const out = [...current];
+  for (const item of next) {
+    if (seen.has(item.id)) continue;
+    seen.add(item.id);
+    out.push(item);
+  }
+  return out;
+}
