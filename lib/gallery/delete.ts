@@ -39,8 +39,12 @@ export function parseDeleteRequest(
 export type AdminCheck = { ok: true } | { ok: false; status: 401 | 403; error: string; issues: FieldIssue[] };
 
 /** Embedded installs may delete; production needs `Authorization: Bearer $ADMIN_TOKEN`. */
-export function checkAdmin(headers: Headers, env: NodeJS.ProcessEnv = process.env): AdminCheck {
-  if (isAdmin(headers, env)) return { ok: true };
+export function checkAdmin(
+  headers: Headers,
+  env: Record<string, string | undefined> = process.env,
+): AdminCheck {
+  // Next's types make NODE_ENV required on ProcessEnv; isAdmin only reads the mode and token variables.
+  if (isAdmin(headers, env as NodeJS.ProcessEnv)) return { ok: true };
   const issue = (message: string) => [{ path: "authorization", message }];
   if (!env.ADMIN_TOKEN?.trim())
     return {

@@ -1,0 +1,134 @@
+import { describe, expect, it } from "vitest";
+import { checkAdmin, parseDeleteRequest } from "@/lib/gallery/delete";
+import { appendUnique, hasFilters, readFilters, readLimit, toSearch } from "@/lib/gallery/filters";
+import { parseImageQuery } from "@/lib/gallery/query";
+
+describe("parseImageQuery", () => {
+  it("accepts every filter and turns dates into a half-open range", () => {
+    const q = parseImageQuery(
+      new URLSearchParams(
+        "model=local-preview&style=anime&template=bottom-bar&batch=abc_DEF-1&from=2026-01-02&to=2026-01-05&limit=10",
+      ),
+    );
+    expect(q).toEqual({
+      ok: true,
+      value: {
+        cursor: undefined,
+        limit: 10,
+        model: "local-preview",
+        style: "anime",
+        template: "bottom-bar",
+        batchId: "abc_DEF-1",
+        from: new Date("2026-01-02T00:00:00Z"),
+        // A bare "to" date includes that whole day.
+        to: new Date("2026-01-06T00:00:00Z"),
+      },
+    });
+  });
+
+  it("treats empty values (a submitted form with 'All') as no filter", () => {
+    const q = parseImageQuery({ model: "", style: " ", batch: "", from: "", to: "" });
+    expect(q.ok && q.value).toMatchObject({
+      model: undefined,
+      style: undefined,
+      batchId: undefined,
+      from: undefined,
+    });
+  });
+
+  it("keeps a full ISO 'to' timestamp as given", () => {
+    const q = parseImageQuery({ to: "2026-01-05T12:00:00Z" });
+    expect(q.ok && q.value.to?.toISOString()).toBe("2026-01-05T12:00:00.000Z");
+  });
+
+  it.each([
+    [{ limit: "0" }, "limit"],
+    [{ limit: "101" }, "limit"],
+    [{ limit: "ten" }, "limit"],
+    [{ from: "yesterday" }, "from"],
+    [{ to: "2026-13-45" }, "to"],
+    [{ batch: "../etc/passwd" }, "batch"],
+  ])("rejects %o with an issue on %s", (params, path) => {
+    const q = parseImageQuery(params);
+    expect(q.ok).toBe(false);
+    if (!q.ok) expect(q.issues.map((i) => i.path)).toEqual([path]);
+  });
+});
+
+describe("gallery filters in the URL", () => {
+  it("reads filters from search params, dropping blanks and taking the first of repeated keys", () => {
+    expect(readFilters({ model: ["a", "b"], style: "", template: "t", cursor: "x", junk: "y" })).toEqual({
+      model: "a",
+      template: "t",
+    });
+    expect(hasFilters({})).toBe(false);
+    expect(hasFilters({ to: "2026-01-01" })).toBe(true);
+  });
+
+  it("reads a positive limit only", () => {
+    expect(readLimit({ limit: "12" })).toBe(12);
+    expect(readLimit({ limit: "0" })).toBeUndefined();
+    expect(readLimit({ limit: "-3" })).toBeUndefined();
+    expect(readLimit(new URLSearchParams("limit=abc"))).toBeUndefined();
+  });
+
+  it("writes a stable query string that round-trips", () => {
+    const search = toSearch({ to: "2026-02-01", model: "m 1", batch: "b" }, { limit: 5, cursor: "c==" });
+    expect(search).toBe("model=m+1&batch=b&to=2026-02-01&limit=5&cursor=c%3D%3D");
+    expect(readFilters(new URLSearchParams(search))).toEqual({ model: "m 1", batch: "b", to: "2026-02-01" });
+    expect(toSearch({})).toBe("");
+  });
+
+  it("merges pages without duplicates, keeping order", () => {
+    const page = (...ids: string[]) => ids.map((id) => ({ id }));
+    expect(appendUnique(page("a", "b"), page("b", "c", "c", "d"))).toEqual(page("a", "b", "c", "d"));
+  });
+});
+
+describe("delete requests", () => {
+  it("accepts 1–500 ids and de-duplicates them", () => {
+    expect(parseDeleteRequest({ ids: ["a", "b", "a"] })).toEqual({ ok: true, ids: ["a", "b"] });
+    const max = Array.from({ length: 500 }, (_, i) => `id${i}`);
+    expect(parseDeleteRequest({ ids: max }).ok).toBe(true);
+  });
+
+  it.each([
+    [{}, "ids"],
+    [{ ids: [] }, "ids"],
+    [{ ids: "a,b" }, "ids"],
+    [{ ids: ["ok", 3] }, "ids.1"],
+    [{ ids: ["a/b"] }, "ids.0"],
+    [{ ids: Array.from({ length: 501 }, (_, i) => `id${i}`) }, "ids"],
+    [null, "(root)"],
+  ])("rejects %o with an issue on %s", (body, path) => {
+    const parsed = parseDeleteRequest(body);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.issues[0]?.path).toBe(path);
+  });
+});
+
+describe("who may delete", () => {
+  const bearer = (token?: string) => new Headers(token ? { authorization: `Bearer ${token}` } : {});
+
+  it("allows anyone on an embedded install", () => {
+    expect(checkAdmin(bearer(), {})).toEqual({ ok: true });
+  });
+
+  it("needs the ADMIN_TOKEN bearer in production: 401 without, 403 when wrong", () => {
+    const env = { APP_MODE: "production", ADMIN_TOKEN: "secret" };
+    expect(checkAdmin(bearer("secret"), env)).toEqual({ ok: true });
+    expect(checkAdmin(bearer(), env)).toMatchObject({ ok: false, status: 401 });
+    expect(checkAdmin(bearer("nope"), env)).toMatchObject({ ok: false, status: 403 });
+    // A DATABASE_URL alone also means production.
+    expect(checkAdmin(bearer(), { DATABASE_URL: "postgres://x", ADMIN_TOKEN: "s" })).toMatchObject({
+      status: 401,
+    });
+  });
+
+  it("refuses everyone in production when no ADMIN_TOKEN is configured", () => {
+    expect(checkAdmin(bearer("anything"), { APP_MODE: "production" })).toMatchObject({
+      ok: false,
+      status: 403,
+    });
+  });
+});
