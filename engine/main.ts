@@ -53,6 +53,14 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+  // `tsx engine/main.ts` runs us under a wrapper process; a SIGKILL of the wrapper cannot be
+  // forwarded and would leave this engine holding the port and data dir. Follow the parent out.
+  const parent = process.ppid;
+  if (process.env.ENGINE_EXIT_WITH_PARENT !== "0") {
+    setInterval(() => {
+      if (process.ppid !== parent) stop("parent process exited");
+    }, 250).unref();
+  }
 }
 
 main().catch((err: unknown) => {
