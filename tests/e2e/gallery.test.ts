@@ -1,0 +1,310 @@
+/**
+ * The gallery in Chromium on the built app and local engine: two local-preview batches with different
+ * styles and templates, filters, infinite scroll, the lightbox, select-many delete (rows and blob files),
+ * accessibility, screenshots; then a production-mode stack where delete needs the ADMIN_TOKEN bearer.
+ */
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkA11y } from "../helpers/a11y";
+import { artifactsDir, openBrowser } from "../helpers/browser";
+import { startStack, type Stack } from "../helpers/stack";
+
+interface CellJson {
+  id: string;
+  imageUrl: string | null;
+}
+
+async function makeBatch(appUrl: string, body: Record<string, unknown>): Promise<string> {
+  const res = await fetch(`${appUrl}/api/batches`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ models: ["local-preview"], font: "inter", canvas: "youtube", ...body }),
+  });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { id: string }).id;
+}
+
+async function finishedCells(appUrl: string, id: string): Promise<CellJson[]> {
+  // A plain loop: expect.poll only works inside a test, and this runs in beforeAll.
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const body = (await (await fetch(`${appUrl}/api/batches/${id}`)).json()) as {
+      status: string;
+      cells: CellJson[];
+    };
+    if (body.status === "succeeded") return body.cells;
+    if (Date.now() > deadline) throw new Error(`batch ${id} is still ${body.status} after 60 s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Every file under DATA_DIR/blob, as keys ("final/…", "raw/…"). */
+function blobFiles(dataDir: string): string[] {
+  const root = path.join(dataDir, "blob");
+  return (
+    (readdirSync(root, { recursive: true, withFileTypes: true }) as import("node:fs").Dirent[])
+      .filter((d) => d.isFile())
+      .map((d) => path.relative(root, path.join(d.parentPath, d.name)))
+      // The local store keeps a sidecar per object under .meta/ and temp files under .tmp/.
+      .filter((key) => !key.startsWith(".tmp/"))
+  );
+}
+
+const keyOf = (url: string) =>
+  decodeURIComponent(new URL(url, "http://x").pathname.replace(/^\/api\/blob\//, ""));
+const cards = (page: Page) => page.getByTestId("gallery-image");
+const ids = (page: Page) =>
+  page.$$eval('[data-testid="gallery-image"]', (els) => els.map((e) => e.getAttribute("data-id")));
+
+describe("gallery (embedded mode)", () => {
+  let stack: Stack;
+  let anime: CellJson[] = [];
+  let water: CellJson[] = [];
+
+  beforeAll(async () => {
+    stack = await startStack();
+    const a = await makeBatch(stack.appUrl, {
+      prompts: ["Anime one", "Anime two", "Anime three"],
+      style: "anime",
+      template: "bottom-bar",
+    });
+    const w = await makeBatch(stack.appUrl, {
+      prompts: ["Watercolor one", "Watercolor two", "Watercolor three"],
+      style: "watercolor",
+      template: "center-box",
+    });
+    anime = await finishedCells(stack.appUrl, a);
+    water = await finishedCells(stack.appUrl, w);
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it("shows both batches, scrolls in older pages without duplicates, and passes axe", async () => {
+    const browser = await openBrowser();
+    try {
+      const page = await browser.context.newPage();
+      // The server renders the first page on its own (4 of 6)...
+      const html = await (await fetch(`${stack.appUrl}/gallery?limit=4`)).text();
+      expect(html.match(/data-testid="gallery-image"/g)).toHaveLength(4);
+      // ...and the browser pulls in older pages through the API's keyset cursor as the end comes into view.
+      const cursorRequests: string[] = [];
+      page.on("request", (r) => {
+        if (r.url().includes("/api/images?") && r.url().includes("cursor=")) cursorRequests.push(r.url());
+      });
+      await page.goto(`${stack.appUrl}/gallery?limit=4`, { waitUntil: "networkidle" });
+      await page.getByTestId("gallery-image").last().scrollIntoViewIfNeeded();
+      await expect.poll(() => cards(page).count()).toBe(6);
+      const shown = await ids(page);
+      expect(new Set(shown).size).toBe(6);
+      expect(new Set(shown)).toEqual(new Set([...anime, ...water].map((c) => c.id)));
+      expect(await page.getByTestId("gallery-older").count()).toBe(0);
+      expect(cursorRequests.length).toBeGreaterThan(0);
+      // Every image decoded by the browser (served through next/image from the blob route).
+      await expect
+        .poll(() =>
+          page.$$eval('[data-testid="gallery-image"] img', (imgs) =>
+            imgs.every((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0),
+          ),
+        )
+        .toBe(true);
+      expect(await checkA11y(page)).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("filters by style in place, and as a plain GET form without JavaScript", async () => {
+    const browser = await openBrowser();
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(`${stack.appUrl}/gallery`, { waitUntil: "networkidle" });
+      await page.getByLabel("Style").selectOption("anime");
+      await expect.poll(() => page.url()).toContain("style=anime");
+      await expect.poll(() => ids(page)).toEqual(expect.arrayContaining(anime.map((c) => c.id)));
+      expect(await cards(page).count()).toBe(3);
+      await page.getByLabel("Template").selectOption("bottom-bar");
+      await page.getByLabel("Style").selectOption("watercolor");
+      await expect.poll(() => page.getByTestId("gallery-empty").textContent()).toContain("No images match");
+      await page.getByRole("link", { name: "Clear filters" }).click();
+      await expect.poll(() => cards(page).count()).toBe(6);
+      expect(page.url()).toMatch(/\/gallery$/);
+    } finally {
+      await browser.close();
+    }
+    const noJs = await openBrowser({ javaScriptEnabled: false });
+    try {
+      const page = await noJs.context.newPage();
+      await page.goto(`${stack.appUrl}/gallery?limit=2`, { waitUntil: "load" });
+      await page.getByLabel("Style").selectOption("watercolor");
+      await page.getByRole("button", { name: "Apply" }).click();
+      await page.waitForURL(/style=watercolor/);
+      const waterIds = new Set(water.map((c) => c.id));
+      const firstPage = await ids(page);
+      expect(firstPage).toHaveLength(2);
+      await page.getByRole("link", { name: "Older images" }).click();
+      await page.waitForURL(/cursor=/);
+      const secondPage = await ids(page);
+      expect(secondPage).toHaveLength(1);
+      // Two pages, no overlap, exactly the watercolor batch.
+      expect(new Set([...firstPage, ...secondPage])).toEqual(waterIds);
+    } finally {
+      await noJs.close();
+    }
+  });
+
+  it("opens the lightbox, steps with the arrow keys, closes with Esc and returns focus", async () => {
+    for (const [name, width, height] of [
+      ["desktop", 1280, 900],
+      ["phone", 390, 844],
+    ] as const) {
+      const browser = await openBrowser({ width, height });
+      try {
+        const page = await browser.context.newPage();
+        await page.goto(`${stack.appUrl}/gallery`, { waitUntil: "networkidle" });
+        await page.screenshot({ path: path.join(artifactsDir, `gallery-${name}.png`), fullPage: true });
+        const opener = page.getByTestId("gallery-open").nth(0);
+        await opener.focus();
+        await page.keyboard.press("Enter");
+        const box = page.getByTestId("lightbox");
+        await expect.poll(() => box.isVisible()).toBe(true);
+        await expect.poll(() => page.getByTestId("lightbox-position").textContent()).toBe("1 / 6");
+        const first = await page.getByTestId("lightbox-image").getAttribute("src");
+        await page.keyboard.press("ArrowRight");
+        await expect.poll(() => page.getByTestId("lightbox-position").textContent()).toBe("2 / 6");
+        expect(await page.getByTestId("lightbox-image").getAttribute("src")).not.toBe(first);
+        await expect.poll(() => page.getByTestId("lightbox-meta").textContent()).toContain("Template");
+        await page.waitForFunction(() => {
+          const img = document.querySelector<HTMLImageElement>('[data-testid="lightbox-image"]');
+          return !!img && img.complete && img.naturalWidth > 0;
+        });
+        await page.screenshot({ path: path.join(artifactsDir, `lightbox-${name}.png`) });
+        if (name === "desktop") expect(await checkA11y(page)).toEqual([]);
+        await page.keyboard.press("ArrowLeft");
+        await expect.poll(() => page.getByTestId("lightbox-position").textContent()).toBe("1 / 6");
+        await page.keyboard.press("Escape");
+        await expect.poll(() => box.count()).toBe(0);
+        // Radix restores focus a tick after the dialog unmounts.
+        await expect
+          .poll(() => page.evaluate(() => document.activeElement?.getAttribute("aria-label")))
+          .toBe(await opener.getAttribute("aria-label"));
+      } finally {
+        await browser.close();
+      }
+    }
+  });
+
+  it("selects two by keyboard and deletes them after confirming: rows and blob files are gone", async () => {
+    const before = blobFiles(stack.dataDir);
+    const browser = await openBrowser();
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(`${stack.appUrl}/gallery`, { waitUntil: "networkidle" });
+      const [a, b] = (await ids(page)) as [string, string];
+      for (const id of [a, b]) {
+        await page.locator(`[data-id="${id}"] input[type=checkbox]`).focus();
+        await page.keyboard.press("Space");
+      }
+      await expect.poll(() => page.getByTestId("selection-count").textContent()).toBe("2 images selected");
+      const zip = await page.getByRole("link", { name: "Download ZIP" }).getAttribute("href");
+      expect(zip).toBe(`/api/images/zip?ids=${a},${b}`);
+      await page.getByRole("button", { name: "Delete…" }).click();
+      const dialog = page.getByTestId("delete-dialog");
+      await expect.poll(() => dialog.getByRole("heading").textContent()).toBe("Delete 2 images?");
+      await dialog.getByRole("button", { name: "Delete 2 images" }).click();
+      await expect.poll(() => cards(page).count()).toBe(4);
+      expect(await ids(page)).not.toEqual(expect.arrayContaining([a]));
+      expect(await ids(page)).not.toEqual(expect.arrayContaining([b]));
+      // Gone for the API and for a fresh load too.
+      const api = (await (await fetch(`${stack.appUrl}/api/images`)).json()) as { images: { id: string }[] };
+      expect(api.images.map((i) => i.id).sort()).toEqual(
+        [...anime, ...water]
+          .map((c) => c.id)
+          .filter((id) => id !== a && id !== b)
+          .sort(),
+      );
+    } finally {
+      await browser.close();
+    }
+    const after = blobFiles(stack.dataDir);
+    const goneFinals = [...anime, ...water].filter((c) => !after.includes(keyOf(c.imageUrl as string)));
+    expect(goneFinals).toHaveLength(2);
+    const raws = (files: string[]) => files.filter((f) => f.startsWith("raw/")).length;
+    expect(raws(before) - raws(after)).toBe(2);
+    const data = (files: string[]) => files.filter((f) => !f.startsWith(".meta/"));
+    expect(data(before).length - data(after).length).toBe(4);
+    // Their sidecars too: nothing is left behind for the deleted objects.
+    expect(before.length - after.length).toBe(8);
+  });
+});
+
+describe("gallery delete in production mode", () => {
+  let stack: Stack;
+  let cells: CellJson[] = [];
+
+  beforeAll(async () => {
+    stack = await startStack({ APP_MODE: "production", ADMIN_TOKEN: "secret" });
+    const id = await makeBatch(stack.appUrl, {
+      prompts: ["Prod one", "Prod two"],
+      style: "anime",
+      template: "bottom-bar",
+    });
+    cells = await finishedCells(stack.appUrl, id);
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  const del = (ids: string[], token?: string) =>
+    fetch(`${stack.appUrl}/api/images`, {
+      method: "DELETE",
+      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ ids }),
+    });
+  const count = async () =>
+    ((await (await fetch(`${stack.appUrl}/api/images`)).json()) as { images: unknown[] }).images.length;
+
+  it("refuses without the token (401) or with a wrong one (403), deletes with it", async () => {
+    const first = (cells[0] as CellJson).id;
+    const none = await del([first]);
+    expect(none.status).toBe(401);
+    expect(await none.json()).toMatchObject({
+      error: expect.any(String),
+      issues: [{ path: "authorization" }],
+    });
+    expect((await del([first], "wrong")).status).toBe(403);
+    expect(await count()).toBe(2);
+    const bad = await del([], "secret");
+    expect(bad.status).toBe(400);
+    const ok = await del([first], "secret");
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ deleted: [first], skipped: [] });
+    expect(await count()).toBe(1);
+  });
+
+  it("asks for the admin token in the confirm dialog and shows a refusal", async () => {
+    const browser = await openBrowser();
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(`${stack.appUrl}/gallery`, { waitUntil: "networkidle" });
+      expect(await cards(page).count()).toBe(1);
+      await page.getByLabel("Select all shown").check();
+      await page.getByRole("button", { name: "Delete…" }).click();
+      const dialog = page.getByTestId("delete-dialog");
+      await dialog.getByLabel("Admin token").fill("wrong");
+      await dialog.getByRole("button", { name: "Delete 1 image" }).click();
+      await expect.poll(() => dialog.getByTestId("delete-error").textContent()).toContain("not right");
+      expect(await cards(page).count()).toBe(1);
+      await dialog.getByLabel("Admin token").fill("secret");
+      await dialog.getByRole("button", { name: "Delete 1 image" }).click();
+      await expect.poll(() => page.getByTestId("gallery-empty").textContent()).toContain("No images yet");
+      expect(await count()).toBe(0);
+    } finally {
+      await browser.close();
+    }
+  });
+});
