@@ -65,7 +65,8 @@ export const DEFAULT_FONT_ID: FontId = "inter";
 
 /**
  * Fonts consulted, in order, for characters the title font lacks: scripts no title face covers
- * (Arabic, Hebrew, CJK) and monochrome outline emoji (colour bitmap emoji cannot become paths).
+ * (Arabic, Hebrew, Chinese, Japanese, Korean) and monochrome outline emoji (colour bitmap emoji
+ * cannot become paths). Parsed lazily, so a Latin title never loads them.
  */
 export interface FallbackFontDef {
   id: string;
@@ -80,6 +81,15 @@ const emojiFiles = ["emoji", ...Array.from({ length: 11 }, (_, i) => String(i))]
 );
 
 export const FALLBACK_FONTS = [
+  {
+    id: "noto-sans",
+    covers: "Latin extended, Greek, Cyrillic, Vietnamese (for faces that ship Latin only)",
+    files: ["latin", "latin-ext", "greek", "greek-ext", "cyrillic", "cyrillic-ext", "vietnamese"].map(
+      (s) => `fallback/noto-sans-${s}-700.woff`,
+    ),
+    licence: "OFL-1.1",
+    licenceFile: "fallback/noto-sans.LICENSE.txt",
+  },
   {
     id: "noto-sans-arabic",
     covers: "Arabic, Persian, Urdu",
@@ -107,6 +117,13 @@ export const FALLBACK_FONTS = [
     files: ["fallback/droid-sans-fallback-full.ttf"],
     licence: "Apache-2.0",
     licenceFile: "fallback/droid-sans-fallback.LICENSE.txt",
+  },
+  {
+    id: "nanum-square",
+    covers: "Korean (all 11,172 Hangul syllables; Droid Sans Fallback has none)",
+    files: ["fallback/nanum-square-bold.ttf"],
+    licence: "OFL-1.1",
+    licenceFile: "fallback/nanum-square.LICENSE.txt",
   },
 ] as const satisfies readonly FallbackFontDef[];
 

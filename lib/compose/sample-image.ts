@@ -9,6 +9,7 @@ export async function samplePhoto(
   height: number,
   kind: "dark" | "light" | "busy" = "dark",
   format: "jpeg" | "png" = "jpeg",
+  noise = true,
 ): Promise<Buffer> {
   const palettes = {
     dark: ["#0f172a", "#1e3a8a", "#f97316", "#fde68a", "#be185d", "#0f766e"],
@@ -32,7 +33,7 @@ export async function samplePhoto(
 <rect x="${width * 0.13}" y="${height * 0.6}" width="${width * 0.45}" height="${height * 0.3}" rx="${height * 0.04}" fill="${f}" opacity="0.8"/></svg>`;
   const base = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer();
   let seed = 12345;
-  for (let i = 0; i < base.length; i++) {
+  for (let i = 0; noise && i < base.length; i++) {
     seed = (seed * 1103515245 + 12345) & 0x7fffffff;
     const n = ((seed >> 16) % 19) - 9;
     base[i] = Math.min(255, Math.max(0, base[i]! + n));

@@ -84,7 +84,7 @@ function breakPieces(word: string): string[] {
       continue;
     }
     current += segment;
-    if (BREAK_AFTER.test(segment) && current.length > 1) {
+    if (BREAK_AFTER.test(segment) && /[\p{L}\p{N}]/u.test(current)) {
       pieces.push(current);
       current = "";
     }

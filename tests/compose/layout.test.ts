@@ -1,0 +1,187 @@
+import { describe, expect, it } from "vitest";
+import { CANVASES } from "@/lib/catalog/canvases";
+import type { FontId } from "@/lib/catalog/fonts";
+import { TEMPLATE_IDS } from "@/lib/catalog/templates";
+import { TEMPLATE_RENDERERS } from "@/lib/compose/templates";
+import { layoutText, type LayoutOptions } from "@/lib/compose/text/layout";
+import { layoutPathData, xmlEscape } from "@/lib/compose/text/svg-path";
+
+/** Titles chosen to break layout engines. */
+const CORPUS = [
+  "Hi",
+  "How We Cut Our Cloud Bill by 60% Without Touching a Line of Code",
+  "Pneumonoultramicroscopicsilicovolcanoconiosis",
+  "Supercalifragilisticexpialidociouslyextraordinarilylongwordthatneverends and more",
+  "x".repeat(120),
+  "A very long title ".repeat(12).slice(0, 200),
+  "Emoji party 🎉🔥🚀👩‍👩‍👧‍👦 👍🏽 🇯🇵 ❤️ end",
+  "東京の夜景ベスト10：写真家が教える撮影スポット完全ガイド",
+  "中文标题测试：人工智能如何改变我们的生活与工作方式",
+  "한국어 제목 테스트: 서울의 밤거리 산책",
+  "مرحبا بالعالم: دليل المبتدئين إلى البرمجة بلغة بايثون",
+  "שלום עולם — מדריך למתחילים 2024",
+  "Mixed: Café 東京 مرحبا שלום 🚀",
+  `<script>alert("x")</script> & 'quotes' <b>bold</b> &amp;`,
+  "   spaces\teverywhere\n\nand newlines   ",
+  "Ünïcödé Çàfé Ñoño Ørsted Łódź Ξένη Ωμέγα",
+  "a-very-long-hyphenated-slug-that-should-break-at-hyphens-when-it-cannot-fit",
+];
+
+const FONTS_UNDER_TEST: FontId[] = ["inter", "bebas-neue", "pacifico", "jetbrains-mono", "playfair"];
+
+describe("text layout properties over an adversarial corpus", () => {
+  for (const canvas of CANVASES) {
+    for (const template of TEMPLATE_IDS) {
+      it(`${template} on ${canvas.id}: lines fit the box, ink stays on the canvas, never empty`, () => {
+        for (const title of CORPUS) {
+          for (const font of FONTS_UNDER_TEST) {
+            const plan = TEMPLATE_RENDERERS[template]({ canvas, title, font });
+            const { layout, textBox } = plan;
+            const label = `${template}/${canvas.id}/${font}: ${title.slice(0, 30)}`;
+            expect(layout.lines.length, label).toBeGreaterThan(0);
+            expect(
+              layout.lines.reduce((n, l) => n + l.glyphs.length, 0),
+              label,
+            ).toBeGreaterThan(0);
+            for (const line of layout.lines) {
+              expect(line.width, label).toBeLessThanOrEqual(textBox.width + 0.5);
+              expect(line.x, label).toBeGreaterThanOrEqual(textBox.x - 0.5);
+              expect(line.x + line.width, label).toBeLessThanOrEqual(textBox.x + textBox.width + 0.5);
+            }
+            expect(layout.ink.x, label).toBeGreaterThanOrEqual(0);
+            expect(layout.ink.y, label).toBeGreaterThanOrEqual(0);
+            expect(layout.ink.x + layout.ink.width, label).toBeLessThanOrEqual(canvas.width);
+            expect(layout.ink.y + layout.ink.height, label).toBeLessThanOrEqual(canvas.height);
+            expect(layout.block.y + layout.block.height, label).toBeLessThanOrEqual(
+              textBox.y + textBox.height + 0.5,
+            );
+            // Every script in the corpus is shipped: no character may fall through to a tofu box.
+            expect(layout.missing, label).toEqual([]);
+            for (const line of layout.lines)
+              for (const g of line.glyphs) expect(g.glyph.index, label).toBeGreaterThan(0);
+          }
+        }
+      });
+    }
+  }
+});
+
+const box = { x: 0, y: 0, width: 600, height: 200 };
+const opts = (over: Partial<LayoutOptions> = {}): LayoutOptions => ({
+  box,
+  maxLines: 2,
+  maxSize: 80,
+  minSize: 20,
+  lineHeight: 1.1,
+  align: "start",
+  ...over,
+});
+const codes = (layout: ReturnType<typeof layoutText>, line = 0) =>
+  layout.lines[line]!.glyphs.map((g) => g.glyph.unicode ?? -1);
+
+describe("text layout behaviour", () => {
+  it("fits short titles at a larger size than long ones", () => {
+    const short = layoutText("Short", "inter", opts());
+    const long = layoutText("A considerably longer title that needs wrapping", "inter", opts());
+    expect(short.size).toBeGreaterThan(long.size);
+    expect(long.lines.length).toBe(2);
+  });
+
+  it("measures with real advance widths: a narrow face fits larger than a wide one", () => {
+    const narrow = layoutText("Condensed display type", "bebas-neue", opts({ maxLines: 1 }));
+    const wide = layoutText("Condensed display type", "jetbrains-mono", opts({ maxLines: 1 }));
+    expect(narrow.size).toBeGreaterThan(wide.size);
+  });
+
+  it("shrinks before breaking a long word, and breaks it when no size avoids that", () => {
+    const fits = layoutText("Incomprehensibilities", "inter", opts({ maxLines: 3 }));
+    expect(fits.lines.length).toBe(1);
+    const layout = layoutText("x".repeat(80), "inter", opts({ maxLines: 3 }));
+    expect(layout.truncated).toBe(false);
+    expect(layout.lines.length).toBeGreaterThan(1);
+    expect(layout.lines.length).toBeLessThanOrEqual(3);
+    for (const line of layout.lines) expect(line.width).toBeLessThanOrEqual(box.width);
+  });
+
+  it("truncates with an ellipsis once max lines are used up at the minimum size", () => {
+    const layout = layoutText("word ".repeat(80), "inter", opts());
+    expect(layout.truncated).toBe(true);
+    expect(layout.lines.length).toBe(2);
+    expect(codes(layout, 1).at(-1)).toBe(0x2026);
+  });
+
+  it("balances lines instead of leaving one word alone on the last line", () => {
+    const layout = layoutText(
+      "The quick brown fox jumps over the lazy dog again",
+      "inter",
+      opts({ maxSize: 40 }),
+    );
+    const [a, b] = layout.lines.map((l) => l.width);
+    expect(layout.lines.length).toBe(2);
+    expect(Math.abs(a! - b!) / Math.max(a!, b!)).toBeLessThan(0.35);
+  });
+
+  it("centres lines when asked and starts RTL titles at the right edge", () => {
+    const centred = layoutText("Hi", "inter", opts({ align: "center" }));
+    const line = centred.lines[0]!;
+    expect(Math.abs(line.x + line.width / 2 - box.width / 2)).toBeLessThan(1);
+    const rtl = layoutText("שלום", "inter", opts());
+    expect(rtl.direction).toBe("rtl");
+    expect(rtl.lines[0]!.x + rtl.lines[0]!.width).toBeCloseTo(box.width, 0);
+  });
+
+  it("orders Hebrew right to left and keeps numbers left to right inside it", () => {
+    const layout = layoutText("שלום עולם 2024", "inter", opts({ maxLines: 1, maxSize: 40 }));
+    expect(codes(layout)).toEqual([
+      0x32, 0x30, 0x32, 0x34, 0x5dd, 0x5dc, 0x5d5, 0x5e2, 0x5dd, 0x5d5, 0x5dc, 0x5e9,
+    ]);
+  });
+
+  it("joins Arabic letters (presentation forms) and reverses them for display", () => {
+    // logical: seen (initial) + lam-alef ligature (final) + meem (isolated: alef never joins left).
+    expect(codes(layoutText("سلام", "inter", opts()))).toEqual([0x645, 0xfefc, 0xfeb3]);
+    // logical: beh (initial), teh (medial), meem (final)
+    expect(codes(layoutText("بتم", "inter", opts()))).toEqual([0xfee2, 0xfe98, 0xfe91]);
+  });
+
+  it("uses the lam-alef ligature", () => {
+    const layout = layoutText("سلا", "inter", opts());
+    expect(codes(layout)).toContain(0xfefc);
+  });
+
+  it("places an RTL run inside an LTR title in reversed order", () => {
+    const layout = layoutText("Hi שלום עולם ok", "inter", opts({ maxLines: 1, maxSize: 40 }));
+    expect(layout.direction).toBe("ltr");
+    const seq = codes(layout).filter((c) => c >= 0x5d0 || c < 0x80);
+    expect(seq).toEqual([0x48, 0x69, 0x5dd, 0x5dc, 0x5d5, 0x5e2, 0x5dd, 0x5d5, 0x5dc, 0x5e9, 0x6f, 0x6b]);
+  });
+
+  it("falls back per character: emoji, CJK and Korean come from the fallback fonts", () => {
+    const layout = layoutText("A🚀東한", "inter", opts());
+    const fonts = layout.lines[0]!.glyphs.map((g) => g.font);
+    expect(new Set(fonts).size).toBe(4);
+    expect(layout.missing).toEqual([]);
+  });
+
+  it("drops joiners and variation selectors instead of drawing boxes for them", () => {
+    const layout = layoutText("❤️👍🏽", "inter", opts());
+    expect(layout.lines[0]!.glyphs.every((g) => g.glyph.index > 0)).toBe(true);
+    expect(codes(layout)).not.toContain(0xfe0f);
+  });
+
+  it("reports characters no shipped font covers and still renders the rest", () => {
+    const layout = layoutText("Hello \u{10E60}", "inter", opts());
+    expect(layout.missing).toEqual(["\u{10E60}"]);
+    expect(codes(layout).slice(0, 5)).toEqual([0x48, 0x65, 0x6c, 0x6c, 0x6f]);
+  });
+
+  it("rejects titles with nothing to draw", () => {
+    expect(() => layoutText(" \u200d\ufe0f ", "inter", opts())).toThrow(/no drawable characters/);
+  });
+
+  it("emits only path syntax, so markup in titles cannot reach the SVG", () => {
+    const layout = layoutText(`<svg onload="x"> & ' "`, "inter", opts());
+    expect(layoutPathData(layout)).toMatch(/^[MLQCZ0-9 .-]+$/);
+    expect(xmlEscape(`<a href="x">&'`)).toBe("&#60;a href=&#34;x&#34;&#62;&#38;&#39;");
+  });
+});
