@@ -62,7 +62,10 @@ export function spawnEngine(o: EngineOptions): Proc {
     ENGINE_DATA_DIR: o.dataDir,
     ENGINE_APP_URLS: `${o.appUrl}/api/inngest`,
   };
-  return launch(bin("tsx"), ["engine/main.ts"], env, `http://127.0.0.1:${o.port}`, o.io ?? "pipe", "engine");
+  // node with tsx's loader, not the tsx wrapper: the pid we hold is the engine itself, so a kill -9 in a
+  // crash test really kills the engine rather than orphaning it.
+  const args = ["--import", "tsx", "engine/main.ts"];
+  return launch(process.execPath, args, env, `http://127.0.0.1:${o.port}`, o.io ?? "pipe", "engine");
 }
 
 export interface WebOptions {

@@ -1,0 +1,172 @@
+/**
+ * A small client of the batch HTTP API (POST /api/batches, GET /api/batches/:id and its SSE stream), shared
+ * by the CLI, the batch benchmark and the whole-stack tests so all three talk to the app the same way.
+ */
+import { countCells, type BatchDto, type CellDto } from "@/lib/batches/dto";
+import type { LiveMessage } from "@/lib/batches/live";
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+export type SubmitOutcome =
+  | { ok: true; id: string; url: string; ownerToken: string; batch: BatchDto }
+  | { ok: false; status: number; error: string; issues: FieldIssue[] };
+
+/** Thrown when the app cannot be reached at all (refused, DNS, timeout): a different failure from a 4xx. */
+export class UnreachableError extends Error {
+  constructor(url: string, cause: unknown) {
+    const reason = (cause as { cause?: { code?: string } })?.cause?.code ?? (cause as Error)?.message;
+    super(`cannot reach the app at ${url} (${reason})`);
+    this.name = "UnreachableError";
+  }
+}
+
+/** The app is restarting or the event stream broke off (proxy timeout): reconnect rather than fail. */
+class StreamDropped extends Error {}
+
+async function request(url: string, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (err) {
+    if ((err as Error).name === "AbortError") throw err;
+    throw new UnreachableError(new URL(url).origin, err);
+  }
+}
+
+async function readError(res: Response): Promise<{ error: string; issues: FieldIssue[] }> {
+  const text = await res.text();
+  try {
+    const body = JSON.parse(text) as { error?: unknown; issues?: unknown };
+    const issues = Array.isArray(body.issues) ? (body.issues as FieldIssue[]) : [];
+    return { error: typeof body.error === "string" ? body.error : `HTTP ${res.status}`, issues };
+  } catch {
+    return { error: `HTTP ${res.status}: ${text.slice(0, 200)}`, issues: [] };
+  }
+}
+
+/** POSTs a batch request (named object or the seeds' positional array) as-is; the server validates it. */
+export async function submitBatch(baseUrl: string, body: unknown): Promise<SubmitOutcome> {
+  const res = await request(new URL("/api/batches", baseUrl).toString(), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (res.status === 201) {
+    const created = (await res.json()) as { id: string; url: string; ownerToken: string; batch: BatchDto };
+    return { ok: true, ...created };
+  }
+  return { ok: false, status: res.status, ...(await readError(res)) };
+}
+
+export async function fetchBatch(baseUrl: string, id: string): Promise<BatchDto> {
+  const res = await request(new URL(`/api/batches/${id}`, baseUrl).toString(), { cache: "no-store" });
+  if (res.status >= 500) throw new StreamDropped(`GET /api/batches/${id}: HTTP ${res.status}`);
+  if (!res.ok) throw new Error(`GET /api/batches/${id}: ${(await readError(res)).error}`);
+  return (await res.json()) as BatchDto;
+}
+
+export const TERMINAL_CELL = new Set(["succeeded", "failed", "cancelled"]);
+
+export function isSettled(batch: Pick<BatchDto, "status" | "cells">): boolean {
+  const terminal = ["succeeded", "partial", "failed", "cancelled"].includes(batch.status);
+  return terminal && batch.cells.every((c) => TERMINAL_CELL.has(c.status));
+}
+
+/** Resolves every image URL of the matrix against the app's origin (the API returns paths in local mode). */
+export function absoluteResults(baseUrl: string, batch: Pick<BatchDto, "results">): (string | null)[][] {
+  return batch.results.map((row) => row.map((u) => (u === null ? null : new URL(u, baseUrl).toString())));
+}
+
+export interface FollowOptions {
+  /** Called with the current state after the initial read and after every change. */
+  onUpdate?: (batch: BatchDto) => void;
+  /** How long the app may stay unreachable (e.g. restarting) before giving up. */
+  unreachableMs?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Follows a batch until every cell is terminal: live changes over SSE (resumed with Last-Event-ID after a
+ * dropped connection), with a full re-read on every (re)connect so nothing missed in between is lost.
+ * Returns the final state as read from GET /api/batches/:id.
+ */
+export async function followBatch(baseUrl: string, id: string, o: FollowOptions = {}): Promise<BatchDto> {
+  const unreachableMs = o.unreachableMs ?? 60_000;
+  let lastEventId: string | null = null;
+  let downSince: number | null = null;
+  for (;;) {
+    o.signal?.throwIfAborted();
+    try {
+      let batch = await fetchBatch(baseUrl, id);
+      downSince = null;
+      o.onUpdate?.(batch);
+      if (isSettled(batch)) return batch;
+      const headers: Record<string, string> = { accept: "text/event-stream" };
+      if (lastEventId) headers["last-event-id"] = lastEventId;
+      const res = await request(new URL(`/api/batches/${id}/events`, baseUrl).toString(), {
+        headers,
+        signal: o.signal,
+      });
+      if (!res.ok || !res.body) throw new StreamDropped(`events: HTTP ${res.status}`);
+      for await (const frame of sseFrames(res.body)) {
+        if (frame.id) lastEventId = frame.id;
+        if (!frame.data) continue;
+        const msg = JSON.parse(frame.data) as LiveMessage;
+        if (msg.kind === "end") break;
+        batch = apply(batch, msg);
+        o.onUpdate?.(batch);
+      }
+    } catch (err) {
+      if ((err as Error).name === "AbortError") throw err;
+      if (!(err instanceof UnreachableError) && !isDropped(err)) throw err;
+      downSince ??= Date.now();
+      if (Date.now() - downSince > unreachableMs) throw err;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+function isDropped(err: unknown): boolean {
+  if (err instanceof StreamDropped) return true;
+  const text = `${(err as Error)?.message} ${(err as { cause?: Error })?.cause?.message ?? ""}`;
+  return /terminated|socket|ECONNRESET|other side closed|fetch failed|HTTP 5\d\d/i.test(text);
+}
+
+function apply(batch: BatchDto, msg: LiveMessage): BatchDto {
+  if (msg.kind === "batch") return { ...batch, ...msg.batch };
+  if (msg.kind === "cell-deleted") return { ...batch, cells: batch.cells.filter((c) => c.id !== msg.cellId) };
+  if (msg.kind !== "cell") return batch;
+  const cells: CellDto[] = batch.cells.some((c) => c.id === msg.cell.id)
+    ? batch.cells.map((c) => (c.id === msg.cell.id ? msg.cell : c))
+    : [...batch.cells, msg.cell];
+  return { ...batch, cells, counts: countCells(cells) };
+}
+
+interface SseFrame {
+  id: string | null;
+  data: string;
+}
+
+async function* sseFrames(body: ReadableStream<Uint8Array>): AsyncGenerator<SseFrame> {
+  const decoder = new TextDecoder();
+  let buffer = "";
+  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let end: number;
+    while ((end = buffer.indexOf("\n\n")) >= 0) {
+      const raw = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      let id: string | null = null;
+      const data: string[] = [];
+      for (const line of raw.split("\n")) {
+        if (line.startsWith("id:")) id = line.slice(3).trim();
+        else if (line.startsWith("data:")) data.push(line.slice(5).trimStart());
+        else if (line.startsWith("event: error"))
+          throw new StreamDropped("events: the server reported an error");
+      }
+      yield { id, data: data.join("\n") };
+    }
+  }
+}
