@@ -12,6 +12,8 @@ export interface FilterOptions {
   styles: Option[];
   templates: Option[];
   batches: Option[];
+  /** Labels only (no font filter). */
+  fonts?: Option[];
 }
 
 export interface GalleryFiltersProps {

@@ -12,7 +12,7 @@ export function GalleryImageMeta({ image, labels }: { image: GalleryImageDto; la
       <MetaRow term="Model">{labels.model(image.model)}</MetaRow>
       <MetaRow term="Style">{labels.style(image.style)}</MetaRow>
       <MetaRow term="Template">{labels.template(image.template)}</MetaRow>
-      <MetaRow term="Font">{image.font}</MetaRow>
+      <MetaRow term="Font">{labels.font(image.font)}</MetaRow>
       {image.width && image.height ? (
         <MetaRow term="Size">
           {image.width} × {image.height}

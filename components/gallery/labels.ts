@@ -8,6 +8,7 @@ export interface Labels {
   model(id: string): string;
   style(id: string): string;
   template(id: string): string;
+  font(id: string): string;
   date(iso: string): string;
 }
 
@@ -20,7 +21,12 @@ const dateFormat = new Intl.DateTimeFormat("en-GB", {
   timeZone: "UTC",
 });
 
-export function makeLabels(options: { models: Option[]; styles: Option[]; templates: Option[] }): Labels {
+export function makeLabels(options: {
+  models: Option[];
+  styles: Option[];
+  templates: Option[];
+  fonts?: Option[];
+}): Labels {
   const lookup = (list: Option[]) => {
     const map = new Map(list.map((o) => [o.value, o.label]));
     return (id: string) => map.get(id) ?? id;
@@ -29,6 +35,7 @@ export function makeLabels(options: { models: Option[]; styles: Option[]; templa
     model: lookup(options.models),
     style: lookup(options.styles),
     template: lookup(options.templates),
+    font: lookup(options.fonts ?? []),
     // A fixed zone and locale: the server and the browser render the same text (no hydration mismatch).
     date: (iso) => `${dateFormat.format(new Date(iso))} UTC`,
   };

@@ -34,6 +34,7 @@ export function Lightbox<T extends LightboxItem>(props: LightboxProps<T>) {
   const index = openId === null ? -1 : items.findIndex((item) => item.id === openId);
   const item = index >= 0 ? items[index] : undefined;
   const opener = useRef<HTMLElement | null>(null);
+  const content = useRef<HTMLDivElement>(null);
   const [showMeta, setShowMeta] = useState(true);
   const open = item !== undefined;
 
@@ -69,6 +70,13 @@ export function Lightbox<T extends LightboxItem>(props: LightboxProps<T>) {
         <Dialog.Content
           className="fixed inset-0 z-50 flex flex-col text-zinc-100 focus:outline-none"
           onKeyDown={onKeyDown}
+          // Focus the dialog itself: arrows work at once and no button wears a focus ring on open.
+          onOpenAutoFocus={(event) => {
+            event.preventDefault();
+            content.current?.focus();
+          }}
+          tabIndex={-1}
+          ref={content}
           onCloseAutoFocus={(event) => {
             event.preventDefault();
             const target = opener.current;

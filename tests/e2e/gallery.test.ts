@@ -117,6 +117,30 @@ describe("gallery (embedded mode)", () => {
     }
   });
 
+  it("shows an API error with a retry that recovers", async () => {
+    const browser = await openBrowser();
+    try {
+      const page = await browser.context.newPage();
+      await page.route("**/api/images?*", (route) =>
+        route.fulfill({
+          status: 500,
+          contentType: "application/json",
+          body: JSON.stringify({ error: "The database is unavailable.", issues: [] }),
+        }),
+      );
+      await page.goto(`${stack.appUrl}/gallery?limit=4`, { waitUntil: "networkidle" });
+      const error = page.getByTestId("gallery-error");
+      await expect.poll(() => error.textContent()).toContain("The database is unavailable.");
+      expect(await cards(page).count()).toBe(4);
+      await page.unroute("**/api/images?*");
+      await error.getByRole("button", { name: "Retry" }).click();
+      await expect.poll(() => cards(page).count()).toBe(6);
+      expect(await error.count()).toBe(0);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it("filters by style in place, and as a plain GET form without JavaScript", async () => {
     const browser = await openBrowser();
     try {
@@ -214,6 +238,7 @@ describe("gallery (embedded mode)", () => {
       await page.getByRole("button", { name: "Delete…" }).click();
       const dialog = page.getByTestId("delete-dialog");
       await expect.poll(() => dialog.getByRole("heading").textContent()).toBe("Delete 2 images?");
+      await page.screenshot({ path: path.join(artifactsDir, "gallery-delete-desktop.png") });
       await dialog.getByRole("button", { name: "Delete 2 images" }).click();
       await expect.poll(() => cards(page).count()).toBe(4);
       expect(await ids(page)).not.toEqual(expect.arrayContaining([a]));

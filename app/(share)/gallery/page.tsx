@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { GalleryView } from "@/components/gallery/gallery-view";
 import { listModels } from "@/lib/catalog/models";
+import { FONTS } from "@/lib/catalog/fonts";
 import { listStyles } from "@/lib/catalog/styles";
 import { TEMPLATES } from "@/lib/catalog/templates";
 import { getDb, listBatches } from "@/lib/db";
@@ -32,6 +33,7 @@ export default async function GalleryPage({ searchParams }: Props) {
     models: listModels().map((m) => ({ value: m.id, label: m.label })),
     styles: listStyles().map((s) => ({ value: s.id, label: s.label })),
     templates: TEMPLATES.map((t) => ({ value: t.id, label: t.label })),
+    fonts: FONTS.map((f) => ({ value: f.id, label: f.label })),
     batches: recent.batches.map((b) => ({
       value: b.id,
       label: `${b.title.length > 40 ? `${b.title.slice(0, 39)}…` : b.title} (${b.createdAt.toISOString().slice(0, 10)})`,
