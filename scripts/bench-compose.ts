@@ -38,19 +38,28 @@ interface Row {
   perSecond: number;
 }
 
-async function measure(name: string, run: (i: number) => Promise<unknown>): Promise<Row> {
-  for (let i = 0; i < warmup; i++) await run(i);
-  const times: number[] = [];
-  const start = performance.now();
+type Run = (i: number) => Promise<unknown>;
+
+/**
+ * Runs the pipelines round-robin (one image each per round) so that load from anything else on
+ * the machine falls on all of them alike instead of on whichever happened to run during a spike.
+ */
+async function measureAll(pipelines: [string, Run][]): Promise<Row[]> {
+  for (let i = 0; i < warmup; i++) for (const [, run] of pipelines) await run(i);
+  const times = pipelines.map(() => [] as number[]);
   for (let i = 0; i < iterations; i++) {
-    const t = performance.now();
-    await run(i);
-    times.push(performance.now() - t);
+    for (const [k, [, run]] of pipelines.entries()) {
+      const t = performance.now();
+      await run(i);
+      times[k]!.push(performance.now() - t);
+    }
   }
-  const total = performance.now() - start;
-  times.sort((a, b) => a - b);
-  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
-  return { name, p50: at(0.5), p95: at(0.95), perSecond: (iterations * 1000) / total };
+  return pipelines.map(([name], k) => {
+    const sorted = [...times[k]!].sort((a, b) => a - b);
+    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+    const total = sorted.reduce((a, b) => a + b, 0);
+    return { name, p50: at(0.5), p95: at(0.95), perSecond: (iterations * 1000) / total };
+  });
 }
 
 const input = await samplePhoto(1536, 1024, "dark");
@@ -89,20 +98,18 @@ console.log(
   `compositor bench: 1536×1024 JPEG (${(input.length / 1024).toFixed(0)} kB) → ${canvas.width}×${canvas.height} JPEG q${quality}`,
 );
 console.log(
-  `${iterations} timed runs after ${warmup} warm-up runs each; sharp concurrency ${sharp.concurrency()}\n`,
+  `${iterations} timed rounds (pipelines interleaved) after ${warmup} warm-up rounds; sharp concurrency ${sharp.concurrency()}\n`,
 );
 
-const rows: Row[] = [
-  await measure("floor (no overlay)", floor),
-  await measure("two-pass reference", twoPass),
-];
-for (const template of TEMPLATE_IDS) {
-  rows.push(
-    await measure(template, (i) =>
+const rows = await measureAll([
+  ["floor (no overlay)", floor],
+  ["two-pass reference", twoPass],
+  ...TEMPLATE_IDS.map((template): [string, Run] => [
+    template,
+    (i) =>
       composeThumbnail({ image: input, title: titles[i % titles.length]!, template, font: "inter", canvas }),
-    ),
-  );
-}
+  ]),
+]);
 
 const [floorRow, twoPassRow] = rows as [Row, Row, ...Row[]];
 const pad = (s: string, n: number) => s.padEnd(n);

@@ -28,7 +28,7 @@ export const overlayBottom: TemplateRenderer = ({ canvas, title, font }) => {
   });
   const under = pad(layout.ink, u * 0.02);
   const solidFrom = under.y;
-  const fadeFrom = Math.max(0, solidFrom - H * 0.32);
+  const fadeFrom = Math.max(0, solidFrom - H * 0.24);
   return {
     textBox,
     layout,

@@ -25,7 +25,7 @@ export const overlayCenter: TemplateRenderer = ({ canvas, title, font }) => {
     align: "center",
   });
   const under = pad(layout.ink, u * 0.03);
-  const feather = u * 0.18;
+  const feather = u * 0.14;
   return {
     textBox,
     layout,

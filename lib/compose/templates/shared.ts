@@ -58,11 +58,12 @@ export function paintAdaptive(
   const useDark = dark + 0.15 < light;
   const text = useDark ? INK : WHITE;
   const layer = useDark ? WHITE : NIGHT;
-  const result = paintForContrast(img, region, text, layer, useDark ? dark : light, (alpha) =>
-    paintLayer(layer, alpha),
-  );
+  const alpha = useDark ? dark : light;
+  paintLayer(layer, alpha);
+  const after = extremeColors(img, region, useDark ? "darkest" : "brightest", 1);
   return {
-    ...result,
+    alpha,
+    contrast: after[0] ? contrastRatio(after[0], text) : 21,
     text: { color: text, shadow: { color: layer, opacity: useDark ? 0.7 : 0.55 } },
   };
 }
