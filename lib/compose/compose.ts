@@ -3,6 +3,10 @@
  * scrim and the title, encode. One decode+resize to raw pixels, overlay work done in memory on
  * the small regions that change (text rasterized from paths at its own size, in parallel with the
  * decode), one encode; no full-canvas SVG and no intermediate PNG.
+ * Why not sharp's composite() in the decode pipeline: with sharp 0.35 / libvips 8.18 it added
+ * ~17 ms per image here even for a 10×10 overlay (libvips blends the whole canvas in float),
+ * while painting in memory costs 1–4 ms. The price is losing libvips' overlap of decode and
+ * encode (~3–4 ms); see scripts/bench-compose.ts.
  */
 import sharp from "sharp";
 import type { CanvasSize } from "@/lib/catalog/canvases";
