@@ -10,7 +10,9 @@ export interface SelectionBarProps {
 
 export function SelectionBar({ ids, onClear, onDelete }: SelectionBarProps) {
   if (ids.length === 0) return null;
-  const zip = `/api/images/zip?ids=${ids.map(encodeURIComponent).join(",")}`;
+  const joined = ids.join(",");
+  // A long selection (hundreds of ids) would make an over-long URL: post it as a form field instead.
+  const zipAsLink = joined.length <= 2000;
   return (
     <div
       className="pointer-events-none sticky bottom-4 z-30 flex justify-center px-2"
@@ -31,9 +33,18 @@ export function SelectionBar({ ids, onClear, onDelete }: SelectionBarProps) {
         <button type="button" className="btn-secondary" onClick={onClear}>
           Clear
         </button>
-        <a href={zip} className="btn-secondary" download>
-          Download ZIP
-        </a>
+        {zipAsLink ? (
+          <a href={`/api/images/zip?ids=${joined}`} className="btn-secondary" download>
+            Download ZIP
+          </a>
+        ) : (
+          <form method="post" action="/api/images/zip">
+            <input type="hidden" name="ids" value={joined} />
+            <button type="submit" className="btn-secondary">
+              Download ZIP
+            </button>
+          </form>
+        )}
         <button type="button" className="btn-danger" onClick={onDelete}>
           Delete…
         </button>

@@ -235,6 +235,11 @@ describe("gallery (embedded mode)", () => {
       await expect.poll(() => page.getByTestId("selection-count").textContent()).toBe("2 images selected");
       const zip = await page.getByRole("link", { name: "Download ZIP" }).getAttribute("href");
       expect(zip).toBe(`/api/images/zip?ids=${a},${b}`);
+      // The export route answers that link with a real ZIP of the two.
+      const zipRes = await page.request.get(`${stack.appUrl}${zip}`);
+      expect(zipRes.status()).toBe(200);
+      expect(zipRes.headers()["content-type"]).toContain("zip");
+      expect((await zipRes.body()).subarray(0, 2).toString()).toBe("PK");
       await page.getByRole("button", { name: "Delete…" }).click();
       const dialog = page.getByTestId("delete-dialog");
       await expect.poll(() => dialog.getByRole("heading").textContent()).toBe("Delete 2 images?");
