@@ -167,6 +167,26 @@ export function extremeColors(
   return out;
 }
 
+/** Standard deviation of relative luminance under `box` (sampled every `step` px): how busy it is. */
+export function luminanceSpread(img: RgbImage, box: Box, step = 4): number {
+  const { x0, y0, x1, y1 } = clip(img, box);
+  const { data, width } = img;
+  let n = 0;
+  let sum = 0;
+  let sq = 0;
+  for (let y = y0; y < y1; y += step) {
+    for (let x = x0, i = (y * width + x0) * 3; x < x1; x += step, i += 3 * step) {
+      const l = LUM_R[data[i]!]! + LUM_G[data[i + 1]!]! + LUM_B[data[i + 2]!]!;
+      n++;
+      sum += l;
+      sq += l * l;
+    }
+  }
+  if (n === 0) return 0;
+  const mean = sum / n;
+  return Math.sqrt(Math.max(0, sq / n - mean * mean));
+}
+
 /** Fills a rectangle with anti-aliased rounded corners. */
 export function fillRoundedRect(img: RgbImage, box: Box, radius: number, color: Rgb, alpha: number): void {
   const { x0, y0, x1, y1 } = clip(img, box);

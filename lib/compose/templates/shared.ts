@@ -1,5 +1,5 @@
 import { contrastRatio, scrimAlpha, type Rgb } from "../color";
-import { extremeColors, type RgbImage } from "../raster";
+import { extremeColors, luminanceSpread, type RgbImage } from "../raster";
 import type { Box } from "../text/layout";
 
 export const WHITE: Rgb = [255, 255, 255];
@@ -53,6 +53,9 @@ export function paintAdaptive(
   minAlpha: number,
   paintLayer: (color: Rgb, alpha: number) => void,
 ) {
+  // WCAG only compares two colours; a busy photo under the title also hurts reading, so the
+  // layer gets stronger with the spread of luminance there (stripes, foliage, crowds).
+  minAlpha = Math.min(0.8, minAlpha + luminanceSpread(img, region) * 1.2);
   const light = scrimAlpha(extremeColors(img, region, "brightest"), WHITE, NIGHT, AIM, minAlpha);
   const dark = scrimAlpha(extremeColors(img, region, "darkest"), INK, WHITE, AIM, minAlpha);
   const useDark = dark + 0.15 < light;
