@@ -1,0 +1,39 @@
+import { contactSheetBytes, contactSheetState } from "@/lib/export/contact-sheet-cache";
+import { jsonError } from "@/lib/http";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/**
+ * The batch grid as a 1200×630 JPEG (the share page's og:image). With ?v=<current version> the response
+ * is immutable; without it, revalidated by ETag (a stale ?v= gets the current sheet, briefly cached).
+ */
+export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const state = await contactSheetState(id);
+  if (!state) return jsonError(404, "No batch with this id.", [{ path: "id", message: "unknown batch" }]);
+  const asked = new URL(request.url).searchParams.get("v");
+  const cacheControl =
+    asked === state.version
+      ? "public, max-age=31536000, immutable"
+      : state.final
+        ? "public, max-age=300, stale-while-revalidate=86400"
+        : "public, max-age=10";
+  const headers = {
+    "content-type": "image/jpeg",
+    etag: state.etag,
+    "cache-control": cacheControl,
+    "x-content-type-options": "nosniff",
+  };
+  if (
+    request.headers
+      .get("if-none-match")
+      ?.split(/\s*,\s*/)
+      .includes(state.etag)
+  )
+    return new Response(null, { status: 304, headers });
+  const bytes = await contactSheetBytes(state);
+  return new Response(new Uint8Array(bytes), {
+    headers: { ...headers, "content-length": String(bytes.length) },
+  });
+}

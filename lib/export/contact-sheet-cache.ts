@@ -1,0 +1,137 @@
+/**
+ * The contact sheet of a batch, rendered once per content version and kept in blob storage under
+ * sheets/b-<batchId>/<version>.jpg. The version hashes everything drawn (titles count, models, summary,
+ * each cell's status and finish time), so link-preview crawlers hitting the same batch cost one storage
+ * read, and a finished batch's sheet never changes unless a cell is retried or deleted.
+ */
+import { createHash } from "node:crypto";
+import { DEFAULT_CANVAS_ID, getCanvas, isCanvasId } from "@/lib/catalog/canvases";
+import { getModel, MODEL_IDS, type ModelId } from "@/lib/catalog/models";
+import {
+  getBatch,
+  getDb,
+  TERMINAL_BATCH_STATUSES,
+  type BatchRow,
+  type CellRow,
+  type CellStatus,
+  type Db,
+} from "@/lib/db";
+import { getStorage, IMMUTABLE_MAX_AGE, type BlobStore } from "@/lib/storage";
+import { renderContactSheet, type SheetInput } from "./contact-sheet";
+import { BATCH_ID } from "./zip";
+
+/** Bump when the drawing changes, so cached sheets are redrawn. */
+const RENDER_VERSION = 1;
+
+export interface VersionInput {
+  status: string;
+  prompts: readonly string[];
+  models: readonly string[];
+  style: string;
+  template: string;
+  font: string;
+  canvas: string;
+  cells: readonly { id: string; status: string; finishedAt: string | Date | null }[];
+}
+
+/** Works on the batch DTO (pages) and on rows (routes) alike. */
+export function contactSheetVersion(batch: VersionInput): string {
+  const cells = batch.cells.map((c) => [
+    c.id,
+    c.status,
+    c.finishedAt instanceof Date ? c.finishedAt.toISOString() : c.finishedAt,
+  ]);
+  const { status, prompts, models, style, template, font, canvas } = batch;
+  const material = [RENDER_VERSION, status, prompts.length, models, style, template, font, canvas, cells];
+  return createHash("sha256").update(JSON.stringify(material)).digest("hex").slice(0, 20);
+}
+
+export function contactSheetKey(batchId: string, version: string): string {
+  return `sheets/b-${batchId}/${version}.jpg`;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+function modelLabel(id: string): string {
+  return (MODEL_IDS as readonly string[]).includes(id) ? getModel(id as ModelId).label : id;
+}
+
+export function sheetInput(batch: BatchRow, cells: readonly CellRow[], store: BlobStore): SheetInput {
+  const input = batch.input;
+  // Columns follow the cells (a substituted model has cells under its own id), in the asked-for order.
+  const models = [
+    ...new Set([
+      ...input.models.filter((m) => cells.some((c) => c.model === m)),
+      ...cells.map((c) => c.model),
+    ]),
+  ];
+  const canvas = getCanvas(isCanvasId(input.canvas) ? input.canvas : DEFAULT_CANVAS_ID);
+  const count = (s: CellStatus) => cells.filter((c) => c.status === s).length;
+  const done = count("succeeded");
+  const parts = [
+    input.style,
+    input.template,
+    canvas.label,
+    `${done} of ${plural(cells.length, "image")} ready`,
+  ];
+  if (count("failed") > 0) parts.push(`${count("failed")} failed`);
+  return {
+    title: `${plural(input.prompts.length, "title")} × ${plural(models.length, "model")}`,
+    subtitle: parts.join("  ·  "),
+    rows: input.prompts.length,
+    models: models.map((id) => ({ id, label: modelLabel(id) })),
+    aspect: canvas.width / canvas.height,
+    cells: cells.map((cell) => ({
+      promptIndex: cell.promptIndex,
+      model: cell.model,
+      status: cell.status,
+      load: cell.finalKey ? async () => (await store.get(cell.finalKey!))?.bytes ?? null : undefined,
+    })),
+  };
+}
+
+export interface SheetState {
+  batch: BatchRow;
+  cells: CellRow[];
+  version: string;
+  etag: string;
+  /** True once the batch is finished: the sheet only changes again on retry or deletion. */
+  final: boolean;
+}
+
+/** What the current sheet of a batch is (no rendering); null for an unknown batch. */
+export async function contactSheetState(batchId: string, db?: Db): Promise<SheetState | null> {
+  if (!BATCH_ID.test(batchId)) return null;
+  const found = await getBatch(db ?? (await getDb()), batchId);
+  if (!found) return null;
+  const { batch, cells } = found;
+  const version = contactSheetVersion({ ...batch.input, status: batch.status, cells });
+  const final = (TERMINAL_BATCH_STATUSES as readonly string[]).includes(batch.status);
+  return { batch, cells, version, etag: `"sheet-${version}"`, final };
+}
+
+const rendering = new Map<string, Promise<Buffer>>();
+
+async function renderAndStore(key: string, state: SheetState, store: BlobStore): Promise<Buffer> {
+  const { jpeg } = await renderContactSheet(sheetInput(state.batch, state.cells, store));
+  await store.put(key, jpeg, { contentType: "image/jpeg", cacheControlMaxAge: IMMUTABLE_MAX_AGE });
+  // Older versions of this batch's sheet are no longer linked from anywhere current.
+  const prefix = `sheets/b-${state.batch.id}/`;
+  const stale = (await store.list(prefix)).map((b) => b.key).filter((k) => k !== key);
+  if (stale.length > 0) await store.delete(stale).catch(() => undefined);
+  return jpeg;
+}
+
+/** The JPEG for `state`: from blob storage when this version was drawn before, else drawn and stored. */
+export async function contactSheetBytes(state: SheetState, store: BlobStore = getStorage()): Promise<Buffer> {
+  const key = contactSheetKey(state.batch.id, state.version);
+  const cached = await store.get(key);
+  if (cached) return cached.bytes;
+  // Concurrent requests for the same version (a burst of crawlers) share one render.
+  let pending = rendering.get(key);
+  if (!pending) {
+    pending = renderAndStore(key, state, store).finally(() => rendering.delete(key));
+    rendering.set(key, pending);
+  }
+  return pending;
+}

@@ -1,0 +1,58 @@
+/** One finished image as a file download, named like its ZIP entry. */
+import { getCell, getDb, type Db } from "@/lib/db";
+import { contentTypeFor, extensionFor, getStorage, keyProblem, type BlobStore } from "@/lib/storage";
+import { contentDisposition, imageFileName, indexWidth } from "./filenames";
+
+export const CELL_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export interface CellDownload {
+  filename: string;
+  bytes: Buffer;
+  contentType: string;
+  etag: string;
+}
+
+export type CellDownloadResult =
+  { ok: true; download: CellDownload } | { ok: false; status: 400 | 404 | 409; error: string };
+
+export async function cellDownload(
+  cellId: string,
+  options: { db?: Db; store?: BlobStore } = {},
+): Promise<CellDownloadResult> {
+  if (!CELL_ID.test(cellId)) return { ok: false, status: 400, error: "That is not an image id." };
+  const db = options.db ?? (await getDb());
+  const cell = await getCell(db, cellId);
+  if (!cell) return { ok: false, status: 404, error: "No image with this id." };
+  if (cell.status !== "succeeded" || !cell.finalKey)
+    return { ok: false, status: 409, error: `This image has no file yet (status: ${cell.status}).` };
+  // Only finished thumbnails are downloadable: never raw model output or anything outside final/.
+  if (!cell.finalKey.startsWith("final/") || keyProblem(cell.finalKey))
+    return { ok: false, status: 404, error: "No image with this id." };
+  const blob = await (options.store ?? getStorage()).get(cell.finalKey);
+  if (!blob) return { ok: false, status: 404, error: "The image file is missing from storage." };
+  const contentType = contentTypeFor(cell.finalKey);
+  const filename = imageFileName({
+    promptIndex: cell.promptIndex,
+    prompt: cell.prompt,
+    model: cell.model,
+    ext: extensionFor(contentType === "application/octet-stream" ? "image/jpeg" : contentType),
+    indexWidth: indexWidth(cell.promptIndex + 1),
+  });
+  return { ok: true, download: { filename, bytes: blob.bytes, contentType, etag: blob.etag } };
+}
+
+export function downloadResponse(download: CellDownload, request: Request): Response {
+  const headers = {
+    "content-type": download.contentType,
+    "content-disposition": contentDisposition(download.filename),
+    etag: download.etag,
+    // The same id can get a new image after a retry; ?v= in downloadUrlFor changes with it.
+    "cache-control": "private, max-age=60",
+    "x-content-type-options": "nosniff",
+  };
+  if (request.headers.get("if-none-match") === download.etag)
+    return new Response(null, { status: 304, headers });
+  return new Response(new Uint8Array(download.bytes), {
+    headers: { ...headers, "content-length": String(download.bytes.length) },
+  });
+}

@@ -1,0 +1,176 @@
+/**
+ * Export ZIPs: a whole batch (GET /api/batches/:id/zip) or a gallery selection (/api/images/zip), each
+ * with manifest.json last, describing every cell including those without a file.
+ */
+import { inArray } from "drizzle-orm";
+import { cells, getBatch, getDb, type CellRow, type Db } from "@/lib/db";
+import { urlFor } from "@/lib/batches/service";
+import { extensionFor, contentTypeFor, getStorage, type BlobStore } from "@/lib/storage";
+import { UniqueNames, contentDisposition, imageFileName, indexWidth } from "./filenames";
+import {
+  MANIFEST_NAME,
+  absoluteUrl,
+  batchManifest,
+  manifestBytes,
+  manifestFile,
+  selectionManifest,
+  type ManifestFile,
+} from "./manifest";
+import { zipStream, type ZipOutcome, type ZipSource } from "./zip-stream";
+
+export const BATCH_ID = /^[A-Za-z0-9_-]{16,64}$/;
+
+export interface ZipDownload {
+  filename: string;
+  stream: ReadableStream<Uint8Array>;
+  /** Number of image entries attempted (the manifest comes on top). */
+  images: number;
+}
+
+export interface ZipOptions {
+  /** Site origin (https://host) used to make URLs in the manifest absolute. */
+  origin?: string | null;
+  db?: Db;
+  store?: BlobStore;
+  now?: () => Date;
+}
+
+function hasImage(cell: CellRow): cell is CellRow & { finalKey: string } {
+  return cell.status === "succeeded" && typeof cell.finalKey === "string";
+}
+
+function extOf(key: string): string {
+  try {
+    return extensionFor(contentTypeFor(key));
+  } catch {
+    return "jpg";
+  }
+}
+
+function imageUrl(cell: CellRow & { finalKey: string }, origin: string | null): string {
+  return absoluteUrl(urlFor(cell.finalKey, String(cell.finishedAt?.getTime() ?? 0)), origin);
+}
+
+interface Planned {
+  cell: CellRow;
+  name: string | null;
+}
+
+/** Sources for the cells that have images, and the manifest entries filled in as each one is written. */
+function plan(planned: Planned[], store: BlobStore, origin: string | null) {
+  const withFiles = planned.filter((p): p is { cell: CellRow & { finalKey: string }; name: string } =>
+    Boolean(p.name && hasImage(p.cell)),
+  );
+  const outcomes = new Map<string, ZipOutcome>();
+  const sources: ZipSource[] = withFiles.map(({ cell, name }) => ({
+    name,
+    mtime: cell.finishedAt,
+    load: async () => (await store.get(cell.finalKey))?.bytes ?? null,
+  }));
+  const onOutcome = (index: number, outcome: ZipOutcome) => outcomes.set(withFiles[index]!.cell.id, outcome);
+  const entries = (): ManifestFile[] =>
+    planned.map(({ cell, name }) => {
+      const outcome = outcomes.get(cell.id);
+      if (!name || !hasImage(cell) || !outcome) return manifestFile(cell, null, null);
+      if (!outcome.ok) return manifestFile(cell, null, null, outcome.reason);
+      return manifestFile(cell, name, imageUrl(cell, origin));
+    });
+  return { sources, onOutcome, entries };
+}
+
+export async function batchZip(batchId: string, options: ZipOptions = {}): Promise<ZipDownload | null> {
+  if (!BATCH_ID.test(batchId)) return null;
+  const db = options.db ?? (await getDb());
+  const found = await getBatch(db, batchId);
+  if (!found) return null;
+  const { batch } = found;
+  const origin = options.origin ?? null;
+  const names = new UniqueNames();
+  names.claim(MANIFEST_NAME);
+  const width = indexWidth(batch.input.prompts.length);
+  const planned = found.cells.map((cell) => ({
+    cell,
+    name: hasImage(cell)
+      ? names.claim(imageFileName({ ...cell, ext: extOf(cell.finalKey), indexWidth: width }))
+      : null,
+  }));
+  const { sources, onOutcome, entries } = plan(planned, options.store ?? getStorage(), origin);
+  const exportedAt = (options.now ?? (() => new Date()))();
+  const shareUrl = origin ? `${origin}/b/${batch.id}` : null;
+  const stream = zipStream(sources, {
+    onOutcome,
+    trailer: () => [
+      {
+        name: MANIFEST_NAME,
+        bytes: manifestBytes(batchManifest(batch, entries(), shareUrl, exportedAt)),
+        mtime: batch.finishedAt ?? exportedAt,
+      },
+    ],
+  });
+  return { filename: `thumbnails-${batch.id}.zip`, stream, images: sources.length };
+}
+
+/**
+ * Selected images from any batches, in the order asked for. Names are numbered by position in the
+ * selection (not by prompt index, which repeats across batches). Null when no id names an image.
+ */
+export async function selectionZip(
+  ids: readonly string[],
+  options: ZipOptions = {},
+): Promise<ZipDownload | null> {
+  const db = options.db ?? (await getDb());
+  const unique = [...new Set(ids)];
+  const rows = unique.length ? await db.select().from(cells).where(inArray(cells.id, unique)) : [];
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const ordered = unique.map((id) => byId.get(id)).filter((row): row is CellRow => Boolean(row));
+  if (ordered.length === 0) return null;
+  const names = new UniqueNames();
+  names.claim(MANIFEST_NAME);
+  const width = indexWidth(ordered.length);
+  const planned = ordered.map((cell, position) => ({
+    cell,
+    name: hasImage(cell)
+      ? names.claim(
+          imageFileName({
+            promptIndex: position,
+            prompt: cell.prompt,
+            model: cell.model,
+            ext: extOf(cell.finalKey),
+            indexWidth: width,
+          }),
+        )
+      : null,
+  }));
+  const { sources, onOutcome, entries } = plan(
+    planned,
+    options.store ?? getStorage(),
+    options.origin ?? null,
+  );
+  const exportedAt = (options.now ?? (() => new Date()))();
+  const notFound = unique.filter((id) => !byId.has(id));
+  const stream = zipStream(sources, {
+    onOutcome,
+    trailer: () => [
+      {
+        name: MANIFEST_NAME,
+        bytes: manifestBytes(selectionManifest(entries(), notFound, exportedAt)),
+        mtime: exportedAt,
+      },
+    ],
+  });
+  const stamp = exportedAt.toISOString().slice(0, 10);
+  return { filename: `thumbnails-${stamp}-${sources.length}-images.zip`, stream, images: sources.length };
+}
+
+/** The streaming HTTP response for a ZIP download. */
+export function zipResponse(download: ZipDownload): Response {
+  return new Response(download.stream, {
+    headers: {
+      "content-type": "application/zip",
+      "content-disposition": contentDisposition(download.filename),
+      // The contents follow the batch as it fills in and as images are retried or deleted.
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+    },
+  });
+}
