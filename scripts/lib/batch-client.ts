@@ -17,7 +17,9 @@ export type SubmitOutcome =
 /** Thrown when the app cannot be reached at all (refused, DNS, timeout): a different failure from a 4xx. */
 export class UnreachableError extends Error {
   constructor(url: string, cause: unknown) {
-    const reason = (cause as { cause?: { code?: string } })?.cause?.code ?? (cause as Error)?.message;
+    const inner = (cause as { cause?: { code?: string; message?: string; errors?: { code?: string }[] } })
+      ?.cause;
+    const reason = inner?.code ?? inner?.errors?.[0]?.code ?? inner?.message ?? (cause as Error)?.message;
     super(`cannot reach the app at ${url} (${reason})`);
     this.name = "UnreachableError";
   }

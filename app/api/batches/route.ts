@@ -1,4 +1,6 @@
 import { cookies } from "next/headers";
+import { BATCH_STATUSES, getDb, InvalidCursorError, listBatches, type BatchStatus } from "@/lib/db";
+import type { FieldIssue } from "@/lib/batches/input";
 import { submitBatch } from "@/lib/batches/service";
 import { ownerCookieName } from "@/lib/batches/owner";
 import { jsonError, readJson } from "@/lib/http";
@@ -23,4 +25,28 @@ export async function POST(request: Request) {
     { id: result.id, url, ownerToken: result.ownerToken, batch: result.batch },
     { status: 201 },
   );
+}
+
+/** Recent batches, newest first: ?cursor=&limit= (1–100, default 20)&status= */
+export async function GET(request: Request) {
+  const q = new URL(request.url).searchParams;
+  const issues: FieldIssue[] = [];
+  const limit = q.has("limit") ? Number(q.get("limit")) : 20;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+    issues.push({ path: "limit", message: "limit must be a whole number from 1 to 100" });
+  const status = q.get("status") ?? undefined;
+  if (status !== undefined && !(BATCH_STATUSES as readonly string[]).includes(status))
+    issues.push({ path: "status", message: `status must be one of ${BATCH_STATUSES.join(", ")}` });
+  if (issues.length > 0) return jsonError(400, "Invalid batch list query.", issues);
+  try {
+    const page = await listBatches(await getDb(), {
+      cursor: q.get("cursor"),
+      limit,
+      status: status as BatchStatus | undefined,
+    });
+    return Response.json(page, { headers: { "cache-control": "no-store" } });
+  } catch (err) {
+    if (!(err instanceof InvalidCursorError)) throw err;
+    return jsonError(400, "Invalid batch list query.", [{ path: "cursor", message: "unknown cursor" }]);
+  }
 }

@@ -1,0 +1,205 @@
+/**
+ * The batch HTTP API on the whole stack (built app + local engine + provider simulator): the seeds'
+ * batch.json gives a 5 × 2 matrix of real JPEGs, bad requests are refused field by field and create nothing,
+ * cancel stops unfinished cells, retry re-runs only the failed ones, and only the owner may do either.
+ */
+import { readFileSync } from "node:fs";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getCanvas, DEFAULT_CANVAS_ID } from "@/lib/catalog/canvases";
+import { startSimulator, type Simulator } from "@/lib/simulator";
+import { absoluteResults, fetchBatch, submitBatch } from "../../scripts/lib/batch-client";
+import {
+  BASE_REQUEST,
+  bearer,
+  blobFiles,
+  cellAt,
+  post,
+  settled,
+  sleep,
+  until,
+} from "../fixtures/batch-helpers";
+import { BAD_REQUESTS } from "../fixtures/bad-requests";
+import { startStack, type Stack } from "../helpers/stack";
+
+let sim: Simulator;
+let stack: Stack;
+
+beforeAll(async () => {
+  sim = await startSimulator({ port: 0, profile: { latencyMs: [100, 400], timeScale: 1 } });
+  // Two Gemini calls at a time so a cancelled batch also has cells that never started.
+  stack = await startStack({
+    PROVIDER_SIMULATOR_URL: sim.url,
+    CELL_RETRIES: "4",
+    PROVIDER_CONCURRENCY_GOOGLE: "2",
+  });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await sim?.close();
+});
+
+const seeds: unknown = JSON.parse(readFileSync(new URL("../fixtures/batch.json", import.meta.url), "utf8"));
+
+async function counts(): Promise<{ batches: number; runs: number }> {
+  const list = (await (await fetch(`${stack.appUrl}/api/batches?limit=100`)).json()) as {
+    batches: unknown[];
+  };
+  const runs = (await (await fetch(`${stack.engineUrl}/v1/runs?limit=10000`)).json()) as { data: unknown[] };
+  return { batches: list.batches.length, runs: runs.data.length };
+}
+
+describe("batch API on the whole stack", () => {
+  it("runs the seeds' batch.json (retired ids resolved with a notice) into a 5 × 2 matrix of JPEGs", async () => {
+    const created = await submitBatch(stack.appUrl, seeds);
+    if (!created.ok) throw new Error(`rejected: ${JSON.stringify(created)}`);
+    expect(created.batch.models).toEqual(["gemini-3-pro-image", "gpt-image-1.5"]);
+    expect(created.batch.notices.join("\n")).toMatch(/gpt-image-1 was retired.*gpt-image-1\.5/);
+    expect(created.batch.notices.join("\n")).toMatch(/gemini-3-pro-image-preview was retired/);
+    const batch = await settled(stack.appUrl, created.id);
+    expect(batch.status).toBe("succeeded");
+    const results = absoluteResults(stack.appUrl, batch);
+    expect(results).toHaveLength(5);
+    for (const row of results) {
+      expect(row).toHaveLength(2);
+      for (const url of row) expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/.+\.jpg/);
+    }
+    const canvas = getCanvas(DEFAULT_CANVAS_ID);
+    for (const url of [results[0]?.[0], results[2]?.[1], results[4]?.[1]]) {
+      const res = await fetch(url as string);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toBe("image/jpeg");
+      const meta = await sharp(Buffer.from(await res.arrayBuffer())).metadata();
+      expect([meta.format, meta.width, meta.height]).toEqual(["jpeg", canvas.width, canvas.height]);
+    }
+    // The workflow's own result (run-batch output) is the same matrix the API serves.
+    const runs = (await (await fetch(`${stack.engineUrl}/v1/runs?function_id=run-batch`)).json()) as {
+      data: { output: { batchId: string; results: (string | null)[][] } | null }[];
+    };
+    const run = runs.data.find((r) => r.output?.batchId === created.id);
+    expect(run?.output?.results).toEqual(batch.results);
+  });
+
+  it(`refuses ${BAD_REQUESTS.length} bad requests field by field and creates nothing`, async () => {
+    expect(BAD_REQUESTS.length).toBeGreaterThanOrEqual(25);
+    const before = await counts();
+    for (const bad of BAD_REQUESTS) {
+      const res = await fetch(`${stack.appUrl}/api/batches`, {
+        method: "POST",
+        headers: bad.contentType === null ? {} : { "content-type": bad.contentType ?? "application/json" },
+        body: bad.raw ?? JSON.stringify(bad.body),
+      });
+      const body = (await res.json()) as { error?: unknown; issues?: { path: string; message: string }[] };
+      const label = `${bad.name}: ${JSON.stringify(body)}`;
+      expect(res.status, label).toBe(bad.status ?? 400);
+      expect(typeof body.error, label).toBe("string");
+      expect(Array.isArray(body.issues), label).toBe(true);
+      for (const issue of body.issues ?? []) {
+        expect(typeof issue.path, label).toBe("string");
+        expect(issue.message.length, label).toBeGreaterThan(0);
+      }
+      if (bad.path)
+        expect(
+          body.issues?.map((i) => i.path),
+          label,
+        ).toContain(bad.path);
+      if (bad.message) expect(body.issues?.map((i) => i.message).join("\n"), label).toMatch(bad.message);
+    }
+    expect(await counts()).toEqual(before);
+  });
+
+  it("cancel stops unfinished cells; only the owner may cancel", async () => {
+    const slow = (t: string) => `${t} [sim:latency=6000]`;
+    const created = await submitBatch(stack.appUrl, {
+      ...BASE_REQUEST,
+      prompts: ["Finishes before the cancel", slow("Slow one"), slow("Slow two"), slow("Slow three")],
+      models: ["gpt-image-1.5", "gemini-3-pro-image"],
+    });
+    if (!created.ok) throw new Error(JSON.stringify(created));
+    const { id, ownerToken } = created;
+    // Fast row done, the slow OpenAI cells in flight, Gemini capped at 2 so one slow Gemini cell waits.
+    const before = await until(async () => {
+      const b = await fetchBatch(stack.appUrl, id);
+      const fastDone = b.cells.filter((c) => c.promptIndex === 0 && c.status === "succeeded").length === 2;
+      return fastDone && b.counts.running >= 4 && b.counts.queued >= 1 ? b : undefined;
+    }, "the fast row to finish while slow cells run");
+
+    expect((await post(stack.appUrl, `/api/batches/${id}/cancel`)).status).toBe(403);
+    expect((await post(stack.appUrl, `/api/batches/${id}/cancel`, undefined, bearer("nope"))).status).toBe(
+      403,
+    );
+    const cancel = await post(stack.appUrl, `/api/batches/${id}/cancel`, undefined, bearer(ownerToken));
+    expect(cancel.status).toBe(200);
+
+    const after = await settled(stack.appUrl, id);
+    expect(after.status).toBe("cancelled");
+    for (const cell of after.cells) {
+      if (cell.promptIndex === 0) {
+        expect(cell.status).toBe("succeeded");
+        expect(cell.finishedAt).toBe(cellAt(before, 0, cell.model).finishedAt);
+      } else expect(cell.status, `${cell.promptIndex} × ${cell.model}`).toBe("cancelled");
+    }
+    // Calls already in flight end at the simulator; nothing new is sent once the cancel has settled.
+    await until(() => sim.requests.every((r) => r.outcome !== "pending"), "in-flight calls to end", 30_000);
+    const sent = sim.requests.length;
+    await sleep(3_000);
+    expect(sim.requests.length).toBe(sent);
+    const final = await fetchBatch(stack.appUrl, id);
+    expect(final.cells.map((c) => c.status)).toEqual(after.cells.map((c) => c.status));
+    expect(blobFiles(stack.dataDir, `final/${id}`).sort()).toEqual([
+      "0-gemini-3-pro-image.jpg",
+      "0-gpt-image-1.5.jpg",
+    ]);
+  });
+
+  it("retry re-runs only the failed cells; only the owner may retry", async () => {
+    sim.reset();
+    const created = await submitBatch(stack.appUrl, {
+      ...BASE_REQUEST,
+      prompts: ["Always fails this round [sim:500*5]", "Fine first time", "Also fine"],
+      models: ["gpt-image-1.5", "gemini-3-pro-image"],
+    });
+    if (!created.ok) throw new Error(JSON.stringify(created));
+    const { id, ownerToken } = created;
+    const first = await settled(stack.appUrl, id);
+    expect(first.status).toBe("partial");
+    for (const model of first.models) {
+      const failed = cellAt(first, 0, model);
+      expect([failed.status, failed.attempts]).toEqual(["failed", 5]);
+      expect(failed.error).toMatch(/\S/);
+    }
+    expect(first.counts.succeeded).toBe(4);
+    const logged = sim.requests.length;
+    expect(logged).toBe(2 * 5 + 4);
+
+    expect((await post(stack.appUrl, `/api/batches/${id}/retry`)).status).toBe(403);
+    const retry = await post(stack.appUrl, `/api/batches/${id}/retry`, undefined, bearer(ownerToken));
+    expect([retry.status, retry.json.retried]).toEqual([200, 2]);
+
+    const second = await settled(stack.appUrl, id);
+    expect(second.status).toBe("succeeded");
+    // Exactly one new call per failed cell (its 6th), and none for the cells that had succeeded.
+    const fresh = sim.requests.slice(logged);
+    expect(fresh.map((r) => r.attempt)).toEqual([6, 6]);
+    expect(fresh.map((r) => r.model).sort()).toEqual(["gemini-3-pro-image", "gpt-image-1.5"]);
+    for (const cell of second.cells) {
+      const was = cellAt(first, cell.promptIndex, cell.model);
+      if (cell.promptIndex === 0) {
+        expect(cell.status).toBe("succeeded");
+        expect(cell.imageUrl).not.toBeNull();
+      } else {
+        expect([cell.finishedAt, cell.attempts, cell.requestIds, cell.imageUrl]).toEqual([
+          was.finishedAt,
+          was.attempts,
+          was.requestIds,
+          was.imageUrl,
+        ]);
+      }
+    }
+    // Nothing failed any more, so a second retry has nothing to do.
+    expect((await post(stack.appUrl, `/api/batches/${id}/retry`, undefined, bearer(ownerToken))).status).toBe(
+      409,
+    );
+  });
+});
