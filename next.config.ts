@@ -6,6 +6,8 @@ const config: NextConfig = {
   // sharp, pglite and pg are native or wasm-backed: load them from node_modules at run time.
   serverExternalPackages: ["sharp", "@electric-sql/pglite", "pg", "opentype.js"],
   poweredByHeader: false,
+  // The compositor reads the shipped font files at run time; serverless bundles must include them.
+  outputFileTracingIncludes: { "/**": ["./public/fonts/**/*"] },
   images: {
     // Thumbnails are served at the size shown: local blob route in embedded mode, Vercel Blob in production.
     localPatterns: [{ pathname: "/api/blob/**" }],
