@@ -100,16 +100,15 @@ export async function renderContactSheet(input: SheetInput): Promise<RenderedShe
     color: MUTED,
   });
   if (layout.labels) {
-    input.models.forEach((model, col) => {
-      const box = cellBox(layout, 0, col)!;
-      drawText(img, {
-        text: model.label,
-        box: { x: box.x, y: layout.labels!.y, width: box.width, height: layout.labels!.height },
-        size: 16,
-        color: MUTED,
-        align: "center",
+    const band = layout.labels;
+    for (let block = 0; block < layout.blocks; block++) {
+      input.models.forEach((model, col) => {
+        const box = cellBox(layout, block * layout.rowsPerBlock, col);
+        if (!box) return;
+        const where = { x: box.x, y: band.y, width: box.width, height: band.height };
+        drawText(img, { text: model.label, box: where, size: 16, color: MUTED, align: "center" });
       });
-    });
+    }
   }
   const column = new Map(input.models.map((m, i) => [m.id, i]));
   const visible = input.cells.flatMap((cell) => {
