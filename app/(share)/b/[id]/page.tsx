@@ -1,10 +1,14 @@
 import type { Metadata } from "next";
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { BatchLive } from "@/components/batch/batch-live";
 import { getCanvas, isCanvasId, DEFAULT_CANVAS_ID } from "@/lib/catalog/canvases";
 import { canManage, ownerCookieName } from "@/lib/batches/owner";
 import { readBatch } from "@/lib/batches/service";
+import { contactSheetVersion } from "@/lib/export/contact-sheet-cache";
+import { SHEET_HEIGHT, SHEET_WIDTH } from "@/lib/export/contact-sheet-layout";
+import { siteOrigin } from "@/lib/export/origin";
+import { contactSheetUrl } from "@/lib/export/urls";
 
 export const dynamic = "force-dynamic";
 
@@ -14,9 +18,18 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const found = await readBatch((await params).id);
   if (!found) return { title: "Batch not found" };
   const b = found.batch;
+  const title = `${b.prompts.length} × ${b.models.length} thumbnails`;
+  const description = b.prompts.slice(0, 3).join(" · ");
+  // Crawlers need absolute URLs; the versioned sheet URL changes whenever the grid does.
+  const origin = siteOrigin(await headers());
+  const image = `${origin ?? ""}${contactSheetUrl(b.id, contactSheetVersion(b))}`;
+  const images = [{ url: image, width: SHEET_WIDTH, height: SHEET_HEIGHT, type: "image/jpeg", alt: title }];
   return {
-    title: `${b.prompts.length} × ${b.models.length} thumbnails`,
-    description: b.prompts.slice(0, 3).join(" · "),
+    title,
+    description,
+    metadataBase: origin ? new URL(origin) : undefined,
+    openGraph: { type: "website", title, description, url: `${origin ?? ""}/b/${b.id}`, images },
+    twitter: { card: "summary_large_image", title, description, images },
   };
 }
 
