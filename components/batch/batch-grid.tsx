@@ -15,14 +15,14 @@ export function BatchGrid({ batch, aspect, onOpen }: BatchGridProps) {
     <div className="overflow-x-auto" role="table" aria-label="Thumbnails: prompts by models">
       <div className="grid min-w-fit gap-3" style={{ gridTemplateColumns: cols }}>
         <div role="row" className="contents">
-          <div role="columnheader" className="text-xs font-medium uppercase tracking-wide text-zinc-500">
+          <div role="columnheader" className="text-xs font-medium uppercase tracking-wide text-zinc-400">
             Title
           </div>
           {batch.models.map((m) => (
             <div
               key={m}
               role="columnheader"
-              className="text-xs font-medium uppercase tracking-wide text-zinc-500"
+              className="text-xs font-medium uppercase tracking-wide text-zinc-400"
             >
               {m}
             </div>
@@ -31,7 +31,7 @@ export function BatchGrid({ batch, aspect, onOpen }: BatchGridProps) {
         {batch.prompts.map((prompt, i) => (
           <div role="row" className="contents" key={i}>
             <div role="rowheader" className="self-center text-sm text-zinc-200">
-              <span className="mr-1 text-zinc-500">{i + 1}.</span>
+              <span className="mr-1 text-zinc-400">{i + 1}.</span>
               {prompt}
             </div>
             {batch.models.map((m) => {

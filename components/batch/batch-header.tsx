@@ -3,6 +3,7 @@
 import { useState } from "react";
 import type { BatchDto } from "@/lib/batches/dto";
 import { plural } from "@/lib/format";
+import { batchZipUrl, contactSheetUrl } from "@/lib/export/urls";
 import { CostTable } from "./cost-table";
 
 export interface BatchHeaderProps {
@@ -57,17 +58,12 @@ export function BatchHeader({ batch, canManage, live, onChange }: BatchHeaderPro
             Copy link
           </button>
           {counts.succeeded > 0 ? (
-            <a href={`/api/batches/${batch.id}/zip`} className="btn-secondary" download>
+            <a href={batchZipUrl(batch.id)} className="btn-secondary" download>
               Download ZIP
             </a>
           ) : null}
           {counts.succeeded > 0 ? (
-            <a
-              href={`/api/batches/${batch.id}/contact-sheet`}
-              className="btn-secondary"
-              target="_blank"
-              rel="noreferrer"
-            >
+            <a href={contactSheetUrl(batch.id)} className="btn-secondary" target="_blank" rel="noreferrer">
               Contact sheet
             </a>
           ) : null}

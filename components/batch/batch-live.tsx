@@ -3,6 +3,8 @@
 import { useEffect, useMemo, useState } from "react";
 import { countCells, type BatchDto, type CellDto } from "@/lib/batches/dto";
 import type { LiveMessage } from "@/lib/batches/live";
+import { CellLightbox } from "@/components/lightbox";
+import { downloadUrlFor } from "@/lib/export/urls";
 import { BatchGrid } from "./batch-grid";
 import { BatchHeader } from "./batch-header";
 
@@ -39,12 +41,20 @@ export function BatchLive({ initial, lastEventId, canManage, aspect }: BatchLive
     return () => source.close();
   }, [initial.id, lastEventId, finished]);
 
+  const [openId, setOpenId] = useState<string | null>(null);
   const onChange = (next: BatchDto) => setBatch(next);
   const counts = useMemo(() => countCells(batch.cells), [batch.cells]);
   return (
     <div className="space-y-6">
       <BatchHeader batch={{ ...batch, counts }} canManage={canManage} live={connected} onChange={onChange} />
-      <BatchGrid batch={batch} aspect={aspect} />
+      <BatchGrid batch={batch} aspect={aspect} onOpen={(cell) => setOpenId(cell.id)} />
+      <CellLightbox
+        cells={batch.cells}
+        models={batch.models}
+        openId={openId}
+        onOpenIdChange={setOpenId}
+        downloadHref={downloadUrlFor}
+      />
     </div>
   );
 }

@@ -25,7 +25,7 @@ export function CostTable({ batch }: { batch: BatchDto }) {
         {batch.budgetUsd !== null ? ` · budget ${formatUsd(batch.budgetUsd)}` : ""}
       </summary>
       <table className="w-full text-left text-xs">
-        <thead className="text-zinc-500">
+        <thead className="text-zinc-400">
           <tr>
             <th className="px-3 py-1 font-medium">Model</th>
             <th className="px-3 py-1 font-medium">Images</th>

@@ -23,14 +23,14 @@ export function EstimateBar({ estimate, models, maxImages, pending, error }: Est
           >
             {plural(estimate.images, "image")}
           </span>{" "}
-          <span className="text-zinc-500">(limit {maxImages})</span> · est.{" "}
+          <span className="text-zinc-400">(limit {maxImages})</span> · est.{" "}
           <span className="font-semibold text-zinc-100" data-testid="estimate-cost">
             {formatUsd(estimate.totalUsd)}
           </span>{" "}
           · about <span data-testid="estimate-time">{formatMs(estimate.wallClockMs)}</span>
         </p>
         {models.length > 1 ? (
-          <p className="text-xs text-zinc-500">
+          <p className="text-xs text-zinc-400">
             {models.map((m) => `${m.label} ${formatUsd(estimate.perModelUsd[m.id] ?? 0)}`).join(" · ")}
           </p>
         ) : null}

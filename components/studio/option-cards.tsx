@@ -62,7 +62,7 @@ export function OptionCards({
               )}
               <span className="block px-2 py-1.5">
                 <span className={checked ? "font-medium text-sky-200" : "text-zinc-200"}>{o.label}</span>
-                {o.hint ? <span className="block text-zinc-500">{o.hint}</span> : null}
+                {o.hint ? <span className="block text-zinc-400">{o.hint}</span> : null}
               </span>
             </label>
           );

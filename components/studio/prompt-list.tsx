@@ -12,7 +12,7 @@ export interface PromptListProps {
 }
 
 const input =
-  "w-full rounded-md border border-zinc-700 bg-zinc-900 px-3 py-2 text-sm text-zinc-100 placeholder:text-zinc-500 focus:border-sky-500 focus:outline-none focus:ring-1 focus:ring-sky-500";
+  "w-full rounded-md border border-zinc-700 bg-zinc-900 px-3 py-2 text-sm text-zinc-100 placeholder:text-zinc-400 focus:border-sky-500 focus:outline-none focus:ring-1 focus:ring-sky-500";
 const iconBtn =
   "rounded p-1.5 text-zinc-400 hover:bg-zinc-800 hover:text-zinc-100 focus-visible:outline-2 focus-visible:outline-sky-400 disabled:opacity-30";
 
@@ -67,7 +67,7 @@ export function PromptList({ prompts, onChange, issues, onImport }: PromptListPr
         <ol className="space-y-2" data-testid="prompt-list">
           {rows.map((p, i) => (
             <li key={i} className="flex items-start gap-2">
-              <span className="w-6 pt-2 text-right text-xs text-zinc-500">{i + 1}</span>
+              <span className="w-6 pt-2 text-right text-xs text-zinc-400">{i + 1}</span>
               <div className="flex-1">
                 <input
                   name="prompts"

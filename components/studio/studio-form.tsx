@@ -15,7 +15,7 @@ import { EstimateBar } from "./estimate-bar";
 
 const initial: SubmitState = { error: null, issues: [] };
 const inputCls =
-  "w-full rounded-md border border-zinc-700 bg-zinc-900 px-3 py-2 text-sm text-zinc-100 placeholder:text-zinc-500 focus:border-sky-500 focus:outline-none focus:ring-1 focus:ring-sky-500";
+  "w-full rounded-md border border-zinc-700 bg-zinc-900 px-3 py-2 text-sm text-zinc-100 placeholder:text-zinc-400 focus:border-sky-500 focus:outline-none focus:ring-1 focus:ring-sky-500";
 
 export function StudioForm({ options }: { options: StudioOptions }) {
   const [state, action, pending] = useActionState(submitBatchAction, initial);

@@ -75,3 +75,10 @@ describe("batch input schema", () => {
     ]);
   });
 });
+
+describe("ids", () => {
+  it("never start with - or _ (they are blob key segments)", async () => {
+    const { newId } = await import("@/lib/db/ids");
+    for (let i = 0; i < 5000; i++) expect(newId()).toMatch(/^[A-Za-z0-9][A-Za-z0-9_-]{21}$/);
+  });
+});

@@ -6,6 +6,7 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "@/lib/simulator";
+import { checkA11y } from "../helpers/a11y";
 import { artifactsDir, openBrowser } from "../helpers/browser";
 import { startStack, type Stack } from "../helpers/stack";
 
@@ -64,12 +65,34 @@ describe("a batch from the form to the share page and the gallery", () => {
       expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(
         true,
       );
-      // Every image really loaded (decoded by the browser), not just an <img> tag.
-      const loaded = await page.$$eval('[data-testid="cell"] img', (imgs) =>
-        imgs.map((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0),
-      );
-      expect(loaded).toEqual([true, true, true, true, true, true]);
+      // Every image really loaded (decoded by the browser), not just an <img> tag: lazy ones once scrolled to.
+      for (const img of await page.locator('[data-testid="cell"] img').all())
+        await img.scrollIntoViewIfNeeded();
+      await expect
+        .poll(() =>
+          page.$$eval('[data-testid="cell"] img', (imgs) =>
+            imgs.map((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0),
+          ),
+        )
+        .toEqual([true, true, true, true, true, true]);
       await page.screenshot({ path: path.join(artifactsDir, "batch-finished-desktop.png"), fullPage: true });
+      expect(await checkA11y(page)).toEqual([]);
+
+      // Lightbox: full size with the cell's details, keyboard navigation, Esc returns focus to the grid.
+      const opener = page.locator('[data-testid="cell"] a').first();
+      await opener.click();
+      const box = page.getByTestId("lightbox");
+      await box.waitFor();
+      await expect.poll(() => page.getByTestId("lightbox-position").textContent()).toMatch(/^1 of 6/);
+      const meta = await page.getByTestId("lightbox-meta").textContent();
+      expect(meta).toContain(titles[0]);
+      expect(meta).toMatch(/Attempts\s*1/);
+      await page.screenshot({ path: path.join(artifactsDir, "lightbox-desktop.png") });
+      await page.keyboard.press("ArrowRight");
+      await expect.poll(() => page.getByTestId("lightbox-position").textContent()).toMatch(/^2 of 6/);
+      await page.keyboard.press("Escape");
+      await expect.poll(() => box.count()).toBe(0);
+      expect(await opener.evaluate((el) => el === document.activeElement)).toBe(true);
     } finally {
       await browser.close();
     }
@@ -92,9 +115,30 @@ describe("a batch from the form to the share page and the gallery", () => {
           imgs.map((i) => (i as HTMLImageElement).naturalWidth),
         );
         expect(natural.every((w) => w > 0)).toBe(true);
+        if (javaScriptEnabled) expect(await checkA11y(page)).toEqual([]);
       } finally {
         await browser.close();
       }
+    }
+  });
+
+  it("reads well at phone width", async () => {
+    const phone = await openBrowser({ width: 390, height: 844 });
+    try {
+      const page = await phone.context.newPage();
+      await page.goto(shareUrl, { waitUntil: "networkidle" });
+      await expect
+        .poll(() => page.locator('[data-testid="cell"][data-status="succeeded"] img').count())
+        .toBe(6);
+      expect(
+        await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+      ).toBeLessThanOrEqual(0);
+      await page.screenshot({ path: path.join(artifactsDir, "batch-finished-phone.png"), fullPage: true });
+      await page.locator('[data-testid="cell"] a').first().click();
+      await page.getByTestId("lightbox").waitFor();
+      await page.screenshot({ path: path.join(artifactsDir, "lightbox-phone.png") });
+    } finally {
+      await phone.close();
     }
   });
 

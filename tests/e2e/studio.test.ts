@@ -11,6 +11,7 @@ import { CANVASES } from "@/lib/catalog/canvases";
 import { estimateCost, getModel, pickSize, type ModelId } from "@/lib/catalog/models";
 import { formatUsd } from "@/lib/format";
 import { startSimulator, type Simulator } from "@/lib/simulator";
+import { checkA11y } from "../helpers/a11y";
 import { artifactsDir, openBrowser, type Browser } from "../helpers/browser";
 import { startStack, type Stack } from "../helpers/stack";
 
@@ -113,6 +114,30 @@ describe("studio form", () => {
     const body = (await res.json()) as { issues: { path: string; message: string }[] };
     expect(body.issues[0]?.path).toBe("budgetUsd");
     expect(body.issues[0]?.message).toMatch(/exceeds your budget/);
+    await page.close();
+  });
+
+  it("passes the accessibility check and is usable with the keyboard alone", async () => {
+    const page = await openForm();
+    expect(await checkA11y(page)).toEqual([]);
+    // Tab from the top reaches the first title, then onward to the submit button; typing works.
+    await page.keyboard.press("Tab");
+    const seen: string[] = [];
+    for (let i = 0; i < 120; i++) {
+      const label = await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        return el ? `${el.tagName}:${el.getAttribute("aria-label") ?? el.textContent?.trim() ?? ""}` : "";
+      });
+      seen.push(label);
+      if (label === "BUTTON:Generate thumbnails") break;
+      if (label === "INPUT:Title 1") await page.keyboard.type("Typed with the keyboard");
+      await page.keyboard.press("Tab");
+    }
+    expect(seen).toContain("INPUT:Title 1");
+    expect(seen.at(-1)).toBe("BUTTON:Generate thumbnails");
+    expect(seen.indexOf("INPUT:Title 1")).toBeLessThan(seen.indexOf("BUTTON:Generate thumbnails"));
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\/b\//);
     await page.close();
   });
 
