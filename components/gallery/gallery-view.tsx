@@ -5,6 +5,7 @@
  */
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { Lightbox, type LightboxItem } from "@/components/lightbox";
+import { downloadUrlFor } from "@/lib/export/urls";
 import { hasFilters, toSearch, type GalleryFilters } from "@/lib/gallery/filters";
 import type { GalleryImageDto } from "@/lib/gallery/service";
 import { plural } from "@/lib/format";
@@ -89,7 +90,6 @@ export function GalleryView(props: GalleryViewProps) {
         alt: image.prompt,
         width: image.width,
         height: image.height,
-        downloadName: `${image.prompt.slice(0, 60).replace(/[^\w-]+/g, "-")}-${image.model}.jpg`,
         image,
       })),
     [images],
@@ -207,6 +207,7 @@ export function GalleryView(props: GalleryViewProps) {
         openId={openId}
         onOpenIdChange={setOpenId}
         renderMeta={(item) => <GalleryImageMeta image={item.image} labels={labels} />}
+        downloadHref={(item) => downloadUrlFor({ id: item.id, finishedAt: item.image.createdAt })}
       />
     </div>
   );

@@ -1,5 +1,6 @@
 "use client";
 /** Sticky bar for the selected images: count, clear, download as ZIP, delete. */
+import { imagesZipUrl } from "@/lib/export/urls";
 import { plural } from "@/lib/format";
 
 export interface SelectionBarProps {
@@ -34,7 +35,7 @@ export function SelectionBar({ ids, onClear, onDelete }: SelectionBarProps) {
           Clear
         </button>
         {zipAsLink ? (
-          <a href={`/api/images/zip?ids=${joined}`} className="btn-secondary" download>
+          <a href={imagesZipUrl(ids)} className="btn-secondary" download>
             Download ZIP
           </a>
         ) : (

@@ -14,6 +14,7 @@ import { startStack, type Stack } from "../helpers/stack";
 interface CellJson {
   id: string;
   imageUrl: string | null;
+  error: string | null;
 }
 
 async function makeBatch(appUrl: string, body: Record<string, unknown>): Promise<string> {
@@ -35,6 +36,8 @@ async function finishedCells(appUrl: string, id: string): Promise<CellJson[]> {
       cells: CellJson[];
     };
     if (body.status === "succeeded") return body.cells;
+    if (["failed", "partial", "cancelled"].includes(body.status))
+      throw new Error(`batch ${id} ended ${body.status}: ${JSON.stringify(body.cells.map((c) => c.error))}`);
     if (Date.now() > deadline) throw new Error(`batch ${id} is still ${body.status} after 60 s`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -206,7 +209,15 @@ describe("gallery (embedded mode)", () => {
           return !!img && img.complete && img.naturalWidth > 0;
         });
         await page.screenshot({ path: path.join(artifactsDir, `lightbox-${name}.png`) });
-        if (name === "desktop") expect(await checkA11y(page)).toEqual([]);
+        if (name === "desktop") {
+          expect(await checkA11y(page)).toEqual([]);
+          // Download goes through the export route as an attachment.
+          const href = (await page.getByRole("link", { name: "Download" }).getAttribute("href")) as string;
+          expect(href).toMatch(/^\/api\/download\/[A-Za-z0-9_-]+\?v=\d+$/);
+          const file = await page.request.get(`${stack.appUrl}${href}`);
+          expect(file.status()).toBe(200);
+          expect(file.headers()["content-disposition"]).toMatch(/^attachment/);
+        }
         await page.keyboard.press("ArrowLeft");
         await expect.poll(() => page.getByTestId("lightbox-position").textContent()).toBe("1 / 6");
         await page.keyboard.press("Escape");
