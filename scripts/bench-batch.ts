@@ -1,0 +1,117 @@
+/**
+ * `npm run bench:batch`: a 50 × 3 batch through the whole app (built web app + local engine) on the provider
+ * simulator (4–25 s per image scaled ×0.1), uncapped and with 10 calls per provider, printing wall-clock
+ * against the bounds and the peak RSS of both processes.
+ *
+ * Bounds: uncapped, the longest single simulated call (every leaf can run at once); capped, a greedy list
+ * schedule per provider of the simulator's actual per-request latencies in arrival order with `cap`
+ * machines (the best any dispatcher respecting the cap could do with that order), the max over providers.
+ */
+import { readFileSync } from "node:fs";
+import { startSimulator, type SimRequestRecord } from "@/lib/simulator";
+import { startStack } from "../tests/helpers/stack";
+import { followBatch, submitBatch } from "./lib/batch-client";
+import { ensureBuild } from "./lib/processes";
+
+const MODELS = ["gpt-image-1.5", "gpt-image-1-mini", "gemini-3-pro-image"];
+const PROMPTS = Array.from({ length: 50 }, (_, i) => `Benchmark title number ${i + 1}`);
+
+function treeRssKb(pid: number): number {
+  // VmHWM (peak resident) of the process and every descendant.
+  let total = 0;
+  const visit = (p: number) => {
+    try {
+      const status = readFileSync(`/proc/${p}/status`, "utf8");
+      total += Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      const kids = readFileSync(`/proc/${p}/task/${p}/children`, "utf8").trim();
+      for (const k of kids ? kids.split(/\s+/) : []) visit(Number(k));
+    } catch {
+      // The process ended between reads.
+    }
+  };
+  visit(pid);
+  return total;
+}
+
+function listSchedule(latencies: number[], cap: number): number {
+  const machines = new Array<number>(Math.max(1, cap)).fill(0);
+  for (const l of latencies) {
+    let i = 0;
+    for (let j = 1; j < machines.length; j++) if ((machines[j] ?? 0) < (machines[i] ?? 0)) i = j;
+    machines[i] = (machines[i] ?? 0) + l;
+  }
+  return Math.max(...machines);
+}
+
+async function run(label: string, cap: number | null) {
+  const sim = await startSimulator({
+    port: 0,
+    profile: { latencyMs: [4000, 25000], timeScale: 0.1, inflightCap: null, seed: 7 },
+  });
+  const conc = String(cap ?? 1000);
+  const stack = await startStack({
+    PROVIDER_SIMULATOR_URL: sim.url,
+    MAX_IMAGES_PER_BATCH: "150",
+    PROVIDER_CONCURRENCY_OPENAI: conc,
+    PROVIDER_CONCURRENCY_GOOGLE: conc,
+  });
+  let peakKb = 0;
+  const sampler = setInterval(() => {
+    const pids = [stack.web.child.pid, stack.engine.child.pid].filter((p): p is number => !!p);
+    peakKb = Math.max(
+      peakKb,
+      pids.reduce((n, p) => n + treeRssKb(p), 0),
+    );
+  }, 200);
+  try {
+    const started = Date.now();
+    const created = await submitBatch(stack.appUrl, {
+      prompts: PROMPTS,
+      models: MODELS,
+      style: "photorealistic",
+      template: "bottom-bar",
+      font: "inter",
+    });
+    if (!created.ok) throw new Error(`rejected: ${JSON.stringify(created.issues)}`);
+    const batch = await followBatch(stack.appUrl, created.id, { unreachableMs: 10_000 });
+    const wallMs = Date.now() - started;
+    const ok = sim.requests.filter((r) => r.endedAt !== null);
+    const dur = (r: SimRequestRecord) => (r.endedAt ?? r.startedAt) - r.startedAt;
+    const longest = Math.max(...ok.map(dur));
+    const byProvider = new Map<string, number[]>();
+    for (const r of [...ok].sort((a, b) => a.seq - b.seq))
+      byProvider.set(r.provider, [...(byProvider.get(r.provider) ?? []), dur(r)]);
+    const bound =
+      cap === null ? longest : Math.max(...[...byProvider.values()].map((ls) => listSchedule(ls, cap)));
+    const target = cap === null ? bound + 1500 : bound * 1.15;
+    const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+    console.log(
+      `${label}: ${batch.counts.succeeded}/${batch.counts.total} succeeded, status ${batch.status}, ` +
+        `${sim.requests.length} provider calls, max in flight openai ${sim.stats.maxInflight.openai} google ${sim.stats.maxInflight.google}`,
+    );
+    console.log(
+      `  wall-clock ${s(wallMs)} · bound ${s(bound)} (${cap === null ? "longest leaf" : `list schedule, ${cap}/provider`})` +
+        ` · target ${cap === null ? "bound + 1.5 s" : "1.15 × bound"} = ${s(target)} → ${wallMs <= target ? "MET" : "MISSED"}`,
+    );
+    console.log(
+      `  peak RSS web + engine (process trees, VmHWM): ${(peakKb / 1024).toFixed(0)} MB (target < 600 MB)`,
+    );
+    return { wallMs, bound, target, peakKb };
+  } finally {
+    clearInterval(sampler);
+    await stack.stop();
+    await sim.close();
+  }
+}
+
+async function main() {
+  await ensureBuild("inherit");
+  console.log(`bench:batch: 50 × 3 (${MODELS.join(", ")}), simulator latency 4–25 s × 0.1`);
+  await run("uncapped (1000/provider)", null);
+  await run("capped (10/provider)", 10);
+}
+
+main().catch((err: unknown) => {
+  console.error(`bench:batch: ${(err as Error).stack ?? String(err)}`);
+  process.exit(1);
+});
