@@ -9,6 +9,7 @@ import { getModel, pickSize, type ModelId } from "@/lib/catalog/models";
 import type { FontId } from "@/lib/catalog/fonts";
 import type { TemplateId } from "@/lib/catalog/templates";
 import type { StyleId } from "@/lib/catalog/styles";
+import { eq } from "drizzle-orm";
 import { composeThumbnail } from "@/lib/compose/compose";
 import {
   cancelBatch,
@@ -16,7 +17,7 @@ import {
   failCell,
   findCell,
   finishBatchIfDone,
-  getBatch,
+  batches,
   recordAttemptResult,
   recordAttemptStart,
   spendSoFar,
@@ -51,11 +52,12 @@ export class AttemptFailed extends Error {
   }
 }
 
+// One batch row and one cell row: a step must not read every cell of a large batch (PGlite is one process).
 async function loadCell(db: Db, ref: CellRef) {
-  const found = await getBatch(db, ref.batchId);
-  const cell = found?.cells.find((c) => c.promptIndex === ref.promptIndex && c.model === ref.model);
-  if (!found || !cell) return null;
-  return { batch: found.batch, cell };
+  const [batch] = await db.select().from(batches).where(eq(batches.id, ref.batchId));
+  const cell = batch ? await findCell(db, ref.batchId, ref.promptIndex, ref.model) : null;
+  if (!batch || !cell) return null;
+  return { batch, cell };
 }
 
 function isTerminal(status: CellRow["status"]): boolean {
