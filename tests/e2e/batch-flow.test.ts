@@ -54,6 +54,9 @@ describe("a batch from the form to the share page and the gallery", () => {
         await page.locator('[data-testid="cell"]:not([data-status="succeeded"])').count(),
       ).toBeGreaterThan(0);
       await page.screenshot({ path: path.join(artifactsDir, "batch-running-desktop.png"), fullPage: true });
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.screenshot({ path: path.join(artifactsDir, "batch-running-phone.png"), fullPage: true });
+      await page.setViewportSize({ width: 1280, height: 900 });
       await expect
         .poll(() => page.locator('[data-testid="cell"][data-status="succeeded"] img').count(), {
           timeout: 90_000,
