@@ -42,7 +42,7 @@ export function freeFormSizes(wide: TierPrices): NativeSize[] {
 }
 
 /** Gemini 3 image output at 1K; 2K doubles and 4K quadruples each side. */
-const GEMINI_3_1K: Readonly<Record<string, readonly [number, number]>> = {
+export const GEMINI_3_1K: Readonly<Record<string, readonly [number, number]>> = {
   "1:1": [1024, 1024],
   "2:3": [848, 1264],
   "3:2": [1264, 848],

@@ -3,19 +3,12 @@
  * interim "thought" image Gemini 3 Pro Image sends before the final one, and its two kinds of block:
  * HTTP 200 with finishReason (output blocked) and HTTP 200 with promptFeedback (prompt blocked).
  */
+import { GEMINI_3_1K } from "@/lib/catalog/model-sizes";
 import { simImage } from "@/lib/simulator/images";
 import { json, type ProviderRoute, type SimReply } from "@/lib/simulator/types";
 
-const ASPECTS: Record<string, [number, number]> = {
-  "1:1": [1024, 1024],
-  "2:3": [848, 1264],
-  "3:2": [1264, 848],
-  "3:4": [896, 1200],
-  "4:3": [1200, 896],
-  "9:16": [768, 1376],
-  "16:9": [1376, 768],
-  "21:9": [1584, 672],
-};
+// The same output sizes the catalog declares for Gemini 3 image models (1K; 2K and 4K scale them).
+const ASPECTS = GEMINI_3_1K;
 const SCALE: Record<string, number> = { "1K": 1, "2K": 2, "4K": 4 };
 /** Output tokens billed per image: 1K/2K 1120, 4K 2000 (Gemini 3 Pro Image). */
 const IMAGE_TOKENS: Record<string, number> = { "1K": 1120, "2K": 1120, "4K": 2000 };
