@@ -9,7 +9,7 @@ import { childMemo } from "./results";
 import { Scheduler, type Limits, type WorkItem } from "./scheduler";
 import { Store, type Rec } from "./store";
 import { AppCaller } from "./transport";
-import type { EngineEvent, FnDef, Run, RunStatus, SerializedError } from "./types";
+import type { EngineEvent, FnDef, PendingOp, Run, RunStatus, SerializedError } from "./types";
 
 export interface CoreOptions {
   dataDir: string;
@@ -159,6 +159,16 @@ export class Core {
     this.enqueueDiscovery(run);
   }
 
+  /**
+   * A sleep, wait or invoke resolved. Ops reported together (Promise.all) resume the run once the last of
+   * them resolves, as the official executor does by default; race-mode ops resume it at once.
+   */
+  resumeAfter(run: Run, resolved: PendingOp | undefined): void {
+    const group = resolved?.group;
+    if (group && !resolved.race && [...run.pending.values()].some((p) => p.group === group)) return;
+    this.maybeDiscover(run);
+  }
+
   backoff(attempt: number): number {
     const base = this.opts.retryBaseMs;
     return Math.min(base * 2 ** Math.min(attempt, 20), 24 * 3600_000) + Math.floor(Math.random() * base);
@@ -218,7 +228,7 @@ export class Core {
       this.log(
         `run ${run.id} ${run.fnId} cancelled after ${took}${result.error ? `: ${result.error.message}` : ""}`,
       );
-    if (parent && resumeParent) this.maybeDiscover(parent);
+    if (parent && resumeParent) this.resumeAfter(parent, slot);
     void emitInternal(this, run, status, result);
   }
 

@@ -29,6 +29,8 @@ interface Meta {
   stackAtDispatch: number;
 }
 
+let groupSeq = 0;
+
 const SUPPORTED_HINT =
   "supported: step.run, step.sleep/sleepUntil, step.waitForEvent, step.invoke, step.sendEvent, parallel steps";
 
@@ -46,6 +48,12 @@ export async function handleOps(core: Core, run: Run, item: WorkItem, ops: Op[],
     core.finishRun(run, "Failed", { error: { name: "Error", message } });
 
   if (ops.length > 1 && !run.disableImmediate) recs.push({ t: "dis", runId: run.id });
+  // Ops reported together are awaited together (Promise.all): see Core.resumeAfter.
+  const group = ops.length > 1 ? `${now.toString(36)}.${++groupSeq}` : undefined;
+  const grouping = (op: Op) => ({
+    ...(group && { group }),
+    ...(op.opts?.parallelMode === "race" && { race: true }),
+  });
   if (item.kind === "step" && item.hash && !ops.some((o) => o.id === item.hash))
     run.inflight.delete(item.hash);
 
@@ -127,7 +135,7 @@ export async function handleOps(core: Core, run: Run, item: WorkItem, ops: Op[],
           runId: run.id,
           id: base.id,
           name: base.name,
-          p: { hash: op.id, kind: "Sleep", until, since: now },
+          p: { hash: op.id, kind: "Sleep", until, since: now, ...grouping(op) },
         });
         after.push(() => armTimer(core, run, op.id, until - Date.now()));
         newWork = true;
@@ -154,7 +162,7 @@ export async function handleOps(core: Core, run: Run, item: WorkItem, ops: Op[],
           runId: run.id,
           id: base.id,
           name: base.name,
-          p: { hash: op.id, kind: "WaitForEvent", until, event, expr, since: now },
+          p: { hash: op.id, kind: "WaitForEvent", until, event, expr, since: now, ...grouping(op) },
         });
         after.push(() => {
           addWait(core, event, run.id, op.id);
@@ -191,7 +199,14 @@ export async function handleOps(core: Core, run: Run, item: WorkItem, ops: Op[],
           runId: run.id,
           id: base.id,
           name: base.name,
-          p: { hash: op.id, kind: "InvokeFunction", until, childRunId: child.id, since: now },
+          p: {
+            hash: op.id,
+            kind: "InvokeFunction",
+            until,
+            childRunId: child.id,
+            since: now,
+            ...grouping(op),
+          },
         });
         after.push(() => {
           const c = core.store.runs.get(child.id);

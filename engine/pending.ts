@@ -126,5 +126,5 @@ export async function resolvePending(
     failed,
     at: Date.now(),
   });
-  core.maybeDiscover(run);
+  core.resumeAfter(run, p);
 }

@@ -72,6 +72,10 @@ export interface PendingOp {
   expr?: string;
   childRunId?: string;
   since: number;
+  /** Set when the op was reported with others in one reply (Promise.all): the run resumes once all resolve. */
+  group?: string;
+  /** `group.parallel({ mode: "race" })`: the run resumes as soon as this op resolves. */
+  race?: boolean;
 }
 
 export type RunStatus = "Queued" | "Running" | "Completed" | "Failed" | "Cancelled";

@@ -7,6 +7,7 @@ describe("engine: invoke, sendEvent fan-out, wildcard triggers, idempotency", ()
   let app: App;
   let client: ReturnType<typeof makeClient>;
   const wildcardSeen: string[] = [];
+  const bodyRuns = { all: 0, race: 0 };
 
   beforeAll(async () => {
     engine = await engineFor("invoke");
@@ -67,7 +68,35 @@ describe("engine: invoke, sendEvent fan-out, wildcard triggers, idempotency", ()
       wildcardSeen.push(String(event.name));
       return event.name;
     });
-    app = await serveApp(client, [leaf, mid, top, fanout, item, wild]);
+    const napper = client.createFunction(
+      { id: "napper", triggers: { event: "inv/napper" } },
+      async ({ event, step }) => {
+        const d = event.data as { ms: number };
+        await step.sleep("nap", `${d.ms}ms`);
+        return d.ms;
+      },
+    );
+    const all = client.createFunction({ id: "all", triggers: { event: "inv/all" } }, async ({ step }) => {
+      bodyRuns.all++;
+      return Promise.all(
+        [1500, 1000, 1200, 1100, 1300].map((ms, i) =>
+          step.invoke(`nap-${i}`, { function: napper, data: { ms } }),
+        ),
+      );
+    });
+    const race = client.createFunction(
+      { id: "race", triggers: { event: "inv/race" } },
+      async ({ step, group }) => {
+        bodyRuns.race++;
+        return group.parallel(() =>
+          Promise.race([
+            step.invoke("fast", { function: napper, data: { ms: 1000 } }),
+            step.invoke("slow", { function: napper, data: { ms: 3000 } }),
+          ]),
+        );
+      },
+    );
+    app = await serveApp(client, [leaf, mid, top, fanout, item, wild, napper, all, race]);
     await engine.syncApp(app.url);
   });
   afterAll(async () => {
@@ -92,6 +121,22 @@ describe("engine: invoke, sendEvent fan-out, wildcard triggers, idempotency", ()
     ).toBe(true);
     const leaves = await listRuns(engine.url, { function_id: "inv-leaf" });
     expect(leaves.filter((l) => mids.some((m) => m.id === l.parent_run_id))).toHaveLength(6);
+  });
+
+  it("resumes a Promise.all of invokes once, when the last child finishes", async () => {
+    await client.send({ name: "inv/all", data: {} });
+    const [run] = await runsFinished(engine.url, "inv-all", 1, 30_000);
+    expect(run?.output).toEqual([1500, 1000, 1200, 1100, 1300]);
+    // First call reports the five invokes; the next one finds every result. Not one call per child.
+    expect(bodyRuns.all).toBe(2);
+  });
+
+  it("calls a race-mode group again as soon as its first op resolves", async () => {
+    await client.send({ name: "inv/race", data: {} });
+    const [run] = await runsFinished(engine.url, "inv-race", 1, 30_000);
+    expect(run?.output).toBe(1000);
+    // Initial call, one when "fast" resolves, one when "slow" does (the SDK still reports the loser).
+    expect(bodyRuns.race).toBe(3);
   });
 
   it("fans out step.sendEvent to 200 runs", async () => {
