@@ -5,6 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { migrate } from "./migrate";
+import { initPgliteDir, isInitialized, PGLITE_OPTIONS } from "./pglite-init";
 import { acquireDirLock } from "./pglite-lock";
 import * as schema from "./schema";
 import type { Db } from "./types";
@@ -67,7 +68,8 @@ async function openPglite(dir: string): Promise<DbHandle> {
   fs.mkdirSync(path.dirname(absolute), { recursive: true });
   const release = acquireDirLock(absolute);
   try {
-    const client = new PGlite(absolute);
+    if (!isInitialized(absolute)) await initPgliteDir(absolute);
+    const client = new PGlite(absolute, PGLITE_OPTIONS);
     await client.waitReady;
     const db = drizzle(client, { schema }) as unknown as Db;
     const close = async () => {
