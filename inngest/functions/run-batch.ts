@@ -3,7 +3,8 @@
  * result is the matrix results[prompt][model] of image URLs (null where a cell has no image).
  * Triggered again with reason "retry" after failed cells were re-queued: finished cells are skipped.
  */
-import { getDb, getBatch, markBatchStarted, finishBatchIfDone } from "@/lib/db";
+import type { ModelId } from "@/lib/catalog/models";
+import { getDb, getBatch, markBatchStarted, finishBatchIfDone, pendingCells } from "@/lib/db";
 import { toBatchDto } from "@/lib/batches/dto";
 import { urlFor } from "@/lib/batches/service";
 import { inngest } from "../client";
@@ -20,19 +21,23 @@ export const runBatch = inngest.createFunction(
   },
   async ({ event, step }) => {
     const { batchId } = event.data;
-    const prompts = await step.run("start", async () => {
+    // The plan: the models still to do for each prompt with unfinished cells.
+    const plan = await step.run("start", async () => {
       const db = await getDb();
       await markBatchStarted(db, batchId);
-      const found = await getBatch(db, batchId);
-      if (!found) return [];
-      const pending = found.cells.filter(
-        (c) => c.status === "queued" || c.status === "running" || c.status === "retrying",
-      );
-      return [...new Set(pending.map((c) => c.promptIndex))];
+      const rows: Record<number, ModelId[]> = {};
+      for (const c of await pendingCells(db, batchId)) (rows[c.promptIndex] ??= []).push(c.model as ModelId);
+      return Object.entries(rows).map(([promptIndex, models]) => ({
+        promptIndex: Number(promptIndex),
+        models,
+      }));
     });
     await Promise.all(
-      prompts.map((promptIndex) =>
-        step.invoke(`prompt-${promptIndex}`, { function: runPrompt, data: { batchId, promptIndex } }),
+      plan.map(({ promptIndex, models }) =>
+        step.invoke(`prompt-${promptIndex}`, {
+          function: runPrompt,
+          data: { batchId, promptIndex, models },
+        }),
       ),
     );
     return step.run("finish", async () => {

@@ -1,8 +1,8 @@
 /** Middle of the fan-out: one title across its models, one leaf per model, all at once. */
 import { invoke } from "inngest";
 import { z } from "zod";
-import { getModel, type ModelId } from "@/lib/catalog/models";
-import { getDb, getBatch } from "@/lib/db";
+import { getModel, modelIdSchema, type ModelId } from "@/lib/catalog/models";
+import { getDb, pendingCells } from "@/lib/db";
 import type { ProviderId } from "@/lib/providers/types";
 import { inngest } from "../client";
 import { cellFunctions } from "./cell-functions";
@@ -13,21 +13,25 @@ export const runPrompt = inngest.createFunction(
     name: "Generate one title across its models",
     retries: 4,
     cancelOn: [{ event: "batch/cancelled", if: "event.data.batchId == async.data.batchId" }],
-    triggers: [invoke(z.object({ batchId: z.string(), promptIndex: z.number().int().min(0) }))],
+    triggers: [
+      invoke(
+        z.object({
+          batchId: z.string(),
+          promptIndex: z.number().int().min(0),
+          // Planned by run-batch; absent in events sent before it planned per prompt.
+          models: z.array(modelIdSchema).optional(),
+        }),
+      ),
+    ],
   },
   async ({ event, step }) => {
     const { batchId, promptIndex } = event.data;
-    const models = await step.run("plan", async () => {
-      const found = await getBatch(await getDb(), batchId);
-      if (!found) return [];
-      return found.cells
-        .filter(
-          (c) =>
-            c.promptIndex === promptIndex &&
-            (c.status === "queued" || c.status === "running" || c.status === "retrying"),
-        )
-        .map((c) => c.model as ModelId);
-    });
+    const models =
+      event.data.models ??
+      (await step.run("plan", async () => {
+        const pending = await pendingCells(await getDb(), batchId, promptIndex);
+        return pending.map((c) => c.model as ModelId);
+      }));
     const row = await Promise.all(
       models.map((model) => {
         const provider: ProviderId = getModel(model).provider;

@@ -9,7 +9,6 @@ import { getModel, pickSize, type ModelId } from "@/lib/catalog/models";
 import type { FontId } from "@/lib/catalog/fonts";
 import type { TemplateId } from "@/lib/catalog/templates";
 import type { StyleId } from "@/lib/catalog/styles";
-import { eq } from "drizzle-orm";
 import { composeThumbnail } from "@/lib/compose/compose";
 import {
   cancelBatch,
@@ -17,7 +16,7 @@ import {
   failCell,
   findCell,
   finishBatchIfDone,
-  batches,
+  getBatchRow,
   recordAttemptResult,
   recordAttemptStart,
   spendSoFar,
@@ -54,7 +53,7 @@ export class AttemptFailed extends Error {
 
 // One batch row and one cell row: a step must not read every cell of a large batch (PGlite is one process).
 async function loadCell(db: Db, ref: CellRef) {
-  const [batch] = await db.select().from(batches).where(eq(batches.id, ref.batchId));
+  const batch = await getBatchRow(db, ref.batchId);
   const cell = batch ? await findCell(db, ref.batchId, ref.promptIndex, ref.model) : null;
   if (!batch || !cell) return null;
   return { batch, cell };
@@ -180,12 +179,11 @@ export type ComposedImage = Awaited<ReturnType<typeof composeStep>>;
 export async function recordStep(db: Db, ref: CellRef, image: ComposedImage) {
   const cell = await findCell(db, ref.batchId, ref.promptIndex, ref.model);
   if (!cell) return { status: "cancelled" as const, finalKey: null };
-  const change = await completeCell(db, cell.id, image);
+  const change = await completeCell(db, cell.id, image, { finishBatch: true });
   if (!change.applied && change.cell?.status !== "succeeded") {
     // Cancelled while composing: the final image must not linger in storage.
     await getStorage().delete(image.finalKey);
   }
-  await finishBatchIfDone(db, ref.batchId);
   return { status: change.cell?.status ?? "cancelled", finalKey: change.applied ? image.finalKey : null };
 }
 

@@ -3,7 +3,15 @@
  * it by polling the database (works the same on PGlite and on Postgres behind several app instances).
  * Each message carries the full new state of what changed, so a replayed message is harmless.
  */
-import { eventsSince, getBatch, getDb, isTerminalBatch, type BatchEvent, type CellView } from "@/lib/db";
+import {
+  batchProgress,
+  eventsSince,
+  getBatchRow,
+  getDb,
+  isTerminalBatch,
+  type BatchEvent,
+  type CellView,
+} from "@/lib/db";
 import { toCellDto } from "./dto";
 import type { BatchSummary, LiveMessage } from "./live";
 import { urlFor } from "./service";
@@ -38,13 +46,8 @@ export function batchEventStream(
             if (msg) send(frame(event.id, msg));
           }
           if (events.length === 0) {
-            const found = await getBatch(db, batchId);
-            const done =
-              !found ||
-              (isTerminalBatch(found.batch.status) &&
-                found.cells.every(
-                  (c) => c.status !== "queued" && c.status !== "running" && c.status !== "retrying",
-                ));
+            const progress = await batchProgress(db, batchId);
+            const done = !progress || (isTerminalBatch(progress.status) && progress.unfinished === 0);
             if (done) {
               send(frame(null, { kind: "end" }));
               break;
@@ -66,9 +69,8 @@ export function batchEventStream(
 }
 
 async function readSummary(batchId: string): Promise<BatchSummary | null> {
-  const found = await getBatch(await getDb(), batchId);
-  if (!found) return null;
-  const b = found.batch;
+  const b = await getBatchRow(await getDb(), batchId);
+  if (!b) return null;
   return {
     status: b.status,
     startedAt: b.startedAt?.toISOString() ?? null,

@@ -1,5 +1,5 @@
 /** Batches: create, read, lock, start, notices, spend, delete. Finishing/cancel/retry: lifecycle.ts. */
-import { asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { appendEvent } from "./events";
 import { newId } from "./ids";
 import {
@@ -45,7 +45,10 @@ export function isTerminalBatch(status: BatchStatus): boolean {
   return TERMINAL_BATCH_STATUSES.includes(status);
 }
 
-export function sortCells(input: BatchInput, rows: CellRow[]): CellRow[] {
+export function sortCells<T extends Pick<CellRow, "promptIndex" | "model">>(
+  input: BatchInput,
+  rows: T[],
+): T[] {
   const order = (model: string) => {
     const i = input.models.indexOf(model);
     return i === -1 ? Number.MAX_SAFE_INTEGER : i;
@@ -113,6 +116,50 @@ export async function getBatch(db: Executor, id: string): Promise<BatchWithCells
   if (!batch) return null;
   const rows = await db.select().from(cells).where(eq(cells.batchId, id));
   return { batch, cells: sortCells(batch.input, rows), lastEventId: Number(last?.id ?? 0) };
+}
+
+/** The batch row alone (no cells). */
+export async function getBatchRow(db: Executor, id: string): Promise<BatchRow | null> {
+  const [batch] = await db.select().from(batches).where(eq(batches.id, id));
+  return batch ?? null;
+}
+
+/** The batch's status and how many of its cells are not terminal yet: one small query for pollers. */
+export async function batchProgress(
+  db: Executor,
+  id: string,
+): Promise<{ status: BatchRow["status"]; unfinished: number } | null> {
+  const [row] = await db
+    .select({
+      status: batches.status,
+      unfinished: sql<number>`(select count(*) from ${cells} where ${cells.batchId} = ${batches.id} and ${cells.status} in ('queued', 'running', 'retrying'))::int`,
+    })
+    .from(batches)
+    .where(eq(batches.id, id));
+  return row ? { status: row.status, unfinished: Number(row.unfinished) } : null;
+}
+
+export interface PendingCell {
+  promptIndex: number;
+  model: string;
+}
+
+/** Cells not yet terminal, in prompt then model order (optionally of one prompt): the fan-out's plan. */
+export async function pendingCells(db: Executor, id: string, promptIndex?: number): Promise<PendingCell[]> {
+  const rows = await db
+    .select({ promptIndex: cells.promptIndex, model: cells.model, status: cells.status })
+    .from(cells)
+    .where(
+      promptIndex === undefined
+        ? eq(cells.batchId, id)
+        : and(eq(cells.batchId, id), eq(cells.promptIndex, promptIndex)),
+    );
+  const [batch] = await db.select({ input: batches.input }).from(batches).where(eq(batches.id, id));
+  if (!batch) return [];
+  const pending = rows.filter(
+    (c) => c.status === "queued" || c.status === "running" || c.status === "retrying",
+  );
+  return sortCells(batch.input, pending).map(({ promptIndex: p, model }) => ({ promptIndex: p, model }));
 }
 
 /**

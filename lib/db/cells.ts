@@ -3,8 +3,9 @@
  * non-terminal → cancelled. Terminal cells never change status here (only resetFailedCells
  * re-queues failed ones), but a late attempt result still records its request id and cost.
  */
-import { and, eq } from "drizzle-orm";
-import { isTerminalBatch, lockBatch, spendSoFar } from "./batches";
+import { and, eq, sql } from "drizzle-orm";
+import { isTerminalBatch, spendSoFar } from "./batches";
+import { finishLocked } from "./lifecycle";
 import { appendEvent } from "./events";
 import { batches, cells, type AttemptLogEntry, type BatchRow, type CellRow } from "./schema";
 import type { Db, Executor, Tx } from "./types";
@@ -37,14 +38,22 @@ export async function findCell(
 
 type Mutation = (tx: Tx, cell: CellRow, batch: BatchRow) => Promise<CellChange>;
 
-async function mutateCell(db: Db, cellId: string, mutation: Mutation): Promise<CellChange> {
-  const found = await getCell(db, cellId);
-  if (!found) return { cell: null, applied: false };
+/**
+ * Runs `mutation` holding the cell's batch row lock (taken first, as every writer does) and the cell's.
+ * With `finish`, the batch is finished in the same transaction when that made every cell terminal.
+ */
+async function mutateCell(db: Db, cellId: string, mutation: Mutation, finish = false): Promise<CellChange> {
   return db.transaction(async (tx) => {
-    const batch = await lockBatch(tx, found.batchId);
-    const [cell] = await tx.select().from(cells).where(eq(cells.id, cellId)).for("update");
+    const [batch] = await tx
+      .select()
+      .from(batches)
+      .where(sql`${batches.id} = (select ${cells.batchId} from ${cells} where ${cells.id} = ${cellId})`)
+      .for("update");
+    const [cell] = batch ? await tx.select().from(cells).where(eq(cells.id, cellId)).for("update") : [];
     if (!batch || !cell) return { cell: null, applied: false };
-    return mutation(tx, cell, batch);
+    const change = await mutation(tx, cell, batch);
+    if (finish) await finishLocked(tx, batch);
+    return change;
   });
 }
 
@@ -191,26 +200,36 @@ export interface CompletedImage {
  * still reports applied; on a cell that ended otherwise (e.g. cancelled) it is not applied, and the
  * caller may delete the blob it just wrote.
  */
-export async function completeCell(db: Db, cellId: string, image: CompletedImage): Promise<CellChange> {
-  return mutateCell(db, cellId, async (tx, cell) => {
-    if (cell.status === "succeeded") return { cell, applied: cell.finalKey === image.finalKey };
-    if (isTerminalCell(cell.status)) return { cell, applied: false };
-    const now = new Date();
-    const updated = await saveCell(tx, cell, {
-      status: "succeeded",
-      finalKey: image.finalKey,
-      rawKey: image.rawKey ?? cell.rawKey,
-      width: image.width,
-      height: image.height,
-      bytes: image.bytes,
-      lastError: null,
-      errorKind: null,
-      startedAt: cell.startedAt ?? now,
-      finishedAt: now,
-      durationMs: durationMs(cell, now) ?? 0,
-    });
-    return { cell: updated, applied: true };
-  });
+export async function completeCell(
+  db: Db,
+  cellId: string,
+  image: CompletedImage,
+  options: { finishBatch?: boolean } = {},
+): Promise<CellChange> {
+  return mutateCell(
+    db,
+    cellId,
+    async (tx, cell) => {
+      if (cell.status === "succeeded") return { cell, applied: cell.finalKey === image.finalKey };
+      if (isTerminalCell(cell.status)) return { cell, applied: false };
+      const now = new Date();
+      const updated = await saveCell(tx, cell, {
+        status: "succeeded",
+        finalKey: image.finalKey,
+        rawKey: image.rawKey ?? cell.rawKey,
+        width: image.width,
+        height: image.height,
+        bytes: image.bytes,
+        lastError: null,
+        errorKind: null,
+        startedAt: cell.startedAt ?? now,
+        finishedAt: now,
+        durationMs: durationMs(cell, now) ?? 0,
+      });
+      return { cell: updated, applied: true };
+    },
+    options.finishBatch,
+  );
 }
 
 /** Fails a cell outside a provider attempt (retries exhausted, compose failed, …). Idempotent. */

@@ -17,8 +17,12 @@ export interface FinishResult {
 /** Inside a transaction holding lockBatch: finish the batch when every cell is terminal. */
 export async function finishLocked(tx: Tx, batch: BatchRow): Promise<FinishResult> {
   if (isTerminalBatch(batch.status)) return { batch, done: true, changed: false };
-  const rows = await tx.select({ status: cells.status }).from(cells).where(eq(cells.batchId, batch.id));
-  const counts = countCells(rows);
+  const rows = await tx
+    .select({ status: cells.status, n: sql<number>`count(*)::int` })
+    .from(cells)
+    .where(eq(cells.batchId, batch.id))
+    .groupBy(cells.status);
+  const counts = countCells(rows.map((r) => ({ status: r.status, n: Number(r.n) })));
   if (counts.done < counts.total) return { batch, done: false, changed: false };
   const status: BatchStatus =
     counts.cancelled > 0

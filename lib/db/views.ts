@@ -28,9 +28,10 @@ export function isTerminalCell(status: CellStatus): boolean {
 export type CellCounts = Record<CellStatus, number> & { total: number; done: number };
 
 /** Per-status counts for progress bars; `done` counts terminal cells. */
-export function countCells(cells: readonly Pick<CellRow, "status">[]): CellCounts {
+/** Counts by status; rows may carry `n` (a grouped count, e.g. from SQL) and otherwise count as one. */
+export function countCells(cells: readonly (Pick<CellRow, "status"> & { n?: number })[]): CellCounts {
   const counts: CellCounts = {
-    total: cells.length,
+    total: 0,
     done: 0,
     queued: 0,
     running: 0,
@@ -40,8 +41,10 @@ export function countCells(cells: readonly Pick<CellRow, "status">[]): CellCount
     cancelled: 0,
   };
   for (const cell of cells) {
-    counts[cell.status] += 1;
-    if (isTerminalCell(cell.status)) counts.done += 1;
+    const n = cell.n ?? 1;
+    counts.total += n;
+    counts[cell.status] += n;
+    if (isTerminalCell(cell.status)) counts.done += n;
   }
   return counts;
 }
