@@ -54,9 +54,24 @@ export interface EngineOptions {
   io?: Io;
 }
 
+/**
+ * The parent's environment without npm's own `npm_*` variables (npm run adds dozens). The
+ * servers do not read them, and the Inngest SDK scans the whole environment several times per request.
+ */
+function inheritedEnv(): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    ...Object.fromEntries(
+      Object.keys(process.env)
+        .filter((k) => k.startsWith("npm_"))
+        .map((k) => [k, undefined]),
+    ),
+  };
+}
+
 export function spawnEngine(o: EngineOptions): Proc {
   const env = {
-    ...process.env,
+    ...inheritedEnv(),
     ...o.env,
     ENGINE_PORT: String(o.port),
     ENGINE_DATA_DIR: o.dataDir,
@@ -78,7 +93,7 @@ export interface WebOptions {
 
 export function spawnWeb(o: WebOptions): Proc {
   const env = {
-    ...process.env,
+    ...inheritedEnv(),
     NEXT_TELEMETRY_DISABLED: "1",
     DATA_DIR: o.dataDir,
     BLOB_DIR: path.join(o.dataDir, "blob"),
