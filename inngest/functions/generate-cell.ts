@@ -61,8 +61,10 @@ export function createCellFunction(provider: ProviderId) {
           }
         });
         if (generated.kind === "skipped") return { status: generated.status, finalKey: null };
-        const image: ComposedImage = await step.run("compose", () => composeStep(db, ref, generated.rawKey));
-        const done = await step.run("record", () => recordStep(db, ref, image));
+        const image: ComposedImage = await step.run("compose", () =>
+          composeStep(db, ref, generated.rawKey, generated.spec),
+        );
+        const done = await step.run("record", () => recordStep(db, image));
         return { status: done.status, finalKey: done.finalKey };
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);

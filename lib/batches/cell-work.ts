@@ -16,10 +16,10 @@ import {
   failCell,
   findCell,
   finishBatchIfDone,
+  beginAttempt,
   getBatchRow,
   recordAttemptResult,
-  recordAttemptStart,
-  spendSoFar,
+  type BatchRow,
   type CellRow,
   type Db,
 } from "@/lib/db";
@@ -36,8 +36,18 @@ export interface CellRef {
   model: ModelId;
 }
 
+/** What compose needs, fixed when the raw image was made (so a replayed step composes the same). */
+export interface ComposeSpec {
+  cellId: string;
+  title: string;
+  template: string;
+  font: string;
+  canvas: string;
+}
+
 export type GenerateOutcome =
-  { kind: "raw"; rawKey: string; reused: boolean } | { kind: "skipped"; status: CellRow["status"] };
+  | { kind: "raw"; rawKey: string; reused: boolean; spec: ComposeSpec }
+  | { kind: "skipped"; status: CellRow["status"] };
 
 /** Thrown for a provider failure after it was recorded; the workflow maps it onto Inngest's retry rules. */
 export class AttemptFailed extends Error {
@@ -49,14 +59,6 @@ export class AttemptFailed extends Error {
     super(message);
     this.name = "AttemptFailed";
   }
-}
-
-// One batch row and one cell row: a step must not read every cell of a large batch (PGlite is one process).
-async function loadCell(db: Db, ref: CellRef) {
-  const batch = await getBatchRow(db, ref.batchId);
-  const cell = batch ? await findCell(db, ref.batchId, ref.promptIndex, ref.model) : null;
-  if (!batch || !cell) return null;
-  return { batch, cell };
 }
 
 function isTerminal(status: CellRow["status"]): boolean {
@@ -73,30 +75,26 @@ export async function generateStep(
   attempt: number,
   lastAttempt: boolean,
 ): Promise<GenerateOutcome> {
-  const loaded = await loadCell(db, ref);
-  if (!loaded) return { kind: "skipped", status: "cancelled" };
-  const { batch, cell } = loaded;
-  if (isTerminal(cell.status)) return { kind: "skipped", status: cell.status };
-
+  let begun = await beginAttempt(db, ref, { attempt, reuseRaw: true });
   // A raw image from an earlier execution of this step (or an earlier round) is reused: never pay twice.
-  if (cell.rawKey && (await getStorage().head(cell.rawKey)))
-    return { kind: "raw", rawKey: cell.rawKey, reused: true };
-
-  if (batch.budgetUsd !== null) {
-    const spent = await spendSoFar(db, batch.id);
-    if (spent >= Number(batch.budgetUsd)) {
-      const reason = `budget of $${Number(batch.budgetUsd).toFixed(2)} reached ($${spent.toFixed(4)} spent)`;
-      await cancelBatch(db, batch.id, { reason, scope: "queued" });
-      const after = await findCell(db, ref.batchId, ref.promptIndex, ref.model);
-      if (after && !isTerminal(after.status))
-        await failCell(db, after.id, { error: reason, errorKind: "budget" });
-      await finishBatchIfDone(db, batch.id);
-      return { kind: "skipped", status: "cancelled" };
-    }
+  if (begun.kind === "reuse") {
+    if (await getStorage().head(begun.rawKey))
+      return { kind: "raw", rawKey: begun.rawKey, reused: true, spec: specOf(begun.batch, begun.cell) };
+    begun = await beginAttempt(db, ref, { attempt, reuseRaw: false });
   }
-
-  const started = await recordAttemptStart(db, cell.id, { attempt });
-  if (!started.applied) return { kind: "skipped", status: started.cell?.status ?? "cancelled" };
+  if (begun.kind === "missing") return { kind: "skipped", status: "cancelled" };
+  if (begun.kind === "terminal") return { kind: "skipped", status: begun.cell.status };
+  if (begun.kind === "over-budget") {
+    const reason = `budget of $${begun.budget.toFixed(2)} reached ($${begun.spent.toFixed(4)} spent)`;
+    await cancelBatch(db, ref.batchId, { reason, scope: "queued" });
+    const after = await findCell(db, ref.batchId, ref.promptIndex, ref.model);
+    if (after && !isTerminal(after.status))
+      await failCell(db, after.id, { error: reason, errorKind: "budget" });
+    await finishBatchIfDone(db, ref.batchId);
+    return { kind: "skipped", status: "cancelled" };
+  }
+  if (begun.kind !== "started") return { kind: "skipped", status: "cancelled" };
+  const { batch, cell } = begun;
 
   const input = batch.input;
   const model = getModel(ref.model);
@@ -130,7 +128,7 @@ export async function generateStep(
       costUsd: result.costUsd,
       rawKey: key,
     });
-    return { kind: "raw", rawKey: key, reused: false };
+    return { kind: "raw", rawKey: key, reused: false, spec: specOf(batch, cell) };
   } catch (err) {
     const provider = isProviderError(err) ? err : null;
     const retryable = provider ? provider.retryable : true;
@@ -146,21 +144,32 @@ export async function generateStep(
   }
 }
 
+function specOf(batch: BatchRow, cell: CellRow): ComposeSpec {
+  const { template, font, canvas } = batch.input;
+  return { cellId: cell.id, title: cell.prompt, template, font, canvas };
+}
+
+/** The spec from the database, for a generate result memoized before results carried it. */
+async function loadSpec(db: Db, ref: CellRef): Promise<ComposeSpec> {
+  const batch = await getBatchRow(db, ref.batchId);
+  const cell = batch && (await findCell(db, ref.batchId, ref.promptIndex, ref.model));
+  if (!batch || !cell)
+    throw new Error(`cell ${ref.batchId}/${ref.promptIndex}/${ref.model} no longer exists`);
+  return specOf(batch, cell);
+}
+
 /** Step "compose": crop, set the title, store the final under its deterministic key. */
-export async function composeStep(db: Db, ref: CellRef, raw: string) {
-  const loaded = await loadCell(db, ref);
-  if (!loaded) throw new Error(`cell ${ref.batchId}/${ref.promptIndex}/${ref.model} no longer exists`);
-  const { batch, cell } = loaded;
-  const input = batch.input;
+export async function composeStep(db: Db, ref: CellRef, raw: string, given?: ComposeSpec) {
+  const spec = given ?? (await loadSpec(db, ref));
   const storage = getStorage();
   const image = await storage.get(raw);
   if (!image) throw new Error(`raw image ${raw} is missing from storage`);
-  const canvas = getCanvas(isCanvasId(input.canvas) ? input.canvas : DEFAULT_CANVAS_ID);
+  const canvas = getCanvas(isCanvasId(spec.canvas) ? spec.canvas : DEFAULT_CANVAS_ID);
   const out = await composeThumbnail({
     image: image.bytes,
-    title: cell.prompt,
-    template: input.template as TemplateId,
-    font: input.font as FontId,
+    title: spec.title,
+    template: spec.template as TemplateId,
+    font: spec.font as FontId,
     canvas,
   });
   const key = finalImageKey({
@@ -170,21 +179,27 @@ export async function composeStep(db: Db, ref: CellRef, raw: string) {
     mime: out.mime,
   });
   await storage.put(key, out.bytes, { contentType: out.mime });
-  return { finalKey: key, rawKey: raw, width: out.width, height: out.height, bytes: out.bytes.length };
+  return {
+    cellId: spec.cellId,
+    finalKey: key,
+    rawKey: raw,
+    width: out.width,
+    height: out.height,
+    bytes: out.bytes.length,
+  };
 }
 
 /** Step "record": the cell succeeded; finish the batch when it was the last one. */
 export type ComposedImage = Awaited<ReturnType<typeof composeStep>>;
 
-export async function recordStep(db: Db, ref: CellRef, image: ComposedImage) {
-  const cell = await findCell(db, ref.batchId, ref.promptIndex, ref.model);
-  if (!cell) return { status: "cancelled" as const, finalKey: null };
-  const change = await completeCell(db, cell.id, image, { finishBatch: true });
-  if (!change.applied && change.cell?.status !== "succeeded") {
+export async function recordStep(db: Db, image: ComposedImage) {
+  const change = await completeCell(db, image.cellId, image, { finishBatch: true });
+  if (!change.cell) return { status: "cancelled" as const, finalKey: null };
+  if (!change.applied && change.cell.status !== "succeeded") {
     // Cancelled while composing: the final image must not linger in storage.
     await getStorage().delete(image.finalKey);
   }
-  return { status: change.cell?.status ?? "cancelled", finalKey: change.applied ? image.finalKey : null };
+  return { status: change.cell.status, finalKey: change.applied ? image.finalKey : null };
 }
 
 /** Step "record-failure": retries are exhausted or the failure is permanent. */

@@ -89,18 +89,22 @@ export async function recordAttemptStart(
 ): Promise<CellChange> {
   return mutateCell(db, cellId, async (tx, cell) => {
     if (isTerminalCell(cell.status)) return { cell, applied: false };
-    const now = new Date().toISOString();
-    const log: AttemptLogEntry[] = cell.attemptLog.map((e) =>
-      e.outcome === "running" ? { ...e, outcome: "interrupted", endedAt: now } : e,
-    );
-    log.push({ round: cell.round, attempt: params.attempt, startedAt: now, outcome: "running" });
-    const updated = await saveCell(tx, cell, {
-      status: "running",
-      startedAt: cell.startedAt ?? new Date(now),
-      attemptLog: log,
-      attempts: log.length,
-    });
-    return { cell: updated, applied: true };
+    return { cell: await startAttemptLocked(tx, cell, params.attempt), applied: true };
+  });
+}
+
+/** recordAttemptStart's change, for a caller already holding the batch and cell locks. */
+export async function startAttemptLocked(tx: Tx, cell: CellRow, attempt: number): Promise<CellRow> {
+  const now = new Date().toISOString();
+  const log: AttemptLogEntry[] = cell.attemptLog.map((e) =>
+    e.outcome === "running" ? { ...e, outcome: "interrupted", endedAt: now } : e,
+  );
+  log.push({ round: cell.round, attempt, startedAt: now, outcome: "running" });
+  return saveCell(tx, cell, {
+    status: "running",
+    startedAt: cell.startedAt ?? new Date(now),
+    attemptLog: log,
+    attempts: log.length,
   });
 }
 

@@ -15,3 +15,4 @@ export { InvalidCursorError } from "./cursor";
 export * from "./views";
 export { rowsOf } from "./types";
 export type { Db, Executor, Schema, Tx } from "./types";
+export * from "./begin-attempt";

@@ -57,15 +57,18 @@ describe("cell steps", () => {
   it("generates, composes and records one cell; repeating a step repeats no paid call", async () => {
     const id = await newBatch(["Idempotent batch outputs"], "gpt-image-1.5");
     const first = await generateStep(handle.db, ref(id, 0), 0, false);
-    expect(first.kind).toBe("raw");
+    if (first.kind !== "raw") throw new Error(`expected a raw image, got ${first.kind}`);
+    expect(first.spec).toMatchObject({ title: "Idempotent batch outputs", canvas: "blog" });
     // The step ran again (as after a lost step result): the stored raw image is reused, no new request.
     const again = await generateStep(handle.db, ref(id, 0), 0, false);
-    expect(again).toEqual({ kind: "raw", rawKey: first.kind === "raw" ? first.rawKey : "", reused: true });
+    expect(again).toEqual({ kind: "raw", rawKey: first.rawKey, reused: true, spec: first.spec });
     expect(sim.requests).toHaveLength(1);
-    const image = await composeStep(handle.db, ref(id, 0), first.kind === "raw" ? first.rawKey : "");
+    const image = await composeStep(handle.db, ref(id, 0), first.rawKey, first.spec);
     expect(image.finalKey).toBe(`final/${id}/0-gpt-image-1.5.jpg`);
-    await recordStep(handle.db, ref(id, 0), image);
-    await recordStep(handle.db, ref(id, 0), image);
+    // A generate result memoized without the spec (older run state) composes the same from the database.
+    expect(await composeStep(handle.db, ref(id, 0), first.rawKey)).toEqual(image);
+    await recordStep(handle.db, image);
+    await recordStep(handle.db, image);
     const found = await getBatch(handle.db, id);
     expect(found?.batch.status).toBe("succeeded");
     expect(found?.cells[0]?.status).toBe("succeeded");

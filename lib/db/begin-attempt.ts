@@ -1,0 +1,55 @@
+/**
+ * The start of a generate step in one transaction: find the cell, decide whether a provider call is
+ * due (not terminal, no raw image to reuse, budget left) and, if so, log the attempt.
+ */
+import { and, eq } from "drizzle-orm";
+import { lockBatch, spendSoFar } from "./batches";
+import { startAttemptLocked } from "./cells";
+import { cells, type BatchRow, type CellRow } from "./schema";
+import type { Db } from "./types";
+import { isTerminalCell } from "./views";
+
+export interface CellKey {
+  batchId: string;
+  promptIndex: number;
+  model: string;
+}
+
+export type BeginOutcome =
+  | { kind: "missing" }
+  | { kind: "terminal"; cell: CellRow }
+  /** A raw image from an earlier execution exists: reuse it rather than pay again (nothing logged). */
+  | { kind: "reuse"; batch: BatchRow; cell: CellRow; rawKey: string }
+  | { kind: "over-budget"; batch: BatchRow; cell: CellRow; spent: number; budget: number }
+  | { kind: "started"; batch: BatchRow; cell: CellRow };
+
+export async function beginAttempt(
+  db: Db,
+  key: CellKey,
+  options: { attempt: number; reuseRaw: boolean },
+): Promise<BeginOutcome> {
+  return db.transaction(async (tx): Promise<BeginOutcome> => {
+    const batch = await lockBatch(tx, key.batchId);
+    if (!batch) return { kind: "missing" };
+    const [cell] = await tx
+      .select()
+      .from(cells)
+      .where(
+        and(
+          eq(cells.batchId, key.batchId),
+          eq(cells.promptIndex, key.promptIndex),
+          eq(cells.model, key.model),
+        ),
+      )
+      .for("update");
+    if (!cell) return { kind: "missing" };
+    if (isTerminalCell(cell.status)) return { kind: "terminal", cell };
+    if (options.reuseRaw && cell.rawKey) return { kind: "reuse", batch, cell, rawKey: cell.rawKey };
+    if (batch.budgetUsd !== null) {
+      const spent = await spendSoFar(tx, batch.id);
+      const budget = Number(batch.budgetUsd);
+      if (spent >= budget) return { kind: "over-budget", batch, cell, spent, budget };
+    }
+    return { kind: "started", batch, cell: await startAttemptLocked(tx, cell, options.attempt) };
+  });
+}
