@@ -14,9 +14,9 @@ import { isFontId, type FontId } from "@/lib/catalog/fonts";
 import { isTemplateId, TEMPLATE_IDS, type TemplateId } from "@/lib/catalog/templates";
 import { FONT_IDS } from "@/lib/catalog/fonts";
 import { ComposeInputError } from "./errors";
-import { blendText } from "./raster";
+import { blendText, rasterizeText } from "./text-raster";
 import { TEMPLATE_RENDERERS } from "./templates";
-import { rasterizeText } from "./text-raster";
+
 import { normalizeTitle } from "./text/shape";
 
 export const OUTPUT_FORMATS = ["jpeg", "webp", "png"] as const;
@@ -125,9 +125,10 @@ export async function composeThumbnail(input: ComposeInput): Promise<ComposeResu
   validate(input);
   const { canvas } = input;
   const format = input.format ?? "jpeg";
-  const plan = TEMPLATE_RENDERERS[input.template]({ canvas, title: input.title, font: input.font });
-  // The decode runs on libuv's pool; the title is rasterized on this thread meanwhile.
+  // The decode runs on libuv's pool; the title is laid out and rasterized on this thread meanwhile.
   const decoding = decodeToCanvas(input.image, canvas);
+  decoding.catch(() => {}); // awaited below; this only keeps a throw in layout from orphaning it
+  const plan = TEMPLATE_RENDERERS[input.template]({ canvas, title: input.title, font: input.font });
   const text = rasterizeText(plan.layout, canvas, plan.shadow);
   const img = await decoding;
   const painted = plan.paint(img);

@@ -1,12 +1,7 @@
 import type { Rgb } from "./color";
-import { luminance } from "./color";
-
-const LUM_R = Float64Array.from({ length: 256 }, (_, v) => luminance([v, 0, 0]));
-const LUM_G = Float64Array.from({ length: 256 }, (_, v) => luminance([0, v, 0]));
-const LUM_B = Float64Array.from({ length: 256 }, (_, v) => luminance([0, 0, v]));
-import type { TextStyle } from "./templates/types";
-import type { TextMasks } from "./text-raster";
 import type { Box } from "./text/layout";
+
+export { extremeColors, luminanceSpread } from "./measure";
 
 /** A packed 8-bit RGB image in memory: the resized photo that overlays are painted into. */
 export interface RgbImage {
@@ -15,7 +10,7 @@ export interface RgbImage {
   height: number;
 }
 
-function clip(img: RgbImage, box: Box) {
+export function clip(img: RgbImage, box: Box) {
   const x0 = Math.max(0, Math.floor(box.x));
   const y0 = Math.max(0, Math.floor(box.y));
   const x1 = Math.min(img.width, Math.ceil(box.x + box.width));
@@ -23,22 +18,88 @@ function clip(img: RgbImage, box: Box) {
   return { x0, y0, x1, y1 };
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** The image bytes as aligned 32-bit words; `start` is the byte index where word 0 begins. */
+function wordsOf(data: Buffer) {
+  const start = (4 - (data.byteOffset & 3)) & 3;
+  const count = Math.max(0, (data.length - start) >> 2);
+  return { start, u32: new Uint32Array(data.buffer, data.byteOffset + start, count) };
+}
+
+/**
+ * Blends `color` at alpha a/256 (a in 1..256) into bytes [i, end) of a row, whole pixels only.
+ * Aligned words are blended two channels per multiply: the 16-bit lanes hold v·(256−a) + c·a,
+ * at most 255·256, so they never carry into each other and every byte comes out exactly as
+ * (v·(256−a) + c·a) >> 8 would. Large scrims and panels cover half the canvas, so this matters.
+ */
+function blendSpan(
+  data: Buffer,
+  words: ReturnType<typeof wordsOf>,
+  i: number,
+  end: number,
+  color: Rgb,
+  a: number,
+): void {
+  const ia = 256 - a;
+  const c = [color[0] * a, color[1] * a, color[2] * a] as const;
+  const one = (k: number) => {
+    data[k] = (data[k]! * ia + c[k % 3]!) >> 8;
+  };
+  if (!LITTLE_ENDIAN) {
+    for (; i < end; i++) one(i);
+    return;
+  }
+  for (; i < end && (i - words.start) & 3; i++) one(i);
+  const n = (end - i) >> 2;
+  if (n > 0) {
+    // Byte k of a word starting at byte i holds channel (i + k) % 3; consecutive words advance
+    // the phase by one, so three (lo, hi) lane-constant pairs repeat.
+    const lanes = (p: number) => [c[p]! | (c[(p + 2) % 3]! << 16) | 0, c[(p + 1) % 3]! | (c[p]! << 16) | 0];
+    const [loA, hiA] = lanes(i % 3) as [number, number];
+    const [loB, hiB] = lanes((i + 1) % 3) as [number, number];
+    const [loC, hiC] = lanes((i + 2) % 3) as [number, number];
+    const u32 = words.u32;
+    let w = (i - words.start) >> 2;
+    const wEnd = w + n;
+    let v = 0;
+    for (; w + 3 <= wEnd; w += 3) {
+      v = u32[w]!;
+      u32[w] =
+        ((((Math.imul(v & 0xff00ff, ia) + loA) | 0) >>> 8) & 0xff00ff) |
+        ((Math.imul((v >>> 8) & 0xff00ff, ia) + hiA) & 0xff00ff00);
+      v = u32[w + 1]!;
+      u32[w + 1] =
+        ((((Math.imul(v & 0xff00ff, ia) + loB) | 0) >>> 8) & 0xff00ff) |
+        ((Math.imul((v >>> 8) & 0xff00ff, ia) + hiB) & 0xff00ff00);
+      v = u32[w + 2]!;
+      u32[w + 2] =
+        ((((Math.imul(v & 0xff00ff, ia) + loC) | 0) >>> 8) & 0xff00ff) |
+        ((Math.imul((v >>> 8) & 0xff00ff, ia) + hiC) & 0xff00ff00);
+    }
+    // At most two words left: phases A then B.
+    for (let k = 0; w < wEnd; w++, k++) {
+      const lo = k === 0 ? loA : loB;
+      const hi = k === 0 ? hiA : hiB;
+      v = u32[w]!;
+      u32[w] =
+        ((((Math.imul(v & 0xff00ff, ia) + lo) | 0) >>> 8) & 0xff00ff) |
+        ((Math.imul((v >>> 8) & 0xff00ff, ia) + hi) & 0xff00ff00);
+    }
+    i += n * 4;
+  }
+  for (; i < end; i++) one(i);
+}
+
 /** Paints `color` at a per-row alpha; `alphaAt(y)` returns 0..1. */
 export function paintRows(img: RgbImage, box: Box, color: Rgb, alphaAt: (y: number) => number): void {
   const { x0, y0, x1, y1 } = clip(img, box);
-  const { data, width } = img;
+  if (x1 <= x0) return;
+  const words = wordsOf(img.data);
   for (let y = y0; y < y1; y++) {
     const a = Math.round(Math.min(1, Math.max(0, alphaAt(y))) * 256);
     if (a === 0) continue;
-    const ia = 256 - a;
-    const cr = color[0] * a;
-    const cg = color[1] * a;
-    const cb = color[2] * a;
-    for (let i = (y * width + x0) * 3, end = (y * width + x1) * 3; i < end; i += 3) {
-      data[i] = (data[i]! * ia + cr) >> 8;
-      data[i + 1] = (data[i + 1]! * ia + cg) >> 8;
-      data[i + 2] = (data[i + 2]! * ia + cb) >> 8;
-    }
+    blendSpan(img.data, words, (y * img.width + x0) * 3, (y * img.width + x1) * 3, color, a);
   }
 }
 
@@ -78,32 +139,42 @@ export function softScrim(
     height: iy1 - iy0 + 2 * f,
   });
   const { data, width } = img;
-  const dxs = new Int32Array(x1 - x0);
-  for (let x = x0; x < x1; x++) dxs[x - x0] = Math.max(ix0 - x, x - ix1, 0);
+  const dx2 = new Int32Array(Math.max(0, x1 - x0));
+  for (let x = x0; x < x1; x++) dx2[x - x0] = Math.max(ix0 - x, x - ix1, 0) ** 2;
   const [cr, cg, cb] = color;
   const hx0 = hole ? Math.ceil(hole.x) : 0;
   const hx1 = hole ? Math.floor(hole.x + hole.width) : 0;
   const hy0 = hole ? Math.ceil(hole.y) : 0;
   const hy1 = hole ? Math.floor(hole.y + hole.height) : 0;
-  for (let y = y0; y < y1; y++) {
-    const dy = Math.max(iy0 - y, y - iy1, 0);
-    const dy2 = dy * dy;
-    const skipFrom = hole && y >= hy0 && y < hy1 ? hx0 : Infinity;
-    for (let x = x0, i = (y * width + x0) * 3; x < x1; x++, i += 3) {
-      if (x >= skipFrom && x < hx1) {
-        i += (hx1 - x - 1) * 3;
-        x = hx1 - 1;
-        continue;
-      }
-      const dx = dxs[x - x0]!;
-      const d2 = dx * dx + dy2;
+  const words = wordsOf(data);
+  const blendRun = (y: number, from: number, to: number, dy2: number) => {
+    for (let x = from, i = (y * width + from) * 3; x < to; x++, i += 3) {
+      const d2 = dx2[x - x0]! + dy2;
       if (d2 >= f2) continue;
       const a = lut[d2]!;
+      if (d2 === dy2) {
+        // Within the inner box's columns the alpha is the same all along: blend the run at once.
+        const until = Math.min(to, ix1 + 1);
+        if (a > 0) blendSpan(data, words, i, (y * width + until) * 3, color, a);
+        i += (until - x - 1) * 3;
+        x = until - 1;
+        continue;
+      }
       if (a === 0) continue;
       const ia = 256 - a;
       data[i] = (data[i]! * ia + cr * a) >> 8;
       data[i + 1] = (data[i + 1]! * ia + cg * a) >> 8;
       data[i + 2] = (data[i + 2]! * ia + cb * a) >> 8;
+    }
+  };
+  for (let y = y0; y < y1; y++) {
+    const dy = Math.max(iy0 - y, y - iy1, 0);
+    if (dy >= f) continue;
+    if (hole && y >= hy0 && y < hy1 && hx1 > hx0) {
+      blendRun(y, x0, Math.min(x1, Math.max(x0, hx0)), dy * dy);
+      blendRun(y, Math.max(x0, Math.min(x1, hx1)), x1, dy * dy);
+    } else {
+      blendRun(y, x0, x1, dy * dy);
     }
   }
 }
@@ -136,57 +207,6 @@ export function blendMask(
   }
 }
 
-/**
- * The `count` brightest (or darkest) colours under `box`, sampled every `step` px: the colours
- * that are hardest to read light (or dark) text against. One pass with a small top-k list.
- */
-export function extremeColors(
-  img: RgbImage,
-  box: Box,
-  mode: "brightest" | "darkest",
-  count = 16,
-  step = 2,
-): Rgb[] {
-  const { x0, y0, x1, y1 } = clip(img, box);
-  const { data, width } = img;
-  const sign = mode === "brightest" ? 1 : -1;
-  const keys = new Float64Array(count).fill(-Infinity);
-  const where = new Int32Array(count).fill(-1);
-  let floorAt = 0;
-  for (let y = y0; y < y1; y += step) {
-    for (let x = x0, i = (y * width + x0) * 3; x < x1; x += step, i += 3 * step) {
-      const l = sign * (LUM_R[data[i]!]! + LUM_G[data[i + 1]!]! + LUM_B[data[i + 2]!]!);
-      if (l <= keys[floorAt]!) continue;
-      keys[floorAt] = l;
-      where[floorAt] = i;
-      for (let k = 0; k < count; k++) if (keys[k]! < keys[floorAt]!) floorAt = k;
-    }
-  }
-  const out: Rgb[] = [];
-  for (const i of where) if (i >= 0) out.push([data[i]!, data[i + 1]!, data[i + 2]!]);
-  return out;
-}
-
-/** Standard deviation of relative luminance under `box` (sampled every `step` px): how busy it is. */
-export function luminanceSpread(img: RgbImage, box: Box, step = 4): number {
-  const { x0, y0, x1, y1 } = clip(img, box);
-  const { data, width } = img;
-  let n = 0;
-  let sum = 0;
-  let sq = 0;
-  for (let y = y0; y < y1; y += step) {
-    for (let x = x0, i = (y * width + x0) * 3; x < x1; x += step, i += 3 * step) {
-      const l = LUM_R[data[i]!]! + LUM_G[data[i + 1]!]! + LUM_B[data[i + 2]!]!;
-      n++;
-      sum += l;
-      sq += l * l;
-    }
-  }
-  if (n === 0) return 0;
-  const mean = sum / n;
-  return Math.sqrt(Math.max(0, sq / n - mean * mean));
-}
-
 /** Fills a rectangle with anti-aliased rounded corners. */
 export function fillRoundedRect(img: RgbImage, box: Box, radius: number, color: Rgb, alpha: number): void {
   const { x0, y0, x1, y1 } = clip(img, box);
@@ -197,50 +217,24 @@ export function fillRoundedRect(img: RgbImage, box: Box, radius: number, color: 
   const bottom = box.y + box.height - radius;
   const full = Math.round(alpha * 256);
   const [cr, cg, cb] = color;
+  const words = wordsOf(data);
   for (let y = y0; y < y1; y++) {
     const dy = Math.max(top - (y + 0.5), y + 0.5 - bottom, 0);
+    if (dy === 0) {
+      if (full > 0 && x1 > x0)
+        blendSpan(data, words, (y * width + x0) * 3, (y * width + x1) * 3, color, full);
+      continue;
+    }
     for (let x = x0, i = (y * width + x0) * 3; x < x1; x++, i += 3) {
       let a = full;
-      if (dy > 0) {
-        const dx = Math.max(left - (x + 0.5), x + 0.5 - right, 0);
-        if (dx > 0)
-          a = Math.round(alpha * Math.min(1, Math.max(0, radius - Math.sqrt(dx * dx + dy * dy) + 0.5)) * 256);
-        if (a === 0) continue;
-      }
+      const dx = Math.max(left - (x + 0.5), x + 0.5 - right, 0);
+      if (dx > 0)
+        a = Math.round(alpha * Math.min(1, Math.max(0, radius - Math.sqrt(dx * dx + dy * dy) + 0.5)) * 256);
+      if (a === 0) continue;
       const ia = 256 - a;
       data[i] = (data[i]! * ia + cr * a) >> 8;
       data[i + 1] = (data[i + 1]! * ia + cg * a) >> 8;
       data[i + 2] = (data[i + 2]! * ia + cb * a) >> 8;
-    }
-  }
-}
-
-/** Shadow (if any) then glyphs, in one pass over the text region. */
-export function blendText(img: RgbImage, masks: TextMasks, style: TextStyle): void {
-  const { data, width, height } = img;
-  const { glyphs, left, top, width: w, height: h, shadowDy } = masks;
-  const shadow = style.shadow && masks.shadow ? masks.shadow : null;
-  const k = Math.round((style.shadow?.opacity ?? 0) * 256);
-  const [sr, sg, sb] = style.shadow?.color ?? [0, 0, 0];
-  const [tr, tg, tb] = style.color;
-  for (let y = 0; y < h && y + top < height; y++) {
-    const sy = y - shadowDy;
-    for (let x = 0, d = ((y + top) * width + left) * 3; x < w && x + left < width; x++, d += 3) {
-      if (shadow && sy >= 0) {
-        const a = (shadow[sy * w + x]! * k) >> 8;
-        if (a > 0) {
-          const ia = 255 - a;
-          data[d] = (sr * a + data[d]! * ia + 127) / 255;
-          data[d + 1] = (sg * a + data[d + 1]! * ia + 127) / 255;
-          data[d + 2] = (sb * a + data[d + 2]! * ia + 127) / 255;
-        }
-      }
-      const g = glyphs[y * w + x]!;
-      if (g === 0) continue;
-      const ig = 255 - g;
-      data[d] = (tr * g + data[d]! * ig + 127) / 255;
-      data[d + 1] = (tg * g + data[d + 1]! * ig + 127) / 255;
-      data[d + 2] = (tb * g + data[d + 2]! * ig + 127) / 255;
     }
   }
 }

@@ -1,5 +1,6 @@
 import { contrastRatio, scrimAlpha, type Rgb } from "../color";
-import { extremeColors, luminanceSpread, type RgbImage } from "../raster";
+import { extremeColors, measureUnder } from "../measure";
+import type { RgbImage } from "../raster";
 import type { Box } from "../text/layout";
 
 export const WHITE: Rgb = [255, 255, 255];
@@ -55,9 +56,10 @@ export function paintAdaptive(
 ) {
   // WCAG only compares two colours; a busy photo under the title also hurts reading, so the
   // layer gets stronger with the spread of luminance there (stripes, foliage, crowds).
-  minAlpha = Math.min(0.8, minAlpha + luminanceSpread(img, region) * 1.2);
-  const light = scrimAlpha(extremeColors(img, region, "brightest"), WHITE, NIGHT, AIM, minAlpha);
-  const dark = scrimAlpha(extremeColors(img, region, "darkest"), INK, WHITE, AIM, minAlpha);
+  const under = measureUnder(img, region);
+  minAlpha = Math.min(0.8, minAlpha + under.spread * 1.2);
+  const light = scrimAlpha(under.brightest, WHITE, NIGHT, AIM, minAlpha);
+  const dark = scrimAlpha(under.darkest, INK, WHITE, AIM, minAlpha);
   const useDark = dark + 0.15 < light;
   const text = useDark ? INK : WHITE;
   const layer = useDark ? WHITE : NIGHT;

@@ -1,0 +1,119 @@
+/** Reading the photo under the title: the colours that are hardest to read against, and how busy it is. */
+import type { Rgb } from "./color";
+import { luminance } from "./color";
+import type { RgbImage } from "./raster";
+import type { Box } from "./text/layout";
+
+const LUM_R = Float64Array.from({ length: 256 }, (_, v) => luminance([v, 0, 0]));
+const LUM_G = Float64Array.from({ length: 256 }, (_, v) => luminance([0, v, 0]));
+const LUM_B = Float64Array.from({ length: 256 }, (_, v) => luminance([0, 0, v]));
+
+function clip(img: RgbImage, box: Box) {
+  const x0 = Math.max(0, Math.floor(box.x));
+  const y0 = Math.max(0, Math.floor(box.y));
+  const x1 = Math.min(img.width, Math.ceil(box.x + box.width));
+  const y1 = Math.min(img.height, Math.ceil(box.y + box.height));
+  return { x0, y0, x1, y1 };
+}
+
+/** A small top-k list by key (largest kept), remembering where each entry came from. */
+class TopK {
+  readonly keys: Float64Array;
+  readonly where: Int32Array;
+  private floorAt = 0;
+  constructor(count: number) {
+    this.keys = new Float64Array(count).fill(-Infinity);
+    this.where = new Int32Array(count).fill(-1);
+  }
+  offer(key: number, at: number): void {
+    const keys = this.keys;
+    if (key <= keys[this.floorAt]!) return;
+    keys[this.floorAt] = key;
+    this.where[this.floorAt] = at;
+    for (let k = 0; k < keys.length; k++) if (keys[k]! < keys[this.floorAt]!) this.floorAt = k;
+  }
+  colors(data: Buffer): Rgb[] {
+    const out: Rgb[] = [];
+    for (const i of this.where) if (i >= 0) out.push([data[i]!, data[i + 1]!, data[i + 2]!]);
+    return out;
+  }
+}
+
+/**
+ * The `count` brightest (or darkest) colours under `box`, sampled every `step` px: the colours
+ * that are hardest to read light (or dark) text against. One pass with a small top-k list.
+ */
+export function extremeColors(
+  img: RgbImage,
+  box: Box,
+  mode: "brightest" | "darkest",
+  count = 16,
+  step = 2,
+): Rgb[] {
+  const { x0, y0, x1, y1 } = clip(img, box);
+  const { data, width } = img;
+  const sign = mode === "brightest" ? 1 : -1;
+  const top = new TopK(count);
+  for (let y = y0; y < y1; y += step) {
+    for (let x = x0, i = (y * width + x0) * 3; x < x1; x += step, i += 3 * step) {
+      top.offer(sign * (LUM_R[data[i]!]! + LUM_G[data[i + 1]!]! + LUM_B[data[i + 2]!]!), i);
+    }
+  }
+  return top.colors(data);
+}
+
+/** Standard deviation of relative luminance under `box` (sampled every `step` px): how busy it is. */
+export function luminanceSpread(img: RgbImage, box: Box, step = 4): number {
+  const { x0, y0, x1, y1 } = clip(img, box);
+  const { data, width } = img;
+  let n = 0;
+  let sum = 0;
+  let sq = 0;
+  for (let y = y0; y < y1; y += step) {
+    for (let x = x0, i = (y * width + x0) * 3; x < x1; x += step, i += 3 * step) {
+      const l = LUM_R[data[i]!]! + LUM_G[data[i + 1]!]! + LUM_B[data[i + 2]!]!;
+      n++;
+      sum += l;
+      sq += l * l;
+    }
+  }
+  if (n === 0) return 0;
+  const mean = sum / n;
+  return Math.sqrt(Math.max(0, sq / n - mean * mean));
+}
+
+/**
+ * What the overlay templates need to know about the photo under the title, in one pass: the
+ * `count` brightest and darkest colours (sampled every 2 px, as extremeColors) and the luminance
+ * spread (every `spreadStep` px, a multiple of 2, as luminanceSpread). Same samples, same order,
+ * so the results equal the three separate scans.
+ */
+export function measureUnder(img: RgbImage, box: Box, count = 16, spreadStep = 4) {
+  const { x0, y0, x1, y1 } = clip(img, box);
+  const { data, width } = img;
+  const bright = new TopK(count);
+  const dark = new TopK(count);
+  const every = spreadStep >> 1;
+  let n = 0;
+  let sum = 0;
+  let sq = 0;
+  for (let y = y0, row = 0; y < y1; y += 2, row++) {
+    const spreadRow = row % every === 0;
+    for (let x = x0, i = (y * width + x0) * 3, col = 0; x < x1; x += 2, i += 6, col++) {
+      const l = LUM_R[data[i]!]! + LUM_G[data[i + 1]!]! + LUM_B[data[i + 2]!]!;
+      bright.offer(l, i);
+      dark.offer(-l, i);
+      if (spreadRow && col % every === 0) {
+        n++;
+        sum += l;
+        sq += l * l;
+      }
+    }
+  }
+  const mean = sum / n;
+  return {
+    brightest: bright.colors(data),
+    darkest: dark.colors(data),
+    spread: n > 0 ? Math.sqrt(Math.max(0, sq / n - mean * mean)) : 0,
+  };
+}
