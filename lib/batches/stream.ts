@@ -9,6 +9,7 @@ import {
   getBatchRow,
   getDb,
   isTerminalBatch,
+  waitForBatchEvent,
   type BatchEvent,
   type CellView,
 } from "@/lib/db";
@@ -56,7 +57,7 @@ export function batchEventStream(
               send(": keep-alive\n\n");
               lastBeat = Date.now();
             }
-            await new Promise((r) => setTimeout(r, POLL_MS));
+            await waitForBatchEvent(batchId, POLL_MS, signal);
           }
         }
       } catch (err) {

@@ -4,6 +4,7 @@
  * and a reader resuming after id N never misses a later-committed smaller id.
  */
 import { and, asc, eq, gt } from "drizzle-orm";
+import { ringBatch } from "./event-wakeup";
 import { batchEvents, type BatchStatus } from "./schema";
 import type { CellView } from "./views";
 import type { Executor } from "./types";
@@ -44,6 +45,7 @@ export async function appendEvent(
     .values({ batchId, type: payload.type, payload })
     .returning({ id: batchEvents.id });
   if (!row) throw new Error("db: event insert returned nothing");
+  ringBatch(batchId);
   return row.id;
 }
 

@@ -16,3 +16,4 @@ export * from "./views";
 export { rowsOf } from "./types";
 export type { Db, Executor, Schema, Tx } from "./types";
 export * from "./begin-attempt";
+export { waitForBatchEvent } from "./event-wakeup";
