@@ -117,17 +117,20 @@ export async function generateStep(
       seed: ref.promptIndex,
     });
     const key = rawImageKey(result.bytes, result.mime);
-    await getStorage().put(key, result.bytes, {
-      contentType: result.mime,
-      cacheControlMaxAge: IMMUTABLE_MAX_AGE,
-    });
-    await recordAttemptResult(db, cell.id, {
-      attempt,
-      outcome: "ok",
-      requestId: result.requestId,
-      costUsd: result.costUsd,
-      rawKey: key,
-    });
+    // Side by side: should the write fail after the key is recorded, reuse finds no blob and generates.
+    await Promise.all([
+      getStorage().put(key, result.bytes, {
+        contentType: result.mime,
+        cacheControlMaxAge: IMMUTABLE_MAX_AGE,
+      }),
+      recordAttemptResult(db, cell.id, {
+        attempt,
+        outcome: "ok",
+        requestId: result.requestId,
+        costUsd: result.costUsd,
+        rawKey: key,
+      }),
+    ]);
     return { kind: "raw", rawKey: key, reused: false, spec: specOf(batch, cell) };
   } catch (err) {
     const provider = isProviderError(err) ? err : null;
