@@ -18,6 +18,8 @@ import type { BatchSummary, LiveMessage } from "./live";
 import { urlFor } from "./service";
 
 const POLL_MS = 300;
+const GATHER_MS = 40;
+const PAGE = 500;
 const HEARTBEAT_MS = 15_000;
 
 function frame(id: number | null, msg: LiveMessage): string {
@@ -39,26 +41,32 @@ export function batchEventStream(
       try {
         const db = await getDb();
         while (!signal.aborted) {
-          const events = await eventsSince(db, batchId, last, 500);
+          const events = await eventsSince(db, batchId, last, PAGE);
           let summary: BatchSummary | null = null;
           for (const event of events) {
             last = event.id;
             const msg = await toMessage(event, async () => (summary ??= await readSummary(batchId)));
             if (msg) send(frame(event.id, msg));
           }
-          if (events.length === 0) {
-            const progress = await batchProgress(db, batchId);
-            const done = !progress || (isTerminalBatch(progress.status) && progress.unfinished === 0);
-            if (done) {
-              send(frame(null, { kind: "end" }));
-              break;
-            }
-            if (Date.now() - lastBeat > HEARTBEAT_MS) {
-              send(": keep-alive\n\n");
-              lastBeat = Date.now();
-            }
-            await waitForBatchEvent(batchId, POLL_MS, signal);
+          if (events.length === PAGE) continue;
+          if (events.length > 0 && events.every((e) => e.type.startsWith("cell."))) {
+            // Cells are changing: gather the next few changes into one read rather than one read each.
+            await pause(GATHER_MS, signal);
+            continue;
           }
+          // Quiet, or the batch itself changed (finished, cancelled, …): is it over?
+          const progress = await batchProgress(db, batchId);
+          const done = !progress || (isTerminalBatch(progress.status) && progress.unfinished === 0);
+          if (done) {
+            send(frame(null, { kind: "end" }));
+            break;
+          }
+          if (Date.now() - lastBeat > HEARTBEAT_MS) {
+            send(": keep-alive\n\n");
+            lastBeat = Date.now();
+          }
+          if (events.length === 0 && (await waitForBatchEvent(batchId, POLL_MS, signal)))
+            await pause(GATHER_MS, signal);
         }
       } catch (err) {
         if (!signal.aborted)
@@ -66,6 +74,13 @@ export function batchEventStream(
       }
       controller.close();
     },
+  });
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
   });
 }
 

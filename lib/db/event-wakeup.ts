@@ -25,17 +25,25 @@ export function ringBatch(batchId: string): void {
   setImmediate(() => bell().emit(batchId));
 }
 
-/** Resolves when the batch's bell rings, after `timeoutMs`, or when `signal` aborts. */
-export function waitForBatchEvent(batchId: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+/**
+ * Resolves true when the batch's bell rings, false after `timeoutMs` or when `signal` aborts.
+ */
+export function waitForBatchEvent(
+  batchId: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<boolean> {
   return new Promise((resolve) => {
-    const done = () => {
+    const finish = (rung: boolean) => {
       clearTimeout(timer);
-      bell().off(batchId, done);
-      signal?.removeEventListener("abort", done);
-      resolve();
+      bell().off(batchId, onRing);
+      signal?.removeEventListener("abort", onQuit);
+      resolve(rung);
     };
-    const timer = setTimeout(done, timeoutMs);
-    bell().once(batchId, done);
-    signal?.addEventListener("abort", done, { once: true });
+    const onRing = () => finish(true);
+    const onQuit = () => finish(false);
+    const timer = setTimeout(onQuit, timeoutMs);
+    bell().once(batchId, onRing);
+    signal?.addEventListener("abort", onQuit, { once: true });
   });
 }

@@ -112,14 +112,20 @@ export async function followBatch(baseUrl: string, id: string, o: FollowOptions 
         signal: o.signal,
       });
       if (!res.ok || !res.body) throw new StreamDropped(`events: HTTP ${res.status}`);
+      let ended = false;
       for await (const frame of sseFrames(res.body)) {
         if (frame.id) lastEventId = frame.id;
         if (!frame.data) continue;
         const msg = JSON.parse(frame.data) as LiveMessage;
-        if (msg.kind === "end") break;
+        if (msg.kind === "end") {
+          ended = true;
+          break;
+        }
         batch = apply(batch, msg);
         o.onUpdate?.(batch);
       }
+      // The server says the batch is settled: read the final state now, no reconnect pause.
+      if (ended) continue;
     } catch (err) {
       if ((err as Error).name === "AbortError") throw err;
       if (!(err instanceof UnreachableError) && !isDropped(err)) throw err;
