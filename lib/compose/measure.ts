@@ -16,21 +16,26 @@ function clip(img: RgbImage, box: Box) {
   return { x0, y0, x1, y1 };
 }
 
-/** A small top-k list by key (largest kept), remembering where each entry came from. */
+/**
+ * A small top-k list by key (largest kept), remembering where each entry came from. Callers
+ * test `key > floor` inline before offering, so the common case costs one comparison.
+ */
 class TopK {
   readonly keys: Float64Array;
   readonly where: Int32Array;
   private floorAt = 0;
+  floor = -Infinity;
   constructor(count: number) {
     this.keys = new Float64Array(count).fill(-Infinity);
     this.where = new Int32Array(count).fill(-1);
   }
-  offer(key: number, at: number): void {
+  /** Replaces the smallest entry; only call with key > floor. */
+  take(key: number, at: number): void {
     const keys = this.keys;
-    if (key <= keys[this.floorAt]!) return;
     keys[this.floorAt] = key;
     this.where[this.floorAt] = at;
     for (let k = 0; k < keys.length; k++) if (keys[k]! < keys[this.floorAt]!) this.floorAt = k;
+    this.floor = keys[this.floorAt]!;
   }
   colors(data: Buffer): Rgb[] {
     const out: Rgb[] = [];
@@ -56,7 +61,8 @@ export function extremeColors(
   const top = new TopK(count);
   for (let y = y0; y < y1; y += step) {
     for (let x = x0, i = (y * width + x0) * 3; x < x1; x += step, i += 3 * step) {
-      top.offer(sign * (LUM_R[data[i]!]! + LUM_G[data[i + 1]!]! + LUM_B[data[i + 2]!]!), i);
+      const key = sign * (LUM_R[data[i]!]! + LUM_G[data[i + 1]!]! + LUM_B[data[i + 2]!]!);
+      if (key > top.floor) top.take(key, i);
     }
   }
   return top.colors(data);
@@ -101,8 +107,8 @@ export function measureUnder(img: RgbImage, box: Box, count = 16, spreadStep = 4
     const spreadRow = row % every === 0;
     for (let x = x0, i = (y * width + x0) * 3, col = 0; x < x1; x += 2, i += 6, col++) {
       const l = LUM_R[data[i]!]! + LUM_G[data[i + 1]!]! + LUM_B[data[i + 2]!]!;
-      bright.offer(l, i);
-      dark.offer(-l, i);
+      if (l > bright.floor) bright.take(l, i);
+      if (-l > dark.floor) dark.take(-l, i);
       if (spreadRow && col % every === 0) {
         n++;
         sum += l;

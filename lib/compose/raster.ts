@@ -36,29 +36,35 @@ function wordsOf(data: Buffer) {
 function blendSpan(
   data: Buffer,
   words: ReturnType<typeof wordsOf>,
-  i: number,
+  start: number,
   end: number,
   color: Rgb,
   a: number,
 ): void {
   const ia = 256 - a;
-  const c = [color[0] * a, color[1] * a, color[2] * a] as const;
-  const one = (k: number) => {
-    data[k] = (data[k]! * ia + c[k % 3]!) >> 8;
-  };
-  if (!LITTLE_ENDIAN) {
-    for (; i < end; i++) one(i);
-    return;
-  }
-  for (; i < end && (i - words.start) & 3; i++) one(i);
+  const c0 = color[0] * a;
+  const c1 = color[1] * a;
+  const c2 = color[2] * a;
+  // The few unaligned bytes go through a separate function: when they were inline, the rare row
+  // that has some reached code V8 had no type feedback for, and that call fell back to the
+  // interpreter for the whole row, hundreds of times per run.
+  const head = LITTLE_ENDIAN ? Math.min(end, start + ((4 - ((start - words.start) & 3)) & 3)) : end;
+  blendBytes(data, start, head, ia, c0, c1, c2);
+  let i = head;
   const n = (end - i) >> 2;
   if (n > 0) {
     // Byte k of a word starting at byte i holds channel (i + k) % 3; consecutive words advance
     // the phase by one, so three (lo, hi) lane-constant pairs repeat.
-    const lanes = (p: number) => [c[p]! | (c[(p + 2) % 3]! << 16) | 0, c[(p + 1) % 3]! | (c[p]! << 16) | 0];
-    const [loA, hiA] = lanes(i % 3) as [number, number];
-    const [loB, hiB] = lanes((i + 1) % 3) as [number, number];
-    const [loC, hiC] = lanes((i + 2) % 3) as [number, number];
+    const c = [c0, c1, c2];
+    const p = i % 3;
+    const q = (p + 1) % 3;
+    const r = (p + 2) % 3;
+    const loA = c[p]! | (c[r]! << 16) | 0;
+    const hiA = c[q]! | (c[p]! << 16) | 0;
+    const loB = c[q]! | (c[p]! << 16) | 0;
+    const hiB = c[r]! | (c[q]! << 16) | 0;
+    const loC = c[r]! | (c[q]! << 16) | 0;
+    const hiC = c[p]! | (c[r]! << 16) | 0;
     const u32 = words.u32;
     let w = (i - words.start) >> 2;
     const wEnd = w + n;
@@ -88,7 +94,14 @@ function blendSpan(
     }
     i += n * 4;
   }
-  for (; i < end; i++) one(i);
+  blendBytes(data, i, end, ia, c0, c1, c2);
+}
+
+function blendBytes(data: Buffer, i: number, end: number, ia: number, c0: number, c1: number, c2: number) {
+  for (; i < end; i++) {
+    const ch = i % 3;
+    data[i] = (data[i]! * ia + (ch === 0 ? c0 : ch === 1 ? c1 : c2)) >> 8;
+  }
 }
 
 /** Paints `color` at a per-row alpha; `alphaAt(y)` returns 0..1. */

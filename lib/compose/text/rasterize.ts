@@ -14,6 +14,21 @@ function commandsOf(glyph: Glyph): Command[] {
 }
 
 /**
+ * Scratch float buffers reused across calls (rasterizing is synchronous, so calls never overlap):
+ * a large title's accumulator is about a megabyte, and allocating one per image kept the garbage
+ * collector busy for no benefit.
+ */
+const scratch: Float32Array[] = [];
+function scratchFloats(slot: number, length: number): Float32Array {
+  let buf = scratch[slot];
+  if (!buf || buf.length < length) {
+    buf = new Float32Array(Math.ceil(length * 1.25));
+    scratch[slot] = buf;
+  }
+  return buf;
+}
+
+/**
  * Anti-aliased coverage rasterizer for glyph outlines (signed-area accumulation: each edge adds
  * the area it covers to a float buffer, a running sum per row turns that into coverage; non-zero
  * winding for the outlines fonts contain). Written here because librsvg took ~5 ms per title to
@@ -25,7 +40,8 @@ class Accumulator {
     readonly width: number,
     readonly height: number,
   ) {
-    this.acc = new Float32Array(width * height + 2);
+    // Starts zeroed: fresh, or cleared by the previous coverage() pass.
+    this.acc = scratchFloats(0, width * height + 2);
   }
 
   line(ax: number, ay: number, bx: number, by: number): void {
@@ -134,13 +150,17 @@ class Accumulator {
 
   /** Coverage 0–255 per pixel. */
   coverage(): Buffer {
+    const acc = this.acc;
     const out = Buffer.allocUnsafe(this.width * this.height);
     let sum = 0;
     for (let i = 0; i < out.length; i++) {
-      sum += this.acc[i]!;
+      sum += acc[i]!;
+      acc[i] = 0;
       const a = Math.abs(sum);
       out[i] = a >= 1 ? 255 : (a * 255 + 0.5) | 0;
     }
+    acc[out.length] = 0;
+    acc[out.length + 1] = 0;
     return out;
   }
 }
@@ -154,6 +174,16 @@ export function rasterizeLayout(
   height: number,
 ): Buffer {
   const acc = new Accumulator(width, height);
+  try {
+    accumulateLayout(acc, layout, left, top);
+  } catch (err) {
+    acc.acc.fill(0, 0, width * height + 2); // leave the shared scratch clean
+    throw err;
+  }
+  return acc.coverage();
+}
+
+function accumulateLayout(acc: Accumulator, layout: TextLayout, left: number, top: number): void {
   for (const line of layout.lines) {
     for (const g of line.glyphs) {
       const s = g.size / g.font.unitsPerEm;
@@ -204,7 +234,6 @@ export function rasterizeLayout(
       if (cx !== sx || cy !== sy) acc.line(cx, cy, sx, sy);
     }
   }
-  return acc.coverage();
 }
 
 /**
@@ -270,8 +299,8 @@ function boxColumns(src: Float32Array, dst: Float32Array, w: number, h: number, 
 export function blurMask(mask: Buffer, width: number, height: number, sigma: number): Buffer {
   const w = Math.ceil(width / 2);
   const h = Math.ceil(height / 2);
-  const a = new Float32Array(w * h);
-  const b = new Float32Array(w * h);
+  const a = scratchFloats(1, w * h);
+  const b = scratchFloats(2, w * h);
   // Quarter sums of at most four bytes are exact in float32, so summing first changes nothing.
   for (let y = 0; y < height; y += 2) {
     const top = y * width;
@@ -301,7 +330,13 @@ export function blurMask(mask: Buffer, width: number, height: number, sigma: num
       out.copyWithin(o, o - width, o);
       continue;
     }
-    for (let x = 0; x < width; x++) out[o + x] = q[row + (x >> 1)]!;
+    let x = 0;
+    for (let j = row; x + 1 < width; x += 2, j++) {
+      const v = q[j]!;
+      out[o + x] = v;
+      out[o + x + 1] = v;
+    }
+    if (x < width) out[o + x] = q[row + (x >> 1)]!;
   }
   return out;
 }
