@@ -36,6 +36,8 @@ interface Row {
   p50: number;
   p95: number;
   perSecond: number;
+  /** Median CPU time per image, all threads of this process (libvips workers included). */
+  cpu: number;
 }
 
 type Run = (i: number) => Promise<unknown>;
@@ -47,18 +49,29 @@ type Run = (i: number) => Promise<unknown>;
 async function measureAll(pipelines: [string, Run][]): Promise<Row[]> {
   for (let i = 0; i < warmup; i++) for (const [, run] of pipelines) await run(i);
   const times = pipelines.map(() => [] as number[]);
+  const cpu = pipelines.map(() => [] as number[]);
   for (let i = 0; i < iterations; i++) {
     for (const [k, [, run]] of pipelines.entries()) {
+      const c = process.cpuUsage();
       const t = performance.now();
       await run(i);
       times[k]!.push(performance.now() - t);
+      const used = process.cpuUsage(c);
+      cpu[k]!.push((used.user + used.system) / 1000);
     }
   }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
   return pipelines.map(([name], k) => {
     const sorted = [...times[k]!].sort((a, b) => a - b);
     const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
     const total = sorted.reduce((a, b) => a + b, 0);
-    return { name, p50: at(0.5), p95: at(0.95), perSecond: (iterations * 1000) / total };
+    return {
+      name,
+      p50: at(0.5),
+      p95: at(0.95),
+      perSecond: (iterations * 1000) / total,
+      cpu: median(cpu[k]!),
+    };
   });
 }
 
@@ -114,7 +127,7 @@ const rows = await measureAll([
 const [floorRow, twoPassRow] = rows as [Row, Row, ...Row[]];
 const pad = (s: string, n: number) => s.padEnd(n);
 console.log(
-  `${pad("pipeline", 22)}${pad("p50 ms", 9)}${pad("p95 ms", 9)}${pad("img/s", 8)}${pad("×floor", 8)}vs two-pass`,
+  `${pad("pipeline", 22)}${pad("p50 ms", 9)}${pad("p95 ms", 9)}${pad("img/s", 8)}${pad("×floor", 8)}${pad("vs two-pass", 17)}cpu ms (×floor)`,
 );
 let met = true;
 for (const row of rows) {
@@ -125,9 +138,14 @@ for (const row of rows) {
   if (isTemplate && !ok) met = false;
   console.log(
     `${pad(row.name, 22)}${pad(row.p50.toFixed(1), 9)}${pad(row.p95.toFixed(1), 9)}${pad(row.perSecond.toFixed(1), 8)}` +
-      `${pad(ratio.toFixed(2), 8)}${speedup.toFixed(2)}×${isTemplate ? (ok ? "  ok" : "  MISSED") : ""}`,
+      `${pad(ratio.toFixed(2), 8)}${pad(`${speedup.toFixed(2)}×${isTemplate ? (ok ? "  ok" : "  MISSED") : ""}`, 17)}` +
+      `${row.cpu.toFixed(1)} (${(row.cpu / floorRow.cpu).toFixed(2)})`,
   );
 }
 console.log(
   `\ntargets (every template p50 ≤ 1.3× floor and ≥ 2.5× faster than two-pass): ${met ? "MET" : "NOT MET"}`,
+);
+console.log(
+  `cpu ms: median CPU time per image over all threads of this process (load from other processes ` +
+    `stretches wall time, not this); peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
 );

@@ -18,6 +18,7 @@ import { blendText, rasterizeText } from "./text-raster";
 import { TEMPLATE_RENDERERS } from "./templates";
 
 import { normalizeTitle } from "./text/shape";
+import { enterCompose } from "./vips";
 
 export const OUTPUT_FORMATS = ["jpeg", "webp", "png"] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -123,6 +124,15 @@ export function encode(
 
 export async function composeThumbnail(input: ComposeInput): Promise<ComposeResult> {
   validate(input);
+  const leave = enterCompose();
+  try {
+    return await compose(input);
+  } finally {
+    leave();
+  }
+}
+
+async function compose(input: ComposeInput): Promise<ComposeResult> {
   const { canvas } = input;
   const format = input.format ?? "jpeg";
   // The decode runs on libuv's pool; the title is laid out and rasterized on this thread meanwhile.
