@@ -8,6 +8,7 @@
  * machines (the best any dispatcher respecting the cap could do with that order), the max over providers.
  */
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { startSimulator, type SimRequestRecord } from "@/lib/simulator";
 import { startStack } from "../tests/helpers/stack";
 import { followBatch, submitBatch } from "./lib/batch-client";
@@ -23,6 +24,24 @@ function treeRssKb(pid: number): number {
     try {
       const status = readFileSync(`/proc/${p}/status`, "utf8");
       total += Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      const kids = readFileSync(`/proc/${p}/task/${p}/children`, "utf8").trim();
+      for (const k of kids ? kids.split(/\s+/) : []) visit(Number(k));
+    } catch {
+      // The process ended between reads.
+    }
+  };
+  visit(pid);
+  return total;
+}
+
+function treeCpuMs(pid: number): number {
+  // utime + stime of the process and every live descendant, in ms (clock ticks of 10 ms).
+  let total = 0;
+  const visit = (p: number) => {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      total += (Number(fields[11]) + Number(fields[12])) * 10;
       const kids = readFileSync(`/proc/${p}/task/${p}/children`, "utf8").trim();
       for (const k of kids ? kids.split(/\s+/) : []) visit(Number(k));
     } catch {
@@ -63,6 +82,9 @@ async function run(label: string, cap: number | null) {
       pids.reduce((n, p) => n + treeRssKb(p), 0),
     );
   }, 200);
+  const webPid = stack.web.child.pid ?? 0;
+  const enginePid = stack.engine.child.pid ?? 0;
+  const cpu0 = { web: treeCpuMs(webPid), engine: treeCpuMs(enginePid), self: process.cpuUsage() };
   try {
     const started = Date.now();
     const created = await submitBatch(stack.appUrl, {
@@ -75,6 +97,12 @@ async function run(label: string, cap: number | null) {
     if (!created.ok) throw new Error(`rejected: ${JSON.stringify(created.issues)}`);
     const batch = await followBatch(stack.appUrl, created.id, { unreachableMs: 10_000 });
     const wallMs = Date.now() - started;
+    const self = process.cpuUsage(cpu0.self);
+    const cpu = {
+      web: treeCpuMs(webPid) - cpu0.web,
+      engine: treeCpuMs(enginePid) - cpu0.engine,
+      bench: Math.round((self.user + self.system) / 1000),
+    };
     const ok = sim.requests.filter((r) => r.endedAt !== null);
     const dur = (r: SimRequestRecord) => (r.endedAt ?? r.startedAt) - r.startedAt;
     const longest = Math.max(...ok.map(dur));
@@ -95,6 +123,11 @@ async function run(label: string, cap: number | null) {
     );
     console.log(
       `  peak RSS web + engine (process trees, VmHWM): ${(peakKb / 1024).toFixed(0)} MB (target < 600 MB)`,
+    );
+    const cores = availableParallelism();
+    console.log(
+      `  CPU: web ${s(cpu.web)}, engine ${s(cpu.engine)}, this process (simulator + client) ${s(cpu.bench)}` +
+        ` = ${(((cpu.web + cpu.engine + cpu.bench) / (wallMs * cores)) * 100).toFixed(0)}% of ${cores} cores over the run`,
     );
     return { wallMs, bound, target, peakKb };
   } finally {
