@@ -44,6 +44,28 @@ class TopK {
   }
 }
 
+/*
+ * The scans below live in leaf functions that end with their loop. V8 compiles a long loop
+ * on its first run (on-stack replacement), before the code after it has ever run; code placed
+ * after the loop then lacked type feedback and deoptimized on every later call.
+ */
+
+function scanExtremes(
+  data: Buffer,
+  width: number,
+  { x0, y0, x1, y1 }: ReturnType<typeof clip>,
+  step: number,
+  sign: number,
+  top: TopK,
+): void {
+  for (let y = y0; y < y1; y += step) {
+    for (let x = x0, i = (y * width + x0) * 3; x < x1; x += step, i += 3 * step) {
+      const key = sign * (LUM_R[data[i]!]! + LUM_G[data[i + 1]!]! + LUM_B[data[i + 2]!]!);
+      if (key > top.floor) top.take(key, i);
+    }
+  }
+}
+
 /**
  * The `count` brightest (or darkest) colours under `box`, sampled every `step` px: the colours
  * that are hardest to read light (or dark) text against. One pass with a small top-k list.
@@ -55,37 +77,65 @@ export function extremeColors(
   count = 16,
   step = 2,
 ): Rgb[] {
-  const { x0, y0, x1, y1 } = clip(img, box);
-  const { data, width } = img;
-  const sign = mode === "brightest" ? 1 : -1;
   const top = new TopK(count);
+  scanExtremes(img.data, img.width, clip(img, box), step, mode === "brightest" ? 1 : -1, top);
+  return top.colors(img.data);
+}
+
+/** Adds luminance count, sum and sum of squares of the samples to `acc`. */
+function scanSpread(
+  data: Buffer,
+  width: number,
+  { x0, y0, x1, y1 }: ReturnType<typeof clip>,
+  step: number,
+  acc: Float64Array,
+): void {
   for (let y = y0; y < y1; y += step) {
     for (let x = x0, i = (y * width + x0) * 3; x < x1; x += step, i += 3 * step) {
-      const key = sign * (LUM_R[data[i]!]! + LUM_G[data[i + 1]!]! + LUM_B[data[i + 2]!]!);
-      if (key > top.floor) top.take(key, i);
+      const l = LUM_R[data[i]!]! + LUM_G[data[i + 1]!]! + LUM_B[data[i + 2]!]!;
+      acc[0]!++;
+      acc[1]! += l;
+      acc[2]! += l * l;
     }
   }
-  return top.colors(data);
+}
+
+function deviation(acc: Float64Array): number {
+  const [n, sum, sq] = acc as unknown as [number, number, number];
+  if (n === 0) return 0;
+  const mean = sum / n;
+  return Math.sqrt(Math.max(0, sq / n - mean * mean));
 }
 
 /** Standard deviation of relative luminance under `box` (sampled every `step` px): how busy it is. */
 export function luminanceSpread(img: RgbImage, box: Box, step = 4): number {
-  const { x0, y0, x1, y1 } = clip(img, box);
-  const { data, width } = img;
-  let n = 0;
-  let sum = 0;
-  let sq = 0;
-  for (let y = y0; y < y1; y += step) {
-    for (let x = x0, i = (y * width + x0) * 3; x < x1; x += step, i += 3 * step) {
+  const acc = new Float64Array(3);
+  scanSpread(img.data, img.width, clip(img, box), step, acc);
+  return deviation(acc);
+}
+
+function scanUnder(
+  data: Buffer,
+  width: number,
+  { x0, y0, x1, y1 }: ReturnType<typeof clip>,
+  every: number,
+  bright: TopK,
+  dark: TopK,
+  acc: Float64Array,
+): void {
+  for (let y = y0, row = 0; y < y1; y += 2, row++) {
+    const spreadRow = row % every === 0;
+    for (let x = x0, i = (y * width + x0) * 3, col = 0; x < x1; x += 2, i += 6, col++) {
       const l = LUM_R[data[i]!]! + LUM_G[data[i + 1]!]! + LUM_B[data[i + 2]!]!;
-      n++;
-      sum += l;
-      sq += l * l;
+      if (l > bright.floor) bright.take(l, i);
+      if (-l > dark.floor) dark.take(-l, i);
+      if (spreadRow && col % every === 0) {
+        acc[0]!++;
+        acc[1]! += l;
+        acc[2]! += l * l;
+      }
     }
   }
-  if (n === 0) return 0;
-  const mean = sum / n;
-  return Math.sqrt(Math.max(0, sq / n - mean * mean));
 }
 
 /**
@@ -95,31 +145,9 @@ export function luminanceSpread(img: RgbImage, box: Box, step = 4): number {
  * so the results equal the three separate scans.
  */
 export function measureUnder(img: RgbImage, box: Box, count = 16, spreadStep = 4) {
-  const { x0, y0, x1, y1 } = clip(img, box);
-  const { data, width } = img;
   const bright = new TopK(count);
   const dark = new TopK(count);
-  const every = spreadStep >> 1;
-  let n = 0;
-  let sum = 0;
-  let sq = 0;
-  for (let y = y0, row = 0; y < y1; y += 2, row++) {
-    const spreadRow = row % every === 0;
-    for (let x = x0, i = (y * width + x0) * 3, col = 0; x < x1; x += 2, i += 6, col++) {
-      const l = LUM_R[data[i]!]! + LUM_G[data[i + 1]!]! + LUM_B[data[i + 2]!]!;
-      if (l > bright.floor) bright.take(l, i);
-      if (-l > dark.floor) dark.take(-l, i);
-      if (spreadRow && col % every === 0) {
-        n++;
-        sum += l;
-        sq += l * l;
-      }
-    }
-  }
-  const mean = sum / n;
-  return {
-    brightest: bright.colors(data),
-    darkest: dark.colors(data),
-    spread: n > 0 ? Math.sqrt(Math.max(0, sq / n - mean * mean)) : 0,
-  };
+  const acc = new Float64Array(3);
+  scanUnder(img.data, img.width, clip(img, box), spreadStep >> 1, bright, dark, acc);
+  return { brightest: bright.colors(img.data), darkest: dark.colors(img.data), spread: deviation(acc) };
 }

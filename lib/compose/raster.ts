@@ -45,9 +45,6 @@ function blendSpan(
   const c0 = color[0] * a;
   const c1 = color[1] * a;
   const c2 = color[2] * a;
-  // The few unaligned bytes go through a separate function: when they were inline, the rare row
-  // that has some reached code V8 had no type feedback for, and that call fell back to the
-  // interpreter for the whole row, hundreds of times per run.
   const head = LITTLE_ENDIAN ? Math.min(end, start + ((4 - ((start - words.start) & 3)) & 3)) : end;
   blendBytes(data, start, head, ia, c0, c1, c2);
   let i = head;
@@ -95,6 +92,23 @@ function blendSpan(
     i += n * 4;
   }
   blendBytes(data, i, end, ia, c0, c1, c2);
+}
+
+/**
+ * V8 compiles the word loop while it runs on the first large panel, whose rows are usually
+ * aligned: the byte loops and the leftover-word loop have then never run, and every later row
+ * that needs them deoptimized (hundreds of times per bench run, each falling back to the
+ * interpreter for the rest of the row). Running every path once on a tiny image at load gives
+ * them type feedback first.
+ */
+function warmUp(): void {
+  // Larger than 64 bytes: V8 keeps smaller typed arrays on its heap, with another map.
+  const width = 24;
+  const bytes = Buffer.alloc(width * 2 * 3 + 4);
+  for (let offset = 0; offset < 4; offset++) {
+    const img = { data: bytes.subarray(offset, offset + width * 2 * 3), width, height: 2 };
+    for (let x = 0; x < 8; x++) paintRows(img, { x, y: 0, width: width - 2 * x, height: 2 }, [1, 2, 3], () => 0.5);
+  }
 }
 
 function blendBytes(data: Buffer, i: number, end: number, ia: number, c0: number, c1: number, c2: number) {
@@ -154,41 +168,58 @@ export function softScrim(
   const { data, width } = img;
   const dx2 = new Int32Array(Math.max(0, x1 - x0));
   for (let x = x0; x < x1; x++) dx2[x - x0] = Math.max(ix0 - x, x - ix1, 0) ** 2;
-  const [cr, cg, cb] = color;
   const hx0 = hole ? Math.ceil(hole.x) : 0;
   const hx1 = hole ? Math.floor(hole.x + hole.width) : 0;
   const hy0 = hole ? Math.ceil(hole.y) : 0;
   const hy1 = hole ? Math.floor(hole.y + hole.height) : 0;
   const words = wordsOf(data);
-  const blendRun = (y: number, from: number, to: number, dy2: number) => {
-    for (let x = from, i = (y * width + from) * 3; x < to; x++, i += 3) {
-      const d2 = dx2[x - x0]! + dy2;
-      if (d2 >= f2) continue;
-      const a = lut[d2]!;
-      if (d2 === dy2) {
-        // Within the inner box's columns the alpha is the same all along: blend the run at once.
-        const until = Math.min(to, ix1 + 1);
-        if (a > 0) blendSpan(data, words, i, (y * width + until) * 3, color, a);
-        i += (until - x - 1) * 3;
-        x = until - 1;
-        continue;
-      }
-      if (a === 0) continue;
-      const ia = 256 - a;
-      data[i] = (data[i]! * ia + cr * a) >> 8;
-      data[i + 1] = (data[i + 1]! * ia + cg * a) >> 8;
-      data[i + 2] = (data[i + 2]! * ia + cb * a) >> 8;
-    }
-  };
+  const run: ScrimRun = { data, words, width, x0, dx2, f2, lut, ix1, color };
   for (let y = y0; y < y1; y++) {
     const dy = Math.max(iy0 - y, y - iy1, 0);
     if (dy >= f) continue;
     if (hole && y >= hy0 && y < hy1 && hx1 > hx0) {
-      blendRun(y, x0, Math.min(x1, Math.max(x0, hx0)), dy * dy);
-      blendRun(y, Math.max(x0, Math.min(x1, hx1)), x1, dy * dy);
+      scrimRow(run, y, x0, Math.min(x1, Math.max(x0, hx0)), dy * dy);
+      scrimRow(run, y, Math.max(x0, Math.min(x1, hx1)), x1, dy * dy);
     } else {
-      blendRun(y, x0, x1, dy * dy);
+      scrimRow(run, y, x0, x1, dy * dy);
     }
+  }
+}
+
+interface ScrimRun {
+  data: Buffer;
+  words: ReturnType<typeof wordsOf>;
+  width: number;
+  x0: number;
+  /** Squared horizontal distance to the inner box, per column from x0. */
+  dx2: Int32Array;
+  f2: number;
+  lut: Uint16Array;
+  ix1: number;
+  color: Rgb;
+}
+
+/** One row of a soft scrim (a top-level function: a closure per call kept V8 from reusing code). */
+function scrimRow(run: ScrimRun, y: number, from: number, to: number, dy2: number): void {
+  const { data, words, width, x0, dx2, f2, lut, ix1, color } = run;
+  const [cr, cg, cb] = color;
+  for (let x = from, i = (y * width + from) * 3; x < to; x++, i += 3) {
+    const d2 = dx2[x - x0]! + dy2;
+    if (d2 >= f2) continue;
+    const a = lut[d2]!;
+    if (d2 === dy2) {
+      // Within the inner box's columns the alpha is the same all along: blend the run at once.
+      const until = Math.min(to, ix1 + 1);
+      if (a > 0) blendSpan(data, words, i, (y * width + until) * 3, color, a);
+      i += (until - x - 1) * 3;
+      x = until - 1;
+      continue;
+    }
+    if (a === 0) continue;
+    const ia = 256 - a;
+    data[i] = (data[i]! * ia + cr * a) >> 8;
+    data[i + 1] = (data[i + 1]! * ia + cg * a) >> 8;
+    data[i + 2] = (data[i + 2]! * ia + cb * a) >> 8;
   }
 }
 
@@ -251,3 +282,5 @@ export function fillRoundedRect(img: RgbImage, box: Box, radius: number, color: 
     }
   }
 }
+
+warmUp();

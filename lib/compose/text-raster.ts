@@ -53,19 +53,22 @@ function inkSpans(
   shadowDy: number,
 ): Int32Array {
   const spans = new Int32Array(2 * h);
-  const widen = (mask: Buffer, row: number, y: number) => {
-    let from = 0;
-    while (from < w && mask[row + from] === 0) from++;
-    if (from === w) return;
-    let to = w;
-    while (mask[row + to - 1] === 0) to--;
-    if (spans[2 * y]! >= spans[2 * y + 1]!) spans[2 * y] = from;
-    else spans[2 * y] = Math.min(spans[2 * y]!, from);
-    spans[2 * y + 1] = Math.max(spans[2 * y + 1]!, to);
-  };
   for (let y = 0; y < h; y++) {
-    widen(glyphs, y * w, y);
-    if (shadow && y - shadowDy >= 0) widen(shadow, (y - shadowDy) * w, y);
+    let from = w;
+    let to = 0;
+    for (let pass = 0; pass < 2; pass++) {
+      const mask = pass === 0 ? glyphs : shadow;
+      const row = pass === 0 ? y * w : (y - shadowDy) * w;
+      if (mask === null || row < 0) continue;
+      let x = 0;
+      while (x < from && mask[row + x] === 0) x++;
+      from = x;
+      x = w;
+      while (x > to && mask[row + x - 1] === 0) x--;
+      to = x;
+    }
+    spans[2 * y] = from;
+    spans[2 * y + 1] = Math.max(from, to);
   }
   return spans;
 }

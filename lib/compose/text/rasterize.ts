@@ -152,6 +152,9 @@ class Accumulator {
   coverage(): Buffer {
     const acc = this.acc;
     const out = Buffer.allocUnsafe(this.width * this.height);
+    // The slack past the image is never read; clear it first so the function ends with its loop.
+    acc[out.length] = 0;
+    acc[out.length + 1] = 0;
     let sum = 0;
     for (let i = 0; i < out.length; i++) {
       sum += acc[i]!;
@@ -159,8 +162,6 @@ class Accumulator {
       const a = Math.abs(sum);
       out[i] = a >= 1 ? 255 : (a * 255 + 0.5) | 0;
     }
-    acc[out.length] = 0;
-    acc[out.length + 1] = 0;
     return out;
   }
 }
@@ -291,17 +292,8 @@ function boxColumns(src: Float32Array, dst: Float32Array, w: number, h: number, 
   }
 }
 
-/**
- * Soft shadow mask: the coverage mask downsampled 2×, blurred with two box passes each way
- * (close to a Gaussian of `sigma`), and scaled back up. A blurred shadow has no detail worth
- * full resolution, and this keeps it around a millisecond for a large title.
- */
-export function blurMask(mask: Buffer, width: number, height: number, sigma: number): Buffer {
-  const w = Math.ceil(width / 2);
-  const h = Math.ceil(height / 2);
-  const a = scratchFloats(1, w * h);
-  const b = scratchFloats(2, w * h);
-  // Quarter sums of at most four bytes are exact in float32, so summing first changes nothing.
+/** Quarter sums of 2×2 blocks (edge blocks sum what exists). Exact in float32: at most 1020/4. */
+function downsample(mask: Buffer, width: number, height: number, a: Float32Array, w: number): void {
   for (let y = 0; y < height; y += 2) {
     const top = y * width;
     const bottom = y + 1 < height ? top + width : -1;
@@ -315,28 +307,39 @@ export function blurMask(mask: Buffer, width: number, height: number, sigma: num
       a[j] = s * 0.25;
     }
   }
+}
+
+/** Rounds the half-size blur to bytes and writes each into its 2×2 block of `out`. */
+function upsample(a: Float32Array, w: number, out: Buffer, width: number, height: number): void {
+  for (let y = 0; y < height; y += 2) {
+    const o = y * width;
+    for (let x = 0, j = (y >> 1) * w; x < width; x += 2, j++) {
+      const v = a[j]! + 0.5;
+      out[o + x] = v;
+      if (x + 1 < width) out[o + x + 1] = v;
+    }
+    if (y + 1 < height) out.copyWithin(o + width, o, o + width);
+  }
+}
+
+/**
+ * Soft shadow mask: the coverage mask downsampled 2×, blurred with two box passes each way
+ * (close to a Gaussian of `sigma`), and scaled back up. A blurred shadow has no detail worth
+ * full resolution, and this keeps it around a millisecond for a large title. Each loop is its
+ * own function: see the note on on-stack replacement in measure.ts.
+ */
+export function blurMask(mask: Buffer, width: number, height: number, sigma: number): Buffer {
+  const w = Math.ceil(width / 2);
+  const h = Math.ceil(height / 2);
+  const a = scratchFloats(1, w * h);
+  const b = scratchFloats(2, w * h);
+  downsample(mask, width, height, a, w);
   const r = Math.max(1, Math.round((sigma / 2) * 1.2));
   for (let pass = 0; pass < 2; pass++) {
     boxRows(a, b, w, h, r);
     boxColumns(b, a, w, h, r);
   }
-  const q = new Uint8Array(w * h);
-  for (let j = 0; j < q.length; j++) q[j] = a[j]! + 0.5;
   const out = Buffer.allocUnsafe(width * height);
-  for (let y = 0; y < height; y++) {
-    const row = (y >> 1) * w;
-    const o = y * width;
-    if ((y & 1) === 1) {
-      out.copyWithin(o, o - width, o);
-      continue;
-    }
-    let x = 0;
-    for (let j = row; x + 1 < width; x += 2, j++) {
-      const v = q[j]!;
-      out[o + x] = v;
-      out[o + x + 1] = v;
-    }
-    if (x < width) out[o + x] = q[row + (x >> 1)]!;
-  }
+  upsample(a, w, out, width, height);
   return out;
 }
