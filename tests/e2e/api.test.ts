@@ -54,6 +54,7 @@ describe("batch API on the whole stack", () => {
   it("runs the seeds' batch.json (retired ids resolved with a notice) into a 5 × 2 matrix of JPEGs", async () => {
     const created = await submitBatch(stack.appUrl, seeds);
     if (!created.ok) throw new Error(`rejected: ${JSON.stringify(created)}`);
+    expect(created.url).toBe(`${stack.appUrl}/b/${created.id}`);
     expect(created.batch.models).toEqual(["gemini-3-pro-image", "gpt-image-1.5"]);
     expect(created.batch.notices.join("\n")).toMatch(/gpt-image-1 was retired.*gpt-image-1\.5/);
     expect(created.batch.notices.join("\n")).toMatch(/gemini-3-pro-image-preview was retired/);
@@ -79,6 +80,28 @@ describe("batch API on the whole stack", () => {
     };
     const run = runs.data.find((r) => r.output?.batchId === created.id);
     expect(run?.output?.results).toEqual(batch.results);
+  });
+
+  it("links a new batch on the public origin a proxy forwards, not the address Next listens on", async () => {
+    const res = await fetch(`${stack.appUrl}/api/batches`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-forwarded-host": "thumbs.example.com",
+        "x-forwarded-proto": "https",
+      },
+      body: JSON.stringify({
+        prompts: ["Proxied"],
+        models: ["local-preview"],
+        style: "minimalist",
+        template: "bottom-bar",
+        font: "inter",
+      }),
+    });
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as { id: string; url: string };
+    expect(body.url).toBe(`https://thumbs.example.com/b/${body.id}`);
+    await settled(stack.appUrl, body.id);
   });
 
   it(`refuses ${BAD_REQUESTS.length} bad requests field by field and creates nothing`, async () => {

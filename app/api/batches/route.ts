@@ -3,6 +3,7 @@ import { BATCH_STATUSES, getDb, InvalidCursorError, listBatches, type BatchStatu
 import type { FieldIssue } from "@/lib/batches/input";
 import { submitBatch } from "@/lib/batches/service";
 import { ownerCookieName } from "@/lib/batches/owner";
+import { siteOrigin } from "@/lib/export/origin";
 import { jsonError, readJson } from "@/lib/http";
 
 export const runtime = "nodejs";
@@ -20,7 +21,8 @@ export async function POST(request: Request) {
     path: "/",
     maxAge: 60 * 60 * 24 * 365,
   });
-  const url = new URL(`/b/${result.id}`, request.url).toString();
+  // The public origin (APP_URL, or the proxy's forwarded host), not the address Next was bound to.
+  const url = new URL(`/b/${result.id}`, siteOrigin(request.headers) ?? request.url).toString();
   return Response.json(
     { id: result.id, url, ownerToken: result.ownerToken, batch: result.batch },
     { status: 201 },
