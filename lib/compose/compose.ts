@@ -1,12 +1,15 @@
 /**
  * The compositor: cover-crop the generated image to the canvas, paint the template's panel or
- * scrim and the title, encode. One decode+resize to raw pixels, overlay work done in memory on
- * the small regions that change (text rasterized from paths at its own size, in parallel with the
- * decode), one encode; no full-canvas SVG and no intermediate PNG.
- * Why not sharp's composite() in the decode pipeline: with sharp 0.35 / libvips 8.18 it added
- * ~17 ms per image here even for a 10×10 overlay (libvips blends the whole canvas in float),
- * while painting in memory costs 1–4 ms. The price is losing libvips' overlap of decode and
- * encode (~3–4 ms); see scripts/bench-compose.ts.
+ * scrim and the title, encode. One decode+resize to raw pixels (the title is laid out and
+ * rasterized from glyph outlines meanwhile), the overlay painted in memory on the regions that
+ * change, one encode; no full-canvas SVG and no intermediate PNG.
+ *
+ * Why two libvips pipelines and not one: the scrim strength and the title colour are solved
+ * from the decoded pixels under the title, so nothing can be drawn before the decode, and with
+ * sharp 0.35 / libvips 8.18 composite() in the decode pipeline costs ~+20 ms per image even for
+ * a 10×10 overlay (it adds alpha before the resize, premultiplies in float and blends the
+ * whole canvas). The price is libvips' overlap of decode and encode, which the floor in
+ * scripts/bench-compose.ts keeps; see lib/compose/vips.ts for the threads that win part back.
  */
 import sharp from "sharp";
 import type { CanvasSize } from "@/lib/catalog/canvases";

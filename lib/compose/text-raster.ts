@@ -2,7 +2,7 @@ import type { CanvasSize } from "@/lib/catalog/canvases";
 import type { RgbImage } from "./raster";
 import type { TextStyle } from "./templates/types";
 import type { TextLayout } from "./text/layout";
-import { blurMask, rasterizeLayout } from "./text/rasterize";
+import { blurMask, rasterizeLayout, type HalfMask } from "./text/rasterize";
 
 export interface ShadowGeometry {
   blur: number;
@@ -12,7 +12,8 @@ export interface ShadowGeometry {
 /** Coverage masks (one byte per pixel) for the glyphs and, optionally, their blurred shadow. */
 export interface TextMasks {
   glyphs: Buffer;
-  shadow: Buffer | null;
+  /** The blurred shadow at half size (see HalfMask), drawn `shadowDy` px lower. */
+  shadow: HalfMask | null;
   shadowDy: number;
   /** Per row, the columns [from, to) where glyphs or shadow have any coverage. */
   spans: Int32Array;
@@ -49,23 +50,32 @@ export function rasterizeText(layout: TextLayout, canvas: CanvasSize, shadow?: S
 function inkSpans(
   { width: w, height: h }: { width: number; height: number },
   glyphs: Buffer,
-  shadow: Buffer | null,
+  shadow: HalfMask | null,
   shadowDy: number,
 ): Int32Array {
   const spans = new Int32Array(2 * h);
   for (let y = 0; y < h; y++) {
     let from = w;
     let to = 0;
-    for (let pass = 0; pass < 2; pass++) {
-      const mask = pass === 0 ? glyphs : shadow;
-      const row = pass === 0 ? y * w : (y - shadowDy) * w;
-      if (mask === null || row < 0) continue;
-      let x = 0;
-      while (x < from && mask[row + x] === 0) x++;
+    let x = 0;
+    const row = y * w;
+    while (x < w && glyphs[row + x] === 0) x++;
+    if (x < w) {
       from = x;
       x = w;
-      while (x > to && mask[row + x - 1] === 0) x--;
+      while (glyphs[row + x - 1] === 0) x--;
       to = x;
+    }
+    if (shadow && y >= shadowDy) {
+      const half = ((y - shadowDy) >> 1) * shadow.width;
+      let j = 0;
+      while (j < shadow.width && shadow.data[half + j] === 0) j++;
+      if (j < shadow.width) {
+        from = Math.min(from, 2 * j);
+        j = shadow.width;
+        while (shadow.data[half + j - 1] === 0) j--;
+        to = Math.max(to, Math.min(w, 2 * j));
+      }
     }
     spans[2 * y] = from;
     spans[2 * y + 1] = Math.max(from, to);
@@ -84,6 +94,7 @@ export function blendText(img: RgbImage, masks: TextMasks, style: TextStyle): vo
   const { data, width, height } = img;
   const { glyphs, left, top, width: w, height: h, shadowDy, spans } = masks;
   const shadow = style.shadow && masks.shadow ? masks.shadow : null;
+  const shadowData = shadow ? shadow.data : new Uint8Array(0);
   const k = Math.round((style.shadow?.opacity ?? 0) * 256);
   const [sr, sg, sb] = style.shadow?.color ?? [0, 0, 0];
   const [tr, tg, tb] = style.color;
@@ -91,10 +102,10 @@ export function blendText(img: RgbImage, masks: TextMasks, style: TextStyle): vo
     const from = spans[2 * y]!;
     const to = Math.min(spans[2 * y + 1]!, width - left);
     const glyphRow = y * w;
-    const shadowRow = shadow && y >= shadowDy ? (y - shadowDy) * w : -1;
+    const shadowRow = shadow && y >= shadowDy ? ((y - shadowDy) >> 1) * shadow.width : -1;
     for (let x = from, d = ((y + top) * width + left + from) * 3; x < to; x++, d += 3) {
       const g = glyphs[glyphRow + x]!;
-      const a = shadowRow >= 0 ? (shadow![shadowRow + x]! * k) >> 8 : 0;
+      const a = shadowRow >= 0 ? (shadowData[shadowRow + (x >> 1)]! * k) >> 8 : 0;
       if ((a | g) === 0) continue;
       let r = data[d]!;
       let gr = data[d + 1]!;

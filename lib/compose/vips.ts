@@ -15,7 +15,7 @@ import sharp from "sharp";
  */
 let inFlight = 0;
 
-function fixedThreads(env: NodeJS.ProcessEnv): number | null {
+function fixedThreads(env: Record<string, string | undefined>): number | null {
   const raw = env.COMPOSE_VIPS_THREADS;
   if (raw === undefined || raw === "") return null;
   const n = Number(raw);
@@ -26,9 +26,9 @@ function fixedThreads(env: NodeJS.ProcessEnv): number | null {
 }
 
 /** Call when a compose starts; call the returned function when it ends. */
-export function enterCompose(env: NodeJS.ProcessEnv = process.env): () => void {
-  inFlight++;
+export function enterCompose(env: Record<string, string | undefined> = process.env): () => void {
   const fixed = fixedThreads(env);
+  inFlight++;
   const wanted = fixed ?? (inFlight === 1 ? 2 : 1);
   if (sharp.concurrency() !== wanted) sharp.concurrency(wanted);
   let done = false;

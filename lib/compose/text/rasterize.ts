@@ -309,26 +309,26 @@ function downsample(mask: Buffer, width: number, height: number, a: Float32Array
   }
 }
 
-/** Rounds the half-size blur to bytes and writes each into its 2×2 block of `out`. */
-function upsample(a: Float32Array, w: number, out: Buffer, width: number, height: number): void {
-  for (let y = 0; y < height; y += 2) {
-    const o = y * width;
-    for (let x = 0, j = (y >> 1) * w; x < width; x += 2, j++) {
-      const v = a[j]! + 0.5;
-      out[o + x] = v;
-      if (x + 1 < width) out[o + x + 1] = v;
-    }
-    if (y + 1 < height) out.copyWithin(o + width, o, o + width);
-  }
+/** Rounds the half-size blur to bytes. */
+function quantize(a: Float32Array, q: Uint8Array): void {
+  for (let j = 0; j < q.length; j++) q[j] = a[j]! + 0.5;
+}
+
+/** A blurred mask kept at half size: pixel (x, y) of the full-size mask is data[(y>>1)·width + (x>>1)]. */
+export interface HalfMask {
+  data: Uint8Array;
+  width: number;
+  height: number;
 }
 
 /**
  * Soft shadow mask: the coverage mask downsampled 2×, blurred with two box passes each way
- * (close to a Gaussian of `sigma`), and scaled back up. A blurred shadow has no detail worth
- * full resolution, and this keeps it around a millisecond for a large title. Each loop is its
- * own function: see the note on on-stack replacement in measure.ts.
+ * (close to a Gaussian of `sigma`), rounded to bytes and left at half size; a blurred shadow
+ * has no detail worth full resolution, and readers index it at (x>>1, y>>1), exactly what
+ * scaling it back up would give. Each loop is its own function: see the note on on-stack
+ * replacement in measure.ts.
  */
-export function blurMask(mask: Buffer, width: number, height: number, sigma: number): Buffer {
+export function blurMask(mask: Buffer, width: number, height: number, sigma: number): HalfMask {
   const w = Math.ceil(width / 2);
   const h = Math.ceil(height / 2);
   const a = scratchFloats(1, w * h);
@@ -339,7 +339,7 @@ export function blurMask(mask: Buffer, width: number, height: number, sigma: num
     boxRows(a, b, w, h, r);
     boxColumns(b, a, w, h, r);
   }
-  const out = Buffer.allocUnsafe(width * height);
-  upsample(a, w, out, width, height);
-  return out;
+  const data = new Uint8Array(w * h);
+  quantize(a, data);
+  return { data, width: w, height: h };
 }
