@@ -1,5 +1,6 @@
 import type { Rgb } from "./color";
 import type { Box } from "./text/layout";
+import { blendSpan, wordsOf } from "./blend-span";
 
 export { extremeColors, luminanceSpread } from "./measure";
 
@@ -10,112 +11,12 @@ export interface RgbImage {
   height: number;
 }
 
-export function clip(img: RgbImage, box: Box) {
+function clip(img: RgbImage, box: Box) {
   const x0 = Math.max(0, Math.floor(box.x));
   const y0 = Math.max(0, Math.floor(box.y));
   const x1 = Math.min(img.width, Math.ceil(box.x + box.width));
   const y1 = Math.min(img.height, Math.ceil(box.y + box.height));
   return { x0, y0, x1, y1 };
-}
-
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-
-/** The image bytes as aligned 32-bit words; `start` is the byte index where word 0 begins. */
-function wordsOf(data: Buffer) {
-  const start = (4 - (data.byteOffset & 3)) & 3;
-  const count = Math.max(0, (data.length - start) >> 2);
-  return { start, u32: new Uint32Array(data.buffer, data.byteOffset + start, count) };
-}
-
-/**
- * Blends `color` at alpha a/256 (a in 1..256) into bytes [i, end) of a row, whole pixels only.
- * Aligned words are blended two channels per multiply: the 16-bit lanes hold v·(256−a) + c·a,
- * at most 255·256, so they never carry into each other and every byte comes out exactly as
- * (v·(256−a) + c·a) >> 8 would. Large scrims and panels cover half the canvas, so this matters.
- */
-function blendSpan(
-  data: Buffer,
-  words: ReturnType<typeof wordsOf>,
-  start: number,
-  end: number,
-  color: Rgb,
-  a: number,
-): void {
-  const ia = 256 - a;
-  const c0 = color[0] * a;
-  const c1 = color[1] * a;
-  const c2 = color[2] * a;
-  const head = LITTLE_ENDIAN ? Math.min(end, start + ((4 - ((start - words.start) & 3)) & 3)) : end;
-  blendBytes(data, start, head, ia, c0, c1, c2);
-  let i = head;
-  const n = (end - i) >> 2;
-  if (n > 0) {
-    // Byte k of a word starting at byte i holds channel (i + k) % 3; consecutive words advance
-    // the phase by one, so three (lo, hi) lane-constant pairs repeat.
-    const c = [c0, c1, c2];
-    const p = i % 3;
-    const q = (p + 1) % 3;
-    const r = (p + 2) % 3;
-    const loA = c[p]! | (c[r]! << 16) | 0;
-    const hiA = c[q]! | (c[p]! << 16) | 0;
-    const loB = c[q]! | (c[p]! << 16) | 0;
-    const hiB = c[r]! | (c[q]! << 16) | 0;
-    const loC = c[r]! | (c[q]! << 16) | 0;
-    const hiC = c[p]! | (c[r]! << 16) | 0;
-    const u32 = words.u32;
-    let w = (i - words.start) >> 2;
-    const wEnd = w + n;
-    let v = 0;
-    for (; w + 3 <= wEnd; w += 3) {
-      v = u32[w]!;
-      u32[w] =
-        ((((Math.imul(v & 0xff00ff, ia) + loA) | 0) >>> 8) & 0xff00ff) |
-        ((Math.imul((v >>> 8) & 0xff00ff, ia) + hiA) & 0xff00ff00);
-      v = u32[w + 1]!;
-      u32[w + 1] =
-        ((((Math.imul(v & 0xff00ff, ia) + loB) | 0) >>> 8) & 0xff00ff) |
-        ((Math.imul((v >>> 8) & 0xff00ff, ia) + hiB) & 0xff00ff00);
-      v = u32[w + 2]!;
-      u32[w + 2] =
-        ((((Math.imul(v & 0xff00ff, ia) + loC) | 0) >>> 8) & 0xff00ff) |
-        ((Math.imul((v >>> 8) & 0xff00ff, ia) + hiC) & 0xff00ff00);
-    }
-    // At most two words left: phases A then B.
-    for (let k = 0; w < wEnd; w++, k++) {
-      const lo = k === 0 ? loA : loB;
-      const hi = k === 0 ? hiA : hiB;
-      v = u32[w]!;
-      u32[w] =
-        ((((Math.imul(v & 0xff00ff, ia) + lo) | 0) >>> 8) & 0xff00ff) |
-        ((Math.imul((v >>> 8) & 0xff00ff, ia) + hi) & 0xff00ff00);
-    }
-    i += n * 4;
-  }
-  blendBytes(data, i, end, ia, c0, c1, c2);
-}
-
-/**
- * V8 compiles the word loop while it runs on the first large panel, whose rows are usually
- * aligned: the byte loops and the leftover-word loop have then never run, and every later row
- * that needs them deoptimized (hundreds of times per bench run, each falling back to the
- * interpreter for the rest of the row). Running every path once on a tiny image at load gives
- * them type feedback first.
- */
-function warmUp(): void {
-  // Larger than 64 bytes: V8 keeps smaller typed arrays on its heap, with another map.
-  const width = 24;
-  const bytes = Buffer.alloc(width * 2 * 3 + 4);
-  for (let offset = 0; offset < 4; offset++) {
-    const img = { data: bytes.subarray(offset, offset + width * 2 * 3), width, height: 2 };
-    for (let x = 0; x < 8; x++) paintRows(img, { x, y: 0, width: width - 2 * x, height: 2 }, [1, 2, 3], () => 0.5);
-  }
-}
-
-function blendBytes(data: Buffer, i: number, end: number, ia: number, c0: number, c1: number, c2: number) {
-  for (; i < end; i++) {
-    const ch = i % 3;
-    data[i] = (data[i]! * ia + (ch === 0 ? c0 : ch === 1 ? c1 : c2)) >> 8;
-  }
 }
 
 /** Paints `color` at a per-row alpha; `alphaAt(y)` returns 0..1. */
@@ -126,7 +27,7 @@ export function paintRows(img: RgbImage, box: Box, color: Rgb, alphaAt: (y: numb
   for (let y = y0; y < y1; y++) {
     const a = Math.round(Math.min(1, Math.max(0, alphaAt(y))) * 256);
     if (a === 0) continue;
-    blendSpan(img.data, words, (y * img.width + x0) * 3, (y * img.width + x1) * 3, color, a);
+    blendSpan(words, (y * img.width + x0) * 3, (y * img.width + x1) * 3, color, a);
   }
 }
 
@@ -210,7 +111,7 @@ function scrimRow(run: ScrimRun, y: number, from: number, to: number, dy2: numbe
     if (d2 === dy2) {
       // Within the inner box's columns the alpha is the same all along: blend the run at once.
       const until = Math.min(to, ix1 + 1);
-      if (a > 0) blendSpan(data, words, i, (y * width + until) * 3, color, a);
+      if (a > 0) blendSpan(words, i, (y * width + until) * 3, color, a);
       i += (until - x - 1) * 3;
       x = until - 1;
       continue;
@@ -265,8 +166,7 @@ export function fillRoundedRect(img: RgbImage, box: Box, radius: number, color: 
   for (let y = y0; y < y1; y++) {
     const dy = Math.max(top - (y + 0.5), y + 0.5 - bottom, 0);
     if (dy === 0) {
-      if (full > 0 && x1 > x0)
-        blendSpan(data, words, (y * width + x0) * 3, (y * width + x1) * 3, color, full);
+      if (full > 0 && x1 > x0) blendSpan(words, (y * width + x0) * 3, (y * width + x1) * 3, color, full);
       continue;
     }
     for (let x = x0, i = (y * width + x0) * 3; x < x1; x++, i += 3) {
@@ -282,5 +182,3 @@ export function fillRoundedRect(img: RgbImage, box: Box, radius: number, color: 
     }
   }
 }
-
-warmUp();
