@@ -37,11 +37,16 @@ class TopK {
     for (let k = 0; k < keys.length; k++) if (keys[k]! < keys[this.floorAt]!) this.floorAt = k;
     this.floor = keys[this.floorAt]!;
   }
-  colors(data: Buffer): Rgb[] {
+  colors(data: Uint8Array): Rgb[] {
     const out: Rgb[] = [];
     for (const i of this.where) if (i >= 0) out.push([data[i]!, data[i + 1]!, data[i + 2]!]);
     return out;
   }
+}
+
+/** A plain view of the pixels: one map for the scans whatever made the Buffer (see blend-span.ts). */
+function bytesOf(img: RgbImage): Uint8Array {
+  return new Uint8Array(img.data.buffer, img.data.byteOffset, img.data.length);
 }
 
 /*
@@ -51,7 +56,7 @@ class TopK {
  */
 
 function scanExtremes(
-  data: Buffer,
+  data: Uint8Array,
   width: number,
   { x0, y0, x1, y1 }: ReturnType<typeof clip>,
   step: number,
@@ -78,13 +83,14 @@ export function extremeColors(
   step = 2,
 ): Rgb[] {
   const top = new TopK(count);
-  scanExtremes(img.data, img.width, clip(img, box), step, mode === "brightest" ? 1 : -1, top);
-  return top.colors(img.data);
+  const data = bytesOf(img);
+  scanExtremes(data, img.width, clip(img, box), step, mode === "brightest" ? 1 : -1, top);
+  return top.colors(data);
 }
 
 /** Adds luminance count, sum and sum of squares of the samples to `acc`. */
 function scanSpread(
-  data: Buffer,
+  data: Uint8Array,
   width: number,
   { x0, y0, x1, y1 }: ReturnType<typeof clip>,
   step: number,
@@ -110,12 +116,12 @@ function deviation(acc: Float64Array): number {
 /** Standard deviation of relative luminance under `box` (sampled every `step` px): how busy it is. */
 export function luminanceSpread(img: RgbImage, box: Box, step = 4): number {
   const acc = new Float64Array(3);
-  scanSpread(img.data, img.width, clip(img, box), step, acc);
+  scanSpread(bytesOf(img), img.width, clip(img, box), step, acc);
   return deviation(acc);
 }
 
 function scanUnder(
-  data: Buffer,
+  data: Uint8Array,
   width: number,
   { x0, y0, x1, y1 }: ReturnType<typeof clip>,
   every: number,
@@ -148,6 +154,7 @@ export function measureUnder(img: RgbImage, box: Box, count = 16, spreadStep = 4
   const bright = new TopK(count);
   const dark = new TopK(count);
   const acc = new Float64Array(3);
-  scanUnder(img.data, img.width, clip(img, box), spreadStep >> 1, bright, dark, acc);
-  return { brightest: bright.colors(img.data), darkest: dark.colors(img.data), spread: deviation(acc) };
+  const data = bytesOf(img);
+  scanUnder(data, img.width, clip(img, box), spreadStep >> 1, bright, dark, acc);
+  return { brightest: bright.colors(data), darkest: dark.colors(data), spread: deviation(acc) };
 }

@@ -74,7 +74,7 @@ export function softScrim(
   const hy0 = hole ? Math.ceil(hole.y) : 0;
   const hy1 = hole ? Math.floor(hole.y + hole.height) : 0;
   const words = wordsOf(data);
-  const run: ScrimRun = { data, words, width, x0, dx2, f2, lut, ix1, color };
+  const run: ScrimRun = { data: words.u8, words, width, x0, dx2, f2, lut, ix1, color };
   for (let y = y0; y < y1; y++) {
     const dy = Math.max(iy0 - y, y - iy1, 0);
     if (dy >= f) continue;
@@ -88,7 +88,7 @@ export function softScrim(
 }
 
 interface ScrimRun {
-  data: Buffer;
+  data: Uint8Array;
   words: ReturnType<typeof wordsOf>;
   width: number;
   x0: number;
@@ -155,14 +155,15 @@ export function blendMask(
 /** Fills a rectangle with anti-aliased rounded corners. */
 export function fillRoundedRect(img: RgbImage, box: Box, radius: number, color: Rgb, alpha: number): void {
   const { x0, y0, x1, y1 } = clip(img, box);
-  const { data, width } = img;
+  const { width } = img;
+  const words = wordsOf(img.data);
+  const data = words.u8;
   const left = box.x + radius;
   const right = box.x + box.width - radius;
   const top = box.y + radius;
   const bottom = box.y + box.height - radius;
   const full = Math.round(alpha * 256);
   const [cr, cg, cb] = color;
-  const words = wordsOf(data);
   for (let y = y0; y < y1; y++) {
     const dy = Math.max(top - (y + 0.5), y + 0.5 - bottom, 0);
     if (dy === 0) {

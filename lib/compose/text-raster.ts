@@ -1,4 +1,5 @@
 import type { CanvasSize } from "@/lib/catalog/canvases";
+import type { Rgb } from "./color";
 import type { RgbImage } from "./raster";
 import type { TextStyle } from "./templates/types";
 import type { TextLayout } from "./text/layout";
@@ -91,40 +92,67 @@ const div255 = (v: number) => (v + 1 + (v >> 8)) >> 8;
  * read and written once. Same arithmetic as two separate mask blends.
  */
 export function blendText(img: RgbImage, masks: TextMasks, style: TextStyle): void {
-  const { data, width, height } = img;
-  const { glyphs, left, top, width: w, height: h, shadowDy, spans } = masks;
+  const { width, height } = img;
+  const { left, top, width: w, height: h, shadowDy, spans } = masks;
   const shadow = style.shadow && masks.shadow ? masks.shadow : null;
-  const shadowData = shadow ? shadow.data : new Uint8Array(0);
-  const k = Math.round((style.shadow?.opacity ?? 0) * 256);
-  const [sr, sg, sb] = style.shadow?.color ?? [0, 0, 0];
-  const [tr, tg, tb] = style.color;
+  const row: TextRow = {
+    // Plain views: one map for the loop whatever made the Buffers (see blend-span.ts).
+    data: new Uint8Array(img.data.buffer, img.data.byteOffset, img.data.length),
+    glyphs: new Uint8Array(masks.glyphs.buffer, masks.glyphs.byteOffset, masks.glyphs.length),
+    shadow: shadow ? shadow.data : new Uint8Array(0),
+    k: Math.round((style.shadow?.opacity ?? 0) * 256),
+    shadowColor: style.shadow?.color ?? [0, 0, 0],
+    color: style.color,
+  };
   for (let y = 0; y < h && y + top < height; y++) {
     const from = spans[2 * y]!;
     const to = Math.min(spans[2 * y + 1]!, width - left);
-    const glyphRow = y * w;
-    const shadowRow = shadow && y >= shadowDy ? ((y - shadowDy) >> 1) * shadow.width : -1;
-    for (let x = from, d = ((y + top) * width + left + from) * 3; x < to; x++, d += 3) {
-      const g = glyphs[glyphRow + x]!;
-      const a = shadowRow >= 0 ? (shadowData[shadowRow + (x >> 1)]! * k) >> 8 : 0;
-      if ((a | g) === 0) continue;
-      let r = data[d]!;
-      let gr = data[d + 1]!;
-      let b = data[d + 2]!;
-      if (a > 0) {
-        const ia = 255 - a;
-        r = div255(sr * a + r * ia + 127);
-        gr = div255(sg * a + gr * ia + 127);
-        b = div255(sb * a + b * ia + 127);
-      }
-      if (g > 0) {
-        const ig = 255 - g;
-        r = div255(tr * g + r * ig + 127);
-        gr = div255(tg * g + gr * ig + 127);
-        b = div255(tb * g + b * ig + 127);
-      }
-      data[d] = r;
-      data[d + 1] = gr;
-      data[d + 2] = b;
+    const shadowAt = shadow && y >= shadowDy ? ((y - shadowDy) >> 1) * shadow.width : -1;
+    if (from < to) blendTextRow(row, y * w, shadowAt, ((y + top) * width + left) * 3, from, to);
+  }
+}
+
+interface TextRow {
+  data: Uint8Array;
+  glyphs: Uint8Array;
+  shadow: Uint8Array;
+  k: number;
+  shadowColor: Rgb;
+  color: Rgb;
+}
+
+function blendTextRow(row: TextRow, glyphAt: number, shadowAt: number, d0: number, from: number, to: number) {
+  const { data, glyphs, shadow, k } = row;
+  const [sr, sg, sb] = row.shadowColor;
+  const [tr, tg, tb] = row.color;
+  for (let x = from, d = d0 + from * 3; x < to; x++, d += 3) {
+    const g = glyphs[glyphAt + x]!;
+    if (g === 255) {
+      // Fully inside a glyph: whatever is under it, the result is the text colour.
+      data[d] = tr;
+      data[d + 1] = tg;
+      data[d + 2] = tb;
+      continue;
     }
+    const a = shadowAt >= 0 ? (shadow[shadowAt + (x >> 1)]! * k) >> 8 : 0;
+    if ((a | g) === 0) continue;
+    let r = data[d]!;
+    let gr = data[d + 1]!;
+    let b = data[d + 2]!;
+    if (a > 0) {
+      const ia = 255 - a;
+      r = div255(sr * a + r * ia + 127);
+      gr = div255(sg * a + gr * ia + 127);
+      b = div255(sb * a + b * ia + 127);
+    }
+    if (g > 0) {
+      const ig = 255 - g;
+      r = div255(tr * g + r * ig + 127);
+      gr = div255(tg * g + gr * ig + 127);
+      b = div255(tb * g + b * ig + 127);
+    }
+    data[d] = r;
+    data[d + 1] = gr;
+    data[d + 2] = b;
   }
 }
