@@ -5,7 +5,7 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**
  * The image bytes as plain Uint8Array and as aligned 32-bit words (`start` is the byte where
- * word 0 begins). Plain views keep the loops monomorphic: Buffers made by sharp and by Node
+ * word 0 begins). Plain views keep the loops monomorphic: Buffers made by sharp and by Node can
  * have different maps, and a map V8 had not seen sent optimized code back to the interpreter.
  */
 export function wordsOf(data: Buffer) {
