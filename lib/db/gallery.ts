@@ -102,6 +102,8 @@ export interface DeleteImagesResult {
   skipped: string[];
   /** Blob keys (raw and final) the caller should now delete from storage. */
   keys: string[];
+  /** Batches that lost images (their cached derivatives, e.g. contact sheets, are now stale). */
+  batchIds: string[];
 }
 
 /**
@@ -110,7 +112,7 @@ export interface DeleteImagesResult {
  */
 export async function deleteImages(db: Db, cellIds: string[]): Promise<DeleteImagesResult> {
   const ids = [...new Set(cellIds)];
-  if (ids.length === 0) return { deleted: [], skipped: [], keys: [] };
+  if (ids.length === 0) return { deleted: [], skipped: [], keys: [], batchIds: [] };
   return db.transaction(async (tx) => {
     const found = await tx
       .select({ id: cells.id, batchId: cells.batchId })
@@ -119,6 +121,7 @@ export async function deleteImages(db: Db, cellIds: string[]): Promise<DeleteIma
     const batchIds = [...new Set(found.map((row) => row.batchId))].sort();
     const deleted: string[] = [];
     const keys: string[] = [];
+    const touched: string[] = [];
     for (const batchId of batchIds) {
       if (!(await lockBatch(tx, batchId))) continue;
       const wanted = found.filter((row) => row.batchId === batchId).map((row) => row.id);
@@ -144,8 +147,9 @@ export async function deleteImages(db: Db, cellIds: string[]): Promise<DeleteIma
         await appendEvent(tx, batchId, { type: "cell.deleted", cellId: row.id });
       }
       keys.push(...blobKeys(removable));
+      touched.push(batchId);
     }
     const gone = new Set(deleted);
-    return { deleted, skipped: ids.filter((id) => !gone.has(id)), keys };
+    return { deleted, skipped: ids.filter((id) => !gone.has(id)), keys, batchIds: touched };
   });
 }

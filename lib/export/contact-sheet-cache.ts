@@ -46,8 +46,12 @@ export function contactSheetVersion(batch: VersionInput): string {
   return createHash("sha256").update(JSON.stringify(material)).digest("hex").slice(0, 20);
 }
 
+export function contactSheetPrefix(batchId: string): string {
+  return `sheets/b-${batchId}/`;
+}
+
 export function contactSheetKey(batchId: string, version: string): string {
-  return `sheets/b-${batchId}/${version}.jpg`;
+  return `${contactSheetPrefix(batchId)}${version}.jpg`;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;

@@ -6,6 +6,7 @@
 import { inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { FieldIssue } from "@/lib/batches/input";
+import { contactSheetPrefix } from "@/lib/export/contact-sheet-cache";
 import { cells, deleteImages, type Db } from "@/lib/db";
 import { isAdmin } from "@/lib/mode";
 import type { BlobStore } from "@/lib/storage";
@@ -86,7 +87,12 @@ export async function deleteGalleryImages(db: Db, store: BlobStore, ids: string[
     const rows = await db.select({ key: cells.rawKey }).from(cells).where(inArray(cells.rawKey, raw));
     for (const row of rows) if (row.key) stillUsed.add(row.key);
   }
-  const doomed = result.keys.filter((key) => !stillUsed.has(key));
+  // Contact sheets cached for those batches still show the deleted images: drop every version.
+  const sheets = await Promise.all(result.batchIds.map((id) => store.list(contactSheetPrefix(id))));
+  const doomed = [
+    ...result.keys.filter((key) => !stillUsed.has(key)),
+    ...sheets.flat().map((blob) => blob.key),
+  ];
   if (doomed.length > 0) await store.delete(doomed);
   return {
     deleted: result.deleted,

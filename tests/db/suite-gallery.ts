@@ -82,11 +82,12 @@ export function galleryTests(ctx: Ctx): void {
     expect(result.deleted).toEqual([at(cells, 0).id]);
     expect(result.skipped.sort()).toEqual([at(cells, 2).id, "unknown-id"].sort());
     expect(result.keys.sort()).toEqual([`final/${at(cells, 0).id}.webp`, `raw/${at(cells, 0).id}.png`]);
+    expect(result.batchIds).toEqual([batch.id]);
     const left = (await listImages(db, { batchId: batch.id })).images.map((i) => i.cellId);
     expect(left).toEqual([at(cells, 1).id]);
     expect(await spendSoFar(db, batch.id)).toBeCloseTo(spend);
     expect((await getBatch(db, batch.id))?.cells).toHaveLength(2);
-    expect(await deleteImages(db, [])).toEqual({ deleted: [], skipped: [], keys: [] });
+    expect(await deleteImages(db, [])).toEqual({ deleted: [], skipped: [], keys: [], batchIds: [] });
   });
 
   it("lists batches newest first with counts, paged", async () => {

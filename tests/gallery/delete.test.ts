@@ -14,6 +14,7 @@ import {
   type Db,
   type DbHandle,
 } from "@/lib/db";
+import { contactSheetKey } from "@/lib/export/contact-sheet-cache";
 import { deleteGalleryImages } from "@/lib/gallery/delete";
 import { createLocalStore, type BlobStore } from "@/lib/storage";
 import { at, newBatch } from "../db/fixtures";
@@ -91,6 +92,23 @@ describe("deleteGalleryImages", () => {
     expect(second).toMatchObject({ blobsDeleted: 2, blobsKept: 0 });
     expect(await store.head(b.final)).toBeNull();
     expect(await store.head(shared)).toBeNull();
+  });
+
+  it("drops every cached contact sheet of a batch that lost images, and only of that batch", async () => {
+    const { batch, cells } = await newBatch(db, 2, ["local-preview"]);
+    const other = await newBatch(db, 1, ["local-preview"]);
+    await finish(at(cells, 0), `raw/sheet-${batch.id}.png`);
+    const sheets = [contactSheetKey(batch.id, "v1"), contactSheetKey(batch.id, "v2")];
+    const kept = contactSheetKey(other.batch.id, "v1");
+    for (const key of [...sheets, kept])
+      await store.put(key, Buffer.from("jpeg"), { contentType: "image/jpeg" });
+
+    const outcome = await deleteGalleryImages(db, store, [at(cells, 0).id]);
+
+    // The raw and final image, plus both sheet versions (they show the deleted image).
+    expect(outcome.blobsDeleted).toBe(4);
+    for (const key of sheets) expect(await store.head(key)).toBeNull();
+    expect(await store.head(kept)).not.toBeNull();
   });
 
   it("skips cells that are still in progress", async () => {
