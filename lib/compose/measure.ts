@@ -1,20 +1,12 @@
 /** Reading the photo under the title: the colours that are hardest to read against, and how busy it is. */
 import type { Rgb } from "./color";
 import { luminance } from "./color";
-import type { RgbImage } from "./raster";
+import { clip, type RgbImage } from "./raster";
 import type { Box } from "./text/layout";
 
 const LUM_R = Float64Array.from({ length: 256 }, (_, v) => luminance([v, 0, 0]));
 const LUM_G = Float64Array.from({ length: 256 }, (_, v) => luminance([0, v, 0]));
 const LUM_B = Float64Array.from({ length: 256 }, (_, v) => luminance([0, 0, v]));
-
-function clip(img: RgbImage, box: Box) {
-  const x0 = Math.max(0, Math.floor(box.x));
-  const y0 = Math.max(0, Math.floor(box.y));
-  const x1 = Math.min(img.width, Math.ceil(box.x + box.width));
-  const y1 = Math.min(img.height, Math.ceil(box.y + box.height));
-  return { x0, y0, x1, y1 };
-}
 
 /**
  * A small top-k list by key (largest kept), remembering where each entry came from. Callers

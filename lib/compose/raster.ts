@@ -11,7 +11,8 @@ export interface RgbImage {
   height: number;
 }
 
-function clip(img: RgbImage, box: Box) {
+/** The whole-pixel rectangle of `box` that lies inside the image (x1/y1 exclusive). */
+export function clip(img: RgbImage, box: Box) {
   const x0 = Math.max(0, Math.floor(box.x));
   const y0 = Math.max(0, Math.floor(box.y));
   const x1 = Math.min(img.width, Math.ceil(box.x + box.width));
