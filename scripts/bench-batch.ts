@@ -124,6 +124,12 @@ async function run(label: string, cap: number | null) {
     console.log(
       `  peak RSS web + engine (process trees, VmHWM): ${(peakKb / 1024).toFixed(0)} MB (target < 600 MB)`,
     );
+    const starts = ok.map((r) => r.startedAt - started).sort((a, b) => a - b);
+    const lastEnd = Math.max(...ok.map((r) => (r.endedAt ?? r.startedAt) - started));
+    console.log(
+      `  timeline after submit: provider calls started ${s(starts[0] ?? 0)}–${s(starts.at(-1) ?? 0)}` +
+        ` (median ${s(starts[Math.floor(starts.length / 2)] ?? 0)}), last call ended ${s(lastEnd)}, batch settled ${s(wallMs)}`,
+    );
     const cores = availableParallelism();
     console.log(
       `  CPU: web ${s(cpu.web)}, engine ${s(cpu.engine)}, this process (simulator + client) ${s(cpu.bench)}` +
