@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AttemptFailed, composeStep, generateStep, recordStep, type CellRef } from "@/lib/batches/cell-work";
-import { createBatch, createDb, getBatch, type DbHandle } from "@/lib/db";
+import { cancelBatch, createBatch, createDb, getBatch, type DbHandle } from "@/lib/db";
 import { startSimulator, type Simulator } from "@/lib/simulator";
 import { getStorage } from "@/lib/storage";
 
@@ -74,6 +74,29 @@ describe("cell steps", () => {
     expect(found?.cells[0]?.status).toBe("succeeded");
     expect(found?.cells[0]?.requestIds).toHaveLength(1);
     expect(await getStorage().list(`final/${id}/`)).toHaveLength(1);
+  });
+
+  it("pays again only when the remembered raw image is gone from storage", async () => {
+    const id = await newBatch(["Lost raw image"], "gpt-image-1.5");
+    const first = await generateStep(handle.db, ref(id, 0), 0, false);
+    if (first.kind !== "raw") throw new Error(`expected a raw image, got ${first.kind}`);
+    await getStorage().delete(first.rawKey);
+    const again = await generateStep(handle.db, ref(id, 0), 1, false);
+    expect(again).toMatchObject({ kind: "raw", reused: false });
+    expect(sim.requests).toHaveLength(2);
+    const cell = (await getBatch(handle.db, id))?.cells[0];
+    expect(cell?.attempts).toBe(2);
+    expect(await getStorage().head(again.kind === "raw" ? again.rawKey : "")).not.toBeNull();
+  });
+
+  it("skips a cell that was cancelled before its step ran, with no provider call", async () => {
+    const id = await newBatch(["Cancelled first"], "gpt-image-1.5");
+    await cancelBatch(handle.db, id, { reason: "user cancelled" });
+    expect(await generateStep(handle.db, ref(id, 0), 0, false)).toEqual({
+      kind: "skipped",
+      status: "cancelled",
+    });
+    expect(sim.requests).toHaveLength(0);
   });
 
   it("stops dispatching once spend reaches the budget and cancels the rest with the reason", async () => {
