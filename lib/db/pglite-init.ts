@@ -10,8 +10,9 @@ import path from "node:path";
 import { promisify } from "node:util";
 
 /**
- * Postgres settings for the embedded database. The default 128 MB of shared buffers is sized for a
- * server; this database holds batches and cells, a few MB even for thousands of batches.
+ * Postgres settings for the embedded database: PGlite 0.5's default start parameters (passing any
+ * replaces them all) plus smaller shared buffers. The default 128 MB is sized for a server; this
+ * database holds batches and cells, a few MB even for thousands of batches.
  */
 export const PGLITE_OPTIONS = {
   startParams: [
