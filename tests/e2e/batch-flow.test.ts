@@ -95,6 +95,10 @@ describe("a batch from the form to the share page and the gallery", () => {
       await expect.poll(() => page.getByTestId("lightbox-position").textContent()).toMatch(/^2 \/ 6/);
       await page.keyboard.press("Escape");
       await expect.poll(() => box.count()).toBe(0);
+      // Focus goes back to the cell that opened the lightbox (Radix restores it a tick after unmount).
+      await expect
+        .poll(() => page.evaluate(() => document.activeElement?.getAttribute("aria-label")))
+        .toBe(await opener.getAttribute("aria-label"));
     } finally {
       await browser.close();
     }
