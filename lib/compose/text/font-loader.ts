@@ -14,10 +14,12 @@ const parsed = new Map<string, Font>();
 export function loadFontFile(relPath: string): Font {
   const hit = parsed.get(relPath);
   if (hit) return hit;
-  const file = path.join(fontsRoot(), relPath);
+  // Not traced by the bundler (that would pull the whole project into the server bundle): next.config's
+  // outputFileTracingIncludes ships public/fonts with the server code.
+  const file = path.join(/*turbopackIgnore: true*/ fontsRoot(), relPath);
   let bytes: Buffer;
   try {
-    bytes = readFileSync(file);
+    bytes = readFileSync(/*turbopackIgnore: true*/ file);
   } catch {
     throw new Error(`font file missing: ${file}`);
   }
