@@ -4,37 +4,17 @@
  * referenced by any remaining cell is kept.
  */
 import { inArray } from "drizzle-orm";
-import { z } from "zod";
 import type { FieldIssue } from "@/lib/batches/input";
 import { contactSheetPrefix } from "@/lib/export/contact-sheet-cache";
 import { cells, deleteImages, type Db } from "@/lib/db";
+import { parseImageIds, type IdsResult } from "@/lib/image-ids";
 import { isAdmin } from "@/lib/mode";
 import type { BlobStore } from "@/lib/storage";
 
 export const MAX_DELETE_IDS = 500;
 
-const idsSchema = z.object({
-  ids: z
-    .array(
-      z
-        .string({ error: "each id must be a string" })
-        .regex(/^[A-Za-z0-9_-]{1,64}$/, "each id must be an image id"),
-      { error: "ids must be an array of image ids" },
-    )
-    .min(1, "ids must name at least one image")
-    .max(MAX_DELETE_IDS, `ids may name at most ${MAX_DELETE_IDS} images`),
-});
-
-export function parseDeleteRequest(
-  body: unknown,
-): { ok: true; ids: string[] } | { ok: false; issues: FieldIssue[] } {
-  const parsed = idsSchema.safeParse(body);
-  if (!parsed.success)
-    return {
-      ok: false,
-      issues: parsed.error.issues.map((i) => ({ path: i.path.join(".") || "(root)", message: i.message })),
-    };
-  return { ok: true, ids: [...new Set(parsed.data.ids)] };
+export function parseDeleteRequest(body: unknown): IdsResult {
+  return parseImageIds(body, MAX_DELETE_IDS);
 }
 
 export type AdminCheck = { ok: true } | { ok: false; status: 401 | 403; error: string; issues: FieldIssue[] };
