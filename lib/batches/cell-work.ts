@@ -61,10 +61,6 @@ export class AttemptFailed extends Error {
   }
 }
 
-function isTerminal(status: CellRow["status"]): boolean {
-  return status === "succeeded" || status === "failed" || status === "cancelled";
-}
-
 /**
  * Step "generate". `attempt` is Inngest's 0-based attempt of this step and `lastAttempt` whether no
  * retry follows a failure.
@@ -87,10 +83,9 @@ export async function generateStep(
   if (begun.kind === "over-budget") {
     const reason = `budget of $${begun.budget.toFixed(2)} reached ($${begun.spent.toFixed(4)} spent)`;
     await cancelBatch(db, ref.batchId, { reason, scope: "queued" });
-    const after = await findCell(db, ref.batchId, ref.promptIndex, ref.model);
-    if (after && !isTerminal(after.status))
-      await failCell(db, after.id, { error: reason, errorKind: "budget" });
-    await finishBatchIfDone(db, ref.batchId);
+    // If the cancel did not end this cell (it had started before), it fails with the reason; either way
+    // the batch finishes when nothing is left.
+    await failCell(db, begun.cell.id, { error: reason, errorKind: "budget" }, { finishBatch: true });
     return { kind: "skipped", status: "cancelled" };
   }
   if (begun.kind !== "started") return { kind: "skipped", status: "cancelled" };
@@ -208,6 +203,6 @@ export async function recordStep(db: Db, image: ComposedImage) {
 /** Step "record-failure": retries are exhausted or the failure is permanent. */
 export async function recordFailureStep(db: Db, ref: CellRef, error: string, kind: string) {
   const cell = await findCell(db, ref.batchId, ref.promptIndex, ref.model);
-  if (cell) await failCell(db, cell.id, { error, errorKind: kind });
-  await finishBatchIfDone(db, ref.batchId);
+  if (cell) await failCell(db, cell.id, { error, errorKind: kind }, { finishBatch: true });
+  else await finishBatchIfDone(db, ref.batchId);
 }

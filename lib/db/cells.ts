@@ -241,17 +241,23 @@ export async function failCell(
   db: Db,
   cellId: string,
   failure: { error: string; errorKind?: string },
+  options: { finishBatch?: boolean } = {},
 ): Promise<CellChange> {
-  return mutateCell(db, cellId, async (tx, cell) => {
-    if (isTerminalCell(cell.status)) return { cell, applied: cell.status === "failed" };
-    const now = new Date();
-    const updated = await saveCell(tx, cell, {
-      status: "failed",
-      lastError: failure.error,
-      errorKind: failure.errorKind ?? null,
-      finishedAt: now,
-      durationMs: durationMs(cell, now),
-    });
-    return { cell: updated, applied: true };
-  });
+  return mutateCell(
+    db,
+    cellId,
+    async (tx, cell) => {
+      if (isTerminalCell(cell.status)) return { cell, applied: cell.status === "failed" };
+      const now = new Date();
+      const updated = await saveCell(tx, cell, {
+        status: "failed",
+        lastError: failure.error,
+        errorKind: failure.errorKind ?? null,
+        finishedAt: now,
+        durationMs: durationMs(cell, now),
+      });
+      return { cell: updated, applied: true };
+    },
+    options.finishBatch,
+  );
 }
