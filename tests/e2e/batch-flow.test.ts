@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "@/lib/simulator";
 import { checkA11y } from "../helpers/a11y";
-import { artifactsDir, openBrowser } from "../helpers/browser";
+import { artifactsDir, closeLightboxExpectingFocus, openBrowser } from "../helpers/browser";
 import { startStack, type Stack } from "../helpers/stack";
 
 let sim: Simulator;
@@ -93,12 +93,7 @@ describe("a batch from the form to the share page and the gallery", () => {
       await page.screenshot({ path: path.join(artifactsDir, "lightbox-desktop.png") });
       await page.keyboard.press("ArrowRight");
       await expect.poll(() => page.getByTestId("lightbox-position").textContent()).toMatch(/^2 \/ 6/);
-      await page.keyboard.press("Escape");
-      await expect.poll(() => box.count()).toBe(0);
-      // Focus goes back to the cell that opened the lightbox (Radix restores it a tick after unmount).
-      await expect
-        .poll(() => page.evaluate(() => document.activeElement?.getAttribute("aria-label")))
-        .toBe(await opener.getAttribute("aria-label"));
+      await closeLightboxExpectingFocus(page, opener);
     } finally {
       await browser.close();
     }

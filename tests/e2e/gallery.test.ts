@@ -8,7 +8,7 @@ import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkA11y } from "../helpers/a11y";
-import { artifactsDir, openBrowser } from "../helpers/browser";
+import { artifactsDir, closeLightboxExpectingFocus, openBrowser } from "../helpers/browser";
 import { startStack, type Stack } from "../helpers/stack";
 
 interface CellJson {
@@ -220,12 +220,7 @@ describe("gallery (embedded mode)", () => {
         }
         await page.keyboard.press("ArrowLeft");
         await expect.poll(() => page.getByTestId("lightbox-position").textContent()).toBe("1 / 6");
-        await page.keyboard.press("Escape");
-        await expect.poll(() => box.count()).toBe(0);
-        // Radix restores focus a tick after the dialog unmounts.
-        await expect
-          .poll(() => page.evaluate(() => document.activeElement?.getAttribute("aria-label")))
-          .toBe(await opener.getAttribute("aria-label"));
+        await closeLightboxExpectingFocus(page, opener);
       } finally {
         await browser.close();
       }

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type BrowserContext } from "playwright-core";
+import { chromium, type BrowserContext, type Locator, type Page } from "playwright-core";
+import { expect } from "vitest";
 
 const args = [
   "--headless",
@@ -41,3 +42,15 @@ export async function openBrowser(
 }
 
 export const artifactsDir = path.resolve(import.meta.dirname, "../../test-results");
+
+/**
+ * Closes the open lightbox with Esc and waits until focus is back on `opener`, the element that
+ * opened it (Radix restores focus a tick after the dialog unmounts).
+ */
+export async function closeLightboxExpectingFocus(page: Page, opener: Locator): Promise<void> {
+  await page.keyboard.press("Escape");
+  await expect.poll(() => page.getByTestId("lightbox").count()).toBe(0);
+  await expect
+    .poll(() => page.evaluate(() => document.activeElement?.getAttribute("aria-label")))
+    .toBe(await opener.getAttribute("aria-label"));
+}
