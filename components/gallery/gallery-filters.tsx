@@ -46,6 +46,19 @@ export function GalleryFiltersForm({ filters, options, limit, onApply }: Gallery
   const change = (event: FormEvent<HTMLFormElement>) => {
     if (onApply) onApply(read(event.currentTarget));
   };
+  const date = (name: "from" | "to", label: string) => (
+    <label className={field}>
+      {label}
+      <input
+        type="date"
+        name={name}
+        value={filters[name] ?? ""}
+        onChange={() => undefined}
+        className={control}
+      />
+    </label>
+  );
+
   const select = (name: "model" | "style" | "template" | "batch", label: string, list: Option[]) => {
     const current = filters[name];
     // A filter from a link (say, an old batch) still shows as selected even if it is not in the list.
@@ -82,26 +95,8 @@ export function GalleryFiltersForm({ filters, options, limit, onApply }: Gallery
       {select("style", "Style", options.styles)}
       {select("template", "Template", options.templates)}
       {select("batch", "Batch", options.batches)}
-      <label className={field}>
-        From
-        <input
-          type="date"
-          name="from"
-          value={filters.from ?? ""}
-          onChange={() => undefined}
-          className={control}
-        />
-      </label>
-      <label className={field}>
-        To
-        <input
-          type="date"
-          name="to"
-          value={filters.to ?? ""}
-          onChange={() => undefined}
-          className={control}
-        />
-      </label>
+      {date("from", "From")}
+      {date("to", "To")}
       {limit ? <input type="hidden" name="limit" value={limit} /> : null}
       <div className="col-span-2 flex gap-2 sm:col-span-3 lg:col-span-1">
         <button type="submit" className="btn-secondary h-9">
