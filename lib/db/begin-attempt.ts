@@ -3,8 +3,8 @@
  * due (not terminal, no raw image to reuse, budget left) and, if so, log the attempt.
  */
 import { and, eq } from "drizzle-orm";
-import { lockBatch, spendSoFar } from "./batches";
-import { startAttemptLocked } from "./cells";
+import { spendSoFar } from "./batches";
+import { lockCellAndBatch, startAttemptLocked } from "./cells";
 import { cells, type BatchRow, type CellRow } from "./schema";
 import type { Db } from "./types";
 import { isTerminalCell } from "./views";
@@ -29,20 +29,12 @@ export async function beginAttempt(
   options: { attempt: number; reuseRaw: boolean },
 ): Promise<BeginOutcome> {
   return db.transaction(async (tx): Promise<BeginOutcome> => {
-    const batch = await lockBatch(tx, key.batchId);
-    if (!batch) return { kind: "missing" };
-    const [cell] = await tx
-      .select()
-      .from(cells)
-      .where(
-        and(
-          eq(cells.batchId, key.batchId),
-          eq(cells.promptIndex, key.promptIndex),
-          eq(cells.model, key.model),
-        ),
-      )
-      .for("update");
-    if (!cell) return { kind: "missing" };
+    const locked = await lockCellAndBatch(
+      tx,
+      and(eq(cells.batchId, key.batchId), eq(cells.promptIndex, key.promptIndex), eq(cells.model, key.model)),
+    );
+    if (!locked) return { kind: "missing" };
+    const { batch, cell } = locked;
     if (isTerminalCell(cell.status)) return { kind: "terminal", cell };
     if (options.reuseRaw && cell.rawKey) return { kind: "reuse", batch, cell, rawKey: cell.rawKey };
     if (batch.budgetUsd !== null) {

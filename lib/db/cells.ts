@@ -3,12 +3,13 @@
  * non-terminal → cancelled. Terminal cells never change status here (only resetFailedCells
  * re-queues failed ones), but a late attempt result still records its request id and cost.
  */
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import { isTerminalBatch, spendSoFar } from "./batches";
 import { finishLocked } from "./lifecycle";
-import { appendEvent } from "./events";
-import { batches, cells, type AttemptLogEntry, type BatchRow, type CellRow } from "./schema";
-import type { Db, Executor, Tx } from "./types";
+import { ringBatch } from "./event-wakeup";
+import type { BatchEventPayload } from "./events";
+import { batchEvents, batches, cells, type AttemptLogEntry, type BatchRow, type CellRow } from "./schema";
+import { rowsOf, type Db, type Executor, type Tx } from "./types";
 import { isTerminalCell, toCellView } from "./views";
 
 export interface CellChange {
@@ -44,27 +45,53 @@ type Mutation = (tx: Tx, cell: CellRow, batch: BatchRow) => Promise<CellChange>;
  */
 async function mutateCell(db: Db, cellId: string, mutation: Mutation, finish = false): Promise<CellChange> {
   return db.transaction(async (tx) => {
-    const [batch] = await tx
-      .select()
-      .from(batches)
-      .where(sql`${batches.id} = (select ${cells.batchId} from ${cells} where ${cells.id} = ${cellId})`)
-      .for("update");
-    const [cell] = batch ? await tx.select().from(cells).where(eq(cells.id, cellId)).for("update") : [];
-    if (!batch || !cell) return { cell: null, applied: false };
-    const change = await mutation(tx, cell, batch);
-    if (finish) await finishLocked(tx, batch);
+    const locked = await lockCellAndBatch(tx, eq(cells.id, cellId));
+    if (!locked) return { cell: null, applied: false };
+    const change = await mutation(tx, locked.cell, locked.batch);
+    if (finish) await finishLocked(tx, locked.batch);
     return change;
   });
 }
 
+/**
+ * Locks a cell's batch row, then the cell, in one statement (batch first, like every writer). Both are
+ * locked so that under READ COMMITTED Postgres re-reads both rows at their newest committed versions
+ * when it had to wait for a lock, instead of returning the cell as of the statement's snapshot.
+ */
+export async function lockCellAndBatch(
+  tx: Tx,
+  where: SQL | undefined,
+): Promise<{ batch: BatchRow; cell: CellRow } | null> {
+  const [row] = await tx
+    .select({ batch: batches, cell: cells })
+    .from(batches)
+    .innerJoin(cells, eq(cells.batchId, batches.id))
+    .where(where)
+    .for("update", { of: [batches, cells] });
+  return row ?? null;
+}
+
+/**
+ * Writes the patch and appends its cell.updated event in one statement (one round trip while the
+ * batch lock is held). The event carries the row as written, computed here from the locked row.
+ */
 async function saveCell(tx: Tx, cell: CellRow, patch: Partial<CellRow>): Promise<CellRow> {
-  const [updated] = await tx
+  const updatedAt = new Date();
+  const updated: CellRow = { ...cell, ...patch, updatedAt };
+  const payload: BatchEventPayload = { type: "cell.updated", cell: toCellView(updated) };
+  const write = tx
     .update(cells)
-    .set({ ...patch, updatedAt: new Date() })
+    .set({ ...patch, updatedAt })
     .where(eq(cells.id, cell.id))
-    .returning();
-  if (!updated) throw new Error(`db: cell ${cell.id} vanished inside its own transaction`);
-  await appendEvent(tx, cell.batchId, { type: "cell.updated", cell: toCellView(updated) });
+    .returning({ batchId: cells.batchId });
+  const rows = rowsOf<{ id: number | string }>(
+    await tx.execute(sql`with written as (${write.getSQL()})
+      insert into ${batchEvents} (batch_id, type, payload)
+      select written.batch_id, ${payload.type}, ${JSON.stringify(payload)}::jsonb from written
+      returning id`),
+  );
+  if (rows.length !== 1) throw new Error(`db: cell ${cell.id} vanished inside its own transaction`);
+  ringBatch(cell.batchId);
   return updated;
 }
 

@@ -160,6 +160,23 @@ export function cellTests(ctx: Ctx): void {
     expect((await eventsSince(db, batch.id, 0, 2)).map((e) => e.id)).toEqual(ids.slice(0, 2));
   });
 
+  it("loses no update when writers of one cell race (each reads the newest row under its lock)", async () => {
+    const { db } = ctx.handle;
+    const { batch, cells } = await newBatch(db, 1, ["m-a"]);
+    const cell = at(cells, 0);
+    await Promise.all(
+      Array.from({ length: 8 }, (_, attempt) => recordAttemptStart(db, cell.id, { attempt })),
+    );
+    const after = await getCell(db, cell.id);
+    expect(after?.attempts).toBe(8);
+    expect(after?.attemptLog.map((e) => e.attempt).sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    const events = await eventsSince(db, batch.id);
+    // Each event carries the row as written: the attempt counts climb one by one.
+    expect(
+      events.flatMap((e) => (e.payload.type === "cell.updated" ? [e.payload.cell.attempts] : [])),
+    ).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
   it("keeps per-batch event order under concurrent writers", async () => {
     const { db } = ctx.handle;
     const { batch, cells } = await newBatch(db, 12, ["m-a", "m-b"]);
