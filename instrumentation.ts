@@ -6,6 +6,11 @@
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  // The Inngest SDK copies its variables out of process.env on every request and step, and
+  // enumerating Node's live environment object costs ~20 µs a time (about 3 % of the server's CPU
+  // in a 150-image batch). Nothing in the app changes the environment while it runs, and child
+  // processes inherit the copy, so a plain object with the same values serves everything.
+  process.env = { ...process.env };
   // libvips' operation cache keeps recent images for reuse; every thumbnail is a new image here.
   const { default: sharp } = await import("sharp");
   sharp.cache(false);
