@@ -28,6 +28,9 @@ export const cellPayload = z.object({
 
 export type CellPayload = z.infer<typeof cellPayload>;
 
+/** generate, compose, record (or record-failure), plus one: no checkpoint before the result. */
+const LEAF_STEPS = 4;
+
 type Retries = NonNullable<Parameters<typeof inngest.createFunction>[0]["retries"]>;
 
 export function createCellFunction(provider: ProviderId) {
@@ -37,6 +40,11 @@ export function createCellFunction(provider: ProviderId) {
       id: `generate-cell-${provider}`,
       name: `Generate one thumbnail (${provider})`,
       retries,
+      // The leaf's steps are reported together with its result instead of one checkpoint call
+      // each: two or three fewer round trips per image (to Inngest Cloud, or the local engine).
+      // A crash mid-cell re-runs its steps, which is safe: all are idempotent, and the paid call
+      // is not repeated because generate records the raw image's key before it returns.
+      checkpointing: { bufferedSteps: LEAF_STEPS },
       concurrency: [{ limit: providerConcurrency(provider), key: "event.data.provider" }],
       cancelOn: [{ event: "batch/cancelled", if: "event.data.batchId == async.data.batchId" }],
       triggers: [invoke(cellPayload)],

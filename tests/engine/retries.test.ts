@@ -73,7 +73,20 @@ describe("engine: retries and errors", () => {
         return v;
       },
     );
-    app = await serveApp(client, [retryAfter, nonRetriable, defaults, caught, fnLevel]);
+    // Steps buffered by the SDK reach the engine with the next error or with the run's result.
+    const buffered = client.createFunction(
+      { id: "buffered", triggers: { event: "rt/buffered" }, checkpointing: { bufferedSteps: 4 } },
+      async ({ step }) => {
+        const a = await step.run("a", () => (hit("buffered-a"), 1));
+        const b = await step.run("b", () => {
+          if (hit("buffered-b") === 1) throw new Error("transient");
+          return 2;
+        });
+        const c = await step.run("c", () => (hit("buffered-c"), 3));
+        return a + b + c;
+      },
+    );
+    app = await serveApp(client, [retryAfter, nonRetriable, defaults, caught, fnLevel, buffered]);
     await engine.syncApp(app.url);
   });
   afterAll(async () => {
@@ -129,5 +142,22 @@ describe("engine: retries and errors", () => {
     expect(run?.status).toBe("Completed");
     expect(run?.output).toBe(1);
     expect(calls.get("fn")).toHaveLength(3);
+  });
+
+  it("takes buffered checkpoints: steps flushed before a step error, the rest with the result", async () => {
+    await client.send({ name: "rt/buffered", data: {} });
+    const [run] = await runsFinished(engine.url, "rt-buffered", 1);
+    expect(run?.status).toBe("Completed");
+    expect(run?.output).toBe(6);
+    // "a" was stored when "b" failed, so the retry did not run it again.
+    expect(
+      [calls.get("buffered-a"), calls.get("buffered-b"), calls.get("buffered-c")].map((c) => c?.length),
+    ).toEqual([1, 2, 1]);
+    const full = await getRun(engine.url, run?.id ?? "");
+    expect(full.steps?.map((s) => [s.id, s.attempts.length])).toEqual([
+      ["a", 1],
+      ["b", 2],
+      ["c", 1],
+    ]);
   });
 });
