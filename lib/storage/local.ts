@@ -34,19 +34,27 @@ export function createLocalStore(options: { dir: string }): BlobStore {
   const metaPath = (key: string) => path.join(root, ".meta", ...assertValidKey(key).split("/")) + ".json";
   const url = (key: string) => `/api/blob/${assertValidKey(key)}`;
 
-  async function writeAtomic(target: string, bytes: Uint8Array): Promise<void> {
+  // Folders this store has made: each write would otherwise pay two mkdir calls. A folder removed
+  // behind our back shows up as ENOENT on the write or rename, which forgets it and retries once.
+  const made = new Set<string>();
+  async function ensureDir(dir: string): Promise<void> {
+    if (made.has(dir)) return;
+    await fs.mkdir(dir, { recursive: true });
+    made.add(dir);
+  }
+
+  async function writeAtomic(target: string, bytes: Uint8Array, retry = true): Promise<void> {
     const tmpDir = path.join(root, ".tmp");
-    await Promise.all([
-      fs.mkdir(path.dirname(target), { recursive: true }),
-      fs.mkdir(tmpDir, { recursive: true }),
-    ]);
+    await Promise.all([ensureDir(path.dirname(target)), ensureDir(tmpDir)]);
     const tmp = path.join(tmpDir, `${process.pid}-${randomBytes(8).toString("hex")}`);
     try {
       await fs.writeFile(tmp, bytes);
       await fs.rename(tmp, target);
     } catch (error) {
       await fs.rm(tmp, { force: true });
-      throw error;
+      if (!retry || !isMissing(error)) throw error;
+      made.clear();
+      await writeAtomic(target, bytes, false);
     }
   }
 

@@ -167,6 +167,19 @@ describe("local store specifics", () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+  it("writes again after its folders are removed behind its back", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "blob-local-"));
+    try {
+      const store = createLocalStore({ dir });
+      await store.put("final/b1/0-m.jpg", bytes("one"), { contentType: "image/jpeg" });
+      await rm(dir, { recursive: true, force: true });
+      await store.put("final/b1/1-m.jpg", bytes("two"), { contentType: "image/jpeg" });
+      expect((await store.get("final/b1/1-m.jpg"))?.bytes.toString()).toBe("two");
+      expect((await store.head("final/b1/1-m.jpg"))?.contentType).toBe("image/jpeg");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("vercel store specifics", () => {
