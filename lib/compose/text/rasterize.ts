@@ -36,12 +36,17 @@ function scratchFloats(slot: number, length: number): Float32Array {
  */
 class Accumulator {
   readonly acc: Float32Array;
+  /** Per row, the first column and one past the last column that any edge wrote to. */
+  readonly rowFrom: Int32Array;
+  readonly rowTo: Int32Array;
   constructor(
     readonly width: number,
     readonly height: number,
   ) {
     // Starts zeroed: fresh, or cleared by the previous coverage() pass.
     this.acc = scratchFloats(0, width * height + 2);
+    this.rowFrom = new Int32Array(height).fill(width);
+    this.rowTo = new Int32Array(height);
   }
 
   line(ax: number, ay: number, bx: number, by: number): void {
@@ -58,7 +63,7 @@ class Accumulator {
       x1 = ax;
       y1 = ay;
     }
-    const { width, height, acc } = this;
+    const { width, height, acc, rowFrom, rowTo } = this;
     const maxX = width - 1.001;
     const dxdy = (x1 - x0) / (y1 - y0);
     let x = y0 < 0 ? x0 - y0 * dxdy : x0;
@@ -74,6 +79,8 @@ class Accumulator {
       const xaFloor = Math.floor(xa);
       const xaInt = xaFloor;
       const xbCeil = Math.ceil(xb);
+      if (xaInt < rowFrom[y]!) rowFrom[y] = xaInt;
+      if (Math.max(xbCeil, xaInt + 1) >= rowTo[y]!) rowTo[y] = Math.max(xbCeil, xaInt + 1) + 1;
       if (xbCeil <= xaInt + 1) {
         const xmf = 0.5 * (xa + xb) - xaFloor;
         acc[row + xaInt] = acc[row + xaInt]! + d - d * xmf;
@@ -148,22 +155,42 @@ class Accumulator {
     }
   }
 
-  /** Coverage 0–255 per pixel. */
+  /**
+   * Coverage 0–255 per pixel: a running sum of the accumulator, row after row. Columns no edge
+   * wrote to leave the sum unchanged, so each row runs the sum only between its written columns
+   * and fills the rest (most of the region: margins, gaps between lines) with one value.
+   */
   coverage(): Buffer {
-    const acc = this.acc;
-    const out = Buffer.allocUnsafe(this.width * this.height);
-    // The slack past the image is never read; clear it first so the function ends with its loop.
-    acc[out.length] = 0;
+    const { acc, width, height, rowFrom, rowTo } = this;
+    const out = Buffer.allocUnsafe(width * height);
+    const bytes = new Uint8Array(out.buffer, out.byteOffset, out.length);
+    acc[out.length] = 0; // slack past the image, never read
     acc[out.length + 1] = 0;
     let sum = 0;
-    for (let i = 0; i < out.length; i++) {
-      sum += acc[i]!;
-      acc[i] = 0;
-      const a = Math.abs(sum);
-      out[i] = a >= 1 ? 255 : (a * 255 + 0.5) | 0;
+    for (let y = 0, row = 0; y < height; y++, row += width) {
+      const from = Math.min(rowFrom[y]!, rowTo[y]!);
+      bytes.fill(level(sum), row, row + from);
+      sum = runCoverage(acc, bytes, row + from, row + rowTo[y]!, sum);
+      bytes.fill(level(sum), row + Math.max(from, rowTo[y]!), row + width);
     }
     return out;
   }
+}
+
+const level = (sum: number) => {
+  const a = Math.abs(sum);
+  return a >= 1 ? 255 : (a * 255 + 0.5) | 0;
+};
+
+/** Coverage over [from, to), clearing the accumulator behind it; returns the running sum. */
+function runCoverage(acc: Float32Array, out: Uint8Array, from: number, to: number, sum: number): number {
+  for (let i = from; i < to; i++) {
+    sum += acc[i]!;
+    acc[i] = 0;
+    const a = Math.abs(sum);
+    out[i] = a >= 1 ? 255 : (a * 255 + 0.5) | 0;
+  }
+  return sum;
 }
 
 /** Rasterizes a layout's glyphs into a `width`×`height` coverage mask with origin (left, top). */
