@@ -77,10 +77,16 @@ export function batchEventStream(
   });
 }
 
-function pause(ms: number, signal: AbortSignal): Promise<void> {
+/** Waits `ms` or until the request ends; leaves no listener behind on the long-lived signal. */
+export function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
   });
 }
 
