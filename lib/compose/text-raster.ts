@@ -3,7 +3,8 @@ import type { Rgb } from "./color";
 import type { RgbImage } from "./raster";
 import type { TextStyle } from "./templates/types";
 import type { TextLayout } from "./text/layout";
-import { blurMask, rasterizeLayout, type HalfMask } from "./text/rasterize";
+import { blurMask, type HalfMask } from "./text/blur";
+import { rasterizeLayout } from "./text/rasterize";
 
 export interface ShadowGeometry {
   blur: number;

@@ -1,5 +1,6 @@
 import type { Glyph } from "opentype.js";
 import type { TextLayout } from "./layout";
+import { scratchFloats } from "./scratch";
 
 type Command = Glyph["path"]["commands"][number];
 
@@ -11,21 +12,6 @@ function commandsOf(glyph: Glyph): Command[] {
     outlines.set(glyph, commands);
   }
   return commands;
-}
-
-/**
- * Scratch float buffers reused across calls (rasterizing is synchronous, so calls never overlap):
- * a large title's accumulator is about a megabyte, and allocating one per image kept the garbage
- * collector busy for no benefit.
- */
-const scratch: Float32Array[] = [];
-function scratchFloats(slot: number, length: number): Float32Array {
-  let buf = scratch[slot];
-  if (!buf || buf.length < length) {
-    buf = new Float32Array(Math.ceil(length * 1.25));
-    scratch[slot] = buf;
-  }
-  return buf;
 }
 
 /**
@@ -262,111 +248,4 @@ function accumulateLayout(acc: Accumulator, layout: TextLayout, left: number, to
       if (cx !== sx || cy !== sy) acc.line(cx, cy, sx, sy);
     }
   }
-}
-
-/**
- * Box blur of radius `r` along each row, edges clamped. The window sum runs in three stretches
- * (left edge, middle, right edge) so the middle has no bounds tests.
- */
-function boxRows(src: Float32Array, dst: Float32Array, w: number, h: number, r: number): void {
-  const norm = 1 / (2 * r + 1);
-  const leftEnd = Math.min(w, r);
-  const midEnd = Math.max(leftEnd, w - r - 1);
-  for (let base = 0; base < w * h; base += w) {
-    const first = src[base]!;
-    const last = src[base + w - 1]!;
-    let sum = first * (r + 1);
-    for (let k = 1; k <= r; k++) sum += k < w ? src[base + k]! : last;
-    let i = 0;
-    for (; i < leftEnd; i++) {
-      dst[base + i] = sum * norm;
-      sum += (i + r + 1 < w ? src[base + i + r + 1]! : last) - first;
-    }
-    for (let p = base + i; i < midEnd; i++, p++) {
-      dst[p] = sum * norm;
-      sum += src[p + r + 1]! - src[p - r]!;
-    }
-    for (; i < w; i++) {
-      dst[base + i] = sum * norm;
-      sum += (i + r + 1 < w ? src[base + i + r + 1]! : last) - (i - r >= 0 ? src[base + i - r]! : first);
-    }
-  }
-}
-
-/**
- * The same blur down each column, swept row by row with one running sum per column (walking
- * down columns one at a time misses the cache on every step). Each column's sum sees the same
- * operations in the same order as a column-at-a-time loop would.
- */
-function boxColumns(src: Float32Array, dst: Float32Array, w: number, h: number, r: number): void {
-  const norm = 1 / (2 * r + 1);
-  const sums = new Float64Array(w);
-  const lastRow = (h - 1) * w;
-  for (let c = 0; c < w; c++) {
-    let sum = src[c]! * (r + 1);
-    for (let k = 1; k <= r; k++) sum += k < h ? src[k * w + c]! : src[lastRow + c]!;
-    sums[c] = sum;
-  }
-  for (let i = 0; i < h; i++) {
-    const row = i * w;
-    const addRow = i + r + 1 < h ? (i + r + 1) * w : lastRow;
-    const subRow = i - r >= 0 ? (i - r) * w : 0;
-    for (let c = 0; c < w; c++) {
-      const sum = sums[c]!;
-      dst[row + c] = sum * norm;
-      sums[c] = sum + (src[addRow + c]! - src[subRow + c]!);
-    }
-  }
-}
-
-/** Quarter sums of 2×2 blocks (edge blocks sum what exists). Exact in float32: at most 1020/4. */
-function downsample(mask: Buffer, width: number, height: number, a: Float32Array, w: number): void {
-  for (let y = 0; y < height; y += 2) {
-    const top = y * width;
-    const bottom = y + 1 < height ? top + width : -1;
-    for (let x = 0, j = (y >> 1) * w; x < width; x += 2, j++) {
-      let s = mask[top + x]!;
-      if (x + 1 < width) s += mask[top + x + 1]!;
-      if (bottom >= 0) {
-        s += mask[bottom + x]!;
-        if (x + 1 < width) s += mask[bottom + x + 1]!;
-      }
-      a[j] = s * 0.25;
-    }
-  }
-}
-
-/** Rounds the half-size blur to bytes. */
-function quantize(a: Float32Array, q: Uint8Array): void {
-  for (let j = 0; j < q.length; j++) q[j] = a[j]! + 0.5;
-}
-
-/** A blurred mask kept at half size: pixel (x, y) of the full-size mask is data[(y>>1)·width + (x>>1)]. */
-export interface HalfMask {
-  data: Uint8Array;
-  width: number;
-  height: number;
-}
-
-/**
- * Soft shadow mask: the coverage mask downsampled 2×, blurred with two box passes each way
- * (close to a Gaussian of `sigma`), rounded to bytes and left at half size; a blurred shadow
- * has no detail worth full resolution, and readers index it at (x>>1, y>>1), exactly what
- * scaling it back up would give. Each loop is its own function: see the note on on-stack
- * replacement in measure.ts.
- */
-export function blurMask(mask: Buffer, width: number, height: number, sigma: number): HalfMask {
-  const w = Math.ceil(width / 2);
-  const h = Math.ceil(height / 2);
-  const a = scratchFloats(1, w * h);
-  const b = scratchFloats(2, w * h);
-  downsample(mask, width, height, a, w);
-  const r = Math.max(1, Math.round((sigma / 2) * 1.2));
-  for (let pass = 0; pass < 2; pass++) {
-    boxRows(a, b, w, h, r);
-    boxColumns(b, a, w, h, r);
-  }
-  const data = new Uint8Array(w * h);
-  quantize(a, data);
-  return { data, width: w, height: h };
 }
