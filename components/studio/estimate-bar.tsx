@@ -16,19 +16,26 @@ export function EstimateBar({ estimate, models, maxImages, pending, error }: Est
   return (
     <div className="sticky bottom-0 z-10 -mx-4 flex flex-wrap items-center justify-between gap-4 border-t border-zinc-800 bg-zinc-950/95 px-4 py-4 backdrop-blur">
       <div className="text-sm text-zinc-300" data-testid="estimate" aria-live="polite">
-        <p>
-          <span
-            className={over ? "font-semibold text-red-300" : "font-semibold text-zinc-100"}
-            data-testid="estimate-images"
-          >
-            {plural(estimate.images, "image")}
-          </span>{" "}
-          <span className="text-zinc-400">(limit {maxImages})</span> · est.{" "}
-          <span className="font-semibold text-zinc-100" data-testid="estimate-cost">
-            {formatUsd(estimate.totalUsd)}
-          </span>{" "}
-          · about <span data-testid="estimate-time">{formatMs(estimate.wallClockMs)}</span>
-        </p>
+        {estimate.images === 0 ? (
+          <p data-testid="estimate-empty">
+            <span className="font-semibold text-zinc-100">No images yet.</span>{" "}
+            <span className="text-zinc-400">Add a title and pick a model (up to {maxImages} images).</span>
+          </p>
+        ) : (
+          <p>
+            <span
+              className={over ? "font-semibold text-red-300" : "font-semibold text-zinc-100"}
+              data-testid="estimate-images"
+            >
+              {plural(estimate.images, "image")}
+            </span>{" "}
+            <span className="text-zinc-400">(limit {maxImages})</span> · est.{" "}
+            <span className="font-semibold text-zinc-100" data-testid="estimate-cost">
+              {formatUsd(estimate.totalUsd)}
+            </span>{" "}
+            · about <span data-testid="estimate-time">{formatMs(estimate.wallClockMs)}</span>
+          </p>
+        )}
         {models.length > 1 ? (
           <p className="text-xs text-zinc-400">
             {models.map((m) => `${m.label} ${formatUsd(estimate.perModelUsd[m.id] ?? 0)}`).join(" · ")}

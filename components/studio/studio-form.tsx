@@ -147,8 +147,9 @@ export function StudioForm({ options }: { options: StudioOptions }) {
             describedBy="models-error"
           />
           <FieldError id="models-error" issues={err("models")} />
-          <div className="grid gap-4 sm:grid-cols-3">
-            <div>
+          <div className="grid gap-4 sm:grid-cols-2">
+            {/* Full width: the canvas names and sizes are too long for a third of the column. */}
+            <div className="sm:col-span-2">
               <label htmlFor="canvas" className="mb-1 block text-sm font-medium text-zinc-200">
                 Canvas
               </label>

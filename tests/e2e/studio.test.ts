@@ -148,6 +148,10 @@ describe("studio form", () => {
       await page.goto(stack.appUrl, { waitUntil: "networkidle" });
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow).toBeLessThanOrEqual(0);
+      // A fresh form has no titles yet: the estimate says what is missing instead of "0 images".
+      expect(await page.getByTestId("estimate-empty").textContent()).toBe(
+        "No images yet. Add a title and pick a model (up to 50 images).",
+      );
       await page.screenshot({ path: path.join(artifactsDir, "studio-form-phone.png"), fullPage: true });
     } finally {
       await phone.close();
