@@ -17,7 +17,8 @@ import { isFontId, type FontId } from "@/lib/catalog/fonts";
 import { isTemplateId, TEMPLATE_IDS, type TemplateId } from "@/lib/catalog/templates";
 import { FONT_IDS } from "@/lib/catalog/fonts";
 import { ComposeInputError } from "./errors";
-import { blendText, rasterizeText } from "./text-raster";
+import { blendText } from "./text-blend";
+import { rasterizeText } from "./text-raster";
 import { TEMPLATE_RENDERERS } from "./templates";
 
 import { normalizeTitle } from "./text/shape";
