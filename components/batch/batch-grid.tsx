@@ -7,15 +7,27 @@ export interface BatchGridProps {
   onOpen?: (cell: CellDto) => void;
 }
 
-/** Rows are prompts, columns are models. Each box keeps the canvas aspect, so nothing shifts on arrival. */
+/**
+ * Rows are prompts, columns are models. Each box keeps the canvas aspect, so nothing shifts on arrival.
+ * On a phone each title sits above its row, so two models fit side by side without scrolling.
+ */
 export function BatchGrid({ batch, aspect, onOpen }: BatchGridProps) {
   const byKey = new Map(batch.cells.map((c) => [`${c.promptIndex}|${c.model}`, c]));
-  const cols = `minmax(9rem, 14rem) repeat(${batch.models.length}, minmax(14rem, 24rem))`;
+  const columns = {
+    "--cols": `minmax(9rem, 14rem) repeat(${batch.models.length}, minmax(14rem, 24rem))`,
+    "--cols-phone": `repeat(${batch.models.length}, minmax(10rem, 1fr))`,
+  } as React.CSSProperties;
   return (
     <div className="overflow-x-auto" role="table" aria-label="Thumbnails: prompts by models">
-      <div className="grid min-w-fit gap-3" style={{ gridTemplateColumns: cols }}>
+      <div
+        className="grid min-w-fit grid-cols-[var(--cols-phone)] gap-3 sm:grid-cols-[var(--cols)]"
+        style={columns}
+      >
         <div role="row" className="contents">
-          <div role="columnheader" className="text-xs font-medium uppercase tracking-wide text-zinc-400">
+          <div
+            role="columnheader"
+            className="hidden text-xs font-medium uppercase tracking-wide text-zinc-400 sm:block"
+          >
             Title
           </div>
           {batch.models.map((m) => (
@@ -30,7 +42,10 @@ export function BatchGrid({ batch, aspect, onOpen }: BatchGridProps) {
         </div>
         {batch.prompts.map((prompt, i) => (
           <div role="row" className="contents" key={i}>
-            <div role="rowheader" className="self-center text-sm text-zinc-200">
+            <div
+              role="rowheader"
+              className="col-span-full -mb-1 text-sm text-zinc-200 sm:col-span-1 sm:mb-0 sm:self-center"
+            >
               <span className="mr-1 text-zinc-400">{i + 1}.</span>
               {prompt}
             </div>
