@@ -9,7 +9,7 @@ import type { Box } from "./text/layout";
  * One table rather than three: the scans below are load-bound, and one base pointer fewer made
  * them ~25 % faster. A pixel's luminance is the three entries summed in r, g, b order.
  */
-const LUM = new Float64Array(768);
+export const LUM = new Float64Array(768);
 for (let v = 0; v < 256; v++) {
   LUM[v] = luminance([v, 0, 0]);
   LUM[256 + v] = luminance([0, v, 0]);
@@ -20,7 +20,7 @@ for (let v = 0; v < 256; v++) {
  * A small top-k list by key (largest kept), remembering where each entry came from. Callers
  * test `key > floor` inline before offering, so the common case costs one comparison.
  */
-class TopK {
+export class TopK {
   readonly keys: Float64Array;
   readonly where: Int32Array;
   private floorAt = 0;
@@ -45,7 +45,7 @@ class TopK {
 }
 
 /** A plain view of the pixels: one map for the scans whatever made the Buffer (see blend-span.ts). */
-function bytesOf(img: RgbImage): Uint8Array {
+export function bytesOf(img: RgbImage): Uint8Array {
   return new Uint8Array(img.data.buffer, img.data.byteOffset, img.data.length);
 }
 

@@ -158,29 +158,56 @@ export function fillRoundedRect(img: RgbImage, box: Box, radius: number, color: 
   const { x0, y0, x1, y1 } = clip(img, box);
   const { width } = img;
   const words = wordsOf(img.data);
-  const data = words.u8;
-  const left = box.x + radius;
-  const right = box.x + box.width - radius;
+  const corner: CornerRun = {
+    data: words.u8,
+    width,
+    left: box.x + radius,
+    right: box.x + box.width - radius,
+    radius,
+    alpha,
+    full: Math.round(alpha * 256),
+    color,
+  };
+  // Columns whose centres lie between the corner arcs' centres: full alpha on every row.
+  const mx0 = Math.min(x1, Math.max(x0, Math.ceil(corner.left - 0.5)));
+  const mx1 = Math.max(mx0, Math.min(x1, Math.floor(corner.right - 0.5) + 1));
   const top = box.y + radius;
   const bottom = box.y + box.height - radius;
-  const full = Math.round(alpha * 256);
-  const [cr, cg, cb] = color;
   for (let y = y0; y < y1; y++) {
     const dy = Math.max(top - (y + 0.5), y + 0.5 - bottom, 0);
-    if (dy === 0) {
-      if (full > 0 && x1 > x0) blendSpan(words, (y * width + x0) * 3, (y * width + x1) * 3, color, full);
-      continue;
-    }
-    for (let x = x0, i = (y * width + x0) * 3; x < x1; x++, i += 3) {
-      let a = full;
-      const dx = Math.max(left - (x + 0.5), x + 0.5 - right, 0);
-      if (dx > 0)
-        a = Math.round(alpha * Math.min(1, Math.max(0, radius - Math.sqrt(dx * dx + dy * dy) + 0.5)) * 256);
-      if (a === 0) continue;
-      const ia = 256 - a;
-      data[i] = (data[i]! * ia + cr * a) >> 8;
-      data[i + 1] = (data[i + 1]! * ia + cg * a) >> 8;
-      data[i + 2] = (data[i + 2]! * ia + cb * a) >> 8;
-    }
+    const from = dy === 0 ? x0 : mx0;
+    const to = dy === 0 ? x1 : mx1;
+    if (dy > 0) cornerRow(corner, y, x0, mx0, dy);
+    if (corner.full > 0 && to > from)
+      blendSpan(words, (y * width + from) * 3, (y * width + to) * 3, color, corner.full);
+    if (dy > 0) cornerRow(corner, y, mx1, x1, dy);
+  }
+}
+
+interface CornerRun {
+  data: Uint8Array;
+  width: number;
+  left: number;
+  right: number;
+  radius: number;
+  alpha: number;
+  full: number;
+  color: Rgb;
+}
+
+/** Columns [from, to) of a row crossing the corner arcs (dy > 0: the row is above or below the straight sides). */
+function cornerRow(run: CornerRun, y: number, from: number, to: number, dy: number): void {
+  const { data, width, left, right, radius, alpha, full } = run;
+  const [cr, cg, cb] = run.color;
+  for (let x = from, i = (y * width + from) * 3; x < to; x++, i += 3) {
+    let a = full;
+    const dx = Math.max(left - (x + 0.5), x + 0.5 - right, 0);
+    if (dx > 0)
+      a = Math.round(alpha * Math.min(1, Math.max(0, radius - Math.sqrt(dx * dx + dy * dy) + 0.5)) * 256);
+    if (a === 0) continue;
+    const ia = 256 - a;
+    data[i] = (data[i]! * ia + cr * a) >> 8;
+    data[i + 1] = (data[i + 1]! * ia + cg * a) >> 8;
+    data[i + 2] = (data[i + 2]! * ia + cb * a) >> 8;
   }
 }

@@ -1,4 +1,4 @@
-import { fillRect, paintRows } from "../raster";
+import { paintRows } from "../raster";
 import { layoutText } from "../text/layout";
 import { ACCENT, NIGHT, WHITE, pad, paintForContrast } from "./shared";
 import type { TemplateRenderer } from "./types";
@@ -26,9 +26,7 @@ export const bottomBar: TemplateRenderer = ({ canvas, title, font }) => {
     textBox,
     layout,
     paint(img) {
-      const result = paintForContrast(img, pad(layout.ink, 4), WHITE, NIGHT, 0.86, (alpha) =>
-        fillRect(img, bar, NIGHT, alpha),
-      );
+      const result = paintForContrast(img, pad(layout.ink, 4), WHITE, NIGHT, 0.86, bar);
       paintRows(img, { x: 0, y: barTop, width: W, height: rule }, ACCENT, () => 1);
       return { ...result, text: { color: WHITE } };
     },

@@ -26,9 +26,7 @@ export const leftPanel: TemplateRenderer = ({ canvas, title, font }) => {
     textBox,
     layout,
     paint(img) {
-      const result = paintForContrast(img, pad(layout.ink, 4), WHITE, NIGHT, 0.9, (alpha) =>
-        fillRect(img, panel, NIGHT, alpha),
-      );
+      const result = paintForContrast(img, pad(layout.ink, 4), WHITE, NIGHT, 0.9, panel);
       fillRect(img, { x: barX, y: Math.max(0, barY), width: barW, height: barH }, ACCENT, 1);
       return { ...result, text: { color: WHITE } };
     },

@@ -1,6 +1,7 @@
 import { contrastRatio, scrimAlpha, type Rgb } from "../color";
 import { extremeColors, measureUnder } from "../measure";
-import type { RgbImage } from "../raster";
+import { extremeColorsUnderLayer } from "../measure-layer";
+import { clip, fillRect, type RgbImage } from "../raster";
 import type { Box } from "../text/layout";
 
 export const WHITE: Rgb = [255, 255, 255];
@@ -18,8 +19,10 @@ export function pad(box: Box, dx: number, dy = dx): Box {
 
 /**
  * Measures the photo under `region`, picks the weakest layer of `layer` colour (not below
- * `minAlpha`) that lifts the text to the target contrast, lets `paint` draw it, then measures
- * again so the reported figure is what the viewer gets.
+ * `minAlpha`) that lifts the text to the target contrast, fills `panel` with it, and reports the
+ * contrast the viewer gets. That needs the photo under the panel measured again, which the first
+ * pass does ahead for `minAlpha` (see measure-layer.ts); a stronger layer, or a region reaching
+ * past the panel, is measured again after painting.
  */
 export function paintForContrast(
   img: RgbImage,
@@ -27,16 +30,26 @@ export function paintForContrast(
   text: Rgb,
   layer: Rgb,
   minAlpha: number,
-  paint: (alpha: number) => void,
+  panel: Box,
 ) {
   const mode =
     contrastRatio(text, [0, 0, 0]) > contrastRatio(text, [255, 255, 255]) ? "brightest" : "darkest";
-  const alpha = scrimAlpha(extremeColors(img, region, mode), text, layer, AIM, minAlpha);
-  paint(alpha);
-  const after = extremeColors(img, region, mode, 1);
-  const contrast = after.length > 0 ? contrastRatio(after[0]!, text) : 21;
+  const a = (alpha: number) => Math.round(Math.min(1, Math.max(0, alpha)) * 256); // as paintRows
+  const seen = extremeColorsUnderLayer(img, region, mode, 16, layer, a(minAlpha));
+  const alpha = scrimAlpha(seen.colors, text, layer, AIM, minAlpha);
+  fillRect(img, panel, layer, alpha);
+  const inside = contains(clip(img, panel), clip(img, region));
+  const after =
+    a(alpha) === a(minAlpha) && inside ? seen.after : (extremeColors(img, region, mode, 1)[0] ?? null);
+  const contrast = after ? contrastRatio(after, text) : 21;
   return { alpha, contrast };
 }
+
+type Area = ReturnType<typeof clip>;
+const contains = (outer: Area, inner: Area) =>
+  inner.x0 >= inner.x1 ||
+  inner.y0 >= inner.y1 ||
+  (outer.x0 <= inner.x0 && inner.x1 <= outer.x1 && outer.y0 <= inner.y0 && inner.y1 <= outer.y1);
 
 export function smoothstep(edge0: number, edge1: number, x: number): number {
   const t = Math.min(1, Math.max(0, (x - edge0) / (edge1 - edge0)));

@@ -1,0 +1,76 @@
+/**
+ * The panel templates measure the photo under the title, solve the panel's alpha, paint it, and
+ * measure again for the contrast they report. Their panels are dark enough that the solved alpha
+ * is the template's minimum for any photo, so the second measurement can be made during the first
+ * one: what each sample becomes under the panel at that alpha is a per-channel table lookup.
+ */
+import type { Rgb } from "./color";
+import { bytesOf, LUM, TopK } from "./measure";
+import { clip, type RgbImage } from "./raster";
+import type { Box } from "./text/layout";
+
+/** Per channel (as LUM), the luminance share of value v once `layer` is blended over it at a/256. */
+function layeredLum(layer: Rgb, a: number): Float64Array {
+  const out = new Float64Array(768);
+  for (let c = 0; c < 3; c++) {
+    // The same rounding as blendSpan, which paints the panel.
+    for (let v = 0; v < 256; v++) out[c * 256 + v] = LUM[c * 256 + ((v * (256 - a) + layer[c]! * a) >> 8)]!;
+  }
+  return out;
+}
+
+function scanLayered(
+  data: Uint8Array,
+  width: number,
+  { x0, y0, x1, y1 }: ReturnType<typeof clip>,
+  sign: number,
+  top: TopK,
+  layered: Float64Array,
+  best: TopK,
+): void {
+  let floor = top.floor;
+  let bestFloor = best.floor;
+  for (let y = y0; y < y1; y += 2) {
+    for (let x = x0, i = (y * width + x0) * 3; x < x1; x += 2, i += 6) {
+      const r = data[i]!;
+      const g = data[i + 1]!;
+      const b = data[i + 2]!;
+      const key = sign * (LUM[r]! + LUM[256 + g]! + LUM[512 + b]!);
+      if (key > floor) {
+        top.take(key, i);
+        floor = top.floor;
+      }
+      const after = sign * (layered[r]! + layered[256 + g]! + layered[512 + b]!);
+      if (after > bestFloor) {
+        best.take(after, i);
+        bestFloor = best.floor;
+      }
+    }
+  }
+}
+
+/**
+ * extremeColors(img, box, mode, count) and, in the same pass, the colour extremeColors(img, box,
+ * mode, 1) would return once `layer` is painted over all of `box` at alpha a/256 (a in 0..256):
+ * same samples, same keys, same first-found order.
+ */
+export function extremeColorsUnderLayer(
+  img: RgbImage,
+  box: Box,
+  mode: "brightest" | "darkest",
+  count: number,
+  layer: Rgb,
+  a: number,
+): { colors: Rgb[]; after: Rgb | null } {
+  const top = new TopK(count);
+  const best = new TopK(1);
+  const data = bytesOf(img);
+  const sign = mode === "brightest" ? 1 : -1;
+  scanLayered(data, img.width, clip(img, box), sign, top, layeredLum(layer, a), best);
+  const [at] = best.where;
+  const after =
+    at === undefined || at < 0
+      ? null
+      : ([0, 1, 2].map((c) => (data[at + c]! * (256 - a) + layer[c]! * a) >> 8) as unknown as Rgb);
+  return { colors: top.colors(data), after };
+}
