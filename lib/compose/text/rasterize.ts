@@ -172,10 +172,10 @@ const level = (sum: number) => {
 function runCoverage(acc: Float32Array, out: Uint8Array, from: number, to: number, sum: number): number {
   for (let i = from; i < to; i++) {
     sum += acc[i]!;
-    acc[i] = 0;
     const a = Math.abs(sum);
     out[i] = a >= 1 ? 255 : (a * 255 + 0.5) | 0;
   }
+  acc.fill(0, from, to);
   return sum;
 }
 
