@@ -1,8 +1,9 @@
 /**
- * The panel templates measure the photo under the title, solve the panel's alpha, paint it, and
- * measure again for the contrast they report. Their panels are dark enough that the solved alpha
- * is the template's minimum for any photo, so the second measurement can be made during the first
- * one: what each sample becomes under the panel at that alpha is a per-channel table lookup.
+ * The templates measure the photo under the title, solve the alpha of their panel or scrim, paint
+ * it, and measure again for the contrast they report. The solved alpha is usually the template's
+ * minimum (panels: always; scrims: unless the photo is bright under the title), so the second
+ * measurement is made during the first one for that alpha: what each sample becomes under the
+ * layer is a per-channel table lookup. Callers measure again after painting when the guess fails.
  */
 import type { Rgb } from "./color";
 import { bytesOf, LUM, TopK } from "./measure";
@@ -73,4 +74,72 @@ export function extremeColorsUnderLayer(
       ? null
       : ([0, 1, 2].map((c) => (data[at + c]! * (256 - a) + layer[c]! * a) >> 8) as unknown as Rgb);
   return { colors: top.colors(data), after };
+}
+
+/** As scanBoth in measure.ts, plus each sample's luminance after the layer (`tables`, per sampled row). */
+function scanBothLayered(
+  data: Uint8Array,
+  width: number,
+  { x0, y0, x1, y1 }: ReturnType<typeof clip>,
+  bright: TopK,
+  dark: TopK,
+  tables: Float64Array[],
+  best: TopK,
+): void {
+  let brightFloor = bright.floor;
+  let darkFloor = dark.floor;
+  let bestFloor = best.floor;
+  for (let y = y0, row = 0; y < y1; y += 2, row++) {
+    const layered = tables[row]!;
+    for (let x = x0, i = (y * width + x0) * 3; x < x1; x += 2, i += 6) {
+      const r = data[i]!;
+      const g = data[i + 1]!;
+      const b = data[i + 2]!;
+      const l = LUM[r]! + LUM[256 + g]! + LUM[512 + b]!;
+      if (l > brightFloor) {
+        bright.take(l, i);
+        brightFloor = bright.floor;
+      }
+      if (-l > darkFloor) {
+        dark.take(-l, i);
+        darkFloor = dark.floor;
+      }
+      const after = layered[r]! + layered[256 + g]! + layered[512 + b]!;
+      if (after > bestFloor) {
+        best.take(after, i);
+        bestFloor = best.floor;
+      }
+    }
+  }
+}
+
+/**
+ * The brightest and darkest colours of measureUnder(img, box) and, in the same pass, the colour
+ * extremeColors(img, box, "brightest", 1) would return once `layer` is painted with alpha
+ * rowAlpha(y)/256 (0..256) on each row y of `box`.
+ */
+export function measureUnderLayer(img: RgbImage, box: Box, layer: Rgb, rowAlpha: (y: number) => number) {
+  const bright = new TopK(16);
+  const dark = new TopK(16);
+  const best = new TopK(1);
+  const data = bytesOf(img);
+  const area = clip(img, box);
+  const byAlpha = new Map<number, Float64Array>();
+  const tables: Float64Array[] = [];
+  for (let y = area.y0; y < area.y1; y += 2) {
+    const a = rowAlpha(y);
+    let table = byAlpha.get(a);
+    if (!table) byAlpha.set(a, (table = layeredLum(layer, a)));
+    tables.push(table);
+  }
+  scanBothLayered(data, img.width, area, bright, dark, tables, best);
+  const [at] = best.where;
+  const after =
+    at === undefined || at < 0
+      ? null
+      : ([0, 1, 2].map((c) => {
+          const a = rowAlpha(Math.floor(at / 3 / img.width));
+          return (data[at + c]! * (256 - a) + layer[c]! * a) >> 8;
+        }) as unknown as Rgb);
+  return { brightest: bright.colors(data), darkest: dark.colors(data), after };
 }

@@ -1,4 +1,3 @@
-import { paintRows } from "../raster";
 import { layoutText } from "../text/layout";
 import { pad, paintAdaptive, smoothstep } from "./shared";
 import type { TemplateRenderer } from "./types";
@@ -34,10 +33,9 @@ export const overlayBottom: TemplateRenderer = ({ canvas, title, font }) => {
     layout,
     shadow: { blur: Math.max(2, u * 0.008), dy: u * 0.004 },
     paint(img) {
-      return paintAdaptive(img, under, 0.35, (color, alpha) =>
-        paintRows(img, { x: 0, y: fadeFrom, width: W, height: H - fadeFrom }, color, (y) =>
-          y >= solidFrom ? alpha : alpha * smoothstep(fadeFrom, solidFrom, y),
-        ),
+      const scrim = { x: 0, y: fadeFrom, width: W, height: H - fadeFrom };
+      return paintAdaptive(img, under, 0.35, scrim, (y) =>
+        y >= solidFrom ? 1 : smoothstep(fadeFrom, solidFrom, y),
       );
     },
   };

@@ -1,4 +1,3 @@
-import { paintRows } from "../raster";
 import { layoutText } from "../text/layout";
 import { pad, paintAdaptive, smoothstep } from "./shared";
 import type { TemplateRenderer } from "./types";
@@ -31,16 +30,11 @@ export const overlayCenter: TemplateRenderer = ({ canvas, title, font }) => {
     layout,
     shadow: { blur: Math.max(2, u * 0.01), dy: u * 0.005 },
     paint(img) {
-      return paintAdaptive(img, under, 0.3, (color, alpha) =>
-        paintRows(
-          img,
-          { x: 0, y: under.y - feather, width: W, height: under.height + 2 * feather },
-          color,
-          (y) =>
-            y < under.y
-              ? alpha * smoothstep(under.y - feather, under.y, y)
-              : alpha * (1 - smoothstep(under.y + under.height, under.y + under.height + feather, y)),
-        ),
+      const scrim = { x: 0, y: under.y - feather, width: W, height: under.height + 2 * feather };
+      return paintAdaptive(img, under, 0.3, scrim, (y) =>
+        y < under.y
+          ? smoothstep(under.y - feather, under.y, y)
+          : 1 - smoothstep(under.y + under.height, under.y + under.height + feather, y),
       );
     },
   };

@@ -1,7 +1,7 @@
 import { contrastRatio, scrimAlpha, type Rgb } from "../color";
-import { extremeColors, measureUnder } from "../measure";
-import { extremeColorsUnderLayer } from "../measure-layer";
-import { clip, fillRect, type RgbImage } from "../raster";
+import { extremeColors, luminanceSpread } from "../measure";
+import { extremeColorsUnderLayer, measureUnderLayer } from "../measure-layer";
+import { clip, fillRect, paintRows, type RgbImage } from "../raster";
 import type { Box } from "../text/layout";
 
 export const WHITE: Rgb = [255, 255, 255];
@@ -34,7 +34,6 @@ export function paintForContrast(
 ) {
   const mode =
     contrastRatio(text, [0, 0, 0]) > contrastRatio(text, [255, 255, 255]) ? "brightest" : "darkest";
-  const a = (alpha: number) => Math.round(Math.min(1, Math.max(0, alpha)) * 256); // as paintRows
   const seen = extremeColorsUnderLayer(img, region, mode, 16, layer, a(minAlpha));
   const alpha = scrimAlpha(seen.colors, text, layer, AIM, minAlpha);
   fillRect(img, panel, layer, alpha);
@@ -51,6 +50,9 @@ const contains = (outer: Area, inner: Area) =>
   inner.y0 >= inner.y1 ||
   (outer.x0 <= inner.x0 && inner.x1 <= outer.x1 && outer.y0 <= inner.y0 && inner.y1 <= outer.y1);
 
+/** A layer alpha as paintRows turns it into 256ths. */
+const a = (alpha: number) => Math.round(Math.min(1, Math.max(0, alpha)) * 256);
+
 export function smoothstep(edge0: number, edge1: number, x: number): number {
   const t = Math.min(1, Math.max(0, (x - edge0) / (edge1 - edge0)));
   return t * t * (3 - 2 * t);
@@ -58,30 +60,39 @@ export function smoothstep(edge0: number, edge1: number, x: number): number {
 
 /**
  * For templates without a panel: light text over a dark layer, or dark text over a light layer,
- * whichever needs the fainter layer (light text wins ties: it is the house look). `paintLayer`
- * draws the layer in the chosen colour at the solved alpha.
+ * whichever needs the fainter layer (light text wins ties: it is the house look). The layer is
+ * painted over `scrim` at the solved alpha times `profile(y)` (0..1) on row y.
  */
 export function paintAdaptive(
   img: RgbImage,
   region: Box,
   minAlpha: number,
-  paintLayer: (color: Rgb, alpha: number) => void,
+  scrim: Box,
+  profile: (y: number) => number,
 ) {
   // WCAG only compares two colours; a busy photo under the title also hurts reading, so the
   // layer gets stronger with the spread of luminance there (stripes, foliage, crowds).
-  const under = measureUnder(img, region);
-  minAlpha = Math.min(0.8, minAlpha + under.spread * 1.2);
+  minAlpha = Math.min(0.8, minAlpha + luminanceSpread(img, region) * 1.2);
+  // Light text over the weakest layer is the usual outcome; measure what that layer leaves.
+  const painted = clip(img, scrim);
+  const rowAlpha = (y: number) => (y >= painted.y0 && y < painted.y1 ? a(minAlpha * profile(y)) : 0);
+  const under = measureUnderLayer(img, region, NIGHT, rowAlpha);
   const light = scrimAlpha(under.brightest, WHITE, NIGHT, AIM, minAlpha);
   const dark = scrimAlpha(under.darkest, INK, WHITE, AIM, minAlpha);
   const useDark = dark + 0.15 < light;
   const text = useDark ? INK : WHITE;
   const layer = useDark ? WHITE : NIGHT;
   const alpha = useDark ? dark : light;
-  paintLayer(layer, alpha);
-  const after = extremeColors(img, region, useDark ? "darkest" : "brightest", 1);
+  paintRows(img, scrim, layer, (y) => alpha * profile(y));
+  const area = clip(img, region);
+  const guessed =
+    !useDark && alpha === minAlpha && painted.x0 <= area.x0 && (area.x1 <= painted.x1 || area.x0 >= area.x1);
+  const after = guessed
+    ? under.after
+    : (extremeColors(img, region, useDark ? "darkest" : "brightest", 1)[0] ?? null);
   return {
     alpha,
-    contrast: after[0] ? contrastRatio(after[0], text) : 21,
+    contrast: after ? contrastRatio(after, text) : 21,
     text: { color: text, shadow: { color: layer, opacity: useDark ? 0.7 : 0.55 } },
   };
 }
