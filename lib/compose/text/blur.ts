@@ -41,13 +41,8 @@ function boxRows(src: Float32Array, dst: Float32Array, w: number, h: number, r: 
   }
 }
 
-/**
- * The same blur down each column, swept row by row with one running sum per column (walking
- * down columns one at a time misses the cache on every step). Each column's sum sees the same
- * operations in the same order as a column-at-a-time loop would.
- */
-function boxColumns(src: Float32Array, dst: Float32Array, w: number, h: number, r: number): void {
-  const norm = 1 / (2 * r + 1);
+/** Each column's window sum for the first output row (edges clamped), for the column passes. */
+function columnSums(src: Float32Array, w: number, h: number, r: number): Float64Array {
   const sums = new Float64Array(w);
   const lastRow = (h - 1) * w;
   for (let c = 0; c < w; c++) {
@@ -55,6 +50,18 @@ function boxColumns(src: Float32Array, dst: Float32Array, w: number, h: number, 
     for (let k = 1; k <= r; k++) sum += k < h ? src[k * w + c]! : src[lastRow + c]!;
     sums[c] = sum;
   }
+  return sums;
+}
+
+/**
+ * The same blur down each column, swept row by row with one running sum per column (walking
+ * down columns one at a time misses the cache on every step). Each column's sum sees the same
+ * operations in the same order as a column-at-a-time loop would.
+ */
+function boxColumns(src: Float32Array, dst: Float32Array, w: number, h: number, r: number): void {
+  const norm = 1 / (2 * r + 1);
+  const sums = columnSums(src, w, h, r);
+  const lastRow = (h - 1) * w;
   for (let i = 0; i < h; i++) {
     const row = i * w;
     const addRow = i + r + 1 < h ? (i + r + 1) * w : lastRow;
@@ -73,13 +80,8 @@ function boxColumns(src: Float32Array, dst: Float32Array, w: number, h: number, 
  */
 function boxColumnsToBytes(src: Float32Array, dst: Uint8Array, w: number, h: number, r: number): void {
   const norm = 1 / (2 * r + 1);
-  const sums = new Float64Array(w);
+  const sums = columnSums(src, w, h, r);
   const lastRow = (h - 1) * w;
-  for (let c = 0; c < w; c++) {
-    let sum = src[c]! * (r + 1);
-    for (let k = 1; k <= r; k++) sum += k < h ? src[k * w + c]! : src[lastRow + c]!;
-    sums[c] = sum;
-  }
   for (let i = 0; i < h; i++) {
     const row = i * w;
     const addRow = i + r + 1 < h ? (i + r + 1) * w : lastRow;
