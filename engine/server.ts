@@ -187,7 +187,6 @@ export async function startEngine(opts: EngineOptions = {}): Promise<EngineHandl
   const port = typeof addr === "object" && addr ? addr.port : (opts.port ?? 8288);
   const url = `http://${opts.host ?? "127.0.0.1"}:${port}`;
   log(`listening on ${url} (data ${path.resolve(opts.dataDir ?? ".data/engine")})`);
-  void syncer.syncAll();
   syncer.start(opts.syncIntervalMs ?? 10_000);
 
   return {

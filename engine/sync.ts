@@ -70,6 +70,9 @@ export async function syncUrl(core: Core, url: string): Promise<RegisterResult> 
   throw new Error(msg);
 }
 
+const FIRST_RETRY_MS = 250;
+const MAX_RETRY_MS = 2_000;
+
 /** Periodic syncing with one log line per state change, not per tick. */
 export class Syncer {
   private lastError = new Map<string, string>();
@@ -107,14 +110,24 @@ export class Syncer {
     await Promise.all([...this.urls].map((u) => this.syncOne(u).catch(() => {})));
   }
 
+  /**
+   * Syncs now and then every `intervalMs`; while an app fails (typically: still starting) it is
+   * retried sooner, from 250 ms doubling up to 2 s. An event sent before its app's first
+   * sync triggers nothing, so that first sync must not wait a whole interval behind the app's start.
+   */
   start(intervalMs: number): void {
-    const tick = () => {
-      this.timer = setTimeout(
-        () => void this.syncAll().finally(() => !this.core.closed && tick()),
-        intervalMs,
-      );
-    };
-    tick();
+    let retryMs = FIRST_RETRY_MS;
+    const round = () =>
+      void this.syncAll().finally(() => {
+        if (this.core.closed) return;
+        let delay = intervalMs;
+        if (this.lastError.size > 0) {
+          delay = Math.min(intervalMs, retryMs);
+          retryMs = Math.min(MAX_RETRY_MS, retryMs * 2);
+        } else retryMs = FIRST_RETRY_MS;
+        this.timer = setTimeout(round, delay);
+      });
+    round();
   }
 
   stop(): void {

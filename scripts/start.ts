@@ -3,7 +3,15 @@
  * Builds the app when needed, then runs the web app and the local Inngest engine side by side.
  */
 import path from "node:path";
-import { ensureBuild, root, spawnEngine, spawnWeb, waitForHttp, type Proc } from "./lib/processes";
+import {
+  ensureBuild,
+  root,
+  spawnEngine,
+  spawnWeb,
+  waitForAppSync,
+  waitForHttp,
+  type Proc,
+} from "./lib/processes";
 
 function port(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -54,6 +62,7 @@ async function main(): Promise<void> {
     });
   }
   await Promise.all([waitForHttp(`${engineUrl}/health`, 60_000, engine), waitForHttp(appUrl, 120_000, web)]);
+  await waitForAppSync(engineUrl, appUrl);
   console.log(`\nThumbnail Studio is running: open http://localhost:${webPort}\n`);
 }
 

@@ -129,6 +129,31 @@ export async function waitForHttp(url: string, timeoutMs = 60_000, proc?: Proc):
   throw new Error(`${url} did not come up within ${timeoutMs} ms (${last})`);
 }
 
+/**
+ * Waits until the engine lists the app's functions. The engine creates runs only for functions it
+ * knows when an event arrives, so a batch submitted before the first sync would never start.
+ */
+export async function waitForAppSync(engineUrl: string, appUrl: string, timeoutMs = 30_000): Promise<void> {
+  const serveUrl = `${appUrl}/api/inngest`;
+  const deadline = Date.now() + timeoutMs;
+  let last = "";
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${engineUrl}/health`, { signal: AbortSignal.timeout(2_000) });
+      const health = (await res.json()) as {
+        apps?: { url: string; functions: string[] }[];
+        sync_errors?: Record<string, string>;
+      };
+      if (health.apps?.some((a) => a.url === serveUrl && a.functions.length > 0)) return;
+      last = health.sync_errors?.[serveUrl] ?? "not synced yet";
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the engine did not sync ${serveUrl} within ${timeoutMs} ms (${last})`);
+}
+
 const buildInputs = ["app", "components", "lib", "inngest", "public", "next.config.ts", "package-lock.json"];
 
 function newestMtime(p: string): number {

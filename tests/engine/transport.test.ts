@@ -99,3 +99,37 @@ describe("engine: app unreachable or restarting", () => {
     server.close();
   });
 });
+
+describe("engine: an app that starts after the engine", () => {
+  it("is synced soon after it comes up, not a whole sync interval later", async () => {
+    const { freePort } = await import("../helpers/ports");
+    const port = await freePort();
+    const appUrl = `http://127.0.0.1:${port}/api/inngest`;
+    // A 60 s interval: only the quick retries of a failing first sync can list the app in time.
+    const engine = await engineFor("late-app", { appUrls: [appUrl], syncIntervalMs: 60_000 });
+    let app: App | undefined;
+    try {
+      await sleep(600); // the engine's first sync attempts fail: nothing listens yet
+      const client = makeClient("late", engine.url);
+      const fn = client.createFunction({ id: "f", triggers: { event: "late/e" } }, async () => "ok");
+      app = await serveApp(client, [fn], port);
+      const synced = await until(
+        "the late app's functions",
+        async () => {
+          const health = (await (await fetch(`${engine.url}/health`)).json()) as {
+            apps: { url: string; functions: string[] }[];
+          };
+          return health.apps.find((a) => a.url === appUrl)?.functions;
+        },
+        10_000,
+      );
+      expect(synced).toEqual(["late-f"]);
+      await client.send({ name: "late/e", data: {} });
+      const [run] = await runsFinished(engine.url, "late-f", 1);
+      expect(run?.output).toBe("ok");
+    } finally {
+      await app?.close();
+      await engine.cleanup();
+    }
+  });
+});

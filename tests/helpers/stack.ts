@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { spawnEngine, spawnWeb, waitForHttp, type Proc } from "../../scripts/lib/processes";
+import { spawnEngine, spawnWeb, waitForAppSync, waitForHttp, type Proc } from "../../scripts/lib/processes";
 import { freePort } from "./ports";
 
 export interface Stack {
@@ -47,5 +47,6 @@ export async function startStack(env: Record<string, string | undefined> = {}, q
     },
   };
   await Promise.all([stack.startEngine(), stack.startWeb()]);
+  await waitForAppSync(engineUrl, appUrl);
   return stack;
 }
