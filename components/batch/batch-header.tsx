@@ -1,9 +1,10 @@
 "use client";
 
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import type { BatchDto } from "@/lib/batches/dto";
 import { plural } from "@/lib/format";
 import { batchZipUrl, contactSheetUrl } from "@/lib/export/urls";
+import { msUntilStalled } from "@/lib/batches/stalled";
 import { CostTable } from "./cost-table";
 
 export interface BatchHeaderProps {
@@ -21,6 +22,7 @@ export function BatchHeader({ batch, canManage, live, onChange }: BatchHeaderPro
   const { counts } = batch;
   const pct = counts.total === 0 ? 0 : Math.round((counts.done / counts.total) * 100);
   const running = !TERMINAL.has(batch.status);
+  const stalled = useStalled(batch);
 
   async function act(action: "cancel" | "retry") {
     setBusy(true);
@@ -109,6 +111,15 @@ export function BatchHeader({ batch, canManage, live, onChange }: BatchHeaderPro
         </span>
         {running ? <span>{live ? "Live" : "Connecting…"}</span> : null}
       </p>
+      {stalled ? (
+        <p
+          role="status"
+          className="rounded border border-amber-900 bg-amber-950/40 p-2 text-sm text-amber-200"
+        >
+          Not started yet: the workflow engine has not picked this batch up. If it does not start soon, check
+          that the engine is running and has synced this app, then submit the batch again.
+        </p>
+      ) : null}
       <CostTable batch={batch} />
       {batch.cancelReason ? <p className="text-sm text-amber-300">Cancelled: {batch.cancelReason}</p> : null}
       {batch.notices.map((n) => (
@@ -123,4 +134,18 @@ export function BatchHeader({ batch, canManage, live, onChange }: BatchHeaderPro
       ) : null}
     </header>
   );
+}
+
+/** True once the batch has sat in "queued" too long; set after mounting, so server and client agree. */
+function useStalled(batch: BatchDto): boolean {
+  // The batch whose timer fired; stalled only while that batch is still queued.
+  const [firedFor, setFiredFor] = useState<string | null>(null);
+  const { id, status, createdAt } = batch;
+  useEffect(() => {
+    const wait = msUntilStalled({ status, createdAt }, Date.now());
+    if (wait === null) return;
+    const timer = setTimeout(() => setFiredFor(id), wait);
+    return () => clearTimeout(timer);
+  }, [id, status, createdAt]);
+  return status === "queued" && firedFor === id;
 }
