@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { migrate } from "./migrate";
-import { DRIZZLE_TEXT_PARSERS, forDrizzle } from "./pglite-client";
+import { forDrizzle } from "./pglite-client";
 import { initPgliteDir, isInitialized, PGLITE_OPTIONS } from "./pglite-init";
 import { acquireDirLock } from "./pglite-lock";
 import * as schema from "./schema";
@@ -61,8 +61,8 @@ async function openPglite(dir: string): Promise<DbHandle> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   if (dir === "memory") {
-    const client = new PGlite({ parsers: DRIZZLE_TEXT_PARSERS });
-    const db = drizzle({ client: forDrizzle(client), schema }) as unknown as Db;
+    const client = new PGlite();
+    const db = drizzle({ client: await forDrizzle(client), schema }) as unknown as Db;
     return { db, driver: "pglite", location: "memory", close: () => client.close() };
   }
   const absolute = path.resolve(dir);
@@ -70,9 +70,8 @@ async function openPglite(dir: string): Promise<DbHandle> {
   const release = acquireDirLock(absolute);
   try {
     if (!isInitialized(absolute)) await initPgliteDir(absolute);
-    const client = new PGlite(absolute, { ...PGLITE_OPTIONS, parsers: DRIZZLE_TEXT_PARSERS });
-    await client.waitReady;
-    const db = drizzle({ client: forDrizzle(client), schema }) as unknown as Db;
+    const client = new PGlite(absolute, PGLITE_OPTIONS);
+    const db = drizzle({ client: await forDrizzle(client), schema }) as unknown as Db;
     const close = async () => {
       try {
         await client.close();

@@ -3,14 +3,15 @@
  * (timestamps, dates and intervals kept as text, for its own column mappers), and PGlite merges a
  * per-query map into a copy of its full parser table on every call: about 0.1 ms per statement,
  * a tenth of a cell's database time. Here those parsers are set once on the instance and the
- * per-query copies are dropped, so rows come back exactly as before without the merge.
+ * per-query copies are dropped, so rows come back exactly as before without the merge
+ * (tests/db/pglite-client.test.ts compares both ways over every type drizzle keeps as text).
  */
 import { types, type PGlite, type PGliteOptions, type Transaction } from "@electric-sql/pglite";
 
 const AS_TEXT = (value: string) => value;
 
 /** The types drizzle keeps as text (drizzle-orm/pglite session), by OID. */
-export const DRIZZLE_TEXT_PARSERS: NonNullable<PGliteOptions["parsers"]> = {
+const DRIZZLE_TEXT_PARSERS: NonNullable<PGliteOptions["parsers"]> = {
   [types.TIMESTAMP]: AS_TEXT,
   [types.TIMESTAMPTZ]: AS_TEXT,
   [types.INTERVAL]: AS_TEXT,
@@ -41,9 +42,12 @@ function queryWithout<T extends Queryable>(target: T): T["query"] {
 
 /**
  * A view of `client` for drizzle: queries (also inside transactions) skip the per-query parser
- * merge. The instance must have been created with DRIZZLE_TEXT_PARSERS.
+ * merge. Waits until the instance is ready, because PGlite installs its array parsers during
+ * start-up (over any given for array types), then sets drizzle's text parsers on it.
  */
-export function forDrizzle(client: PGlite): PGlite {
+export async function forDrizzle(client: PGlite): Promise<PGlite> {
+  await client.waitReady;
+  Object.assign(client.parsers, DRIZZLE_TEXT_PARSERS);
   return new Proxy(client, {
     get(target, key, receiver) {
       if (key === "query") return queryWithout(target);
