@@ -10,6 +10,7 @@ import {
   recordAttemptResult,
   recordAttemptStart,
 } from "@/lib/db";
+import { toCellView } from "@/lib/db/views";
 import { at, newBatch, succeed } from "./fixtures";
 import type { Ctx } from "./repo-suite";
 
@@ -158,6 +159,24 @@ export function cellTests(ctx: Ctx): void {
     expect(await eventsSince(db, batch.id, last.id)).toEqual([]);
     expect((await getBatch(db, batch.id))?.lastEventId).toBe(last.id);
     expect((await eventsSince(db, batch.id, 0, 2)).map((e) => e.id)).toEqual(ids.slice(0, 2));
+  });
+
+  it("puts the row as stored into each cell.updated event", async () => {
+    const { db } = ctx.handle;
+    const { batch, cells } = await newBatch(db, 1, ["m-a"]);
+    const cell = at(cells, 0);
+    await recordAttemptStart(db, cell.id, { attempt: 0 });
+    await recordAttemptResult(db, cell.id, {
+      attempt: 0,
+      outcome: "ok",
+      requestId: "req-stored",
+      costUsd: 0.0412345,
+      rawKey: "raw/stored.png",
+    });
+    const events = await eventsSince(db, batch.id);
+    const last = events.at(-1)?.payload;
+    const stored = await getCell(db, cell.id);
+    expect(last?.type === "cell.updated" && last.cell).toEqual(toCellView(stored!));
   });
 
   it("loses no update when writers of one cell race (each reads the newest row under its lock)", async () => {
