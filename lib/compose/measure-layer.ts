@@ -10,12 +10,21 @@ import { bytesOf, LUM, TopK } from "./measure";
 import { clip, type RgbImage } from "./raster";
 import type { Box } from "./text/layout";
 
+/** A channel value v with the layer's value l blended over it at a/256: blendSpan's rounding. */
+const over = (v: number, l: number, a: number) => (v * (256 - a) + l * a) >> 8;
+
+/** The colour of the sample at byte `at` once `layer` is blended over it at a/256. */
+const colourUnder = (data: Uint8Array, at: number, layer: Rgb, a: number): Rgb => [
+  over(data[at]!, layer[0], a),
+  over(data[at + 1]!, layer[1], a),
+  over(data[at + 2]!, layer[2], a),
+];
+
 /** Per channel (as LUM), the luminance share of value v once `layer` is blended over it at a/256. */
 function layeredLum(layer: Rgb, a: number): Float64Array {
   const out = new Float64Array(768);
   for (let c = 0; c < 3; c++) {
-    // The same rounding as blendSpan, which paints the panel.
-    for (let v = 0; v < 256; v++) out[c * 256 + v] = LUM[c * 256 + ((v * (256 - a) + layer[c]! * a) >> 8)]!;
+    for (let v = 0; v < 256; v++) out[c * 256 + v] = LUM[c * 256 + over(v, layer[c]!, a)]!;
   }
   return out;
 }
@@ -69,10 +78,7 @@ export function extremeColorsUnderLayer(
   const sign = mode === "brightest" ? 1 : -1;
   scanLayered(data, img.width, clip(img, box), sign, top, layeredLum(layer, a), best);
   const [at] = best.where;
-  const after =
-    at === undefined || at < 0
-      ? null
-      : ([0, 1, 2].map((c) => (data[at + c]! * (256 - a) + layer[c]! * a) >> 8) as unknown as Rgb);
+  const after = at === undefined || at < 0 ? null : colourUnder(data, at, layer, a);
   return { colors: top.colors(data), after };
 }
 
@@ -137,9 +143,6 @@ export function measureUnderLayer(img: RgbImage, box: Box, layer: Rgb, rowAlpha:
   const after =
     at === undefined || at < 0
       ? null
-      : ([0, 1, 2].map((c) => {
-          const a = rowAlpha(Math.floor(at / 3 / img.width));
-          return (data[at + c]! * (256 - a) + layer[c]! * a) >> 8;
-        }) as unknown as Rgb);
+      : colourUnder(data, at, layer, rowAlpha(Math.floor(at / 3 / img.width)));
   return { brightest: bright.colors(data), darkest: dark.colors(data), after };
 }

@@ -84,9 +84,9 @@ export function paintAdaptive(
   const layer = useDark ? WHITE : NIGHT;
   const alpha = useDark ? dark : light;
   paintRows(img, scrim, layer, (y) => alpha * profile(y));
+  // Rows outside the scrim were predicted unpainted (alpha 0), so only its columns must cover the region.
   const area = clip(img, region);
-  const guessed =
-    !useDark && alpha === minAlpha && painted.x0 <= area.x0 && (area.x1 <= painted.x1 || area.x0 >= area.x1);
+  const guessed = !useDark && alpha === minAlpha && contains({ ...painted, y0: area.y0, y1: area.y1 }, area);
   const after = guessed
     ? under.after
     : (extremeColors(img, region, useDark ? "darkest" : "brightest", 1)[0] ?? null);
