@@ -110,23 +110,38 @@ export function spawnWeb(o: WebOptions): Proc {
   return launch(bin("next"), args, env, `http://127.0.0.1:${o.port}`, o.io ?? "pipe", "web");
 }
 
-/** Polls `url` until it answers with any HTTP status below 500, or fails after `timeoutMs`. */
-export async function waitForHttp(url: string, timeoutMs = 60_000, proc?: Proc): Promise<void> {
+/**
+ * Calls `check` every `everyMs` until it returns true, or fails after `timeoutMs` with the last
+ * reason it gave for not yet. A throw from `check` ends the wait at once.
+ */
+async function pollUntil(
+  what: string,
+  timeoutMs: number,
+  everyMs: number,
+  check: () => Promise<true | string>,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = "";
   while (Date.now() < deadline) {
+    const result = await check();
+    if (result === true) return;
+    last = result;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`${what} within ${timeoutMs} ms (${last})`);
+}
+
+const failure = (err: unknown) => (err as Error).message;
+
+/** Polls `url` until it answers with any HTTP status below 500, or fails after `timeoutMs`. */
+export async function waitForHttp(url: string, timeoutMs = 60_000, proc?: Proc): Promise<void> {
+  await pollUntil(`${url} did not come up`, timeoutMs, 200, async () => {
     if (proc && proc.child.exitCode !== null)
       throw new Error(`${url}: process exited (${proc.child.exitCode})`);
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-      if (res.status < 500) return;
-      last = `HTTP ${res.status}`;
-    } catch (err) {
-      last = (err as Error).message;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} did not come up within ${timeoutMs} ms (${last})`);
+    const res = await fetch(url, { signal: AbortSignal.timeout(2_000) }).catch(failure);
+    if (typeof res === "string") return res;
+    return res.status < 500 || `HTTP ${res.status}`;
+  });
 }
 
 /**
@@ -135,23 +150,15 @@ export async function waitForHttp(url: string, timeoutMs = 60_000, proc?: Proc):
  */
 export async function waitForAppSync(engineUrl: string, appUrl: string, timeoutMs = 30_000): Promise<void> {
   const serveUrl = `${appUrl}/api/inngest`;
-  const deadline = Date.now() + timeoutMs;
-  let last = "";
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(`${engineUrl}/health`, { signal: AbortSignal.timeout(2_000) });
-      const health = (await res.json()) as {
-        apps?: { url: string; functions: string[] }[];
-        sync_errors?: Record<string, string>;
-      };
-      if (health.apps?.some((a) => a.url === serveUrl && a.functions.length > 0)) return;
-      last = health.sync_errors?.[serveUrl] ?? "not synced yet";
-    } catch (err) {
-      last = (err as Error).message;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`the engine did not sync ${serveUrl} within ${timeoutMs} ms (${last})`);
+  await pollUntil(`the engine did not sync ${serveUrl}`, timeoutMs, 100, async () => {
+    type Health = { apps?: { url: string; functions: string[] }[]; sync_errors?: Record<string, string> };
+    const health = await fetch(`${engineUrl}/health`, { signal: AbortSignal.timeout(2_000) })
+      .then((res) => res.json() as Promise<Health>)
+      .catch(failure);
+    if (typeof health === "string") return health;
+    if (health.apps?.some((a) => a.url === serveUrl && a.functions.length > 0)) return true;
+    return health.sync_errors?.[serveUrl] ?? "not synced yet";
+  });
 }
 
 const buildInputs = ["app", "components", "lib", "inngest", "public", "next.config.ts", "package-lock.json"];
