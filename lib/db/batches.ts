@@ -1,5 +1,5 @@
 /** Batches: create, read, lock, start, notices, spend, delete. Finishing/cancel/retry: lifecycle.ts. */
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { appendEvent } from "./events";
 import { newId } from "./ids";
 import {
@@ -18,6 +18,8 @@ export interface NewCell {
   promptIndex: number;
   prompt: string;
   model: string;
+  /** A stored raw image to compose from instead of generating one (restyling an earlier batch). */
+  rawKey?: string | null;
 }
 
 export interface CreateBatchData {
@@ -62,7 +64,7 @@ export function sortCells<T extends Pick<CellRow, "promptIndex" | "model">>(
 /** Creates the batch and all its cells in one transaction: either everything exists or nothing. */
 export async function createBatch(db: Db, data: CreateBatchData): Promise<BatchWithCells> {
   const { input } = data;
-  const planned =
+  const planned: NewCell[] =
     data.cells ??
     input.prompts.flatMap((prompt, promptIndex) =>
       input.models.map((model) => ({ promptIndex, prompt, model })),
@@ -93,6 +95,7 @@ export async function createBatch(db: Db, data: CreateBatchData): Promise<BatchW
           style: input.style,
           template: input.template,
           font: input.font,
+          rawKey: cell.rawKey ?? null,
         })),
       )
       .returning();
@@ -236,8 +239,23 @@ export async function deleteBatch(db: Db, id: string): Promise<DeleteResult> {
       .where(eq(cells.batchId, id))
       .orderBy(asc(cells.promptIndex));
     await tx.delete(batches).where(eq(batches.id, id));
-    return { deleted: true, keys: blobKeys(rows) };
+    return { deleted: true, keys: await unsharedKeys(tx, blobKeys(rows)) };
   });
+}
+
+/**
+ * The keys among `keys` that no remaining cell references, to be deleted from storage. Raw images are
+ * content-addressed and shared by restyled batches (and by identical generations), so a raw image
+ * stays while another cell still composes from it. Call inside the transaction that removed the rows.
+ */
+export async function unsharedKeys(tx: Tx, keys: string[]): Promise<string[]> {
+  if (keys.length === 0) return keys;
+  const used = await tx
+    .selectDistinct({ key: cells.rawKey })
+    .from(cells)
+    .where(and(isNotNull(cells.rawKey), inArray(cells.rawKey, keys)));
+  const kept = new Set(used.map((row) => row.key));
+  return keys.filter((key) => !kept.has(key));
 }
 
 export function blobKeys(rows: { rawKey: string | null; finalKey: string | null }[]): string[] {

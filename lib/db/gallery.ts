@@ -1,6 +1,6 @@
 /** Gallery: every finished image, newest first, with stable keyset paging; and deletion. */
 import { and, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
-import { blobKeys, lockBatch } from "./batches";
+import { blobKeys, lockBatch, unsharedKeys } from "./batches";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { appendEvent } from "./events";
 import { batches, cells } from "./schema";
@@ -150,6 +150,7 @@ export async function deleteImages(db: Db, cellIds: string[]): Promise<DeleteIma
       touched.push(batchId);
     }
     const gone = new Set(deleted);
-    return { deleted, skipped: ids.filter((id) => !gone.has(id)), keys, batchIds: touched };
+    const unshared = await unsharedKeys(tx, [...new Set(keys)]);
+    return { deleted, skipped: ids.filter((id) => !gone.has(id)), keys: unshared, batchIds: touched };
   });
 }

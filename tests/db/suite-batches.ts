@@ -159,4 +159,27 @@ export function batchTests(ctx: Ctx): void {
     expect(await deleteBatch(db, batch.id)).toEqual({ deleted: false, keys: [] });
     expect(await db.select().from(batches).where(eq(batches.id, batch.id))).toEqual([]);
   });
+
+  it("creates cells that start from a stored raw image, and keeps a shared raw image on delete", async () => {
+    const { db } = ctx.handle;
+    const source = await newBatch(db, 2, ["m-a"]);
+    await succeed(db, at(source.cells, 0));
+    const rawKey = `raw/${at(source.cells, 0).id}.png`;
+    const input = makeInput(2, ["m-a"], { template: "left-panel" });
+    const restyled = await createBatch(db, {
+      input,
+      cells: [
+        { promptIndex: 0, prompt: "Title 1", model: "m-a", rawKey },
+        { promptIndex: 1, prompt: "Title 2", model: "m-a" },
+      ],
+    });
+    expect(restyled.cells.map((c) => c.rawKey)).toEqual([rawKey, null]);
+    expect(restyled.cells.map((c) => c.status)).toEqual(["queued", "queued"]);
+
+    // The source goes first: its final image goes, the raw image the restyled cell uses stays.
+    const first = await deleteBatch(db, source.batch.id);
+    expect(first.keys).toEqual([`final/${at(source.cells, 0).id}.webp`]);
+    const second = await deleteBatch(db, restyled.batch.id);
+    expect(second.keys).toEqual([rawKey]);
+  });
 }

@@ -1,5 +1,7 @@
 import { expect, it } from "vitest";
 import {
+  createBatch,
+  deleteBatch,
   deleteImages,
   getBatch,
   InvalidCursorError,
@@ -9,7 +11,7 @@ import {
   spendSoFar,
   type GalleryImage,
 } from "@/lib/db";
-import { at, newBatch, succeed } from "./fixtures";
+import { at, makeInput, newBatch, succeed } from "./fixtures";
 import type { Ctx } from "./repo-suite";
 
 export function galleryTests(ctx: Ctx): void {
@@ -88,6 +90,20 @@ export function galleryTests(ctx: Ctx): void {
     expect(await spendSoFar(db, batch.id)).toBeCloseTo(spend);
     expect((await getBatch(db, batch.id))?.cells).toHaveLength(2);
     expect(await deleteImages(db, [])).toEqual({ deleted: [], skipped: [], keys: [], batchIds: [] });
+  });
+
+  it("keeps a raw image on delete while another batch's cell still uses it", async () => {
+    const { db } = ctx.handle;
+    const source = await newBatch(db, 1, ["m-a"]);
+    await succeed(db, at(source.cells, 0));
+    const rawKey = `raw/${at(source.cells, 0).id}.png`;
+    const other = await createBatch(db, {
+      input: makeInput(1, ["m-a"]),
+      cells: [{ promptIndex: 0, prompt: "Title 1", model: "m-a", rawKey }],
+    });
+    const result = await deleteImages(db, [at(source.cells, 0).id]);
+    expect(result.keys).toEqual([`final/${at(source.cells, 0).id}.webp`]);
+    expect(await deleteBatch(db, other.batch.id)).toEqual({ deleted: true, keys: [rawKey] });
   });
 
   it("lists batches newest first with counts, paged", async () => {
