@@ -1,5 +1,5 @@
 /** The gallery: every finished image as public JSON. */
-import { getDb, listImages, InvalidCursorError } from "@/lib/db";
+import { getDb, listImages, InvalidCursorError, type GalleryImage } from "@/lib/db";
 import { urlFor } from "@/lib/batches/service";
 import type { ImageQuery } from "./query";
 
@@ -17,6 +17,22 @@ export interface GalleryImageDto {
   createdAt: string;
 }
 
+export function toImageDto(img: GalleryImage): GalleryImageDto {
+  return {
+    id: img.cellId,
+    url: urlFor(img.key, String(img.createdAt.getTime())),
+    batchId: img.batchId,
+    prompt: img.prompt,
+    model: img.model,
+    style: img.style,
+    template: img.template,
+    font: img.font,
+    width: img.width,
+    height: img.height,
+    createdAt: img.createdAt.toISOString(),
+  };
+}
+
 export async function galleryPage(
   query: ImageQuery,
 ): Promise<
@@ -27,19 +43,7 @@ export async function galleryPage(
     return {
       ok: true,
       nextCursor: page.nextCursor,
-      images: page.images.map((img) => ({
-        id: img.cellId,
-        url: urlFor(img.key, String(img.createdAt.getTime())),
-        batchId: img.batchId,
-        prompt: img.prompt,
-        model: img.model,
-        style: img.style,
-        template: img.template,
-        font: img.font,
-        width: img.width,
-        height: img.height,
-        createdAt: img.createdAt.toISOString(),
-      })),
+      images: page.images.map(toImageDto),
     };
   } catch (err) {
     if (err instanceof InvalidCursorError) return { ok: false, error: "cursor is not one this API returned" };

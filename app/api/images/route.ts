@@ -1,9 +1,7 @@
-import { getDb } from "@/lib/db";
-import { checkAdmin, deleteGalleryImages, parseDeleteRequest } from "@/lib/gallery/delete";
+import { deleteJson } from "@/lib/gallery/delete-http";
 import { parseImageQuery } from "@/lib/gallery/query";
 import { galleryPage } from "@/lib/gallery/service";
-import { jsonError, readJson } from "@/lib/http";
-import { getStorage } from "@/lib/storage";
+import { jsonError } from "@/lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -25,16 +23,5 @@ export async function GET(request: Request) {
  * it needs `Authorization: Bearer $ADMIN_TOKEN` (401 without a token, 403 with a wrong one).
  */
 export async function DELETE(request: Request) {
-  const admin = checkAdmin(request.headers);
-  if (!admin.ok) {
-    const response = jsonError(admin.status, admin.error, admin.issues);
-    if (admin.status === 401) response.headers.set("www-authenticate", 'Bearer realm="admin"');
-    return response;
-  }
-  const body = await readJson(request);
-  if (!body.ok) return body.response;
-  const parsed = parseDeleteRequest(body.value);
-  if (!parsed.ok) return jsonError(400, "Invalid delete request.", parsed.issues);
-  const outcome = await deleteGalleryImages(await getDb(), getStorage(), parsed.ids);
-  return Response.json(outcome, { headers: { "cache-control": "no-store" } });
+  return deleteJson(request);
 }

@@ -1,16 +1,27 @@
 import { parseZipIds, parseZipIdsQuery, type IdsResult } from "@/lib/export/ids-input";
 import { siteOrigin } from "@/lib/export/origin";
 import { selectionZip, zipResponse } from "@/lib/export/zip";
-import { jsonError, readJson } from "@/lib/http";
+import { galleryHref, htmlResult } from "@/lib/gallery/form-result";
+import { jsonError, readJson, wantsHtml } from "@/lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-async function respond(request: Request, parsed: IdsResult): Promise<Response> {
-  if (!parsed.ok) return jsonError(400, "Invalid image selection.", parsed.issues);
+async function respond(request: Request, parsed: IdsResult, form?: FormData): Promise<Response> {
+  // A form from the gallery with JavaScript off shows the refusal as a page with a way back.
+  const back = form ? [{ href: galleryHref(form), label: "Back to the gallery" }] : [];
+  if (!parsed.ok) {
+    if (!form) return jsonError(400, "Invalid image selection.", parsed.issues);
+    const none = form.getAll("ids").every((v) => typeof v !== "string" || !v.trim());
+    return none
+      ? htmlResult(400, "Select at least one image to download.", [], back)
+      : htmlResult(400, "Invalid image selection.", parsed.issues, back);
+  }
   const download = await selectionZip(parsed.ids, { origin: siteOrigin(request.headers) });
   if (!download)
-    return jsonError(404, "None of these images exist.", [{ path: "ids", message: "no such images" }]);
+    return form
+      ? htmlResult(404, "None of these images exist any more.", [], back)
+      : jsonError(404, "None of these images exist.", [{ path: "ids", message: "no such images" }]);
   return zipResponse(download);
 }
 
@@ -19,14 +30,13 @@ export async function GET(request: Request) {
   return respond(request, parseZipIdsQuery(new URL(request.url).searchParams));
 }
 
-/** Same as GET for long selections: JSON {"ids": [...]} or a form field ids=a,b,c. */
+/** Same as GET for long selections: JSON {"ids": [...]} or a form field ids=a,b,c (repeatable). */
 export async function POST(request: Request) {
-  const type = request.headers.get("content-type") ?? "";
-  if (type.includes("application/x-www-form-urlencoded") || type.includes("multipart/form-data")) {
+  if (wantsHtml(request)) {
     const form = await request.formData();
     const params = new URLSearchParams();
     for (const value of form.getAll("ids")) if (typeof value === "string") params.append("ids", value);
-    return respond(request, parseZipIdsQuery(params));
+    return respond(request, parseZipIdsQuery(params), form);
   }
   const body = await readJson(request);
   if (!body.ok) return body.response;

@@ -1,0 +1,13 @@
+import { deleteForm, deleteJson } from "@/lib/gallery/delete-http";
+import { wantsHtml } from "@/lib/http";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/**
+ * Deletes gallery images. A form post (the gallery with JavaScript off: ids, token, filters) answers 303
+ * back to /gallery?…&deleted=N&skipped=M; a JSON body {"ids": [...]} answers like DELETE /api/images.
+ */
+export async function POST(request: Request) {
+  return wantsHtml(request) ? deleteForm(request) : deleteJson(request);
+}
