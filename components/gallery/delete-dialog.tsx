@@ -11,6 +11,8 @@ const TOKEN_KEY = "thumbs.adminToken";
 
 export interface DeleteDialogProps {
   ids: readonly string[];
+  /** How many of them the current filters hide (said in the dialog, so nobody deletes them unawares). */
+  hidden?: number;
   open: boolean;
   needsToken: boolean;
   onOpenChange: (open: boolean) => void;
@@ -23,7 +25,8 @@ interface DeleteJson {
   error?: string;
 }
 
-export function DeleteDialog({ ids, open, needsToken, onOpenChange, onDeleted }: DeleteDialogProps) {
+export function DeleteDialog(props: DeleteDialogProps) {
+  const { ids, hidden = 0, open, needsToken, onOpenChange, onDeleted } = props;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -83,6 +86,9 @@ export function DeleteDialog({ ids, open, needsToken, onOpenChange, onDeleted }:
           </Dialog.Title>
           <Dialog.Description className="mt-2 text-sm text-zinc-300">
             The images and their stored files are removed for good. Their batches keep every other image.
+            {hidden > 0
+              ? ` ${hidden} of them ${hidden === 1 ? "is" : "are"} not shown with the current filters.`
+              : ""}
           </Dialog.Description>
           <form onSubmit={submit} className="mt-4 space-y-4">
             {needsToken ? (

@@ -7,8 +7,8 @@ import type { Labels } from "./labels";
 export interface GalleryCardProps {
   image: GalleryImageDto;
   labels: Labels;
-  /** Only after hydration: a checkbox that does nothing without JavaScript would mislead. */
-  selectable: boolean;
+  /** Without JavaScript: the selection form the checkbox belongs to (it posts the ids itself). */
+  formId?: string;
   selected: boolean;
   onSelectedChange: (selected: boolean) => void;
   onOpen: () => void;
@@ -18,7 +18,7 @@ export interface GalleryCardProps {
 
 /** One image in a fixed 16:9 box (any canvas fits inside), so nothing moves when it loads. */
 export function GalleryCard(props: GalleryCardProps) {
-  const { image, labels, selectable, selected } = props;
+  const { image, labels, formId, selected } = props;
   return (
     <li
       className={`group relative overflow-hidden rounded-xl border bg-zinc-900 transition-colors ${selected ? "border-sky-500 ring-1 ring-sky-500" : "border-zinc-800 hover:border-zinc-700"}`}
@@ -45,17 +45,16 @@ export function GalleryCard(props: GalleryCardProps) {
           priority={props.priority}
         />
       </a>
-      {selectable ? (
-        <label className="absolute left-2 top-2 flex h-8 w-8 cursor-pointer items-center justify-center rounded-md bg-zinc-950/80 backdrop-blur focus-within:ring-2 focus-within:ring-sky-400">
-          <input
-            type="checkbox"
-            className="h-4 w-4 cursor-pointer accent-sky-500"
-            checked={selected}
-            onChange={(event) => props.onSelectedChange(event.target.checked)}
-            aria-label={`Select “${image.prompt}” (${labels.model(image.model)})`}
-          />
-        </label>
-      ) : null}
+      <label className="absolute left-2 top-2 flex h-8 w-8 cursor-pointer items-center justify-center rounded-md bg-zinc-950/80 backdrop-blur focus-within:ring-2 focus-within:ring-sky-400">
+        <input
+          type="checkbox"
+          className="h-4 w-4 cursor-pointer accent-sky-500"
+          checked={selected}
+          onChange={(event) => props.onSelectedChange(event.target.checked)}
+          aria-label={`Select “${image.prompt}” (${labels.model(image.model)})`}
+          {...(formId ? { form: formId, name: "ids", value: image.id } : {})}
+        />
+      </label>
       <div className="space-y-1 p-3">
         <p className="line-clamp-2 text-sm font-medium leading-snug text-zinc-100">{image.prompt}</p>
         <p className="flex flex-wrap items-center gap-x-1.5 text-xs text-zinc-400">

@@ -2,11 +2,14 @@
 /**
  * The gallery once JavaScript runs: filters apply in place (and update the address), older pages load as
  * the end of the list scrolls into view, cards open the lightbox and can be selected for ZIP or delete.
+ * The selection outlives filter changes. Until it hydrates (or with JavaScript off) the same cards carry
+ * plain form checkboxes for the no-JS selection form (no-js-selection.tsx).
  */
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { Lightbox, type LightboxItem } from "@/components/lightbox";
 import { downloadUrlFor } from "@/lib/export/urls";
 import { hasFilters, toSearch, type GalleryFilters } from "@/lib/gallery/filters";
+import { deleteNotice } from "@/lib/gallery/notice";
 import type { GalleryImageDto } from "@/lib/gallery/service";
 import { plural } from "@/lib/format";
 import { DeleteDialog } from "./delete-dialog";
@@ -14,9 +17,12 @@ import { GalleryCard } from "./gallery-card";
 import { GalleryFiltersForm, type FilterOptions } from "./gallery-filters";
 import { GalleryImageMeta } from "./image-meta";
 import { EmptyState, ErrorState, SkeletonCards, gridClass } from "./gallery-states";
+import { CountRow, Notice } from "./gallery-status";
 import { makeLabels } from "./labels";
+import { NoJsDeleteConfirm, NoJsSelectionForm, SELECTION_FORM_ID } from "./no-js-selection";
 import { SelectionBar } from "./selection-bar";
-import { useGalleryFeed } from "./use-gallery-feed";
+import { useGalleryFeed, useLoadWhenNear } from "./use-gallery-feed";
+import { useSelection } from "./use-selection";
 
 export interface GalleryViewProps {
   images: GalleryImageDto[];
@@ -25,17 +31,28 @@ export interface GalleryViewProps {
   error: string | null;
   filters: GalleryFilters;
   limit?: number;
+  /** The keyset cursor of the page the server rendered (an older page), if any. */
+  cursor?: string;
   options: FilterOptions;
   /** Production mode: deleting needs the admin token. */
   deleteNeedsToken: boolean;
+  /** Images the URL selected (`?ids=`): the no-JS confirm step's list, and the starting selection. */
+  initialSelection?: GalleryImageDto[];
+  /** `?confirm=delete` with a selection: the no-JS confirm step, or the delete dialog once hydrated. */
+  confirmDelete?: boolean;
+  /** Said on arrival, e.g. what a no-JS delete did. */
+  notice?: string | null;
 }
+
+// One-shot URL parts: read once by the page, then dropped from the address so a reload does not redo them.
+const ONE_SHOT = ["ids", "confirm", "deleted", "skipped"];
 
 type Item = LightboxItem & { image: GalleryImageDto };
 
 const noSubscribe = () => () => undefined;
 
 export function GalleryView(props: GalleryViewProps) {
-  const { options, limit, deleteNeedsToken } = props;
+  const { options, limit, cursor, deleteNeedsToken } = props;
   const labels = useMemo(() => makeLabels(options), [options]);
   const [filters, setFilters] = useState(props.filters);
   const feed = useGalleryFeed(
@@ -54,33 +71,28 @@ export function GalleryView(props: GalleryViewProps) {
     () => true,
     () => false,
   );
-  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const selection = useSelection(props.initialSelection ?? []);
+  const { selected } = selection;
   const [openId, setOpenId] = useState<string | null>(null);
-  const [confirming, setConfirming] = useState(false);
-  const [notice, setNotice] = useState("");
+  const [confirming, setConfirming] = useState(Boolean(props.confirmDelete));
+  const [notice, setNotice] = useState(props.notice ?? "");
   const sentinel = useRef<HTMLAnchorElement>(null);
+
+  useEffect(() => {
+    const url = new URL(window.location.href);
+    if (!ONE_SHOT.some((key) => url.searchParams.has(key))) return;
+    for (const key of ONE_SHOT) url.searchParams.delete(key);
+    window.history.replaceState(null, "", `${url.pathname}${url.search}`);
+  }, []);
 
   const apply = (next: GalleryFilters) => {
     setFilters(next);
-    setSelected(new Set());
     const search = toSearch(next, { limit });
     window.history.replaceState(null, "", search ? `/gallery?${search}` : "/gallery");
     feed.reload(next);
   };
 
-  const { loadMore } = feed;
-  useEffect(() => {
-    const el = sentinel.current;
-    if (!el || !nextCursor) return;
-    const observer = new IntersectionObserver(
-      (entries) => {
-        if (entries.some((e) => e.isIntersecting)) loadMore();
-      },
-      { rootMargin: "600px 0px" },
-    );
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, [nextCursor, loadMore, images.length]);
+  useLoadWhenNear(sentinel, nextCursor, feed.loadMore, images.length);
 
   const items = useMemo<Item[]>(
     () =>
@@ -95,16 +107,12 @@ export function GalleryView(props: GalleryViewProps) {
     [images],
   );
 
-  const toggle = (id: string, on: boolean) =>
-    setSelected((s) => {
-      const next = new Set(s);
-      if (on) next.add(id);
-      else next.delete(id);
-      return next;
-    });
   const allSelected = images.length > 0 && images.every((img) => selected.has(img.id));
-  const selectedIds = images.filter((img) => selected.has(img.id)).map((img) => img.id);
+  const selectedIds = [...selected.keys()];
+  const shown = new Set(images.map((img) => img.id));
+  const hidden = selectedIds.filter((id) => !shown.has(id)).length;
   const filtered = hasFilters(filters);
+  const place = { filters, limit, cursor };
   const clearHref = limit ? `/gallery?limit=${limit}` : "/gallery";
   const olderHref = nextCursor ? `/gallery?${toSearch(filters, { limit, cursor: nextCursor })}` : null;
 
@@ -116,27 +124,27 @@ export function GalleryView(props: GalleryViewProps) {
         limit={limit}
         onApply={hydrated ? apply : undefined}
       />
-      <div className="flex min-h-9 flex-wrap items-center justify-between gap-3 text-sm text-zinc-400">
-        <p aria-live="polite" data-testid="gallery-count">
-          {status === "loading-first"
+      <CountRow
+        text={
+          status === "loading-first"
             ? "Loading…"
-            : `${plural(images.length, "image")} shown${nextCursor ? " · more below" : ""}`}
-        </p>
-        {hydrated && images.length > 0 ? (
-          <label className="flex cursor-pointer items-center gap-2 text-zinc-300">
-            <input
-              type="checkbox"
-              className="h-4 w-4 accent-sky-500"
-              checked={allSelected}
-              onChange={(e) => setSelected(e.target.checked ? new Set(images.map((i) => i.id)) : new Set())}
-            />
-            Select all shown
-          </label>
-        ) : null}
-      </div>
-      <p role="status" className="sr-only">
-        {notice}
-      </p>
+            : `${plural(images.length, "image")} shown${nextCursor ? " · more below" : ""}`
+        }
+        selectAll={
+          hydrated && images.length > 0
+            ? { checked: allSelected, onChange: (on) => selection.set(images, on) }
+            : undefined
+        }
+      />
+      <Notice text={notice} />
+      {!hydrated && props.confirmDelete && props.initialSelection?.length ? (
+        <NoJsDeleteConfirm
+          images={props.initialSelection}
+          needsToken={deleteNeedsToken}
+          labels={labels}
+          {...place}
+        />
+      ) : null}
       {status === "error-first" && error ? (
         <ErrorState message={error} onRetry={hydrated ? feed.retry : undefined} />
       ) : status === "loading-first" ? (
@@ -156,9 +164,9 @@ export function GalleryView(props: GalleryViewProps) {
               key={image.id}
               image={image}
               labels={labels}
-              selectable={hydrated}
+              formId={hydrated ? undefined : SELECTION_FORM_ID}
               selected={selected.has(image.id)}
-              onSelectedChange={(on) => toggle(image.id, on)}
+              onSelectedChange={(on) => selection.set([image], on)}
               onOpen={() => setOpenId(image.id)}
               priority={i < 4}
             />
@@ -177,28 +185,35 @@ export function GalleryView(props: GalleryViewProps) {
             onClick={(event) => {
               if (!hydrated) return;
               event.preventDefault();
-              loadMore();
+              feed.loadMore();
             }}
           >
             {status === "loading-more" ? "Loading…" : "Older images"}
           </a>
         </div>
       ) : null}
-      <SelectionBar
-        ids={selectedIds}
-        onClear={() => setSelected(new Set())}
-        onDelete={() => setConfirming(true)}
-      />
+      {hydrated ? (
+        <SelectionBar
+          ids={selectedIds}
+          hidden={hidden}
+          filtered={filtered}
+          onClear={selection.clear}
+          onDelete={() => setConfirming(true)}
+        />
+      ) : images.length > 0 ? (
+        <NoJsSelectionForm {...place} />
+      ) : null}
       <DeleteDialog
         ids={selectedIds}
+        hidden={hidden}
         open={confirming}
         needsToken={deleteNeedsToken}
         onOpenChange={setConfirming}
         onDeleted={(deleted, skipped) => {
           feed.remove(deleted);
-          setSelected(new Set());
+          selection.remove(deleted);
           setNotice(
-            `Deleted ${plural(deleted.length, "image")}.${skipped.length ? ` ${skipped.length} could not be deleted.` : ""}`,
+            `${deleteNotice(deleted.length, skipped.length)}${skipped.length ? " They stay selected." : ""}`,
           );
         }}
       />

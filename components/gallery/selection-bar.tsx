@@ -1,19 +1,28 @@
 "use client";
-/** Sticky bar for the selected images: count, clear, download as ZIP, delete. */
-import { imagesZipUrl } from "@/lib/export/urls";
+/**
+ * Sticky bar for the selected images: how many, how many of them the current filters hide, clear,
+ * download as ZIP, delete. Actions cover the whole selection, shown or not.
+ */
+import { imagesZipUrl, MAX_ZIP_IDS } from "@/lib/export/urls";
 import { plural } from "@/lib/format";
 
 export interface SelectionBarProps {
   ids: readonly string[];
+  /** Selected images not in the list shown now. */
+  hidden: number;
+  /** Filters are on (so "not shown" is their doing). */
+  filtered: boolean;
   onClear: () => void;
   onDelete: () => void;
 }
 
-export function SelectionBar({ ids, onClear, onDelete }: SelectionBarProps) {
+export function SelectionBar({ ids, hidden, filtered, onClear, onDelete }: SelectionBarProps) {
   if (ids.length === 0) return null;
   const joined = ids.join(",");
   // A long selection (hundreds of ids) would make an over-long URL: post it as a form field instead.
   const zipAsLink = joined.length <= 2000;
+  // The ZIP and delete routes take at most MAX_ZIP_IDS ids (the delete limit is the same).
+  const tooMany = ids.length > MAX_ZIP_IDS;
   return (
     <div
       className="pointer-events-none sticky bottom-4 z-30 flex justify-center px-2"
@@ -24,17 +33,22 @@ export function SelectionBar({ ids, onClear, onDelete }: SelectionBarProps) {
         aria-label="Selected images"
         className="pointer-events-auto flex flex-wrap items-center gap-2 rounded-xl border border-zinc-700 bg-zinc-900/95 px-3 py-2 shadow-2xl shadow-black/60 backdrop-blur"
       >
-        <p
-          className="px-1 text-sm font-medium text-zinc-100"
-          aria-live="polite"
-          data-testid="selection-count"
-        >
-          {plural(ids.length, "image")} selected
+        <p className="px-1 text-sm text-zinc-100" aria-live="polite" data-testid="selection-count">
+          <span className="font-medium">{plural(ids.length, "image")} selected</span>
+          {hidden > 0 ? (
+            <span className="text-amber-200" data-testid="selection-hidden">
+              {` · ${hidden} not shown ${filtered ? "with these filters" : "here"}`}
+            </span>
+          ) : null}
         </p>
         <button type="button" className="btn-secondary" onClick={onClear}>
-          Clear
+          Clear selection
         </button>
-        {zipAsLink ? (
+        {tooMany ? (
+          <p className="text-sm text-amber-200" role="alert">
+            At most {MAX_ZIP_IDS} at a time: clear some first.
+          </p>
+        ) : zipAsLink ? (
           <a href={imagesZipUrl(ids)} className="btn-secondary" download>
             Download ZIP
           </a>
@@ -46,7 +60,7 @@ export function SelectionBar({ ids, onClear, onDelete }: SelectionBarProps) {
             </button>
           </form>
         )}
-        <button type="button" className="btn-danger" onClick={onDelete}>
+        <button type="button" className="btn-danger" onClick={onDelete} disabled={tooMany}>
           Delete…
         </button>
       </div>

@@ -3,7 +3,7 @@
  * The gallery's client state: the images shown, the keyset cursor for the next page, loading and error
  * states. Pages are merged by id, so an image never shows twice even if a page is fetched again.
  */
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState, type RefObject } from "react";
 import { appendUnique, toSearch, type GalleryFilters } from "@/lib/gallery/filters";
 import type { GalleryImageDto } from "@/lib/gallery/service";
 
@@ -91,4 +91,26 @@ export function useGalleryFeed(initial: FeedState, filters: GalleryFilters, limi
   }, []);
 
   return { state, reload, loadMore, retry, remove };
+}
+
+/** Loads the next page as `sentinel` (the "Older images" link) comes within 600 px of the viewport. */
+export function useLoadWhenNear(
+  sentinel: RefObject<HTMLElement | null>,
+  nextCursor: string | null,
+  loadMore: () => void,
+  shown: number,
+) {
+  useEffect(() => {
+    const el = sentinel.current;
+    if (!el || !nextCursor) return;
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) loadMore();
+      },
+      { rootMargin: "600px 0px" },
+    );
+    observer.observe(el);
+    return () => observer.disconnect();
+    // `shown` re-arms the observer after a page lands while the sentinel is still in view.
+  }, [sentinel, nextCursor, loadMore, shown]);
 }

@@ -6,12 +6,19 @@ import { listStyles } from "@/lib/catalog/styles";
 import { TEMPLATES } from "@/lib/catalog/templates";
 import { getDb, listBatches } from "@/lib/db";
 import { readFilters, readLimit } from "@/lib/gallery/filters";
+import { readDeleteNotice } from "@/lib/gallery/notice";
 import { parseImageQuery } from "@/lib/gallery/query";
+import { readSelectedIds, selectedImages } from "@/lib/gallery/selection";
 import { galleryPage } from "@/lib/gallery/service";
 import { isEmbedded } from "@/lib/mode";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Gallery" };
+
+const noSelection = (ids: string[]) =>
+  ids.length > 0
+    ? "None of the selected images exist any more."
+    : "Nothing to delete: tick the images you want first.";
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -28,7 +35,13 @@ export default async function GalleryPage({ searchParams }: Props) {
     : page && !page.ok
       ? page.error
       : null;
-  const recent = await listBatches(await getDb(), { limit: 50 });
+  const db = await getDb();
+  const recent = await listBatches(db, { limit: 50 });
+  // A selection in the URL: the no-JS confirm step (?confirm=delete&ids=…) or its Cancel link.
+  const ids = readSelectedIds(sp.ids);
+  const selection = await selectedImages(db, ids);
+  const confirming = sp.confirm === "delete";
+  const notice = readDeleteNotice(sp) ?? (confirming && selection.length === 0 ? noSelection(ids) : null);
   const options = {
     models: listModels().map((m) => ({ value: m.id, label: m.label })),
     styles: listStyles().map((s) => ({ value: s.id, label: s.label })),
@@ -57,6 +70,10 @@ export default async function GalleryPage({ searchParams }: Props) {
         limit={limit}
         options={options}
         deleteNeedsToken={!isEmbedded()}
+        cursor={typeof flat.cursor === "string" ? flat.cursor : undefined}
+        initialSelection={selection}
+        confirmDelete={confirming && selection.length > 0}
+        notice={notice}
       />
     </main>
   );
