@@ -5,7 +5,7 @@
  * The selection outlives filter changes. Until it hydrates (or with JavaScript off) the same cards carry
  * plain form checkboxes for the no-JS selection form (no-js-selection.tsx).
  */
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { Lightbox, type LightboxItem } from "@/components/lightbox";
 import { downloadUrlFor } from "@/lib/export/urls";
 import { hasFilters, toSearch, type GalleryFilters } from "@/lib/gallery/filters";
@@ -84,6 +84,17 @@ export function GalleryView(props: GalleryViewProps) {
     for (const key of ONE_SHOT) url.searchParams.delete(key);
     window.history.replaceState(null, "", `${url.pathname}${url.search}`);
   }, []);
+
+  // Boxes ticked (or unticked) before hydration: React's first update would reset them, so adopt them.
+  const { set: setSelected } = selection;
+  const serverImages = props.images;
+  useLayoutEffect(() => {
+    const boxes = document.querySelectorAll<HTMLInputElement>(`input[form="${SELECTION_FORM_ID}"]`);
+    const state = new Map(Array.from(boxes, (box) => [box.value, box.checked]));
+    const pick = (on: boolean) => serverImages.filter((img) => state.get(img.id) === on);
+    setSelected(pick(true), true);
+    setSelected(pick(false), false);
+  }, [setSelected, serverImages]);
 
   const apply = (next: GalleryFilters) => {
     setFilters(next);
@@ -200,7 +211,8 @@ export function GalleryView(props: GalleryViewProps) {
           onClear={selection.clear}
           onDelete={() => setConfirming(true)}
         />
-      ) : images.length > 0 ? (
+      ) : images.length > 0 && !props.confirmDelete ? (
+        // While the confirm step asks, its buttons are the only ones: Cancel leads back to this form.
         <NoJsSelectionForm {...place} />
       ) : null}
       <DeleteDialog

@@ -98,7 +98,11 @@ export function NoJsDeleteConfirm({ images, needsToken, labels, ...place }: NoJs
               required
               autoComplete="current-password"
               className="h-9 rounded-md border border-zinc-700 bg-zinc-950 px-2 text-zinc-100 focus:border-sky-500 focus:outline-none focus:ring-1 focus:ring-sky-500"
+              aria-describedby="confirm-token-hint"
             />
+            <span id="confirm-token-hint" className="text-xs text-zinc-400">
+              This server runs in production mode: deleting needs its ADMIN_TOKEN.
+            </span>
           </label>
         ) : null}
         <button type="submit" className="btn-danger">

@@ -13,8 +13,10 @@ export function useSelection(initial: readonly GalleryImageDto[]) {
 
   const set = useCallback((images: readonly GalleryImageDto[], on: boolean) => {
     setSelected((current) => {
+      const changes = images.filter((img) => current.has(img.id) !== on);
+      if (changes.length === 0) return current;
       const next = new Map(current);
-      for (const img of images) {
+      for (const img of changes) {
         if (on) next.set(img.id, img);
         else next.delete(img.id);
       }

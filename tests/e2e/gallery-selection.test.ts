@@ -6,6 +6,7 @@
 import { unzipSync } from "fflate";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkA11y } from "../helpers/a11y";
 import { openBrowser } from "../helpers/browser";
 import { startStack, type Stack } from "../helpers/stack";
 
@@ -172,6 +173,43 @@ describe("gallery selection", () => {
       expect(left).not.toContain(x);
       expect(left).not.toContain(y);
       expect(left).toHaveLength(1);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("passes axe before hydration, and a box ticked before hydration is part of the selection after", async () => {
+    const browser = await openBrowser();
+    try {
+      const page = await browser.context.newPage();
+      // Hold the page's scripts back: the server-rendered form is what a slow connection shows first.
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      await page.route("**/_next/static/chunks/**/*.js", async (route) => {
+        await gate;
+        await route.continue();
+      });
+      await page.goto(`${stack.appUrl}/gallery`, { waitUntil: "commit" });
+      await page.getByTestId("selection-form").waitFor();
+      const [first] = (await ids(page)) as [string];
+      await box(page, first).check();
+      await page.getByRole("button", { name: "Delete selected…" }).waitFor();
+      expect(await checkA11y(page)).toEqual([]);
+      release();
+      await page.getByLabel("Select all shown").waitFor();
+      await expect.poll(() => page.getByTestId("selection-count").textContent()).toBe("1 image selected");
+      expect(await box(page, first).isChecked()).toBe(true);
+      expect(await page.getByTestId("selection-form").count()).toBe(0);
+
+      // The confirm step too (scripts blocked for good this time).
+      const stuck = await browser.context.newPage();
+      await stuck.route("**/_next/static/chunks/**/*.js", (route) => route.abort());
+      await stuck.goto(`${stack.appUrl}/gallery?ids=${first}&confirm=delete`, { waitUntil: "load" });
+      await stuck.getByTestId("confirm-delete").waitFor();
+      expect(await stuck.getByTestId("selection-form").count()).toBe(0);
+      expect(await checkA11y(stuck)).toEqual([]);
     } finally {
       await browser.close();
     }

@@ -1,7 +1,8 @@
 /**
  * The gallery in Chromium on the built app and local engine: two local-preview batches with different
  * styles and templates, filters, infinite scroll, the lightbox, select-many delete (rows and blob files),
- * accessibility, screenshots; then a production-mode stack where delete needs the ADMIN_TOKEN bearer.
+ * accessibility, screenshots; then a production-mode stack where delete needs the ADMIN_TOKEN (bearer,
+ * dialog, and the confirm step without JavaScript).
  */
 import { readdirSync } from "node:fs";
 import path from "node:path";
@@ -338,6 +339,39 @@ describe("gallery delete in production mode", () => {
       await dialog.getByLabel("Admin token").fill("secret");
       await dialog.getByRole("button", { name: "Delete 1 image" }).click();
       await expect.poll(() => page.getByTestId("gallery-empty").textContent()).toContain("No images yet");
+      expect(await count()).toBe(0);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("with JavaScript off, asks for the token in the confirm step and deletes nothing on a wrong one", async () => {
+    const id = await makeBatch(stack.appUrl, {
+      prompts: ["No-JS one", "No-JS two"],
+      style: "anime",
+      template: "bottom-bar",
+    });
+    const [x, y] = (await finishedCells(stack.appUrl, id)).map((c) => c.id) as [string, string];
+    const browser = await openBrowser({ javaScriptEnabled: false });
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(`${stack.appUrl}/gallery`, { waitUntil: "load" });
+      for (const cell of [x, y]) await page.locator(`[data-id="${cell}"] input[type=checkbox]`).check();
+      await page.getByRole("button", { name: "Delete selected…" }).click();
+      const confirm = page.getByTestId("confirm-delete");
+      await confirm.getByLabel("Admin token").fill("wrong");
+      const refused = await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith("/api/images/delete")),
+        confirm.getByRole("button", { name: "Delete 2 images" }).click(),
+      ]);
+      expect(refused[0].status()).toBe(403);
+      expect(await page.getByRole("heading").textContent()).toBe("The admin token is not right.");
+      expect(await count()).toBe(2);
+      await page.getByRole("link", { name: "Try again" }).click();
+      await page.getByTestId("confirm-delete").getByLabel("Admin token").fill("secret");
+      await page.getByRole("button", { name: "Delete 2 images" }).click();
+      await page.waitForURL(/deleted=2/);
+      expect(await page.getByTestId("gallery-notice").textContent()).toBe("Deleted 2 images.");
       expect(await count()).toBe(0);
     } finally {
       await browser.close();
