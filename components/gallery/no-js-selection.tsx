@@ -42,7 +42,7 @@ export function NoJsSelectionForm(place: Place) {
     >
       <PlaceFields {...place} />
       <input type="hidden" name="confirm" value="delete" />
-      <p className="px-1 text-sm text-zinc-300">Tick images, then:</p>
+      <p className="hidden px-1 text-sm text-zinc-300 sm:block">Tick images, then:</p>
       <button type="submit" className="btn-secondary" formMethod="post" formAction="/api/images/zip">
         Download selected as ZIP
       </button>
@@ -100,17 +100,19 @@ export function NoJsDeleteConfirm({ images, needsToken, labels, ...place }: NoJs
               className="h-9 rounded-md border border-zinc-700 bg-zinc-950 px-2 text-zinc-100 focus:border-sky-500 focus:outline-none focus:ring-1 focus:ring-sky-500"
               aria-describedby="confirm-token-hint"
             />
-            <span id="confirm-token-hint" className="text-xs text-zinc-400">
-              This server runs in production mode: deleting needs its ADMIN_TOKEN.
-            </span>
           </label>
         ) : null}
-        <button type="submit" className="btn-danger">
+        <button type="submit" className="btn-danger h-9">
           Delete {plural(images.length, "image")}
         </button>
-        <a href={cancelHref} className="btn-secondary">
+        <a href={cancelHref} className="btn-secondary inline-flex h-9 items-center">
           Cancel
         </a>
+        {needsToken ? (
+          <p id="confirm-token-hint" className="basis-full text-xs text-zinc-400">
+            This server runs in production mode: deleting needs its ADMIN_TOKEN.
+          </p>
+        ) : null}
       </form>
     </section>
   );
