@@ -102,6 +102,8 @@ export interface DeleteImagesResult {
   skipped: string[];
   /** Blob keys (raw and final) the caller should now delete from storage. */
   keys: string[];
+  /** Raw images left in storage because other cells still use them. */
+  kept: number;
   /** Batches that lost images (their cached derivatives, e.g. contact sheets, are now stale). */
   batchIds: string[];
 }
@@ -112,7 +114,7 @@ export interface DeleteImagesResult {
  */
 export async function deleteImages(db: Db, cellIds: string[]): Promise<DeleteImagesResult> {
   const ids = [...new Set(cellIds)];
-  if (ids.length === 0) return { deleted: [], skipped: [], keys: [], batchIds: [] };
+  if (ids.length === 0) return { deleted: [], skipped: [], keys: [], kept: 0, batchIds: [] };
   return db.transaction(async (tx) => {
     const found = await tx
       .select({ id: cells.id, batchId: cells.batchId })
@@ -150,7 +152,14 @@ export async function deleteImages(db: Db, cellIds: string[]): Promise<DeleteIma
       touched.push(batchId);
     }
     const gone = new Set(deleted);
-    const unshared = await unsharedKeys(tx, [...new Set(keys)]);
-    return { deleted, skipped: ids.filter((id) => !gone.has(id)), keys: unshared, batchIds: touched };
+    const all = [...new Set(keys)];
+    const unshared = await unsharedKeys(tx, all);
+    return {
+      deleted,
+      skipped: ids.filter((id) => !gone.has(id)),
+      keys: unshared,
+      kept: all.length - unshared.length,
+      batchIds: touched,
+    };
   });
 }

@@ -1,12 +1,11 @@
 /**
  * Gallery deletion: validates the ids, checks the admin rule, removes rows (lib/db deleteImages) and then
- * their blobs. Raw images are content-addressed and may be shared with cells that stay, so a raw key still
- * referenced by any remaining cell is kept.
+ * their blobs. Raw images are content-addressed and may be shared with cells that stay (a restyled batch):
+ * deleteImages leaves out the raw keys a remaining cell still references.
  */
-import { inArray } from "drizzle-orm";
 import type { FieldIssue } from "@/lib/batches/input";
 import { contactSheetPrefix } from "@/lib/export/contact-sheet-cache";
-import { cells, deleteImages, type Db } from "@/lib/db";
+import { deleteImages, type Db } from "@/lib/db";
 import { parseImageIds, type IdsResult } from "@/lib/image-ids";
 import { isAdmin } from "@/lib/mode";
 import type { BlobStore } from "@/lib/storage";
@@ -61,23 +60,14 @@ export interface DeleteOutcome {
 
 export async function deleteGalleryImages(db: Db, store: BlobStore, ids: string[]): Promise<DeleteOutcome> {
   const result = await deleteImages(db, ids);
-  const raw = result.keys.filter((key) => key.startsWith("raw/"));
-  const stillUsed = new Set<string>();
-  if (raw.length > 0) {
-    const rows = await db.select({ key: cells.rawKey }).from(cells).where(inArray(cells.rawKey, raw));
-    for (const row of rows) if (row.key) stillUsed.add(row.key);
-  }
   // Contact sheets cached for those batches still show the deleted images: drop every version.
   const sheets = await Promise.all(result.batchIds.map((id) => store.list(contactSheetPrefix(id))));
-  const doomed = [
-    ...result.keys.filter((key) => !stillUsed.has(key)),
-    ...sheets.flat().map((blob) => blob.key),
-  ];
+  const doomed = [...result.keys, ...sheets.flat().map((blob) => blob.key)];
   if (doomed.length > 0) await store.delete(doomed);
   return {
     deleted: result.deleted,
     skipped: result.skipped,
     blobsDeleted: doomed.length,
-    blobsKept: stillUsed.size,
+    blobsKept: result.kept,
   };
 }

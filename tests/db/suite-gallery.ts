@@ -89,7 +89,13 @@ export function galleryTests(ctx: Ctx): void {
     expect(left).toEqual([at(cells, 1).id]);
     expect(await spendSoFar(db, batch.id)).toBeCloseTo(spend);
     expect((await getBatch(db, batch.id))?.cells).toHaveLength(2);
-    expect(await deleteImages(db, [])).toEqual({ deleted: [], skipped: [], keys: [], batchIds: [] });
+    expect(await deleteImages(db, [])).toEqual({
+      deleted: [],
+      skipped: [],
+      keys: [],
+      kept: 0,
+      batchIds: [],
+    });
   });
 
   it("keeps a raw image on delete while another batch's cell still uses it", async () => {
@@ -102,7 +108,7 @@ export function galleryTests(ctx: Ctx): void {
       cells: [{ promptIndex: 0, prompt: "Title 1", model: "m-a", rawKey }],
     });
     const result = await deleteImages(db, [at(source.cells, 0).id]);
-    expect(result.keys).toEqual([`final/${at(source.cells, 0).id}.webp`]);
+    expect([result.keys, result.kept]).toEqual([[`final/${at(source.cells, 0).id}.webp`], 1]);
     expect(await deleteBatch(db, other.batch.id)).toEqual({ deleted: true, keys: [rawKey] });
   });
 
