@@ -106,11 +106,12 @@ describe("a batch from the form to the share page and the gallery", () => {
       try {
         const page = await browser.context.newPage();
         await page.goto(shareUrl, { waitUntil: "load" });
+        // Visible, not just present: a streamed page keeps its content hidden until scripts reveal it.
         await expect
-          .poll(() => page.locator('[data-testid="cell"][data-status="succeeded"]').count())
+          .poll(() => page.locator('[data-testid="cell"][data-status="succeeded"]:visible').count())
           .toBe(6);
         for (const t of titles)
-          expect(await page.locator("[role=rowheader]", { hasText: t }).count()).toBe(1);
+          expect(await page.locator("[role=rowheader]:visible", { hasText: t }).count()).toBe(1);
         // Visitors can't cancel or retry: only the creator's browser holds the owner cookie.
         expect(await page.getByRole("button", { name: /Cancel batch|Retry/ }).count()).toBe(0);
         await expect
