@@ -1,9 +1,8 @@
 "use server";
 
-import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import type { FieldIssue } from "@/lib/batches/input";
-import { ownerCookieName } from "@/lib/batches/owner";
+import { rememberOwner } from "@/lib/batches/owner-cookie";
 import { submitBatch } from "@/lib/batches/service";
 
 export type SubmitState = { error: string | null; issues: FieldIssue[] };
@@ -34,11 +33,6 @@ export async function submitBatchAction(_prev: SubmitState, form: FormData): Pro
   };
   const result = await submitBatch(raw);
   if (!result.ok) return { error: result.error, issues: result.issues };
-  (await cookies()).set(ownerCookieName(result.id), result.ownerToken, {
-    httpOnly: true,
-    sameSite: "lax",
-    path: "/",
-    maxAge: 60 * 60 * 24 * 365,
-  });
+  await rememberOwner(result.id, result.ownerToken);
   redirect(`/b/${result.id}`);
 }

@@ -7,6 +7,7 @@ import { CellLightbox } from "@/components/lightbox";
 import { downloadUrlFor } from "@/lib/export/urls";
 import { BatchGrid } from "./batch-grid";
 import { BatchHeader } from "./batch-header";
+import { RestylePanel, type RestyleOptions } from "./restyle-panel";
 
 export interface BatchLiveProps {
   initial: BatchDto;
@@ -14,12 +15,14 @@ export interface BatchLiveProps {
   lastEventId: number;
   canManage: boolean;
   aspect: number;
+  /** What a restyle may choose from; given to the owner only. */
+  restyle?: RestyleOptions;
 }
 
 const TERMINAL = new Set(["succeeded", "partial", "failed", "cancelled"]);
 
 /** The batch page's live part: server-rendered first, then patched by the event stream. */
-export function BatchLive({ initial, lastEventId, canManage, aspect }: BatchLiveProps) {
+export function BatchLive({ initial, lastEventId, canManage, aspect, restyle }: BatchLiveProps) {
   const [batch, setBatch] = useState(initial);
   const [connected, setConnected] = useState(false);
   const finished = TERMINAL.has(batch.status) && batch.counts.done === batch.counts.total;
@@ -47,6 +50,9 @@ export function BatchLive({ initial, lastEventId, canManage, aspect }: BatchLive
   return (
     <div className="space-y-6">
       <BatchHeader batch={{ ...batch, counts }} canManage={canManage} live={connected} onChange={onChange} />
+      {canManage && restyle && finished && batch.cells.some((c) => c.reusable) ? (
+        <RestylePanel batch={batch} options={restyle} />
+      ) : null}
       <BatchGrid batch={batch} aspect={aspect} onOpen={(cell) => setOpenId(cell.id)} />
       <CellLightbox
         cells={batch.cells}

@@ -55,7 +55,10 @@ export function CellCard({ cell, aspect, onOpen }: CellCardProps) {
         <div className="flex items-center justify-between gap-2">
           <StatusBadge status={cell.status} />
           <span>
-            {formatMs(cell.durationMs)} · {cell.attempts} {cell.attempts === 1 ? "attempt" : "attempts"}
+            {formatMs(cell.durationMs)} ·{" "}
+            {cell.status === "succeeded" && cell.attempts === 0
+              ? "picture reused"
+              : `${cell.attempts} ${cell.attempts === 1 ? "attempt" : "attempts"}`}
             {cell.costUsd > 0 ? ` · ${formatUsd(cell.costUsd)}` : ""}
           </span>
         </div>

@@ -16,6 +16,8 @@ export interface CellDto {
   error: string | null;
   errorKind: string | null;
   attempts: number;
+  /** A generated picture is stored for this cell: restyling composes from it instead of paying again. */
+  reusable: boolean;
   requestIds: string[];
   costUsd: number;
   durationMs: number | null;
@@ -56,6 +58,8 @@ export interface BatchDto {
   budgetUsd: number | null;
   cancelReason: string | null;
   notices: string[];
+  /** The batch whose pictures this one reuses with another template, font, canvas or titles. */
+  restyledFrom: string | null;
   counts: BatchCounts;
   cells: CellDto[];
   /** results[promptIndex][modelIndex]: the image URL, or null while pending or when the cell failed. */
@@ -86,6 +90,7 @@ export function toCellDto(cell: CellRow | CellLike, urlFor: UrlFor): CellDto {
     error: cell.status === "succeeded" ? null : cell.lastError,
     errorKind: cell.status === "succeeded" ? null : cell.errorKind,
     attempts: cell.attempts,
+    reusable: cell.rawKey !== null,
     requestIds: cell.requestIds,
     costUsd: Number(cell.costUsd),
     durationMs: cell.durationMs,
@@ -161,6 +166,7 @@ export function toBatchDto(
     budgetUsd: batch.budgetUsd === null ? null : Number(batch.budgetUsd),
     cancelReason: batch.cancelReason,
     notices: batch.notices,
+    restyledFrom: input.restyledFrom ?? null,
     counts: countCells(cellDtos),
     cells: cellDtos,
     results: resultsMatrix(input.prompts, input.models, cellDtos),

@@ -4,7 +4,17 @@
  */
 import { getCanvas, isCanvasId, DEFAULT_CANVAS_ID } from "@/lib/catalog/canvases";
 import { estimateCost, getModel, MODEL_IDS, pickSize, type ModelId } from "@/lib/catalog/models";
-import { cancelBatch, createBatch, deleteBatch, getBatch, getDb, resetFailedCells } from "@/lib/db";
+import {
+  cancelBatch,
+  createBatch,
+  deleteBatch,
+  getBatch,
+  getDb,
+  resetFailedCells,
+  type BatchInput as StoredInput,
+  type CellRow,
+  type NewCell,
+} from "@/lib/db";
 import { modelAvailability } from "@/lib/providers/registry";
 import { getStorage } from "@/lib/storage";
 import { inngest } from "@/inngest/client";
@@ -62,30 +72,47 @@ export async function submitBatch(raw: unknown): Promise<SubmitResult> {
   });
   if (!parsed.ok)
     return { ok: false, status: 400, error: "The batch request is invalid.", issues: parsed.issues };
-  const input = parsed.value;
-  const estimate = estimateBatchCost(input);
+  const { notices, ...input } = parsed.value;
+  return startBatch({ input, estimateUsd: estimateBatchCost(input).totalUsd, notices });
+}
+
+export interface NewBatch {
+  input: StoredInput;
+  /** List price of the provider calls this batch will make. */
+  estimateUsd: number;
+  notices: string[];
+  /** Defaults to every (prompt, model) pair; restyling passes raw images to compose from. */
+  cells?: NewCell[];
+}
+
+/**
+ * Checks the spend limits, stores the batch and sends batch/requested. Nothing is left behind when the
+ * engine cannot be reached.
+ */
+export async function startBatch(batch: NewBatch): Promise<SubmitResult> {
+  const { input, estimateUsd } = batch;
   const limits: { value: number; path: string; what: string }[] = [];
-  if (input.budgetUsd !== undefined)
+  if (input.budgetUsd !== undefined && input.budgetUsd !== null)
     limits.push({ value: input.budgetUsd, path: "budgetUsd", what: "your budget" });
   const global = maxBatchCostUsd();
   if (global !== null)
     limits.push({ value: global, path: "models", what: "the per-batch limit (MAX_BATCH_COST_USD)" });
-  const over = limits.filter((l) => estimate.totalUsd > l.value);
+  const over = limits.filter((l) => estimateUsd > l.value);
   if (over.length > 0) {
     const issues = over.map((l) => ({
       path: l.path,
-      message: `estimated cost $${estimate.totalUsd.toFixed(2)} exceeds ${l.what} of $${l.value.toFixed(2)}`,
+      message: `estimated cost $${estimateUsd.toFixed(2)} exceeds ${l.what} of $${l.value.toFixed(2)}`,
     }));
     return { ok: false, status: 400, error: "The batch would cost more than allowed.", issues };
   }
   const budget = Math.min(...limits.map((l) => l.value));
   const db = await getDb();
-  const { notices, ...stored } = input;
   const created = await createBatch(db, {
-    input: stored,
-    estimatedCostUsd: estimate.totalUsd,
+    input,
+    cells: batch.cells,
+    estimatedCostUsd: estimateUsd,
     budgetUsd: Number.isFinite(budget) ? budget : null,
-    notices,
+    notices: batch.notices,
   });
   const id = created.batch.id;
   try {
@@ -106,16 +133,32 @@ export async function submitBatch(raw: unknown): Promise<SubmitResult> {
   };
 }
 
+/**
+ * List price per model of the provider calls the batch makes: every cell, or on a restyled batch the
+ * cells that had no picture to start from (no raw image, or a provider attempt made after all).
+ */
+export function estimateByModel(
+  input: StoredInput,
+  cells: readonly Pick<CellRow, "model" | "rawKey" | "attempts">[],
+): Record<string, number> {
+  const list = estimateBatchCost({ ...input, quality: input.quality ?? undefined }).perModel;
+  if (!input.restyledFrom) return list;
+  const perModel: Record<string, number> = {};
+  for (const [model, total] of Object.entries(list)) {
+    const calls = cells.filter((c) => c.model === model && (!c.rawKey || c.attempts > 0)).length;
+    perModel[model] = Math.round((total / input.prompts.length) * calls * 1e6) / 1e6;
+  }
+  return perModel;
+}
+
 export async function readBatch(id: string): Promise<{ batch: BatchDto; lastEventId: number } | null> {
   if (!/^[A-Za-z0-9_-]{16,64}$/.test(id)) return null;
   const db = await getDb();
   // getBatch reads the newest change id before the snapshot, so the stream resumes without gaps.
   const found = await getBatch(db, id);
   if (!found) return null;
-  const input = found.batch.input;
-  const estimate = estimateBatchCost({ ...input, quality: input.quality ?? undefined });
   return {
-    batch: toBatchDto(found.batch, found.cells, urlFor, estimate.perModel),
+    batch: toBatchDto(found.batch, found.cells, urlFor, estimateByModel(found.batch.input, found.cells)),
     lastEventId: found.lastEventId,
   };
 }

@@ -41,6 +41,8 @@ export interface BatchInput {
   context?: string | null;
   extraPrompt?: string | null;
   budgetUsd?: number | null;
+  /** Set on a restyled batch: the batch whose generated pictures it composes from. */
+  restyledFrom?: string | null;
 }
 
 /** interrupted: a newer attempt started before this one recorded a result (e.g. the process died). */

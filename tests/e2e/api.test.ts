@@ -225,4 +225,83 @@ describe("batch API on the whole stack", () => {
       409,
     );
   });
+
+  it("restyle composes the stored pictures again with another look, paying only for cells without one", async () => {
+    sim.reset();
+    const created = await submitBatch(stack.appUrl, {
+      ...BASE_REQUEST,
+      prompts: ["Restyle me please", "Blocked every time [sim:moderation]"],
+      models: ["gpt-image-1.5", "gemini-3-pro-image"],
+    });
+    if (!created.ok) throw new Error(JSON.stringify(created));
+    const source = await settled(stack.appUrl, created.id);
+    expect(source.status).toBe("partial");
+    const route = `/api/batches/${source.id}/restyle`;
+    const owner = bearer(created.ownerToken);
+
+    expect((await post(stack.appUrl, route, { template: "left-panel" })).status).toBe(403);
+    const bad = [
+      [{ template: "comic-sans" }, "template"],
+      [{ font: 3 }, "font"],
+      [{ prompts: ["Only one title"] }, "prompts"],
+      [{ prompts: ["", "Blocked every time [sim:moderation]"] }, "prompts.0"],
+      [{ colour: "red" }, "(root)"],
+      [{ template: source.template, font: source.font }, "(root)"],
+    ] as const;
+    const before = await counts();
+    for (const [body, path] of bad) {
+      const res = await post(stack.appUrl, route, body, owner);
+      expect([res.status, (res.json.issues as { path: string }[]).map((i) => i.path)]).toEqual([400, [path]]);
+    }
+    expect(await counts()).toEqual(before);
+
+    const logged = sim.requests.length;
+    const res = await post(
+      stack.appUrl,
+      route,
+      {
+        template: "left-panel",
+        font: "oswald",
+        canvas: "youtube",
+        prompts: ["Restyle me, please", "Blocked every time [sim:moderation]"],
+      },
+      owner,
+    );
+    expect(res.status).toBe(201);
+    const id = res.json.id as string;
+    expect(id).not.toBe(source.id);
+    const restyled = await settled(stack.appUrl, id);
+    expect([restyled.template, restyled.font, restyled.canvas]).toEqual(["left-panel", "oswald", "youtube"]);
+    expect(restyled.prompts[0]).toBe("Restyle me, please");
+    expect(restyled.restyledFrom).toBe(source.id);
+    expect(restyled.notices.join("\n")).toMatch(/2 of 4 pictures reused/);
+    // Only the two cells that had no picture called a provider (and were blocked again); the others
+    // made no call, cost nothing and carry the new title, template and canvas.
+    const fresh = sim.requests.slice(logged);
+    expect(fresh.map((r) => r.outcome).sort()).toEqual(["moderation", "moderation"]);
+    expect(restyled.estimatedCostUsd).toBeGreaterThan(0);
+    for (const model of restyled.models) {
+      const cell = cellAt(restyled, 0, model);
+      expect([cell.status, cell.attempts, cell.costUsd, cell.reusable]).toEqual(["succeeded", 0, 0, true]);
+      const was = cellAt(source, 0, model);
+      expect(cell.imageUrl).not.toBe(was.imageUrl);
+      const image = await fetch(new URL(cell.imageUrl as string, stack.appUrl));
+      const meta = await sharp(Buffer.from(await image.arrayBuffer())).metadata();
+      expect([meta.width, meta.height]).toEqual([1280, 720]);
+      expect(cellAt(restyled, 1, model).status).toBe("failed");
+    }
+
+    // Deleting the source's images keeps the pictures the restyled batch was made from.
+    const raws = blobFiles(stack.dataDir, "raw");
+    const ids = source.cells.filter((c) => c.status === "succeeded").map((c) => c.id);
+    const deleted = await fetch(`${stack.appUrl}/api/images`, {
+      method: "DELETE",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ ids }),
+    });
+    expect(deleted.status).toBe(200);
+    expect(blobFiles(stack.dataDir, "raw")).toEqual(raws);
+    const again = await fetchBatch(stack.appUrl, id);
+    expect(again.cells.filter((c) => c.status === "succeeded")).toHaveLength(2);
+  });
 });

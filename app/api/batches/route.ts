@@ -1,8 +1,7 @@
-import { cookies } from "next/headers";
 import { BATCH_STATUSES, getDb, InvalidCursorError, listBatches, type BatchStatus } from "@/lib/db";
 import type { FieldIssue } from "@/lib/batches/input";
 import { submitBatch } from "@/lib/batches/service";
-import { ownerCookieName } from "@/lib/batches/owner";
+import { rememberOwner } from "@/lib/batches/owner-cookie";
 import { siteOrigin } from "@/lib/export/origin";
 import { jsonError, readJson } from "@/lib/http";
 
@@ -15,12 +14,7 @@ export async function POST(request: Request) {
   if (!body.ok) return body.response;
   const result = await submitBatch(body.value);
   if (!result.ok) return jsonError(result.status, result.error, result.issues);
-  (await cookies()).set(ownerCookieName(result.id), result.ownerToken, {
-    httpOnly: true,
-    sameSite: "lax",
-    path: "/",
-    maxAge: 60 * 60 * 24 * 365,
-  });
+  await rememberOwner(result.id, result.ownerToken);
   // The public origin (APP_URL, or the proxy's forwarded host), not the address Next was bound to.
   const url = new URL(`/b/${result.id}`, siteOrigin(request.headers) ?? request.url).toString();
   return Response.json(

@@ -9,6 +9,7 @@ import { contactSheetVersion } from "@/lib/export/contact-sheet-cache";
 import { SHEET_HEIGHT, SHEET_WIDTH } from "@/lib/export/contact-sheet-layout";
 import { siteOrigin } from "@/lib/export/origin";
 import { contactSheetUrl } from "@/lib/export/urls";
+import { studioOptions } from "@/lib/studio/options";
 
 export const dynamic = "force-dynamic";
 
@@ -33,6 +34,11 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   };
 }
 
+function restyleOptions() {
+  const { templates, fonts, canvases, models } = studioOptions();
+  return { templates, fonts, canvases, models };
+}
+
 /** The batch page and its shareable result page: server-rendered from the database, then live. */
 export default async function BatchPage({ params }: Props) {
   const { id } = await params;
@@ -48,6 +54,7 @@ export default async function BatchPage({ params }: Props) {
         lastEventId={found.lastEventId}
         canManage={owner}
         aspect={canvas.width / canvas.height}
+        restyle={owner ? restyleOptions() : undefined}
       />
     </main>
   );

@@ -1,0 +1,34 @@
+import { cookies } from "next/headers";
+import { canManage, ownerCookieName } from "@/lib/batches/owner";
+import { rememberOwner } from "@/lib/batches/owner-cookie";
+import { restyleBatch } from "@/lib/batches/restyle";
+import { siteOrigin } from "@/lib/export/origin";
+import { jsonError, readJson } from "@/lib/http";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/**
+ * A new batch from this one's pictures with another template, font, canvas or titles:
+ * `{template?, font?, canvas?, prompts?}`. Owner only, like cancel and retry; 201 `{id, url, ownerToken, batch}`.
+ */
+export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const jar = await cookies();
+  if (!canManage(id, request.headers, jar.get(ownerCookieName(id))?.value)) {
+    return jsonError(
+      403,
+      "Only the person who created this batch can restyle it (owner cookie or bearer token).",
+    );
+  }
+  const body = await readJson(request);
+  if (!body.ok) return body.response;
+  const result = await restyleBatch(id, body.value);
+  if (!result.ok) return jsonError(result.status, result.error, result.issues);
+  await rememberOwner(result.id, result.ownerToken);
+  const url = new URL(`/b/${result.id}`, siteOrigin(request.headers) ?? request.url).toString();
+  return Response.json(
+    { id: result.id, url, ownerToken: result.ownerToken, batch: result.batch },
+    { status: 201 },
+  );
+}
