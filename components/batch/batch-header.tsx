@@ -22,9 +22,11 @@ export function BatchHeader({ batch, canManage, live, onChange }: BatchHeaderPro
   const { counts } = batch;
   const pct = counts.total === 0 ? 0 : Math.round((counts.done / counts.total) * 100);
   const running = !TERMINAL.has(batch.status);
-  const stalled = useStalled(batch);
+  // A resend restarts the wait: the hint comes back only if the engine ignores this event too.
+  const [resentAt, setResentAt] = useState<string | null>(null);
+  const stalled = useStalled(batch, resentAt);
 
-  async function act(action: "cancel" | "retry") {
+  async function act(action: "cancel" | "retry" | "resend") {
     setBusy(true);
     setMessage(null);
     try {
@@ -32,6 +34,10 @@ export function BatchHeader({ batch, canManage, live, onChange }: BatchHeaderPro
       const body = (await res.json()) as { error?: string; batch?: BatchDto };
       if (!res.ok) setMessage(body.error ?? `Request failed (${res.status})`);
       else if (body.batch) onChange(body.batch);
+      if (res.ok && action === "resend") {
+        setResentAt(new Date().toISOString());
+        setMessage("Sent to the engine again.");
+      }
     } catch (err) {
       setMessage((err as Error).message);
     } finally {
@@ -112,13 +118,26 @@ export function BatchHeader({ batch, canManage, live, onChange }: BatchHeaderPro
         {running ? <span>{live ? "Live" : "Connecting…"}</span> : null}
       </p>
       {stalled ? (
-        <p
+        <div
           role="status"
           className="rounded border border-amber-900 bg-amber-950/40 p-2 text-sm text-amber-200"
         >
-          Not started yet: the workflow engine has not picked this batch up. If it does not start soon, check
-          that the engine is running and has synced this app, then submit the batch again.
-        </p>
+          Not started yet: the workflow engine has not picked this batch up. Check that the engine is running
+          and has synced this app, then{" "}
+          {canManage ? "send the batch to it again." : "ask the batch's creator to send it again."}
+          {canManage ? (
+            <form
+              method="post"
+              action={`/api/batches/${batch.id}/resend`}
+              onSubmit={(e) => (e.preventDefault(), act("resend"))}
+              className="mt-2"
+            >
+              <button type="submit" disabled={busy} className="btn-secondary">
+                Send to the engine again
+              </button>
+            </form>
+          ) : null}
+        </div>
       ) : null}
       <CostTable batch={batch} />
       {batch.cancelReason ? <p className="text-sm text-amber-300">Cancelled: {batch.cancelReason}</p> : null}
@@ -137,15 +156,17 @@ export function BatchHeader({ batch, canManage, live, onChange }: BatchHeaderPro
 }
 
 /** True once the batch has sat in "queued" too long; set after mounting, so server and client agree. */
-function useStalled(batch: BatchDto): boolean {
-  // The batch whose timer fired; stalled only while that batch is still queued.
+function useStalled(batch: BatchDto, resentAt: string | null): boolean {
+  // The batch (and send) whose timer fired; stalled only while that batch is still queued.
   const [firedFor, setFiredFor] = useState<string | null>(null);
-  const { id, status, createdAt } = batch;
+  const { id, status } = batch;
+  const since = resentAt ?? batch.createdAt;
+  const key = `${id}@${since}`;
   useEffect(() => {
-    const wait = msUntilStalled({ status, createdAt }, Date.now());
+    const wait = msUntilStalled({ status, createdAt: since }, Date.now());
     if (wait === null) return;
-    const timer = setTimeout(() => setFiredFor(id), wait);
+    const timer = setTimeout(() => setFiredFor(key), wait);
     return () => clearTimeout(timer);
-  }, [id, status, createdAt]);
-  return status === "queued" && firedFor === id;
+  }, [key, status, since]);
+  return status === "queued" && firedFor === key;
 }

@@ -5,6 +5,7 @@
 import { getCanvas, isCanvasId, DEFAULT_CANVAS_ID } from "@/lib/catalog/canvases";
 import { estimateCost, getModel, MODEL_IDS, pickSize, type ModelId } from "@/lib/catalog/models";
 import {
+  isTerminalBatch,
   cancelBatch,
   createBatch,
   deleteBatch,
@@ -22,6 +23,7 @@ import { batchCancelled, batchRequested } from "@/inngest/events";
 import { toBatchDto, type BatchDto, type UrlFor } from "./dto";
 import { parseBatchInput, type FieldIssue, DEFAULT_MAX_IMAGES } from "./input";
 import { ownerToken } from "./owner";
+import { msUntilStalled } from "./stalled";
 
 export function maxImagesPerBatch(): number {
   const raw = process.env.MAX_IMAGES_PER_BATCH?.trim();
@@ -174,16 +176,51 @@ export async function cancelBatchById(
   return (await readBatch(id))?.batch ?? null;
 }
 
-export async function retryFailedCells(id: string): Promise<{ batch: BatchDto; retried: number } | null> {
+export type ManageOutcome = { batch: BatchDto; count: number } | { error: string; status: 409 | 503 };
+
+/** Re-queues the failed cells of a finished batch and starts a run for them. Null: no such batch. */
+export async function retryFailedCells(id: string): Promise<ManageOutcome | null> {
   const db = await getDb();
-  if (!(await getBatch(db, id))) return null;
+  const found = await getBatch(db, id);
+  if (!found) return null;
+  if (!isTerminalBatch(found.batch.status))
+    return { error: "The batch is still running: retry its failed cells once it has finished.", status: 409 };
   const reset = await resetFailedCells(db, id);
-  if (reset.length > 0) {
-    const round = Math.max(...reset.map((c) => c.round));
-    await inngest.send(
-      batchRequested.create({ batchId: id, reason: "retry" }, { id: `batch-retry-${id}-${round}` }),
-    );
-  }
+  if (reset.length === 0) return { error: "This batch has no failed cells to retry.", status: 409 };
+  const round = Math.max(...reset.map((c) => c.round));
+  await inngest.send(
+    batchRequested.create({ batchId: id, reason: "retry" }, { id: `batch-retry-${id}-${round}` }),
+  );
   const batch = (await readBatch(id))?.batch;
-  return batch ? { batch, retried: reset.length } : null;
+  return batch ? { batch, count: reset.length } : null;
+}
+
+/**
+ * Sends batch/requested again for a batch no run has started after ENGINE_STALL_MS (its event was lost,
+ * or arrived before the engine knew this app). A fresh event id, so an engine that saw the first one
+ * does not drop it as a duplicate; claimBatch lets only one run do the work if the first was only late.
+ */
+export async function resendBatch(id: string): Promise<ManageOutcome | null> {
+  const found = await readBatch(id);
+  if (!found) return null;
+  const wait = msUntilStalled(found.batch, Date.now());
+  if (wait === null) return { error: "This batch has already started.", status: 409 };
+  if (wait > 0) {
+    const seconds = Math.ceil(wait / 1000);
+    return {
+      error: `The engine normally starts a batch within seconds; wait ${seconds} s more before sending it again.`,
+      status: 409,
+    };
+  }
+  try {
+    await inngest.send(
+      batchRequested.create(
+        { batchId: id, reason: "resend" },
+        { id: `batch-requested-${id}-resend-${Date.now()}` },
+      ),
+    );
+  } catch (err) {
+    return { error: `Could not reach the workflow engine: ${(err as Error).message}`, status: 503 };
+  }
+  return { batch: found.batch, count: 1 };
 }

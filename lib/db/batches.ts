@@ -184,19 +184,33 @@ export async function updateBatch(tx: Tx, id: string, patch: Partial<BatchRow>):
   return batch;
 }
 
-/** queued → running (records started_at once). Returns the batch, or null when it does not exist. */
-export async function markBatchStarted(db: Db, id: string): Promise<BatchRow | null> {
+export interface Claim {
+  batch: BatchRow;
+  /** False when another workflow run already owns this round of the batch: the caller does nothing. */
+  claimed: boolean;
+}
+
+/**
+ * The workflow run `runId` takes the batch: queued → running, started_at recorded once. The same run
+ * asking again (its step retried) keeps it; any other run finds it taken. That makes sending
+ * batch/requested a second time safe: if the first event was only late, one of the two runs works and
+ * the other stops, so no cell is generated twice. resetFailedCells releases the batch for the next round.
+ * Null when the batch does not exist.
+ */
+export async function claimBatch(db: Db, id: string, runId: string): Promise<Claim | null> {
   return db.transaction(async (tx) => {
     const batch = await lockBatch(tx, id);
-    if (!batch || batch.status !== "queued") return batch;
+    if (!batch) return null;
+    if (batch.runId !== null) return { batch, claimed: batch.runId === runId };
+    if (batch.status !== "queued") return { batch: await updateBatch(tx, id, { runId }), claimed: true };
     const now = new Date();
-    const updated = await updateBatch(tx, id, { status: "running", startedAt: now });
+    const updated = await updateBatch(tx, id, { status: "running", startedAt: now, runId });
     await appendEvent(tx, id, {
       type: "batch.started",
       status: updated.status,
       startedAt: now.toISOString(),
     });
-    return updated;
+    return { batch: updated, claimed: true };
   });
 }
 

@@ -116,7 +116,8 @@ export async function cancelBatch(db: Db, id: string, options: CancelOptions): P
 export async function resetFailedCells(db: Db, id: string): Promise<CellRow[]> {
   return db.transaction(async (tx) => {
     const batch = await lockBatch(tx, id);
-    if (!batch) return [];
+    // While a run still works on the batch it owns the cells; their retry waits for the end.
+    if (!batch || !isTerminalBatch(batch.status)) return [];
     const now = new Date();
     const reset = await tx
       .update(cells)
@@ -133,9 +134,12 @@ export async function resetFailedCells(db: Db, id: string): Promise<CellRow[]> {
       .where(and(eq(cells.batchId, id), eq(cells.status, "failed")))
       .returning();
     if (reset.length === 0) return [];
-    if (isTerminalBatch(batch.status)) {
-      await updateBatch(tx, id, { status: batch.startedAt ? "running" : "queued", finishedAt: null });
-    }
+    // Released: the retry round's run claims it (claimBatch).
+    await updateBatch(tx, id, {
+      status: batch.startedAt ? "running" : "queued",
+      finishedAt: null,
+      runId: null,
+    });
     const ordered = sortCells(batch.input, reset);
     for (const cell of ordered) await appendEvent(tx, id, { type: "cell.updated", cell: toCellView(cell) });
     await appendEvent(tx, id, { type: "batch.retried", cellIds: ordered.map((cell) => cell.id) });

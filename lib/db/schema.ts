@@ -85,6 +85,9 @@ export const batches = pgTable(
     budgetUsd: usd("budget_usd"),
     cancelReason: text("cancel_reason"),
     notices: jsonb("notices").$type<string[]>().notNull().default([]),
+    // The workflow run that owns this round of the batch: a second run (the batch sent again while
+    // the first event was still somewhere) finds it taken and does nothing.
+    runId: text("run_id"),
   },
   (t) => [
     index("batches_created_idx").on(t.createdAt.desc(), t.id.desc()),

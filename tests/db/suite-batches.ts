@@ -8,7 +8,7 @@ import {
   eventsSince,
   finishBatchIfDone,
   getBatch,
-  markBatchStarted,
+  claimBatch,
   recordAttemptStart,
   resetFailedCells,
   spendSoFar,
@@ -54,9 +54,10 @@ export function batchTests(ctx: Ctx): void {
   it("starts once and finishes as succeeded when every cell succeeded", async () => {
     const { db } = ctx.handle;
     const { batch, cells } = await newBatch(db, 1, ["m-a", "m-b"]);
-    const started = await markBatchStarted(db, batch.id);
-    expect(started?.status).toBe("running");
-    expect((await markBatchStarted(db, batch.id))?.startedAt).toEqual(started?.startedAt);
+    const started = await claimBatch(db, batch.id, "run-1");
+    expect([started?.batch.status, started?.claimed]).toEqual(["running", true]);
+    const twice = await claimBatch(db, batch.id, "run-1");
+    expect([twice?.batch.startedAt, twice?.claimed]).toEqual([started?.batch.startedAt, true]);
     await succeed(db, at(cells, 0), 0.04);
     expect((await finishBatchIfDone(db, batch.id))?.done).toBe(false);
     await succeed(db, at(cells, 1), 0.02);
@@ -84,7 +85,7 @@ export function batchTests(ctx: Ctx): void {
   it("cancels unfinished cells with the reason and finishes as cancelled", async () => {
     const { db } = ctx.handle;
     const { batch, cells } = await newBatch(db, 3, ["m-a"]);
-    await markBatchStarted(db, batch.id);
+    await claimBatch(db, batch.id, "run-1");
     await succeed(db, at(cells, 0));
     await recordAttemptStart(db, at(cells, 1).id, { attempt: 0 });
     const result = await cancelBatch(db, batch.id, { reason: "cancelled by user" });
@@ -181,5 +182,23 @@ export function batchTests(ctx: Ctx): void {
     expect(first.keys).toEqual([`final/${at(source.cells, 0).id}.webp`]);
     const second = await deleteBatch(db, restyled.batch.id);
     expect(second.keys).toEqual([rawKey]);
+  });
+
+  it("lets one workflow run own a batch round; a second run finds it taken until a retry releases it", async () => {
+    const { db } = ctx.handle;
+    const { batch, cells } = await newBatch(db, 1, ["m-a"]);
+    expect((await claimBatch(db, batch.id, "late-run"))?.claimed).toBe(true);
+    expect((await claimBatch(db, batch.id, "resent-run"))?.claimed).toBe(false);
+    expect((await claimBatch(db, batch.id, "late-run"))?.claimed).toBe(true);
+    expect(await claimBatch(db, "no-such-batch", "late-run")).toBeNull();
+
+    await fail(db, at(cells, 0));
+    // Failed cells wait for the run to end before a retry may reset them.
+    expect(await resetFailedCells(db, batch.id)).toEqual([]);
+    expect((await finishBatchIfDone(db, batch.id))?.batch.status).toBe("failed");
+    expect(await resetFailedCells(db, batch.id)).toHaveLength(1);
+    const retry = await claimBatch(db, batch.id, "retry-run");
+    expect([retry?.claimed, retry?.batch.status, retry?.batch.runId]).toEqual([true, "running", "retry-run"]);
+    expect((await claimBatch(db, batch.id, "late-run"))?.claimed).toBe(false);
   });
 }

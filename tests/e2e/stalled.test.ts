@@ -1,7 +1,8 @@
 /**
  * A batch the workflow engine never starts (here: an engine that has not synced the app, so the
  * batch/requested event triggers nothing) must not look like slow progress forever: after
- * ENGINE_STALL_MS the batch page says what is wrong and what to do.
+ * ENGINE_STALL_MS the batch page says what is wrong, and its creator can send it again once the engine
+ * is right. Sending a batch twice never runs it twice.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -9,7 +10,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ENGINE_STALL_MS } from "@/lib/batches/stalled";
 import { submitBatch } from "../../scripts/lib/batch-client";
-import { spawnEngine, waitForHttp, type Proc } from "../../scripts/lib/processes";
+import { spawnEngine, waitForAppSync, waitForHttp, type Proc } from "../../scripts/lib/processes";
+import { bearer, post, settled } from "../fixtures/batch-helpers";
 import { openBrowser } from "../helpers/browser";
 import { startStack, type Stack } from "../helpers/stack";
 
@@ -38,16 +40,24 @@ afterAll(async () => {
 });
 
 describe("a batch the engine never starts", () => {
-  it("is flagged on its page once it has waited too long, with what to check", async () => {
+  it("is flagged on its page once it has waited too long, and starts when its creator sends it again", async () => {
     const created = await submitBatch(stack.appUrl, {
-      prompts: ["Never picked up"],
+      prompts: ["Never picked up", "Until sent again"],
       models: ["local-preview"],
       style: "neon",
       template: "bottom-bar",
       font: "inter",
     });
     if (!created.ok) throw new Error(`submit rejected: ${JSON.stringify(created)}`);
+    const resend = `/api/batches/${created.id}/resend`;
+    const early = await post(stack.appUrl, resend, undefined, bearer(created.ownerToken));
+    expect([early.status, early.json.error]).toEqual([409, expect.stringMatching(/wait \d+ s more/)]);
+    expect((await post(stack.appUrl, resend)).status).toBe(403);
+
     const browser = await openBrowser();
+    await browser.context.addCookies([
+      { name: `owner_${created.id}`, value: created.ownerToken, url: stack.appUrl },
+    ]);
     try {
       const page = await browser.context.newPage();
       await page.goto(`${stack.appUrl}/b/${created.id}`);
@@ -55,9 +65,57 @@ describe("a batch the engine never starts", () => {
       const hint = page.getByText("Not started yet: the workflow engine has not picked this batch up.");
       expect(await hint.count()).toBe(0);
       await hint.waitFor({ timeout: ENGINE_STALL_MS + 10_000 });
-      expect(await hint.textContent()).toContain("has synced this app, then submit the batch again");
+      expect(await hint.textContent()).toContain("has synced this app, then send the batch to it again");
+
+      // The engine is put right (same data, now synced with the app); its first event stays ignored,
+      // as an already-seen id, until the creator sends the batch again.
+      await unsynced?.kill("SIGKILL");
+      unsynced = spawnEngine({
+        port: Number(new URL(stack.engineUrl).port),
+        appUrl: stack.appUrl,
+        dataDir: engineDir,
+        io: "ignore",
+      });
+      await waitForAppSync(stack.engineUrl, stack.appUrl);
+      await page.getByRole("button", { name: "Send to the engine again" }).click();
+      await page.getByText("Sent to the engine again.").waitFor();
+      await expect
+        .poll(() => page.getByTestId("batch-status").textContent(), { timeout: 60_000 })
+        .toBe("Status: succeeded");
+      expect(await hint.count()).toBe(0);
     } finally {
       await browser.close();
     }
+    const late = await post(stack.appUrl, resend, undefined, bearer(created.ownerToken));
+    expect([late.status, late.json.error]).toEqual([409, "This batch has already started."]);
+  });
+
+  it("runs a batch once when its event arrives twice", async () => {
+    const created = await submitBatch(stack.appUrl, {
+      prompts: ["Sent", "twice", "at once"],
+      models: ["local-preview"],
+      style: "neon",
+      template: "bottom-bar",
+      font: "inter",
+    });
+    if (!created.ok) throw new Error(`submit rejected: ${JSON.stringify(created)}`);
+    const duplicate = await fetch(`${stack.engineUrl}/e/test-key`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        name: "batch/requested",
+        id: `duplicate-${created.id}`,
+        data: { batchId: created.id, reason: "resend" },
+      }),
+    });
+    expect(duplicate.ok).toBe(true);
+    const batch = await settled(stack.appUrl, created.id);
+    expect(batch.status).toBe("succeeded");
+    expect(batch.cells.map((c) => c.attempts)).toEqual([1, 1, 1]);
+    const runs = (await (await fetch(`${stack.engineUrl}/v1/runs?function_id=run-batch`)).json()) as {
+      data: { event: { data: { batchId: string } }; output: { status: string } | null }[];
+    };
+    const mine = runs.data.filter((r) => r.event.data.batchId === created.id);
+    expect(mine.map((r) => r.output?.status).sort()).toEqual(["succeeded", "taken by another run"]);
   });
 });

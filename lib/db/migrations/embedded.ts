@@ -3,22 +3,30 @@ import type { EmbeddedMigration } from "../migration-files";
 
 export const migrations: EmbeddedMigration[] = [
   {
-    tag: "0000_init",
-    when: 1795219497319,
-    hash: "f9046967fb782ab036074fa8eed9fd55f3ff18828dbc0e99b4a9671e5e21dd7b",
-    statements: [
-      'CREATE TABLE "batch_events" (\n\t"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "batch_events_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),\n\t"batch_id" text NOT NULL,\n\t"type" text NOT NULL,\n\t"payload" jsonb NOT NULL,\n\t"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL\n);',
-      'CREATE TABLE "batches" (\n\t"id" text PRIMARY KEY NOT NULL,\n\t"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,\n\t"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL,\n\t"input" jsonb NOT NULL,\n\t"status" text DEFAULT \'queued\' NOT NULL,\n\t"started_at" timestamp (3) with time zone,\n\t"finished_at" timestamp (3) with time zone,\n\t"estimated_cost_usd" numeric(14, 6) DEFAULT 0 NOT NULL,\n\t"actual_cost_usd" numeric(14, 6) DEFAULT 0 NOT NULL,\n\t"removed_cost_usd" numeric(14, 6) DEFAULT 0 NOT NULL,\n\t"budget_usd" numeric(14, 6),\n\t"cancel_reason" text,\n\t"notices" jsonb DEFAULT \'[]\'::jsonb NOT NULL,\n\tCONSTRAINT "batches_status_ck" CHECK ("batches"."status" in (\'queued\', \'running\', \'succeeded\', \'partial\', \'failed\', \'cancelled\'))\n);',
-      'CREATE TABLE "cells" (\n\t"id" text PRIMARY KEY NOT NULL,\n\t"batch_id" text NOT NULL,\n\t"prompt_index" integer NOT NULL,\n\t"prompt" text NOT NULL,\n\t"model" text NOT NULL,\n\t"style" text NOT NULL,\n\t"template" text NOT NULL,\n\t"font" text NOT NULL,\n\t"status" text DEFAULT \'queued\' NOT NULL,\n\t"round" integer DEFAULT 0 NOT NULL,\n\t"attempts" integer DEFAULT 0 NOT NULL,\n\t"last_error" text,\n\t"error_kind" text,\n\t"request_ids" jsonb DEFAULT \'[]\'::jsonb NOT NULL,\n\t"attempt_log" jsonb DEFAULT \'[]\'::jsonb NOT NULL,\n\t"raw_key" text,\n\t"final_key" text,\n\t"width" integer,\n\t"height" integer,\n\t"bytes" integer,\n\t"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,\n\t"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL,\n\t"started_at" timestamp (3) with time zone,\n\t"finished_at" timestamp (3) with time zone,\n\t"duration_ms" integer,\n\t"cost_usd" numeric(14, 6) DEFAULT 0 NOT NULL,\n\tCONSTRAINT "cells_status_ck" CHECK ("cells"."status" in (\'queued\', \'running\', \'retrying\', \'succeeded\', \'failed\', \'cancelled\'))\n);',
-      'ALTER TABLE "batch_events" ADD CONSTRAINT "batch_events_batch_id_batches_id_fk" FOREIGN KEY ("batch_id") REFERENCES "public"."batches"("id") ON DELETE cascade ON UPDATE no action;',
-      'ALTER TABLE "cells" ADD CONSTRAINT "cells_batch_id_batches_id_fk" FOREIGN KEY ("batch_id") REFERENCES "public"."batches"("id") ON DELETE cascade ON UPDATE no action;',
-      'CREATE INDEX "batch_events_batch_idx" ON "batch_events" USING btree ("batch_id","id");',
-      'CREATE INDEX "batches_created_idx" ON "batches" USING btree ("created_at" DESC NULLS LAST,"id" DESC NULLS LAST);',
-      'CREATE UNIQUE INDEX "cells_batch_prompt_model_uq" ON "cells" USING btree ("batch_id","prompt_index","model");',
-      'CREATE INDEX "cells_gallery_idx" ON "cells" USING btree ("finished_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE "cells"."status" = \'succeeded\';',
-      'CREATE INDEX "cells_gallery_model_idx" ON "cells" USING btree ("model","finished_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE "cells"."status" = \'succeeded\';',
-      'CREATE INDEX "cells_gallery_style_idx" ON "cells" USING btree ("style","finished_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE "cells"."status" = \'succeeded\';',
-      'CREATE INDEX "cells_gallery_template_idx" ON "cells" USING btree ("template","finished_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE "cells"."status" = \'succeeded\';',
-    ],
+    "tag": "0000_init",
+    "when": 1795219497319,
+    "hash": "f9046967fb782ab036074fa8eed9fd55f3ff18828dbc0e99b4a9671e5e21dd7b",
+    "statements": [
+      "CREATE TABLE \"batch_events\" (\n\t\"id\" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name \"batch_events_id_seq\" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),\n\t\"batch_id\" text NOT NULL,\n\t\"type\" text NOT NULL,\n\t\"payload\" jsonb NOT NULL,\n\t\"created_at\" timestamp (3) with time zone DEFAULT now() NOT NULL\n);",
+      "CREATE TABLE \"batches\" (\n\t\"id\" text PRIMARY KEY NOT NULL,\n\t\"created_at\" timestamp (3) with time zone DEFAULT now() NOT NULL,\n\t\"updated_at\" timestamp (3) with time zone DEFAULT now() NOT NULL,\n\t\"input\" jsonb NOT NULL,\n\t\"status\" text DEFAULT 'queued' NOT NULL,\n\t\"started_at\" timestamp (3) with time zone,\n\t\"finished_at\" timestamp (3) with time zone,\n\t\"estimated_cost_usd\" numeric(14, 6) DEFAULT 0 NOT NULL,\n\t\"actual_cost_usd\" numeric(14, 6) DEFAULT 0 NOT NULL,\n\t\"removed_cost_usd\" numeric(14, 6) DEFAULT 0 NOT NULL,\n\t\"budget_usd\" numeric(14, 6),\n\t\"cancel_reason\" text,\n\t\"notices\" jsonb DEFAULT '[]'::jsonb NOT NULL,\n\tCONSTRAINT \"batches_status_ck\" CHECK (\"batches\".\"status\" in ('queued', 'running', 'succeeded', 'partial', 'failed', 'cancelled'))\n);",
+      "CREATE TABLE \"cells\" (\n\t\"id\" text PRIMARY KEY NOT NULL,\n\t\"batch_id\" text NOT NULL,\n\t\"prompt_index\" integer NOT NULL,\n\t\"prompt\" text NOT NULL,\n\t\"model\" text NOT NULL,\n\t\"style\" text NOT NULL,\n\t\"template\" text NOT NULL,\n\t\"font\" text NOT NULL,\n\t\"status\" text DEFAULT 'queued' NOT NULL,\n\t\"round\" integer DEFAULT 0 NOT NULL,\n\t\"attempts\" integer DEFAULT 0 NOT NULL,\n\t\"last_error\" text,\n\t\"error_kind\" text,\n\t\"request_ids\" jsonb DEFAULT '[]'::jsonb NOT NULL,\n\t\"attempt_log\" jsonb DEFAULT '[]'::jsonb NOT NULL,\n\t\"raw_key\" text,\n\t\"final_key\" text,\n\t\"width\" integer,\n\t\"height\" integer,\n\t\"bytes\" integer,\n\t\"created_at\" timestamp (3) with time zone DEFAULT now() NOT NULL,\n\t\"updated_at\" timestamp (3) with time zone DEFAULT now() NOT NULL,\n\t\"started_at\" timestamp (3) with time zone,\n\t\"finished_at\" timestamp (3) with time zone,\n\t\"duration_ms\" integer,\n\t\"cost_usd\" numeric(14, 6) DEFAULT 0 NOT NULL,\n\tCONSTRAINT \"cells_status_ck\" CHECK (\"cells\".\"status\" in ('queued', 'running', 'retrying', 'succeeded', 'failed', 'cancelled'))\n);",
+      "ALTER TABLE \"batch_events\" ADD CONSTRAINT \"batch_events_batch_id_batches_id_fk\" FOREIGN KEY (\"batch_id\") REFERENCES \"public\".\"batches\"(\"id\") ON DELETE cascade ON UPDATE no action;",
+      "ALTER TABLE \"cells\" ADD CONSTRAINT \"cells_batch_id_batches_id_fk\" FOREIGN KEY (\"batch_id\") REFERENCES \"public\".\"batches\"(\"id\") ON DELETE cascade ON UPDATE no action;",
+      "CREATE INDEX \"batch_events_batch_idx\" ON \"batch_events\" USING btree (\"batch_id\",\"id\");",
+      "CREATE INDEX \"batches_created_idx\" ON \"batches\" USING btree (\"created_at\" DESC NULLS LAST,\"id\" DESC NULLS LAST);",
+      "CREATE UNIQUE INDEX \"cells_batch_prompt_model_uq\" ON \"cells\" USING btree (\"batch_id\",\"prompt_index\",\"model\");",
+      "CREATE INDEX \"cells_gallery_idx\" ON \"cells\" USING btree (\"finished_at\" DESC NULLS LAST,\"id\" DESC NULLS LAST) WHERE \"cells\".\"status\" = 'succeeded';",
+      "CREATE INDEX \"cells_gallery_model_idx\" ON \"cells\" USING btree (\"model\",\"finished_at\" DESC NULLS LAST,\"id\" DESC NULLS LAST) WHERE \"cells\".\"status\" = 'succeeded';",
+      "CREATE INDEX \"cells_gallery_style_idx\" ON \"cells\" USING btree (\"style\",\"finished_at\" DESC NULLS LAST,\"id\" DESC NULLS LAST) WHERE \"cells\".\"status\" = 'succeeded';",
+      "CREATE INDEX \"cells_gallery_template_idx\" ON \"cells\" USING btree (\"template\",\"finished_at\" DESC NULLS LAST,\"id\" DESC NULLS LAST) WHERE \"cells\".\"status\" = 'succeeded';"
+    ]
   },
+  {
+    "tag": "0001_run_id",
+    "when": 1795246699289,
+    "hash": "7b19bd7dce4f1e2fe63ba480fb7319e66c0beb1ed544de7b06abba526e3b1601",
+    "statements": [
+      "ALTER TABLE \"batches\" ADD COLUMN \"run_id\" text;"
+    ]
+  }
 ];

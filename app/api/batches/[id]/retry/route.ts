@@ -9,8 +9,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   const { id } = await params;
   return manageAction(request, id, async () => {
     const result = await retryFailedCells(id);
-    if (!result) return null;
-    if (result.retried === 0) return { error: "This batch has no failed cells to retry.", status: 409 };
-    return { batch: result.batch, extra: { retried: result.retried } };
+    if (!result || "error" in result) return result;
+    return { batch: result.batch, extra: { retried: result.count } };
   });
 }
