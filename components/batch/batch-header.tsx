@@ -59,6 +59,14 @@ export function BatchHeader({ batch, canManage, live, onChange }: BatchHeaderPro
           </h1>
           <p className="text-sm text-zinc-400">
             {batch.style} · {batch.template} · {batch.font} · {batch.canvas}
+            {batch.restyledFrom ? (
+              <>
+                {" · "}
+                <a href={`/b/${batch.restyledFrom}`} className="text-sky-400 hover:underline">
+                  restyled from an earlier batch
+                </a>
+              </>
+            ) : null}
           </p>
         </div>
         <div className="flex flex-wrap gap-2">
