@@ -50,6 +50,43 @@ export interface ImagePage {
 export const DEFAULT_PAGE_SIZE = 24;
 export const MAX_PAGE_SIZE = 100;
 
+const IMAGE_COLUMNS = {
+  cellId: cells.id,
+  batchId: cells.batchId,
+  key: cells.finalKey,
+  prompt: cells.prompt,
+  model: cells.model,
+  style: cells.style,
+  template: cells.template,
+  font: cells.font,
+  width: cells.width,
+  height: cells.height,
+  bytes: cells.bytes,
+  createdAt: cells.finishedAt,
+};
+
+// Only succeeded cells with a final key are selected, so both are set.
+const toImage = (
+  row: { key: string | null; createdAt: Date | null } & Omit<GalleryImage, "key" | "createdAt">,
+) => ({
+  ...row,
+  key: row.key as string,
+  createdAt: row.createdAt as Date,
+});
+
+/** The finished images among `cellIds`, newest first; unknown or unfinished ids are left out. */
+export async function finishedImages(db: Executor, cellIds: readonly string[]): Promise<GalleryImage[]> {
+  if (cellIds.length === 0) return [];
+  const rows = await db
+    .select(IMAGE_COLUMNS)
+    .from(cells)
+    .where(
+      and(inArray(cells.id, [...cellIds]), eq(cells.status, "succeeded"), sql`${cells.finalKey} is not null`),
+    )
+    .orderBy(desc(cells.finishedAt), desc(cells.id));
+  return rows.map(toImage);
+}
+
 /** Succeeded cells newest first by (finished_at, id); new images never shift later pages. */
 export async function listImages(db: Executor, params: ListImagesParams = {}): Promise<ImagePage> {
   const limit = Math.min(Math.max(Math.trunc(params.limit ?? DEFAULT_PAGE_SIZE), 1), MAX_PAGE_SIZE);
@@ -65,29 +102,12 @@ export async function listImages(db: Executor, params: ListImagesParams = {}): P
     where.push(sql`(${cells.finishedAt}, ${cells.id}) < (${at}::timestamptz, ${id})`);
   }
   const rows = await db
-    .select({
-      cellId: cells.id,
-      batchId: cells.batchId,
-      key: cells.finalKey,
-      prompt: cells.prompt,
-      model: cells.model,
-      style: cells.style,
-      template: cells.template,
-      font: cells.font,
-      width: cells.width,
-      height: cells.height,
-      bytes: cells.bytes,
-      createdAt: cells.finishedAt,
-    })
+    .select(IMAGE_COLUMNS)
     .from(cells)
     .where(and(...where))
     .orderBy(desc(cells.finishedAt), desc(cells.id))
     .limit(limit + 1);
-  const page = rows.slice(0, limit).map((row) => ({
-    ...row,
-    key: row.key as string,
-    createdAt: row.createdAt as Date,
-  }));
+  const page = rows.slice(0, limit).map(toImage);
   const last = page[page.length - 1];
   return {
     images: page,
