@@ -3,7 +3,8 @@
 import { useActionState, useMemo, useState } from "react";
 import { restyleAction, type RestyleState } from "@/app/(share)/b/[id]/actions";
 import { FieldError, issuesFor } from "@/components/studio/field-error";
-import { OptionCards } from "@/components/studio/option-cards";
+import { CanvasField, inputCls } from "@/components/studio/canvas-field";
+import { LookPicker } from "@/components/studio/look-picker";
 import type { BatchDto } from "@/lib/batches/dto";
 import { formatUsd, plural } from "@/lib/format";
 import type { StudioOptions } from "@/lib/studio/options";
@@ -16,8 +17,6 @@ export interface RestylePanelProps {
 }
 
 const initial: RestyleState = { error: null, issues: [] };
-const inputCls =
-  "w-full rounded border border-zinc-700 bg-zinc-900 px-2 py-1.5 text-sm text-zinc-100 focus:border-sky-500 focus:outline-none";
 
 /**
  * Same pictures, another look: a new batch that sets the titles over this batch's stored pictures with
@@ -48,53 +47,25 @@ export function RestylePanel({ batch, options }: RestylePanelProps) {
           Makes a new batch. Every cell with a stored picture is composed again from it, with no new
           generation and no cost; edited titles are set over the same picture.
         </p>
-        <OptionCards
-          name="template"
-          legend="Template"
-          value={template}
-          onChange={setTemplate}
+        <LookPicker
+          options={options}
+          template={template}
+          font={font}
+          onTemplate={setTemplate}
+          onFont={setFont}
           aspect={aspect}
-          columns="grid-cols-2 sm:grid-cols-3 lg:grid-cols-5"
-          options={options.templates.map((t) => ({
-            value: t.value,
-            label: t.label,
-            image: preview(t.value, font),
-          }))}
+          preview={preview}
+          issues={state.issues}
+          idPrefix="restyle-"
         />
-        <FieldError id="restyle-template-error" issues={err("template")} />
-        <OptionCards
-          name="font"
-          legend="Font"
-          value={font}
-          onChange={setFont}
-          aspect={aspect}
-          columns="grid-cols-2 sm:grid-cols-3 lg:grid-cols-5"
-          options={options.fonts.map((f) => ({
-            value: f.value,
-            label: f.label,
-            hint: f.category,
-            image: preview(template, f.value),
-          }))}
-        />
-        <FieldError id="restyle-font-error" issues={err("font")} />
         <div className="grid gap-4 sm:grid-cols-2">
           <div>
-            <label htmlFor="restyle-canvas" className="mb-1 block text-sm font-medium text-zinc-200">
-              Canvas
-            </label>
-            <select
+            <CanvasField
               id="restyle-canvas"
-              name="canvas"
+              canvases={options.canvases}
               value={canvas}
-              onChange={(e) => setCanvas(e.target.value)}
-              className={inputCls}
-            >
-              {options.canvases.map((c) => (
-                <option key={c.value} value={c.value}>
-                  {c.label} ({c.width}×{c.height})
-                </option>
-              ))}
-            </select>
+              onChange={setCanvas}
+            />
             <FieldError id="restyle-canvas-error" issues={err("canvas")} />
           </div>
           <div>

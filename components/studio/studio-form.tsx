@@ -9,13 +9,13 @@ import { importFile } from "@/lib/studio/import";
 import { useDebounced } from "@/lib/studio/use-debounced";
 import { FieldError, issuesFor } from "./field-error";
 import { ModelPicker } from "./model-picker";
+import { CanvasField, inputCls } from "./canvas-field";
+import { LookPicker } from "./look-picker";
 import { OptionCards } from "./option-cards";
 import { PromptList } from "./prompt-list";
 import { EstimateBar } from "./estimate-bar";
 
 const initial: SubmitState = { error: null, issues: [] };
-const inputCls =
-  "w-full rounded-md border border-zinc-700 bg-zinc-900 px-3 py-2 text-sm text-zinc-100 placeholder:text-zinc-400 focus:border-sky-500 focus:outline-none focus:ring-1 focus:ring-sky-500";
 
 export function StudioForm({ options }: { options: StudioOptions }) {
   const [state, action, pending] = useActionState(submitBatchAction, initial);
@@ -150,22 +150,7 @@ export function StudioForm({ options }: { options: StudioOptions }) {
           <div className="grid gap-4 sm:grid-cols-2">
             {/* Full width: the canvas names and sizes are too long for a third of the column. */}
             <div className="sm:col-span-2">
-              <label htmlFor="canvas" className="mb-1 block text-sm font-medium text-zinc-200">
-                Canvas
-              </label>
-              <select
-                id="canvas"
-                name="canvas"
-                value={canvas}
-                onChange={(e) => setCanvas(e.target.value)}
-                className={inputCls}
-              >
-                {options.canvases.map((c) => (
-                  <option key={c.value} value={c.value}>
-                    {c.label} ({c.width}×{c.height})
-                  </option>
-                ))}
-              </select>
+              <CanvasField id="canvas" canvases={options.canvases} value={canvas} onChange={setCanvas} />
             </div>
             <div>
               <label htmlFor="quality" className="mb-1 block text-sm font-medium text-zinc-200">
@@ -227,35 +212,16 @@ export function StudioForm({ options }: { options: StudioOptions }) {
           <FieldError id="style-error" issues={err("style")} />
         </div>
       </div>
-      <OptionCards
-        name="template"
-        legend="Template"
-        value={template}
-        onChange={setTemplate}
+      <LookPicker
+        options={options}
+        template={template}
+        font={font}
+        onTemplate={setTemplate}
+        onFont={setFont}
         aspect={aspect}
-        columns="grid-cols-2 sm:grid-cols-3 lg:grid-cols-5"
-        options={options.templates.map((t) => ({
-          value: t.value,
-          label: t.label,
-          image: preview(t.value, font),
-        }))}
+        preview={preview}
+        issues={issues}
       />
-      <FieldError id="template-error" issues={err("template")} />
-      <OptionCards
-        name="font"
-        legend="Font"
-        value={font}
-        onChange={setFont}
-        aspect={aspect}
-        columns="grid-cols-2 sm:grid-cols-3 lg:grid-cols-5"
-        options={options.fonts.map((f) => ({
-          value: f.value,
-          label: f.label,
-          hint: f.category,
-          image: preview(template, f.value),
-        }))}
-      />
-      <FieldError id="font-error" issues={err("font")} />
       <EstimateBar
         estimate={estimate}
         models={chosen}
