@@ -1,8 +1,7 @@
 import { BATCH_STATUSES, getDb, InvalidCursorError, listBatches, type BatchStatus } from "@/lib/db";
 import type { FieldIssue } from "@/lib/batches/input";
 import { submitBatch } from "@/lib/batches/service";
-import { rememberOwner } from "@/lib/batches/owner-cookie";
-import { siteOrigin } from "@/lib/export/origin";
+import { createdResponse } from "@/lib/batches/owner-cookie";
 import { jsonError, readJson } from "@/lib/http";
 
 export const runtime = "nodejs";
@@ -14,13 +13,7 @@ export async function POST(request: Request) {
   if (!body.ok) return body.response;
   const result = await submitBatch(body.value);
   if (!result.ok) return jsonError(result.status, result.error, result.issues);
-  await rememberOwner(result.id, result.ownerToken);
-  // The public origin (APP_URL, or the proxy's forwarded host), not the address Next was bound to.
-  const url = new URL(`/b/${result.id}`, siteOrigin(request.headers) ?? request.url).toString();
-  return Response.json(
-    { id: result.id, url, ownerToken: result.ownerToken, batch: result.batch },
-    { status: 201 },
-  );
+  return createdResponse(request, result);
 }
 
 /** Recent batches, newest first: ?cursor=&limit= (1–100, default 20)&status= */

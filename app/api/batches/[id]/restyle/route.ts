@@ -1,8 +1,7 @@
 import { cookies } from "next/headers";
 import { canManage, ownerCookieName } from "@/lib/batches/owner";
-import { rememberOwner } from "@/lib/batches/owner-cookie";
+import { createdResponse } from "@/lib/batches/owner-cookie";
 import { restyleBatch } from "@/lib/batches/restyle";
-import { siteOrigin } from "@/lib/export/origin";
 import { jsonError, readJson } from "@/lib/http";
 
 export const runtime = "nodejs";
@@ -25,10 +24,5 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   if (!body.ok) return body.response;
   const result = await restyleBatch(id, body.value);
   if (!result.ok) return jsonError(result.status, result.error, result.issues);
-  await rememberOwner(result.id, result.ownerToken);
-  const url = new URL(`/b/${result.id}`, siteOrigin(request.headers) ?? request.url).toString();
-  return Response.json(
-    { id: result.id, url, ownerToken: result.ownerToken, batch: result.batch },
-    { status: 201 },
-  );
+  return createdResponse(request, result);
 }
