@@ -6,10 +6,10 @@ import { FieldError, issuesFor } from "@/components/studio/field-error";
 import { CanvasField, inputCls } from "@/components/studio/canvas-field";
 import { LookPicker } from "@/components/studio/look-picker";
 import type { BatchDto } from "@/lib/batches/dto";
-import { formatUsd, plural } from "@/lib/format";
+import { plural } from "@/lib/format";
 import type { StudioOptions } from "@/lib/studio/options";
 
-export type RestyleOptions = Pick<StudioOptions, "templates" | "fonts" | "canvases" | "models">;
+export type RestyleOptions = Pick<StudioOptions, "templates" | "fonts" | "canvases">;
 
 export interface RestylePanelProps {
   batch: BatchDto;
@@ -29,7 +29,7 @@ export function RestylePanel({ batch, options }: RestylePanelProps) {
   const [font, setFont] = useState(batch.font);
   const [canvas, setCanvas] = useState(batch.canvas);
   const err = (name: string) => issuesFor(state.issues, name);
-  const plan = useMemo(() => planRestyle(batch, options, canvas), [batch, options, canvas]);
+  const plan = useMemo(() => planRestyle(batch), [batch]);
   const canvasDef = options.canvases.find((c) => c.value === canvas) ?? options.canvases[0];
   const aspect = canvasDef ? canvasDef.width / canvasDef.height : 1200 / 630;
   const sample = batch.prompts[0] ?? "";
@@ -44,8 +44,8 @@ export function RestylePanel({ batch, options }: RestylePanelProps) {
       <form action={action} className="mt-4 space-y-5" noValidate>
         <input type="hidden" name="source" value={batch.id} />
         <p className="text-sm text-zinc-400">
-          Makes a new batch. Every cell with a stored picture is composed again from it, with no new
-          generation and no cost; edited titles are set over the same picture.
+          Makes a new batch from the cells with a stored picture, composed again with no new generation and no
+          cost; edited titles are set over the same picture.
         </p>
         <LookPicker
           options={options}
@@ -85,10 +85,8 @@ export function RestylePanel({ batch, options }: RestylePanelProps) {
         </div>
         <div className="flex flex-wrap items-center justify-between gap-3">
           <p className="text-sm text-zinc-300" data-testid="restyle-plan">
-            {plural(plan.reused, "picture")} reused
-            {plan.generated > 0
-              ? ` · ${plural(plan.generated, "cell")} without a stored picture generated (about ${formatUsd(plan.costUsd)})`
-              : " · no new generation, $0.00"}
+            {plural(plan.reused, "picture")} reused · no new generation, $0.00
+            {plan.left > 0 ? ` · ${plural(plan.left, "cell")} without a stored picture left out` : ""}
           </p>
           <button type="submit" className="btn-primary" disabled={pending}>
             {pending ? "Creating…" : "Create restyled batch"}
@@ -108,24 +106,8 @@ export function RestylePanel({ batch, options }: RestylePanelProps) {
   );
 }
 
-/** How many cells reuse a stored picture and what the others cost at list price on `canvas`. */
-function planRestyle(batch: BatchDto, options: RestyleOptions, canvas: string) {
-  const reusable = new Set(batch.cells.filter((c) => c.reusable).map((c) => `${c.promptIndex}:${c.model}`));
-  let reused = 0;
-  let generated = 0;
-  let costUsd = 0;
-  for (const model of batch.models) {
-    const m = options.models.find((o) => o.id === model);
-    const tier =
-      m && batch.quality && m.qualities.includes(batch.quality) ? batch.quality : m?.defaultQuality;
-    const price = (tier && m?.priceUsd[canvas]?.[tier]) || 0;
-    batch.prompts.forEach((_, i) => {
-      if (reusable.has(`${i}:${model}`)) reused += 1;
-      else {
-        generated += 1;
-        costUsd += price;
-      }
-    });
-  }
-  return { reused, generated, costUsd };
+/** How many cells have a stored picture to reuse, and how many of the matrix are left out. */
+function planRestyle(batch: BatchDto) {
+  const reused = batch.cells.filter((c) => c.reusable).length;
+  return { reused, left: batch.prompts.length * batch.models.length - reused };
 }

@@ -1,19 +1,17 @@
 /**
  * Restyle: a new batch from an earlier one's generated pictures, with another template, font or canvas,
- * or with corrected titles. Each cell whose raw image is still stored composes from it, so it makes no
- * provider call and costs nothing; a cell without one (failed, cancelled, deleted) is generated as usual.
+ * or with corrected titles. Only cells whose raw image is still stored are carried over, and each composes
+ * from it: no provider call, no cost. Cells without one (failed, cancelled, deleted) are left out.
  * The new batch runs through Inngest like any other, so the page, stream, gallery and exports just work.
  */
 import { z } from "zod";
 import { CANVAS_IDS } from "@/lib/catalog/canvases";
 import { FONT_IDS } from "@/lib/catalog/fonts";
 import { TEMPLATE_IDS } from "@/lib/catalog/templates";
-import { getModel, type ModelId } from "@/lib/catalog/models";
 import { getBatch, getDb, type CellRow, type NewCell } from "@/lib/db";
-import { modelAvailability } from "@/lib/providers/registry";
 import { getStorage } from "@/lib/storage";
 import { MAX_PROMPT_CHARS, type FieldIssue } from "./input";
-import { estimateByModel, maxImagesPerBatch, startBatch, type SubmitResult } from "./service";
+import { maxImagesPerBatch, startBatch, type SubmitResult } from "./service";
 
 const oneOf = (ids: readonly string[], what: string) =>
   z
@@ -44,7 +42,8 @@ export const restyleSchema = z.strictObject(
 
 export type RestyleRequest = z.input<typeof restyleSchema>;
 
-export type RestyleResult = SubmitResult | { ok: false; status: 404; error: string; issues: FieldIssue[] };
+export type RestyleResult =
+  SubmitResult | { ok: false; status: 404 | 409; error: string; issues: FieldIssue[] };
 
 const invalid = (issues: FieldIssue[]): RestyleResult => ({
   ok: false,
@@ -124,34 +123,28 @@ export async function restyleBatch(sourceId: string, raw: unknown): Promise<Rest
 
   const stored = await storedRawKeys(source.cells);
   const byCell = new Map(source.cells.map((c) => [`${c.promptIndex}:${c.model}`, c]));
+  // Only cells with a stored picture: a restyle never pays for a generation. Failed cells are
+  // retried in their own batch, where their attempt history is.
   const cells: NewCell[] = prompts.flatMap((prompt, promptIndex) =>
-    before.models.map((model) => {
-      const rawKey = byCell.get(`${promptIndex}:${model}`)?.rawKey ?? null;
-      return { promptIndex, prompt, model, rawKey: rawKey && stored.has(rawKey) ? rawKey : null };
+    before.models.flatMap((model) => {
+      const rawKey = byCell.get(`${promptIndex}:${model}`)?.rawKey;
+      return rawKey && stored.has(rawKey) ? [{ promptIndex, prompt, model, rawKey }] : [];
     }),
   );
-  const toGenerate = cells.filter((c) => !c.rawKey);
-  const availability = new Map(modelAvailability().map((m) => [m.id, m]));
-  for (const model of new Set(toGenerate.map((c) => c.model))) {
-    const missing = availability.get(model as ModelId)?.missingEnv;
-    if (missing) {
-      issues.push({
-        path: `models.${before.models.indexOf(model)}`,
-        message: `${getModel(model as ModelId).label} must generate pictures this batch has no image for, and it is not available here: set ${missing}`,
-      });
-    }
+  if (cells.length === 0) {
+    return {
+      ok: false,
+      status: 409,
+      error: "This batch has no stored pictures to restyle: retry its failed cells first.",
+      issues: [],
+    };
   }
-  if (issues.length > 0) return invalid(issues);
-
-  const perModel = estimateByModel(
-    input,
-    cells.map((c) => ({ ...c, rawKey: c.rawKey ?? null, attempts: 0 })),
-  );
-  const estimateUsd = Math.round(Object.values(perModel).reduce((a, b) => a + b, 0) * 1e6) / 1e6;
-  const reused = cells.length - toGenerate.length;
+  const left = images - cells.length;
   const notices = [
-    `Restyled from batch ${source.batch.id}: ${reused} of ${cells.length} pictures reused, no new generation for them.` +
-      (toGenerate.length > 0 ? ` ${toGenerate.length} had no stored picture and are generated.` : ""),
+    `Restyled from batch ${source.batch.id}: ${cells.length} ${cells.length === 1 ? "picture" : "pictures"} reused, no new generation.` +
+      (left > 0 ? ` ${left} without a stored picture left out (retry them in the original batch).` : ""),
   ];
+  // Zero unless a picture disappears before its cell runs: then that cell is generated after all.
+  const estimateUsd = 0;
   return startBatch({ input, estimateUsd, notices, cells });
 }

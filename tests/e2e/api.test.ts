@@ -226,7 +226,7 @@ describe("batch API on the whole stack", () => {
     );
   });
 
-  it("restyle composes the stored pictures again with another look, paying only for cells without one", async () => {
+  it("restyle composes the stored pictures again with another look, and never calls a provider", async () => {
     sim.reset();
     const created = await submitBatch(stack.appUrl, {
       ...BASE_REQUEST,
@@ -274,12 +274,11 @@ describe("batch API on the whole stack", () => {
     expect([restyled.template, restyled.font, restyled.canvas]).toEqual(["left-panel", "oswald", "youtube"]);
     expect(restyled.prompts[0]).toBe("Restyle me, please");
     expect(restyled.restyledFrom).toBe(source.id);
-    expect(restyled.notices.join("\n")).toMatch(/2 of 4 pictures reused/);
-    // Only the two cells that had no picture called a provider (and were blocked again); the others
-    // made no call, cost nothing and carry the new title, template and canvas.
-    const fresh = sim.requests.slice(logged);
-    expect(fresh.map((r) => r.outcome).sort()).toEqual(["moderation", "moderation"]);
-    expect(restyled.estimatedCostUsd).toBeGreaterThan(0);
+    expect(restyled.notices.join("\n")).toMatch(/2 pictures reused.*2 without a stored picture left out/);
+    expect([restyled.status, restyled.counts.total, restyled.estimatedCostUsd]).toEqual(["succeeded", 2, 0]);
+    // The cells with a picture made no call, cost nothing and carry the new title, template and canvas;
+    // the blocked ones (no picture) are not part of it.
+    expect(sim.requests.length).toBe(logged);
     for (const model of restyled.models) {
       const cell = cellAt(restyled, 0, model);
       expect([cell.status, cell.attempts, cell.costUsd, cell.reusable]).toEqual(["succeeded", 0, 0, true]);
@@ -288,8 +287,24 @@ describe("batch API on the whole stack", () => {
       const image = await fetch(new URL(cell.imageUrl as string, stack.appUrl));
       const meta = await sharp(Buffer.from(await image.arrayBuffer())).metadata();
       expect([meta.width, meta.height]).toEqual([1280, 720]);
-      expect(cellAt(restyled, 1, model).status).toBe("failed");
+      expect(restyled.cells.some((c) => c.promptIndex === 1 && c.model === model)).toBe(false);
     }
+
+    // A batch with no stored picture at all has nothing to restyle.
+    const blocked = await submitBatch(stack.appUrl, {
+      ...BASE_REQUEST,
+      prompts: ["Blocked again [sim:moderation]"],
+      models: ["gpt-image-1.5"],
+    });
+    if (!blocked.ok) throw new Error(JSON.stringify(blocked));
+    expect((await settled(stack.appUrl, blocked.id)).status).toBe("failed");
+    const nothing = await post(
+      stack.appUrl,
+      `/api/batches/${blocked.id}/restyle`,
+      { font: "oswald" },
+      bearer(blocked.ownerToken),
+    );
+    expect([nothing.status, nothing.json.error]).toEqual([409, expect.stringMatching(/no stored pictures/)]);
 
     // Deleting the source's images keeps the pictures the restyled batch was made from.
     const raws = blobFiles(stack.dataDir, "raw");

@@ -35,8 +35,8 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 function restyleOptions() {
-  const { templates, fonts, canvases, models } = studioOptions();
-  return { templates, fonts, canvases, models };
+  const { templates, fonts, canvases } = studioOptions();
+  return { templates, fonts, canvases };
 }
 
 /** The batch page and its shareable result page: server-rendered from the database, then live. */
