@@ -53,7 +53,18 @@ export function BatchGrid({ batch, aspect, onOpen }: BatchGridProps) {
               const cell = byKey.get(`${i}|${m}`);
               return (
                 <div role="cell" key={m}>
-                  {cell ? <CellCard cell={cell} aspect={aspect} onOpen={onOpen} /> : null}
+                  {cell ? (
+                    <CellCard cell={cell} aspect={aspect} onOpen={onOpen} />
+                  ) : (
+                    // Deleted from the gallery, or left out of a restyle (no picture to reuse).
+                    <div
+                      className="flex items-center justify-center rounded-lg border border-dashed border-zinc-800 p-4 text-center text-xs text-zinc-400"
+                      style={{ aspectRatio: String(aspect) }}
+                      data-testid="cell-absent"
+                    >
+                      No image in this batch
+                    </div>
+                  )}
                 </div>
               );
             })}

@@ -4,7 +4,7 @@
  */
 import { and, eq } from "drizzle-orm";
 import { spendSoFar } from "./batches";
-import { lockCellAndBatch, startAttemptLocked } from "./cells";
+import { lockCellAndBatch, markRunningLocked, startAttemptLocked } from "./cells";
 import { cells, type BatchRow, type CellRow } from "./schema";
 import type { Db } from "./types";
 import { isTerminalCell } from "./views";
@@ -36,7 +36,12 @@ export async function beginAttempt(
     if (!locked) return { kind: "missing" };
     const { batch, cell } = locked;
     if (isTerminalCell(cell.status)) return { kind: "terminal", cell };
-    if (options.reuseRaw && cell.rawKey) return { kind: "reuse", batch, cell, rawKey: cell.rawKey };
+    if (options.reuseRaw && cell.rawKey) {
+      // Composing from a stored picture (a restyle, or this step again after a crash) is work in
+      // progress too: the cell shows as running and its time counts from here. No attempt is logged.
+      const running = cell.status === "running" ? cell : await markRunningLocked(tx, cell, new Date());
+      return { kind: "reuse", batch, cell: running, rawKey: cell.rawKey };
+    }
     if (batch.budgetUsd !== null) {
       const spent = await spendSoFar(tx, batch.id);
       const budget = Number(batch.budgetUsd);

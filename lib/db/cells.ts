@@ -135,6 +135,11 @@ export async function startAttemptLocked(tx: Tx, cell: CellRow, attempt: number)
   });
 }
 
+/** The cell is being worked on without a provider call (composing a stored picture): → running. */
+export async function markRunningLocked(tx: Tx, cell: CellRow, now: Date): Promise<CellRow> {
+  return saveCell(tx, cell, { status: "running", startedAt: cell.startedAt ?? now });
+}
+
 export interface AttemptResult {
   attempt: number;
   /** ok: the provider call succeeded (cell stays running until completeCell); retry: it will be

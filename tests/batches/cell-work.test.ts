@@ -89,6 +89,35 @@ describe("cell steps", () => {
     expect(await getStorage().head(again.kind === "raw" ? again.rawKey : "")).not.toBeNull();
   });
 
+  it("composes a cell created with a stored picture without a provider call, shown as running meanwhile", async () => {
+    const source = await newBatch(["Picture to reuse"], "gpt-image-1.5");
+    const made = await generateStep(handle.db, ref(source, 0), 0, false);
+    if (made.kind !== "raw") throw new Error(`expected a raw image, got ${made.kind}`);
+    const input = {
+      prompts: ["Picture to reuse, fixed"],
+      models: ["gpt-image-1.5"],
+      style: "neon",
+      template: "left-panel",
+      font: "oswald",
+      canvas: "blog",
+    };
+    const { batch } = await createBatch(handle.db, {
+      input,
+      cells: [
+        { promptIndex: 0, prompt: input.prompts[0] as string, model: "gpt-image-1.5", rawKey: made.rawKey },
+      ],
+    });
+    const reused = await generateStep(handle.db, ref(batch.id, 0), 0, false);
+    expect(reused).toMatchObject({ kind: "raw", rawKey: made.rawKey, reused: true });
+    expect(reused.kind === "raw" && reused.spec).toMatchObject({
+      title: "Picture to reuse, fixed",
+      font: "oswald",
+    });
+    const cell = (await getBatch(handle.db, batch.id))?.cells[0];
+    expect([cell?.status, cell?.attempts, cell?.startedAt instanceof Date]).toEqual(["running", 0, true]);
+    expect(sim.requests).toHaveLength(1);
+  });
+
   it("skips a cell that was cancelled before its step ran, with no provider call", async () => {
     const id = await newBatch(["Cancelled first"], "gpt-image-1.5");
     await cancelBatch(handle.db, id, { reason: "user cancelled" });

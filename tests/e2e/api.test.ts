@@ -282,6 +282,8 @@ describe("batch API on the whole stack", () => {
     for (const model of restyled.models) {
       const cell = cellAt(restyled, 0, model);
       expect([cell.status, cell.attempts, cell.costUsd, cell.reusable]).toEqual(["succeeded", 0, 0, true]);
+      // Its time is the composing, from when its leaf took the stored picture.
+      expect(cell.durationMs).toBeGreaterThan(0);
       const was = cellAt(source, 0, model);
       expect(cell.imageUrl).not.toBe(was.imageUrl);
       const image = await fetch(new URL(cell.imageUrl as string, stack.appUrl));
