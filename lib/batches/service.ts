@@ -1,17 +1,15 @@
 /**
- * Batch use cases shared by the HTTP API, the studio's server action and the pages: submit, read, cancel,
- * retry. Validation is the shared schema; the work itself always goes through Inngest.
+ * Batch use cases shared by the HTTP API, the studio's server action and the pages: submit and read
+ * (the creator's controls are in controls.ts). Validation is the shared schema; the work itself always
+ * goes through Inngest.
  */
 import { getCanvas, isCanvasId, DEFAULT_CANVAS_ID } from "@/lib/catalog/canvases";
 import { estimateCost, getModel, MODEL_IDS, pickSize, type ModelId } from "@/lib/catalog/models";
 import {
-  isTerminalBatch,
-  cancelBatch,
   createBatch,
   deleteBatch,
   getBatch,
   getDb,
-  resetFailedCells,
   type BatchInput as StoredInput,
   type CellRow,
   type NewCell,
@@ -19,11 +17,10 @@ import {
 import { modelAvailability } from "@/lib/providers/registry";
 import { getStorage } from "@/lib/storage";
 import { inngest } from "@/inngest/client";
-import { batchCancelled, batchRequested } from "@/inngest/events";
+import { batchRequested } from "@/inngest/events";
 import { toBatchDto, type BatchDto, type UrlFor } from "./dto";
 import { parseBatchInput, type FieldIssue, DEFAULT_MAX_IMAGES } from "./input";
 import { ownerToken } from "./owner";
-import { msUntilStalled } from "./stalled";
 
 export function maxImagesPerBatch(): number {
   const raw = process.env.MAX_IMAGES_PER_BATCH?.trim();
@@ -163,64 +160,4 @@ export async function readBatch(id: string): Promise<{ batch: BatchDto; lastEven
     batch: toBatchDto(found.batch, found.cells, urlFor, estimateByModel(found.batch.input, found.cells)),
     lastEventId: found.lastEventId,
   };
-}
-
-export async function cancelBatchById(
-  id: string,
-  reason = "cancelled by the owner",
-): Promise<BatchDto | null> {
-  const db = await getDb();
-  const result = await cancelBatch(db, id, { reason });
-  if (!result) return null;
-  await inngest.send(batchCancelled.create({ batchId: id, reason }, { id: `batch-cancelled-${id}` }));
-  return (await readBatch(id))?.batch ?? null;
-}
-
-export type ManageOutcome = { batch: BatchDto; count: number } | { error: string; status: 409 | 503 };
-
-/** Re-queues the failed cells of a finished batch and starts a run for them. Null: no such batch. */
-export async function retryFailedCells(id: string): Promise<ManageOutcome | null> {
-  const db = await getDb();
-  const found = await getBatch(db, id);
-  if (!found) return null;
-  if (!isTerminalBatch(found.batch.status))
-    return { error: "The batch is still running: retry its failed cells once it has finished.", status: 409 };
-  const reset = await resetFailedCells(db, id);
-  if (reset.length === 0) return { error: "This batch has no failed cells to retry.", status: 409 };
-  const round = Math.max(...reset.map((c) => c.round));
-  await inngest.send(
-    batchRequested.create({ batchId: id, reason: "retry" }, { id: `batch-retry-${id}-${round}` }),
-  );
-  const batch = (await readBatch(id))?.batch;
-  return batch ? { batch, count: reset.length } : null;
-}
-
-/**
- * Sends batch/requested again for a batch no run has started after ENGINE_STALL_MS (its event was lost,
- * or arrived before the engine knew this app). A fresh event id, so an engine that saw the first one
- * does not drop it as a duplicate; claimBatch lets only one run do the work if the first was only late.
- */
-export async function resendBatch(id: string): Promise<ManageOutcome | null> {
-  const found = await readBatch(id);
-  if (!found) return null;
-  const wait = msUntilStalled(found.batch, Date.now());
-  if (wait === null) return { error: "This batch has already started.", status: 409 };
-  if (wait > 0) {
-    const seconds = Math.ceil(wait / 1000);
-    return {
-      error: `The engine normally starts a batch within seconds; wait ${seconds} s more before sending it again.`,
-      status: 409,
-    };
-  }
-  try {
-    await inngest.send(
-      batchRequested.create(
-        { batchId: id, reason: "resend" },
-        { id: `batch-requested-${id}-resend-${Date.now()}` },
-      ),
-    );
-  } catch (err) {
-    return { error: `Could not reach the workflow engine: ${(err as Error).message}`, status: 503 };
-  }
-  return { batch: found.batch, count: 1 };
 }

@@ -1,5 +1,5 @@
 import { manageAction } from "@/lib/batches/manage";
-import { cancelBatchById } from "@/lib/batches/service";
+import { cancelBatchById } from "@/lib/batches/controls";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

@@ -1,5 +1,5 @@
 import { manageAction } from "@/lib/batches/manage";
-import { resendBatch } from "@/lib/batches/service";
+import { resendBatch } from "@/lib/batches/controls";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
