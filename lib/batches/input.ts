@@ -15,10 +15,20 @@ export const MAX_CONTEXT_CHARS = 1000;
 export const MAX_EXTRA_PROMPT_CHARS = 500;
 export const DEFAULT_MAX_IMAGES = 50;
 
-const oneOf = (ids: readonly string[], what: string) =>
-  z.string({ error: `${what} is required` }).refine((v) => ids.includes(v), {
-    error: (issue) => `unknown ${what} "${String(issue.input)}"; choose one of ${ids.join(", ")}`,
-  });
+/** A title as stored: trimmed, runs of whitespace (newlines included) made one space. */
+export const cleanPrompt = (p: string) => p.trim().replace(/\s+/g, " ");
+
+export const tooLong = (p: string) => `prompt is ${p.length} characters; the limit is ${MAX_PROMPT_CHARS}`;
+
+/** One of the catalog's ids; shared with the restyle schema. */
+export const oneOf = (ids: readonly string[], what: string) =>
+  z
+    .string({
+      error: (issue) => (issue.input === undefined ? `${what} is required` : `${what} must be text`),
+    })
+    .refine((v) => ids.includes(v), {
+      error: (issue) => `unknown ${what} "${String(issue.input)}"; choose one of ${ids.join(", ")}`,
+    });
 
 const optionalText = (max: number, what: string) =>
   z
@@ -31,16 +41,10 @@ const objectSchema = z.strictObject(
   {
     prompts: z
       .array(z.string({ error: "each prompt must be text" }), { error: "prompts must be a list of titles" })
-      .transform((list) => list.map((p) => p.trim().replace(/\s+/g, " ")))
+      .transform((list) => list.map(cleanPrompt))
       .superRefine((list, ctx) => {
         list.forEach((p, i) => {
-          if (p.length > MAX_PROMPT_CHARS) {
-            ctx.addIssue({
-              code: "custom",
-              path: [i],
-              message: `prompt is ${p.length} characters; the limit is ${MAX_PROMPT_CHARS}`,
-            });
-          }
+          if (p.length > MAX_PROMPT_CHARS) ctx.addIssue({ code: "custom", path: [i], message: tooLong(p) });
         });
       })
       .transform((list) => list.filter((p) => p.length > 0))

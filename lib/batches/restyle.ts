@@ -10,26 +10,18 @@ import { FONT_IDS } from "@/lib/catalog/fonts";
 import { TEMPLATE_IDS } from "@/lib/catalog/templates";
 import { getBatch, getDb, type CellRow, type NewCell } from "@/lib/db";
 import { getStorage } from "@/lib/storage";
-import { MAX_PROMPT_CHARS, type FieldIssue } from "./input";
+import { cleanPrompt, MAX_PROMPT_CHARS, oneOf, tooLong, type FieldIssue } from "./input";
 import { maxImagesPerBatch, startBatch, type SubmitResult } from "./service";
-
-const oneOf = (ids: readonly string[], what: string) =>
-  z
-    .string({ error: `${what} must be text` })
-    .refine((v) => ids.includes(v), {
-      error: (issue) => `unknown ${what} "${String(issue.input)}"; choose one of ${ids.join(", ")}`,
-    })
-    .optional();
 
 export const restyleSchema = z.strictObject(
   {
-    template: oneOf(TEMPLATE_IDS, "template"),
-    font: oneOf(FONT_IDS, "font"),
-    canvas: oneOf(CANVAS_IDS, "canvas"),
+    template: oneOf(TEMPLATE_IDS, "template").optional(),
+    font: oneOf(FONT_IDS, "font").optional(),
+    canvas: oneOf(CANVAS_IDS, "canvas").optional(),
     /** Every title of the source batch, in order; a changed one is set over the same picture. */
     prompts: z
       .array(z.string({ error: "each title must be text" }), { error: "prompts must be a list of titles" })
-      .transform((list) => list.map((p) => p.trim().replace(/\s+/g, " ")))
+      .transform((list) => list.map(cleanPrompt))
       .optional(),
   },
   {
@@ -87,11 +79,7 @@ export async function restyleBatch(sourceId: string, raw: unknown): Promise<Rest
   }
   prompts.forEach((p, i) => {
     if (p === "") issues.push({ path: `prompts.${i}`, message: "a title cannot be empty" });
-    else if (p.length > MAX_PROMPT_CHARS)
-      issues.push({
-        path: `prompts.${i}`,
-        message: `title is ${p.length} characters; the limit is ${MAX_PROMPT_CHARS}`,
-      });
+    else if (p.length > MAX_PROMPT_CHARS) issues.push({ path: `prompts.${i}`, message: tooLong(p) });
   });
   const input = {
     ...before,

@@ -11,7 +11,6 @@ import {
   getBatch,
   getDb,
   type BatchInput as StoredInput,
-  type CellRow,
   type NewCell,
 } from "@/lib/db";
 import { modelAvailability } from "@/lib/providers/registry";
@@ -133,21 +132,12 @@ export async function startBatch(batch: NewBatch): Promise<SubmitResult> {
 }
 
 /**
- * List price per model of the provider calls the batch makes: every cell, or on a restyled batch the
- * cells that had no picture to start from (no raw image, or a provider attempt made after all).
+ * List price per model of the provider calls the batch makes, as estimated when it was submitted: every
+ * cell, or nothing for a restyled batch (it composes stored pictures).
  */
-export function estimateByModel(
-  input: StoredInput,
-  cells: readonly Pick<CellRow, "model" | "rawKey" | "attempts">[],
-): Record<string, number> {
+export function estimateByModel(input: StoredInput): Record<string, number> {
   const list = estimateBatchCost({ ...input, quality: input.quality ?? undefined }).perModel;
-  if (!input.restyledFrom) return list;
-  const perModel: Record<string, number> = {};
-  for (const [model, total] of Object.entries(list)) {
-    const calls = cells.filter((c) => c.model === model && (!c.rawKey || c.attempts > 0)).length;
-    perModel[model] = Math.round((total / input.prompts.length) * calls * 1e6) / 1e6;
-  }
-  return perModel;
+  return input.restyledFrom ? Object.fromEntries(Object.keys(list).map((m) => [m, 0])) : list;
 }
 
 export async function readBatch(id: string): Promise<{ batch: BatchDto; lastEventId: number } | null> {
@@ -157,7 +147,7 @@ export async function readBatch(id: string): Promise<{ batch: BatchDto; lastEven
   const found = await getBatch(db, id);
   if (!found) return null;
   return {
-    batch: toBatchDto(found.batch, found.cells, urlFor, estimateByModel(found.batch.input, found.cells)),
+    batch: toBatchDto(found.batch, found.cells, urlFor, estimateByModel(found.batch.input)),
     lastEventId: found.lastEventId,
   };
 }
