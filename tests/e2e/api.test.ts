@@ -74,12 +74,15 @@ describe("batch API on the whole stack", () => {
       const meta = await sharp(Buffer.from(await res.arrayBuffer())).metadata();
       expect([meta.format, meta.width, meta.height]).toEqual(["jpeg", canvas.width, canvas.height]);
     }
-    // The workflow's own result (run-batch output) is the same matrix the API serves.
-    const runs = (await (await fetch(`${stack.engineUrl}/v1/runs?function_id=run-batch`)).json()) as {
-      data: { output: { batchId: string; results: (string | null)[][] } | null }[];
+    // The workflow's own result (run-batch output) is the same matrix the API serves. The run's output
+    // is recorded a moment after its last step finished the batch row, so it is read until it is there.
+    const output = async () => {
+      const runs = (await (await fetch(`${stack.engineUrl}/v1/runs?function_id=run-batch`)).json()) as {
+        data: { output: { batchId: string; results: (string | null)[][] } | null }[];
+      };
+      return runs.data.find((r) => r.output?.batchId === created.id)?.output?.results;
     };
-    const run = runs.data.find((r) => r.output?.batchId === created.id);
-    expect(run?.output?.results).toEqual(batch.results);
+    await expect.poll(output, { timeout: 10_000 }).toEqual(batch.results);
   });
 
   it("links a new batch on the public origin a proxy forwards, not the address Next listens on", async () => {
