@@ -1,8 +1,8 @@
-/** Batch endings: finish when every cell is terminal, cancel, and retry of failed cells. */
+/** Batch endings: finish when every cell is terminal, cancel, abandon, and retry of failed cells. */
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { isTerminalBatch, lockBatch, sortCells, spendSoFar, updateBatch } from "./batches";
 import { appendEvent } from "./events";
-import { cells, type BatchRow, type BatchStatus, type CellRow } from "./schema";
+import { cells, type BatchRow, type BatchStatus, type CellRow, type CellStatus } from "./schema";
 import type { Db, Tx } from "./types";
 import { countCells, toCellView } from "./views";
 
@@ -76,28 +76,12 @@ export async function cancelBatch(db: Db, id: string, options: CancelOptions): P
     const batch = await lockBatch(tx, id);
     if (!batch) return null;
     if (isTerminalBatch(batch.status)) return { batch, done: true, changed: false, cancelled: [] };
-    const statuses: CellRow["status"][] =
+    const statuses: CellStatus[] =
       options.scope === "queued" ? ["queued"] : ["queued", "running", "retrying"];
-    const now = new Date();
-    const cancelled = await tx
-      .update(cells)
-      .set({
-        status: "cancelled",
-        lastError: options.reason,
-        errorKind: "cancelled",
-        finishedAt: now,
-        updatedAt: now,
-        durationMs: sql`case when ${cells.startedAt} is null then null
-          else (extract(epoch from (${now.toISOString()}::timestamptz - ${cells.startedAt})) * 1000)::int end`,
-      })
-      .where(and(eq(cells.batchId, id), inArray(cells.status, statuses)))
-      .returning();
+    const cancelled = await endCells(tx, batch, statuses, "cancelled", options.reason);
     let current = batch;
     if (cancelled.length > 0) {
       current = await updateBatch(tx, id, { cancelReason: batch.cancelReason ?? options.reason });
-      for (const cell of sortCells(batch.input, cancelled)) {
-        await appendEvent(tx, id, { type: "cell.updated", cell: toCellView(cell) });
-      }
       await appendEvent(tx, id, {
         type: "batch.cancelled",
         reason: options.reason,
@@ -106,6 +90,64 @@ export async function cancelBatch(db: Db, id: string, options: CancelOptions): P
     }
     return { ...(await finishLocked(tx, current)), cancelled };
   });
+}
+
+export interface AbandonResult extends FinishResult {
+  failed: CellRow[];
+  /** Another run owns the batch; nothing was changed. */
+  taken: boolean;
+}
+
+/**
+ * Ends a batch its workflow has stopped working on for good (the run failed, or a run below it ended
+ * without recording its cell): every unfinished cell fails with the reason (error kind "workflow"),
+ * so the batch finishes and those cells can be retried instead of showing as running forever. Only
+ * the run that claimed the batch may do this, or any run while none has: a duplicate run's failure
+ * must not end the batch another run is working on. Null when the batch does not exist.
+ */
+export async function abandonBatch(
+  db: Db,
+  id: string,
+  options: { runId: string; reason: string },
+): Promise<AbandonResult | null> {
+  return db.transaction(async (tx) => {
+    const batch = await lockBatch(tx, id);
+    if (!batch) return null;
+    const done = isTerminalBatch(batch.status);
+    if (done || (batch.runId !== null && batch.runId !== options.runId)) {
+      return { batch, done, changed: false, failed: [], taken: !done };
+    }
+    const failed = await endCells(tx, batch, ["queued", "running", "retrying"], "failed", options.reason);
+    return { ...(await finishLocked(tx, batch)), failed, taken: false };
+  });
+}
+
+/** Ends the batch's cells in `statuses` as cancelled or workflow-failed, with one event per cell. */
+async function endCells(
+  tx: Tx,
+  batch: BatchRow,
+  statuses: CellStatus[],
+  status: "cancelled" | "failed",
+  reason: string,
+): Promise<CellRow[]> {
+  const now = new Date();
+  const ended = await tx
+    .update(cells)
+    .set({
+      status,
+      lastError: reason,
+      errorKind: status === "cancelled" ? "cancelled" : "workflow",
+      finishedAt: now,
+      updatedAt: now,
+      durationMs: sql`case when ${cells.startedAt} is null then null
+        else (extract(epoch from (${now.toISOString()}::timestamptz - ${cells.startedAt})) * 1000)::int end`,
+    })
+    .where(and(eq(cells.batchId, batch.id), inArray(cells.status, statuses)))
+    .returning();
+  for (const cell of sortCells(batch.input, ended)) {
+    await appendEvent(tx, batch.id, { type: "cell.updated", cell: toCellView(cell) });
+  }
+  return ended;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { expect, it } from "vitest";
 import {
+  abandonBatch,
   batches,
   cancelBatch,
   createBatch,
@@ -200,5 +201,43 @@ export function batchTests(ctx: Ctx): void {
     const retry = await claimBatch(db, batch.id, "retry-run");
     expect([retry?.claimed, retry?.batch.status, retry?.batch.runId]).toEqual([true, "running", "retry-run"]);
     expect((await claimBatch(db, batch.id, "late-run"))?.claimed).toBe(false);
+  });
+  it("ends a batch its own workflow run abandoned: unfinished cells fail and can be retried", async () => {
+    const { db } = ctx.handle;
+    const { batch, cells } = await newBatch(db, 3, ["m-a"]);
+    await claimBatch(db, batch.id, "run-1");
+    await succeed(db, at(cells, 0));
+    await recordAttemptStart(db, at(cells, 1).id, { attempt: 0 });
+    const reason = "The workflow stopped before this image was made.";
+    // A duplicate run that never owned the batch cannot end it.
+    const other = await abandonBatch(db, batch.id, { runId: "run-2", reason });
+    expect([other?.taken, other?.changed, other?.failed]).toEqual([true, false, []]);
+    expect((await getBatch(db, batch.id))?.batch.status).toBe("running");
+
+    const since = (await eventsSince(db, batch.id)).at(-1)?.id ?? 0;
+    const ended = await abandonBatch(db, batch.id, { runId: "run-1", reason });
+    expect([ended?.taken, ended?.changed, ended?.batch.status]).toEqual([false, true, "partial"]);
+    expect(ended?.failed.map((c) => c.id).sort()).toEqual([at(cells, 1).id, at(cells, 2).id].sort());
+    const read = await getBatch(db, batch.id);
+    expect(read?.cells.map((c) => [c.status, c.errorKind, c.lastError])).toEqual([
+      ["succeeded", null, null],
+      ["failed", "workflow", reason],
+      ["failed", "workflow", reason],
+    ]);
+    expect(at(read!.cells, 1).durationMs).not.toBeNull();
+    const events = (await eventsSince(db, batch.id, since)).map((e) => e.type);
+    expect(events).toEqual(["cell.updated", "cell.updated", "batch.finished"]);
+
+    const again = await abandonBatch(db, batch.id, { runId: "run-1", reason });
+    expect([again?.changed, again?.failed]).toEqual([false, []]);
+    expect(await abandonBatch(db, "no-such-batch", { runId: "run-1", reason })).toBeNull();
+    expect(await resetFailedCells(db, batch.id)).toHaveLength(2);
+  });
+
+  it("lets any run end a batch no run has claimed yet", async () => {
+    const { db } = ctx.handle;
+    const { batch } = await newBatch(db, 2, ["m-a"]);
+    const ended = await abandonBatch(db, batch.id, { runId: "run-9", reason: "could not start" });
+    expect([ended?.taken, ended?.batch.status, ended?.failed.length]).toEqual([false, "failed", 2]);
   });
 }
