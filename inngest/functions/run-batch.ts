@@ -3,13 +3,16 @@
  * result is the matrix results[prompt][model] of image URLs (null where a cell has no image).
  * Triggered again with reason "retry" after failed cells were re-queued: finished cells are skipped; and
  * with reason "resend" when a batch was never started: the first run to claim the batch does the work.
+ * A batch never stays running after its workflow stopped: cells a lost run below left unfinished, or
+ * all unfinished cells when this run itself fails (onFailure), fail with the reason and can be retried.
  */
 import type { ModelId } from "@/lib/catalog/models";
-import { getDb, getBatch, claimBatch, finishBatchIfDone, pendingCells } from "@/lib/db";
+import { abandonBatch, claimBatch, getBatch, getDb, pendingCells } from "@/lib/db";
 import { toBatchDto } from "@/lib/batches/dto";
 import { urlFor } from "@/lib/batches/service";
 import { inngest } from "../client";
 import { batchRequested } from "../events";
+import { errorText } from "./error-text";
 import { runPrompt } from "./run-prompt";
 
 export const runBatch = inngest.createFunction(
@@ -19,6 +22,14 @@ export const runBatch = inngest.createFunction(
     retries: 4,
     cancelOn: [{ event: "batch/cancelled", if: "event.data.batchId == async.data.batchId" }],
     triggers: [batchRequested],
+    onFailure: async ({ event, error, step }) => {
+      const { batchId } = event.data.event.data;
+      await step.run("end-batch", async () => {
+        const reason = `The batch's workflow run failed (${error.message}). Retry the failed images to run them again.`;
+        const ended = await abandonBatch(await getDb(), batchId, { runId: event.data.run_id, reason });
+        return { failed: ended?.failed.length ?? 0, status: ended?.batch.status ?? "deleted" };
+      });
+    },
   },
   async ({ event, step, runId }) => {
     const { batchId } = event.data;
@@ -36,7 +47,8 @@ export const runBatch = inngest.createFunction(
       }));
     });
     if (plan === null) return { batchId, status: "taken by another run", results: [] };
-    await Promise.all(
+    // Settled, not all: one lost title must not end this run while the others are still working.
+    const rows = await Promise.allSettled(
       plan.map(({ promptIndex, models }) =>
         step.invoke(`prompt-${promptIndex}`, {
           function: runPrompt,
@@ -44,9 +56,13 @@ export const runBatch = inngest.createFunction(
         }),
       ),
     );
+    const lost = rows.find((r) => r.status === "rejected");
     return step.run("finish", async () => {
       const db = await getDb();
-      await finishBatchIfDone(db, batchId);
+      // Every run below has ended, so a cell still unfinished now has nothing left working on it.
+      const why = lost ? ` (${errorText(lost.reason)})` : "";
+      const reason = `The workflow stopped before this image was made${why}. Retry the failed images to run them again.`;
+      await abandonBatch(db, batchId, { runId, reason });
       const found = await getBatch(db, batchId);
       if (!found) return { batchId, status: "deleted", results: [] };
       const { results } = toBatchDto(found.batch, found.cells, urlFor);

@@ -2,9 +2,11 @@
 import { invoke } from "inngest";
 import { z } from "zod";
 import { getModel, modelIdSchema, type ModelId } from "@/lib/catalog/models";
+import { recordFailureStep } from "@/lib/batches/cell-work";
 import { getDb, pendingCells } from "@/lib/db";
 import type { ProviderId } from "@/lib/providers/types";
 import { inngest } from "../client";
+import { errorText } from "./error-text";
 import { cellFunctions } from "./cell-functions";
 
 export const runPrompt = inngest.createFunction(
@@ -32,7 +34,9 @@ export const runPrompt = inngest.createFunction(
         const pending = await pendingCells(await getDb(), batchId, promptIndex);
         return pending.map((c) => c.model as ModelId);
       }));
-    const row = await Promise.all(
+    // Settled, not all: a leaf whose run failed (it could not even record its failure) must not end
+    // this run while the other models still work; its cell is failed here instead.
+    const row = await Promise.allSettled(
       models.map((model) => {
         const provider: ProviderId = getModel(model).provider;
         return step.invoke(`cell-${model}`, {
@@ -41,8 +45,25 @@ export const runPrompt = inngest.createFunction(
         });
       }),
     );
+    const lost = models.flatMap((model, i) => {
+      const leaf = row[i];
+      return leaf?.status === "rejected" ? [{ model, error: errorText(leaf.reason) }] : [];
+    });
+    if (lost.length > 0) {
+      await step.run("end-lost-cells", async () => {
+        const db = await getDb();
+        for (const { model, error } of lost) {
+          const reason = `This image's run failed (${error}). Retry the failed images to run it again.`;
+          await recordFailureStep(db, { batchId, promptIndex, model }, reason, "workflow");
+        }
+      });
+    }
     return Object.fromEntries(
-      models.map((m, i) => [m, (row[i] as { finalKey?: string | null } | undefined)?.finalKey ?? null]),
+      models.map((m, i) => {
+        const leaf = row[i];
+        const value = leaf?.status === "fulfilled" ? (leaf.value as { finalKey?: string | null }) : null;
+        return [m, value?.finalKey ?? null];
+      }),
     );
   },
 );

@@ -1,0 +1,151 @@
+/**
+ * The real batch functions on the local engine, in this process (PGlite in memory, local storage, the
+ * offline model), with the database failing on purpose: a batch whose workflow stops for good ends with
+ * readable failed cells that can be retried, instead of showing as running forever.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { Inngest } from "inngest";
+import type { BatchWithCells } from "@/lib/db";
+import { engineFor, serveApp, type App } from "../engine/helpers";
+
+// Batches whose database writes fail: the leaf's record-failure step, or run-batch's claim.
+const faults = vi.hoisted(() => ({ leafRecord: new Set<string>(), claim: new Set<string>() }));
+
+vi.mock("@/lib/batches/cell-work", async (importOriginal) => {
+  const real = await importOriginal<typeof import("@/lib/batches/cell-work")>();
+  return {
+    ...real,
+    composeStep: (...args: Parameters<typeof real.composeStep>) => {
+      const [, ref] = args;
+      if (faults.leafRecord.has(`${ref.batchId}/${ref.promptIndex}`)) throw new Error("disk full");
+      return real.composeStep(...args);
+    },
+    recordFailureStep: (...args: Parameters<typeof real.recordFailureStep>) => {
+      const [, ref, , kind] = args;
+      if (kind !== "workflow" && faults.leafRecord.has(`${ref.batchId}/${ref.promptIndex}`)) {
+        throw new Error("database unavailable");
+      }
+      return real.recordFailureStep(...args);
+    },
+  };
+});
+
+vi.mock("@/lib/db", async (importOriginal) => {
+  const real = await importOriginal<typeof import("@/lib/db")>();
+  return {
+    ...real,
+    claimBatch: (...args: Parameters<typeof real.claimBatch>) => {
+      if (faults.claim.has(args[1])) throw new Error("database unavailable");
+      return real.claimBatch(...args);
+    },
+  };
+});
+
+const saved = { ...process.env };
+let engine: Awaited<ReturnType<typeof engineFor>>;
+let app: App;
+let blobDir: string;
+let client: Inngest;
+let db: typeof import("@/lib/db");
+
+beforeAll(async () => {
+  // The SDK logs each failing step the faults cause; the assertions below say what matters.
+  vi.spyOn(console, "error").mockImplementation(() => {});
+  vi.spyOn(console, "warn").mockImplementation(() => {});
+  engine = await engineFor("workflow-lost");
+  blobDir = mkdtempSync(path.join(os.tmpdir(), "workflow-lost-blob-"));
+  Object.assign(process.env, { PGLITE_DIR: "memory", BLOB_DIR: blobDir, INNGEST_DEV: engine.url });
+  delete process.env.DATABASE_URL;
+  delete process.env.BLOB_READ_WRITE_TOKEN;
+  const { functions } = await import("@/inngest/functions");
+  db = await import("@/lib/db");
+  client = (await import("@/inngest/client")).inngest;
+  app = await serveApp(client, functions);
+  await engine.syncApp(app.url);
+}, 60_000);
+
+afterAll(async () => {
+  vi.restoreAllMocks();
+  await app?.close();
+  await engine?.cleanup();
+  await db?.closeDb();
+  process.env = saved;
+  rmSync(blobDir, { recursive: true, force: true });
+});
+
+async function submit(prompts: string[]): Promise<string> {
+  const created = await db.createBatch(await db.getDb(), {
+    input: {
+      prompts,
+      models: ["local-preview"],
+      style: "neon",
+      template: "bottom-bar",
+      font: "inter",
+      canvas: "blog",
+    },
+    estimatedCostUsd: 0,
+  });
+  return created.batch.id;
+}
+
+async function run(batchId: string, reason: "created" | "retry"): Promise<BatchWithCells> {
+  await client.send({ name: "batch/requested", data: { batchId, reason } });
+  await expect
+    .poll(async () => (await db.getBatch(await db.getDb(), batchId))?.batch.status, { timeout: 30_000 })
+    .toMatch(/^(succeeded|partial|failed|cancelled)$/);
+  const found = await db.getBatch(await db.getDb(), batchId);
+  if (!found) throw new Error("batch vanished");
+  return found;
+}
+
+const cellStates = (b: BatchWithCells) => b.cells.map((c) => [c.status, c.errorKind]);
+
+describe("a batch whose workflow stops for good", () => {
+  it("fails the cell of a leaf run that could not record its own failure; the rest succeed", async () => {
+    const batchId = await submit(["Kept", "Lost", "Also kept"]);
+    faults.leafRecord.add(`${batchId}/1`);
+    const ended = await run(batchId, "created");
+    expect(ended.batch.status).toBe("partial");
+    expect(cellStates(ended)).toEqual([
+      ["succeeded", null],
+      ["failed", "workflow"],
+      ["succeeded", null],
+    ]);
+    expect(ended.cells[1]?.lastError).toBe(
+      "This image's run failed (database unavailable). Retry the failed images to run it again.",
+    );
+
+    // The picture was generated (and stored) before compose failed: the retry composes it again
+    // without another provider call.
+    const rawKey = ended.cells[1]?.rawKey;
+    expect(rawKey).toBeTruthy();
+    faults.leafRecord.clear();
+    expect(await db.resetFailedCells(await db.getDb(), batchId)).toHaveLength(1);
+    const retried = await run(batchId, "retry");
+    expect(retried.batch.status).toBe("succeeded");
+    expect([retried.cells[1]?.attempts, retried.cells[1]?.rawKey]).toEqual([1, rawKey]);
+  });
+
+  it("ends every cell through onFailure when the batch run itself fails, and can be retried", async () => {
+    const batchId = await submit(["Never", "started"]);
+    faults.claim.add(batchId);
+    const ended = await run(batchId, "created");
+    expect(ended.batch.status).toBe("failed");
+    expect(cellStates(ended)).toEqual([
+      ["failed", "workflow"],
+      ["failed", "workflow"],
+    ]);
+    expect(ended.cells[0]?.lastError).toBe(
+      "The batch's workflow run failed (database unavailable). Retry the failed images to run them again.",
+    );
+
+    faults.claim.clear();
+    expect(await db.resetFailedCells(await db.getDb(), batchId)).toHaveLength(2);
+    const retried = await run(batchId, "retry");
+    expect(retried.batch.status).toBe("succeeded");
+    expect(retried.cells.every((c) => c.finalKey !== null)).toBe(true);
+  });
+});
