@@ -102,8 +102,9 @@ export interface AbandonResult extends FinishResult {
  * Ends a batch its workflow has stopped working on for good (the run failed, or a run below it ended
  * without recording its cell): every unfinished cell fails with the reason (error kind "workflow"),
  * so the batch finishes and those cells can be retried instead of showing as running forever. Only
- * the run that claimed the batch may do this, or any run while none has: a duplicate run's failure
- * must not end the batch another run is working on. Null when the batch does not exist.
+ * the run that claimed the batch may do this, or any run while it was never started (the claim itself
+ * failed). Not a duplicate run, and not an old run ending late after a retry released the batch: the
+ * cells it would fail are the next round's. Null when the batch does not exist.
  */
 export async function abandonBatch(
   db: Db,
@@ -114,7 +115,8 @@ export async function abandonBatch(
     const batch = await lockBatch(tx, id);
     if (!batch) return null;
     const done = isTerminalBatch(batch.status);
-    if (done || (batch.runId !== null && batch.runId !== options.runId)) {
+    const owner = batch.runId === null ? batch.status === "queued" : batch.runId === options.runId;
+    if (done || !owner) {
       return { batch, done, changed: false, failed: [], taken: !done };
     }
     const failed = await endCells(tx, batch, ["queued", "running", "retrying"], "failed", options.reason);

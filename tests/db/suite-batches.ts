@@ -232,6 +232,9 @@ export function batchTests(ctx: Ctx): void {
     expect([again?.changed, again?.failed]).toEqual([false, []]);
     expect(await abandonBatch(db, "no-such-batch", { runId: "run-1", reason })).toBeNull();
     expect(await resetFailedCells(db, batch.id)).toHaveLength(2);
+    // run-1 ending late, after the retry released the batch, must not fail the next round's cells.
+    const late = await abandonBatch(db, batch.id, { runId: "run-1", reason });
+    expect([late?.taken, late?.failed, late?.batch.status]).toEqual([true, [], "running"]);
   });
 
   it("lets any run end a batch no run has claimed yet", async () => {
