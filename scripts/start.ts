@@ -2,6 +2,7 @@
  * `npm start`: the whole product in embedded mode on one machine, offline and with no keys.
  * Builds the app when needed, then runs the web app and the local Inngest engine side by side.
  */
+import net from "node:net";
 import path from "node:path";
 import {
   ensureBuild,
@@ -24,9 +25,33 @@ function port(name: string, fallback: number): number {
   return n;
 }
 
+/** Fails fast, before a build, when a port is taken (often by an earlier `npm start` still running). */
+async function ensureFree(name: string, portNumber: number, host: string): Promise<void> {
+  const error = await new Promise<NodeJS.ErrnoException | null>((resolve) => {
+    const probe = net.createServer();
+    probe.once("error", (err: NodeJS.ErrnoException) => resolve(err));
+    probe.listen(portNumber, host, () => probe.close(() => resolve(null)));
+  });
+  if (!error) return;
+  const why =
+    error.code === "EADDRINUSE"
+      ? "is already in use (is the app already running?)"
+      : `cannot be opened (${error.code ?? error.message})`;
+  console.error(
+    `start: port ${portNumber} (${name}) ${why}; stop what uses it or set ${name} to a free port`,
+  );
+  process.exit(1);
+}
+
 async function main(): Promise<void> {
   const webPort = port("PORT", 3000);
   const enginePort = port("ENGINE_PORT", 8288);
+  if (webPort === enginePort) {
+    console.error(`start: PORT and ENGINE_PORT are both ${webPort}; give them different ports`);
+    process.exit(2);
+  }
+  await ensureFree("PORT", webPort, process.env.HOST || "127.0.0.1");
+  await ensureFree("ENGINE_PORT", enginePort, process.env.ENGINE_HOST || "127.0.0.1");
   const dataDir = path.resolve(root, process.env.DATA_DIR ?? ".data");
   const appUrl = `http://127.0.0.1:${webPort}`;
   const engineUrl = `http://127.0.0.1:${enginePort}`;

@@ -1,0 +1,62 @@
+/** `npm start` refuses taken or clashing ports at once, with a readable line, before building anything. */
+import { spawnSync } from "node:child_process";
+import net from "node:net";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const root = path.resolve(import.meta.dirname, "../..");
+let taken: net.Server;
+let takenPort: number;
+
+beforeAll(async () => {
+  taken = net.createServer();
+  await new Promise<void>((r) => taken.listen(0, "127.0.0.1", () => r()));
+  takenPort = (taken.address() as net.AddressInfo).port;
+});
+
+afterAll(() => new Promise<void>((r) => taken.close(() => r())));
+
+function start(env: Record<string, string>) {
+  const run = spawnSync(path.join(root, "node_modules/.bin/tsx"), ["scripts/start.ts"], {
+    cwd: root,
+    env: { ...process.env, DATA_DIR: path.join(root, ".data/tmp/start-ports"), ...env },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  return { code: run.status, stderr: run.stderr.trim() };
+}
+
+describe("npm start ports", () => {
+  it("names the taken web port and the variable to change", async () => {
+    expect(start({ PORT: String(takenPort), ENGINE_PORT: String(await freePort()) })).toEqual({
+      code: 1,
+      stderr: `start: port ${takenPort} (PORT) is already in use (is the app already running?); stop what uses it or set PORT to a free port`,
+    });
+  });
+
+  it("names a taken engine port", async () => {
+    const free = await freePort();
+    const run = start({ PORT: String(free), ENGINE_PORT: String(takenPort) });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`port ${takenPort} (ENGINE_PORT) is already in use`);
+  });
+
+  it("refuses the same port for both, and a port that is not a number", () => {
+    expect(start({ PORT: "4100", ENGINE_PORT: "4100" })).toEqual({
+      code: 2,
+      stderr: "start: PORT and ENGINE_PORT are both 4100; give them different ports",
+    });
+    expect(start({ PORT: "web" })).toEqual({
+      code: 2,
+      stderr: 'start: PORT must be a port number between 1 and 65535, got "web"',
+    });
+  });
+});
+
+async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((r) => probe.listen(0, "127.0.0.1", () => r()));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise<void>((r) => probe.close(() => r()));
+  return port;
+}
