@@ -1,6 +1,7 @@
 import { cellFunctions } from "./cell-functions";
 import { runBatch } from "./run-batch";
+import { endCancelledBatch } from "./run-cancelled";
 import { runPrompt } from "./run-prompt";
 
 /** Every function the app serves (app/api/inngest/route.ts). */
-export const functions = [runBatch, runPrompt, ...Object.values(cellFunctions)];
+export const functions = [runBatch, runPrompt, ...Object.values(cellFunctions), endCancelledBatch];

@@ -27,7 +27,7 @@ export const runBatch = inngest.createFunction(
       await step.run("end-batch", async () => {
         const reason = `The batch's workflow run failed (${error.message}). Retry the failed images to run them again.`;
         const ended = await abandonBatch(await getDb(), batchId, { runId: event.data.run_id, reason });
-        return { failed: ended?.failed.length ?? 0, status: ended?.batch.status ?? "deleted" };
+        return { failed: ended?.ended.length ?? 0, status: ended?.batch.status ?? "deleted" };
       });
     },
   },

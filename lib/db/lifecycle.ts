@@ -79,37 +79,43 @@ export async function cancelBatch(db: Db, id: string, options: CancelOptions): P
     const statuses: CellStatus[] =
       options.scope === "queued" ? ["queued"] : ["queued", "running", "retrying"];
     const cancelled = await endCells(tx, batch, statuses, "cancelled", options.reason);
-    let current = batch;
-    if (cancelled.length > 0) {
-      current = await updateBatch(tx, id, { cancelReason: batch.cancelReason ?? options.reason });
-      await appendEvent(tx, id, {
-        type: "batch.cancelled",
-        reason: options.reason,
-        cellIds: cancelled.map((cell) => cell.id),
-      });
-    }
+    const current = await noteCancelled(tx, batch, cancelled, options.reason);
     return { ...(await finishLocked(tx, current)), cancelled };
   });
 }
 
+async function noteCancelled(tx: Tx, batch: BatchRow, cancelled: CellRow[], reason: string) {
+  if (cancelled.length === 0) return batch;
+  const updated = await updateBatch(tx, batch.id, { cancelReason: batch.cancelReason ?? reason });
+  await appendEvent(tx, batch.id, {
+    type: "batch.cancelled",
+    reason,
+    cellIds: cancelled.map((cell) => cell.id),
+  });
+  return updated;
+}
+
 export interface AbandonResult extends FinishResult {
-  failed: CellRow[];
+  /** The cells this call ended. */
+  ended: CellRow[];
   /** Another run owns the batch; nothing was changed. */
   taken: boolean;
 }
 
 /**
- * Ends a batch its workflow has stopped working on for good (the run failed, or a run below it ended
- * without recording its cell): every unfinished cell fails with the reason (error kind "workflow"),
- * so the batch finishes and those cells can be retried instead of showing as running forever. Only
- * the run that claimed the batch may do this, or any run while it was never started (the claim itself
- * failed). Not a duplicate run, and not an old run ending late after a retry released the batch: the
- * cells it would fail are the next round's. Null when the batch does not exist.
+ * Ends a batch its workflow has stopped working on for good, so it never shows as running forever:
+ * - "failed" (the run failed, or a run below it ended without recording its cell): every unfinished
+ *   cell fails with the reason (error kind "workflow") and can be retried;
+ * - "cancelled" (the run was cancelled outside the app, e.g. from the Inngest dashboard): every
+ *   unfinished cell is cancelled, as by the creator's cancel.
+ * Only the run that claimed the batch may do this, or any run while it was never started (the claim
+ * itself failed). Not a duplicate run, and not an old run ending late after a retry released the
+ * batch: the cells it would end are the next round's. Null when the batch does not exist.
  */
 export async function abandonBatch(
   db: Db,
   id: string,
-  options: { runId: string; reason: string },
+  options: { runId: string; reason: string; outcome?: "failed" | "cancelled" },
 ): Promise<AbandonResult | null> {
   return db.transaction(async (tx) => {
     const batch = await lockBatch(tx, id);
@@ -117,10 +123,12 @@ export async function abandonBatch(
     const done = isTerminalBatch(batch.status);
     const owner = batch.runId === null ? batch.status === "queued" : batch.runId === options.runId;
     if (done || !owner) {
-      return { batch, done, changed: false, failed: [], taken: !done };
+      return { batch, done, changed: false, ended: [], taken: !done };
     }
-    const failed = await endCells(tx, batch, ["queued", "running", "retrying"], "failed", options.reason);
-    return { ...(await finishLocked(tx, batch)), failed, taken: false };
+    const outcome = options.outcome ?? "failed";
+    const ended = await endCells(tx, batch, ["queued", "running", "retrying"], outcome, options.reason);
+    const current = outcome === "cancelled" ? await noteCancelled(tx, batch, ended, options.reason) : batch;
+    return { ...(await finishLocked(tx, current)), ended, taken: false };
   });
 }
 

@@ -9,15 +9,25 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Inngest } from "inngest";
 import type { BatchWithCells } from "@/lib/db";
-import { engineFor, serveApp, type App } from "../engine/helpers";
+import { engineFor, getJson, serveApp, type App, type RunView } from "../engine/helpers";
 
-// Batches whose database writes fail: the leaf's record-failure step, or run-batch's claim.
-const faults = vi.hoisted(() => ({ leafRecord: new Set<string>(), claim: new Set<string>() }));
+// Batches whose database writes fail (the leaf's record-failure step, or run-batch's claim), and
+// batches whose generate steps wait until released.
+const faults = vi.hoisted(() => ({
+  leafRecord: new Set<string>(),
+  claim: new Set<string>(),
+  hold: new Set<string>(),
+  release: [] as (() => void)[],
+}));
 
 vi.mock("@/lib/batches/cell-work", async (importOriginal) => {
   const real = await importOriginal<typeof import("@/lib/batches/cell-work")>();
   return {
     ...real,
+    generateStep: async (...args: Parameters<typeof real.generateStep>) => {
+      if (faults.hold.has(args[1].batchId)) await new Promise<void>((r) => faults.release.push(r));
+      return real.generateStep(...args);
+    },
     composeStep: (...args: Parameters<typeof real.composeStep>) => {
       const [, ref] = args;
       if (faults.leafRecord.has(`${ref.batchId}/${ref.promptIndex}`)) throw new Error("disk full");
@@ -68,6 +78,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  for (const release of faults.release.splice(0)) release();
   vi.restoreAllMocks();
   await app?.close();
   await engine?.cleanup();
@@ -147,5 +158,34 @@ describe("a batch whose workflow stops for good", () => {
     const retried = await run(batchId, "retry");
     expect(retried.batch.status).toBe("succeeded");
     expect(retried.cells.every((c) => c.finalKey !== null)).toBe(true);
+  });
+
+  it("cancels the batch and stops its leaves when its run is cancelled outside the app", async () => {
+    const batchId = await submit(["Held", "Also held"]);
+    faults.hold.add(batchId);
+    await client.send({ name: "batch/requested", data: { batchId, reason: "created" } });
+    await expect.poll(() => faults.release.length, { timeout: 30_000 }).toBe(2);
+    const runsOf = async (fn: string) => {
+      const runs = await getJson<{ data: RunView[] }>(`${engine.url}/v1/runs?function_id=${fn}`);
+      return runs.data.filter((r) => r.event.data.batchId === batchId);
+    };
+    const [run] = await runsOf("run-batch");
+    // As from the Inngest dashboard: the engine's REST API cancels the run itself.
+    expect((await fetch(`${engine.url}/v1/runs/${run?.id}/cancel`, { method: "POST" })).ok).toBe(true);
+    await expect
+      .poll(async () => (await db.getBatch(await db.getDb(), batchId))?.batch.status, { timeout: 30_000 })
+      .toBe("cancelled");
+    const ended = await db.getBatch(await db.getDb(), batchId);
+    expect(ended?.cells.map((c) => [c.status, c.lastError])).toEqual([
+      ["cancelled", "The batch's workflow run was cancelled outside the app."],
+      ["cancelled", "The batch's workflow run was cancelled outside the app."],
+    ]);
+    // Its leaves, still waiting on their provider calls, are told to stop too.
+    await expect
+      .poll(async () => (await runsOf("generate-cell-local-preview")).map((r) => r.status), {
+        timeout: 30_000,
+      })
+      .toEqual(["Cancelled", "Cancelled"]);
+    for (const release of faults.release.splice(0)) release();
   });
 });

@@ -211,13 +211,13 @@ export function batchTests(ctx: Ctx): void {
     const reason = "The workflow stopped before this image was made.";
     // A duplicate run that never owned the batch cannot end it.
     const other = await abandonBatch(db, batch.id, { runId: "run-2", reason });
-    expect([other?.taken, other?.changed, other?.failed]).toEqual([true, false, []]);
+    expect([other?.taken, other?.changed, other?.ended]).toEqual([true, false, []]);
     expect((await getBatch(db, batch.id))?.batch.status).toBe("running");
 
     const since = (await eventsSince(db, batch.id)).at(-1)?.id ?? 0;
     const ended = await abandonBatch(db, batch.id, { runId: "run-1", reason });
     expect([ended?.taken, ended?.changed, ended?.batch.status]).toEqual([false, true, "partial"]);
-    expect(ended?.failed.map((c) => c.id).sort()).toEqual([at(cells, 1).id, at(cells, 2).id].sort());
+    expect(ended?.ended.map((c) => c.id).sort()).toEqual([at(cells, 1).id, at(cells, 2).id].sort());
     const read = await getBatch(db, batch.id);
     expect(read?.cells.map((c) => [c.status, c.errorKind, c.lastError])).toEqual([
       ["succeeded", null, null],
@@ -229,18 +229,37 @@ export function batchTests(ctx: Ctx): void {
     expect(events).toEqual(["cell.updated", "cell.updated", "batch.finished"]);
 
     const again = await abandonBatch(db, batch.id, { runId: "run-1", reason });
-    expect([again?.changed, again?.failed]).toEqual([false, []]);
+    expect([again?.changed, again?.ended]).toEqual([false, []]);
     expect(await abandonBatch(db, "no-such-batch", { runId: "run-1", reason })).toBeNull();
     expect(await resetFailedCells(db, batch.id)).toHaveLength(2);
     // run-1 ending late, after the retry released the batch, must not fail the next round's cells.
     const late = await abandonBatch(db, batch.id, { runId: "run-1", reason });
-    expect([late?.taken, late?.failed, late?.batch.status]).toEqual([true, [], "running"]);
+    expect([late?.taken, late?.ended, late?.batch.status]).toEqual([true, [], "running"]);
   });
 
   it("lets any run end a batch no run has claimed yet", async () => {
     const { db } = ctx.handle;
     const { batch } = await newBatch(db, 2, ["m-a"]);
     const ended = await abandonBatch(db, batch.id, { runId: "run-9", reason: "could not start" });
-    expect([ended?.taken, ended?.batch.status, ended?.failed.length]).toEqual([false, "failed", 2]);
+    expect([ended?.taken, ended?.batch.status, ended?.ended.length]).toEqual([false, "failed", 2]);
+  });
+  it("ends a batch as cancelled when its owning run was cancelled outside the app", async () => {
+    const { db } = ctx.handle;
+    const { batch, cells } = await newBatch(db, 2, ["m-a"]);
+    await claimBatch(db, batch.id, "run-1");
+    await succeed(db, at(cells, 0));
+    const reason = "The workflow run was cancelled outside the app.";
+    const ended = await abandonBatch(db, batch.id, { runId: "run-1", reason, outcome: "cancelled" });
+    expect([ended?.ended.length, ended?.batch.status, ended?.batch.cancelReason]).toEqual([
+      1,
+      "cancelled",
+      reason,
+    ]);
+    const read = await getBatch(db, batch.id);
+    expect(read?.cells.map((c) => [c.status, c.errorKind])).toEqual([
+      ["succeeded", null],
+      ["cancelled", "cancelled"],
+    ]);
+    expect((await eventsSince(db, batch.id)).map((e) => e.type)).toContain("batch.cancelled");
   });
 }
