@@ -68,9 +68,9 @@ describe("restyle from the batch page", () => {
         .toBe(2);
       expect(await page.getByText("picture reused").count()).toBe(2);
       expect(await page.getByText(/Restyled from batch/).count()).toBe(1);
-      expect(await page.getByRole("link", { name: "restyled from an earlier batch" }).getAttribute("href")).toBe(
-        `/b/${source.id}`,
-      );
+      expect(
+        await page.getByRole("link", { name: "restyled from an earlier batch" }).getAttribute("href"),
+      ).toBe(`/b/${source.id}`);
       const id = new URL(page.url()).pathname.split("/").pop() as string;
       const batch = await fetchBatch(stack.appUrl, id);
       expect([batch.template, batch.prompts[1], batch.restyledFrom]).toEqual([
