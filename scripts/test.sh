@@ -21,5 +21,6 @@ fi
 
 echo "== typecheck"; npx tsc --noEmit
 echo "== lint"; npx eslint . --max-warnings=0
+echo "== format"; npx prettier --check . --log-level warn
 echo "== unit and integration tests"; npx vitest run
 echo "== whole-stack and browser tests (built app + local engine + Chromium)"; npx vitest run --config vitest.e2e.config.ts
