@@ -25,7 +25,7 @@ export const runBatch = inngest.createFunction(
     onFailure: async ({ event, error, step }) => {
       const { batchId } = event.data.event.data;
       await step.run("end-batch", async () => {
-        const reason = `The batch's workflow run failed (${error.message}). Retry the failed images to run them again.`;
+        const reason = `The batch's workflow run failed (${error.message}). Retry the failed cells to run them again.`;
         const ended = await abandonBatch(await getDb(), batchId, { runId: event.data.run_id, reason });
         return { failed: ended?.ended.length ?? 0, status: ended?.batch.status ?? "deleted" };
       });
@@ -61,7 +61,7 @@ export const runBatch = inngest.createFunction(
       const db = await getDb();
       // Every run below has ended, so a cell still unfinished now has nothing left working on it.
       const why = lost ? ` (${errorText(lost.reason)})` : "";
-      const reason = `The workflow stopped before this image was made${why}. Retry the failed images to run them again.`;
+      const reason = `The workflow stopped before this image was made${why}. Retry the failed cells to run them again.`;
       await abandonBatch(db, batchId, { runId, reason });
       const found = await getBatch(db, batchId);
       if (!found) return { batchId, status: "deleted", results: [] };

@@ -53,7 +53,7 @@ export const runPrompt = inngest.createFunction(
       await step.run("end-lost-cells", async () => {
         const db = await getDb();
         for (const { model, error } of lost) {
-          const reason = `This image's run failed (${error}). Retry the failed images to run it again.`;
+          const reason = `This image's run failed (${error}). Retry the failed cells to run it again.`;
           await recordFailureStep(db, { batchId, promptIndex, model }, reason, "workflow");
         }
       });

@@ -126,7 +126,7 @@ describe("a batch whose workflow stops for good", () => {
       ["succeeded", null],
     ]);
     expect(ended.cells[1]?.lastError).toBe(
-      "This image's run failed (database unavailable). Retry the failed images to run it again.",
+      "This image's run failed (database unavailable). Retry the failed cells to run it again.",
     );
 
     // The picture was generated (and stored) before compose failed: the retry composes it again
@@ -150,7 +150,7 @@ describe("a batch whose workflow stops for good", () => {
       ["failed", "workflow"],
     ]);
     expect(ended.cells[0]?.lastError).toBe(
-      "The batch's workflow run failed (database unavailable). Retry the failed images to run them again.",
+      "The batch's workflow run failed (database unavailable). Retry the failed cells to run them again.",
     );
 
     faults.claim.clear();
