@@ -27,6 +27,7 @@ import { isProviderError } from "@/lib/errors";
 import { buildPrompt } from "@/lib/prompt";
 import { getProvider } from "@/lib/providers/registry";
 import { finalImageKey, rawImageKey } from "@/lib/storage/keys";
+import { keepRaw, takeRaw } from "./raw-handoff";
 import { getStorage } from "@/lib/storage";
 import { IMMUTABLE_MAX_AGE } from "@/lib/storage/types";
 
@@ -126,6 +127,7 @@ export async function generateStep(
         rawKey: key,
       }),
     ]);
+    keepRaw(key, result.bytes);
     return { kind: "raw", rawKey: key, reused: false, spec: specOf(batch, cell) };
   } catch (err) {
     const provider = isProviderError(err) ? err : null;
@@ -160,11 +162,11 @@ async function loadSpec(db: Db, ref: CellRef): Promise<ComposeSpec> {
 export async function composeStep(db: Db, ref: CellRef, raw: string, given?: ComposeSpec) {
   const spec = given ?? (await loadSpec(db, ref));
   const storage = getStorage();
-  const image = await storage.get(raw);
-  if (!image) throw new Error(`raw image ${raw} is missing from storage`);
+  const bytes = takeRaw(raw) ?? (await storage.get(raw))?.bytes;
+  if (!bytes) throw new Error(`raw image ${raw} is missing from storage`);
   const canvas = getCanvas(isCanvasId(spec.canvas) ? spec.canvas : DEFAULT_CANVAS_ID);
   const out = await composeThumbnail({
-    image: image.bytes,
+    image: bytes,
     title: spec.title,
     template: spec.template as TemplateId,
     font: spec.font as FontId,

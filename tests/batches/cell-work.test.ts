@@ -76,6 +76,23 @@ describe("cell steps", () => {
     expect(await getStorage().list(`final/${id}/`)).toHaveLength(1);
   });
 
+  it("hands a new picture to compose in memory; a later compose reads it from storage", async () => {
+    const id = await newBatch(["Handed over"], "gpt-image-1.5");
+    const made = await generateStep(handle.db, ref(id, 0), 0, false);
+    if (made.kind !== "raw") throw new Error(`expected a raw image, got ${made.kind}`);
+    const stored = await getStorage().get(made.rawKey);
+    await getStorage().delete(made.rawKey);
+    // Composed without reading storage back (a download per image with Vercel Blob).
+    const image = await composeStep(handle.db, ref(id, 0), made.rawKey, made.spec);
+    expect(image.bytes).toBeGreaterThan(0);
+    // The bytes were handed over once: a retried compose goes to storage.
+    await expect(composeStep(handle.db, ref(id, 0), made.rawKey, made.spec)).rejects.toThrow(
+      "is missing from storage",
+    );
+    await getStorage().put(made.rawKey, stored!.bytes, { contentType: "image/jpeg" });
+    expect(await composeStep(handle.db, ref(id, 0), made.rawKey, made.spec)).toEqual(image);
+  });
+
   it("pays again only when the remembered raw image is gone from storage", async () => {
     const id = await newBatch(["Lost raw image"], "gpt-image-1.5");
     const first = await generateStep(handle.db, ref(id, 0), 0, false);
