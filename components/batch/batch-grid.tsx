@@ -4,6 +4,8 @@ import { CellCard } from "./cell-card";
 export interface BatchGridProps {
   batch: Pick<BatchDto, "prompts" | "models" | "cells">;
   aspect: number;
+  /** Column headings by model id (the catalog's labels); the id where absent. */
+  modelLabels?: Record<string, string>;
   onOpen?: (cell: CellDto) => void;
 }
 
@@ -11,7 +13,7 @@ export interface BatchGridProps {
  * Rows are prompts, columns are models. Each box keeps the canvas aspect, so nothing shifts on arrival.
  * On a phone each title sits above its row, so two models fit side by side without scrolling.
  */
-export function BatchGrid({ batch, aspect, onOpen }: BatchGridProps) {
+export function BatchGrid({ batch, aspect, modelLabels, onOpen }: BatchGridProps) {
   const byKey = new Map(batch.cells.map((c) => [`${c.promptIndex}|${c.model}`, c]));
   const columns = {
     "--cols": `minmax(9rem, 14rem) repeat(${batch.models.length}, minmax(14rem, 24rem))`,
@@ -34,9 +36,10 @@ export function BatchGrid({ batch, aspect, onOpen }: BatchGridProps) {
             <div
               key={m}
               role="columnheader"
+              title={m}
               className="text-xs font-medium uppercase tracking-wide text-zinc-400"
             >
-              {m}
+              {modelLabels?.[m] ?? m}
             </div>
           ))}
         </div>

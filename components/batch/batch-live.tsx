@@ -17,12 +17,14 @@ export interface BatchLiveProps {
   aspect: number;
   /** What a restyle may choose from; given to the owner only. */
   restyle?: RestyleOptions;
+  modelLabels?: Record<string, string>;
 }
 
 const TERMINAL = new Set(["succeeded", "partial", "failed", "cancelled"]);
 
 /** The batch page's live part: server-rendered first, then patched by the event stream. */
-export function BatchLive({ initial, lastEventId, canManage, aspect, restyle }: BatchLiveProps) {
+export function BatchLive(props: BatchLiveProps) {
+  const { initial, lastEventId, canManage, aspect, restyle, modelLabels } = props;
   const [batch, setBatch] = useState(initial);
   const [connected, setConnected] = useState(false);
   const finished = TERMINAL.has(batch.status) && batch.counts.done === batch.counts.total;
@@ -53,7 +55,12 @@ export function BatchLive({ initial, lastEventId, canManage, aspect, restyle }: 
       {canManage && restyle && finished && batch.cells.some((c) => c.reusable) ? (
         <RestylePanel batch={batch} options={restyle} />
       ) : null}
-      <BatchGrid batch={batch} aspect={aspect} onOpen={(cell) => setOpenId(cell.id)} />
+      <BatchGrid
+        batch={batch}
+        aspect={aspect}
+        modelLabels={modelLabels}
+        onOpen={(cell) => setOpenId(cell.id)}
+      />
       <CellLightbox
         cells={batch.cells}
         models={batch.models}

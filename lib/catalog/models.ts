@@ -223,6 +223,11 @@ export function getModel(id: ModelId): Model {
   throw new UnknownModelError(id, MODEL_IDS, hint);
 }
 
+/** A model's label for people; the id itself for anything the catalog no longer lists. */
+export function modelLabel(id: string): string {
+  return current.get(id as ModelId)?.label ?? retired.get(id as RetiredModelId)?.label ?? id;
+}
+
 /** UI option list: current models only, preview first. */
 export interface ModelOption {
   value: ModelId;

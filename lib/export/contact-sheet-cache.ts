@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { DEFAULT_CANVAS_ID, getCanvas, isCanvasId } from "@/lib/catalog/canvases";
-import { getModel, MODEL_IDS, type ModelId } from "@/lib/catalog/models";
+import { modelLabel } from "@/lib/catalog/models";
 import {
   getBatch,
   getDb,
@@ -55,10 +55,6 @@ export function contactSheetKey(batchId: string, version: string): string {
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
-
-function modelLabel(id: string): string {
-  return (MODEL_IDS as readonly string[]).includes(id) ? getModel(id as ModelId).label : id;
-}
 
 export function sheetInput(batch: BatchRow, cells: readonly CellRow[], store: BlobStore): SheetInput {
   const input = batch.input;

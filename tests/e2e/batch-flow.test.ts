@@ -25,6 +25,7 @@ afterAll(async () => {
 });
 
 const titles = ["Why fan-out beats sequential", "Three retries with backoff", "Idempotent batch outputs"];
+const columnLabels = ["Title", "Preview (offline)", "GPT Image 1.5"];
 
 describe("a batch from the form to the share page and the gallery", () => {
   let shareUrl = "";
@@ -112,6 +113,8 @@ describe("a batch from the form to the share page and the gallery", () => {
           .toBe(6);
         for (const t of titles)
           expect(await page.locator("[role=rowheader]:visible", { hasText: t }).count()).toBe(1);
+        // Columns carry the catalog's labels, not raw model ids.
+        expect(await page.getByRole("columnheader").allTextContents()).toEqual(columnLabels);
         // Visitors can't cancel or retry: only the creator's browser holds the owner cookie.
         expect(await page.getByRole("button", { name: /Cancel batch|Retry/ }).count()).toBe(0);
         await expect

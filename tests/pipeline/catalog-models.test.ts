@@ -10,6 +10,7 @@ import {
   listModels,
   listRetiredModels,
   modelIdSchema,
+  modelLabel,
   modelOptions,
   pickSize,
   resolveModel,
@@ -50,6 +51,12 @@ describe("model catalog integrity", () => {
       if (m.provider !== "local-preview") expect(estimateCost(m)).toBeGreaterThan(0);
     },
   );
+
+  it("labels current and retired models for people, and unknown ids as themselves", () => {
+    expect(modelLabel("local-preview")).toBe("Preview (offline)");
+    expect(modelLabel("gpt-image-1")).toBe("GPT Image 1 (retired)");
+    expect(modelLabel("no-such-model")).toBe("no-such-model");
+  });
 
   it("marks gpt-image-2's price as an estimate with a source note", () => {
     const m = getModel("gpt-image-2");

@@ -3,6 +3,7 @@ import { cookies, headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { BatchLive } from "@/components/batch/batch-live";
 import { getCanvas, isCanvasId, DEFAULT_CANVAS_ID } from "@/lib/catalog/canvases";
+import { modelLabel } from "@/lib/catalog/models";
 import { canManage, ownerCookieName } from "@/lib/batches/owner";
 import { readBatch } from "@/lib/batches/service";
 import { contactSheetVersion } from "@/lib/export/contact-sheet-cache";
@@ -55,6 +56,7 @@ export default async function BatchPage({ params }: Props) {
         canManage={owner}
         aspect={canvas.width / canvas.height}
         restyle={owner ? restyleOptions() : undefined}
+        modelLabels={Object.fromEntries(found.batch.models.map((m) => [m, modelLabel(m)]))}
       />
     </main>
   );
