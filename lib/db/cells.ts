@@ -194,7 +194,10 @@ export async function recordAttemptResult(
       costUsd: sumCosts(log),
     };
     if (isTerminalCell(cell.status)) {
-      const updated = await saveCell(tx, cell, bookkeeping);
+      // A picture paid for after the cell ended (a call in flight at a cancel) is still kept: found on
+      // delete, and reused if the cell is resumed.
+      const raw = result.outcome === "ok" && result.rawKey && !cell.rawKey ? { rawKey: result.rawKey } : {};
+      const updated = await saveCell(tx, cell, { ...bookkeeping, ...raw });
       await refreshFinishedCost(tx, batch);
       return { cell: updated, applied: false };
     }

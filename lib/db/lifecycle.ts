@@ -1,4 +1,4 @@
-/** Batch endings: finish when every cell is terminal, cancel, abandon, and retry of failed cells. */
+/** Batch endings: finish when every cell is terminal, cancel, abandon; retry of failed and resume of cancelled cells. */
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { isTerminalBatch, lockBatch, sortCells, spendSoFar, updateBatch } from "./batches";
 import { appendEvent } from "./events";
@@ -170,31 +170,76 @@ export async function resetFailedCells(db: Db, id: string): Promise<CellRow[]> {
     const batch = await lockBatch(tx, id);
     // While a run still works on the batch it owns the cells; their retry waits for the end.
     if (!batch || !isTerminalBatch(batch.status)) return [];
-    const now = new Date();
-    const reset = await tx
-      .update(cells)
-      .set({
-        status: "queued",
-        round: sql`${cells.round} + 1`,
-        lastError: null,
-        errorKind: null,
-        startedAt: null,
-        finishedAt: null,
-        durationMs: null,
-        updatedAt: now,
-      })
-      .where(and(eq(cells.batchId, id), eq(cells.status, "failed")))
-      .returning();
-    if (reset.length === 0) return [];
-    // Released: the retry round's run claims it (claimBatch).
-    await updateBatch(tx, id, {
-      status: batch.startedAt ? "running" : "queued",
-      finishedAt: null,
-      runId: null,
-    });
-    const ordered = sortCells(batch.input, reset);
-    for (const cell of ordered) await appendEvent(tx, id, { type: "cell.updated", cell: toCellView(cell) });
-    await appendEvent(tx, id, { type: "batch.retried", cellIds: ordered.map((cell) => cell.id) });
-    return ordered;
+    return requeue(tx, batch, "failed");
   });
+}
+
+export interface ResumeResult {
+  resumed: CellRow[];
+  /** Cancelled cells whose provider call from before the cancel may still be running (nothing changed). */
+  inFlight: number;
+}
+
+/**
+ * Resume: the cancelled cells of a finished batch go back to queued in a new round, as a retry does for
+ * failed ones (a picture that was paid for is reused). Refused while a cancelled cell's provider call
+ * may still be running (started within `callWindowMs`, the provider timeout, with no result yet): the
+ * new round would pay for that image a second time.
+ */
+export async function resumeCancelledCells(
+  db: Db,
+  id: string,
+  options: { callWindowMs: number; now?: Date },
+): Promise<ResumeResult> {
+  return db.transaction(async (tx) => {
+    const batch = await lockBatch(tx, id);
+    if (!batch || !isTerminalBatch(batch.status)) return { resumed: [], inFlight: 0 };
+    const since = (options.now ?? new Date()).getTime() - options.callWindowMs;
+    const cancelled = await tx
+      .select({ round: cells.round, attemptLog: cells.attemptLog })
+      .from(cells)
+      .where(and(eq(cells.batchId, id), eq(cells.status, "cancelled")));
+    const inFlight = cancelled.filter((c) =>
+      c.attemptLog.some(
+        (e) => e.round === c.round && e.outcome === "running" && Date.parse(e.startedAt) > since,
+      ),
+    ).length;
+    if (inFlight > 0) return { resumed: [], inFlight };
+    const resumed = await requeue(tx, batch, "cancelled");
+    if (resumed.length > 0) await updateBatch(tx, id, { cancelReason: null });
+    return { resumed, inFlight: 0 };
+  });
+}
+
+/** The batch's cells in `status` back to queued in a new round; the batch runs again, unclaimed. */
+async function requeue(tx: Tx, batch: BatchRow, status: "failed" | "cancelled"): Promise<CellRow[]> {
+  const now = new Date();
+  const reset = await tx
+    .update(cells)
+    .set({
+      status: "queued",
+      round: sql`${cells.round} + 1`,
+      lastError: null,
+      errorKind: null,
+      startedAt: null,
+      finishedAt: null,
+      durationMs: null,
+      updatedAt: now,
+    })
+    .where(and(eq(cells.batchId, batch.id), eq(cells.status, status)))
+    .returning();
+  if (reset.length === 0) return [];
+  // Released: the next round's run claims it (claimBatch).
+  await updateBatch(tx, batch.id, {
+    status: batch.startedAt ? "running" : "queued",
+    finishedAt: null,
+    runId: null,
+  });
+  const ordered = sortCells(batch.input, reset);
+  for (const cell of ordered) {
+    await appendEvent(tx, batch.id, { type: "cell.updated", cell: toCellView(cell) });
+  }
+  const cellIds = ordered.map((cell) => cell.id);
+  await appendEvent(tx, batch.id, { type: "batch.retried", cellIds });
+  return ordered;
 }

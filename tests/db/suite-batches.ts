@@ -10,8 +10,10 @@ import {
   finishBatchIfDone,
   getBatch,
   claimBatch,
+  recordAttemptResult,
   recordAttemptStart,
   resetFailedCells,
+  resumeCancelledCells,
   spendSoFar,
 } from "@/lib/db";
 import { at, fail, makeInput, newBatch, succeed } from "./fixtures";
@@ -261,5 +263,65 @@ export function batchTests(ctx: Ctx): void {
       ["cancelled", "cancelled"],
     ]);
     expect((await eventsSince(db, batch.id)).map((e) => e.type)).toContain("batch.cancelled");
+  });
+  it("resumes cancelled cells once no call from before the cancel can still be running", async () => {
+    const { db } = ctx.handle;
+    const { batch, cells } = await newBatch(db, 3, ["m-a"]);
+    await claimBatch(db, batch.id, "run-1");
+    await succeed(db, at(cells, 0));
+    await recordAttemptStart(db, at(cells, 1).id, { attempt: 0 });
+    await cancelBatch(db, batch.id, { reason: "cancelled by the owner" });
+    const window = { callWindowMs: 60_000 };
+    // Cell 1's provider call is still out: resuming now could pay for its picture twice.
+    expect(await resumeCancelledCells(db, batch.id, window)).toEqual({ resumed: [], inFlight: 1 });
+    expect((await getBatch(db, batch.id))?.batch.status).toBe("cancelled");
+    // Past the provider timeout the call is over, whatever became of it.
+    const later = new Date(Date.now() + 61_000);
+    expect((await resumeCancelledCells(db, batch.id, { ...window, now: later })).inFlight).toBe(0);
+  });
+
+  it("keeps a picture paid for after the cancel, and resumes the cancelled cells with it", async () => {
+    const { db } = ctx.handle;
+    const { batch, cells } = await newBatch(db, 3, ["m-a"]);
+    await claimBatch(db, batch.id, "run-1");
+    await succeed(db, at(cells, 0));
+    await recordAttemptStart(db, at(cells, 1).id, { attempt: 0 });
+    await cancelBatch(db, batch.id, { reason: "cancelled by the owner" });
+    // The call in flight at the cancel ends: its cost counts and its picture is kept on the cell.
+    await recordAttemptResult(db, at(cells, 1).id, {
+      attempt: 0,
+      outcome: "ok",
+      requestId: "req-late",
+      costUsd: 0.04,
+      rawKey: "raw/late.png",
+    });
+    const cancelled = await getBatch(db, batch.id);
+    expect([at(cancelled!.cells, 1).status, at(cancelled!.cells, 1).rawKey]).toEqual([
+      "cancelled",
+      "raw/late.png",
+    ]);
+    expect(cancelled?.batch.actualCostUsd).toBeCloseTo(0.08);
+
+    const since = (await eventsSince(db, batch.id)).at(-1)?.id ?? 0;
+    const { resumed, inFlight } = await resumeCancelledCells(db, batch.id, { callWindowMs: 60_000 });
+    expect([inFlight, resumed.map((c) => c.id)]).toEqual([0, [at(cells, 1).id, at(cells, 2).id]]);
+    expect(resumed.map((c) => [c.status, c.round, c.lastError, c.rawKey])).toEqual([
+      ["queued", 1, null, "raw/late.png"],
+      ["queued", 1, null, null],
+    ]);
+    const read = await getBatch(db, batch.id);
+    expect(read?.batch).toMatchObject({ status: "running", cancelReason: null, runId: null });
+    expect((await eventsSince(db, batch.id, since)).map((e) => e.type)).toEqual([
+      "cell.updated",
+      "cell.updated",
+      "batch.retried",
+    ]);
+    expect(await resumeCancelledCells(db, batch.id, { callWindowMs: 60_000 })).toEqual({
+      resumed: [],
+      inFlight: 0,
+    });
+    await succeed(db, at(resumed, 0));
+    await succeed(db, at(resumed, 1));
+    expect((await finishBatchIfDone(db, batch.id))?.batch.status).toBe("succeeded");
   });
 }
