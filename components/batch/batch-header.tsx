@@ -26,7 +26,7 @@ export function BatchHeader({ batch, canManage, live, onChange }: BatchHeaderPro
   const [resentAt, setResentAt] = useState<string | null>(null);
   const stalled = useStalled(batch, resentAt);
 
-  async function act(action: "cancel" | "retry" | "resend") {
+  async function act(action: "cancel" | "retry" | "resume" | "resend") {
     setBusy(true);
     setMessage(null);
     try {
@@ -102,6 +102,17 @@ export function BatchHeader({ batch, canManage, live, onChange }: BatchHeaderPro
             >
               <button type="submit" disabled={busy} className="btn-primary">
                 Retry {plural(counts.failed, "failed cell")}
+              </button>
+            </form>
+          ) : null}
+          {canManage && !running && counts.cancelled > 0 ? (
+            <form
+              method="post"
+              action={`/api/batches/${batch.id}/resume`}
+              onSubmit={(e) => (e.preventDefault(), act("resume"))}
+            >
+              <button type="submit" disabled={busy} className="btn-secondary">
+                Resume {plural(counts.cancelled, "cancelled cell")}
               </button>
             </form>
           ) : null}

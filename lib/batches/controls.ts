@@ -1,8 +1,19 @@
 /**
- * The creator's controls on a batch: cancel, retry the failed cells, send a never-started batch again.
+ * The creator's controls on a batch: cancel, retry the failed cells, resume the cancelled ones, send a
+ * never-started batch again.
  * Each changes the database first and then tells the workflow, so a lost send can be repeated.
  */
-import { cancelBatch, getBatch, getDb, isTerminalBatch, resetFailedCells } from "@/lib/db";
+import {
+  cancelBatch,
+  getBatch,
+  getDb,
+  isTerminalBatch,
+  resetFailedCells,
+  resumeCancelledCells,
+  type CellRow,
+} from "@/lib/db";
+import { readEnv } from "@/lib/env";
+import { plural } from "@/lib/format";
 import { inngest } from "@/inngest/client";
 import { batchCancelled, batchRequested } from "@/inngest/events";
 import type { BatchDto } from "./dto";
@@ -31,12 +42,40 @@ export async function retryFailedCells(id: string): Promise<ManageOutcome | null
     return { error: "The batch is still running: retry its failed cells once it has finished.", status: 409 };
   const reset = await resetFailedCells(db, id);
   if (reset.length === 0) return { error: "This batch has no failed cells to retry.", status: 409 };
-  const round = Math.max(...reset.map((c) => c.round));
+  return startRound(id, reset, "retry");
+}
+
+/**
+ * Re-queues the cancelled cells of a finished batch (cancelled by mistake, by a budget since raised, or
+ * to end a batch whose run was lost) and starts a run for them. Null: no such batch.
+ */
+export async function resumeBatch(id: string): Promise<ManageOutcome | null> {
+  const db = await getDb();
+  const found = await getBatch(db, id);
+  if (!found) return null;
+  if (!isTerminalBatch(found.batch.status))
+    return { error: "The batch is still running: cancel it first, or wait for it to finish.", status: 409 };
+  // A call can outlive a cancel by up to the provider timeout; a little slack for the write after it.
+  const callWindowMs = readEnv().PROVIDER_TIMEOUT_MS + 30_000;
+  const { resumed, inFlight } = await resumeCancelledCells(db, id, { callWindowMs });
+  if (inFlight > 0) {
+    const calls = plural(inFlight, "image");
+    return {
+      error: `${calls} from before the cancel may still be generating. Resume once they have finished (at most ${Math.ceil(callWindowMs / 60_000)} minutes), so nothing is paid for twice.`,
+      status: 409,
+    };
+  }
+  if (resumed.length === 0) return { error: "This batch has no cancelled cells to resume.", status: 409 };
+  return startRound(id, resumed, "resume");
+}
+
+async function startRound(id: string, cells: CellRow[], reason: "retry" | "resume") {
+  const round = Math.max(...cells.map((c) => c.round));
   await inngest.send(
-    batchRequested.create({ batchId: id, reason: "retry" }, { id: `batch-retry-${id}-${round}` }),
+    batchRequested.create({ batchId: id, reason }, { id: `batch-${reason}-${id}-${round}` }),
   );
   const batch = (await readBatch(id))?.batch;
-  return batch ? { batch, count: reset.length } : null;
+  return batch ? { batch, count: cells.length } : null;
 }
 
 /**

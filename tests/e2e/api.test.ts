@@ -1,7 +1,8 @@
 /**
  * The batch HTTP API on the whole stack (built app + local engine + provider simulator): the seeds'
  * batch.json gives a 5 × 2 matrix of real JPEGs, bad requests are refused field by field and create nothing,
- * cancel stops unfinished cells, retry re-runs only the failed ones, and only the owner may do either.
+ * cancel stops unfinished cells, resume re-runs the cancelled ones, retry re-runs only the failed ones, and
+ * only the owner may do any of them.
  */
 import { readFileSync } from "node:fs";
 import sharp from "sharp";
@@ -135,7 +136,7 @@ describe("batch API on the whole stack", () => {
     expect(await counts()).toEqual(before);
   });
 
-  it("cancel stops unfinished cells; only the owner may cancel", async () => {
+  it("cancel stops unfinished cells, resume runs them again; only the owner may do either", async () => {
     const slow = (t: string) => `${t} [sim:latency=6000]`;
     const created = await submitBatch(stack.appUrl, {
       ...BASE_REQUEST,
@@ -177,6 +178,22 @@ describe("batch API on the whole stack", () => {
       "0-gemini-3-pro-image.jpg",
       "0-gpt-image-1.5.jpg",
     ]);
+
+    // Resume: the cancelled cells run again. Pictures paid for by the calls that were in flight at the
+    // cancel are kept on their cells and reused; only cells that never got one call a provider.
+    const kept = final.cells.filter((c) => c.status === "cancelled" && c.reusable).length;
+    const toPay = final.cells.filter((c) => c.status === "cancelled" && !c.reusable).length;
+    expect([kept > 0, toPay > 0]).toEqual([true, true]);
+    expect((await post(stack.appUrl, `/api/batches/${id}/resume`)).status).toBe(403);
+    const calls = sim.requests.length;
+    const resume = await post(stack.appUrl, `/api/batches/${id}/resume`, undefined, bearer(ownerToken));
+    expect([resume.status, resume.json.resumed]).toEqual([200, 6]);
+    const resumed = await settled(stack.appUrl, id);
+    expect([resumed.status, resumed.cancelReason]).toEqual(["succeeded", null]);
+    expect(sim.requests.length - calls).toBe(toPay);
+    expect(blobFiles(stack.dataDir, `final/${id}`)).toHaveLength(8);
+    const again = await post(stack.appUrl, `/api/batches/${id}/resume`, undefined, bearer(ownerToken));
+    expect([again.status, again.json.error]).toEqual([409, "This batch has no cancelled cells to resume."]);
   });
 
   it("retry re-runs only the failed cells; only the owner may retry", async () => {

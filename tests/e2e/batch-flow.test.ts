@@ -116,7 +116,7 @@ describe("a batch from the form to the share page and the gallery", () => {
         // Columns carry the catalog's labels, not raw model ids.
         expect(await page.getByRole("columnheader").allTextContents()).toEqual(columnLabels);
         // Visitors can't cancel or retry: only the creator's browser holds the owner cookie.
-        expect(await page.getByRole("button", { name: /Cancel batch|Retry/ }).count()).toBe(0);
+        expect(await page.getByRole("button", { name: /Cancel batch|Retry|Resume/ }).count()).toBe(0);
         await expect
           .poll(() =>
             page.$$eval('[data-testid="cell"] img', (imgs) =>
