@@ -55,13 +55,21 @@ export async function resumeBatch(id: string): Promise<ManageOutcome | null> {
   if (!found) return null;
   if (!isTerminalBatch(found.batch.status))
     return { error: "The batch is still running: cancel it first, or wait for it to finish.", status: 409 };
+  const { budgetUsd, actualCostUsd } = found.batch;
+  const reusable = found.cells.some((c) => c.status === "cancelled" && c.rawKey !== null);
+  if (budgetUsd !== null && Number(actualCostUsd) >= Number(budgetUsd) && !reusable) {
+    return {
+      error: `This batch has spent its budget of $${Number(budgetUsd).toFixed(2)}: resumed cells would stop again at once.`,
+      status: 409,
+    };
+  }
   // A call can outlive a cancel by up to the provider timeout; a little slack for the write after it.
   const callWindowMs = readEnv().PROVIDER_TIMEOUT_MS + 30_000;
   const { resumed, inFlight } = await resumeCancelledCells(db, id, { callWindowMs });
   if (inFlight > 0) {
     const calls = plural(inFlight, "image");
     return {
-      error: `${calls} from before the cancel may still be generating. Resume once they have finished (at most ${Math.ceil(callWindowMs / 60_000)} minutes), so nothing is paid for twice.`,
+      error: `${calls} from before the cancel may still be generating. Resume once ${inFlight === 1 ? "it has" : "they have"} finished (at most ${Math.ceil(callWindowMs / 60_000)} minutes), so nothing is paid for twice.`,
       status: 409,
     };
   }
