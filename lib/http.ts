@@ -36,3 +36,11 @@ export function wantsHtml(request: Request): boolean {
   const type = request.headers.get("content-type") ?? "";
   return type.includes("application/x-www-form-urlencoded") || type.includes("multipart/form-data");
 }
+
+/**
+ * 303 to a path on this site. Relative, so the browser stays on the address it used: behind a proxy or
+ * on another host name, `request.url` in a route handler can name the address Next listens on instead.
+ */
+export function seeOther(location: string): Response {
+  return new Response(null, { status: 303, headers: { location, "cache-control": "no-store" } });
+}

@@ -1,6 +1,6 @@
 /** Shared handling of the owner-only batch actions (cancel, retry) for JSON clients and plain form posts. */
 import { cookies } from "next/headers";
-import { jsonError, wantsHtml } from "@/lib/http";
+import { jsonError, seeOther, wantsHtml } from "@/lib/http";
 import { canManage, ownerCookieName } from "./owner";
 import type { BatchDto } from "./dto";
 
@@ -21,6 +21,6 @@ export async function manageAction(
   const result = await action();
   if (!result) return jsonError(404, `No batch with id "${id}".`);
   if ("error" in result) return jsonError(result.status, result.error);
-  if (wantsHtml(request)) return Response.redirect(new URL(`/b/${id}`, request.url), 303);
+  if (wantsHtml(request)) return seeOther(`/b/${id}`);
   return Response.json({ batch: result.batch, ...result.extra });
 }

@@ -8,7 +8,8 @@ import { getDb } from "@/lib/db";
 import { jsonError, readJson } from "@/lib/http";
 import { getStorage } from "@/lib/storage";
 import { checkAdmin, deleteGalleryImages, parseDeleteRequest } from "./delete";
-import { crossSite, galleryHref, htmlResult, seeOther } from "./form-result";
+import { seeOther } from "@/lib/http";
+import { crossSite, galleryHref, htmlResult } from "./form-result";
 import { readSelectedIds } from "./selection";
 
 export async function deleteJson(request: Request): Promise<Response> {

@@ -25,10 +25,6 @@ export function galleryHref(form: FormData, extra: Record<string, string> = {}):
   return query ? `/gallery?${query}` : "/gallery";
 }
 
-export function seeOther(location: string): Response {
-  return new Response(null, { status: 303, headers: { location, "cache-control": "no-store" } });
-}
-
 export interface HtmlLink {
   href: string;
   label: string;
