@@ -16,6 +16,32 @@ export interface BatchHeaderProps {
 
 const TERMINAL = new Set(["succeeded", "partial", "failed", "cancelled"]);
 
+type ControlAction = "cancel" | "retry" | "resume" | "resend";
+
+/** A real form: with JavaScript it calls the API in place; without, it posts and is redirected back. */
+function ControlForm(props: {
+  batchId: string;
+  action: ControlAction;
+  busy: boolean;
+  onAct: (action: ControlAction) => void;
+  className: string;
+  formClassName?: string;
+  children: React.ReactNode;
+}) {
+  return (
+    <form
+      method="post"
+      action={`/api/batches/${props.batchId}/${props.action}`}
+      onSubmit={(e) => (e.preventDefault(), props.onAct(props.action))}
+      className={props.formClassName}
+    >
+      <button type="submit" disabled={props.busy} className={props.className}>
+        {props.children}
+      </button>
+    </form>
+  );
+}
+
 export function BatchHeader({ batch, canManage, live, onChange }: BatchHeaderProps) {
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
@@ -26,7 +52,7 @@ export function BatchHeader({ batch, canManage, live, onChange }: BatchHeaderPro
   const [resentAt, setResentAt] = useState<string | null>(null);
   const stalled = useStalled(batch, resentAt);
 
-  async function act(action: "cancel" | "retry" | "resume" | "resend") {
+  async function act(action: ControlAction) {
     setBusy(true);
     setMessage(null);
     try {
@@ -44,6 +70,8 @@ export function BatchHeader({ batch, canManage, live, onChange }: BatchHeaderPro
       setBusy(false);
     }
   }
+
+  const control = { batchId: batch.id, busy, onAct: act };
 
   async function copy() {
     await navigator.clipboard.writeText(window.location.href).catch(() => undefined);
@@ -84,37 +112,19 @@ export function BatchHeader({ batch, canManage, live, onChange }: BatchHeaderPro
             </a>
           ) : null}
           {canManage && running ? (
-            <form
-              method="post"
-              action={`/api/batches/${batch.id}/cancel`}
-              onSubmit={(e) => (e.preventDefault(), act("cancel"))}
-            >
-              <button type="submit" disabled={busy} className="btn-danger">
-                Cancel batch
-              </button>
-            </form>
+            <ControlForm {...control} action="cancel" className="btn-danger">
+              Cancel batch
+            </ControlForm>
           ) : null}
           {canManage && !running && counts.failed > 0 ? (
-            <form
-              method="post"
-              action={`/api/batches/${batch.id}/retry`}
-              onSubmit={(e) => (e.preventDefault(), act("retry"))}
-            >
-              <button type="submit" disabled={busy} className="btn-primary">
-                Retry {plural(counts.failed, "failed cell")}
-              </button>
-            </form>
+            <ControlForm {...control} action="retry" className="btn-primary">
+              Retry {plural(counts.failed, "failed cell")}
+            </ControlForm>
           ) : null}
           {canManage && !running && counts.cancelled > 0 ? (
-            <form
-              method="post"
-              action={`/api/batches/${batch.id}/resume`}
-              onSubmit={(e) => (e.preventDefault(), act("resume"))}
-            >
-              <button type="submit" disabled={busy} className="btn-secondary">
-                Resume {plural(counts.cancelled, "cancelled cell")}
-              </button>
-            </form>
+            <ControlForm {...control} action="resume" className="btn-secondary">
+              Resume {plural(counts.cancelled, "cancelled cell")}
+            </ControlForm>
           ) : null}
         </div>
       </div>
@@ -145,16 +155,9 @@ export function BatchHeader({ batch, canManage, live, onChange }: BatchHeaderPro
           and has synced this app, then{" "}
           {canManage ? "send the batch to it again." : "ask the batch's creator to send it again."}
           {canManage ? (
-            <form
-              method="post"
-              action={`/api/batches/${batch.id}/resend`}
-              onSubmit={(e) => (e.preventDefault(), act("resend"))}
-              className="mt-2"
-            >
-              <button type="submit" disabled={busy} className="btn-secondary">
-                Send to the engine again
-              </button>
-            </form>
+            <ControlForm {...control} action="resend" className="btn-secondary" formClassName="mt-2">
+              Send to the engine again
+            </ControlForm>
           ) : null}
         </div>
       ) : null}

@@ -18,6 +18,7 @@ import {
 } from "@/lib/db";
 import { at, fail, makeInput, newBatch, succeed } from "./fixtures";
 import type { Ctx } from "./repo-suite";
+import type { Db } from "@/lib/db";
 
 export function batchTests(ctx: Ctx): void {
   it("creates a batch with every (prompt, model) cell, ids unguessable", async () => {
@@ -264,13 +265,10 @@ export function batchTests(ctx: Ctx): void {
     ]);
     expect((await eventsSince(db, batch.id)).map((e) => e.type)).toContain("batch.cancelled");
   });
+
   it("resumes cancelled cells once no call from before the cancel can still be running", async () => {
     const { db } = ctx.handle;
-    const { batch, cells } = await newBatch(db, 3, ["m-a"]);
-    await claimBatch(db, batch.id, "run-1");
-    await succeed(db, at(cells, 0));
-    await recordAttemptStart(db, at(cells, 1).id, { attempt: 0 });
-    await cancelBatch(db, batch.id, { reason: "cancelled by the owner" });
+    const { batch } = await cancelledWithCallInFlight(db);
     const window = { callWindowMs: 60_000 };
     // Cell 1's provider call is still out: resuming now could pay for its picture twice.
     expect(await resumeCancelledCells(db, batch.id, window)).toEqual({ resumed: [], inFlight: 1 });
@@ -282,11 +280,7 @@ export function batchTests(ctx: Ctx): void {
 
   it("keeps a picture paid for after the cancel, and resumes the cancelled cells with it", async () => {
     const { db } = ctx.handle;
-    const { batch, cells } = await newBatch(db, 3, ["m-a"]);
-    await claimBatch(db, batch.id, "run-1");
-    await succeed(db, at(cells, 0));
-    await recordAttemptStart(db, at(cells, 1).id, { attempt: 0 });
-    await cancelBatch(db, batch.id, { reason: "cancelled by the owner" });
+    const { batch, cells } = await cancelledWithCallInFlight(db);
     // The call in flight at the cancel ends: its cost counts and its picture is kept on the cell.
     await recordAttemptResult(db, at(cells, 1).id, {
       attempt: 0,
@@ -324,4 +318,15 @@ export function batchTests(ctx: Ctx): void {
     await succeed(db, at(resumed, 1));
     expect((await finishBatchIfDone(db, batch.id))?.batch.status).toBe("succeeded");
   });
+}
+
+/** Three cells cancelled while running: 0 had succeeded, 1's provider call is still out, 2 never started. */
+async function cancelledWithCallInFlight(db: Db) {
+  const created = await newBatch(db, 3, ["m-a"]);
+  const { batch, cells } = created;
+  await claimBatch(db, batch.id, "run-1");
+  await succeed(db, at(cells, 0));
+  await recordAttemptStart(db, at(cells, 1).id, { attempt: 0 });
+  await cancelBatch(db, batch.id, { reason: "cancelled by the owner" });
+  return created;
 }
