@@ -10,3 +10,11 @@ export const batchRequested = eventType("batch/requested", {
 export const batchCancelled = eventType("batch/cancelled", {
   schema: z.object({ batchId: z.string(), reason: z.string() }),
 });
+
+/**
+ * The id of a batch/cancelled event: one per round of the batch (retry and resume start new rounds). An
+ * id the engine has seen is dropped as a duplicate, so a cancel after a resume needs a new one.
+ */
+export function cancelEventId(batchId: string, cells: readonly { round: number }[]): string {
+  return `batch-cancelled-${batchId}-${Math.max(0, ...cells.map((c) => c.round))}`;
+}

@@ -7,7 +7,7 @@
  */
 import { abandonBatch, getDb } from "@/lib/db";
 import { inngest } from "../client";
-import { batchCancelled } from "../events";
+import { batchCancelled, cancelEventId } from "../events";
 import { runBatch } from "./run-batch";
 
 const REASON = "The batch's workflow run was cancelled outside the app.";
@@ -34,14 +34,14 @@ export const endCancelledBatch = inngest.createFunction(
         reason: REASON,
         outcome: "cancelled",
       });
-      return result?.ended.length ?? 0;
+      return { cells: result?.ended.length ?? 0, eventId: cancelEventId(batchId, result?.ended ?? []) };
     });
-    if (ended > 0) {
+    if (ended.cells > 0) {
       await step.sendEvent(
         "stop-runs",
-        batchCancelled.create({ batchId, reason: REASON }, { id: `batch-cancelled-${batchId}` }),
+        batchCancelled.create({ batchId, reason: REASON }, { id: ended.eventId }),
       );
     }
-    return { status: ended > 0 ? "cancelled" : "nothing to end", cells: ended };
+    return { status: ended.cells > 0 ? "cancelled" : "nothing to end", cells: ended.cells };
   },
 );

@@ -15,7 +15,7 @@ import {
 import { readEnv } from "@/lib/env";
 import { plural } from "@/lib/format";
 import { inngest } from "@/inngest/client";
-import { batchCancelled, batchRequested } from "@/inngest/events";
+import { batchCancelled, batchRequested, cancelEventId } from "@/inngest/events";
 import type { BatchDto } from "./dto";
 import { readBatch } from "./service";
 import { msUntilStalled } from "./stalled";
@@ -27,7 +27,8 @@ export async function cancelBatchById(
   const db = await getDb();
   const result = await cancelBatch(db, id, { reason });
   if (!result) return null;
-  await inngest.send(batchCancelled.create({ batchId: id, reason }, { id: `batch-cancelled-${id}` }));
+  const eventId = cancelEventId(id, result.cancelled);
+  await inngest.send(batchCancelled.create({ batchId: id, reason }, { id: eventId }));
   return (await readBatch(id))?.batch ?? null;
 }
 

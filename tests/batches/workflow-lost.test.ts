@@ -188,4 +188,33 @@ describe("a batch whose workflow stops for good", () => {
       .toEqual(["Cancelled", "Cancelled"]);
     for (const release of faults.release.splice(0)) release();
   });
+
+  it("stops the runs of a resumed round when the batch is cancelled a second time", async () => {
+    const controls = await import("@/lib/batches/controls");
+    const batchId = await submit(["Stopped", "twice"]);
+    faults.hold.add(batchId);
+    const leafStatuses = async () => {
+      const url = `${engine.url}/v1/runs?function_id=generate-cell-local-preview`;
+      const runs = await getJson<{ data: RunView[] }>(url);
+      return runs.data.filter((r) => r.event.data.batchId === batchId).map((r) => r.status);
+    };
+    const releaseHeld = () => {
+      for (const release of faults.release.splice(0)) release();
+    };
+    await client.send({ name: "batch/requested", data: { batchId, reason: "created" } });
+    await expect.poll(() => faults.release.length, { timeout: 30_000 }).toBe(2);
+    await controls.cancelBatchById(batchId);
+    await expect.poll(leafStatuses, { timeout: 30_000 }).toEqual(["Cancelled", "Cancelled"]);
+    releaseHeld();
+
+    expect(await controls.resumeBatch(batchId)).toMatchObject({ count: 2 });
+    await expect.poll(() => faults.release.length, { timeout: 30_000 }).toBe(2);
+    // The second cancel's event must not be dropped as a repeat of the first.
+    await controls.cancelBatchById(batchId);
+    await expect
+      .poll(leafStatuses, { timeout: 30_000 })
+      .toEqual(["Cancelled", "Cancelled", "Cancelled", "Cancelled"]);
+    releaseHeld();
+    expect((await db.getBatch(await db.getDb(), batchId))?.batch.status).toBe("cancelled");
+  });
 });
