@@ -44,3 +44,20 @@ export function wantsHtml(request: Request): boolean {
 export function seeOther(location: string): Response {
   return new Response(null, { status: 303, headers: { location, "cache-control": "no-store" } });
 }
+
+/**
+ * True for a request a page on another site made (a form post, say): it must not change anything here,
+ * whatever cookie the browser sent along.
+ */
+export function crossSite(headers: Headers): boolean {
+  const site = headers.get("sec-fetch-site");
+  if (site) return site !== "same-origin" && site !== "none";
+  const origin = headers.get("origin");
+  if (!origin) return false;
+  const host = (headers.get("x-forwarded-host") ?? headers.get("host"))?.split(",")[0]?.trim();
+  try {
+    return new URL(origin).host !== host;
+  } catch {
+    return true;
+  }
+}

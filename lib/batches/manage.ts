@@ -1,6 +1,6 @@
 /** Shared handling of the owner-only batch actions (cancel, retry) for JSON clients and plain form posts. */
 import { cookies } from "next/headers";
-import { jsonError, seeOther, wantsHtml } from "@/lib/http";
+import { crossSite, jsonError, seeOther, wantsHtml } from "@/lib/http";
 import { canManage, ownerCookieName } from "./owner";
 import type { BatchDto } from "./dto";
 
@@ -11,6 +11,9 @@ export async function manageAction(
     { batch: BatchDto; extra?: Record<string, unknown> } | { error: string; status: number } | null
   >,
 ): Promise<Response> {
+  if (crossSite(request.headers)) {
+    return jsonError(403, "This request came from another site; change the batch from its own page.");
+  }
   const cookie = (await cookies()).get(ownerCookieName(id))?.value;
   if (!canManage(id, request.headers, cookie)) {
     return jsonError(

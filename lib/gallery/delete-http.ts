@@ -8,8 +8,8 @@ import { getDb } from "@/lib/db";
 import { jsonError, readJson } from "@/lib/http";
 import { getStorage } from "@/lib/storage";
 import { checkAdmin, deleteGalleryImages, parseDeleteRequest } from "./delete";
-import { seeOther } from "@/lib/http";
-import { crossSite, galleryHref, htmlResult } from "./form-result";
+import { crossSite, seeOther } from "@/lib/http";
+import { galleryHref, htmlResult } from "./form-result";
 import { readSelectedIds } from "./selection";
 
 export async function deleteJson(request: Request): Promise<Response> {

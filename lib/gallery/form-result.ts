@@ -45,17 +45,3 @@ h1{font-size:1.25rem}li{color:#fca5a5}a{color:#38bdf8}</style></head>
     headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" },
   });
 }
-
-/** True for a form posted from another site (a page elsewhere must not delete on this install). */
-export function crossSite(headers: Headers): boolean {
-  const site = headers.get("sec-fetch-site");
-  if (site) return site !== "same-origin" && site !== "none";
-  const origin = headers.get("origin");
-  if (!origin) return false;
-  const host = (headers.get("x-forwarded-host") ?? headers.get("host"))?.split(",")[0]?.trim();
-  try {
-    return new URL(origin).host !== host;
-  } catch {
-    return true;
-  }
-}

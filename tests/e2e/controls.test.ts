@@ -71,6 +71,18 @@ describe("cancel and resume on the batch page", () => {
     expect(cancel.status).toBe(200);
     expect((await settled(stack.appUrl, id)).status).toBe("cancelled");
     await callsEnded();
+    // A page on another site posting the same form is refused, whatever cookie comes along.
+    const forgeries: Record<string, string>[] = [
+      { "sec-fetch-site": "cross-site" },
+      { origin: "http://elsewhere.test" },
+    ];
+    for (const headers of forgeries) {
+      const forged = await post(stack.appUrl, `/api/batches/${id}/resume`, undefined, {
+        ...bearer(ownerToken),
+        ...headers,
+      });
+      expect(forged.status).toBe(403);
+    }
     const { browser, page } = await ownerPage(id, ownerToken, false);
     try {
       const [answer] = await Promise.all([

@@ -1,6 +1,7 @@
 /** The small parsers behind the no-JavaScript selection: ids in the URL, the delete notice, the way back. */
 import { describe, expect, it } from "vitest";
-import { crossSite, galleryHref } from "@/lib/gallery/form-result";
+import { galleryHref } from "@/lib/gallery/form-result";
+import { crossSite } from "@/lib/http";
 import { deleteNotice, readDeleteNotice } from "@/lib/gallery/notice";
 import { readSelectedIds } from "@/lib/gallery/selection";
 
