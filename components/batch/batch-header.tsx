@@ -4,7 +4,7 @@ import { useEffect, useState } from "react";
 import type { BatchDto } from "@/lib/batches/dto";
 import { plural } from "@/lib/format";
 import { batchZipUrl, contactSheetUrl } from "@/lib/export/urls";
-import { msUntilStalled } from "@/lib/batches/stalled";
+import { BATCH_IDLE_MS, lastChange, msUntilIdle, msUntilStalled } from "@/lib/batches/stalled";
 import { CostTable } from "./cost-table";
 
 export interface BatchHeaderProps {
@@ -51,6 +51,7 @@ export function BatchHeader({ batch, canManage, live, onChange }: BatchHeaderPro
   // A resend restarts the wait: the hint comes back only if the engine ignores this event too.
   const [resentAt, setResentAt] = useState<string | null>(null);
   const stalled = useStalled(batch, resentAt);
+  const idle = useIdle(batch);
 
   async function act(action: ControlAction) {
     setBusy(true);
@@ -161,6 +162,19 @@ export function BatchHeader({ batch, canManage, live, onChange }: BatchHeaderPro
           ) : null}
         </div>
       ) : null}
+      {idle ? (
+        <div
+          role="status"
+          data-testid="idle-hint"
+          className="rounded border border-amber-900 bg-amber-950/40 p-2 text-sm text-amber-200"
+        >
+          Nothing has changed for {BATCH_IDLE_MS / 60_000} minutes. The workflow engine may be down or may
+          have lost this batch, or a provider asked to wait a long time.{" "}
+          {canManage
+            ? "To start it again, cancel it and then resume its cancelled cells: pictures already paid for are kept."
+            : "Its creator can cancel it and resume it."}
+        </div>
+      ) : null}
       <CostTable batch={batch} />
       {batch.cancelReason ? <p className="text-sm text-amber-300">Cancelled: {batch.cancelReason}</p> : null}
       {batch.notices.map((n) => (
@@ -191,4 +205,19 @@ function useStalled(batch: BatchDto, resentAt: string | null): boolean {
     return () => clearTimeout(timer);
   }, [key, status, since]);
   return status === "queued" && firedFor === key;
+}
+
+/** True once a running batch has gone BATCH_IDLE_MS without any change; set after mounting. */
+function useIdle(batch: BatchDto): boolean {
+  const [firedFor, setFiredFor] = useState<string | null>(null);
+  const { id, status } = batch;
+  const changedAt = lastChange(batch);
+  const key = `${id}@${changedAt}`;
+  useEffect(() => {
+    const wait = msUntilIdle(status, changedAt, Date.now());
+    if (wait === null) return;
+    const timer = setTimeout(() => setFiredFor(key), wait);
+    return () => clearTimeout(timer);
+  }, [key, status, changedAt]);
+  return status === "running" && firedFor === key;
 }

@@ -23,6 +23,8 @@ export interface CellDto {
   durationMs: number | null;
   startedAt: string | null;
   finishedAt: string | null;
+  /** The cell's last change (status, attempt, result): how recently the workflow touched it. */
+  updatedAt: string | null;
 }
 
 export interface BatchCounts {
@@ -96,6 +98,7 @@ export function toCellDto(cell: CellRow | CellLike, urlFor: UrlFor): CellDto {
     durationMs: cell.durationMs,
     startedAt,
     finishedAt,
+    updatedAt: typeof cell.updatedAt === "string" ? cell.updatedAt : iso(cell.updatedAt ?? null),
   };
 }
 
@@ -103,6 +106,8 @@ export function toCellDto(cell: CellRow | CellLike, urlFor: UrlFor): CellDto {
 export type CellLike = Omit<CellRow, "startedAt" | "finishedAt" | "createdAt" | "updatedAt"> & {
   startedAt: string | null;
   finishedAt: string | null;
+  /** Absent in events written before cells carried it. */
+  updatedAt?: string;
 };
 
 export function countCells(cells: readonly { status: CellStatus }[]): BatchCounts {

@@ -1,4 +1,4 @@
-import type { BatchDto } from "./dto";
+import type { BatchDto, CellDto } from "./dto";
 
 /**
  * A batch becomes "running" as soon as the workflow's first step runs, within a second or two of
@@ -14,4 +14,33 @@ export function msUntilStalled(batch: Pick<BatchDto, "status" | "createdAt">, no
   const created = Date.parse(batch.createdAt);
   if (Number.isNaN(created)) return null;
   return Math.max(0, created + ENGINE_STALL_MS - now);
+}
+
+/**
+ * A running batch changes every few seconds while anything works on it: each provider call, retry and
+ * result touches its cell. Nothing changed for this long means its workflow is probably stuck (the
+ * engine is down or lost the run), or waiting out a provider's very long retry delay.
+ */
+export const BATCH_IDLE_MS = 10 * 60_000;
+
+/** When anything last changed in the batch: its start or the latest cell change (ISO), or null. */
+export function lastChange(
+  batch: Pick<BatchDto, "startedAt"> & { cells: Pick<CellDto, "updatedAt">[] },
+): string | null {
+  let last = batch.startedAt;
+  // ISO timestamps from toISOString() order as strings.
+  for (const { updatedAt } of batch.cells) if (updatedAt && (!last || updatedAt > last)) last = updatedAt;
+  return last;
+}
+
+/** Milliseconds until a running batch counts as idle (0: it already does), or null if it cannot. */
+export function msUntilIdle(
+  status: BatchDto["status"],
+  changedAt: string | null,
+  now: number,
+): number | null {
+  if (status !== "running" || !changedAt) return null;
+  const last = Date.parse(changedAt);
+  if (Number.isNaN(last)) return null;
+  return Math.max(0, last + BATCH_IDLE_MS - now);
 }
