@@ -50,8 +50,9 @@ export function BatchHeader({ batch, canManage, live, onChange }: BatchHeaderPro
   const running = !TERMINAL.has(batch.status);
   // A resend restarts the wait: the hint comes back only if the engine ignores this event too.
   const [resentAt, setResentAt] = useState<string | null>(null);
-  const stalled = useStalled(batch, resentAt);
-  const idle = useIdle(batch);
+  // Queued too long: no run started. Running with no change for long: the run may be lost.
+  const stalled = useTimeUp(batch.id, batch.status, resentAt ?? batch.createdAt, untilStalled);
+  const idle = useTimeUp(batch.id, batch.status, lastChange(batch), msUntilIdle);
 
   async function act(action: ControlAction) {
     setBusy(true);
@@ -191,33 +192,23 @@ export function BatchHeader({ batch, canManage, live, onChange }: BatchHeaderPro
   );
 }
 
-/** True once the batch has sat in "queued" too long; set after mounting, so server and client agree. */
-function useStalled(batch: BatchDto, resentAt: string | null): boolean {
-  // The batch (and send) whose timer fired; stalled only while that batch is still queued.
-  const [firedFor, setFiredFor] = useState<string | null>(null);
-  const { id, status } = batch;
-  const since = resentAt ?? batch.createdAt;
-  const key = `${id}@${since}`;
-  useEffect(() => {
-    const wait = msUntilStalled({ status, createdAt: since }, Date.now());
-    if (wait === null) return;
-    const timer = setTimeout(() => setFiredFor(key), wait);
-    return () => clearTimeout(timer);
-  }, [key, status, since]);
-  return status === "queued" && firedFor === key;
-}
+type Wait = (status: BatchDto["status"], since: string | null, now: number) => number | null;
 
-/** True once a running batch has gone BATCH_IDLE_MS without any change; set after mounting. */
-function useIdle(batch: BatchDto): boolean {
+const untilStalled: Wait = (status, since, now) =>
+  since === null ? null : msUntilStalled({ status, createdAt: since }, now);
+
+/**
+ * True once `wait` has run out for this batch in this status since `since`; any change of the three
+ * starts over. Set from a timer after mounting, so the server and client renders agree.
+ */
+function useTimeUp(id: string, status: BatchDto["status"], since: string | null, wait: Wait): boolean {
   const [firedFor, setFiredFor] = useState<string | null>(null);
-  const { id, status } = batch;
-  const changedAt = lastChange(batch);
-  const key = `${id}@${changedAt}`;
+  const key = `${id}@${status}@${since}`;
   useEffect(() => {
-    const wait = msUntilIdle(status, changedAt, Date.now());
-    if (wait === null) return;
-    const timer = setTimeout(() => setFiredFor(key), wait);
+    const ms = wait(status, since, Date.now());
+    if (ms === null) return;
+    const timer = setTimeout(() => setFiredFor(key), ms);
     return () => clearTimeout(timer);
-  }, [key, status, changedAt]);
-  return status === "running" && firedFor === key;
+  }, [key, status, since, wait]);
+  return firedFor === key;
 }

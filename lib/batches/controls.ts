@@ -20,19 +20,21 @@ import type { BatchDto } from "./dto";
 import { readBatch } from "./service";
 import { msUntilStalled } from "./stalled";
 
+export type ManageOutcome = { batch: BatchDto; count: number } | { error: string; status: 409 | 503 };
+
+/** Cancels the unfinished cells (count) and stops the batch's runs. Null: no such batch. */
 export async function cancelBatchById(
   id: string,
   reason = "cancelled by the owner",
-): Promise<BatchDto | null> {
+): Promise<ManageOutcome | null> {
   const db = await getDb();
   const result = await cancelBatch(db, id, { reason });
   if (!result) return null;
   const eventId = cancelEventId(id, result.cancelled);
   await inngest.send(batchCancelled.create({ batchId: id, reason }, { id: eventId }));
-  return (await readBatch(id))?.batch ?? null;
+  const batch = (await readBatch(id))?.batch;
+  return batch ? { batch, count: result.cancelled.length } : null;
 }
-
-export type ManageOutcome = { batch: BatchDto; count: number } | { error: string; status: 409 | 503 };
 
 /** Re-queues the failed cells of a finished batch and starts a run for them. Null: no such batch. */
 export async function retryFailedCells(id: string): Promise<ManageOutcome | null> {

@@ -1,15 +1,18 @@
-/** Shared handling of the owner-only batch actions (cancel, retry) for JSON clients and plain form posts. */
+/**
+ * Shared handling of the owner-only batch controls (cancel, retry, resume, resend) for JSON clients and
+ * plain form posts: refuses other sites and non-owners, then 404 / the control's 409 or 503 / a 303 back
+ * to the page for a form / `{batch, [countKey]: count}` as JSON.
+ */
 import { cookies } from "next/headers";
 import { crossSite, jsonError, seeOther, wantsHtml } from "@/lib/http";
 import { canManage, ownerCookieName } from "./owner";
-import type { BatchDto } from "./dto";
+import type { ManageOutcome } from "./controls";
 
 export async function manageAction(
   request: Request,
   id: string,
-  action: () => Promise<
-    { batch: BatchDto; extra?: Record<string, unknown> } | { error: string; status: number } | null
-  >,
+  control: (id: string) => Promise<ManageOutcome | null>,
+  countKey?: string,
 ): Promise<Response> {
   if (crossSite(request.headers)) {
     return jsonError(403, "This request came from another site; change the batch from its own page.");
@@ -21,9 +24,9 @@ export async function manageAction(
       "Only the person who created this batch can change it (owner cookie or bearer token).",
     );
   }
-  const result = await action();
+  const result = await control(id);
   if (!result) return jsonError(404, `No batch with id "${id}".`);
   if ("error" in result) return jsonError(result.status, result.error);
   if (wantsHtml(request)) return seeOther(`/b/${id}`);
-  return Response.json({ batch: result.batch, ...result.extra });
+  return Response.json({ batch: result.batch, ...(countKey ? { [countKey]: result.count } : {}) });
 }

@@ -5,9 +5,5 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params;
-  return manageAction(request, id, async () => {
-    const batch = await cancelBatchById(id);
-    return batch ? { batch } : null;
-  });
+  return manageAction(request, (await params).id, cancelBatchById);
 }

@@ -6,10 +6,5 @@ export const dynamic = "force-dynamic";
 
 /** Sends a batch the engine never started to the engine again (409 until it counts as stalled). */
 export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params;
-  return manageAction(request, id, async () => {
-    const result = await resendBatch(id);
-    if (!result || "error" in result) return result;
-    return { batch: result.batch };
-  });
+  return manageAction(request, (await params).id, resendBatch);
 }

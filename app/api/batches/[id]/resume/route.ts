@@ -6,10 +6,5 @@ export const dynamic = "force-dynamic";
 
 /** Re-runs the cancelled cells of a finished batch; a picture already paid for is reused. */
 export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params;
-  return manageAction(request, id, async () => {
-    const result = await resumeBatch(id);
-    if (!result || "error" in result) return result;
-    return { batch: result.batch, extra: { resumed: result.count } };
-  });
+  return manageAction(request, (await params).id, resumeBatch, "resumed");
 }
