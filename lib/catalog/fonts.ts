@@ -65,8 +65,9 @@ export const DEFAULT_FONT_ID: FontId = "inter";
 
 /**
  * Fonts consulted, in order, for characters the title font lacks: scripts no title face covers
- * (Arabic, Hebrew, Chinese, Japanese, Korean) and monochrome outline emoji (colour bitmap emoji
- * cannot become paths). Parsed lazily, so a Latin title never loads them.
+ * (Arabic, Hebrew, Devanagari, Thai, Chinese, Japanese, Korean) and monochrome outline emoji (colour
+ * bitmap emoji cannot become paths). Parsed lazily, so a Latin title never loads them. Devanagari and
+ * Thai runs are shaped by HarfBuzz in their font (lib/compose/text/complex-shaping.ts).
  */
 export interface FallbackFontDef {
   id: string;
@@ -103,6 +104,20 @@ export const FALLBACK_FONTS = [
     files: ["fallback/noto-sans-hebrew-700.woff"],
     licence: "OFL-1.1",
     licenceFile: "fallback/noto-sans-hebrew.LICENSE.txt",
+  },
+  {
+    id: "noto-sans-devanagari",
+    covers: "Devanagari: Hindi, Marathi, Nepali, Sanskrit (shaped with HarfBuzz)",
+    files: ["fallback/noto-sans-devanagari-700.woff"],
+    licence: "OFL-1.1",
+    licenceFile: "fallback/noto-sans-devanagari.LICENSE.txt",
+  },
+  {
+    id: "noto-sans-thai",
+    covers: "Thai (shaped with HarfBuzz; lines break between words found by the ICU dictionary)",
+    files: ["fallback/noto-sans-thai-700.woff"],
+    licence: "OFL-1.1",
+    licenceFile: "fallback/noto-sans-thai.LICENSE.txt",
   },
   {
     id: "noto-emoji",

@@ -21,6 +21,7 @@ import { blendText } from "./text-blend";
 import { rasterizeText } from "./text-raster";
 import { TEMPLATE_RENDERERS } from "./templates";
 
+import { prepareShaping } from "./text/complex-shaping";
 import { normalizeTitle } from "./text/shape";
 import { enterCompose } from "./vips";
 
@@ -128,6 +129,7 @@ export function encode(
 
 export async function composeThumbnail(input: ComposeInput): Promise<ComposeResult> {
   validate(input);
+  await prepareShaping(input.title);
   const leave = enterCompose();
   try {
     return await compose(input);

@@ -8,6 +8,7 @@ import sharp from "sharp";
 import type { CellStatus } from "@/lib/db/schema";
 import type { Rgb } from "@/lib/compose/color";
 import { fillRect, type RgbImage } from "@/lib/compose/raster";
+import { prepareShaping } from "@/lib/compose/text/complex-shaping";
 import { cellBox, sheetLayout, type SheetLayout } from "./contact-sheet-layout";
 import { drawText } from "./sheet-text";
 
@@ -83,6 +84,7 @@ async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: 
 }
 
 export async function renderContactSheet(input: SheetInput): Promise<RenderedSheet> {
+  await prepareShaping(`${input.title} ${input.subtitle}`);
   const cols = Math.max(1, input.models.length);
   const layout = sheetLayout(Math.max(1, input.rows), cols, input.aspect);
   const img: RgbImage = {

@@ -10,19 +10,23 @@ export function fontsRoot(): string {
 
 const parsed = new Map<string, Font>();
 
+/** The bytes of a font file under public/fonts. */
+export function readFontFile(relPath: string): Buffer {
+  // Not traced by the bundler (that would pull the whole project into the server bundle): next.config's
+  // outputFileTracingIncludes ships public/fonts with the server code.
+  const file = path.join(/*turbopackIgnore: true*/ fontsRoot(), relPath);
+  try {
+    return readFileSync(/*turbopackIgnore: true*/ file);
+  } catch {
+    throw new Error(`font file missing: ${file}`);
+  }
+}
+
 /** Parses a font file once per process. */
 export function loadFontFile(relPath: string): Font {
   const hit = parsed.get(relPath);
   if (hit) return hit;
-  // Not traced by the bundler (that would pull the whole project into the server bundle): next.config's
-  // outputFileTracingIncludes ships public/fonts with the server code.
-  const file = path.join(/*turbopackIgnore: true*/ fontsRoot(), relPath);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(/*turbopackIgnore: true*/ file);
-  } catch {
-    throw new Error(`font file missing: ${file}`);
-  }
+  const bytes = readFontFile(relPath);
   // lowMemory: glyph outlines are read when first asked for. Droid Sans Fallback parses in ~75 ms
   // with ~11 MB of heap instead of ~560 ms and ~90 MB; the outlines drawn are the same.
   const font = opentype.parse(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), {

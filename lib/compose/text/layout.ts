@@ -29,6 +29,7 @@ export interface PlacedGlyph {
   font: Font;
   glyph: Glyph;
   x: number;
+  /** The glyph's own baseline: the line's, raised by any shaping offset (marks). */
   baseline: number;
   size: number;
 }
@@ -123,6 +124,21 @@ function withEllipsis(line: Token[], shaped: ShapedText, chain: FontChain, width
   return [...out, ellipsis];
 }
 
+/**
+ * The title face's metrics place baselines; Devanagari and Thai marks reach above its cap height
+ * and below its descent, so a title using them reserves room for their ink and spaces lines so a
+ * vowel sign under one line cannot touch a mark over the next.
+ */
+function lineMetrics(shaped: ShapedText, chain: FontChain, lineHeight: number) {
+  const face = chain.metrics();
+  const ink = shaped.complexInk;
+  if (!ink) return { metrics: face, lineHeight };
+  return {
+    metrics: { capHeight: Math.max(face.capHeight, ink.above), descent: Math.max(face.descent, ink.below) },
+    lineHeight: Math.max(lineHeight, ink.above + ink.below),
+  };
+}
+
 const boxes = new WeakMap<Glyph, { x1: number; y1: number; x2: number; y2: number }>();
 function glyphBox(glyph: Glyph) {
   let box = boxes.get(glyph);
@@ -137,7 +153,8 @@ export function layoutText(title: string, fontId: FontId, opts: LayoutOptions): 
   const chain = fontChain(fontId);
   const shaped = shapeText(title, chain);
   if (shaped.tokens.length === 0) throw new Error("title has no drawable characters");
-  const metrics = chain.metrics();
+  const { metrics, lineHeight } = lineMetrics(shaped, chain, opts.lineHeight);
+  opts = { ...opts, lineHeight };
   const fit = fitSize(shaped, opts, metrics);
   const { size } = fit;
   const lines = fit.truncated
@@ -169,14 +186,15 @@ export function layoutText(title: string, fontId: FontId, opts: LayoutOptions): 
       for (const cluster of clusters) {
         for (const g of cluster.glyphs) {
           const gx = cursor + g.dx * size;
-          glyphs.push({ font: g.font, glyph: g.glyph, x: gx, baseline, size });
+          const gy = g.dy ? baseline - g.dy * size : baseline;
+          glyphs.push({ font: g.font, glyph: g.glyph, x: gx, baseline: gy, size });
           const b = glyphBox(g.glyph);
           const s = size / g.font.unitsPerEm;
           if (b.x2 > b.x1) {
             ink.x1 = Math.min(ink.x1, gx + b.x1 * s);
             ink.x2 = Math.max(ink.x2, gx + b.x2 * s);
-            ink.y1 = Math.min(ink.y1, baseline - b.y2 * s);
-            ink.y2 = Math.max(ink.y2, baseline - b.y1 * s);
+            ink.y1 = Math.min(ink.y1, gy - b.y2 * s);
+            ink.y2 = Math.max(ink.y2, gy - b.y1 * s);
           }
         }
         cursor += cluster.advance * size;

@@ -1,5 +1,6 @@
 import type { Font, Glyph } from "opentype.js";
 import { hasArabic, shapeArabic } from "./arabic-shaping";
+import { complexRuns, hasComplexScript, shapeComplexRun } from "./complex-shaping";
 import type { FontChain } from "./font-loader";
 
 /** A glyph inside a cluster; `dx` is its offset from the cluster origin, in em. */
@@ -7,6 +8,8 @@ export interface ShapedGlyph {
   font: Font;
   glyph: Glyph;
   dx: number;
+  /** Raise above the baseline in em, set by the shaper for marks (Thai tone marks, matras). */
+  dy?: number;
 }
 
 /** One grapheme cluster: what the user sees as one character. Widths are in em. */
@@ -32,12 +35,19 @@ export interface ShapedText {
   direction: "ltr" | "rtl";
   /** Characters no shipped font can draw (they render as the title font's missing-glyph box). */
   missing: string[];
+  /**
+   * Ink of shaped Devanagari/Thai glyphs above and below the baseline, in em (marks reach past
+   * the title face's cap height and descent); null when the title has none.
+   */
+  complexInk: { above: number; below: number } | null;
 }
 
 const RTL = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]/u;
 const LETTER = /\p{L}/u;
 const CJK = /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u{20000}-\u{3ffff}]/u;
 const BREAK_AFTER = /[-/\u2013\u2014]/u;
+const THAI = /[\u0e00-\u0e7f]/u;
+const OPENING = /^[\p{Ps}\p{Pi}]+$/u;
 
 /** Code points that only steer rendering (joiners, variation selectors, skin tones, bidi marks). */
 function ignorable(cp: number): boolean {
@@ -63,6 +73,27 @@ export function normalizeTitle(title: string): string {
 }
 
 const graphemes = new Intl.Segmenter("und", { granularity: "grapheme" });
+const thaiWords = new Intl.Segmenter("th", { granularity: "word" });
+
+/**
+ * Thai writes no spaces between words: ICU's dictionary finds the break opportunities. Punctuation
+ * sticks to the word before it (an opening bracket or quote to the word after it).
+ */
+function thaiPieces(word: string): string[] {
+  if (!THAI.test(word)) return [word];
+  const pieces: string[] = [];
+  let carry = "";
+  for (const { segment, isWordLike } of thaiWords.segment(word)) {
+    if (!isWordLike && OPENING.test(segment)) carry += segment;
+    else if (!isWordLike && pieces.length > 0 && !carry) pieces[pieces.length - 1] += segment;
+    else {
+      pieces.push(carry + segment);
+      carry = "";
+    }
+  }
+  if (carry) pieces.push(carry);
+  return pieces;
+}
 
 function strongOf(text: string): Strong {
   for (const ch of text) {
@@ -94,6 +125,14 @@ function breakPieces(word: string): string[] {
 }
 
 export function shapeClusters(text: string, chain: FontChain, missing: Set<string>): Cluster[] {
+  if (!hasComplexScript(text)) return shapeSimple(text, chain, missing);
+  return complexRuns(text).flatMap((run) =>
+    run.script ? shapeComplexRun(run, missing) : shapeSimple(run.text, chain, missing),
+  );
+}
+
+/** Glyph by glyph through the font chain, with the fonts' pair kerning between clusters. */
+function shapeSimple(text: string, chain: FontChain, missing: Set<string>): Cluster[] {
   const clusters: Cluster[] = [];
   let previous: ShapedGlyph | null = null;
   for (const { segment } of graphemes.segment(text)) {
@@ -133,17 +172,19 @@ export function shapeText(title: string, chain: FontChain): ShapedText {
   const missing = new Set<string>();
   const tokens: Token[] = [];
   for (const word of text.split(" ")) {
-    breakPieces(word).forEach((piece, i) => {
-      const clusters = shapeClusters(piece, chain, missing);
-      if (clusters.length === 0) return;
-      tokens.push(
-        tokenFromClusters(clusters, {
-          spaceBefore: i === 0 && tokens.length > 0,
-          strong: strongOf(piece),
-          numeric: /\p{N}/u.test(piece),
-        }),
-      );
-    });
+    thaiPieces(word)
+      .flatMap(breakPieces)
+      .forEach((piece, i) => {
+        const clusters = shapeClusters(piece, chain, missing);
+        if (clusters.length === 0) return;
+        tokens.push(
+          tokenFromClusters(clusters, {
+            spaceBefore: i === 0 && tokens.length > 0,
+            strong: strongOf(piece),
+            numeric: /\p{N}/u.test(piece),
+          }),
+        );
+      });
   }
   const space = chain.primary.charToGlyph(" ");
   const spaceWidth = space.index > 0 ? (space.advanceWidth ?? 0) / chain.primary.unitsPerEm : 0.25;
@@ -153,5 +194,23 @@ export function shapeText(title: string, chain: FontChain): ShapedText {
     spaceWidth,
     direction: first?.strong === "rtl" ? "rtl" : "ltr",
     missing: [...missing],
+    complexInk: hasComplexScript(text) ? shapedInk(tokens) : null,
   };
+}
+
+function shapedInk(tokens: readonly Token[]): ShapedText["complexInk"] {
+  let above = 0;
+  let below = 0;
+  for (const token of tokens) {
+    for (const cluster of token.clusters) {
+      for (const g of cluster.glyphs) {
+        if (g.dy === undefined) continue;
+        const box = g.glyph.getBoundingBox();
+        if (box.y2 <= box.y1) continue;
+        above = Math.max(above, box.y2 / g.font.unitsPerEm + g.dy);
+        below = Math.max(below, -box.y1 / g.font.unitsPerEm - g.dy);
+      }
+    }
+  }
+  return { above, below };
 }

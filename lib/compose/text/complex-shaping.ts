@@ -1,0 +1,157 @@
+/**
+ * Devanagari and Thai need a real OpenType shaper (conjuncts, reordered vowel signs, reph, marks
+ * stacked above vowels), which opentype.js 1.3.4 lacks: runs of these scripts are shaped with
+ * HarfBuzz (WebAssembly) in the script's fallback font. HarfBuzz is imported only when a title
+ * contains such a script, so Latin titles never load it; glyph outlines still come from the
+ * opentype.js parse of the same file, which the rasterizer already draws.
+ */
+import type { Font } from "opentype.js";
+import { FALLBACK_FONTS } from "@/lib/catalog/fonts";
+import { loadFontFile, readFontFile } from "./font-loader";
+import type { Cluster, ShapedGlyph } from "./shape";
+import { woffToSfnt } from "./woff";
+
+type HarfBuzz = typeof import("harfbuzzjs");
+
+interface ComplexScript {
+  /** ISO 15924 tag, as HarfBuzz takes it. */
+  tag: "Deva" | "Thai";
+  fallbackId: (typeof FALLBACK_FONTS)[number]["id"];
+  chars: RegExp;
+}
+
+const SCRIPTS: readonly ComplexScript[] = [
+  { tag: "Deva", fallbackId: "noto-sans-devanagari", chars: /[\u0900-\u097f\ua8e0-\ua8ff\u1cd0-\u1cff]/u },
+  { tag: "Thai", fallbackId: "noto-sans-thai", chars: /[\u0e00-\u0e7f]/u },
+];
+
+const ANY_COMPLEX = /[\u0900-\u097f\ua8e0-\ua8ff\u1cd0-\u1cff\u0e00-\u0e7f]/u;
+/** Zero-width (non-)joiners steer conjunct forms, so they stay inside the run they sit in. */
+const JOINER = /[\u200c\u200d]/u;
+/** Thai vowels written before the consonant they follow in speech: never the end of a cluster. */
+const THAI_LEADING_VOWEL = /[\u0e40-\u0e44]/u;
+
+export function hasComplexScript(text: string): boolean {
+  return ANY_COMPLEX.test(text);
+}
+
+let hb: HarfBuzz | null = null;
+let loading: Promise<HarfBuzz> | null = null;
+
+/**
+ * Loads the shaper when `text` needs it. Layout is synchronous and WebAssembly loads
+ * asynchronously, so every entry point that lays out user text awaits this first.
+ */
+export async function prepareShaping(text: string): Promise<void> {
+  if (hb || !hasComplexScript(text)) return;
+  loading ??= import("harfbuzzjs");
+  try {
+    hb = await loading;
+  } catch (err) {
+    loading = null;
+    throw err;
+  }
+}
+
+interface ScriptShaper {
+  hbFont: InstanceType<HarfBuzz["Font"]>;
+  font: Font;
+  em: number;
+}
+
+const shapers = new Map<ComplexScript["tag"], ScriptShaper>();
+let buffer: InstanceType<HarfBuzz["Buffer"]> | null = null;
+
+function shaperFor(script: ComplexScript, lib: HarfBuzz): ScriptShaper {
+  let shaper = shapers.get(script.tag);
+  if (!shaper) {
+    const file = FALLBACK_FONTS.find((f) => f.id === script.fallbackId)!.files[0];
+    const face = new lib.Face(new lib.Blob(woffToSfnt(readFontFile(file))));
+    const font = loadFontFile(file);
+    shaper = { hbFont: new lib.Font(face), font, em: face.upem };
+    shapers.set(script.tag, shaper);
+  }
+  return shaper;
+}
+
+export interface Run {
+  text: string;
+  script: ComplexScript | null;
+}
+
+/** Splits text into maximal runs of one complex script and runs of everything else. */
+export function complexRuns(text: string): Run[] {
+  const runs: Run[] = [];
+  for (const ch of text) {
+    const last = runs[runs.length - 1];
+    const script = SCRIPTS.find((s) => s.chars.test(ch)) ?? (JOINER.test(ch) ? last?.script : null) ?? null;
+    if (last && last.script === script) last.text += ch;
+    else runs.push({ text: ch, script });
+  }
+  return runs;
+}
+
+const graphemes = new Intl.Segmenter("und", { granularity: "grapheme" });
+
+/**
+ * Shapes one run into clusters the line breaker may never split: a cluster boundary is a grapheme
+ * boundary at which a HarfBuzz cluster also starts, so a conjunct (क्ष), a consonant with its
+ * marks, or a reordered i-matra (कि) stays whole. Offsets and advances come from HarfBuzz.
+ */
+export function shapeComplexRun(run: Run, missing: Set<string>): Cluster[] {
+  if (!run.script) throw new Error("shapeComplexRun: run has no complex script");
+  if (!hb) {
+    throw new Error(
+      `${run.script.tag} text needs the shaper: await prepareShaping(title) before laying it out`,
+    );
+  }
+  const shaper = shaperFor(run.script, hb);
+  buffer ??= new hb.Buffer();
+  buffer.reset();
+  buffer.addText(run.text);
+  buffer.setDirection(hb.Direction.LTR);
+  buffer.setScript(run.script.tag);
+  hb.shape(shaper.hbFont, buffer);
+  const infos = buffer.getGlyphInfos();
+  const positions = buffer.getGlyphPositions();
+
+  const starts = new Set(infos.map((g) => g.cluster));
+  const bounds: number[] = [];
+  for (const { index } of graphemes.segment(run.text)) {
+    const after = run.text[index - 1];
+    if (index === 0 || (starts.has(index) && !(after && THAI_LEADING_VOWEL.test(after)))) bounds.push(index);
+  }
+  bounds.push(run.text.length);
+
+  const { font, em } = shaper;
+  const clusters: Cluster[] = [];
+  let unit = -1;
+  let pen = 0;
+  let current: ShapedGlyph[] = [];
+  const close = () => {
+    if (unit < 0) return;
+    clusters.push({ glyphs: current, advance: pen / em });
+    const text = run.text.slice(bounds[unit], bounds[unit + 1]);
+    if (current.some((g) => g.glyph.index === 0)) missing.add(text);
+  };
+  infos.forEach((info, i) => {
+    let k = unit < 0 ? 0 : unit;
+    while (k + 1 < bounds.length - 1 && bounds[k + 1]! <= info.cluster) k++;
+    if (k !== unit) {
+      close();
+      unit = k;
+      pen = 0;
+      current = [];
+    }
+    const pos = positions[i]!;
+    current.push({
+      font,
+      glyph: font.glyphs.get(info.codepoint),
+      dx: (pen + pos.xOffset) / em,
+      dy: pos.yOffset / em,
+    });
+    pen += pos.xAdvance;
+  });
+  close();
+  return clusters;
+}
