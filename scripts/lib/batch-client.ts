@@ -25,10 +25,22 @@ export class UnreachableError extends Error {
   }
 }
 
+/** A 4xx answer from the API, with its status (404: no such batch) and field issues. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly issues: FieldIssue[] = [],
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
 /** The app is restarting or the event stream broke off (proxy timeout): reconnect rather than fail. */
 class StreamDropped extends Error {}
 
-async function request(url: string, init?: RequestInit): Promise<Response> {
+export async function request(url: string, init?: RequestInit): Promise<Response> {
   try {
     return await fetch(url, init);
   } catch (err) {
@@ -37,7 +49,7 @@ async function request(url: string, init?: RequestInit): Promise<Response> {
   }
 }
 
-async function readError(res: Response): Promise<{ error: string; issues: FieldIssue[] }> {
+export async function readError(res: Response): Promise<{ error: string; issues: FieldIssue[] }> {
   const text = await res.text();
   try {
     const body = JSON.parse(text) as { error?: unknown; issues?: unknown };
@@ -65,7 +77,10 @@ export async function submitBatch(baseUrl: string, body: unknown): Promise<Submi
 export async function fetchBatch(baseUrl: string, id: string): Promise<BatchDto> {
   const res = await request(new URL(`/api/batches/${id}`, baseUrl).toString(), { cache: "no-store" });
   if (res.status >= 500) throw new StreamDropped(`GET /api/batches/${id}: HTTP ${res.status}`);
-  if (!res.ok) throw new Error(`GET /api/batches/${id}: ${(await readError(res)).error}`);
+  if (!res.ok) {
+    const { error, issues } = await readError(res);
+    throw new ApiError(res.status, `GET /api/batches/${id}: ${error}`, issues);
+  }
   return (await res.json()) as BatchDto;
 }
 

@@ -1,0 +1,184 @@
+/**
+ * Command-line parsing for `npm run batch`: submitting a batch file (the default, as before subcommands
+ * existed) and the commands that read or manage one batch by id or page URL. Pure, so it is unit-tested.
+ */
+import { existsSync } from "node:fs";
+import { CANVASES } from "@/lib/catalog/canvases";
+import type { Env } from "./token-store";
+
+export const BATCH_COMMANDS = ["status", "wait", "cancel", "retry", "resume", "resend", "restyle"] as const;
+export type BatchCommand = (typeof BATCH_COMMANDS)[number];
+
+export class UsageError extends Error {}
+
+export interface SubmitArgs {
+  command: "submit";
+  file: string;
+  url: string;
+  wait: boolean;
+  json: boolean;
+}
+
+export interface RestyleChange {
+  template?: string;
+  font?: string;
+  canvas?: string;
+}
+
+export interface BatchArgs {
+  command: BatchCommand;
+  id: string;
+  url: string;
+  wait: boolean;
+  json: boolean;
+  token?: string;
+  change: RestyleChange;
+}
+
+export type CliArgs = SubmitArgs | BatchArgs | { command: "help" };
+
+const FLAGS = ["--wait", "--json"] as const;
+const VALUED = ["--url", "--token", "--template", "--font", "--canvas"] as const;
+type Option = (typeof FLAGS)[number] | (typeof VALUED)[number];
+
+/** The options each command takes; anything else is a usage error naming the command. */
+const ALLOWED: Record<SubmitArgs["command"] | BatchCommand, readonly Option[]> = {
+  submit: ["--wait", "--json", "--url"],
+  status: ["--json", "--url"],
+  wait: ["--json", "--url"],
+  cancel: ["--json", "--url", "--token"],
+  retry: ["--wait", "--json", "--url", "--token"],
+  resume: ["--wait", "--json", "--url", "--token"],
+  resend: ["--wait", "--json", "--url", "--token"],
+  restyle: ["--wait", "--json", "--url", "--token", "--template", "--font", "--canvas"],
+};
+
+const isCommand = (word: string): word is BatchCommand =>
+  (BATCH_COMMANDS as readonly string[]).includes(word);
+
+export function parseArgs(
+  argv: string[],
+  env: Env = process.env,
+  fileExists: (file: string) => boolean = existsSync,
+): CliArgs {
+  const given = new Map<Option, string>();
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === "-h" || arg === "--help") return { command: "help" };
+    if (arg === "--") {
+      positional.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith("-") || arg === "-") {
+      positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf("=");
+    const name = (eq > 0 ? arg.slice(0, eq) : arg) as Option;
+    if ((FLAGS as readonly string[]).includes(name) && eq < 0) given.set(name, "");
+    else if ((VALUED as readonly string[]).includes(name)) {
+      const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+      if (!value || (eq < 0 && value.startsWith("--"))) throw new UsageError(`${name} needs a value`);
+      given.set(name, value);
+    } else throw new UsageError(`unknown option ${arg}`);
+  }
+
+  const first = positional[0];
+  const command = first !== undefined && isCommand(first) ? first : "submit";
+  for (const name of given.keys()) {
+    if (!ALLOWED[command].includes(name))
+      throw new UsageError(`${name} is not an option of ${command === "submit" ? "a submit" : command}`);
+  }
+  const explicitUrl = given.get("--url");
+  const common = { wait: given.has("--wait"), json: given.has("--json") };
+
+  if (command === "submit") {
+    if (first === undefined) throw new UsageError("name a batch file (or - for stdin), or a command");
+    // A bare word that is neither a command nor a file is far more likely a mistyped command.
+    if (/^[a-z][a-z-]*$/.test(first) && !fileExists(first))
+      throw new UsageError(
+        `unknown command "${first}" (commands: ${BATCH_COMMANDS.join(", ")}; or a batch file)`,
+      );
+    if (positional.length > 1)
+      throw new UsageError(`unexpected argument ${positional[1]} (one batch file at a time)`);
+    return { command, file: first, url: checkUrl(explicitUrl ?? defaultUrl(env)), ...common };
+  }
+
+  const ref = positional[1];
+  if (ref === undefined) throw new UsageError(`${command} needs a batch id or its page URL`);
+  if (positional.length > 2)
+    throw new UsageError(`unexpected argument ${positional[2]} (one batch at a time)`);
+  const { id, origin } = parseBatchRef(ref);
+  const change: RestyleChange = {};
+  if (given.has("--template")) change.template = given.get("--template");
+  if (given.has("--font")) change.font = given.get("--font");
+  if (given.has("--canvas")) change.canvas = canvasId(given.get("--canvas") as string);
+  if (command === "restyle" && Object.keys(change).length === 0)
+    throw new UsageError("restyle needs --template, --font or --canvas (what to change)");
+  const url = checkUrl(explicitUrl ?? origin ?? defaultUrl(env));
+  return { command, id, url, ...common, token: given.get("--token"), change };
+}
+
+const defaultUrl = (env: Env) => `http://127.0.0.1:${env.PORT || 3000}`;
+
+function checkUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol === "http:" || parsed.protocol === "https:") return url;
+  } catch {
+    // reported below
+  }
+  throw new UsageError(`--url must be an http(s) URL, got "${url}"`);
+}
+
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** A bare batch id, or the batch page URL (http://host/b/<id>, also /api/batches/<id>) and its origin. */
+export function parseBatchRef(ref: string): { id: string; origin?: string } {
+  if (/^https?:\/\//i.test(ref)) {
+    let parsed: URL;
+    try {
+      parsed = new URL(ref);
+    } catch {
+      throw new UsageError(`"${ref}" is not a valid URL`);
+    }
+    const id = parsed.pathname.match(/^\/(?:b|api\/batches)\/([^/]+)\/?$/)?.[1];
+    if (id && ID.test(id)) return { id, origin: parsed.origin };
+    throw new UsageError(`"${ref}" is not a batch page URL (expected ${parsed.origin}/b/<id>)`);
+  }
+  if (ID.test(ref)) return { id: ref };
+  throw new UsageError(`"${ref}" is not a batch id or a batch page URL (http://host/b/<id>)`);
+}
+
+/**
+ * The API takes a catalog canvas id. A size (1280x720) is accepted when a catalog canvas has it; other
+ * ids go to the server as typed, so a server with a newer catalog is not second-guessed.
+ */
+export function canvasId(value: string): string {
+  const size = value.match(/^(\d+)\s*[x×]\s*(\d+)$/i);
+  if (!size) return value;
+  const [w, h] = [Number(size[1]), Number(size[2])];
+  const found = CANVASES.find((c) => c.width === w && c.height === h);
+  if (found) return found.id;
+  const offered = CANVASES.map((c) => `${c.id} (${c.width}x${c.height})`).join(", ");
+  throw new UsageError(`no canvas is ${w}x${h}; the app offers ${offered}`);
+}
+
+export type TokenSource = "--token" | "THUMB_OWNER_TOKEN" | "the token store" | "ADMIN_TOKEN";
+
+/** The bearer for owner controls, first found: --token, THUMB_OWNER_TOKEN, the stored token, ADMIN_TOKEN. */
+export function resolveToken(
+  flag: string | undefined,
+  env: Env,
+  stored: () => string | null,
+): { token: string; source: TokenSource } | null {
+  if (flag) return { token: flag, source: "--token" };
+  const fromEnv = env.THUMB_OWNER_TOKEN?.trim();
+  if (fromEnv) return { token: fromEnv, source: "THUMB_OWNER_TOKEN" };
+  const kept = stored();
+  if (kept) return { token: kept, source: "the token store" };
+  const admin = env.ADMIN_TOKEN?.trim();
+  if (admin) return { token: admin, source: "ADMIN_TOKEN" };
+  return null;
+}

@@ -1,0 +1,164 @@
+/**
+ * The commands of `npm run batch` that work on one existing batch: status and wait (public reads) and the
+ * owner controls cancel, retry, resume, resend and restyle. Each returns the process exit code; refusals
+ * and unreachable apps throw CliError (exit 2) with the one line to print.
+ */
+import type { BatchDto } from "@/lib/batches/dto";
+import { ApiError, fetchBatch, isSettled, type FieldIssue } from "./batch-client";
+import { resolveToken, type BatchArgs, type TokenSource } from "./cli-args";
+import { batchJson, countsText, err, follow, followedExit, out, printMatrix } from "./cli-output";
+import { controlBatch, restyleBatch, type ControlAction } from "./manage-client";
+import { TokenStore, type Env } from "./token-store";
+
+/** A refusal or input problem: its message (and field issues) go to stderr, the exit code is 2. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly issues: FieldIssue[] = [],
+  ) {
+    super(message);
+  }
+}
+
+const pageUrl = (baseUrl: string, id: string) => new URL(`/b/${id}`, baseUrl).toString();
+const origin = (baseUrl: string) => new URL(baseUrl).origin;
+
+export async function runBatchCommand(args: BatchArgs, env: Env): Promise<number> {
+  const store = new TokenStore(env);
+  switch (args.command) {
+    case "status":
+      return status(args, await read(args));
+    case "wait":
+      // One plain read first: a wrong id or a dead app fails at once, not after the follow's reconnect wait.
+      await read(args);
+      return finish(args, await followOr404(args, args.id));
+    case "restyle":
+      return restyle(args, store, env);
+    default:
+      return control(args, args.command, store, env);
+  }
+}
+
+async function read(args: BatchArgs): Promise<BatchDto> {
+  try {
+    return await fetchBatch(args.url, args.id);
+  } catch (e) {
+    throw notFound(e, args);
+  }
+}
+
+async function followOr404(args: BatchArgs, id: string): Promise<BatchDto> {
+  try {
+    return await follow(args.url, id, args.json);
+  } catch (e) {
+    throw notFound(e, { ...args, id });
+  }
+}
+
+function notFound(e: unknown, args: { id: string; url: string }): unknown {
+  if (e instanceof ApiError && e.status === 404)
+    return new CliError(`no batch ${args.id} at ${origin(args.url)}`);
+  if (e instanceof ApiError) return new CliError(e.message, e.issues);
+  return e;
+}
+
+function status(args: BatchArgs, batch: BatchDto): number {
+  const settled = isSettled(batch);
+  if (args.json) {
+    out(JSON.stringify({ ...batchJson(args.url, batch), settled }));
+    return 0;
+  }
+  out(pageUrl(args.url, batch.id));
+  out(`${batch.status}: ${batch.counts.done}/${batch.counts.total} done · ${countsText(batch.counts)}`);
+  if (batch.restyledFrom) out(`restyled from ${batch.restyledFrom}`);
+  if (batch.cancelReason) out(`cancelled: ${batch.cancelReason}`);
+  if (settled) printMatrix(args.url, batch);
+  else err(`still ${batch.status}; \`npm run batch -- wait ${batch.id}\` follows it to the end`);
+  return 0;
+}
+
+/** After following a batch: the matrix (or JSON) and exit 0 only when every cell succeeded. */
+function finish(args: BatchArgs, batch: BatchDto, extra: Record<string, unknown> = {}): number {
+  if (args.json) out(JSON.stringify({ ...batchJson(args.url, batch), ...extra }));
+  else printMatrix(args.url, batch);
+  return followedExit(batch);
+}
+
+function token(args: BatchArgs, store: TokenStore, env: Env) {
+  return resolveToken(args.token, env, () => store.get(args.url, args.id));
+}
+
+/** One readable line for a refused control, naming the server's reason. */
+function refusal(
+  args: BatchArgs,
+  res: { status: number; error: string; issues: FieldIssue[] },
+  used: TokenSource | undefined,
+): CliError {
+  const what = `${args.command} batch ${args.id}`;
+  if (res.status === 404) return new CliError(`no batch ${args.id} at ${origin(args.url)}`);
+  if (res.status === 403 && !used) {
+    return new CliError(
+      `cannot ${what}: no owner token for it here; pass --token <ownerToken> or set THUMB_OWNER_TOKEN (an admin: ADMIN_TOKEN)`,
+    );
+  }
+  if (res.status === 403)
+    return new CliError(`cannot ${what}: the app refused the token from ${used} (${res.error})`);
+  return new CliError(`cannot ${what} (HTTP ${res.status}): ${res.error}`, res.issues);
+}
+
+const DONE: Record<ControlAction, (n: number | null, b: BatchDto) => string> = {
+  cancel: (_n, b) =>
+    b.counts.cancelled > 0
+      ? `cancelled: ${countsText(b.counts)}; calls already under way finish and keep their pictures for resume`
+      : `nothing to cancel: the batch has ${b.status === "running" || b.status === "queued" ? "no unfinished cells" : `finished (${b.status})`}`,
+  retry: (n) => `retrying ${n ?? "the"} failed cell${n === 1 ? "" : "s"}`,
+  resume: (n) => `resuming ${n ?? "the"} cancelled cell${n === 1 ? "" : "s"}`,
+  resend: () => "sent to the workflow engine again",
+};
+
+async function control(args: BatchArgs, action: ControlAction, store: TokenStore, env: Env): Promise<number> {
+  const auth = token(args, store, env);
+  const res = await controlBatch(args.url, args.id, action, auth?.token);
+  if (!res.ok) throw refusal(args, res, auth?.source);
+  const line = `batch ${args.id}: ${DONE[action](res.count, res.batch)}`;
+  if (!args.wait) {
+    if (args.json) out(JSON.stringify({ ...batchJson(args.url, res.batch), action, count: res.count }));
+    else {
+      out(pageUrl(args.url, args.id));
+      err(line);
+    }
+    return 0;
+  }
+  err(line);
+  return finish(args, await followOr404(args, args.id), { action, count: res.count });
+}
+
+async function restyle(args: BatchArgs, store: TokenStore, env: Env): Promise<number> {
+  const auth = token(args, store, env);
+  const res = await restyleBatch(args.url, args.id, args.change, auth?.token);
+  if (!res.ok) throw refusal(args, res, auth?.source);
+  const { id, ownerToken, batch } = res;
+  rememberToken(store, args.url, id, ownerToken);
+  const url = pageUrl(args.url, id);
+  if (!args.json) out(url);
+  err(
+    `batch ${id}: restyled from ${args.id}, ${batch.counts.total} stored pictures composed again (no provider calls)`,
+  );
+  if (!args.wait) {
+    if (args.json) out(JSON.stringify({ id, url, ownerToken, status: batch.status, restyledFrom: args.id }));
+    return 0;
+  }
+  const final = await followOr404(args, id);
+  return finish({ ...args, id }, final, { ownerToken });
+}
+
+/** Keeps a new batch's owner token for later commands; only when that fails is the token shown. */
+export function rememberToken(store: TokenStore, appUrl: string, id: string, ownerToken: string): void {
+  try {
+    store.save(appUrl, id, ownerToken);
+  } catch (e) {
+    // Printed only here: without the store it is the one copy the user can still manage the batch with.
+    err(`warning: could not save the owner token in ${store.file} (${(e as Error).message})`);
+    err(`owner token of batch ${id} (keep it; pass it with --token): ${ownerToken}`);
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * What `npm run batch` prints: results on stdout (page URL, URL matrix, JSON), progress and reasons on
+ * stderr, so `> out.tsv` or `| jq` get only the results.
+ */
+import type { BatchDto } from "@/lib/batches/dto";
+import { absoluteResults, followBatch, type FieldIssue } from "./batch-client";
+
+export const out = (line: string) => process.stdout.write(`${line}\n`);
+export const err = (line: string) => process.stderr.write(`${line}\n`);
+
+/** Counts per state, the ones that say something: "3 succeeded · 1 failed · 2 running · 4 queued". */
+export function countsText(c: BatchDto["counts"]): string {
+  const parts = [`${c.succeeded} succeeded`, `${c.failed} failed`, `${c.running + c.retrying} running`];
+  parts.push(`${c.queued} queued`);
+  if (c.cancelled > 0) parts.push(`${c.cancelled} cancelled`);
+  return parts.join(" · ");
+}
+
+/** One progress line: bar, done/total and counts per state. */
+export function progressLine(
+  batch: Pick<BatchDto, "counts" | "status">,
+  elapsedMs: number,
+  width = 24,
+): string {
+  const c = batch.counts;
+  const filled = c.total === 0 ? width : Math.round((c.done / c.total) * width);
+  const bar = `${"#".repeat(filled)}${".".repeat(width - filled)}`;
+  const secs = (elapsedMs / 1000).toFixed(1);
+  return `[${bar}] ${c.done}/${c.total}  ${countsText(c)}  ${batch.status} ${secs}s`;
+}
+
+function progressReporter(json: boolean) {
+  const tty = process.stderr.isTTY === true && !json;
+  const started = Date.now();
+  let lastKey = "";
+  let lastAt = 0;
+  return {
+    update(batch: BatchDto) {
+      if (json) return;
+      const line = progressLine(batch, Date.now() - started);
+      if (tty) return void process.stderr.write(`\r\x1b[2K${line}`);
+      // Plain lines (logs, CI): one per finished cell or status change, else at most one every 2 s.
+      const key = `${batch.counts.done}/${batch.status}`;
+      if (key === lastKey && Date.now() - lastAt < 2000) return;
+      err(line);
+      [lastKey, lastAt] = [key, Date.now()];
+    },
+    end() {
+      if (tty) process.stderr.write("\n");
+    },
+  };
+}
+
+/** Follows a batch to its end with progress on stderr; Ctrl-C stops following (AbortError), not the batch. */
+export async function follow(baseUrl: string, id: string, json: boolean): Promise<BatchDto> {
+  const progress = progressReporter(json);
+  const stop = new AbortController();
+  const onInt = () => stop.abort();
+  process.once("SIGINT", onInt);
+  try {
+    return await followBatch(baseUrl, id, { onUpdate: progress.update, signal: stop.signal });
+  } finally {
+    process.off("SIGINT", onInt);
+    progress.end();
+  }
+}
+
+/** Exit code of a followed batch: 0 when every cell succeeded, 1 when any failed or was cancelled. */
+export const followedExit = (batch: BatchDto) => (batch.counts.succeeded === batch.counts.total ? 0 : 1);
+
+/** The URL matrix as tab-separated rows (a cell without image shows its status); reasons on stderr. */
+export function printMatrix(baseUrl: string, batch: BatchDto): void {
+  const results = absoluteResults(baseUrl, batch);
+  out(["#", "prompt", ...batch.models].join("\t"));
+  batch.prompts.forEach((prompt, i) => {
+    const cells = batch.models.map((model, m) => {
+      const url = results[i]?.[m];
+      if (url) return url;
+      const cell = batch.cells.find((c) => c.promptIndex === i && c.model === model);
+      return (cell?.status ?? "missing").toUpperCase();
+    });
+    out([String(i + 1), prompt, ...cells].join("\t"));
+  });
+  const failed = batch.cells.filter((c) => c.status === "failed" || c.status === "cancelled");
+  for (const c of failed)
+    err(`${c.status}: #${c.promptIndex + 1} × ${c.model}: ${c.error ?? "no reason recorded"}`);
+}
+
+export function formatIssues(issues: FieldIssue[]): string[] {
+  return issues.map((i) => `  ${i.path}: ${i.message}`);
+}
+
+/** The machine-readable summary of a batch (status, counts, absolute image URLs) that --json prints. */
+export function batchJson(baseUrl: string, batch: BatchDto) {
+  const abs = (u: string | null) => (u === null ? null : new URL(u, baseUrl).toString());
+  return {
+    id: batch.id,
+    url: new URL(`/b/${batch.id}`, baseUrl).toString(),
+    status: batch.status,
+    counts: batch.counts,
+    results: absoluteResults(baseUrl, batch),
+    cells: batch.cells.map((c) => ({
+      promptIndex: c.promptIndex,
+      model: c.model,
+      status: c.status,
+      imageUrl: abs(c.imageUrl),
+      error: c.error,
+    })),
+    restyledFrom: batch.restyledFrom,
+    cancelReason: batch.cancelReason,
+  };
+}

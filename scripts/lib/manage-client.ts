@@ -1,0 +1,63 @@
+/**
+ * The owner-only batch controls of the HTTP API (cancel, retry, resume, resend, restyle), as the CLI and
+ * tests call them: `Authorization: Bearer <token>` when a token is known, the server's refusal as data.
+ */
+import type { BatchDto } from "@/lib/batches/dto";
+import { readError, request, type FieldIssue, type SubmitOutcome } from "./batch-client";
+
+export type ControlAction = "cancel" | "retry" | "resume" | "resend";
+
+export type ControlOutcome =
+  | { ok: true; batch: BatchDto; count: number | null }
+  | { ok: false; status: number; error: string; issues: FieldIssue[] };
+
+/** The key under which each control reports how many cells it changed (cancel and resend report none). */
+const COUNT_KEY: Partial<Record<ControlAction, string>> = { retry: "retried", resume: "resumed" };
+
+const headers = (token: string | undefined): Record<string, string> => ({
+  "content-type": "application/json",
+  ...(token ? { authorization: `Bearer ${token}` } : {}),
+});
+
+export async function controlBatch(
+  baseUrl: string,
+  id: string,
+  action: ControlAction,
+  token?: string,
+): Promise<ControlOutcome> {
+  const res = await request(new URL(`/api/batches/${id}/${action}`, baseUrl).toString(), {
+    method: "POST",
+    headers: headers(token),
+  });
+  if (!res.ok) return { ok: false, status: res.status, ...(await readError(res)) };
+  const body = (await res.json()) as { batch: BatchDto } & Record<string, unknown>;
+  const key = COUNT_KEY[action];
+  const count = key && typeof body[key] === "number" ? (body[key] as number) : null;
+  return { ok: true, batch: body.batch, count };
+}
+
+export interface RestyleRequest {
+  template?: string;
+  font?: string;
+  canvas?: string;
+  prompts?: string[];
+}
+
+/** POST /api/batches/:id/restyle: a new batch (its own id and owner token) from this one's pictures. */
+export async function restyleBatch(
+  baseUrl: string,
+  id: string,
+  change: RestyleRequest,
+  token?: string,
+): Promise<SubmitOutcome> {
+  const res = await request(new URL(`/api/batches/${id}/restyle`, baseUrl).toString(), {
+    method: "POST",
+    headers: headers(token),
+    body: JSON.stringify(change),
+  });
+  if (res.status === 201) {
+    const created = (await res.json()) as { id: string; url: string; ownerToken: string; batch: BatchDto };
+    return { ok: true, ...created };
+  }
+  return { ok: false, status: res.status, ...(await readError(res)) };
+}

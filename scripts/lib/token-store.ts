@@ -1,0 +1,139 @@
+/**
+ * The CLI's per-user memory of owner tokens, so `npm run batch -- cancel <id>` works for batches this user
+ * submitted without pasting a token. One JSON file, keyed by app origin + batch id (two servers can hold
+ * the same id), readable only by its owner (0600 in a 0700 folder) and replaced atomically (write a
+ * temporary file, rename) under a short lock so two CLIs saving at once do not drop each other's entry.
+ */
+import {
+  closeSync,
+  constants,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+/** Environment variables as read here (process.env, or a test's own). */
+export type Env = Record<string, string | undefined>;
+
+const FILE = "owner-tokens.json";
+
+interface StoreFile {
+  version: 1;
+  /** `${origin} ${batchId}` → token and when it was saved. */
+  tokens: Record<string, { token: string; savedAt: string }>;
+}
+
+/** $XDG_CONFIG_HOME/thumbnail-studio, else ~/.config/thumbnail-studio (XDG: a relative value is ignored). */
+export function storeDir(env: Env = process.env): string {
+  const xdg = env.XDG_CONFIG_HOME?.trim();
+  const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(env.HOME?.trim() || os.homedir(), ".config");
+  return path.join(base, "thumbnail-studio");
+}
+
+const keyOf = (appUrl: string, batchId: string) => `${new URL(appUrl).origin} ${batchId}`;
+
+function readStore(file: string): StoreFile {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return { version: 1, tokens: {} };
+    throw err;
+  }
+  try {
+    const parsed = JSON.parse(text) as Partial<StoreFile>;
+    if (parsed && typeof parsed.tokens === "object" && parsed.tokens !== null)
+      return { version: 1, tokens: parsed.tokens };
+  } catch {
+    // Falls through: get() then finds nothing and the next save() replaces the file with a valid one.
+  }
+  throw new StoreCorrupt(file);
+}
+
+class StoreCorrupt extends Error {
+  constructor(file: string) {
+    super(`${file} is not a token store file`);
+  }
+}
+
+export class TokenStore {
+  readonly dir: string;
+  readonly file: string;
+
+  constructor(env: Env = process.env) {
+    this.dir = storeDir(env);
+    this.file = path.join(this.dir, FILE);
+  }
+
+  /** The stored token for this batch on this app, or null (also when the file is missing or unreadable). */
+  get(appUrl: string, batchId: string): string | null {
+    try {
+      return readStore(this.file).tokens[keyOf(appUrl, batchId)]?.token ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Saves (or replaces) a batch's token. Throws with a readable message when the file cannot be written. */
+  save(appUrl: string, batchId: string, token: string): void {
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    this.locked(() => {
+      let store: StoreFile;
+      try {
+        store = readStore(this.file);
+      } catch (err) {
+        if (!(err instanceof StoreCorrupt)) throw err;
+        store = { version: 1, tokens: {} };
+      }
+      store.tokens[keyOf(appUrl, batchId)] = { token, savedAt: new Date().toISOString() };
+      this.replace(`${JSON.stringify(store, null, 2)}\n`);
+    });
+  }
+
+  private replace(text: string): void {
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o600);
+    try {
+      writeSync(fd, text);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, this.file);
+  }
+
+  /** A lock file made with O_EXCL; one left behind by a killed CLI is taken over after 10 s. */
+  private locked(work: () => void): void {
+    const lock = `${this.file}.lock`;
+    const deadline = Date.now() + 5_000;
+    for (;;) {
+      try {
+        closeSync(openSync(lock, "wx", 0o600));
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+        if (stale(lock)) rmSync(lock, { force: true });
+        else if (Date.now() > deadline) throw new Error(`${lock} is held by another process`);
+        else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25);
+      }
+    }
+    try {
+      work();
+    } finally {
+      rmSync(lock, { force: true });
+    }
+  }
+}
+
+function stale(lock: string): boolean {
+  try {
+    return Date.now() - statSync(lock).mtimeMs > 10_000;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,136 @@
+/** `npm run batch` argument parsing: submit stays the default; batch commands take an id or page URL. */
+import { describe, expect, it } from "vitest";
+import { canvasId, parseArgs, parseBatchRef, resolveToken, UsageError } from "../../scripts/lib/cli-args";
+import type { Env } from "../../scripts/lib/token-store";
+
+const ID = "Xq3bT0aZ9kLmNoPqRsTuVw";
+const noFiles = () => false;
+const parse = (argv: string[], env: Env = {}) => parseArgs(argv, env, noFiles);
+const usage = (argv: string[]) => {
+  try {
+    parse(argv);
+  } catch (e) {
+    if (e instanceof UsageError) return e.message;
+    throw e;
+  }
+  throw new Error(`no usage error for ${argv.join(" ")}`);
+};
+
+describe("submit (no command)", () => {
+  it("keeps the original form: a file, --wait, --json and --url in any order", () => {
+    expect(parse(["batch.json", "--wait", "--url", "http://h:1"])).toEqual({
+      command: "submit",
+      file: "batch.json",
+      url: "http://h:1",
+      wait: true,
+      json: false,
+    });
+    expect(parse(["--json", "-", "--url=https://x.test"])).toMatchObject({ file: "-", json: true });
+    expect(parse(["b.json"], { PORT: "4000" })).toMatchObject({ url: "http://127.0.0.1:4000" });
+  });
+
+  it("takes a bare word that exists as a file as the batch file, else calls it an unknown command", () => {
+    // A command name always means the command; a file of that name is reached as ./status.
+    expect(parseArgs(["./status"], {}, (f) => f === "./status")).toMatchObject({ file: "./status" });
+    expect(() => parseArgs(["status"], {}, () => true)).toThrow("status needs a batch id");
+    expect(parseArgs(["batch"], {}, (f) => f === "batch")).toMatchObject({ file: "batch" });
+    expect(usage(["stauts", ID])).toMatch(/^unknown command "stauts" \(commands: status, wait, cancel/);
+    expect(parse(["missing.json"])).toMatchObject({ file: "missing.json" });
+  });
+
+  it("refuses options of other commands, unknown options and a second file", () => {
+    expect(usage(["b.json", "--token", "t"])).toBe("--token is not an option of a submit");
+    expect(usage(["b.json", "--fast"])).toBe("unknown option --fast");
+    expect(usage(["a.json", "b.json"])).toBe("unexpected argument b.json (one batch file at a time)");
+    expect(usage(["b.json", "--url"])).toBe("--url needs a value");
+    expect(usage(["b.json", "--url", "--wait"])).toBe("--url needs a value");
+    expect(usage(["b.json", "--url", "ftp://x"])).toBe('--url must be an http(s) URL, got "ftp://x"');
+    expect(usage([])).toMatch(/^name a batch file/);
+  });
+
+  it("asks for help with -h or --help wherever it is", () => {
+    expect(parse(["status", "--help"])).toEqual({ command: "help" });
+    expect(parse(["-h"])).toEqual({ command: "help" });
+  });
+});
+
+describe("batch commands", () => {
+  it("parses each command with an id, its flags and the token", () => {
+    expect(parse(["status", ID, "--json"])).toEqual({
+      command: "status",
+      id: ID,
+      url: "http://127.0.0.1:3000",
+      wait: false,
+      json: true,
+      token: undefined,
+      change: {},
+    });
+    expect(parse(["retry", ID, "--wait", "--token=abc"])).toMatchObject({ wait: true, token: "abc" });
+    expect(parse(["--url", "http://h:9", "cancel", ID])).toMatchObject({
+      command: "cancel",
+      url: "http://h:9",
+    });
+  });
+
+  it("takes the page URL, whose origin is the default --url; an explicit --url wins", () => {
+    expect(parse(["wait", `http://10.0.0.5:3100/b/${ID}`])).toMatchObject({
+      id: ID,
+      url: "http://10.0.0.5:3100",
+    });
+    expect(parse(["status", `https://thumbs.test/b/${ID}/?x=1#top`, "--url", "http://h:1"])).toMatchObject({
+      id: ID,
+      url: "http://h:1",
+    });
+  });
+
+  it("says what is missing or wrong about the batch and the options", () => {
+    expect(usage(["cancel"])).toBe("cancel needs a batch id or its page URL");
+    expect(usage(["status", ID, "--wait"])).toBe("--wait is not an option of status");
+    expect(usage(["cancel", ID, "--wait"])).toBe("--wait is not an option of cancel");
+    expect(usage(["resume", ID, "--font", "inter"])).toBe("--font is not an option of resume");
+    expect(usage(["status", ID, "other"])).toBe("unexpected argument other (one batch at a time)");
+    expect(usage(["status", "../etc"])).toMatch(/is not a batch id or a batch page URL/);
+    expect(usage(["status", "http://h/gallery"])).toBe(
+      '"http://h/gallery" is not a batch page URL (expected http://h/b/<id>)',
+    );
+    expect(usage(["restyle", ID])).toBe("restyle needs --template, --font or --canvas (what to change)");
+    expect(usage(["cancel", ID, "--token"])).toBe("--token needs a value");
+  });
+
+  it("collects a restyle's changes; a canvas size maps to the catalog canvas of that size", () => {
+    const args = parse(["restyle", ID, "--template", "left-panel", "--font=inter", "--canvas", "1280x720"]);
+    expect(args).toMatchObject({ change: { template: "left-panel", font: "inter", canvas: "youtube" } });
+    expect(canvasId("square")).toBe("square");
+    expect(canvasId("1080×1080")).toBe("square");
+    expect(canvasId("poster")).toBe("poster");
+    expect(() => canvasId("100x100")).toThrow(
+      "no canvas is 100x100; the app offers blog (1200x630), youtube (1280x720), square (1080x1080)",
+    );
+  });
+
+  it("reads ids from the batch page and the API paths", () => {
+    expect(parseBatchRef(ID)).toEqual({ id: ID });
+    expect(parseBatchRef(`http://h:3/api/batches/${ID}`)).toEqual({ id: ID, origin: "http://h:3" });
+  });
+});
+
+describe("resolveToken", () => {
+  const stored = (t: string | null) => () => t;
+  it("prefers --token, then THUMB_OWNER_TOKEN, the store, ADMIN_TOKEN", () => {
+    const env = { THUMB_OWNER_TOKEN: "env", ADMIN_TOKEN: "admin" };
+    expect(resolveToken("flag", env, stored("kept"))).toEqual({ token: "flag", source: "--token" });
+    expect(resolveToken(undefined, env, stored("kept"))).toEqual({
+      token: "env",
+      source: "THUMB_OWNER_TOKEN",
+    });
+    expect(resolveToken(undefined, { ADMIN_TOKEN: "admin" }, stored("kept"))).toEqual({
+      token: "kept",
+      source: "the token store",
+    });
+    expect(resolveToken(undefined, { ADMIN_TOKEN: " admin " }, stored(null))).toEqual({
+      token: "admin",
+      source: "ADMIN_TOKEN",
+    });
+    expect(resolveToken(undefined, { THUMB_OWNER_TOKEN: " " }, stored(null))).toBeNull();
+  });
+});
