@@ -31,6 +31,13 @@ const schema = z.object({
   PROVIDER_SIMULATOR_URL: optionalUrl.transform((v) => v?.replace(/\/+$/, "")),
   /** Client-side timeout per provider attempt. Image calls are slow: minutes, not seconds. */
   PROVIDER_TIMEOUT_MS: wholeNumber(180_000, 1000),
+  /**
+   * A running batch with no change for this long has its workflow run looked up (lib/batches/reconcile.ts).
+   * Unset: the provider timeout + 30 s, after which no call of a lost run can still be under way.
+   */
+  RUN_CHECK_AFTER_MS: optionalString
+    .refine((v) => v === undefined || /^\d+$/.test(v), "must be a whole number of milliseconds")
+    .transform((v) => (v === undefined ? undefined : Number(v))),
   BLOB_READ_WRITE_TOKEN: optionalString,
   VERCEL_BLOB_API_URL: optionalUrl,
   BLOB_ACCESS: z.enum(["public", "private"]).optional().default("public"),

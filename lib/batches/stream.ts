@@ -13,8 +13,10 @@ import {
   type BatchEvent,
   type CellView,
 } from "@/lib/db";
+import { checkBatchRun } from "./check-run";
 import { toCellDto } from "./dto";
 import type { BatchSummary, LiveMessage } from "./live";
+import { LOOKUP_EVERY_MS } from "./reconcile";
 import { urlFor } from "./service";
 
 const POLL_MS = 300;
@@ -38,6 +40,9 @@ export function batchEventStream(
       const send = (text: string) => controller.enqueue(encoder.encode(text));
       send("retry: 2000\n\n");
       let lastBeat = Date.now();
+      // An open page is the one place a stuck batch is watched without reloading (the page render
+      // checked it at the start).
+      let nextRunCheck = Date.now() + LOOKUP_EVERY_MS;
       try {
         const db = await getDb();
         while (!signal.aborted) {
@@ -60,6 +65,10 @@ export function batchEventStream(
           if (done) {
             send(frame(null, { kind: "end" }));
             break;
+          }
+          if (Date.now() >= nextRunCheck) {
+            nextRunCheck = Date.now() + LOOKUP_EVERY_MS;
+            await checkBatchRun(batchId);
           }
           if (Date.now() - lastBeat > HEARTBEAT_MS) {
             send(": keep-alive\n\n");

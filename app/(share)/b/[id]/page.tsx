@@ -5,6 +5,7 @@ import { BatchLive } from "@/components/batch/batch-live";
 import { getCanvas, isCanvasId, DEFAULT_CANVAS_ID } from "@/lib/catalog/canvases";
 import { modelLabel } from "@/lib/catalog/models";
 import { canManage, ownerCookieName } from "@/lib/batches/owner";
+import { readBatchChecked } from "@/lib/batches/check-run";
 import { readBatch } from "@/lib/batches/service";
 import { contactSheetVersion } from "@/lib/export/contact-sheet-cache";
 import { SHEET_HEIGHT, SHEET_WIDTH } from "@/lib/export/contact-sheet-layout";
@@ -43,7 +44,7 @@ function restyleOptions() {
 /** The batch page and its shareable result page: server-rendered from the database, then live. */
 export default async function BatchPage({ params }: Props) {
   const { id } = await params;
-  const found = await readBatch(id);
+  const found = await readBatchChecked(id);
   if (!found) notFound();
   const jar = await cookies();
   const owner = canManage(id, new Headers(), jar.get(ownerCookieName(id))?.value);
