@@ -1,6 +1,6 @@
 /**
- * Golden images: one per template (plus one mixed-script title) at a small canvas, compared with
- * a small per-pixel tolerance. Regenerate after an intended visual change with
+ * Golden images: one per template (plus a mixed-script, a Devanagari and a Thai title) at a small
+ * canvas, compared with a small per-pixel tolerance. Regenerate after an intended visual change with
  *   UPDATE_GOLDEN=1 npx vitest run tests/compose/golden.test.ts
  * and look at the PNGs in tests/compose/golden/ before committing them.
  */
@@ -36,6 +36,20 @@ const CASES: {
     template: "overlay-center",
     font: "inter",
     title: "Café ☕ 東京 مرحبا שלום 한국 🚀",
+    background: "dark",
+  },
+  {
+    name: "devanagari",
+    template: "bottom-bar",
+    font: "inter",
+    title: "Top 10 हिंदी गाने: क्षेत्रीय संगीत की दुनिया",
+    background: "light",
+  },
+  {
+    name: "thai",
+    template: "center-box",
+    font: "poppins",
+    title: "รีวิว iPhone 17 ใหม่ล่าสุด ที่สุดของปี",
     background: "dark",
   },
 ];

@@ -1,10 +1,13 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { CANVASES } from "@/lib/catalog/canvases";
 import type { FontId } from "@/lib/catalog/fonts";
 import { TEMPLATE_IDS } from "@/lib/catalog/templates";
 import { TEMPLATE_RENDERERS } from "@/lib/compose/templates";
 import { layoutText, type LayoutOptions } from "@/lib/compose/text/layout";
+import { hasComplexScript, prepareShaping } from "@/lib/compose/text/complex-shaping";
 import { layoutPathData, xmlEscape } from "@/lib/compose/text/svg-path";
+import { expectWholeClusters } from "./cluster-check";
+import { HARD_COMPLEX_TITLES, INDIC_THAI_TITLES } from "./complex-titles";
 
 /** Titles chosen to break layout engines. */
 const CORPUS = [
@@ -25,7 +28,12 @@ const CORPUS = [
   "   spaces\teverywhere\n\nand newlines   ",
   "Ünïcödé Çàfé Ñoño Ørsted Łódź Ξένη Ωμέγα",
   "a-very-long-hyphenated-slug-that-should-break-at-hyphens-when-it-cannot-fit",
+  ...HARD_COMPLEX_TITLES,
+  INDIC_THAI_TITLES[2]!, // Marathi
+  INDIC_THAI_TITLES[4]!, // Nepali
 ];
+
+beforeAll(() => prepareShaping(CORPUS.join(" ")));
 
 const FONTS_UNDER_TEST: FontId[] = ["inter", "bebas-neue", "pacifico", "jetbrains-mono", "playfair"];
 
@@ -59,6 +67,7 @@ describe("text layout properties over an adversarial corpus", () => {
             expect(layout.missing, label).toEqual([]);
             for (const line of layout.lines)
               for (const g of line.glyphs) expect(g.glyph.index, label).toBeGreaterThan(0);
+            if (hasComplexScript(title)) expectWholeClusters(layout, title, font, label);
           }
         }
       });

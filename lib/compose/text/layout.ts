@@ -3,7 +3,7 @@ import type { FontId } from "@/lib/catalog/fonts";
 import type { TextAlign } from "@/lib/catalog/templates";
 import { tokenLevels, visualOrder } from "./bidi";
 import { fontChain, type FontChain } from "./font-loader";
-import { shapeClusters, shapeText, type ShapedText, type Token } from "./shape";
+import { glyphBox, shapeClusters, shapeText, type ShapedText, type Token } from "./shape";
 import { wrapTokens } from "./wrap";
 
 export interface Box {
@@ -137,16 +137,6 @@ function lineMetrics(shaped: ShapedText, chain: FontChain, lineHeight: number) {
     metrics: { capHeight: Math.max(face.capHeight, ink.above), descent: Math.max(face.descent, ink.below) },
     lineHeight: Math.max(lineHeight, ink.above + ink.below),
   };
-}
-
-const boxes = new WeakMap<Glyph, { x1: number; y1: number; x2: number; y2: number }>();
-function glyphBox(glyph: Glyph) {
-  let box = boxes.get(glyph);
-  if (!box) {
-    box = glyph.getBoundingBox();
-    boxes.set(glyph, box);
-  }
-  return box;
 }
 
 export function layoutText(title: string, fontId: FontId, opts: LayoutOptions): TextLayout {

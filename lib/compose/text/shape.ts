@@ -198,14 +198,26 @@ export function shapeText(title: string, chain: FontChain): ShapedText {
   };
 }
 
+const boxes = new WeakMap<Glyph, { x1: number; y1: number; x2: number; y2: number }>();
+
+/** A glyph's outline bounds in font units (computing them walks the outline, so once per glyph). */
+export function glyphBox(glyph: Glyph) {
+  let box = boxes.get(glyph);
+  if (!box) {
+    box = glyph.getBoundingBox();
+    boxes.set(glyph, box);
+  }
+  return box;
+}
+
 function shapedInk(tokens: readonly Token[]): ShapedText["complexInk"] {
   let above = 0;
   let below = 0;
   for (const token of tokens) {
     for (const cluster of token.clusters) {
       for (const g of cluster.glyphs) {
-        if (g.dy === undefined) continue;
-        const box = g.glyph.getBoundingBox();
+        if (g.dy === undefined) continue; // only the complex shaper sets dy
+        const box = glyphBox(g.glyph);
         if (box.y2 <= box.y1) continue;
         above = Math.max(above, box.y2 / g.font.unitsPerEm + g.dy);
         below = Math.max(below, -box.y1 / g.font.unitsPerEm - g.dy);

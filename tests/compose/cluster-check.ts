@@ -1,0 +1,44 @@
+import type { Font } from "opentype.js";
+import { expect } from "vitest";
+import type { FontId } from "@/lib/catalog/fonts";
+import { fontChain } from "@/lib/compose/text/font-loader";
+import type { TextLayout } from "@/lib/compose/text/layout";
+import { shapeText } from "@/lib/compose/text/shape";
+
+const fontIds = new Map<Font, number>();
+const key = (g: { font: Font; glyph: { index: number } }) => {
+  if (!fontIds.has(g.font)) fontIds.set(g.font, fontIds.size);
+  return `${fontIds.get(g.font)}:${g.glyph.index}`;
+};
+
+/**
+ * For left-to-right titles: the lines, read in order, are the title's shaped glyphs from the start
+ * (then an ellipsis when truncated), and every line ends on a cluster boundary of the unbroken
+ * shaping, so no break or cut ever lands inside a grapheme cluster.
+ */
+export function expectWholeClusters(layout: TextLayout, title: string, font: FontId, label: string): void {
+  const shaped = shapeText(title, fontChain(font));
+  const sequence: string[] = [];
+  const ends = new Set<number>();
+  for (const cluster of shaped.tokens.flatMap((t) => t.clusters)) {
+    for (const g of cluster.glyphs) sequence.push(key(g));
+    ends.add(sequence.length);
+  }
+  const lines = layout.lines.map((l) => l.glyphs);
+  if (layout.truncated) {
+    const last = lines[lines.length - 1]!;
+    const cut = last.at(-1)?.glyph.unicode === 0x2026 ? 1 : 3;
+    expect(
+      last.slice(-cut).every((g) => g.glyph.unicode === 0x2026 || g.glyph.unicode === 0x2e),
+      label,
+    ).toBe(true);
+    lines[lines.length - 1] = last.slice(0, -cut);
+  }
+  let at = 0;
+  lines.forEach((glyphs, row) => {
+    const keys = glyphs.map(key);
+    expect(keys, `${label} line ${row}`).toEqual(sequence.slice(at, at + keys.length));
+    at += keys.length;
+    if (keys.length > 0) expect(ends.has(at), `${label} line ${row} ends inside a cluster`).toBe(true);
+  });
+}
