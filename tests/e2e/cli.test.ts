@@ -1,38 +1,60 @@
 /**
  * `npm run batch` as a user runs it (a child process) against the whole stack: submit and follow to the URL
- * matrix, and the exit codes for failed cells, rejected input, unreadable files, no app and bad usage.
+ * matrix, and the exit codes for failed cells, rejected input, unreadable files, no app and bad usage; then
+ * the commands that manage a batch afterwards (status, wait, cancel, resume, retry, resend, restyle) with
+ * the owner token the CLI kept, and their refusals.
  */
 import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "@/lib/simulator";
-import { BASE_REQUEST } from "../fixtures/batch-helpers";
+import { fetchBatch, submitBatch } from "../../scripts/lib/batch-client";
+import { BASE_REQUEST, settled, until } from "../fixtures/batch-helpers";
 import { freePort } from "../helpers/ports";
 import { startStack, type Stack } from "../helpers/stack";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const fixture = path.join(root, "tests/fixtures/batch.json");
 
+const ADMIN_TOKEN = "cli-test-admin-token-0123456789";
+
 let sim: Simulator;
 let stack: Stack;
+/** The CLI's token store for this file's runs (XDG_CONFIG_HOME), and an empty one for a stranger. */
+let config: string;
+let emptyConfig: string;
 
 beforeAll(async () => {
+  config = mkdtempSync(path.join(os.tmpdir(), "cli-config-"));
+  emptyConfig = mkdtempSync(path.join(os.tmpdir(), "cli-config-empty-"));
   sim = await startSimulator({ port: 0, profile: { latencyMs: [50, 200], timeScale: 1 } });
-  stack = await startStack({ PROVIDER_SIMULATOR_URL: sim.url });
+  // Two attempts per cell, so "[sim:500*2]" fails a cell for one round and its retry succeeds.
+  stack = await startStack({ PROVIDER_SIMULATOR_URL: sim.url, CELL_RETRIES: "1", ADMIN_TOKEN });
 });
 
 afterAll(async () => {
   await stack?.stop();
   await sim?.close();
+  for (const dir of [config, emptyConfig]) if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-function cli(
-  args: string[],
-  stdin?: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], stdin?: string, env: Record<string, string> = {}): Promise<CliResult> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: config, ...env };
+  // Only the tokens a test hands over: none from the environment vitest runs in.
+  if (!("THUMB_OWNER_TOKEN" in env)) delete childEnv.THUMB_OWNER_TOKEN;
+  if (!("ADMIN_TOKEN" in env)) delete childEnv.ADMIN_TOKEN;
   return new Promise((resolve) => {
     const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["scripts/batch.ts", ...args], {
       cwd: root,
+      env: childEnv,
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";
@@ -99,5 +121,220 @@ describe("npm run batch", () => {
     const flag = await cli([fixture, "--fast"]);
     expect(flag.code).toBe(2);
     expect(flag.stderr).toMatch(/unknown option --fast[\s\S]*usage: npm run batch/);
+  });
+});
+
+const storeFile = () => path.join(config, "thumbnail-studio", "owner-tokens.json");
+
+function storedToken(id: string): string | undefined {
+  const store = JSON.parse(readFileSync(storeFile(), "utf8")) as {
+    tokens: Record<string, { token: string }>;
+  };
+  return store.tokens[`${stack.appUrl} ${id}`]?.token;
+}
+
+/** Submits through the CLI (no --wait) and returns the batch id from the page URL it prints. */
+async function cliSubmit(prompts: string[]): Promise<{ id: string; page: string; r: CliResult }> {
+  const body = { ...BASE_REQUEST, prompts, models: ["gpt-image-1.5"] };
+  const r = await cli(["-", "--url", stack.appUrl], JSON.stringify(body));
+  expect(r.code, r.stderr).toBe(0);
+  const page = r.stdout.trim();
+  return { id: page.split("/").pop() as string, page, r };
+}
+
+const matrixRows = (stdout: string) =>
+  stdout
+    .trim()
+    .split("\n")
+    .filter((l) => /^\d+\t/.test(l))
+    .map((l) => l.split("\t"));
+
+describe("npm run batch <command> <batch>", () => {
+  it("keeps the owner token unprinted; status, wait and restyle find the batch by its page URL", async () => {
+    const { id, page, r } = await cliSubmit(["Status, one", "Status, two"]);
+    const token = storedToken(id);
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(statSync(storeFile()).mode & 0o777).toBe(0o600);
+    expect(r.stdout + r.stderr).not.toContain(token);
+
+    // No --url: the page URL's origin is the app.
+    const waited = await cli(["wait", page]);
+    expect(waited.code, waited.stderr).toBe(0);
+    expect(matrixRows(waited.stdout).map((row) => row.slice(2).every((u) => u.startsWith("http")))).toEqual([
+      true,
+      true,
+    ]);
+    const status = await cli(["status", id, "--url", stack.appUrl]);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout.split("\n").slice(0, 3)).toEqual([
+      page,
+      "succeeded: 2/2 done · 2 succeeded · 0 failed · 0 running · 0 queued",
+      "#\tprompt\tgpt-image-1.5",
+    ]);
+    const json = JSON.parse((await cli(["status", page, "--json"])).stdout) as Record<string, unknown>;
+    expect([json.id, json.status, json.settled]).toEqual([id, "succeeded", true]);
+    expect((json.results as string[][])[1]?.[0]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\S+\.jpg/);
+
+    // Restyle: a new batch composed from the stored pictures, not one provider call; its token is kept.
+    const calls = sim.requests.length;
+    const restyle = await cli([
+      "restyle",
+      page,
+      "--template",
+      "left-panel",
+      "--canvas",
+      "1280x720",
+      "--wait",
+      "--json",
+    ]);
+    expect(restyle.code, restyle.stderr).toBe(0);
+    const made = JSON.parse(restyle.stdout) as {
+      id: string;
+      status: string;
+      restyledFrom: string;
+      ownerToken: string;
+    };
+    expect([made.id === id, made.status, made.restyledFrom]).toEqual([false, "succeeded", id]);
+    const restyled = await fetchBatch(stack.appUrl, made.id);
+    expect([restyled.template, restyled.canvas, restyled.counts.succeeded]).toEqual([
+      "left-panel",
+      "youtube",
+      2,
+    ]);
+    expect(sim.requests.length).toBe(calls);
+    expect(storedToken(made.id)).toBe(made.ownerToken);
+    const cancel = await cli(["cancel", made.id, "--url", stack.appUrl]);
+    expect([cancel.code, cancel.stderr.trim()]).toEqual([
+      0,
+      `batch ${made.id}: nothing to cancel: the batch has finished (succeeded)`,
+    ]);
+
+    // A refusal prints the server's reason on one line, exit 2.
+    const resend = await cli(["resend", id, "--url", stack.appUrl]);
+    expect([resend.code, resend.stderr.trim()]).toEqual([
+      2,
+      `batch: cannot resend batch ${id} (HTTP 409): This batch has already started.`,
+    ]);
+  });
+
+  it("cancel, status, resume (refused while calls from before the cancel run), then succeeded", async () => {
+    const slow = (t: string) => `${t} [sim:latency=8000]`;
+    const { id } = await cliSubmit([slow("Slow one"), slow("Slow two"), slow("Slow three")]);
+    await until(
+      () => sim.requests.filter((q) => q.outcome === "pending").length === 3,
+      "three calls in flight",
+    );
+    const cancel = await cli(["cancel", id, "--url", stack.appUrl]);
+    expect(cancel.code, cancel.stderr).toBe(0);
+    expect(cancel.stderr).toContain("cancelled: 0 succeeded · 0 failed · 0 running · 0 queued · 3 cancelled");
+    const status = JSON.parse((await cli(["status", id, "--url", stack.appUrl, "--json"])).stdout) as {
+      status: string;
+      cells: { status: string }[];
+    };
+    expect([status.status, ...status.cells.map((c) => c.status)]).toEqual([
+      "cancelled",
+      "cancelled",
+      "cancelled",
+      "cancelled",
+    ]);
+    const early = await cli(["resume", id, "--url", stack.appUrl]);
+    expect(early.code).toBe(2);
+    expect(early.stderr.trim()).toMatch(
+      new RegExp(
+        `^batch: cannot resume batch ${id} \\(HTTP 409\\): 3 images from before the cancel may still be generating`,
+      ),
+    );
+
+    await until(() => sim.requests.every((q) => q.outcome !== "pending"), "the calls to end", 30_000);
+    const calls = sim.requests.length;
+    // Each picture lands on its cell a moment after its call ends: resume as soon as the app agrees.
+    const resumed = await until(
+      async () => {
+        const r = await cli(["resume", id, "--url", stack.appUrl, "--wait"]);
+        return r.code === 2 && r.stderr.includes("may still be generating") ? undefined : r;
+      },
+      "the resume to be accepted",
+      30_000,
+      300,
+    );
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain(`batch ${id}: resuming 3 cancelled cells`);
+    expect(matrixRows(resumed.stdout).map((row) => row[2]?.startsWith("http"))).toEqual([true, true, true]);
+    // The pictures paid for before the cancel were reused: no new call.
+    expect(sim.requests.length).toBe(calls);
+    expect((await cli(["wait", id, "--url", stack.appUrl])).code).toBe(0);
+  });
+
+  it("retry --wait runs a failed cell again and exits 0 once it succeeds", async () => {
+    const body = {
+      ...BASE_REQUEST,
+      prompts: ["Fails one round [sim:500*2]", "Fine"],
+      models: ["gpt-image-1.5"],
+    };
+    const first = await cli(["-", "--wait", "--json", "--url", stack.appUrl], JSON.stringify(body));
+    expect(first.code, first.stderr).toBe(1);
+    const { id, status } = JSON.parse(first.stdout) as { id: string; status: string };
+    expect(status).toBe("partial");
+    const retry = await cli(["retry", `${stack.appUrl}/b/${id}`, "--wait"]);
+    expect(retry.code, retry.stderr).toBe(0);
+    expect(retry.stderr).toContain(`batch ${id}: retrying 1 failed cell`);
+    expect(matrixRows(retry.stdout).map((row) => row[2]?.startsWith("http"))).toEqual([true, true]);
+    const again = await cli(["retry", id, "--url", stack.appUrl]);
+    expect([again.code, again.stderr.trim()]).toEqual([
+      2,
+      `batch: cannot retry batch ${id} (HTTP 409): This batch has no failed cells to retry.`,
+    ]);
+  });
+
+  it("without a token says how to pass one (403); the env's tokens and ADMIN_TOKEN work; 404 and no app", async () => {
+    const created = await submitBatch(stack.appUrl, { ...BASE_REQUEST, prompts: ["Made through the API"] });
+    if (!created.ok) throw new Error(JSON.stringify(created));
+    const { id, ownerToken } = created;
+    await settled(stack.appUrl, id);
+    const url = ["--url", stack.appUrl];
+    const stranger = { XDG_CONFIG_HOME: emptyConfig };
+    const none = await cli(["cancel", id, ...url], undefined, stranger);
+    expect([none.code, none.stderr.trim()]).toEqual([
+      2,
+      `batch: cannot cancel batch ${id}: no owner token for it here; pass --token <ownerToken> or set THUMB_OWNER_TOKEN (an admin: ADMIN_TOKEN)`,
+    ]);
+    const wrong = await cli(["cancel", id, ...url, "--token", "not-the-token"], undefined, stranger);
+    expect([wrong.code, wrong.stderr.trim()]).toEqual([
+      2,
+      `batch: cannot cancel batch ${id}: the app refused the token from --token (Only the person who created this batch can change it (owner cookie or bearer token).)`,
+    ]);
+    // Accepted tokens get past the owner check to the control's own answer.
+    const owner = await cli(["cancel", id, ...url], undefined, {
+      ...stranger,
+      THUMB_OWNER_TOKEN: ownerToken,
+    });
+    expect([owner.code, owner.stderr.trim()]).toEqual([
+      0,
+      `batch ${id}: nothing to cancel: the batch has finished (succeeded)`,
+    ]);
+    const admin = await cli(["resume", id, ...url], undefined, { ...stranger, ADMIN_TOKEN });
+    expect([admin.code, admin.stderr.trim()]).toEqual([
+      2,
+      `batch: cannot resume batch ${id} (HTTP 409): This batch has no cancelled cells to resume.`,
+    ]);
+
+    const unknown = "Nx00000000000000000000";
+    for (const command of ["status", "wait", "cancel"]) {
+      const r = await cli([command, unknown, ...url], undefined, { ADMIN_TOKEN });
+      expect([command, r.code, r.stderr.trim()]).toEqual([
+        command,
+        2,
+        `batch: no batch ${unknown} at ${stack.appUrl}`,
+      ]);
+    }
+    const nobody = `http://127.0.0.1:${await freePort()}`;
+    const down = await cli(["wait", `${nobody}/b/${id}`]);
+    expect([down.code, down.stderr.trim()]).toEqual([
+      2,
+      `batch: cannot reach the app at ${nobody} (ECONNREFUSED)`,
+    ]);
+    const typo = await cli(["stauts", id]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/^batch: unknown command "stauts"/);
   });
 });
