@@ -1,8 +1,9 @@
 import opentype from "opentype.js";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { complexRuns, prepareShaping, shapeComplexRun } from "@/lib/compose/text/complex-shaping";
-import { loadFontFile, readFontFile } from "@/lib/compose/text/font-loader";
+import { fontChain, loadFontFile, readFontFile } from "@/lib/compose/text/font-loader";
 import { layoutText, type LayoutOptions } from "@/lib/compose/text/layout";
+import { shapeText } from "@/lib/compose/text/shape";
 import { woffToSfnt } from "@/lib/compose/text/woff";
 import { INDIC_THAI_TITLES } from "./complex-titles";
 
@@ -68,6 +69,24 @@ describe("Devanagari and Thai shaping", () => {
     expect(complexRuns("10(हिंदी)").map((r) => r.script?.tag ?? null)).toEqual([null, "Deva", null]);
     expect(complexRuns("क्\u200dष").map((r) => r.text)).toEqual(["क्\u200dष"]);
     expect(complexRuns("iPhone ใหม่").map((r) => r.script?.tag ?? null)).toEqual([null, "Thai"]);
+  });
+
+  it("breaks Thai between dictionary words (and at a typed zero-width space), punctuation kept on", () => {
+    const pieces = (title: string) =>
+      shapeText(title, fontChain("inter")).tokens.map((t) => [t.clusters.length, t.spaceBefore]);
+    // รีวิว | ร้าน | กาแฟ: รี|วิ|ว, ร้|า|น, ก|า|แฟ (a leading vowel joins its consonant).
+    expect(pieces("รีวิวร้านกาแฟ")).toEqual([
+      [3, false],
+      [3, false],
+      [3, false],
+    ]);
+    // "(" joins the word after it, ")" and "!" the word before it.
+    expect(pieces("(ใหม่)ล่าสุด!").map(([n]) => n)).toEqual([4, 5]);
+    expect(pieces("ต้มยำ\u200bกุ้ง x")).toEqual([
+      [3, false],
+      [2, false],
+      [1, true],
+    ]);
   });
 
   it("finds a glyph for every character of real Hindi, Marathi, Nepali and Thai titles", () => {

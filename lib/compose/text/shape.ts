@@ -76,11 +76,13 @@ const graphemes = new Intl.Segmenter("und", { granularity: "grapheme" });
 const thaiWords = new Intl.Segmenter("th", { granularity: "word" });
 
 /**
- * Thai writes no spaces between words: ICU's dictionary finds the break opportunities. Punctuation
- * sticks to the word before it (an opening bracket or quote to the word after it).
+ * Thai writes no spaces between words: ICU's dictionary finds the break opportunities, as does a
+ * zero-width space typed as a hint. Punctuation sticks to the word before it (an opening bracket or
+ * quote to the word after it).
  */
 function thaiPieces(word: string): string[] {
   if (!THAI.test(word)) return [word];
+  if (word.includes("\u200b")) return word.split("\u200b").flatMap(thaiPieces);
   const pieces: string[] = [];
   let carry = "";
   for (const { segment, isWordLike } of thaiWords.segment(word)) {
