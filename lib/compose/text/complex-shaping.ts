@@ -118,8 +118,9 @@ export function shapeComplexRun(run: Run, missing: Set<string>): Cluster[] {
   const starts = new Set(infos.map((g) => g.cluster));
   const bounds: number[] = [];
   for (const { index } of graphemes.segment(run.text)) {
-    const after = run.text[index - 1];
-    if (index === 0 || (starts.has(index) && !(after && THAI_LEADING_VOWEL.test(after)))) bounds.push(index);
+    const before = run.text[index - 1];
+    if (index === 0 || (starts.has(index) && !(before && THAI_LEADING_VOWEL.test(before))))
+      bounds.push(index);
   }
   bounds.push(run.text.length);
 

@@ -2,6 +2,7 @@ import type { Font, Glyph } from "opentype.js";
 import { hasArabic, shapeArabic } from "./arabic-shaping";
 import { complexRuns, hasComplexScript, shapeComplexRun } from "./complex-shaping";
 import type { FontChain } from "./font-loader";
+import { linePieces } from "./line-pieces";
 
 /** A glyph inside a cluster; `dx` is its offset from the cluster origin, in em. */
 export interface ShapedGlyph {
@@ -44,10 +45,6 @@ export interface ShapedText {
 
 const RTL = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]/u;
 const LETTER = /\p{L}/u;
-const CJK = /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u{20000}-\u{3ffff}]/u;
-const BREAK_AFTER = /[-/\u2013\u2014]/u;
-const THAI = /[\u0e00-\u0e7f]/u;
-const OPENING = /^[\p{Ps}\p{Pi}]+$/u;
 
 /** Code points that only steer rendering (joiners, variation selectors, skin tones, bidi marks). */
 function ignorable(cp: number): boolean {
@@ -73,29 +70,6 @@ export function normalizeTitle(title: string): string {
 }
 
 const graphemes = new Intl.Segmenter("und", { granularity: "grapheme" });
-const thaiWords = new Intl.Segmenter("th", { granularity: "word" });
-
-/**
- * Thai writes no spaces between words: ICU's dictionary finds the break opportunities, as does a
- * zero-width space typed as a hint. Punctuation sticks to the word before it (an opening bracket or
- * quote to the word after it).
- */
-function thaiPieces(word: string): string[] {
-  if (!THAI.test(word)) return [word];
-  if (word.includes("\u200b")) return word.split("\u200b").flatMap(thaiPieces);
-  const pieces: string[] = [];
-  let carry = "";
-  for (const { segment, isWordLike } of thaiWords.segment(word)) {
-    if (!isWordLike && OPENING.test(segment)) carry += segment;
-    else if (!isWordLike && pieces.length > 0 && !carry) pieces[pieces.length - 1] += segment;
-    else {
-      pieces.push(carry + segment);
-      carry = "";
-    }
-  }
-  if (carry) pieces.push(carry);
-  return pieces;
-}
 
 function strongOf(text: string): Strong {
   for (const ch of text) {
@@ -103,27 +77,6 @@ function strongOf(text: string): Strong {
     if (LETTER.test(ch)) return "ltr";
   }
   return "neutral";
-}
-
-/** Splits a word into pieces that may start a new line: after hyphens/slashes and around CJK. */
-function breakPieces(word: string): string[] {
-  const pieces: string[] = [];
-  let current = "";
-  for (const { segment } of graphemes.segment(word)) {
-    if (CJK.test(segment)) {
-      if (current) pieces.push(current);
-      pieces.push(segment);
-      current = "";
-      continue;
-    }
-    current += segment;
-    if (BREAK_AFTER.test(segment) && /[\p{L}\p{N}]/u.test(current)) {
-      pieces.push(current);
-      current = "";
-    }
-  }
-  if (current) pieces.push(current);
-  return pieces;
 }
 
 export function shapeClusters(text: string, chain: FontChain, missing: Set<string>): Cluster[] {
@@ -174,19 +127,17 @@ export function shapeText(title: string, chain: FontChain): ShapedText {
   const missing = new Set<string>();
   const tokens: Token[] = [];
   for (const word of text.split(" ")) {
-    thaiPieces(word)
-      .flatMap(breakPieces)
-      .forEach((piece, i) => {
-        const clusters = shapeClusters(piece, chain, missing);
-        if (clusters.length === 0) return;
-        tokens.push(
-          tokenFromClusters(clusters, {
-            spaceBefore: i === 0 && tokens.length > 0,
-            strong: strongOf(piece),
-            numeric: /\p{N}/u.test(piece),
-          }),
-        );
-      });
+    linePieces(word).forEach((piece, i) => {
+      const clusters = shapeClusters(piece, chain, missing);
+      if (clusters.length === 0) return;
+      tokens.push(
+        tokenFromClusters(clusters, {
+          spaceBefore: i === 0 && tokens.length > 0,
+          strong: strongOf(piece),
+          numeric: /\p{N}/u.test(piece),
+        }),
+      );
+    });
   }
   const space = chain.primary.charToGlyph(" ");
   const spaceWidth = space.index > 0 ? (space.advanceWidth ?? 0) / chain.primary.unitsPerEm : 0.25;

@@ -1,0 +1,59 @@
+/**
+ * Where a line may break inside a space-separated word: after hyphens and slashes, around CJK
+ * characters, and between Thai words. Each piece is made of whole grapheme clusters.
+ */
+const CJK = /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u{20000}-\u{3ffff}]/u;
+const BREAK_AFTER = /[-/\u2013\u2014]/u;
+const THAI = /[\u0e00-\u0e7f]/u;
+const OPENING = /^[\p{Ps}\p{Pi}]+$/u;
+
+const graphemes = new Intl.Segmenter("und", { granularity: "grapheme" });
+const thaiWords = new Intl.Segmenter("th", { granularity: "word" });
+
+/** The pieces of one space-separated word, in order; a line may start at any of them. */
+export function linePieces(word: string): string[] {
+  return thaiPieces(word).flatMap(breakPieces);
+}
+
+/**
+ * Thai writes no spaces between words: ICU's dictionary finds the break opportunities, as does a
+ * zero-width space typed as a hint. Punctuation sticks to the word before it (an opening bracket or
+ * quote to the word after it).
+ */
+function thaiPieces(word: string): string[] {
+  if (!THAI.test(word)) return [word];
+  if (word.includes("\u200b")) return word.split("\u200b").flatMap(thaiPieces);
+  const pieces: string[] = [];
+  let carry = "";
+  for (const { segment, isWordLike } of thaiWords.segment(word)) {
+    if (!isWordLike && OPENING.test(segment)) carry += segment;
+    else if (!isWordLike && pieces.length > 0 && !carry) pieces[pieces.length - 1] += segment;
+    else {
+      pieces.push(carry + segment);
+      carry = "";
+    }
+  }
+  if (carry) pieces.push(carry);
+  return pieces;
+}
+
+/** Splits a word into pieces that may start a new line: after hyphens/slashes and around CJK. */
+function breakPieces(word: string): string[] {
+  const pieces: string[] = [];
+  let current = "";
+  for (const { segment } of graphemes.segment(word)) {
+    if (CJK.test(segment)) {
+      if (current) pieces.push(current);
+      pieces.push(segment);
+      current = "";
+      continue;
+    }
+    current += segment;
+    if (BREAK_AFTER.test(segment) && /[\p{L}\p{N}]/u.test(current)) {
+      pieces.push(current);
+      current = "";
+    }
+  }
+  if (current) pieces.push(current);
+  return pieces;
+}
