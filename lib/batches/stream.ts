@@ -40,9 +40,9 @@ export function batchEventStream(
       const send = (text: string) => controller.enqueue(encoder.encode(text));
       send("retry: 2000\n\n");
       let lastBeat = Date.now();
-      // An open page is the one place a stuck batch is watched without reloading (the page render
-      // checked it at the start).
-      let nextRunCheck = Date.now() + LOOKUP_EVERY_MS;
+      // An open page watches a stuck batch without reloading: its stream checks the run (throttled, so
+      // right after the page render's own check this costs one small query).
+      let nextRunCheck = 0;
       try {
         const db = await getDb();
         while (!signal.aborted) {

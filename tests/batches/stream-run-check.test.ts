@@ -1,0 +1,82 @@
+/**
+ * An open batch page learns that the batch's run is gone without reloading: its live stream checks the
+ * run of an idle batch, and the cells the check fails reach the page like any other change.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { LiveMessage } from "@/lib/batches/live";
+import type { RunStatus } from "@/lib/batches/run-status";
+
+const lookups: string[] = [];
+vi.mock("@/lib/batches/run-status", () => ({
+  runApiConfig: () => ({ baseUrl: "http://engine.invalid/", mode: "dev" }),
+  fetchRunStatus: async (runId: string): Promise<RunStatus> => {
+    lookups.push(runId);
+    return { state: "missing" };
+  },
+}));
+
+const saved = { ...process.env };
+let lib: typeof import("@/lib/db");
+let fx: typeof import("../db/fixtures");
+
+beforeAll(async () => {
+  Object.assign(process.env, {
+    PGLITE_DIR: "memory",
+    INNGEST_DEV: "http://127.0.0.1:9",
+    RUN_CHECK_AFTER_MS: "0",
+  });
+  delete process.env.DATABASE_URL;
+  lib = await import("@/lib/db");
+  fx = await import("../db/fixtures");
+});
+
+afterAll(async () => {
+  await lib?.closeDb();
+  process.env = saved;
+});
+
+/** The stream's messages until it ends (or 10 s pass). */
+async function readStream(stream: ReadableStream<Uint8Array>): Promise<LiveMessage[]> {
+  const reader = stream.getReader();
+  const decoder = new TextDecoder();
+  const messages: LiveMessage[] = [];
+  let text = "";
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+    const frames = text.split("\n\n");
+    text = frames.pop() ?? "";
+    for (const frame of frames) {
+      const data = frame.split("\n").find((line) => line.startsWith("data: "));
+      if (data) messages.push(JSON.parse(data.slice(6)) as LiveMessage);
+    }
+    if (messages.at(-1)?.kind === "end") break;
+  }
+  await reader.cancel();
+  return messages;
+}
+
+describe("the live stream of a batch whose run is gone", () => {
+  it("delivers the failed cells and the finished batch, then ends", async () => {
+    const { batchEventStream } = await import("@/lib/batches/stream");
+    const db = await lib.getDb();
+    const { batch, cells } = await fx.newBatch(db, 2, ["gpt-image-1.5"]);
+    await lib.claimBatch(db, batch.id, "lost-run");
+    await fx.succeed(db, fx.at(cells, 0));
+    const from = (await lib.getBatch(db, batch.id))?.lastEventId ?? 0;
+
+    const request = new AbortController();
+    const messages = await readStream(batchEventStream(batch.id, from, request.signal));
+    request.abort();
+
+    expect(lookups).toEqual(["lost-run"]);
+    const changed = messages.flatMap((m) => (m.kind === "cell" ? [m.cell] : []));
+    expect(changed.map((c) => [c.id, c.status, c.errorKind])).toEqual([
+      [fx.at(cells, 1).id, "failed", "workflow"],
+    ]);
+    expect(messages.find((m) => m.kind === "batch")).toMatchObject({ batch: { status: "partial" } });
+    expect(messages.at(-1)).toEqual({ kind: "end" });
+  });
+});
