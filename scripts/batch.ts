@@ -7,12 +7,11 @@
  * Exit codes: 0 every cell succeeded (or submitted / changed, without waiting); 1 a followed batch ended
  * with a failed or cancelled cell; 2 bad usage, rejected input or request, unreadable file, unreachable app.
  */
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { submitBatch, UnreachableError } from "./lib/batch-client";
 import { parseArgs, UsageError, type SubmitArgs } from "./lib/cli-args";
-import { CliError, rememberToken, runBatchCommand } from "./lib/cli-commands";
+import { CliError, readText, rememberToken, runBatchCommand } from "./lib/cli-commands";
 import { batchJson, err, follow, followedExit, formatIssues, out, printMatrix } from "./lib/cli-output";
 import { TokenStore, type Env } from "./lib/token-store";
 
@@ -31,6 +30,7 @@ commands:
   resend <id>   send a batch no run has started to the engine again [--wait] (owner)
   restyle <id>  a new batch from the same pictures, no provider calls [--wait] (owner)
                 [--template <id>] [--font <id>] [--canvas <id | WxH, e.g. 1280x720>]
+                [--titles <file | ->]  every title of the batch, one per line, in order
 options:
   --wait          follow progress until every cell is done, then print the URL matrix
   --url <url>     the app (default: the page URL's origin, else http://127.0.0.1:$PORT, PORT defaulting to 3000)
@@ -40,27 +40,12 @@ options:
 exit: 0 done (all succeeded when followed) · 1 a followed batch has failed or cancelled cells
       2 bad usage, rejected input or request, unreadable file, no app`;
 
-class InputError extends Error {}
-
 async function readInput(file: string): Promise<unknown> {
-  const name = file === "-" ? "stdin" : file;
-  let text: string;
-  try {
-    if (file === "-") {
-      const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-      text = Buffer.concat(chunks).toString("utf8");
-    } else text = await readFile(file, "utf8");
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (err as Error).message;
-    throw new InputError(`cannot read ${name}: ${why}`);
-  }
+  const text = await readText(file);
   try {
     return JSON.parse(text) as unknown;
-  } catch (err) {
-    throw new InputError(`${name} is not valid JSON: ${(err as Error).message}`);
+  } catch (e) {
+    throw new CliError(`${file === "-" ? "stdin" : file} is not valid JSON: ${(e as Error).message}`);
   }
 }
 
@@ -115,7 +100,7 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
       err("batch: stopped following; the batch keeps running on the server");
       return 130;
     }
-    if (e instanceof InputError || e instanceof UnreachableError || e instanceof CliError) {
+    if (e instanceof UnreachableError || e instanceof CliError) {
       err(`batch: ${e.message}`);
       if (e instanceof CliError) for (const line of formatIssues(e.issues)) err(line);
       return 2;

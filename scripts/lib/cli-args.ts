@@ -33,12 +33,14 @@ export interface BatchArgs {
   json: boolean;
   token?: string;
   change: RestyleChange;
+  /** restyle --titles: a file (or - for stdin) with every title of the batch, one per line, in order. */
+  titlesFile?: string;
 }
 
 export type CliArgs = SubmitArgs | BatchArgs | { command: "help" };
 
 const FLAGS = ["--wait", "--json"] as const;
-const VALUED = ["--url", "--token", "--template", "--font", "--canvas"] as const;
+const VALUED = ["--url", "--token", "--template", "--font", "--canvas", "--titles"] as const;
 type Option = (typeof FLAGS)[number] | (typeof VALUED)[number];
 
 /** The options each command takes; anything else is a usage error naming the command. */
@@ -50,7 +52,7 @@ const ALLOWED: Record<SubmitArgs["command"] | BatchCommand, readonly Option[]> =
   retry: ["--wait", "--json", "--url", "--token"],
   resume: ["--wait", "--json", "--url", "--token"],
   resend: ["--wait", "--json", "--url", "--token"],
-  restyle: ["--wait", "--json", "--url", "--token", "--template", "--font", "--canvas"],
+  restyle: ["--wait", "--json", "--url", "--token", "--template", "--font", "--canvas", "--titles"],
 };
 
 const isCommand = (word: string): word is BatchCommand =>
@@ -88,7 +90,9 @@ export function parseArgs(
   const command = first !== undefined && isCommand(first) ? first : "submit";
   for (const name of given.keys()) {
     if (!ALLOWED[command].includes(name))
-      throw new UsageError(`${name} is not an option of ${command === "submit" ? "a submit" : command}`);
+      throw new UsageError(
+        `${name} is not an option of ${command === "submit" ? "submitting a batch file" : command}`,
+      );
   }
   const explicitUrl = given.get("--url");
   const common = { wait: given.has("--wait"), json: given.has("--json") };
@@ -114,10 +118,13 @@ export function parseArgs(
   if (given.has("--template")) change.template = given.get("--template");
   if (given.has("--font")) change.font = given.get("--font");
   if (given.has("--canvas")) change.canvas = canvasId(given.get("--canvas") as string);
-  if (command === "restyle" && Object.keys(change).length === 0)
-    throw new UsageError("restyle needs --template, --font or --canvas (what to change)");
+  const titlesFile = given.get("--titles");
+  if (command === "restyle" && Object.keys(change).length === 0 && !titlesFile)
+    throw new UsageError("restyle needs --template, --font, --canvas or --titles (what to change)");
   const url = checkUrl(explicitUrl ?? origin ?? defaultUrl(env));
-  return { command, id, url, ...common, token: given.get("--token"), change };
+  const args: BatchArgs = { command, id, url, ...common, token: given.get("--token"), change };
+  if (titlesFile) args.titlesFile = titlesFile;
+  return args;
 }
 
 const defaultUrl = (env: Env) => `http://127.0.0.1:${env.PORT || 3000}`;
@@ -182,3 +189,6 @@ export function resolveToken(
   if (admin) return { token: admin, source: "ADMIN_TOKEN" };
   return null;
 }
+
+/** restyle --titles: one title per line; the newline ending the last line is not an extra, empty title. */
+export const titleLines = (text: string) => text.replace(/\r?\n$/, "").split(/\r?\n/);

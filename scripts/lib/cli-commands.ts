@@ -3,11 +3,12 @@
  * owner controls cancel, retry, resume, resend and restyle. Each returns the process exit code; refusals
  * and unreachable apps throw CliError (exit 2) with the one line to print.
  */
+import { readFile } from "node:fs/promises";
 import type { BatchDto } from "@/lib/batches/dto";
 import { ApiError, fetchBatch, isSettled, type FieldIssue } from "./batch-client";
-import { resolveToken, type BatchArgs, type TokenSource } from "./cli-args";
+import { resolveToken, titleLines, type BatchArgs, type TokenSource } from "./cli-args";
 import { batchJson, countsText, err, follow, followedExit, out, printMatrix } from "./cli-output";
-import { controlBatch, restyleBatch, type ControlAction } from "./manage-client";
+import { controlBatch, restyleBatch, type ControlAction, type RestyleRequest } from "./manage-client";
 import { TokenStore, type Env } from "./token-store";
 
 /** A refusal or input problem: its message (and field issues) go to stderr, the exit code is 2. */
@@ -133,9 +134,27 @@ async function control(args: BatchArgs, action: ControlAction, store: TokenStore
   return finish(args, await followOr404(args, args.id), { action, count: res.count });
 }
 
+/** A text file, or stdin for "-"; an unreadable one is a CliError naming it. */
+export async function readText(file: string): Promise<string> {
+  const name = file === "-" ? "stdin" : file;
+  try {
+    if (file !== "-") return await readFile(file, "utf8");
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString("utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (e as Error).message;
+    throw new CliError(`cannot read ${name}: ${why}`);
+  }
+}
+
 async function restyle(args: BatchArgs, store: TokenStore, env: Env): Promise<number> {
+  const change: RestyleRequest = { ...args.change };
+  if (args.titlesFile) change.prompts = titleLines(await readText(args.titlesFile));
   const auth = token(args, store, env);
-  const res = await restyleBatch(args.url, args.id, args.change, auth?.token);
+  const res = await restyleBatch(args.url, args.id, change, auth?.token);
   if (!res.ok) throw refusal(args, res, auth?.source);
   const { id, ownerToken, batch } = res;
   rememberToken(store, args.url, id, ownerToken);

@@ -1,6 +1,13 @@
 /** `npm run batch` argument parsing: submit stays the default; batch commands take an id or page URL. */
 import { describe, expect, it } from "vitest";
-import { canvasId, parseArgs, parseBatchRef, resolveToken, UsageError } from "../../scripts/lib/cli-args";
+import {
+  canvasId,
+  parseArgs,
+  parseBatchRef,
+  resolveToken,
+  titleLines,
+  UsageError,
+} from "../../scripts/lib/cli-args";
 import type { Env } from "../../scripts/lib/token-store";
 
 const ID = "Xq3bT0aZ9kLmNoPqRsTuVw";
@@ -39,7 +46,7 @@ describe("submit (no command)", () => {
   });
 
   it("refuses options of other commands, unknown options and a second file", () => {
-    expect(usage(["b.json", "--token", "t"])).toBe("--token is not an option of a submit");
+    expect(usage(["b.json", "--token", "t"])).toBe("--token is not an option of submitting a batch file");
     expect(usage(["b.json", "--fast"])).toBe("unknown option --fast");
     expect(usage(["a.json", "b.json"])).toBe("unexpected argument b.json (one batch file at a time)");
     expect(usage(["b.json", "--url"])).toBe("--url needs a value");
@@ -93,13 +100,20 @@ describe("batch commands", () => {
     expect(usage(["status", "http://h/gallery"])).toBe(
       '"http://h/gallery" is not a batch page URL (expected http://h/b/<id>)',
     );
-    expect(usage(["restyle", ID])).toBe("restyle needs --template, --font or --canvas (what to change)");
+    expect(usage(["restyle", ID])).toBe(
+      "restyle needs --template, --font, --canvas or --titles (what to change)",
+    );
     expect(usage(["cancel", ID, "--token"])).toBe("--token needs a value");
   });
 
   it("collects a restyle's changes; a canvas size maps to the catalog canvas of that size", () => {
     const args = parse(["restyle", ID, "--template", "left-panel", "--font=inter", "--canvas", "1280x720"]);
     expect(args).toMatchObject({ change: { template: "left-panel", font: "inter", canvas: "youtube" } });
+    expect(parse(["restyle", ID, "--titles", "-"])).toMatchObject({ change: {}, titlesFile: "-" });
+    expect(parse(["restyle", ID, "--font", "inter"])).not.toHaveProperty("titlesFile");
+    expect(usage(["retry", ID, "--titles", "t.txt"])).toBe("--titles is not an option of retry");
+    expect(titleLines("One\r\nTwo\n")).toEqual(["One", "Two"]);
+    expect(titleLines("One\n\nThree")).toEqual(["One", "", "Three"]);
     expect(canvasId("square")).toBe("square");
     expect(canvasId("1080×1080")).toBe("square");
     expect(canvasId("poster")).toBe("poster");

@@ -177,16 +177,21 @@ describe("npm run batch <command> <batch>", () => {
 
     // Restyle: a new batch composed from the stored pictures, not one provider call; its token is kept.
     const calls = sim.requests.length;
-    const restyle = await cli([
-      "restyle",
-      page,
-      "--template",
-      "left-panel",
-      "--canvas",
-      "1280x720",
-      "--wait",
-      "--json",
-    ]);
+    const restyle = await cli(
+      [
+        "restyle",
+        page,
+        "--template",
+        "left-panel",
+        "--canvas",
+        "1280x720",
+        "--titles",
+        "-",
+        "--wait",
+        "--json",
+      ],
+      "Status, one\nStatus, 2\n",
+    );
     expect(restyle.code, restyle.stderr).toBe(0);
     const made = JSON.parse(restyle.stdout) as {
       id: string;
@@ -196,9 +201,10 @@ describe("npm run batch <command> <batch>", () => {
     };
     expect([made.id === id, made.status, made.restyledFrom]).toEqual([false, "succeeded", id]);
     const restyled = await fetchBatch(stack.appUrl, made.id);
-    expect([restyled.template, restyled.canvas, restyled.counts.succeeded]).toEqual([
+    expect([restyled.template, restyled.canvas, restyled.prompts, restyled.counts.succeeded]).toEqual([
       "left-panel",
       "youtube",
+      ["Status, one", "Status, 2"],
       2,
     ]);
     expect(sim.requests.length).toBe(calls);
@@ -215,6 +221,13 @@ describe("npm run batch <command> <batch>", () => {
       2,
       `batch: cannot resend batch ${id} (HTTP 409): This batch has already started.`,
     ]);
+    const invalid = await cli(["restyle", id, "--url", stack.appUrl, "--template", "nope"]);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toMatch(
+      new RegExp(
+        `^batch: cannot restyle batch ${id} \\(HTTP 400\\): .+\n  template: unknown template "nope"`,
+      ),
+    );
   });
 
   it("cancel, status, resume (refused while calls from before the cancel run), then succeeded", async () => {
