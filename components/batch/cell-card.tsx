@@ -1,4 +1,5 @@
 import Image from "next/image";
+import { memo } from "react";
 import type { CellDto } from "@/lib/batches/dto";
 import { formatMs, formatUsd } from "@/lib/format";
 import { StatusBadge } from "./status-badge";
@@ -10,7 +11,8 @@ export interface CellCardProps {
   onOpen?: (cell: CellDto) => void;
 }
 
-export function CellCard({ cell, aspect, onOpen }: CellCardProps) {
+/** Memoized: a live update re-renders only the cards whose cell changed. */
+export const CellCard = memo(function CellCard({ cell, aspect, onOpen }: CellCardProps) {
   const pending = cell.status === "queued" || cell.status === "running" || cell.status === "retrying";
   return (
     <figure
@@ -70,4 +72,4 @@ export function CellCard({ cell, aspect, onOpen }: CellCardProps) {
       </figcaption>
     </figure>
   );
-}
+});

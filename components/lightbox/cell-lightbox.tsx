@@ -1,5 +1,6 @@
 "use client";
 /** The lightbox for a batch page's cells: prompt, model, time, attempts, cost and provider request ids. */
+import { useMemo } from "react";
 import type { CellDto } from "@/lib/batches/dto";
 import { formatMs, formatUsd } from "@/lib/format";
 import { Lightbox, MetaRow, type LightboxItem } from "./lightbox";
@@ -8,7 +9,8 @@ export type CellLightboxItem = LightboxItem & { cell: CellDto };
 
 /** Cells that have an image, in grid order (prompt, then model order as given). */
 export function cellLightboxItems(cells: readonly CellDto[], models?: readonly string[]): CellLightboxItem[] {
-  const order = (c: CellDto) => c.promptIndex * 1000 + (models ? models.indexOf(c.model) : 0);
+  const column = new Map(models?.map((m, i) => [m, i]));
+  const order = (c: CellDto) => c.promptIndex * 1000 + (column.get(c.model) ?? 0);
   return cells
     .filter((cell): cell is CellDto & { imageUrl: string } => cell.imageUrl !== null)
     .sort((a, b) => order(a) - order(b))
@@ -62,9 +64,14 @@ export interface CellLightboxProps {
 
 /** Ready to drop into the batch page: pass the cells and which one is open. */
 export function CellLightbox({ cells, models, openId, onOpenIdChange, downloadHref }: CellLightboxProps) {
+  // Built only while open: the batch page renders this on every live update.
+  const items = useMemo(
+    () => (openId === null ? [] : cellLightboxItems(cells, models)),
+    [openId, cells, models],
+  );
   return (
     <Lightbox
-      items={cellLightboxItems(cells, models)}
+      items={items}
       openId={openId}
       onOpenIdChange={onOpenIdChange}
       label="Thumbnail"

@@ -1,6 +1,6 @@
 /** Messages of the batch event stream (GET /api/batches/:id/events), shared by server and client. */
 import type { BatchStatus } from "@/lib/db/schema";
-import type { CellDto } from "./dto";
+import { countCells, type BatchDto, type CellDto } from "./dto";
 
 export interface BatchSummary {
   status: BatchStatus;
@@ -16,3 +16,28 @@ export type LiveMessage =
   | { kind: "cell-deleted"; cellId: string }
   | { kind: "batch"; batch: BatchSummary }
   | { kind: "end" };
+
+/** Every message but the end of the stream. */
+export type UpdateMessage = Exclude<LiveMessage, { kind: "end" }>;
+
+/** The batch after `msgs`, in order; untouched cells keep their identity (their cards skip rendering). */
+export function applyMessages(batch: BatchDto, msgs: readonly UpdateMessage[]): BatchDto {
+  let next = batch;
+  let cells: CellDto[] | null = null;
+  let at: Map<string, number> | null = null;
+  for (const msg of msgs) {
+    if (msg.kind === "batch") {
+      next = { ...next, ...msg.batch };
+    } else if (msg.kind === "cell-deleted") {
+      cells = (cells ?? next.cells).filter((c) => c.id !== msg.cellId);
+      at = null;
+    } else {
+      cells ??= [...next.cells];
+      at ??= new Map(cells.map((c, i) => [c.id, i]));
+      const i = at.get(msg.cell.id);
+      if (i !== undefined) cells[i] = msg.cell;
+      else at.set(msg.cell.id, cells.push(msg.cell) - 1);
+    }
+  }
+  return cells ? { ...next, cells, counts: countCells(cells) } : next;
+}

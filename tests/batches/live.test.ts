@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+import { countCells, type BatchDto, type CellDto } from "@/lib/batches/dto";
+import { applyMessages } from "@/lib/batches/live";
+
+function cell(i: number, patch: Partial<CellDto> = {}): CellDto {
+  return {
+    id: `c${i}`,
+    promptIndex: i,
+    prompt: `Title ${i}`,
+    model: "local-preview",
+    status: "queued",
+    imageUrl: null,
+    width: null,
+    height: null,
+    error: null,
+    errorKind: null,
+    attempts: 0,
+    reusable: false,
+    requestIds: [],
+    costUsd: 0,
+    durationMs: null,
+    startedAt: null,
+    finishedAt: null,
+    updatedAt: null,
+    ...patch,
+  };
+}
+
+function batch(cells: CellDto[]): BatchDto {
+  return {
+    id: "b1",
+    status: "running",
+    createdAt: "2026-11-21T10:00:00.000Z",
+    startedAt: "2026-11-21T10:00:01.000Z",
+    finishedAt: null,
+    prompts: cells.map((c) => c.prompt),
+    models: ["local-preview"],
+    style: "neon",
+    template: "bottom-bar",
+    font: "inter",
+    canvas: "blog",
+    quality: null,
+    context: "",
+    extraPrompt: "",
+    estimatedCostUsd: 0,
+    estimatedByModel: {},
+    actualCostUsd: 0,
+    budgetUsd: null,
+    cancelReason: null,
+    notices: [],
+    restyledFrom: null,
+    counts: countCells(cells),
+    cells,
+    results: [],
+  };
+}
+
+describe("applyMessages", () => {
+  const start = batch([cell(0), cell(1), cell(2)]);
+
+  it("applies a burst of cell updates in order, keeping untouched cells as they were", () => {
+    const next = applyMessages(start, [
+      { kind: "cell", cell: cell(0, { status: "running" }) },
+      { kind: "cell", cell: cell(2, { status: "running" }) },
+      { kind: "cell", cell: cell(0, { status: "succeeded", imageUrl: "/a.jpg" }) },
+    ]);
+    expect(next.cells.map((c) => c.status)).toEqual(["succeeded", "queued", "running"]);
+    expect(next.cells[0]!.imageUrl).toBe("/a.jpg");
+    // Same object: a memoized card for this cell does not render again.
+    expect(next.cells[1]).toBe(start.cells[1]);
+    expect(next.counts).toMatchObject({ total: 3, done: 1, queued: 1, running: 1, succeeded: 1 });
+    // The input is not modified.
+    expect(start.cells.map((c) => c.status)).toEqual(["queued", "queued", "queued"]);
+  });
+
+  it("merges batch summaries and leaves the cells alone when no cell changed", () => {
+    const next = applyMessages(start, [
+      {
+        kind: "batch",
+        batch: {
+          status: "succeeded",
+          startedAt: start.startedAt,
+          finishedAt: "2026-11-21T10:01:00.000Z",
+          actualCostUsd: 0.5,
+          cancelReason: null,
+          notices: [],
+        },
+      },
+    ]);
+    expect(next.status).toBe("succeeded");
+    expect(next.actualCostUsd).toBe(0.5);
+    expect(next.cells).toBe(start.cells);
+    expect(next.counts).toBe(start.counts);
+  });
+
+  it("drops deleted cells, adds cells it did not know, and counts the result", () => {
+    const next = applyMessages(start, [
+      { kind: "cell", cell: cell(1, { status: "failed", error: "blocked" }) },
+      { kind: "cell-deleted", cellId: "c0" },
+      { kind: "cell", cell: cell(3, { status: "running" }) },
+      { kind: "cell", cell: cell(2, { status: "cancelled" }) },
+    ]);
+    expect(next.cells.map((c) => `${c.id}:${c.status}`)).toEqual(["c1:failed", "c2:cancelled", "c3:running"]);
+    expect(next.counts).toMatchObject({ total: 3, done: 2, failed: 1, cancelled: 1, running: 1 });
+  });
+
+  it("returns the batch itself for an empty burst", () => {
+    expect(applyMessages(start, [])).toBe(start);
+  });
+});
