@@ -106,20 +106,6 @@ export const FALLBACK_FONTS = [
     licenceFile: "fallback/noto-sans-hebrew.LICENSE.txt",
   },
   {
-    id: "noto-sans-devanagari",
-    covers: "Devanagari: Hindi, Marathi, Nepali, Sanskrit (shaped with HarfBuzz)",
-    files: ["fallback/noto-sans-devanagari-700.woff"],
-    licence: "OFL-1.1",
-    licenceFile: "fallback/noto-sans-devanagari.LICENSE.txt",
-  },
-  {
-    id: "noto-sans-thai",
-    covers: "Thai (shaped with HarfBuzz; lines break between words found by the ICU dictionary)",
-    files: ["fallback/noto-sans-thai-700.woff"],
-    licence: "OFL-1.1",
-    licenceFile: "fallback/noto-sans-thai.LICENSE.txt",
-  },
-  {
     id: "noto-emoji",
     covers: "Emoji (monochrome outlines)",
     files: emojiFiles,
@@ -139,6 +125,23 @@ export const FALLBACK_FONTS = [
     files: ["fallback/nanum-square-bold.ttf"],
     licence: "OFL-1.1",
     licenceFile: "fallback/nanum-square.LICENSE.txt",
+  },
+  // Last: Devanagari and Thai runs are shaped from these files directly (complex-shaping.ts); the
+  // chain reaches them only for a stray character every other font lacks, so emoji and CJK titles
+  // never parse them.
+  {
+    id: "noto-sans-devanagari",
+    covers: "Devanagari: Hindi, Marathi, Nepali, Sanskrit (shaped with HarfBuzz)",
+    files: ["fallback/noto-sans-devanagari-700.woff"],
+    licence: "OFL-1.1",
+    licenceFile: "fallback/noto-sans-devanagari.LICENSE.txt",
+  },
+  {
+    id: "noto-sans-thai",
+    covers: "Thai (shaped with HarfBuzz; lines break between words found by the ICU dictionary)",
+    files: ["fallback/noto-sans-thai-700.woff"],
+    licence: "OFL-1.1",
+    licenceFile: "fallback/noto-sans-thai.LICENSE.txt",
   },
 ] as const satisfies readonly FallbackFontDef[];
 
