@@ -5,6 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import type { BatchDto } from "@/lib/batches/dto";
+import { plural } from "@/lib/format";
 import { ApiError, fetchBatch, isSettled, type FieldIssue } from "./batch-client";
 import { resolveToken, titleLines, type BatchArgs, type TokenSource } from "./cli-args";
 import { batchJson, countsText, err, follow, followedExit, out, printMatrix } from "./cli-output";
@@ -112,8 +113,8 @@ const DONE: Record<ControlAction, (n: number | null, b: BatchDto) => string> = {
     b.counts.cancelled > 0
       ? `cancelled: ${countsText(b.counts)}; calls already under way finish and keep their pictures for resume`
       : `nothing to cancel: the batch has ${b.status === "running" || b.status === "queued" ? "no unfinished cells" : `finished (${b.status})`}`,
-  retry: (n) => `retrying ${n ?? "the"} failed cell${n === 1 ? "" : "s"}`,
-  resume: (n) => `resuming ${n ?? "the"} cancelled cell${n === 1 ? "" : "s"}`,
+  retry: (n) => `retrying ${n === null ? "the failed cells" : plural(n, "failed cell")}`,
+  resume: (n) => `resuming ${n === null ? "the cancelled cells" : plural(n, "cancelled cell")}`,
   resend: () => "sent to the workflow engine again",
 };
 
@@ -161,7 +162,7 @@ async function restyle(args: BatchArgs, store: TokenStore, env: Env): Promise<nu
   const url = pageUrl(args.url, id);
   if (!args.json) out(url);
   err(
-    `batch ${id}: restyled from ${args.id}, ${batch.counts.total} stored pictures composed again (no provider calls)`,
+    `batch ${id}: restyled from ${args.id}, ${plural(batch.counts.total, "stored picture")} composed again (no provider calls)`,
   );
   if (!args.wait) {
     if (args.json) out(JSON.stringify({ id, url, ownerToken, status: batch.status, restyledFrom: args.id }));
