@@ -161,6 +161,10 @@ function apply(batch: BatchDto, msg: LiveMessage): BatchDto {
   if (msg.kind === "batch") return { ...batch, ...msg.batch };
   if (msg.kind === "cell-deleted") return { ...batch, cells: batch.cells.filter((c) => c.id !== msg.cellId) };
   if (msg.kind !== "cell") return batch;
+  // The first connect replays the batch's whole log; an older cell state than the one just read is skipped
+  // so following a batch with a history (wait, retry --wait) does not show its past as progress.
+  const known = batch.cells.find((c) => c.id === msg.cell.id)?.updatedAt;
+  if (known && msg.cell.updatedAt && msg.cell.updatedAt < known) return batch;
   const cells: CellDto[] = batch.cells.some((c) => c.id === msg.cell.id)
     ? batch.cells.map((c) => (c.id === msg.cell.id ? msg.cell : c))
     : [...batch.cells, msg.cell];
