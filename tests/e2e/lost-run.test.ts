@@ -7,6 +7,7 @@
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fetchRunStatus } from "@/lib/batches/run-status";
 import { startSimulator, type Simulator } from "@/lib/simulator";
 import { fetchBatch, submitBatch } from "../../scripts/lib/batch-client";
 import { waitForAppSync } from "../../scripts/lib/processes";
@@ -51,10 +52,18 @@ describe("a batch whose workflow run the engine lost", () => {
       () => sim.requests.some((r) => r.outcome === "ok") && sim.requests.some((r) => r.outcome === "pending"),
       "one picture made and the next call under way",
     );
+    // The client reads the engine's own answer for the batch's run: running now, missing after the loss.
+    const runs = (await (await fetch(`${stack.engineUrl}/v1/runs?function_id=run-batch`)).json()) as {
+      data: { id: string; event: { data: { batchId: string } } }[];
+    };
+    const runId = runs.data.find((r) => r.event.data.batchId === id)?.id ?? "none";
+    const engine = { baseUrl: stack.engineUrl, mode: "dev" as const };
+    expect(await fetchRunStatus(runId, engine)).toEqual({ state: "running" });
     await stack.engine.kill("SIGKILL");
     rmSync(path.join(stack.dataDir, "engine"), { recursive: true, force: true });
     await stack.startEngine();
     await waitForAppSync(stack.engineUrl, stack.appUrl);
+    expect(await fetchRunStatus(runId, engine)).toEqual({ state: "missing" });
     // The call cut off from its run still finishes in the web server and stores its picture.
     await until(() => sim.requests.every((r) => r.outcome !== "pending"), "the call under way to end");
 
