@@ -136,7 +136,7 @@ export async function followBatch(baseUrl: string, id: string, o: FollowOptions 
           ended = true;
           break;
         }
-        batch = apply(batch, msg);
+        batch = applyLive(batch, msg);
         o.onUpdate?.(batch);
       }
       // The server says the batch is settled: read the final state now, no reconnect pause.
@@ -157,9 +157,13 @@ function isDropped(err: unknown): boolean {
   return /terminated|socket|ECONNRESET|other side closed|fetch failed|HTTP 5\d\d/i.test(text);
 }
 
-function apply(batch: BatchDto, msg: LiveMessage): BatchDto {
+/** One live message applied to the batch as followed (exported for its test). */
+export function applyLive(batch: BatchDto, msg: LiveMessage): BatchDto {
   if (msg.kind === "batch") return { ...batch, ...msg.batch };
-  if (msg.kind === "cell-deleted") return { ...batch, cells: batch.cells.filter((c) => c.id !== msg.cellId) };
+  if (msg.kind === "cell-deleted") {
+    const cells = batch.cells.filter((c) => c.id !== msg.cellId);
+    return { ...batch, cells, counts: countCells(cells) };
+  }
   if (msg.kind !== "cell") return batch;
   // The first connect replays the batch's whole log; an older cell state than the one just read is skipped
   // so following a batch with a history (wait, retry --wait) does not show its past as progress.
