@@ -13,6 +13,10 @@ const config: NextConfig = {
     localPatterns: [{ pathname: "/api/blob/**" }],
     remotePatterns: [{ protocol: "https", hostname: "*.public.blob.vercel-storage.com" }],
     formats: ["image/webp"],
+    // The largest canvas is 1280 px wide, so wider variants (up to 3840 by default) only re-encoded the
+    // original under another URL. Five widths instead of eight also shorten every thumbnail's srcset.
+    deviceSizes: [640, 750, 828, 1080, 1280],
+    imageSizes: [256, 384],
   },
 };
 
