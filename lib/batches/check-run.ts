@@ -4,6 +4,8 @@
  * pays for a lookup, bounded by the lookup's timeout; any failure leaves the batch as it was.
  */
 import { getDb } from "@/lib/db";
+import { inngest } from "@/inngest/client";
+import { batchCancelled, cancelEventId } from "@/inngest/events";
 import type { BatchDto } from "./dto";
 import { reconcileAfterMs, reconcileBatch, type ReconcileOutcome } from "./reconcile";
 import { fetchRunStatus, runApiConfig } from "./run-status";
@@ -26,6 +28,10 @@ export async function checkBatchRun(batchId: string): Promise<ReconcileOutcome |
   try {
     return await reconcileBatch(await getDb(), batchId, {
       runStatus: (runId) => fetchRunStatus(runId, runApiConfig()),
+      stopRuns: async (id, ended) => {
+        const reason = "The batch's workflow run is gone: its leftover runs stop.";
+        await inngest.send(batchCancelled.create({ batchId: id, reason }, { id: cancelEventId(id, ended) }));
+      },
     });
   } catch (error) {
     console.error(`batch ${batchId}: checking its workflow run failed: ${(error as Error).message}`);

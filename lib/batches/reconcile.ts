@@ -5,7 +5,7 @@
  * fail with error kind "workflow" and can be retried, reusing any picture already stored.
  */
 import { eq, sql } from "drizzle-orm";
-import { abandonBatch, batches, cells, type Db } from "@/lib/db";
+import { abandonBatch, batches, cells, type CellRow, type Db } from "@/lib/db";
 import { readEnv } from "@/lib/env";
 import type { RunStatus } from "./run-status";
 
@@ -13,6 +13,11 @@ export type RunStatusLookup = (runId: string) => Promise<RunStatus>;
 
 export interface ReconcileDeps {
   runStatus: RunStatusLookup;
+  /**
+   * Told the cells it ended, stops whatever runs of the batch are still alive (a leaf sleeping out a
+   * provider's retry delay), so none works on a cell after it is retried. Failures are logged only.
+   */
+  stopRuns?: (batchId: string, ended: CellRow[]) => Promise<void>;
   /** No change for this long before the run is looked up (default: reconcileAfterMs()). */
   idleMs?: number;
   now?: () => number;
@@ -70,7 +75,7 @@ export async function reconcileBatch(
     return { action: "none", why: "recent change" };
   const runId = row.runId;
   return (deps.throttle ?? sharedThrottle).run(`${batchId}:${runId}`, now, () =>
-    endIfRunGone(db, batchId, runId, deps.runStatus),
+    endIfRunGone(db, batchId, runId, deps),
   );
 }
 
@@ -78,9 +83,9 @@ async function endIfRunGone(
   db: Db,
   batchId: string,
   runId: string,
-  lookup: RunStatusLookup,
+  deps: ReconcileDeps,
 ): Promise<ReconcileOutcome> {
-  const run = await lookup(runId);
+  const run = await deps.runStatus(runId);
   if (run.state === "running") return { action: "none", why: "run active" };
   if (run.state === "unknown") return { action: "none", why: "run status unknown", detail: run.reason };
   const reason =
@@ -92,6 +97,13 @@ async function endIfRunGone(
   if (!result) return { action: "none", why: "no batch" };
   if (result.taken) return { action: "none", why: "not the owner" };
   if (!result.changed) return { action: "none", why: "not running" };
+  if (result.ended.length > 0 && deps.stopRuns) {
+    try {
+      await deps.stopRuns(batchId, result.ended);
+    } catch (error) {
+      console.error(`batch ${batchId}: could not stop its leftover runs: ${(error as Error).message}`);
+    }
+  }
   return { action: "ended", run: run.state, failed: result.ended.length };
 }
 

@@ -44,11 +44,14 @@ async function runningBatch(runId = "run-1") {
 
 function deps(status: RunStatus | (() => Promise<RunStatus>), offsetMs = IDLE + 1_000) {
   const runStatus = vi.fn(typeof status === "function" ? status : async () => status);
+  const stopRuns = vi.fn<(batchId: string, ended: CellRow[]) => Promise<void>>(async () => {});
   const clock = { now: Date.now() + offsetMs };
+  const throttle = new rec.LookupThrottle(30_000);
   return {
     runStatus,
+    stopRuns,
     clock,
-    deps: { runStatus, idleMs: IDLE, now: () => clock.now, throttle: new rec.LookupThrottle(30_000) },
+    deps: { runStatus, stopRuns, idleMs: IDLE, now: () => clock.now, throttle },
   };
 }
 
@@ -102,6 +105,10 @@ describe("reconcileBatch", () => {
     const { id, cells } = await runningBatch();
     const d = deps({ state: "ended", status: "Failed" });
     expect(await rec.reconcileBatch(db, id, d.deps)).toEqual({ action: "ended", run: "ended", failed: 2 });
+    // Leftover runs of the round (a leaf sleeping out a retry delay) are told to stop.
+    expect(d.stopRuns.mock.calls.map(([batchId, ended]) => [batchId, ended.map((c) => c.id)])).toEqual([
+      [id, [at(cells, 1).id, at(cells, 2).id]],
+    ]);
     const after = await cellsOf(id);
     expect(after.map((c) => [c.status, c.errorKind])).toEqual([
       ["succeeded", null],
@@ -147,10 +154,9 @@ describe("reconcileBatch", () => {
       await lib.claimBatch(db, id, "run-2");
       return { state: "missing" };
     };
-    expect(await rec.reconcileBatch(db, id, deps(newRound).deps)).toEqual({
-      action: "none",
-      why: "not the owner",
-    });
+    const late = deps(newRound);
+    expect(await rec.reconcileBatch(db, id, late.deps)).toEqual({ action: "none", why: "not the owner" });
+    expect(late.stopRuns).not.toHaveBeenCalled();
     const after = await cellsOf(id);
     expect(after.map((c) => c.status)).toEqual(["succeeded", "queued", "queued"]);
     expect(await lib.getBatchRow(db, id)).toMatchObject({ status: "running", runId: "run-2" });

@@ -1,6 +1,7 @@
 /**
  * An open batch page learns that the batch's run is gone without reloading: its live stream checks the
- * run of an idle batch, and the cells the check fails reach the page like any other change.
+ * run of an idle batch, and the cells the check fails reach the page like any other change. The lookup
+ * and the engine are stand-ins here (tests/e2e/lost-run.test.ts runs the real ones).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { LiveMessage } from "@/lib/batches/live";
@@ -12,6 +13,16 @@ vi.mock("@/lib/batches/run-status", () => ({
   fetchRunStatus: async (runId: string): Promise<RunStatus> => {
     lookups.push(runId);
     return { state: "missing" };
+  },
+}));
+
+const sent: unknown[] = [];
+vi.mock("@/inngest/client", () => ({
+  inngest: {
+    send: async (event: unknown) => {
+      sent.push(event);
+      return { ids: ["x"] };
+    },
   },
 }));
 
@@ -78,5 +89,9 @@ describe("the live stream of a batch whose run is gone", () => {
     ]);
     expect(messages.find((m) => m.kind === "batch")).toMatchObject({ batch: { status: "partial" } });
     expect(messages.at(-1)).toEqual({ kind: "end" });
+    // Whatever runs of the batch are still alive are told to stop.
+    expect(sent).toMatchObject([
+      { name: "batch/cancelled", id: `batch-cancelled-${batch.id}-0`, data: { batchId: batch.id } },
+    ]);
   });
 });
