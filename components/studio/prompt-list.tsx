@@ -1,8 +1,10 @@
 "use client";
 
-import { useId, useRef, useState, type ClipboardEvent } from "react";
+import { useId, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { dedupe } from "@/lib/studio/import";
 import type { FieldIssue } from "@/lib/batches/input";
+import { inputCls } from "./canvas-field";
+import { PromptRow, type RowActions } from "./prompt-row";
 
 export interface PromptListProps {
   prompts: string[];
@@ -11,40 +13,36 @@ export interface PromptListProps {
   onImport: (file: File) => void;
 }
 
-const input =
-  "w-full rounded-md border border-zinc-700 bg-zinc-900 px-3 py-2 text-sm text-zinc-100 placeholder:text-zinc-400 focus:border-sky-500 focus:outline-none focus:ring-1 focus:ring-sky-500";
-const iconBtn =
-  "rounded p-1.5 text-zinc-400 hover:bg-zinc-800 hover:text-zinc-100 focus-visible:outline-2 focus-visible:outline-sky-400 disabled:opacity-30";
-
 /** Titles as an editable list: add, remove, reorder, de-duplicate, paste many lines, import a file. */
 export function PromptList({ prompts, onChange, issues, onImport }: PromptListProps) {
   const [bulk, setBulk] = useState(false);
   const fileRef = useRef<HTMLInputElement>(null);
   const id = useId();
   const rows = prompts.length === 0 ? [""] : prompts;
-  const set = (i: number, value: string) => onChange(rows.map((p, j) => (j === i ? value : p)));
-  const move = (i: number, by: number) => {
-    const next = [...rows];
-    const [item] = next.splice(i, 1);
-    next.splice(i + by, 0, item ?? "");
-    onChange(next);
-  };
-  const onPaste = (i: number) => (e: ClipboardEvent<HTMLInputElement>) => {
-    const text = e.clipboardData.getData("text");
-    if (!text.includes("\n")) return;
-    e.preventDefault();
-    const pasted = text
-      .split(/\r?\n/)
-      .map((l) => l.trim())
-      .filter(Boolean);
-    onChange([
-      ...rows.slice(0, i),
-      ...(rows[i]?.trim() ? [rows[i] ?? ""] : []),
-      ...pasted,
-      ...rows.slice(i + 1),
-    ]);
-  };
-  const rowIssue = (i: number) => issues.find((x) => x.path === `prompts.${i}`)?.message;
+  // The row handlers read the latest list through a ref, so they never change and a keystroke
+  // re-renders only its own row (a list of 1,000 pasted titles re-rendered every row per key).
+  const latest = useRef({ rows, onChange });
+  useLayoutEffect(() => {
+    latest.current = { rows, onChange };
+  });
+  const actions = useMemo<RowActions>(() => {
+    const update = (make: (rows: string[]) => string[]) => latest.current.onChange(make(latest.current.rows));
+    return {
+      edit: (i, value) => update((r) => r.map((p, j) => (j === i ? value : p))),
+      move: (i, by) =>
+        update((r) => {
+          const next = [...r];
+          const [item] = next.splice(i, 1);
+          next.splice(i + by, 0, item ?? "");
+          return next;
+        }),
+      remove: (i) => update((r) => r.filter((_, j) => j !== i)),
+      insertAfter: (i) => update((r) => [...r.slice(0, i + 1), "", ...r.slice(i + 1)]),
+      pasteLines: (i, lines) =>
+        update((r) => [...r.slice(0, i), ...(r[i]?.trim() ? [r[i] ?? ""] : []), ...lines, ...r.slice(i + 1)]),
+    };
+  }, []);
+  const rowIssues = new Map(issues.map((x) => [x.path, x.message]));
   const duplicates = rows.filter((p) => p.trim()).length - dedupe(rows.filter((p) => p.trim())).length;
 
   return (
@@ -61,60 +59,19 @@ export function PromptList({ prompts, onChange, issues, onImport }: PromptListPr
           rows={Math.min(16, Math.max(6, rows.length + 1))}
           value={rows.join("\n")}
           onChange={(e) => onChange(e.target.value.split("\n"))}
-          className={`${input} font-mono`}
+          className={`${inputCls} font-mono`}
         />
       ) : (
         <ol className="space-y-2" data-testid="prompt-list">
           {rows.map((p, i) => (
-            <li key={i} className="flex items-start gap-2">
-              <span className="w-6 pt-2 text-right text-xs text-zinc-400">{i + 1}</span>
-              <div className="flex-1">
-                <input
-                  name="prompts"
-                  value={p}
-                  aria-label={`Title ${i + 1}`}
-                  aria-invalid={rowIssue(i) ? true : undefined}
-                  onChange={(e) => set(i, e.target.value)}
-                  onPaste={onPaste(i)}
-                  onKeyDown={(e) => {
-                    if (e.key === "Enter") {
-                      e.preventDefault();
-                      onChange([...rows.slice(0, i + 1), "", ...rows.slice(i + 1)]);
-                    }
-                  }}
-                  placeholder={i === 0 ? "Why fan-out beats sequential generation" : "Another title"}
-                  className={input}
-                  maxLength={400}
-                />
-                {rowIssue(i) ? <p className="mt-1 text-xs text-red-300">{rowIssue(i)}</p> : null}
-              </div>
-              <button
-                type="button"
-                className={iconBtn}
-                aria-label={`Move title ${i + 1} up`}
-                disabled={i === 0}
-                onClick={() => move(i, -1)}
-              >
-                ↑
-              </button>
-              <button
-                type="button"
-                className={iconBtn}
-                aria-label={`Move title ${i + 1} down`}
-                disabled={i === rows.length - 1}
-                onClick={() => move(i, 1)}
-              >
-                ↓
-              </button>
-              <button
-                type="button"
-                className={iconBtn}
-                aria-label={`Remove title ${i + 1}`}
-                onClick={() => onChange(rows.filter((_, j) => j !== i))}
-              >
-                ✕
-              </button>
-            </li>
+            <PromptRow
+              key={i}
+              index={i}
+              value={p}
+              issue={rowIssues.get(`prompts.${i}`)}
+              last={i === rows.length - 1}
+              actions={actions}
+            />
           ))}
         </ol>
       )}

@@ -63,6 +63,40 @@ describe("studio form", () => {
     await page.close();
   });
 
+  it("edits titles as a list: paste many lines, insert, move, remove", async () => {
+    const page = await openForm();
+    const title = (n: number) => page.getByLabel(`Title ${n}`, { exact: true });
+    const values = () =>
+      page
+        .getByTestId("prompt-list")
+        .locator("input")
+        .evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+    await title(1).fill("Kept");
+    await title(1).focus();
+    await page.evaluate(() => {
+      const data = new DataTransfer();
+      data.setData("text", "Alpha\n  Beta  \n\nGamma");
+      document.activeElement!.dispatchEvent(
+        new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }),
+      );
+    });
+    await expect.poll(values).toEqual(["Kept", "Alpha", "Beta", "Gamma"]);
+    await title(2).press("Enter");
+    await expect.poll(values).toEqual(["Kept", "Alpha", "", "Beta", "Gamma"]);
+    await title(3).fill("Inserted");
+    await page.getByRole("button", { name: "Move title 4 up" }).click();
+    await expect.poll(values).toEqual(["Kept", "Alpha", "Beta", "Inserted", "Gamma"]);
+    await page.getByRole("button", { name: "Move title 1 down" }).click();
+    await page.getByRole("button", { name: "Remove title 5" }).click();
+    await expect.poll(values).toEqual(["Alpha", "Kept", "Beta", "Inserted"]);
+    expect(await page.getByRole("button", { name: "Move title 4 down" }).isDisabled()).toBe(true);
+    // Typing after the edits still lands in the row typed into (the handlers read the current list).
+    await title(3).press("End");
+    await page.keyboard.type("!");
+    await expect.poll(values).toEqual(["Alpha", "Kept", "Beta!", "Inserted"]);
+    await page.close();
+  });
+
   it("fills the form from an imported batch.json", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "batch-json-"));
     const file = path.join(dir, "batch.json");

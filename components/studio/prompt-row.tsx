@@ -1,0 +1,92 @@
+"use client";
+
+import { memo, type ClipboardEvent } from "react";
+import { inputCls } from "./canvas-field";
+
+const iconBtn =
+  "rounded p-1.5 text-zinc-400 hover:bg-zinc-800 hover:text-zinc-100 focus-visible:outline-2 focus-visible:outline-sky-400 disabled:opacity-30";
+
+/** What a row can do to the list; stable for the list's lifetime. */
+export interface RowActions {
+  edit: (index: number, value: string) => void;
+  move: (index: number, by: number) => void;
+  remove: (index: number) => void;
+  insertAfter: (index: number) => void;
+  /** Replaces row `index` (kept when not blank) with itself followed by `lines`. */
+  pasteLines: (index: number, lines: string[]) => void;
+}
+
+interface PromptRowProps {
+  index: number;
+  value: string;
+  issue: string | undefined;
+  last: boolean;
+  actions: RowActions;
+}
+
+/** One title of the list; memoized, so typing in one row leaves the others alone. */
+export const PromptRow = memo(function PromptRow({ index: i, value, issue, last, actions }: PromptRowProps) {
+  const onPaste = (e: ClipboardEvent<HTMLInputElement>) => {
+    const text = e.clipboardData.getData("text");
+    if (!text.includes("\n")) return;
+    e.preventDefault();
+    actions.pasteLines(
+      i,
+      text
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter(Boolean),
+    );
+  };
+  return (
+    <li className="flex items-start gap-2">
+      <span className="w-6 pt-2 text-right text-xs text-zinc-400">{i + 1}</span>
+      <div className="flex-1">
+        <input
+          name="prompts"
+          value={value}
+          aria-label={`Title ${i + 1}`}
+          aria-invalid={issue ? true : undefined}
+          onChange={(e) => actions.edit(i, e.target.value)}
+          onPaste={onPaste}
+          onKeyDown={(e) => {
+            if (e.key === "Enter") {
+              e.preventDefault();
+              actions.insertAfter(i);
+            }
+          }}
+          placeholder={i === 0 ? "Why fan-out beats sequential generation" : "Another title"}
+          className={inputCls}
+          maxLength={400}
+        />
+        {issue ? <p className="mt-1 text-xs text-red-300">{issue}</p> : null}
+      </div>
+      <button
+        type="button"
+        className={iconBtn}
+        aria-label={`Move title ${i + 1} up`}
+        disabled={i === 0}
+        onClick={() => actions.move(i, -1)}
+      >
+        ↑
+      </button>
+      <button
+        type="button"
+        className={iconBtn}
+        aria-label={`Move title ${i + 1} down`}
+        disabled={last}
+        onClick={() => actions.move(i, 1)}
+      >
+        ↓
+      </button>
+      <button
+        type="button"
+        className={iconBtn}
+        aria-label={`Remove title ${i + 1}`}
+        onClick={() => actions.remove(i)}
+      >
+        ✕
+      </button>
+    </li>
+  );
+});
