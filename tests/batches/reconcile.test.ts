@@ -1,5 +1,6 @@
 /** reconcileBatch over a real (in-memory) database with a fake run-status lookup. */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { BatchDto } from "@/lib/batches/dto";
 import type { RunStatus } from "@/lib/batches/run-status";
 import type { CellRow, Db } from "@/lib/db";
 import { at } from "../db/fixtures";
@@ -174,5 +175,25 @@ describe("reconcileBatch", () => {
       why: "no batch",
     });
     expect(d.runStatus).not.toHaveBeenCalled();
+  });
+});
+
+describe("mayHaveLostRun (the read paths' cheap gate before reconcileBatch)", () => {
+  it("passes an unfinished batch unchanged for the threshold, and nothing else", async () => {
+    const { mayHaveLostRun } = await import("@/lib/batches/check-run");
+    const t0 = Date.parse("2026-11-21T06:00:00.000Z");
+    const batch = (status: string, updatedAt: string | null) =>
+      ({
+        status,
+        createdAt: "2026-11-21T06:00:00.000Z",
+        startedAt: "2026-11-21T06:00:01.000Z",
+        cells: [{ updatedAt }],
+      }) as unknown as BatchDto;
+    const changed = "2026-11-21T06:01:00.000Z";
+    expect(mayHaveLostRun(batch("running", changed), t0 + 60_000 + IDLE, IDLE)).toBe(true);
+    expect(mayHaveLostRun(batch("running", changed), t0 + 60_000 + IDLE - 1, IDLE)).toBe(false);
+    expect(mayHaveLostRun(batch("queued", null), t0 + IDLE, IDLE)).toBe(true);
+    for (const status of ["succeeded", "partial", "failed", "cancelled"])
+      expect(mayHaveLostRun(batch(status, changed), t0 + 10 * IDLE, IDLE)).toBe(false);
   });
 });
