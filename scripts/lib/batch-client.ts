@@ -75,13 +75,25 @@ export async function submitBatch(baseUrl: string, body: unknown): Promise<Submi
 }
 
 export async function fetchBatch(baseUrl: string, id: string): Promise<BatchDto> {
+  return (await readBatchAt(baseUrl, id)).batch;
+}
+
+/** The batch and the id of the newest change it includes (the server's X-Last-Event-Id), if sent. */
+async function readBatchAt(
+  baseUrl: string,
+  id: string,
+): Promise<{ batch: BatchDto; lastEventId: string | null }> {
   const res = await request(new URL(`/api/batches/${id}`, baseUrl).toString(), { cache: "no-store" });
   if (res.status >= 500) throw new StreamDropped(`GET /api/batches/${id}: HTTP ${res.status}`);
   if (!res.ok) {
     const { error, issues } = await readError(res);
     throw new ApiError(res.status, `GET /api/batches/${id}: ${error}`, issues);
   }
-  return (await res.json()) as BatchDto;
+  const lastEventId = res.headers.get("x-last-event-id");
+  return {
+    batch: (await res.json()) as BatchDto,
+    lastEventId: lastEventId && /^\d+$/.test(lastEventId) ? lastEventId : null,
+  };
 }
 
 export const TERMINAL_CELL = new Set(["succeeded", "failed", "cancelled"]);
@@ -116,7 +128,11 @@ export async function followBatch(baseUrl: string, id: string, o: FollowOptions 
   for (;;) {
     o.signal?.throwIfAborted();
     try {
-      let batch = await fetchBatch(baseUrl, id);
+      const read = await readBatchAt(baseUrl, id);
+      let batch = read.batch;
+      // Stream from the state just read: an older server without the header replays from the start
+      // (or from the last event seen), and applyLive skips states older than what was read.
+      lastEventId = read.lastEventId ?? lastEventId;
       downSince = null;
       o.onUpdate?.(batch);
       if (isSettled(batch)) return batch;

@@ -84,6 +84,18 @@ describe("batch API on the whole stack", () => {
       return runs.data.find((r) => r.output?.batchId === created.id)?.output?.results;
     };
     await expect.poll(output, { timeout: 10_000 }).toEqual(batch.results);
+
+    // The read says which change it includes; the event stream resumed from there has nothing to replay.
+    const read = await fetch(`${stack.appUrl}/api/batches/${created.id}`);
+    const cursor = read.headers.get("x-last-event-id");
+    expect(cursor).toMatch(/^[1-9]\d*$/);
+    const full = await (await fetch(`${stack.appUrl}/api/batches/${created.id}/events`)).text();
+    expect(full).toContain('"kind":"cell"');
+    const after = await fetch(`${stack.appUrl}/api/batches/${created.id}/events`, {
+      headers: { "last-event-id": cursor as string },
+    });
+    const data = (await after.text()).split("\n").filter((l) => l.startsWith("data:"));
+    expect(data).toEqual(['data: {"kind":"end"}']);
   });
 
   it("links a new batch on the public origin a proxy forwards, not the address Next listens on", async () => {

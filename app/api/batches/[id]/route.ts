@@ -8,5 +8,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
   const { id } = await params;
   const found = await readBatchChecked(id);
   if (!found) return jsonError(404, `No batch with id "${id}".`);
-  return Response.json(found.batch, { headers: { "cache-control": "no-store" } });
+  // The newest change this read includes: a client streams /events from there instead of from the start.
+  const headers = { "cache-control": "no-store", "x-last-event-id": String(found.lastEventId) };
+  return Response.json(found.batch, { headers });
 }
