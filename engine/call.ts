@@ -99,7 +99,7 @@ async function execInner(core: Core, run: Run, item: WorkItem): Promise<void> {
   const url = item.kind === "step" && item.hash ? withStepId(fn.url, item.hash) : fn.url;
   let res: AppResponse;
   try {
-    res = await core.caller.post(url, makeBody, { "x-inngest-server-kind": "dev", "x-run-id": run.id });
+    res = await core.caller.post(url, makeBody, { "x-run-id": run.id });
   } catch (err) {
     run.calls.delete(qi);
     if (core.closed || !core.store.isActive(run)) return;

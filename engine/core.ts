@@ -1,3 +1,4 @@
+import type { EngineKeys } from "./auth";
 import { cel, keyValue } from "./cel";
 import { emitInternal } from "./events";
 import { ulid } from "./ids";
@@ -21,6 +22,8 @@ export interface CoreOptions {
   checkpointing: boolean;
   /** Journal size that triggers a snapshot + new segment. */
   journalMaxBytes: number;
+  /** With a signing key the engine signs its calls like Inngest Cloud and checks the SDK's bearer. */
+  keys: EngineKeys;
   log: Logger;
 }
 
@@ -40,7 +43,7 @@ export class Core {
   constructor(readonly opts: CoreOptions) {
     this.log = opts.log;
     this.store = new Store(opts.maxFinishedRuns);
-    this.caller = new AppCaller(opts.log, opts.transportWindowMs, opts.callTimeoutMs);
+    this.caller = new AppCaller(opts.log, opts.transportWindowMs, opts.callTimeoutMs, opts.keys);
     this.scheduler = new Scheduler(
       (item) => this.limitsFor(item),
       (item) => execItem(this, item),

@@ -1,3 +1,4 @@
+import { signingKeyProblem } from "./auth";
 import { startEngine } from "./server";
 
 /** `npm run engine`: the local Inngest engine as a process. Configuration is by environment. */
@@ -10,6 +11,18 @@ function intEnv(name: string, fallback: number): number {
     process.exit(2);
   }
   return n;
+}
+
+/** INNGEST_SIGNING_KEY(_FALLBACK) must be keys the SDK can hash (hex), else every call would be refused. */
+function keyEnv(name: string): string | undefined {
+  const raw = process.env[name]?.trim();
+  if (!raw) return undefined;
+  const problem = signingKeyProblem(raw);
+  if (problem) {
+    process.stderr.write(`engine: ${name} ${problem}\n`);
+    process.exit(2);
+  }
+  return raw;
 }
 
 async function main(): Promise<void> {
@@ -25,6 +38,10 @@ async function main(): Promise<void> {
       process.exit(2);
     }
   }
+  if (process.env.INNGEST_SIGNING_KEY_FALLBACK?.trim() && !process.env.INNGEST_SIGNING_KEY?.trim()) {
+    process.stderr.write("engine: INNGEST_SIGNING_KEY_FALLBACK is set without INNGEST_SIGNING_KEY\n");
+    process.exit(2);
+  }
   const engine = await startEngine({
     port: intEnv("ENGINE_PORT", 8288),
     host: process.env.ENGINE_HOST || "127.0.0.1",
@@ -37,6 +54,9 @@ async function main(): Promise<void> {
     maxFinishedRuns: intEnv("ENGINE_MAX_FINISHED_RUNS", 20_000),
     journalMaxBytes: intEnv("ENGINE_JOURNAL_MAX_BYTES", 32 * 1024 * 1024),
     checkpointing: !["0", "false"].includes(process.env.ENGINE_CHECKPOINTING ?? ""),
+    signingKey: keyEnv("INNGEST_SIGNING_KEY"),
+    signingKeyFallback: keyEnv("INNGEST_SIGNING_KEY_FALLBACK"),
+    eventKey: process.env.INNGEST_EVENT_KEY?.trim() || undefined,
   });
   let stopping = false;
   const stop = (sig: string) => {

@@ -1,5 +1,6 @@
 import http from "node:http";
 import path from "node:path";
+import { bearerAllowed, eventKeyAllowed } from "./auth";
 import { Core } from "./core";
 import { checkpointAsync } from "./checkpoint";
 import { cancelRun, EventInputError, ingest } from "./events";
@@ -25,6 +26,15 @@ export interface EngineOptions {
   checkpointing?: boolean;
   /** Journal size that triggers compaction (snapshot + new segment). Default 32 MiB. */
   journalMaxBytes?: number;
+  /**
+   * Inngest Cloud behaviour: every request to an app is signed with it (`X-Inngest-Signature`) and
+   * register/checkpoint/`/v1` requests must carry it as the SDK's bearer. Unset: dev server (no auth).
+   */
+  signingKey?: string;
+  /** Also accepted as bearer (key rotation). */
+  signingKeyFallback?: string;
+  /** Only this key is accepted in `POST /e/:key` (else any). */
+  eventKey?: string;
   log?: LogSink;
 }
 
@@ -50,6 +60,14 @@ async function readBody(req: http.IncomingMessage, limit = 10 * 1024 * 1024): Pr
   return Buffer.concat(chunks).toString("utf8");
 }
 
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 function send(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
@@ -57,6 +75,7 @@ function send(res: http.ServerResponse, status: number, body: unknown): void {
 }
 
 export async function startEngine(opts: EngineOptions = {}): Promise<EngineHandle> {
+  if (opts.signingKeyFallback && !opts.signingKey) throw new Error("signingKeyFallback needs signingKey");
   const log = createLogger(opts.log);
   const core = new Core({
     dataDir: path.resolve(opts.dataDir ?? ".data/engine"),
@@ -66,8 +85,14 @@ export async function startEngine(opts: EngineOptions = {}): Promise<EngineHandl
     maxFinishedRuns: opts.maxFinishedRuns ?? 20_000,
     checkpointing: opts.checkpointing ?? true,
     journalMaxBytes: opts.journalMaxBytes ?? 32 * 1024 * 1024,
+    keys: {
+      signingKey: opts.signingKey || undefined,
+      signingKeyFallback: opts.signingKeyFallback || undefined,
+      eventKey: opts.eventKey || undefined,
+    },
     log,
   });
+  const keys = core.opts.keys;
   await core.open();
   // Apps known from the journal are re-synced too, so a restarted engine picks up code changes.
   const syncer = new Syncer(
@@ -91,7 +116,22 @@ export async function startEngine(opts: EngineOptions = {}): Promise<EngineHandl
     const u = new URL(req.url ?? "/", "http://engine");
     const p = u.pathname.replace(/\/+$/, "") || "/";
     const m = req.method ?? "GET";
-    if (m === "POST" && /^\/e\/[^/]+$/.test(p)) {
+    const eventPath = /^\/e\/([^/]+)$/.exec(p);
+    if (eventPath && m === "POST" && !eventKeyAllowed(safeDecode(eventPath[1] ?? ""), keys)) {
+      return send(res, 401, {
+        error: "event key not found: send events with the engine's INNGEST_EVENT_KEY",
+        status: 401,
+      });
+    }
+    const api = p === "/fn/register" || /^\/v[01]\//.test(p);
+    if (api && !bearerAllowed(req.headers.authorization, keys)) {
+      return send(res, 401, {
+        error:
+          "unauthorized: this engine needs Authorization: Bearer <INNGEST_SIGNING_KEY, plain or hashed as the SDK sends it>",
+        status: 401,
+      });
+    }
+    if (m === "POST" && eventPath) {
       const text = await readBody(req);
       let body: unknown;
       try {
@@ -186,7 +226,10 @@ export async function startEngine(opts: EngineOptions = {}): Promise<EngineHandl
   const addr = server.address();
   const port = typeof addr === "object" && addr ? addr.port : (opts.port ?? 8288);
   const url = `http://${opts.host ?? "127.0.0.1"}:${port}`;
-  log(`listening on ${url} (data ${path.resolve(opts.dataDir ?? ".data/engine")})`);
+  const auth = keys.signingKey
+    ? `cloud mode: signing calls, API needs the signing key, ${keys.eventKey ? "one event key" : "any event key"}`
+    : "dev mode: no signing";
+  log(`listening on ${url} (data ${path.resolve(opts.dataDir ?? ".data/engine")}; ${auth})`);
   syncer.start(opts.syncIntervalMs ?? 10_000);
 
   return {

@@ -1,7 +1,7 @@
 import { ConfigError, normalizeFunction } from "./config";
 import type { Core } from "./core";
 import { errText } from "./log";
-import { request } from "./transport";
+import { request, serverHeaders } from "./transport";
 import type { AppDef } from "./types";
 
 export interface RegisterResult {
@@ -49,11 +49,12 @@ export async function registerApp(core: Core, body: unknown, fallbackUrl?: strin
  * out-of-band sync instead, it calls our /fn/register while this PUT is open.
  */
 export async function syncUrl(core: Core, url: string): Promise<RegisterResult> {
+  const body = JSON.stringify({ url });
   const res = await request(
     "PUT",
     url,
-    JSON.stringify({ url }),
-    { "x-inngest-sync-kind": "in_band", "x-inngest-server-kind": "dev" },
+    body,
+    { "x-inngest-sync-kind": "in_band", ...serverHeaders(core.opts.keys, body) },
     30_000,
     core.caller.agents,
   );
@@ -67,6 +68,10 @@ export async function syncUrl(core: Core, url: string): Promise<RegisterResult> 
   } catch {
     msg += `: ${res.body.slice(0, 200)}`;
   }
+  if (res.status === 401)
+    msg += core.opts.keys.signingKey
+      ? " (the app refused the engine's signature: give both the same INNGEST_SIGNING_KEY)"
+      : " (the app is in cloud mode: give the engine its INNGEST_SIGNING_KEY, or run the app with INNGEST_DEV)";
   throw new Error(msg);
 }
 

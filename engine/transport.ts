@@ -1,5 +1,6 @@
 import http from "node:http";
 import https from "node:https";
+import { signRequest, type EngineKeys } from "./auth";
 import type { Logger } from "./log";
 
 export interface AppResponse {
@@ -71,6 +72,16 @@ export function request(
 }
 
 /**
+ * Headers that tell the SDK who calls it: as Inngest Cloud (`cloud`, with `X-Inngest-Signature` over
+ * this exact body, fresh per try because the SDK refuses signatures older than 5 minutes) when the
+ * engine has a signing key, else as a dev server.
+ */
+export function serverHeaders(keys: EngineKeys, body: string): Record<string, string> {
+  if (!keys.signingKey) return { "x-inngest-server-kind": "dev" };
+  return { "x-inngest-server-kind": "cloud", "x-inngest-signature": signRequest(body, keys.signingKey) };
+}
+
+/**
  * Calls the app, retrying connection-level failures (refused, reset, app restarting) with a
  * capped backoff for up to `windowMs` without counting them as step attempts. Logs the first
  * failure per origin and the recovery, not every try.
@@ -84,6 +95,7 @@ export class AppCaller {
     private readonly log: Logger,
     private readonly windowMs: number,
     private readonly callTimeoutMs: number,
+    private readonly keys: EngineKeys = {},
   ) {}
 
   close(): void {
@@ -110,7 +122,14 @@ export class AppCaller {
       const body = makeBody();
       if (body === undefined) throw new TransportError("call abandoned");
       try {
-        const res = await request("POST", url, body, headers, this.callTimeoutMs, this.agents);
+        const res = await request(
+          "POST",
+          url,
+          body,
+          { ...headers, ...serverHeaders(this.keys, body) },
+          this.callTimeoutMs,
+          this.agents,
+        );
         // A reply the SDK did not produce (a dev server still compiling the route, a proxy's 502)
         // means the app is not ready: wait like for a refused connection instead of burning attempts.
         const fromSdk =

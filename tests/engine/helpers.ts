@@ -77,19 +77,24 @@ export interface RunView {
   }[];
 }
 
-export async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url);
+/** `bearer`: the signing key, for an engine started with one. */
+export async function getJson<T>(url: string, bearer?: string): Promise<T> {
+  const res = await fetch(url, bearer ? { headers: { authorization: `Bearer ${bearer}` } } : {});
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
 
-export async function listRuns(engineUrl: string, query: Record<string, string>): Promise<RunView[]> {
+export async function listRuns(
+  engineUrl: string,
+  query: Record<string, string>,
+  bearer?: string,
+): Promise<RunView[]> {
   const q = new URLSearchParams({ limit: "10000", ...query });
-  return (await getJson<{ data: RunView[] }>(`${engineUrl}/v1/runs?${q}`)).data;
+  return (await getJson<{ data: RunView[] }>(`${engineUrl}/v1/runs?${q}`, bearer)).data;
 }
 
-export async function getRun(engineUrl: string, id: string): Promise<RunView> {
-  return (await getJson<{ data: RunView }>(`${engineUrl}/v1/runs/${id}`)).data;
+export async function getRun(engineUrl: string, id: string, bearer?: string): Promise<RunView> {
+  return (await getJson<{ data: RunView }>(`${engineUrl}/v1/runs/${id}`, bearer)).data;
 }
 
 /** Polls until `fn` returns a non-undefined value (or throws after `timeoutMs`). */
@@ -119,11 +124,12 @@ export async function runsFinished(
   functionId: string,
   count: number,
   timeoutMs = 60_000,
+  bearer?: string,
 ): Promise<RunView[]> {
   return until(
     `${count} finished runs of ${functionId}`,
     async () => {
-      const runs = await listRuns(engineUrl, { function_id: functionId });
+      const runs = await listRuns(engineUrl, { function_id: functionId }, bearer);
       return runs.length >= count && runs.every((r) => r.status !== "Running") ? runs : undefined;
     },
     timeoutMs,
