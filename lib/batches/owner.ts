@@ -9,8 +9,11 @@ import path from "node:path";
 
 let cached: Buffer | null = null;
 
-/** APP_SECRET, else (embedded mode) a random secret kept in the data dir so tokens survive restarts. */
-function secret(): Buffer {
+/**
+ * APP_SECRET, else (embedded mode) a random secret kept in the data dir so tokens survive restarts.
+ * Also keys the studio session cookie (lib/access.ts).
+ */
+export function appSecret(): Buffer {
   if (cached) return cached;
   const fromEnv = process.env.APP_SECRET?.trim();
   if (fromEnv) {
@@ -30,7 +33,7 @@ function secret(): Buffer {
 }
 
 export function ownerToken(batchId: string): string {
-  return createHmac("sha256", secret()).update(`owner:${batchId}`).digest("base64url");
+  return createHmac("sha256", appSecret()).update(`owner:${batchId}`).digest("base64url");
 }
 
 function same(a: string, b: string): boolean {

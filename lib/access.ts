@@ -1,0 +1,176 @@
+/**
+ * The optional studio password (STUDIO_PASSWORD): which paths a stranger may reach, the signed-in
+ * cookie, and the credentials an API client may send instead. Pure (no env, no files): the proxy,
+ * route handlers and server actions pass the password and the app secret in (see access-request.ts).
+ */
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+
+export const SESSION_COOKIE = "studio_session";
+/** The CLI sends the password here so `Authorization` stays free for a batch's owner token. */
+export const PASSWORD_HEADER = "x-studio-password";
+export const SESSION_MAX_AGE_S = 60 * 60 * 24 * 30;
+
+/** The configured password, or null when the gate is off (the default). */
+export function studioPassword(env: Readonly<Record<string, string | undefined>>): string | null {
+  const value = env.STUDIO_PASSWORD?.trim();
+  return value ? value : null;
+}
+
+/**
+ * "public": anyone (shareable results, files, health, Inngest, Next's assets, sign-in itself).
+ * "page" / "api": needs a session; a page answers with a redirect to /signin, an API with 401 JSON.
+ * Everything not listed as public is private, so a new route is gated until someone decides otherwise.
+ */
+export type PathAccess = "public" | "page" | "api";
+
+const BATCH = "[^/]+";
+/** Owner controls keep their own rule (owner token or ADMIN_TOKEN): they only act on an existing batch. */
+const PUBLIC_API: [method: string | null, pattern: RegExp][] = [
+  ["GET", new RegExp(`^/api/batches/${BATCH}$`)],
+  ["GET", new RegExp(`^/api/batches/${BATCH}/(events|contact-sheet|zip)$`)],
+  ["POST", new RegExp(`^/api/batches/${BATCH}/(cancel|retry|resume|resend)$`)],
+  ["GET", /^\/api\/download\/[^/]+$/],
+  [null, /^\/api\/blob\/.+/],
+  ["GET", /^\/api\/health$/],
+  [null, /^\/api\/inngest$/],
+];
+
+export function classifyPath(method: string, pathname: string): PathAccess {
+  const m = method.toUpperCase() === "HEAD" ? "GET" : method.toUpperCase();
+  const path = pathname.length > 1 ? pathname.replace(/\/+$/, "") : pathname;
+  if (path === "/api" || path.startsWith("/api/")) {
+    const open = PUBLIC_API.some(([want, re]) => (want === null || want === m) && re.test(path));
+    return open ? "public" : "api";
+  }
+  if (path.startsWith("/_next/")) return "public";
+  // The share page stays public; its restyle action (a POST here) checks access itself.
+  if (new RegExp(`^/b/${BATCH}$`).test(path)) return "public";
+  if (path === "/signin" || path === "/signout") return "public";
+  if (path === "/favicon.ico" || path === "/robots.txt" || path.startsWith("/fonts/")) return "public";
+  return "page";
+}
+
+function macKey(password: string, secret: Buffer): Buffer {
+  return Buffer.concat([secret, Buffer.from([0]), Buffer.from(password, "utf8")]);
+}
+
+function sessionMac(password: string, secret: Buffer, expires: number): string {
+  return createHmac("sha256", macKey(password, secret))
+    .update(`studio-session:v1:${expires}`)
+    .digest("base64url");
+}
+
+/** `<expiry seconds>.<mac>`: a changed password or app secret invalidates every cookie at once. */
+export function signSession(password: string, secret: Buffer, now = Date.now()): string {
+  const expires = Math.floor(now / 1000) + SESSION_MAX_AGE_S;
+  return `${expires}.${sessionMac(password, secret, expires)}`;
+}
+
+export function verifySession(
+  value: string | undefined | null,
+  password: string,
+  secret: Buffer,
+  now = Date.now(),
+): boolean {
+  const match = value?.match(/^(\d{1,12})\.([A-Za-z0-9_-]{43})$/);
+  if (!match) return false;
+  const expires = Number(match[1]);
+  if (expires * 1000 <= now) return false;
+  return sameText(match[2] ?? "", sessionMac(password, secret, expires));
+}
+
+/** Constant time whatever the lengths: both sides are hashed to 32 bytes first. */
+export function sameText(given: string, expected: string): boolean {
+  const a = createHash("sha256").update(given, "utf8").digest();
+  const b = createHash("sha256").update(expected, "utf8").digest();
+  return timingSafeEqual(a, b);
+}
+
+export function bearerToken(headers: Pick<Headers, "get">): string | null {
+  return (
+    headers
+      .get("authorization")
+      ?.match(/^Bearer\s+(.+)$/i)?.[1]
+      ?.trim() || null
+  );
+}
+
+export interface AccessConfig {
+  password: string | null;
+  secret: Buffer;
+  /** The operator's ADMIN_TOKEN also opens the gate (it already may delete and manage anything). */
+  adminToken?: string | null;
+}
+
+/**
+ * True when the gate is off, or the request carries the session cookie, `Authorization: Bearer
+ * <password or ADMIN_TOKEN>`, or `X-Studio-Password: <password>`.
+ */
+export function hasAccess(
+  headers: Pick<Headers, "get">,
+  cookie: string | undefined | null,
+  config: AccessConfig,
+  now = Date.now(),
+): boolean {
+  const { password, secret, adminToken } = config;
+  if (!password) return true;
+  if (verifySession(cookie, password, secret, now)) return true;
+  const header = headers.get(PASSWORD_HEADER);
+  if (header !== null && sameText(header.trim(), password)) return true;
+  const bearer = bearerToken(headers);
+  if (!bearer) return false;
+  return sameText(bearer, password) || (!!adminToken && sameText(bearer, adminToken));
+}
+
+/**
+ * Where to go after signing in: only a path on this site. Anything else (another origin,
+ * protocol-relative `//evil`, backslash tricks, control characters, the sign-in page itself) → "/".
+ */
+export function safeNext(raw: string | null | undefined): string {
+  if (!raw || raw.length > 2000 || !raw.startsWith("/") || /[\\\u0000-\u001f\u007f]/.test(raw)) return "/";
+  if (raw.startsWith("//")) return "/";
+  let url: URL;
+  try {
+    url = new URL(raw, "http://studio.invalid");
+  } catch {
+    return "/";
+  }
+  if (url.origin !== "http://studio.invalid") return "/";
+  if (url.pathname === "/signin" || url.pathname === "/signout") return "/";
+  return `${url.pathname}${url.search}${url.hash}`;
+}
+
+export function signinPath(next: string): string {
+  return `/signin?next=${encodeURIComponent(safeNext(next))}`;
+}
+
+/** https as the browser sees it: a TLS-terminating proxy says so in X-Forwarded-Proto. */
+export function isHttps(headers: Pick<Headers, "get">, url: string): boolean {
+  const proto = headers.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase();
+  if (proto) return proto === "https";
+  return url.startsWith("https:");
+}
+
+export const UNAUTHORIZED_MESSAGE =
+  "This studio is password-protected: sign in at /signin, or send the password as " +
+  "`Authorization: Bearer <STUDIO_PASSWORD>` (or `X-Studio-Password: <STUDIO_PASSWORD>`).";
+
+/** The API's usual error shape, 401. */
+export function unauthorizedResponse(): Response {
+  return Response.json(
+    { error: UNAUTHORIZED_MESSAGE, issues: [] },
+    {
+      status: 401,
+      headers: { "www-authenticate": 'Bearer realm="studio"', "cache-control": "no-store" },
+    },
+  );
+}
+
+/** One cookie's value from a Cookie header (route handlers get a plain Request). */
+export function cookieValue(headers: Pick<Headers, "get">, name: string): string | null {
+  for (const part of headers.get("cookie")?.split(";") ?? []) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return null;
+}
