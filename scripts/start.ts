@@ -1,6 +1,7 @@
 /**
- * `npm start`: the whole product in embedded mode on one machine, offline and with no keys.
- * Builds the app when needed, then runs the web app and the local Inngest engine side by side.
+ * `npm start`: the whole product in embedded mode on one machine, offline and with no keys to set.
+ * Builds the app when needed, then runs the web app and the local Inngest engine side by side, the app's
+ * Inngest SDK in cloud mode with the engine as its server (keys made once in DATA_DIR).
  */
 import net from "node:net";
 import path from "node:path";
@@ -13,6 +14,7 @@ import {
   waitForHttp,
   type Proc,
 } from "./lib/processes";
+import { embeddedKeys } from "./lib/embedded-keys";
 
 function port(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -56,6 +58,8 @@ async function main(): Promise<void> {
   const appUrl = `http://127.0.0.1:${webPort}`;
   const engineUrl = `http://127.0.0.1:${enginePort}`;
 
+  // Before the build: a data dir whose key file is damaged fails in a second, not after minutes.
+  const keys = embeddedKeys(dataDir);
   await ensureBuild();
   const procs: Proc[] = [];
   const stop = async (code: number) => {
@@ -77,8 +81,8 @@ async function main(): Promise<void> {
     console.log(`start: provider simulator on ${sim.url} (profile ${process.env.SIM_PROFILE || "scaled"})`);
   }
   const engineDir = process.env.ENGINE_DATA_DIR ?? path.join(dataDir, "engine");
-  const engine = spawnEngine({ port: enginePort, appUrl, dataDir: engineDir });
-  const web = spawnWeb({ port: webPort, engineUrl, dataDir, env: webEnv });
+  const engine = spawnEngine({ port: enginePort, appUrl, dataDir: engineDir, keys });
+  const web = spawnWeb({ port: webPort, engineUrl, dataDir, env: webEnv, keys });
   procs.push(engine, web);
   for (const p of procs) {
     void p.exited.then((code) => {

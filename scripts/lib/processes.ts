@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { buildSync } from "esbuild";
+import { engineKeyEnv, webKeyEnv, type EmbeddedKeys } from "./embedded-keys";
 
 export const root = path.resolve(import.meta.dirname, "../..");
 const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
@@ -51,6 +52,8 @@ export interface EngineOptions {
   port: number;
   appUrl: string;
   dataDir: string;
+  /** The install's keys (embeddedKeys(DATA_DIR)): the engine signs its calls with them. */
+  keys: EmbeddedKeys;
   env?: Record<string, string | undefined>;
   io?: Io;
 }
@@ -74,6 +77,7 @@ export function spawnEngine(o: EngineOptions): Proc {
   const env = {
     ...inheritedEnv(),
     ...o.env,
+    ...engineKeyEnv(o.keys),
     ENGINE_PORT: String(o.port),
     ENGINE_DATA_DIR: o.dataDir,
     ENGINE_APP_URLS: `${o.appUrl}/api/inngest`,
@@ -88,6 +92,8 @@ export interface WebOptions {
   port: number;
   engineUrl: string;
   dataDir: string;
+  /** Same keys as the engine's: the SDK runs in cloud mode and verifies the engine's signatures. */
+  keys: EmbeddedKeys;
   env?: Record<string, string | undefined>;
   io?: Io;
 }
@@ -103,7 +109,7 @@ export function spawnWeb(o: WebOptions): Proc {
     BLOB_DIR: path.join(o.dataDir, "blob"),
     ...o.env,
     PORT: String(o.port),
-    INNGEST_DEV: o.engineUrl,
+    ...webKeyEnv(o.keys, o.engineUrl),
     ENGINE_URL: o.engineUrl,
   };
   const args = ["start", "-p", String(o.port), "-H", process.env.HOST || "127.0.0.1"];

@@ -47,7 +47,7 @@ async function counts(): Promise<{ batches: number; runs: number }> {
   const list = (await (await fetch(`${stack.appUrl}/api/batches?limit=100`)).json()) as {
     batches: unknown[];
   };
-  const runs = (await (await fetch(`${stack.engineUrl}/v1/runs?limit=10000`)).json()) as { data: unknown[] };
+  const runs = (await (await stack.engineApi("/v1/runs?limit=10000")).json()) as { data: unknown[] };
   return { batches: list.batches.length, runs: runs.data.length };
 }
 
@@ -78,7 +78,7 @@ describe("batch API on the whole stack", () => {
     // The workflow's own result (run-batch output) is the same matrix the API serves. The run's output
     // is recorded a moment after its last step finished the batch row, so it is read until it is there.
     const output = async () => {
-      const runs = (await (await fetch(`${stack.engineUrl}/v1/runs?function_id=run-batch`)).json()) as {
+      const runs = (await (await stack.engineApi("/v1/runs?function_id=run-batch")).json()) as {
         data: { output: { batchId: string; results: (string | null)[][] } | null }[];
       };
       return runs.data.find((r) => r.output?.batchId === created.id)?.output?.results;

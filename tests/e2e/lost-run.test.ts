@@ -53,11 +53,11 @@ describe("a batch whose workflow run the engine lost", () => {
       "one picture made and the next call under way",
     );
     // The client reads the engine's own answer for the batch's run: running now, missing after the loss.
-    const runs = (await (await fetch(`${stack.engineUrl}/v1/runs?function_id=run-batch`)).json()) as {
+    const runs = (await (await stack.engineApi("/v1/runs?function_id=run-batch")).json()) as {
       data: { id: string; event: { data: { batchId: string } } }[];
     };
     const runId = runs.data.find((r) => r.event.data.batchId === id)?.id ?? "none";
-    const engine = { baseUrl: stack.engineUrl, mode: "dev" as const };
+    const engine = { baseUrl: stack.engineUrl, mode: "cloud" as const, signingKey: stack.keys.signingKey };
     expect(await fetchRunStatus(runId, engine)).toEqual({ state: "running" });
     await stack.engine.kill("SIGKILL");
     rmSync(path.join(stack.dataDir, "engine"), { recursive: true, force: true });

@@ -29,6 +29,7 @@ beforeAll(async () => {
     appUrl: "http://127.0.0.1:9/no-app",
     dataDir: engineDir,
     io: "ignore",
+    keys: stack.keys,
   });
   await waitForHttp(`${stack.engineUrl}/health`, 30_000, unsynced);
 });
@@ -75,6 +76,7 @@ describe("a batch the engine never starts", () => {
         appUrl: stack.appUrl,
         dataDir: engineDir,
         io: "ignore",
+        keys: stack.keys,
       });
       await waitForAppSync(stack.engineUrl, stack.appUrl);
       await page.getByRole("button", { name: "Send to the engine again" }).click();
@@ -99,7 +101,7 @@ describe("a batch the engine never starts", () => {
       font: "inter",
     });
     if (!created.ok) throw new Error(`submit rejected: ${JSON.stringify(created)}`);
-    const duplicate = await fetch(`${stack.engineUrl}/e/test-key`, {
+    const duplicate = await fetch(`${stack.engineUrl}/e/${stack.keys.eventKey}`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({
@@ -115,7 +117,7 @@ describe("a batch the engine never starts", () => {
     // The batch row is finished by the winning run's last step, a moment before the engine records
     // that run's output, so the runs are read until both have ended.
     const outcomes = async () => {
-      const runs = (await (await fetch(`${stack.engineUrl}/v1/runs?function_id=run-batch`)).json()) as {
+      const runs = (await (await stack.engineApi("/v1/runs?function_id=run-batch")).json()) as {
         data: { event: { data: { batchId: string } }; output: { status: string } | null }[];
       };
       const mine = runs.data.filter((r) => r.event.data.batchId === created.id);
