@@ -9,7 +9,7 @@
  */
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { submitBatch, UnreachableError } from "./lib/batch-client";
+import { passwordRefusal, submitBatch, UnreachableError } from "./lib/batch-client";
 import { parseArgs, UsageError, type SubmitArgs } from "./lib/cli-args";
 import { CliError, readText, rememberToken, runBatchCommand } from "./lib/cli-commands";
 import { batchJson, err, follow, followedExit, formatIssues, out, printMatrix } from "./lib/cli-output";
@@ -37,6 +37,8 @@ options:
   --json          machine-readable output on stdout
   --token <t>     owner token for owner commands; else $THUMB_OWNER_TOKEN, the token saved when this
                   machine submitted the batch, or $ADMIN_TOKEN
+env:
+  STUDIO_PASSWORD the app's studio password, sent (X-Studio-Password) with submit and restyle
 exit: 0 done (all succeeded when followed) · 1 a followed batch has failed or cancelled cells
       2 bad usage, rejected input or request, unreadable file, no app`;
 
@@ -51,9 +53,13 @@ async function readInput(file: string): Promise<unknown> {
 
 async function submit(args: SubmitArgs, env: Env): Promise<number> {
   const body = await readInput(args.file);
-  const submitted = await submitBatch(args.url, body);
+  const submitted = await submitBatch(args.url, body, { studioPassword: env.STUDIO_PASSWORD });
   if (!submitted.ok) {
     if (args.json) out(JSON.stringify({ error: submitted.error, issues: submitted.issues }));
+    if (submitted.status === 401) {
+      err(`batch: ${passwordRefusal(env.STUDIO_PASSWORD)}`);
+      return 2;
+    }
     err(`batch: rejected (HTTP ${submitted.status}): ${submitted.error}`);
     for (const line of formatIssues(submitted.issues)) err(line);
     return 2;

@@ -60,11 +60,31 @@ export async function readError(res: Response): Promise<{ error: string; issues:
   }
 }
 
+/**
+ * The studio password (STUDIO_PASSWORD on the client's side) for the calls that create work. Its own
+ * header, not `Authorization`, which carries a batch's owner token on the owner-only calls.
+ */
+export function studioHeaders(password: string | undefined): Record<string, string> {
+  const value = password?.trim();
+  return value ? { "x-studio-password": value } : {};
+}
+
+/** The one line for a 401 from the app's password gate. */
+export function passwordRefusal(password: string | undefined): string {
+  return password?.trim()
+    ? "the app refused the studio password: check STUDIO_PASSWORD (it must match the server's)"
+    : "the app is password-protected: set STUDIO_PASSWORD to its studio password";
+}
+
 /** POSTs a batch request (named object or the seeds' positional array) as-is; the server validates it. */
-export async function submitBatch(baseUrl: string, body: unknown): Promise<SubmitOutcome> {
+export async function submitBatch(
+  baseUrl: string,
+  body: unknown,
+  options: { studioPassword?: string } = {},
+): Promise<SubmitOutcome> {
   const res = await request(new URL("/api/batches", baseUrl).toString(), {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...studioHeaders(options.studioPassword) },
     body: JSON.stringify(body),
   });
   if (res.status === 201) {

@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 import type { BatchDto } from "@/lib/batches/dto";
 import { plural } from "@/lib/format";
-import { ApiError, fetchBatch, isSettled, type FieldIssue } from "./batch-client";
+import { ApiError, fetchBatch, isSettled, passwordRefusal, type FieldIssue } from "./batch-client";
 import { resolveToken, titleLines, type BatchArgs, type TokenSource } from "./cli-args";
 import { batchJson, countsText, err, follow, followedExit, out, printMatrix } from "./cli-output";
 import { controlBatch, restyleBatch, type ControlAction, type RestyleRequest } from "./manage-client";
@@ -155,7 +155,9 @@ async function restyle(args: BatchArgs, store: TokenStore, env: Env): Promise<nu
   const change: RestyleRequest = { ...args.change };
   if (args.titlesFile) change.prompts = titleLines(await readText(args.titlesFile));
   const auth = token(args, store, env);
-  const res = await restyleBatch(args.url, args.id, change, auth?.token);
+  const res = await restyleBatch(args.url, args.id, change, auth?.token, env.STUDIO_PASSWORD);
+  if (!res.ok && res.status === 401)
+    throw new CliError(`cannot restyle batch ${args.id}: ${passwordRefusal(env.STUDIO_PASSWORD)}`);
   if (!res.ok) throw refusal(args, res, auth?.source);
   const { id, ownerToken, batch } = res;
   rememberToken(store, args.url, id, ownerToken);

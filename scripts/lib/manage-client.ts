@@ -3,7 +3,7 @@
  * tests call them: `Authorization: Bearer <token>` when a token is known, the server's refusal as data.
  */
 import type { BatchDto } from "@/lib/batches/dto";
-import { readError, request, type FieldIssue, type SubmitOutcome } from "./batch-client";
+import { readError, request, studioHeaders, type FieldIssue, type SubmitOutcome } from "./batch-client";
 
 export type ControlAction = "cancel" | "retry" | "resume" | "resend";
 
@@ -43,16 +43,20 @@ export interface RestyleRequest {
   prompts?: string[];
 }
 
-/** POST /api/batches/:id/restyle: a new batch (its own id and owner token) from this one's pictures. */
+/**
+ * POST /api/batches/:id/restyle: a new batch (its own id and owner token) from this one's pictures.
+ * It creates work, so a password-protected app also wants the studio password (X-Studio-Password).
+ */
 export async function restyleBatch(
   baseUrl: string,
   id: string,
   change: RestyleRequest,
   token?: string,
+  studioPassword?: string,
 ): Promise<SubmitOutcome> {
   const res = await request(new URL(`/api/batches/${id}/restyle`, baseUrl).toString(), {
     method: "POST",
-    headers: headers(token),
+    headers: { ...headers(token), ...studioHeaders(studioPassword) },
     body: JSON.stringify(change),
   });
   if (res.status === 201) {
