@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { SignOut } from "@/components/access/sign-out";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -29,6 +30,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <Link href="/gallery" className="text-zinc-400 hover:text-zinc-100">
               Gallery
             </Link>
+            <SignOut />
           </div>
         </nav>
         <div id="main">{children}</div>

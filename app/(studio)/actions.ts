@@ -1,6 +1,7 @@
 "use server";
 
 import { redirect } from "next/navigation";
+import { hasStudioAccess } from "@/lib/access-request";
 import type { FieldIssue } from "@/lib/batches/input";
 import { rememberOwner } from "@/lib/batches/owner-cookie";
 import { submitBatch } from "@/lib/batches/service";
@@ -14,6 +15,10 @@ function text(form: FormData, name: string): string | undefined {
 
 /** The studio form's submit: same schema and same service as POST /api/batches; works without JavaScript. */
 export async function submitBatchAction(_prev: SubmitState, form: FormData): Promise<SubmitState> {
+  // The proxy already sent signed-out visitors to /signin; an action must not rely on that alone.
+  if (!(await hasStudioAccess())) {
+    return { error: "Your session has ended: sign in again at /signin to create batches.", issues: [] };
+  }
   const budget = text(form, "budgetUsd");
   const raw = {
     // One input per title (list editor), or one textarea with a title per line (text mode, no JavaScript).

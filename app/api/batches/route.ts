@@ -1,3 +1,4 @@
+import { denyWithoutAccess } from "@/lib/access-request";
 import { BATCH_STATUSES, getDb, InvalidCursorError, listBatches, type BatchStatus } from "@/lib/db";
 import type { FieldIssue } from "@/lib/batches/input";
 import { submitBatch } from "@/lib/batches/service";
@@ -9,6 +10,8 @@ export const dynamic = "force-dynamic";
 
 /** Accepts {prompts, models, style, template, font, ...} or the seeds' positional batch.json array. */
 export async function POST(request: Request) {
+  const denied = denyWithoutAccess(request);
+  if (denied) return denied;
   const body = await readJson(request);
   if (!body.ok) return body.response;
   const result = await submitBatch(body.value);
@@ -18,6 +21,8 @@ export async function POST(request: Request) {
 
 /** Recent batches, newest first: ?cursor=&limit= (1–100, default 20)&status= */
 export async function GET(request: Request) {
+  const denied = denyWithoutAccess(request);
+  if (denied) return denied;
   const q = new URL(request.url).searchParams;
   const issues: FieldIssue[] = [];
   const limit = q.has("limit") ? Number(q.get("limit")) : 20;

@@ -1,3 +1,4 @@
+import { denyWithoutAccess } from "@/lib/access-request";
 import { deleteJson } from "@/lib/gallery/delete-http";
 import { parseImageQuery } from "@/lib/gallery/query";
 import { galleryPage } from "@/lib/gallery/service";
@@ -8,6 +9,8 @@ export const dynamic = "force-dynamic";
 
 /** Every finished image, newest first: ?cursor=&limit=&model=&style=&template=&batch=&from=&to= */
 export async function GET(request: Request) {
+  const denied = denyWithoutAccess(request);
+  if (denied) return denied;
   const query = parseImageQuery(new URL(request.url).searchParams);
   if (!query.ok) return jsonError(400, "Invalid gallery query.", query.issues);
   const page = await galleryPage(query.value);
@@ -23,5 +26,7 @@ export async function GET(request: Request) {
  * it needs `Authorization: Bearer $ADMIN_TOKEN` (401 without a token, 403 with a wrong one).
  */
 export async function DELETE(request: Request) {
+  const denied = denyWithoutAccess(request);
+  if (denied) return denied;
   return deleteJson(request);
 }

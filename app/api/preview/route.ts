@@ -1,3 +1,5 @@
+import { studioPassword } from "@/lib/access";
+import { denyWithoutAccess } from "@/lib/access-request";
 import { jsonError } from "@/lib/http";
 import { parsePreviewParams, renderPreview } from "@/lib/studio/preview";
 
@@ -6,10 +8,15 @@ export const dynamic = "force-dynamic";
 
 /** GET /api/preview?template=&font=&style=&canvas=&title= → a small JPEG from the real compositor. */
 export async function GET(request: Request) {
+  const denied = denyWithoutAccess(request);
+  if (denied) return denied;
   const parsed = parsePreviewParams(new URL(request.url).searchParams);
   if (!parsed.ok) return jsonError(400, "Invalid preview request.", parsed.issues);
   const bytes = await renderPreview(parsed.value);
   return new Response(new Uint8Array(bytes), {
-    headers: { "content-type": "image/jpeg", "cache-control": "public, max-age=86400" },
+    // Behind the studio password a shared cache must not hand previews to strangers.
+    headers: { "content-type": "image/jpeg", "cache-control": `${cacheScope()}, max-age=86400` },
   });
 }
+
+const cacheScope = () => (studioPassword(process.env) ? "private" : "public");

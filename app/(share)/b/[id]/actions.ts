@@ -2,6 +2,7 @@
 
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
+import { hasStudioAccess } from "@/lib/access-request";
 import type { FieldIssue } from "@/lib/batches/input";
 import { canManage, ownerCookieName } from "@/lib/batches/owner";
 import { rememberOwner } from "@/lib/batches/owner-cookie";
@@ -24,6 +25,10 @@ export async function restyleAction(_prev: RestyleState, form: FormData): Promis
   const cookie = (await cookies()).get(ownerCookieName(sourceId))?.value;
   if (!canManage(sourceId, new Headers(), cookie)) {
     return { error: "Only the person who created this batch can restyle it.", issues: [] };
+  }
+  // The share page is public; restyling creates a batch, so it needs the studio password too.
+  if (!(await hasStudioAccess())) {
+    return { error: "Sign in with the studio password (at /signin) to restyle this batch.", issues: [] };
   }
   const titles = form.get("prompts");
   const result = await restyleBatch(sourceId, {

@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import { cookies, headers } from "next/headers";
 import { notFound } from "next/navigation";
+import { signinPath } from "@/lib/access";
+import { hasStudioAccess } from "@/lib/access-request";
 import { BatchLive } from "@/components/batch/batch-live";
 import { getCanvas, isCanvasId, DEFAULT_CANVAS_ID } from "@/lib/catalog/canvases";
 import { modelLabel } from "@/lib/catalog/models";
@@ -48,6 +50,8 @@ export default async function BatchPage({ params }: Props) {
   if (!found) notFound();
   const jar = await cookies();
   const owner = canManage(id, new Headers(), jar.get(ownerCookieName(id))?.value);
+  // Restyling makes a new batch: behind the studio password when one is set.
+  const mayRestyle = owner && (await hasStudioAccess());
   const canvas = getCanvas(isCanvasId(found.batch.canvas) ? found.batch.canvas : DEFAULT_CANVAS_ID);
   return (
     <main className="mx-auto max-w-7xl px-4 py-8">
@@ -56,9 +60,17 @@ export default async function BatchPage({ params }: Props) {
         lastEventId={found.lastEventId}
         canManage={owner}
         aspect={canvas.width / canvas.height}
-        restyle={owner ? restyleOptions() : undefined}
+        restyle={mayRestyle ? restyleOptions() : undefined}
         modelLabels={Object.fromEntries(found.batch.models.map((m) => [m, modelLabel(m)]))}
       />
+      {owner && !mayRestyle ? (
+        <p className="mt-6 text-sm text-zinc-400" data-testid="restyle-signin">
+          <a href={signinPath(`/b/${id}`)} className="text-sky-400 hover:underline">
+            Sign in
+          </a>{" "}
+          with the studio password to restyle this batch.
+        </p>
+      ) : null}
     </main>
   );
 }

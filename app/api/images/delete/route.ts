@@ -1,3 +1,4 @@
+import { denyWithoutAccess } from "@/lib/access-request";
 import { deleteForm, deleteJson } from "@/lib/gallery/delete-http";
 import { wantsHtml } from "@/lib/http";
 
@@ -9,5 +10,7 @@ export const dynamic = "force-dynamic";
  * back to /gallery?…&deleted=N&skipped=M; a JSON body {"ids": [...]} answers like DELETE /api/images.
  */
 export async function POST(request: Request) {
+  const denied = denyWithoutAccess(request);
+  if (denied) return denied;
   return wantsHtml(request) ? deleteForm(request) : deleteJson(request);
 }

@@ -1,3 +1,4 @@
+import { denyWithoutAccess } from "@/lib/access-request";
 import { parseZipIds, parseZipIdsQuery, type IdsResult } from "@/lib/export/ids-input";
 import { siteOrigin } from "@/lib/export/origin";
 import { selectionZip, zipResponse } from "@/lib/export/zip";
@@ -27,11 +28,15 @@ async function respond(request: Request, parsed: IdsResult, form?: FormData): Pr
 
 /** Selected gallery images as a ZIP: ?ids=a,b,c (at most 500). */
 export async function GET(request: Request) {
+  const denied = denyWithoutAccess(request);
+  if (denied) return denied;
   return respond(request, parseZipIdsQuery(new URL(request.url).searchParams));
 }
 
 /** Same as GET for long selections: JSON {"ids": [...]} or a form field ids=a,b,c (repeatable). */
 export async function POST(request: Request) {
+  const denied = denyWithoutAccess(request);
+  if (denied) return denied;
   if (wantsHtml(request)) {
     const form = await request.formData();
     const params = new URLSearchParams();

@@ -1,4 +1,5 @@
 import { cookies } from "next/headers";
+import { denyWithoutAccess } from "@/lib/access-request";
 import { canManage, ownerCookieName } from "@/lib/batches/owner";
 import { createdResponse } from "@/lib/batches/owner-cookie";
 import { restyleBatch } from "@/lib/batches/restyle";
@@ -12,6 +13,8 @@ export const dynamic = "force-dynamic";
  * `{template?, font?, canvas?, prompts?}`. Owner only, like cancel and retry; 201 `{id, url, ownerToken, batch}`.
  */
 export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const denied = denyWithoutAccess(request);
+  if (denied) return denied;
   const { id } = await params;
   const jar = await cookies();
   if (!canManage(id, request.headers, jar.get(ownerCookieName(id))?.value)) {

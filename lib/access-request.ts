@@ -1,0 +1,31 @@
+/**
+ * The studio password gate as route handlers, server actions and the layout call it: lib/access.ts with
+ * this process's STUDIO_PASSWORD, ADMIN_TOKEN and app secret. The proxy (proxy.ts) runs the same check
+ * first; handlers and actions check again so a matcher mistake cannot open them.
+ */
+import { cookies, headers } from "next/headers";
+import { cookieValue, hasAccess, SESSION_COOKIE, unauthorizedResponse, verifySession } from "./access";
+import { accessConfig } from "./access-config";
+
+export function requestHasAccess(request: Request): boolean {
+  return hasAccess(request.headers, cookieValue(request.headers, SESSION_COOKIE), accessConfig());
+}
+
+/** null when the request may go on, else the 401 to return. */
+export function denyWithoutAccess(request: Request): Response | null {
+  return requestHasAccess(request) ? null : unauthorizedResponse();
+}
+
+/** For server actions and pages: the same check on the current request. */
+export async function hasStudioAccess(): Promise<boolean> {
+  const jar = await cookies();
+  return hasAccess(await headers(), jar.get(SESSION_COOKIE)?.value, accessConfig());
+}
+
+/** True when the gate is on and this browser holds a valid session (the nav's sign-out control). */
+export async function signedInSession(): Promise<boolean> {
+  const config = accessConfig();
+  if (!config.password) return false;
+  const value = (await cookies()).get(SESSION_COOKIE)?.value;
+  return verifySession(value, config.password, config.secret);
+}
