@@ -7,6 +7,8 @@ import { NextResponse, type NextRequest } from "next/server";
 import { classifyPath, hasAccess, SESSION_COOKIE, signinPath, unauthorizedResponse } from "@/lib/access";
 import { accessConfig } from "@/lib/access-config";
 
+const SESSION_ENDED = "Your studio session has ended: sign in again at /signin.";
+
 export function proxy(request: NextRequest) {
   const config = accessConfig();
   if (!config.password) return NextResponse.next();
@@ -16,8 +18,15 @@ export function proxy(request: NextRequest) {
   if (hasAccess(request.headers, request.cookies.get(SESSION_COOKIE)?.value, config)) {
     return NextResponse.next();
   }
-  // A server action's fetch cannot follow a redirect to an HTML page: it gets the API answer.
-  if (kind === "api" || request.headers.has("next-action")) return unauthorizedResponse();
+  if (kind === "api") return unauthorizedResponse();
+  // A server action's fetch cannot follow a redirect to an HTML page; Next's client shows a plain-text
+  // error's message (in app/error.tsx), so the form's author learns what happened.
+  if (request.headers.has("next-action")) {
+    return new Response(SESSION_ENDED, {
+      status: 401,
+      headers: { "content-type": "text/plain", "cache-control": "no-store" },
+    });
+  }
   const read = request.method === "GET" || request.method === "HEAD";
   // Absolute here (NextResponse insists); Next sends it relative when it is on the request's own origin.
   const response = NextResponse.redirect(
@@ -29,6 +38,7 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Next's build assets never need the gate; everything else is classified by path.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+  // Next's build assets, the engine's calls and stored files are public: left out so the proxy neither runs
+  // nor buffers their bodies (a proxy clones each request body, up to 10 MB). The rest is classified by path.
+  matcher: ["/((?!_next/static/|_next/image$|favicon.ico$|api/inngest$|api/blob/).*)"],
 };

@@ -157,6 +157,20 @@ describe("signed in", () => {
       await page.waitForURL(/\/signin$/);
       await page.goto(url("/gallery"), { waitUntil: "load" });
       expect(new URL(page.url()).pathname).toBe("/signin");
+
+      // The session ends with the studio open: the form's action call is refused with a readable reason.
+      await page.goto(url("/signin?next=%2F"), { waitUntil: "load" });
+      await page.getByLabel("Studio password").fill(PASSWORD);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.waitForURL(`${stack.appUrl}/`);
+      await page.getByLabel("Title 1", { exact: true }).fill("Too late");
+      await browser.context.clearCookies();
+      const before = await batchCount();
+      await page.getByRole("button", { name: "Generate thumbnails" }).click();
+      await expect
+        .poll(() => page.getByText("Your studio session has ended: sign in again at /signin.").count())
+        .toBe(1);
+      expect(await batchCount()).toBe(before);
     } finally {
       await browser.close();
       await stranger.close();
