@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { submitBatch } from "../../scripts/lib/batch-client";
 import { BASE_REQUEST, settled } from "../fixtures/batch-helpers";
 import { checkA11y } from "../helpers/a11y";
-import { openBrowser } from "../helpers/browser";
+import { artifactsDir, openBrowser } from "../helpers/browser";
 import { startStack, type Stack } from "../helpers/stack";
 
 const PASSWORD = "correct horse battery staple";
@@ -125,6 +125,7 @@ describe("signed in", () => {
       expect(wrong.status()).toBe(401);
       await expect.poll(() => page.getByRole("alert").textContent()).toBe("That password is not right.");
       expect(await checkA11y(page)).toEqual([]);
+      await page.screenshot({ path: path.join(artifactsDir, "signin-wrong-password.png") });
       await page.getByLabel("Studio password").fill(PASSWORD);
       await page.getByRole("button", { name: "Sign in" }).click();
       await page.waitForURL(`${stack.appUrl}/`);
@@ -136,6 +137,7 @@ describe("signed in", () => {
         secure: false,
       });
 
+      await page.screenshot({ path: path.join(artifactsDir, "studio-signed-in.png") });
       await page.getByLabel("Title 1", { exact: true }).fill("Behind the password");
       await page.getByRole("button", { name: "Generate thumbnails" }).click();
       await page.waitForURL(/\/b\/[A-Za-z0-9_-]{22}$/);
