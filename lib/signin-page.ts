@@ -3,14 +3,7 @@
  * answer 401 with the form again (an App Router page cannot choose its status). No JavaScript; the
  * stylesheet repeats the app's Tailwind values (zinc-950 page, zinc-900 field, sky-700 button).
  */
-const ENTITIES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
+import { escapeHtml } from "@/lib/html";
 
 const STYLE = `*,::before,::after{box-sizing:border-box}
 body{margin:0;min-height:100vh;background:#09090b;color:#f4f4f5;-webkit-font-smoothing:antialiased;
@@ -39,7 +32,7 @@ export interface SigninPageOptions {
 
 export function signinPage({ next, error = null, status = 200 }: SigninPageOptions): Response {
   const invalid = error ? ` aria-invalid="true" aria-describedby="password-error"` : "";
-  const message = error ? `<p id="password-error" class="error" role="alert">${escape(error)}</p>` : "";
+  const message = error ? `<p id="password-error" class="error" role="alert">${escapeHtml(error)}</p>` : "";
   const body = `<!doctype html>
 <html lang="en" class="dark"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex"><title>Sign in · Thumbnail Studio</title><style>${STYLE}</style></head>
@@ -47,7 +40,7 @@ export function signinPage({ next, error = null, status = 200 }: SigninPageOptio
 <main id="main"><h1>Sign in</h1>
 <p class="lead">This studio is private: enter its password to create batches and browse the gallery. Shared batch pages stay open to anyone with the link.</p>
 <form method="post" action="/signin">
-<input type="hidden" name="next" value="${escape(next)}">
+<input type="hidden" name="next" value="${escapeHtml(next)}">
 <label for="password">Studio password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required autofocus${invalid}>
 ${message}

@@ -2,17 +2,9 @@
  * Answers for plain form posts from the gallery with JavaScript off: a 303 back to the page, or a small
  * readable HTML page for a refusal (the browser shows the body as it is, so JSON would read as noise).
  */
+import { escapeHtml } from "@/lib/html";
 import type { FieldIssue } from "@/lib/batches/input";
 import { readFilters, readLimit, toSearch } from "./filters";
-
-const ENTITIES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
 
 /** The gallery address a form came from: its filters, page size and cursor, as hidden fields sent them. */
 export function galleryHref(form: FormData, extra: Record<string, string> = {}): string {
@@ -31,14 +23,16 @@ export interface HtmlLink {
 }
 
 export function htmlResult(status: number, error: string, issues: FieldIssue[], links: HtmlLink[]): Response {
-  const items = issues.map((i) => `<li>${escape(i.message)}</li>`).join("");
-  const anchors = links.map((l) => `<a href="${escape(l.href)}">${escape(l.label)}</a>`).join(" &middot; ");
+  const items = issues.map((i) => `<li>${escapeHtml(i.message)}</li>`).join("");
+  const anchors = links
+    .map((l) => `<a href="${escapeHtml(l.href)}">${escapeHtml(l.label)}</a>`)
+    .join(" &middot; ");
   const body = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(error)}</title>
+<title>${escapeHtml(error)}</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;background:#09090b;color:#f4f4f5;max-width:40rem;margin:4rem auto;padding:0 1rem}
 h1{font-size:1.25rem}li{color:#fca5a5}a{color:#38bdf8}</style></head>
-<body><main><h1>${escape(error)}</h1>${items ? `<ul>${items}</ul>` : ""}<p>${anchors}</p></main></body></html>
+<body><main><h1>${escapeHtml(error)}</h1>${items ? `<ul>${items}</ul>` : ""}<p>${anchors}</p></main></body></html>
 `;
   return new Response(body, {
     status,
