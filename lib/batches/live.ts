@@ -20,7 +20,10 @@ export type LiveMessage =
 /** Every message but the end of the stream. */
 export type UpdateMessage = Exclude<LiveMessage, { kind: "end" }>;
 
-/** The batch after `msgs`, in order; untouched cells keep their identity (their cards skip rendering). */
+/**
+ * The batch after `msgs`, in order; untouched cells keep their identity (their cards skip rendering).
+ * Used by the batch page and the CLI's follow.
+ */
 export function applyMessages(batch: BatchDto, msgs: readonly UpdateMessage[]): BatchDto {
   let next = batch;
   let cells: CellDto[] | null = null;
@@ -32,9 +35,13 @@ export function applyMessages(batch: BatchDto, msgs: readonly UpdateMessage[]): 
       cells = (cells ?? next.cells).filter((c) => c.id !== msg.cellId);
       at = null;
     } else {
-      cells ??= [...next.cells];
-      at ??= new Map(cells.map((c, i) => [c.id, i]));
+      const list = cells ?? next.cells;
+      at ??= new Map(list.map((c, i) => [c.id, i]));
       const i = at.get(msg.cell.id);
+      // A replayed state older than the one already held (a stream followed from before a fresh read).
+      const held = i === undefined ? undefined : list[i]?.updatedAt;
+      if (held && msg.cell.updatedAt && msg.cell.updatedAt < held) continue;
+      cells ??= [...next.cells];
       if (i !== undefined) cells[i] = msg.cell;
       else at.set(msg.cell.id, cells.push(msg.cell) - 1);
     }

@@ -2,8 +2,8 @@
  * A small client of the batch HTTP API (POST /api/batches, GET /api/batches/:id and its SSE stream), shared
  * by the CLI, the batch benchmark and the whole-stack tests so all three talk to the app the same way.
  */
-import { countCells, type BatchDto, type CellDto } from "@/lib/batches/dto";
-import type { LiveMessage } from "@/lib/batches/live";
+import type { BatchDto } from "@/lib/batches/dto";
+import { applyMessages, type LiveMessage } from "@/lib/batches/live";
 
 export interface FieldIssue {
   path: string;
@@ -195,20 +195,7 @@ function isDropped(err: unknown): boolean {
 
 /** One live message applied to the batch as followed (exported for its test). */
 export function applyLive(batch: BatchDto, msg: LiveMessage): BatchDto {
-  if (msg.kind === "batch") return { ...batch, ...msg.batch };
-  if (msg.kind === "cell-deleted") {
-    const cells = batch.cells.filter((c) => c.id !== msg.cellId);
-    return { ...batch, cells, counts: countCells(cells) };
-  }
-  if (msg.kind !== "cell") return batch;
-  // The first connect replays the batch's whole log; an older cell state than the one just read is skipped
-  // so following a batch with a history (wait, retry --wait) does not show its past as progress.
-  const known = batch.cells.find((c) => c.id === msg.cell.id)?.updatedAt;
-  if (known && msg.cell.updatedAt && msg.cell.updatedAt < known) return batch;
-  const cells: CellDto[] = batch.cells.some((c) => c.id === msg.cell.id)
-    ? batch.cells.map((c) => (c.id === msg.cell.id ? msg.cell : c))
-    : [...batch.cells, msg.cell];
-  return { ...batch, cells, counts: countCells(cells) };
+  return msg.kind === "end" ? batch : applyMessages(batch, [msg]);
 }
 
 interface SseFrame {

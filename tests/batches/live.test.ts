@@ -104,6 +104,18 @@ describe("applyMessages", () => {
     expect(next.counts).toMatchObject({ total: 3, done: 2, failed: 1, cancelled: 1, running: 1 });
   });
 
+  it("skips a replayed cell state older than the one held", () => {
+    const held = batch([cell(0, { status: "succeeded", updatedAt: "2026-11-21T10:00:05.000Z" }), cell(1)]);
+    const next = applyMessages(held, [
+      { kind: "cell", cell: cell(0, { status: "running", updatedAt: "2026-11-21T10:00:02.000Z" }) },
+    ]);
+    expect(next).toBe(held);
+    const newer = applyMessages(held, [
+      { kind: "cell", cell: cell(0, { status: "failed", updatedAt: "2026-11-21T10:00:09.000Z" }) },
+    ]);
+    expect(newer.cells[0]!.status).toBe("failed");
+  });
+
   it("returns the batch itself for an empty burst", () => {
     expect(applyMessages(start, [])).toBe(start);
   });
