@@ -1,5 +1,6 @@
 /** Blending a colour at one alpha into a run of packed RGB bytes, two channels per multiply. */
 import type { Rgb } from "./color";
+import { kernels, wasmOffset } from "./wasm/runtime";
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
@@ -7,6 +8,7 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
  * The image bytes as plain Uint8Array and as aligned 32-bit words (`start` is the byte where
  * word 0 begins). Plain views keep the loops monomorphic: Buffers made by sharp and by Node can
  * have different maps, and a map V8 had not seen sent optimized code back to the interpreter.
+ * `wasmAt` is where the bytes start in wasm memory (staged, see wasm/stage.ts), else -1.
  */
 export function wordsOf(data: Buffer) {
   const start = (4 - (data.byteOffset & 3)) & 3;
@@ -15,6 +17,7 @@ export function wordsOf(data: Buffer) {
     start,
     u8: new Uint8Array(data.buffer, data.byteOffset, data.length),
     u32: new Uint32Array(data.buffer, data.byteOffset + start, count),
+    wasmAt: wasmOffset(data),
   };
 }
 
@@ -31,6 +34,11 @@ export function blendSpan(
   color: Rgb,
   a: number,
 ): void {
+  if (words.wasmAt >= 0) {
+    // Staged bytes: the SIMD kernel, same bytes (~8× faster on a full-width scrim).
+    kernels!.blend_span(words.wasmAt + start, end - start, start % 3, color[0], color[1], color[2], a);
+    return;
+  }
   const ia = 256 - a;
   const c0 = color[0] * a;
   const c1 = color[1] * a;

@@ -24,6 +24,8 @@ import { TEMPLATE_RENDERERS } from "./templates";
 import { prepareShaping } from "./text/complex-shaping";
 import { normalizeTitle } from "./text/shape";
 import { enterCompose } from "./vips";
+import { textScratchBytes } from "./wasm/blend-text";
+import { withStagedImage } from "./wasm/stage";
 
 export const OUTPUT_FORMATS = ["jpeg", "webp", "png"] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -147,8 +149,12 @@ async function compose(input: ComposeInput): Promise<ComposeResult> {
   const plan = TEMPLATE_RENDERERS[input.template]({ canvas, title: input.title, font: input.font });
   const text = rasterizeText(plan.layout, canvas, plan.shadow);
   const img = await decoding;
-  const painted = plan.paint(img);
-  blendText(img, text, painted.text);
+  // Painted in wasm memory, where the blends run as SIMD kernels (wasm/stage.ts).
+  const painted = withStagedImage(img, textScratchBytes(text), (staged) => {
+    const result = plan.paint(staged);
+    blendText(staged, text, result.text);
+    return result;
+  });
   const bytes = await encode(img.data, canvas, format, input.quality ?? DEFAULT_QUALITY);
   return {
     bytes,

@@ -3,15 +3,19 @@ import type { Rgb } from "./color";
 import type { RgbImage } from "./raster";
 import type { TextStyle } from "./templates/types";
 import type { TextMasks } from "./text-raster";
+import { blendTextStaged } from "./wasm/blend-text";
+import { wasmOffset } from "./wasm/runtime";
 
 /** ⌊v / 255⌋ for 0 ≤ v < 65535, without a division. */
 const div255 = (v: number) => (v + 1 + (v >> 8)) >> 8;
 
 /**
  * Shadow (if any) then glyphs, in one pass over the covered part of each row; each channel is
- * read and written once. Same arithmetic as two separate mask blends.
+ * read and written once. Same arithmetic as two separate mask blends. An image staged in wasm
+ * memory is blended by the SIMD kernel instead, to the same bytes.
  */
 export function blendText(img: RgbImage, masks: TextMasks, style: TextStyle): void {
+  if (wasmOffset(img.data) >= 0) return blendTextStaged(img, masks, style);
   const { width, height } = img;
   const { left, top, width: w, height: h, shadowDy, spans } = masks;
   const shadow = style.shadow && masks.shadow ? masks.shadow : null;

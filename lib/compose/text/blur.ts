@@ -3,6 +3,8 @@
  * way (close to a Gaussian) and kept at half size. Each loop is its own function: see the note
  * on on-stack replacement in ../measure.ts.
  */
+import { blurMaskWasm } from "../wasm/blur-mask";
+import { kernels } from "../wasm/runtime";
 import { scratchFloats } from "./scratch";
 
 /** A blurred mask kept at half size: pixel (x, y) of the full-size mask is data[(y>>1)·width + (x>>1)]. */
@@ -126,12 +128,17 @@ function downsampleLastRow(mask: Uint8Array, width: number, height: number, a: F
  * scaling it back up would give.
  */
 export function blurMask(mask: Buffer, width: number, height: number, sigma: number): HalfMask {
+  const r = Math.max(1, Math.round((sigma / 2) * 1.2));
+  return kernels ? blurMaskWasm(mask, width, height, r) : blurMaskJs(mask, width, height, r);
+}
+
+/** The reference for the wasm kernel, and the fallback without WebAssembly. */
+export function blurMaskJs(mask: Buffer, width: number, height: number, r: number): HalfMask {
   const w = Math.ceil(width / 2);
   const h = Math.ceil(height / 2);
   const a = scratchFloats(1, w * h);
   const b = scratchFloats(2, w * h);
   downsample(new Uint8Array(mask.buffer, mask.byteOffset, mask.length), width, height, a, w);
-  const r = Math.max(1, Math.round((sigma / 2) * 1.2));
   boxRows(a, b, w, h, r);
   boxColumns(b, a, w, h, r);
   boxRows(a, b, w, h, r);
