@@ -5,6 +5,7 @@
 import { GoogleGenAI, Modality, type Part } from "@google/genai";
 import { costFromUsage, estimateCost } from "@/lib/catalog/models";
 import { classifyGoogleError, noImageError } from "@/lib/providers/google-errors";
+import { imageFetch, InlineImages } from "@/lib/providers/inline-images";
 import { malformed, modelAndSize, probeImage } from "@/lib/providers/shared";
 import type { GenerateRequest, GenerateResult, ImageProvider } from "@/lib/providers/types";
 
@@ -40,6 +41,8 @@ export function createGoogleProvider(options: GoogleProviderOptions): ImageProvi
     id: "google",
     async generate(request: GenerateRequest): Promise<GenerateResult> {
       const { model, size } = modelAndSize("google", request);
+      // The SDK parses the answer; its images are decoded on the way in (see inline-images.ts).
+      const images = new InlineImages();
       try {
         const response = await ai.models.generateContent({
           model: model.id,
@@ -48,6 +51,7 @@ export function createGoogleProvider(options: GoogleProviderOptions): ImageProvi
             responseModalities: [Modality.IMAGE],
             imageConfig: { aspectRatio: size.aspectRatio, imageSize: size.imageSize },
             abortSignal: request.signal,
+            httpOptions: { fetch: imageFetch(["inlineData.data"], images) },
           },
         });
         const requestId = response.responseId ?? null;
@@ -60,7 +64,15 @@ export function createGoogleProvider(options: GoogleProviderOptions): ImageProvi
           }
           throw noImageError(model.id, requestId, candidate?.finishReason, blockReason);
         }
-        const bytes = Buffer.from(image.data, "base64");
+        // Not a token only if the answer skipped imageFetch (not labelled JSON): decode it as sent.
+        const captured = images.take(image.data);
+        const bytes = captured === undefined ? Buffer.from(image.data, "base64") : captured;
+        if (!bytes?.length) {
+          throw malformed(
+            { provider: "google", model: model.id, requestId },
+            "the image data was not base64",
+          );
+        }
         const probed = await probeImage(bytes, { provider: "google", model: model.id, requestId });
         const meta = response.usageMetadata;
         const usage = meta

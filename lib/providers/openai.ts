@@ -6,6 +6,7 @@ import OpenAI from "openai";
 import { ProviderError } from "@/lib/errors";
 import { costFromUsage, estimateCost } from "@/lib/catalog/models";
 import { classifyOpenAIError } from "@/lib/providers/openai-errors";
+import { InlineImages, readJsonWithImages } from "@/lib/providers/inline-images";
 import { malformed, modelAndSize, probeImage } from "@/lib/providers/shared";
 import type { GenerateRequest, GenerateResult, ImageProvider } from "@/lib/providers/types";
 
@@ -59,16 +60,18 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ImageProvi
           .asResponse();
         const requestId = response.headers.get("x-request-id");
         const init = { provider: "openai" as const, model: model.id, requestId };
+        const images = new InlineImages();
         let data: OpenAI.ImagesResponse;
         try {
-          data = (await response.json()) as OpenAI.ImagesResponse;
+          data = JSON.parse(
+            await readJsonWithImages(response.body, ["b64_json"], images),
+          ) as OpenAI.ImagesResponse;
         } catch (cause) {
           throw malformed(init, "the JSON body was invalid", cause);
         }
-        const b64 = data.data?.[0]?.b64_json;
-        if (typeof b64 !== "string" || b64.length === 0)
-          throw malformed(init, "no b64_json image in data[0]");
-        const bytes = Buffer.from(b64, "base64");
+        const bytes = images.take(data.data?.[0]?.b64_json);
+        if (bytes === undefined || bytes?.length === 0) throw malformed(init, "no b64_json image in data[0]");
+        if (bytes === null) throw malformed(init, "the b64_json image was not base64");
         const image = await probeImage(bytes, init);
         const usage = data.usage
           ? {
