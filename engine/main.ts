@@ -1,5 +1,6 @@
 import { signingKeyProblem } from "./auth";
 import { startEngine } from "./server";
+import { DEFAULT_MAX_FINISHED } from "./store";
 
 /** `npm run engine`: the local Inngest engine as a process. Configuration is by environment. */
 function intEnv(name: string, fallback: number): number {
@@ -51,7 +52,7 @@ async function main(): Promise<void> {
     transportWindowMs: intEnv("ENGINE_TRANSPORT_RETRY_MS", 5 * 60_000),
     callTimeoutMs: intEnv("ENGINE_CALL_TIMEOUT_MS", 30 * 60_000),
     syncIntervalMs: intEnv("ENGINE_SYNC_INTERVAL_MS", 10_000),
-    maxFinishedRuns: intEnv("ENGINE_MAX_FINISHED_RUNS", 20_000),
+    maxFinishedRuns: intEnv("ENGINE_MAX_FINISHED_RUNS", DEFAULT_MAX_FINISHED),
     journalMaxBytes: intEnv("ENGINE_JOURNAL_MAX_BYTES", 32 * 1024 * 1024),
     checkpointing: !["0", "false"].includes(process.env.ENGINE_CHECKPOINTING ?? ""),
     signingKey: keyEnv("INNGEST_SIGNING_KEY"),

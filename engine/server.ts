@@ -6,6 +6,7 @@ import { checkpointAsync } from "./checkpoint";
 import { cancelRun, EventInputError, ingest } from "./events";
 import { createLogger, errText, type LogSink } from "./log";
 import { listRuns, runJson } from "./read-api";
+import { DEFAULT_MAX_FINISHED } from "./store";
 import { registerApp, Syncer } from "./sync";
 
 export interface EngineOptions {
@@ -82,7 +83,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<EngineHandl
     retryBaseMs: opts.retryBaseMs ?? 1000,
     transportWindowMs: opts.transportWindowMs ?? 5 * 60_000,
     callTimeoutMs: opts.callTimeoutMs ?? 30 * 60_000,
-    maxFinishedRuns: opts.maxFinishedRuns ?? 20_000,
+    maxFinishedRuns: opts.maxFinishedRuns ?? DEFAULT_MAX_FINISHED,
     checkpointing: opts.checkpointing ?? true,
     journalMaxBytes: opts.journalMaxBytes ?? 32 * 1024 * 1024,
     keys: {

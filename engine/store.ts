@@ -46,6 +46,9 @@ export type Rec =
 
 const EVENT_ID_TTL = 24 * 3600_000;
 
+/** Finished runs kept for the read API (about a dozen 50 × 3 batches' worth). */
+export const DEFAULT_MAX_FINISHED = 2_000;
+
 export class Store {
   apps = new Map<string, AppDef>();
   fns = new Map<string, FnDef>();
@@ -53,8 +56,11 @@ export class Store {
   eventIds = new Map<string, number>();
   idemKeys = new Map<string, number>();
   active = new Map<string, Set<string>>();
+  /** Finished run ids, oldest first: past maxFinished the oldest are forgotten as new ones finish. */
+  private finishedOrder: string[] = [];
+  private finishedHead = 0;
 
-  constructor(private readonly maxFinished = 20_000) {}
+  constructor(private readonly maxFinished = DEFAULT_MAX_FINISHED) {}
 
   apply(r: Rec): void {
     switch (r.t) {
@@ -144,7 +150,25 @@ export class Store {
         run.error = r.error;
         run.pending.clear();
         this.active.get(run.fnId)?.delete(run.id);
+        this.forgetOldFinished(run.id);
         return;
+    }
+  }
+
+  /**
+   * Keeps memory bounded in a long-lived engine: every finished run holds its event and step
+   * results, and every compaction snapshot writes them all out.
+   */
+  private forgetOldFinished(id: string): void {
+    this.finishedOrder.push(id);
+    while (this.finishedOrder.length - this.finishedHead > this.maxFinished) {
+      const old = this.finishedOrder[this.finishedHead++]!;
+      const run = this.runs.get(old);
+      if (run && !this.isActive(run)) this.runs.delete(old);
+    }
+    if (this.finishedHead > 4096 && this.finishedHead * 2 > this.finishedOrder.length) {
+      this.finishedOrder = this.finishedOrder.slice(this.finishedHead);
+      this.finishedHead = 0;
     }
   }
 
@@ -217,5 +241,8 @@ export class Store {
       this.runs.set(run.id, run);
       if (this.isActive(run)) this.activeSet(run.fnId).add(run.id);
     }
+    const finished = [...this.runs.values()].filter((r) => !this.isActive(r));
+    finished.sort((a, b) => (a.endedAt ?? 0) - (b.endedAt ?? 0));
+    for (const r of finished) this.forgetOldFinished(r.id);
   }
 }
