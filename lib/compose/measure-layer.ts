@@ -9,6 +9,8 @@ import type { Rgb } from "./color";
 import { bytesOf, LUM, TopK } from "./measure";
 import { clip, type RgbImage } from "./raster";
 import type { Box } from "./text/layout";
+import { MAX_TOP, readTop, scans, writeRowAlphas } from "./wasm/measure-scans";
+import { packRgb, wasmOffset } from "./wasm/runtime";
 
 /** A channel value v with the layer's value l blended over it at a/256: blendSpan's rounding. */
 const over = (v: number, l: number, a: number) => (v * (256 - a) + l * a) >> 8;
@@ -76,7 +78,16 @@ export function extremeColorsUnderLayer(
   const best = new TopK(1);
   const data = bytesOf(img);
   const sign = mode === "brightest" ? 1 : -1;
-  scanLayered(data, img.width, clip(img, box), sign, top, layeredLum(layer, a), best);
+  const area = clip(img, box);
+  const staged = wasmOffset(data);
+  if (staged >= 0 && count <= MAX_TOP) {
+    const { x0, y0, x1, y1 } = area;
+    scans!.scan_layered(staged, img.width, x0, y0, x1, y1, sign, count, packRgb(layer), a);
+    readTop(0, top);
+    readTop(2, best);
+  } else {
+    scanLayered(data, img.width, area, sign, top, layeredLum(layer, a), best);
+  }
   const [at] = best.where;
   const after = at === undefined || at < 0 ? null : colourUnder(data, at, layer, a);
   return { colors: top.colors(data), after };
@@ -130,15 +141,24 @@ export function measureUnderLayer(img: RgbImage, box: Box, layer: Rgb, rowAlpha:
   const best = new TopK(1);
   const data = bytesOf(img);
   const area = clip(img, box);
-  const byAlpha = new Map<number, Float64Array>();
-  const tables: Float64Array[] = [];
-  for (let y = area.y0; y < area.y1; y += 2) {
-    const a = rowAlpha(y);
-    let table = byAlpha.get(a);
-    if (!table) byAlpha.set(a, (table = layeredLum(layer, a)));
-    tables.push(table);
+  const alphas: number[] = [];
+  for (let y = area.y0; y < area.y1; y += 2) alphas.push(rowAlpha(y));
+  const staged = wasmOffset(data);
+  if (staged >= 0 && writeRowAlphas(alphas)) {
+    const { x0, y0, x1, y1 } = area;
+    scans!.scan_both_layered(staged, img.width, x0, y0, x1, y1, 16, packRgb(layer));
+    readTop(0, bright);
+    readTop(1, dark);
+    readTop(2, best);
+  } else {
+    const byAlpha = new Map<number, Float64Array>();
+    const tables = alphas.map((a) => {
+      let table = byAlpha.get(a);
+      if (!table) byAlpha.set(a, (table = layeredLum(layer, a)));
+      return table;
+    });
+    scanBothLayered(data, img.width, area, bright, dark, tables, best);
   }
-  scanBothLayered(data, img.width, area, bright, dark, tables, best);
   const [at] = best.where;
   const after =
     at === undefined || at < 0

@@ -3,6 +3,8 @@ import type { Rgb } from "./color";
 import { luminance } from "./color";
 import { clip, type RgbImage } from "./raster";
 import type { Box } from "./text/layout";
+import { MAX_TOP, readSpread, readTop, scans, setLum } from "./wasm/measure-scans";
+import { wasmOffset } from "./wasm/runtime";
 
 /**
  * Each channel's share of relative luminance: red at [v], green at [256 + v], blue at [512 + v].
@@ -15,6 +17,7 @@ for (let v = 0; v < 256; v++) {
   LUM[256 + v] = luminance([0, v, 0]);
   LUM[512 + v] = luminance([0, 0, v]);
 }
+setLum(LUM);
 
 /**
  * A small top-k list by key (largest kept), remembering where each entry came from. Callers
@@ -36,6 +39,13 @@ export class TopK {
     this.where[this.floorAt] = at;
     for (let k = 0; k < keys.length; k++) if (keys[k]! < keys[this.floorAt]!) this.floorAt = k;
     this.floor = keys[this.floorAt]!;
+  }
+  /** Takes over a list the wasm scans built with the same updates. */
+  load(keys: Float64Array, where: Int32Array, floorAt: number): void {
+    this.keys.set(keys);
+    this.where.set(where);
+    this.floorAt = floorAt;
+    this.floor = this.keys[floorAt]!;
   }
   colors(data: Uint8Array): Rgb[] {
     const out: Rgb[] = [];
@@ -89,7 +99,15 @@ export function extremeColors(
 ): Rgb[] {
   const top = new TopK(count);
   const data = bytesOf(img);
-  scanExtremes(data, img.width, clip(img, box), step, mode === "brightest" ? 1 : -1, top);
+  const area = clip(img, box);
+  const sign = mode === "brightest" ? 1 : -1;
+  const at = wasmOffset(data);
+  if (at >= 0 && count <= MAX_TOP) {
+    scans!.scan_extremes(at, img.width, area.x0, area.y0, area.x1, area.y1, step, sign, count);
+    readTop(0, top);
+  } else {
+    scanExtremes(data, img.width, area, step, sign, top);
+  }
   return top.colors(data);
 }
 
@@ -121,7 +139,15 @@ function deviation(acc: Float64Array): number {
 /** Standard deviation of relative luminance under `box` (sampled every `step` px): how busy it is. */
 export function luminanceSpread(img: RgbImage, box: Box, step = 4): number {
   const acc = new Float64Array(3);
-  scanSpread(bytesOf(img), img.width, clip(img, box), step, acc);
+  const data = bytesOf(img);
+  const area = clip(img, box);
+  const at = wasmOffset(data);
+  if (at >= 0) {
+    scans!.scan_spread(at, img.width, area.x0, area.y0, area.x1, area.y1, step);
+    readSpread(acc);
+  } else {
+    scanSpread(data, img.width, area, step, acc);
+  }
   return deviation(acc);
 }
 

@@ -41,6 +41,15 @@ interface Exports {
     sums: number,
     out: number,
   ): void;
+  /** The scans of measure.ts and measure-layer.ts: see measure-scans.ts. */
+  lum_table(): number;
+  row_alphas(): number;
+  top(k: number): number;
+  spread_sums(): number;
+  scan_extremes(...args: number[]): void;
+  scan_spread(...args: number[]): void;
+  scan_layered(...args: number[]): void;
+  scan_both_layered(...args: number[]): void;
 }
 
 function load(): Exports | null {
