@@ -101,8 +101,15 @@ static void text_row(u8 *d, const u8 *g, const u8 *s, int from, int to, int k, i
     }
     if (!wasm_v128_any_true(wasm_v128_or(av, gv))) continue;
     u8 *p = d + 3 * x;
+    if (wasm_i8x16_all_true(wasm_i8x16_eq(gv, wasm_i8x16_splat((int8_t)255)))) {
+      /* Inside the strokes: the title colour whatever was under it. */
+      wasm_v128_store(p, t0);
+      wasm_v128_store(p + 16, t1);
+      wasm_v128_store(p + 32, t2);
+      continue;
+    }
     v128_t v0 = wasm_v128_load(p), v1 = wasm_v128_load(p + 16), v2 = wasm_v128_load(p + 32);
-    if (s) {
+    if (s && wasm_v128_any_true(av)) {
       v0 = over(v0, wasm_i8x16_swizzle(av, SPREAD0), s0);
       v1 = over(v1, wasm_i8x16_swizzle(av, SPREAD1), s1);
       v2 = over(v2, wasm_i8x16_swizzle(av, SPREAD2), s2);
