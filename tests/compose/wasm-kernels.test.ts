@@ -19,12 +19,14 @@ function noise(seed: number) {
   };
 }
 
-/** Coverage-like bytes: runs of 0 and 255 with partial values between, as masks have. */
+/** Coverage-like bytes: runs of 0 and of 255 (up to 40 long) with partial values between, as masks have. */
 function mask(length: number, rnd: (n: number) => number): Buffer {
   const out = Buffer.alloc(length);
-  for (let i = 0; i < length; i++) {
+  for (let i = 0; i < length;) {
     const kind = rnd(4);
-    out[i] = kind === 0 ? 0 : kind === 1 ? 255 : rnd(256);
+    const run = kind < 2 ? 1 + rnd(40) : 1 + rnd(3);
+    for (const end = Math.min(length, i + run); i < end; i++)
+      out[i] = kind === 0 ? 0 : kind === 1 ? 255 : rnd(256);
   }
   return out;
 }
