@@ -1,6 +1,7 @@
 import type { Rgb } from "./color";
 import type { Box } from "./text/layout";
 import { blendSpan, wordsOf } from "./blend-span";
+import { softScrimStaged } from "./wasm/soft-scrim";
 
 export { extremeColors, luminanceSpread } from "./measure";
 
@@ -68,12 +69,25 @@ export function softScrim(
     height: iy1 - iy0 + 2 * f,
   });
   const { data, width } = img;
-  const dx2 = new Int32Array(Math.max(0, x1 - x0));
-  for (let x = x0; x < x1; x++) dx2[x - x0] = Math.max(ix0 - x, x - ix1, 0) ** 2;
   const hx0 = hole ? Math.ceil(hole.x) : 0;
   const hx1 = hole ? Math.floor(hole.x + hole.width) : 0;
   const hy0 = hole ? Math.ceil(hole.y) : 0;
   const hy1 = hole ? Math.floor(hole.y + hole.height) : 0;
+  const geometry = {
+    x0,
+    y0,
+    x1,
+    y1,
+    ix0,
+    ix1,
+    iy0,
+    iy1,
+    f,
+    hole: [hx0, hx1, hy0, hy1] as [number, number, number, number],
+  };
+  if (softScrimStaged(data, width, geometry, lut, color)) return;
+  const dx2 = new Int32Array(Math.max(0, x1 - x0));
+  for (let x = x0; x < x1; x++) dx2[x - x0] = Math.max(ix0 - x, x - ix1, 0) ** 2;
   const words = wordsOf(data);
   const run: ScrimRun = { data: words.u8, words, width, x0, dx2, f2, lut, ix1, color };
   for (let y = y0; y < y1; y++) {

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { describe, expect, it, vi } from "vitest";
 import type { Rgb } from "@/lib/compose/color";
 import { blendSpan, wordsOf } from "@/lib/compose/blend-span";
-import type { RgbImage } from "@/lib/compose/raster";
+import { softScrim, type RgbImage } from "@/lib/compose/raster";
 import { blendText } from "@/lib/compose/text-blend";
 import type { TextMasks } from "@/lib/compose/text-raster";
 import { blurMask, blurMaskJs } from "@/lib/compose/text/blur";
@@ -116,6 +116,38 @@ describe("wasm kernels", () => {
     const end = kernels!.memory.buffer.byteLength;
     const img: RgbImage = { data: Buffer.from(kernels!.memory.buffer, end - 30, 30), width: 10, height: 1 };
     expect(() => blendText(img, masks, { color: [1, 2, 3] })).toThrow(/not staged/);
+  });
+
+  it("paint soft scrims to the JS bytes, with and without a hole, clipped at the edges", () => {
+    const rnd = noise(9);
+    for (let t = 0; t < 200; t++) {
+      const width = 1 + rnd(90);
+      const height = 1 + rnd(60);
+      const box = () => ({
+        x: rnd(width + 20) - 10 + rnd(3) / 2,
+        y: rnd(height + 20) - 10,
+        width: rnd(60),
+        height: rnd(40) + rnd(2) / 2,
+      });
+      const inner = box();
+      // Holes as center-box makes them (the card over its own shadow), or anywhere.
+      const near = (v: number) => v + rnd(9) - 4 + rnd(2) / 2;
+      const card = {
+        x: near(inner.x),
+        y: near(inner.y),
+        width: inner.width - rnd(12),
+        height: near(inner.height),
+      };
+      const hole = [card, box(), undefined][rnd(3)];
+      const feather = [0.2, 1, 30][rnd(4)] ?? 1 + rnd(200) / 7;
+      const alpha = [1, 0.35, 0.004][rnd(3)]!;
+      const color = rgb(rnd);
+      const img: RgbImage = { data: mask(width * height * 3, rnd), width, height };
+      const expected: RgbImage = { ...img, data: Buffer.from(img.data) };
+      softScrim(expected, inner, feather, color, alpha, hole);
+      withStagedImage(img, 0, (staged) => softScrim(staged, inner, feather, color, alpha, hole));
+      expect(img.data.equals(expected.data), `case ${t}`).toBe(true);
+    }
   });
 
   it("blur shadows to the JS bytes for odd and tiny masks and radii wider than the mask", () => {

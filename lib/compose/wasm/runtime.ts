@@ -50,6 +50,9 @@ interface Exports {
   scan_spread(...args: number[]): void;
   scan_layered(...args: number[]): void;
   scan_both_layered(...args: number[]): void;
+  /** raster.ts's softScrim: see soft-scrim.ts. */
+  scrim_lut(): number;
+  soft_scrim(...args: number[]): void;
 }
 
 function load(): Exports | null {
