@@ -2,6 +2,8 @@ import type { CanvasSize } from "@/lib/catalog/canvases";
 import type { TextLayout } from "./text/layout";
 import { blurMask, type HalfMask } from "./text/blur";
 import { rasterizeLayout } from "./text/rasterize";
+import { inkSpansWasm } from "./wasm/ink-spans";
+import { kernels } from "./wasm/runtime";
 
 export interface ShadowGeometry {
   blur: number;
@@ -42,11 +44,14 @@ export function rasterizeText(layout: TextLayout, canvas: CanvasSize, shadow?: S
   const glyphs = rasterizeLayout(layout, region.left, region.top, region.width, region.height);
   const blurred = shadow ? blurMask(glyphs, region.width, region.height, shadow.blur) : null;
   const shadowDy = Math.round(shadow?.dy ?? 0);
-  return { ...region, glyphs, shadow: blurred, shadowDy, spans: inkSpans(region, glyphs, blurred, shadowDy) };
+  const spans = kernels
+    ? inkSpansWasm(glyphs, region.width, region.height, blurred, shadowDy)
+    : inkSpans(region, glyphs, blurred, shadowDy);
+  return { ...region, glyphs, shadow: blurred, shadowDy, spans };
 }
 
-/** Done while the photo decodes, so blending later touches only pixels with coverage. */
-function inkSpans(
+/** Done while the photo decodes, so blending later touches only pixels with coverage. The reference for the wasm kernel. */
+export function inkSpans(
   { width: w, height: h }: { width: number; height: number },
   glyphs: Buffer,
   shadow: HalfMask | null,

@@ -4,9 +4,10 @@ import type { Rgb } from "@/lib/compose/color";
 import { blendSpan, wordsOf } from "@/lib/compose/blend-span";
 import { softScrim, type RgbImage } from "@/lib/compose/raster";
 import { blendText } from "@/lib/compose/text-blend";
-import type { TextMasks } from "@/lib/compose/text-raster";
+import { inkSpans, type TextMasks } from "@/lib/compose/text-raster";
 import { blurMask, blurMaskJs } from "@/lib/compose/text/blur";
 import { textScratchBytes } from "@/lib/compose/wasm/blend-text";
+import { inkSpansWasm } from "@/lib/compose/wasm/ink-spans";
 import { KERNELS_SHA256, KERNELS_WASM } from "@/lib/compose/wasm/kernels-wasm";
 import { kernels, reserve, SCRATCH } from "@/lib/compose/wasm/runtime";
 import { withStagedImage } from "@/lib/compose/wasm/stage";
@@ -147,6 +148,27 @@ describe("wasm kernels", () => {
       softScrim(expected, inner, feather, color, alpha, hole);
       withStagedImage(img, 0, (staged) => softScrim(staged, inner, feather, color, alpha, hole));
       expect(img.data.equals(expected.data), `case ${t}`).toBe(true);
+    }
+  });
+
+  it("find the same ink spans per row as the JS, empty rows and edges included", () => {
+    const rnd = noise(13);
+    for (let t = 0; t < 200; t++) {
+      const w = 1 + rnd(100);
+      const h = 1 + rnd(30);
+      const glyphs = Buffer.alloc(w * h);
+      for (let y = 0; y < h; y++) {
+        if (rnd(3) === 0) continue;
+        const from = rnd(w);
+        glyphs.set(mask(rnd(w - from + 1), rnd), y * w + from);
+      }
+      const sw = Math.ceil(w / 2);
+      const data = Buffer.alloc(sw * Math.ceil(h / 2));
+      for (let i = 0; i < data.length; i++) data[i] = rnd(4) === 0 ? 1 + rnd(255) : 0;
+      const shadow = rnd(3) === 0 ? null : { data, width: sw, height: Math.ceil(h / 2) };
+      const dy = rnd(4);
+      const got = inkSpansWasm(glyphs, w, h, shadow, dy);
+      expect(got, `case ${t}`).toEqual(inkSpans({ width: w, height: h }, glyphs, shadow, dy));
     }
   });
 

@@ -53,6 +53,15 @@ interface Exports {
   /** raster.ts's softScrim: see soft-scrim.ts. */
   scrim_lut(): number;
   soft_scrim(...args: number[]): void;
+  ink_spans(
+    glyphs: number,
+    w: number,
+    h: number,
+    shadow: number,
+    shadowW: number,
+    shadowDy: number,
+    spans: number,
+  ): void;
 }
 
 function load(): Exports | null {
