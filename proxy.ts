@@ -4,7 +4,7 @@
  * handlers and server actions check again themselves.
  */
 import { NextResponse, type NextRequest } from "next/server";
-import { classifyPath, hasAccess, SESSION_COOKIE, signinPath, unauthorizedResponse } from "@/lib/access";
+import { accessDecision, classifyPath, deniedResponse, SESSION_COOKIE, signinPath } from "@/lib/access";
 import { accessConfig } from "@/lib/access-config";
 
 const SESSION_ENDED = "Your studio session has ended: sign in again at /signin.";
@@ -15,10 +15,9 @@ export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
   const kind = classifyPath(request.method, pathname);
   if (kind === "public") return NextResponse.next();
-  if (hasAccess(request.headers, request.cookies.get(SESSION_COOKIE)?.value, config)) {
-    return NextResponse.next();
-  }
-  if (kind === "api") return unauthorizedResponse();
+  const decision = accessDecision(request.headers, request.cookies.get(SESSION_COOKIE)?.value, config);
+  if (decision.granted) return NextResponse.next();
+  if (kind === "api") return deniedResponse(decision);
   // A server action's fetch cannot follow a redirect to an HTML page; Next's client shows a plain-text
   // error's message (in app/error.tsx), so the form's author learns what happened.
   if (request.headers.has("next-action")) {

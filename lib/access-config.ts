@@ -1,6 +1,7 @@
 /** This process's gate settings for lib/access.ts (no next/headers here: the proxy imports it too). */
 import { appSecret } from "@/lib/batches/owner";
 import { studioPassword, type AccessConfig } from "./access";
+import { passwordThrottle } from "./access-throttle";
 
 export function accessConfig(env: NodeJS.ProcessEnv = process.env): AccessConfig {
   const password = studioPassword(env);
@@ -9,5 +10,6 @@ export function accessConfig(env: NodeJS.ProcessEnv = process.env): AccessConfig
     // Read only when the gate is on: an open install needs no secret for it.
     secret: password ? appSecret() : Buffer.alloc(0),
     adminToken: env.ADMIN_TOKEN?.trim() || null,
+    throttle: passwordThrottle(),
   };
 }

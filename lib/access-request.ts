@@ -4,16 +4,25 @@
  * first; handlers and actions check again so a matcher mistake cannot open them.
  */
 import { cookies, headers } from "next/headers";
-import { cookieValue, hasAccess, SESSION_COOKIE, unauthorizedResponse, verifySession } from "./access";
+import {
+  accessDecision,
+  cookieValue,
+  deniedResponse,
+  hasAccess,
+  SESSION_COOKIE,
+  verifySession,
+} from "./access";
 import { accessConfig } from "./access-config";
 
 export function requestHasAccess(request: Request): boolean {
   return hasAccess(request.headers, cookieValue(request.headers, SESSION_COOKIE), accessConfig());
 }
 
-/** null when the request may go on, else the 401 to return. */
+/** null when the request may go on, else the 401 (or 429) to return. */
 export function denyWithoutAccess(request: Request): Response | null {
-  return requestHasAccess(request) ? null : unauthorizedResponse();
+  const cookie = cookieValue(request.headers, SESSION_COOKIE);
+  const decision = accessDecision(request.headers, cookie, accessConfig());
+  return decision.granted ? null : deniedResponse(decision);
 }
 
 /** For server actions and pages: the same check on the current request. */

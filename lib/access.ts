@@ -4,6 +4,7 @@
  * route handlers and server actions pass the password and the app secret in (see access-request.ts).
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { tooManyAttemptsResponse, type PasswordThrottle } from "./access-throttle";
 
 export const SESSION_COOKIE = "studio_session";
 /** The CLI sends the password here so `Authorization` stays free for a batch's owner token. */
@@ -100,26 +101,50 @@ export interface AccessConfig {
   secret: Buffer;
   /** The operator's ADMIN_TOKEN also opens the gate (it already may delete and manage anything). */
   adminToken?: string | null;
+  /** Counts wrong passwords and refuses to check more past its limit (see access-throttle.ts). */
+  throttle?: PasswordThrottle;
 }
 
+/** Denied with `retryAfterMs` > 0: a password was sent but not checked, too many were wrong lately. */
+export type AccessDecision = { granted: true } | { granted: false; retryAfterMs: number };
+
+const GRANTED: AccessDecision = { granted: true };
+const DENIED: AccessDecision = { granted: false, retryAfterMs: 0 };
+
 /**
- * True when the gate is off, or the request carries the session cookie, `Authorization: Bearer
- * <password or ADMIN_TOKEN>`, or `X-Studio-Password: <password>`.
+ * Granted when the gate is off, or the request carries the session cookie, `Authorization: Bearer
+ * <password or ADMIN_TOKEN>`, or `X-Studio-Password: <password>`. A password or token that does
+ * not match counts against the throttle; the cookie never does.
  */
+export function accessDecision(
+  headers: Pick<Headers, "get">,
+  cookie: string | undefined | null,
+  config: AccessConfig,
+  now = Date.now(),
+): AccessDecision {
+  const { password, secret, adminToken, throttle } = config;
+  if (!password) return GRANTED;
+  if (verifySession(cookie, password, secret, now)) return GRANTED;
+  const header = headers.get(PASSWORD_HEADER);
+  const bearer = bearerToken(headers);
+  if (header === null && !bearer) return DENIED;
+  const wait = throttle?.waitMs(now) ?? 0;
+  if (wait > 0) return { granted: false, retryAfterMs: wait };
+  const matches =
+    (header !== null && sameText(header.trim(), password)) ||
+    (!!bearer && (sameText(bearer, password) || (!!adminToken && sameText(bearer, adminToken))));
+  if (matches) return GRANTED;
+  throttle?.fail(now);
+  return DENIED;
+}
+
 export function hasAccess(
   headers: Pick<Headers, "get">,
   cookie: string | undefined | null,
   config: AccessConfig,
   now = Date.now(),
 ): boolean {
-  const { password, secret, adminToken } = config;
-  if (!password) return true;
-  if (verifySession(cookie, password, secret, now)) return true;
-  const header = headers.get(PASSWORD_HEADER);
-  if (header !== null && sameText(header.trim(), password)) return true;
-  const bearer = bearerToken(headers);
-  if (!bearer) return false;
-  return sameText(bearer, password) || (!!adminToken && sameText(bearer, adminToken));
+  return accessDecision(headers, cookie, config, now).granted;
 }
 
 /**
@@ -164,6 +189,11 @@ export function unauthorizedResponse(): Response {
       headers: { "www-authenticate": 'Bearer realm="studio"', "cache-control": "no-store" },
     },
   );
+}
+
+/** The API's answer to a refused request: 429 while wrong passwords are throttled, else 401. */
+export function deniedResponse(decision: Extract<AccessDecision, { granted: false }>): Response {
+  return decision.retryAfterMs > 0 ? tooManyAttemptsResponse(decision.retryAfterMs) : unauthorizedResponse();
 }
 
 /** One cookie's value from a Cookie header (route handlers get a plain Request). */

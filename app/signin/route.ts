@@ -1,5 +1,6 @@
 import { isHttps, safeNext, SESSION_COOKIE, SESSION_MAX_AGE_S, sameText, signSession } from "@/lib/access";
 import { accessConfig } from "@/lib/access-config";
+import { tooManyAttemptsMessage } from "@/lib/access-throttle";
 import { requestHasAccess } from "@/lib/access-request";
 import { htmlResult } from "@/lib/gallery/form-result";
 import { crossSite, seeOther } from "@/lib/http";
@@ -38,8 +39,14 @@ export async function POST(request: Request) {
   if (typeof given !== "string" || given === "") {
     return signinPage({ next, error: "Enter the studio password.", status: 400 });
   }
-  // No delay or attempt limit here: a long random STUDIO_PASSWORD is what stops guessing.
+  const wait = config.throttle?.waitMs() ?? 0;
+  if (wait > 0) {
+    const response = signinPage({ next, error: tooManyAttemptsMessage(wait), status: 429 });
+    response.headers.set("retry-after", String(Math.ceil(wait / 1000)));
+    return response;
+  }
   if (!sameText(given, config.password)) {
+    config.throttle?.fail();
     return signinPage({ next, error: "That password is not right.", status: 401 });
   }
   const response = seeOther(next);

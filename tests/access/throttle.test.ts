@@ -1,0 +1,106 @@
+/** The ceiling on wrong studio passwords: the window itself, the gate's decision, the proxy and the sign-in form. */
+import { NextRequest } from "next/server";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { accessDecision, signSession } from "@/lib/access";
+import { FAILED_PASSWORDS_PER_MINUTE, PasswordThrottle, passwordThrottle } from "@/lib/access-throttle";
+import { proxy } from "@/proxy";
+import { POST as signIn } from "@/app/signin/route";
+
+const SECRET = Buffer.from("throttle-test-secret-0123456789");
+const t0 = Date.UTC(2026, 10, 21, 12);
+const h = (init: Record<string, string> = {}) => new Headers(init);
+
+describe("PasswordThrottle", () => {
+  it("allows `limit` failures a minute, then says when the oldest of them leaves the window", () => {
+    const throttle = new PasswordThrottle(3);
+    for (let i = 0; i < 3; i++) {
+      expect(throttle.waitMs(t0 + i * 1000)).toBe(0);
+      throttle.fail(t0 + i * 1000);
+    }
+    expect(throttle.waitMs(t0 + 2000)).toBe(58_000);
+    expect(throttle.waitMs(t0 + 59_999)).toBe(1);
+    expect(throttle.waitMs(t0 + 60_000)).toBe(0);
+    throttle.fail(t0 + 60_000);
+    expect(throttle.waitMs(t0 + 60_000)).toBe(1000);
+  });
+});
+
+describe("accessDecision with a throttle", () => {
+  const throttle = new PasswordThrottle(2);
+  const config = { password: "pw", secret: SECRET, adminToken: "admin", throttle };
+
+  it("counts wrong passwords and tokens, then refuses to check even the right one until the wait is over", () => {
+    expect(accessDecision(h({ "x-studio-password": "guess" }), null, config, t0)).toEqual({
+      granted: false,
+      retryAfterMs: 0,
+    });
+    expect(accessDecision(h({ authorization: "Bearer guess" }), null, config, t0 + 10)).toEqual({
+      granted: false,
+      retryAfterMs: 0,
+    });
+    expect(accessDecision(h({ "x-studio-password": "pw" }), null, config, t0 + 20)).toEqual({
+      granted: false,
+      retryAfterMs: 59_980,
+    });
+    // The first failure leaves the window a minute after it was counted.
+    const admin = h({ authorization: "Bearer admin" });
+    expect(accessDecision(admin, null, config, t0 + 59_999)).toEqual({ granted: false, retryAfterMs: 1 });
+    expect(accessDecision(admin, null, config, t0 + 60_000).granted).toBe(true);
+  });
+
+  it("never throttles a signed-in browser or a request that sends no password", () => {
+    const locked = new PasswordThrottle(1);
+    locked.fail(t0);
+    const cfg = { ...config, throttle: locked };
+    const cookie = signSession("pw", SECRET, t0);
+    expect(accessDecision(h({ "x-studio-password": "x" }), cookie, cfg, t0).granted).toBe(true);
+    expect(accessDecision(h(), null, cfg, t0)).toEqual({ granted: false, retryAfterMs: 0 });
+  });
+});
+
+describe("the proxy and the sign-in form share the process's window", () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: t0, toFake: ["Date"] });
+    vi.stubEnv("APP_SECRET", SECRET.toString());
+    vi.stubEnv("ADMIN_TOKEN", "");
+    vi.stubEnv("STUDIO_PASSWORD", "pw");
+  });
+  afterEach(() => {
+    vi.setSystemTime(t0 + 10 * 60_000); // past the window, for whatever runs next in this process
+    vi.useRealTimers();
+    vi.unstubAllEnvs();
+  });
+
+  const form = (password: string) =>
+    signIn(
+      new Request("http://studio.test/signin", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "same-origin" },
+        body: new URLSearchParams({ password, next: "/gallery" }),
+      }),
+    );
+
+  it("answers 429 with Retry-After once too many passwords were wrong, and lets the right one in after", async () => {
+    expect(passwordThrottle().waitMs()).toBe(0);
+    for (let i = 0; i < FAILED_PASSWORDS_PER_MINUTE - 1; i++)
+      expect((await form(`guess ${i}`)).status).toBe(401);
+    const api = proxy(
+      new NextRequest("http://studio.test/api/images", { headers: { "x-studio-password": "last guess" } }),
+    );
+    expect(api.status).toBe(401);
+
+    const refused = await form("pw");
+    expect([refused.status, refused.headers.get("retry-after")]).toEqual([429, "60"]);
+    expect(await refused.text()).toContain(
+      "Too many wrong studio passwords in the last minute: try again in 60 s.",
+    );
+    const apiRefused = proxy(
+      new NextRequest("http://studio.test/api/images", { headers: { authorization: "Bearer pw" } }),
+    );
+    expect([apiRefused.status, apiRefused.headers.get("retry-after")]).toEqual([429, "60"]);
+    expect(((await apiRefused.json()) as { error: string }).error).toMatch(/try again in 60 s/);
+
+    vi.setSystemTime(t0 + 60_001);
+    expect((await form("pw")).status).toBe(303);
+  });
+});
