@@ -38,6 +38,10 @@ const schema = z.object({
   RUN_CHECK_AFTER_MS: optionalString
     .refine((v) => v === undefined || /^\d+$/.test(v), "must be a whole number of milliseconds")
     .transform((v) => (v === undefined ? undefined : Number(v))),
+  /** How often a long-running server checks idle unfinished batches for a lost run (0: never; lib/batches/sweep.ts). */
+  RUN_SWEEP_MS: optionalString
+    .refine((v) => v === undefined || /^\d+$/.test(v), "must be a whole number of milliseconds")
+    .transform((v) => (v === undefined ? undefined : Number(v))),
   BLOB_READ_WRITE_TOKEN: optionalString,
   VERCEL_BLOB_API_URL: optionalUrl,
   BLOB_ACCESS: z.enum(["public", "private"]).optional().default("public"),
