@@ -24,6 +24,7 @@ export const USAGE = `usage: npm run batch -- <batch.json | -> [--wait] [--url <
 commands:
   status <id>   the batch's state, and its URL matrix once finished
   wait <id>     follow the batch until every cell is done, then print the URL matrix
+  download <id> its finished images and manifest.json as a ZIP [--wait] [--out <file | folder>] [--force]
   cancel <id>   stop the unfinished cells                                    (owner)
   retry <id>    run the failed cells of a finished batch again [--wait]      (owner)
   resume <id>   run the cancelled cells of a finished batch again [--wait]   (owner)

@@ -6,7 +6,16 @@ import { existsSync } from "node:fs";
 import { CANVASES } from "@/lib/catalog/canvases";
 import type { Env } from "./token-store";
 
-export const BATCH_COMMANDS = ["status", "wait", "cancel", "retry", "resume", "resend", "restyle"] as const;
+export const BATCH_COMMANDS = [
+  "status",
+  "wait",
+  "download",
+  "cancel",
+  "retry",
+  "resume",
+  "resend",
+  "restyle",
+] as const;
 export type BatchCommand = (typeof BATCH_COMMANDS)[number];
 
 export class UsageError extends Error {}
@@ -35,12 +44,16 @@ export interface BatchArgs {
   change: RestyleChange;
   /** restyle --titles: a file (or - for stdin) with every title of the batch, one per line, in order. */
   titlesFile?: string;
+  /** download --out: the ZIP file to write, or a folder to write it in (default: the server's name, here). */
+  out?: string;
+  /** download --force: replace an existing file. */
+  force?: boolean;
 }
 
 export type CliArgs = SubmitArgs | BatchArgs | { command: "help" };
 
-const FLAGS = ["--wait", "--json"] as const;
-const VALUED = ["--url", "--token", "--template", "--font", "--canvas", "--titles"] as const;
+const FLAGS = ["--wait", "--json", "--force"] as const;
+const VALUED = ["--url", "--token", "--template", "--font", "--canvas", "--titles", "--out"] as const;
 type Option = (typeof FLAGS)[number] | (typeof VALUED)[number];
 
 /** The options each command takes; anything else is a usage error naming the command. */
@@ -48,6 +61,7 @@ const ALLOWED: Record<SubmitArgs["command"] | BatchCommand, readonly Option[]> =
   submit: ["--wait", "--json", "--url"],
   status: ["--json", "--url"],
   wait: ["--json", "--url"],
+  download: ["--wait", "--json", "--url", "--out", "--force"],
   cancel: ["--json", "--url", "--token"],
   retry: ["--wait", "--json", "--url", "--token"],
   resume: ["--wait", "--json", "--url", "--token"],
@@ -124,6 +138,8 @@ export function parseArgs(
   const url = checkUrl(explicitUrl ?? origin ?? defaultUrl(env));
   const args: BatchArgs = { command, id, url, ...common, token: given.get("--token"), change };
   if (titlesFile) args.titlesFile = titlesFile;
+  if (given.has("--out")) args.out = given.get("--out");
+  if (given.has("--force")) args.force = true;
   return args;
 }
 

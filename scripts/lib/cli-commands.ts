@@ -1,5 +1,5 @@
 /**
- * The commands of `npm run batch` that work on one existing batch: status and wait (public reads) and the
+ * The commands of `npm run batch` that work on one existing batch: status, wait and download (public reads) and the
  * owner controls cancel, retry, resume, resend and restyle. Each returns the process exit code; refusals
  * and unreachable apps throw CliError (exit 2) with the one line to print.
  */
@@ -9,6 +9,7 @@ import { plural } from "@/lib/format";
 import { ApiError, fetchBatch, isSettled, passwordRefusal, type FieldIssue } from "./batch-client";
 import { resolveToken, titleLines, type BatchArgs, type TokenSource } from "./cli-args";
 import { batchJson, countsText, err, follow, followedExit, out, printMatrix } from "./cli-output";
+import { DownloadError, downloadZip } from "./cli-download";
 import { controlBatch, restyleBatch, type ControlAction, type RestyleRequest } from "./manage-client";
 import { TokenStore, type Env } from "./token-store";
 
@@ -34,10 +35,22 @@ export async function runBatchCommand(args: BatchArgs, env: Env): Promise<number
       // One plain read first: a wrong id or a dead app fails at once, not after the follow's reconnect wait.
       await read(args);
       return finish(args, await followOr404(args, args.id));
+    case "download": {
+      const batch = await read(args);
+      return download(args, args.wait ? await followOr404(args, args.id) : batch);
+    }
     case "restyle":
       return restyle(args, store, env);
     default:
       return control(args, args.command, store, env);
+  }
+}
+
+async function download(args: BatchArgs, batch: BatchDto): Promise<number> {
+  try {
+    return await downloadZip(args, batch);
+  } catch (e) {
+    throw e instanceof DownloadError ? new CliError(e.message) : e;
   }
 }
 

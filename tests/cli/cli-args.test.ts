@@ -41,7 +41,9 @@ describe("submit (no command)", () => {
     expect(parseArgs(["./status"], {}, (f) => f === "./status")).toMatchObject({ file: "./status" });
     expect(() => parseArgs(["status"], {}, () => true)).toThrow("status needs a batch id");
     expect(parseArgs(["batch"], {}, (f) => f === "batch")).toMatchObject({ file: "batch" });
-    expect(usage(["stauts", ID])).toMatch(/^unknown command "stauts" \(commands: status, wait, cancel/);
+    expect(usage(["stauts", ID])).toMatch(
+      /^unknown command "stauts" \(commands: status, wait, download, cancel/,
+    );
     expect(parse(["missing.json"])).toMatchObject({ file: "missing.json" });
   });
 
@@ -146,5 +148,22 @@ describe("resolveToken", () => {
       source: "ADMIN_TOKEN",
     });
     expect(resolveToken(undefined, { THUMB_OWNER_TOKEN: " " }, stored(null))).toBeNull();
+  });
+});
+
+describe("download", () => {
+  it("takes --out, --force and --wait, and nothing an owner command needs", () => {
+    expect(parseArgs(["download", ID, "--out", "x.zip", "--force", "--wait"], {}, () => false)).toMatchObject(
+      {
+        command: "download",
+        id: ID,
+        out: "x.zip",
+        force: true,
+        wait: true,
+      },
+    );
+    expect(() => parseArgs(["download", ID, "--token", "t"], {}, () => false)).toThrow(
+      "--token is not an option of download",
+    );
   });
 });

@@ -5,9 +5,10 @@
  * the owner token the CLI kept, and their refusals.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { unzipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "@/lib/simulator";
 import { fetchBatch, submitBatch } from "../../scripts/lib/batch-client";
@@ -228,6 +229,55 @@ describe("npm run batch <command> <batch>", () => {
         `^batch: cannot restyle batch ${id} \\(HTTP 400\\): .+\n  template: unknown template "nope"`,
       ),
     );
+  });
+
+  it("download --wait writes the batch's ZIP (images and manifest), never over a file without --force", async () => {
+    const { id, page } = await cliSubmit(["Download, one", "Download, two"]);
+    const dir = mkdtempSync(path.join(os.tmpdir(), "cli-download-"));
+    try {
+      const got = await cli(["download", page, "--wait", "--out", `${dir}/`]);
+      expect(got.code, got.stderr).toBe(0);
+      const file = got.stdout.trim();
+      expect(path.dirname(file)).toBe(dir);
+      expect(got.stderr).toMatch(/^saved 2 images and manifest\.json \(\d+ kB\)$/m);
+      const entries = unzipSync(readFileSync(file));
+      const names = Object.keys(entries);
+      expect(names).toContain("manifest.json");
+      const jpegs = names.filter((n) => n.endsWith(".jpg"));
+      expect(jpegs).toHaveLength(2);
+      for (const n of jpegs) expect([...entries[n]!.subarray(0, 2)]).toEqual([0xff, 0xd8]);
+      expect(readdirSync(dir)).toEqual([path.basename(file)]);
+
+      const again = await cli(["download", id, "--url", stack.appUrl, "--out", file]);
+      expect([again.code, again.stderr.trim()]).toEqual([
+        2,
+        `batch: ${file} exists; pass --force to replace it`,
+      ]);
+      writeFileSync(file, "old");
+      const forced = await cli(["download", id, "--url", stack.appUrl, "--out", file, "--force", "--json"]);
+      expect(forced.code, forced.stderr).toBe(0);
+      expect(JSON.parse(forced.stdout)).toMatchObject({
+        id,
+        file,
+        images: 2,
+        missing: 0,
+        status: "succeeded",
+      });
+      expect(statSync(file).size).toBeGreaterThan(1000);
+
+      const nowhere = await cli([
+        "download",
+        id,
+        "--url",
+        stack.appUrl,
+        "--out",
+        path.join(dir, "no/such/x.zip"),
+      ]);
+      expect(nowhere.code).toBe(2);
+      expect(nowhere.stderr).toContain(`no folder ${path.join(dir, "no/such")}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("cancel, status, resume (refused while calls from before the cancel run), then succeeded", async () => {
