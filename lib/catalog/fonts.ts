@@ -65,9 +65,10 @@ export const DEFAULT_FONT_ID: FontId = "inter";
 
 /**
  * Fonts consulted, in order, for characters the title font lacks: scripts no title face covers
- * (Arabic, Hebrew, Devanagari, Thai, Chinese, Japanese, Korean) and monochrome outline emoji (colour
- * bitmap emoji cannot become paths). Parsed lazily, so a Latin title never loads them. Devanagari and
- * Thai runs are shaped by HarfBuzz in their font (lib/compose/text/complex-shaping.ts).
+ * (Arabic, Hebrew, the Indic and South-East Asian scripts, Chinese, Japanese, Korean) and monochrome
+ * outline emoji (colour bitmap emoji cannot become paths). Parsed lazily, so a Latin title never loads
+ * them. Runs of the Indic and South-East Asian scripts are shaped by HarfBuzz in their font
+ * (lib/compose/text/complex-scripts.ts lists them).
  */
 export interface FallbackFontDef {
   id: string;
@@ -80,6 +81,17 @@ export interface FallbackFontDef {
 const emojiFiles = ["emoji", ...Array.from({ length: 11 }, (_, i) => String(i))].map(
   (s) => `fallback/noto-emoji-${s}-700.woff`,
 );
+
+/** One Noto Sans script font (script subset, 700), shaped with HarfBuzz. */
+function shapedScript<const Id extends string>(id: Id, covers: string) {
+  return {
+    id: `noto-sans-${id}`,
+    covers: `${covers} (shaped with HarfBuzz)`,
+    files: [`fallback/noto-sans-${id}-700.woff`],
+    licence: "OFL-1.1",
+    licenceFile: `fallback/noto-sans-${id}.LICENSE.txt`,
+  } as const;
+}
 
 export const FALLBACK_FONTS = [
   {
@@ -126,23 +138,23 @@ export const FALLBACK_FONTS = [
     licence: "OFL-1.1",
     licenceFile: "fallback/nanum-square.LICENSE.txt",
   },
-  // Last: Devanagari and Thai runs are shaped from these files directly (complex-shaping.ts); the
-  // chain reaches them only for a stray character every other font lacks, so emoji and CJK titles
-  // never parse them.
-  {
-    id: "noto-sans-devanagari",
-    covers: "Devanagari: Hindi, Marathi, Nepali, Sanskrit (shaped with HarfBuzz)",
-    files: ["fallback/noto-sans-devanagari-700.woff"],
-    licence: "OFL-1.1",
-    licenceFile: "fallback/noto-sans-devanagari.LICENSE.txt",
-  },
-  {
-    id: "noto-sans-thai",
-    covers: "Thai (shaped with HarfBuzz; lines break between words found by the ICU dictionary)",
-    files: ["fallback/noto-sans-thai-700.woff"],
-    licence: "OFL-1.1",
-    licenceFile: "fallback/noto-sans-thai.LICENSE.txt",
-  },
+  // Last: runs of these scripts are shaped from their files directly (complex-shaping.ts); the chain
+  // reaches them only for a stray character every other font lacks, so emoji and CJK titles never
+  // parse them. Unspaced scripts break lines between words found by the ICU dictionary.
+  shapedScript("devanagari", "Devanagari: Hindi, Marathi, Nepali, Sanskrit"),
+  shapedScript("bengali", "Bengali, Assamese"),
+  shapedScript("gurmukhi", "Gurmukhi: Punjabi"),
+  shapedScript("gujarati", "Gujarati"),
+  shapedScript("oriya", "Odia"),
+  shapedScript("tamil", "Tamil"),
+  shapedScript("telugu", "Telugu"),
+  shapedScript("kannada", "Kannada"),
+  shapedScript("malayalam", "Malayalam"),
+  shapedScript("sinhala", "Sinhala"),
+  shapedScript("thai", "Thai"),
+  shapedScript("lao", "Lao"),
+  shapedScript("myanmar", "Myanmar: Burmese"),
+  shapedScript("khmer", "Khmer"),
 ] as const satisfies readonly FallbackFontDef[];
 
 export function isFontId(value: string): value is FontId {

@@ -1,39 +1,21 @@
 /**
- * Devanagari and Thai need a real OpenType shaper (conjuncts, reordered vowel signs, reph, marks
- * stacked above vowels), which opentype.js 1.3.4 lacks: runs of these scripts are shaped with
- * HarfBuzz (WebAssembly) in the script's fallback font. HarfBuzz is imported only when a title
- * contains such a script, so Latin titles never load it; glyph outlines still come from the
- * opentype.js parse of the same file, which the rasterizer already draws.
+ * Indic, Thai, Lao, Myanmar and Khmer text need a real OpenType shaper (conjuncts, reordered and
+ * split vowel signs, reph, below-base forms, stacked marks), which opentype.js 1.3.4 lacks: runs of
+ * these scripts (complex-scripts.ts) are shaped with HarfBuzz (WebAssembly) in the script's fallback
+ * font. HarfBuzz is imported only when a title contains such a script, so Latin titles never load
+ * it; glyph outlines still come from the opentype.js parse of the same file, which the rasterizer
+ * already draws.
  */
 import type { Font } from "opentype.js";
 import { FALLBACK_FONTS } from "@/lib/catalog/fonts";
+import { hasComplexScript, scriptOf, type ComplexScript } from "./complex-scripts";
 import { loadFontFile, readFontFile } from "./font-loader";
 import type { Cluster, ShapedGlyph } from "./shape";
 import { woffToSfnt } from "./woff";
 
+export { hasComplexScript } from "./complex-scripts";
+
 type HarfBuzz = typeof import("harfbuzzjs");
-
-interface ComplexScript {
-  /** ISO 15924 tag, as HarfBuzz takes it. */
-  tag: "Deva" | "Thai";
-  fallbackId: (typeof FALLBACK_FONTS)[number]["id"];
-  chars: RegExp;
-}
-
-const SCRIPTS: readonly ComplexScript[] = [
-  { tag: "Deva", fallbackId: "noto-sans-devanagari", chars: /[\u0900-\u097f\ua8e0-\ua8ff\u1cd0-\u1cff]/u },
-  { tag: "Thai", fallbackId: "noto-sans-thai", chars: /[\u0e00-\u0e7f]/u },
-];
-
-const ANY_COMPLEX = /[\u0900-\u097f\ua8e0-\ua8ff\u1cd0-\u1cff\u0e00-\u0e7f]/u;
-/** Zero-width (non-)joiners steer conjunct forms, so they stay inside the run they sit in. */
-const JOINER = /[\u200c\u200d]/u;
-/** Thai vowels written before the consonant they follow in speech: never the end of a cluster. */
-const THAI_LEADING_VOWEL = /[\u0e40-\u0e44]/u;
-
-export function hasComplexScript(text: string): boolean {
-  return ANY_COMPLEX.test(text);
-}
 
 let hb: HarfBuzz | null = null;
 let loading: Promise<HarfBuzz> | null = null;
@@ -59,7 +41,7 @@ interface ScriptShaper {
   em: number;
 }
 
-const shapers = new Map<ComplexScript["tag"], ScriptShaper>();
+const shapers = new Map<string, ScriptShaper>();
 let buffer: InstanceType<HarfBuzz["Buffer"]> | null = null;
 
 function shaperFor(script: ComplexScript, lib: HarfBuzz): ScriptShaper {
@@ -84,7 +66,7 @@ export function complexRuns(text: string): Run[] {
   const runs: Run[] = [];
   for (const ch of text) {
     const last = runs[runs.length - 1];
-    const script = SCRIPTS.find((s) => s.chars.test(ch)) ?? (JOINER.test(ch) ? last?.script : null) ?? null;
+    const script = scriptOf(ch, last?.script ?? null);
     if (last && last.script === script) last.text += ch;
     else runs.push({ text: ch, script });
   }
@@ -95,8 +77,8 @@ const graphemes = new Intl.Segmenter("und", { granularity: "grapheme" });
 
 /**
  * Shapes one run into clusters the line breaker may never split: a cluster boundary is a grapheme
- * boundary at which a HarfBuzz cluster also starts, so a conjunct (क्ष), a consonant with its
- * marks, or a reordered i-matra (कि) stays whole. Offsets and advances come from HarfBuzz.
+ * boundary at which a HarfBuzz cluster also starts, so a conjunct (क्ष, க்ஷ), a consonant with its
+ * marks, or a reordered vowel sign (कि, கொ) stays whole. Offsets and advances come from HarfBuzz.
  */
 export function shapeComplexRun(run: Run, missing: Set<string>): Cluster[] {
   if (!run.script) throw new Error("shapeComplexRun: run has no complex script");
@@ -119,7 +101,7 @@ export function shapeComplexRun(run: Run, missing: Set<string>): Cluster[] {
   const bounds: number[] = [];
   for (const { index } of graphemes.segment(run.text)) {
     const before = run.text[index - 1];
-    if (index === 0 || (starts.has(index) && !(before && THAI_LEADING_VOWEL.test(before))))
+    if (index === 0 || (starts.has(index) && !(before && run.script.leading?.test(before))))
       bounds.push(index);
   }
   bounds.push(run.text.length);

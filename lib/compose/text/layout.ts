@@ -125,9 +125,9 @@ function withEllipsis(line: Token[], shaped: ShapedText, chain: FontChain, width
 }
 
 /**
- * The title face's metrics place baselines; Devanagari and Thai marks reach above its cap height
- * and below its descent, so a title using them reserves room for their ink and spaces lines so a
- * vowel sign under one line cannot touch a mark over the next.
+ * The title face's metrics place baselines; marks of the complex scripts reach above its cap
+ * height and below its descent, so a title using them reserves room for their ink and spaces lines
+ * so a vowel sign under one line cannot touch a mark over the next.
  */
 function lineMetrics(shaped: ShapedText, chain: FontChain, lineHeight: number) {
   const face = chain.metrics();

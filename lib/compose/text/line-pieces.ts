@@ -1,31 +1,34 @@
 /**
  * Where a line may break inside a space-separated word: after hyphens and slashes, around CJK
- * characters, and between Thai words. Each piece is made of whole grapheme clusters.
+ * characters, and between Thai, Lao, Khmer and Myanmar words. Each piece is made of whole grapheme
+ * clusters.
  */
+import { hasUnspacedScript } from "./complex-scripts";
+
 const CJK = /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u{20000}-\u{3ffff}]/u;
 const BREAK_AFTER = /[-/\u2013\u2014]/u;
-const THAI = /[\u0e00-\u0e7f]/u;
 const OPENING = /^[\p{Ps}\p{Pi}]+$/u;
 
 const graphemes = new Intl.Segmenter("und", { granularity: "grapheme" });
-const thaiWords = new Intl.Segmenter("th", { granularity: "word" });
+// ICU picks its dictionary by script, so this one segmenter finds Lao, Khmer and Myanmar words too.
+const dictionaryWords = new Intl.Segmenter("th", { granularity: "word" });
 
 /** The pieces of one space-separated word, in order; a line may start at any of them. */
 export function linePieces(word: string): string[] {
-  return thaiPieces(word).flatMap(breakPieces);
+  return dictionaryPieces(word).flatMap(breakPieces);
 }
 
 /**
- * Thai writes no spaces between words: ICU's dictionary finds the break opportunities, as does a
- * zero-width space typed as a hint. Punctuation sticks to the word before it (an opening bracket or
- * quote to the word after it).
+ * Thai, Lao, Khmer and Myanmar write no spaces between words: ICU's dictionary finds the break
+ * opportunities, as does a zero-width space typed as a hint. Punctuation sticks to the word before
+ * it (an opening bracket or quote to the word after it).
  */
-function thaiPieces(word: string): string[] {
-  if (!THAI.test(word)) return [word];
-  if (word.includes("\u200b")) return word.split("\u200b").flatMap(thaiPieces);
+function dictionaryPieces(word: string): string[] {
+  if (!hasUnspacedScript(word)) return [word];
+  if (word.includes("\u200b")) return word.split("\u200b").flatMap(dictionaryPieces);
   const pieces: string[] = [];
   let carry = "";
-  for (const { segment, isWordLike } of thaiWords.segment(word)) {
+  for (const { segment, isWordLike } of dictionaryWords.segment(word)) {
     if (!isWordLike && OPENING.test(segment)) carry += segment;
     else if (!isWordLike && pieces.length > 0 && !carry) pieces[pieces.length - 1] += segment;
     else {

@@ -37,8 +37,8 @@ export interface ShapedText {
   /** Characters no shipped font can draw (they render as the title font's missing-glyph box). */
   missing: string[];
   /**
-   * Ink of shaped Devanagari/Thai glyphs above and below the baseline, in em (marks reach past
-   * the title face's cap height and descent); null when the title has none.
+   * Ink of the glyphs HarfBuzz shaped above and below the baseline, in em (marks reach past the
+   * title face's cap height and descent); null when the title has none.
    */
   complexInk: { above: number; below: number } | null;
 }

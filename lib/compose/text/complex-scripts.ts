@@ -1,0 +1,116 @@
+/**
+ * The scripts shaped with HarfBuzz (complex-shaping.ts), each in its shipped Noto fallback font:
+ * Brahmic scripts need conjuncts, reordered and split vowel signs, reph and below-base forms;
+ * Thai, Lao, Khmer and Myanmar need marks stacked and, having no spaces between words, dictionary
+ * line breaks (line-pieces.ts).
+ */
+import type { FALLBACK_FONTS } from "@/lib/catalog/fonts";
+
+export interface ComplexScript {
+  /** ISO 15924 tag, as HarfBuzz takes it. */
+  tag: string;
+  fallbackId: (typeof FALLBACK_FONTS)[number]["id"];
+  /** Inclusive code point ranges of the script's letters and signs. */
+  ranges: readonly (readonly [number, number])[];
+  /** Words are written without spaces between them: lines break between dictionary words. */
+  unspaced?: true;
+  /** Vowels typed before the consonant they follow in speech, so they never end a cluster. */
+  leading?: RegExp;
+  /** The font has the dandas (।॥) that Indic scripts share with Devanagari. */
+  dandas?: true;
+}
+
+export const COMPLEX_SCRIPTS: readonly ComplexScript[] = [
+  {
+    tag: "Deva",
+    fallbackId: "noto-sans-devanagari",
+    ranges: [
+      [0x0900, 0x097f],
+      [0xa8e0, 0xa8ff],
+      [0x1cd0, 0x1cff],
+    ],
+    dandas: true,
+  },
+  { tag: "Beng", fallbackId: "noto-sans-bengali", ranges: [[0x0980, 0x09ff]], dandas: true },
+  { tag: "Guru", fallbackId: "noto-sans-gurmukhi", ranges: [[0x0a00, 0x0a7f]], dandas: true },
+  { tag: "Gujr", fallbackId: "noto-sans-gujarati", ranges: [[0x0a80, 0x0aff]], dandas: true },
+  { tag: "Orya", fallbackId: "noto-sans-oriya", ranges: [[0x0b00, 0x0b7f]], dandas: true },
+  { tag: "Taml", fallbackId: "noto-sans-tamil", ranges: [[0x0b80, 0x0bff]], dandas: true },
+  { tag: "Telu", fallbackId: "noto-sans-telugu", ranges: [[0x0c00, 0x0c7f]], dandas: true },
+  { tag: "Knda", fallbackId: "noto-sans-kannada", ranges: [[0x0c80, 0x0cff]], dandas: true },
+  { tag: "Mlym", fallbackId: "noto-sans-malayalam", ranges: [[0x0d00, 0x0d7f]], dandas: true },
+  {
+    tag: "Sinh",
+    fallbackId: "noto-sans-sinhala",
+    ranges: [
+      [0x0d80, 0x0dff],
+      [0x111e0, 0x111ff],
+    ],
+    dandas: true,
+  },
+  {
+    tag: "Thai",
+    fallbackId: "noto-sans-thai",
+    ranges: [[0x0e00, 0x0e7f]],
+    unspaced: true,
+    leading: /[\u0e40-\u0e44]/u,
+  },
+  {
+    tag: "Laoo",
+    fallbackId: "noto-sans-lao",
+    ranges: [[0x0e80, 0x0eff]],
+    unspaced: true,
+    leading: /[\u0ec0-\u0ec4]/u,
+  },
+  {
+    tag: "Mymr",
+    fallbackId: "noto-sans-myanmar",
+    ranges: [
+      [0x1000, 0x109f],
+      [0xa9e0, 0xa9ff],
+      [0xaa60, 0xaa7f],
+    ],
+    unspaced: true,
+  },
+  {
+    tag: "Khmr",
+    fallbackId: "noto-sans-khmer",
+    ranges: [
+      [0x1780, 0x17ff],
+      [0x19e0, 0x19ff],
+    ],
+    unspaced: true,
+  },
+];
+
+const DEVANAGARI = COMPLEX_SCRIPTS[0]!;
+const DANDA = /[\u0964\u0965]/u;
+/** Zero-width (non-)joiners steer conjunct forms, so they stay inside the run they sit in. */
+const JOINER = /[\u200c\u200d]/u;
+
+const classOf = (scripts: readonly ComplexScript[]) =>
+  new RegExp(
+    `[${scripts
+      .flatMap((s) => s.ranges)
+      .map(([lo, hi]) => `\\u{${lo.toString(16)}}-\\u{${hi.toString(16)}}`)
+      .join("")}]`,
+    "u",
+  );
+
+const ANY_COMPLEX = classOf(COMPLEX_SCRIPTS);
+const ANY_UNSPACED = classOf(COMPLEX_SCRIPTS.filter((s) => s.unspaced));
+
+export const hasComplexScript = (text: string): boolean => ANY_COMPLEX.test(text);
+export const hasUnspacedScript = (text: string): boolean => ANY_UNSPACED.test(text);
+
+/**
+ * The script a character is shaped in, given the script of the run before it: joiners stay in
+ * that run, and the dandas, which Bengali, Tamil and the others use as their full stop but Unicode
+ * encodes once in the Devanagari block, are drawn in that run's font when it has them.
+ */
+export function scriptOf(ch: string, previous: ComplexScript | null): ComplexScript | null {
+  if (JOINER.test(ch)) return previous;
+  if (DANDA.test(ch)) return previous?.dandas ? previous : DEVANAGARI;
+  const cp = ch.codePointAt(0)!;
+  return COMPLEX_SCRIPTS.find((s) => s.ranges.some(([lo, hi]) => cp >= lo && cp <= hi)) ?? null;
+}
