@@ -7,7 +7,7 @@ import { layoutText, type LayoutOptions } from "@/lib/compose/text/layout";
 import { hasComplexScript, prepareShaping } from "@/lib/compose/text/complex-shaping";
 import { layoutPathData, xmlEscape } from "@/lib/compose/text/svg-path";
 import { expectWholeClusters } from "./cluster-check";
-import { HARD_COMPLEX_TITLES, INDIC_THAI_TITLES } from "./complex-titles";
+import { HARD_COMPLEX_TITLES, HARD_MORE_SCRIPT_TITLES, INDIC_THAI_TITLES } from "./complex-titles";
 
 /** Titles chosen to break layout engines. */
 const CORPUS = [
@@ -31,6 +31,7 @@ const CORPUS = [
   ...HARD_COMPLEX_TITLES,
   INDIC_THAI_TITLES[2]!, // Marathi
   INDIC_THAI_TITLES[4]!, // Nepali
+  ...HARD_MORE_SCRIPT_TITLES,
 ];
 
 beforeAll(() => prepareShaping(CORPUS.join(" ")));
