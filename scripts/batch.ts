@@ -28,6 +28,7 @@ commands:
   cancel <id>   stop the unfinished cells                                    (owner)
   retry <id>    run the failed cells of a finished batch again [--wait]      (owner)
   resume <id>   run the cancelled cells of a finished batch again [--wait]   (owner)
+                (--wait also waits out calls from before the cancel instead of refusing)
   resend <id>   send a batch no run has started to the engine again [--wait] (owner)
   restyle <id>  a new batch from the same pictures, no provider calls [--wait] (owner)
                 [--template <id>] [--font <id>] [--canvas <id | WxH, e.g. 1280x720>]

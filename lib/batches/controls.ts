@@ -20,7 +20,10 @@ import type { BatchDto } from "./dto";
 import { readBatch } from "./service";
 import { msUntilStalled } from "./stalled";
 
-export type ManageOutcome = { batch: BatchDto; count: number } | { error: string; status: 409 | 503 };
+export type ManageOutcome =
+  | { batch: BatchDto; count: number }
+  /** retryAfterMs: when the same request can succeed (sent as Retry-After). */
+  | { error: string; status: 409 | 503; retryAfterMs?: number };
 
 /** Cancels the unfinished cells (count) and stops the batch's runs. Null: no such batch. */
 export async function cancelBatchById(
@@ -68,12 +71,13 @@ export async function resumeBatch(id: string): Promise<ManageOutcome | null> {
   }
   // A call can outlive a cancel by up to the provider timeout; a little slack for the write after it.
   const callWindowMs = readEnv().PROVIDER_TIMEOUT_MS + 30_000;
-  const { resumed, inFlight } = await resumeCancelledCells(db, id, { callWindowMs });
+  const { resumed, inFlight, retryAfterMs } = await resumeCancelledCells(db, id, { callWindowMs });
   if (inFlight > 0) {
     const calls = plural(inFlight, "image");
     return {
       error: `${calls} from before the cancel may still be generating. Resume once ${inFlight === 1 ? "it has" : "they have"} finished (at most ${Math.ceil(callWindowMs / 60_000)} minutes), so nothing is paid for twice.`,
       status: 409,
+      retryAfterMs,
     };
   }
   if (resumed.length === 0) return { error: "This batch has no cancelled cells to resume.", status: 409 };

@@ -26,7 +26,13 @@ export async function manageAction(
   }
   const result = await control(id);
   if (!result) return jsonError(404, `No batch with id "${id}".`);
-  if ("error" in result) return jsonError(result.status, result.error);
+  if ("error" in result) {
+    const response = jsonError(result.status, result.error);
+    if (result.retryAfterMs !== undefined && !wantsHtml(request)) {
+      response.headers.set("retry-after", String(Math.max(1, Math.ceil(result.retryAfterMs / 1000))));
+    }
+    return response;
+  }
   if (wantsHtml(request)) return seeOther(`/b/${id}`);
   return Response.json({ batch: result.batch, ...(countKey ? { [countKey]: result.count } : {}) });
 }

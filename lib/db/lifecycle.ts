@@ -178,6 +178,8 @@ export interface ResumeResult {
   resumed: CellRow[];
   /** Cancelled cells whose provider call from before the cancel may still be running (nothing changed). */
   inFlight: number;
+  /** With inFlight: milliseconds until the last of those calls is past the window, when resume can go on. */
+  retryAfterMs?: number;
 }
 
 /**
@@ -194,17 +196,24 @@ export async function resumeCancelledCells(
   return db.transaction(async (tx) => {
     const batch = await lockBatch(tx, id);
     if (!batch || !isTerminalBatch(batch.status)) return { resumed: [], inFlight: 0 };
-    const since = (options.now ?? new Date()).getTime() - options.callWindowMs;
+    const now = (options.now ?? new Date()).getTime();
+    const since = now - options.callWindowMs;
     const cancelled = await tx
       .select({ round: cells.round, attemptLog: cells.attemptLog })
       .from(cells)
       .where(and(eq(cells.batchId, id), eq(cells.status, "cancelled")));
-    const inFlight = cancelled.filter((c) =>
-      c.attemptLog.some(
-        (e) => e.round === c.round && e.outcome === "running" && Date.parse(e.startedAt) > since,
-      ),
-    ).length;
-    if (inFlight > 0) return { resumed: [], inFlight };
+    let inFlight = 0;
+    let lastStart = 0;
+    for (const c of cancelled) {
+      const starts = c.attemptLog
+        .filter((e) => e.round === c.round && e.outcome === "running")
+        .map((e) => Date.parse(e.startedAt))
+        .filter((t) => t > since);
+      if (starts.length === 0) continue;
+      inFlight++;
+      lastStart = Math.max(lastStart, ...starts);
+    }
+    if (inFlight > 0) return { resumed: [], inFlight, retryAfterMs: lastStart + options.callWindowMs - now };
     const resumed = await requeue(tx, batch, "cancelled");
     if (resumed.length > 0) await updateBatch(tx, id, { cancelReason: null });
     return { resumed, inFlight: 0 };

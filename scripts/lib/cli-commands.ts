@@ -131,9 +131,22 @@ const DONE: Record<ControlAction, (n: number | null, b: BatchDto) => string> = {
   resend: () => "sent to the workflow engine again",
 };
 
+/** Longest single pause while resume --wait waits out calls from before a cancel (re-asks after it). */
+const RESUME_POLL_MS = 5_000;
+
 async function control(args: BatchArgs, action: ControlAction, store: TokenStore, env: Env): Promise<number> {
   const auth = token(args, store, env);
-  const res = await controlBatch(args.url, args.id, action, auth?.token);
+  let res = await controlBatch(args.url, args.id, action, auth?.token);
+  // resume --wait: calls from before the cancel may still land; the server says when it can go on.
+  let told = false;
+  for (;;) {
+    if (res.ok || !args.wait || action !== "resume" || res.status !== 409 || !res.retryAfterMs) break;
+    const waitMs = res.retryAfterMs;
+    if (!told) err(`batch ${args.id}: ${res.error} Waiting (about ${Math.ceil(waitMs / 1000)} s)…`);
+    told = true;
+    await new Promise((r) => setTimeout(r, Math.min(waitMs, RESUME_POLL_MS)));
+    res = await controlBatch(args.url, args.id, action, auth?.token);
+  }
   if (!res.ok) throw refusal(args, res, auth?.source);
   const line = `batch ${args.id}: ${DONE[action](res.count, res.batch)}`;
   if (!args.wait) {

@@ -9,7 +9,8 @@ export type ControlAction = "cancel" | "retry" | "resume" | "resend";
 
 export type ControlOutcome =
   | { ok: true; batch: BatchDto; count: number | null }
-  | { ok: false; status: number; error: string; issues: FieldIssue[] };
+  /** retryAfterMs: from Retry-After, when the server says the same request will succeed later. */
+  | { ok: false; status: number; error: string; issues: FieldIssue[]; retryAfterMs?: number };
 
 /** The key under which each control reports how many cells it changed (cancel and resend report none). */
 const COUNT_KEY: Partial<Record<ControlAction, string>> = { retry: "retried", resume: "resumed" };
@@ -29,7 +30,11 @@ export async function controlBatch(
     method: "POST",
     headers: headers(token),
   });
-  if (!res.ok) return { ok: false, status: res.status, ...(await readError(res)) };
+  if (!res.ok) {
+    const seconds = Number(res.headers.get("retry-after"));
+    const later = Number.isFinite(seconds) && seconds > 0 ? { retryAfterMs: seconds * 1000 } : {};
+    return { ok: false, status: res.status, ...(await readError(res)), ...later };
+  }
   const body = (await res.json()) as { batch: BatchDto } & Record<string, unknown>;
   const key = COUNT_KEY[action];
   const count = key && typeof body[key] === "number" ? (body[key] as number) : null;

@@ -280,7 +280,7 @@ describe("npm run batch <command> <batch>", () => {
     }
   });
 
-  it("cancel, status, resume (refused while calls from before the cancel run), then succeeded", async () => {
+  it("cancel, status, resume (refused while calls from before the cancel run; --wait waits them out), then succeeded", async () => {
     const slow = (t: string) => `${t} [sim:latency=8000]`;
     const { id } = await cliSubmit([slow("Slow one"), slow("Slow two"), slow("Slow three")]);
     await until(
@@ -308,17 +308,14 @@ describe("npm run batch <command> <batch>", () => {
       ),
     );
 
-    await until(() => sim.requests.every((q) => q.outcome !== "pending"), "the calls to end", 30_000);
+    // --wait waits out those calls (the server's Retry-After) instead of refusing, then resumes.
     const calls = sim.requests.length;
-    // Each picture lands on its cell a moment after its call ends: resume as soon as the app agrees.
-    const resumed = await until(
-      async () => {
-        const r = await cli(["resume", id, "--url", stack.appUrl, "--wait"]);
-        return r.code === 2 && r.stderr.includes("may still be generating") ? undefined : r;
-      },
-      "the resume to be accepted",
-      30_000,
-      300,
+    const resumed = await cli(["resume", id, "--url", stack.appUrl, "--wait"]);
+    expect(resumed.stderr).toMatch(
+      new RegExp(
+        `^batch ${id}: 3 images from before the cancel may still be generating.+ Waiting \\(about \\d+ s\\)…$`,
+        "m",
+      ),
     );
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toContain(`batch ${id}: resuming 3 cancelled cells`);
