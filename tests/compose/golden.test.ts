@@ -1,6 +1,7 @@
 /**
- * Golden images: one per template (plus a mixed-script, a Devanagari and a Thai title) at a small
- * canvas, compared with a small per-pixel tolerance. Regenerate after an intended visual change with
+ * Golden images: one per template (plus a mixed-script, a Devanagari, a Thai and a title in eight
+ * more shaped scripts) at a small canvas, compared with a small per-pixel tolerance. Regenerate after
+ * an intended visual change with
  *   UPDATE_GOLDEN=1 npx vitest run tests/compose/golden.test.ts
  * and look at the PNGs in tests/compose/golden/ before committing them.
  */
@@ -51,6 +52,13 @@ const CASES: {
     font: "poppins",
     title: "รีวิว iPhone 17 ใหม่ล่าสุด ที่สุดของปี",
     background: "dark",
+  },
+  {
+    name: "more-scripts",
+    template: "overlay-bottom",
+    font: "oswald",
+    title: "தமிழ் বাংলা ಕನ್ನಡ മലയാളം ශ්‍රී ລາວ ខ្មែរ မြန်မာ",
+    background: "light",
   },
 ];
 
