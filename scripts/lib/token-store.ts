@@ -22,6 +22,8 @@ import path from "node:path";
 export type Env = Record<string, string | undefined>;
 
 const FILE = "owner-tokens.json";
+/** Entries kept: the newest this many, so the file (rewritten on every save) stays small for good. */
+export const MAX_TOKENS = 5_000;
 
 interface StoreFile {
   version: 1;
@@ -66,7 +68,10 @@ export class TokenStore {
   readonly dir: string;
   readonly file: string;
 
-  constructor(env: Env = process.env) {
+  constructor(
+    env: Env = process.env,
+    private readonly maxTokens = MAX_TOKENS,
+  ) {
     this.dir = storeDir(env);
     this.file = path.join(this.dir, FILE);
   }
@@ -92,7 +97,7 @@ export class TokenStore {
         store = { version: 1, tokens: {} };
       }
       store.tokens[keyOf(appUrl, batchId)] = { token, savedAt: new Date().toISOString() };
-      this.replace(`${JSON.stringify(store, null, 2)}\n`);
+      this.replace(`${JSON.stringify(pruned(store, this.maxTokens), null, 2)}\n`);
     });
   }
 
@@ -128,6 +133,14 @@ export class TokenStore {
       rmSync(lock, { force: true });
     }
   }
+}
+
+/** The newest `max` entries (ISO savedAt orders as text); the oldest batches' tokens go first. */
+function pruned(store: StoreFile, max: number): StoreFile {
+  const entries = Object.entries(store.tokens);
+  if (entries.length <= max) return store;
+  entries.sort((a, b) => (a[1].savedAt < b[1].savedAt ? 1 : a[1].savedAt > b[1].savedAt ? -1 : 0));
+  return { version: 1, tokens: Object.fromEntries(entries.slice(0, max)) };
 }
 
 function stale(lock: string): boolean {

@@ -56,6 +56,30 @@ describe("TokenStore", () => {
     ]);
   });
 
+  it("keeps only the newest entries past its limit, dropping the oldest saved", () => {
+    const store = new TokenStore(env, 3);
+    const app = "http://127.0.0.1:3000";
+    store.save(app, "first", "t1");
+    writeFileSync(
+      store.file,
+      JSON.stringify({
+        version: 1,
+        tokens: {
+          [`${app} old`]: { token: "t0", savedAt: "2020-01-01T00:00:00.000Z" },
+          [`${app} first`]: { token: "t1", savedAt: "2026-01-01T00:00:00.000Z" },
+        },
+      }),
+    );
+    store.save(app, "second", "t2");
+    store.save(app, "third", "t3");
+    expect(["old", "first", "second", "third"].map((id) => store.get(app, id))).toEqual([
+      null,
+      "t1",
+      "t2",
+      "t3",
+    ]);
+  });
+
   it("writes through a temporary file and rename, leaving no temporary or lock file behind", () => {
     const store = new TokenStore(env);
     mkdirSync(store.dir, { recursive: true });
