@@ -53,6 +53,16 @@ interface Exports {
   /** raster.ts's softScrim: see soft-scrim.ts. */
   scrim_lut(): number;
   soft_scrim(...args: number[]): void;
+  raster_glyphs(
+    edges: number,
+    n: number,
+    acc: number,
+    rowFrom: number,
+    rowTo: number,
+    width: number,
+    height: number,
+    out: number,
+  ): number;
   ink_spans(
     glyphs: number,
     w: number,
