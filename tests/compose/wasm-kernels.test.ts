@@ -172,6 +172,13 @@ describe("wasm kernels", () => {
     }
   });
 
+  it("refuse to copy back a staged image whose memory grew during the section", () => {
+    const img: RgbImage = { data: Buffer.alloc(300), width: 10, height: 10 };
+    expect(() =>
+      withStagedImage(img, 0, () => reserve(kernels!.memory.buffer.byteLength + (1 << 16))),
+    ).toThrow(/grew during the section/);
+  });
+
   it("blur shadows to the JS bytes for odd and tiny masks and radii wider than the mask", () => {
     const rnd = noise(3);
     for (let t = 0; t < 150; t++) {

@@ -14,6 +14,8 @@ export function withStagedImage<T>(img: RgbImage, extra: number, fn: (staged: Rg
   const staged = Buffer.from(kernels.memory.buffer, SCRATCH, length);
   staged.set(img.data);
   const result = fn({ ...img, data: staged });
+  // A grow inside the section (a kernel that reserved) detached the view: fail loudly.
+  if (staged.length !== length) throw new Error("withStagedImage: wasm memory grew during the section");
   img.data.set(staged);
   return result;
 }
