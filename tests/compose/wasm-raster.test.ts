@@ -47,10 +47,10 @@ describe("wasm glyph rasterizer", () => {
     expect(rasterizeEdges(edges, 8, 8)).toBeNull();
   });
 
-  it("records thousands of edges past its first buffer", () => {
+  it("records edges past its first buffer", () => {
     const edges = new EdgeRecorder();
-    for (let i = 0; i < 3000; i++) edges.line(i % 7, 0, (i % 5) + 0.5, 6.25);
-    expect(edges.count).toBe(3000);
+    for (let i = 0; i < 5000; i++) edges.line(i % 7, 0, (i % 5) + 0.5, 6.25);
+    expect(edges.count).toBe(5000);
     const mask = rasterizeEdges(edges, 10, 8)!;
     expect(mask.length).toBe(80);
     expect(mask[0]).toBe(255);

@@ -1,15 +1,18 @@
 import { align16, heap, kernels, reserve, SCRATCH } from "./runtime";
 
+/** Edge storage shared by the recorders: one is filled and consumed per synchronous section. */
+let shared = new Float64Array(16384);
+
 /** Collects the flattened outline edges (ax, ay, bx, by) for the wasm rasterizer (glyphs.c). */
 export class EdgeRecorder {
-  edges = new Float64Array(4096);
+  edges = shared;
   count = 0;
   line(ax: number, ay: number, bx: number, by: number): void {
     if (ay === by) return; // adds no area (the rasterizer skips these too)
     if (4 * this.count + 4 > this.edges.length) {
-      const grown = new Float64Array(this.edges.length * 2);
-      grown.set(this.edges);
-      this.edges = grown;
+      shared = new Float64Array(this.edges.length * 2);
+      shared.set(this.edges);
+      this.edges = shared;
     }
     const at = 4 * this.count++;
     this.edges[at] = ax;
