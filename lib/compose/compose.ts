@@ -23,6 +23,7 @@ import { TEMPLATE_RENDERERS } from "./templates";
 
 import { prepareShaping } from "./text/complex-shaping";
 import { normalizeTitle } from "./text/shape";
+import { composeSlots } from "./slots";
 import { enterCompose } from "./vips";
 import { textScratchBytes } from "./wasm/blend-text";
 import { withStagedImage } from "./wasm/stage";
@@ -132,11 +133,13 @@ export function encode(
 export async function composeThumbnail(input: ComposeInput): Promise<ComposeResult> {
   validate(input);
   await prepareShaping(input.title);
+  const release = await composeSlots().acquire();
   const leave = enterCompose();
   try {
     return await compose(input);
   } finally {
     leave();
+    release();
   }
 }
 
