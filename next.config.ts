@@ -4,7 +4,21 @@ const config: NextConfig = {
   // Separate build folders let several test runs (or a dev server) coexist in one checkout.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   // sharp, pglite, pg and harfbuzzjs are native or wasm-backed: load them from node_modules at run time.
-  serverExternalPackages: ["sharp", "@electric-sql/pglite", "pg", "opentype.js", "harfbuzzjs"],
+  // The SDKs too: bundled, each route group carried its own 3.4 MB copy of openai + inngest + genai
+  // (five in all), each parsed, compiled and kept in memory separately once its routes were used.
+  serverExternalPackages: [
+    "sharp",
+    "@electric-sql/pglite",
+    "pg",
+    "opentype.js",
+    "harfbuzzjs",
+    "inngest",
+    "openai",
+    "@google/genai",
+    "@vercel/blob",
+    "drizzle-orm",
+    "zod",
+  ],
   poweredByHeader: false,
   // The compositor reads the shipped font files at run time; serverless bundles must include them.
   outputFileTracingIncludes: { "/**": ["./public/fonts/**/*"] },
