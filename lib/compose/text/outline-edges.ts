@@ -8,7 +8,8 @@ import type { TextLayout } from "./layout";
 type Command = Glyph["path"]["commands"][number];
 
 const outlines = new WeakMap<Glyph, Command[]>();
-function commandsOf(glyph: Glyph): Command[] {
+/** A glyph's outline commands, read from opentype.js once per glyph object. */
+export function commandsOf(glyph: Glyph): Command[] {
   let commands = outlines.get(glyph);
   if (!commands) {
     commands = glyph.path.commands;

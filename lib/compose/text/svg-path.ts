@@ -1,18 +1,5 @@
-import type { Glyph } from "opentype.js";
 import type { TextLayout } from "./layout";
-
-type Command = Glyph["path"]["commands"][number];
-
-const outlines = new WeakMap<Glyph, Command[]>();
-
-function commandsOf(glyph: Glyph): Command[] {
-  let commands = outlines.get(glyph);
-  if (!commands) {
-    commands = glyph.path.commands;
-    outlines.set(glyph, commands);
-  }
-  return commands;
-}
+import { commandsOf } from "./outline-edges";
 
 const r = (v: number) => Math.round(v * 10) / 10;
 
