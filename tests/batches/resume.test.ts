@@ -48,11 +48,17 @@ async function batchWithCancelledCell(budgetUsd: number | null, lateCall: "runni
 describe("resume", () => {
   it("waits while a call from before the cancel may still be running", async () => {
     const id = await batchWithCancelledCell(null, "running");
-    expect(await controls.resumeBatch(id)).toEqual({
+    const outcome = await controls.resumeBatch(id);
+    expect(outcome).toEqual({
       error:
         "1 image from before the cancel may still be generating. Resume once it has finished (at most 4 minutes), so nothing is paid for twice.",
       status: 409,
+      retryAfterMs: expect.any(Number),
     });
+    // When that call is past the provider timeout (+30 s), which started just now.
+    const { retryAfterMs } = outcome as { retryAfterMs: number };
+    expect(retryAfterMs).toBeGreaterThan(180_000);
+    expect(retryAfterMs).toBeLessThanOrEqual(210_000);
   });
 
   it("refuses a batch that has spent its budget when no cancelled cell has a picture to reuse", async () => {
