@@ -1,9 +1,18 @@
 "use client";
 
-import { useActionState, useMemo, useState, type FormEvent } from "react";
+import { useActionState, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { submitBatchAction, type SubmitState } from "@/app/(studio)/actions";
 import { parseBatchInput, type FieldIssue } from "@/lib/batches/input";
 import type { StudioOptions } from "@/lib/studio/options";
+import {
+  cancelSending,
+  defaultValues,
+  discardDraft,
+  loadDraft,
+  markSending,
+  saveDraft,
+  type DraftValues,
+} from "@/lib/studio/draft";
 import { estimateBatch } from "@/lib/studio/estimate";
 import { importFile } from "@/lib/studio/import";
 import { useDebounced } from "@/lib/studio/use-debounced";
@@ -19,19 +28,95 @@ const initial: SubmitState = { error: null, issues: [] };
 
 export function StudioForm({ options }: { options: StudioOptions }) {
   const [state, action, pending] = useActionState(submitBatchAction, initial);
-  const firstAvailable = options.models.find((m) => m.available)?.id;
-  const [prompts, setPrompts] = useState<string[]>([""]);
-  const [models, setModels] = useState<string[]>(firstAvailable ? [firstAvailable] : []);
-  const [style, setStyle] = useState(options.defaults.style);
-  const [template, setTemplate] = useState(options.defaults.template);
-  const [font, setFont] = useState(options.defaults.font);
-  const [canvas, setCanvas] = useState(options.defaults.canvas);
-  const [quality, setQuality] = useState("");
-  const [context, setContext] = useState("");
-  const [extraPrompt, setExtraPrompt] = useState("");
-  const [budget, setBudget] = useState("");
+  const [start] = useState(() => defaultValues(options));
+  const [prompts, setPrompts] = useState<string[]>(start.prompts);
+  const [models, setModels] = useState<string[]>(start.models);
+  const [style, setStyle] = useState(start.style);
+  const [template, setTemplate] = useState(start.template);
+  const [font, setFont] = useState(start.font);
+  const [canvas, setCanvas] = useState(start.canvas);
+  const [quality, setQuality] = useState(start.quality);
+  const [context, setContext] = useState(start.context);
+  const [extraPrompt, setExtraPrompt] = useState(start.extraPrompt);
+  const [budget, setBudget] = useState(start.budget);
   const [clientIssues, setClientIssues] = useState<FieldIssue[] | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [restored, setRestored] = useState<{ titles: number; savedAt: number } | null>(null);
+
+  const values: DraftValues = useMemo(
+    () => ({ prompts, models, style, template, font, canvas, quality, context, extraPrompt, budget }),
+    [prompts, models, style, template, font, canvas, quality, context, extraPrompt, budget],
+  );
+  const setValues = (v: DraftValues) => {
+    setPrompts(v.prompts);
+    setModels(v.models);
+    setStyle(v.style);
+    setTemplate(v.template);
+    setFont(v.font);
+    setCanvas(v.canvas);
+    setQuality(v.quality);
+    setContext(v.context);
+    setExtraPrompt(v.extraPrompt);
+    setBudget(v.budget);
+  };
+  // The unsent draft (lib/studio/draft.ts): restored once after hydration, then saved as it changes.
+  // `saved` holds what storage has, so a save that would write the same values again is skipped.
+  const saved = useRef<{ json: string; rev: number | null } | null>(null);
+  const latest = useRef(values);
+  useEffect(() => {
+    // Any submit from an earlier visit is over: it reached its batch page (which removed the draft), or
+    // it was refused or failed (an ended session, the server unreachable) and the draft must stay.
+    cancelSending(sessionStorage);
+    const draft = loadDraft(localStorage, options);
+    if (draft) {
+      // Storage exists only in the browser, after hydration (the server rendered the defaults), so the
+      // draft can only come in here, once.
+      // eslint-disable-next-line react-hooks/set-state-in-effect
+      setValues(draft.values);
+      latest.current = draft.values;
+      setRestored({ titles: draft.values.prompts.filter((p) => p.trim()).length, savedAt: draft.savedAt });
+    }
+    saved.current = { json: JSON.stringify(draft?.values ?? null), rev: draft?.rev ?? null };
+    // Once, on mount: later changes are the person's own.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  const save = (v: DraftValues) => {
+    const json = JSON.stringify(v);
+    if (!saved.current || saved.current.json === json) return saved.current?.rev ?? null;
+    saved.current = { json, rev: saveDraft(localStorage, v, options) };
+    return saved.current.rev;
+  };
+  useEffect(() => {
+    latest.current = values;
+    if (!saved.current) return; // before the restore above has run
+    const timer = setTimeout(() => save(values), 300);
+    return () => clearTimeout(timer);
+    // save reads only refs and the stable options.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [values]);
+  // The last keystrokes before leaving (closing the tab, a link elsewhere) are not left to the timer.
+  useEffect(() => {
+    const flush = () => save(latest.current);
+    window.addEventListener("pagehide", flush);
+    return () => {
+      window.removeEventListener("pagehide", flush);
+      flush();
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  // A refused submit (server-side issues, an ended session) comes back as a new state: keep the draft.
+  useEffect(() => {
+    if (state !== initial) cancelSending(sessionStorage);
+  }, [state]);
+
+  function startOver() {
+    setValues(start);
+    discardDraft(localStorage);
+    saved.current = { json: JSON.stringify(null), rev: null };
+    setRestored(null);
+    setClientIssues(null);
+    setNotice(null);
+  }
 
   const titles = useMemo(() => prompts.map((p) => p.trim()).filter(Boolean), [prompts]);
   const chosen = options.models.filter((m) => models.includes(m.id));
@@ -89,7 +174,9 @@ export function StudioForm({ options }: { options: StudioOptions }) {
       });
     }
     setClientIssues(local.length > 0 ? local : null);
-    if (local.length > 0) e.preventDefault();
+    if (local.length > 0) return e.preventDefault();
+    // The batch page this submit leads to removes the draft, if it is still this revision.
+    markSending(sessionStorage, save(values));
   }
 
   return (
@@ -101,6 +188,21 @@ export function StudioForm({ options }: { options: StudioOptions }) {
             id="prompts-error"
             issues={err("prompts").filter((i) => !/^prompts\.\d+$/.test(i.path))}
           />
+          {restored ? (
+            <p role="status" className="flex flex-wrap items-center gap-x-3 text-sm text-sky-300">
+              <span>
+                Restored your unsent draft from {new Date(restored.savedAt).toLocaleString()} (
+                {restored.titles === 1 ? "1 title" : `${restored.titles} titles`}).
+              </span>
+              <button
+                type="button"
+                onClick={startOver}
+                className="rounded text-sky-200 underline underline-offset-2 hover:text-white focus-visible:outline-2 focus-visible:outline-sky-400"
+              >
+                Start over
+              </button>
+            </p>
+          ) : null}
           {notice ? (
             <p role="status" className="text-sm text-sky-300">
               {notice}

@@ -173,6 +173,13 @@ describe("signed in", () => {
         .poll(() => page.getByText("Your studio session has ended: sign in again at /signin.").count())
         .toBe(1);
       expect(await batchCount()).toBe(before);
+      // What was typed is not lost: signed in again, the studio brings the unsent draft back.
+      await page.goto(url("/signin?next=%2F"), { waitUntil: "load" });
+      await page.getByLabel("Studio password").fill(PASSWORD);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.waitForURL(`${stack.appUrl}/`);
+      await expect.poll(() => page.getByLabel("Title 1", { exact: true }).inputValue()).toBe("Too late");
+      expect(await page.getByText("Restored your unsent draft").count()).toBe(1);
     } finally {
       await browser.close();
       await stranger.close();

@@ -42,8 +42,11 @@ function catalogEstimate(titles: number): number {
   }, 0);
 }
 
+/** The studio with no draft left by an earlier test (drafts persist in the shared browser profile). */
 async function openForm() {
   const page = await browser.context.newPage();
+  await page.goto(`${stack.appUrl}/api/health`);
+  await page.evaluate(() => localStorage.clear());
   await page.goto(stack.appUrl, { waitUntil: "networkidle" });
   return page;
 }
@@ -148,6 +151,50 @@ describe("studio form", () => {
     const body = (await res.json()) as { issues: { path: string; message: string }[] };
     expect(body.issues[0]?.path).toBe("budgetUsd");
     expect(body.issues[0]?.message).toMatch(/exceeds your budget/);
+    await page.close();
+  });
+
+  it("keeps an unsent draft across reloads until it is sent or the person starts over", async () => {
+    const page = await openForm();
+    const title = (n: number) => page.getByLabel(`Title ${n}`, { exact: true });
+    const restored = page.getByRole("status").filter({ hasText: "Restored your unsent draft" });
+    await page.getByRole("button", { name: "Edit as text" }).click();
+    await page.getByLabel("All titles, one per line").fill("Saved across reloads\nSecond <b>title</b>");
+    await page.getByRole("button", { name: "Edit as list" }).click();
+    // The cards are labels around visually hidden radios: a person clicks the card.
+    const card = (name: RegExp) => page.locator("label", { has: page.getByRole("radio", { name }) });
+    await card(/Neon/).click();
+    await card(/Bangers/).click();
+    await page.getByLabel("Context").fill("A blog about cities at night");
+    await page.getByLabel("Budget (USD)").fill("5");
+    // Saved a moment after typing stops; reloading at once also keeps it (saved as the page goes).
+    await page.reload({ waitUntil: "networkidle" });
+    await expect.poll(() => title(2).inputValue()).toBe("Second <b>title</b>");
+    expect(await title(1).inputValue()).toBe("Saved across reloads");
+    expect(await page.getByRole("radio", { name: /Neon/ }).isChecked()).toBe(true);
+    expect(await page.getByRole("radio", { name: /Bangers/ }).isChecked()).toBe(true);
+    expect(await page.getByLabel("Context").inputValue()).toBe("A blog about cities at night");
+    expect(await page.getByLabel("Budget (USD)").inputValue()).toBe("5");
+    expect(await restored.textContent()).toMatch(/\(2 titles\)/);
+    expect(await page.getByTestId("estimate-images").textContent()).toBe("2 images");
+    await page.screenshot({ path: path.join(artifactsDir, "studio-draft-restored.png") });
+
+    // Start over: the defaults, and nothing comes back on the next visit.
+    await page.getByRole("button", { name: "Start over" }).click();
+    await expect.poll(() => title(1).inputValue()).toBe("");
+    expect(await page.getByRole("radio", { name: /Neon/ }).isChecked()).toBe(false);
+    await page.reload({ waitUntil: "networkidle" });
+    expect(await title(1).inputValue()).toBe("");
+    expect(await restored.count()).toBe(0);
+
+    // Sent: the batch page it leads to removes the draft, so the studio opens empty again.
+    await title(1).fill("Sent as a batch");
+    await page.getByRole("button", { name: "Generate thumbnails" }).click();
+    await page.waitForURL(/\/b\//);
+    await expect.poll(() => page.evaluate(() => localStorage.length)).toBe(0);
+    await page.goto(stack.appUrl, { waitUntil: "networkidle" });
+    expect(await title(1).inputValue()).toBe("");
+    expect(await restored.count()).toBe(0);
     await page.close();
   });
 

@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { signinPath } from "@/lib/access";
 import { hasStudioAccess } from "@/lib/access-request";
 import { BatchLive } from "@/components/batch/batch-live";
+import { ClearSentDraft } from "@/components/studio/clear-sent-draft";
 import { getCanvas, isCanvasId, DEFAULT_CANVAS_ID } from "@/lib/catalog/canvases";
 import { modelLabel } from "@/lib/catalog/models";
 import { canManage, ownerCookieName } from "@/lib/batches/owner";
@@ -55,6 +56,7 @@ export default async function BatchPage({ params }: Props) {
   const canvas = getCanvas(isCanvasId(found.batch.canvas) ? found.batch.canvas : DEFAULT_CANVAS_ID);
   return (
     <main className="mx-auto max-w-7xl px-4 py-8">
+      {owner ? <ClearSentDraft /> : null}
       <BatchLive
         initial={found.batch}
         lastEventId={found.lastEventId}
