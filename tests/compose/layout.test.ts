@@ -23,6 +23,9 @@ const CORPUS = [
   "한국어 제목 테스트: 서울의 밤거리 산책",
   "مرحبا بالعالم: دليل المبتدئين إلى البرمجة بلغة بايثون",
   "שלום עולם — מדריך למתחילים 2024",
+  "Երևանի լավագույն սրճարանները․ ուղեցույց սկսնակների համար",
+  "თბილისის საუკეთესო ყავის სახლები: სრული გზამკვლევი დამწყებთათვის",
+  "ԵՐԵՎԱՆ ᲗᲑᲘᲚᲘᲡᲘ Mixed Հայ ქართ 2025",
   "Mixed: Café 東京 مرحبا שלום 🚀",
   `<script>alert("x")</script> & 'quotes' <b>bold</b> &amp;`,
   "   spaces\teverywhere\n\nand newlines   ",
@@ -171,6 +174,15 @@ describe("text layout behaviour", () => {
     const fonts = layout.lines[0]!.glyphs.map((g) => g.font);
     expect(new Set(fonts).size).toBe(4);
     expect(layout.missing).toEqual([]);
+  });
+
+  it("draws Armenian and Georgian from their Noto fonts, upper and lower case", () => {
+    const layout = layoutText("Երևան ԵՐԵՎԱՆ თბილისი ᲗᲑᲘᲚᲘᲡᲘ", "inter", opts({ maxLines: 2 }));
+    expect(layout.missing).toEqual([]);
+    const families = new Set(
+      layout.lines.flatMap((l) => l.glyphs.map((g) => g.font.names.fontFamily?.en ?? "?")),
+    );
+    expect([...families].sort()).toEqual(["Noto Sans Armenian", "Noto Sans Georgian"]);
   });
 
   it("drops joiners and variation selectors instead of drawing boxes for them", () => {
