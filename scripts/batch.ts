@@ -3,7 +3,8 @@
  * seeds' positional array or the named object; `-` reads stdin) to the app's HTTP API, prints the page URL
  * and, with --wait, follows progress and prints the URL matrix. Progress goes to stderr, results to stdout.
  * The owner token the app returns is kept in the user's token store (scripts/lib/token-store.ts) for the
- * commands that manage a batch afterwards: status, wait, cancel, retry, resume, resend, restyle.
+ * commands that manage a batch afterwards: status, wait, cancel, retry, resume, resend, restyle; `list`
+ * shows the app's batches.
  * Exit codes: 0 every cell succeeded (or submitted / changed, without waiting); 1 a followed batch ended
  * with a failed or cancelled cell; 2 bad usage, rejected input or request, unreadable file, unreachable app.
  */
@@ -12,6 +13,7 @@ import { pathToFileURL } from "node:url";
 import { passwordRefusal, submitBatch, UnreachableError } from "./lib/batch-client";
 import { parseArgs, UsageError, type SubmitArgs } from "./lib/cli-args";
 import { CliError, readText, rememberToken, runBatchCommand } from "./lib/cli-commands";
+import { runList } from "./lib/cli-list";
 import { batchJson, err, follow, followedExit, formatIssues, out, printMatrix } from "./lib/cli-output";
 import { TokenStore, type Env } from "./lib/token-store";
 
@@ -22,6 +24,8 @@ export const USAGE = `usage: npm run batch -- <batch.json | -> [--wait] [--url <
                 or {prompts, models, style, template, font, context?, extraPrompt?, ...}; - reads stdin
                 (a file named like a command: ./status)
 commands:
+  list          the app's batches, newest first, marking those this machine can manage
+                [--status <queued | running | succeeded | partial | failed | cancelled>] [--limit <1–1000, 20>]
   status <id>   the batch's state, and its URL matrix once finished
   wait <id>     follow the batch until every cell is done, then print the URL matrix
   download <id> its finished images and manifest.json as a ZIP [--wait] [--out <file | folder>] [--force]
@@ -40,7 +44,7 @@ options:
   --token <t>     owner token for owner commands; else $THUMB_OWNER_TOKEN, the token saved when this
                   machine submitted the batch, or $ADMIN_TOKEN
 env:
-  STUDIO_PASSWORD the app's studio password, sent (X-Studio-Password) with submit and restyle
+  STUDIO_PASSWORD the app's studio password, sent (X-Studio-Password) with submit, restyle and list
 exit: 0 done (all succeeded when followed) · 1 a followed batch has failed or cancelled cells
       2 bad usage, rejected input or request, unreadable file, no app`;
 
@@ -102,7 +106,9 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
     return 0;
   }
   try {
-    return args.command === "submit" ? await submit(args, env) : await runBatchCommand(args, env);
+    if (args.command === "submit") return await submit(args, env);
+    if (args.command === "list") return await runList(args, env);
+    return await runBatchCommand(args, env);
   } catch (e) {
     if ((e as Error).name === "AbortError") {
       err("batch: stopped following; the batch keeps running on the server");

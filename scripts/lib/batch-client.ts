@@ -94,6 +94,47 @@ export async function submitBatch(
   return { ok: false, status: res.status, ...(await readError(res)) };
 }
 
+/** One batch of GET /api/batches (newest first), as the CLI lists it. */
+export interface BatchListItem {
+  id: string;
+  createdAt: string;
+  status: string;
+  prompts: number;
+  models: string[];
+  style: string;
+  template: string;
+  font: string;
+  title: string;
+  cells: number;
+  succeeded: number;
+  estimatedCostUsd: number;
+  actualCostUsd: number;
+}
+
+/**
+ * One page of GET /api/batches. The list is behind the studio password when the app has one: a 401
+ * throws ApiError with status 401, like any other refusal (400 for a bad status or cursor).
+ */
+export async function listBatchPage(
+  baseUrl: string,
+  query: { limit: number; status?: string; cursor?: string | null },
+  options: { studioPassword?: string } = {},
+): Promise<{ batches: BatchListItem[]; nextCursor: string | null }> {
+  const url = new URL("/api/batches", baseUrl);
+  url.searchParams.set("limit", String(query.limit));
+  if (query.status !== undefined) url.searchParams.set("status", query.status);
+  if (query.cursor) url.searchParams.set("cursor", query.cursor);
+  const res = await request(url.toString(), {
+    cache: "no-store",
+    headers: studioHeaders(options.studioPassword),
+  });
+  if (!res.ok) {
+    const { error, issues } = await readError(res);
+    throw new ApiError(res.status, error, issues);
+  }
+  return (await res.json()) as { batches: BatchListItem[]; nextCursor: string | null };
+}
+
 export async function fetchBatch(baseUrl: string, id: string): Promise<BatchDto> {
   return (await readBatchAt(baseUrl, id)).batch;
 }

@@ -50,15 +50,39 @@ export interface BatchArgs {
   force?: boolean;
 }
 
-export type CliArgs = SubmitArgs | BatchArgs | { command: "help" };
+/** `list`: the app's batches, newest first. */
+export interface ListArgs {
+  command: "list";
+  url: string;
+  json: boolean;
+  /** How many to show at most (the CLI pages through the API for more than one page). */
+  limit: number;
+  status?: string;
+}
+
+/** list --limit: at most this many batches (ten pages of the API's largest). */
+export const MAX_LIST = 1_000;
+
+export type CliArgs = SubmitArgs | BatchArgs | ListArgs | { command: "help" };
 
 const FLAGS = ["--wait", "--json", "--force"] as const;
-const VALUED = ["--url", "--token", "--template", "--font", "--canvas", "--titles", "--out"] as const;
+const VALUED = [
+  "--url",
+  "--token",
+  "--template",
+  "--font",
+  "--canvas",
+  "--titles",
+  "--out",
+  "--status",
+  "--limit",
+] as const;
 type Option = (typeof FLAGS)[number] | (typeof VALUED)[number];
 
 /** The options each command takes; anything else is a usage error naming the command. */
-const ALLOWED: Record<SubmitArgs["command"] | BatchCommand, readonly Option[]> = {
+const ALLOWED: Record<SubmitArgs["command"] | ListArgs["command"] | BatchCommand, readonly Option[]> = {
   submit: ["--wait", "--json", "--url"],
+  list: ["--json", "--url", "--status", "--limit"],
   status: ["--json", "--url"],
   wait: ["--json", "--url"],
   download: ["--wait", "--json", "--url", "--out", "--force"],
@@ -101,7 +125,7 @@ export function parseArgs(
   }
 
   const first = positional[0];
-  const command = first !== undefined && isCommand(first) ? first : "submit";
+  const command = first === "list" ? "list" : first !== undefined && isCommand(first) ? first : "submit";
   for (const name of given.keys()) {
     if (!ALLOWED[command].includes(name))
       throw new UsageError(
@@ -111,12 +135,29 @@ export function parseArgs(
   const explicitUrl = given.get("--url");
   const common = { wait: given.has("--wait"), json: given.has("--json") };
 
+  if (command === "list") {
+    if (positional.length > 1)
+      throw new UsageError(`unexpected argument ${positional[1]} (list takes options only)`);
+    const raw = given.get("--limit") ?? "20";
+    const limit = Number(raw);
+    if (!/^\d+$/.test(raw) || limit < 1 || limit > MAX_LIST)
+      throw new UsageError(`--limit must be a whole number from 1 to ${MAX_LIST}, got "${raw}"`);
+    const args: ListArgs = {
+      command,
+      url: checkUrl(explicitUrl ?? defaultUrl(env)),
+      json: common.json,
+      limit,
+    };
+    if (given.has("--status")) args.status = given.get("--status");
+    return args;
+  }
+
   if (command === "submit") {
     if (first === undefined) throw new UsageError("name a batch file (or - for stdin), or a command");
     // A bare word that is neither a command nor a file is far more likely a mistyped command.
     if (/^[a-z][a-z-]*$/.test(first) && !fileExists(first))
       throw new UsageError(
-        `unknown command "${first}" (commands: ${BATCH_COMMANDS.join(", ")}; or a batch file)`,
+        `unknown command "${first}" (commands: list, ${BATCH_COMMANDS.join(", ")}; or a batch file)`,
       );
     if (positional.length > 1)
       throw new UsageError(`unexpected argument ${positional[1]} (one batch file at a time)`);

@@ -23,7 +23,7 @@ export class CliError extends Error {
   }
 }
 
-const pageUrl = (baseUrl: string, id: string) => new URL(`/b/${id}`, baseUrl).toString();
+export const pageUrl = (baseUrl: string, id: string) => new URL(`/b/${id}`, baseUrl).toString();
 const origin = (baseUrl: string) => new URL(baseUrl).origin;
 
 export async function runBatchCommand(args: BatchArgs, env: Env): Promise<number> {

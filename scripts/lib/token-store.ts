@@ -85,6 +85,17 @@ export class TokenStore {
     }
   }
 
+  /** Which of these batches on this app have a stored token (one read of the file for them all). */
+  owned(appUrl: string, batchIds: readonly string[]): Set<string> {
+    let tokens: StoreFile["tokens"];
+    try {
+      tokens = readStore(this.file).tokens;
+    } catch {
+      return new Set();
+    }
+    return new Set(batchIds.filter((id) => tokens[keyOf(appUrl, id)]?.token));
+  }
+
   /** Saves (or replaces) a batch's token. Throws with a readable message when the file cannot be written. */
   save(appUrl: string, batchId: string, token: string): void {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });

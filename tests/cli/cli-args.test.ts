@@ -23,6 +23,37 @@ const usage = (argv: string[]) => {
   throw new Error(`no usage error for ${argv.join(" ")}`);
 };
 
+describe("list", () => {
+  it("takes --status, --limit (20 by default), --json and --url, and no batch", () => {
+    expect(parse(["list"], { PORT: "4100" })).toEqual({
+      command: "list",
+      url: "http://127.0.0.1:4100",
+      json: false,
+      limit: 20,
+    });
+    expect(parse(["list", "--status", "failed", "--limit=250", "--json", "--url", "http://h:1"])).toEqual({
+      command: "list",
+      url: "http://h:1",
+      json: true,
+      limit: 250,
+      status: "failed",
+    });
+  });
+
+  it("refuses a limit outside 1–1000, an argument, and the options of other commands", () => {
+    for (const bad of ["0", "1001", "2.5", "-3", "ten", "1e3"])
+      expect(usage(["list", `--limit=${bad}`])).toBe(
+        `--limit must be a whole number from 1 to 1000, got "${bad}"`,
+      );
+    expect(usage(["list", ID])).toBe(`unexpected argument ${ID} (list takes options only)`);
+    expect(usage(["list", "--wait"])).toBe("--wait is not an option of list");
+    expect(usage(["status", ID, "--limit", "3"])).toBe("--limit is not an option of status");
+    expect(usage(["b.json", "--status", "failed"])).toBe(
+      "--status is not an option of submitting a batch file",
+    );
+  });
+});
+
 describe("submit (no command)", () => {
   it("keeps the original form: a file, --wait, --json and --url in any order", () => {
     expect(parse(["batch.json", "--wait", "--url", "http://h:1"])).toEqual({
@@ -42,7 +73,7 @@ describe("submit (no command)", () => {
     expect(() => parseArgs(["status"], {}, () => true)).toThrow("status needs a batch id");
     expect(parseArgs(["batch"], {}, (f) => f === "batch")).toMatchObject({ file: "batch" });
     expect(usage(["stauts", ID])).toMatch(
-      /^unknown command "stauts" \(commands: status, wait, download, cancel/,
+      /^unknown command "stauts" \(commands: list, status, wait, download, cancel/,
     );
     expect(parse(["missing.json"])).toMatchObject({ file: "missing.json" });
   });

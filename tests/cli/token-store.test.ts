@@ -33,6 +33,17 @@ describe("TokenStore", () => {
     expect(storeDir({ HOME: "/h", XDG_CONFIG_HOME: "rel" })).toBe("/h/.config/thumbnail-studio");
   });
 
+  it("says which of many batches it holds tokens for on one app, reading the file once", () => {
+    const store = new TokenStore(env);
+    expect(store.owned("http://127.0.0.1:3000", ["a", "b"])).toEqual(new Set());
+    store.save("http://127.0.0.1:3000", "a", "token-a");
+    store.save("http://127.0.0.1:3000", "c", "token-c");
+    store.save("http://127.0.0.1:4000", "b", "token-b");
+    expect(store.owned("http://127.0.0.1:3000/b/x", ["a", "b", "c", "d"])).toEqual(new Set(["a", "c"]));
+    writeFileSync(store.file, "not json");
+    expect(store.owned("http://127.0.0.1:3000", ["a"])).toEqual(new Set());
+  });
+
   it("keeps tokens per app origin and batch id, in a 0600 file inside a 0700 folder", () => {
     const store = new TokenStore(env);
     expect(store.get("http://127.0.0.1:3000", "a")).toBeNull();

@@ -289,6 +289,17 @@ describe("signed in", () => {
     const wrong = await cli(["-", "--url", stack.appUrl], input, { STUDIO_PASSWORD: "nope" });
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain("check STUDIO_PASSWORD");
+    // The list of batches is behind the password too.
+    const listed = await cli(["list", "--json", "--url", stack.appUrl], "", { STUDIO_PASSWORD: PASSWORD });
+    expect(listed.code, listed.stderr).toBe(0);
+    expect((JSON.parse(listed.stdout) as { batches: { id: string }[] }).batches.map((b) => b.id)).toContain(
+      id,
+    );
+    const unlisted = await cli(["list", "--url", stack.appUrl], "", {});
+    expect([unlisted.code, unlisted.stderr.trim()]).toEqual([
+      2,
+      "batch: cannot list batches: the app is password-protected: set STUDIO_PASSWORD to its studio password",
+    ]);
   });
 
   it("sign-out clears the cookie, and is refused when another site posts it", async () => {

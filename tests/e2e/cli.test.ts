@@ -150,6 +150,79 @@ const matrixRows = (stdout: string) =>
     .filter((l) => /^\d+\t/.test(l))
     .map((l) => l.split("\t"));
 
+describe("npm run batch -- list", () => {
+  it("lists batches newest first, marks the ones this machine can manage, filters and pages", async () => {
+    const mine = await cliSubmit(["Listed, mine\twith a tab", "Listed, two"]);
+    const theirs = await submitBatch(stack.appUrl, { ...BASE_REQUEST, prompts: ["Listed, someone else's"] });
+    if (!theirs.ok) throw new Error(theirs.error);
+    await Promise.all([settled(stack.appUrl, mine.id), settled(stack.appUrl, theirs.id)]);
+
+    const r = await cli(["list", "--url", stack.appUrl]);
+    expect(r.code, r.stderr).toBe(0);
+    const [header, ...rows] = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => l.split("\t"));
+    expect(header).toEqual(["id", "created", "status", "succeeded", "size", "yours", "title", "page"]);
+    expect(rows.slice(0, 2)).toEqual([
+      [
+        theirs.id,
+        expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+        "succeeded",
+        "1/1",
+        "1×1",
+        "",
+        "Listed, someone else's",
+        `${stack.appUrl}/b/${theirs.id}`,
+      ],
+      [
+        mine.id,
+        expect.any(String),
+        "succeeded",
+        "2/2",
+        "2×1",
+        "yes",
+        "Listed, mine with a tab (+1 more)",
+        mine.page,
+      ],
+    ]);
+    expect(r.stderr).toMatch(/^\d+ batches, newest first\n$/);
+
+    const one = await cli(["list", "--limit", "1", "--json", "--url", stack.appUrl]);
+    expect(one.code, one.stderr).toBe(0);
+    const page = JSON.parse(one.stdout) as {
+      batches: { id: string; owned: boolean; url: string }[];
+      more: boolean;
+    };
+    expect(page).toMatchObject({ more: true, batches: [{ id: theirs.id, owned: false }] });
+    const human = await cli(["list", "--limit", "1", "--url", stack.appUrl]);
+    expect(human.stderr).toBe("1 batch, newest first; older ones: --limit 2\n");
+
+    // Paged through the API (100 at most per request) up to --limit; a status filter applies to all.
+    const all = await cli([
+      "list",
+      "--status",
+      "succeeded",
+      "--limit",
+      "1000",
+      "--json",
+      "--url",
+      stack.appUrl,
+    ]);
+    const listed = (JSON.parse(all.stdout) as { batches: { id: string; status: string }[] }).batches;
+    expect(listed.map((b) => b.id)).toEqual(expect.arrayContaining([mine.id, theirs.id]));
+    expect(new Set(listed.map((b) => b.status))).toEqual(new Set(["succeeded"]));
+    const none = await cli(["list", "--status", "queued", "--url", stack.appUrl]);
+    expect([none.code, none.stdout, none.stderr]).toEqual([0, "", `no queued batches at ${stack.appUrl}\n`]);
+
+    const bad = await cli(["list", "--status", "done", "--url", stack.appUrl]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(
+      /^batch: cannot list batches \(HTTP 400\): Invalid batch list query\.\n  status: status must be one of/,
+    );
+  });
+});
+
 describe("npm run batch <command> <batch>", () => {
   it("keeps the owner token unprinted; status, wait and restyle find the batch by its page URL", async () => {
     const { id, page, r } = await cliSubmit(["Status, one", "Status, two"]);
