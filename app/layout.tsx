@@ -27,6 +27,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <Link href="/" className="text-zinc-400 hover:text-zinc-100">
               New batch
             </Link>
+            <Link href="/batches" className="text-zinc-400 hover:text-zinc-100">
+              Batches
+            </Link>
             <Link href="/gallery" className="text-zinc-400 hover:text-zinc-100">
               Gallery
             </Link>

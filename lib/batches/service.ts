@@ -6,6 +6,7 @@
 import { getCanvas, isCanvasId, DEFAULT_CANVAS_ID } from "@/lib/catalog/canvases";
 import { estimateCost, getModel, MODEL_IDS, pickSize, type ModelId } from "@/lib/catalog/models";
 import {
+  type BatchSummary,
   createBatch,
   deleteBatch,
   getBatch,
@@ -35,6 +36,12 @@ export function maxBatchCostUsd(): number | null {
 }
 
 export const urlFor: UrlFor = (key, version) => `${getStorage().url(key)}?v=${encodeURIComponent(version)}`;
+
+/** A batch as the list shows it (GET /api/batches, the /batches page): its cover image as a URL. */
+export function batchListItem({ coverKey, coverVersion, ...batch }: BatchSummary) {
+  return { ...batch, cover: coverKey ? urlFor(coverKey, coverVersion ?? "0") : null };
+}
+export type BatchListItem = ReturnType<typeof batchListItem>;
 
 /** List price of every cell in the batch, at the size each model will be asked for. */
 export function estimateBatchCost(input: {

@@ -19,6 +19,10 @@ export interface BatchSummary {
   succeeded: number;
   estimatedCostUsd: number;
   actualCostUsd: number;
+  /** The first finished image (lowest title, then model id), to recognise the batch by; null without one. */
+  coverKey: string | null;
+  /** When that image was finished (ms), the version its URL carries (see toBatchDto). */
+  coverVersion: string | null;
 }
 
 export interface BatchPage {
@@ -47,6 +51,13 @@ export async function listBatches(
       actualCostUsd: batches.actualCostUsd,
       cells: sql<number>`count(${cells.id})::int`,
       succeeded: sql<number>`(count(*) filter (where ${cells.status} = 'succeeded'))::int`,
+      coverKey: sql<string | null>`(array_agg(${cells.finalKey} order by ${cells.promptIndex}, ${cells.model})
+        filter (where ${cells.status} = 'succeeded' and ${cells.finalKey} is not null))[1]`,
+      coverAt: sql<
+        number | string | null
+      >`(array_agg(floor(extract(epoch from ${cells.finishedAt}) * 1000)::float8
+        order by ${cells.promptIndex}, ${cells.model})
+        filter (where ${cells.status} = 'succeeded' and ${cells.finalKey} is not null))[1]`,
     })
     .from(batches)
     .leftJoin(cells, eq(cells.batchId, batches.id))
@@ -54,8 +65,9 @@ export async function listBatches(
     .groupBy(batches.id)
     .orderBy(desc(batches.createdAt), desc(batches.id))
     .limit(limit + 1);
-  const page = rows.slice(0, limit).map(({ input, ...row }) => ({
+  const page = rows.slice(0, limit).map(({ input, coverAt, ...row }) => ({
     ...row,
+    coverVersion: row.coverKey === null || coverAt === null ? null : String(Number(coverAt)),
     cells: Number(row.cells),
     succeeded: Number(row.succeeded),
     prompts: input.prompts.length,

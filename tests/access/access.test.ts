@@ -33,6 +33,8 @@ describe("classifyPath", () => {
     ["GET", "/", "page"],
     ["POST", "/", "page"],
     ["GET", "/gallery", "page"],
+    // The list of every batch is behind the password; one batch's page (/b/<id>) is the shared result.
+    ["GET", "/batches", "page"],
     ["GET", "/some/unknown/page", "page"],
     ["GET", "/b/abc123", "public"],
     ["POST", "/b/abc123", "public"],

@@ -130,4 +130,25 @@ export function galleryTests(ctx: Ctx): void {
     expect(second.batches[0]).toMatchObject({ id: older.batch.id, cells: 2, succeeded: 1 });
     await expect(listBatches(db, { cursor: "junk" })).rejects.toBeInstanceOf(InvalidCursorError);
   });
+
+  it("gives each listed batch the first finished image as its cover, versioned by when it finished", async () => {
+    const { db } = ctx.handle;
+    const { batch, cells } = await newBatch(db, 3, ["m-b", "m-a"]);
+    const find = async () => (await listBatches(db, { limit: 5 })).batches.find((b) => b.id === batch.id)!;
+    expect(await find()).toMatchObject({ coverKey: null, coverVersion: null });
+    const cell = (promptIndex: number, model: string) =>
+      cells.find((c) => c.promptIndex === promptIndex && c.model === model)!;
+    // Title 3 finishes first: it is the cover until an earlier title has an image.
+    await succeed(db, cell(2, "m-b"));
+    expect((await find()).coverKey).toBe(`final/${cell(2, "m-b").id}.webp`);
+    // Title 2 on both models: the cover is title 2's, on the model first by id (m-a).
+    await succeed(db, cell(1, "m-b"));
+    await succeed(db, cell(1, "m-a"));
+    const listed = await find();
+    expect(listed.coverKey).toBe(`final/${cell(1, "m-a").id}.webp`);
+    const finished = (await getBatch(db, batch.id))!.cells.find(
+      (c) => c.id === cell(1, "m-a").id,
+    )!.finishedAt!;
+    expect(listed.coverVersion).toBe(String(finished.getTime()));
+  });
 }

@@ -1,7 +1,7 @@
 import { denyWithoutAccess } from "@/lib/access-request";
 import { BATCH_STATUSES, getDb, InvalidCursorError, listBatches, type BatchStatus } from "@/lib/db";
 import type { FieldIssue } from "@/lib/batches/input";
-import { submitBatch } from "@/lib/batches/service";
+import { batchListItem, submitBatch } from "@/lib/batches/service";
 import { createdResponse } from "@/lib/batches/owner-cookie";
 import { jsonError, readJson } from "@/lib/http";
 
@@ -38,7 +38,10 @@ export async function GET(request: Request) {
       limit,
       status: status as BatchStatus | undefined,
     });
-    return Response.json(page, { headers: { "cache-control": "no-store" } });
+    return Response.json(
+      { ...page, batches: page.batches.map(batchListItem) },
+      { headers: { "cache-control": "no-store" } },
+    );
   } catch (err) {
     if (!(err instanceof InvalidCursorError)) throw err;
     return jsonError(400, "Invalid batch list query.", [{ path: "cursor", message: "unknown cursor" }]);
