@@ -3,6 +3,7 @@
  * by the CLI, the batch benchmark and the whole-stack tests so all three talk to the app the same way.
  */
 import type { BatchDto } from "@/lib/batches/dto";
+import type { BatchListItem as ServerListItem } from "@/lib/batches/service";
 import { applyMessages, type LiveMessage } from "@/lib/batches/live";
 
 export interface FieldIssue {
@@ -94,22 +95,8 @@ export async function submitBatch(
   return { ok: false, status: res.status, ...(await readError(res)) };
 }
 
-/** One batch of GET /api/batches (newest first), as the CLI lists it. */
-export interface BatchListItem {
-  id: string;
-  createdAt: string;
-  status: string;
-  prompts: number;
-  models: string[];
-  style: string;
-  template: string;
-  font: string;
-  title: string;
-  cells: number;
-  succeeded: number;
-  estimatedCostUsd: number;
-  actualCostUsd: number;
-}
+/** One batch of GET /api/batches (newest first) as it arrives in JSON. */
+export type BatchListItem = Omit<ServerListItem, "createdAt"> & { createdAt: string };
 
 /**
  * One page of GET /api/batches. The list is behind the studio password when the app has one: a 401
