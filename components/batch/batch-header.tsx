@@ -103,6 +103,9 @@ export function BatchHeader({ batch, canManage, live, onChange }: BatchHeaderPro
           <button type="button" onClick={copy} className="btn-secondary">
             Copy link
           </button>
+          <a href={`/?from=${batch.id}`} className="btn-secondary">
+            New batch from these titles
+          </a>
           {counts.succeeded > 0 ? (
             <a href={batchZipUrl(batch.id)} className="btn-secondary" download>
               Download ZIP

@@ -11,6 +11,7 @@ import {
   loadDraft,
   markSending,
   saveDraft,
+  type Draft,
   type DraftValues,
 } from "@/lib/studio/draft";
 import { estimateBatch } from "@/lib/studio/estimate";
@@ -26,9 +27,17 @@ import { EstimateBar } from "./estimate-bar";
 
 const initial: SubmitState = { error: null, issues: [] };
 
-export function StudioForm({ options }: { options: StudioOptions }) {
+const linkButton =
+  "rounded text-sky-200 underline underline-offset-2 hover:text-white focus-visible:outline-2 focus-visible:outline-sky-400";
+
+/** How the form starts instead of empty: from an earlier batch (`/?from=<id>`), or why it could not. */
+export type StudioStart =
+  { values: DraftValues; from: { id: string; title: string; titles: number } } | { error: string };
+
+export function StudioForm({ options, start: given }: { options: StudioOptions; start?: StudioStart }) {
   const [state, action, pending] = useActionState(submitBatchAction, initial);
-  const [start] = useState(() => defaultValues(options));
+  const from = given && "from" in given ? given : null;
+  const [start] = useState(() => from?.values ?? defaultValues(options));
   const [prompts, setPrompts] = useState<string[]>(start.prompts);
   const [models, setModels] = useState<string[]>(start.models);
   const [style, setStyle] = useState(start.style);
@@ -42,6 +51,9 @@ export function StudioForm({ options }: { options: StudioOptions }) {
   const [clientIssues, setClientIssues] = useState<FieldIssue[] | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [restored, setRestored] = useState<{ titles: number; savedAt: number } | null>(null);
+  // Started from a batch while an unsent draft was stored: offered instead, never overwritten unasked.
+  const [startedFrom, setStartedFrom] = useState(from?.from ?? null);
+  const [otherDraft, setOtherDraft] = useState<Draft | null>(null);
 
   const values: DraftValues = useMemo(
     () => ({ prompts, models, style, template, font, canvas, quality, context, extraPrompt, budget }),
@@ -68,10 +80,16 @@ export function StudioForm({ options }: { options: StudioOptions }) {
     // it was refused or failed (an ended session, the server unreachable) and the draft must stay.
     cancelSending(sessionStorage);
     const draft = loadDraft(localStorage, options);
-    if (draft) {
-      // Storage exists only in the browser, after hydration (the server rendered the defaults), so the
-      // draft can only come in here, once.
+    // Storage exists only in the browser, after hydration (the server rendered the form without it), so
+    // the stored draft can only come in here, once.
+    if (from) {
+      // The batch's values are the baseline: only the person's own edits replace the stored draft.
       // eslint-disable-next-line react-hooks/set-state-in-effect
+      setOtherDraft(draft);
+      saved.current = { json: JSON.stringify(from.values), rev: null };
+      return;
+    }
+    if (draft) {
       setValues(draft.values);
       latest.current = draft.values;
       setRestored({ titles: draft.values.prompts.filter((p) => p.trim()).length, savedAt: draft.savedAt });
@@ -109,8 +127,17 @@ export function StudioForm({ options }: { options: StudioOptions }) {
     if (state !== initial) cancelSending(sessionStorage);
   }, [state]);
 
+  function openOtherDraft(draft: Draft) {
+    setValues(draft.values);
+    setRestored({ titles: draft.values.prompts.filter((p) => p.trim()).length, savedAt: draft.savedAt });
+    setStartedFrom(null);
+    setOtherDraft(null);
+  }
+
   function startOver() {
-    setValues(start);
+    setValues(defaultValues(options));
+    setStartedFrom(null);
+    setOtherDraft(null);
     discardDraft(localStorage);
     saved.current = { json: JSON.stringify(null), rev: null };
     setRestored(null);
@@ -188,17 +215,32 @@ export function StudioForm({ options }: { options: StudioOptions }) {
             id="prompts-error"
             issues={err("prompts").filter((i) => !/^prompts\.\d+$/.test(i.path))}
           />
+          {startedFrom ? (
+            <p role="status" className="flex flex-wrap items-center gap-x-3 text-sm text-sky-300">
+              <span>
+                Started from batch “{startedFrom.title}”
+                {startedFrom.titles > 1 ? ` (${startedFrom.titles} titles)` : ""}: change anything, then
+                generate.
+              </span>
+              {otherDraft ? (
+                <button type="button" onClick={() => openOtherDraft(otherDraft)} className={linkButton}>
+                  Open your unsent draft from {new Date(otherDraft.savedAt).toLocaleString()} instead
+                </button>
+              ) : null}
+            </p>
+          ) : null}
+          {given && "error" in given ? (
+            <p role="status" className="text-sm text-amber-300">
+              {given.error}
+            </p>
+          ) : null}
           {restored ? (
             <p role="status" className="flex flex-wrap items-center gap-x-3 text-sm text-sky-300">
               <span>
                 Restored your unsent draft from {new Date(restored.savedAt).toLocaleString()} (
                 {restored.titles === 1 ? "1 title" : `${restored.titles} titles`}).
               </span>
-              <button
-                type="button"
-                onClick={startOver}
-                className="rounded text-sky-200 underline underline-offset-2 hover:text-white focus-visible:outline-2 focus-visible:outline-sky-400"
-              >
+              <button type="button" onClick={startOver} className={linkButton}>
                 Start over
               </button>
             </p>

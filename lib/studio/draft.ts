@@ -107,6 +107,28 @@ export function sanitizeDraft(raw: unknown, options: StudioOptions): Draft | nul
   };
 }
 
+/** What the studio takes from an earlier batch to start a new one (the batch DTO's fields of the same names). */
+export interface BatchSettings {
+  prompts: string[];
+  models: string[];
+  style: string;
+  template: string;
+  font: string;
+  canvas: string;
+  quality: string | null;
+  context: string;
+  extraPrompt: string;
+}
+
+/**
+ * The form filled from an earlier batch: its titles and settings, checked like a stored draft (a retired or
+ * now unavailable model, style or font falls back to the default). The budget is not carried over.
+ */
+export function valuesFromBatch(batch: BatchSettings, options: StudioOptions): DraftValues {
+  const values = { ...batch, quality: batch.quality ?? "", budget: "" };
+  return sanitizeDraft({ values, rev: 0, savedAt: 0 }, options)!.values;
+}
+
 function readJson(storage: StorageLike, key: string): unknown {
   try {
     const text = storage.getItem(key);

@@ -198,6 +198,84 @@ describe("studio form", () => {
     await page.close();
   });
 
+  it("starts a new batch from an earlier one's titles and settings, offering an unsent draft instead", async () => {
+    const created = await fetch(`${stack.appUrl}/api/batches`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        prompts: ["Reused title one", "Reused title two"],
+        models: ["local-preview"],
+        style: "neon",
+        template: "center-box",
+        font: "bangers",
+        context: "A reused context",
+      }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    const page = await openForm();
+    const title = (n: number) => page.getByLabel(`Title ${n}`, { exact: true });
+    const storedTitles = () =>
+      page.evaluate(() => {
+        const raw = localStorage.getItem("thumbnail-studio.draft.v1");
+        return raw ? (JSON.parse(raw) as { values: { prompts: string[] } }).values.prompts : null;
+      });
+    await title(1).fill("My unsent draft");
+    await expect.poll(storedTitles).toEqual(["My unsent draft"]);
+
+    await page.goto(`${stack.appUrl}/b/${id}`, { waitUntil: "networkidle" });
+    await page.getByRole("link", { name: "New batch from these titles" }).click();
+    await page.waitForURL(`${stack.appUrl}/?from=${id}`);
+    await expect.poll(() => title(2).inputValue()).toBe("Reused title two");
+    expect(await title(1).inputValue()).toBe("Reused title one");
+    expect(await page.getByRole("radio", { name: /Neon/ }).isChecked()).toBe(true);
+    expect(await page.getByRole("radio", { name: /Centre box/ }).isChecked()).toBe(true);
+    expect(await page.getByRole("radio", { name: /Bangers/ }).isChecked()).toBe(true);
+    expect(await page.getByLabel("Context").inputValue()).toBe("A reused context");
+    const started = page
+      .getByRole("status")
+      .filter({ hasText: "Started from batch “Reused title one” (2 titles)" });
+    expect(await started.count()).toBe(1);
+    // The unsent draft is offered, and not overwritten while the batch's values are untouched.
+    await page.waitForTimeout(600);
+    expect(await storedTitles()).toEqual(["My unsent draft"]);
+    await page.getByRole("button", { name: /^Open your unsent draft from .* instead$/ }).click();
+    await expect.poll(() => title(1).inputValue()).toBe("My unsent draft");
+    expect(await page.getByRole("status").filter({ hasText: "Restored your unsent draft" }).count()).toBe(1);
+
+    await page.goto(`${stack.appUrl}/?from=no-such-batch`, { waitUntil: "networkidle" });
+    expect(
+      await page.getByText('There is no batch "no-such-batch" to start from: the form starts empty.').count(),
+    ).toBe(1);
+    await page.close();
+
+    // Without JavaScript the server-rendered form carries the batch's values and submits them.
+    const noJs = await openBrowser({ javaScriptEnabled: false });
+    try {
+      const plain = await noJs.context.newPage();
+      await plain.goto(`${stack.appUrl}/?from=${id}`, { waitUntil: "load" });
+      await plain.getByRole("button", { name: "Generate thumbnails" }).click();
+      await plain.waitForURL(/\/b\/[A-Za-z0-9_-]{22}$/);
+      const again = new URL(plain.url()).pathname.split("/").pop()!;
+      expect(again).not.toBe(id);
+      const batch = (await (await fetch(`${stack.appUrl}/api/batches/${again}`)).json()) as {
+        prompts: string[];
+        style: string;
+        template: string;
+        font: string;
+        context: string;
+      };
+      expect(batch).toMatchObject({
+        prompts: ["Reused title one", "Reused title two"],
+        style: "neon",
+        template: "center-box",
+        font: "bangers",
+        context: "A reused context",
+      });
+    } finally {
+      await noJs.close();
+    }
+  });
+
   it("passes the accessibility check and is usable with the keyboard alone", async () => {
     const page = await openForm();
     expect(await checkA11y(page)).toEqual([]);

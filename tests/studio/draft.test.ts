@@ -9,6 +9,7 @@ import {
   markSending,
   saveDraft,
   SENDING_KEY,
+  valuesFromBatch,
   type DraftValues,
   type StorageLike,
 } from "@/lib/studio/draft";
@@ -166,6 +167,36 @@ describe("studio draft", () => {
     saveDraft(local, { ...typed, prompts: ["Newer"] }, options);
     expect(clearSentDraft(session, local)).toBe(false);
     expect(loadDraft(local, options)?.values.prompts).toEqual(["Newer"]);
+  });
+
+  it("starts a form from an earlier batch: its titles and settings, checked, without its budget", () => {
+    const batch = {
+      prompts: ["One", "Two"],
+      models: ["gpt-image-1.5", "gemini-3-pro-image"],
+      style: "neon",
+      template: "overlay-center",
+      font: "retired-font",
+      canvas: "youtube",
+      quality: null,
+      context: "ctx",
+      extraPrompt: "more",
+    };
+    expect(valuesFromBatch(batch, options)).toEqual({
+      prompts: ["One", "Two"],
+      models: ["gemini-3-pro-image"],
+      style: "neon",
+      template: "overlay-center",
+      font: "inter",
+      canvas: "youtube",
+      quality: "",
+      context: "ctx",
+      extraPrompt: "more",
+      budget: "",
+    });
+    expect(valuesFromBatch({ ...batch, models: ["gpt-image-1.5"], quality: "high" }, options)).toMatchObject({
+      models: ["local-preview"],
+      quality: "high",
+    });
   });
 
   it("stays when the submit was refused, or when a batch page is opened without a submit", () => {
