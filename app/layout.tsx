@@ -20,7 +20,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           Skip to content
         </a>
         <nav className="border-b border-zinc-800" aria-label="Main">
-          <div className="mx-auto flex max-w-7xl items-center gap-6 px-4 py-3 text-sm">
+          <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-4 gap-y-1 whitespace-nowrap px-4 py-3 text-sm sm:gap-x-6">
             <Link href="/" className="font-semibold text-zinc-100">
               Thumbnail Studio
             </Link>

@@ -151,7 +151,7 @@ function BatchRow({ batch: b }: { batch: BatchListItem }) {
             {plural(b.prompts, "title")} × {plural(b.models.length, "model")} ({models}) · {b.style} ·{" "}
             {b.template} · {b.font}
           </span>
-          <span className="flex items-center gap-3 text-xs text-zinc-400">
+          <span className="flex flex-wrap items-center gap-x-3 gap-y-1 whitespace-nowrap text-xs text-zinc-400">
             <span
               className="h-1.5 w-24 overflow-hidden rounded bg-zinc-800"
               role="progressbar"
