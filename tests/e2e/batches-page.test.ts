@@ -1,7 +1,7 @@
 /**
  * The batches page in Chromium: every batch newest first, including one that failed with no image (so the
- * gallery cannot show it), each linked to its page, with its cover image; status filters; clear messages
- * for bad links; and the same list with JavaScript off.
+ * gallery cannot show it), each linked to its page, with its cover image, the browser's own marked; status
+ * filters; clear messages for bad links; and the same list with JavaScript off.
  */
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +15,7 @@ import { startStack, type Stack } from "../helpers/stack";
 let sim: Simulator;
 let stack: Stack;
 let browser: Browser;
+let mine: string;
 let made: string;
 let failed: string;
 
@@ -29,6 +30,12 @@ beforeAll(async () => {
   sim = await startSimulator({ port: 0, profile: "fast" });
   stack = await startStack({ PROVIDER_SIMULATOR_URL: sim.url });
   browser = await openBrowser();
+  // Made through this browser's own requests, so it holds the batch's owner cookie.
+  const res = await browser.context.request.post(`${stack.appUrl}/api/batches`, {
+    data: { ...BASE_REQUEST, prompts: ["Made in this browser"] },
+  });
+  mine = ((await res.json()) as { id: string }).id;
+  await settled(stack.appUrl, mine);
   made = await create({ prompts: ["Listed with a cover", "Second title"] });
   failed = await create({ prompts: ["Refused by the provider [sim:moderation]"], models: ["gpt-image-1.5"] });
 });
@@ -53,7 +60,10 @@ describe("batches page", () => {
     expect(await rows(page)).toEqual([
       [failed, "failed"],
       [made, "succeeded"],
+      [mine, "succeeded"],
     ]);
+    const yours = page.getByTestId("batch-row").filter({ hasText: "Yours" });
+    expect(await yours.evaluateAll((els) => els.map((e) => e.getAttribute("data-id")))).toEqual([mine]);
     const failedRow = page.locator(`[data-id="${failed}"]`);
     expect(await failedRow.textContent()).toMatch(/No image(?! yet)/);
     expect(await failedRow.textContent()).toContain("0/1 images");
@@ -102,12 +112,12 @@ describe("batches page", () => {
     // (Next's route announcer is an alert too.)
     const alert = (text: string) => page.getByRole("alert").filter({ hasText: text });
     expect(await alert('There is no status "done".').count()).toBe(1);
-    expect(await rows(page)).toHaveLength(2);
+    expect(await rows(page)).toHaveLength(3);
     await page.goto(`${stack.appUrl}/batches?cursor=junk`, { waitUntil: "load" });
     expect(await alert("That page link is not valid any more.").count()).toBe(1);
     await page.getByRole("link", { name: "Show the newest batches" }).click();
     await page.waitForURL(`${stack.appUrl}/batches`);
-    expect(await rows(page)).toHaveLength(2);
+    expect(await rows(page)).toHaveLength(3);
     await page.close();
   });
 
@@ -116,7 +126,12 @@ describe("batches page", () => {
     try {
       const page = await noJs.context.newPage();
       await page.goto(`${stack.appUrl}/batches?status=succeeded`, { waitUntil: "load" });
-      expect(await rows(page)).toEqual([[made, "succeeded"]]);
+      expect(await rows(page)).toEqual([
+        [made, "succeeded"],
+        [mine, "succeeded"],
+      ]);
+      // Another browser holds no owner cookie: nothing is marked as its own.
+      expect(await page.getByText("Yours", { exact: true }).count()).toBe(0);
     } finally {
       await noJs.close();
     }

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { cookies } from "next/headers";
 import Image from "next/image";
 import Link from "next/link";
 import { StatusBadge } from "@/components/batch/status-badge";
@@ -11,6 +12,7 @@ import {
   TERMINAL_BATCH_STATUSES,
   type BatchStatus,
 } from "@/lib/db";
+import { canManage, ownerCookieName } from "@/lib/batches/owner";
 import { batchListItem, type BatchListItem } from "@/lib/batches/service";
 import { formatUsd, plural } from "@/lib/format";
 
@@ -51,6 +53,12 @@ export default async function BatchesPage({ searchParams }: Props) {
     if (!(err instanceof InvalidCursorError)) throw err;
     error = "That page link is not valid any more.";
   }
+  // The batches this browser made (it holds their owner cookie): it can cancel, retry or restyle them.
+  const jar = await cookies();
+  const none = new Headers();
+  const yours = new Set(
+    page.batches.filter((b) => canManage(b.id, none, jar.get(ownerCookieName(b.id))?.value)).map((b) => b.id),
+  );
   const filters: [string, BatchStatus | undefined][] = [
     ["All", undefined],
     ...BATCH_STATUSES.map((s): [string, BatchStatus] => [s[0]!.toUpperCase() + s.slice(1), s]),
@@ -102,7 +110,7 @@ export default async function BatchesPage({ searchParams }: Props) {
       ) : null}
       <ul className="space-y-3" data-testid="batch-list">
         {page.batches.map((b) => (
-          <BatchRow key={b.id} batch={b} />
+          <BatchRow key={b.id} batch={b} yours={yours.has(b.id)} />
         ))}
       </ul>
       {page.nextCursor ? (
@@ -119,7 +127,7 @@ export default async function BatchesPage({ searchParams }: Props) {
   );
 }
 
-function BatchRow({ batch: b }: { batch: BatchListItem }) {
+function BatchRow({ batch: b, yours }: { batch: BatchListItem; yours: boolean }) {
   const pct = b.cells === 0 ? 0 : Math.round((b.succeeded / b.cells) * 100);
   const models = b.models.map(modelLabel).join(", ");
   return (
@@ -145,7 +153,17 @@ function BatchRow({ batch: b }: { batch: BatchListItem }) {
                 <span className="font-normal text-zinc-400"> +{b.prompts - 1} more</span>
               ) : null}
             </span>
-            <StatusBadge status={b.status} />
+            <span className="flex shrink-0 items-center gap-1.5">
+              {yours ? (
+                <span
+                  className="rounded border border-sky-800 px-1.5 py-0.5 text-[11px] font-medium uppercase tracking-wide text-sky-300"
+                  title="Made in this browser: you can cancel, retry or restyle it"
+                >
+                  Yours
+                </span>
+              ) : null}
+              <StatusBadge status={b.status} />
+            </span>
           </span>
           <span className="block truncate text-xs text-zinc-400">
             {plural(b.prompts, "title")} × {plural(b.models.length, "model")} ({models}) · {b.style} ·{" "}
