@@ -127,7 +127,13 @@ export function StudioForm({ options, start: given }: { options: StudioOptions; 
     if (state !== initial) cancelSending(sessionStorage);
   }, [state]);
 
+  /** The form no longer shows the batch of `?from=`: a reload should not fill it in again. */
+  function leaveStartUrl() {
+    if (window.location.search) window.history.replaceState(null, "", window.location.pathname);
+  }
+
   function openOtherDraft(draft: Draft) {
+    leaveStartUrl();
     setValues(draft.values);
     setRestored({ titles: draft.values.prompts.filter((p) => p.trim()).length, savedAt: draft.savedAt });
     setStartedFrom(null);
@@ -135,6 +141,7 @@ export function StudioForm({ options, start: given }: { options: StudioOptions; 
   }
 
   function startOver() {
+    leaveStartUrl();
     setValues(defaultValues(options));
     setStartedFrom(null);
     setOtherDraft(null);

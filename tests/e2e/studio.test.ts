@@ -241,6 +241,10 @@ describe("studio form", () => {
     await page.getByRole("button", { name: /^Open your unsent draft from .* instead$/ }).click();
     await expect.poll(() => title(1).inputValue()).toBe("My unsent draft");
     expect(await page.getByRole("status").filter({ hasText: "Restored your unsent draft" }).count()).toBe(1);
+    // The address no longer names the batch, so a reload brings the draft back, not the batch's titles.
+    expect(page.url()).toBe(`${stack.appUrl}/`);
+    await page.reload({ waitUntil: "networkidle" });
+    expect(await title(1).inputValue()).toBe("My unsent draft");
 
     await page.goto(`${stack.appUrl}/?from=no-such-batch`, { waitUntil: "networkidle" });
     expect(
