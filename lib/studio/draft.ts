@@ -6,6 +6,7 @@
  * revision in sessionStorage ("sending"), and the batch page the action redirects to removes the draft if
  * it is still that revision. A submit the server refused leaves the draft where it was.
  */
+import type { BatchDto } from "@/lib/batches/dto";
 import type { StudioOptions } from "./options";
 
 export const DRAFT_KEY = "thumbnail-studio.draft.v1";
@@ -107,18 +108,11 @@ export function sanitizeDraft(raw: unknown, options: StudioOptions): Draft | nul
   };
 }
 
-/** What the studio takes from an earlier batch to start a new one (the batch DTO's fields of the same names). */
-export interface BatchSettings {
-  prompts: string[];
-  models: string[];
-  style: string;
-  template: string;
-  font: string;
-  canvas: string;
-  quality: string | null;
-  context: string;
-  extraPrompt: string;
-}
+/** What the studio takes from an earlier batch to start a new one. */
+export type BatchSettings = Pick<
+  BatchDto,
+  "prompts" | "models" | "style" | "template" | "font" | "canvas" | "quality" | "context" | "extraPrompt"
+>;
 
 /**
  * The form filled from an earlier batch: its titles and settings, checked like a stored draft (a retired or
