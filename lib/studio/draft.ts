@@ -16,18 +16,14 @@ export const SENDING_KEY = "thumbnail-studio.draft.sending";
 const MAX_TITLES = 10_000;
 const MAX_TEXT = 20_000;
 
-export interface DraftValues {
-  prompts: string[];
-  models: string[];
-  style: string;
-  template: string;
-  font: string;
-  canvas: string;
-  quality: string;
-  context: string;
-  extraPrompt: string;
-  budget: string;
-}
+/** What the studio takes from an earlier batch to start a new one. */
+export type BatchSettings = Pick<
+  BatchDto,
+  "prompts" | "models" | "style" | "template" | "font" | "canvas" | "quality" | "context" | "extraPrompt"
+>;
+
+/** The form's fields: a batch's settings as the inputs hold them (no quality is ""), plus the budget field. */
+export type DraftValues = Omit<BatchSettings, "quality"> & { quality: string; budget: string };
 
 export interface Draft {
   values: DraftValues;
@@ -107,12 +103,6 @@ export function sanitizeDraft(raw: unknown, options: StudioOptions): Draft | nul
     },
   };
 }
-
-/** What the studio takes from an earlier batch to start a new one. */
-export type BatchSettings = Pick<
-  BatchDto,
-  "prompts" | "models" | "style" | "template" | "font" | "canvas" | "quality" | "context" | "extraPrompt"
->;
 
 /**
  * The form filled from an earlier batch: its titles and settings, checked like a stored draft (a retired or
