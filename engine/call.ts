@@ -132,7 +132,8 @@ async function execInner(core: Core, run: Run, item: WorkItem): Promise<void> {
   }
   if (res.status === 206 && parsed.ok) {
     const ops = (Array.isArray(parsed.value) ? parsed.value : [parsed.value]) as Op[];
-    await handleOps(core, run, item, ops, { noRetry, retryAfter, started, stackAtDispatch });
+    const bodyBytes = Buffer.byteLength(res.body);
+    await handleOps(core, run, item, ops, { noRetry, retryAfter, started, stackAtDispatch, bodyBytes });
     return;
   }
   const error = toError(parsed.ok ? parsed.value : res.body, `app answered HTTP ${res.status}`);

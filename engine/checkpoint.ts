@@ -1,4 +1,5 @@
 import type { Core } from "./core";
+import { oversizedStep, stepLimitError, stepOutputError, stepsOverLimit } from "./limits";
 import type { Rec } from "./store";
 
 /**
@@ -12,6 +13,7 @@ export async function checkpointAsync(
   core: Core,
   runId: string,
   body: unknown,
+  bodyBytes: number,
 ): Promise<{ status: number; body: unknown }> {
   const run = core.store.runs.get(runId);
   const b = (body ?? {}) as { qi_id?: unknown; steps?: unknown };
@@ -20,9 +22,19 @@ export async function checkpointAsync(
   const call = typeof b.qi_id === "string" ? run.calls.get(b.qi_id) : undefined;
   if (!call) return { status: 409, body: { error: "stale execution: no such call in flight" } };
   if (!Array.isArray(b.steps)) return { status: 400, body: { error: "steps: must be an array of ops" } };
+  // Over a per-run limit the run fails, as on Inngest Cloud; 409 then stops the SDK's execution.
+  const steps = b.steps as Record<string, unknown>[];
+  const big = oversizedStep(steps, bodyBytes);
+  const over = stepsOverLimit(run, steps, core.opts.maxSteps);
+  if (big || over > 0) {
+    await core.finishRun(run, "Failed", {
+      error: big ? stepOutputError(big) : stepLimitError(core.opts.maxSteps),
+    });
+    return { status: 409, body: { error: `run ${runId} failed: it exceeded a per-run limit` } };
+  }
   const now = Date.now();
   const recs: Rec[] = [];
-  for (const raw of b.steps as Record<string, unknown>[]) {
+  for (const raw of steps) {
     const op = raw ?? {};
     if (op.op !== "StepRun" || typeof op.id !== "string") {
       return {

@@ -22,6 +22,8 @@ export interface CoreOptions {
   checkpointing: boolean;
   /** Journal size that triggers a snapshot + new segment. */
   journalMaxBytes: number;
+  /** Steps one run may have (Inngest Cloud's default 1,000); one more fails the run. */
+  maxSteps: number;
   /** With a signing key the engine signs its calls like Inngest Cloud and checks the SDK's bearer. */
   keys: EngineKeys;
   log: Logger;

@@ -1,4 +1,5 @@
 import { signingKeyProblem } from "./auth";
+import { ABSOLUTE_MAX_STEPS, DEFAULT_MAX_STEPS } from "./limits";
 import { startEngine } from "./server";
 import { DEFAULT_MAX_FINISHED } from "./store";
 
@@ -24,6 +25,15 @@ function keyEnv(name: string): string | undefined {
     process.exit(2);
   }
   return raw;
+}
+
+function stepLimitEnv(): number {
+  const n = intEnv("ENGINE_MAX_STEPS", DEFAULT_MAX_STEPS);
+  if (n < 1 || n > ABSOLUTE_MAX_STEPS) {
+    process.stderr.write(`engine: ENGINE_MAX_STEPS must be from 1 to ${ABSOLUTE_MAX_STEPS}, got "${n}"\n`);
+    process.exit(2);
+  }
+  return n;
 }
 
 async function main(): Promise<void> {
@@ -55,6 +65,7 @@ async function main(): Promise<void> {
     maxFinishedRuns: intEnv("ENGINE_MAX_FINISHED_RUNS", DEFAULT_MAX_FINISHED),
     journalMaxBytes: intEnv("ENGINE_JOURNAL_MAX_BYTES", 32 * 1024 * 1024),
     checkpointing: !["0", "false"].includes(process.env.ENGINE_CHECKPOINTING ?? ""),
+    maxSteps: stepLimitEnv(),
     signingKey: keyEnv("INNGEST_SIGNING_KEY"),
     signingKeyFallback: keyEnv("INNGEST_SIGNING_KEY_FALLBACK"),
     eventKey: process.env.INNGEST_EVENT_KEY?.trim() || undefined,

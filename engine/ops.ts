@@ -5,6 +5,7 @@ import { failAttempt } from "./call";
 import { resolveTarget } from "./duration";
 import { errText } from "./log";
 import { ulid } from "./ids";
+import { oversizedStep, stepLimitError, stepOutputError, stepsOverLimit } from "./limits";
 import { addWait, armTimer } from "./pending";
 import type { WorkItem } from "./scheduler";
 import type { Rec } from "./store";
@@ -27,6 +28,8 @@ interface Meta {
   started: number;
   /** Results stored while this call was out make its view stale: their own resume call follows. */
   stackAtDispatch: number;
+  /** Size of the reply the ops came in (for the per-step output limit). */
+  bodyBytes: number;
 }
 
 let groupSeq = 0;
@@ -46,6 +49,12 @@ export async function handleOps(core: Core, run: Run, item: WorkItem, ops: Op[],
   const attempt: Attempt = { attempt: item.attempt, startedAt: meta.started, endedAt: now };
   const fail = async (message: string) =>
     core.finishRun(run, "Failed", { error: { name: "Error", message } });
+
+  // Inngest Cloud's per-run limits: over one, the run fails without retries (see limits.ts).
+  const big = oversizedStep(ops, meta.bodyBytes);
+  if (big) return core.finishRun(run, "Failed", { error: stepOutputError(big) });
+  if (stepsOverLimit(run, ops, core.opts.maxSteps) > 0)
+    return core.finishRun(run, "Failed", { error: stepLimitError(core.opts.maxSteps) });
 
   if (ops.length > 1 && !run.disableImmediate) recs.push({ t: "dis", runId: run.id });
   // Ops reported together are awaited together (Promise.all): see Core.resumeAfter.

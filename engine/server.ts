@@ -3,6 +3,7 @@ import path from "node:path";
 import { bearerAllowed, eventKeyAllowed } from "./auth";
 import { Core } from "./core";
 import { checkpointAsync } from "./checkpoint";
+import { ABSOLUTE_MAX_STEPS, DEFAULT_MAX_STEPS } from "./limits";
 import { cancelRun, EventInputError, ingest } from "./events";
 import { createLogger, errText, type LogSink } from "./log";
 import { listRuns, runJson } from "./read-api";
@@ -27,6 +28,8 @@ export interface EngineOptions {
   checkpointing?: boolean;
   /** Journal size that triggers compaction (snapshot + new segment). Default 32 MiB. */
   journalMaxBytes?: number;
+  /** Steps one run may have before it fails, as on Inngest Cloud. Default 1,000; at most 10,000. */
+  maxSteps?: number;
   /**
    * Inngest Cloud behaviour: every request to an app is signed with it (`X-Inngest-Signature`) and
    * register/checkpoint/`/v1` requests must carry it as the SDK's bearer. Unset: dev server (no auth).
@@ -77,6 +80,9 @@ function send(res: http.ServerResponse, status: number, body: unknown): void {
 
 export async function startEngine(opts: EngineOptions = {}): Promise<EngineHandle> {
   if (opts.signingKeyFallback && !opts.signingKey) throw new Error("signingKeyFallback needs signingKey");
+  const maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
+  if (!Number.isInteger(maxSteps) || maxSteps < 1 || maxSteps > ABSOLUTE_MAX_STEPS)
+    throw new Error(`maxSteps must be an integer from 1 to ${ABSOLUTE_MAX_STEPS}`);
   const log = createLogger(opts.log);
   const core = new Core({
     dataDir: path.resolve(opts.dataDir ?? ".data/engine"),
@@ -86,6 +92,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<EngineHandl
     maxFinishedRuns: opts.maxFinishedRuns ?? DEFAULT_MAX_FINISHED,
     checkpointing: opts.checkpointing ?? true,
     journalMaxBytes: opts.journalMaxBytes ?? 32 * 1024 * 1024,
+    maxSteps,
     keys: {
       signingKey: opts.signingKey || undefined,
       signingKeyFallback: opts.signingKeyFallback || undefined,
@@ -171,12 +178,15 @@ export async function startEngine(opts: EngineOptions = {}): Promise<EngineHandl
     const cp = /^\/v1\/checkpoint\/([^/]+)\/async$/.exec(p);
     if (m === "POST" && cp) {
       let body: unknown;
+      let bytes = 0;
       try {
-        body = JSON.parse(await readBody(req));
+        const text = await readBody(req);
+        bytes = Buffer.byteLength(text);
+        body = JSON.parse(text);
       } catch {
         return send(res, 400, { error: "body must be JSON" });
       }
-      const r = await checkpointAsync(core, decodeURIComponent(cp[1] ?? ""), body);
+      const r = await checkpointAsync(core, decodeURIComponent(cp[1] ?? ""), body, bytes);
       return send(res, r.status, r.body);
     }
     if (m === "POST" && /^\/v1\/checkpoint(\/[^/]+\/steps)?$/.test(p)) {

@@ -1,0 +1,69 @@
+import type { Run, SerializedError } from "./types";
+
+/**
+ * Inngest Cloud's per-run limits, enforced here so that a function which would overflow them in
+ * production fails the same way locally instead of only there: at most 1,000 steps per run (its
+ * default; configurable up to its absolute 10,000) and 4 MiB of data returned by one step.
+ */
+export const DEFAULT_MAX_STEPS = 1000;
+export const ABSOLUTE_MAX_STEPS = 10_000;
+export const MAX_STEP_OUTPUT_BYTES = 4 * 1024 * 1024;
+
+/** Ops that are not steps of the run: the function's own result. */
+const NOT_STEPS = new Set(["RunComplete"]);
+
+interface OpLike {
+  id?: unknown;
+  op?: unknown;
+  data?: unknown;
+  userland?: { id?: string };
+  name?: string;
+}
+
+/** The error a run fails with once it would exceed the step limit (as Inngest names it). */
+export function stepLimitError(limit: number): SerializedError {
+  return {
+    name: "InngestErrFunctionOverflowed",
+    message: `The function run exceeded the step limit of ${limit} steps.`,
+  };
+}
+
+/** The steps a reply or checkpoint would add to the run beyond the limit, or 0. */
+export function stepsOverLimit(run: Run, ops: readonly OpLike[], limit: number): number {
+  const fresh = new Set<string>();
+  for (const op of ops) {
+    if (!op || typeof op.id !== "string" || NOT_STEPS.has(String(op.op))) continue;
+    if (!run.steps.has(op.id)) fresh.add(op.id);
+  }
+  return Math.max(0, run.steps.size + fresh.size - limit);
+}
+
+/**
+ * The first step whose returned data is larger than Inngest's per-step limit, with its size.
+ * `bodyBytes` is the size of the reply the ops came in: when the whole reply is within the limit no
+ * op can exceed it, so nothing is serialized again in the common case.
+ */
+export function oversizedStep(
+  ops: readonly OpLike[],
+  bodyBytes: number,
+): { id: string; bytes: number } | null {
+  if (bodyBytes <= MAX_STEP_OUTPUT_BYTES) return null;
+  for (const op of ops) {
+    if (!op || NOT_STEPS.has(String(op.op)) || op.data === undefined) continue;
+    const bytes = Buffer.byteLength(JSON.stringify(op.data) ?? "");
+    if (bytes > MAX_STEP_OUTPUT_BYTES) {
+      const id = op.userland?.id ?? op.name ?? String(op.id);
+      return { id, bytes };
+    }
+  }
+  return null;
+}
+
+export function stepOutputError(step: { id: string; bytes: number }): SerializedError {
+  return {
+    name: "InngestErrStepOutputTooLarge",
+    message:
+      `step "${step.id}" returned ${step.bytes} bytes: step output size is greater than the limit ` +
+      `(${MAX_STEP_OUTPUT_BYTES} bytes). Return a reference (a storage key, an id) instead of the data.`,
+  };
+}
