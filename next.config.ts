@@ -20,6 +20,12 @@ const config: NextConfig = {
     "zod",
   ],
   poweredByHeader: false,
+  experimental: {
+    // The studio form posts every title (a server action, 1 MB by default): up to 10,000 titles of
+    // 200 characters (HARD_MAX_IMAGES, lib/batches/input.ts), 4 bytes each at most, plus the form's
+    // per-field framing.
+    serverActions: { bodySizeLimit: "10mb" },
+  },
   // The compositor reads the shipped font files at run time; serverless bundles must include them.
   outputFileTracingIncludes: { "/**": ["./public/fonts/**/*"] },
   images: {

@@ -2,6 +2,13 @@ import { cellFunctions } from "./cell-functions";
 import { runBatch } from "./run-batch";
 import { endCancelledBatch } from "./run-cancelled";
 import { runPrompt } from "./run-prompt";
+import { runPromptGroup } from "./run-prompt-group";
 
 /** Every function the app serves (app/api/inngest/route.ts). */
-export const functions = [runBatch, runPrompt, ...Object.values(cellFunctions), endCancelledBatch];
+export const functions = [
+  runBatch,
+  runPromptGroup,
+  runPrompt,
+  ...Object.values(cellFunctions),
+  endCancelledBatch,
+];

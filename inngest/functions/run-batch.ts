@@ -1,5 +1,6 @@
 /**
- * Root of the fan-out: batch/requested → one run-prompt per title with unfinished cells, all at once; the
+ * Root of the fan-out: batch/requested → one run-prompt per title with unfinished cells, all at once (past
+ * PROMPTS_PER_RUN titles, through run-prompt-group, one per slice of titles: Inngest's step limit); the
  * result is the matrix results[prompt][model] of image URLs (null where a cell has no image).
  * Triggered again with reason "retry" after failed cells were re-queued: finished cells are skipped; and
  * with reason "resend" when a batch was never started: the first run to claim the batch does the work.
@@ -7,6 +8,7 @@
  * all unfinished cells when this run itself fails (onFailure), fail with the reason and can be retried.
  */
 import type { ModelId } from "@/lib/catalog/models";
+import { promptsPerRun } from "@/lib/batches/concurrency";
 import { abandonBatch, claimBatch, getBatch, getDb, pendingCells } from "@/lib/db";
 import { toBatchDto } from "@/lib/batches/dto";
 import { urlFor } from "@/lib/batches/service";
@@ -14,6 +16,46 @@ import { inngest } from "../client";
 import { batchRequested } from "../events";
 import { errorText } from "./error-text";
 import { runPrompt } from "./run-prompt";
+import { runPromptGroup, type PromptRow } from "./run-prompt-group";
+
+type Step = Parameters<Parameters<typeof inngest.createFunction>[1]>[0]["step"];
+
+/**
+ * Invokes run-prompt per title, all at once; past `perRun` titles, run-prompt-group per slice of that
+ * many instead (Inngest's step limit). Settled, not all: one lost title must not end the batch while
+ * the others are still working. Returns why the first lost title was lost, if any.
+ */
+async function fanOut(
+  step: Step,
+  batchId: string,
+  rows: PromptRow[],
+  perRun: number,
+): Promise<string | null> {
+  if (rows.length <= perRun) {
+    const settled = await Promise.allSettled(
+      rows.map(({ promptIndex, models }) =>
+        step.invoke(`prompt-${promptIndex}`, { function: runPrompt, data: { batchId, promptIndex, models } }),
+      ),
+    );
+    const lost = settled.find((r) => r.status === "rejected");
+    return lost ? errorText(lost.reason) : null;
+  }
+  const groups: PromptRow[][] = [];
+  for (let i = 0; i < rows.length; i += perRun) groups.push(rows.slice(i, i + perRun));
+  const settled = await Promise.allSettled(
+    groups.map((group) =>
+      step.invoke(`prompts-${group[0]!.promptIndex}-${group.at(-1)!.promptIndex}`, {
+        function: runPromptGroup,
+        data: { batchId, rows: group },
+      }),
+    ),
+  );
+  for (const r of settled) {
+    if (r.status === "rejected") return errorText(r.reason);
+    if (r.value.error !== null) return r.value.error;
+  }
+  return null;
+}
 
 export const runBatch = inngest.createFunction(
   {
@@ -33,34 +75,31 @@ export const runBatch = inngest.createFunction(
   },
   async ({ event, step, runId }) => {
     const { batchId } = event.data;
-    // The plan: the models still to do for each prompt with unfinished cells; null when another run
-    // owns the batch (it was sent again while its first event was only late).
+    // The plan: the models still to do for each prompt with unfinished cells, and how many titles one
+    // run may invoke (fixed here, so a replay fans out the same way); null when another run owns the
+    // batch (it was sent again while its first event was only late).
     const plan = await step.run("start", async () => {
       const db = await getDb();
       const claim = await claimBatch(db, batchId, runId);
       if (claim && !claim.claimed) return null;
       const rows: Record<number, ModelId[]> = {};
       for (const c of await pendingCells(db, batchId)) (rows[c.promptIndex] ??= []).push(c.model as ModelId);
-      return Object.entries(rows).map(([promptIndex, models]) => ({
-        promptIndex: Number(promptIndex),
-        models,
-      }));
+      return {
+        perRun: promptsPerRun(),
+        rows: Object.entries(rows).map(([promptIndex, models]) => ({
+          promptIndex: Number(promptIndex),
+          models,
+        })),
+      };
     });
     if (plan === null) return { batchId, status: "taken by another run", results: [] };
-    // Settled, not all: one lost title must not end this run while the others are still working.
-    const rows = await Promise.allSettled(
-      plan.map(({ promptIndex, models }) =>
-        step.invoke(`prompt-${promptIndex}`, {
-          function: runPrompt,
-          data: { batchId, promptIndex, models },
-        }),
-      ),
-    );
-    const lost = rows.find((r) => r.status === "rejected");
+    // Runs started before the per-run limit stored their plan as the bare list of rows.
+    const { rows, perRun } = Array.isArray(plan) ? { rows: plan as PromptRow[], perRun: Infinity } : plan;
+    const lost = await fanOut(step, batchId, rows, perRun);
     return step.run("finish", async () => {
       const db = await getDb();
       // Every run below has ended, so a cell still unfinished now has nothing left working on it.
-      const why = lost ? ` (${errorText(lost.reason)})` : "";
+      const why = lost ? ` (${lost})` : "";
       const reason = `The workflow stopped before this image was made${why}. Retry the failed cells to run them again.`;
       await abandonBatch(db, batchId, { runId, reason });
       const found = await getBatch(db, batchId);

@@ -28,3 +28,19 @@ export function cellRetries(env: NodeJS.ProcessEnv = process.env): number {
   if (!Number.isInteger(n) || n < 0 || n > 20) throw new Error(`CELL_RETRIES must be 0–20, got "${raw}"`);
   return n;
 }
+
+/**
+ * Titles one workflow run fans out to directly. Inngest allows 1,000 steps per run, and run-batch
+ * takes one step per title plus two; a batch with more titles than this fans out through groups of
+ * this many (run-prompt-group), so no run comes near the limit. PROMPTS_PER_RUN overrides (2–990).
+ */
+export const DEFAULT_PROMPTS_PER_RUN = 900;
+
+export function promptsPerRun(env: Readonly<Record<string, string | undefined>> = process.env): number {
+  const raw = env.PROMPTS_PER_RUN?.trim();
+  if (!raw) return DEFAULT_PROMPTS_PER_RUN;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 2 || n > 990)
+    throw new Error(`PROMPTS_PER_RUN must be a whole number from 2 to 990, got "${raw}"`);
+  return n;
+}

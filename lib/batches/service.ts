@@ -19,13 +19,17 @@ import { getStorage } from "@/lib/storage";
 import { inngest } from "@/inngest/client";
 import { batchRequested } from "@/inngest/events";
 import { toBatchDto, type BatchDto, type UrlFor } from "./dto";
-import { parseBatchInput, type FieldIssue, DEFAULT_MAX_IMAGES } from "./input";
+import { parseBatchInput, type FieldIssue, DEFAULT_MAX_IMAGES, HARD_MAX_IMAGES } from "./input";
 import { ownerToken } from "./owner";
 
+/**
+ * MAX_IMAGES_PER_BATCH, at most HARD_MAX_IMAGES: a batch's plan and its result matrix travel as
+ * workflow step data, which Inngest limits to 4 MiB a step (10,000 cells stay well within it).
+ */
 export function maxImagesPerBatch(): number {
   const raw = process.env.MAX_IMAGES_PER_BATCH?.trim();
   const n = raw ? Number(raw) : DEFAULT_MAX_IMAGES;
-  return Number.isInteger(n) && n > 0 ? n : DEFAULT_MAX_IMAGES;
+  return Number.isInteger(n) && n > 0 ? Math.min(n, HARD_MAX_IMAGES) : DEFAULT_MAX_IMAGES;
 }
 
 export function maxBatchCostUsd(): number | null {

@@ -1,0 +1,43 @@
+/**
+ * An extra level of the fan-out, used only by batches with more titles than one run may invoke
+ * (PROMPTS_PER_RUN, lib/batches/concurrency.ts): run-batch invokes one group per slice of titles and
+ * each group invokes run-prompt per title, so every run stays far below Inngest's 1,000 steps.
+ */
+import { invoke } from "inngest";
+import { z } from "zod";
+import { modelIdSchema } from "@/lib/catalog/models";
+import { inngest } from "../client";
+import { errorText } from "./error-text";
+import { runPrompt } from "./run-prompt";
+
+export const promptRow = z.object({ promptIndex: z.number().int().min(0), models: z.array(modelIdSchema) });
+export type PromptRow = z.infer<typeof promptRow>;
+
+export const runPromptGroup = inngest.createFunction(
+  {
+    id: "run-prompt-group",
+    name: "Generate a group of titles",
+    retries: 4,
+    cancelOn: [{ event: "batch/cancelled", if: "event.data.batchId == async.data.batchId" }],
+    triggers: [invoke(z.object({ batchId: z.string(), rows: z.array(promptRow).min(1) }))],
+  },
+  async ({ event, step }) => {
+    const { batchId, rows } = event.data;
+    // Settled, not all: one lost title must not end the group while the others are still working.
+    const settled = await Promise.allSettled(
+      rows.map(({ promptIndex, models }) =>
+        step.invoke(`prompt-${promptIndex}`, {
+          function: runPrompt,
+          data: { batchId, promptIndex, models },
+        }),
+      ),
+    );
+    const lost = settled.filter((r) => r.status === "rejected");
+    // Only counts go up: the images are in the database, and run-batch's state stays small.
+    return {
+      prompts: rows.length,
+      lost: lost.length,
+      error: lost[0] ? errorText(lost[0].reason) : null,
+    };
+  },
+);

@@ -1,0 +1,38 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { DEFAULT_PROMPTS_PER_RUN, promptsPerRun } from "@/lib/batches/concurrency";
+import { DEFAULT_MAX_IMAGES, HARD_MAX_IMAGES } from "@/lib/batches/input";
+import { maxImagesPerBatch } from "@/lib/batches/service";
+
+describe("PROMPTS_PER_RUN", () => {
+  it("defaults to 900 titles, leaving run-batch far below Inngest's 1,000 steps", () => {
+    expect(promptsPerRun({})).toBe(DEFAULT_PROMPTS_PER_RUN);
+    expect(DEFAULT_PROMPTS_PER_RUN + 2).toBeLessThan(1000);
+    expect(promptsPerRun({ PROMPTS_PER_RUN: " 6 " })).toBe(6);
+  });
+
+  it.each(["1", "991", "12.5", "lots"])("refuses %s with a message naming the variable", (raw) => {
+    expect(() => promptsPerRun({ PROMPTS_PER_RUN: raw })).toThrow(
+      `PROMPTS_PER_RUN must be a whole number from 2 to 990, got "${raw}"`,
+    );
+  });
+});
+
+describe("MAX_IMAGES_PER_BATCH", () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it("defaults to 50 and takes a raised cap up to 10,000", () => {
+    vi.stubEnv("MAX_IMAGES_PER_BATCH", "");
+    expect(maxImagesPerBatch()).toBe(DEFAULT_MAX_IMAGES);
+    vi.stubEnv("MAX_IMAGES_PER_BATCH", "3000");
+    expect(maxImagesPerBatch()).toBe(3000);
+  });
+
+  it("holds a cap above 10,000 at 10,000: plans and result matrices must fit Inngest's 4 MiB step data", () => {
+    vi.stubEnv("MAX_IMAGES_PER_BATCH", "50000");
+    expect(maxImagesPerBatch()).toBe(HARD_MAX_IMAGES);
+    // The matrix of a batch at the cap, with long blob URLs, as run-batch's finish step returns it.
+    const url = `https://abcdefghijklmnop.public.blob.vercel-storage.com/final/${"x".repeat(22)}/0000/gpt-image-1-mini.jpg?v=2026-12-06T12%3A00%3A00.000Z`;
+    const matrix = Array.from({ length: HARD_MAX_IMAGES }, () => [url]);
+    expect(Buffer.byteLength(JSON.stringify({ results: matrix }))).toBeLessThan(4 * 1024 * 1024);
+  });
+});
