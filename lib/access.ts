@@ -47,7 +47,8 @@ export function classifyPath(method: string, pathname: string): PathAccess {
   // The share page stays public; its restyle action (a POST here) checks access itself.
   if (new RegExp(`^/b/${BATCH}$`).test(path)) return "public";
   if (path === "/signin" || path === "/signout") return "public";
-  if (path === "/favicon.ico" || path === "/robots.txt" || path.startsWith("/fonts/")) return "public";
+  if (path === "/favicon.ico" || path === "/icon.svg" || path === "/robots.txt" || path.startsWith("/fonts/"))
+    return "public";
   return "page";
 }
 

@@ -46,6 +46,7 @@ describe("classifyPath", () => {
     ["GET", "/_next/image", "public"],
     ["GET", "/fonts/Inter.woff", "public"],
     ["GET", "/favicon.ico", "public"],
+    ["GET", "/icon.svg", "public"],
     ["POST", "/api/batches", "api"],
     ["GET", "/api/batches", "api"],
     ["GET", "/api/batches/abc", "public"],

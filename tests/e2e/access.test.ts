@@ -90,6 +90,9 @@ describe("signed out", () => {
       expect([p, (await get(p)).status]).toEqual([p, 401]);
     expect((await get("/api/health")).status).toBe(200);
     expect((await get("/api/batches/nonexistent")).status).toBe(404);
+    // The tab icon every page links to (a share page's visitor is signed out too).
+    const icon = await get("/icon.svg");
+    expect([icon.status, icon.headers.get("content-type")]).toEqual([200, "image/svg+xml"]);
   });
 
   it("a wrong password gets the form again with the error beside the field (401)", async () => {
@@ -151,6 +154,7 @@ describe("signed in", () => {
           imgs.map((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0),
         );
       await expect.poll(loaded, { timeout: 30_000 }).toEqual([true]);
+      expect(await open.locator('link[rel="icon"]').getAttribute("href")).toMatch(/^\/icon\.svg/);
       expect(await open.getByRole("button", { name: "Sign out" }).count()).toBe(0);
       await open.goto(url("/gallery"), { waitUntil: "load" });
       expect(new URL(open.url()).pathname).toBe("/signin");
