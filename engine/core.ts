@@ -24,6 +24,8 @@ export interface CoreOptions {
   journalMaxBytes: number;
   /** Steps one run may have (Inngest Cloud's default 1,000); one more fails the run. */
   maxSteps: number;
+  /** Calls to apps executing at once across all runs (an Inngest plan's concurrent steps); 0: no limit. */
+  maxCalls: number;
   /** With a signing key the engine signs its calls like Inngest Cloud and checks the SDK's bearer. */
   keys: EngineKeys;
   log: Logger;
@@ -87,6 +89,13 @@ export class Core {
     return this.store.fns.get(run.fnId);
   }
 
+  /** How many invoking runs are above this one (bounded: a parent may already be forgotten). */
+  private depth(run: Run): number {
+    let d = 0;
+    for (let r: Run | undefined = run; r?.parent && d < 64; d++) r = this.store.runs.get(r.parent.runId);
+    return d;
+  }
+
   private sortKey(run: Run): number {
     const fn = this.fnOf(run);
     let prio = 0;
@@ -112,6 +121,7 @@ export class Core {
           return { id, limit: c.limit };
         }),
       };
+      if (this.opts.maxCalls > 0) l.buckets.push({ id: "engine:calls", limit: this.opts.maxCalls });
       if (fn?.throttle) {
         const k = fn.throttle.key ? keyValue(cel(fn.throttle.key, ["event"]), scope) : "";
         l.throttle = {
@@ -141,7 +151,7 @@ export class Core {
   enqueueDiscovery(run: Run, attempt = 0, delayMs = 0): void {
     run.discovery = "queued";
     this.scheduler.enqueue(
-      { runId: run.id, kind: "discovery", attempt, sortKey: this.sortKey(run) },
+      { runId: run.id, kind: "discovery", attempt, depth: this.depth(run), sortKey: this.sortKey(run) },
       delayMs,
     );
   }
@@ -149,7 +159,7 @@ export class Core {
   enqueueStep(run: Run, hash: string, attempt: number, delayMs = 0): void {
     run.inflight.add(hash);
     this.scheduler.enqueue(
-      { runId: run.id, kind: "step", hash, attempt, sortKey: this.sortKey(run) },
+      { runId: run.id, kind: "step", hash, attempt, depth: this.depth(run), sortKey: this.sortKey(run) },
       delayMs,
     );
   }

@@ -66,6 +66,7 @@ async function main(): Promise<void> {
     journalMaxBytes: intEnv("ENGINE_JOURNAL_MAX_BYTES", 32 * 1024 * 1024),
     checkpointing: !["0", "false"].includes(process.env.ENGINE_CHECKPOINTING ?? ""),
     maxSteps: stepLimitEnv(),
+    maxCalls: intEnv("ENGINE_MAX_CALLS", 0),
     signingKey: keyEnv("INNGEST_SIGNING_KEY"),
     signingKeyFallback: keyEnv("INNGEST_SIGNING_KEY_FALLBACK"),
     eventKey: process.env.INNGEST_EVENT_KEY?.trim() || undefined,

@@ -1,6 +1,8 @@
 /**
- * Dispatch queue. Ready items are ordered by (sortKey, seq): the run's queue time shifted by
- * its priority, so older / higher-priority runs progress first. An item starts only when every
+ * Dispatch queue. Ready items are ordered by (depth, sortKey, seq): runs deeper in an invoke tree
+ * first, so work already started finishes before more is started (when calls are limited, a batch
+ * of thousands of titles makes its first images instead of first starting every title), then the
+ * run's queue time shifted by its priority, so older / higher-priority runs progress first. An item starts only when every
  * concurrency bucket it belongs to has room; a run's first item also passes its throttle.
  * Calls run concurrently: nothing here awaits an item before starting the next one.
  */
@@ -9,6 +11,8 @@ export interface WorkItem {
   kind: "discovery" | "step";
   hash?: string;
   attempt: number;
+  /** Invoke parents above the run (0 for a run started by an event). */
+  depth: number;
   sortKey: number;
   seq: number;
   readyAt: number;
@@ -17,6 +21,12 @@ export interface WorkItem {
 export interface Limits {
   buckets: { id: string; limit: number }[];
   throttle?: { id: string; limit: number; periodMs: number };
+}
+
+function before(a: WorkItem, b: WorkItem): boolean {
+  if (a.depth !== b.depth) return a.depth > b.depth;
+  if (a.sortKey !== b.sortKey) return a.sortKey < b.sortKey;
+  return a.seq < b.seq;
 }
 
 export class Scheduler {
@@ -67,7 +77,7 @@ export class Scheduler {
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       const m = this.ready[mid];
-      if (m && (m.sortKey < item.sortKey || (m.sortKey === item.sortKey && m.seq < item.seq))) lo = mid + 1;
+      if (m && before(m, item)) lo = mid + 1;
       else hi = mid;
     }
     this.ready.splice(lo, 0, item);

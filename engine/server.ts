@@ -31,6 +31,11 @@ export interface EngineOptions {
   /** Steps one run may have before it fails, as on Inngest Cloud. Default 1,000; at most 10,000. */
   maxSteps?: number;
   /**
+   * Calls to apps executing at once across all runs, like an Inngest plan's concurrent-step limit
+   * (sleeping and waiting runs do not count). Default 0: no limit.
+   */
+  maxCalls?: number;
+  /**
    * Inngest Cloud behaviour: every request to an app is signed with it (`X-Inngest-Signature`) and
    * register/checkpoint/`/v1` requests must carry it as the SDK's bearer. Unset: dev server (no auth).
    */
@@ -83,6 +88,8 @@ export async function startEngine(opts: EngineOptions = {}): Promise<EngineHandl
   const maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
   if (!Number.isInteger(maxSteps) || maxSteps < 1 || maxSteps > ABSOLUTE_MAX_STEPS)
     throw new Error(`maxSteps must be an integer from 1 to ${ABSOLUTE_MAX_STEPS}`);
+  if (opts.maxCalls !== undefined && (!Number.isInteger(opts.maxCalls) || opts.maxCalls < 0))
+    throw new Error("maxCalls must be a whole number (0: no limit)");
   const log = createLogger(opts.log);
   const core = new Core({
     dataDir: path.resolve(opts.dataDir ?? ".data/engine"),
@@ -93,6 +100,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<EngineHandl
     checkpointing: opts.checkpointing ?? true,
     journalMaxBytes: opts.journalMaxBytes ?? 32 * 1024 * 1024,
     maxSteps,
+    maxCalls: opts.maxCalls ?? 0,
     keys: {
       signingKey: opts.signingKey || undefined,
       signingKeyFallback: opts.signingKeyFallback || undefined,

@@ -14,6 +14,9 @@ import {
 } from "node:fs";
 import path from "node:path";
 import { buildSync } from "esbuild";
+import { providerConcurrency } from "@/lib/batches/concurrency";
+import { PROVIDERS } from "@/lib/catalog/models";
+import type { ProviderId } from "@/lib/providers/types";
 import { engineKeyEnv, webKeyEnv, type EmbeddedKeys } from "./embedded-keys";
 
 export const root = path.resolve(import.meta.dirname, "../..");
@@ -81,10 +84,24 @@ function inheritedEnv(): NodeJS.ProcessEnv {
   };
 }
 
+/**
+ * How many calls the engine sends the web app at once, when ENGINE_MAX_CALLS is not set. The app is one
+ * Node process: a batch of thousands of titles starts thousands of short runs, and with every call
+ * in flight together each page request waited behind all of them (5,000 titles: about 35 s before
+ * the batch page showed). Calls waiting on a provider hold a slot for seconds, so there is room for
+ * every provider's concurrency, plus 32 for the short calls; nothing runs slower, it only queues in
+ * the engine instead of inside the web server.
+ */
+export function defaultEngineCalls(env: Readonly<Record<string, string | undefined>>): number {
+  const providers = Object.keys(PROVIDERS) as ProviderId[];
+  return providers.reduce((n, p) => n + providerConcurrency(p, env as NodeJS.ProcessEnv), 32);
+}
+
 export function spawnEngine(o: EngineOptions): Proc {
+  const merged = { ...inheritedEnv(), ...o.env };
   const env = {
-    ...inheritedEnv(),
-    ...o.env,
+    ...merged,
+    ENGINE_MAX_CALLS: merged.ENGINE_MAX_CALLS?.trim() || String(defaultEngineCalls(merged)),
     ...engineKeyEnv(o.keys),
     ENGINE_PORT: String(o.port),
     ENGINE_DATA_DIR: o.dataDir,
