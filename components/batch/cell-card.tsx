@@ -16,7 +16,7 @@ export const CellCard = memo(function CellCard({ cell, aspect, onOpen }: CellCar
   const pending = cell.status === "queued" || cell.status === "running" || cell.status === "retrying";
   return (
     <figure
-      className="overflow-hidden rounded-lg border border-zinc-800 bg-zinc-900"
+      className="overflow-hidden rounded-lg border border-zinc-800 bg-zinc-900 [contain-intrinsic-size:auto_16rem] [content-visibility:auto]"
       data-testid="cell"
       data-status={cell.status}
       data-prompt-index={cell.promptIndex}
