@@ -5,7 +5,7 @@
  */
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import { isTerminalBatch, spendSoFar } from "./batches";
-import { finishLocked } from "./lifecycle";
+import { finishLocked, refinishLocked } from "./lifecycle";
 import { ringBatch } from "./event-wakeup";
 import type { BatchEventPayload } from "./events";
 import { batchEvents, batches, cells, type AttemptLogEntry, type BatchRow, type CellRow } from "./schema";
@@ -248,9 +248,13 @@ export async function completeCell(
   return mutateCell(
     db,
     cellId,
-    async (tx, cell) => {
+    async (tx, cell, batch) => {
       if (cell.status === "succeeded") return { cell, applied: cell.finalKey === image.finalKey };
-      if (isTerminalCell(cell.status)) return { cell, applied: false };
+      // A cell failed only because the workflow run above it stopped (error kind "workflow") still
+      // takes the image of a call that was under way then: it was made and paid for. Its batch,
+      // which may have ended meanwhile, is settled again.
+      const late = cell.status === "failed" && cell.errorKind === "workflow";
+      if (isTerminalCell(cell.status) && !late) return { cell, applied: false };
       const now = new Date();
       const updated = await saveCell(tx, cell, {
         status: "succeeded",
@@ -265,6 +269,7 @@ export async function completeCell(
         finishedAt: now,
         durationMs: durationMs(cell, now) ?? 0,
       });
+      if (late && isTerminalBatch(batch.status)) await refinishLocked(tx, batch);
       return { cell: updated, applied: true };
     },
     options.finishBatch,

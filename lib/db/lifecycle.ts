@@ -17,6 +17,20 @@ export interface FinishResult {
 /** Inside a transaction holding lockBatch: finish the batch when every cell is terminal. */
 export async function finishLocked(tx: Tx, batch: BatchRow): Promise<FinishResult> {
   if (isTerminalBatch(batch.status)) return { batch, done: true, changed: false };
+  return settleLocked(tx, batch);
+}
+
+/**
+ * Settles a batch that had already ended again, after a cell changed outcome (an image that arrived
+ * after its workflow run stopped): a failed batch may now be partial, a partial one succeeded.
+ * Cancelled batches keep their status. The batch row must be locked.
+ */
+export async function refinishLocked(tx: Tx, batch: BatchRow): Promise<FinishResult> {
+  if (batch.status !== "failed" && batch.status !== "partial") return finishLocked(tx, batch);
+  return settleLocked(tx, batch);
+}
+
+async function settleLocked(tx: Tx, batch: BatchRow): Promise<FinishResult> {
   const rows = await tx
     .select({ status: cells.status, n: sql<number>`count(*)::int` })
     .from(cells)

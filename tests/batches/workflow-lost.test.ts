@@ -3,7 +3,7 @@
  * offline model), with the database failing on purpose: a batch whose workflow stops for good ends with
  * readable failed cells that can be retried, instead of showing as running forever.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -12,11 +12,12 @@ import type { BatchWithCells } from "@/lib/db";
 import { engineFor, getJson, serveApp, type App, type RunView } from "../engine/helpers";
 
 // Batches whose database writes fail (the leaf's record-failure step, or run-batch's claim), and
-// batches whose generate steps wait until released.
+// batches whose generate or compose steps wait until released.
 const faults = vi.hoisted(() => ({
   leafRecord: new Set<string>(),
   claim: new Set<string>(),
   hold: new Set<string>(),
+  holdCompose: new Set<string>(),
   release: [] as (() => void)[],
 }));
 
@@ -28,8 +29,9 @@ vi.mock("@/lib/batches/cell-work", async (importOriginal) => {
       if (faults.hold.has(args[1].batchId)) await new Promise<void>((r) => faults.release.push(r));
       return real.generateStep(...args);
     },
-    composeStep: (...args: Parameters<typeof real.composeStep>) => {
+    composeStep: async (...args: Parameters<typeof real.composeStep>) => {
       const [, ref] = args;
+      if (faults.holdCompose.has(ref.batchId)) await new Promise<void>((r) => faults.release.push(r));
       if (faults.leafRecord.has(`${ref.batchId}/${ref.promptIndex}`)) throw new Error("disk full");
       return real.composeStep(...args);
     },
@@ -158,6 +160,37 @@ describe("a batch whose workflow stops for good", () => {
     const retried = await run(batchId, "retry");
     expect(retried.batch.status).toBe("succeeded");
     expect(retried.cells.every((c) => c.finalKey !== null)).toBe(true);
+  });
+
+  it("lets images under way when the batch run fails outright land on their cells", async () => {
+    const batchId = await submit(["Late", "Also late"]);
+    faults.holdCompose.add(batchId);
+    await client.send({ name: "batch/requested", data: { batchId, reason: "created" } });
+    // Both pictures are generated (and paid for); their composes wait.
+    await expect.poll(() => faults.release.length, { timeout: 30_000 }).toBe(2);
+    // What run-batch's onFailure does when the run fails for good while its leaves still work.
+    const owner = (await db.getBatch(await db.getDb(), batchId))?.batch.runId;
+    const reason =
+      "The batch's workflow run failed (database unavailable). Retry the failed cells to run them again.";
+    await db.abandonBatch(await db.getDb(), batchId, { runId: owner ?? "", reason });
+    const abandoned = await db.getBatch(await db.getDb(), batchId);
+    expect([abandoned?.batch.status, ...cellStates(abandoned!)]).toEqual([
+      "failed",
+      ["failed", "workflow"],
+      ["failed", "workflow"],
+    ]);
+
+    for (const release of faults.release.splice(0)) release();
+    await expect
+      .poll(async () => (await db.getBatch(await db.getDb(), batchId))?.batch.status, { timeout: 30_000 })
+      .toBe("succeeded");
+    const ended = await db.getBatch(await db.getDb(), batchId);
+    expect(cellStates(ended!)).toEqual([
+      ["succeeded", null],
+      ["succeeded", null],
+    ]);
+    for (const cell of ended!.cells)
+      expect(existsSync(path.join(blobDir, cell.finalKey ?? "none"))).toBe(true);
   });
 
   it("cancels the batch and stops its leaves when its run is cancelled outside the app", async () => {

@@ -10,6 +10,7 @@ import {
   finishBatchIfDone,
   getBatch,
   claimBatch,
+  completeCell,
   recordAttemptResult,
   recordAttemptStart,
   resetFailedCells,
@@ -238,6 +239,55 @@ export function batchTests(ctx: Ctx): void {
     // run-1 ending late, after the retry released the batch, must not fail the next round's cells.
     const late = await abandonBatch(db, batch.id, { runId: "run-1", reason });
     expect([late?.taken, late?.ended, late?.batch.status]).toEqual([true, [], "running"]);
+  });
+
+  it("takes an image that arrives after its workflow run stopped, and settles the batch again", async () => {
+    const { db } = ctx.handle;
+    const { batch, cells } = await newBatch(db, 3, ["m-a"]);
+    await claimBatch(db, batch.id, "run-1");
+    await succeed(db, at(cells, 0));
+    // Cells 1 and 2 have calls under way when run-1 fails outright.
+    await recordAttemptStart(db, at(cells, 1).id, { attempt: 0 });
+    await recordAttemptStart(db, at(cells, 2).id, { attempt: 0 });
+    const reason = "The batch's workflow run failed. Retry the failed cells to run them again.";
+    expect((await abandonBatch(db, batch.id, { runId: "run-1", reason }))?.batch.status).toBe("partial");
+    const since = (await eventsSince(db, batch.id)).at(-1)?.id ?? 0;
+
+    // The call for cell 1 lands: the picture was made and paid for, so the cell takes it.
+    const late = await succeed(db, at(cells, 1));
+    expect([late.status, late.lastError, late.errorKind]).toEqual(["succeeded", null, null]);
+    let read = await getBatch(db, batch.id);
+    expect(read?.batch.status).toBe("partial");
+    expect(read?.batch.actualCostUsd).toBeCloseTo(0.08);
+    // The attempt's result, the cell's success, and the batch settled again (its live stream shows it).
+    const events = await eventsSince(db, batch.id, since);
+    expect(events.map((e) => e.type)).toEqual(["cell.updated", "cell.updated", "batch.finished"]);
+
+    await succeed(db, at(cells, 2));
+    read = await getBatch(db, batch.id);
+    expect(read?.batch.status).toBe("succeeded");
+    expect(read?.cells.map((c) => c.status)).toEqual(["succeeded", "succeeded", "succeeded"]);
+    expect(await resetFailedCells(db, batch.id)).toEqual([]);
+  });
+
+  it("keeps a cell that failed for its own reasons, or was cancelled, when an image arrives late", async () => {
+    const { db } = ctx.handle;
+    const { batch, cells } = await newBatch(db, 2, ["m-a"]);
+    await claimBatch(db, batch.id, "run-1");
+    await fail(db, at(cells, 0));
+    await cancelBatch(db, batch.id, { reason: "stopped by its creator" });
+    for (const cell of cells) {
+      const done = await completeCell(db, cell.id, {
+        finalKey: `final/${cell.id}.webp`,
+        width: 1,
+        height: 1,
+        bytes: 1,
+      });
+      expect(done.applied).toBe(false);
+    }
+    const read = await getBatch(db, batch.id);
+    expect(read?.cells.map((c) => c.status)).toEqual(["failed", "cancelled"]);
+    expect(read?.batch.status).toBe("cancelled");
   });
 
   it("lets any run end a batch no run has claimed yet", async () => {
