@@ -14,10 +14,12 @@ import { passwordRefusal, submitBatch, UnreachableError } from "./lib/batch-clie
 import { parseArgs, UsageError, type SubmitArgs } from "./lib/cli-args";
 import { CliError, readText, rememberToken, runBatchCommand } from "./lib/cli-commands";
 import { runList } from "./lib/cli-list";
+import { planSplit, type SplitPlan } from "./lib/cli-split";
+import type { BatchDto } from "@/lib/batches/dto";
 import { batchJson, err, follow, followedExit, formatIssues, out, printMatrix } from "./lib/cli-output";
 import { TokenStore, type Env } from "./lib/token-store";
 
-export const USAGE = `usage: npm run batch -- <batch.json | -> [--wait] [--url <app url>] [--json]
+export const USAGE = `usage: npm run batch -- <batch.json | -> [--wait] [--split] [--url <app url>] [--json]
        npm run batch -- <command> <batch id | page URL> [options]
 
   <batch.json>  the seeds' array [prompts, models, style, template, font, context, extraPrompt]
@@ -39,6 +41,8 @@ commands:
                 [--titles <file | ->]  every title of the batch, one per line, in order
 options:
   --wait          follow progress until every cell is done, then print the URL matrix
+  --split         a file over the app's images-per-batch limit becomes several batches of whole
+                  titles (in order; one URL per line; with --wait one matrix, numbered as in the file)
   --url <url>     the app (default: the page URL's origin, else http://127.0.0.1:$PORT, PORT defaulting to 3000)
   --json          machine-readable output on stdout
   --token <t>     owner token for owner commands; else $THUMB_OWNER_TOKEN, the token saved when this
@@ -60,6 +64,14 @@ async function readInput(file: string): Promise<unknown> {
 async function submit(args: SubmitArgs, env: Env): Promise<number> {
   const body = await readInput(args.file);
   const submitted = await submitBatch(args.url, body, { studioPassword: env.STUDIO_PASSWORD });
+  if (!submitted.ok && args.split && submitted.status === 400) {
+    const plan = planSplit(body, submitted.issues);
+    if (plan && !plan.ok) {
+      err(`batch: ${plan.error}`);
+      return 2;
+    }
+    if (plan) return submitParts(args, env, plan);
+  }
   if (!submitted.ok) {
     if (args.json) out(JSON.stringify({ error: submitted.error, issues: submitted.issues }));
     if (submitted.status === 401) {
@@ -89,6 +101,72 @@ async function submit(args: SubmitArgs, env: Env): Promise<number> {
     out(JSON.stringify({ id, url, ownerToken, status, counts, results }));
   } else printMatrix(args.url, final);
   return followedExit(final);
+}
+
+/** --split: the parts one after another (each saved like a single batch), then followed in order. */
+async function submitParts(
+  args: SubmitArgs,
+  env: Env,
+  plan: Extract<SplitPlan, { ok: true }>,
+): Promise<number> {
+  const n = plan.parts.length;
+  err(
+    `batch: ${plan.titles} titles are more than the app takes in one batch (${plan.limit} images); ` +
+      `submitting ${n} batches of up to ${plan.perBatch} titles`,
+  );
+  for (const notice of plan.notices) err(`note: ${notice}`);
+  const store = new TokenStore(env);
+  const created: { id: string; url: string; ownerToken: string; from: number }[] = [];
+  for (const [k, part] of plan.parts.entries()) {
+    const titles = `titles ${part.from + 1}–${part.from + part.body.prompts.length}`;
+    const stopped = () =>
+      err(
+        `batch: submitted ${k} of ${n} batches (titles 1–${part.from}); ${titles} and after were not submitted`,
+      );
+    let r;
+    try {
+      r = await submitBatch(args.url, part.body, { studioPassword: env.STUDIO_PASSWORD });
+    } catch (e) {
+      if (e instanceof UnreachableError) stopped();
+      throw e;
+    }
+    if (!r.ok) {
+      err(`batch: batch ${k + 1} of ${n} (${titles}) rejected (HTTP ${r.status}): ${r.error}`);
+      for (const line of formatIssues(r.issues)) err(line);
+      stopped();
+      return 2;
+    }
+    rememberToken(store, args.url, r.id, r.ownerToken);
+    const url = new URL(`/b/${r.id}`, args.url).toString();
+    created.push({ id: r.id, url, ownerToken: r.ownerToken, from: part.from });
+    if (!args.json) out(url);
+    err(`batch ${r.id}: ${titles}, ${r.batch.counts.total} images; owner token saved`);
+  }
+  if (!args.wait) {
+    if (args.json)
+      out(
+        JSON.stringify({
+          batches: created.map(({ id, url, ownerToken, from }) => ({
+            id,
+            url,
+            ownerToken,
+            firstTitle: from + 1,
+          })),
+        }),
+      );
+    return 0;
+  }
+  const finals: BatchDto[] = [];
+  for (const c of created) finals.push(await follow(args.url, c.id, args.json));
+  if (args.json) {
+    const batches = finals.map((f, k) => {
+      const { status, counts, results } = batchJson(args.url, f);
+      const { id, url, ownerToken, from } = created[k]!;
+      return { id, url, ownerToken, firstTitle: from + 1, status, counts, results };
+    });
+    out(JSON.stringify({ batches }));
+  } else finals.forEach((f, k) => printMatrix(args.url, f, created[k]!.from, k === 0));
+  return finals.every((f) => followedExit(f) === 0) ? 0 : 1;
 }
 
 export async function main(argv: string[], env: Env = process.env): Promise<number> {

@@ -118,6 +118,9 @@ export interface BatchInput {
 export interface FieldIssue {
   path: string;
   message: string;
+  /** Set on the issue a client may act on by itself: "too_many_images" (with the limit) can be split. */
+  code?: "too_many_images";
+  limit?: number;
 }
 
 export type ParseResult = { ok: true; value: BatchInput } | { ok: false; issues: FieldIssue[] };
@@ -172,6 +175,8 @@ export function parseBatchInput(raw: unknown, options: ParseOptions = {}): Parse
     issues.push({
       path: "prompts",
       message: `${input.prompts.length} prompts × ${models.length} models = ${images} images; the limit is ${max} per batch`,
+      code: "too_many_images",
+      limit: max,
     });
   }
   if (issues.length > 0) return { ok: false, issues };

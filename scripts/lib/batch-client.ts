@@ -6,10 +6,8 @@ import type { BatchDto } from "@/lib/batches/dto";
 import type { BatchListItem as ServerListItem } from "@/lib/batches/service";
 import { applyMessages, type LiveMessage } from "@/lib/batches/live";
 
-export interface FieldIssue {
-  path: string;
-  message: string;
-}
+export type { FieldIssue } from "@/lib/batches/input";
+import type { FieldIssue } from "@/lib/batches/input";
 
 export type SubmitOutcome =
   | { ok: true; id: string; url: string; ownerToken: string; batch: BatchDto }

@@ -26,6 +26,8 @@ export interface SubmitArgs {
   url: string;
   wait: boolean;
   json: boolean;
+  /** --split: past the app's images-per-batch limit, submit the titles as several batches. */
+  split: boolean;
 }
 
 export interface RestyleChange {
@@ -65,7 +67,7 @@ export const MAX_LIST = 1_000;
 
 export type CliArgs = SubmitArgs | BatchArgs | ListArgs | { command: "help" };
 
-const FLAGS = ["--wait", "--json", "--force"] as const;
+const FLAGS = ["--wait", "--json", "--force", "--split"] as const;
 const VALUED = [
   "--url",
   "--token",
@@ -81,7 +83,7 @@ type Option = (typeof FLAGS)[number] | (typeof VALUED)[number];
 
 /** The options each command takes; anything else is a usage error naming the command. */
 const ALLOWED: Record<SubmitArgs["command"] | ListArgs["command"] | BatchCommand, readonly Option[]> = {
-  submit: ["--wait", "--json", "--url"],
+  submit: ["--wait", "--json", "--url", "--split"],
   list: ["--json", "--url", "--status", "--limit"],
   status: ["--json", "--url"],
   wait: ["--json", "--url"],
@@ -161,7 +163,8 @@ export function parseArgs(
       );
     if (positional.length > 1)
       throw new UsageError(`unexpected argument ${positional[1]} (one batch file at a time)`);
-    return { command, file: first, url: checkUrl(explicitUrl ?? defaultUrl(env)), ...common };
+    const url = checkUrl(explicitUrl ?? defaultUrl(env));
+    return { command, file: first, url, ...common, split: given.has("--split") };
   }
 
   const ref = positional[1];

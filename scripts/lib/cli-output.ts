@@ -68,10 +68,13 @@ export async function follow(baseUrl: string, id: string, json: boolean): Promis
 /** Exit code of a followed batch: 0 when every cell succeeded, 1 when any failed or was cancelled. */
 export const followedExit = (batch: BatchDto) => (batch.counts.succeeded === batch.counts.total ? 0 : 1);
 
-/** The URL matrix as tab-separated rows (a cell without image shows its status); reasons on stderr. */
-export function printMatrix(baseUrl: string, batch: BatchDto): void {
+/**
+ * The URL matrix as tab-separated rows (a cell without image shows its status); reasons on stderr.
+ * `first`: the number of titles before this batch's (batches split from one file print one table).
+ */
+export function printMatrix(baseUrl: string, batch: BatchDto, first = 0, header = true): void {
   const results = absoluteResults(baseUrl, batch);
-  out(["#", "prompt", ...batch.models].join("\t"));
+  if (header) out(["#", "prompt", ...batch.models].join("\t"));
   batch.prompts.forEach((prompt, i) => {
     const cells = batch.models.map((model, m) => {
       const url = results[i]?.[m];
@@ -79,11 +82,11 @@ export function printMatrix(baseUrl: string, batch: BatchDto): void {
       const cell = batch.cells.find((c) => c.promptIndex === i && c.model === model);
       return (cell?.status ?? "missing").toUpperCase();
     });
-    out([String(i + 1), prompt, ...cells].join("\t"));
+    out([String(first + i + 1), prompt, ...cells].join("\t"));
   });
   const failed = batch.cells.filter((c) => c.status === "failed" || c.status === "cancelled");
   for (const c of failed)
-    err(`${c.status}: #${c.promptIndex + 1} × ${c.model}: ${c.error ?? "no reason recorded"}`);
+    err(`${c.status}: #${first + c.promptIndex + 1} × ${c.model}: ${c.error ?? "no reason recorded"}`);
 }
 
 export function formatIssues(issues: FieldIssue[]): string[] {

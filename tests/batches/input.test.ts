@@ -61,7 +61,12 @@ describe("batch input schema", () => {
   it("caps titles × models", () => {
     const found = issues({ ...ok, prompts: ["a", "b", "c"], models: ["local-preview", "gpt-image-1.5"] }, 5);
     expect(found).toEqual([
-      { path: "prompts", message: "3 prompts × 2 models = 6 images; the limit is 5 per batch" },
+      {
+        path: "prompts",
+        message: "3 prompts × 2 models = 6 images; the limit is 5 per batch",
+        code: "too_many_images",
+        limit: 5,
+      },
     ]);
   });
 

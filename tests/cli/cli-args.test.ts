@@ -62,8 +62,10 @@ describe("submit (no command)", () => {
       url: "http://h:1",
       wait: true,
       json: false,
+      split: false,
     });
     expect(parse(["--json", "-", "--url=https://x.test"])).toMatchObject({ file: "-", json: true });
+    expect(parse(["b.json", "--split", "--wait"])).toMatchObject({ split: true, wait: true });
     expect(parse(["b.json"], { PORT: "4000" })).toMatchObject({ url: "http://127.0.0.1:4000" });
   });
 
@@ -81,6 +83,7 @@ describe("submit (no command)", () => {
   it("refuses options of other commands, unknown options and a second file", () => {
     expect(usage(["b.json", "--token", "t"])).toBe("--token is not an option of submitting a batch file");
     expect(usage(["b.json", "--fast"])).toBe("unknown option --fast");
+    expect(usage(["status", ID, "--split"])).toBe("--split is not an option of status");
     expect(usage(["a.json", "b.json"])).toBe("unexpected argument b.json (one batch file at a time)");
     expect(usage(["b.json", "--url"])).toBe("--url needs a value");
     expect(usage(["b.json", "--url", "--wait"])).toBe("--url needs a value");

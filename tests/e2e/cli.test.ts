@@ -106,6 +106,69 @@ describe("npm run batch", () => {
     expect(r.stderr).toContain('models.0: unknown model "nope"');
   });
 
+  it("--split submits a file over the images-per-batch limit as batches of whole titles, in order", async () => {
+    // 26 titles × 2 models = 52 images; the app takes 50 per batch: 25 titles, then 1.
+    const prompts = Array.from({ length: 26 }, (_, i) => `Split title ${i + 1}`);
+    const body = JSON.stringify([
+      prompts,
+      ["gpt-image-1-mini", "gemini-3-pro-image"],
+      "neon",
+      "bottom-bar",
+      "inter",
+    ]);
+    const refused = await cli(["-", "--url", stack.appUrl], body);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("prompts: 26 prompts × 2 models = 52 images; the limit is 50 per batch");
+
+    const r = await cli(["-", "--split", "--wait", "--url", stack.appUrl], body);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("submitting 2 batches of up to 25 titles");
+    const lines = r.stdout.trim().split("\n");
+    const urls = lines.slice(0, 2);
+    for (const url of urls) expect(url).toMatch(new RegExp(`^${stack.appUrl}/b/[A-Za-z0-9_-]{22}$`));
+    // One table for the whole file, numbered as in it.
+    expect(lines[2]).toBe("#\tprompt\tgpt-image-1-mini\tgemini-3-pro-image");
+    const rows = lines.slice(3).map((l) => l.split("\t"));
+    expect(rows.map((row) => row.slice(0, 2))).toEqual(prompts.map((p, i) => [String(i + 1), p]));
+    for (const row of rows)
+      for (const url of row.slice(2)) expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\S+\.jpg/);
+    const [first, second] = await Promise.all(urls.map((u) => fetchBatch(stack.appUrl, u.split("/b/")[1]!)));
+    expect([first?.prompts.length, second?.prompts.length]).toEqual([25, 1]);
+    expect(second?.prompts).toEqual(["Split title 26"]);
+    // Both are this machine's to manage, like a single submitted batch.
+    const status = await cli(["status", urls[1]!, "--json"]);
+    expect(JSON.parse(status.stdout)).toMatchObject({ status: "succeeded" });
+
+    // A budget is the whole file's: --split does not hand it to every batch.
+    const named = {
+      prompts,
+      models: ["gpt-image-1-mini", "gemini-3-pro-image"],
+      style: "neon",
+      template: "bottom-bar",
+      font: "inter",
+    };
+    const budget = await cli(
+      ["-", "--split", "--url", stack.appUrl],
+      JSON.stringify({ ...named, budgetUsd: 5 }),
+    );
+    expect(budget.code).toBe(2);
+    expect(budget.stderr).toContain("--split would give every batch the file's whole budgetUsd");
+    // A file refused for anything besides its size is not split.
+    const bad = await cli(
+      ["-", "--split", "--url", stack.appUrl],
+      JSON.stringify([
+        [...prompts, "x".repeat(240)],
+        ["gpt-image-1-mini", "gemini-3-pro-image"],
+        "neon",
+        "bottom-bar",
+        "inter",
+      ]),
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("prompts.26: prompt is 240 characters; the limit is 200");
+    expect(bad.stdout).toBe("");
+  });
+
   it("exits 2 for a missing file, invalid JSON, no app and unknown flags", async () => {
     const missing = await cli(["no-such-batch.json", "--url", stack.appUrl]);
     expect([missing.code, missing.stderr.trim()]).toEqual([
