@@ -7,6 +7,7 @@
  * A batch never stays running after its workflow stopped: cells a lost run below left unfinished, or
  * all unfinished cells when this run itself fails (onFailure), fail with the reason and can be retried.
  */
+import type { GetStepTools } from "inngest";
 import type { ModelId } from "@/lib/catalog/models";
 import { promptsPerRun } from "@/lib/batches/concurrency";
 import { abandonBatch, claimBatch, getBatch, getDb, pendingCells } from "@/lib/db";
@@ -15,10 +16,7 @@ import { urlFor } from "@/lib/batches/service";
 import { inngest } from "../client";
 import { batchRequested } from "../events";
 import { errorText } from "./error-text";
-import { runPrompt } from "./run-prompt";
-import { runPromptGroup, type PromptRow } from "./run-prompt-group";
-
-type Step = Parameters<Parameters<typeof inngest.createFunction>[1]>[0]["step"];
+import { invokeTitles, runPromptGroup, type PromptRow } from "./run-prompt-group";
 
 /**
  * Invokes run-prompt per title, all at once; past `perRun` titles, run-prompt-group per slice of that
@@ -26,20 +24,12 @@ type Step = Parameters<Parameters<typeof inngest.createFunction>[1]>[0]["step"];
  * the others are still working. Returns why the first lost title was lost, if any.
  */
 async function fanOut(
-  step: Step,
+  step: GetStepTools<typeof inngest>,
   batchId: string,
   rows: PromptRow[],
   perRun: number,
 ): Promise<string | null> {
-  if (rows.length <= perRun) {
-    const settled = await Promise.allSettled(
-      rows.map(({ promptIndex, models }) =>
-        step.invoke(`prompt-${promptIndex}`, { function: runPrompt, data: { batchId, promptIndex, models } }),
-      ),
-    );
-    const lost = settled.find((r) => r.status === "rejected");
-    return lost ? errorText(lost.reason) : null;
-  }
+  if (rows.length <= perRun) return (await invokeTitles(step, batchId, rows)).error;
   const groups: PromptRow[][] = [];
   for (let i = 0; i < rows.length; i += perRun) groups.push(rows.slice(i, i + perRun));
   const settled = await Promise.allSettled(
@@ -56,6 +46,9 @@ async function fanOut(
   }
   return null;
 }
+
+/** Read once at load, like the other workflow settings, so a bad value shows when the app starts. */
+const PROMPTS_PER_RUN = promptsPerRun();
 
 export const runBatch = inngest.createFunction(
   {
@@ -85,7 +78,7 @@ export const runBatch = inngest.createFunction(
       const rows: Record<number, ModelId[]> = {};
       for (const c of await pendingCells(db, batchId)) (rows[c.promptIndex] ??= []).push(c.model as ModelId);
       return {
-        perRun: promptsPerRun(),
+        perRun: PROMPTS_PER_RUN,
         rows: Object.entries(rows).map(([promptIndex, models]) => ({
           promptIndex: Number(promptIndex),
           models,

@@ -3,7 +3,7 @@
  * (PROMPTS_PER_RUN, lib/batches/concurrency.ts): run-batch invokes one group per slice of titles and
  * each group invokes run-prompt per title, so every run stays far below Inngest's 1,000 steps.
  */
-import { invoke } from "inngest";
+import { invoke, type GetStepTools } from "inngest";
 import { z } from "zod";
 import { modelIdSchema } from "@/lib/catalog/models";
 import { inngest } from "../client";
@@ -12,6 +12,25 @@ import { runPrompt } from "./run-prompt";
 
 export const promptRow = z.object({ promptIndex: z.number().int().min(0), models: z.array(modelIdSchema) });
 export type PromptRow = z.infer<typeof promptRow>;
+
+/**
+ * Invokes run-prompt per title, all at once (run-batch directly, or a group for its slice). Settled,
+ * not all: one lost title must not end the caller while the others are still working. Returns how
+ * many were lost, and why the first one was.
+ */
+export async function invokeTitles(
+  step: GetStepTools<typeof inngest>,
+  batchId: string,
+  rows: readonly PromptRow[],
+): Promise<{ lost: number; error: string | null }> {
+  const settled = await Promise.allSettled(
+    rows.map(({ promptIndex, models }) =>
+      step.invoke(`prompt-${promptIndex}`, { function: runPrompt, data: { batchId, promptIndex, models } }),
+    ),
+  );
+  const lost = settled.filter((r) => r.status === "rejected");
+  return { lost: lost.length, error: lost[0] ? errorText(lost[0].reason) : null };
+}
 
 export const runPromptGroup = inngest.createFunction(
   {
@@ -23,21 +42,7 @@ export const runPromptGroup = inngest.createFunction(
   },
   async ({ event, step }) => {
     const { batchId, rows } = event.data;
-    // Settled, not all: one lost title must not end the group while the others are still working.
-    const settled = await Promise.allSettled(
-      rows.map(({ promptIndex, models }) =>
-        step.invoke(`prompt-${promptIndex}`, {
-          function: runPrompt,
-          data: { batchId, promptIndex, models },
-        }),
-      ),
-    );
-    const lost = settled.filter((r) => r.status === "rejected");
     // Only counts go up: the images are in the database, and run-batch's state stays small.
-    return {
-      prompts: rows.length,
-      lost: lost.length,
-      error: lost[0] ? errorText(lost[0].reason) : null,
-    };
+    return { prompts: rows.length, ...(await invokeTitles(step, batchId, rows)) };
   },
 );
