@@ -42,6 +42,8 @@ const schema = z.object({
   RUN_SWEEP_MS: optionalString
     .refine((v) => v === undefined || /^\d+$/.test(v), "must be a whole number of milliseconds")
     .transform((v) => (v === undefined ? undefined : Number(v))),
+  /** Titles per page of a batch's page (its grid); a batch with more is shown a page at a time. */
+  BATCH_PAGE_TITLES: wholeNumber(100, 1),
   BLOB_READ_WRITE_TOKEN: optionalString,
   VERCEL_BLOB_API_URL: optionalUrl,
   BLOB_ACCESS: z.enum(["public", "private"]).optional().default("public"),

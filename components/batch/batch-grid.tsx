@@ -1,8 +1,13 @@
-import type { BatchDto, CellDto } from "@/lib/batches/dto";
+import type { CellDto } from "@/lib/batches/dto";
 import { CellCard } from "./cell-card";
 
 export interface BatchGridProps {
-  batch: Pick<BatchDto, "prompts" | "models" | "cells">;
+  prompts: readonly string[];
+  models: readonly string[];
+  /** The cells of the rows shown (others are ignored). */
+  cells: readonly CellDto[];
+  /** The rows shown, by prompt index: from (inclusive) to (exclusive); all when absent. */
+  rows?: { from: number; to: number };
   aspect: number;
   /** Column headings by model id (the catalog's labels); the id where absent. */
   modelLabels?: Record<string, string>;
@@ -13,11 +18,12 @@ export interface BatchGridProps {
  * Rows are prompts, columns are models. Each box keeps the canvas aspect, so nothing shifts on arrival.
  * On a phone each title sits above its row, so two models fit side by side without scrolling.
  */
-export function BatchGrid({ batch, aspect, modelLabels, onOpen }: BatchGridProps) {
-  const byKey = new Map(batch.cells.map((c) => [`${c.promptIndex}|${c.model}`, c]));
+export function BatchGrid({ prompts, models, cells, rows, aspect, modelLabels, onOpen }: BatchGridProps) {
+  const byKey = new Map(cells.map((c) => [`${c.promptIndex}|${c.model}`, c]));
+  const from = rows?.from ?? 0;
   const columns = {
-    "--cols": `minmax(9rem, 14rem) repeat(${batch.models.length}, minmax(14rem, 24rem))`,
-    "--cols-phone": `repeat(${batch.models.length}, minmax(10rem, 1fr))`,
+    "--cols": `minmax(9rem, 14rem) repeat(${models.length}, minmax(14rem, 24rem))`,
+    "--cols-phone": `repeat(${models.length}, minmax(10rem, 1fr))`,
   } as React.CSSProperties;
   return (
     <div className="overflow-x-auto" role="table" aria-label="Thumbnails: prompts by models">
@@ -32,7 +38,7 @@ export function BatchGrid({ batch, aspect, modelLabels, onOpen }: BatchGridProps
           >
             Title
           </div>
-          {batch.models.map((m) => (
+          {models.map((m) => (
             <div
               key={m}
               role="columnheader"
@@ -43,36 +49,39 @@ export function BatchGrid({ batch, aspect, modelLabels, onOpen }: BatchGridProps
             </div>
           ))}
         </div>
-        {batch.prompts.map((prompt, i) => (
-          <div role="row" className="contents" key={i}>
-            <div
-              role="rowheader"
-              className="col-span-full -mb-1 text-sm text-zinc-200 sm:col-span-1 sm:mb-0 sm:self-center"
-            >
-              <span className="mr-1 text-zinc-400">{i + 1}.</span>
-              {prompt}
+        {prompts.slice(from, rows?.to ?? prompts.length).map((prompt, at) => {
+          const i = from + at;
+          return (
+            <div role="row" className="contents" key={i}>
+              <div
+                role="rowheader"
+                className="col-span-full -mb-1 text-sm text-zinc-200 sm:col-span-1 sm:mb-0 sm:self-center"
+              >
+                <span className="mr-1 text-zinc-400">{i + 1}.</span>
+                {prompt}
+              </div>
+              {models.map((m) => {
+                const cell = byKey.get(`${i}|${m}`);
+                return (
+                  <div role="cell" key={m}>
+                    {cell ? (
+                      <CellCard cell={cell} aspect={aspect} onOpen={onOpen} />
+                    ) : (
+                      // Deleted from the gallery, or left out of a restyle (no picture to reuse).
+                      <div
+                        className="flex items-center justify-center rounded-lg border border-dashed border-zinc-800 p-4 text-center text-xs text-zinc-400"
+                        style={{ aspectRatio: String(aspect) }}
+                        data-testid="cell-absent"
+                      >
+                        No image in this batch
+                      </div>
+                    )}
+                  </div>
+                );
+              })}
             </div>
-            {batch.models.map((m) => {
-              const cell = byKey.get(`${i}|${m}`);
-              return (
-                <div role="cell" key={m}>
-                  {cell ? (
-                    <CellCard cell={cell} aspect={aspect} onOpen={onOpen} />
-                  ) : (
-                    // Deleted from the gallery, or left out of a restyle (no picture to reuse).
-                    <div
-                      className="flex items-center justify-center rounded-lg border border-dashed border-zinc-800 p-4 text-center text-xs text-zinc-400"
-                      style={{ aspectRatio: String(aspect) }}
-                      data-testid="cell-absent"
-                    >
-                      No image in this batch
-                    </div>
-                  )}
-                </div>
-              );
-            })}
-          </div>
-        ))}
+          );
+        })}
       </div>
     </div>
   );

@@ -2,13 +2,14 @@
 
 import { useEffect, useState } from "react";
 import type { BatchDto } from "@/lib/batches/dto";
+import type { BatchView } from "@/lib/batches/paging";
 import { plural } from "@/lib/format";
 import { batchZipUrl, contactSheetUrl } from "@/lib/export/urls";
 import { BATCH_IDLE_MS, lastChange, msUntilIdle, msUntilStalled } from "@/lib/batches/stalled";
 import { CostTable } from "./cost-table";
 
 export interface BatchHeaderProps {
-  batch: BatchDto;
+  batch: BatchView;
   canManage: boolean;
   live: boolean;
   onChange: (batch: BatchDto) => void;

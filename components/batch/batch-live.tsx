@@ -1,16 +1,19 @@
 "use client";
 
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { countCells, type BatchDto, type CellDto } from "@/lib/batches/dto";
-import { applyMessages, type LiveMessage, type UpdateMessage } from "@/lib/batches/live";
+import type { BatchDto, CellDto } from "@/lib/batches/dto";
+import type { LiveMessage, UpdateMessage } from "@/lib/batches/live";
+import { applyPaged, fromWire, toPaged, viewOf, type PagedWire } from "@/lib/batches/paging";
 import { CellLightbox } from "@/components/lightbox";
 import { downloadUrlFor } from "@/lib/export/urls";
 import { BatchGrid } from "./batch-grid";
 import { BatchHeader } from "./batch-header";
+import { BatchPager } from "./batch-pager";
 import { RestylePanel, type RestyleOptions } from "./restyle-panel";
 
 export interface BatchLiveProps {
-  initial: BatchDto;
+  /** The batch as read, split for the page shown (lib/batches/paging). */
+  initial: PagedWire;
   /** Highest change id included in `initial`: the stream resumes right after it. */
   lastEventId: number;
   canManage: boolean;
@@ -32,20 +35,23 @@ const FLUSH_MS = 100;
 /** The batch page's live part: server-rendered first, then patched by the event stream. */
 export function BatchLive(props: BatchLiveProps) {
   const { initial, lastEventId, canManage, aspect, restyle, modelLabels } = props;
-  const [batch, setBatch] = useState(initial);
+  const [paged, setPaged] = useState(() => fromWire(initial));
   const [connected, setConnected] = useState(false);
+  const batch = useMemo(() => viewOf(paged), [paged]);
+  const { head, page, shown } = paged;
   const finished = TERMINAL.has(batch.status) && batch.counts.done === batch.counts.total;
+  const id = head.id;
 
   useEffect(() => {
     if (finished) return;
-    const source = new EventSource(`/api/batches/${initial.id}/events?after=${lastEventId}`);
+    const source = new EventSource(`/api/batches/${id}/events?after=${lastEventId}`);
     let queue: UpdateMessage[] = [];
     let timer: ReturnType<typeof setTimeout> | null = null;
     const flush = () => {
       timer = null;
       const msgs = queue;
       queue = [];
-      if (msgs.length > 0) setBatch((b) => applyMessages(b, msgs));
+      if (msgs.length > 0) setPaged((p) => applyPaged(p, msgs));
     };
     source.onopen = () => setConnected(true);
     source.onerror = () => setConnected(false);
@@ -65,22 +71,33 @@ export function BatchLive(props: BatchLiveProps) {
       source.close();
       if (timer !== null) clearTimeout(timer);
     };
-  }, [initial.id, lastEventId, finished]);
+  }, [id, lastEventId, finished]);
 
   const [openId, setOpenId] = useState<string | null>(null);
-  const onChange = useCallback((next: BatchDto) => setBatch(next), []);
+  // Cancel and retry answer with the whole batch: split again for the page shown.
+  const onChange = useCallback((next: BatchDto) => setPaged((p) => toPaged(next, p.page)), []);
   const onOpen = useCallback((cell: CellDto) => setOpenId(cell.id), []);
-  const counts = useMemo(() => countCells(batch.cells), [batch.cells]);
+  const pager = page.pages > 1 ? <BatchPager batchId={id} page={page} /> : null;
   return (
     <div className="space-y-6">
-      <BatchHeader batch={{ ...batch, counts }} canManage={canManage} live={connected} onChange={onChange} />
+      <BatchHeader batch={batch} canManage={canManage} live={connected} onChange={onChange} />
       {canManage && restyle && finished && batch.cells.some((c) => c.reusable) ? (
         <RestylePanel batch={batch} options={restyle} />
       ) : null}
-      <BatchGrid batch={batch} aspect={aspect} modelLabels={modelLabels} onOpen={onOpen} />
+      {pager}
+      <BatchGrid
+        prompts={head.prompts}
+        models={head.models}
+        cells={shown}
+        rows={page}
+        aspect={aspect}
+        modelLabels={modelLabels}
+        onOpen={onOpen}
+      />
+      {pager}
       <CellLightbox
-        cells={batch.cells}
-        models={batch.models}
+        cells={shown}
+        models={head.models}
         openId={openId}
         onOpenIdChange={setOpenId}
         downloadHref={downloadUrlFor}

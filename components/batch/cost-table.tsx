@@ -1,8 +1,8 @@
-import type { BatchDto } from "@/lib/batches/dto";
+import type { BatchView } from "@/lib/batches/paging";
 import { formatUsd } from "@/lib/format";
 
 /** Estimated (list price at submit) versus actual (every attempt, from provider usage) per model. */
-export function CostTable({ batch }: { batch: BatchDto }) {
+export function CostTable({ batch }: { batch: BatchView }) {
   const rows = batch.models.map((model) => {
     const cells = batch.cells.filter((c) => c.model === model);
     const actual = cells.reduce((sum, c) => sum + c.costUsd, 0);

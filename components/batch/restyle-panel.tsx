@@ -5,14 +5,14 @@ import { restyleAction, type RestyleState } from "@/app/(share)/b/[id]/actions";
 import { FieldError, issuesFor } from "@/components/studio/field-error";
 import { CanvasField, inputCls } from "@/components/studio/canvas-field";
 import { LookPicker } from "@/components/studio/look-picker";
-import type { BatchDto } from "@/lib/batches/dto";
+import type { BatchView } from "@/lib/batches/paging";
 import { plural } from "@/lib/format";
 import type { StudioOptions } from "@/lib/studio/options";
 
 export type RestyleOptions = Pick<StudioOptions, "templates" | "fonts" | "canvases">;
 
 export interface RestylePanelProps {
-  batch: BatchDto;
+  batch: BatchView;
   options: RestyleOptions;
 }
 
@@ -107,7 +107,7 @@ export function RestylePanel({ batch, options }: RestylePanelProps) {
 }
 
 /** How many cells have a stored picture to reuse, and how many of the matrix are left out. */
-function planRestyle(batch: BatchDto) {
+function planRestyle(batch: BatchView) {
   const reused = batch.cells.filter((c) => c.reusable).length;
   return { reused, left: batch.prompts.length * batch.models.length - reused };
 }

@@ -20,31 +20,57 @@ export type LiveMessage =
 /** Every message but the end of the stream. */
 export type UpdateMessage = Exclude<LiveMessage, { kind: "end" }>;
 
+/** What the batch page keeps of every cell for its counts, cost table and restyle plan (the grid shows one page). */
+export type CellSummary = Pick<
+  CellDto,
+  "id" | "promptIndex" | "model" | "status" | "reusable" | "attempts" | "costUsd" | "updatedAt"
+>;
+
 /**
- * The batch after `msgs`, in order; untouched cells keep their identity (their cards skip rendering).
- * Used by the batch page and the CLI's follow.
+ * `cells` after the cell messages among `msgs`, in order, or null when none changed them; untouched
+ * cells keep their identity (their cards skip rendering). `take` decides which cells not held yet the
+ * list takes in (all by default).
  */
-export function applyMessages(batch: BatchDto, msgs: readonly UpdateMessage[]): BatchDto {
-  let next = batch;
-  let cells: CellDto[] | null = null;
+export function patchCells<C extends CellSummary>(
+  cells: readonly C[],
+  msgs: readonly UpdateMessage[],
+  shape: (cell: CellDto) => C,
+  take: (cell: CellDto) => boolean = () => true,
+): C[] | null {
+  let out: C[] | null = null;
   let at: Map<string, number> | null = null;
   for (const msg of msgs) {
-    if (msg.kind === "batch") {
-      next = { ...next, ...msg.batch };
-    } else if (msg.kind === "cell-deleted") {
-      cells = (cells ?? next.cells).filter((c) => c.id !== msg.cellId);
+    if (msg.kind === "batch") continue;
+    const list: readonly C[] = out ?? cells;
+    if (msg.kind === "cell-deleted") {
+      if (!list.some((c) => c.id === msg.cellId)) continue;
+      out = list.filter((c) => c.id !== msg.cellId);
       at = null;
-    } else {
-      const list = cells ?? next.cells;
-      at ??= new Map(list.map((c, i) => [c.id, i]));
-      const i = at.get(msg.cell.id);
-      // A replayed state older than the one already held (a stream followed from before a fresh read).
-      const held = i === undefined ? undefined : list[i]?.updatedAt;
-      if (held && msg.cell.updatedAt && msg.cell.updatedAt < held) continue;
-      cells ??= [...next.cells];
-      if (i !== undefined) cells[i] = msg.cell;
-      else at.set(msg.cell.id, cells.push(msg.cell) - 1);
+      continue;
     }
+    at ??= new Map(list.map((c, i) => [c.id, i]));
+    const i = at.get(msg.cell.id);
+    // A replayed state older than the one already held (a stream followed from before a fresh read).
+    const held = i === undefined ? undefined : list[i]?.updatedAt;
+    if (held && msg.cell.updatedAt && msg.cell.updatedAt < held) continue;
+    if (i === undefined && !take(msg.cell)) continue;
+    out ??= [...cells];
+    if (i !== undefined) out[i] = shape(msg.cell);
+    else at.set(msg.cell.id, out.push(shape(msg.cell)) - 1);
   }
+  return out;
+}
+
+/** The batch summary after the batch messages among `msgs` (the last one wins per field). */
+export function patchSummary<B extends BatchSummary>(batch: B, msgs: readonly UpdateMessage[]): B {
+  let next = batch;
+  for (const msg of msgs) if (msg.kind === "batch") next = { ...next, ...msg.batch };
+  return next;
+}
+
+/** The batch after `msgs`, in order. Used by the CLI's follow and the API clients. */
+export function applyMessages(batch: BatchDto, msgs: readonly UpdateMessage[]): BatchDto {
+  const next = patchSummary(batch, msgs);
+  const cells = patchCells(batch.cells, msgs, (c) => c);
   return cells ? { ...next, cells, counts: countCells(cells) } : next;
 }

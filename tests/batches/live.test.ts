@@ -1,59 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { countCells, type BatchDto, type CellDto } from "@/lib/batches/dto";
 import { applyMessages } from "@/lib/batches/live";
-
-function cell(i: number, patch: Partial<CellDto> = {}): CellDto {
-  return {
-    id: `c${i}`,
-    promptIndex: i,
-    prompt: `Title ${i}`,
-    model: "local-preview",
-    status: "queued",
-    imageUrl: null,
-    width: null,
-    height: null,
-    error: null,
-    errorKind: null,
-    attempts: 0,
-    reusable: false,
-    requestIds: [],
-    costUsd: 0,
-    durationMs: null,
-    startedAt: null,
-    finishedAt: null,
-    updatedAt: null,
-    ...patch,
-  };
-}
-
-function batch(cells: CellDto[]): BatchDto {
-  return {
-    id: "b1",
-    status: "running",
-    createdAt: "2026-11-21T10:00:00.000Z",
-    startedAt: "2026-11-21T10:00:01.000Z",
-    finishedAt: null,
-    prompts: cells.map((c) => c.prompt),
-    models: ["local-preview"],
-    style: "neon",
-    template: "bottom-bar",
-    font: "inter",
-    canvas: "blog",
-    quality: null,
-    context: "",
-    extraPrompt: "",
-    estimatedCostUsd: 0,
-    estimatedByModel: {},
-    actualCostUsd: 0,
-    budgetUsd: null,
-    cancelReason: null,
-    notices: [],
-    restyledFrom: null,
-    counts: countCells(cells),
-    cells,
-    results: [],
-  };
-}
+import { batch, cell } from "../helpers/batch-dto";
 
 describe("applyMessages", () => {
   const start = batch([cell(0), cell(1), cell(2)]);

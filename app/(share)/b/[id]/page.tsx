@@ -9,7 +9,9 @@ import { getCanvas, isCanvasId, DEFAULT_CANVAS_ID } from "@/lib/catalog/canvases
 import { modelLabel } from "@/lib/catalog/models";
 import { canManage, ownerCookieName } from "@/lib/batches/owner";
 import { readBatchChecked } from "@/lib/batches/check-run";
+import { pageInfo, toWire } from "@/lib/batches/paging";
 import { readBatch } from "@/lib/batches/service";
+import { readEnv } from "@/lib/env";
 import { contactSheetVersion } from "@/lib/export/contact-sheet-cache";
 import { SHEET_HEIGHT, SHEET_WIDTH } from "@/lib/export/contact-sheet-layout";
 import { siteOrigin } from "@/lib/export/origin";
@@ -18,7 +20,10 @@ import { studioOptions } from "@/lib/studio/options";
 
 export const dynamic = "force-dynamic";
 
-type Props = { params: Promise<{ id: string }> };
+type Props = {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+};
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const found = await readBatch((await params).id);
@@ -45,10 +50,11 @@ function restyleOptions() {
 }
 
 /** The batch page and its shareable result page: server-rendered from the database, then live. */
-export default async function BatchPage({ params }: Props) {
+export default async function BatchPage({ params, searchParams }: Props) {
   const { id } = await params;
   const found = await readBatchChecked(id);
   if (!found) notFound();
+  const page = pageInfo(found.batch.prompts.length, readEnv().BATCH_PAGE_TITLES, (await searchParams).page);
   const jar = await cookies();
   const owner = canManage(id, new Headers(), jar.get(ownerCookieName(id))?.value);
   // Restyling makes a new batch: behind the studio password when one is set.
@@ -58,7 +64,7 @@ export default async function BatchPage({ params }: Props) {
     <main className="mx-auto max-w-7xl px-4 py-8">
       {owner ? <ClearSentDraft /> : null}
       <BatchLive
-        initial={found.batch}
+        initial={toWire(found.batch, page)}
         lastEventId={found.lastEventId}
         canManage={owner}
         aspect={canvas.width / canvas.height}

@@ -1,0 +1,52 @@
+import { pageLinks, type PageInfo } from "@/lib/batches/paging";
+
+export interface BatchPagerProps {
+  batchId: string;
+  page: PageInfo;
+}
+
+const href = (batchId: string, page: number) => (page === 1 ? `/b/${batchId}` : `/b/${batchId}?page=${page}`);
+
+/** Plain links between the pages of a batch's grid, so it also works without JavaScript. */
+export function BatchPager({ batchId, page }: BatchPagerProps) {
+  const link = "rounded px-2 py-1 text-sky-400 hover:bg-zinc-800 hover:underline";
+  return (
+    <nav
+      aria-label="Pages of titles"
+      className="flex flex-wrap items-center gap-x-3 gap-y-2 text-sm text-zinc-400"
+      data-testid="batch-pager"
+    >
+      <span>
+        Titles {(page.from + 1).toLocaleString("en-US")}–{page.to.toLocaleString("en-US")} of{" "}
+        {page.titles.toLocaleString("en-US")}
+      </span>
+      <span className="flex flex-wrap items-center gap-1">
+        {page.page > 1 ? (
+          <a href={href(batchId, page.page - 1)} rel="prev" className={link}>
+            ← Previous
+          </a>
+        ) : null}
+        {pageLinks(page.page, page.pages).map((p, i) =>
+          p === null ? (
+            <span key={`gap-${i}`} aria-hidden="true" className="px-1">
+              …
+            </span>
+          ) : p === page.page ? (
+            <span key={p} aria-current="page" className="rounded bg-zinc-800 px-2 py-1 text-zinc-100">
+              {p}
+            </span>
+          ) : (
+            <a key={p} href={href(batchId, p)} aria-label={`Page ${p}`} className={link}>
+              {p}
+            </a>
+          ),
+        )}
+        {page.page < page.pages ? (
+          <a href={href(batchId, page.page + 1)} rel="next" className={link}>
+            Next →
+          </a>
+        ) : null}
+      </span>
+    </nav>
+  );
+}

@@ -1,0 +1,140 @@
+/**
+ * A batch page shows its grid a page of titles at a time (BATCH_PAGE_TITLES, 100 by default): a batch
+ * of thousands of titles otherwise sent every card and every cell's full record (7.6 MB for 5,000
+ * cells) and kept the browser busy laying them out. The header's counts, cost table and restyle plan
+ * still cover the whole batch, from a short summary of every cell that live messages keep current.
+ */
+import type { CellStatus } from "@/lib/db/schema";
+import { countCells, type BatchDto, type CellDto } from "./dto";
+import { patchCells, patchSummary, type CellSummary, type UpdateMessage } from "./live";
+
+export interface PageInfo {
+  /** 1-based. */
+  page: number;
+  pages: number;
+  /** Titles per page. */
+  size: number;
+  /** Prompt indexes shown: from (inclusive) to (exclusive). */
+  from: number;
+  to: number;
+  titles: number;
+}
+
+/** The page `requested` (a query value) of a batch of `titles`; out of range or malformed reads as the nearest page. */
+export function pageInfo(titles: number, size: number, requested?: string | string[]): PageInfo {
+  const pages = Math.max(1, Math.ceil(titles / size));
+  const raw = Array.isArray(requested) ? requested[0] : requested;
+  const asked = raw !== undefined && /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : 1;
+  const page = Math.min(pages, Math.max(1, asked));
+  const from = (page - 1) * size;
+  return { page, pages, size, from, to: Math.min(titles, from + size), titles };
+}
+
+/** Page numbers to link: the first, the last, and two either side of the current one; null marks a gap. */
+export function pageLinks(page: number, pages: number): (number | null)[] {
+  const out: (number | null)[] = [];
+  for (let p = 1; p <= pages; p++) {
+    if (p === 1 || p === pages || Math.abs(p - page) <= 2) out.push(p);
+    else if (out.at(-1) !== null) out.push(null);
+  }
+  return out;
+}
+
+/** The batch without its cells: what the page's header reads besides the cell summaries. */
+export type BatchHead = Omit<BatchDto, "cells" | "results" | "counts">;
+
+/** The header's view of a batch: its head and a summary of every cell, with counts over all of them. */
+export type BatchView = BatchHead & { cells: CellSummary[]; counts: BatchDto["counts"] };
+
+/** What the page holds: full records for the cells on its page, summaries for the rest. */
+export interface PagedBatch {
+  head: BatchHead;
+  page: PageInfo;
+  /** Cells whose title is on this page. */
+  shown: CellDto[];
+  /** Every cell (those shown included). */
+  all: CellSummary[];
+}
+
+const onPage = (page: PageInfo) => (cell: { promptIndex: number }) =>
+  cell.promptIndex >= page.from && cell.promptIndex < page.to;
+
+export function summarize(cell: CellDto): CellSummary {
+  const { id, promptIndex, model, status, reusable, attempts, costUsd, updatedAt } = cell;
+  return { id, promptIndex, model, status, reusable, attempts, costUsd, updatedAt };
+}
+
+/** Splits a full batch (a fresh read, or the API's answer to cancel or retry) for one page. */
+export function toPaged(batch: BatchDto, page: PageInfo): PagedBatch {
+  const shown = batch.cells.filter(onPage(page));
+  const all = batch.cells.map((c) => (onPage(page)(c) ? c : summarize(c)));
+  return { head: headOf(batch), page, shown, all };
+}
+
+function headOf(batch: BatchDto): BatchHead {
+  const head: Partial<BatchDto> = { ...batch };
+  delete head.cells;
+  delete head.results;
+  delete head.counts;
+  return head as BatchHead;
+}
+
+/** A cell summary as it travels: [id, promptIndex, model (index in `models`), status, reusable (0/1), attempts, costUsd, updatedAt]. */
+export type PackedSummary = [string, number, number, CellStatus, 0 | 1, number, number, string | null];
+
+/**
+ * What travels to the browser: the shown cells once, and packed summaries for the others (about a
+ * third of their size as objects); the client joins them back with `fromWire`.
+ */
+export interface PagedWire {
+  head: BatchHead;
+  page: PageInfo;
+  shown: CellDto[];
+  others: PackedSummary[];
+  /** The models the packed summaries point into. */
+  models: string[];
+}
+
+export function toWire(batch: BatchDto, page: PageInfo): PagedWire {
+  const { head, shown } = toPaged(batch, page);
+  const models = [...batch.models];
+  const column = new Map(models.map((m, i) => [m, i]));
+  const others = batch.cells
+    .filter((c) => !onPage(page)(c))
+    .map((c): PackedSummary => {
+      let at = column.get(c.model);
+      if (at === undefined) column.set(c.model, (at = models.push(c.model) - 1));
+      return [c.id, c.promptIndex, at, c.status, c.reusable ? 1 : 0, c.attempts, c.costUsd, c.updatedAt];
+    });
+  return { head, page, shown, others, models };
+}
+
+export function fromWire(wire: PagedWire): PagedBatch {
+  const others = wire.others.map(
+    ([id, promptIndex, at, status, reusable, attempts, costUsd, updatedAt]): CellSummary => ({
+      id,
+      promptIndex,
+      model: wire.models[at] ?? "",
+      status,
+      reusable: reusable === 1,
+      attempts,
+      costUsd,
+      updatedAt,
+    }),
+  );
+  return { head: wire.head, page: wire.page, shown: wire.shown, all: [...wire.shown, ...others] };
+}
+
+/** The paged batch after `msgs`: shown cells get full records, every cell its summary. */
+export function applyPaged(paged: PagedBatch, msgs: readonly UpdateMessage[]): PagedBatch {
+  const head = patchSummary(paged.head, msgs);
+  const all = patchCells(paged.all, msgs, (c) => (onPage(paged.page)(c) ? c : summarize(c)));
+  const shown = patchCells(paged.shown, msgs, (c) => c, onPage(paged.page));
+  if (head === paged.head && !all && !shown) return paged;
+  return { ...paged, head, all: all ?? paged.all, shown: shown ?? paged.shown };
+}
+
+/** The header's view: counts over every cell. */
+export function viewOf(paged: Pick<PagedBatch, "head" | "all">): BatchView {
+  return { ...paged.head, cells: paged.all, counts: countCells(paged.all) };
+}

@@ -1,0 +1,125 @@
+/**
+ * A batch with more titles than a page holds (BATCH_PAGE_TITLES, 2 here) shows its grid a page at a
+ * time: plain links between pages, with and without JavaScript, while the header still counts the
+ * whole batch live; the page sends only its own cells' records.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSimulator, type Simulator } from "@/lib/simulator";
+import { submitBatch } from "../../scripts/lib/batch-client";
+import { BASE_REQUEST, cellAt, settled } from "../fixtures/batch-helpers";
+import { openBrowser } from "../helpers/browser";
+import { startStack, type Stack } from "../helpers/stack";
+
+let sim: Simulator;
+let stack: Stack;
+const MODELS = ["gpt-image-1.5", "gemini-3-pro-image"];
+const TITLES = ["First of five", "Second of five", "Third of five", "Fourth of five", "Fifth of five"];
+
+beforeAll(async () => {
+  // Slow enough that the page is open while the batch runs.
+  sim = await startSimulator({ port: 0, profile: { latencyMs: [1500, 3000], timeScale: 1 } });
+  stack = await startStack({ PROVIDER_SIMULATOR_URL: sim.url, BATCH_PAGE_TITLES: "2" });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await sim?.close();
+});
+
+async function newBatch() {
+  const created = await submitBatch(stack.appUrl, { ...BASE_REQUEST, prompts: TITLES, models: MODELS });
+  if (!created.ok) throw new Error(`submit rejected: ${JSON.stringify(created)}`);
+  return created.id;
+}
+
+describe("a batch page a page of titles at a time", () => {
+  it("shows one page of the grid, counts the whole batch live, and links to the other pages", async () => {
+    const id = await newBatch();
+    const browser = await openBrowser();
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(`${stack.appUrl}/b/${id}`, { waitUntil: "load" });
+      const pager = page.getByTestId("batch-pager").first();
+      await expect.poll(() => pager.textContent()).toContain("Titles 1–2 of 5");
+      const shown = () =>
+        page
+          .getByTestId("cell")
+          .evaluateAll((els) =>
+            els.map((e) => `${e.getAttribute("data-prompt-index")}:${e.getAttribute("data-model")}`),
+          );
+      expect(await shown()).toEqual([
+        "0:gpt-image-1.5",
+        "0:gemini-3-pro-image",
+        "1:gpt-image-1.5",
+        "1:gemini-3-pro-image",
+      ]);
+      // Live, without a reload: the header counts all ten cells, not only the four shown.
+      const summary = page.getByTestId("batch-summary");
+      await expect
+        .poll(() => summary.textContent(), { timeout: 60_000 })
+        .toContain("10/10 done · 10 succeeded");
+      expect(await page.getByTestId("batch-status").textContent()).toBe("Status: succeeded");
+      await expect
+        .poll(() => page.locator('[data-testid="cell"][data-status="succeeded"] img').count())
+        .toBe(4);
+      // The cost table also covers every cell.
+      await page.getByText(/^Cost:/).click();
+      expect(await page.getByRole("row", { name: /gpt-image-1\.5/ }).textContent()).toContain("5/5");
+
+      await pager.getByRole("link", { name: "Next →" }).click();
+      await page.waitForURL(`${stack.appUrl}/b/${id}?page=2`);
+      expect(await shown()).toEqual([
+        "2:gpt-image-1.5",
+        "2:gemini-3-pro-image",
+        "3:gpt-image-1.5",
+        "3:gemini-3-pro-image",
+      ]);
+      expect(await page.getByRole("rowheader").allTextContents()).toEqual([
+        "3.Third of five",
+        "4.Fourth of five",
+      ]);
+      await page.getByTestId("batch-pager").first().getByRole("link", { name: "Page 3" }).click();
+      await page.waitForURL(`${stack.appUrl}/b/${id}?page=3`);
+      expect(await shown()).toEqual(["4:gpt-image-1.5", "4:gemini-3-pro-image"]);
+      expect(
+        await page.getByTestId("batch-pager").first().getByRole("link", { name: "Next →" }).count(),
+      ).toBe(0);
+      // A page past the end shows the last one.
+      await page.goto(`${stack.appUrl}/b/${id}?page=40`, { waitUntil: "load" });
+      expect(await shown()).toEqual(["4:gpt-image-1.5", "4:gemini-3-pro-image"]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("works without JavaScript, and sends no other page's cell records", async () => {
+    const id = await newBatch();
+    const batch = await settled(stack.appUrl, id);
+    expect(batch.counts.succeeded).toBe(10);
+    const html = await (await fetch(`${stack.appUrl}/b/${id}?page=2`)).text();
+    const onPage = [cellAt(batch, 2, MODELS[0]!), cellAt(batch, 3, MODELS[1]!)];
+    const elsewhere = [cellAt(batch, 0, MODELS[0]!), cellAt(batch, 4, MODELS[1]!)];
+    for (const cell of onPage) expect(html).toContain(cell.imageUrl!.replaceAll("&", "&amp;"));
+    for (const cell of elsewhere) {
+      expect(html).not.toContain(cell.imageUrl!.split("?")[0]);
+      expect(html).not.toContain(encodeURIComponent(cell.imageUrl!.split("?")[0]!));
+    }
+
+    const browser = await openBrowser({ javaScriptEnabled: false });
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(`${stack.appUrl}/b/${id}?page=2`, { waitUntil: "load" });
+      expect(await page.getByTestId("batch-summary").textContent()).toContain("10/10 done");
+      expect(await page.locator('[data-testid="cell"][data-status="succeeded"] img').count()).toBe(4);
+      await page.getByTestId("batch-pager").first().getByRole("link", { name: "← Previous" }).click();
+      await page.waitForURL(`${stack.appUrl}/b/${id}`);
+      expect(await page.getByRole("rowheader").allTextContents()).toEqual([
+        "1.First of five",
+        "2.Second of five",
+      ]);
+      expect(await page.locator('[aria-current="page"]').first().textContent()).toBe("1");
+    } finally {
+      await browser.close();
+    }
+  });
+});
