@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { BatchDto, CellDto } from "@/lib/batches/dto";
 import type { LiveMessage, UpdateMessage } from "@/lib/batches/live";
-import { applyPaged, fromWire, toPaged, viewOf, type PagedWire } from "@/lib/batches/paging";
+import { applyPaged, fromWire, pagesWith, toPaged, viewOf, type PagedWire } from "@/lib/batches/paging";
 import { CellLightbox } from "@/components/lightbox";
 import { downloadUrlFor } from "@/lib/export/urls";
 import { BatchGrid } from "./batch-grid";
@@ -77,7 +77,8 @@ export function BatchLive(props: BatchLiveProps) {
   // Cancel and retry answer with the whole batch: split again for the page shown.
   const onChange = useCallback((next: BatchDto) => setPaged((p) => toPaged(next, p.page)), []);
   const onOpen = useCallback((cell: CellDto) => setOpenId(cell.id), []);
-  const pager = page.pages > 1 ? <BatchPager batchId={id} page={page} /> : null;
+  const failedPages = useMemo(() => pagesWith(paged.all, "failed", page.size), [paged.all, page.size]);
+  const pager = page.pages > 1 ? <BatchPager batchId={id} page={page} failedPages={failedPages} /> : null;
   return (
     <div className="space-y-6">
       <BatchHeader batch={batch} canManage={canManage} live={connected} onChange={onChange} />

@@ -3,12 +3,17 @@ import { pageLinks, type PageInfo } from "@/lib/batches/paging";
 export interface BatchPagerProps {
   batchId: string;
   page: PageInfo;
+  /** Pages holding failed cells, ascending. */
+  failedPages?: readonly number[];
 }
+
+/** Pages with failures linked by number; past this many, the first ones and a count of the rest. */
+const FAILED_LINKS = 12;
 
 const href = (batchId: string, page: number) => (page === 1 ? `/b/${batchId}` : `/b/${batchId}?page=${page}`);
 
 /** Plain links between the pages of a batch's grid, so it also works without JavaScript. */
-export function BatchPager({ batchId, page }: BatchPagerProps) {
+export function BatchPager({ batchId, page, failedPages = [] }: BatchPagerProps) {
   const link = "rounded px-2 py-1 text-sky-400 hover:bg-zinc-800 hover:underline";
   return (
     <nav
@@ -47,6 +52,25 @@ export function BatchPager({ batchId, page }: BatchPagerProps) {
           </a>
         ) : null}
       </span>
+      {failedPages.length > 0 ? (
+        <span className="flex flex-wrap items-center gap-1" data-testid="failed-pages">
+          <span className="text-red-300">Failed cells on {failedPages.length === 1 ? "page" : "pages"}</span>
+          {failedPages.slice(0, FAILED_LINKS).map((p) =>
+            p === page.page ? (
+              <span key={p} className="px-1 text-zinc-100">
+                {p}
+              </span>
+            ) : (
+              <a key={p} href={href(batchId, p)} aria-label={`Page ${p}, with failed cells`} className={link}>
+                {p}
+              </a>
+            ),
+          )}
+          {failedPages.length > FAILED_LINKS ? (
+            <span>and {failedPages.length - FAILED_LINKS} more</span>
+          ) : null}
+        </span>
+      ) : null}
     </nav>
   );
 }

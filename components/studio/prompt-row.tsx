@@ -39,7 +39,7 @@ export const PromptRow = memo(function PromptRow({ index: i, value, issue, last,
     );
   };
   return (
-    <li className="flex items-start gap-2">
+    <li className="flex items-start gap-2 [contain-intrinsic-size:auto_2.5rem] [content-visibility:auto]">
       <span className="w-6 pt-2 text-right text-xs text-zinc-400">{i + 1}</span>
       <div className="flex-1">
         <input

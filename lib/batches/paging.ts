@@ -40,6 +40,17 @@ export function pageLinks(page: number, pages: number): (number | null)[] {
   return out;
 }
 
+/** The pages (1-based, ascending) holding at least one cell in `status`: the way to a batch's failures. */
+export function pagesWith(
+  cells: readonly Pick<CellSummary, "promptIndex" | "status">[],
+  status: CellSummary["status"],
+  size: number,
+): number[] {
+  const pages = new Set<number>();
+  for (const c of cells) if (c.status === status) pages.add(Math.floor(c.promptIndex / size) + 1);
+  return [...pages].sort((a, b) => a - b);
+}
+
 /** The batch without its cells: what the page's header reads besides the cell summaries. */
 export type BatchHead = Omit<BatchDto, "cells" | "results" | "counts">;
 

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { applyPaged, fromWire, pageInfo, pageLinks, toPaged, toWire, viewOf } from "@/lib/batches/paging";
+import {
+  applyPaged,
+  fromWire,
+  pageInfo,
+  pageLinks,
+  pagesWith,
+  toPaged,
+  toWire,
+  viewOf,
+} from "@/lib/batches/paging";
 import type { CellDto } from "@/lib/batches/dto";
 import { batch, cell } from "../helpers/batch-dto";
 
@@ -37,6 +46,20 @@ describe("pageLinks", () => {
     expect(pageLinks(10, 50)).toEqual([1, null, 8, 9, 10, 11, 12, null, 50]);
     expect(pageLinks(1, 50)).toEqual([1, 2, 3, null, 50]);
     expect(pageLinks(50, 50)).toEqual([1, null, 48, 49, 50]);
+  });
+});
+
+describe("pagesWith", () => {
+  it("lists the pages holding a cell in the status, once each, ascending", () => {
+    const cells = [
+      { promptIndex: 9, status: "failed" as const },
+      { promptIndex: 0, status: "failed" as const },
+      { promptIndex: 1, status: "failed" as const },
+      { promptIndex: 4, status: "succeeded" as const },
+      { promptIndex: 7, status: "failed" as const },
+    ];
+    expect(pagesWith(cells, "failed", 3)).toEqual([1, 3, 4]);
+    expect(pagesWith(cells, "cancelled", 3)).toEqual([]);
   });
 });
 

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "@/lib/simulator";
 import { submitBatch } from "../../scripts/lib/batch-client";
 import { BASE_REQUEST, cellAt, settled } from "../fixtures/batch-helpers";
+import { checkA11y } from "../helpers/a11y";
 import { openBrowser } from "../helpers/browser";
 import { startStack, type Stack } from "../helpers/stack";
 
@@ -26,15 +27,16 @@ afterAll(async () => {
   await sim?.close();
 });
 
-async function newBatch() {
-  const created = await submitBatch(stack.appUrl, { ...BASE_REQUEST, prompts: TITLES, models: MODELS });
+async function newBatch(prompts = TITLES) {
+  const created = await submitBatch(stack.appUrl, { ...BASE_REQUEST, prompts, models: MODELS });
   if (!created.ok) throw new Error(`submit rejected: ${JSON.stringify(created)}`);
   return created.id;
 }
 
 describe("a batch page a page of titles at a time", () => {
   it("shows one page of the grid, counts the whole batch live, and links to the other pages", async () => {
-    const id = await newBatch();
+    // The last title is refused by both models: its page is the one with failures.
+    const id = await newBatch([...TITLES.slice(0, 4), "Fifth of five [sim:moderation]"]);
     const browser = await openBrowser();
     try {
       const page = await browser.context.newPage();
@@ -57,14 +59,16 @@ describe("a batch page a page of titles at a time", () => {
       const summary = page.getByTestId("batch-summary");
       await expect
         .poll(() => summary.textContent(), { timeout: 60_000 })
-        .toContain("10/10 done · 10 succeeded");
-      expect(await page.getByTestId("batch-status").textContent()).toBe("Status: succeeded");
+        .toContain("10/10 done · 8 succeeded · 2 failed");
+      expect(await page.getByTestId("batch-status").textContent()).toBe("Status: partial");
       await expect
         .poll(() => page.locator('[data-testid="cell"][data-status="succeeded"] img').count())
         .toBe(4);
       // The cost table also covers every cell.
       await page.getByText(/^Cost:/).click();
-      expect(await page.getByRole("row", { name: /gpt-image-1\.5/ }).textContent()).toContain("5/5");
+      expect(await page.getByRole("row", { name: /gpt-image-1\.5/ }).textContent()).toContain("4/5");
+      // The way to the failures on another page.
+      expect(await page.getByTestId("failed-pages").first().textContent()).toBe("Failed cells on page3");
 
       await pager.getByRole("link", { name: "Next →" }).click();
       await page.waitForURL(`${stack.appUrl}/b/${id}?page=2`);
@@ -78,9 +82,11 @@ describe("a batch page a page of titles at a time", () => {
         "3.Third of five",
         "4.Fourth of five",
       ]);
-      await page.getByTestId("batch-pager").first().getByRole("link", { name: "Page 3" }).click();
+      await page.getByRole("link", { name: "Page 3, with failed cells" }).first().click();
       await page.waitForURL(`${stack.appUrl}/b/${id}?page=3`);
       expect(await shown()).toEqual(["4:gpt-image-1.5", "4:gemini-3-pro-image"]);
+      expect(await page.locator('[data-testid="cell"][data-status="failed"]').count()).toBe(2);
+      expect(await checkA11y(page)).toEqual([]);
       expect(
         await page.getByTestId("batch-pager").first().getByRole("link", { name: "Next →" }).count(),
       ).toBe(0);
