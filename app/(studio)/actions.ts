@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { hasStudioAccess } from "@/lib/access-request";
 import type { FieldIssue } from "@/lib/batches/input";
 import { rememberOwner } from "@/lib/batches/owner-cookie";
-import { submitBatch } from "@/lib/batches/service";
+import { submitBatch, submitSplit } from "@/lib/batches/service";
 
 export type SubmitState = { error: string | null; issues: FieldIssue[] };
 
@@ -36,6 +36,16 @@ export async function submitBatchAction(_prev: SubmitState, form: FormData): Pro
     extraPrompt: text(form, "extraPrompt"),
     budgetUsd: budget === undefined ? undefined : Number.isNaN(Number(budget)) ? budget : Number(budget),
   };
+  // Over the images-per-batch limit, the person may ask for several batches of whole titles instead.
+  if (form.get("split") === "1") {
+    const split = await submitSplit(raw);
+    if (!split.ok) return { error: split.error, issues: split.issues };
+    for (const b of split.batches) await rememberOwner(b.id, b.ownerToken);
+    const [first] = split.batches;
+    redirect(
+      split.batches.length === 1 && first ? `/b/${first.id}` : `/batches?split=${split.batches.length}`,
+    );
+  }
   const result = await submitBatch(raw);
   if (!result.ok) return { error: result.error, issues: result.issues };
   await rememberOwner(result.id, result.ownerToken);

@@ -8,10 +8,15 @@ export interface EstimateBarProps {
   maxImages: number;
   pending: boolean;
   error: string | null;
+  /** Over the limit, the batches of whole titles the submit could be split into instead (null: none). */
+  splitInto: { batches: number; perBatch: number } | null;
+  split: boolean;
+  onSplit: (split: boolean) => void;
 }
 
 /** Sticky footer: what the batch will make, cost at list price and take, before anything is spent. */
-export function EstimateBar({ estimate, models, maxImages, pending, error }: EstimateBarProps) {
+export function EstimateBar(props: EstimateBarProps) {
+  const { estimate, models, maxImages, pending, error, splitInto, split, onSplit } = props;
   const over = estimate.images > maxImages;
   return (
     <div className="sticky bottom-0 z-10 -mx-4 flex flex-wrap items-center justify-between gap-4 border-t border-zinc-800 bg-zinc-950/95 px-4 py-4 backdrop-blur">
@@ -36,6 +41,19 @@ export function EstimateBar({ estimate, models, maxImages, pending, error }: Est
             · about <span data-testid="estimate-time">{formatMs(estimate.wallClockMs)}</span>
           </p>
         )}
+        {over && splitInto ? (
+          <label className="mt-1 flex items-center gap-2 text-zinc-200">
+            <input
+              type="checkbox"
+              name="split"
+              value="1"
+              checked={split}
+              onChange={(e) => onSplit(e.target.checked)}
+              className="h-4 w-4 accent-sky-500"
+            />
+            Send as {splitInto.batches} batches of up to {plural(splitInto.perBatch, "title")}
+          </label>
+        ) : null}
         {models.length > 1 ? (
           <p className="text-xs text-zinc-400">
             {models.map((m) => `${m.label} ${formatUsd(estimate.perModelUsd[m.id] ?? 0)}`).join(" · ")}

@@ -2,7 +2,7 @@
 
 import { useActionState, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { submitBatchAction, type SubmitState } from "@/app/(studio)/actions";
-import { parseBatchInput, type FieldIssue } from "@/lib/batches/input";
+import { HARD_MAX_IMAGES, parseBatchInput, type FieldIssue } from "@/lib/batches/input";
 import type { StudioOptions } from "@/lib/studio/options";
 import {
   cancelSending,
@@ -14,6 +14,7 @@ import {
   type Draft,
   type DraftValues,
 } from "@/lib/studio/draft";
+import { splitShape } from "@/lib/batches/split";
 import { estimateBatch } from "@/lib/studio/estimate";
 import { importFile } from "@/lib/studio/import";
 import { useDebounced } from "@/lib/studio/use-debounced";
@@ -49,6 +50,7 @@ export function StudioForm({ options, start: given }: { options: StudioOptions; 
   const [extraPrompt, setExtraPrompt] = useState(start.extraPrompt);
   const [budget, setBudget] = useState(start.budget);
   const [clientIssues, setClientIssues] = useState<FieldIssue[] | null>(null);
+  const [split, setSplit] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const [restored, setRestored] = useState<{ titles: number; savedAt: number } | null>(null);
   // Started from a batch while an unsent draft was stored: offered instead, never overwritten unasked.
@@ -155,6 +157,8 @@ export function StudioForm({ options, start: given }: { options: StudioOptions; 
   const titles = useMemo(() => prompts.map((p) => p.trim()).filter(Boolean), [prompts]);
   const chosen = options.models.filter((m) => models.includes(m.id));
   const estimate = estimateBatch(titles.length, chosen, canvas, quality || undefined);
+  const splitInto = splitShape(titles.length, chosen.length, options.maxImages);
+  const splitting = split && splitInto !== null && estimate.images > options.maxImages;
   const tiers = [...new Set(chosen.flatMap((m) => (m.qualities.length > 1 ? m.qualities : [])))];
   const issues = clientIssues ?? state.issues;
   const err = (name: string) => issuesFor(issues, name);
@@ -197,7 +201,8 @@ export function StudioForm({ options, start: given }: { options: StudioOptions; 
         extraPrompt,
         budgetUsd: Number.isNaN(budgetNum) ? budget : budgetNum,
       },
-      { maxImages: options.maxImages },
+      // A split submit is checked per batch on the server; here only against the most one submit may make.
+      { maxImages: splitting ? HARD_MAX_IMAGES : options.maxImages },
     );
     const local: FieldIssue[] = parsed.ok ? [] : parsed.issues;
     const limit = budgetNum !== undefined && !Number.isNaN(budgetNum) ? budgetNum : null;
@@ -379,6 +384,9 @@ export function StudioForm({ options, start: given }: { options: StudioOptions; 
         maxImages={options.maxImages}
         pending={pending}
         error={clientIssues ? "Please fix the fields marked above." : state.error}
+        splitInto={splitInto}
+        split={split}
+        onSplit={setSplit}
       />
     </form>
   );

@@ -21,6 +21,7 @@ import { batchRequested } from "@/inngest/events";
 import { toBatchDto, type BatchDto, type UrlFor } from "./dto";
 import { parseBatchInput, type FieldIssue, DEFAULT_MAX_IMAGES, HARD_MAX_IMAGES } from "./input";
 import { ownerToken } from "./owner";
+import { MAX_SPLIT_BATCHES, splitInput } from "./split";
 
 /**
  * MAX_IMAGES_PER_BATCH, at most HARD_MAX_IMAGES: a batch's plan and its result matrix travel as
@@ -94,51 +95,146 @@ export interface NewBatch {
   cells?: NewCell[];
 }
 
+type Refusal = Extract<SubmitResult, { ok: false }>;
+
+/** The spend limits a batch must stay within: its own budget and MAX_BATCH_COST_USD. */
+function spendLimits(batch: NewBatch) {
+  const limits: { value: number; path: string; what: string }[] = [];
+  if (batch.input.budgetUsd !== undefined && batch.input.budgetUsd !== null)
+    limits.push({ value: batch.input.budgetUsd, path: "budgetUsd", what: "your budget" });
+  const global = maxBatchCostUsd();
+  if (global !== null)
+    limits.push({ value: global, path: "models", what: "the per-batch limit (MAX_BATCH_COST_USD)" });
+  const over = limits.filter((l) => batch.estimateUsd > l.value);
+  const refusal: Refusal | null =
+    over.length === 0
+      ? null
+      : {
+          ok: false,
+          status: 400,
+          error: "The batch would cost more than allowed.",
+          issues: over.map((l) => ({
+            path: l.path,
+            message: `estimated cost $${batch.estimateUsd.toFixed(2)} exceeds ${l.what} of $${l.value.toFixed(2)}`,
+          })),
+        };
+  const budget = Math.min(...limits.map((l) => l.value));
+  return { refusal, budgetUsd: Number.isFinite(budget) ? budget : null };
+}
+
+/**
+ * Checks the spend limits of every batch, stores them all, then sends one batch/requested each in a
+ * single send. Nothing is stored when one is over a limit, and nothing is left behind when the engine
+ * cannot be reached.
+ */
+async function startAll(
+  batches: readonly NewBatch[],
+): Promise<Refusal | Extract<SubmitResult, { ok: true }>[]> {
+  const budgets: (number | null)[] = [];
+  for (const batch of batches) {
+    const { refusal, budgetUsd } = spendLimits(batch);
+    if (refusal) return refusal;
+    budgets.push(budgetUsd);
+  }
+  const db = await getDb();
+  const created: Awaited<ReturnType<typeof createBatch>>[] = [];
+  for (const [i, batch] of batches.entries()) {
+    created.push(
+      await createBatch(db, {
+        input: batch.input,
+        cells: batch.cells,
+        estimatedCostUsd: batch.estimateUsd,
+        budgetUsd: budgets[i] ?? null,
+        notices: batch.notices,
+      }),
+    );
+  }
+  try {
+    // The event ids make the send idempotent: a retried request never starts a batch twice.
+    await inngest.send(
+      created.map(({ batch }) =>
+        batchRequested.create(
+          { batchId: batch.id, reason: "created" },
+          { id: `batch-requested-${batch.id}` },
+        ),
+      ),
+    );
+  } catch (err) {
+    for (const { batch } of created) await deleteBatch(db, batch.id);
+    const message = `Could not reach the workflow engine: ${(err as Error).message}`;
+    return { ok: false, status: 503, error: message, issues: [] };
+  }
+  return created.map((c) => ({
+    ok: true as const,
+    id: c.batch.id,
+    ownerToken: ownerToken(c.batch.id),
+    batch: toBatchDto(c.batch, c.cells, urlFor),
+  }));
+}
+
 /**
  * Checks the spend limits, stores the batch and sends batch/requested. Nothing is left behind when the
  * engine cannot be reached.
  */
 export async function startBatch(batch: NewBatch): Promise<SubmitResult> {
-  const { input, estimateUsd } = batch;
-  const limits: { value: number; path: string; what: string }[] = [];
-  if (input.budgetUsd !== undefined && input.budgetUsd !== null)
-    limits.push({ value: input.budgetUsd, path: "budgetUsd", what: "your budget" });
-  const global = maxBatchCostUsd();
-  if (global !== null)
-    limits.push({ value: global, path: "models", what: "the per-batch limit (MAX_BATCH_COST_USD)" });
-  const over = limits.filter((l) => estimateUsd > l.value);
-  if (over.length > 0) {
-    const issues = over.map((l) => ({
-      path: l.path,
-      message: `estimated cost $${estimateUsd.toFixed(2)} exceeds ${l.what} of $${l.value.toFixed(2)}`,
-    }));
-    return { ok: false, status: 400, error: "The batch would cost more than allowed.", issues };
-  }
-  const budget = Math.min(...limits.map((l) => l.value));
-  const db = await getDb();
-  const created = await createBatch(db, {
-    input,
-    cells: batch.cells,
-    estimatedCostUsd: estimateUsd,
-    budgetUsd: Number.isFinite(budget) ? budget : null,
-    notices: batch.notices,
+  const started = await startAll([batch]);
+  return Array.isArray(started) ? started[0]! : started;
+}
+
+export type SplitResult =
+  | {
+      ok: true;
+      batches: { id: string; ownerToken: string; from: number; titles: number }[];
+      perBatch: number;
+    }
+  | Refusal;
+
+/**
+ * A submit over the images-per-batch limit as several batches of whole titles, in order, each within the
+ * limit (at most HARD_MAX_IMAGES in all, over at most MAX_SPLIT_BATCHES batches). All are stored and
+ * started, or none. Input within the limit makes one batch, as submitBatch does.
+ */
+export async function submitSplit(raw: unknown): Promise<SplitResult> {
+  const availability = new Map(modelAvailability().map((m) => [m.id, m]));
+  const parsed = parseBatchInput(raw, {
+    maxImages: HARD_MAX_IMAGES,
+    missingEnvFor: (model) => availability.get(model)?.missingEnv ?? null,
   });
-  const id = created.batch.id;
-  try {
-    // The event id makes the send idempotent: a retried request never starts the batch twice.
-    await inngest.send(
-      batchRequested.create({ batchId: id, reason: "created" }, { id: `batch-requested-${id}` }),
-    );
-  } catch (err) {
-    await deleteBatch(db, id);
-    const message = `Could not reach the workflow engine: ${(err as Error).message}`;
-    return { ok: false, status: 503, error: message, issues: [] };
+  const invalid = (issues: FieldIssue[]): Refusal => ({
+    ok: false,
+    status: 400,
+    error: "The batch request is invalid.",
+    issues,
+  });
+  if (!parsed.ok) return invalid(parsed.issues);
+  const { notices, ...input } = parsed.value;
+  const limit = maxImagesPerBatch();
+  const split =
+    input.prompts.length * input.models.length <= limit
+      ? { ok: true as const, perBatch: input.prompts.length, parts: [{ from: 0, body: input }] }
+      : splitInput(input, limit);
+  if (!split.ok) return invalid([{ path: split.path, message: split.error }]);
+  if (split.parts.length > MAX_SPLIT_BATCHES) {
+    const message = `${input.prompts.length} titles make ${split.parts.length} batches of ${split.perBatch}; at most ${MAX_SPLIT_BATCHES} batches at once`;
+    return invalid([{ path: "prompts", message }]);
   }
+  // Stored last part first, so a list of batches newest first (/batches) shows them in title order.
+  const started = await startAll(
+    split.parts
+      .map(({ body }) => ({ input: body, estimateUsd: estimateBatchCost(body).totalUsd, notices }))
+      .reverse(),
+  );
+  if (!Array.isArray(started)) return started;
+  started.reverse();
   return {
     ok: true,
-    id,
-    ownerToken: ownerToken(id),
-    batch: toBatchDto(created.batch, created.cells, urlFor),
+    perBatch: split.perBatch,
+    batches: started.map((b, i) => ({
+      id: b.id,
+      ownerToken: b.ownerToken,
+      from: split.parts[i]!.from,
+      titles: split.parts[i]!.body.prompts.length,
+    })),
   };
 }
 

@@ -3,14 +3,11 @@
  * batch (its MAX_IMAGES_PER_BATCH) becomes several batches of whole titles, in order, each within the
  * limit. Pure, so it is unit-tested; batch.ts submits the parts.
  */
-import { parseBatchInput, type BatchInput } from "@/lib/batches/input";
+import { parseBatchInput } from "@/lib/batches/input";
+import { splitInput, type SplitPart } from "@/lib/batches/split";
 import type { FieldIssue } from "./batch-client";
 
-export interface SplitPart {
-  /** Index of the part's first title in the file. */
-  from: number;
-  body: Omit<BatchInput, "notices">;
-}
+export type { SplitPart };
 
 export type SplitPlan =
   | { ok: true; limit: number; perBatch: number; titles: number; parts: SplitPart[]; notices: string[] }
@@ -27,23 +24,22 @@ export function planSplit(raw: unknown, issues: readonly FieldIssue[]): SplitPla
   const parsed = parseBatchInput(raw, { maxImages: Number.MAX_SAFE_INTEGER });
   if (!parsed.ok) return null;
   const { notices, ...input } = parsed.value;
-  if (input.budgetUsd !== undefined) {
-    return {
-      ok: false,
-      error:
-        "--split would give every batch the file's whole budgetUsd; remove budgetUsd from the file to split it " +
-        "(a MAX_BATCH_COST_USD set on the app still caps each batch)",
-    };
+  const split = splitInput(input, limit);
+  if (!split.ok) {
+    // The file's field names: budgetUsd in the file, or the models list.
+    const error =
+      split.path === "budgetUsd"
+        ? "--split would give every batch the file's whole budgetUsd; remove budgetUsd from the file to split it " +
+          "(a MAX_BATCH_COST_USD set on the app still caps each batch)"
+        : split.error;
+    return { ok: false, error };
   }
-  const perBatch = Math.floor(limit / input.models.length);
-  if (perBatch < 1) {
-    return {
-      ok: false,
-      error: `${input.models.length} models make more images for one title than the app's limit of ${limit} per batch; choose at most ${limit} models`,
-    };
-  }
-  const parts: SplitPart[] = [];
-  for (let from = 0; from < input.prompts.length; from += perBatch)
-    parts.push({ from, body: { ...input, prompts: input.prompts.slice(from, from + perBatch) } });
-  return { ok: true, limit, perBatch, titles: input.prompts.length, parts, notices };
+  return {
+    ok: true,
+    limit,
+    perBatch: split.perBatch,
+    titles: input.prompts.length,
+    parts: split.parts,
+    notices,
+  };
 }

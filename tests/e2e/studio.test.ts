@@ -154,6 +154,51 @@ describe("studio form", () => {
     await page.close();
   });
 
+  it("sends titles over the images-per-batch limit as batches of whole titles, all or none", async () => {
+    const newest = async () => {
+      const res = await fetch(`${stack.appUrl}/api/batches?limit=5`);
+      return ((await res.json()) as { batches: { id: string }[] }).batches.map((b) => b.id);
+    };
+    const before = await newest();
+    const page = await openForm();
+    const lines = Array.from({ length: 120 }, (_, i) => `Split title ${i + 1}`);
+    await page.getByRole("button", { name: "Edit as text" }).click();
+    await page.getByLabel("All titles, one per line").fill(lines.join("\n"));
+    expect(await page.getByTestId("estimate-images").textContent()).toBe("120 images");
+    const split = page.getByRole("checkbox", { name: "Send as 3 batches of up to 50 titles" });
+    // Without the choice, the limit refuses the batch.
+    await page.getByRole("button", { name: "Generate thumbnails" }).click();
+    await expect
+      .poll(() => page.locator("#prompts-error").textContent())
+      .toMatch(/the limit is 50 per batch/);
+    // A budget cannot be shared out: refused beside the field, and nothing is made.
+    await split.check();
+    await page.getByLabel("Budget (USD)").fill("5");
+    await page.getByRole("button", { name: "Generate thumbnails" }).click();
+    await expect
+      .poll(() => page.locator("#budgetUsd-error").textContent())
+      .toMatch(/a budget cannot be split/);
+    expect(page.url()).toBe(`${stack.appUrl}/`);
+    expect(await newest()).toEqual(before);
+
+    await page.getByLabel("Budget (USD)").fill("");
+    await page.getByRole("button", { name: "Generate thumbnails" }).click();
+    await page.waitForURL(`${stack.appUrl}/batches?split=3`);
+    expect(await page.getByRole("status").first().textContent()).toContain("3 batches of whole titles");
+    // The three newest batches, listed in the order of the titles, each the creator's to manage.
+    const rows = page.getByTestId("batch-row");
+    const ids = await rows.evaluateAll((els) => els.slice(0, 3).map((e) => e.getAttribute("data-id")!));
+    for (let i = 0; i < 3; i++) expect(await rows.nth(i).textContent()).toContain("Yours");
+    const prompts = await Promise.all(
+      ids.map(async (id) => {
+        const res = await fetch(`${stack.appUrl}/api/batches/${id}`);
+        return ((await res.json()) as { prompts: string[] }).prompts;
+      }),
+    );
+    expect(prompts).toEqual([lines.slice(0, 50), lines.slice(50, 100), lines.slice(100)]);
+    await page.close();
+  });
+
   it("keeps an unsent draft across reloads until it is sent or the person starts over", async () => {
     const page = await openForm();
     const title = (n: number) => page.getByLabel(`Title ${n}`, { exact: true });

@@ -44,6 +44,8 @@ export default async function BatchesPage({ searchParams }: Props) {
   const asked = first(sp.status);
   const status = isStatus(asked) ? asked : undefined;
   const cursor = first(sp.cursor) ?? null;
+  // Set by the studio after a submit it split into several batches (app/(studio)/actions.ts).
+  const split = /^\d{1,3}$/.test(first(sp.split) ?? "") ? Number(first(sp.split)) : null;
   let error: string | null = asked !== undefined && !status ? `There is no status "${asked}".` : null;
   let page: { batches: BatchListItem[]; nextCursor: string | null } = { batches: [], nextCursor: null };
   try {
@@ -89,6 +91,15 @@ export default async function BatchesPage({ searchParams }: Props) {
           </Link>
         ))}
       </nav>
+      {split ? (
+        <p
+          role="status"
+          className="rounded-md border border-sky-900 bg-sky-950/40 px-3 py-2 text-sm text-sky-100"
+        >
+          Your titles went out as {split} batches of whole titles, each within the app&apos;s limit of images
+          per batch: they are the newest below, marked Yours, in the order of your titles.
+        </p>
+      ) : null}
       {error ? (
         <p
           role="alert"

@@ -1,0 +1,58 @@
+/**
+ * Titles × models over the images-per-batch limit become several batches of whole titles, in order,
+ * each within the limit: the studio's "split" submit and the CLI's --split. Pure.
+ */
+import { HARD_MAX_IMAGES, type BatchInput } from "./input";
+
+/**
+ * Most batches one split submit makes. The browser gets an owner cookie per batch, sent with every
+ * request to the app: 20 keep that under 2 kB (Node refuses request headers over 16 kB in all).
+ */
+export const MAX_SPLIT_BATCHES = 20;
+
+/** How `titles` × `models` would be split under `limit` images per batch; null when it cannot be. */
+export function splitShape(
+  titles: number,
+  models: number,
+  limit: number,
+): { batches: number; perBatch: number } | null {
+  const perBatch = models > 0 ? Math.floor(limit / models) : 0;
+  if (perBatch < 1 || titles * models > HARD_MAX_IMAGES) return null;
+  const batches = Math.ceil(titles / perBatch);
+  return batches <= MAX_SPLIT_BATCHES ? { batches, perBatch } : null;
+}
+
+export type SplitInput = Omit<BatchInput, "notices">;
+
+export interface SplitPart {
+  /** Index of the part's first title in the whole list. */
+  from: number;
+  body: SplitInput;
+}
+
+export type Split =
+  | { ok: true; perBatch: number; parts: SplitPart[] }
+  | { ok: false; path: "budgetUsd" | "models"; error: string };
+
+export function splitInput(input: SplitInput, limit: number): Split {
+  if (input.budgetUsd !== undefined) {
+    return {
+      ok: false,
+      path: "budgetUsd",
+      error:
+        "a budget cannot be split: every batch would get all of it; clear the budget to split the titles",
+    };
+  }
+  const perBatch = Math.floor(limit / input.models.length);
+  if (perBatch < 1) {
+    return {
+      ok: false,
+      path: "models",
+      error: `${input.models.length} models make more images for one title than the limit of ${limit} per batch; choose at most ${limit} models`,
+    };
+  }
+  const parts: SplitPart[] = [];
+  for (let from = 0; from < input.prompts.length; from += perBatch)
+    parts.push({ from, body: { ...input, prompts: input.prompts.slice(from, from + perBatch) } });
+  return { ok: true, perBatch, parts };
+}
