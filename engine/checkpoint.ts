@@ -1,5 +1,12 @@
 import type { Core } from "./core";
-import { oversizedStep, stepLimitError, stepOutputError, stepsOverLimit } from "./limits";
+import {
+  oversizedStep,
+  stateLimitError,
+  stateOverLimit,
+  stepLimitError,
+  stepOutputError,
+  stepsOverLimit,
+} from "./limits";
 import type { Rec } from "./store";
 
 /**
@@ -26,10 +33,14 @@ export async function checkpointAsync(
   const steps = b.steps as Record<string, unknown>[];
   const big = oversizedStep(steps, bodyBytes);
   const over = stepsOverLimit(run, steps, core.opts.maxSteps);
-  if (big || over > 0) {
-    await core.finishRun(run, "Failed", {
-      error: big ? stepOutputError(big) : stepLimitError(core.opts.maxSteps),
-    });
+  const full = !big && over === 0 && stateOverLimit(run, steps, bodyBytes, core.opts.maxStateBytes);
+  if (big || over > 0 || full) {
+    const error = big
+      ? stepOutputError(big)
+      : over > 0
+        ? stepLimitError(core.opts.maxSteps)
+        : stateLimitError(core.opts.maxStateBytes);
+    await core.finishRun(run, "Failed", { error });
     return { status: 409, body: { error: `run ${runId} failed: it exceeded a per-run limit` } };
   }
   const now = Date.now();

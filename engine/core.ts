@@ -24,6 +24,8 @@ export interface CoreOptions {
   journalMaxBytes: number;
   /** Steps one run may have (Inngest Cloud's default 1,000); one more fails the run. */
   maxSteps: number;
+  /** Bytes of state one run may hold (Inngest Cloud's 32 MiB); more fails the run. */
+  maxStateBytes: number;
   /** Calls to apps executing at once across all runs (an Inngest plan's concurrent steps); 0: no limit. */
   maxCalls: number;
   /** With a signing key the engine signs its calls like Inngest Cloud and checks the SDK's bearer. */
@@ -79,8 +81,16 @@ export class Core {
 
   /** Applies records to memory now; the promise resolves once they are durable. */
   commit(...recs: Rec[]): Promise<void> {
-    for (const r of recs) this.store.apply(r);
-    const p = this.journal.append(...(recs as unknown as Record<string, unknown>[]));
+    const lines = recs.map((r) => JSON.stringify(r));
+    for (const [i, r] of recs.entries()) {
+      this.store.apply(r);
+      // A saved step grows the run's state by at most its record (see limits.ts stateOverLimit).
+      if (r.t === "step") {
+        const run = this.store.runs.get(r.runId);
+        if (run?.stateBytes !== undefined) run.stateBytes += lines[i]!.length * 3;
+      }
+    }
+    const p = this.journal.appendLines(lines);
     if (this.journal.needsCompaction()) void this.journal.compact(() => this.store.snapshot());
     return p;
   }

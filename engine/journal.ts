@@ -102,8 +102,13 @@ export class Journal {
 
   /** Appends records; the promise resolves once they are on disk. */
   append(...recs: Record<string, unknown>[]): Promise<void> {
+    return this.appendLines(recs.map((r) => JSON.stringify(r)));
+  }
+
+  /** Appends records already serialized, one JSON text each. */
+  appendLines(lines: readonly string[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error("journal closed"));
-    for (const r of recs) this.buf.push(JSON.stringify(r));
+    for (const l of lines) this.buf.push(l);
     const p = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
     this.kick();
     return p;

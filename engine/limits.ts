@@ -3,11 +3,13 @@ import type { Run, SerializedError } from "./types";
 /**
  * Inngest Cloud's per-run limits, enforced here so that a function which would overflow them in
  * production fails the same way locally instead of only there: at most 1,000 steps per run (its
- * default; configurable up to its absolute 10,000) and 4 MiB of data returned by one step.
+ * default; configurable up to its absolute 10,000), 4 MiB of data returned by one step, and 32 MiB of
+ * run state (the event, every step's data and the function's result).
  */
 export const DEFAULT_MAX_STEPS = 1000;
 export const ABSOLUTE_MAX_STEPS = 10_000;
 export const MAX_STEP_OUTPUT_BYTES = 4 * 1024 * 1024;
+export const MAX_RUN_STATE_BYTES = 32 * 1024 * 1024;
 
 /** Ops that are not steps of the run: the function's own result. */
 const NOT_STEPS = new Set(["RunComplete"]);
@@ -66,4 +68,29 @@ export function stepOutputError(step: { id: string; bytes: number }): Serialized
       `step "${step.id}" returned ${step.bytes} bytes: step output size is greater than the limit ` +
       `(${MAX_STEP_OUTPUT_BYTES} bytes). Return a reference (a storage key, an id) instead of the data.`,
   };
+}
+
+/** The error a run fails with once its state would pass the limit (as Inngest names it). */
+export function stateLimitError(limit: number): SerializedError {
+  return {
+    name: "InngestErrStateOverflowed",
+    message: `The function run exceeded the state size limit of ${limit} bytes.`,
+  };
+}
+
+const bytesOf = (value: unknown) => Buffer.byteLength(JSON.stringify(value) ?? "");
+
+/**
+ * True when saving `ops` would take the run's state past `limit` bytes. The run keeps a running
+ * estimate (the journal records its steps were saved in, an upper bound); only a reply that would
+ * take the estimate past the limit has the state measured exactly, so the common case costs nothing.
+ */
+export function stateOverLimit(run: Run, ops: readonly OpLike[], bodyBytes: number, limit: number): boolean {
+  run.stateBytes ??= bytesOf(run.event) + bytesOf(run.memo);
+  if (run.stateBytes + bodyBytes <= limit) return false;
+  let exact = bytesOf(run.event) + bytesOf(run.memo);
+  for (const op of ops)
+    if (op && op.data !== undefined && !(String(op.id) in run.memo)) exact += bytesOf(op.data);
+  run.stateBytes = exact;
+  return exact > limit;
 }

@@ -5,7 +5,14 @@ import { failAttempt } from "./call";
 import { resolveTarget } from "./duration";
 import { errText } from "./log";
 import { ulid } from "./ids";
-import { oversizedStep, stepLimitError, stepOutputError, stepsOverLimit } from "./limits";
+import {
+  oversizedStep,
+  stateLimitError,
+  stateOverLimit,
+  stepLimitError,
+  stepOutputError,
+  stepsOverLimit,
+} from "./limits";
 import { addWait, armTimer } from "./pending";
 import type { WorkItem } from "./scheduler";
 import type { Rec } from "./store";
@@ -55,6 +62,8 @@ export async function handleOps(core: Core, run: Run, item: WorkItem, ops: Op[],
   if (big) return core.finishRun(run, "Failed", { error: stepOutputError(big) });
   if (stepsOverLimit(run, ops, core.opts.maxSteps) > 0)
     return core.finishRun(run, "Failed", { error: stepLimitError(core.opts.maxSteps) });
+  if (stateOverLimit(run, ops, meta.bodyBytes, core.opts.maxStateBytes))
+    return core.finishRun(run, "Failed", { error: stateLimitError(core.opts.maxStateBytes) });
 
   if (ops.length > 1 && !run.disableImmediate) recs.push({ t: "dis", runId: run.id });
   // Ops reported together are awaited together (Promise.all): see Core.resumeAfter.

@@ -3,7 +3,7 @@ import path from "node:path";
 import { bearerAllowed, eventKeyAllowed } from "./auth";
 import { Core } from "./core";
 import { checkpointAsync } from "./checkpoint";
-import { ABSOLUTE_MAX_STEPS, DEFAULT_MAX_STEPS } from "./limits";
+import { ABSOLUTE_MAX_STEPS, DEFAULT_MAX_STEPS, MAX_RUN_STATE_BYTES } from "./limits";
 import { cancelRun, EventInputError, ingest } from "./events";
 import { createLogger, errText, type LogSink } from "./log";
 import { listRuns, runJson } from "./read-api";
@@ -30,6 +30,8 @@ export interface EngineOptions {
   journalMaxBytes?: number;
   /** Steps one run may have before it fails, as on Inngest Cloud. Default 1,000; at most 10,000. */
   maxSteps?: number;
+  /** Bytes of state one run may hold before it fails, as on Inngest Cloud. Default 32 MiB. */
+  maxStateBytes?: number;
   /**
    * Calls to apps executing at once across all runs, like an Inngest plan's concurrent-step limit
    * (sleeping and waiting runs do not count). Default 0: no limit.
@@ -88,6 +90,9 @@ export async function startEngine(opts: EngineOptions = {}): Promise<EngineHandl
   const maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
   if (!Number.isInteger(maxSteps) || maxSteps < 1 || maxSteps > ABSOLUTE_MAX_STEPS)
     throw new Error(`maxSteps must be an integer from 1 to ${ABSOLUTE_MAX_STEPS}`);
+  const maxStateBytes = opts.maxStateBytes ?? MAX_RUN_STATE_BYTES;
+  if (!Number.isInteger(maxStateBytes) || maxStateBytes < 1)
+    throw new Error("maxStateBytes must be a positive whole number");
   if (opts.maxCalls !== undefined && (!Number.isInteger(opts.maxCalls) || opts.maxCalls < 0))
     throw new Error("maxCalls must be a whole number (0: no limit)");
   const log = createLogger(opts.log);
@@ -100,6 +105,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<EngineHandl
     checkpointing: opts.checkpointing ?? true,
     journalMaxBytes: opts.journalMaxBytes ?? 32 * 1024 * 1024,
     maxSteps,
+    maxStateBytes,
     maxCalls: opts.maxCalls ?? 0,
     keys: {
       signingKey: opts.signingKey || undefined,

@@ -105,6 +105,8 @@ export interface Run {
   rediscover: boolean;
   /** Transient: calls currently out that may checkpoint steps (queue item id -> attempt, last mark). */
   calls: Map<string, { attempt: number; last: number }>;
+  /** Transient: an upper bound of the run state's size in bytes (limits.ts); unset until first needed. */
+  stateBytes?: number;
 }
 
 export const TERMINAL: ReadonlySet<RunStatus> = new Set(["Completed", "Failed", "Cancelled"]);

@@ -3,8 +3,12 @@ import { startEngine } from "@/engine/server";
 import { MAX_STEP_OUTPUT_BYTES } from "@/engine/limits";
 import { engineFor, makeClient, runsFinished, serveApp, type App } from "./helpers";
 
-// Inngest Cloud's per-run limits (1,000 steps, 4 MiB per step's data): a function that overflows
-// them must fail here as it would there, not only in production. A limit of 5 keeps the runs short.
+const STATE_LIMIT = 5 * 1024 * 1024;
+const CHUNK = 2 * 1024 * 1024;
+
+// Inngest Cloud's per-run limits (1,000 steps, 4 MiB per step's data, 32 MiB of run state): a function
+// that overflows them must fail here as it would there, not only in production. Limits of 5 steps and
+// 5 MiB of state keep the runs short.
 describe.each([
   { mode: "checkpointing", checkpointing: true },
   { mode: "one call per step", checkpointing: false },
@@ -14,7 +18,11 @@ describe.each([
   const failures: { fn: string; name: string; message: string }[] = [];
 
   beforeAll(async () => {
-    engine = await engineFor(`limits-${checkpointing ? "cp" : "classic"}`, { maxSteps: 5, checkpointing });
+    engine = await engineFor(`limits-${checkpointing ? "cp" : "classic"}`, {
+      maxSteps: 5,
+      maxStateBytes: STATE_LIMIT,
+      checkpointing,
+    });
     const client = makeClient(`limits-${checkpointing ? "cp" : "classic"}`, engine.url);
     const onFailure =
       (fn: string) =>
@@ -46,7 +54,20 @@ describe.each([
           return data.length;
         },
       );
+    // Steps of 2 MiB: two fit in 5 MiB of state, three do not.
+    const state = (id: string, steps: number) =>
+      client.createFunction(
+        { id, triggers: { event: `limits/${id}` }, onFailure: onFailure(id) },
+        async ({ step }) => {
+          let total = 0;
+          for (let i = 0; i < steps; i++)
+            total += (await step.run(`chunk${i}`, () => "y".repeat(CHUNK))).length;
+          return total;
+        },
+      );
     app = await serveApp(client, [
+      state("state-ok", 2),
+      state("state-over", 3),
       sequential("at-limit", 5),
       sequential("over-limit", 6),
       parallel,
@@ -60,7 +81,15 @@ describe.each([
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ name, data: {} }),
       });
-    for (const id of ["at-limit", "over-limit", "parallel", "output-ok", "output-too-big"])
+    for (const id of [
+      "at-limit",
+      "over-limit",
+      "parallel",
+      "output-ok",
+      "output-too-big",
+      "state-ok",
+      "state-over",
+    ])
       await send(`limits/${id}`);
   }, 60_000);
 
@@ -111,11 +140,28 @@ describe.each([
     expect(run.error?.message).toContain('step "big" returned');
     expect(run.error?.message).toContain("step output size is greater than the limit");
   });
+
+  it(`fails a run whose state would pass the limit, and keeps one within it (${mode})`, async () => {
+    expect((await finished("state-ok")).output).toBe(2 * CHUNK);
+    const run = await finished("state-over");
+    expect(run.status).toBe("Failed");
+    expect(run.error).toMatchObject({
+      name: "InngestErrStateOverflowed",
+      message: `The function run exceeded the state size limit of ${STATE_LIMIT} bytes.`,
+    });
+    const view = (await (await fetch(`${engine.url}/v1/runs/${run.id}`)).json()) as {
+      data: { steps: { id: string }[] };
+    };
+    expect(view.data.steps.map((s) => s.id)).toEqual(["chunk0", "chunk1"]);
+    await runsFinished(engine.url, `${prefix}-state-over-failure`, 1);
+    expect(failures.find((f) => f.fn === "state-over")?.message).toContain("state size limit");
+  });
 });
 
-describe("engine: step limit option", () => {
-  it("refuses a step limit outside 1–10,000", async () => {
+describe("engine: limit options", () => {
+  it("refuses a step limit outside 1–10,000 and a state limit below one byte", async () => {
     await expect(startEngine({ port: 0, maxSteps: 0, log: false })).rejects.toThrow(/maxSteps/);
     await expect(startEngine({ port: 0, maxSteps: 10_001, log: false })).rejects.toThrow(/maxSteps/);
+    await expect(startEngine({ port: 0, maxStateBytes: 0, log: false })).rejects.toThrow(/maxStateBytes/);
   });
 });
