@@ -1,12 +1,5 @@
 import type { Core } from "./core";
-import {
-  oversizedStep,
-  stateLimitError,
-  stateOverLimit,
-  stepLimitError,
-  stepOutputError,
-  stepsOverLimit,
-} from "./limits";
+import { runLimitError } from "./limits";
 import type { Rec } from "./store";
 
 /**
@@ -31,15 +24,8 @@ export async function checkpointAsync(
   if (!Array.isArray(b.steps)) return { status: 400, body: { error: "steps: must be an array of ops" } };
   // Over a per-run limit the run fails, as on Inngest Cloud; 409 then stops the SDK's execution.
   const steps = b.steps as Record<string, unknown>[];
-  const big = oversizedStep(steps, bodyBytes);
-  const over = stepsOverLimit(run, steps, core.opts.maxSteps);
-  const full = !big && over === 0 && stateOverLimit(run, steps, bodyBytes, core.opts.maxStateBytes);
-  if (big || over > 0 || full) {
-    const error = big
-      ? stepOutputError(big)
-      : over > 0
-        ? stepLimitError(core.opts.maxSteps)
-        : stateLimitError(core.opts.maxStateBytes);
+  const error = runLimitError(run, steps, bodyBytes, core.opts);
+  if (error) {
     await core.finishRun(run, "Failed", { error });
     return { status: 409, body: { error: `run ${runId} failed: it exceeded a per-run limit` } };
   }

@@ -94,3 +94,20 @@ export function stateOverLimit(run: Run, ops: readonly OpLike[], bodyBytes: numb
   run.stateBytes = exact;
   return exact > limit;
 }
+
+/**
+ * Why saving `ops` (a reply or checkpoint of `bodyBytes`) would fail the run under Inngest Cloud's
+ * limits, checked in the order Cloud reports them; null when within every limit.
+ */
+export function runLimitError(
+  run: Run,
+  ops: readonly OpLike[],
+  bodyBytes: number,
+  limits: { maxSteps: number; maxStateBytes: number },
+): SerializedError | null {
+  const big = oversizedStep(ops, bodyBytes);
+  if (big) return stepOutputError(big);
+  if (stepsOverLimit(run, ops, limits.maxSteps) > 0) return stepLimitError(limits.maxSteps);
+  if (stateOverLimit(run, ops, bodyBytes, limits.maxStateBytes)) return stateLimitError(limits.maxStateBytes);
+  return null;
+}

@@ -5,14 +5,7 @@ import { failAttempt } from "./call";
 import { resolveTarget } from "./duration";
 import { errText } from "./log";
 import { ulid } from "./ids";
-import {
-  oversizedStep,
-  stateLimitError,
-  stateOverLimit,
-  stepLimitError,
-  stepOutputError,
-  stepsOverLimit,
-} from "./limits";
+import { runLimitError } from "./limits";
 import { addWait, armTimer } from "./pending";
 import type { WorkItem } from "./scheduler";
 import type { Rec } from "./store";
@@ -58,12 +51,8 @@ export async function handleOps(core: Core, run: Run, item: WorkItem, ops: Op[],
     core.finishRun(run, "Failed", { error: { name: "Error", message } });
 
   // Inngest Cloud's per-run limits: over one, the run fails without retries (see limits.ts).
-  const big = oversizedStep(ops, meta.bodyBytes);
-  if (big) return core.finishRun(run, "Failed", { error: stepOutputError(big) });
-  if (stepsOverLimit(run, ops, core.opts.maxSteps) > 0)
-    return core.finishRun(run, "Failed", { error: stepLimitError(core.opts.maxSteps) });
-  if (stateOverLimit(run, ops, meta.bodyBytes, core.opts.maxStateBytes))
-    return core.finishRun(run, "Failed", { error: stateLimitError(core.opts.maxStateBytes) });
+  const overLimit = runLimitError(run, ops, meta.bodyBytes, core.opts);
+  if (overLimit) return core.finishRun(run, "Failed", { error: overLimit });
 
   if (ops.length > 1 && !run.disableImmediate) recs.push({ t: "dis", runId: run.id });
   // Ops reported together are awaited together (Promise.all): see Core.resumeAfter.

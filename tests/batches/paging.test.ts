@@ -91,27 +91,20 @@ describe("paged batch", () => {
 
   it("round-trips every summary field, also for a model missing from the batch's list", () => {
     const full = sample();
-    full.cells[0] = {
-      ...full.cells[0]!,
+    const summary = {
+      id: "c0-a",
+      promptIndex: 0,
       model: "model-z",
-      status: "succeeded",
+      status: "succeeded" as const,
       reusable: true,
       attempts: 2,
       costUsd: 0.04,
       updatedAt: "2026-12-06T10:00:00Z",
     };
+    full.cells[0] = { ...full.cells[0]!, ...summary };
     const wire = toWire(full, page);
     expect(wire.models).toEqual(["model-a", "model-b", "model-z"]);
-    expect(fromWire(wire).all.find((c) => c.id === "c0-a")).toEqual({
-      id: "c0-a",
-      promptIndex: 0,
-      model: "model-z",
-      status: "succeeded",
-      reusable: true,
-      attempts: 2,
-      costUsd: 0.04,
-      updatedAt: "2026-12-06T10:00:00Z",
-    });
+    expect(fromWire(wire).all.find((c) => c.id === "c0-a")).toEqual(summary);
   });
 
   it("counts live changes of cells on other pages without holding their full records", () => {
