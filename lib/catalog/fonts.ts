@@ -65,7 +65,8 @@ export const DEFAULT_FONT_ID: FontId = "inter";
 
 /**
  * Fonts consulted, in order, for characters the title font lacks: scripts no title face covers
- * (Arabic, Hebrew, Armenian, Georgian, the Indic and South-East Asian scripts, Chinese, Japanese, Korean) and monochrome
+ * (Arabic, Hebrew, Armenian, Georgian, Ethiopic, the Indic, South-East Asian and Tibetan scripts, Chinese, Japanese,
+ * Korean) and monochrome
  * outline emoji (colour bitmap emoji cannot become paths). Parsed lazily, so a Latin title never loads
  * them. Runs of the Indic and South-East Asian scripts are shaped by HarfBuzz in their font
  * (lib/compose/text/complex-scripts.ts lists them).
@@ -132,6 +133,13 @@ export const FALLBACK_FONTS = [
     licenceFile: "fallback/noto-sans-georgian.LICENSE.txt",
   },
   {
+    id: "noto-sans-ethiopic",
+    covers: "Ethiopic: Amharic, Tigrinya, Ge'ez",
+    files: ["fallback/noto-sans-ethiopic-700.woff"],
+    licence: "OFL-1.1",
+    licenceFile: "fallback/noto-sans-ethiopic.LICENSE.txt",
+  },
+  {
     id: "noto-emoji",
     covers: "Emoji (monochrome outlines)",
     files: emojiFiles,
@@ -169,6 +177,15 @@ export const FALLBACK_FONTS = [
   shapedScript("lao", "Lao"),
   shapedScript("myanmar", "Myanmar: Burmese"),
   shapedScript("khmer", "Khmer"),
+  shapedScript("javanese", "Javanese"),
+  {
+    // Noto has Tibetan only as a serif.
+    id: "noto-serif-tibetan",
+    covers: "Tibetan, Dzongkha (shaped with HarfBuzz)",
+    files: ["fallback/noto-serif-tibetan-700.woff"],
+    licence: "OFL-1.1",
+    licenceFile: "fallback/noto-serif-tibetan.LICENSE.txt",
+  },
 ] as const satisfies readonly FallbackFontDef[];
 
 export function isFontId(value: string): value is FontId {

@@ -185,6 +185,15 @@ describe("text layout behaviour", () => {
     expect([...families].sort()).toEqual(["Noto Sans Armenian", "Noto Sans Georgian"]);
   });
 
+  it("draws Ethiopic from its Noto font", () => {
+    const layout = layoutText("የኢትዮጵያ ምርጥ የቱሪስት መዳረሻዎች", "inter", opts({ maxLines: 2 }));
+    expect(layout.missing).toEqual([]);
+    const families = new Set(
+      layout.lines.flatMap((l) => l.glyphs.map((g) => g.font.names.fontFamily?.en ?? "?")),
+    );
+    expect([...families]).toEqual(["Noto Sans Ethiopic"]);
+  });
+
   it("drops joiners and variation selectors instead of drawing boxes for them", () => {
     const layout = layoutText("❤️👍🏽", "inter", opts());
     expect(layout.lines[0]!.glyphs.every((g) => g.glyph.index > 0)).toBe(true);

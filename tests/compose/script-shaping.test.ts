@@ -1,4 +1,4 @@
-/** Shaping facts for the Indic, Sinhala, Khmer, Lao and Myanmar runs HarfBuzz shapes. */
+/** Shaping facts for the Indic, Sinhala, Khmer, Lao, Myanmar, Javanese and Tibetan runs HarfBuzz shapes. */
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { complexRuns, prepareShaping, shapeComplexRun } from "@/lib/compose/text/complex-shaping";
 import { fontChain } from "@/lib/compose/text/font-loader";
@@ -125,6 +125,20 @@ describe("Indic, Sinhala, Khmer, Lao and Myanmar shaping", () => {
     // မြန်မာဘာသာ | စကား | သည် | (space) ဖြစ်သည်။
     expect(pieces("မြန်မာဘာသာစကားသည် ဖြစ်သည်။").map(([, space]) => space)).toEqual([false, false, false, true]);
     expect(pieces("মৌসুমীবায়ু বাংলা")).toHaveLength(2); // spaced scripts break at spaces only
+  });
+
+  it("stacks Tibetan subjoined consonants and Javanese pasangan in one cluster", () => {
+    // sa with subjoined ka: one stacked glyph.
+    expect(shape("སྐ", "Tibt").map(names)).toEqual([["uni0F660F90"]]);
+    // ba, then sa + subjoined ga + subjoined ra + vowel u stacked as one, ba, sa.
+    expect(shape("བསྒྲུབས", "Tibt").map(names)).toEqual([
+      ["uni0F56"],
+      ["uni0F660F920FB20F74"],
+      ["uni0F56"],
+      ["uni0F66"],
+    ]);
+    // ka, pangkon, ta: ta becomes its pasangan under ka.
+    expect(shape("ꦏ꧀ꦠ", "Java").map(names)).toEqual([["ka", "ta.pas"]]);
   });
 
   it("finds a glyph for every character of a real title in each script", () => {

@@ -81,6 +81,9 @@ export const COMPLEX_SCRIPTS: readonly ComplexScript[] = [
     ],
     unspaced: true,
   },
+  { tag: "Java", fallbackId: "noto-sans-javanese", ranges: [[0xa980, 0xa9df]] },
+  // Stacked consonants and vowel signs above and below; syllables are separated by the tsheg (་).
+  { tag: "Tibt", fallbackId: "noto-serif-tibetan", ranges: [[0x0f00, 0x0fff]] },
 ];
 
 const DEVANAGARI = COMPLEX_SCRIPTS[0]!;
