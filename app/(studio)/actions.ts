@@ -3,7 +3,7 @@
 import { redirect } from "next/navigation";
 import { hasStudioAccess } from "@/lib/access-request";
 import type { FieldIssue } from "@/lib/batches/input";
-import { rememberOwner } from "@/lib/batches/owner-cookie";
+import { browserKey } from "@/lib/batches/owner-cookie";
 import { submitBatch, submitSplit } from "@/lib/batches/service";
 
 export type SubmitState = { error: string | null; issues: FieldIssue[] };
@@ -37,17 +37,17 @@ export async function submitBatchAction(_prev: SubmitState, form: FormData): Pro
     budgetUsd: budget === undefined ? undefined : Number.isNaN(Number(budget)) ? budget : Number(budget),
   };
   // Over the images-per-batch limit, the person may ask for several batches of whole titles instead.
+  // The batches are made for this browser's key: no cookie per batch.
+  const creatorKey = await browserKey();
   if (form.get("split") === "1") {
-    const split = await submitSplit(raw);
+    const split = await submitSplit(raw, { creatorKey });
     if (!split.ok) return { error: split.error, issues: split.issues };
-    for (const b of split.batches) await rememberOwner(b.id, b.ownerToken);
     const [first] = split.batches;
     redirect(
       split.batches.length === 1 && first ? `/b/${first.id}` : `/batches?split=${split.batches.length}`,
     );
   }
-  const result = await submitBatch(raw);
+  const result = await submitBatch(raw, { creatorKey });
   if (!result.ok) return { error: result.error, issues: result.issues };
-  await rememberOwner(result.id, result.ownerToken);
   redirect(`/b/${result.id}`);
 }

@@ -3,9 +3,8 @@
  * plain form posts: refuses other sites and non-owners, then 404 / the control's 409 or 503 / a 303 back
  * to the page for a form / `{batch, [countKey]: count}` as JSON.
  */
-import { cookies } from "next/headers";
 import { crossSite, jsonError, seeOther, wantsHtml } from "@/lib/http";
-import { canManage, ownerCookieName } from "./owner";
+import { ownsBatch } from "./owner-cookie";
 import type { ManageOutcome } from "./controls";
 
 export async function manageAction(
@@ -17,8 +16,7 @@ export async function manageAction(
   if (crossSite(request.headers)) {
     return jsonError(403, "This request came from another site; change the batch from its own page.");
   }
-  const cookie = (await cookies()).get(ownerCookieName(id))?.value;
-  if (!canManage(id, request.headers, cookie)) {
+  if (!(await ownsBatch(id, request.headers))) {
     return jsonError(
       403,
       "Only the person who created this batch can change it (owner cookie or bearer token).",

@@ -1,16 +1,35 @@
-/** The owner cookie a browser gets for a batch it created (see owner.ts for what the token is). */
+/** The owner cookies a browser gets for the batches it creates (see owner.ts for what they hold). */
 import { cookies } from "next/headers";
 import { siteOrigin } from "@/lib/export/origin";
 import type { BatchDto } from "./dto";
-import { ownerCookieName } from "./owner";
+import { BROWSER_KEY_COOKIE, canManage, newBrowserKey, ownerCookieName } from "./owner";
+
+const KEEP = { httpOnly: true, sameSite: "lax", path: "/", maxAge: 60 * 60 * 24 * 365 } as const;
 
 export async function rememberOwner(batchId: string, token: string): Promise<void> {
-  (await cookies()).set(ownerCookieName(batchId), token, {
-    httpOnly: true,
-    sameSite: "lax",
-    path: "/",
-    maxAge: 60 * 60 * 24 * 365,
-  });
+  (await cookies()).set(ownerCookieName(batchId), token, KEEP);
+}
+
+/**
+ * This browser's key to the batches it makes (server actions): the one it holds, else a new one, set
+ * now. Renewed for another year on each use.
+ */
+export async function browserKey(): Promise<string> {
+  const jar = await cookies();
+  const key = jar.get(BROWSER_KEY_COOKIE)?.value || newBrowserKey();
+  jar.set(BROWSER_KEY_COOKIE, key, KEEP);
+  return key;
+}
+
+/** canManage with the request's cookies: the batch's own owner cookie, or the key of the browser that made it. */
+export async function ownsBatch(batchId: string, headers: Headers = new Headers()): Promise<boolean> {
+  const jar = await cookies();
+  return canManage(
+    batchId,
+    headers,
+    jar.get(ownerCookieName(batchId))?.value,
+    jar.get(BROWSER_KEY_COOKIE)?.value,
+  );
 }
 
 /** 201 `{id, url, ownerToken, batch}` for a batch just created, with the owner cookie set. */

@@ -1,11 +1,18 @@
 /**
  * Who may cancel or retry a batch. The batch id is shareable (it is the result page URL), so it can't be
- * the secret: the creator gets an owner token, an HMAC of the id under the app secret, set as a cookie
- * in the browser and returned to API clients. ADMIN_TOKEN (a bearer) may manage any batch.
+ * the secret: the creator gets an owner token, an HMAC of the id under the app secret, returned to API
+ * clients (and, for batches made through the API, set as a per-batch cookie). ADMIN_TOKEN (a bearer) may
+ * manage any batch.
+ *
+ * A browser instead holds one random key (BROWSER_KEY_COOKIE) for every batch it makes: those batches'
+ * ids end in a tag only that key and the app secret give, so ownership is checked without storing
+ * anything, and the browser's cookies do not grow by one per batch (browsers keep about 180 per site
+ * and drop the oldest; Node refuses request headers over 16 kB).
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { newId } from "@/lib/db/ids";
 
 let cached: Buffer | null = null;
 
@@ -44,8 +51,44 @@ function same(a: string, b: string): boolean {
 
 export const ownerCookieName = (batchId: string) => `owner_${batchId}`;
 
-/** True when the request carries this batch's owner token (cookie or bearer) or the admin token. */
-export function canManage(batchId: string, headers: Headers, cookieValue: string | undefined): boolean {
+/** The cookie holding a browser's key to the batches it made. */
+export const BROWSER_KEY_COOKIE = "studio_owner";
+
+/** A new browser key: 256 random bits. */
+export const newBrowserKey = () => randomBytes(32).toString("base64url");
+
+const RANDOM_PART = 22;
+
+function creatorTag(key: string, random: string): string {
+  return createHmac("sha256", appSecret())
+    .update(`creator:${key}:${random}`)
+    .digest("base64url")
+    .slice(0, 11);
+}
+
+/** A new batch id for the browser holding `key`: 128 random bits (as newId), then a 66-bit tag. */
+export function ownedBatchId(key: string): string {
+  const random = newId();
+  return random + creatorTag(key, random);
+}
+
+/** True when `batchId` was made for the browser holding `key`. */
+export function madeFor(batchId: string, key: string): boolean {
+  if (batchId.length !== RANDOM_PART + 11 || !key) return false;
+  return same(batchId.slice(RANDOM_PART), creatorTag(key, batchId.slice(0, RANDOM_PART)));
+}
+
+/**
+ * True when the request carries this batch's owner token (per-batch cookie or bearer), the key of the
+ * browser that made it, or the admin token.
+ */
+export function canManage(
+  batchId: string,
+  headers: Headers,
+  cookieValue: string | undefined,
+  browserKey?: string,
+): boolean {
+  if (browserKey && madeFor(batchId, browserKey)) return true;
   const expected = ownerToken(batchId);
   if (cookieValue && same(cookieValue, expected)) return true;
   const auth = headers

@@ -11,7 +11,7 @@ import { TEMPLATE_IDS } from "@/lib/catalog/templates";
 import { getBatch, getDb, type CellRow, type NewCell } from "@/lib/db";
 import { getStorage } from "@/lib/storage";
 import { cleanPrompt, MAX_PROMPT_CHARS, oneOf, tooLong, type FieldIssue } from "./input";
-import { maxImagesPerBatch, startBatch, type SubmitResult } from "./service";
+import { maxImagesPerBatch, startBatch, type SubmitOptions, type SubmitResult } from "./service";
 
 export const restyleSchema = z.strictObject(
   {
@@ -57,7 +57,11 @@ async function storedRawKeys(cells: readonly CellRow[]): Promise<Set<string>> {
   return found;
 }
 
-export async function restyleBatch(sourceId: string, raw: unknown): Promise<RestyleResult> {
+export async function restyleBatch(
+  sourceId: string,
+  raw: unknown,
+  options: SubmitOptions = {},
+): Promise<RestyleResult> {
   const db = await getDb();
   const source = await getBatch(db, sourceId);
   if (!source) return { ok: false, status: 404, error: `No batch with id "${sourceId}".`, issues: [] };
@@ -134,5 +138,5 @@ export async function restyleBatch(sourceId: string, raw: unknown): Promise<Rest
   ];
   // Zero unless a picture disappears before its cell runs: then that cell is generated after all.
   const estimateUsd = 0;
-  return startBatch({ input, estimateUsd, notices, cells });
+  return startBatch({ input, estimateUsd, notices, cells, ...options });
 }

@@ -20,7 +20,7 @@ import { inngest } from "@/inngest/client";
 import { batchRequested } from "@/inngest/events";
 import { toBatchDto, type BatchDto, type UrlFor } from "./dto";
 import { parseBatchInput, type FieldIssue, DEFAULT_MAX_IMAGES, HARD_MAX_IMAGES } from "./input";
-import { ownerToken } from "./owner";
+import { ownedBatchId, ownerToken } from "./owner";
 import { MAX_SPLIT_BATCHES, splitInput } from "./split";
 
 /**
@@ -74,7 +74,12 @@ export type SubmitResult =
   | { ok: true; id: string; ownerToken: string; batch: BatchDto }
   | { ok: false; status: 400 | 503; error: string; issues: FieldIssue[] };
 
-export async function submitBatch(raw: unknown): Promise<SubmitResult> {
+/** Who a new batch is made for: the key of the browser making it (owner.ts), if any. */
+export interface SubmitOptions {
+  creatorKey?: string;
+}
+
+export async function submitBatch(raw: unknown, options: SubmitOptions = {}): Promise<SubmitResult> {
   const availability = new Map(modelAvailability().map((m) => [m.id, m]));
   const parsed = parseBatchInput(raw, {
     maxImages: maxImagesPerBatch(),
@@ -83,7 +88,7 @@ export async function submitBatch(raw: unknown): Promise<SubmitResult> {
   if (!parsed.ok)
     return { ok: false, status: 400, error: "The batch request is invalid.", issues: parsed.issues };
   const { notices, ...input } = parsed.value;
-  return startBatch({ input, estimateUsd: estimateBatchCost(input).totalUsd, notices });
+  return startBatch({ input, estimateUsd: estimateBatchCost(input).totalUsd, notices, ...options });
 }
 
 export interface NewBatch {
@@ -93,6 +98,8 @@ export interface NewBatch {
   notices: string[];
   /** Defaults to every (prompt, model) pair; restyling passes raw images to compose from. */
   cells?: NewCell[];
+  /** The key of the browser making it: its id then shows that browser as the owner. */
+  creatorKey?: string;
 }
 
 type Refusal = Extract<SubmitResult, { ok: false }>;
@@ -146,6 +153,7 @@ async function startAll(
         estimatedCostUsd: batch.estimateUsd,
         budgetUsd: budgets[i] ?? null,
         notices: batch.notices,
+        ...(batch.creatorKey ? { id: ownedBatchId(batch.creatorKey) } : {}),
       }),
     );
   }
@@ -194,7 +202,7 @@ export type SplitResult =
  * limit (at most HARD_MAX_IMAGES in all, over at most MAX_SPLIT_BATCHES batches). All are stored and
  * started, or none. Input within the limit makes one batch, as submitBatch does.
  */
-export async function submitSplit(raw: unknown): Promise<SplitResult> {
+export async function submitSplit(raw: unknown, options: SubmitOptions = {}): Promise<SplitResult> {
   const availability = new Map(modelAvailability().map((m) => [m.id, m]));
   const parsed = parseBatchInput(raw, {
     maxImages: HARD_MAX_IMAGES,
@@ -221,7 +229,12 @@ export async function submitSplit(raw: unknown): Promise<SplitResult> {
   // Stored last part first, so a list of batches newest first (/batches) shows them in title order.
   const started = await startAll(
     split.parts
-      .map(({ body }) => ({ input: body, estimateUsd: estimateBatchCost(body).totalUsd, notices }))
+      .map(({ body }) => ({
+        input: body,
+        estimateUsd: estimateBatchCost(body).totalUsd,
+        notices,
+        ...options,
+      }))
       .reverse(),
   );
   if (!Array.isArray(started)) return started;

@@ -5,10 +5,11 @@
 import { HARD_MAX_IMAGES, type BatchInput } from "./input";
 
 /**
- * Most batches one split submit makes. The browser gets an owner cookie per batch, sent with every
- * request to the app: 20 keep that under 2 kB (Node refuses request headers over 16 kB in all).
+ * Most batches one split submit makes (their events go out in one send). A browser owns them all
+ * through its one key cookie (owner.ts), so the number costs it nothing; the cap keeps an operator's
+ * tiny images-per-batch limit from turning one paste into thousands of batches.
  */
-export const MAX_SPLIT_BATCHES = 20;
+export const MAX_SPLIT_BATCHES = 100;
 
 /** How `titles` × `models` would be split under `limit` images per batch; null when it cannot be. */
 export function splitShape(

@@ -30,6 +30,8 @@ export interface CreateBatchData {
   /** Defaults to input.budgetUsd. */
   budgetUsd?: number | null;
   notices?: string[];
+  /** A new id made by the caller (lib/batches/owner.ts ownedBatchId); a fresh random one by default. */
+  id?: string;
 }
 
 export interface BatchWithCells {
@@ -70,7 +72,7 @@ export async function createBatch(db: Db, data: CreateBatchData): Promise<BatchW
       input.models.map((model) => ({ promptIndex, prompt, model })),
     );
   if (planned.length === 0) throw new Error("createBatch: a batch needs at least one cell");
-  const id = newId();
+  const id = data.id ?? newId();
   return db.transaction(async (tx) => {
     const [batch] = await tx
       .insert(batches)

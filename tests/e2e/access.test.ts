@@ -143,7 +143,7 @@ describe("signed in", () => {
       await page.screenshot({ path: path.join(artifactsDir, "studio-signed-in.png") });
       await page.getByLabel("Title 1", { exact: true }).fill("Behind the password");
       await page.getByRole("button", { name: "Generate thumbnails" }).click();
-      await page.waitForURL(/\/b\/[A-Za-z0-9_-]{22}$/);
+      await page.waitForURL(/\/b\/[A-Za-z0-9_-]{33}$/);
       const share = page.url();
       await settled(stack.appUrl, share.split("/b/")[1] as string);
 
@@ -202,7 +202,7 @@ describe("signed in", () => {
       await page.goto(stack.appUrl, { waitUntil: "load" });
       await page.getByLabel("Title 1", { exact: true }).fill("No scripts needed");
       await page.getByRole("button", { name: "Generate thumbnails" }).click();
-      await page.waitForURL(/\/b\/[A-Za-z0-9_-]{22}$/);
+      await page.waitForURL(/\/b\/[A-Za-z0-9_-]{33}$/);
       await settled(stack.appUrl, page.url().split("/b/")[1] as string);
     } finally {
       await browser.close();

@@ -44,7 +44,7 @@ describe("a batch from the form to the share page and the gallery", () => {
       await page.getByRole("checkbox", { name: /GPT Image 1\.5/ }).check();
       await expect.poll(() => page.getByTestId("estimate-images").textContent()).toBe("6 images");
       await page.getByRole("button", { name: "Generate thumbnails" }).click();
-      await page.waitForURL(/\/b\/[A-Za-z0-9_-]{22}$/);
+      await page.waitForURL(/\/b\/[A-Za-z0-9_-]{33}$/);
       shareUrl = page.url();
       // A marker on window survives only if the page is never reloaded.
       await page.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true));

@@ -59,7 +59,7 @@ describe("restyle from the batch page", () => {
       await page.screenshot({ path: path.join(artifactsDir, "restyle-panel.png"), fullPage: true });
       await page.getByRole("button", { name: "Create restyled batch" }).click();
       await page.waitForURL(
-        (url) => /\/b\/[A-Za-z0-9_-]{22}$/.test(url.pathname) && !url.pathname.endsWith(source.id),
+        (url) => /\/b\/[A-Za-z0-9_-]{33}$/.test(url.pathname) && !url.pathname.endsWith(source.id),
       );
       await expect
         .poll(() => page.locator('[data-testid="cell"][data-status="succeeded"] img').count(), {

@@ -196,6 +196,10 @@ describe("studio form", () => {
       }),
     );
     expect(prompts).toEqual([lines.slice(0, 50), lines.slice(50, 100), lines.slice(100)]);
+    // One key cookie makes this browser the owner of every batch it makes: no cookie per batch.
+    const cookies = await browser.context.cookies(stack.appUrl);
+    expect(cookies.filter((c) => c.name.startsWith("owner_"))).toEqual([]);
+    expect(cookies.filter((c) => c.name === "studio_owner")).toHaveLength(1);
     await page.close();
   });
 
@@ -303,7 +307,7 @@ describe("studio form", () => {
       const plain = await noJs.context.newPage();
       await plain.goto(`${stack.appUrl}/?from=${id}`, { waitUntil: "load" });
       await plain.getByRole("button", { name: "Generate thumbnails" }).click();
-      await plain.waitForURL(/\/b\/[A-Za-z0-9_-]{22}$/);
+      await plain.waitForURL(/\/b\/[A-Za-z0-9_-]{33}$/);
       const again = new URL(plain.url()).pathname.split("/").pop()!;
       expect(again).not.toBe(id);
       const batch = (await (await fetch(`${stack.appUrl}/api/batches/${again}`)).json()) as {

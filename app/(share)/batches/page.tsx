@@ -12,7 +12,7 @@ import {
   TERMINAL_BATCH_STATUSES,
   type BatchStatus,
 } from "@/lib/db";
-import { canManage, ownerCookieName } from "@/lib/batches/owner";
+import { BROWSER_KEY_COOKIE, canManage, ownerCookieName } from "@/lib/batches/owner";
 import { batchListItem, type BatchListItem } from "@/lib/batches/service";
 import { formatUsd, plural } from "@/lib/format";
 
@@ -58,8 +58,11 @@ export default async function BatchesPage({ searchParams }: Props) {
   // The batches this browser made (it holds their owner cookie): it can cancel, retry or restyle them.
   const jar = await cookies();
   const none = new Headers();
+  const key = jar.get(BROWSER_KEY_COOKIE)?.value;
   const yours = new Set(
-    page.batches.filter((b) => canManage(b.id, none, jar.get(ownerCookieName(b.id))?.value)).map((b) => b.id),
+    page.batches
+      .filter((b) => canManage(b.id, none, jar.get(ownerCookieName(b.id))?.value, key))
+      .map((b) => b.id),
   );
   const filters: [string, BatchStatus | undefined][] = [
     ["All", undefined],

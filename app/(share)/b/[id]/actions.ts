@@ -1,11 +1,9 @@
 "use server";
 
-import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { hasStudioAccess } from "@/lib/access-request";
 import type { FieldIssue } from "@/lib/batches/input";
-import { canManage, ownerCookieName } from "@/lib/batches/owner";
-import { rememberOwner } from "@/lib/batches/owner-cookie";
+import { browserKey, ownsBatch } from "@/lib/batches/owner-cookie";
 import { restyleBatch } from "@/lib/batches/restyle";
 
 export type RestyleState = { error: string | null; issues: FieldIssue[] };
@@ -22,8 +20,7 @@ function text(form: FormData, name: string): string | undefined {
  */
 export async function restyleAction(_prev: RestyleState, form: FormData): Promise<RestyleState> {
   const sourceId = String(form.get("source") ?? "");
-  const cookie = (await cookies()).get(ownerCookieName(sourceId))?.value;
-  if (!canManage(sourceId, new Headers(), cookie)) {
+  if (!(await ownsBatch(sourceId))) {
     return { error: "Only the person who created this batch can restyle it.", issues: [] };
   }
   // The share page is public; restyling creates a batch, so it needs the studio password too.
@@ -31,14 +28,17 @@ export async function restyleAction(_prev: RestyleState, form: FormData): Promis
     return { error: "Sign in with the studio password (at /signin) to restyle this batch.", issues: [] };
   }
   const titles = form.get("prompts");
-  const result = await restyleBatch(sourceId, {
-    template: text(form, "template"),
-    font: text(form, "font"),
-    canvas: text(form, "canvas"),
-    // One title per line; a trailing newline is not an extra, empty title.
-    prompts: typeof titles === "string" ? titles.replace(/\s+$/, "").split(/\r?\n/) : undefined,
-  });
+  const result = await restyleBatch(
+    sourceId,
+    {
+      template: text(form, "template"),
+      font: text(form, "font"),
+      canvas: text(form, "canvas"),
+      // One title per line; a trailing newline is not an extra, empty title.
+      prompts: typeof titles === "string" ? titles.replace(/\s+$/, "").split(/\r?\n/) : undefined,
+    },
+    { creatorKey: await browserKey() },
+  );
   if (!result.ok) return { error: result.error, issues: result.issues };
-  await rememberOwner(result.id, result.ownerToken);
   redirect(`/b/${result.id}`);
 }

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { cookies, headers } from "next/headers";
+import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { signinPath } from "@/lib/access";
 import { hasStudioAccess } from "@/lib/access-request";
@@ -7,7 +7,7 @@ import { BatchLive } from "@/components/batch/batch-live";
 import { ClearSentDraft } from "@/components/studio/clear-sent-draft";
 import { getCanvas, isCanvasId, DEFAULT_CANVAS_ID } from "@/lib/catalog/canvases";
 import { modelLabel } from "@/lib/catalog/models";
-import { canManage, ownerCookieName } from "@/lib/batches/owner";
+import { ownsBatch } from "@/lib/batches/owner-cookie";
 import { readBatchChecked } from "@/lib/batches/check-run";
 import { pageInfo, toWire } from "@/lib/batches/paging";
 import { readBatch } from "@/lib/batches/service";
@@ -55,8 +55,7 @@ export default async function BatchPage({ params, searchParams }: Props) {
   const found = await readBatchChecked(id);
   if (!found) notFound();
   const page = pageInfo(found.batch.prompts.length, readEnv().BATCH_PAGE_TITLES, (await searchParams).page);
-  const jar = await cookies();
-  const owner = canManage(id, new Headers(), jar.get(ownerCookieName(id))?.value);
+  const owner = await ownsBatch(id);
   // Restyling makes a new batch: behind the studio password when one is set.
   const mayRestyle = owner && (await hasStudioAccess());
   const canvas = getCanvas(isCanvasId(found.batch.canvas) ? found.batch.canvas : DEFAULT_CANVAS_ID);

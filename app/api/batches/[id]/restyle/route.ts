@@ -1,7 +1,5 @@
-import { cookies } from "next/headers";
 import { denyWithoutAccess } from "@/lib/access-request";
-import { canManage, ownerCookieName } from "@/lib/batches/owner";
-import { createdResponse } from "@/lib/batches/owner-cookie";
+import { createdResponse, ownsBatch } from "@/lib/batches/owner-cookie";
 import { restyleBatch } from "@/lib/batches/restyle";
 import { jsonError, readJson } from "@/lib/http";
 
@@ -16,8 +14,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   const denied = denyWithoutAccess(request);
   if (denied) return denied;
   const { id } = await params;
-  const jar = await cookies();
-  if (!canManage(id, request.headers, jar.get(ownerCookieName(id))?.value)) {
+  if (!(await ownsBatch(id, request.headers))) {
     return jsonError(
       403,
       "Only the person who created this batch can restyle it (owner cookie or bearer token).",
