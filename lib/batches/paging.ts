@@ -77,8 +77,9 @@ export function summarize(cell: CellDto): CellSummary {
 
 /** Splits a full batch (a fresh read, or the API's answer to cancel or retry) for one page. */
 export function toPaged(batch: BatchDto, page: PageInfo): PagedBatch {
-  const shown = batch.cells.filter(onPage(page));
-  const all = batch.cells.map((c) => (onPage(page)(c) ? c : summarize(c)));
+  const inPage = onPage(page);
+  const shown = batch.cells.filter(inPage);
+  const all = batch.cells.map((c) => (inPage(c) ? c : summarize(c)));
   return { head: headOf(batch), page, shown, all };
 }
 
@@ -107,11 +108,13 @@ export interface PagedWire {
 }
 
 export function toWire(batch: BatchDto, page: PageInfo): PagedWire {
-  const { head, shown } = toPaged(batch, page);
+  const head = headOf(batch);
+  const inPage = onPage(page);
+  const shown = batch.cells.filter(inPage);
   const models = [...batch.models];
   const column = new Map(models.map((m, i) => [m, i]));
   const others = batch.cells
-    .filter((c) => !onPage(page)(c))
+    .filter((c) => !inPage(c))
     .map((c): PackedSummary => {
       let at = column.get(c.model);
       if (at === undefined) column.set(c.model, (at = models.push(c.model) - 1));

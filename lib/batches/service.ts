@@ -79,14 +79,25 @@ export interface SubmitOptions {
   creatorKey?: string;
 }
 
-export async function submitBatch(raw: unknown, options: SubmitOptions = {}): Promise<SubmitResult> {
+const invalid = (issues: FieldIssue[]): Refusal => ({
+  ok: false,
+  status: 400,
+  error: "The batch request is invalid.",
+  issues,
+});
+
+/** The shared schema, with the models this server can call. */
+function parseSubmission(raw: unknown, maxImages: number) {
   const availability = new Map(modelAvailability().map((m) => [m.id, m]));
-  const parsed = parseBatchInput(raw, {
-    maxImages: maxImagesPerBatch(),
+  return parseBatchInput(raw, {
+    maxImages,
     missingEnvFor: (model) => availability.get(model)?.missingEnv ?? null,
   });
-  if (!parsed.ok)
-    return { ok: false, status: 400, error: "The batch request is invalid.", issues: parsed.issues };
+}
+
+export async function submitBatch(raw: unknown, options: SubmitOptions = {}): Promise<SubmitResult> {
+  const parsed = parseSubmission(raw, maxImagesPerBatch());
+  if (!parsed.ok) return invalid(parsed.issues);
   const { notices, ...input } = parsed.value;
   return startBatch({ input, estimateUsd: estimateBatchCost(input).totalUsd, notices, ...options });
 }
@@ -145,19 +156,21 @@ async function startAll(
   }
   const db = await getDb();
   const created: Awaited<ReturnType<typeof createBatch>>[] = [];
-  for (const [i, batch] of batches.entries()) {
-    created.push(
-      await createBatch(db, {
-        input: batch.input,
-        cells: batch.cells,
-        estimatedCostUsd: batch.estimateUsd,
-        budgetUsd: budgets[i] ?? null,
-        notices: batch.notices,
-        ...(batch.creatorKey ? { id: ownedBatchId(batch.creatorKey) } : {}),
-      }),
-    );
-  }
+  let sending = false;
   try {
+    for (const [i, batch] of batches.entries()) {
+      created.push(
+        await createBatch(db, {
+          input: batch.input,
+          cells: batch.cells,
+          estimatedCostUsd: batch.estimateUsd,
+          budgetUsd: budgets[i] ?? null,
+          notices: batch.notices,
+          ...(batch.creatorKey ? { id: ownedBatchId(batch.creatorKey) } : {}),
+        }),
+      );
+    }
+    sending = true;
     // The event ids make the send idempotent: a retried request never starts a batch twice.
     await inngest.send(
       created.map(({ batch }) =>
@@ -168,7 +181,9 @@ async function startAll(
       ),
     );
   } catch (err) {
+    // None of them started: a batch stored before a later one failed must not wait for a run forever.
     for (const { batch } of created) await deleteBatch(db, batch.id);
+    if (!sending) throw err;
     const message = `Could not reach the workflow engine: ${(err as Error).message}`;
     return { ok: false, status: 503, error: message, issues: [] };
   }
@@ -203,24 +218,10 @@ export type SplitResult =
  * started, or none. Input within the limit makes one batch, as submitBatch does.
  */
 export async function submitSplit(raw: unknown, options: SubmitOptions = {}): Promise<SplitResult> {
-  const availability = new Map(modelAvailability().map((m) => [m.id, m]));
-  const parsed = parseBatchInput(raw, {
-    maxImages: HARD_MAX_IMAGES,
-    missingEnvFor: (model) => availability.get(model)?.missingEnv ?? null,
-  });
-  const invalid = (issues: FieldIssue[]): Refusal => ({
-    ok: false,
-    status: 400,
-    error: "The batch request is invalid.",
-    issues,
-  });
+  const parsed = parseSubmission(raw, HARD_MAX_IMAGES);
   if (!parsed.ok) return invalid(parsed.issues);
   const { notices, ...input } = parsed.value;
-  const limit = maxImagesPerBatch();
-  const split =
-    input.prompts.length * input.models.length <= limit
-      ? { ok: true as const, perBatch: input.prompts.length, parts: [{ from: 0, body: input }] }
-      : splitInput(input, limit);
+  const split = splitInput(input, maxImagesPerBatch());
   if (!split.ok) return invalid([{ path: split.path, message: split.error }]);
   if (split.parts.length > MAX_SPLIT_BATCHES) {
     const message = `${input.prompts.length} titles make ${split.parts.length} batches of ${split.perBatch}; at most ${MAX_SPLIT_BATCHES} batches at once`;

@@ -35,7 +35,10 @@ export type Split =
   | { ok: true; perBatch: number; parts: SplitPart[] }
   | { ok: false; path: "budgetUsd" | "models"; error: string };
 
+/** `input` as batches within `limit` images each: itself when it already is one (its budget kept). */
 export function splitInput(input: SplitInput, limit: number): Split {
+  if (input.prompts.length * input.models.length <= limit)
+    return { ok: true, perBatch: input.prompts.length, parts: [{ from: 0, body: input }] };
   if (input.budgetUsd !== undefined) {
     return {
       ok: false,

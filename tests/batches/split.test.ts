@@ -29,6 +29,11 @@ describe("splitInput", () => {
     expect(new Set(split.parts.map((p) => JSON.stringify({ ...p.body, prompts: [] }))).size).toBe(1);
   });
 
+  it("keeps input within the limit as one batch, budget and all", () => {
+    const one = input(2, ["local-preview", "gpt-image-1.5"], { budgetUsd: 3 });
+    expect(splitInput(one, 5)).toEqual({ ok: true, perBatch: 2, parts: [{ from: 0, body: one }] });
+  });
+
   it("refuses a budget (each part would get all of it) and more models than the limit", () => {
     expect(splitInput(input(7, ["local-preview"], { budgetUsd: 3 }), 5)).toMatchObject({
       ok: false,
