@@ -2,7 +2,8 @@
  * Runs once when the server starts, before it serves requests. Opens the database (on a fresh data
  * folder, creates it) and applies migrations now, so the first batch does not wait for them and a
  * broken DATABASE_URL shows in the log at start. A failure is logged, not fatal: requests open the
- * database again on demand. Then starts the lost-run sweep (lib/batches/sweep.ts).
+ * database again on demand. Then starts the lost-run sweep (lib/batches/sweep.ts). Malformed settings
+ * are logged by name at start as well.
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
@@ -12,6 +13,13 @@ export async function register(): Promise<void> {
   // processes inherit the copy, so a plain object with the same values serves everything.
   process.env = { ...process.env };
   // libvips' operation cache keeps recent images for reuse; every thumbnail is a new image here.
+  // A malformed setting (e.g. BATCH_PAGE_TITLES=abc) is named in the log now, not first by a failing page.
+  const { validateEnv } = await import("@/lib/env");
+  try {
+    validateEnv();
+  } catch (error) {
+    console.error(`env: ${(error as Error).message}`);
+  }
   const { default: sharp } = await import("sharp");
   sharp.cache(false);
   const { getDb, getDbHandle } = await import("@/lib/db");

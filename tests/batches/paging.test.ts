@@ -10,6 +10,7 @@ import {
   viewOf,
 } from "@/lib/batches/paging";
 import type { CellDto } from "@/lib/batches/dto";
+import { readEnv } from "@/lib/env";
 import { batch, cell } from "../helpers/batch-dto";
 
 /** 7 titles × 2 models; cell ids c<title>-<a|b>. */
@@ -36,6 +37,17 @@ describe("pageInfo", () => {
     expect(pageInfo(7, 3, "two").page).toBe(1);
     expect(pageInfo(7, 3, ["2", "3"]).page).toBe(2);
     expect(pageInfo(0, 3, "4")).toMatchObject({ page: 1, pages: 1, from: 0, to: 0 });
+  });
+});
+
+describe("BATCH_PAGE_TITLES", () => {
+  it("defaults to 100 titles a page and refuses what is not a whole number of at least 1, by name", () => {
+    expect(readEnv({}).BATCH_PAGE_TITLES).toBe(100);
+    expect(readEnv({ BATCH_PAGE_TITLES: "25" }).BATCH_PAGE_TITLES).toBe(25);
+    for (const bad of ["0", "abc", "2.5"])
+      expect(() => readEnv({ BATCH_PAGE_TITLES: bad })).toThrow(
+        /BATCH_PAGE_TITLES: must be a whole number >= 1/,
+      );
   });
 });
 
