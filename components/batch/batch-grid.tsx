@@ -1,5 +1,5 @@
 import type { CellDto } from "@/lib/batches/dto";
-import { CellCard } from "./cell-card";
+import { CellCard, type TakeControl } from "./cell-card";
 
 export interface BatchGridProps {
   prompts: readonly string[];
@@ -12,13 +12,16 @@ export interface BatchGridProps {
   /** Column headings by model id (the catalog's labels); the id where absent. */
   modelLabels?: Record<string, string>;
   onOpen?: (cell: CellDto) => void;
+  /** The owner's new-take control on finished images. */
+  take?: TakeControl;
 }
 
 /**
  * Rows are prompts, columns are models. Each box keeps the canvas aspect, so nothing shifts on arrival.
  * On a phone each title sits above its row, so two models fit side by side without scrolling.
  */
-export function BatchGrid({ prompts, models, cells, rows, aspect, modelLabels, onOpen }: BatchGridProps) {
+export function BatchGrid(props: BatchGridProps) {
+  const { prompts, models, cells, rows, aspect, modelLabels, onOpen, take } = props;
   const byKey = new Map(cells.map((c) => [`${c.promptIndex}|${c.model}`, c]));
   const from = rows?.from ?? 0;
   const columns = {
@@ -65,7 +68,7 @@ export function BatchGrid({ prompts, models, cells, rows, aspect, modelLabels, o
                 return (
                   <div role="cell" key={m}>
                     {cell ? (
-                      <CellCard cell={cell} aspect={aspect} onOpen={onOpen} />
+                      <CellCard cell={cell} aspect={aspect} onOpen={onOpen} take={take} />
                     ) : (
                       // Deleted from the gallery, or left out of a restyle (no picture to reuse).
                       <div

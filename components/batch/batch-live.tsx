@@ -21,6 +21,8 @@ export interface BatchLiveProps {
   /** What a restyle may choose from; given to the owner only. */
   restyle?: RestyleOptions;
   modelLabels?: Record<string, string>;
+  /** List price of a new take per model; given to the owner only (with studio access). */
+  takePrices?: Record<string, number>;
 }
 
 const TERMINAL = new Set(["succeeded", "partial", "failed", "cancelled"]);
@@ -34,7 +36,7 @@ const FLUSH_MS = 100;
 
 /** The batch page's live part: server-rendered first, then patched by the event stream. */
 export function BatchLive(props: BatchLiveProps) {
-  const { initial, lastEventId, canManage, aspect, restyle, modelLabels } = props;
+  const { initial, lastEventId, canManage, aspect, restyle, modelLabels, takePrices } = props;
   const [paged, setPaged] = useState(() => fromWire(initial));
   const [connected, setConnected] = useState(false);
   const batch = useMemo(() => viewOf(paged), [paged]);
@@ -77,6 +79,36 @@ export function BatchLive(props: BatchLiveProps) {
   // Cancel and retry answer with the whole batch: split again for the page shown.
   const onChange = useCallback((next: BatchDto) => setPaged((p) => toPaged(next, p.page)), []);
   const onOpen = useCallback((cell: CellDto) => setOpenId(cell.id), []);
+  const [taking, setTaking] = useState(false);
+  const [takeMessage, setTakeMessage] = useState<string | null>(null);
+  const onTake = useCallback(
+    async (cell: CellDto) => {
+      setTaking(true);
+      setTakeMessage(null);
+      try {
+        const res = await fetch(`/api/batches/${id}/takes`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ cells: [{ promptIndex: cell.promptIndex, model: cell.model }] }),
+        });
+        const body = (await res.json()) as { error?: string; batch?: BatchDto };
+        if (!res.ok) setTakeMessage(body.error ?? `Request failed (${res.status})`);
+        else if (body.batch) onChange(body.batch);
+      } catch (err) {
+        setTakeMessage((err as Error).message);
+      } finally {
+        setTaking(false);
+      }
+    },
+    [id, onChange],
+  );
+  const take = useMemo(
+    () =>
+      canManage && takePrices && finished
+        ? { batchId: id, prices: takePrices, busy: taking, onTake }
+        : undefined,
+    [canManage, takePrices, finished, id, taking, onTake],
+  );
   const failedPages = useMemo(() => pagesWith(paged.all, "failed", page.size), [paged.all, page.size]);
   const pager = page.pages > 1 ? <BatchPager batchId={id} page={page} failedPages={failedPages} /> : null;
   return (
@@ -84,6 +116,11 @@ export function BatchLive(props: BatchLiveProps) {
       <BatchHeader batch={batch} canManage={canManage} live={connected} onChange={onChange} />
       {canManage && restyle && finished && batch.cells.some((c) => c.reusable) ? (
         <RestylePanel batch={batch} options={restyle} />
+      ) : null}
+      {takeMessage ? (
+        <p role="alert" className="rounded border border-red-900 bg-red-950/40 p-3 text-sm text-red-200">
+          {takeMessage}
+        </p>
       ) : null}
       {pager}
       <BatchGrid
@@ -94,6 +131,7 @@ export function BatchLive(props: BatchLiveProps) {
         aspect={aspect}
         modelLabels={modelLabels}
         onOpen={onOpen}
+        take={take}
       />
       {pager}
       <CellLightbox

@@ -4,16 +4,27 @@ import type { CellDto } from "@/lib/batches/dto";
 import { formatMs, formatUsd } from "@/lib/format";
 import { StatusBadge } from "./status-badge";
 
+/** The owner's "New take" on finished images: a form that posts the cell, or calls `onTake` with JavaScript. */
+export interface TakeControl {
+  batchId: string;
+  /** List price of one take per model; a model absent here cannot take one. */
+  prices: Record<string, number>;
+  busy: boolean;
+  onTake: (cell: CellDto) => void;
+}
+
 export interface CellCardProps {
   cell: CellDto;
   /** Canvas aspect ratio (width / height): the box keeps it before and after the image arrives. */
   aspect: number;
   onOpen?: (cell: CellDto) => void;
+  take?: TakeControl;
 }
 
 /** Memoized: a live update re-renders only the cards whose cell changed. */
-export const CellCard = memo(function CellCard({ cell, aspect, onOpen }: CellCardProps) {
+export const CellCard = memo(function CellCard({ cell, aspect, onOpen, take }: CellCardProps) {
   const pending = cell.status === "queued" || cell.status === "running" || cell.status === "retrying";
+  const price = take && cell.status === "succeeded" ? take.prices[cell.model] : undefined;
   return (
     <figure
       className="overflow-hidden rounded-lg border border-zinc-800 bg-zinc-900 [contain-intrinsic-size:auto_16rem] [content-visibility:auto]"
@@ -42,6 +53,22 @@ export const CellCard = memo(function CellCard({ cell, aspect, onOpen }: CellCar
               className="object-cover"
             />
           </a>
+        ) : pending && cell.previousUrl ? (
+          <>
+            <Image
+              src={cell.previousUrl}
+              alt={`${cell.prompt} (the picture kept until the new take is ready)`}
+              fill
+              sizes="(max-width: 640px) 100vw, 24rem"
+              className="object-cover opacity-40"
+            />
+            <div
+              className="absolute inset-0 flex animate-pulse items-center justify-center text-sm font-medium text-zinc-100"
+              data-testid="cell-taking"
+            >
+              New take…
+            </div>
+          </>
         ) : pending ? (
           <div
             className="absolute inset-0 animate-pulse bg-gradient-to-br from-zinc-800 to-zinc-700"
@@ -68,6 +95,31 @@ export const CellCard = memo(function CellCard({ cell, aspect, onOpen }: CellCar
           <p className="text-red-300" role="status">
             {cell.error}
           </p>
+        ) : null}
+        {cell.note ? (
+          <p className="text-amber-300" data-testid="cell-note">
+            {cell.note}
+          </p>
+        ) : null}
+        {take && price !== undefined ? (
+          <form
+            method="post"
+            action={`/api/batches/${take.batchId}/takes`}
+            onSubmit={(e) => (e.preventDefault(), take.onTake(cell))}
+            className="flex justify-end"
+          >
+            <input type="hidden" name="promptIndex" value={cell.promptIndex} />
+            <input type="hidden" name="model" value={cell.model} />
+            <button
+              type="submit"
+              disabled={take.busy}
+              className="rounded border border-zinc-700 px-2 py-0.5 text-zinc-300 hover:border-zinc-500 hover:text-zinc-100 disabled:opacity-50"
+              title="Ask the model for another picture; this one stays until the new one is ready"
+              aria-label={`New take · ${price === 0 ? "free" : formatUsd(price)}: “${cell.prompt}”, ${cell.model}`}
+            >
+              New take · {price === 0 ? "free" : formatUsd(price)}
+            </button>
+          </form>
         ) : null}
       </figcaption>
     </figure>

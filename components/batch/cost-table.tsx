@@ -1,7 +1,10 @@
 import type { BatchView } from "@/lib/batches/paging";
 import { formatUsd } from "@/lib/format";
 
-/** Estimated (list price at submit) versus actual (every attempt, from provider usage) per model. */
+/**
+ * Estimated (list price of the calls asked for: the batch at submit, plus any new takes) versus actual
+ * (every attempt, from provider usage) per model.
+ */
 export function CostTable({ batch }: { batch: BatchView }) {
   const rows = batch.models.map((model) => {
     const cells = batch.cells.filter((c) => c.model === model);

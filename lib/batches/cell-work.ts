@@ -19,7 +19,9 @@ import {
   beginAttempt,
   getBatchRow,
   recordAttemptResult,
+  unsharedKeys,
   type BatchRow,
+  type PreviousImage,
   type CellRow,
   type Db,
 } from "@/lib/db";
@@ -44,6 +46,8 @@ export interface ComposeSpec {
   template: string;
   font: string;
   canvas: string;
+  /** The cell's take (absent in results memoized before takes existed: 0). */
+  take?: number;
 }
 
 export type GenerateOutcome =
@@ -110,7 +114,8 @@ export async function generateStep(
       height: size.height,
       quality: input.quality && model.qualities.includes(input.quality) ? input.quality : undefined,
       style: input.style,
-      seed: ref.promptIndex,
+      // A new take must be a new picture from renderers that honour a seed (the first keeps its seed).
+      seed: ref.promptIndex + cell.take * 65_536,
     });
     const key = rawImageKey(result.bytes, result.mime);
     // Side by side: should the write fail after the key is recorded, reuse finds no blob and generates.
@@ -146,7 +151,7 @@ export async function generateStep(
 
 function specOf(batch: BatchRow, cell: CellRow): ComposeSpec {
   const { template, font, canvas } = batch.input;
-  return { cellId: cell.id, title: cell.prompt, template, font, canvas };
+  return { cellId: cell.id, title: cell.prompt, template, font, canvas, take: cell.take };
 }
 
 /** The spec from the database, for a generate result memoized before results carried it. */
@@ -177,6 +182,7 @@ export async function composeStep(db: Db, ref: CellRef, raw: string, given?: Com
     promptIndex: ref.promptIndex,
     modelId: ref.model,
     mime: out.mime,
+    take: spec.take ?? 0,
   });
   await storage.put(key, out.bytes, { contentType: out.mime });
   return {
@@ -195,11 +201,23 @@ export type ComposedImage = Awaited<ReturnType<typeof composeStep>>;
 export async function recordStep(db: Db, image: ComposedImage) {
   const change = await completeCell(db, image.cellId, image, { finishBatch: true });
   if (!change.cell) return { status: "cancelled" as const, finalKey: null };
-  if (!change.applied && change.cell.status !== "succeeded") {
-    // Cancelled while composing: the final image must not linger in storage.
+  if (!change.applied && change.cell.finalKey !== image.finalKey) {
+    // Cancelled while composing (or a new take ended meanwhile and its cell went back to the previous
+    // picture): this image must not linger in storage.
     await getStorage().delete(image.finalKey);
   }
+  if (change.applied && change.replaced) await dropReplaced(db, change.replaced, image);
   return { status: change.cell.status, finalKey: change.applied ? image.finalKey : null };
+}
+
+/** A new take succeeded: the picture it replaced goes, its raw image unless another cell uses it. */
+async function dropReplaced(db: Db, old: PreviousImage, image: ComposedImage) {
+  const keys = [old.finalKey, ...(old.rawKey && old.rawKey !== image.rawKey ? [old.rawKey] : [])];
+  const unused = await unsharedKeys(
+    db,
+    keys.filter((k) => k !== image.finalKey),
+  );
+  await Promise.all(unused.map((key) => getStorage().delete(key)));
 }
 
 /** Step "record-failure": retries are exhausted or the failure is permanent. */

@@ -8,22 +8,27 @@ import {
   getBatch,
   getDb,
   isTerminalBatch,
+  requeueTakes,
   resetFailedCells,
   resumeCancelledCells,
+  spendSoFar,
+  type CellPick,
   type CellRow,
 } from "@/lib/db";
+import { getModel, MODEL_IDS, type ModelId } from "@/lib/catalog/models";
+import { providerAvailability } from "@/lib/providers/registry";
 import { readEnv } from "@/lib/env";
 import { plural } from "@/lib/format";
 import { inngest } from "@/inngest/client";
 import { batchCancelled, batchRequested, cancelEventId } from "@/inngest/events";
 import type { BatchDto } from "./dto";
-import { readBatch } from "./service";
+import { estimateBatchCost, readBatch } from "./service";
 import { msUntilStalled } from "./stalled";
 
 export type ManageOutcome =
   | { batch: BatchDto; count: number }
   /** retryAfterMs: when the same request can succeed (sent as Retry-After). */
-  | { error: string; status: 409 | 503; retryAfterMs?: number };
+  | { error: string; status: 400 | 409 | 503; retryAfterMs?: number };
 
 /** Cancels the unfinished cells (count) and stops the batch's runs. Null: no such batch. */
 export async function cancelBatchById(
@@ -84,11 +89,78 @@ export async function resumeBatch(id: string): Promise<ManageOutcome | null> {
   return startRound(id, resumed, "resume");
 }
 
-async function startRound(id: string, cells: CellRow[], reason: "retry" | "resume") {
+const pickName = (p: CellPick) => `title ${p.promptIndex + 1} × ${p.model}`;
+
+/**
+ * What one new take costs per model of a batch at list price (its canvas and quality), for the models
+ * that can be called here; a model missing from the result cannot take one (with why in `unavailable`).
+ */
+export function takePrices(input: { models: readonly string[]; canvas: string; quality?: string | null }) {
+  const prices: Record<string, number> = {};
+  const unavailable: Record<string, string> = {};
+  for (const model of input.models) {
+    if (!(MODEL_IDS as readonly string[]).includes(model)) {
+      unavailable[model] = `${model} is not a model this app can call any more.`;
+      continue;
+    }
+    const found = getModel(model as ModelId);
+    const available = providerAvailability(found.provider);
+    if (!available.available) {
+      unavailable[model] = `${found.label} is not available here: set ${available.missingEnv}.`;
+      continue;
+    }
+    const one = estimateBatchCost({
+      prompts: [""],
+      models: [model],
+      canvas: input.canvas,
+      quality: input.quality ?? undefined,
+    });
+    prices[model] = one.perModel[model] ?? 0;
+  }
+  return { prices, unavailable };
+}
+
+/**
+ * New takes of succeeded cells of a finished batch: each picked cell gets a new picture from its model
+ * (a paid call at list price), keeping the one it has until the new one succeeds. Refused when the
+ * batch's budget would not cover them or a model cannot be called here. Null: no such batch.
+ */
+export async function newTakes(id: string, picks: CellPick[]): Promise<ManageOutcome | null> {
+  const db = await getDb();
+  const found = await getBatch(db, id);
+  if (!found) return null;
+  if (!isTerminalBatch(found.batch.status))
+    return { error: "The batch is still running: ask for new takes once it has finished.", status: 409 };
+  const { prices, unavailable } = takePrices({ ...found.batch.input, models: picks.map((p) => p.model) });
+  const refused = Object.values(unavailable)[0];
+  if (refused) return { error: refused, status: 409 };
+  const costUsd = picks.reduce((total, p) => total + (prices[p.model] ?? 0), 0);
+  const budget = found.batch.budgetUsd;
+  if (budget !== null) {
+    const spent = await spendSoFar(db, id);
+    if (spent + costUsd > Number(budget) + 1e-9)
+      return {
+        error: `${plural(picks.length, "new take")} would cost about $${costUsd.toFixed(2)}, more than is left of this batch's budget ($${Math.max(0, Number(budget) - spent).toFixed(2)} of $${Number(budget).toFixed(2)}).`,
+        status: 409,
+      };
+  }
+  const result = await requeueTakes(db, id, picks, { estimateUsd: costUsd });
+  if (!result) return null;
+  if (result.kind === "refused") {
+    const names = result.picks.slice(0, 5).map(pickName).join(", ");
+    if (result.reason === "running")
+      return { error: "The batch is still running: ask for new takes once it has finished.", status: 409 };
+    if (result.reason === "missing") return { error: `This batch has no cell ${names}.`, status: 400 };
+    return { error: `Only a cell with a finished image can get a new take (${names}).`, status: 409 };
+  }
+  return startRound(id, result.cells, "take");
+}
+
+async function startRound(id: string, cells: CellRow[], reason: "retry" | "resume" | "take") {
   const round = Math.max(...cells.map((c) => c.round));
-  await inngest.send(
-    batchRequested.create({ batchId: id, reason }, { id: `batch-${reason}-${id}-${round}` }),
-  );
+  // A take's round can repeat another take's (other cells): its event id needs more than the round.
+  const tag = reason === "take" ? `${round}-${Date.now().toString(36)}` : String(round);
+  await inngest.send(batchRequested.create({ batchId: id, reason }, { id: `batch-${reason}-${id}-${tag}` }));
   const batch = (await readBatch(id))?.batch;
   return batch ? { batch, count: cells.length } : null;
 }

@@ -15,6 +15,12 @@ export interface CellDto {
   height: number | null;
   error: string | null;
   errorKind: string | null;
+  /** On a finished image: why the last new take asked for it did not replace it. */
+  note: string | null;
+  /** New takes asked for after the first picture (0: none); every take is a new picture from the model. */
+  take: number;
+  /** While a new take is made: the picture the cell keeps if it does not succeed. */
+  previousUrl: string | null;
   attempts: number;
   /** A generated picture is stored for this cell: restyling composes from it instead of paying again. */
   reusable: boolean;
@@ -91,6 +97,12 @@ export function toCellDto(cell: CellRow | CellLike, urlFor: UrlFor): CellDto {
     height: cell.height,
     error: cell.status === "succeeded" ? null : cell.lastError,
     errorKind: cell.status === "succeeded" ? null : cell.errorKind,
+    note: cell.status === "succeeded" && cell.errorKind === "take" ? cell.lastError : null,
+    take: cell.take ?? 0,
+    previousUrl:
+      cell.previous && cell.status !== "succeeded"
+        ? urlFor(cell.previous.finalKey, String(Date.parse(cell.previous.finishedAt ?? "") || 0))
+        : null,
     attempts: cell.attempts,
     reusable: cell.rawKey !== null,
     requestIds: cell.requestIds,
@@ -108,6 +120,9 @@ export type CellLike = Omit<CellRow, "startedAt" | "finishedAt" | "createdAt" | 
   finishedAt: string | null;
   /** Absent in events written before cells carried it. */
   updatedAt?: string;
+  /** Absent in events written before cells had takes. */
+  take?: number;
+  previous?: CellRow["previous"];
 };
 
 export function countCells(cells: readonly { status: CellStatus }[]): BatchCounts {

@@ -256,9 +256,21 @@ export async function submitSplit(raw: unknown, options: SubmitOptions = {}): Pr
  * List price per model of the provider calls the batch makes, as estimated when it was submitted: every
  * cell, or nothing for a restyled batch (it composes stored pictures).
  */
-export function estimateByModel(input: StoredInput): Record<string, number> {
+/**
+ * List price per model of the calls asked of a batch: one per cell at submit (none for a restyle, which
+ * composes stored pictures), plus one per new take its owner asked for since.
+ */
+export function estimateByModel(
+  input: StoredInput,
+  cells: readonly { model: string; take: number }[] = [],
+): Record<string, number> {
   const list = estimateBatchCost({ ...input, quality: input.quality ?? undefined }).perModel;
-  return input.restyledFrom ? Object.fromEntries(Object.keys(list).map((m) => [m, 0])) : list;
+  const perModel = input.restyledFrom ? Object.fromEntries(Object.keys(list).map((m) => [m, 0])) : list;
+  const one = input.prompts.length > 0 ? 1 / input.prompts.length : 0;
+  for (const cell of cells) {
+    if (cell.take > 0 && cell.model in list) perModel[cell.model]! += list[cell.model]! * one * cell.take;
+  }
+  return perModel;
 }
 
 export async function readBatch(id: string): Promise<{ batch: BatchDto; lastEventId: number } | null> {
@@ -268,7 +280,7 @@ export async function readBatch(id: string): Promise<{ batch: BatchDto; lastEven
   const found = await getBatch(db, id);
   if (!found) return null;
   return {
-    batch: toBatchDto(found.batch, found.cells, urlFor, estimateByModel(found.batch.input)),
+    batch: toBatchDto(found.batch, found.cells, urlFor, estimateByModel(found.batch.input, found.cells)),
     lastEventId: found.lastEventId,
   };
 }

@@ -11,6 +11,7 @@ import {
   type BatchRow,
   type BatchStatus,
   type CellRow,
+  type PreviousImage,
 } from "./schema";
 import type { Db, Executor, Tx } from "./types";
 
@@ -250,7 +251,7 @@ export async function deleteBatch(db: Db, id: string): Promise<DeleteResult> {
     const batch = await lockBatch(tx, id);
     if (!batch) return { deleted: false, keys: [] };
     const rows = await tx
-      .select({ rawKey: cells.rawKey, finalKey: cells.finalKey })
+      .select({ rawKey: cells.rawKey, finalKey: cells.finalKey, previous: cells.previous })
       .from(cells)
       .where(eq(cells.batchId, id))
       .orderBy(asc(cells.promptIndex));
@@ -264,21 +265,30 @@ export async function deleteBatch(db: Db, id: string): Promise<DeleteResult> {
  * content-addressed and shared by restyled batches (and by identical generations), so a raw image
  * stays while another cell still composes from it. Call inside the transaction that removed the rows.
  */
-export async function unsharedKeys(tx: Tx, keys: string[]): Promise<string[]> {
+export async function unsharedKeys(tx: Executor, keys: string[]): Promise<string[]> {
   if (keys.length === 0) return keys;
   const used = await tx
     .selectDistinct({ key: cells.rawKey })
     .from(cells)
     .where(and(isNotNull(cells.rawKey), inArray(cells.rawKey, keys)));
-  const kept = new Set(used.map((row) => row.key));
+  // A cell working on a new take may fall back to its previous picture.
+  const held = await tx
+    .selectDistinct({ key: sql<string>`${cells.previous}->>'rawKey'` })
+    .from(cells)
+    .where(and(isNotNull(cells.previous), inArray(sql`${cells.previous}->>'rawKey'`, keys)));
+  const kept = new Set([...used, ...held].map((row) => row.key));
   return keys.filter((key) => !kept.has(key));
 }
 
-export function blobKeys(rows: { rawKey: string | null; finalKey: string | null }[]): string[] {
+export function blobKeys(
+  rows: { rawKey: string | null; finalKey: string | null; previous?: PreviousImage | null }[],
+): string[] {
   const keys = new Set<string>();
   for (const row of rows) {
     if (row.rawKey) keys.add(row.rawKey);
     if (row.finalKey) keys.add(row.finalKey);
+    if (row.previous?.rawKey) keys.add(row.previous.rawKey);
+    if (row.previous?.finalKey) keys.add(row.previous.finalKey);
   }
   return [...keys];
 }

@@ -8,7 +8,15 @@ import { isTerminalBatch, spendSoFar } from "./batches";
 import { finishLocked, refinishLocked } from "./lifecycle";
 import { ringBatch } from "./event-wakeup";
 import type { BatchEventPayload } from "./events";
-import { batchEvents, batches, cells, type AttemptLogEntry, type BatchRow, type CellRow } from "./schema";
+import {
+  batchEvents,
+  batches,
+  cells,
+  type AttemptLogEntry,
+  type BatchRow,
+  type CellRow,
+  type PreviousImage,
+} from "./schema";
 import { rowsOf, type Db, type Executor, type Tx } from "./types";
 import { isTerminalCell, toCellView } from "./views";
 
@@ -17,6 +25,8 @@ export interface CellChange {
   cell: CellRow | null;
   /** False when the cell was already terminal and its status was left alone. */
   applied: boolean;
+  /** completeCell: the picture a new take replaced, whose blobs the caller may now delete. */
+  replaced?: PreviousImage | null;
 }
 
 export async function getCell(db: Executor, cellId: string): Promise<CellRow | null> {
@@ -75,7 +85,8 @@ export async function lockCellAndBatch(
  * Writes the patch and appends its cell.updated event in one statement (one round trip while the
  * batch lock is held). The event carries the row as written, computed here from the locked row.
  */
-async function saveCell(tx: Tx, cell: CellRow, patch: Partial<CellRow>): Promise<CellRow> {
+async function saveCell(tx: Tx, cell: CellRow, change: Partial<CellRow>): Promise<CellRow> {
+  const patch = keepPrevious(cell, change);
   const updatedAt = new Date();
   const updated: CellRow = { ...cell, ...patch, updatedAt };
   const payload: BatchEventPayload = { type: "cell.updated", cell: toCellView(updated) };
@@ -93,6 +104,47 @@ async function saveCell(tx: Tx, cell: CellRow, patch: Partial<CellRow>): Promise
   if (rows.length !== 1) throw new Error(`db: cell ${cell.id} vanished inside its own transaction`);
   ringBatch(cell.batchId);
   return updated;
+}
+
+/**
+ * A cell working on a new take that ends without one (the take failed or was cancelled, or its run was
+ * lost) goes back to the picture it had, with why the take ended as its note: asking for another take
+ * never costs the picture already made.
+ */
+function keepPrevious(cell: CellRow, patch: Partial<CellRow>): Partial<CellRow> {
+  const prev = cell.previous;
+  if (!prev || patch.previous !== undefined) return patch;
+  if (patch.status !== "failed" && patch.status !== "cancelled") return patch;
+  const why = patch.status === "cancelled" ? "was cancelled" : "failed";
+  const reason = patch.lastError ? ` (${patch.lastError.replace(/\.$/, "")})` : "";
+  return {
+    ...patch,
+    status: "succeeded",
+    rawKey: prev.rawKey,
+    finalKey: prev.finalKey,
+    width: prev.width,
+    height: prev.height,
+    bytes: prev.bytes,
+    startedAt: prev.startedAt ? new Date(prev.startedAt) : null,
+    finishedAt: prev.finishedAt ? new Date(prev.finishedAt) : new Date(),
+    durationMs: prev.durationMs,
+    previous: null,
+    lastError: `The new take ${why}${reason}; the previous picture is kept.`,
+    errorKind: "take",
+  };
+}
+
+/**
+ * Ends a cell working on a new take as `status` would (cancel, or a lost run): it goes back to its
+ * previous picture. For lifecycle's bulk endings, inside their transaction.
+ */
+export async function endTakeLocked(
+  tx: Tx,
+  cell: CellRow,
+  status: "failed" | "cancelled",
+  reason: string,
+): Promise<CellRow> {
+  return saveCell(tx, cell, { status, lastError: reason });
 }
 
 function durationMs(cell: CellRow, end: Date): number | null {
@@ -258,6 +310,7 @@ export async function completeCell(
       const now = new Date();
       const updated = await saveCell(tx, cell, {
         status: "succeeded",
+        previous: null,
         finalKey: image.finalKey,
         rawKey: image.rawKey ?? cell.rawKey,
         width: image.width,
@@ -270,7 +323,7 @@ export async function completeCell(
         durationMs: durationMs(cell, now) ?? 0,
       });
       if (late && isTerminalBatch(batch.status)) await refinishLocked(tx, batch);
-      return { cell: updated, applied: true };
+      return { cell: updated, applied: true, replaced: cell.previous };
     },
     options.finishBatch,
   );

@@ -1,8 +1,9 @@
 /** Batch endings: finish when every cell is terminal, cancel, abandon; retry of failed and resume of cancelled cells. */
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
 import { isTerminalBatch, lockBatch, sortCells, spendSoFar, updateBatch } from "./batches";
+import { endTakeLocked } from "./cells";
 import { appendEvent } from "./events";
-import { cells, type BatchRow, type BatchStatus, type CellRow, type CellStatus } from "./schema";
+import { batches, cells, type BatchRow, type BatchStatus, type CellRow, type CellStatus } from "./schema";
 import type { Db, Tx } from "./types";
 import { countCells, toCellView } from "./views";
 
@@ -146,7 +147,10 @@ export async function abandonBatch(
   });
 }
 
-/** Ends the batch's cells in `statuses` as cancelled or workflow-failed, with one event per cell. */
+/**
+ * Ends the batch's cells in `statuses` as cancelled or workflow-failed, with one event per cell. A cell
+ * working on a new take goes back to its previous picture instead (it is still among those returned).
+ */
 async function endCells(
   tx: Tx,
   batch: BatchRow,
@@ -155,6 +159,7 @@ async function endCells(
   reason: string,
 ): Promise<CellRow[]> {
   const now = new Date();
+  const unfinished = and(eq(cells.batchId, batch.id), inArray(cells.status, statuses));
   const ended = await tx
     .update(cells)
     .set({
@@ -166,11 +171,16 @@ async function endCells(
       durationMs: sql`case when ${cells.startedAt} is null then null
         else (extract(epoch from (${now.toISOString()}::timestamptz - ${cells.startedAt})) * 1000)::int end`,
     })
-    .where(and(eq(cells.batchId, batch.id), inArray(cells.status, statuses)))
+    .where(and(unfinished, isNull(cells.previous)))
     .returning();
   for (const cell of sortCells(batch.input, ended)) {
     await appendEvent(tx, batch.id, { type: "cell.updated", cell: toCellView(cell) });
   }
+  const takes = await tx
+    .select()
+    .from(cells)
+    .where(and(unfinished, isNotNull(cells.previous)));
+  for (const cell of sortCells(batch.input, takes)) ended.push(await endTakeLocked(tx, cell, status, reason));
   return ended;
 }
 
@@ -251,6 +261,11 @@ async function requeue(tx: Tx, batch: BatchRow, status: "failed" | "cancelled"):
     })
     .where(and(eq(cells.batchId, batch.id), eq(cells.status, status)))
     .returning();
+  return runAgain(tx, batch, reset);
+}
+
+/** After cells went back to queued: the batch runs again, released for the next round's run. */
+async function runAgain(tx: Tx, batch: BatchRow, reset: CellRow[]): Promise<CellRow[]> {
   if (reset.length === 0) return [];
   // Released: the next round's run claims it (claimBatch).
   await updateBatch(tx, batch.id, {
@@ -265,4 +280,81 @@ async function requeue(tx: Tx, batch: BatchRow, status: "failed" | "cancelled"):
   const cellIds = ordered.map((cell) => cell.id);
   await appendEvent(tx, batch.id, { type: "batch.retried", cellIds });
   return ordered;
+}
+
+export interface CellPick {
+  promptIndex: number;
+  model: string;
+}
+
+export type TakeResult =
+  | { kind: "queued"; cells: CellRow[] }
+  /** Nothing changed: the batch is still running, or a pick is not a succeeded cell of it. */
+  | { kind: "refused"; reason: "running" | "missing" | "not-succeeded"; picks: CellPick[] };
+
+/**
+ * New takes: each picked cell, which must have succeeded, goes back to queued in a new round with its
+ * take number raised and no raw picture to reuse, so the workflow makes a new one (a paid call). Its
+ * current picture is kept aside (`previous`): restored if the take does not succeed, deleted when it
+ * does. The batch must be finished. Null when it does not exist.
+ */
+export async function requeueTakes(
+  db: Db,
+  id: string,
+  picks: CellPick[],
+  options: { estimateUsd?: number } = {},
+): Promise<TakeResult | null> {
+  return db.transaction(async (tx): Promise<TakeResult | null> => {
+    const batch = await lockBatch(tx, id);
+    if (!batch) return null;
+    if (!isTerminalBatch(batch.status)) return { kind: "refused", reason: "running", picks: [] };
+    const picked: SQL = sql`(${cells.promptIndex}, ${cells.model}) in (${sql.join(
+      picks.map((p) => sql`(${p.promptIndex}::int, ${p.model}::text)`),
+      sql`, `,
+    )})`;
+    const rows = await tx
+      .select()
+      .from(cells)
+      .where(and(eq(cells.batchId, id), picked))
+      .for("update");
+    const found = (p: CellPick) => rows.find((r) => r.promptIndex === p.promptIndex && r.model === p.model);
+    const missing = picks.filter((p) => !found(p));
+    if (missing.length > 0) return { kind: "refused", reason: "missing", picks: missing };
+    const unfinished = picks.filter((p) => found(p)!.status !== "succeeded" || !found(p)!.finalKey);
+    if (unfinished.length > 0) return { kind: "refused", reason: "not-succeeded", picks: unfinished };
+    const now = new Date();
+    const reset = await tx
+      .update(cells)
+      .set({
+        status: "queued",
+        round: sql`${cells.round} + 1`,
+        take: sql`${cells.take} + 1`,
+        previous: sql`jsonb_build_object(
+          'rawKey', ${cells.rawKey}, 'finalKey', ${cells.finalKey}, 'width', ${cells.width},
+          'height', ${cells.height}, 'bytes', ${cells.bytes},
+          'startedAt', to_char(${cells.startedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+          'finishedAt', to_char(${cells.finishedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+          'durationMs', ${cells.durationMs})`,
+        rawKey: null,
+        finalKey: null,
+        width: null,
+        height: null,
+        bytes: null,
+        lastError: null,
+        errorKind: null,
+        startedAt: null,
+        finishedAt: null,
+        durationMs: null,
+        updatedAt: now,
+      })
+      .where(and(eq(cells.batchId, id), picked))
+      .returning();
+    // The batch's estimate is the list price of every call asked of it: the takes count too.
+    if (options.estimateUsd)
+      await tx
+        .update(batches)
+        .set({ estimatedCostUsd: sql`${batches.estimatedCostUsd} + ${options.estimateUsd.toFixed(6)}::numeric` })
+        .where(eq(batches.id, id));
+    return { kind: "queued", cells: await runAgain(tx, batch, reset) };
+  });
 }

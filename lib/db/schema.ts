@@ -45,6 +45,21 @@ export interface BatchInput {
   restyledFrom?: string | null;
 }
 
+/**
+ * The image a cell had when its owner asked for a new take: shown again if the take does not succeed
+ * (fails, is cancelled, or its run is lost), removed from storage when the take succeeds.
+ */
+export interface PreviousImage {
+  rawKey: string | null;
+  finalKey: string;
+  width: number | null;
+  height: number | null;
+  bytes: number | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+}
+
 /** interrupted: a newer attempt started before this one recorded a result (e.g. the process died). */
 export type AttemptOutcome = "running" | "ok" | "retry" | "failed" | "interrupted";
 
@@ -118,6 +133,10 @@ export const cells = pgTable(
     attemptLog: jsonb("attempt_log").$type<AttemptLogEntry[]>().notNull().default([]),
     rawKey: text("raw_key"),
     finalKey: text("final_key"),
+    // New takes asked for after the cell succeeded (0: the first picture); it seeds the renderers that
+    // honour a seed and keys the final image, so a take never overwrites the picture it may fall back to.
+    take: integer("take").notNull().default(0),
+    previous: jsonb("previous").$type<PreviousImage>(),
     width: integer("width"),
     height: integer("height"),
     bytes: integer("bytes"),

@@ -82,9 +82,11 @@ export interface FinalKeyInput {
   modelId: string;
   /** Content type of the encoded thumbnail; default JPEG. */
   mime?: string;
+  /** The cell's take (new pictures its owner asked for); 0, the first, adds nothing to the key. */
+  take?: number;
 }
 
-/** final/<batchId>/<promptIndex>-<modelId>.<ext> */
+/** final/<batchId>/<promptIndex>-<modelId>.<ext>, or …-<modelId>-t<take>.<ext> for a later take. */
 export function finalImageKey(input: FinalKeyInput): string {
   if (!ID.test(input.batchId))
     throw new StorageKeyError(input.batchId, "batchId must be 1-128 of A-Z a-z 0-9 . _ -");
@@ -93,7 +95,12 @@ export function finalImageKey(input: FinalKeyInput): string {
   }
   if (!ID.test(input.modelId))
     throw new StorageKeyError(input.modelId, "modelId must be 1-128 of A-Z a-z 0-9 . _ -");
-  return `final/${input.batchId}/${input.promptIndex}-${input.modelId}.${extensionFor(input.mime ?? "image/jpeg")}`;
+  const take = input.take ?? 0;
+  if (!Number.isSafeInteger(take) || take < 0) {
+    throw new StorageKeyError(String(take), "take must be a non-negative integer");
+  }
+  const suffix = take === 0 ? "" : `-t${take}`;
+  return `final/${input.batchId}/${input.promptIndex}-${input.modelId}${suffix}.${extensionFor(input.mime ?? "image/jpeg")}`;
 }
 
 /** Prefix holding every final thumbnail of a batch (for listing and deleting a batch). */

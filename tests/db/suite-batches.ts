@@ -13,9 +13,12 @@ import {
   completeCell,
   recordAttemptResult,
   recordAttemptStart,
+  requeueTakes,
   resetFailedCells,
   resumeCancelledCells,
   spendSoFar,
+  unsharedKeys,
+  type CellRow,
 } from "@/lib/db";
 import { at, fail, makeInput, newBatch, succeed } from "./fixtures";
 import type { Ctx } from "./repo-suite";
@@ -372,6 +375,127 @@ export function batchTests(ctx: Ctx): void {
     await succeed(db, at(resumed, 0));
     await succeed(db, at(resumed, 1));
     expect((await finishBatchIfDone(db, batch.id))?.batch.status).toBe("succeeded");
+  });
+
+  it("gives succeeded cells of a finished batch a new take, the previous picture kept aside", async () => {
+    const { db } = ctx.handle;
+    const { batch, cells } = await newBatch(db, 3, ["m-a"]);
+    const first = await succeed(db, at(cells, 0));
+    await succeed(db, at(cells, 1));
+    await recordAttemptStart(db, at(cells, 2).id, { attempt: 0 });
+    const pick = (c: CellRow) => ({ promptIndex: c.promptIndex, model: c.model });
+    expect(await requeueTakes(db, batch.id, [pick(first)])).toEqual({
+      kind: "refused",
+      reason: "running",
+      picks: [],
+    });
+    await fail(db, at(cells, 2));
+    await finishBatchIfDone(db, batch.id);
+    expect(await requeueTakes(db, "no-such-batch", [pick(first)])).toBeNull();
+    expect(await requeueTakes(db, batch.id, [pick(first), { promptIndex: 7, model: "m-a" }])).toEqual({
+      kind: "refused",
+      reason: "missing",
+      picks: [{ promptIndex: 7, model: "m-a" }],
+    });
+    expect(await requeueTakes(db, batch.id, [pick(at(cells, 2))])).toMatchObject({
+      kind: "refused",
+      reason: "not-succeeded",
+    });
+    const taken = await requeueTakes(db, batch.id, [pick(first)]);
+    expect(taken?.kind).toBe("queued");
+    const cell = at(taken!.kind === "queued" ? taken!.cells : [], 0);
+    expect(cell).toMatchObject({ status: "queued", round: 1, take: 1, rawKey: null, finalKey: null });
+    expect(cell.previous).toEqual({
+      rawKey: first.rawKey,
+      finalKey: first.finalKey,
+      width: 1280,
+      height: 720,
+      bytes: 1000,
+      startedAt: first.startedAt!.toISOString(),
+      finishedAt: first.finishedAt!.toISOString(),
+      durationMs: first.durationMs,
+    });
+    expect((await getBatch(db, batch.id))?.batch).toMatchObject({ status: "running", runId: null });
+    // The old raw picture is still referenced while the take runs; a delete would remove it too.
+    expect(await unsharedKeys(db, [first.rawKey!])).toEqual([]);
+    // The take succeeds: new keys, and the replaced picture is handed back for deletion.
+    await recordAttemptStart(db, cell.id, { attempt: 0 });
+    await recordAttemptResult(db, cell.id, {
+      attempt: 0,
+      outcome: "ok",
+      costUsd: 0.04,
+      rawKey: "raw/take-1.png",
+    });
+    const done = await completeCell(
+      db,
+      cell.id,
+      { finalKey: "final/take-1.webp", width: 1280, height: 720, bytes: 900 },
+      { finishBatch: true },
+    );
+    expect(done.replaced).toMatchObject({ rawKey: first.rawKey, finalKey: first.finalKey });
+    expect(done.cell).toMatchObject({ status: "succeeded", rawKey: "raw/take-1.png", previous: null });
+    expect(done.cell!.costUsd).toBeCloseTo(0.08);
+    expect(await unsharedKeys(db, [first.rawKey!])).toEqual([first.rawKey]);
+    expect((await getBatch(db, batch.id))?.batch.status).toBe("partial");
+  });
+
+  it("puts the previous picture back when a take fails, is cancelled or loses its run", async () => {
+    const { db } = ctx.handle;
+    const { batch, cells } = await newBatch(db, 3, ["m-a"]);
+    const before = await Promise.all(cells.map((c) => succeed(db, c)));
+    await finishBatchIfDone(db, batch.id);
+    const picks = before.map((c) => ({ promptIndex: c.promptIndex, model: c.model }));
+    const restored = (cell: CellRow | null | undefined, was: CellRow) =>
+      expect(cell).toMatchObject({
+        status: "succeeded",
+        rawKey: was.rawKey,
+        finalKey: was.finalKey,
+        finishedAt: was.finishedAt,
+        previous: null,
+        take: 1,
+        errorKind: "take",
+      });
+
+    // Failed permanently: back to the picture it had, with why.
+    await requeueTakes(db, batch.id, [at(picks, 0)]);
+    await recordAttemptStart(db, at(cells, 0).id, { attempt: 0 });
+    const failed = await recordAttemptResult(db, at(cells, 0).id, {
+      attempt: 0,
+      outcome: "failed",
+      error: "blocked by moderation.",
+      errorKind: "moderation",
+    });
+    restored(failed.cell, at(before, 0));
+    expect(failed.cell?.lastError).toBe(
+      "The new take failed (blocked by moderation); the previous picture is kept.",
+    );
+    expect((await finishBatchIfDone(db, batch.id))?.batch.status).toBe("succeeded");
+
+    // Cancelled mid-take: restored, and still reported as ended by the cancel (its run must stop).
+    await requeueTakes(db, batch.id, [at(picks, 1)]);
+    await claimBatch(db, batch.id, "run-take");
+    await recordAttemptStart(db, at(cells, 1).id, { attempt: 0 });
+    const cancel = await cancelBatch(db, batch.id, { reason: "cancelled by the owner" });
+    expect(cancel?.cancelled.map((c) => c.id)).toEqual([at(cells, 1).id]);
+    restored(cancel?.cancelled[0], at(before, 1));
+    expect(cancel?.batch.status).toBe("succeeded");
+
+    // The run was lost: restored too.
+    await requeueTakes(db, batch.id, [at(picks, 2)]);
+    await claimBatch(db, batch.id, "run-lost");
+    const lost = await abandonBatch(db, batch.id, { runId: "run-lost", reason: "the run failed" });
+    restored(lost?.ended[0], at(before, 2));
+    expect(lost?.batch.status).toBe("succeeded");
+  });
+
+  it("deleting a batch mid-take removes the previous picture too", async () => {
+    const { db } = ctx.handle;
+    const { batch, cells } = await newBatch(db, 1, ["m-a"]);
+    const first = await succeed(db, at(cells, 0));
+    await finishBatchIfDone(db, batch.id);
+    await requeueTakes(db, batch.id, [{ promptIndex: 0, model: "m-a" }]);
+    const result = await deleteBatch(db, batch.id);
+    expect(result.keys.sort()).toEqual([first.finalKey, first.rawKey].sort());
   });
 }
 

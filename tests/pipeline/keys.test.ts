@@ -39,6 +39,13 @@ describe("final image keys", () => {
     expect(key.startsWith(batchPrefix("b_01HZX"))).toBe(true);
   });
 
+  it("name a later take apart from the first, so a take never overwrites the picture it may fall back to", () => {
+    const input = { batchId: "b_01HZX", promptIndex: 7, modelId: "gpt-image-1.5" };
+    expect(finalImageKey({ ...input, take: 0 })).toBe("final/b_01HZX/7-gpt-image-1.5.jpg");
+    expect(finalImageKey({ ...input, take: 2 })).toBe("final/b_01HZX/7-gpt-image-1.5-t2.jpg");
+    expect(finalImageKey({ ...input, take: 2 }).startsWith(batchPrefix("b_01HZX"))).toBe(true);
+  });
+
   it.each([
     { batchId: "../x", promptIndex: 0, modelId: "m" },
     { batchId: "b/1", promptIndex: 0, modelId: "m" },
@@ -46,6 +53,8 @@ describe("final image keys", () => {
     { batchId: "b", promptIndex: 1.5, modelId: "m" },
     { batchId: "b", promptIndex: 0, modelId: "a/b" },
     { batchId: "", promptIndex: 0, modelId: "m" },
+    { batchId: "b", promptIndex: 0, modelId: "m", take: -1 },
+    { batchId: "b", promptIndex: 0, modelId: "m", take: 0.5 },
   ])("rejects unsafe parts %j", (input) => {
     expect(() => finalImageKey(input)).toThrow(StorageKeyError);
   });

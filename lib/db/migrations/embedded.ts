@@ -28,5 +28,14 @@ export const migrations: EmbeddedMigration[] = [
     "statements": [
       "ALTER TABLE \"batches\" ADD COLUMN \"run_id\" text;"
     ]
+  },
+  {
+    "tag": "0002_takes",
+    "when": 1796574706560,
+    "hash": "0bc41f3eb00f0097cc5cde429691889a3bee549577946b69ea46276748cbee79",
+    "statements": [
+      "ALTER TABLE \"cells\" ADD COLUMN \"take\" integer DEFAULT 0 NOT NULL;",
+      "ALTER TABLE \"cells\" ADD COLUMN \"previous\" jsonb;"
+    ]
   }
 ];

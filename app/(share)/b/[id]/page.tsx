@@ -7,6 +7,7 @@ import { BatchLive } from "@/components/batch/batch-live";
 import { ClearSentDraft } from "@/components/studio/clear-sent-draft";
 import { getCanvas, isCanvasId, DEFAULT_CANVAS_ID } from "@/lib/catalog/canvases";
 import { modelLabel } from "@/lib/catalog/models";
+import { takePrices } from "@/lib/batches/controls";
 import { ownsBatch } from "@/lib/batches/owner-cookie";
 import { readBatchChecked } from "@/lib/batches/check-run";
 import { pageInfo, toWire } from "@/lib/batches/paging";
@@ -56,7 +57,7 @@ export default async function BatchPage({ params, searchParams }: Props) {
   if (!found) notFound();
   const page = pageInfo(found.batch.prompts.length, readEnv().BATCH_PAGE_TITLES, (await searchParams).page);
   const owner = await ownsBatch(id);
-  // Restyling makes a new batch: behind the studio password when one is set.
+  // Restyling makes a new batch and a new take spends: behind the studio password when one is set.
   const mayRestyle = owner && (await hasStudioAccess());
   const canvas = getCanvas(isCanvasId(found.batch.canvas) ? found.batch.canvas : DEFAULT_CANVAS_ID);
   return (
@@ -68,6 +69,7 @@ export default async function BatchPage({ params, searchParams }: Props) {
         canManage={owner}
         aspect={canvas.width / canvas.height}
         restyle={mayRestyle ? restyleOptions() : undefined}
+        takePrices={mayRestyle ? takePrices(found.batch).prices : undefined}
         modelLabels={Object.fromEntries(found.batch.models.map((m) => [m, modelLabel(m)]))}
       />
       {owner && !mayRestyle ? (
@@ -75,7 +77,7 @@ export default async function BatchPage({ params, searchParams }: Props) {
           <a href={signinPath(`/b/${id}`)} className="text-sky-400 hover:underline">
             Sign in
           </a>{" "}
-          with the studio password to restyle this batch.
+          with the studio password to restyle this batch or ask for new takes.
         </p>
       ) : null}
     </main>

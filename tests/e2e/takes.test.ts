@@ -1,0 +1,184 @@
+/**
+ * New takes: the owner of a finished batch asks for another picture of chosen cells. Each take is one
+ * new provider call; the cell keeps its picture until the new one is stored, and keeps it for good when
+ * the take fails. Through the API, the batch page with JavaScript, and a plain form post without it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BatchDto } from "@/lib/batches/dto";
+import { startSimulator, type Simulator } from "@/lib/simulator";
+import { submitBatch } from "../../scripts/lib/batch-client";
+import { BASE_REQUEST, bearer, blobFiles, cellAt, post, settled } from "../fixtures/batch-helpers";
+import { checkA11y } from "../helpers/a11y";
+import { openBrowser } from "../helpers/browser";
+import { startStack, type Stack } from "../helpers/stack";
+
+let sim: Simulator;
+let stack: Stack;
+
+beforeAll(async () => {
+  sim = await startSimulator({ port: 0, profile: "fast" });
+  stack = await startStack({ PROVIDER_SIMULATOR_URL: sim.url });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await sim?.close();
+});
+
+const MODELS = ["local-preview", "gpt-image-1.5"];
+
+async function finishedBatch(prompts: string[], extra: Record<string, unknown> = {}) {
+  const created = await submitBatch(stack.appUrl, { ...BASE_REQUEST, prompts, models: MODELS, ...extra });
+  if (!created.ok) throw new Error(`submit rejected: ${JSON.stringify(created)}`);
+  const batch = await settled(stack.appUrl, created.id);
+  expect(batch.status).toBe("succeeded");
+  return { id: created.id, token: created.ownerToken, batch };
+}
+
+const takes = (id: string, body: unknown, headers: Record<string, string> = {}) =>
+  post(stack.appUrl, `/api/batches/${id}/takes`, body, headers);
+
+async function bytesOf(url: string) {
+  const res = await fetch(new URL(url, stack.appUrl));
+  return { status: res.status, bytes: Buffer.from(await res.arrayBuffer()) };
+}
+
+describe("new takes", () => {
+  it("replaces only the picked pictures, with one new call each, and removes the old files", async () => {
+    const { id, token, batch } = await finishedBatch(["Take me again", "Leave me be"]);
+    const before = sim.requests.length;
+    const picked = [cellAt(batch, 0, "gpt-image-1.5"), cellAt(batch, 1, "local-preview")];
+    const olds = await Promise.all(picked.map((c) => bytesOf(c.imageUrl!)));
+
+    const answer = await takes(
+      id,
+      { cells: picked.map((c) => ({ promptIndex: c.promptIndex, model: c.model })) },
+      bearer(token),
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.json.queued).toBe(2);
+    expect((answer.json.batch as BatchDto).status).toBe("running");
+
+    const after = await settled(stack.appUrl, id);
+    expect(after.status).toBe("succeeded");
+    for (const [i, old] of picked.entries()) {
+      const cell = cellAt(after, old.promptIndex, old.model);
+      expect(cell).toMatchObject({ status: "succeeded", take: 1, note: null });
+      expect(cell.imageUrl).not.toBe(old.imageUrl);
+      const now = await bytesOf(cell.imageUrl!);
+      expect(now.status).toBe(200);
+      // The offline preview draws a new picture for a new take (its seed changes with the take).
+      if (old.model === "local-preview") expect(now.bytes.equals(olds[i]!.bytes)).toBe(false);
+      // The replaced thumbnail is gone from storage.
+      expect((await bytesOf(old.imageUrl!)).status).toBe(404);
+    }
+    // Untouched cells keep their picture and their URL.
+    for (const old of [cellAt(batch, 0, "local-preview"), cellAt(batch, 1, "gpt-image-1.5")]) {
+      expect(cellAt(after, old.promptIndex, old.model)).toMatchObject({ imageUrl: old.imageUrl, take: 0 });
+    }
+    // The estimate is the list price of every call asked for: one more GPT picture.
+    expect(after.estimatedCostUsd).toBeCloseTo(batch.estimatedCostUsd + 0.05);
+    expect(after.estimatedByModel).toEqual({ "local-preview": 0, "gpt-image-1.5": expect.closeTo(0.15) });
+    expect(after.cells.every((c) => c.previousUrl === null)).toBe(true);
+    // One paid call for the GPT cell; the preview is not a provider call.
+    expect(sim.requests.length - before).toBe(1);
+    expect(cellAt(after, 0, "gpt-image-1.5").attempts).toBe(2);
+    expect(blobFiles(stack.dataDir, `final/${id}`).sort()).toEqual([
+      "0-gpt-image-1.5-t1.jpg",
+      "0-local-preview.jpg",
+      "1-gpt-image-1.5.jpg",
+      "1-local-preview-t1.jpg",
+    ]);
+  });
+
+  it("keeps the picture when the take fails, and says why", async () => {
+    const { id, token, batch } = await finishedBatch(["Blocked the second time"]);
+    const old = cellAt(batch, 0, "gpt-image-1.5");
+    sim.setProfile({ faults: { moderation: 1 }, latencyMs: [1500, 1500] });
+    try {
+      const answer = await takes(id, { cells: [{ promptIndex: 0, model: "gpt-image-1.5" }] }, bearer(token));
+      expect(answer.status).toBe(200);
+      // While the take is made, the cell offers the picture it keeps.
+      const during = cellAt(answer.json.batch as BatchDto, 0, "gpt-image-1.5");
+      expect(during).toMatchObject({ status: "queued", imageUrl: null, previousUrl: old.imageUrl });
+      const after = await settled(stack.appUrl, id);
+      expect(after.status).toBe("succeeded");
+      const cell = cellAt(after, 0, "gpt-image-1.5");
+      expect(cell).toMatchObject({ status: "succeeded", imageUrl: old.imageUrl, take: 1, error: null });
+      expect(cell.note).toMatch(/^The new take failed \(.+\); the previous picture is kept\.$/);
+      expect((await bytesOf(old.imageUrl!)).status).toBe(200);
+    } finally {
+      sim.setProfile("fast");
+    }
+  });
+
+  it("refuses bad requests, strangers, running batches and takes past the budget, changing nothing", async () => {
+    const { id, token, batch } = await finishedBatch(["Refusals only"], { budgetUsd: 0.06 });
+    const owner = bearer(token);
+    const gpt = { promptIndex: 0, model: "gpt-image-1.5" };
+    const bad: [unknown, string][] = [
+      [{}, "cells"],
+      [{ cells: [] }, "cells"],
+      [{ cells: [{ promptIndex: -1, model: "local-preview" }] }, "cells.0.promptIndex"],
+      [{ cells: [{ promptIndex: 0.5, model: "local-preview" }] }, "cells.0.promptIndex"],
+      [{ cells: [{ promptIndex: 0, model: "" }] }, "cells.0.model"],
+      [{ cells: [gpt, gpt] }, "cells.1"],
+    ];
+    for (const [body, path] of bad) {
+      const answer = await takes(id, body, owner);
+      expect(answer.status, JSON.stringify(body)).toBe(400);
+      expect((answer.json.issues as { path: string }[]).map((i) => i.path)).toContain(path);
+    }
+    expect(
+      (await takes(id, { cells: [{ promptIndex: 3, model: "local-preview" }] }, owner)).json,
+    ).toMatchObject({
+      error: "This batch has no cell title 4 × local-preview.",
+    });
+    expect((await takes(id, { cells: [gpt] })).status).toBe(403);
+    expect((await takes(id, { cells: [gpt] }, { ...owner, "sec-fetch-site": "cross-site" })).status).toBe(
+      403,
+    );
+    // $0.05 spent of $0.06: another $0.05 picture would pass the budget; a free preview would not.
+    const over = await takes(id, { cells: [gpt] }, owner);
+    expect(over.status).toBe(409);
+    expect(over.json.error).toMatch(/more than is left of this batch's budget \(\$[\d.]+ of \$0\.06\)/);
+    const unchanged = await settled(stack.appUrl, id);
+    expect(unchanged.cells).toEqual(batch.cells);
+
+    const free = await takes(id, { cells: [{ promptIndex: 0, model: "local-preview" }] }, owner);
+    expect(free.status).toBe(200);
+    const running = await takes(id, { cells: [{ promptIndex: 0, model: "local-preview" }] }, owner);
+    expect([200, 409]).toContain(running.status);
+    if (running.status === 409) expect(running.json.error).toMatch(/still running/);
+    expect((await settled(stack.appUrl, id)).status).toBe("succeeded");
+  });
+
+  it("offers a New take button to the owner only, with and without JavaScript", async () => {
+    const { id, token, batch } = await finishedBatch(["Pressed in the browser"]);
+    const old = cellAt(batch, 0, "local-preview");
+    for (const javaScriptEnabled of [true, false]) {
+      const browser = await openBrowser({ javaScriptEnabled });
+      try {
+        const page = await browser.context.newPage();
+        await page.goto(`${stack.appUrl}/b/${id}`);
+        // A visitor sees the pictures, not the control.
+        expect(await page.getByRole("button", { name: /^New take/ }).count()).toBe(0);
+        await browser.context.addCookies([{ name: `owner_${id}`, value: token, url: stack.appUrl }]);
+        await page.reload();
+        const button = page.getByRole("button", { name: `New take · free: “${old.prompt}”, local-preview` });
+        await expect.poll(() => page.getByRole("button", { name: /^New take/ }).count()).toBe(2);
+        if (javaScriptEnabled) expect(await checkA11y(page)).toEqual([]);
+        const src = () => page.locator(`[data-model="local-preview"] img`).getAttribute("src");
+        const first = await src();
+        await button.click();
+        if (!javaScriptEnabled) await page.waitForURL(`${stack.appUrl}/b/${id}`);
+        const done = await settled(stack.appUrl, id);
+        if (!javaScriptEnabled) await page.reload();
+        await expect.poll(src, { timeout: 30_000 }).not.toBe(first);
+        expect(cellAt(done, 0, "local-preview").take).toBe(javaScriptEnabled ? 1 : 2);
+      } finally {
+        await browser.close();
+      }
+    }
+  });
+});
