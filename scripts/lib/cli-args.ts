@@ -15,6 +15,7 @@ export const BATCH_COMMANDS = [
   "resume",
   "resend",
   "restyle",
+  "take",
 ] as const;
 export type BatchCommand = (typeof BATCH_COMMANDS)[number];
 
@@ -50,6 +51,13 @@ export interface BatchArgs {
   out?: string;
   /** download --force: replace an existing file. */
   force?: boolean;
+  /** take --cell: the cells to make new pictures of (promptIndex from 0). */
+  cells?: CellRef[];
+}
+
+export interface CellRef {
+  promptIndex: number;
+  model: string;
 }
 
 /** `list`: the app's batches, newest first. */
@@ -78,6 +86,7 @@ const VALUED = [
   "--out",
   "--status",
   "--limit",
+  "--cell",
 ] as const;
 type Option = (typeof FLAGS)[number] | (typeof VALUED)[number];
 
@@ -93,6 +102,7 @@ const ALLOWED: Record<SubmitArgs["command"] | ListArgs["command"] | BatchCommand
   resume: ["--wait", "--json", "--url", "--token"],
   resend: ["--wait", "--json", "--url", "--token"],
   restyle: ["--wait", "--json", "--url", "--token", "--template", "--font", "--canvas", "--titles"],
+  take: ["--wait", "--json", "--url", "--token", "--cell"],
 };
 
 const isCommand = (word: string): word is BatchCommand =>
@@ -122,7 +132,8 @@ export function parseArgs(
     else if ((VALUED as readonly string[]).includes(name)) {
       const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
       if (!value || (eq < 0 && value.startsWith("--"))) throw new UsageError(`${name} needs a value`);
-      given.set(name, value);
+      // --cell may be given several times; the others keep their last value.
+      given.set(name, name === "--cell" && given.has(name) ? `${given.get(name)},${value}` : value);
     } else throw new UsageError(`unknown option ${arg}`);
   }
 
@@ -184,7 +195,34 @@ export function parseArgs(
   if (titlesFile) args.titlesFile = titlesFile;
   if (given.has("--out")) args.out = given.get("--out");
   if (given.has("--force")) args.force = true;
+  if (command === "take") {
+    const cells = given.get("--cell");
+    if (!cells)
+      throw new UsageError("take needs --cell <title number>:<model> (which pictures to make again)");
+    args.cells = parseCells(cells);
+  }
   return args;
+}
+
+/**
+ * take --cell: "<title number>:<model>" items, comma-separated or repeated; titles count from 1, as the
+ * batch page and the matrix number them.
+ */
+export function parseCells(value: string): CellRef[] {
+  const cells: CellRef[] = [];
+  for (const item of value.split(",").map((s) => s.trim())) {
+    const match = item.match(/^(\d+):(\S+)$/);
+    const title = match ? Number(match[1]) : 0;
+    if (!match || title < 1 || !Number.isSafeInteger(title))
+      throw new UsageError(
+        `--cell needs <title number>:<model>, titles counting from 1 (e.g. 2:gpt-image-1.5); got "${item}"`,
+      );
+    const cell = { promptIndex: title - 1, model: match[2] as string };
+    if (cells.some((c) => c.promptIndex === cell.promptIndex && c.model === cell.model))
+      throw new UsageError(`--cell names ${item} twice`);
+    cells.push(cell);
+  }
+  return cells;
 }
 
 const defaultUrl = (env: Env) => `http://127.0.0.1:${env.PORT || 3000}`;

@@ -10,7 +10,13 @@ import { ApiError, fetchBatch, isSettled, passwordRefusal, type FieldIssue } fro
 import { resolveToken, titleLines, type BatchArgs, type TokenSource } from "./cli-args";
 import { batchJson, countsText, err, follow, followedExit, out, printMatrix } from "./cli-output";
 import { DownloadError, downloadZip } from "./cli-download";
-import { controlBatch, restyleBatch, type ControlAction, type RestyleRequest } from "./manage-client";
+import {
+  controlBatch,
+  restyleBatch,
+  takeCells,
+  type ControlAction,
+  type RestyleRequest,
+} from "./manage-client";
 import { TokenStore, type Env } from "./token-store";
 
 /** A refusal or input problem: its message (and field issues) go to stderr, the exit code is 2. */
@@ -41,6 +47,8 @@ export async function runBatchCommand(args: BatchArgs, env: Env): Promise<number
     }
     case "restyle":
       return restyle(args, store, env);
+    case "take":
+      return take(args, store, env);
     default:
       return control(args, args.command, store, env);
   }
@@ -175,6 +183,26 @@ export async function readText(file: string): Promise<string> {
       code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (e as Error).message;
     throw new CliError(`cannot read ${name}: ${why}`);
   }
+}
+
+async function take(args: BatchArgs, store: TokenStore, env: Env): Promise<number> {
+  const auth = token(args, store, env);
+  const res = await takeCells(args.url, args.id, args.cells ?? [], auth?.token, env.STUDIO_PASSWORD);
+  if (!res.ok && res.status === 401)
+    throw new CliError(`cannot take batch ${args.id}: ${passwordRefusal(env.STUDIO_PASSWORD)}`);
+  if (!res.ok) throw refusal(args, res, auth?.source);
+  const line = `batch ${args.id}: ${plural(res.count ?? 0, "new take")} under way; each cell keeps its picture until the new one is stored`;
+  if (!args.wait) {
+    if (args.json)
+      out(JSON.stringify({ ...batchJson(args.url, res.batch), action: "take", count: res.count }));
+    else {
+      out(pageUrl(args.url, args.id));
+      err(line);
+    }
+    return 0;
+  }
+  err(line);
+  return finish(args, await followOr404(args, args.id), { action: "take", count: res.count });
 }
 
 async function restyle(args: BatchArgs, store: TokenStore, env: Env): Promise<number> {

@@ -41,6 +41,27 @@ export async function controlBatch(
   return { ok: true, batch: body.batch, count };
 }
 
+/**
+ * POST /api/batches/:id/takes: new pictures of succeeded cells of a finished batch (paid calls). It
+ * spends, so a password-protected app also wants the studio password (X-Studio-Password).
+ */
+export async function takeCells(
+  baseUrl: string,
+  id: string,
+  cells: { promptIndex: number; model: string }[],
+  token?: string,
+  studioPassword?: string,
+): Promise<ControlOutcome> {
+  const res = await request(new URL(`/api/batches/${id}/takes`, baseUrl).toString(), {
+    method: "POST",
+    headers: { ...headers(token), ...studioHeaders(studioPassword) },
+    body: JSON.stringify({ cells }),
+  });
+  if (!res.ok) return { ok: false, status: res.status, ...(await readError(res)) };
+  const body = (await res.json()) as { batch: BatchDto; queued: number };
+  return { ok: true, batch: body.batch, count: body.queued };
+}
+
 export interface RestyleRequest {
   template?: string;
   font?: string;

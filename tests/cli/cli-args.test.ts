@@ -158,6 +158,29 @@ describe("batch commands", () => {
     );
   });
 
+  it("collects a take's cells, repeated or comma-separated, titles counting from 1", () => {
+    expect(parse(["take", ID, "--cell", "2:gpt-image-1.5", "--cell=1:local-preview,3:x"])).toMatchObject({
+      command: "take",
+      cells: [
+        { promptIndex: 1, model: "gpt-image-1.5" },
+        { promptIndex: 0, model: "local-preview" },
+        { promptIndex: 2, model: "x" },
+      ],
+    });
+    expect(parse(["take", ID, "--cell", "1:m", "--wait", "--token", "t"])).toMatchObject({
+      wait: true,
+      token: "t",
+    });
+    expect(usage(["take", ID])).toBe(
+      "take needs --cell <title number>:<model> (which pictures to make again)",
+    );
+    for (const bad of ["0:m", "m", "1:", "-1:m", "1.5:m", "1:a b"]) {
+      expect(usage(["take", ID, "--cell", bad])).toMatch(/^--cell needs <title number>:<model>/);
+    }
+    expect(usage(["take", ID, "--cell", "1:m,1:m"])).toBe("--cell names 1:m twice");
+    expect(usage(["retry", ID, "--cell", "1:m"])).toBe("--cell is not an option of retry");
+  });
+
   it("reads ids from the batch page and the API paths", () => {
     expect(parseBatchRef(ID)).toEqual({ id: ID });
     expect(parseBatchRef(`http://h:3/api/batches/${ID}`)).toEqual({ id: ID, origin: "http://h:3" });

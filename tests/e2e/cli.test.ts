@@ -482,6 +482,26 @@ describe("npm run batch <command> <batch>", () => {
     ]);
   });
 
+  it("take --wait makes new pictures of the named cells and prints the matrix with their new URLs", async () => {
+    const body = { ...BASE_REQUEST, prompts: ["Again please", "As it is"], models: ["gpt-image-1.5"] };
+    const first = await cli(["-", "--wait", "--json", "--url", stack.appUrl], JSON.stringify(body));
+    expect(first.code, first.stderr).toBe(0);
+    const { id } = JSON.parse(first.stdout) as { id: string };
+    const before = matrixRows((await cli(["status", id, "--url", stack.appUrl])).stdout);
+    const take = await cli(["take", `${stack.appUrl}/b/${id}`, "--cell", "1:gpt-image-1.5", "--wait"]);
+    expect(take.code, take.stderr).toBe(0);
+    expect(take.stderr).toContain(`batch ${id}: 1 new take under way`);
+    const after = matrixRows(take.stdout);
+    expect(after[0]?.[2]).toMatch(/-t1\.jpg/);
+    expect(after[0]?.[2]).not.toBe(before[0]?.[2]);
+    expect(after[1]?.[2]).toBe(before[1]?.[2]);
+    const unknown = await cli(["take", id, "--url", stack.appUrl, "--cell", "3:gpt-image-1.5"]);
+    expect([unknown.code, unknown.stderr.trim()]).toEqual([
+      2,
+      `batch: cannot take batch ${id} (HTTP 400): This batch has no cell title 3 × gpt-image-1.5.`,
+    ]);
+  });
+
   it("without a token says how to pass one (403); the env's tokens and ADMIN_TOKEN work; 404 and no app", async () => {
     const created = await submitBatch(stack.appUrl, { ...BASE_REQUEST, prompts: ["Made through the API"] });
     if (!created.ok) throw new Error(JSON.stringify(created));
