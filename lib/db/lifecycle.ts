@@ -353,7 +353,9 @@ export async function requeueTakes(
     if (options.estimateUsd)
       await tx
         .update(batches)
-        .set({ estimatedCostUsd: sql`${batches.estimatedCostUsd} + ${options.estimateUsd.toFixed(6)}::numeric` })
+        .set({
+          estimatedCostUsd: sql`${batches.estimatedCostUsd} + ${options.estimateUsd.toFixed(6)}::numeric`,
+        })
         .where(eq(batches.id, id));
     return { kind: "queued", cells: await runAgain(tx, batch, reset) };
   });
