@@ -1,5 +1,6 @@
 import type { CellDto } from "@/lib/batches/dto";
-import { CellCard, type TakeControl } from "./cell-card";
+import { CellCard } from "./cell-card";
+import type { TakeControl } from "./take-form";
 
 export interface BatchGridProps {
   prompts: readonly string[];

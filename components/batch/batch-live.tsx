@@ -140,6 +140,7 @@ export function BatchLive(props: BatchLiveProps) {
         openId={openId}
         onOpenIdChange={setOpenId}
         downloadHref={downloadUrlFor}
+        take={take}
       />
     </div>
   );

@@ -3,15 +3,7 @@ import { memo } from "react";
 import type { CellDto } from "@/lib/batches/dto";
 import { formatMs, formatUsd } from "@/lib/format";
 import { StatusBadge } from "./status-badge";
-
-/** The owner's "New take" on finished images: a form that posts the cell, or calls `onTake` with JavaScript. */
-export interface TakeControl {
-  batchId: string;
-  /** List price of one take per model; a model absent here cannot take one. */
-  prices: Record<string, number>;
-  busy: boolean;
-  onTake: (cell: CellDto) => void;
-}
+import { TakeForm, type TakeControl } from "./take-form";
 
 export interface CellCardProps {
   cell: CellDto;
@@ -24,7 +16,6 @@ export interface CellCardProps {
 /** Memoized: a live update re-renders only the cards whose cell changed. */
 export const CellCard = memo(function CellCard({ cell, aspect, onOpen, take }: CellCardProps) {
   const pending = cell.status === "queued" || cell.status === "running" || cell.status === "retrying";
-  const price = take && cell.status === "succeeded" ? take.prices[cell.model] : undefined;
   return (
     <figure
       className="overflow-hidden rounded-lg border border-zinc-800 bg-zinc-900 [contain-intrinsic-size:auto_16rem] [content-visibility:auto]"
@@ -101,26 +92,7 @@ export const CellCard = memo(function CellCard({ cell, aspect, onOpen, take }: C
             {cell.note}
           </p>
         ) : null}
-        {take && price !== undefined ? (
-          <form
-            method="post"
-            action={`/api/batches/${take.batchId}/takes`}
-            onSubmit={(e) => (e.preventDefault(), take.onTake(cell))}
-            className="flex justify-end"
-          >
-            <input type="hidden" name="promptIndex" value={cell.promptIndex} />
-            <input type="hidden" name="model" value={cell.model} />
-            <button
-              type="submit"
-              disabled={take.busy}
-              className="rounded border border-zinc-700 px-2 py-0.5 text-zinc-300 hover:border-zinc-500 hover:text-zinc-100 disabled:opacity-50"
-              title="Ask the model for another picture; this one stays until the new one is ready"
-              aria-label={`New take · ${price === 0 ? "free" : formatUsd(price)}: “${cell.prompt}”, ${cell.model}`}
-            >
-              New take · {price === 0 ? "free" : formatUsd(price)}
-            </button>
-          </form>
-        ) : null}
+        {take ? <TakeForm cell={cell} take={take} className="flex justify-end" /> : null}
       </figcaption>
     </figure>
   );

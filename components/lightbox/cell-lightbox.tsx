@@ -2,6 +2,7 @@
 /** The lightbox for a batch page's cells: prompt, model, time, attempts, cost and provider request ids. */
 import { useMemo } from "react";
 import type { CellDto } from "@/lib/batches/dto";
+import { TakeForm, type TakeControl } from "@/components/batch/take-form";
 import { formatMs, formatUsd } from "@/lib/format";
 import { Lightbox, MetaRow, type LightboxItem } from "./lightbox";
 
@@ -25,31 +26,34 @@ export function cellLightboxItems(cells: readonly CellDto[], models?: readonly s
     }));
 }
 
-export function CellLightboxMeta({ cell }: { cell: CellDto }) {
+export function CellLightboxMeta({ cell, take }: { cell: CellDto; take?: TakeControl }) {
   return (
-    <dl className="divide-y divide-zinc-800">
-      <MetaRow term="Prompt">{cell.prompt}</MetaRow>
-      <MetaRow term="Model">{cell.model}</MetaRow>
-      <MetaRow term="Time">{formatMs(cell.durationMs)}</MetaRow>
-      <MetaRow term="Attempts">{cell.attempts}</MetaRow>
-      <MetaRow term="Cost">{formatUsd(cell.costUsd)}</MetaRow>
-      {cell.finishedAt ? (
-        <MetaRow term="Finished">
-          <time dateTime={cell.finishedAt}>{new Date(cell.finishedAt).toLocaleString()}</time>
+    <>
+      {take ? <TakeForm cell={cell} take={take} className="mb-3 text-sm" /> : null}
+      <dl className="divide-y divide-zinc-800">
+        <MetaRow term="Prompt">{cell.prompt}</MetaRow>
+        <MetaRow term="Model">{cell.model}</MetaRow>
+        <MetaRow term="Time">{formatMs(cell.durationMs)}</MetaRow>
+        <MetaRow term="Attempts">{cell.attempts}</MetaRow>
+        <MetaRow term="Cost">{formatUsd(cell.costUsd)}</MetaRow>
+        {cell.finishedAt ? (
+          <MetaRow term="Finished">
+            <time dateTime={cell.finishedAt}>{new Date(cell.finishedAt).toLocaleString()}</time>
+          </MetaRow>
+        ) : null}
+        <MetaRow term="Request ids">
+          {cell.requestIds.length === 0 ? (
+            "–"
+          ) : (
+            <ul className="space-y-1 font-mono text-xs">
+              {cell.requestIds.map((id) => (
+                <li key={id}>{id}</li>
+              ))}
+            </ul>
+          )}
         </MetaRow>
-      ) : null}
-      <MetaRow term="Request ids">
-        {cell.requestIds.length === 0 ? (
-          "–"
-        ) : (
-          <ul className="space-y-1 font-mono text-xs">
-            {cell.requestIds.map((id) => (
-              <li key={id}>{id}</li>
-            ))}
-          </ul>
-        )}
-      </MetaRow>
-    </dl>
+      </dl>
+    </>
   );
 }
 
@@ -60,10 +64,13 @@ export interface CellLightboxProps {
   onOpenIdChange: (id: string | null) => void;
   /** Per-image download URL (e.g. the export route); defaults to the image with `download`. */
   downloadHref?: (cell: CellDto) => string;
+  /** The owner's new-take control (the batch page, once finished). */
+  take?: TakeControl;
 }
 
 /** Ready to drop into the batch page: pass the cells and which one is open. */
-export function CellLightbox({ cells, models, openId, onOpenIdChange, downloadHref }: CellLightboxProps) {
+export function CellLightbox(props: CellLightboxProps) {
+  const { cells, models, openId, onOpenIdChange, downloadHref, take } = props;
   // Built only while open: the batch page renders this on every live update.
   const items = useMemo(
     () => (openId === null ? [] : cellLightboxItems(cells, models)),
@@ -75,7 +82,7 @@ export function CellLightbox({ cells, models, openId, onOpenIdChange, downloadHr
       openId={openId}
       onOpenIdChange={onOpenIdChange}
       label="Thumbnail"
-      renderMeta={(item) => <CellLightboxMeta cell={item.cell} />}
+      renderMeta={(item) => <CellLightboxMeta cell={item.cell} take={take} />}
       downloadHref={downloadHref ? (item) => downloadHref(item.cell) : undefined}
     />
   );

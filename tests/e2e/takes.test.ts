@@ -175,7 +175,15 @@ describe("new takes", () => {
         const done = await settled(stack.appUrl, id);
         if (!javaScriptEnabled) await page.reload();
         await expect.poll(src, { timeout: 30_000 }).not.toBe(first);
-        expect(cellAt(done, 0, "local-preview").take).toBe(javaScriptEnabled ? 1 : 2);
+        expect(cellAt(done, 0, "local-preview").take).toBe(javaScriptEnabled ? 1 : 3);
+        if (!javaScriptEnabled) continue;
+        // The lightbox offers it too, beside the picture at full size.
+        const second = await src();
+        await page.getByRole("link", { name: `Open local-preview image for “${old.prompt}”` }).click();
+        const dialog = page.getByRole("dialog");
+        await dialog.getByRole("button", { name: /^New take · free/ }).click();
+        await expect.poll(src, { timeout: 30_000 }).not.toBe(second);
+        expect(cellAt(await settled(stack.appUrl, id), 0, "local-preview").take).toBe(2);
       } finally {
         await browser.close();
       }
