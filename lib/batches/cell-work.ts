@@ -205,6 +205,12 @@ export async function recordStep(db: Db, image: ComposedImage) {
     // Cancelled while composing (or a new take ended meanwhile and its cell went back to the previous
     // picture): this image must not linger in storage.
     await getStorage().delete(image.finalKey);
+    // A take's picture that arrived after its cell went back to the previous one is kept by no cell
+    // (a late picture of an ordinary cancelled cell is: it stays on the cell, for resume).
+    if (change.cell.rawKey !== image.rawKey) {
+      const [orphan] = await unsharedKeys(db, [image.rawKey]);
+      if (orphan) await getStorage().delete(orphan);
+    }
   }
   if (change.applied && change.replaced) await dropReplaced(db, change.replaced, image);
   return { status: change.cell.status, finalKey: change.applied ? image.finalKey : null };

@@ -7,7 +7,15 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AttemptFailed, composeStep, generateStep, recordStep, type CellRef } from "@/lib/batches/cell-work";
-import { cancelBatch, createBatch, createDb, getBatch, type DbHandle } from "@/lib/db";
+import {
+  cancelBatch,
+  createBatch,
+  createDb,
+  finishBatchIfDone,
+  getBatch,
+  requeueTakes,
+  type DbHandle,
+} from "@/lib/db";
 import { startSimulator, type Simulator } from "@/lib/simulator";
 import { getStorage } from "@/lib/storage";
 
@@ -133,6 +141,38 @@ describe("cell steps", () => {
     const cell = (await getBatch(handle.db, batch.id))?.cells[0];
     expect([cell?.status, cell?.attempts, cell?.startedAt instanceof Date]).toEqual(["running", 0, true]);
     expect(sim.requests).toHaveLength(1);
+  });
+
+  it("a take cancelled while it was made leaves the previous picture and no file of its own", async () => {
+    const id = await newBatch(["Second thoughts"], "local-preview");
+    const cell = ref(id, 0, "local-preview");
+    const run = async () => {
+      const raw = await generateStep(handle.db, cell, 0, false);
+      if (raw.kind !== "raw") throw new Error(`expected a raw image, got ${raw.kind}`);
+      return composeStep(handle.db, cell, raw.rawKey, raw.spec);
+    };
+    const first = await run();
+    await recordStep(handle.db, first);
+    await finishBatchIfDone(handle.db, id);
+    expect((await requeueTakes(handle.db, id, [{ promptIndex: 0, model: "local-preview" }]))?.kind).toBe(
+      "queued",
+    );
+    const take = await run();
+    // A new picture (the preview's seed changes with the take) under the take's own final key.
+    expect(take.rawKey).not.toBe(first.rawKey);
+    expect(take.finalKey).toBe(`final/${id}/0-local-preview-t1.jpg`);
+    await cancelBatch(handle.db, id, { reason: "cancelled by the owner" });
+    expect(await recordStep(handle.db, take)).toEqual({ status: "succeeded", finalKey: null });
+    const storage = getStorage();
+    expect(await storage.head(take.finalKey)).toBeNull();
+    expect(await storage.head(take.rawKey)).toBeNull();
+    expect(await storage.head(first.finalKey)).not.toBeNull();
+    expect(await storage.head(first.rawKey)).not.toBeNull();
+    const after = (await getBatch(handle.db, id))!.cells[0]!;
+    expect(after).toMatchObject({ status: "succeeded", finalKey: first.finalKey, rawKey: first.rawKey });
+    expect(after.lastError).toBe(
+      "The new take was cancelled (cancelled by the owner); the previous picture is kept.",
+    );
   });
 
   it("skips a cell that was cancelled before its step ran, with no provider call", async () => {
