@@ -3,7 +3,7 @@
  * Filters as a plain GET form (works with JavaScript off); with JavaScript, every change applies at once
  * without a page load.
  */
-import type { FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { FILTER_KEYS, hasFilters, type GalleryFilters } from "@/lib/gallery/filters";
 import type { Option } from "./labels";
 
@@ -37,14 +37,37 @@ function read(form: HTMLFormElement): GalleryFilters {
   return out;
 }
 
+/** Typing in the title search applies once the keys rest this long, not on every key. */
+const TYPING_MS = 300;
+
 export function GalleryFiltersForm({ filters, options, limit, onApply }: GalleryFiltersProps) {
+  const typing = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const stopTyping = () => {
+    if (typing.current !== null) clearTimeout(typing.current);
+    typing.current = null;
+  };
+  useEffect(() => stopTyping, []);
+  // The search box keeps what is typed; a search applied from elsewhere (Clear, a link) replaces it.
+  const applied = filters.q ?? "";
+  const [q, setQ] = useState(applied);
+  const [shown, setShown] = useState(applied);
+  if (applied !== shown) {
+    setShown(applied);
+    if (q.trim() !== applied) setQ(applied);
+  }
   const submit = (event: FormEvent<HTMLFormElement>) => {
     if (!onApply) return;
     event.preventDefault();
+    stopTyping();
     onApply(read(event.currentTarget));
   };
   const change = (event: FormEvent<HTMLFormElement>) => {
-    if (onApply) onApply(read(event.currentTarget));
+    if (!onApply) return;
+    const form = event.currentTarget;
+    stopTyping();
+    if ((event.target as HTMLInputElement).name === "q")
+      typing.current = setTimeout(() => onApply(read(form)), TYPING_MS);
+    else onApply(read(form));
   };
   const date = (name: "from" | "to", label: string) => (
     <label className={field}>
@@ -91,6 +114,18 @@ export function GalleryFiltersForm({ filters, options, limit, onApply }: Gallery
       className="grid grid-cols-2 items-end gap-3 rounded-xl border border-zinc-800 bg-zinc-900/60 p-3 sm:grid-cols-3 lg:grid-cols-[repeat(4,minmax(0,1fr))_9rem_9rem_auto]"
       data-testid="gallery-filters"
     >
+      <label className={`${field} col-span-full`}>
+        Title contains
+        <input
+          type="search"
+          name="q"
+          value={q}
+          onChange={(event) => setQ(event.target.value)}
+          maxLength={200}
+          placeholder="e.g. espresso"
+          className={control}
+        />
+      </label>
       {select("model", "Model", options.models)}
       {select("style", "Style", options.styles)}
       {select("template", "Template", options.templates)}

@@ -8,6 +8,8 @@ import type { Db, Executor } from "./types";
 import { isTerminalCell } from "./views";
 
 export interface ImageFilter {
+  /** Text the title contains (case-insensitive; `%`, `_` and backslashes match themselves). */
+  search?: string;
   model?: string;
   style?: string;
   template?: string;
@@ -87,10 +89,16 @@ export async function finishedImages(db: Executor, cellIds: readonly string[]): 
   return rows.map(toImage);
 }
 
+/** A LIKE pattern matching text that contains `text` literally (backslash is LIKE's default escape). */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
 /** Succeeded cells newest first by (finished_at, id); new images never shift later pages. */
 export async function listImages(db: Executor, params: ListImagesParams = {}): Promise<ImagePage> {
   const limit = Math.min(Math.max(Math.trunc(params.limit ?? DEFAULT_PAGE_SIZE), 1), MAX_PAGE_SIZE);
   const where: SQL[] = [eq(cells.status, "succeeded"), sql`${cells.finalKey} is not null`];
+  if (params.search) where.push(sql`${cells.prompt} ilike ${containsPattern(params.search)}`);
   if (params.model) where.push(eq(cells.model, params.model));
   if (params.style) where.push(eq(cells.style, params.style));
   if (params.template) where.push(eq(cells.template, params.template));

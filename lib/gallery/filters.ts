@@ -3,7 +3,7 @@
  * into a query string for GET /api/images and for the address bar. Client-safe (no server imports);
  * validation stays in query.ts on the server.
  */
-export const FILTER_KEYS = ["model", "style", "template", "batch", "from", "to"] as const;
+export const FILTER_KEYS = ["q", "model", "style", "template", "batch", "from", "to"] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 export type GalleryFilters = Partial<Record<FilterKey, string>>;
 

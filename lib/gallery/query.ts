@@ -17,6 +17,12 @@ const date = (what: string) =>
   );
 
 export const imageQuerySchema = z.object({
+  q: z
+    .string()
+    .trim()
+    .max(200, "q (text the title contains) must be at most 200 characters")
+    .optional()
+    .transform((v) => (v === "" ? undefined : v)),
   cursor: optional,
   limit: optional.refine(
     (v) => v === undefined || (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= MAX_PAGE_SIZE),
@@ -34,6 +40,8 @@ export const imageQuerySchema = z.object({
 });
 
 export interface ImageQuery {
+  /** Text the title contains. */
+  search?: string;
   cursor?: string;
   limit?: number;
   model?: string;
@@ -61,6 +69,7 @@ export function parseImageQuery(
   return {
     ok: true,
     value: {
+      search: q.q,
       cursor: q.cursor,
       limit: q.limit ? Number(q.limit) : undefined,
       model: q.model,

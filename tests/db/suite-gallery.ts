@@ -66,6 +66,25 @@ export function galleryTests(ctx: Ctx): void {
     expect((await listImages(db, { style, limit: 10 })).nextCursor).toBeNull();
   });
 
+  it("finds images by text in their title, case-insensitively, with % _ and \\ taken literally", async () => {
+    const { db } = ctx.handle;
+    const prompts = ["Espresso at home", "ÉCOLE d'été: 50% off", "snake_case titles", "back\\slash", "Tea"];
+    const { batch, cells } = await newBatch(db, prompts.length, ["m-a"], { prompts });
+    await Promise.all(cells.map((cell) => succeed(db, cell)));
+    const style = batch.input.style;
+    const titles = async (search: string) =>
+      (await listImages(db, { style, search, limit: 100 })).images.map((i) => i.prompt).sort();
+    expect(await titles("espresso")).toEqual(["Espresso at home"]);
+    expect(await titles("école")).toEqual(["ÉCOLE d'été: 50% off"]);
+    expect(await titles("50%")).toEqual(["ÉCOLE d'été: 50% off"]);
+    expect(await titles("%")).toEqual(["ÉCOLE d'été: 50% off"]);
+    expect(await titles("e_c")).toEqual(["snake_case titles"]);
+    expect(await titles("_")).toEqual(["snake_case titles"]);
+    expect(await titles("k\\s")).toEqual(["back\\slash"]);
+    expect(await titles("nothing like it")).toEqual([]);
+    expect(await titles("e")).toHaveLength(4);
+  });
+
   it("rejects a tampered cursor", async () => {
     const { db } = ctx.handle;
     await expect(listImages(db, { cursor: "not-a-cursor" })).rejects.toBeInstanceOf(InvalidCursorError);

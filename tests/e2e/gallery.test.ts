@@ -184,6 +184,51 @@ describe("gallery (embedded mode)", () => {
     }
   });
 
+  it("finds images by text in their title: as you type, in the API, and without JavaScript", async () => {
+    const api = await fetch(`${stack.appUrl}/api/images?q=${encodeURIComponent("ANIME T")}`);
+    const found = ((await api.json()) as { images: { prompt: string }[] }).images.map((i) => i.prompt);
+    expect(found.sort()).toEqual(["Anime three", "Anime two"]);
+    const tooLong = await fetch(`${stack.appUrl}/api/images?q=${"x".repeat(201)}`);
+    expect(tooLong.status).toBe(400);
+    expect(((await tooLong.json()) as { issues: { path: string }[] }).issues.map((i) => i.path)).toEqual([
+      "q",
+    ]);
+
+    const browser = await openBrowser();
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(`${stack.appUrl}/gallery`, { waitUntil: "networkidle" });
+      const box = page.getByLabel("Title contains");
+      await box.pressSequentially("colo", { delay: 30 });
+      await expect.poll(() => page.url()).toContain("q=colo");
+      await expect.poll(() => ids(page)).toEqual(expect.arrayContaining(water.map((c) => c.id)));
+      expect(await cards(page).count()).toBe(3);
+      // What was typed stays while the results come in; narrowing further filters again.
+      await box.pressSequentially("r t", { delay: 30 });
+      await expect.poll(() => cards(page).count()).toBe(2);
+      expect(await box.inputValue()).toBe("color t");
+      await page.getByLabel("Style").selectOption("anime");
+      await expect.poll(() => page.getByTestId("gallery-empty").textContent()).toContain("No images match");
+      await page.getByRole("link", { name: "Clear filters" }).click();
+      await expect.poll(() => cards(page).count()).toBe(6);
+      expect(await box.inputValue()).toBe("");
+    } finally {
+      await browser.close();
+    }
+    const noJs = await openBrowser({ javaScriptEnabled: false });
+    try {
+      const page = await noJs.context.newPage();
+      await page.goto(`${stack.appUrl}/gallery`, { waitUntil: "load" });
+      await page.getByLabel("Title contains").fill("one");
+      await page.getByRole("button", { name: "Apply" }).click();
+      await page.waitForURL(/q=one/);
+      expect((await ids(page)).sort()).toEqual([anime[0]!.id, water[0]!.id].sort());
+      expect(await page.getByLabel("Title contains").inputValue()).toBe("one");
+    } finally {
+      await noJs.close();
+    }
+  });
+
   it("opens the lightbox, steps with the arrow keys, closes with Esc and returns focus", async () => {
     for (const [name, width, height] of [
       ["desktop", 1280, 900],

@@ -96,7 +96,9 @@ export async function startPostgres(): Promise<PostgresServer> {
   try {
     run(
       path.join(bin, "initdb"),
-      ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale", "-N"],
+      // C collation (byte order, as before), but a UTF-8 character type as hosted servers have, so
+      // upper/lower case (ILIKE) covers every script, as on PGlite. Debian always has C.UTF-8.
+      ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale", "--lc-ctype=C.UTF-8", "-N"],
       as,
     );
   } catch (error) {
