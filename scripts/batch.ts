@@ -28,6 +28,7 @@ export const USAGE = `usage: npm run batch -- <batch.json | -> [--wait] [--split
 commands:
   list          the app's batches, newest first, marking those this machine can manage
                 [--status <queued | running | succeeded | partial | failed | cancelled>] [--limit <1–1000, 20>]
+                [--search <text one of its titles contains>]
   status <id>   the batch's state, and its URL matrix once finished
   wait <id>     follow the batch until every cell is done, then print the URL matrix
   download <id> its finished images and manifest.json as a ZIP [--wait] [--out <file | folder>] [--force]

@@ -1,6 +1,7 @@
 /** Recent batches, newest first (gallery batch filter, history). */
 import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import { decodeCursor, encodeCursor } from "./cursor";
+import { containsPattern } from "./gallery";
 import { batches, cells, type BatchStatus } from "./schema";
 import type { Executor } from "./types";
 
@@ -32,11 +33,21 @@ export interface BatchPage {
 
 export async function listBatches(
   db: Executor,
-  params: { cursor?: string | null; limit?: number; status?: BatchStatus } = {},
+  params: {
+    cursor?: string | null;
+    limit?: number;
+    status?: BatchStatus;
+    /** Text one of the batch's titles contains (case-insensitive, taken literally). */
+    search?: string;
+  } = {},
 ): Promise<BatchPage> {
   const limit = Math.min(Math.max(Math.trunc(params.limit ?? 20), 1), 100);
   const where: SQL[] = [];
   if (params.status) where.push(eq(batches.status, params.status));
+  if (params.search) {
+    where.push(sql`exists (select 1 from jsonb_array_elements_text(${batches.input}->'prompts') as title
+      where title ilike ${containsPattern(params.search)})`);
+  }
   if (params.cursor) {
     const { at, id } = decodeCursor(params.cursor);
     where.push(sql`(${batches.createdAt}, ${batches.id}) < (${at}::timestamptz, ${id})`);

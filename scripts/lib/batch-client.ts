@@ -102,12 +102,13 @@ export type BatchListItem = Omit<ServerListItem, "createdAt"> & { createdAt: str
  */
 export async function listBatchPage(
   baseUrl: string,
-  query: { limit: number; status?: string; cursor?: string | null },
+  query: { limit: number; status?: string; search?: string; cursor?: string | null },
   options: { studioPassword?: string } = {},
 ): Promise<{ batches: BatchListItem[]; nextCursor: string | null }> {
   const url = new URL("/api/batches", baseUrl);
   url.searchParams.set("limit", String(query.limit));
   if (query.status !== undefined) url.searchParams.set("status", query.status);
+  if (query.search !== undefined) url.searchParams.set("q", query.search);
   if (query.cursor) url.searchParams.set("cursor", query.cursor);
   const res = await request(url.toString(), {
     cache: "no-store",

@@ -68,6 +68,8 @@ export interface ListArgs {
   /** How many to show at most (the CLI pages through the API for more than one page). */
   limit: number;
   status?: string;
+  /** --search: text one of the batch's titles contains. */
+  search?: string;
 }
 
 /** list --limit: at most this many batches (ten pages of the API's largest). */
@@ -87,13 +89,14 @@ const VALUED = [
   "--status",
   "--limit",
   "--cell",
+  "--search",
 ] as const;
 type Option = (typeof FLAGS)[number] | (typeof VALUED)[number];
 
 /** The options each command takes; anything else is a usage error naming the command. */
 const ALLOWED: Record<SubmitArgs["command"] | ListArgs["command"] | BatchCommand, readonly Option[]> = {
   submit: ["--wait", "--json", "--url", "--split"],
-  list: ["--json", "--url", "--status", "--limit"],
+  list: ["--json", "--url", "--status", "--limit", "--search"],
   status: ["--json", "--url"],
   wait: ["--json", "--url"],
   download: ["--wait", "--json", "--url", "--out", "--force"],
@@ -162,6 +165,7 @@ export function parseArgs(
       limit,
     };
     if (given.has("--status")) args.status = given.get("--status");
+    if (given.has("--search")) args.search = given.get("--search");
     return args;
   }
 

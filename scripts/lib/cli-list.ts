@@ -29,8 +29,9 @@ export async function runList(args: ListArgs, env: Env): Promise<number> {
     return 0;
   }
   const which = args.status ? ` ${args.status}` : "";
+  const matching = args.search ? ` with a title containing "${args.search}"` : "";
   if (rows.length === 0) {
-    err(`no${which} batches at ${new URL(args.url).origin}`);
+    err(`no${which} batches${matching} at ${new URL(args.url).origin}`);
     return 0;
   }
   out(["id", "created", "status", "succeeded", "size", "yours", "title", "page"].join("\t"));
@@ -49,7 +50,7 @@ export async function runList(args: ListArgs, env: Env): Promise<number> {
     );
   }
   const more = cursor ? `; older ones: --limit ${Math.min(args.limit * 2, MAX_LIST)}` : "";
-  err(`${rows.length}${which} ${rows.length === 1 ? "batch" : "batches"}, newest first${more}`);
+  err(`${rows.length}${which} ${rows.length === 1 ? "batch" : "batches"}${matching}, newest first${more}`);
   return 0;
 }
 
@@ -57,7 +58,7 @@ async function listPage(args: ListArgs, env: Env, limit: number, cursor: string 
   try {
     return await listBatchPage(
       args.url,
-      { limit, status: args.status, cursor },
+      { limit, status: args.status, search: args.search, cursor },
       { studioPassword: env.STUDIO_PASSWORD },
     );
   } catch (e) {

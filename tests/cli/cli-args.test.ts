@@ -38,6 +38,8 @@ describe("list", () => {
       limit: 250,
       status: "failed",
     });
+    expect(parse(["list", "--search", "espresso bar"])).toMatchObject({ search: "espresso bar" });
+    expect(usage(["status", ID, "--search", "x"])).toBe("--search is not an option of status");
   });
 
   it("refuses a limit outside 1–1000, an argument, and the options of other commands", () => {

@@ -131,6 +131,20 @@ export function galleryTests(ctx: Ctx): void {
     expect(await deleteBatch(db, other.batch.id)).toEqual({ deleted: true, keys: [rawKey] });
   });
 
+  it("finds batches by text in any of their titles", async () => {
+    const { db } = ctx.handle;
+    const tag = `zq${Date.now().toString(36)}`;
+    const first = await newBatch(db, 2, ["m-a"], { prompts: ["Plain", `Second ${tag.toUpperCase()} title`] });
+    const second = await newBatch(db, 1, ["m-a"], { prompts: [`${tag} 100%`] });
+    const ids = async (search: string, status?: "queued" | "succeeded") =>
+      (await listBatches(db, { search, status, limit: 100 })).batches.map((b) => b.id);
+    expect(await ids(tag)).toEqual([second.batch.id, first.batch.id]);
+    expect(await ids(`${tag} 100%`)).toEqual([second.batch.id]);
+    expect(await ids(`${tag}%`)).toEqual([]);
+    expect(await ids(tag, "succeeded")).toEqual([]);
+    expect(await ids(tag, "queued")).toHaveLength(2);
+  });
+
   it("lists batches newest first with counts, paged", async () => {
     const { db } = ctx.handle;
     const older = await newBatch(db, 2, ["m-a"]);

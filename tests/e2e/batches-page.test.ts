@@ -132,6 +132,22 @@ describe("batches page", () => {
       ]);
       // Another browser holds no owner cookie: nothing is marked as its own.
       expect(await page.getByText("Yours", { exact: true }).count()).toBe(0);
+      // Finding a batch by text in any of its titles keeps the status filter, and the other way round.
+      await page.getByLabel("A title contains").fill("second TITLE");
+      await page.getByRole("button", { name: "Find" }).click();
+      await page.waitForURL(/q=second\+TITLE/);
+      expect(await rows(page)).toEqual([[made, "succeeded"]]);
+      await page.getByRole("link", { name: "Failed", exact: true }).click();
+      await page.waitForURL(/status=failed/);
+      expect(page.url()).toContain("q=second+TITLE");
+      expect(await rows(page)).toEqual([]);
+      expect(await page.getByTestId("batches-empty").textContent()).toContain(
+        "No failed batch has a title containing “second TITLE”.",
+      );
+      const api = await fetch(`${stack.appUrl}/api/batches?q=${encodeURIComponent("[sim:moderation]")}`);
+      expect(((await api.json()) as { batches: { id: string }[] }).batches.map((b) => b.id)).toEqual([
+        failed,
+      ]);
     } finally {
       await noJs.close();
     }

@@ -278,6 +278,14 @@ describe("npm run batch -- list", () => {
     const none = await cli(["list", "--status", "queued", "--url", stack.appUrl]);
     expect([none.code, none.stdout, none.stderr]).toEqual([0, "", `no queued batches at ${stack.appUrl}\n`]);
 
+    // --search finds batches by text in any of their titles.
+    const found = await cli(["list", "--search", "LISTED, TWO", "--json", "--url", stack.appUrl]);
+    expect((JSON.parse(found.stdout) as { batches: { id: string }[] }).batches.map((b) => b.id)).toEqual([
+      mine.id,
+    ]);
+    const nothing = await cli(["list", "--search", "no such words", "--url", stack.appUrl]);
+    expect(nothing.stderr).toBe(`no batches with a title containing "no such words" at ${stack.appUrl}\n`);
+
     const bad = await cli(["list", "--status", "done", "--url", stack.appUrl]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(

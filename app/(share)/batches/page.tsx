@@ -27,8 +27,9 @@ const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v
 const isStatus = (v: string | undefined): v is BatchStatus =>
   v !== undefined && (BATCH_STATUSES as readonly string[]).includes(v);
 
-function href(status: BatchStatus | undefined, cursor?: string | null) {
+function href(status: BatchStatus | undefined, search: string | undefined, cursor?: string | null) {
   const q = new URLSearchParams();
+  if (search) q.set("q", search);
   if (status) q.set("status", status);
   if (cursor) q.set("cursor", cursor);
   const s = q.toString();
@@ -44,12 +45,14 @@ export default async function BatchesPage({ searchParams }: Props) {
   const asked = first(sp.status);
   const status = isStatus(asked) ? asked : undefined;
   const cursor = first(sp.cursor) ?? null;
+  // Text one of the batch's titles contains; longer than a title can be matches nothing, so it is cut.
+  const search = first(sp.q)?.trim().slice(0, 200) || undefined;
   // Set by the studio after a submit it split into several batches (app/(studio)/actions.ts).
   const split = /^\d{1,3}$/.test(first(sp.split) ?? "") ? Number(first(sp.split)) : null;
   let error: string | null = asked !== undefined && !status ? `There is no status "${asked}".` : null;
   let page: { batches: BatchListItem[]; nextCursor: string | null } = { batches: [], nextCursor: null };
   try {
-    const found = await listBatches(await getDb(), { cursor, limit: PAGE_SIZE, status });
+    const found = await listBatches(await getDb(), { cursor, limit: PAGE_SIZE, status, search });
     page = { batches: found.batches.map(batchListItem), nextCursor: found.nextCursor };
   } catch (err) {
     if (!(err instanceof InvalidCursorError)) throw err;
@@ -73,16 +76,33 @@ export default async function BatchesPage({ searchParams }: Props) {
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h1 className="text-2xl font-semibold tracking-tight">Batches</h1>
         {cursor ? (
-          <Link href={href(status)} className="text-sm text-sky-400 hover:underline">
+          <Link href={href(status, search)} className="text-sm text-sky-400 hover:underline">
             Back to the newest batches
           </Link>
         ) : null}
       </div>
+      <form action="/batches" method="get" role="search" aria-label="Find batches" className="flex gap-2">
+        <label className="flex min-w-0 flex-1 flex-col gap-1 text-xs font-medium text-zinc-400">
+          A title contains
+          <input
+            type="search"
+            name="q"
+            defaultValue={search ?? ""}
+            maxLength={200}
+            placeholder="e.g. espresso"
+            className="h-9 w-full rounded-md border border-zinc-700 bg-zinc-900 px-2 text-sm text-zinc-100 focus:border-sky-500 focus:outline-none focus:ring-1 focus:ring-sky-500"
+          />
+        </label>
+        {status ? <input type="hidden" name="status" value={status} /> : null}
+        <button type="submit" className="btn-secondary h-9 self-end">
+          Find
+        </button>
+      </form>
       <nav aria-label="Filter by status" className="flex flex-wrap gap-2 text-sm">
         {filters.map(([label, value]) => (
           <Link
             key={label}
-            href={href(value)}
+            href={href(value, search)}
             aria-current={value === status ? "page" : undefined}
             className={`rounded-full border px-3 py-1 ${
               value === status
@@ -116,7 +136,11 @@ export default async function BatchesPage({ searchParams }: Props) {
       ) : null}
       {page.batches.length === 0 && !error ? (
         <p className="text-sm text-zinc-400" data-testid="batches-empty">
-          {status ? `No ${status} batches.` : "No batches yet."}{" "}
+          {search
+            ? `No ${status ? `${status} ` : ""}batch has a title containing “${search}”.`
+            : status
+              ? `No ${status} batches.`
+              : "No batches yet."}{" "}
           <Link href="/" className="text-sky-400 hover:underline">
             Start one in the studio
           </Link>
@@ -129,7 +153,7 @@ export default async function BatchesPage({ searchParams }: Props) {
       </ul>
       {page.nextCursor ? (
         <Link
-          href={href(status, page.nextCursor)}
+          href={href(status, search, page.nextCursor)}
           rel="next"
           className="btn-secondary inline-block"
           data-testid="older-batches"

@@ -19,7 +19,7 @@ export async function POST(request: Request) {
   return createdResponse(request, result);
 }
 
-/** Recent batches, newest first: ?cursor=&limit= (1–100, default 20)&status= */
+/** Recent batches, newest first: ?cursor=&limit= (1–100, default 20)&status=&q= (text in a title) */
 export async function GET(request: Request) {
   const denied = denyWithoutAccess(request);
   if (denied) return denied;
@@ -31,12 +31,16 @@ export async function GET(request: Request) {
   const status = q.get("status") ?? undefined;
   if (status !== undefined && !(BATCH_STATUSES as readonly string[]).includes(status))
     issues.push({ path: "status", message: `status must be one of ${BATCH_STATUSES.join(", ")}` });
+  const search = q.get("q")?.trim() || undefined;
+  if (search !== undefined && search.length > 200)
+    issues.push({ path: "q", message: "q (text a title contains) must be at most 200 characters" });
   if (issues.length > 0) return jsonError(400, "Invalid batch list query.", issues);
   try {
     const page = await listBatches(await getDb(), {
       cursor: q.get("cursor"),
       limit,
       status: status as BatchStatus | undefined,
+      search,
     });
     return Response.json(
       { ...page, batches: page.batches.map(batchListItem) },
