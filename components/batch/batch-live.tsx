@@ -10,6 +10,7 @@ import { BatchGrid } from "./batch-grid";
 import { BatchHeader } from "./batch-header";
 import { BatchPager } from "./batch-pager";
 import { RestylePanel, type RestyleOptions } from "./restyle-panel";
+import { useTakes } from "./take-form";
 
 export interface BatchLiveProps {
   /** The batch as read, split for the page shown (lib/batches/paging). */
@@ -79,36 +80,7 @@ export function BatchLive(props: BatchLiveProps) {
   // Cancel and retry answer with the whole batch: split again for the page shown.
   const onChange = useCallback((next: BatchDto) => setPaged((p) => toPaged(next, p.page)), []);
   const onOpen = useCallback((cell: CellDto) => setOpenId(cell.id), []);
-  const [taking, setTaking] = useState(false);
-  const [takeMessage, setTakeMessage] = useState<string | null>(null);
-  const onTake = useCallback(
-    async (cell: CellDto) => {
-      setTaking(true);
-      setTakeMessage(null);
-      try {
-        const res = await fetch(`/api/batches/${id}/takes`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ cells: [{ promptIndex: cell.promptIndex, model: cell.model }] }),
-        });
-        const body = (await res.json()) as { error?: string; batch?: BatchDto };
-        if (!res.ok) setTakeMessage(body.error ?? `Request failed (${res.status})`);
-        else if (body.batch) onChange(body.batch);
-      } catch (err) {
-        setTakeMessage((err as Error).message);
-      } finally {
-        setTaking(false);
-      }
-    },
-    [id, onChange],
-  );
-  const take = useMemo(
-    () =>
-      canManage && takePrices && finished
-        ? { batchId: id, prices: takePrices, busy: taking, onTake }
-        : undefined,
-    [canManage, takePrices, finished, id, taking, onTake],
-  );
+  const { control: take, bar: takeBar } = useTakes(id, takePrices, canManage && finished, onChange);
   const failedPages = useMemo(() => pagesWith(paged.all, "failed", page.size), [paged.all, page.size]);
   const pager = page.pages > 1 ? <BatchPager batchId={id} page={page} failedPages={failedPages} /> : null;
   return (
@@ -116,11 +88,6 @@ export function BatchLive(props: BatchLiveProps) {
       <BatchHeader batch={batch} canManage={canManage} live={connected} onChange={onChange} />
       {canManage && restyle && finished && batch.cells.some((c) => c.reusable) ? (
         <RestylePanel batch={batch} options={restyle} />
-      ) : null}
-      {takeMessage ? (
-        <p role="alert" className="rounded border border-red-900 bg-red-950/40 p-3 text-sm text-red-200">
-          {takeMessage}
-        </p>
       ) : null}
       {pager}
       <BatchGrid
@@ -134,6 +101,7 @@ export function BatchLive(props: BatchLiveProps) {
         take={take}
       />
       {pager}
+      {takeBar}
       <CellLightbox
         cells={shown}
         models={head.models}

@@ -1,14 +1,24 @@
-import type { CellDto } from "@/lib/batches/dto";
-import { formatUsd } from "@/lib/format";
+"use client";
+/**
+ * New takes on the batch page, for the owner of a finished batch. With JavaScript, "New take" marks a
+ * cell and a bar sends every marked cell at once (one round, one price shown before anything is spent);
+ * without it, the button is a plain form post of that one cell.
+ */
+import { useCallback, useMemo, useState, type ReactNode } from "react";
+import type { BatchDto, CellDto } from "@/lib/batches/dto";
+import { formatUsd, plural } from "@/lib/format";
 
-/** The owner's "New take" on finished images: a form that posts the cell, or calls `onTake` with JavaScript. */
 export interface TakeControl {
   batchId: string;
   /** List price of one take per model; a model absent here cannot take one. */
   prices: Record<string, number>;
   busy: boolean;
-  onTake: (cell: CellDto) => void;
+  /** Ids of the cells marked for a new take. */
+  marked: ReadonlySet<string>;
+  onToggle: (cell: CellDto) => void;
 }
+
+const priceText = (usd: number) => (usd === 0 ? "free" : formatUsd(usd));
 
 /** "New take · $0.05" for a finished cell whose model can be called here; nothing otherwise. */
 export function TakeForm({
@@ -22,12 +32,13 @@ export function TakeForm({
 }) {
   const price = cell.status === "succeeded" ? take.prices[cell.model] : undefined;
   if (price === undefined) return null;
-  const cost = price === 0 ? "free" : formatUsd(price);
+  const marked = take.marked.has(cell.id);
+  const cost = priceText(price);
   return (
     <form
       method="post"
       action={`/api/batches/${take.batchId}/takes`}
-      onSubmit={(e) => (e.preventDefault(), take.onTake(cell))}
+      onSubmit={(e) => (e.preventDefault(), take.onToggle(cell))}
       className={className}
     >
       <input type="hidden" name="promptIndex" value={cell.promptIndex} />
@@ -35,12 +46,111 @@ export function TakeForm({
       <button
         type="submit"
         disabled={take.busy}
-        className="rounded border border-zinc-700 px-2 py-0.5 text-zinc-300 hover:border-zinc-500 hover:text-zinc-100 disabled:opacity-50"
+        aria-pressed={marked}
+        className={`rounded border px-2 py-0.5 disabled:opacity-50 ${
+          marked
+            ? "border-sky-500 bg-sky-950/60 text-sky-100"
+            : "border-zinc-700 text-zinc-300 hover:border-zinc-500 hover:text-zinc-100"
+        }`}
         title="Ask the model for another picture; this one stays until the new one is ready"
         aria-label={`New take · ${cost}: “${cell.prompt}”, ${cell.model}`}
       >
-        New take · {cost}
+        {marked ? "✓ " : ""}New take · {cost}
       </button>
     </form>
   );
+}
+
+/**
+ * The marks and the bar that sends them. `control` is undefined unless new takes can be asked for
+ * (owner, studio access, batch finished); marks are dropped when that ends.
+ */
+export function useTakes(
+  batchId: string,
+  prices: Record<string, number> | undefined,
+  enabled: boolean,
+  onChange: (batch: BatchDto) => void,
+): { control: TakeControl | undefined; bar: ReactNode } {
+  const [marked, setMarked] = useState<ReadonlyMap<string, CellDto>>(new Map());
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+  const [wasEnabled, setWasEnabled] = useState(enabled);
+  if (enabled !== wasEnabled) {
+    setWasEnabled(enabled);
+    if (!enabled) setMarked(new Map());
+  }
+  const onToggle = useCallback((cell: CellDto) => {
+    setMessage(null);
+    setMarked((current) => {
+      const next = new Map(current);
+      if (next.has(cell.id)) next.delete(cell.id);
+      else next.set(cell.id, cell);
+      return next;
+    });
+  }, []);
+  const send = async () => {
+    setBusy(true);
+    setMessage(null);
+    try {
+      const cells = [...marked.values()].map((c) => ({ promptIndex: c.promptIndex, model: c.model }));
+      const res = await fetch(`/api/batches/${batchId}/takes`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ cells }),
+      });
+      const body = (await res.json()) as { error?: string; batch?: BatchDto };
+      if (!res.ok) setMessage(body.error ?? `Request failed (${res.status})`);
+      else {
+        setMarked(new Map());
+        if (body.batch) onChange(body.batch);
+      }
+    } catch (err) {
+      setMessage((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const markedIds = useMemo(() => new Set(marked.keys()), [marked]);
+  const control = useMemo(
+    () => (enabled && prices ? { batchId, prices, busy, marked: markedIds, onToggle } : undefined),
+    [enabled, prices, batchId, busy, markedIds, onToggle],
+  );
+  const total = [...marked.values()].reduce((sum, c) => sum + (prices?.[c.model] ?? 0), 0);
+  const bar =
+    marked.size > 0 || message ? (
+      <div
+        role="region"
+        aria-label="New takes"
+        className="sticky bottom-3 z-10 flex flex-wrap items-center gap-3 rounded-lg border border-sky-900 bg-zinc-950/95 p-3 text-sm shadow-lg"
+      >
+        {marked.size > 0 ? (
+          <>
+            <span className="text-zinc-200" data-testid="takes-summary">
+              New takes of {plural(marked.size, "image")} ·{" "}
+              {total === 0 ? "free" : `about ${formatUsd(total)}`}
+            </span>
+            <span className="text-xs text-zinc-400">each keeps its picture until the new one is ready</span>
+            <span className="ml-auto flex gap-2">
+              <button
+                type="button"
+                className="btn-secondary"
+                disabled={busy}
+                onClick={() => setMarked(new Map())}
+              >
+                Clear
+              </button>
+              <button type="button" className="btn-primary" disabled={busy} onClick={() => void send()}>
+                Make new takes
+              </button>
+            </span>
+          </>
+        ) : null}
+        {message ? (
+          <p role="alert" className="w-full text-red-300">
+            {message}
+          </p>
+        ) : null}
+      </div>
+    ) : null;
+  return { control, bar };
 }

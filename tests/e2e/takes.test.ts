@@ -153,7 +153,7 @@ describe("new takes", () => {
     expect((await settled(stack.appUrl, id)).status).toBe("succeeded");
   });
 
-  it("offers a New take button to the owner only, with and without JavaScript", async () => {
+  it("offers New take to the owner only: marks sent together with JavaScript, a form post without", async () => {
     const { id, token, batch } = await finishedBatch(["Pressed in the browser"]);
     const old = cellAt(batch, 0, "local-preview");
     for (const javaScriptEnabled of [true, false]) {
@@ -165,23 +165,49 @@ describe("new takes", () => {
         expect(await page.getByRole("button", { name: /^New take/ }).count()).toBe(0);
         await browser.context.addCookies([{ name: `owner_${id}`, value: token, url: stack.appUrl }]);
         await page.reload();
-        const button = page.getByRole("button", { name: `New take · free: “${old.prompt}”, local-preview` });
+        const preview = page.getByRole("button", { name: `New take · free: “${old.prompt}”, local-preview` });
+        const gpt = page.getByRole("button", { name: `New take · $0.05: “${old.prompt}”, gpt-image-1.5` });
         await expect.poll(() => page.getByRole("button", { name: /^New take/ }).count()).toBe(2);
-        if (javaScriptEnabled) expect(await checkA11y(page)).toEqual([]);
         const src = () => page.locator(`[data-model="local-preview"] img`).getAttribute("src");
         const first = await src();
-        await button.click();
-        if (!javaScriptEnabled) await page.waitForURL(`${stack.appUrl}/b/${id}`);
-        const done = await settled(stack.appUrl, id);
-        if (!javaScriptEnabled) await page.reload();
+        if (!javaScriptEnabled) {
+          await preview.click();
+          await page.waitForURL(`${stack.appUrl}/b/${id}`);
+          const done = await settled(stack.appUrl, id);
+          await page.reload();
+          await expect.poll(src, { timeout: 30_000 }).not.toBe(first);
+          expect(cellAt(done, 0, "local-preview").take).toBe(3);
+          continue;
+        }
+        expect(await checkA11y(page)).toEqual([]);
+        // Marks first, with the price of them all; nothing is spent until they are sent.
+        const before = sim.requests.length;
+        const summary = page.getByTestId("takes-summary");
+        await preview.click();
+        await gpt.click();
+        expect(await preview.getAttribute("aria-pressed")).toBe("true");
+        await expect.poll(() => summary.textContent()).toBe("New takes of 2 images · about $0.05");
+        await gpt.click();
+        await expect.poll(() => summary.textContent()).toBe("New takes of 1 image · free");
+        expect(await gpt.getAttribute("aria-pressed")).toBe("false");
+        await page.getByRole("button", { name: "Make new takes" }).click();
         await expect.poll(src, { timeout: 30_000 }).not.toBe(first);
-        expect(cellAt(done, 0, "local-preview").take).toBe(javaScriptEnabled ? 1 : 3);
-        if (!javaScriptEnabled) continue;
-        // The lightbox offers it too, beside the picture at full size.
+        const done = await settled(stack.appUrl, id);
+        expect([cellAt(done, 0, "local-preview").take, cellAt(done, 0, "gpt-image-1.5").take]).toEqual([
+          1, 0,
+        ]);
+        expect(sim.requests.length).toBe(before);
+        // The lightbox marks too, beside the picture at full size.
         const second = await src();
         await page.getByRole("link", { name: `Open local-preview image for “${old.prompt}”` }).click();
         const dialog = page.getByRole("dialog");
         await dialog.getByRole("button", { name: /^New take · free/ }).click();
+        expect(
+          await dialog.getByRole("button", { name: /New take · free/ }).getAttribute("aria-pressed"),
+        ).toBe("true");
+        await page.keyboard.press("Escape");
+        await expect.poll(() => summary.textContent()).toBe("New takes of 1 image · free");
+        await page.getByRole("button", { name: "Make new takes" }).click();
         await expect.poll(src, { timeout: 30_000 }).not.toBe(second);
         expect(cellAt(await settled(stack.appUrl, id), 0, "local-preview").take).toBe(2);
       } finally {
