@@ -244,21 +244,23 @@ export async function resumeCancelledCells(
   });
 }
 
+/** A cell's columns as a new round starts it: queued, with no outcome or timing from the last one. */
+const nextRound = () => ({
+  status: "queued" as const,
+  round: sql`${cells.round} + 1`,
+  lastError: null,
+  errorKind: null,
+  startedAt: null,
+  finishedAt: null,
+  durationMs: null,
+  updatedAt: new Date(),
+});
+
 /** The batch's cells in `status` back to queued in a new round; the batch runs again, unclaimed. */
 async function requeue(tx: Tx, batch: BatchRow, status: "failed" | "cancelled"): Promise<CellRow[]> {
-  const now = new Date();
   const reset = await tx
     .update(cells)
-    .set({
-      status: "queued",
-      round: sql`${cells.round} + 1`,
-      lastError: null,
-      errorKind: null,
-      startedAt: null,
-      finishedAt: null,
-      durationMs: null,
-      updatedAt: now,
-    })
+    .set(nextRound())
     .where(and(eq(cells.batchId, batch.id), eq(cells.status, status)))
     .returning();
   return runAgain(tx, batch, reset);
@@ -322,12 +324,10 @@ export async function requeueTakes(
     if (missing.length > 0) return { kind: "refused", reason: "missing", picks: missing };
     const unfinished = picks.filter((p) => found(p)!.status !== "succeeded" || !found(p)!.finalKey);
     if (unfinished.length > 0) return { kind: "refused", reason: "not-succeeded", picks: unfinished };
-    const now = new Date();
     const reset = await tx
       .update(cells)
       .set({
-        status: "queued",
-        round: sql`${cells.round} + 1`,
+        ...nextRound(),
         take: sql`${cells.take} + 1`,
         previous: sql`jsonb_build_object(
           'rawKey', ${cells.rawKey}, 'finalKey', ${cells.finalKey}, 'width', ${cells.width},
@@ -340,12 +340,6 @@ export async function requeueTakes(
         width: null,
         height: null,
         bytes: null,
-        lastError: null,
-        errorKind: null,
-        startedAt: null,
-        finishedAt: null,
-        durationMs: null,
-        updatedAt: now,
       })
       .where(and(eq(cells.batchId, id), picked))
       .returning();

@@ -20,6 +20,21 @@ const headers = (token: string | undefined): Record<string, string> => ({
   ...(token ? { authorization: `Bearer ${token}` } : {}),
 });
 
+/** POST a JSON body to one of a batch's owner routes, as its owner (token) with the studio password. */
+function postToBatch(
+  baseUrl: string,
+  id: string,
+  route: string,
+  body: unknown,
+  auth: { token?: string; studioPassword?: string },
+): Promise<Response> {
+  return request(new URL(`/api/batches/${id}/${route}`, baseUrl).toString(), {
+    method: "POST",
+    headers: { ...headers(auth.token), ...studioHeaders(auth.studioPassword) },
+    body: JSON.stringify(body),
+  });
+}
+
 export async function controlBatch(
   baseUrl: string,
   id: string,
@@ -52,11 +67,7 @@ export async function takeCells(
   token?: string,
   studioPassword?: string,
 ): Promise<ControlOutcome> {
-  const res = await request(new URL(`/api/batches/${id}/takes`, baseUrl).toString(), {
-    method: "POST",
-    headers: { ...headers(token), ...studioHeaders(studioPassword) },
-    body: JSON.stringify({ cells }),
-  });
+  const res = await postToBatch(baseUrl, id, "takes", { cells }, { token, studioPassword });
   if (!res.ok) return { ok: false, status: res.status, ...(await readError(res)) };
   const body = (await res.json()) as { batch: BatchDto; queued: number };
   return { ok: true, batch: body.batch, count: body.queued };
@@ -80,11 +91,7 @@ export async function restyleBatch(
   token?: string,
   studioPassword?: string,
 ): Promise<SubmitOutcome> {
-  const res = await request(new URL(`/api/batches/${id}/restyle`, baseUrl).toString(), {
-    method: "POST",
-    headers: { ...headers(token), ...studioHeaders(studioPassword) },
-    body: JSON.stringify(change),
-  });
+  const res = await postToBatch(baseUrl, id, "restyle", change, { token, studioPassword });
   if (res.status === 201) {
     const created = (await res.json()) as { id: string; url: string; ownerToken: string; batch: BatchDto };
     return { ok: true, ...created };
