@@ -13,8 +13,16 @@ export const batchCancelled = eventType("batch/cancelled", {
 
 /**
  * The id of a batch/cancelled event: one per round of the batch (retry and resume start new rounds). An
- * id the engine has seen is dropped as a duplicate, so a cancel after a resume needs a new one.
+ * id the engine has seen is dropped as a duplicate, so a cancel after a resume needs a new one. Rounds of
+ * new takes raise only their own cells' round, so two of them can share a number: a cancel ending take
+ * cells gets the time as well.
  */
-export function cancelEventId(batchId: string, cells: readonly { round: number }[]): string {
-  return `batch-cancelled-${batchId}-${Math.max(0, ...cells.map((c) => c.round))}`;
+export function cancelEventId(
+  batchId: string,
+  cells: readonly { round: number; take?: number }[],
+  now = Date.now(),
+): string {
+  const round = Math.max(0, ...cells.map((c) => c.round));
+  const takes = cells.some((c) => (c.take ?? 0) > 0) ? `-${now.toString(36)}` : "";
+  return `batch-cancelled-${batchId}-${round}${takes}`;
 }

@@ -4,7 +4,7 @@
  * cell and a bar sends every marked cell at once (one round, one price shown before anything is spent);
  * without it, the button is a plain form post of that one cell.
  */
-import { useCallback, useMemo, useState, type ReactNode } from "react";
+import { useCallback, useMemo, useState, useSyncExternalStore, type ReactNode } from "react";
 import type { BatchDto, CellDto } from "@/lib/batches/dto";
 import { formatUsd, plural } from "@/lib/format";
 
@@ -15,8 +15,15 @@ export interface TakeControl {
   busy: boolean;
   /** Ids of the cells marked for a new take. */
   marked: ReadonlySet<string>;
+  /** False until hydrated: the button is then a plain form post of its cell, not a toggle. */
+  marking: boolean;
   onToggle: (cell: CellDto) => void;
 }
+
+// Whether this render runs in a hydrated browser (false on the server and in the first client render).
+const noSubscription = () => () => {};
+const onClient = () => true;
+const onServer = () => false;
 
 const priceText = (usd: number) => (usd === 0 ? "free" : formatUsd(usd));
 
@@ -46,7 +53,7 @@ export function TakeForm({
       <button
         type="submit"
         disabled={take.busy}
-        aria-pressed={marked}
+        aria-pressed={take.marking ? marked : undefined}
         className={`rounded border px-2 py-0.5 disabled:opacity-50 ${
           marked
             ? "border-sky-500 bg-sky-950/60 text-sky-100"
@@ -71,6 +78,7 @@ export function useTakes(
   enabled: boolean,
   onChange: (batch: BatchDto) => void,
 ): { control: TakeControl | undefined; bar: ReactNode } {
+  const marking = useSyncExternalStore(noSubscription, onClient, onServer);
   const [marked, setMarked] = useState<ReadonlyMap<string, CellDto>>(new Map());
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
@@ -112,8 +120,8 @@ export function useTakes(
   };
   const markedIds = useMemo(() => new Set(marked.keys()), [marked]);
   const control = useMemo(
-    () => (enabled && prices ? { batchId, prices, busy, marked: markedIds, onToggle } : undefined),
-    [enabled, prices, batchId, busy, markedIds, onToggle],
+    () => (enabled && prices ? { batchId, prices, busy, marked: markedIds, marking, onToggle } : undefined),
+    [enabled, prices, batchId, busy, markedIds, marking, onToggle],
   );
   const total = [...marked.values()].reduce((sum, c) => sum + (prices?.[c.model] ?? 0), 0);
   const bar =

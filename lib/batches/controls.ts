@@ -131,7 +131,16 @@ export async function newTakes(id: string, picks: CellPick[]): Promise<ManageOut
   if (!found) return null;
   if (!isTerminalBatch(found.batch.status))
     return { error: "The batch is still running: ask for new takes once it has finished.", status: 409 };
-  const { prices, unavailable } = takePrices({ ...found.batch.input, models: picks.map((p) => p.model) });
+  const input = found.batch.input;
+  const strangers = picks.filter(
+    (p) => !input.models.includes(p.model) || p.promptIndex >= input.prompts.length,
+  );
+  if (strangers.length > 0)
+    return {
+      error: `This batch has no cell ${strangers.slice(0, 5).map(pickName).join(", ")}.`,
+      status: 400,
+    };
+  const { prices, unavailable } = takePrices({ ...input, models: picks.map((p) => p.model) });
   const refused = Object.values(unavailable)[0];
   if (refused) return { error: refused, status: 409 };
   const costUsd = picks.reduce((total, p) => total + (prices[p.model] ?? 0), 0);
@@ -144,13 +153,21 @@ export async function newTakes(id: string, picks: CellPick[]): Promise<ManageOut
         status: 409,
       };
   }
-  const result = await requeueTakes(db, id, picks, { estimateUsd: costUsd });
+  // A call can outlive a cancel by up to the provider timeout; a little slack for the write after it.
+  const callWindowMs = readEnv().PROVIDER_TIMEOUT_MS + 30_000;
+  const result = await requeueTakes(db, id, picks, { estimateUsd: costUsd, callWindowMs });
   if (!result) return null;
   if (result.kind === "refused") {
     const names = result.picks.slice(0, 5).map(pickName).join(", ");
     if (result.reason === "running")
       return { error: "The batch is still running: ask for new takes once it has finished.", status: 409 };
     if (result.reason === "missing") return { error: `This batch has no cell ${names}.`, status: 400 };
+    if (result.reason === "in-flight")
+      return {
+        error: `The last take of ${names} was cancelled while its picture was being made, and that call may still be running. Ask again once it has ended (at most ${Math.ceil(callWindowMs / 60_000)} minutes), so nothing is paid for twice.`,
+        status: 409,
+        retryAfterMs: result.retryAfterMs,
+      };
     return { error: `Only a cell with a finished image can get a new take (${names}).`, status: 409 };
   }
   return startRound(id, result.cells, "take");

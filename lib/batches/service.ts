@@ -265,7 +265,9 @@ export function estimateByModel(
   cells: readonly { model: string; take: number }[] = [],
 ): Record<string, number> {
   const list = estimateBatchCost({ ...input, quality: input.quality ?? undefined }).perModel;
-  const perModel = input.restyledFrom ? Object.fromEntries(Object.keys(list).map((m) => [m, 0])) : list;
+  const perModel = input.restyledFrom
+    ? Object.fromEntries(Object.keys(list).map((m) => [m, 0]))
+    : { ...list };
   const one = input.prompts.length > 0 ? 1 / input.prompts.length : 0;
   for (const cell of cells) {
     if (cell.take > 0 && cell.model in list) perModel[cell.model]! += list[cell.model]! * one * cell.take;

@@ -99,7 +99,9 @@ export async function cancelBatch(db: Db, id: string, options: CancelOptions): P
   });
 }
 
-async function noteCancelled(tx: Tx, batch: BatchRow, cancelled: CellRow[], reason: string) {
+async function noteCancelled(tx: Tx, batch: BatchRow, ended: CellRow[], reason: string) {
+  // A take that was cancelled went back to its previous picture: that cell is not cancelled.
+  const cancelled = ended.filter((cell) => cell.status === "cancelled");
   if (cancelled.length === 0) return batch;
   const updated = await updateBatch(tx, batch.id, { cancelReason: batch.cancelReason ?? reason });
   await appendEvent(tx, batch.id, {
@@ -292,7 +294,19 @@ export interface CellPick {
 export type TakeResult =
   | { kind: "queued"; cells: CellRow[] }
   /** Nothing changed: the batch is still running, or a pick is not a succeeded cell of it. */
-  | { kind: "refused"; reason: "running" | "missing" | "not-succeeded"; picks: CellPick[] };
+  | { kind: "refused"; reason: "running" | "missing" | "not-succeeded"; picks: CellPick[] }
+  /**
+   * Nothing changed: a picked cell's last take was cancelled while its provider call was out, and that
+   * call may still be running (started within the call window); retryAfterMs: when it is past it.
+   */
+  | { kind: "refused"; reason: "in-flight"; picks: CellPick[]; retryAfterMs: number };
+
+/** Provider calls of the cell's current round still logged as running and started after `since`. */
+const callsOut = (cell: CellRow, since: number) =>
+  cell.attemptLog
+    .filter((e) => e.round === cell.round && e.outcome === "running")
+    .map((e) => Date.parse(e.startedAt))
+    .filter((t) => t > since);
 
 /**
  * New takes: each picked cell, which must have succeeded, goes back to queued in a new round with its
@@ -304,7 +318,7 @@ export async function requeueTakes(
   db: Db,
   id: string,
   picks: CellPick[],
-  options: { estimateUsd?: number } = {},
+  options: { estimateUsd?: number; callWindowMs?: number; now?: Date } = {},
 ): Promise<TakeResult | null> {
   return db.transaction(async (tx): Promise<TakeResult | null> => {
     const batch = await lockBatch(tx, id);
@@ -324,6 +338,21 @@ export async function requeueTakes(
     if (missing.length > 0) return { kind: "refused", reason: "missing", picks: missing };
     const unfinished = picks.filter((p) => found(p)!.status !== "succeeded" || !found(p)!.finalKey);
     if (unfinished.length > 0) return { kind: "refused", reason: "not-succeeded", picks: unfinished };
+    // A call from a cancelled take may still deliver its picture: a new round now would pay twice.
+    if (options.callWindowMs !== undefined) {
+      const now = (options.now ?? new Date()).getTime();
+      const since = now - options.callWindowMs;
+      const out = picks.filter((p) => callsOut(found(p)!, since).length > 0);
+      if (out.length > 0) {
+        const last = Math.max(...out.flatMap((p) => callsOut(found(p)!, since)));
+        return {
+          kind: "refused",
+          reason: "in-flight",
+          picks: out,
+          retryAfterMs: last + options.callWindowMs - now,
+        };
+      }
+    }
     const reset = await tx
       .update(cells)
       .set({

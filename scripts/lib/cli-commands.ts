@@ -202,7 +202,20 @@ async function take(args: BatchArgs, store: TokenStore, env: Env): Promise<numbe
     return 0;
   }
   err(line);
-  return finish(args, await followOr404(args, args.id), { action: "take", count: res.count });
+  const batch = await followOr404(args, args.id);
+  // The exit code is about the takes, not the batch: a failed take leaves its cell succeeded (the
+  // previous picture, with a note), and cells failed before the takes are not theirs.
+  const failed = (args.cells ?? []).flatMap((pick) => {
+    const cell = batch.cells.find((c) => c.promptIndex === pick.promptIndex && c.model === pick.model);
+    return !cell || cell.status !== "succeeded" || cell.note
+      ? [{ pick, why: cell?.note ?? cell?.error }]
+      : [];
+  });
+  for (const { pick, why } of failed)
+    err(`batch ${args.id}: title ${pick.promptIndex + 1} × ${pick.model}: ${why ?? "no new picture"}`);
+  if (args.json) out(JSON.stringify({ ...batchJson(args.url, batch), action: "take", count: res.count }));
+  else printMatrix(args.url, batch);
+  return failed.length > 0 ? 1 : 0;
 }
 
 async function restyle(args: BatchArgs, store: TokenStore, env: Env): Promise<number> {

@@ -478,7 +478,19 @@ export function batchTests(ctx: Ctx): void {
     const cancel = await cancelBatch(db, batch.id, { reason: "cancelled by the owner" });
     expect(cancel?.cancelled.map((c) => c.id)).toEqual([at(cells, 1).id]);
     restored(cancel?.cancelled[0], at(before, 1));
-    expect(cancel?.batch.status).toBe("succeeded");
+    // Nothing in the batch ended cancelled: it is not marked as a cancelled batch.
+    expect(cancel?.batch).toMatchObject({ status: "succeeded", cancelReason: null });
+    // Its call is still out: another take now could pay for two pictures, so it waits for the call.
+    const window = { callWindowMs: 60_000 };
+    const again = await requeueTakes(db, batch.id, [at(picks, 1)], window);
+    expect(again).toMatchObject({ kind: "refused", reason: "in-flight", picks: [at(picks, 1)] });
+    expect((again as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(50_000);
+    const later = new Date(Date.now() + 61_000);
+    expect((await requeueTakes(db, batch.id, [at(picks, 1)], { ...window, now: later }))?.kind).toBe(
+      "queued",
+    );
+    await failTake(db, at(cells, 1).id);
+    expect((await finishBatchIfDone(db, batch.id))?.batch.status).toBe("succeeded");
 
     // The run was lost: restored too.
     await requeueTakes(db, batch.id, [at(picks, 2)]);
@@ -496,6 +508,17 @@ export function batchTests(ctx: Ctx): void {
     await requeueTakes(db, batch.id, [{ promptIndex: 0, model: "m-a" }]);
     const result = await deleteBatch(db, batch.id);
     expect(result.keys.sort()).toEqual([first.finalKey, first.rawKey].sort());
+  });
+}
+
+/** Ends a take by a permanent provider failure (the cell goes back to its previous picture). */
+async function failTake(db: Db, cellId: string) {
+  await recordAttemptStart(db, cellId, { attempt: 0 });
+  await recordAttemptResult(db, cellId, {
+    attempt: 0,
+    outcome: "failed",
+    error: "blocked",
+    errorKind: "moderation",
   });
 }
 

@@ -3,6 +3,10 @@
  * new provider call; the cell keeps its picture until the new one is stored, and keeps it for good when
  * the take fails. Through the API, the batch page with JavaScript, and a plain form post without it.
  */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BatchDto } from "@/lib/batches/dto";
 import { startSimulator, type Simulator } from "@/lib/simulator";
@@ -33,6 +37,23 @@ async function finishedBatch(prompts: string[], extra: Record<string, unknown> =
   const batch = await settled(stack.appUrl, created.id);
   expect(batch.status).toBe("succeeded");
   return { id: created.id, token: created.ownerToken, batch };
+}
+
+/** `npm run batch` as a child process, with only the environment given (no saved tokens). */
+function runCli(args: string[], env: Record<string, string>) {
+  const config = mkdtempSync(path.join(os.tmpdir(), "takes-cli-"));
+  return new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    const child = spawn(path.resolve("node_modules/.bin/tsx"), ["scripts/batch.ts", ...args], {
+      env: { ...process.env, XDG_CONFIG_HOME: config, ...env },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    child.on("close", (code) => {
+      rmSync(config, { recursive: true, force: true });
+      resolve({ code, stderr });
+    });
+  });
 }
 
 const takes = (id: string, body: unknown, headers: Record<string, string> = {}) =>
@@ -107,6 +128,14 @@ describe("new takes", () => {
       expect(cell).toMatchObject({ status: "succeeded", imageUrl: old.imageUrl, take: 1, error: null });
       expect(cell.note).toMatch(/^The new take failed \(.+\); the previous picture is kept\.$/);
       expect((await bytesOf(old.imageUrl!)).status).toBe(200);
+      // The CLI's take --wait says which take made no new picture, and exits 1 for it.
+      const cli = await runCli(["take", id, "--cell", "1:gpt-image-1.5", "--wait", "--url", stack.appUrl], {
+        THUMB_OWNER_TOKEN: token,
+      });
+      expect(cli.code, cli.stderr).toBe(1);
+      expect(cli.stderr).toMatch(
+        /title 1 × gpt-image-1\.5: The new take failed \(.+\); the previous picture is kept\./,
+      );
     } finally {
       sim.setProfile("fast");
     }

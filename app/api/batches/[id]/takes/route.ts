@@ -12,7 +12,7 @@ export const dynamic = "force-dynamic";
 const MAX_PICKS = 10_000;
 
 const pick = z.object({
-  promptIndex: z.number().int().min(0, "must be 0 or more"),
+  promptIndex: z.number().int().min(0, "must be 0 or more").max(MAX_PICKS, "is past any batch's titles"),
   model: z.string().trim().min(1, "is required").max(128),
 });
 
