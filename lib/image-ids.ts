@@ -1,6 +1,6 @@
 /** A request's list of image (cell) ids, `{"ids": [...]}`, validated with field-level issues. */
 import { z } from "zod";
-import type { FieldIssue } from "@/lib/batches/input";
+import { fieldIssues, type FieldIssue } from "@/lib/batches/input";
 
 export type IdsResult = { ok: true; ids: string[] } | { ok: false; issues: FieldIssue[] };
 
@@ -32,11 +32,7 @@ function schemaFor(max: number) {
 export function parseImageIds(value: unknown, max: number, rootPath = "(root)"): IdsResult {
   const parsed = schemaFor(max).safeParse(value);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({
-      path: i.path.join(".") || rootPath,
-      message: i.message,
-    }));
-    return { ok: false, issues };
+    return { ok: false, issues: fieldIssues(parsed.error, rootPath) };
   }
   return { ok: true, ids: [...new Set(parsed.data.ids)] };
 }

@@ -30,6 +30,9 @@ export type ManageOutcome =
   /** retryAfterMs: when the same request can succeed (sent as Retry-After). */
   | { error: string; status: 400 | 409 | 503; retryAfterMs?: number };
 
+/** How long a provider call can outlive a cancel: the provider timeout, and slack for the write after it. */
+const callWindow = () => readEnv().PROVIDER_TIMEOUT_MS + 30_000;
+
 /** Cancels the unfinished cells (count) and stops the batch's runs. Null: no such batch. */
 export async function cancelBatchById(
   id: string,
@@ -74,8 +77,7 @@ export async function resumeBatch(id: string): Promise<ManageOutcome | null> {
       status: 409,
     };
   }
-  // A call can outlive a cancel by up to the provider timeout; a little slack for the write after it.
-  const callWindowMs = readEnv().PROVIDER_TIMEOUT_MS + 30_000;
+  const callWindowMs = callWindow();
   const { resumed, inFlight, retryAfterMs } = await resumeCancelledCells(db, id, { callWindowMs });
   if (inFlight > 0) {
     const calls = plural(inFlight, "image");
@@ -153,8 +155,7 @@ export async function newTakes(id: string, picks: CellPick[]): Promise<ManageOut
         status: 409,
       };
   }
-  // A call can outlive a cancel by up to the provider timeout; a little slack for the write after it.
-  const callWindowMs = readEnv().PROVIDER_TIMEOUT_MS + 30_000;
+  const callWindowMs = callWindow();
   const result = await requeueTakes(db, id, picks, { estimateUsd: costUsd, callWindowMs });
   if (!result) return null;
   if (result.kind === "refused") {

@@ -123,6 +123,11 @@ export interface FieldIssue {
   limit?: number;
 }
 
+/** A zod error as field issues: dotted paths ("prompts.3"), `rootPath` for the value as a whole. */
+export function fieldIssues(error: z.ZodError, rootPath = "(root)"): FieldIssue[] {
+  return error.issues.map((i) => ({ path: i.path.join(".") || rootPath, message: i.message }));
+}
+
 export type ParseResult = { ok: true; value: BatchInput } | { ok: false; issues: FieldIssue[] };
 
 export interface ParseOptions {
@@ -137,7 +142,7 @@ export function parseBatchInput(raw: unknown, options: ParseOptions = {}): Parse
   if (!parsed.success) {
     return {
       ok: false,
-      issues: parsed.error.issues.map((i) => ({ path: i.path.join(".") || "(root)", message: i.message })),
+      issues: fieldIssues(parsed.error),
     };
   }
   const input = parsed.data;

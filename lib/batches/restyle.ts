@@ -10,7 +10,7 @@ import { FONT_IDS } from "@/lib/catalog/fonts";
 import { TEMPLATE_IDS } from "@/lib/catalog/templates";
 import { getBatch, getDb, type CellRow, type NewCell } from "@/lib/db";
 import { getStorage } from "@/lib/storage";
-import { cleanPrompt, MAX_PROMPT_CHARS, oneOf, tooLong, type FieldIssue } from "./input";
+import { cleanPrompt, fieldIssues, MAX_PROMPT_CHARS, oneOf, tooLong, type FieldIssue } from "./input";
 import { maxImagesPerBatch, startBatch, type SubmitOptions, type SubmitResult } from "./service";
 
 export const restyleSchema = z.strictObject(
@@ -67,9 +67,7 @@ export async function restyleBatch(
   if (!source) return { ok: false, status: 404, error: `No batch with id "${sourceId}".`, issues: [] };
   const parsed = restyleSchema.safeParse(raw);
   if (!parsed.success) {
-    return invalid(
-      parsed.error.issues.map((i) => ({ path: i.path.join(".") || "(root)", message: i.message })),
-    );
+    return invalid(fieldIssues(parsed.error));
   }
   const change = parsed.data;
   const before = source.batch.input;

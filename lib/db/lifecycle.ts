@@ -231,10 +231,7 @@ export async function resumeCancelledCells(
     let inFlight = 0;
     let lastStart = 0;
     for (const c of cancelled) {
-      const starts = c.attemptLog
-        .filter((e) => e.round === c.round && e.outcome === "running")
-        .map((e) => Date.parse(e.startedAt))
-        .filter((t) => t > since);
+      const starts = callsOut(c, since);
       if (starts.length === 0) continue;
       inFlight++;
       lastStart = Math.max(lastStart, ...starts);
@@ -302,7 +299,7 @@ export type TakeResult =
   | { kind: "refused"; reason: "in-flight"; picks: CellPick[]; retryAfterMs: number };
 
 /** Provider calls of the cell's current round still logged as running and started after `since`. */
-const callsOut = (cell: CellRow, since: number) =>
+const callsOut = (cell: Pick<CellRow, "round" | "attemptLog">, since: number) =>
   cell.attemptLog
     .filter((e) => e.round === cell.round && e.outcome === "running")
     .map((e) => Date.parse(e.startedAt))

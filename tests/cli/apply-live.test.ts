@@ -2,31 +2,17 @@
 import { describe, expect, it } from "vitest";
 import { countCells, type BatchDto, type CellDto } from "@/lib/batches/dto";
 import { applyLive } from "../../scripts/lib/batch-client";
+import { cell as fixtureCell } from "../helpers/batch-dto";
 
 function cell(id: string, status: CellDto["status"], updatedAt: string | null): CellDto {
-  return {
+  return fixtureCell(Number(id), {
     id,
-    promptIndex: Number(id),
-    prompt: `Title ${id}`,
-    model: "local-preview",
     status,
     imageUrl: status === "succeeded" ? `/api/blob/final/b/${id}.jpg` : null,
-    width: null,
-    height: null,
-    error: null,
-    errorKind: null,
-    note: null,
-    take: 0,
-    previousUrl: null,
     attempts: 1,
     reusable: status === "succeeded",
-    requestIds: [],
-    costUsd: 0,
-    durationMs: null,
-    startedAt: null,
-    finishedAt: null,
     updatedAt,
-  };
+  });
 }
 
 function batchOf(cells: CellDto[]): BatchDto {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { denyWithoutAccess } from "@/lib/access-request";
 import { newTakes } from "@/lib/batches/controls";
 import { manageAction } from "@/lib/batches/manage";
-import type { FieldIssue } from "@/lib/batches/input";
+import { fieldIssues } from "@/lib/batches/input";
 import { jsonError, readJson, wantsHtml } from "@/lib/http";
 
 export const runtime = "nodejs";
@@ -37,11 +37,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   if (!raw.ok) return raw.response;
   const parsed = body.safeParse(raw.value);
   if (!parsed.success) {
-    const issues: FieldIssue[] = parsed.error.issues.map((i) => ({
-      path: i.path.join(".") || "(root)",
-      message: i.message,
-    }));
-    return jsonError(400, "Invalid request for new takes.", issues);
+    return jsonError(400, "Invalid request for new takes.", fieldIssues(parsed.error));
   }
   const cells = parsed.data.cells;
   const seen = new Set<string>();
