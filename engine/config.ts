@@ -1,4 +1,5 @@
 import { cel } from "./cel";
+import { parseTriggerCron } from "./cron";
 import { parseDuration } from "./duration";
 import type { ConcurrencyDef, FnDef } from "./types";
 
@@ -56,12 +57,17 @@ export function normalizeFunction(raw: unknown, appId: string): FnDef {
   const retries = typeof retriesRaw === "number" ? Math.max(0, Math.min(20, Math.floor(retriesRaw))) : 4;
 
   const triggers: FnDef["triggers"] = [];
+  const crons: string[] = [];
   for (const t of Array.isArray(raw.triggers) ? raw.triggers : []) {
     if (!isObj(t)) continue;
     if (typeof t.cron === "string") {
-      throw new ConfigError(
-        `function "${id}": cron triggers ("${t.cron}") are not supported by the local engine`,
-      );
+      try {
+        parseTriggerCron(t.cron);
+      } catch (err) {
+        throw new ConfigError(`function "${id}": ${(err as Error).message}`);
+      }
+      crons.push(t.cron);
+      continue;
     }
     if (typeof t.event !== "string" || !t.event)
       throw new ConfigError(`function "${id}": trigger without an event name`);
@@ -145,6 +151,7 @@ export function normalizeFunction(raw: unknown, appId: string): FnDef {
     appId,
     url: runtime.url,
     triggers,
+    ...(crons.length > 0 ? { crons } : {}),
     retries,
     concurrency,
     throttle,

@@ -1,5 +1,6 @@
 import type { EngineKeys } from "./auth";
 import { cel, keyValue } from "./cel";
+import { CronTimers } from "./cron-timers";
 import { emitInternal } from "./events";
 import { ulid } from "./ids";
 import { Journal } from "./journal";
@@ -30,6 +31,8 @@ export interface CoreOptions {
   maxCalls: number;
   /** With a signing key the engine signs its calls like Inngest Cloud and checks the SDK's bearer. */
   keys: EngineKeys;
+  /** The time cron schedules are read against (cron-timers.ts). */
+  cronClock: () => number;
   log: Logger;
 }
 
@@ -39,6 +42,7 @@ export class Core {
   journal!: Journal;
   readonly scheduler: Scheduler;
   readonly caller: AppCaller;
+  readonly crons = new CronTimers(this);
   readonly log: Logger;
   /** event name -> "runId hash" of runs waiting for it. */
   readonly waits = new Map<string, Set<string>>();
@@ -77,6 +81,7 @@ export class Core {
       );
     await this.journal.compact(() => this.store.snapshot());
     for (const run of active) resume(this, run);
+    this.crons.refresh();
   }
 
   /** Applies records to memory now; the promise resolves once they are durable. */
@@ -90,6 +95,8 @@ export class Core {
         if (run?.stateBytes !== undefined) run.stateBytes += lines[i]!.length * 3;
       }
     }
+    // A synced app may have added, changed or removed cron schedules.
+    if (recs.some((r) => r.t === "app")) this.crons.refresh();
     const p = this.journal.appendLines(lines);
     if (this.journal.needsCompaction()) void this.journal.compact(() => this.store.snapshot());
     return p;
@@ -261,5 +268,6 @@ export class Core {
     this.closed = true;
     this.scheduler.close();
     this.caller.close();
+    this.crons.close();
   }
 }

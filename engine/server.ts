@@ -46,6 +46,8 @@ export interface EngineOptions {
   signingKeyFallback?: string;
   /** Only this key is accepted in `POST /e/:key` (else any). */
   eventKey?: string;
+  /** The time cron schedules are read against (default Date.now); tests move it near a minute's end. */
+  cronClock?: () => number;
   log?: LogSink;
 }
 
@@ -112,6 +114,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<EngineHandl
       signingKeyFallback: opts.signingKeyFallback || undefined,
       eventKey: opts.eventKey || undefined,
     },
+    cronClock: opts.cronClock ?? Date.now,
     log,
   });
   const keys = core.opts.keys;

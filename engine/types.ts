@@ -20,6 +20,8 @@ export interface FnDef {
   appId: string;
   url: string;
   triggers: { event: string; expression?: string }[];
+  /** Cron schedules (triggers with `cron`): each fires inngest/scheduled.timer for this function only. */
+  crons?: string[];
   retries: number;
   concurrency: ConcurrencyDef[];
   throttle?: { limit: number; periodMs: number; burst: number; key?: string };

@@ -33,15 +33,23 @@ describe("engine: unsupported configuration and ops", () => {
     expect(msg).toContain('"event.data.a + 1"');
   });
 
-  it("rejects unsupported flow control (debounce) and cron triggers", async () => {
+  it("rejects unsupported flow control (debounce) and cron schedules it cannot read", async () => {
     expect(await syncError("deb", { debounce: { period: "5s" } })).toMatch(
       /"deb-f": "debounce" is not supported/,
     );
     const client = makeClient("cron", engine.url);
-    const fn = client.createFunction({ id: "c", triggers: [{ cron: "* * * * *" }] }, async () => 1);
+    const fn = client.createFunction({ id: "c", triggers: [{ cron: "61 * * * *" }] }, async () => 1);
     const app = await serveApp(client, [fn]);
     apps.push(app);
-    await expect(engine.syncApp(app.url)).rejects.toThrow(/cron triggers/);
+    await expect(engine.syncApp(app.url)).rejects.toThrow(/function "cron-c": cron "61 \* \* \* \*"/);
+    // Inngest Cloud refuses macros at sync, so the engine does too.
+    const daily = makeClient("daily", engine.url);
+    const fnDaily = daily.createFunction({ id: "d", triggers: [{ cron: "@daily" }] }, async () => 1);
+    const dailyApp = await serveApp(daily, [fnDaily]);
+    apps.push(dailyApp);
+    await expect(engine.syncApp(dailyApp.url)).rejects.toThrow(
+      /Inngest Cloud does not accept macros such as @daily in a trigger; write the five fields \("0 0 \* \* \*"\)/,
+    );
   });
 
   it("fails a run that uses an unsupported op with a clear message", async () => {
