@@ -3,7 +3,21 @@
  * use, never at import) so builds and tests run without keys; call `validateEnv()` at start-up to fail fast.
  */
 import { z } from "zod";
+import { parseTriggerCron } from "@/engine/cron";
 import { EnvError } from "@/lib/errors";
+
+/** Every six hours, off the top of the hour. */
+const DEFAULT_SWEEP_CRON = "23 */6 * * *";
+
+/** The cron parser is the local engine's, which takes what Inngest Cloud takes. */
+function cronProblem(source: string): string | null {
+  try {
+    parseTriggerCron(source);
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
 
 const optionalString = z
   .string()
@@ -44,6 +58,18 @@ const schema = z.object({
     .transform((v) => (v === undefined ? undefined : Number(v))),
   /** Titles per page of a batch's page (its grid); a batch with more is shown a page at a time. */
   BATCH_PAGE_TITLES: wholeNumber(100, 1),
+  /**
+   * When the storage sweep runs (inngest/functions/sweep-storage.ts): a cron schedule as Inngest takes it
+   * (optionally with a TZ= prefix), or "off".
+   */
+  STORAGE_SWEEP_CRON: optionalString
+    .transform((v) => v ?? DEFAULT_SWEEP_CRON)
+    .superRefine((v, ctx) => {
+      const problem = v === "off" ? null : cronProblem(v);
+      if (problem) ctx.addIssue({ code: "custom", message: `${problem}, or "off"` });
+    }),
+  /** Files younger than this are never taken by the storage sweep (default one day). */
+  STORAGE_SWEEP_GRACE_MS: wholeNumber(24 * 60 * 60 * 1000, 1000),
   BLOB_READ_WRITE_TOKEN: optionalString,
   VERCEL_BLOB_API_URL: optionalUrl,
   BLOB_ACCESS: z.enum(["public", "private"]).optional().default("public"),
@@ -66,6 +92,15 @@ export function readEnv(source: Readonly<Record<string, string | undefined>> = p
 
 export function validateEnv(): Env {
   return readEnv();
+}
+
+/**
+ * The storage sweep's schedule, read when the functions are defined: null when "off", or when malformed
+ * (validateEnv names it at start), so one bad variable never stops the app's functions from loading.
+ */
+export function storageSweepCron(source: Readonly<Record<string, string | undefined>> = process.env) {
+  const parsed = schema.shape.STORAGE_SWEEP_CRON.safeParse(source.STORAGE_SWEEP_CRON);
+  return parsed.success && parsed.data !== "off" ? parsed.data : null;
 }
 
 /** Gemini key: the SDK itself prefers GOOGLE_API_KEY over GEMINI_API_KEY; keep the same order. */

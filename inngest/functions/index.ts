@@ -3,6 +3,7 @@ import { runBatch } from "./run-batch";
 import { endCancelledBatch } from "./run-cancelled";
 import { runPrompt } from "./run-prompt";
 import { runPromptGroup } from "./run-prompt-group";
+import { sweepStorage } from "./sweep-storage";
 
 /** Every function the app serves (app/api/inngest/route.ts). */
 export const functions = [
@@ -11,4 +12,5 @@ export const functions = [
   runPrompt,
   ...Object.values(cellFunctions),
   endCancelledBatch,
+  sweepStorage,
 ];

@@ -7,6 +7,7 @@ import {
   batches,
   cells,
   TERMINAL_BATCH_STATUSES,
+  TERMINAL_CELL_STATUSES,
   type BatchInput,
   type BatchRow,
   type BatchStatus,
@@ -291,4 +292,39 @@ export function blobKeys(
     if (row.previous?.finalKey) keys.add(row.previous.finalKey);
   }
   return [...keys];
+}
+
+export interface BatchBlobUse {
+  /** The batch or one of its cells has work under way: its files may not be recorded yet. */
+  busy: boolean;
+  /** Every blob key its cells use (raw, final, and a take's previous picture). */
+  keys: Set<string>;
+}
+
+/** For the orphan sweep: each batch among `ids` that still exists, with the blob keys its cells use. */
+export async function batchBlobUse(db: Executor, ids: string[]): Promise<Map<string, BatchBlobUse>> {
+  const out = new Map<string, BatchBlobUse>();
+  if (ids.length === 0) return out;
+  const found = await db
+    .select({ id: batches.id, status: batches.status })
+    .from(batches)
+    .where(inArray(batches.id, ids));
+  for (const b of found) out.set(b.id, { busy: !isTerminalBatch(b.status), keys: new Set() });
+  const rows = await db
+    .select({
+      batchId: cells.batchId,
+      status: cells.status,
+      rawKey: cells.rawKey,
+      finalKey: cells.finalKey,
+      previous: cells.previous,
+    })
+    .from(cells)
+    .where(inArray(cells.batchId, ids));
+  for (const row of rows) {
+    const use = out.get(row.batchId);
+    if (!use) continue;
+    if (!TERMINAL_CELL_STATUSES.includes(row.status)) use.busy = true;
+    for (const key of blobKeys([row])) use.keys.add(key);
+  }
+  return out;
 }

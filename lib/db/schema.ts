@@ -162,6 +162,13 @@ export const cells = pgTable(
     index("cells_gallery_template_idx")
       .on(t.template, t.finishedAt.desc(), t.id.desc())
       .where(sql`${t.status} = 'succeeded'`),
+    // Whether a raw image is still used by some cell (deleting a take's old picture, a batch, orphans).
+    index("cells_raw_key_idx")
+      .on(t.rawKey)
+      .where(sql`${t.rawKey} is not null`),
+    index("cells_previous_raw_key_idx")
+      .on(sql`(${t.previous}->>'rawKey')`)
+      .where(sql`${t.previous} is not null`),
   ],
 );
 

@@ -4,7 +4,7 @@
  * the take fails. Through the API, the batch page with JavaScript, and a plain form post without it.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,6 +14,7 @@ import { submitBatch } from "../../scripts/lib/batch-client";
 import { BASE_REQUEST, bearer, blobFiles, cellAt, post, settled } from "../fixtures/batch-helpers";
 import { checkA11y } from "../helpers/a11y";
 import { openBrowser } from "../helpers/browser";
+import { until } from "../engine/helpers";
 import { startStack, type Stack } from "../helpers/stack";
 
 let sim: Simulator;
@@ -21,7 +22,8 @@ let stack: Stack;
 
 beforeAll(async () => {
   sim = await startSimulator({ port: 0, profile: "fast" });
-  stack = await startStack({ PROVIDER_SIMULATOR_URL: sim.url });
+  // The storage sweep's grace is one second here, so the test below needs no day to pass.
+  stack = await startStack({ PROVIDER_SIMULATOR_URL: sim.url, STORAGE_SWEEP_GRACE_MS: "1000" });
 });
 
 afterAll(async () => {
@@ -242,6 +244,42 @@ describe("new takes", () => {
       } finally {
         await browser.close();
       }
+    }
+  });
+  it("sweeps files no picture uses out of storage, on request, and keeps every picture", async () => {
+    const { id } = await finishedBatch(["Sweep around me"]);
+    const strays = [
+      `raw/${"a".repeat(64)}.png`,
+      `final/${id}/0-local-preview-t9.jpg`,
+      "final/b000000000000000000000deleted/0-local-preview.jpg",
+    ];
+    for (const key of strays) {
+      const file = path.join(stack.dataDir, "blob", ...key.split("/"));
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, "not a picture anyone uses");
+    }
+    await new Promise((r) => setTimeout(r, 1100));
+    const sent = await fetch(`${stack.engineUrl}/e/${stack.keys.eventKey}`, {
+      method: "POST",
+      body: JSON.stringify({ name: "storage/sweep.requested", data: {} }),
+    });
+    expect(sent.status).toBe(200);
+    const run = await until("the storage sweep", async () => {
+      const res = await stack.engineApi("/v1/runs?function_id=thumbnail-studio-sweep-storage");
+      const runs = ((await res.json()) as { data: { status: string; output: unknown }[] }).data;
+      return runs.find((r) => r.status === "Completed");
+    });
+    const output = run.output as Record<"raws" | "batchFiles", { deleted: number }>;
+    expect(output.raws.deleted).toBeGreaterThanOrEqual(1);
+    expect(output.batchFiles.deleted).toBeGreaterThanOrEqual(2);
+    for (const key of strays)
+      expect(blobFiles(stack.dataDir, path.dirname(key))).not.toContain(path.basename(key));
+    // Every picture of every batch made in this file still loads.
+    const list = await (await fetch(`${stack.appUrl}/api/batches?limit=100`)).json();
+    for (const { id: batchId } of (list as { batches: { id: string }[] }).batches) {
+      const batch = await settled(stack.appUrl, batchId);
+      for (const cell of batch.cells.filter((c) => c.status === "succeeded"))
+        expect((await bytesOf(cell.imageUrl!)).status).toBe(200);
     }
   });
 });

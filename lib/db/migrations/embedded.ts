@@ -37,5 +37,14 @@ export const migrations: EmbeddedMigration[] = [
       "ALTER TABLE \"cells\" ADD COLUMN \"take\" integer DEFAULT 0 NOT NULL;",
       "ALTER TABLE \"cells\" ADD COLUMN \"previous\" jsonb;"
     ]
+  },
+  {
+    "tag": "0003_raw_key_indexes",
+    "when": 1796582348574,
+    "hash": "4bdc7edd6bf5c76e04375b22b3fa90bac9dbe4d0bc39985d9eac470db89fdb01",
+    "statements": [
+      "CREATE INDEX \"cells_raw_key_idx\" ON \"cells\" USING btree (\"raw_key\") WHERE \"cells\".\"raw_key\" is not null;",
+      "CREATE INDEX \"cells_previous_raw_key_idx\" ON \"cells\" USING btree ((\"previous\"->>'rawKey')) WHERE \"cells\".\"previous\" is not null;"
+    ]
   }
 ];

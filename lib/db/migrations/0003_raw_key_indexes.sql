@@ -1,0 +1,2 @@
+CREATE INDEX "cells_raw_key_idx" ON "cells" USING btree ("raw_key") WHERE "cells"."raw_key" is not null;--> statement-breakpoint
+CREATE INDEX "cells_previous_raw_key_idx" ON "cells" USING btree (("previous"->>'rawKey')) WHERE "cells"."previous" is not null;
