@@ -3,7 +3,7 @@
  * seeds' positional array or the named object; `-` reads stdin) to the app's HTTP API, prints the page URL
  * and, with --wait, follows progress and prints the URL matrix. Progress goes to stderr, results to stdout.
  * The owner token the app returns is kept in the user's token store (scripts/lib/token-store.ts) for the
- * commands that manage a batch afterwards: status, wait, cancel, retry, resume, resend, restyle, take; `list`
+ * commands that manage a batch afterwards: status, wait, cancel, retry, resume, resend, restyle, take, switch; `list`
  * shows the app's batches.
  * Exit codes: 0 every cell succeeded (or submitted / changed, without waiting); 1 a followed batch ended
  * with a failed or cancelled cell; 2 bad usage, rejected input or request, unreadable file, unreachable app.
@@ -42,6 +42,8 @@ commands:
                 [--titles <file | ->]  every title of the batch, one per line, in order
   take <id>     new pictures of finished cells (paid calls) [--wait]          (owner)
                 --cell <title number>:<model>, repeated or comma-separated (e.g. --cell 2:gpt-image-1.5)
+  switch <id>   finished cells show their other take instead (the picture  (owner)
+                their last new take replaced; again switches back); no provider calls; --cell as for take
 options:
   --wait          follow progress until every cell is done, then print the URL matrix
   --split         a file over the app's images-per-batch limit becomes several batches of whole
@@ -51,7 +53,7 @@ options:
   --token <t>     owner token for owner commands; else $THUMB_OWNER_TOKEN, the token saved when this
                   machine submitted the batch, or $ADMIN_TOKEN
 env:
-  STUDIO_PASSWORD the app's studio password, sent (X-Studio-Password) with submit, restyle, take and list
+  STUDIO_PASSWORD the app's studio password, sent (X-Studio-Password) with submit, restyle, take, switch and list
 exit: 0 done (all succeeded when followed) · 1 a followed batch has failed or cancelled cells
       2 bad usage, rejected input or request, unreadable file, no app`;
 

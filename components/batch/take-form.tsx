@@ -2,8 +2,10 @@
 /**
  * New takes on the batch page, for the owner of a finished batch. With JavaScript, "New take" marks a
  * cell and a bar sends every marked cell at once (one round, one price shown before anything is spent);
- * without it, the button is a plain form post of that one cell.
+ * without it, the button is a plain form post of that one cell. The picture a take replaced is the cell's
+ * other take, shown small with a button that switches the two.
  */
+import Image from "next/image";
 import { useCallback, useMemo, useState, useSyncExternalStore, type ReactNode } from "react";
 import type { BatchDto, CellDto } from "@/lib/batches/dto";
 import { formatUsd, plural } from "@/lib/format";
@@ -18,6 +20,8 @@ export interface TakeControl {
   /** False until hydrated: the button is then a plain form post of its cell, not a toggle. */
   marking: boolean;
   onToggle: (cell: CellDto) => void;
+  /** Shows the cell's other take instead of its picture (the two swap). */
+  onSwitch: (cell: CellDto) => void;
 }
 
 // Whether this render runs in a hydrated browser (false on the server and in the first client render).
@@ -69,6 +73,50 @@ export function TakeForm({
 }
 
 /**
+ * The cell's other take (at first the picture its last new take replaced), small, and a button that
+ * shows it instead; the picture shown then becomes the other take. Without JavaScript, a form post.
+ */
+export function OtherTake({
+  cell,
+  take,
+  className,
+}: {
+  cell: CellDto;
+  take: TakeControl;
+  className?: string;
+}) {
+  if (cell.status !== "succeeded" || !cell.alternateUrl) return null;
+  return (
+    <form
+      method="post"
+      action={`/api/batches/${take.batchId}/alternate`}
+      onSubmit={(e) => (e.preventDefault(), take.onSwitch(cell))}
+      className={`flex items-center gap-2 ${className ?? ""}`}
+      data-testid="other-take"
+    >
+      <input type="hidden" name="promptIndex" value={cell.promptIndex} />
+      <input type="hidden" name="model" value={cell.model} />
+      <Image
+        src={cell.alternateUrl}
+        alt={`Other take of “${cell.prompt}”`}
+        width={48}
+        height={27}
+        className="h-6 w-auto rounded border border-zinc-700 object-cover"
+      />
+      <button
+        type="submit"
+        disabled={take.busy}
+        className="rounded border border-zinc-700 px-2 py-0.5 text-zinc-300 hover:border-zinc-500 hover:text-zinc-100 disabled:opacity-50"
+        title="Show the other take instead; this picture is kept as the other take"
+        aria-label={`Use other take: “${cell.prompt}”, ${cell.model}`}
+      >
+        Use other take
+      </button>
+    </form>
+  );
+}
+
+/**
  * The marks and the bar that sends them. `control` is undefined unless new takes can be asked for
  * (owner, studio access, batch finished); marks are dropped when that ends.
  */
@@ -96,32 +144,44 @@ export function useTakes(
       return next;
     });
   }, []);
-  const send = async () => {
-    setBusy(true);
-    setMessage(null);
-    try {
-      const cells = [...marked.values()].map((c) => ({ promptIndex: c.promptIndex, model: c.model }));
-      const res = await fetch(`/api/batches/${batchId}/takes`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ cells }),
-      });
-      const body = (await res.json()) as { error?: string; batch?: BatchDto };
-      if (!res.ok) setMessage(body.error ?? `Request failed (${res.status})`);
-      else {
-        setMarked(new Map());
+  /** Posts `cells` to the batch's `action`; true when it was done. */
+  const post = useCallback(
+    async (action: "takes" | "alternate", cells: CellDto[]) => {
+      setBusy(true);
+      setMessage(null);
+      try {
+        const res = await fetch(`/api/batches/${batchId}/${action}`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ cells: cells.map((c) => ({ promptIndex: c.promptIndex, model: c.model })) }),
+        });
+        const body = (await res.json()) as { error?: string; batch?: BatchDto };
+        if (!res.ok) {
+          setMessage(body.error ?? `Request failed (${res.status})`);
+          return false;
+        }
         if (body.batch) onChange(body.batch);
+        return true;
+      } catch (err) {
+        setMessage((err as Error).message);
+        return false;
+      } finally {
+        setBusy(false);
       }
-    } catch (err) {
-      setMessage((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
+    },
+    [batchId, onChange],
+  );
+  const send = async () => {
+    if (await post("takes", [...marked.values()])) setMarked(new Map());
   };
+  const onSwitch = useCallback((cell: CellDto) => void post("alternate", [cell]), [post]);
   const markedIds = useMemo(() => new Set(marked.keys()), [marked]);
   const control = useMemo(
-    () => (enabled && prices ? { batchId, prices, busy, marked: markedIds, marking, onToggle } : undefined),
-    [enabled, prices, batchId, busy, markedIds, marking, onToggle],
+    () =>
+      enabled && prices
+        ? { batchId, prices, busy, marked: markedIds, marking, onToggle, onSwitch }
+        : undefined,
+    [enabled, prices, batchId, busy, markedIds, marking, onToggle, onSwitch],
   );
   const total = [...marked.values()].reduce((sum, c) => sum + (prices?.[c.model] ?? 0), 0);
   const bar =

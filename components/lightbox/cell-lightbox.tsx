@@ -2,7 +2,7 @@
 /** The lightbox for a batch page's cells: prompt, model, time, attempts, cost and provider request ids. */
 import { useMemo } from "react";
 import type { CellDto } from "@/lib/batches/dto";
-import { TakeForm, type TakeControl } from "@/components/batch/take-form";
+import { OtherTake, TakeForm, type TakeControl } from "@/components/batch/take-form";
 import { formatMs, formatUsd } from "@/lib/format";
 import { Lightbox, MetaRow, type LightboxItem } from "./lightbox";
 
@@ -29,7 +29,12 @@ export function cellLightboxItems(cells: readonly CellDto[], models?: readonly s
 export function CellLightboxMeta({ cell, take }: { cell: CellDto; take?: TakeControl }) {
   return (
     <>
-      {take ? <TakeForm cell={cell} take={take} className="mb-3 text-sm" /> : null}
+      {take ? (
+        <div className="mb-3 flex flex-wrap items-center gap-2 text-sm">
+          <TakeForm cell={cell} take={take} />
+          <OtherTake cell={cell} take={take} />
+        </div>
+      ) : null}
       <dl className="divide-y divide-zinc-800">
         <MetaRow term="Prompt">{cell.prompt}</MetaRow>
         <MetaRow term="Model">{cell.model}</MetaRow>

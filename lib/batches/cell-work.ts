@@ -212,12 +212,15 @@ export async function recordStep(db: Db, image: ComposedImage) {
       if (orphan) await getStorage().delete(orphan);
     }
   }
-  if (change.applied && change.replaced) await dropReplaced(db, change.replaced, image);
+  if (change.applied && change.dropped) await dropAlternate(db, change.dropped, image);
   return { status: change.cell.status, finalKey: change.applied ? image.finalKey : null };
 }
 
-/** A new take succeeded: the picture it replaced goes, its raw image unless another cell uses it. */
-async function dropReplaced(db: Db, old: PreviousImage, image: ComposedImage) {
+/**
+ * A new take succeeded and the picture it replaced is now the other take: the one that was the other
+ * take before goes, its raw image unless a cell still uses it.
+ */
+async function dropAlternate(db: Db, old: PreviousImage, image: ComposedImage) {
   const keys = [old.finalKey, ...(old.rawKey && old.rawKey !== image.rawKey ? [old.rawKey] : [])];
   const unused = await unsharedKeys(
     db,

@@ -12,6 +12,7 @@ import {
   resetFailedCells,
   resumeCancelledCells,
   spendSoFar,
+  swapAlternate,
   type CellPick,
   type CellRow,
 } from "@/lib/db";
@@ -172,6 +173,27 @@ export async function newTakes(id: string, picks: CellPick[]): Promise<ManageOut
     return { error: `Only a cell with a finished image can get a new take (${names}).`, status: 409 };
   }
   return startRound(id, result.cells, "take");
+}
+
+/**
+ * Switch to the other take: each picked cell of this finished batch shows its other take (at first the
+ * picture its last new take replaced) and keeps the one it showed as such. No provider call, no run.
+ */
+export async function switchToAlternate(id: string, picks: CellPick[]): Promise<ManageOutcome | null> {
+  const result = await swapAlternate(await getDb(), id, picks);
+  if (!result) return null;
+  if (result.kind === "refused") {
+    const names = result.picks.slice(0, 5).map(pickName).join(", ");
+    if (result.reason === "running")
+      return {
+        error: "The batch is still running: switch takes once it has finished.",
+        status: 409,
+      };
+    if (result.reason === "missing") return { error: `This batch has no cell ${names}.`, status: 400 };
+    return { error: `Only a finished image with another take can switch to it (${names}).`, status: 409 };
+  }
+  const batch = (await readBatch(id))?.batch;
+  return batch ? { batch, count: result.cells.length } : null;
 }
 
 async function startRound(id: string, cells: CellRow[], reason: "retry" | "resume" | "take") {

@@ -21,6 +21,8 @@ export interface CellDto {
   take: number;
   /** While a new take is made: the picture the cell keeps if it does not succeed. */
   previousUrl: string | null;
+  /** On a finished image: its other take (at first the picture its last new take replaced), which its owner can switch to. */
+  alternateUrl: string | null;
   attempts: number;
   /** A generated picture is stored for this cell: restyling composes from it instead of paying again. */
   reusable: boolean;
@@ -99,10 +101,8 @@ export function toCellDto(cell: CellRow | CellLike, urlFor: UrlFor): CellDto {
     errorKind: cell.status === "succeeded" ? null : cell.errorKind,
     note: cell.status === "succeeded" && cell.errorKind === "take" ? cell.lastError : null,
     take: cell.take ?? 0,
-    previousUrl:
-      cell.previous && cell.status !== "succeeded"
-        ? urlFor(cell.previous.finalKey, String(Date.parse(cell.previous.finishedAt ?? "") || 0))
-        : null,
+    previousUrl: cell.previous && cell.status !== "succeeded" ? pictureUrl(cell.previous, urlFor) : null,
+    alternateUrl: cell.alternate && cell.status === "succeeded" ? pictureUrl(cell.alternate, urlFor) : null,
     attempts: cell.attempts,
     reusable: cell.rawKey !== null,
     requestIds: cell.requestIds,
@@ -114,6 +114,10 @@ export function toCellDto(cell: CellRow | CellLike, urlFor: UrlFor): CellDto {
   };
 }
 
+function pictureUrl(image: NonNullable<CellRow["previous"]>, urlFor: UrlFor): string {
+  return urlFor(image.finalKey, String(Date.parse(image.finishedAt ?? "") || 0));
+}
+
 /** A cell as carried by a live event (dates already ISO strings). */
 export type CellLike = Omit<CellRow, "startedAt" | "finishedAt" | "createdAt" | "updatedAt"> & {
   startedAt: string | null;
@@ -123,6 +127,8 @@ export type CellLike = Omit<CellRow, "startedAt" | "finishedAt" | "createdAt" | 
   /** Absent in events written before cells had takes. */
   take?: number;
   previous?: CellRow["previous"];
+  /** Absent in events written before cells kept another take. */
+  alternate?: CellRow["alternate"];
 };
 
 export function countCells(cells: readonly { status: CellStatus }[]): BatchCounts {

@@ -252,7 +252,12 @@ export async function deleteBatch(db: Db, id: string): Promise<DeleteResult> {
     const batch = await lockBatch(tx, id);
     if (!batch) return { deleted: false, keys: [] };
     const rows = await tx
-      .select({ rawKey: cells.rawKey, finalKey: cells.finalKey, previous: cells.previous })
+      .select({
+        rawKey: cells.rawKey,
+        finalKey: cells.finalKey,
+        previous: cells.previous,
+        alternate: cells.alternate,
+      })
       .from(cells)
       .where(eq(cells.batchId, id))
       .orderBy(asc(cells.promptIndex));
@@ -272,24 +277,39 @@ export async function unsharedKeys(tx: Executor, keys: string[]): Promise<string
     .selectDistinct({ key: cells.rawKey })
     .from(cells)
     .where(and(isNotNull(cells.rawKey), inArray(cells.rawKey, keys)));
-  // A cell working on a new take may fall back to its previous picture.
-  const held = await tx
-    .selectDistinct({ key: sql<string>`${cells.previous}->>'rawKey'` })
-    .from(cells)
-    .where(and(isNotNull(cells.previous), inArray(sql`${cells.previous}->>'rawKey'`, keys)));
-  const kept = new Set([...used, ...held].map((row) => row.key));
+  // A cell working on a new take may fall back to its previous picture, and its owner may go back to
+  // the picture the last take replaced.
+  const kept = new Set(used.map((row) => row.key));
+  for (const column of [cells.previous, cells.alternate]) {
+    const held = await tx
+      .selectDistinct({ key: sql<string>`${column}->>'rawKey'` })
+      .from(cells)
+      .where(and(isNotNull(column), inArray(sql`${column}->>'rawKey'`, keys)));
+    for (const row of held) kept.add(row.key);
+  }
   return keys.filter((key) => !kept.has(key));
 }
 
 export function blobKeys(
-  rows: { rawKey: string | null; finalKey: string | null; previous?: PreviousImage | null }[],
+  rows: {
+    rawKey: string | null;
+    finalKey: string | null;
+    previous?: PreviousImage | null;
+    alternate?: PreviousImage | null;
+  }[],
 ): string[] {
   const keys = new Set<string>();
   for (const row of rows) {
-    if (row.rawKey) keys.add(row.rawKey);
-    if (row.finalKey) keys.add(row.finalKey);
-    if (row.previous?.rawKey) keys.add(row.previous.rawKey);
-    if (row.previous?.finalKey) keys.add(row.previous.finalKey);
+    const { rawKey, finalKey, previous, alternate } = row;
+    for (const key of [
+      rawKey,
+      finalKey,
+      previous?.rawKey,
+      previous?.finalKey,
+      alternate?.rawKey,
+      alternate?.finalKey,
+    ])
+      if (key) keys.add(key);
   }
   return [...keys];
 }
@@ -297,7 +317,7 @@ export function blobKeys(
 export interface BatchBlobUse {
   /** The batch or one of its cells has work under way: its files may not be recorded yet. */
   busy: boolean;
-  /** Every blob key its cells use (raw, final, and a take's previous picture). */
+  /** Every blob key its cells use (raw, final, a take's previous picture, the other take). */
   keys: Set<string>;
 }
 
@@ -317,6 +337,7 @@ export async function batchBlobUse(db: Executor, ids: string[]): Promise<Map<str
       rawKey: cells.rawKey,
       finalKey: cells.finalKey,
       previous: cells.previous,
+      alternate: cells.alternate,
     })
     .from(cells)
     .where(inArray(cells.batchId, ids));

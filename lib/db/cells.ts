@@ -25,8 +25,11 @@ export interface CellChange {
   cell: CellRow | null;
   /** False when the cell was already terminal and its status was left alone. */
   applied: boolean;
-  /** completeCell: the picture a new take replaced, whose blobs the caller may now delete. */
-  replaced?: PreviousImage | null;
+  /**
+   * completeCell: the other take a successful new take pushed out (the picture it replaced is the
+   * other take now), whose blobs the caller may now delete.
+   */
+  dropped?: PreviousImage | null;
 }
 
 export async function getCell(db: Executor, cellId: string): Promise<CellRow | null> {
@@ -120,18 +123,52 @@ function keepPrevious(cell: CellRow, patch: Partial<CellRow>): Partial<CellRow> 
   return {
     ...patch,
     status: "succeeded",
-    rawKey: prev.rawKey,
-    finalKey: prev.finalKey,
-    width: prev.width,
-    height: prev.height,
-    bytes: prev.bytes,
-    startedAt: prev.startedAt ? new Date(prev.startedAt) : null,
-    finishedAt: prev.finishedAt ? new Date(prev.finishedAt) : new Date(),
-    durationMs: prev.durationMs,
+    ...pictureColumns(prev),
     previous: null,
     lastError: `The new take ${why}${reason}; the previous picture is kept.`,
     errorKind: "take",
   };
+}
+
+/** The cell columns that show a kept picture again. */
+function pictureColumns(image: PreviousImage) {
+  return {
+    rawKey: image.rawKey,
+    finalKey: image.finalKey,
+    width: image.width,
+    height: image.height,
+    bytes: image.bytes,
+    startedAt: image.startedAt ? new Date(image.startedAt) : null,
+    finishedAt: image.finishedAt ? new Date(image.finishedAt) : new Date(),
+    durationMs: image.durationMs,
+  };
+}
+
+/** The cell's current picture, to keep aside. */
+function pictureOf(cell: CellRow): PreviousImage {
+  return {
+    rawKey: cell.rawKey,
+    finalKey: cell.finalKey ?? "",
+    width: cell.width,
+    height: cell.height,
+    bytes: cell.bytes,
+    startedAt: cell.startedAt?.toISOString() ?? null,
+    finishedAt: cell.finishedAt?.toISOString() ?? null,
+    durationMs: cell.durationMs,
+  };
+}
+
+/**
+ * A finished cell shows its other take, and keeps the one it showed as its other take (so
+ * doing it twice changes nothing). For lifecycle's swapAlternate, inside its transaction.
+ */
+export async function swapAlternateLocked(tx: Tx, cell: CellRow & { alternate: PreviousImage }) {
+  return saveCell(tx, cell, {
+    ...pictureColumns(cell.alternate),
+    alternate: pictureOf(cell),
+    lastError: null,
+    errorKind: null,
+  });
 }
 
 /**
@@ -311,6 +348,8 @@ export async function completeCell(
       const updated = await saveCell(tx, cell, {
         status: "succeeded",
         previous: null,
+        // A new take: the picture it replaces becomes the other take, which its owner can switch back to.
+        ...(cell.previous ? { alternate: cell.previous } : {}),
         finalKey: image.finalKey,
         rawKey: image.rawKey ?? cell.rawKey,
         width: image.width,
@@ -323,7 +362,7 @@ export async function completeCell(
         durationMs: durationMs(cell, now) ?? 0,
       });
       if (late && isTerminalBatch(batch.status)) await refinishLocked(tx, batch);
-      return { cell: updated, applied: true, replaced: cell.previous };
+      return { cell: updated, applied: true, dropped: cell.previous ? cell.alternate : null };
     },
     options.finishBatch,
   );

@@ -1,7 +1,7 @@
 /** Batch endings: finish when every cell is terminal, cancel, abandon; retry of failed and resume of cancelled cells. */
 import { and, eq, inArray, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
 import { isTerminalBatch, lockBatch, sortCells, spendSoFar, updateBatch } from "./batches";
-import { endTakeLocked } from "./cells";
+import { endTakeLocked, swapAlternateLocked } from "./cells";
 import { appendEvent } from "./events";
 import { batches, cells, type BatchRow, type BatchStatus, type CellRow, type CellStatus } from "./schema";
 import type { Db, Tx } from "./types";
@@ -288,6 +288,54 @@ export interface CellPick {
   model: string;
 }
 
+/** The cells named by `picks` (a batch's cells are unique by title index and model). */
+function pickedCells(picks: CellPick[]): SQL {
+  return sql`(${cells.promptIndex}, ${cells.model}) in (${sql.join(
+    picks.map((p) => sql`(${p.promptIndex}::int, ${p.model}::text)`),
+    sql`, `,
+  )})`;
+}
+
+/** Locks the picked cells of batch `id`; `missing`: the picks it has no cell for. */
+async function lockPicks(tx: Tx, id: string, picks: CellPick[]) {
+  const rows = await tx
+    .select()
+    .from(cells)
+    .where(and(eq(cells.batchId, id), pickedCells(picks)))
+    .for("update");
+  const found = (p: CellPick) => rows.find((r) => r.promptIndex === p.promptIndex && r.model === p.model);
+  return { found, missing: picks.filter((p) => !found(p)) };
+}
+
+export type SwapResult =
+  | { kind: "swapped"; cells: CellRow[] }
+  /** Nothing changed: the batch is running, or a pick is not a finished cell with another take. */
+  | { kind: "refused"; reason: "running" | "missing" | "no-alternate"; picks: CellPick[] };
+
+/**
+ * Each picked cell of this finished batch shows its other take (at first the picture its last new take
+ * replaced); the picture it showed becomes its other take, so asking twice goes back. Null when the
+ * batch does not exist.
+ */
+export async function swapAlternate(db: Db, id: string, picks: CellPick[]): Promise<SwapResult | null> {
+  return db.transaction(async (tx): Promise<SwapResult | null> => {
+    const batch = await lockBatch(tx, id);
+    if (!batch) return null;
+    if (!isTerminalBatch(batch.status)) return { kind: "refused", reason: "running", picks: [] };
+    const { found, missing } = await lockPicks(tx, id, picks);
+    if (missing.length > 0) return { kind: "refused", reason: "missing", picks: missing };
+    const rows = picks.map((p) => found(p)!);
+    const without = rows.filter((c) => c.status !== "succeeded" || !c.finalKey || !c.alternate);
+    if (without.length > 0) return { kind: "refused", reason: "no-alternate", picks: without.map(pickOf) };
+    const swapped: CellRow[] = [];
+    for (const cell of rows)
+      swapped.push(await swapAlternateLocked(tx, { ...cell, alternate: cell.alternate! }));
+    return { kind: "swapped", cells: swapped };
+  });
+}
+
+const pickOf = (cell: CellRow): CellPick => ({ promptIndex: cell.promptIndex, model: cell.model });
+
 export type TakeResult =
   | { kind: "queued"; cells: CellRow[] }
   /** Nothing changed: the batch is still running, or a pick is not a succeeded cell of it. */
@@ -321,17 +369,8 @@ export async function requeueTakes(
     const batch = await lockBatch(tx, id);
     if (!batch) return null;
     if (!isTerminalBatch(batch.status)) return { kind: "refused", reason: "running", picks: [] };
-    const picked: SQL = sql`(${cells.promptIndex}, ${cells.model}) in (${sql.join(
-      picks.map((p) => sql`(${p.promptIndex}::int, ${p.model}::text)`),
-      sql`, `,
-    )})`;
-    const rows = await tx
-      .select()
-      .from(cells)
-      .where(and(eq(cells.batchId, id), picked))
-      .for("update");
-    const found = (p: CellPick) => rows.find((r) => r.promptIndex === p.promptIndex && r.model === p.model);
-    const missing = picks.filter((p) => !found(p));
+    const picked = pickedCells(picks);
+    const { found, missing } = await lockPicks(tx, id, picks);
     if (missing.length > 0) return { kind: "refused", reason: "missing", picks: missing };
     const unfinished = picks.filter((p) => found(p)!.status !== "succeeded" || !found(p)!.finalKey);
     if (unfinished.length > 0) return { kind: "refused", reason: "not-succeeded", picks: unfinished };

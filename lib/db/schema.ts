@@ -46,8 +46,9 @@ export interface BatchInput {
 }
 
 /**
- * The image a cell had when its owner asked for a new take: shown again if the take does not succeed
- * (fails, is cancelled, or its run is lost), removed from storage when the take succeeds.
+ * A picture a cell had. As `previous`: the one it had when its owner asked for a new take, shown again
+ * if the take does not succeed (fails, is cancelled, or its run is lost). As `alternate`: the other
+ * take its owner can switch to (first the one the last successful take replaced).
  */
 export interface PreviousImage {
   rawKey: string | null;
@@ -137,6 +138,9 @@ export const cells = pgTable(
     // honour a seed and keys the final image, so a take never overwrites the picture it may fall back to.
     take: integer("take").notNull().default(0),
     previous: jsonb("previous").$type<PreviousImage>(),
+    // The other take: the picture the last successful take replaced, kept so its owner can switch
+    // back to it (and then forth: switching swaps it with the picture shown).
+    alternate: jsonb("alternate").$type<PreviousImage>(),
     width: integer("width"),
     height: integer("height"),
     bytes: integer("bytes"),
@@ -169,6 +173,9 @@ export const cells = pgTable(
     index("cells_previous_raw_key_idx")
       .on(sql`(${t.previous}->>'rawKey')`)
       .where(sql`${t.previous} is not null`),
+    index("cells_alternate_raw_key_idx")
+      .on(sql`(${t.alternate}->>'rawKey')`)
+      .where(sql`${t.alternate} is not null`),
   ],
 );
 

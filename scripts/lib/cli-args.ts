@@ -16,6 +16,7 @@ export const BATCH_COMMANDS = [
   "resend",
   "restyle",
   "take",
+  "switch",
 ] as const;
 export type BatchCommand = (typeof BATCH_COMMANDS)[number];
 
@@ -51,7 +52,7 @@ export interface BatchArgs {
   out?: string;
   /** download --force: replace an existing file. */
   force?: boolean;
-  /** take --cell: the cells to make new pictures of (promptIndex from 0). */
+  /** take and switch --cell: the cells to make new pictures of, or to switch (promptIndex from 0). */
   cells?: CellRef[];
 }
 
@@ -106,6 +107,7 @@ const ALLOWED: Record<SubmitArgs["command"] | ListArgs["command"] | BatchCommand
   resend: ["--wait", "--json", "--url", "--token"],
   restyle: ["--wait", "--json", "--url", "--token", "--template", "--font", "--canvas", "--titles"],
   take: ["--wait", "--json", "--url", "--token", "--cell"],
+  switch: ["--json", "--url", "--token", "--cell"],
 };
 
 const isCommand = (word: string): word is BatchCommand =>
@@ -199,10 +201,10 @@ export function parseArgs(
   if (titlesFile) args.titlesFile = titlesFile;
   if (given.has("--out")) args.out = given.get("--out");
   if (given.has("--force")) args.force = true;
-  if (command === "take") {
+  if (command === "take" || command === "switch") {
     const cells = given.get("--cell");
-    if (!cells)
-      throw new UsageError("take needs --cell <title number>:<model> (which pictures to make again)");
+    const which = command === "take" ? "which pictures to make again" : "which cells show their other take";
+    if (!cells) throw new UsageError(`${command} needs --cell <title number>:<model> (${which})`);
     args.cells = parseCells(cells);
   }
   return args;

@@ -13,7 +13,7 @@ import { DownloadError, downloadZip } from "./cli-download";
 import {
   controlBatch,
   restyleBatch,
-  takeCells,
+  cellControl,
   type ControlAction,
   type RestyleRequest,
 } from "./manage-client";
@@ -49,6 +49,8 @@ export async function runBatchCommand(args: BatchArgs, env: Env): Promise<number
       return restyle(args, store, env);
     case "take":
       return take(args, store, env);
+    case "switch":
+      return switchTakes(args, store, env);
     default:
       return control(args, args.command, store, env);
   }
@@ -187,7 +189,14 @@ export async function readText(file: string): Promise<string> {
 
 async function take(args: BatchArgs, store: TokenStore, env: Env): Promise<number> {
   const auth = token(args, store, env);
-  const res = await takeCells(args.url, args.id, args.cells ?? [], auth?.token, env.STUDIO_PASSWORD);
+  const res = await cellControl(
+    args.url,
+    args.id,
+    "takes",
+    args.cells ?? [],
+    auth?.token,
+    env.STUDIO_PASSWORD,
+  );
   if (!res.ok && res.status === 401)
     throw new CliError(`cannot take batch ${args.id}: ${passwordRefusal(env.STUDIO_PASSWORD)}`);
   if (!res.ok) throw refusal(args, res, auth?.source);
@@ -216,6 +225,27 @@ async function take(args: BatchArgs, store: TokenStore, env: Env): Promise<numbe
   if (args.json) out(JSON.stringify({ ...batchJson(args.url, batch), action: "take", count: res.count }));
   else printMatrix(args.url, batch);
   return failed.length > 0 ? 1 : 0;
+}
+
+/** Each named cell shows its other take (the picture its last new take replaced, or back). */
+async function switchTakes(args: BatchArgs, store: TokenStore, env: Env): Promise<number> {
+  const auth = token(args, store, env);
+  const cells = args.cells ?? [];
+  const res = await cellControl(args.url, args.id, "alternate", cells, auth?.token, env.STUDIO_PASSWORD);
+  if (!res.ok && res.status === 401)
+    throw new CliError(`cannot switch takes of batch ${args.id}: ${passwordRefusal(env.STUDIO_PASSWORD)}`);
+  if (!res.ok) throw refusal(args, res, auth?.source);
+  if (args.json) {
+    out(JSON.stringify({ ...batchJson(args.url, res.batch), action: "switch", count: res.count }));
+    return 0;
+  }
+  err(`batch ${args.id}: ${plural(res.count ?? 0, "cell")} now show their other take`);
+  for (const pick of cells) {
+    const cell = res.batch.cells.find((c) => c.promptIndex === pick.promptIndex && c.model === pick.model);
+    if (cell?.imageUrl)
+      out(`title ${pick.promptIndex + 1} × ${pick.model}: ${new URL(cell.imageUrl, args.url)}`);
+  }
+  return 0;
 }
 
 async function restyle(args: BatchArgs, store: TokenStore, env: Env): Promise<number> {

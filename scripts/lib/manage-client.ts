@@ -57,20 +57,22 @@ export async function controlBatch(
 }
 
 /**
- * POST /api/batches/:id/takes: new pictures of succeeded cells of a finished batch (paid calls). It
- * spends, so a password-protected app also wants the studio password (X-Studio-Password).
+ * The owner's per-cell controls, behind the studio password like the studio (X-Studio-Password):
+ * "takes" (new pictures of succeeded cells of a finished batch, paid calls; count: queued) and
+ * "alternate" (each cell shows its other take instead, no call; count: swapped).
  */
-export async function takeCells(
+export async function cellControl(
   baseUrl: string,
   id: string,
+  action: "takes" | "alternate",
   cells: { promptIndex: number; model: string }[],
   token?: string,
   studioPassword?: string,
 ): Promise<ControlOutcome> {
-  const res = await postToBatch(baseUrl, id, "takes", { cells }, { token, studioPassword });
+  const res = await postToBatch(baseUrl, id, action, { cells }, { token, studioPassword });
   if (!res.ok) return { ok: false, status: res.status, ...(await readError(res)) };
-  const body = (await res.json()) as { batch: BatchDto; queued: number };
-  return { ok: true, batch: body.batch, count: body.queued };
+  const body = (await res.json()) as { batch: BatchDto; queued?: number; swapped?: number };
+  return { ok: true, batch: body.batch, count: (action === "takes" ? body.queued : body.swapped) ?? null };
 }
 
 export interface RestyleRequest {

@@ -183,6 +183,19 @@ describe("batch commands", () => {
     expect(usage(["retry", ID, "--cell", "1:m"])).toBe("--cell is not an option of retry");
   });
 
+  it("switches the takes of the named cells, which it needs, and never waits (nothing runs)", () => {
+    expect(parse(["switch", ID, "--cell", "2:gpt-image-1.5", "--token", "t", "--json"])).toMatchObject({
+      command: "switch",
+      cells: [{ promptIndex: 1, model: "gpt-image-1.5" }],
+      token: "t",
+      json: true,
+    });
+    expect(usage(["switch", ID])).toBe(
+      "switch needs --cell <title number>:<model> (which cells show their other take)",
+    );
+    expect(usage(["switch", ID, "--cell", "1:m", "--wait"])).toBe("--wait is not an option of switch");
+  });
+
   it("reads ids from the batch page and the API paths", () => {
     expect(parseBatchRef(ID)).toEqual({ id: ID });
     expect(parseBatchRef(`http://h:3/api/batches/${ID}`)).toEqual({ id: ID, origin: "http://h:3" });

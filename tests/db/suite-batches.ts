@@ -17,6 +17,7 @@ import {
   resetFailedCells,
   resumeCancelledCells,
   spendSoFar,
+  swapAlternate,
   unsharedKeys,
   type CellRow,
 } from "@/lib/db";
@@ -418,7 +419,7 @@ export function batchTests(ctx: Ctx): void {
     expect((await getBatch(db, batch.id))?.batch).toMatchObject({ status: "running", runId: null });
     // The old raw picture is still referenced while the take runs; a delete would remove it too.
     expect(await unsharedKeys(db, [first.rawKey!])).toEqual([]);
-    // The take succeeds: new keys, and the replaced picture is handed back for deletion.
+    // The take succeeds: new keys; the replaced picture becomes the other take, so nothing is dropped.
     await recordAttemptStart(db, cell.id, { attempt: 0 });
     await recordAttemptResult(db, cell.id, {
       attempt: 0,
@@ -432,11 +433,92 @@ export function batchTests(ctx: Ctx): void {
       { finalKey: "final/take-1.webp", width: 1280, height: 720, bytes: 900 },
       { finishBatch: true },
     );
-    expect(done.replaced).toMatchObject({ rawKey: first.rawKey, finalKey: first.finalKey });
+    expect(done.dropped).toBeNull();
     expect(done.cell).toMatchObject({ status: "succeeded", rawKey: "raw/take-1.png", previous: null });
+    expect(done.cell!.alternate).toEqual(cell.previous);
     expect(done.cell!.costUsd).toBeCloseTo(0.08);
-    expect(await unsharedKeys(db, [first.rawKey!])).toEqual([first.rawKey]);
+    expect(await unsharedKeys(db, [first.rawKey!])).toEqual([]);
     expect((await getBatch(db, batch.id))?.batch.status).toBe("partial");
+  });
+
+  it("keeps the other take to switch back to, and drops the one before it", async () => {
+    const { db } = ctx.handle;
+    const { batch, cells } = await newBatch(db, 2, ["m-a"]);
+    const first = await succeed(db, at(cells, 0));
+    const other = await succeed(db, at(cells, 1));
+    await finishBatchIfDone(db, batch.id);
+    const pick = { promptIndex: 0, model: "m-a" };
+    const take = async (n: number) => {
+      await requeueTakes(db, batch.id, [pick]);
+      await recordAttemptStart(db, first.id, { attempt: 0 });
+      await recordAttemptResult(db, first.id, {
+        attempt: 0,
+        outcome: "ok",
+        rawKey: `raw/undo-take-${n}.png`,
+      });
+      return completeCell(
+        db,
+        first.id,
+        { finalKey: `final/undo-take-${n}.jpg`, width: 1200, height: 630, bytes: 100 + n },
+        { finishBatch: true },
+      );
+    };
+    expect((await take(1)).dropped).toBeNull();
+    // Only a finished cell with another take can switch; nothing changes otherwise.
+    expect(await swapAlternate(db, batch.id, [pick, { promptIndex: 1, model: "m-a" }])).toEqual({
+      kind: "refused",
+      reason: "no-alternate",
+      picks: [{ promptIndex: 1, model: "m-a" }],
+    });
+    expect(await swapAlternate(db, batch.id, [{ promptIndex: 5, model: "m-a" }])).toMatchObject({
+      kind: "refused",
+      reason: "missing",
+    });
+    expect(await swapAlternate(db, "no-such-batch", [pick])).toBeNull();
+
+    // Back to the first picture; the take becomes the other one, so switching again undoes it.
+    const since = (await eventsSince(db, batch.id, 0)).at(-1)!.id;
+    const back = await swapAlternate(db, batch.id, [pick]);
+    expect(back?.kind).toBe("swapped");
+    const shown = back!.kind === "swapped" ? at(back!.cells, 0) : first;
+    expect(shown).toMatchObject({
+      status: "succeeded",
+      rawKey: first.rawKey,
+      finalKey: first.finalKey,
+      bytes: first.bytes,
+      finishedAt: first.finishedAt,
+      take: 1,
+    });
+    expect(shown.alternate).toMatchObject({
+      rawKey: "raw/undo-take-1.png",
+      finalKey: "final/undo-take-1.jpg",
+    });
+    expect((await eventsSince(db, batch.id, since)).map((e) => e.type)).toEqual(["cell.updated"]);
+    const again = await swapAlternate(db, batch.id, [pick]);
+    expect(again?.kind === "swapped" && at(again.cells, 0)).toMatchObject({
+      finalKey: "final/undo-take-1.jpg",
+      alternate: { finalKey: first.finalKey },
+    });
+    // Both pictures are in use: neither raw image may be deleted.
+    expect(await unsharedKeys(db, [first.rawKey!, "raw/undo-take-1.png"])).toEqual([]);
+
+    // A second take pushes out the other one (the first picture), whose files may now go.
+    const second = await take(2);
+    expect(second.dropped).toMatchObject({ rawKey: first.rawKey, finalKey: first.finalKey });
+    expect(second.cell!.alternate).toMatchObject({ finalKey: "final/undo-take-1.jpg" });
+    expect(await unsharedKeys(db, [first.rawKey!, "raw/undo-take-1.png"])).toEqual([first.rawKey]);
+    // Deleting the batch removes every picture, the other take's too.
+    const removed = await deleteBatch(db, batch.id);
+    expect(removed.keys.sort()).toEqual(
+      [
+        "final/undo-take-1.jpg",
+        "final/undo-take-2.jpg",
+        "raw/undo-take-1.png",
+        "raw/undo-take-2.png",
+        other.finalKey,
+        other.rawKey,
+      ].sort(),
+    );
   });
 
   it("puts the previous picture back when a take fails, is cancelled or loses its run", async () => {

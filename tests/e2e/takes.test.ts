@@ -1,7 +1,8 @@
 /**
  * New takes: the owner of a finished batch asks for another picture of chosen cells. Each take is one
  * new provider call; the cell keeps its picture until the new one is stored, and keeps it for good when
- * the take fails. Through the API, the batch page with JavaScript, and a plain form post without it.
+ * the take fails; the picture a take replaces is the cell's other take, which its owner can switch back
+ * to. Through the API, the batch page with JavaScript, and a plain form post without it.
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -67,7 +68,7 @@ async function bytesOf(url: string) {
 }
 
 describe("new takes", () => {
-  it("replaces only the picked pictures, with one new call each, and removes the old files", async () => {
+  it("replaces only the picked pictures, with one new call each, keeping the replaced one to switch back to", async () => {
     const { id, token, batch } = await finishedBatch(["Take me again", "Leave me be"]);
     const before = sim.requests.length;
     const picked = [cellAt(batch, 0, "gpt-image-1.5"), cellAt(batch, 1, "local-preview")];
@@ -92,8 +93,9 @@ describe("new takes", () => {
       expect(now.status).toBe(200);
       // The offline preview draws a new picture for a new take (its seed changes with the take).
       if (old.model === "local-preview") expect(now.bytes.equals(olds[i]!.bytes)).toBe(false);
-      // The replaced thumbnail is gone from storage.
-      expect((await bytesOf(old.imageUrl!)).status).toBe(404);
+      // The replaced picture is kept as the cell's other take.
+      expect(cell.alternateUrl).toBe(old.imageUrl);
+      expect((await bytesOf(old.imageUrl!)).status).toBe(200);
     }
     // Untouched cells keep their picture and their URL.
     for (const old of [cellAt(batch, 0, "local-preview"), cellAt(batch, 1, "gpt-image-1.5")]) {
@@ -103,15 +105,72 @@ describe("new takes", () => {
     expect(after.estimatedCostUsd).toBeCloseTo(batch.estimatedCostUsd + 0.05);
     expect(after.estimatedByModel).toEqual({ "local-preview": 0, "gpt-image-1.5": expect.closeTo(0.15) });
     expect(after.cells.every((c) => c.previousUrl === null)).toBe(true);
+    expect(cellAt(after, 0, "local-preview").alternateUrl).toBeNull();
     // One paid call for the GPT cell; the preview is not a provider call.
     expect(sim.requests.length - before).toBe(1);
     expect(cellAt(after, 0, "gpt-image-1.5").attempts).toBe(2);
     expect(blobFiles(stack.dataDir, `final/${id}`).sort()).toEqual([
       "0-gpt-image-1.5-t1.jpg",
+      "0-gpt-image-1.5.jpg",
       "0-local-preview.jpg",
       "1-gpt-image-1.5.jpg",
       "1-local-preview-t1.jpg",
+      "1-local-preview.jpg",
     ]);
+
+    // Switching to the other take shows the first picture again, with no provider call; switching
+    // again comes back.
+    const gpt = { promptIndex: 0, model: "gpt-image-1.5" };
+    const taken = cellAt(after, 0, "gpt-image-1.5");
+    const alternate = (body: unknown, headers: Record<string, string> = bearer(token)) =>
+      post(stack.appUrl, `/api/batches/${id}/alternate`, body, headers);
+    const back = await alternate({ cells: [gpt] });
+    expect(back.status).toBe(200);
+    expect(back.json.swapped).toBe(1);
+    expect(cellAt(back.json.batch as BatchDto, 0, "gpt-image-1.5")).toMatchObject({
+      imageUrl: picked[0]!.imageUrl,
+      alternateUrl: taken.imageUrl,
+      take: 1,
+    });
+    const forth = await alternate({ cells: [gpt] });
+    expect(cellAt(forth.json.batch as BatchDto, 0, "gpt-image-1.5")).toMatchObject({
+      imageUrl: taken.imageUrl,
+      alternateUrl: picked[0]!.imageUrl,
+    });
+    expect(sim.requests.length - before).toBe(1);
+    // Refused: a cell with no other take, a bad body, a stranger, another site.
+    const none = await alternate({ cells: [{ promptIndex: 0, model: "local-preview" }] });
+    expect([none.status, none.json.error]).toEqual([
+      409,
+      "Only a finished image with another take can switch to it (title 1 × local-preview).",
+    ]);
+    expect((await alternate({ cells: [{ promptIndex: "0", model: "gpt-image-1.5" }] })).status).toBe(400);
+    expect((await alternate({ cells: [gpt] }, {})).status).toBe(403);
+    expect(
+      (await alternate({ cells: [gpt] }, { ...bearer(token), "sec-fetch-site": "cross-site" })).status,
+    ).toBe(403);
+
+    // A second take keeps the picture it replaces and drops the other take (the first picture).
+    await takes(id, { cells: [gpt] }, bearer(token));
+    const second = cellAt(await settled(stack.appUrl, id), 0, "gpt-image-1.5");
+    expect(second).toMatchObject({ take: 2, alternateUrl: taken.imageUrl });
+    expect((await bytesOf(picked[0]!.imageUrl!)).status).toBe(404);
+    expect(
+      blobFiles(stack.dataDir, `final/${id}`)
+        .filter((f) => f.startsWith("0-gpt"))
+        .sort(),
+    ).toEqual(["0-gpt-image-1.5-t1.jpg", "0-gpt-image-1.5-t2.jpg"]);
+    // The CLI switches too, and says plainly when a cell has no other take.
+    const owner = { THUMB_OWNER_TOKEN: token };
+    const cli = await runCli(["switch", id, "--cell", "1:gpt-image-1.5", "--url", stack.appUrl], owner);
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.stderr).toContain(`batch ${id}: 1 cell now show their other take`);
+    expect(cellAt(await settled(stack.appUrl, id), 0, "gpt-image-1.5").imageUrl).toBe(taken.imageUrl);
+    const refused = await runCli(["switch", id, "--cell", "1:local-preview", "--url", stack.appUrl], owner);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      "Only a finished image with another take can switch to it (title 1 × local-preview).",
+    );
   });
 
   it("keeps the picture when the take fails, and says why", async () => {
@@ -199,7 +258,7 @@ describe("new takes", () => {
         const preview = page.getByRole("button", { name: `New take · free: “${old.prompt}”, local-preview` });
         const gpt = page.getByRole("button", { name: `New take · $0.05: “${old.prompt}”, gpt-image-1.5` });
         await expect.poll(() => page.getByRole("button", { name: /^New take/ }).count()).toBe(2);
-        const src = () => page.locator(`[data-model="local-preview"] img`).getAttribute("src");
+        const src = () => page.locator(`[data-model="local-preview"] a img`).getAttribute("src");
         const first = await src();
         if (!javaScriptEnabled) {
           await preview.click();
@@ -208,6 +267,11 @@ describe("new takes", () => {
           await page.reload();
           await expect.poll(src, { timeout: 30_000 }).not.toBe(first);
           expect(cellAt(done, 0, "local-preview").take).toBe(3);
+          // The other take, as a plain form post too.
+          const shown = await src();
+          await page.getByRole("button", { name: `Use other take: “${old.prompt}”, local-preview` }).click();
+          await page.waitForURL(`${stack.appUrl}/b/${id}`);
+          await expect.poll(src).not.toBe(shown);
           continue;
         }
         expect(await checkA11y(page)).toEqual([]);
@@ -228,6 +292,15 @@ describe("new takes", () => {
           1, 0,
         ]);
         expect(sim.requests.length).toBe(before);
+        // The replaced picture is the other take: one click shows it again, another switches back.
+        const other = page.getByRole("button", {
+          name: `Use other take: “${old.prompt}”, local-preview`,
+        });
+        await other.click();
+        await expect.poll(src).toBe(first);
+        await other.click();
+        await expect.poll(src).not.toBe(first);
+        expect(await checkA11y(page)).toEqual([]);
         // The lightbox marks too, beside the picture at full size.
         const second = await src();
         await page.getByRole("link", { name: `Open local-preview image for “${old.prompt}”` }).click();

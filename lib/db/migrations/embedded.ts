@@ -46,5 +46,14 @@ export const migrations: EmbeddedMigration[] = [
       "CREATE INDEX \"cells_raw_key_idx\" ON \"cells\" USING btree (\"raw_key\") WHERE \"cells\".\"raw_key\" is not null;",
       "CREATE INDEX \"cells_previous_raw_key_idx\" ON \"cells\" USING btree ((\"previous\"->>'rawKey')) WHERE \"cells\".\"previous\" is not null;"
     ]
+  },
+  {
+    "tag": "0004_alternate_take",
+    "when": 1796583736856,
+    "hash": "e19015626a0bee895fe395a953dcac4e4970f3c9e1b8a09ffb799caa3039eff0",
+    "statements": [
+      "ALTER TABLE \"cells\" ADD COLUMN \"alternate\" jsonb;",
+      "CREATE INDEX \"cells_alternate_raw_key_idx\" ON \"cells\" USING btree ((\"alternate\"->>'rawKey')) WHERE \"cells\".\"alternate\" is not null;"
+    ]
   }
 ];

@@ -1,0 +1,2 @@
+ALTER TABLE "cells" ADD COLUMN "alternate" jsonb;--> statement-breakpoint
+CREATE INDEX "cells_alternate_raw_key_idx" ON "cells" USING btree (("alternate"->>'rawKey')) WHERE "cells"."alternate" is not null;
