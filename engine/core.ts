@@ -27,6 +27,8 @@ export interface CoreOptions {
   maxSteps: number;
   /** Bytes of state one run may hold (Inngest Cloud's 32 MiB); more fails the run. */
   maxStateBytes: number;
+  /** Bytes one sent event may have (its JSON); a send with a bigger one is refused whole. */
+  maxEventBytes: number;
   /** Calls to apps executing at once across all runs (an Inngest plan's concurrent steps); 0: no limit. */
   maxCalls: number;
   /** With a signing key the engine signs its calls like Inngest Cloud and checks the SDK's bearer. */

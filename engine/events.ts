@@ -26,8 +26,20 @@ function seededId(seed: string, i: number): string | undefined {
   return ulid(t, createHash("sha1").update(`${entropy}:${i}`).digest());
 }
 
-function validate(raw: unknown, i: number, now: number, seed?: string): EngineEvent & { callerId: boolean } {
+function validate(
+  raw: unknown,
+  i: number,
+  now: number,
+  seed: string | undefined,
+  maxBytes: number,
+): EngineEvent & { callerId: boolean } {
   if (!isObj(raw)) throw new EventInputError(`events[${i}]: must be an object`);
+  const bytes = Buffer.byteLength(JSON.stringify(raw));
+  if (bytes > maxBytes)
+    throw new EventInputError(
+      `events[${i}]: ${bytes} bytes, more than an event may have (${maxBytes}, ENGINE_MAX_EVENT_BYTES; ` +
+        "Inngest Cloud takes 256 KiB on its free plan, 3 MiB on paid plans): send a reference (an id, a storage key) instead of the data",
+    );
   if (typeof raw.name !== "string" || raw.name.trim() === "")
     throw new EventInputError(`events[${i}].name: required non-empty string`);
   if (raw.data !== undefined && raw.data !== null && !isObj(raw.data))
@@ -50,11 +62,17 @@ function validate(raw: unknown, i: number, now: number, seed?: string): EngineEv
 
 /**
  * Accepts events: dedupes caller-supplied ids, creates one run per matching function, makes
- * that durable, then resumes matching waitForEvent steps and applies cancelOn rules.
+ * that durable, then resumes matching waitForEvent steps and applies cancelOn rules. Sent events
+ * over `maxBytes` refuse the whole send (the engine's own lifecycle events pass Infinity).
  */
-export async function ingest(core: Core, raws: unknown[], seed?: string): Promise<string[]> {
+export async function ingest(
+  core: Core,
+  raws: unknown[],
+  seed?: string,
+  maxBytes = core.opts.maxEventBytes,
+): Promise<string[]> {
   const now = Date.now();
-  const events = raws.map((r, i) => validate(r, i, now, seed));
+  const events = raws.map((r, i) => validate(r, i, now, seed, maxBytes));
   const ids: string[] = [];
   const recs: Rec[] = [];
   const fresh: EngineEvent[] = [];
@@ -167,7 +185,7 @@ export async function emitInternal(
     out.push({ name: "inngest/function.cancelled", data: { ...base, error: result.error } });
   if (out.length === 0) return;
   try {
-    await ingest(core, out);
+    await ingest(core, out, undefined, Infinity);
   } catch (err) {
     core.log(`could not emit internal events for run ${run.id}: ${errText(err)}`);
   }

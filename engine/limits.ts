@@ -9,6 +9,8 @@ import type { Run, SerializedError } from "./types";
 export const DEFAULT_MAX_STEPS = 1000;
 export const ABSOLUTE_MAX_STEPS = 10_000;
 export const MAX_STEP_OUTPUT_BYTES = 4 * 1024 * 1024;
+/** One event, as Inngest Cloud's free plan takes it (its paid plans take 3 MiB). */
+export const DEFAULT_MAX_EVENT_BYTES = 256 * 1024;
 export const MAX_RUN_STATE_BYTES = 32 * 1024 * 1024;
 
 /** Ops that are not steps of the run: the function's own result. */

@@ -1,5 +1,5 @@
 import { signingKeyProblem } from "./auth";
-import { ABSOLUTE_MAX_STEPS, DEFAULT_MAX_STEPS } from "./limits";
+import { ABSOLUTE_MAX_STEPS, DEFAULT_MAX_EVENT_BYTES, DEFAULT_MAX_STEPS } from "./limits";
 import { startEngine } from "./server";
 import { DEFAULT_MAX_FINISHED } from "./store";
 
@@ -67,6 +67,7 @@ async function main(): Promise<void> {
     checkpointing: !["0", "false"].includes(process.env.ENGINE_CHECKPOINTING ?? ""),
     maxSteps: stepLimitEnv(),
     maxCalls: intEnv("ENGINE_MAX_CALLS", 0),
+    maxEventBytes: intEnv("ENGINE_MAX_EVENT_BYTES", DEFAULT_MAX_EVENT_BYTES),
     signingKey: keyEnv("INNGEST_SIGNING_KEY"),
     signingKeyFallback: keyEnv("INNGEST_SIGNING_KEY_FALLBACK"),
     eventKey: process.env.INNGEST_EVENT_KEY?.trim() || undefined,

@@ -3,7 +3,12 @@ import path from "node:path";
 import { bearerAllowed, eventKeyAllowed } from "./auth";
 import { Core } from "./core";
 import { checkpointAsync } from "./checkpoint";
-import { ABSOLUTE_MAX_STEPS, DEFAULT_MAX_STEPS, MAX_RUN_STATE_BYTES } from "./limits";
+import {
+  ABSOLUTE_MAX_STEPS,
+  DEFAULT_MAX_EVENT_BYTES,
+  DEFAULT_MAX_STEPS,
+  MAX_RUN_STATE_BYTES,
+} from "./limits";
 import { cancelRun, EventInputError, ingest } from "./events";
 import { createLogger, errText, type LogSink } from "./log";
 import { listRuns, runJson } from "./read-api";
@@ -32,6 +37,11 @@ export interface EngineOptions {
   maxSteps?: number;
   /** Bytes of state one run may hold before it fails, as on Inngest Cloud. Default 32 MiB. */
   maxStateBytes?: number;
+  /**
+   * Bytes one sent event may have (its JSON), as on Inngest Cloud: a send with a bigger one is refused
+   * whole (400). Default 256 KiB (Cloud's free plan; its paid plans take 3 MiB).
+   */
+  maxEventBytes?: number;
   /**
    * Calls to apps executing at once across all runs, like an Inngest plan's concurrent-step limit
    * (sleeping and waiting runs do not count). Default 0: no limit.
@@ -95,6 +105,9 @@ export async function startEngine(opts: EngineOptions = {}): Promise<EngineHandl
   const maxStateBytes = opts.maxStateBytes ?? MAX_RUN_STATE_BYTES;
   if (!Number.isInteger(maxStateBytes) || maxStateBytes < 1)
     throw new Error("maxStateBytes must be a positive whole number");
+  const maxEventBytes = opts.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
+  if (!Number.isInteger(maxEventBytes) || maxEventBytes < 1)
+    throw new Error("maxEventBytes must be a positive whole number");
   if (opts.maxCalls !== undefined && (!Number.isInteger(opts.maxCalls) || opts.maxCalls < 0))
     throw new Error("maxCalls must be a whole number (0: no limit)");
   const log = createLogger(opts.log);
@@ -108,6 +121,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<EngineHandl
     journalMaxBytes: opts.journalMaxBytes ?? 32 * 1024 * 1024,
     maxSteps,
     maxStateBytes,
+    maxEventBytes,
     maxCalls: opts.maxCalls ?? 0,
     keys: {
       signingKey: opts.signingKey || undefined,

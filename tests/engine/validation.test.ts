@@ -52,6 +52,30 @@ describe("engine: unsupported configuration and ops", () => {
     );
   });
 
+  it("refuses a send with an event over the size limit, whole, naming the event and the limit", async () => {
+    const client = makeClient("size", engine.url);
+    const fn = client.createFunction({ id: "s", triggers: { event: "size/e" } }, async () => 1);
+    const app = await serveApp(client, [fn]);
+    apps.push(app);
+    await engine.syncApp(app.url);
+    const big = { name: "size/e", data: { blob: "x".repeat(256 * 1024) } };
+    const res = await fetch(`${engine.url}/e/key`, {
+      method: "POST",
+      body: JSON.stringify([{ name: "size/e", data: { small: true } }, big]),
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: string };
+    expect(body.error).toMatch(
+      /^events\[1\]: \d+ bytes, more than an event may have \(262144, ENGINE_MAX_EVENT_BYTES; Inngest Cloud takes 256 KiB on its free plan/,
+    );
+    // Nothing of that send was kept; an event within the limit goes through.
+    await expect(client.send(big)).rejects.toThrow(/more than an event may have/);
+    await client.send({ name: "size/e", data: { blob: "x".repeat(200 * 1024) } });
+    const runs = await runsFinished(engine.url, "size-s", 1);
+    expect(runs).toHaveLength(1);
+    expect((runs[0]!.event.data.blob as string).length).toBe(200 * 1024);
+  });
+
   it("fails a run that uses an unsupported op with a clear message", async () => {
     const client = makeClient("sig", engine.url);
     const fn = client.createFunction({ id: "s", triggers: { event: "sig/e" } }, async ({ step }) => {
