@@ -3,8 +3,17 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { BatchDto, CellDto } from "@/lib/batches/dto";
 import type { LiveMessage, UpdateMessage } from "@/lib/batches/live";
-import { applyPaged, fromWire, pagesWith, toPaged, viewOf, type PagedWire } from "@/lib/batches/paging";
-import { CellLightbox } from "@/components/lightbox";
+import {
+  applyPaged,
+  batchPageHref,
+  fromWire,
+  pagesWith,
+  toPaged,
+  viewOf,
+  type OpenAt,
+  type PagedWire,
+} from "@/lib/batches/paging";
+import { CellLightbox, cellLightboxItems } from "@/components/lightbox";
 import { downloadUrlFor } from "@/lib/export/urls";
 import { BatchGrid } from "./batch-grid";
 import { BatchHeader } from "./batch-header";
@@ -24,6 +33,8 @@ export interface BatchLiveProps {
   modelLabels?: Record<string, string>;
   /** List price of a new take per model; given to the owner only (with studio access). */
   takePrices?: Record<string, number>;
+  /** Open the lightbox at this page's first or last image (stepping past the previous page's end). */
+  openAt?: OpenAt;
 }
 
 const TERMINAL = new Set(["succeeded", "partial", "failed", "cancelled"]);
@@ -37,7 +48,7 @@ const FLUSH_MS = 100;
 
 /** The batch page's live part: server-rendered first, then patched by the event stream. */
 export function BatchLive(props: BatchLiveProps) {
-  const { initial, lastEventId, canManage, aspect, restyle, modelLabels, takePrices } = props;
+  const { initial, lastEventId, canManage, aspect, restyle, modelLabels, takePrices, openAt } = props;
   const [paged, setPaged] = useState(() => fromWire(initial));
   const [connected, setConnected] = useState(false);
   const batch = useMemo(() => viewOf(paged), [paged]);
@@ -76,7 +87,25 @@ export function BatchLive(props: BatchLiveProps) {
     };
   }, [id, lastEventId, finished]);
 
-  const [openId, setOpenId] = useState<string | null>(null);
+  const [openId, setOpenId] = useState<string | null>(() => {
+    const items = openAt ? cellLightboxItems(fromWire(initial).shown, initial.head.models) : [];
+    return (openAt === "last" ? items.at(-1) : items[0])?.id ?? null;
+  });
+  // Opened on arrival: the address goes back to the plain page, so a reload does not open it again.
+  useEffect(() => {
+    if (openAt) window.history.replaceState(null, "", batchPageHref(id, page.page));
+  }, [openAt, id, page.page]);
+  // The lightbox steps on to the nearest page with images before or after this one.
+  const imagePages = useMemo(() => pagesWith(paged.all, "succeeded", page.size), [paged.all, page.size]);
+  const beyond = useMemo(() => {
+    const before = imagePages.filter((p) => p < page.page).at(-1);
+    const after = imagePages.find((p) => p > page.page);
+    const go = (p: number, at: OpenAt) => () => window.location.assign(batchPageHref(id, p, at));
+    return {
+      prev: before === undefined ? undefined : go(before, "last"),
+      next: after === undefined ? undefined : go(after, "first"),
+    };
+  }, [imagePages, page.page, id]);
   // Cancel and retry answer with the whole batch: split again for the page shown.
   const onChange = useCallback((next: BatchDto) => setPaged((p) => toPaged(next, p.page)), []);
   const onOpen = useCallback((cell: CellDto) => setOpenId(cell.id), []);
@@ -109,6 +138,7 @@ export function BatchLive(props: BatchLiveProps) {
         onOpenIdChange={setOpenId}
         downloadHref={downloadUrlFor}
         take={take}
+        beyond={beyond}
       />
     </div>
   );

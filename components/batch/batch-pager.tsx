@@ -1,4 +1,4 @@
-import { pageLinks, type PageInfo } from "@/lib/batches/paging";
+import { batchPageHref as href, pageLinks, type PageInfo } from "@/lib/batches/paging";
 
 export interface BatchPagerProps {
   batchId: string;
@@ -9,8 +9,6 @@ export interface BatchPagerProps {
 
 /** Pages with failures linked by number; past this many, the first ones and a count of the rest. */
 const FAILED_LINKS = 12;
-
-const href = (batchId: string, page: number) => (page === 1 ? `/b/${batchId}` : `/b/${batchId}?page=${page}`);
 
 /** Plain links between the pages of a batch's grid, so it also works without JavaScript. */
 export function BatchPager({ batchId, page, failedPages = [] }: BatchPagerProps) {

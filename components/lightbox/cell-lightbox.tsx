@@ -4,7 +4,7 @@ import { useMemo } from "react";
 import type { CellDto } from "@/lib/batches/dto";
 import { OtherTake, TakeForm, type TakeControl } from "@/components/batch/take-form";
 import { formatMs, formatUsd } from "@/lib/format";
-import { Lightbox, MetaRow, type LightboxItem } from "./lightbox";
+import { Lightbox, MetaRow, type LightboxItem, type LightboxProps } from "./lightbox";
 
 export type CellLightboxItem = LightboxItem & { cell: CellDto };
 
@@ -71,11 +71,13 @@ export interface CellLightboxProps {
   downloadHref?: (cell: CellDto) => string;
   /** The owner's new-take control (the batch page, once finished). */
   take?: TakeControl;
+  /** Past the first or last image: e.g. the previous or next page of the grid. */
+  beyond?: LightboxProps<CellLightboxItem>["beyond"];
 }
 
 /** Ready to drop into the batch page: pass the cells and which one is open. */
 export function CellLightbox(props: CellLightboxProps) {
-  const { cells, models, openId, onOpenIdChange, downloadHref, take } = props;
+  const { cells, models, openId, onOpenIdChange, downloadHref, take, beyond } = props;
   // Built only while open: the batch page renders this on every live update.
   const items = useMemo(
     () => (openId === null ? [] : cellLightboxItems(cells, models)),
@@ -89,6 +91,7 @@ export function CellLightbox(props: CellLightboxProps) {
       label="Thumbnail"
       renderMeta={(item) => <CellLightboxMeta cell={item.cell} take={take} />}
       downloadHref={downloadHref ? (item) => downloadHref(item.cell) : undefined}
+      beyond={beyond}
     />
   );
 }

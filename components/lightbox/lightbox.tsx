@@ -27,10 +27,15 @@ export interface LightboxProps<T extends LightboxItem> {
   downloadHref?: (item: T) => string;
   /** Accessible name prefix, e.g. "Image" → "Image 3 of 24". */
   label?: string;
+  /**
+   * Past the first or the last item (e.g. the images of the previous or next page): the arrow and key
+   * stay live there and call this instead of stepping.
+   */
+  beyond?: { prev?: () => void; next?: () => void };
 }
 
 export function Lightbox<T extends LightboxItem>(props: LightboxProps<T>) {
-  const { items, openId, onOpenIdChange, renderMeta, downloadHref, label = "Image" } = props;
+  const { items, openId, onOpenIdChange, renderMeta, downloadHref, label = "Image", beyond } = props;
   const index = openId === null ? -1 : items.findIndex((item) => item.id === openId);
   const item = index >= 0 ? items[index] : undefined;
   const opener = useRef<HTMLElement | null>(null);
@@ -52,13 +57,16 @@ export function Lightbox<T extends LightboxItem>(props: LightboxProps<T>) {
     for (const neighbour of [prev, next]) if (neighbour) new window.Image().src = neighbour.src;
   }, [prev, next]);
 
-  const go = (target: T | undefined) => {
+  const go = (target: T | undefined, past?: () => void) => {
     if (target) onOpenIdChange(target.id);
+    else past?.();
   };
+  const goPrev = () => go(prev, index === 0 ? beyond?.prev : undefined);
+  const goNext = () => go(next, index === items.length - 1 ? beyond?.next : undefined);
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.altKey || event.ctrlKey || event.metaKey) return;
-    if (event.key === "ArrowLeft") go(prev);
-    else if (event.key === "ArrowRight") go(next);
+    if (event.key === "ArrowLeft") goPrev();
+    else if (event.key === "ArrowRight") goNext();
     else return;
     event.preventDefault();
   };
@@ -131,8 +139,8 @@ export function Lightbox<T extends LightboxItem>(props: LightboxProps<T>) {
                     className="max-h-full max-w-full rounded-md object-contain shadow-2xl shadow-black"
                     data-testid="lightbox-image"
                   />
-                  <NavButton side="left" disabled={!prev} onClick={() => go(prev)} />
-                  <NavButton side="right" disabled={!next} onClick={() => go(next)} />
+                  <NavButton side="left" disabled={!prev && !beyond?.prev} onClick={goPrev} />
+                  <NavButton side="right" disabled={!next && !beyond?.next} onClick={goNext} />
                 </div>
                 {renderMeta ? (
                   <aside

@@ -30,6 +30,24 @@ export function pageInfo(titles: number, size: number, requested?: string | stri
   return { page, pages, size, from, to: Math.min(titles, from + size), titles };
 }
 
+/** Where the lightbox opens on arrival at a page: its first or its last image. */
+export type OpenAt = "first" | "last";
+
+/** The link to a page of a batch's grid; `open` opens the lightbox there on arrival. */
+export function batchPageHref(batchId: string, page: number, open?: OpenAt): string {
+  const query = new URLSearchParams();
+  if (page > 1) query.set("page", String(page));
+  if (open) query.set("open", open);
+  const search = query.toString();
+  return `/b/${batchId}${search ? `?${search}` : ""}`;
+}
+
+/** The `open` query value, when it is one the page knows. */
+export function openAtParam(value: string | string[] | undefined): OpenAt | undefined {
+  const raw = Array.isArray(value) ? value[0] : value;
+  return raw === "first" || raw === "last" ? raw : undefined;
+}
+
 /** Page numbers to link: the first, the last, and two either side of the current one; null marks a gap. */
 export function pageLinks(page: number, pages: number): (number | null)[] {
   const out: (number | null)[] = [];

@@ -4,6 +4,8 @@ import {
   fromWire,
   pageInfo,
   pageLinks,
+  batchPageHref,
+  openAtParam,
   pagesWith,
   toPaged,
   toWire,
@@ -48,6 +50,21 @@ describe("BATCH_PAGE_TITLES", () => {
       expect(() => readEnv({ BATCH_PAGE_TITLES: bad })).toThrow(
         /BATCH_PAGE_TITLES: must be a whole number >= 1/,
       );
+  });
+});
+
+describe("page links for the lightbox", () => {
+  it("link page 1 plainly, other pages by number, and say where the lightbox opens", () => {
+    expect(batchPageHref("b1", 1)).toBe("/b/b1");
+    expect(batchPageHref("b1", 3)).toBe("/b/b1?page=3");
+    expect(batchPageHref("b1", 1, "last")).toBe("/b/b1?open=last");
+    expect(batchPageHref("b1", 2, "first")).toBe("/b/b1?page=2&open=first");
+    expect([openAtParam("first"), openAtParam(["last", "first"])]).toEqual(["first", "last"]);
+    expect([openAtParam(undefined), openAtParam("middle"), openAtParam("")]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 });
 

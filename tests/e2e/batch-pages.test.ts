@@ -98,6 +98,48 @@ describe("a batch page a page of titles at a time", () => {
     }
   });
 
+  it("steps the lightbox past a page's end to the nearest page with images, and back", async () => {
+    // Page 2 (titles 3 and 4) has no image: the lightbox goes from page 1 to page 3 and back.
+    const blocked = (t: string) => `${t} [sim:moderation]`;
+    const id = await newBatch(["One", "Two", blocked("Three"), blocked("Four"), "Five"]);
+    expect((await settled(stack.appUrl, id)).counts.succeeded).toBe(6);
+    const browser = await openBrowser();
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(`${stack.appUrl}/b/${id}`, { waitUntil: "load" });
+      const dialog = page.getByTestId("lightbox");
+      const where = async () => [
+        await dialog.getByTestId("lightbox-position").textContent(),
+        await dialog.locator("h2").textContent(),
+      ];
+      await page.getByRole("link", { name: "Open gpt-image-1.5 image for “One”" }).click();
+      expect(await dialog.getByRole("button", { name: "Previous image" }).isDisabled()).toBe(true);
+      await page.keyboard.press("ArrowRight");
+      await page.keyboard.press("ArrowRight");
+      await page.keyboard.press("ArrowRight");
+      await expect.poll(where).toEqual(["4 / 4", "Thumbnail 4 / 4Two"]);
+      await page.keyboard.press("ArrowRight");
+      await page.waitForURL(`${stack.appUrl}/b/${id}?page=3`);
+      await expect.poll(where).toEqual(["1 / 2", "Thumbnail 1 / 2Five"]);
+      expect(await dialog.getByTestId("lightbox-image").getAttribute("alt")).toBe("Five");
+      // The last page has no page after it; the previous one with images is page 1, at its end.
+      await dialog.getByRole("button", { name: "Next image" }).click();
+      expect(await dialog.getByRole("button", { name: "Next image" }).isDisabled()).toBe(true);
+      await page.keyboard.press("ArrowLeft");
+      await page.keyboard.press("ArrowLeft");
+      await page.waitForURL(`${stack.appUrl}/b/${id}`);
+      await expect.poll(where).toEqual(["4 / 4", "Thumbnail 4 / 4Two"]);
+      expect(await checkA11y(page)).toEqual([]);
+      // Closed, a reload shows the page without opening it again.
+      await page.keyboard.press("Escape");
+      await page.reload({ waitUntil: "load" });
+      await page.getByTestId("cell").first().waitFor();
+      expect(await dialog.count()).toBe(0);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it("works without JavaScript, and sends no other page's cell records", async () => {
     const id = await newBatch();
     const batch = await settled(stack.appUrl, id);

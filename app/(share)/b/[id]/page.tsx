@@ -10,7 +10,7 @@ import { modelLabel } from "@/lib/catalog/models";
 import { takePrices } from "@/lib/batches/controls";
 import { ownsBatch } from "@/lib/batches/owner-cookie";
 import { readBatchChecked } from "@/lib/batches/check-run";
-import { pageInfo, toWire } from "@/lib/batches/paging";
+import { openAtParam, pageInfo, toWire } from "@/lib/batches/paging";
 import { readBatch } from "@/lib/batches/service";
 import { readEnv } from "@/lib/env";
 import { contactSheetVersion } from "@/lib/export/contact-sheet-cache";
@@ -55,7 +55,8 @@ export default async function BatchPage({ params, searchParams }: Props) {
   const { id } = await params;
   const found = await readBatchChecked(id);
   if (!found) notFound();
-  const page = pageInfo(found.batch.prompts.length, readEnv().BATCH_PAGE_TITLES, (await searchParams).page);
+  const query = await searchParams;
+  const page = pageInfo(found.batch.prompts.length, readEnv().BATCH_PAGE_TITLES, query.page);
   const owner = await ownsBatch(id);
   // Restyling makes a new batch and a new take spends: behind the studio password when one is set.
   const mayRestyle = owner && (await hasStudioAccess());
@@ -71,6 +72,7 @@ export default async function BatchPage({ params, searchParams }: Props) {
         restyle={mayRestyle ? restyleOptions() : undefined}
         takePrices={mayRestyle ? takePrices(found.batch).prices : undefined}
         modelLabels={Object.fromEntries(found.batch.models.map((m) => [m, modelLabel(m)]))}
+        openAt={openAtParam(query.open)}
       />
       {owner && !mayRestyle ? (
         <p className="mt-6 text-sm text-zinc-400" data-testid="restyle-signin">
