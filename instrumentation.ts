@@ -2,8 +2,7 @@
  * Runs once when the server starts, before it serves requests. Opens the database (on a fresh data
  * folder, creates it) and applies migrations now, so the first batch does not wait for them and a
  * broken DATABASE_URL shows in the log at start. A failure is logged, not fatal: requests open the
- * database again on demand. Then starts the lost-run sweep (lib/batches/sweep.ts). Malformed settings
- * are logged by name at start as well.
+ * database again on demand. Malformed settings are logged by name at start as well.
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
@@ -22,19 +21,11 @@ export async function register(): Promise<void> {
   }
   const { default: sharp } = await import("sharp");
   sharp.cache(false);
-  const { getDb, getDbHandle } = await import("@/lib/db");
+  const { getDbHandle } = await import("@/lib/db");
   try {
     const handle = await getDbHandle();
     console.log(`db: ${handle.driver} ready (${handle.location})`);
   } catch (error) {
     console.error(`db: could not open the database at start: ${(error as Error).message}`);
-  }
-  const { startSweeping, sweepEveryMs } = await import("@/lib/batches/sweep");
-  const { checkBatchRun } = await import("@/lib/batches/check-run");
-  const { reconcileAfterMs } = await import("@/lib/batches/reconcile");
-  try {
-    startSweeping({ db: getDb, idleMs: reconcileAfterMs, check: checkBatchRun }, sweepEveryMs());
-  } catch (error) {
-    console.error(`lost-run sweep not started: ${(error as Error).message}`);
   }
 }

@@ -6,9 +6,6 @@ import { z } from "zod";
 import { parseTriggerCron } from "@/engine/cron";
 import { EnvError } from "@/lib/errors";
 
-/** Every six hours, off the top of the hour. */
-const DEFAULT_SWEEP_CRON = "23 */6 * * *";
-
 /** The cron parser is the local engine's, which takes what Inngest Cloud takes. */
 function cronProblem(source: string): string | null {
   try {
@@ -37,6 +34,15 @@ const wholeNumber = (fallback: number, min: number) =>
     )
     .transform((v) => (v === undefined ? fallback : Number(v)));
 
+/** A schedule setting: a cron expression (default `fallback`), or "off". */
+const cronSetting = (fallback: string) =>
+  optionalString
+    .transform((v) => v ?? fallback)
+    .superRefine((v, ctx) => {
+      const problem = v === "off" ? null : cronProblem(v);
+      if (problem) ctx.addIssue({ code: "custom", message: `${problem}, or "off"` });
+    });
+
 const schema = z.object({
   OPENAI_API_KEY: optionalString,
   GEMINI_API_KEY: optionalString,
@@ -52,22 +58,18 @@ const schema = z.object({
   RUN_CHECK_AFTER_MS: optionalString
     .refine((v) => v === undefined || /^\d+$/.test(v), "must be a whole number of milliseconds")
     .transform((v) => (v === undefined ? undefined : Number(v))),
-  /** How often a long-running server checks idle unfinished batches for a lost run (0: never; lib/batches/sweep.ts). */
-  RUN_SWEEP_MS: optionalString
-    .refine((v) => v === undefined || /^\d+$/.test(v), "must be a whole number of milliseconds")
-    .transform((v) => (v === undefined ? undefined : Number(v))),
+  /**
+   * When idle unfinished batches are checked for a lost run (inngest/functions/end-lost-batches.ts): a
+   * cron schedule as Inngest takes it, or "off".
+   */
+  RUN_SWEEP_CRON: cronSetting("*/10 * * * *"),
   /** Titles per page of a batch's page (its grid); a batch with more is shown a page at a time. */
   BATCH_PAGE_TITLES: wholeNumber(100, 1),
   /**
    * When the storage sweep runs (inngest/functions/sweep-storage.ts): a cron schedule as Inngest takes it
    * (optionally with a TZ= prefix), or "off".
    */
-  STORAGE_SWEEP_CRON: optionalString
-    .transform((v) => v ?? DEFAULT_SWEEP_CRON)
-    .superRefine((v, ctx) => {
-      const problem = v === "off" ? null : cronProblem(v);
-      if (problem) ctx.addIssue({ code: "custom", message: `${problem}, or "off"` });
-    }),
+  STORAGE_SWEEP_CRON: cronSetting("23 */6 * * *"),
   /** Files younger than this are never taken by the storage sweep (default one day). */
   STORAGE_SWEEP_GRACE_MS: wholeNumber(24 * 60 * 60 * 1000, 1000),
   BLOB_READ_WRITE_TOKEN: optionalString,
@@ -95,11 +97,14 @@ export function validateEnv(): Env {
 }
 
 /**
- * The storage sweep's schedule, read when the functions are defined: null when "off", or when malformed
+ * A scheduled function's cron, read when the functions are defined: null when "off", or when malformed
  * (validateEnv names it at start), so one bad variable never stops the app's functions from loading.
  */
-export function storageSweepCron(source: Readonly<Record<string, string | undefined>> = process.env) {
-  const parsed = schema.shape.STORAGE_SWEEP_CRON.safeParse(source.STORAGE_SWEEP_CRON);
+export function scheduleOf(
+  name: "STORAGE_SWEEP_CRON" | "RUN_SWEEP_CRON",
+  source: Readonly<Record<string, string | undefined>> = process.env,
+): string | null {
+  const parsed = schema.shape[name].safeParse(source[name]);
   return parsed.success && parsed.data !== "off" ? parsed.data : null;
 }
 

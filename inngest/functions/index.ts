@@ -1,4 +1,5 @@
 import { cellFunctions } from "./cell-functions";
+import { endLostBatches } from "./end-lost-batches";
 import { runBatch } from "./run-batch";
 import { endCancelledBatch } from "./run-cancelled";
 import { runPrompt } from "./run-prompt";
@@ -13,4 +14,5 @@ export const functions = [
   ...Object.values(cellFunctions),
   endCancelledBatch,
   sweepStorage,
+  endLostBatches,
 ];

@@ -7,13 +7,13 @@ import { eventType } from "inngest";
 import { z } from "zod";
 import { sweepOrphanBatchFiles, sweepOrphanRaws } from "@/lib/batches/orphans";
 import { getDb } from "@/lib/db";
-import { readEnv, storageSweepCron } from "@/lib/env";
+import { readEnv, scheduleOf } from "@/lib/env";
 import { getStorage } from "@/lib/storage";
 import { inngest } from "../client";
 
 export const storageSweepRequested = eventType("storage/sweep.requested", { schema: z.object({}) });
 
-const schedule = storageSweepCron();
+const schedule = scheduleOf("STORAGE_SWEEP_CRON");
 
 export const sweepStorage = inngest.createFunction(
   {

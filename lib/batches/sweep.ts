@@ -1,12 +1,12 @@
 /**
- * Lost runs are otherwise noticed only where a batch is looked at (check-run.ts). A long-running
- * server also sweeps: every few minutes the unfinished batches idle past the threshold are checked
- * the same way, so a batch nobody has open (a crash overnight, the engine's data reset) ends by
- * itself and shows as failed-and-retryable in lists and the gallery instead of "running" for ever.
+ * Lost runs are otherwise noticed only where a batch is looked at (check-run.ts). A scheduled function
+ * (inngest/functions/end-lost-batches.ts) also sweeps: the unfinished batches idle past the threshold
+ * are checked the same way, so a batch nobody has open (a crash overnight, the engine's data reset)
+ * ends by itself and shows as failed-and-retryable in lists and the gallery instead of "running" for
+ * ever. Being an Inngest function, it runs where no server runs for long (serverless hosts) too.
  */
 import { and, inArray, isNotNull, sql } from "drizzle-orm";
 import { batches, cells, type Db } from "@/lib/db";
-import { readEnv } from "@/lib/env";
 import type { ReconcileOutcome } from "./reconcile";
 
 /** Batches checked per sweep at most; the rest wait for the next one. */
@@ -49,28 +49,4 @@ export async function sweepOnce(deps: SweepDeps): Promise<number> {
     console.error(`lost-run sweep: ${(error as Error).message}`);
   }
   return ended;
-}
-
-/** RUN_SWEEP_MS: how often to sweep (default 5 minutes); 0 turns the sweep off. */
-export function sweepEveryMs(): number {
-  return readEnv().RUN_SWEEP_MS ?? 5 * 60_000;
-}
-
-/** Starts sweeping every `everyMs` (never two passes at once); returns the stop function. */
-export function startSweeping(deps: SweepDeps, everyMs: number): () => void {
-  if (everyMs <= 0) return () => {};
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    void sweepOnce(deps).then(
-      (ended) => {
-        running = false;
-        if (ended > 0) console.log(`lost-run sweep: ended ${ended} batch(es) whose workflow run is gone`);
-      },
-      () => (running = false),
-    );
-  }, everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
 }

@@ -17,7 +17,7 @@ import {
   requeueTakes,
   type DbHandle,
 } from "@/lib/db";
-import { readEnv, storageSweepCron } from "@/lib/env";
+import { readEnv, scheduleOf } from "@/lib/env";
 import { getStorage, rawImageKey } from "@/lib/storage";
 
 let handle: DbHandle;
@@ -168,11 +168,11 @@ describe("storage sweep", () => {
 
 describe("storage sweep settings", () => {
   it("runs every six hours after a day's grace unless told otherwise", () => {
-    expect(storageSweepCron({})).toBe("23 */6 * * *");
-    expect(storageSweepCron({ STORAGE_SWEEP_CRON: "TZ=Europe/Paris 0 3 * * *" })).toBe(
+    expect(scheduleOf("STORAGE_SWEEP_CRON", {})).toBe("23 */6 * * *");
+    expect(scheduleOf("STORAGE_SWEEP_CRON", { STORAGE_SWEEP_CRON: "TZ=Europe/Paris 0 3 * * *" })).toBe(
       "TZ=Europe/Paris 0 3 * * *",
     );
-    expect(storageSweepCron({ STORAGE_SWEEP_CRON: "off" })).toBeNull();
+    expect(scheduleOf("STORAGE_SWEEP_CRON", { STORAGE_SWEEP_CRON: "off" })).toBeNull();
     expect(readEnv({}).STORAGE_SWEEP_GRACE_MS).toBe(DAY);
     expect(readEnv({ STORAGE_SWEEP_GRACE_MS: "60000" }).STORAGE_SWEEP_GRACE_MS).toBe(60_000);
   });
@@ -184,7 +184,7 @@ describe("storage sweep settings", () => {
       ["TZ=Mars/Olympus 0 * * * *", /unknown time zone "Mars\/Olympus"/],
     ] as const) {
       expect(() => readEnv({ STORAGE_SWEEP_CRON: value })).toThrow(message);
-      expect(storageSweepCron({ STORAGE_SWEEP_CRON: value })).toBeNull();
+      expect(scheduleOf("STORAGE_SWEEP_CRON", { STORAGE_SWEEP_CRON: value })).toBeNull();
     }
     expect(() => readEnv({ STORAGE_SWEEP_GRACE_MS: "10" })).toThrow(
       /STORAGE_SWEEP_GRACE_MS: must be a whole number >= 1000/,

@@ -84,10 +84,14 @@ describe("lost-run sweep", () => {
     error.mockRestore();
   });
 
-  it("is off with RUN_SWEEP_MS=0 and every 5 minutes by default", () => {
-    process.env.RUN_SWEEP_MS = "0";
-    expect(sweep.sweepEveryMs()).toBe(0);
-    delete process.env.RUN_SWEEP_MS;
-    expect(sweep.sweepEveryMs()).toBe(300_000);
+  it("runs every ten minutes unless told otherwise, and names a schedule it cannot use", async () => {
+    const env = await import("@/lib/env");
+    expect(env.scheduleOf("RUN_SWEEP_CRON", {})).toBe("*/10 * * * *");
+    expect(env.scheduleOf("RUN_SWEEP_CRON", { RUN_SWEEP_CRON: "*/2 * * * *" })).toBe("*/2 * * * *");
+    expect(env.scheduleOf("RUN_SWEEP_CRON", { RUN_SWEEP_CRON: "off" })).toBeNull();
+    expect(env.scheduleOf("RUN_SWEEP_CRON", { RUN_SWEEP_CRON: "300000" })).toBeNull();
+    expect(() => env.readEnv({ RUN_SWEEP_CRON: "300000" })).toThrow(
+      /RUN_SWEEP_CRON: cron "300000": expected 5 fields .*, or "off"/,
+    );
   });
 });

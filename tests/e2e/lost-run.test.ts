@@ -34,24 +34,42 @@ afterAll(async () => {
   await sim?.close();
 });
 
+/** The engine stops hard, its data folder is deleted, and it starts again empty. */
+async function loseEngineState() {
+  await stack.engine.kill("SIGKILL");
+  rmSync(path.join(stack.dataDir, "engine"), { recursive: true, force: true });
+  await stack.startEngine();
+  await waitForAppSync(stack.engineUrl, stack.appUrl);
+}
+
+async function submit(prompts: string[]) {
+  const created = await submitBatch(stack.appUrl, {
+    prompts,
+    models: [MODEL],
+    style: "neon",
+    template: "bottom-bar",
+    font: "inter",
+  });
+  if (!created.ok) throw new Error(JSON.stringify(created));
+  return created;
+}
+
+/** Waits, reading only the simulator's log (reading the batch would look its run up). */
+async function oneMadeOneUnderWay() {
+  const done = () => sim.requests.filter((r) => r.outcome === "ok").length;
+  const before = done();
+  await until(
+    () => done() > before && sim.requests.some((r) => r.outcome === "pending"),
+    "one picture made and the next call under way",
+  );
+}
+
 describe("a batch whose workflow run the engine lost", () => {
   it("ends with its unfinished cells failed, and a retry completes it without paying twice", async () => {
     const prompts = Array.from({ length: 4 }, (_, i) => `Lost run title ${i + 1}`);
-    const created = await submitBatch(stack.appUrl, {
-      prompts,
-      models: [MODEL],
-      style: "neon",
-      template: "bottom-bar",
-      font: "inter",
-    });
-    if (!created.ok) throw new Error(JSON.stringify(created));
+    const created = await submit(prompts);
     const id = created.id;
-
-    // The simulator's log, not the batch, is watched here: reading the batch would look its run up.
-    await until(
-      () => sim.requests.some((r) => r.outcome === "ok") && sim.requests.some((r) => r.outcome === "pending"),
-      "one picture made and the next call under way",
-    );
+    await oneMadeOneUnderWay();
     // The client reads the engine's own answer for the batch's run: running now, missing after the loss.
     const runs = (await (await stack.engineApi("/v1/runs?function_id=run-batch")).json()) as {
       data: { id: string; event: { data: { batchId: string } } }[];
@@ -59,10 +77,7 @@ describe("a batch whose workflow run the engine lost", () => {
     const runId = runs.data.find((r) => r.event.data.batchId === id)?.id ?? "none";
     const engine = { baseUrl: stack.engineUrl, mode: "cloud" as const, signingKey: stack.keys.signingKey };
     expect(await fetchRunStatus(runId, engine)).toEqual({ state: "running" });
-    await stack.engine.kill("SIGKILL");
-    rmSync(path.join(stack.dataDir, "engine"), { recursive: true, force: true });
-    await stack.startEngine();
-    await waitForAppSync(stack.engineUrl, stack.appUrl);
+    await loseEngineState();
     expect(await fetchRunStatus(runId, engine)).toEqual({ state: "missing" });
     // The call cut off from its run still finishes in the web server and stores its picture.
     await until(() => sim.requests.every((r) => r.outcome !== "pending"), "the call under way to end");
@@ -109,6 +124,38 @@ describe("a batch whose workflow run the engine lost", () => {
     console.log(
       `lost-run: when the run was found gone ${succeeded} cells had succeeded and ${failed.length} failed ` +
         `(${reused} of them with a stored picture the retry reused); ${sim.requests.length} provider calls in all`,
+    );
+  });
+
+  it("is ended by the scheduled sweep when nobody looks at it", async () => {
+    const created = await submit([
+      "Nobody is watching one",
+      "Nobody is watching two",
+      "Nobody is watching three",
+    ]);
+    await oneMadeOneUnderWay();
+    await loseEngineState();
+    await until(() => sim.requests.every((r) => r.outcome !== "pending"), "the call under way to end");
+    // The sweep the schedule runs, asked for now (again until the batch has been idle long enough).
+    const sweeps = async () => {
+      const res = await stack.engineApi("/v1/runs?function_id=thumbnail-studio-end-lost-batches");
+      return ((await res.json()) as { data: { status: string; output: { ended?: number } | null }[] }).data;
+    };
+    const ended = await until(async () => {
+      const runs = await sweeps();
+      if (runs.some((r) => r.status === "Completed" && (r.output?.ended ?? 0) >= 1)) return true;
+      if (runs.every((r) => r.status !== "Running"))
+        await fetch(`${stack.engineUrl}/e/${stack.keys.eventKey}`, {
+          method: "POST",
+          body: JSON.stringify({ name: "lost-runs/sweep.requested", data: {} }),
+        });
+      return undefined;
+    }, "a sweep to end the batch");
+    expect(ended).toBe(true);
+    const batch = await fetchBatch(stack.appUrl, created.id);
+    expect(batch.status).toBe("partial");
+    expect(batch.cells.filter((c) => c.status === "failed").every((c) => c.errorKind === "workflow")).toBe(
+      true,
     );
   });
 });
