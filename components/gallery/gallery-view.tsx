@@ -1,7 +1,8 @@
 "use client";
 /**
  * The gallery once JavaScript runs: filters apply in place (and update the address), older pages load as
- * the end of the list scrolls into view, cards open the lightbox and can be selected for ZIP or delete.
+ * the end of the list scrolls into view (or the lightbox steps past the last one), cards open the lightbox
+ * and can be selected for ZIP or delete.
  * The selection outlives filter changes. Until it hydrates (or with JavaScript off) the same cards carry
  * plain form checkboxes for the no-JS selection form (no-js-selection.tsx).
  */
@@ -74,6 +75,26 @@ export function GalleryView(props: GalleryViewProps) {
   const selection = useSelection(props.initialSelection ?? []);
   const { selected } = selection;
   const [openId, setOpenId] = useState<string | null>(null);
+  // Stepping past the last image shown loads older images and goes on to the first of them.
+  const [stepOnFrom, setStepOnFrom] = useState<string | null>(null);
+  if (stepOnFrom !== null) {
+    const at = images.findIndex((img) => img.id === stepOnFrom);
+    const after = at >= 0 ? images[at + 1] : undefined;
+    if (after || at < 0 || !nextCursor || status === "error-more") setStepOnFrom(null);
+    if (after && openId === stepOnFrom) setOpenId(after.id);
+  }
+  const loadMore = feed.loadMore;
+  const beyond = useMemo(
+    () => ({
+      next: nextCursor
+        ? () => {
+            setStepOnFrom(openId);
+            loadMore();
+          }
+        : undefined,
+    }),
+    [nextCursor, openId, loadMore],
+  );
   const [confirming, setConfirming] = useState(Boolean(props.confirmDelete));
   const [notice, setNotice] = useState(props.notice ?? "");
   const sentinel = useRef<HTMLAnchorElement>(null);
@@ -235,6 +256,7 @@ export function GalleryView(props: GalleryViewProps) {
         onOpenIdChange={setOpenId}
         renderMeta={(item) => <GalleryImageMeta image={item.image} labels={labels} />}
         downloadHref={(item) => downloadUrlFor({ id: item.id, finishedAt: item.image.createdAt })}
+        beyond={beyond}
       />
     </div>
   );

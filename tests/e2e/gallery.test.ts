@@ -273,6 +273,37 @@ describe("gallery (embedded mode)", () => {
     }
   });
 
+  it("steps the lightbox past the last image shown: older images load and it goes on", async () => {
+    const browser = await openBrowser();
+    try {
+      const page = await browser.context.newPage();
+      // Older pages wait until the lightbox is at the last image shown (scrolling would load them first).
+      let release = () => {};
+      const released = new Promise<void>((resolve) => (release = resolve));
+      await page.route("**/api/images?**", async (route) => {
+        await released;
+        await route.continue();
+      });
+      await page.goto(`${stack.appUrl}/gallery?limit=2`, { waitUntil: "load" });
+      const position = () => page.getByTestId("lightbox-position").textContent();
+      await page.getByTestId("gallery-open").nth(1).click();
+      await expect.poll(position).toBe("2 / 2");
+      const second = await page.getByTestId("lightbox-image").getAttribute("src");
+      expect(await page.getByRole("button", { name: "Next image" }).isDisabled()).toBe(false);
+      await page.keyboard.press("ArrowRight");
+      release();
+      await expect.poll(position).toMatch(/^3 \/ [4-6]$/);
+      expect(await page.getByTestId("lightbox-image").getAttribute("src")).not.toBe(second);
+      // To the end of the gallery: six images, then the arrow stops.
+      await expect
+        .poll(async () => (await page.keyboard.press("ArrowRight"), position()), { timeout: 20_000 })
+        .toBe("6 / 6");
+      expect(await page.getByRole("button", { name: "Next image" }).isDisabled()).toBe(true);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it("selects two by keyboard and deletes them after confirming: rows and blob files are gone", async () => {
     const before = blobFiles(stack.dataDir);
     const browser = await openBrowser();
