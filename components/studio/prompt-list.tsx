@@ -75,6 +75,13 @@ export function PromptList({ prompts, onChange, issues, onImport }: PromptListPr
           ))}
         </ol>
       )}
+      {/* Without JavaScript the list cannot grow: any number of titles go in here instead. */}
+      <noscript>
+        <label className="block space-y-1 text-xs text-zinc-400">
+          <span>More titles, one per line</span>
+          <textarea name="prompts" rows={6} className={`${inputCls} font-mono`} />
+        </label>
+      </noscript>
       <div className="flex flex-wrap gap-2">
         {!bulk ? (
           <button type="button" className="btn-secondary" onClick={() => onChange([...rows, ""])}>

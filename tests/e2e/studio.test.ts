@@ -329,6 +329,32 @@ describe("studio form", () => {
     }
   });
 
+  it("takes many titles without JavaScript, one per line, beside the first one", async () => {
+    const noJs = await openBrowser({ javaScriptEnabled: false });
+    try {
+      const page = await noJs.context.newPage();
+      await page.goto(`${stack.appUrl}/`, { waitUntil: "load" });
+      await page.getByLabel("Title 1", { exact: true }).fill("Typed in the first box");
+      await page
+        .getByRole("textbox", { name: "More titles, one per line" })
+        .fill("A second title\n\n  A third title  \n");
+      await page.getByRole("button", { name: "Generate thumbnails" }).click();
+      await page.waitForURL(/\/b\/[A-Za-z0-9_-]{33}$/);
+      const id = new URL(page.url()).pathname.split("/").pop()!;
+      const batch = (await (await fetch(`${stack.appUrl}/api/batches/${id}`)).json()) as {
+        prompts: string[];
+      };
+      expect(batch.prompts).toEqual(["Typed in the first box", "A second title", "A third title"]);
+    } finally {
+      await noJs.close();
+    }
+    // With JavaScript the list grows instead, and the extra box is not there.
+    const page = await browser.context.newPage();
+    await page.goto(`${stack.appUrl}/`, { waitUntil: "networkidle" });
+    expect(await page.getByRole("textbox", { name: "More titles, one per line" }).count()).toBe(0);
+    await page.close();
+  });
+
   it("passes the accessibility check and is usable with the keyboard alone", async () => {
     const page = await openForm();
     expect(await checkA11y(page)).toEqual([]);
