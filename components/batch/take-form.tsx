@@ -31,16 +31,14 @@ const onServer = () => false;
 
 const priceText = (usd: number) => (usd === 0 ? "free" : formatUsd(usd));
 
-/** "New take · $0.05" for a finished cell whose model can be called here; nothing otherwise. */
-export function TakeForm({
-  cell,
-  take,
-  className,
-}: {
+interface CellControlProps {
   cell: CellDto;
   take: TakeControl;
   className?: string;
-}) {
+}
+
+/** "New take · $0.05" for a finished cell whose model can be called here; nothing otherwise. */
+export function TakeForm({ cell, take, className }: CellControlProps) {
   const price = cell.status === "succeeded" ? take.prices[cell.model] : undefined;
   if (price === undefined) return null;
   const marked = take.marked.has(cell.id);
@@ -76,15 +74,7 @@ export function TakeForm({
  * The cell's other take (at first the picture its last new take replaced), small, and a button that
  * shows it instead; the picture shown then becomes the other take. Without JavaScript, a form post.
  */
-export function OtherTake({
-  cell,
-  take,
-  className,
-}: {
-  cell: CellDto;
-  take: TakeControl;
-  className?: string;
-}) {
+export function OtherTake({ cell, take, className }: CellControlProps) {
   if (cell.status !== "succeeded" || !cell.alternateUrl) return null;
   return (
     <form

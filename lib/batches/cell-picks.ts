@@ -1,12 +1,15 @@
 /**
- * The body of the owner's per-cell controls (new takes, switching to the other take):
- * `{cells: [{promptIndex, model}]}` as JSON, or one cell as the fields of a plain form post (a page
- * with JavaScript off). Each cell at most once.
+ * The owner's per-cell controls (new takes, switching to the other take): their body,
+ * `{cells: [{promptIndex, model}]}` as JSON or one cell as the fields of a plain form post (a page with
+ * JavaScript off), each cell at most once; and their route handler.
  */
 import { z } from "zod";
+import { denyWithoutAccess } from "@/lib/access-request";
 import type { CellPick } from "@/lib/db";
 import { jsonError, readJson, wantsHtml } from "@/lib/http";
+import type { ManageOutcome } from "./controls";
 import { fieldIssues } from "./input";
+import { manageAction } from "./manage";
 
 /** Far above any batch (MAX_IMAGES_PER_BATCH is at most 10,000): it only bounds the request. */
 const MAX_PICKS = 10_000;
@@ -24,7 +27,7 @@ const body = z.object({
 });
 
 /** `invalid`: the error line of a 400, e.g. "Invalid request for new takes." */
-export async function readCellPicks(
+async function readCellPicks(
   request: Request,
   invalid: string,
 ): Promise<{ ok: true; cells: CellPick[] } | { ok: false; response: Response }> {
@@ -52,4 +55,23 @@ async function fromForm(request: Request): Promise<{ ok: true; value: unknown }>
   const index = String(form.get("promptIndex") ?? "");
   const promptIndex = /^\d+$/.test(index) ? Number(index) : index;
   return { ok: true, value: { cells: [{ promptIndex, model: String(form.get("model") ?? "") }] } };
+}
+
+/**
+ * POST /api/batches/:id/<control>: behind the studio password (like the studio), owner only, then
+ * `control` on the picked cells; 200 `{batch, [countKey]: n}` (a form post is sent back to the page).
+ */
+export function cellControlRoute(
+  invalid: string,
+  control: (batchId: string, cells: CellPick[]) => Promise<ManageOutcome | null>,
+  countKey: string,
+) {
+  return async (request: Request, { params }: { params: Promise<{ id: string }> }) => {
+    const denied = denyWithoutAccess(request);
+    if (denied) return denied;
+    const { id } = await params;
+    const picks = await readCellPicks(request, invalid);
+    if (!picks.ok) return picks.response;
+    return manageAction(request, id, (batchId) => control(batchId, picks.cells), countKey);
+  };
 }

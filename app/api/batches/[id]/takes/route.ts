@@ -1,7 +1,5 @@
-import { denyWithoutAccess } from "@/lib/access-request";
-import { readCellPicks } from "@/lib/batches/cell-picks";
+import { cellControlRoute } from "@/lib/batches/cell-picks";
 import { newTakes } from "@/lib/batches/controls";
-import { manageAction } from "@/lib/batches/manage";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -12,11 +10,4 @@ export const dynamic = "force-dynamic";
  * `{batch, queued}`. The cell keeps its picture until the new one succeeds, and falls back to it if
  * the take fails or is cancelled; the picture a successful take replaces becomes its other take.
  */
-export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const denied = denyWithoutAccess(request);
-  if (denied) return denied;
-  const { id } = await params;
-  const picks = await readCellPicks(request, "Invalid request for new takes.");
-  if (!picks.ok) return picks.response;
-  return manageAction(request, id, (batchId) => newTakes(batchId, picks.cells), "queued");
-}
+export const POST = cellControlRoute("Invalid request for new takes.", newTakes, "queued");
