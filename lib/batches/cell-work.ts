@@ -17,6 +17,7 @@ import {
   findCell,
   finishBatchIfDone,
   beginAttempt,
+  blobKeys,
   getBatchRow,
   recordAttemptResult,
   unsharedKeys,
@@ -201,31 +202,31 @@ export type ComposedImage = Awaited<ReturnType<typeof composeStep>>;
 export async function recordStep(db: Db, image: ComposedImage) {
   const change = await completeCell(db, image.cellId, image, { finishBatch: true });
   if (!change.cell) return { status: "cancelled" as const, finalKey: null };
-  if (!change.applied && change.cell.finalKey !== image.finalKey) {
+  // Whatever the cell still shows or keeps (its picture, a take's previous one, its other take) stays,
+  // e.g. when this step runs again after its owner switched to the other take.
+  const kept = new Set(blobKeys([change.cell]));
+  if (!change.applied && !kept.has(image.finalKey)) {
     // Cancelled while composing (or a new take ended meanwhile and its cell went back to the previous
     // picture): this image must not linger in storage.
     await getStorage().delete(image.finalKey);
     // A take's picture that arrived after its cell went back to the previous one is kept by no cell
     // (a late picture of an ordinary cancelled cell is: it stays on the cell, for resume).
-    if (change.cell.rawKey !== image.rawKey) {
+    if (!kept.has(image.rawKey)) {
       const [orphan] = await unsharedKeys(db, [image.rawKey]);
       if (orphan) await getStorage().delete(orphan);
     }
   }
-  if (change.applied && change.dropped) await dropAlternate(db, change.dropped, image);
+  if (change.applied && change.dropped) await dropAlternate(db, change.dropped, kept);
   return { status: change.cell.status, finalKey: change.applied ? image.finalKey : null };
 }
 
 /**
  * A new take succeeded and the picture it replaced is now the other take: the one that was the other
- * take before goes, its raw image unless a cell still uses it.
+ * take before goes (never a key the cell still holds), its raw image unless a cell still uses it.
  */
-async function dropAlternate(db: Db, old: PreviousImage, image: ComposedImage) {
-  const keys = [old.finalKey, ...(old.rawKey && old.rawKey !== image.rawKey ? [old.rawKey] : [])];
-  const unused = await unsharedKeys(
-    db,
-    keys.filter((k) => k !== image.finalKey),
-  );
+async function dropAlternate(db: Db, old: PreviousImage, kept: ReadonlySet<string>) {
+  const keys = [old.finalKey, old.rawKey].filter((k): k is string => !!k && !kept.has(k));
+  const unused = await unsharedKeys(db, keys);
   await Promise.all(unused.map((key) => getStorage().delete(key)));
 }
 

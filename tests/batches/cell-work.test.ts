@@ -14,6 +14,7 @@ import {
   finishBatchIfDone,
   getBatch,
   requeueTakes,
+  swapAlternate,
   type DbHandle,
 } from "@/lib/db";
 import { startSimulator, type Simulator } from "@/lib/simulator";
@@ -173,6 +174,33 @@ describe("cell steps", () => {
     expect(after.lastError).toBe(
       "The new take was cancelled (cancelled by the owner); the previous picture is kept.",
     );
+  });
+
+  it("a record step run again after its owner switched takes deletes neither picture", async () => {
+    const id = await newBatch(["Switched back"], "local-preview");
+    const cell = ref(id, 0, "local-preview");
+    const run = async () => {
+      const raw = await generateStep(handle.db, cell, 0, false);
+      if (raw.kind !== "raw") throw new Error(`expected a raw image, got ${raw.kind}`);
+      return composeStep(handle.db, cell, raw.rawKey, raw.spec);
+    };
+    const first = await run();
+    await recordStep(handle.db, first);
+    await finishBatchIfDone(handle.db, id);
+    await requeueTakes(handle.db, id, [{ promptIndex: 0, model: "local-preview" }]);
+    const take = await run();
+    await recordStep(handle.db, take);
+    await finishBatchIfDone(handle.db, id);
+    expect((await swapAlternate(handle.db, id, [{ promptIndex: 0, model: "local-preview" }]))?.kind).toBe(
+      "swapped",
+    );
+    // The take's record step runs again (its result was lost): the cell shows the first picture now.
+    expect(await recordStep(handle.db, take)).toEqual({ status: "succeeded", finalKey: null });
+    const storage = getStorage();
+    for (const key of [first.finalKey, first.rawKey, take.finalKey, take.rawKey])
+      expect(await storage.head(key), key).not.toBeNull();
+    const after = (await getBatch(handle.db, id))!.cells[0]!;
+    expect([after.finalKey, after.alternate?.finalKey]).toEqual([first.finalKey, take.finalKey]);
   });
 
   it("skips a cell that was cancelled before its step ran, with no provider call", async () => {
