@@ -34,10 +34,10 @@ const wholeNumber = (fallback: number, min: number) =>
     )
     .transform((v) => (v === undefined ? fallback : Number(v)));
 
-/** A schedule setting: a cron expression (default `fallback`), or "off". */
+/** A schedule setting: a cron expression (default `fallback`), or "off" (also false, 0, none; any case). */
 const cronSetting = (fallback: string) =>
   optionalString
-    .transform((v) => v ?? fallback)
+    .transform((v) => (v === undefined ? fallback : /^(off|false|0|none)$/i.test(v) ? "off" : v))
     .superRefine((v, ctx) => {
       const problem = v === "off" ? null : cronProblem(v);
       if (problem) ctx.addIssue({ code: "custom", message: `${problem}, or "off"` });
@@ -70,8 +70,8 @@ const schema = z.object({
    * (optionally with a TZ= prefix), or "off".
    */
   STORAGE_SWEEP_CRON: cronSetting("23 */6 * * *"),
-  /** Files younger than this are never taken by the storage sweep (default one day). */
-  STORAGE_SWEEP_GRACE_MS: wholeNumber(24 * 60 * 60 * 1000, 1000),
+  /** Files younger than this are never taken by the storage sweep (default one day, at least a minute). */
+  STORAGE_SWEEP_GRACE_MS: wholeNumber(24 * 60 * 60 * 1000, 60_000),
   BLOB_READ_WRITE_TOKEN: optionalString,
   VERCEL_BLOB_API_URL: optionalUrl,
   BLOB_ACCESS: z.enum(["public", "private"]).optional().default("public"),
@@ -106,6 +106,18 @@ export function scheduleOf(
 ): string | null {
   const parsed = schema.shape[name].safeParse(source[name]);
   return parsed.success && parsed.data !== "off" ? parsed.data : null;
+}
+
+/**
+ * The storage sweep's schedule. A Vercel Blob store may be shared with other deployments' databases
+ * (previews, a developer's copy of the token), so with one the sweep is scheduled only when
+ * STORAGE_SWEEP_CRON is set; it still runs on request.
+ */
+export function storageSweepSchedule(
+  source: Readonly<Record<string, string | undefined>> = process.env,
+): string | null {
+  if (source.BLOB_READ_WRITE_TOKEN?.trim() && !source.STORAGE_SWEEP_CRON?.trim()) return null;
+  return scheduleOf("STORAGE_SWEEP_CRON", source);
 }
 
 /** Gemini key: the SDK itself prefers GOOGLE_API_KEY over GEMINI_API_KEY; keep the same order. */

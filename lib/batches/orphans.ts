@@ -8,19 +8,34 @@
  * Only files older than a grace period are considered, so nothing is taken from a step that stored a
  * file and has not recorded it yet (generate stores the raw image and records its key side by side;
  * compose stores the thumbnail one step before record). Thumbnails of a batch with work under way are
- * never touched. Only the app's own prefixes (raw/, final/, sheets/) are looked at.
+ * never touched. Only the app's own prefixes (raw/, final/, sheets/) are looked at. Each batch's files
+ * (and each chunk of raw images) are checked again right before they are deleted, so a retry that
+ * started meanwhile keeps its files.
+ *
+ * A store shared with another database (a preview deployment, a developer's machine holding the
+ * production token, a database restored from an old backup) holds many files this database does not
+ * know: a sweep that would delete more than a small share of what it checked refuses, deleting
+ * nothing, unless forced.
  */
 import { batchBlobUse, unsharedKeys, type Db } from "@/lib/db";
 import { contactSheetPrefix } from "@/lib/export/contact-sheet-cache";
 import type { BlobStore, ListedBlob } from "@/lib/storage";
 
-/** Keys checked against the database per query. */
+/** Raw keys checked against the database per query. */
 const CHUNK = 500;
+/** Batches whose cells are read per query (a batch may have 10,000 cells). */
+const BATCH_CHUNK = 20;
+/** Past both, a sweep refuses: more files than this would go... */
+const REFUSE_OVER_FILES = 20;
+/** ...and more than this share of the files it checked. */
+const REFUSE_OVER_SHARE = 0.1;
 
 export interface OrphanSweepOptions {
   /** Files uploaded less than this long ago are left alone. */
   graceMs: number;
   now?: number;
+  /** Delete however many files are orphans (the operator knows no other database uses the store). */
+  force?: boolean;
 }
 
 export interface OrphanSweepReport {
@@ -29,6 +44,11 @@ export interface OrphanSweepReport {
   deleted: number;
   /** Bytes freed. */
   bytes: number;
+}
+
+/** The sweep would delete too much of the store: likely another database's files. Nothing was deleted. */
+export class SweepRefusedError extends Error {
+  override name = "SweepRefusedError";
 }
 
 function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
@@ -42,26 +62,27 @@ async function oldFiles(store: BlobStore, prefix: string, options: OrphanSweepOp
   return (await store.list(prefix)).filter((blob) => blob.uploadedAt.getTime() < cutoff);
 }
 
-/** Deletes `doomed` (a subset of `files`) and reports on `files`. */
-async function remove(
-  store: BlobStore,
-  files: readonly ListedBlob[],
-  doomed: ReadonlySet<string>,
-): Promise<OrphanSweepReport> {
-  const gone = files.filter((blob) => doomed.has(blob.key));
-  for (const part of chunks(gone)) await store.delete(part.map((blob) => blob.key));
-  return {
-    checked: files.length,
-    deleted: gone.length,
-    bytes: gone.reduce((sum, blob) => sum + blob.size, 0),
-  };
+function guard(what: string, checked: number, doomed: number, options: OrphanSweepOptions): void {
+  if (options.force || doomed <= REFUSE_OVER_FILES || doomed <= checked * REFUSE_OVER_SHARE) return;
+  throw new SweepRefusedError(
+    `storage sweep refused: ${doomed} of ${checked} ${what} are not used by any cell of this database. ` +
+      "Is the store shared with another database (a preview deployment, a copy of the production " +
+      "token, a restored backup)? Nothing was deleted; send storage/sweep.requested with " +
+      '{"force": true} if this database alone uses the store.',
+  );
+}
+
+async function remove(store: BlobStore, gone: readonly ListedBlob[], report: OrphanSweepReport) {
+  if (gone.length === 0) return;
+  await store.delete(gone.map((blob) => blob.key));
+  report.deleted += gone.length;
+  report.bytes += gone.reduce((sum, blob) => sum + blob.size, 0);
 }
 
 /**
- * Raw images no cell references (as its picture, or as the picture a take may fall back to). Each
- * chunk is checked right before it is deleted, which keeps the window for a cell to take up the same
- * content-addressed key meanwhile small; should it happen, that cell's next reuse finds no file and
- * generates again (generate checks the file before reusing a key).
+ * Raw images no cell references (as its picture, a take's previous one, or its other take). A raw
+ * key is content-addressed: should a cell take up the same key between the check and the delete, its
+ * next reuse finds no file and generates again (generate checks the file before reusing a key).
  */
 export async function sweepOrphanRaws(
   db: Db,
@@ -69,18 +90,20 @@ export async function sweepOrphanRaws(
   options: OrphanSweepOptions,
 ): Promise<OrphanSweepReport> {
   const files = await oldFiles(store, "raw/", options);
-  const report: OrphanSweepReport = { checked: files.length, deleted: 0, bytes: 0 };
-  for (const part of chunks(files)) {
-    const unused = new Set(
+  const unused = async (part: ListedBlob[]) => {
+    const keys = new Set(
       await unsharedKeys(
         db,
         part.map((blob) => blob.key),
       ),
     );
-    const done = await remove(store, part, unused);
-    report.deleted += done.deleted;
-    report.bytes += done.bytes;
-  }
+    return part.filter((blob) => keys.has(blob.key));
+  };
+  const candidates: ListedBlob[] = [];
+  for (const part of chunks(files)) candidates.push(...(await unused(part)));
+  guard("raw images", files.length, candidates.length, options);
+  const report: OrphanSweepReport = { checked: files.length, deleted: 0, bytes: 0 };
+  for (const part of chunks(candidates)) await remove(store, await unused(part), report);
   return report;
 }
 
@@ -111,25 +134,37 @@ export async function sweepOrphanBatchFiles(
     if (list) list.push(blob);
     else byBatch.set(batchId, [blob]);
   }
-  const doomed = new Set<string>();
-  for (const ids of chunks([...byBatch.keys()])) {
+  const unused = async (ids: string[]) => {
     const use = await batchBlobUse(db, ids);
-    for (const id of ids) {
+    return ids.flatMap((id) => {
       const own = byBatch.get(id) ?? [];
       const batch = use.get(id);
-      if (!batch) own.forEach((blob) => doomed.add(blob.key));
-      else for (const key of unusedFiles(id, own, batch.keys, batch.busy)) doomed.add(key);
+      return batch ? unusedFiles(id, own, batch.keys, batch.busy) : own;
+    });
+  };
+  const candidates = new Map<string, ListedBlob[]>();
+  for (const ids of chunks([...byBatch.keys()], BATCH_CHUNK)) {
+    for (const blob of await unused(ids)) {
+      const id = batchOfKey(blob.key)!;
+      const list = candidates.get(id);
+      if (list) list.push(blob);
+      else candidates.set(id, [blob]);
     }
   }
-  return remove(store, files, doomed);
+  const doomed = [...candidates.values()].reduce((n, list) => n + list.length, 0);
+  guard("thumbnails and contact sheets", files.length, doomed, options);
+  const report: OrphanSweepReport = { checked: files.length, deleted: 0, bytes: 0 };
+  // Checked again batch by batch right before its files go: a retry that began meanwhile keeps them.
+  for (const id of candidates.keys()) await remove(store, await unused([id]), report);
+  return report;
 }
 
-function unusedFiles(batchId: string, own: ListedBlob[], used: Set<string>, busy: boolean): string[] {
+function unusedFiles(batchId: string, own: ListedBlob[], used: Set<string>, busy: boolean): ListedBlob[] {
   const sheetPrefix = contactSheetPrefix(batchId);
   const sheets = own.filter((blob) => blob.key.startsWith(sheetPrefix));
   const newest = Math.max(...sheets.map((blob) => blob.uploadedAt.getTime()));
   const staleSheets = sheets.filter((blob) => blob.uploadedAt.getTime() < newest);
   // A batch at work may be about to record a thumbnail it has just stored.
   const thumbnails = busy ? [] : own.filter((blob) => blob.key.startsWith("final/") && !used.has(blob.key));
-  return [...staleSheets, ...thumbnails].map((blob) => blob.key);
+  return [...staleSheets, ...thumbnails];
 }

@@ -7,17 +7,19 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { composeStep, generateStep, recordStep, type CellRef } from "@/lib/batches/cell-work";
-import { batchOfKey, sweepOrphanBatchFiles, sweepOrphanRaws } from "@/lib/batches/orphans";
+import { batchOfKey, sweepOrphanBatchFiles, sweepOrphanRaws, SweepRefusedError } from "@/lib/batches/orphans";
 import {
   cancelBatch,
+  completeCell,
   createBatch,
   createDb,
   finishBatchIfDone,
   getBatch,
   requeueTakes,
+  swapAlternate,
   type DbHandle,
 } from "@/lib/db";
-import { readEnv, scheduleOf } from "@/lib/env";
+import { readEnv, scheduleOf, storageSweepSchedule } from "@/lib/env";
 import { getStorage, rawImageKey } from "@/lib/storage";
 
 let handle: DbHandle;
@@ -166,6 +168,46 @@ describe("storage sweep", () => {
   });
 });
 
+describe("storage sweep, when the store looks shared", () => {
+  it("keeps every picture a take may fall back to or its owner may switch to", async () => {
+    // One cell with an other take, one in the middle of a take (its picture kept aside as previous).
+    const { id, images } = await finishedBatch(["Switchable", "Mid-take"]);
+    await requeueTakes(handle.db, id, [{ promptIndex: 0, model: "local-preview" }]);
+    const taken = await make(ref(id, 0));
+    await recordStep(handle.db, taken);
+    await finishBatchIfDone(handle.db, id);
+    await swapAlternate(handle.db, id, [{ promptIndex: 0, model: "local-preview" }]);
+    await requeueTakes(handle.db, id, [{ promptIndex: 1, model: "local-preview" }]);
+    const cells = (await getBatch(handle.db, id))!.cells;
+    expect(cells.map((c) => [c.status, !!c.previous, !!c.alternate])).toEqual([
+      ["succeeded", false, true],
+      ["queued", true, false],
+    ]);
+    await sweepOrphanRaws(handle.db, getStorage(), later());
+    await sweepOrphanBatchFiles(handle.db, getStorage(), later());
+    for (const key of [taken.rawKey, taken.finalKey, ...images.flatMap((i) => [i.rawKey, i.finalKey])])
+      expect(await exists(key), key).toBe(true);
+    // The take finishes (the batch settles) before the next test.
+    const second = await make(ref(id, 1));
+    await completeCell(handle.db, second.cellId, second, { finishBatch: true });
+  });
+
+  it("refuses to delete more than a small share of what it checked, unless forced", async () => {
+    const strays = Array.from({ length: 30 }, (_, i) => rawImageKey(Buffer.from(`stray ${i}`), "image/jpeg"));
+    for (const key of strays) await put(key);
+    const store = getStorage();
+    const refused = sweepOrphanRaws(handle.db, store, later());
+    await expect(refused).rejects.toThrow(SweepRefusedError);
+    await expect(refused).rejects.toThrow(
+      /^storage sweep refused: 30 of \d+ raw images are not used by any cell of this database\. .*Nothing was deleted/,
+    );
+    for (const key of strays) expect(await exists(key)).toBe(true);
+    const forced = await sweepOrphanRaws(handle.db, store, { ...later(), force: true });
+    expect(forced.deleted).toBe(30);
+    for (const key of strays) expect(await exists(key)).toBe(false);
+  });
+});
+
 describe("storage sweep settings", () => {
   it("runs every six hours after a day's grace unless told otherwise", () => {
     expect(scheduleOf("STORAGE_SWEEP_CRON", {})).toBe("23 */6 * * *");
@@ -173,8 +215,14 @@ describe("storage sweep settings", () => {
       "TZ=Europe/Paris 0 3 * * *",
     );
     expect(scheduleOf("STORAGE_SWEEP_CRON", { STORAGE_SWEEP_CRON: "off" })).toBeNull();
+    expect(scheduleOf("STORAGE_SWEEP_CRON", { STORAGE_SWEEP_CRON: "OFF" })).toBeNull();
     expect(readEnv({}).STORAGE_SWEEP_GRACE_MS).toBe(DAY);
     expect(readEnv({ STORAGE_SWEEP_GRACE_MS: "60000" }).STORAGE_SWEEP_GRACE_MS).toBe(60_000);
+    // A Vercel Blob store may be another deployment's too: scheduled only when asked for.
+    const token = { BLOB_READ_WRITE_TOKEN: "vercel_blob_rw_store_secret" };
+    expect(storageSweepSchedule({})).toBe("23 */6 * * *");
+    expect(storageSweepSchedule(token)).toBeNull();
+    expect(storageSweepSchedule({ ...token, STORAGE_SWEEP_CRON: "0 4 * * *" })).toBe("0 4 * * *");
   });
 
   it("names a schedule it cannot use, and leaves the sweep unscheduled rather than breaking the app", () => {
@@ -186,8 +234,8 @@ describe("storage sweep settings", () => {
       expect(() => readEnv({ STORAGE_SWEEP_CRON: value })).toThrow(message);
       expect(scheduleOf("STORAGE_SWEEP_CRON", { STORAGE_SWEEP_CRON: value })).toBeNull();
     }
-    expect(() => readEnv({ STORAGE_SWEEP_GRACE_MS: "10" })).toThrow(
-      /STORAGE_SWEEP_GRACE_MS: must be a whole number >= 1000/,
+    expect(() => readEnv({ STORAGE_SWEEP_GRACE_MS: "1000" })).toThrow(
+      /STORAGE_SWEEP_GRACE_MS: must be a whole number >= 60000/,
     );
   });
 });
