@@ -114,6 +114,18 @@ export function toCellDto(cell: CellRow | CellLike, urlFor: UrlFor): CellDto {
   };
 }
 
+/**
+ * A cell as a visitor (not its batch's owner) sees it: without its other take, a picture its owner
+ * replaced, which only the owner may switch back to.
+ */
+export function cellForVisitors(cell: CellDto): CellDto {
+  return cell.alternateUrl === null ? cell : { ...cell, alternateUrl: null };
+}
+
+export function batchForVisitors(batch: BatchDto): BatchDto {
+  return { ...batch, cells: batch.cells.map(cellForVisitors) };
+}
+
 function pictureUrl(image: NonNullable<CellRow["previous"]>, urlFor: UrlFor): string {
   return urlFor(image.finalKey, String(Date.parse(image.finishedAt ?? "") || 0));
 }

@@ -14,7 +14,7 @@ import {
   type CellView,
 } from "@/lib/db";
 import { checkBatchRun } from "./check-run";
-import { toCellDto } from "./dto";
+import { cellForVisitors, toCellDto } from "./dto";
 import type { BatchSummary, LiveMessage } from "./live";
 import { LOOKUP_EVERY_MS } from "./reconcile";
 import { urlFor } from "./service";
@@ -28,10 +28,12 @@ function frame(id: number | null, msg: LiveMessage): string {
   return `${id === null ? "" : `id: ${id}\n`}data: ${JSON.stringify(msg)}\n\n`;
 }
 
+/** `owner`: the reader owns the batch (visitors' cells carry no other take, see cellForVisitors). */
 export function batchEventStream(
   batchId: string,
   after: number,
   signal: AbortSignal,
+  owner = false,
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let last = after;
@@ -50,7 +52,7 @@ export function batchEventStream(
           let summary: BatchSummary | null = null;
           for (const event of events) {
             last = event.id;
-            const msg = await toMessage(event, async () => (summary ??= await readSummary(batchId)));
+            const msg = await toMessage(event, owner, async () => (summary ??= await readSummary(batchId)));
             if (msg) send(frame(event.id, msg));
           }
           if (events.length === PAGE) continue;
@@ -114,12 +116,15 @@ async function readSummary(batchId: string): Promise<BatchSummary | null> {
 
 async function toMessage(
   event: BatchEvent,
+  owner: boolean,
   summary: () => Promise<BatchSummary | null>,
 ): Promise<LiveMessage | null> {
   const p = event.payload;
   switch (p.type) {
-    case "cell.updated":
-      return { kind: "cell", cell: toCellDto(p.cell as CellView, urlFor) };
+    case "cell.updated": {
+      const cell = toCellDto(p.cell as CellView, urlFor);
+      return { kind: "cell", cell: owner ? cell : cellForVisitors(cell) };
+    }
     case "cell.deleted":
       return { kind: "cell-deleted", cellId: p.cellId };
     default: {

@@ -5,14 +5,14 @@
  * to. Through the API, the batch page with JavaScript, and a plain form post without it.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BatchDto } from "@/lib/batches/dto";
 import { startSimulator, type Simulator } from "@/lib/simulator";
 import { submitBatch } from "../../scripts/lib/batch-client";
-import { BASE_REQUEST, bearer, blobFiles, cellAt, post, settled } from "../fixtures/batch-helpers";
+import { BASE_REQUEST, bearer, blobFiles, cellAt, post, readAs, settled } from "../fixtures/batch-helpers";
 import { checkA11y } from "../helpers/a11y";
 import { openBrowser } from "../helpers/browser";
 import { until } from "../engine/helpers";
@@ -20,11 +20,18 @@ import { startStack, type Stack } from "../helpers/stack";
 
 let sim: Simulator;
 let stack: Stack;
+/** Reads every batch as its owner would (other takes included). */
+const ADMIN = "takes-test-admin-token";
 
 beforeAll(async () => {
   sim = await startSimulator({ port: 0, profile: "fast" });
-  // The storage sweep's grace is one second here, so the test below needs no day to pass.
-  stack = await startStack({ PROVIDER_SIMULATOR_URL: sim.url, STORAGE_SWEEP_GRACE_MS: "1000" });
+  // The storage sweep runs only when the test asks, and takes files a minute old (not a day).
+  stack = await startStack({
+    PROVIDER_SIMULATOR_URL: sim.url,
+    STORAGE_SWEEP_CRON: "off",
+    STORAGE_SWEEP_GRACE_MS: "60000",
+    ADMIN_TOKEN: ADMIN,
+  });
 });
 
 afterAll(async () => {
@@ -83,8 +90,11 @@ describe("new takes", () => {
     expect(answer.json.queued).toBe(2);
     expect((answer.json.batch as BatchDto).status).toBe("running");
 
-    const after = await settled(stack.appUrl, id);
-    expect(after.status).toBe("succeeded");
+    const visible = await settled(stack.appUrl, id);
+    expect(visible.status).toBe("succeeded");
+    // Visitors do not get the other takes (pictures the owner replaced); the owner does.
+    expect(visible.cells.every((c) => c.alternateUrl === null)).toBe(true);
+    const after = await readAs(stack.appUrl, id, token);
     for (const [i, old] of picked.entries()) {
       const cell = cellAt(after, old.promptIndex, old.model);
       expect(cell).toMatchObject({ status: "succeeded", take: 1, note: null });
@@ -152,7 +162,8 @@ describe("new takes", () => {
 
     // A second take keeps the picture it replaces and drops the other take (the first picture).
     await takes(id, { cells: [gpt] }, bearer(token));
-    const second = cellAt(await settled(stack.appUrl, id), 0, "gpt-image-1.5");
+    await settled(stack.appUrl, id);
+    const second = cellAt(await readAs(stack.appUrl, id, token), 0, "gpt-image-1.5");
     expect(second).toMatchObject({ take: 2, alternateUrl: taken.imageUrl });
     expect((await bytesOf(picked[0]!.imageUrl!)).status).toBe(404);
     expect(
@@ -330,8 +341,10 @@ describe("new takes", () => {
       const file = path.join(stack.dataDir, "blob", ...key.split("/"));
       mkdirSync(path.dirname(file), { recursive: true });
       writeFileSync(file, "not a picture anyone uses");
+      // Two minutes old: past the grace (no sidecar, so the file's time is its upload time).
+      const old = new Date(Date.now() - 120_000);
+      utimesSync(file, old, old);
     }
-    await new Promise((r) => setTimeout(r, 1100));
     const sent = await fetch(`${stack.engineUrl}/e/${stack.keys.eventKey}`, {
       method: "POST",
       body: JSON.stringify({ name: "storage/sweep.requested", data: {} }),
@@ -347,12 +360,17 @@ describe("new takes", () => {
     expect(output.batchFiles.deleted).toBeGreaterThanOrEqual(2);
     for (const key of strays)
       expect(blobFiles(stack.dataDir, path.dirname(key))).not.toContain(path.basename(key));
-    // Every picture of every batch made in this file still loads.
+    // Every picture of every batch made in this file still loads, other takes too.
+    let alternates = 0;
     const list = await (await fetch(`${stack.appUrl}/api/batches?limit=100`)).json();
     for (const { id: batchId } of (list as { batches: { id: string }[] }).batches) {
-      const batch = await settled(stack.appUrl, batchId);
-      for (const cell of batch.cells.filter((c) => c.status === "succeeded"))
+      await settled(stack.appUrl, batchId);
+      const batch = await readAs(stack.appUrl, batchId, ADMIN);
+      for (const cell of batch.cells.filter((c) => c.status === "succeeded")) {
         expect((await bytesOf(cell.imageUrl!)).status).toBe(200);
+        if (cell.alternateUrl) expect((await bytesOf(cell.alternateUrl)).status, `${alternates++}`).toBe(200);
+      }
     }
+    expect(alternates).toBeGreaterThan(0);
   });
 });

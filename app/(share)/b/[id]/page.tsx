@@ -10,6 +10,7 @@ import { modelLabel } from "@/lib/catalog/models";
 import { takePrices } from "@/lib/batches/controls";
 import { ownsBatch } from "@/lib/batches/owner-cookie";
 import { readBatchChecked } from "@/lib/batches/check-run";
+import { batchForVisitors } from "@/lib/batches/dto";
 import { openAtParam, pageInfo, toWire } from "@/lib/batches/paging";
 import { readBatch } from "@/lib/batches/service";
 import { readEnv } from "@/lib/env";
@@ -65,7 +66,7 @@ export default async function BatchPage({ params, searchParams }: Props) {
     <main className="mx-auto max-w-7xl px-4 py-8">
       {owner ? <ClearSentDraft /> : null}
       <BatchLive
-        initial={toWire(found.batch, page)}
+        initial={toWire(owner ? found.batch : batchForVisitors(found.batch), page)}
         lastEventId={found.lastEventId}
         canManage={owner}
         aspect={canvas.width / canvas.height}

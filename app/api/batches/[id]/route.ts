@@ -1,14 +1,18 @@
 import { readBatchChecked } from "@/lib/batches/check-run";
+import { batchForVisitors } from "@/lib/batches/dto";
+import { ownsBatch } from "@/lib/batches/owner-cookie";
 import { jsonError } from "@/lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
+/** The batch, its cells and `results`; its owner also gets each cell's other take (`alternateUrl`). */
+export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const found = await readBatchChecked(id);
   if (!found) return jsonError(404, `No batch with id "${id}".`);
   // The newest change this read includes: a client streams /events from there instead of from the start.
   const headers = { "cache-control": "no-store", "x-last-event-id": String(found.lastEventId) };
-  return Response.json(found.batch, { headers });
+  const owner = await ownsBatch(id, request.headers);
+  return Response.json(owner ? found.batch : batchForVisitors(found.batch), { headers });
 }

@@ -1,3 +1,4 @@
+import { ownsBatch } from "@/lib/batches/owner-cookie";
 import { readBatch } from "@/lib/batches/service";
 import { batchEventStream } from "@/lib/batches/stream";
 import { jsonError } from "@/lib/http";
@@ -17,7 +18,8 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
       { path: "after", message: "not an event id" },
     ]);
   }
-  return new Response(batchEventStream(id, after, request.signal), {
+  const owner = await ownsBatch(id, request.headers);
+  return new Response(batchEventStream(id, after, request.signal, owner), {
     headers: {
       "content-type": "text/event-stream; charset=utf-8",
       "cache-control": "no-store, no-transform",
