@@ -27,6 +27,15 @@ function keyEnv(name: string): string | undefined {
   return raw;
 }
 
+function positiveEnv(name: string, fallback: number): number {
+  const n = intEnv(name, fallback);
+  if (n < 1) {
+    process.stderr.write(`engine: ${name} must be a whole number of at least 1, got "${n}"\n`);
+    process.exit(2);
+  }
+  return n;
+}
+
 function stepLimitEnv(): number {
   const n = intEnv("ENGINE_MAX_STEPS", DEFAULT_MAX_STEPS);
   if (n < 1 || n > ABSOLUTE_MAX_STEPS) {
@@ -67,7 +76,7 @@ async function main(): Promise<void> {
     checkpointing: !["0", "false"].includes(process.env.ENGINE_CHECKPOINTING ?? ""),
     maxSteps: stepLimitEnv(),
     maxCalls: intEnv("ENGINE_MAX_CALLS", 0),
-    maxEventBytes: intEnv("ENGINE_MAX_EVENT_BYTES", DEFAULT_MAX_EVENT_BYTES),
+    maxEventBytes: positiveEnv("ENGINE_MAX_EVENT_BYTES", DEFAULT_MAX_EVENT_BYTES),
     signingKey: keyEnv("INNGEST_SIGNING_KEY"),
     signingKeyFallback: keyEnv("INNGEST_SIGNING_KEY_FALLBACK"),
     eventKey: process.env.INNGEST_EVENT_KEY?.trim() || undefined,

@@ -90,4 +90,37 @@ describe("engine: cron triggers", () => {
     });
     expect(runs.output).toEqual({ name: "crons/now", data: { by: "hand" } });
   });
+
+  it("does not make up a minute it wakes up long after (the machine slept), and arms the next one", async () => {
+    const dir = tempDir("cron-sleep");
+    let jump = 0;
+    const { clock, boundary } = clockBeforeMinute(500);
+    const sleepy = await startEngine({
+      port: 0,
+      dataDir: dir.dir,
+      log: false,
+      cronClock: () => clock() + jump,
+    });
+    try {
+      const client = makeClient("sleepy", sleepy.url);
+      const fn = client.createFunction({ id: "tick", triggers: [{ cron: "* * * * *" }] }, async () => 1);
+      const sleepyApp = await serveApp(client, [fn]);
+      try {
+        await sleepy.syncApp(sleepyApp.url);
+        expect(sleepy.core.crons.upcoming()[0]?.at).toBe(boundary);
+        // The timer fires on time by the process's own clock, but the wall clock says 5 minutes later.
+        jump = 5 * MINUTE;
+        await until("the next minute armed", () =>
+          sleepy.core.crons.upcoming()[0]!.at > boundary ? true : undefined,
+        );
+        expect(sleepy.core.crons.upcoming()[0]?.at).toBe(boundary + 6 * MINUTE);
+        expect(await listRuns(sleepy.url, { function_id: "sleepy-tick" })).toEqual([]);
+      } finally {
+        await sleepyApp.close();
+      }
+    } finally {
+      await sleepy.close();
+      dir.cleanup();
+    }
+  });
 });
