@@ -80,20 +80,22 @@ export function GalleryView(props: GalleryViewProps) {
   if (stepOnFrom !== null) {
     const at = images.findIndex((img) => img.id === stepOnFrom);
     const after = at >= 0 ? images[at + 1] : undefined;
-    if (after || at < 0 || !nextCursor || status === "error-more") setStepOnFrom(null);
+    if (after || at < 0 || !nextCursor) setStepOnFrom(null);
     if (after && openId === stepOnFrom) setOpenId(after.id);
   }
-  const loadMore = feed.loadMore;
+  const { loadMore, retry } = feed;
   const beyond = useMemo(
     () => ({
       next: nextCursor
         ? () => {
             setStepOnFrom(openId);
-            loadMore();
+            // After a failed load, the arrow tries again (the error shows under the grid meanwhile).
+            if (status === "error-more") retry();
+            else loadMore();
           }
         : undefined,
     }),
-    [nextCursor, openId, loadMore],
+    [nextCursor, openId, loadMore, retry, status],
   );
   const [confirming, setConfirming] = useState(Boolean(props.confirmDelete));
   const [notice, setNotice] = useState(props.notice ?? "");
