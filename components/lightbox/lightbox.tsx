@@ -53,6 +53,14 @@ export function Lightbox<T extends LightboxItem>(props: LightboxProps<T>) {
   const next = index >= 0 && index < items.length - 1 ? items[index + 1] : undefined;
 
   useEffect(() => {
+    // An arrow button that has just become disabled (the last image reached with it) drops the focus
+    // out of the dialog, and the arrow keys with it: give it back to the dialog.
+    const active = document.activeElement;
+    if (open && (active === document.body || (active instanceof HTMLButtonElement && active.disabled)))
+      content.current?.focus();
+  }, [open, index]);
+
+  useEffect(() => {
     // Warm the neighbours so stepping through feels instant.
     for (const neighbour of [prev, next]) if (neighbour) new window.Image().src = neighbour.src;
   }, [prev, next]);

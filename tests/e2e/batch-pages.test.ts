@@ -125,6 +125,10 @@ describe("a batch page a page of titles at a time", () => {
       // The last page has no page after it; the previous one with images is page 1, at its end.
       await dialog.getByRole("button", { name: "Next image" }).click();
       expect(await dialog.getByRole("button", { name: "Next image" }).isDisabled()).toBe(true);
+      // The button that just became disabled had the focus: the dialog keeps it, so the keys still work.
+      const focusInDialog = () =>
+        page.evaluate(() => !!document.activeElement?.closest('[data-testid="lightbox"]'));
+      await expect.poll(focusInDialog).toBe(true);
       await page.keyboard.press("ArrowLeft");
       await page.keyboard.press("ArrowLeft");
       await page.waitForURL(`${stack.appUrl}/b/${id}`);
