@@ -62,6 +62,13 @@ const ref = (batchId: string, promptIndex: number, model = "gpt-image-1.5"): Cel
   model: model as CellRef["model"],
 });
 
+/** The generate and compose steps of one cell, without record. */
+async function generateAndCompose(cell: CellRef) {
+  const raw = await generateStep(handle.db, cell, 0, false);
+  if (raw.kind !== "raw") throw new Error(`expected a raw image, got ${raw.kind}`);
+  return composeStep(handle.db, cell, raw.rawKey, raw.spec);
+}
+
 describe("cell steps", () => {
   it("generates, composes and records one cell; repeating a step repeats no paid call", async () => {
     const id = await newBatch(["Idempotent batch outputs"], "gpt-image-1.5");
@@ -147,11 +154,7 @@ describe("cell steps", () => {
   it("a take cancelled while it was made leaves the previous picture and no file of its own", async () => {
     const id = await newBatch(["Second thoughts"], "local-preview");
     const cell = ref(id, 0, "local-preview");
-    const run = async () => {
-      const raw = await generateStep(handle.db, cell, 0, false);
-      if (raw.kind !== "raw") throw new Error(`expected a raw image, got ${raw.kind}`);
-      return composeStep(handle.db, cell, raw.rawKey, raw.spec);
-    };
+    const run = () => generateAndCompose(cell);
     const first = await run();
     await recordStep(handle.db, first);
     await finishBatchIfDone(handle.db, id);
@@ -179,11 +182,7 @@ describe("cell steps", () => {
   it("a record step run again after its owner switched takes deletes neither picture", async () => {
     const id = await newBatch(["Switched back"], "local-preview");
     const cell = ref(id, 0, "local-preview");
-    const run = async () => {
-      const raw = await generateStep(handle.db, cell, 0, false);
-      if (raw.kind !== "raw") throw new Error(`expected a raw image, got ${raw.kind}`);
-      return composeStep(handle.db, cell, raw.rawKey, raw.spec);
-    };
+    const run = () => generateAndCompose(cell);
     const first = await run();
     await recordStep(handle.db, first);
     await finishBatchIfDone(handle.db, id);
