@@ -24,6 +24,8 @@ export const cellPayload = z.object({
   promptIndex: z.number().int().min(0),
   model: modelIdSchema,
   provider: z.string(),
+  /** The cell's round when planned: a cell asked for again since is another leaf's (absent: any). */
+  round: z.number().int().min(0).optional(),
 });
 
 export type CellPayload = z.infer<typeof cellPayload>;
@@ -54,6 +56,7 @@ export function createCellFunction(provider: ProviderId) {
         batchId: event.data.batchId,
         promptIndex: event.data.promptIndex,
         model: event.data.model,
+        round: event.data.round,
       };
       const db = await getDb();
       try {

@@ -10,11 +10,17 @@ import { inngest } from "../client";
 import { errorText } from "./error-text";
 import { runPrompt } from "./run-prompt";
 
-export const promptRow = z.object({ promptIndex: z.number().int().min(0), models: z.array(modelIdSchema) });
+export const promptRow = z.object({
+  promptIndex: z.number().int().min(0),
+  models: z.array(modelIdSchema),
+  /** Each model's cell's round when planned (absent in plans made before rounds were passed on). */
+  rounds: z.array(z.number().int().min(0)).optional(),
+});
 export type PromptRow = z.infer<typeof promptRow>;
 
 /**
- * Invokes run-prompt per title, all at once (run-batch directly, or a group for its slice). Settled,
+ * Invokes run-prompt per title, all at once (run-batch directly, or a group for its slice); a later
+ * wave of run-batch prefixes its step ids. Settled,
  * not all: one lost title must not end the caller while the others are still working. Returns how
  * many were lost, and why the first one was.
  */
@@ -22,10 +28,14 @@ export async function invokeTitles(
   step: GetStepTools<typeof inngest>,
   batchId: string,
   rows: readonly PromptRow[],
+  stepPrefix = "",
 ): Promise<{ lost: number; error: string | null }> {
   const settled = await Promise.allSettled(
-    rows.map(({ promptIndex, models }) =>
-      step.invoke(`prompt-${promptIndex}`, { function: runPrompt, data: { batchId, promptIndex, models } }),
+    rows.map(({ promptIndex, models, rounds }) =>
+      step.invoke(`${stepPrefix}prompt-${promptIndex}`, {
+        function: runPrompt,
+        data: { batchId, promptIndex, models, rounds },
+      }),
     ),
   );
   const lost = settled.filter((r) => r.status === "rejected");

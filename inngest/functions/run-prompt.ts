@@ -22,6 +22,8 @@ export const runPrompt = inngest.createFunction(
           promptIndex: z.number().int().min(0),
           // Planned by run-batch; absent in events sent before it planned per prompt.
           models: z.array(modelIdSchema).optional(),
+          // Each model's cell's round when planned; absent in events sent before rounds were.
+          rounds: z.array(z.number().int().min(0)).optional(),
         }),
       ),
     ],
@@ -34,27 +36,28 @@ export const runPrompt = inngest.createFunction(
         const pending = await pendingCells(await getDb(), batchId, promptIndex);
         return pending.map((c) => c.model as ModelId);
       }));
+    const roundOf = (i: number) => event.data.rounds?.[i];
     // Settled, not all: a leaf whose run failed (it could not even record its failure) must not end
     // this run while the other models still work; its cell is failed here instead.
     const row = await Promise.allSettled(
-      models.map((model) => {
+      models.map((model, i) => {
         const provider: ProviderId = getModel(model).provider;
         return step.invoke(`cell-${model}`, {
           function: cellFunctions[provider],
-          data: { batchId, promptIndex, model, provider },
+          data: { batchId, promptIndex, model, provider, round: roundOf(i) },
         });
       }),
     );
     const lost = models.flatMap((model, i) => {
       const leaf = row[i];
-      return leaf?.status === "rejected" ? [{ model, error: errorText(leaf.reason) }] : [];
+      return leaf?.status === "rejected" ? [{ model, round: roundOf(i), error: errorText(leaf.reason) }] : [];
     });
     if (lost.length > 0) {
       await step.run("end-lost-cells", async () => {
         const db = await getDb();
-        for (const { model, error } of lost) {
+        for (const { model, round, error } of lost) {
           const reason = `This image's run failed (${error}). Retry the failed cells to run it again.`;
-          await recordFailureStep(db, { batchId, promptIndex, model }, reason, "workflow");
+          await recordFailureStep(db, { batchId, promptIndex, model, round }, reason, "workflow");
         }
       });
     }

@@ -38,6 +38,8 @@ export interface CellRef {
   batchId: string;
   promptIndex: number;
   model: ModelId;
+  /** The cell's round this work was started for (absent in work started before rounds were passed). */
+  round?: number;
 }
 
 /** What compose needs, fixed when the raw image was made (so a replayed step composes the same). */
@@ -49,6 +51,8 @@ export interface ComposeSpec {
   canvas: string;
   /** The cell's take (absent in results memoized before takes existed: 0). */
   take?: number;
+  /** The cell's round when its picture was made: recording it changes no later round. */
+  round?: number;
 }
 
 export type GenerateOutcome =
@@ -152,7 +156,7 @@ export async function generateStep(
 
 function specOf(batch: BatchRow, cell: CellRow): ComposeSpec {
   const { template, font, canvas } = batch.input;
-  return { cellId: cell.id, title: cell.prompt, template, font, canvas, take: cell.take };
+  return { cellId: cell.id, title: cell.prompt, template, font, canvas, take: cell.take, round: cell.round };
 }
 
 /** The spec from the database, for a generate result memoized before results carried it. */
@@ -188,6 +192,7 @@ export async function composeStep(db: Db, ref: CellRef, raw: string, given?: Com
   await storage.put(key, out.bytes, { contentType: out.mime });
   return {
     cellId: spec.cellId,
+    ...(spec.round === undefined ? {} : { round: spec.round }),
     finalKey: key,
     rawKey: raw,
     width: out.width,
@@ -233,6 +238,6 @@ async function dropAlternate(db: Db, old: PreviousImage, kept: ReadonlySet<strin
 /** Step "record-failure": retries are exhausted or the failure is permanent. */
 export async function recordFailureStep(db: Db, ref: CellRef, error: string, kind: string) {
   const cell = await findCell(db, ref.batchId, ref.promptIndex, ref.model);
-  if (cell) await failCell(db, cell.id, { error, errorKind: kind }, { finishBatch: true });
+  if (cell) await failCell(db, cell.id, { error, errorKind: kind, round: ref.round }, { finishBatch: true });
   else await finishBatchIfDone(db, ref.batchId);
 }

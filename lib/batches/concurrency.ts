@@ -44,3 +44,20 @@ export function promptsPerRun(env: Readonly<Record<string, string | undefined>> 
     throw new Error(`PROMPTS_PER_RUN must be a whole number from 2 to 990, got "${raw}"`);
   return n;
 }
+
+/**
+ * The most steps one run-batch run takes before it hands its batch on to a new run: Inngest's limit
+ * of 1,000 per run. A run's first wave takes at most PROMPTS_PER_RUN + 2; each later wave (cells asked
+ * for again while the batch ran) must fit what is left. RUN_MAX_STEPS overrides (8–10,000), for an
+ * account with another limit.
+ */
+export const DEFAULT_RUN_MAX_STEPS = 1000;
+
+export function runMaxSteps(env: Readonly<Record<string, string | undefined>> = process.env): number {
+  const raw = env.RUN_MAX_STEPS?.trim();
+  if (!raw) return DEFAULT_RUN_MAX_STEPS;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 8 || n > 10_000)
+    throw new Error(`RUN_MAX_STEPS must be a whole number from 8 to 10,000, got "${raw}"`);
+  return n;
+}

@@ -8,13 +8,14 @@ import {
   getBatch,
   getDb,
   isTerminalBatch,
+  isTerminalCell,
   requeueTakes,
   resetFailedCells,
   resumeCancelledCells,
   spendSoFar,
   swapAlternate,
   type CellPick,
-  type CellRow,
+  type Requeued,
 } from "@/lib/db";
 import { getModel, MODEL_IDS, type ModelId } from "@/lib/catalog/models";
 import { providerAvailability } from "@/lib/providers/registry";
@@ -48,15 +49,16 @@ export async function cancelBatchById(
   return batch ? { batch, count: result.cancelled.length } : null;
 }
 
-/** Re-queues the failed cells of a finished batch and starts a run for them. Null: no such batch. */
+/**
+ * Re-queues the failed cells: a finished batch gets a run for them; a running one's run takes them up
+ * as soon as its current wave has ended. Null: no such batch.
+ */
 export async function retryFailedCells(id: string): Promise<ManageOutcome | null> {
   const db = await getDb();
   const found = await getBatch(db, id);
   if (!found) return null;
-  if (!isTerminalBatch(found.batch.status))
-    return { error: "The batch is still running: retry its failed cells once it has finished.", status: 409 };
   const reset = await resetFailedCells(db, id);
-  if (reset.length === 0) return { error: "This batch has no failed cells to retry.", status: 409 };
+  if (reset.cells.length === 0) return { error: "This batch has no failed cells to retry.", status: 409 };
   return startRound(id, reset, "retry");
 }
 
@@ -89,7 +91,7 @@ export async function resumeBatch(id: string): Promise<ManageOutcome | null> {
     };
   }
   if (resumed.length === 0) return { error: "This batch has no cancelled cells to resume.", status: 409 };
-  return startRound(id, resumed, "resume");
+  return startRound(id, { cells: resumed, newRun: true }, "resume");
 }
 
 const pickName = (p: CellPick) => `title ${p.promptIndex + 1} × ${p.model}`;
@@ -124,16 +126,15 @@ export function takePrices(input: { models: readonly string[]; canvas: string; q
 }
 
 /**
- * New takes of succeeded cells of a finished batch: each picked cell gets a new picture from its model
- * (a paid call at list price), keeping the one it has until the new one succeeds. Refused when the
- * batch's budget would not cover them or a model cannot be called here. Null: no such batch.
+ * New takes of succeeded cells: each picked cell gets a new picture from its model (a paid call at list
+ * price), keeping the one it has until the new one succeeds. The batch may still be running: its run
+ * makes them as soon as its current wave has ended. Refused when the batch's budget would not cover
+ * them (beside the cells still to make) or a model cannot be called here. Null: no such batch.
  */
 export async function newTakes(id: string, picks: CellPick[]): Promise<ManageOutcome | null> {
   const db = await getDb();
   const found = await getBatch(db, id);
   if (!found) return null;
-  if (!isTerminalBatch(found.batch.status))
-    return { error: "The batch is still running: ask for new takes once it has finished.", status: 409 };
   const input = found.batch.input;
   const strangers = picks.filter(
     (p) => !input.models.includes(p.model) || p.promptIndex >= input.prompts.length,
@@ -149,7 +150,10 @@ export async function newTakes(id: string, picks: CellPick[]): Promise<ManageOut
   const costUsd = picks.reduce((total, p) => total + (prices[p.model] ?? 0), 0);
   const budget = found.batch.budgetUsd;
   if (budget !== null) {
-    const spent = await spendSoFar(db, id);
+    // Cells still to make (the batch is running) have the first claim on what is left.
+    const owed = found.cells.filter((c) => !isTerminalCell(c.status) && !c.rawKey);
+    const { prices: owedPrices } = takePrices({ ...input, models: owed.map((c) => c.model) });
+    const spent = (await spendSoFar(db, id)) + owed.reduce((sum, c) => sum + (owedPrices[c.model] ?? 0), 0);
     if (spent + costUsd > Number(budget) + 1e-9)
       return {
         error: `${plural(picks.length, "new take")} would cost about $${costUsd.toFixed(2)}, more than is left of this batch's budget ($${Math.max(0, Number(budget) - spent).toFixed(2)} of $${Number(budget).toFixed(2)}).`,
@@ -161,8 +165,6 @@ export async function newTakes(id: string, picks: CellPick[]): Promise<ManageOut
   if (!result) return null;
   if (result.kind === "refused") {
     const names = result.picks.slice(0, 5).map(pickName).join(", ");
-    if (result.reason === "running")
-      return { error: "The batch is still running: ask for new takes once it has finished.", status: 409 };
     if (result.reason === "missing") return { error: `This batch has no cell ${names}.`, status: 400 };
     if (result.reason === "in-flight")
       return {
@@ -172,23 +174,18 @@ export async function newTakes(id: string, picks: CellPick[]): Promise<ManageOut
       };
     return { error: `Only a cell with a finished image can get a new take (${names}).`, status: 409 };
   }
-  return startRound(id, result.cells, "take");
+  return startRound(id, result, "take");
 }
 
 /**
- * Switch to the other take: each picked cell of this finished batch shows its other take (at first the
- * picture its last new take replaced) and keeps the one it showed as such. No provider call, no run.
+ * Switch to the other take: each picked finished cell shows its other take (at first the picture its
+ * last new take replaced) and keeps the one it showed as such. No provider call, no run.
  */
 export async function switchToAlternate(id: string, picks: CellPick[]): Promise<ManageOutcome | null> {
   const result = await swapAlternate(await getDb(), id, picks);
   if (!result) return null;
   if (result.kind === "refused") {
     const names = result.picks.slice(0, 5).map(pickName).join(", ");
-    if (result.reason === "running")
-      return {
-        error: "The batch is still running: switch takes once it has finished.",
-        status: 409,
-      };
     if (result.reason === "missing") return { error: `This batch has no cell ${names}.`, status: 400 };
     return { error: `Only a finished image with another take can switch to it (${names}).`, status: 409 };
   }
@@ -196,11 +193,16 @@ export async function switchToAlternate(id: string, picks: CellPick[]): Promise<
   return batch ? { batch, count: result.cells.length } : null;
 }
 
-async function startRound(id: string, cells: CellRow[], reason: "retry" | "resume" | "take") {
-  const round = Math.max(...cells.map((c) => c.round));
-  // A take's round can repeat another take's (other cells): its event id needs more than the round.
-  const tag = reason === "take" ? `${round}-${Date.now().toString(36)}` : String(round);
-  await inngest.send(batchRequested.create({ batchId: id, reason }, { id: `batch-${reason}-${id}-${tag}` }));
+/** After cells were queued again: a run for them if the batch had finished (its running run takes them else). */
+async function startRound(id: string, { cells, newRun }: Requeued, reason: "retry" | "resume" | "take") {
+  if (newRun) {
+    const round = Math.max(...cells.map((c) => c.round));
+    // A round can repeat another round's (other cells): the event id needs more than the round.
+    const tag = `${round}-${Date.now().toString(36)}`;
+    await inngest.send(
+      batchRequested.create({ batchId: id, reason }, { id: `batch-${reason}-${id}-${tag}` }),
+    );
+  }
   const batch = (await readBatch(id))?.batch;
   return batch ? { batch, count: cells.length } : null;
 }

@@ -149,12 +149,14 @@ export async function batchProgress(
 export interface PendingCell {
   promptIndex: number;
   model: string;
+  /** The cell's round: a leaf works on that round only (a later one is another leaf's). */
+  round: number;
 }
 
 /** Cells not yet terminal, in prompt then model order (optionally of one prompt): the fan-out's plan. */
 export async function pendingCells(db: Executor, id: string, promptIndex?: number): Promise<PendingCell[]> {
   const rows = await db
-    .select({ promptIndex: cells.promptIndex, model: cells.model, status: cells.status })
+    .select({ promptIndex: cells.promptIndex, model: cells.model, status: cells.status, round: cells.round })
     .from(cells)
     .where(
       promptIndex === undefined
@@ -166,7 +168,11 @@ export async function pendingCells(db: Executor, id: string, promptIndex?: numbe
   const pending = rows.filter(
     (c) => c.status === "queued" || c.status === "running" || c.status === "retrying",
   );
-  return sortCells(batch.input, pending).map(({ promptIndex: p, model }) => ({ promptIndex: p, model }));
+  return sortCells(batch.input, pending).map(({ promptIndex: p, model, round }) => ({
+    promptIndex: p,
+    model,
+    round,
+  }));
 }
 
 /**

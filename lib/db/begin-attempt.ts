@@ -7,16 +7,22 @@ import { spendSoFar } from "./batches";
 import { lockCellAndBatch, markRunningLocked, startAttemptLocked } from "./cells";
 import { cells, type BatchRow, type CellRow } from "./schema";
 import type { Db } from "./types";
-import { isTerminalCell } from "./views";
+import { inRound, isTerminalCell } from "./views";
 
 export interface CellKey {
   batchId: string;
   promptIndex: number;
   model: string;
+  /**
+   * The round the caller was started for. A cell asked for again since (a new take or a retry while
+   * its batch ran) is in a later round, which another leaf works on: to this one it is done.
+   */
+  round?: number;
 }
 
 export type BeginOutcome =
   | { kind: "missing" }
+  /** The cell has ended, or moved on to a later round than the caller's. */
   | { kind: "terminal"; cell: CellRow }
   /** A raw image from an earlier execution exists: reuse it rather than pay again (nothing logged). */
   | { kind: "reuse"; batch: BatchRow; cell: CellRow; rawKey: string }
@@ -35,7 +41,7 @@ export async function beginAttempt(
     );
     if (!locked) return { kind: "missing" };
     const { batch, cell } = locked;
-    if (isTerminalCell(cell.status)) return { kind: "terminal", cell };
+    if (isTerminalCell(cell.status) || !inRound(cell, key.round)) return { kind: "terminal", cell };
     if (options.reuseRaw && cell.rawKey) {
       // Composing from a stored picture (a restyle, or this step again after a crash) is work in
       // progress too: the cell shows as running and its time counts from here. No attempt is logged.

@@ -18,7 +18,7 @@ import {
   type PreviousImage,
 } from "./schema";
 import { rowsOf, type Db, type Executor, type Tx } from "./types";
-import { isTerminalCell, toCellView } from "./views";
+import { inRound, isTerminalCell, toCellView } from "./views";
 
 export interface CellChange {
   /** The cell after the call; null when it does not exist (e.g. its batch was deleted). */
@@ -316,6 +316,8 @@ async function refreshFinishedCost(tx: Tx, batch: BatchRow): Promise<void> {
 }
 
 export interface CompletedImage {
+  /** The round the image was made for; a cell asked for again since is not changed. */
+  round?: number;
   finalKey: string;
   rawKey?: string;
   width: number;
@@ -339,6 +341,7 @@ export async function completeCell(
     cellId,
     async (tx, cell, batch) => {
       if (cell.status === "succeeded") return { cell, applied: cell.finalKey === image.finalKey };
+      if (!inRound(cell, image.round)) return { cell, applied: false };
       // A cell failed only because the workflow run above it stopped (error kind "workflow") still
       // takes the image of a call that was under way then: it was made and paid for. Its batch,
       // which may have ended meanwhile, is settled again.
@@ -372,7 +375,7 @@ export async function completeCell(
 export async function failCell(
   db: Db,
   cellId: string,
-  failure: { error: string; errorKind?: string },
+  failure: { error: string; errorKind?: string; round?: number },
   options: { finishBatch?: boolean } = {},
 ): Promise<CellChange> {
   return mutateCell(
@@ -380,6 +383,7 @@ export async function failCell(
     cellId,
     async (tx, cell) => {
       if (isTerminalCell(cell.status)) return { cell, applied: cell.status === "failed" };
+      if (!inRound(cell, failure.round)) return { cell, applied: false };
       const now = new Date();
       const updated = await saveCell(tx, cell, {
         status: "failed",

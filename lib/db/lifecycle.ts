@@ -1,6 +1,6 @@
 /** Batch endings: finish when every cell is terminal, cancel, abandon; retry of failed and resume of cancelled cells. */
 import { and, eq, inArray, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
-import { isTerminalBatch, lockBatch, sortCells, spendSoFar, updateBatch } from "./batches";
+import { isTerminalBatch, lockBatch, sortCells, spendSoFar, updateBatch, type PendingCell } from "./batches";
 import { endTakeLocked, swapAlternateLocked } from "./cells";
 import { appendEvent } from "./events";
 import { batches, cells, type BatchRow, type BatchStatus, type CellRow, type CellStatus } from "./schema";
@@ -149,8 +149,82 @@ export async function abandonBatch(
   });
 }
 
+/** A wave's plan: the cells its runs were started for, each in the round it was in then. */
+export type WavePlan = readonly { promptIndex: number; model: string; round?: number }[];
+
+export type WaveEnd =
+  | (AbandonResult & { next: null })
+  /** Cells asked for again while the wave ran (new takes, retries): the run's next wave. */
+  | { next: PendingCell[]; ended: CellRow[] };
+
 /**
- * Ends the batch's cells in `statuses` as cancelled or workflow-failed, with one event per cell. A cell
+ * The end of one wave of the batch's run `runId`: every run it started for `planned` has ended. A
+ * planned cell still unfinished in its planned round had nothing left working on it and fails with
+ * `reason` (as abandonBatch fails it). Cells asked for again meanwhile (a new take or a retry while the
+ * batch ran, in a later round, or cells not planned at all) are the next wave, and the batch finishes
+ * only when there are none: in one transaction, so a request either lands in a wave or finds the batch
+ * finished and starts a run of its own. `planned` null (a plan from before waves): every unfinished
+ * cell is lost. Null when the batch does not exist.
+ */
+export async function endWave(
+  db: Db,
+  id: string,
+  options: { runId: string; reason: string; planned: WavePlan | null },
+): Promise<WaveEnd | null> {
+  return db.transaction(async (tx): Promise<WaveEnd | null> => {
+    const batch = await lockBatch(tx, id);
+    if (!batch) return null;
+    const done = isTerminalBatch(batch.status);
+    if (done || batch.runId !== options.runId)
+      return { batch, done, changed: false, ended: [], taken: !done, next: null };
+    const unfinished = await tx
+      .select()
+      .from(cells)
+      .where(and(eq(cells.batchId, id), inArray(cells.status, ["queued", "running", "retrying"])));
+    const { planned } = options;
+    const wasPlanned = (c: CellRow) =>
+      planned === null ||
+      planned.some(
+        (p) =>
+          p.promptIndex === c.promptIndex &&
+          p.model === c.model &&
+          (p.round === undefined || p.round === c.round),
+      );
+    const lost = unfinished.filter(wasPlanned).map((c) => c.id);
+    const ended = await endCells(
+      tx,
+      batch,
+      ["queued", "running", "retrying"],
+      "failed",
+      options.reason,
+      lost,
+    );
+    const again = sortCells(
+      batch.input,
+      unfinished.filter((c) => !wasPlanned(c)),
+    );
+    if (again.length > 0)
+      return { next: again.map(({ promptIndex, model, round }) => ({ promptIndex, model, round })), ended };
+    return { ...(await finishLocked(tx, batch)), ended, taken: false, next: null };
+  });
+}
+
+/**
+ * Hands the batch's run on: the run `runId` (near Inngest's step limit after many waves) lets go of the
+ * batch, still running, so the run its caller starts next claims it and plans its unfinished cells.
+ * False when `runId` does not own it (any more).
+ */
+export async function releaseBatch(db: Db, id: string, runId: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const batch = await lockBatch(tx, id);
+    if (!batch || batch.runId !== runId || isTerminalBatch(batch.status)) return false;
+    await updateBatch(tx, id, { runId: null });
+    return true;
+  });
+}
+
+/**
+ * Ends the batch's cells in `statuses` (optionally only those with ids in `only`) as cancelled or workflow-failed, with one event per cell. A cell
  * working on a new take goes back to its previous picture instead (it is still among those returned).
  */
 async function endCells(
@@ -159,9 +233,15 @@ async function endCells(
   statuses: CellStatus[],
   status: "cancelled" | "failed",
   reason: string,
+  only?: readonly string[],
 ): Promise<CellRow[]> {
+  if (only?.length === 0) return [];
   const now = new Date();
-  const unfinished = and(eq(cells.batchId, batch.id), inArray(cells.status, statuses));
+  const unfinished = and(
+    eq(cells.batchId, batch.id),
+    inArray(cells.status, statuses),
+    only ? inArray(cells.id, [...only]) : undefined,
+  );
   const ended = await tx
     .update(cells)
     .set({
@@ -188,14 +268,14 @@ async function endCells(
 
 /**
  * Retry: failed cells (only) go back to queued in a new round, keeping their attempt history, cost
- * and any blob keys (so a stored raw image can be reused and is still found on delete); a finished
- * batch becomes running again. Returns the reset cells, ordered.
+ * and any blob keys (so a stored raw image can be reused and is still found on delete). A finished
+ * batch becomes running again (`newRun`: the caller starts a run); a running one keeps its run, which
+ * takes them up next (see runAgain). Returns the reset cells, ordered.
  */
-export async function resetFailedCells(db: Db, id: string): Promise<CellRow[]> {
+export async function resetFailedCells(db: Db, id: string): Promise<Requeued> {
   return db.transaction(async (tx) => {
     const batch = await lockBatch(tx, id);
-    // While a run still works on the batch it owns the cells; their retry waits for the end.
-    if (!batch || !isTerminalBatch(batch.status)) return [];
+    if (!batch) return { cells: [], newRun: false };
     return requeue(tx, batch, "failed");
   });
 }
@@ -237,7 +317,7 @@ export async function resumeCancelledCells(
       lastStart = Math.max(lastStart, ...starts);
     }
     if (inFlight > 0) return { resumed: [], inFlight, retryAfterMs: lastStart + options.callWindowMs - now };
-    const resumed = await requeue(tx, batch, "cancelled");
+    const resumed = (await requeue(tx, batch, "cancelled")).cells;
     if (resumed.length > 0) await updateBatch(tx, id, { cancelReason: null });
     return { resumed, inFlight: 0 };
   });
@@ -255,8 +335,15 @@ const nextRound = () => ({
   updatedAt: new Date(),
 });
 
-/** The batch's cells in `status` back to queued in a new round; the batch runs again, unclaimed. */
-async function requeue(tx: Tx, batch: BatchRow, status: "failed" | "cancelled"): Promise<CellRow[]> {
+export interface Requeued {
+  /** The cells back in the queue, ordered. */
+  cells: CellRow[];
+  /** The batch had finished: the caller sends batch/requested for a run to claim it. */
+  newRun: boolean;
+}
+
+/** The batch's cells in `status` back to queued in a new round; the batch runs again (runAgain). */
+async function requeue(tx: Tx, batch: BatchRow, status: "failed" | "cancelled"): Promise<Requeued> {
   const reset = await tx
     .update(cells)
     .set(nextRound())
@@ -265,22 +352,27 @@ async function requeue(tx: Tx, batch: BatchRow, status: "failed" | "cancelled"):
   return runAgain(tx, batch, reset);
 }
 
-/** After cells went back to queued: the batch runs again, released for the next round's run. */
-async function runAgain(tx: Tx, batch: BatchRow, reset: CellRow[]): Promise<CellRow[]> {
-  if (reset.length === 0) return [];
-  // Released: the next round's run claims it (claimBatch).
-  await updateBatch(tx, batch.id, {
-    status: batch.startedAt ? "running" : "queued",
-    finishedAt: null,
-    runId: null,
-  });
+/**
+ * After cells went back to queued. A finished batch runs again, released for the next round's run
+ * (claimBatch). A batch still running keeps its run: the run's plan takes them up if it has none yet,
+ * else its next wave does once the current one has ended (endWave), so they wait for no other cell.
+ */
+async function runAgain(tx: Tx, batch: BatchRow, reset: CellRow[]): Promise<Requeued> {
+  if (reset.length === 0) return { cells: [], newRun: false };
+  const newRun = isTerminalBatch(batch.status);
+  if (newRun)
+    await updateBatch(tx, batch.id, {
+      status: batch.startedAt ? "running" : "queued",
+      finishedAt: null,
+      runId: null,
+    });
   const ordered = sortCells(batch.input, reset);
   for (const cell of ordered) {
     await appendEvent(tx, batch.id, { type: "cell.updated", cell: toCellView(cell) });
   }
   const cellIds = ordered.map((cell) => cell.id);
   await appendEvent(tx, batch.id, { type: "batch.retried", cellIds });
-  return ordered;
+  return { cells: ordered, newRun };
 }
 
 export interface CellPick {
@@ -309,19 +401,18 @@ async function lockPicks(tx: Tx, id: string, picks: CellPick[]) {
 
 export type SwapResult =
   | { kind: "swapped"; cells: CellRow[] }
-  /** Nothing changed: the batch is running, or a pick is not a finished cell with another take. */
-  | { kind: "refused"; reason: "running" | "missing" | "no-alternate"; picks: CellPick[] };
+  /** Nothing changed: a pick is not a finished cell with another take. */
+  | { kind: "refused"; reason: "missing" | "no-alternate"; picks: CellPick[] };
 
 /**
- * Each picked cell of this finished batch shows its other take (at first the picture its last new take
- * replaced); the picture it showed becomes its other take, so asking twice goes back. Null when the
- * batch does not exist.
+ * Each picked cell, finished, shows its other take (at first the picture its last new take replaced);
+ * the picture it showed becomes its other take, so asking twice goes back. Other cells of the batch may
+ * still be at work. Null when the batch does not exist.
  */
 export async function swapAlternate(db: Db, id: string, picks: CellPick[]): Promise<SwapResult | null> {
   return db.transaction(async (tx): Promise<SwapResult | null> => {
     const batch = await lockBatch(tx, id);
     if (!batch) return null;
-    if (!isTerminalBatch(batch.status)) return { kind: "refused", reason: "running", picks: [] };
     const { found, missing } = await lockPicks(tx, id, picks);
     if (missing.length > 0) return { kind: "refused", reason: "missing", picks: missing };
     const rows = picks.map((p) => found(p)!);
@@ -337,9 +428,9 @@ export async function swapAlternate(db: Db, id: string, picks: CellPick[]): Prom
 const pickOf = (cell: CellRow): CellPick => ({ promptIndex: cell.promptIndex, model: cell.model });
 
 export type TakeResult =
-  | { kind: "queued"; cells: CellRow[] }
-  /** Nothing changed: the batch is still running, or a pick is not a succeeded cell of it. */
-  | { kind: "refused"; reason: "running" | "missing" | "not-succeeded"; picks: CellPick[] }
+  | ({ kind: "queued" } & Requeued)
+  /** Nothing changed: a pick is not a succeeded cell of the batch. */
+  | { kind: "refused"; reason: "missing" | "not-succeeded"; picks: CellPick[] }
   /**
    * Nothing changed: a picked cell's last take was cancelled while its provider call was out, and that
    * call may still be running (started within the call window); retryAfterMs: when it is past it.
@@ -356,8 +447,8 @@ const callsOut = (cell: Pick<CellRow, "round" | "attemptLog">, since: number) =>
 /**
  * New takes: each picked cell, which must have succeeded, goes back to queued in a new round with its
  * take number raised and no raw picture to reuse, so the workflow makes a new one (a paid call). Its
- * current picture is kept aside (`previous`): restored if the take does not succeed, deleted when it
- * does. The batch must be finished. Null when it does not exist.
+ * current picture is kept aside (`previous`): restored if the take does not succeed, and its other
+ * take when it does. The batch may still be running (see runAgain). Null when it does not exist.
  */
 export async function requeueTakes(
   db: Db,
@@ -368,7 +459,6 @@ export async function requeueTakes(
   return db.transaction(async (tx): Promise<TakeResult | null> => {
     const batch = await lockBatch(tx, id);
     if (!batch) return null;
-    if (!isTerminalBatch(batch.status)) return { kind: "refused", reason: "running", picks: [] };
     const picked = pickedCells(picks);
     const { found, missing } = await lockPicks(tx, id, picks);
     if (missing.length > 0) return { kind: "refused", reason: "missing", picks: missing };
@@ -416,6 +506,6 @@ export async function requeueTakes(
           estimatedCostUsd: sql`${batches.estimatedCostUsd} + ${options.estimateUsd.toFixed(6)}::numeric`,
         })
         .where(eq(batches.id, id));
-    return { kind: "queued", cells: await runAgain(tx, batch, reset) };
+    return { kind: "queued", ...(await runAgain(tx, batch, reset)) };
   });
 }

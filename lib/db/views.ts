@@ -25,6 +25,11 @@ export function isTerminalCell(status: CellStatus): boolean {
   return TERMINAL_CELL_STATUSES.includes(status);
 }
 
+/** Whether the cell is still in `round` (work started before rounds were passed along names none). */
+export function inRound(cell: { round: number }, round: number | undefined): boolean {
+  return round === undefined || cell.round === round;
+}
+
 export type CellCounts = Record<CellStatus, number> & { total: number; done: number };
 
 /** Per-status counts for progress bars; `done` counts terminal cells. */

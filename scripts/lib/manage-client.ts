@@ -58,7 +58,7 @@ export async function controlBatch(
 
 /**
  * The owner's per-cell controls, behind the studio password like the studio (X-Studio-Password):
- * "takes" (new pictures of succeeded cells of a finished batch, paid calls; count: queued) and
+ * "takes" (new pictures of succeeded cells, paid calls, also while the batch runs; count: queued) and
  * "alternate" (each cell shows its other take instead, no call; count: swapped).
  */
 export async function cellControl(

@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { DEFAULT_PROMPTS_PER_RUN, promptsPerRun } from "@/lib/batches/concurrency";
+import {
+  DEFAULT_PROMPTS_PER_RUN,
+  DEFAULT_RUN_MAX_STEPS,
+  promptsPerRun,
+  runMaxSteps,
+} from "@/lib/batches/concurrency";
 import { DEFAULT_MAX_IMAGES, HARD_MAX_IMAGES } from "@/lib/batches/input";
 import { maxImagesPerBatch } from "@/lib/batches/service";
 
@@ -13,6 +18,20 @@ describe("PROMPTS_PER_RUN", () => {
   it.each(["1", "991", "12.5", "lots"])("refuses %s with a message naming the variable", (raw) => {
     expect(() => promptsPerRun({ PROMPTS_PER_RUN: raw })).toThrow(
       `PROMPTS_PER_RUN must be a whole number from 2 to 990, got "${raw}"`,
+    );
+  });
+});
+
+describe("RUN_MAX_STEPS", () => {
+  it("defaults to Inngest's 1,000 steps per run, above a first wave of the most titles one run invokes", () => {
+    expect(runMaxSteps({})).toBe(DEFAULT_RUN_MAX_STEPS);
+    expect(DEFAULT_PROMPTS_PER_RUN + 2).toBeLessThan(DEFAULT_RUN_MAX_STEPS);
+    expect(runMaxSteps({ RUN_MAX_STEPS: " 40 " })).toBe(40);
+  });
+
+  it.each(["7", "10001", "9.5", "many"])("refuses %s with a message naming the variable", (raw) => {
+    expect(() => runMaxSteps({ RUN_MAX_STEPS: raw })).toThrow(
+      `RUN_MAX_STEPS must be a whole number from 8 to 10,000, got "${raw}"`,
     );
   });
 });

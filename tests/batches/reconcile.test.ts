@@ -121,7 +121,7 @@ describe("reconcileBatch", () => {
     );
     expect((await lib.getBatchRow(db, id))?.status).toBe("partial");
     // The picture already paid for stays on its cell, so the retry composes it instead of paying again.
-    const retried = await lib.resetFailedCells(db, id);
+    const retried = (await lib.resetFailedCells(db, id)).cells;
     expect(retried.map((c: CellRow) => [c.id, c.rawKey])).toEqual([
       [at(cells, 1).id, "raw/paid.png"],
       [at(cells, 2).id, null],

@@ -17,6 +17,8 @@ const faults = vi.hoisted(() => ({
   leafRecord: new Set<string>(),
   claim: new Set<string>(),
   hold: new Set<string>(),
+  /** `${batchId}/${promptIndex}`: that title's generate waits until released. */
+  holdTitle: new Set<string>(),
   holdCompose: new Set<string>(),
   release: [] as (() => void)[],
 }));
@@ -26,7 +28,9 @@ vi.mock("@/lib/batches/cell-work", async (importOriginal) => {
   return {
     ...real,
     generateStep: async (...args: Parameters<typeof real.generateStep>) => {
-      if (faults.hold.has(args[1].batchId)) await new Promise<void>((r) => faults.release.push(r));
+      const [, ref] = args;
+      if (faults.hold.has(ref.batchId) || faults.holdTitle.has(`${ref.batchId}/${ref.promptIndex}`))
+        await new Promise<void>((r) => faults.release.push(r));
       return real.generateStep(...args);
     },
     composeStep: async (...args: Parameters<typeof real.composeStep>) => {
@@ -69,7 +73,14 @@ beforeAll(async () => {
   vi.spyOn(console, "warn").mockImplementation(() => {});
   engine = await engineFor("workflow-lost");
   blobDir = mkdtempSync(path.join(os.tmpdir(), "workflow-lost-blob-"));
-  Object.assign(process.env, { PGLITE_DIR: "memory", BLOB_DIR: blobDir, INNGEST_DEV: engine.url });
+  // Few steps per run: a run of three titles fits a second wave of two (5 + 2 + 1, and 2 to hand on,
+  // make 10), one of four titles does not fit a second wave of three (6 + 3 + 1 + 2 = 12).
+  Object.assign(process.env, {
+    PGLITE_DIR: "memory",
+    BLOB_DIR: blobDir,
+    INNGEST_DEV: engine.url,
+    RUN_MAX_STEPS: "10",
+  });
   delete process.env.DATABASE_URL;
   delete process.env.BLOB_READ_WRITE_TOKEN;
   const { functions } = await import("@/inngest/functions");
@@ -136,7 +147,7 @@ describe("a batch whose workflow stops for good", () => {
     const rawKey = ended.cells[1]?.rawKey;
     expect(rawKey).toBeTruthy();
     faults.leafRecord.clear();
-    expect(await db.resetFailedCells(await db.getDb(), batchId)).toHaveLength(1);
+    expect((await db.resetFailedCells(await db.getDb(), batchId)).cells).toHaveLength(1);
     const retried = await run(batchId, "retry");
     expect(retried.batch.status).toBe("succeeded");
     expect([retried.cells[1]?.attempts, retried.cells[1]?.rawKey]).toEqual([1, rawKey]);
@@ -156,7 +167,7 @@ describe("a batch whose workflow stops for good", () => {
     );
 
     faults.claim.clear();
-    expect(await db.resetFailedCells(await db.getDb(), batchId)).toHaveLength(2);
+    expect((await db.resetFailedCells(await db.getDb(), batchId)).cells).toHaveLength(2);
     const retried = await run(batchId, "retry");
     expect(retried.batch.status).toBe("succeeded");
     expect(retried.cells.every((c) => c.finalKey !== null)).toBe(true);
@@ -249,5 +260,78 @@ describe("a batch whose workflow stops for good", () => {
       .toEqual(["Cancelled", "Cancelled", "Cancelled", "Cancelled"]);
     releaseHeld();
     expect((await db.getBatch(await db.getDb(), batchId))?.batch.status).toBe("cancelled");
+  });
+});
+
+describe("a batch asked for more while it runs", () => {
+  it("makes new takes and retries as the same run's next wave, without waiting for the batch to end", async () => {
+    const controls = await import("@/lib/batches/controls");
+    const batchId = await submit(["Held", "Taken", "Broken"]);
+    faults.holdTitle.add(`${batchId}/0`);
+    faults.leafRecord.add(`${batchId}/2`);
+    const read = async () => (await db.getBatch(await db.getDb(), batchId))!;
+    await client.send({ name: "batch/requested", data: { batchId, reason: "created" } });
+    await expect
+      .poll(async () => cellStates(await read()), { timeout: 30_000 })
+      .toEqual([
+        ["queued", null],
+        ["succeeded", null],
+        ["failed", "workflow"],
+      ]);
+    expect(faults.release).toHaveLength(1);
+    const before = (await read()).cells[1]!;
+    faults.leafRecord.clear();
+    expect(await controls.newTakes(batchId, [{ promptIndex: 1, model: "local-preview" }])).toMatchObject({
+      count: 1,
+    });
+    expect(await controls.retryFailedCells(batchId)).toMatchObject({ count: 1 });
+    expect((await read()).batch.status).toBe("running");
+    for (const release of faults.release.splice(0)) release();
+
+    await expect.poll(async () => (await read()).batch.status, { timeout: 30_000 }).toBe("succeeded");
+    const [held, taken, broken] = (await read()).cells;
+    expect(held).toMatchObject({ status: "succeeded", round: 0 });
+    expect(taken).toMatchObject({ status: "succeeded", round: 1, take: 1 });
+    expect(taken!.finalKey).not.toBe(before.finalKey);
+    expect(taken!.alternate).toMatchObject({ finalKey: before.finalKey });
+    expect(broken).toMatchObject({ status: "succeeded", round: 1, errorKind: null });
+    // One run did it all: the take and the retry were its second wave, not runs of their own.
+    const batchRuns = async () => {
+      const runs = await getJson<{ data: RunView[] }>(`${engine.url}/v1/runs?function_id=run-batch`);
+      const mine = runs.data.filter((r) => r.event.data.batchId === batchId);
+      return mine.map((r) => [r.status, (r.output as { status?: string } | null)?.status]);
+    };
+    await expect.poll(batchRuns, { timeout: 10_000 }).toEqual([["Completed", "succeeded"]]);
+  });
+
+  it("hands the batch on to a new run when the next wave would not fit in the run's steps", async () => {
+    const controls = await import("@/lib/batches/controls");
+    const batchId = await submit(["Held", "Taken", "Also taken", "Taken too"]);
+    faults.holdTitle.add(`${batchId}/0`);
+    const read = async () => (await db.getBatch(await db.getDb(), batchId))!;
+    await client.send({ name: "batch/requested", data: { batchId, reason: "created" } });
+    await expect
+      .poll(async () => (await read()).cells.map((c) => c.status), { timeout: 30_000 })
+      .toEqual(["queued", "succeeded", "succeeded", "succeeded"]);
+    const picks = [1, 2, 3].map((promptIndex) => ({ promptIndex, model: "local-preview" }));
+    expect(await controls.newTakes(batchId, picks)).toMatchObject({ count: 3 });
+    for (const release of faults.release.splice(0)) release();
+
+    await expect.poll(async () => (await read()).batch.status, { timeout: 30_000 }).toBe("succeeded");
+    expect((await read()).cells.map((c) => [c.status, c.take])).toEqual([
+      ["succeeded", 0],
+      ["succeeded", 1],
+      ["succeeded", 1],
+      ["succeeded", 1],
+    ]);
+    const batchRuns = async () => {
+      const runs = await getJson<{ data: RunView[] }>(`${engine.url}/v1/runs?function_id=run-batch`);
+      const mine = runs.data.filter((r) => r.event.data.batchId === batchId);
+      return mine.map((r) => [r.event.data.reason, (r.output as { status?: string } | null)?.status]).sort();
+    };
+    await expect.poll(batchRuns, { timeout: 10_000 }).toEqual([
+      ["created", "handed on to another run"],
+      ["hand-off", "succeeded"],
+    ]);
   });
 });

@@ -3,6 +3,11 @@ import { expect, it } from "vitest";
 import {
   abandonBatch,
   batches,
+  beginAttempt,
+  endWave,
+  failCell,
+  pendingCells,
+  releaseBatch,
   cancelBatch,
   createBatch,
   deleteBatch,
@@ -131,7 +136,9 @@ export function batchTests(ctx: Ctx): void {
     await fail(db, at(cells, 1));
     await fail(db, at(cells, 2));
     expect((await finishBatchIfDone(db, batch.id))?.batch.status).toBe("partial");
-    const reset = await resetFailedCells(db, batch.id);
+    const requeued = await resetFailedCells(db, batch.id);
+    expect(requeued.newRun).toBe(true);
+    const reset = requeued.cells;
     expect(reset.map((c) => c.id)).toEqual([at(cells, 1).id, at(cells, 2).id]);
     for (const cell of reset) {
       expect(cell).toMatchObject({
@@ -146,7 +153,7 @@ export function batchTests(ctx: Ctx): void {
     const read = await getBatch(db, batch.id);
     expect(read?.batch).toMatchObject({ status: "running", finishedAt: null });
     expect(at(read!.cells, 0).status).toBe("succeeded");
-    expect(await resetFailedCells(db, batch.id)).toEqual([]);
+    expect(await resetFailedCells(db, batch.id)).toEqual({ cells: [], newRun: false });
     // The new round's attempt 0 is a new log entry, not a rewrite of round 0's.
     const again = await succeed(db, at(reset, 0));
     expect(again.attemptLog.map((e) => [e.round, e.attempt, e.outcome])).toEqual([
@@ -202,10 +209,12 @@ export function batchTests(ctx: Ctx): void {
     expect(await claimBatch(db, "no-such-batch", "late-run")).toBeNull();
 
     await fail(db, at(cells, 0));
-    // Failed cells wait for the run to end before a retry may reset them.
-    expect(await resetFailedCells(db, batch.id)).toEqual([]);
+    // While the run owns the batch, a retry is that run's next wave: the batch stays with it.
+    expect(await resetFailedCells(db, batch.id)).toMatchObject({ newRun: false, cells: [{ round: 1 }] });
+    expect((await getBatch(db, batch.id))?.batch.runId).toBe("late-run");
+    await fail(db, at(cells, 0));
     expect((await finishBatchIfDone(db, batch.id))?.batch.status).toBe("failed");
-    expect(await resetFailedCells(db, batch.id)).toHaveLength(1);
+    expect(await resetFailedCells(db, batch.id)).toMatchObject({ newRun: true, cells: [{ round: 2 }] });
     const retry = await claimBatch(db, batch.id, "retry-run");
     expect([retry?.claimed, retry?.batch.status, retry?.batch.runId]).toEqual([true, "running", "retry-run"]);
     expect((await claimBatch(db, batch.id, "late-run"))?.claimed).toBe(false);
@@ -239,7 +248,7 @@ export function batchTests(ctx: Ctx): void {
     const again = await abandonBatch(db, batch.id, { runId: "run-1", reason });
     expect([again?.changed, again?.ended]).toEqual([false, []]);
     expect(await abandonBatch(db, "no-such-batch", { runId: "run-1", reason })).toBeNull();
-    expect(await resetFailedCells(db, batch.id)).toHaveLength(2);
+    expect((await resetFailedCells(db, batch.id)).cells).toHaveLength(2);
     // run-1 ending late, after the retry released the batch, must not fail the next round's cells.
     const late = await abandonBatch(db, batch.id, { runId: "run-1", reason });
     expect([late?.taken, late?.ended, late?.batch.status]).toEqual([true, [], "running"]);
@@ -271,7 +280,7 @@ export function batchTests(ctx: Ctx): void {
     read = await getBatch(db, batch.id);
     expect(read?.batch.status).toBe("succeeded");
     expect(read?.cells.map((c) => c.status)).toEqual(["succeeded", "succeeded", "succeeded"]);
-    expect(await resetFailedCells(db, batch.id)).toEqual([]);
+    expect(await resetFailedCells(db, batch.id)).toEqual({ cells: [], newRun: false });
   });
 
   it("keeps a cell that failed for its own reasons, or was cancelled, when an image arrives late", async () => {
@@ -385,11 +394,6 @@ export function batchTests(ctx: Ctx): void {
     await succeed(db, at(cells, 1));
     await recordAttemptStart(db, at(cells, 2).id, { attempt: 0 });
     const pick = (c: CellRow) => ({ promptIndex: c.promptIndex, model: c.model });
-    expect(await requeueTakes(db, batch.id, [pick(first)])).toEqual({
-      kind: "refused",
-      reason: "running",
-      picks: [],
-    });
     await fail(db, at(cells, 2));
     await finishBatchIfDone(db, batch.id);
     expect(await requeueTakes(db, "no-such-batch", [pick(first)])).toBeNull();
@@ -403,7 +407,7 @@ export function batchTests(ctx: Ctx): void {
       reason: "not-succeeded",
     });
     const taken = await requeueTakes(db, batch.id, [pick(first)]);
-    expect(taken?.kind).toBe("queued");
+    expect(taken).toMatchObject({ kind: "queued", newRun: true });
     const cell = at(taken!.kind === "queued" ? taken!.cells : [], 0);
     expect(cell).toMatchObject({ status: "queued", round: 1, take: 1, rawKey: null, finalKey: null });
     expect(cell.previous).toEqual({
@@ -439,6 +443,70 @@ export function batchTests(ctx: Ctx): void {
     expect(done.cell!.costUsd).toBeCloseTo(0.08);
     expect(await unsharedKeys(db, [first.rawKey!])).toEqual([]);
     expect((await getBatch(db, batch.id))?.batch.status).toBe("partial");
+  });
+
+  it("takes new takes and retries while the batch runs: its run does them as a next wave", async () => {
+    const { db } = ctx.handle;
+    const { batch, cells } = await newBatch(db, 3, ["m-a"]);
+    await claimBatch(db, batch.id, "run-1");
+    const planned = (await pendingCells(db, batch.id)).map((c) => ({ ...c }));
+    expect(planned.map((c) => c.round)).toEqual([0, 0, 0]);
+    const first = await succeed(db, at(cells, 0));
+    await fail(db, at(cells, 1));
+    // Still running (cell 3 is at work): the take and the retry are queued, the run keeps the batch.
+    const pick = { promptIndex: 0, model: "m-a" };
+    expect(await requeueTakes(db, batch.id, [pick])).toMatchObject({ kind: "queued", newRun: false });
+    expect(await resetFailedCells(db, batch.id)).toMatchObject({ newRun: false, cells: [{ round: 1 }] });
+    expect((await getBatch(db, batch.id))?.batch).toMatchObject({ status: "running", runId: "run-1" });
+    // A leaf of the first round cannot touch the take: not start it, record a picture or fail it.
+    const stale = { batchId: batch.id, promptIndex: 0, model: "m-a", round: 0 };
+    expect((await beginAttempt(db, stale, { attempt: 1, reuseRaw: true })).kind).toBe("terminal");
+    const image = { finalKey: "final/stale.jpg", width: 1, height: 1, bytes: 1 };
+    expect((await completeCell(db, first.id, { ...image, round: 0 })).applied).toBe(false);
+    expect((await failCell(db, first.id, { error: "late", round: 0 })).applied).toBe(false);
+    expect((await getBatch(db, batch.id))?.cells[0]).toMatchObject({ status: "queued", round: 1, take: 1 });
+    // Only another run's wave end is refused; this wave's end fails its lost cell (cell 3, never
+    // recorded) and hands back the take and the retry, in their new round, as the next wave.
+    const reason = "lost";
+    expect(await endWave(db, batch.id, { runId: "run-2", reason, planned })).toMatchObject({
+      taken: true,
+      next: null,
+    });
+    const wave = await endWave(db, batch.id, { runId: "run-1", reason, planned });
+    expect(wave?.next).toEqual([
+      { promptIndex: 0, model: "m-a", round: 1 },
+      { promptIndex: 1, model: "m-a", round: 1 },
+    ]);
+    expect(wave?.ended.map((c) => [c.promptIndex, c.status, c.errorKind])).toEqual([
+      [2, "failed", "workflow"],
+    ]);
+    expect((await getBatch(db, batch.id))?.batch.status).toBe("running");
+    // The next wave: the take succeeds, the retry fails again; then the batch finishes.
+    const take = { ...image, finalKey: "final/take.jpg", round: 1 };
+    expect((await beginAttempt(db, { ...stale, round: 1 }, { attempt: 0, reuseRaw: true })).kind).toBe(
+      "started",
+    );
+    expect((await completeCell(db, first.id, take, { finishBatch: true })).applied).toBe(true);
+    await fail(db, at(cells, 1));
+    const last = await endWave(db, batch.id, { runId: "run-1", reason, planned: wave!.next! });
+    expect(last).toMatchObject({ next: null, done: true, changed: true, ended: [] });
+    expect(last?.next === null && last.batch.status).toBe("partial");
+    // A plan from before rounds were passed on: every unfinished cell counts as lost.
+    const old = await newBatch(db, 1, ["m-a"]);
+    await claimBatch(db, old.batch.id, "run-old");
+    const ended = await endWave(db, old.batch.id, { runId: "run-old", reason, planned: null });
+    expect(ended).toMatchObject({ next: null, done: true });
+  });
+
+  it("hands a running batch on only from the run that owns it", async () => {
+    const { db } = ctx.handle;
+    const { batch } = await newBatch(db, 1, ["m-a"]);
+    await claimBatch(db, batch.id, "run-1");
+    expect(await releaseBatch(db, batch.id, "run-2")).toBe(false);
+    expect(await releaseBatch(db, batch.id, "run-1")).toBe(true);
+    expect((await getBatch(db, batch.id))?.batch).toMatchObject({ status: "running", runId: null });
+    expect(await claimBatch(db, batch.id, "run-2")).toMatchObject({ claimed: true });
+    expect(await releaseBatch(db, "no-such-batch", "run-2")).toBe(false);
   });
 
   it("keeps the other take to switch back to, and drops the one before it", async () => {

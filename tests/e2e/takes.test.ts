@@ -213,7 +213,7 @@ describe("new takes", () => {
     }
   });
 
-  it("refuses bad requests, strangers, running batches and takes past the budget, changing nothing", async () => {
+  it("refuses bad requests, strangers, takes of unfinished cells and takes past the budget, changing nothing", async () => {
     const { id, token, batch } = await finishedBatch(["Refusals only"], { budgetUsd: 0.06 });
     const owner = bearer(token);
     const gpt = { promptIndex: 0, model: "gpt-image-1.5" };
@@ -250,7 +250,8 @@ describe("new takes", () => {
     expect(free.status).toBe(200);
     const running = await takes(id, { cells: [{ promptIndex: 0, model: "local-preview" }] }, owner);
     expect([200, 409]).toContain(running.status);
-    if (running.status === 409) expect(running.json.error).toMatch(/still running/);
+    // Asked again before the first take ended: that cell has no finished image to replace yet.
+    if (running.status === 409) expect(running.json.error).toMatch(/^Only a cell with a finished image/);
     expect((await settled(stack.appUrl, id)).status).toBe("succeeded");
   });
 

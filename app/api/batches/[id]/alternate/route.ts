@@ -6,7 +6,7 @@ export const dynamic = "force-dynamic";
 
 /**
  * Switch to the other take: `{cells: [{promptIndex, model}]}` (a form post sends one cell as fields) →
- * each named cell of this finished batch shows its other take (at first the picture its last new take
+ * each named finished cell shows its other take (at first the picture its last new take
  * replaced) and keeps the one it showed as its other take (asking again switches back). No provider
  * call. Owner only; 200 `{batch, swapped}`.
  */
