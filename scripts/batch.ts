@@ -33,7 +33,7 @@ commands:
   wait <id>     follow the batch until every cell is done, then print the URL matrix
   download <id> its finished images and manifest.json as a ZIP [--wait] [--out <file | folder>] [--force]
   cancel <id>   stop the unfinished cells                                    (owner)
-  retry <id>    run the failed cells of a finished batch again [--wait]      (owner)
+  retry <id>    run the failed cells again [--wait]                          (owner)
   resume <id>   run the cancelled cells of a finished batch again [--wait]   (owner)
                 (--wait also waits out calls from before the cancel instead of refusing)
   resend <id>   send a batch no run has started to the engine again [--wait] (owner)

@@ -122,7 +122,7 @@ export function BatchHeader({ batch, canManage, live, onChange }: BatchHeaderPro
               Cancel batch
             </ControlForm>
           ) : null}
-          {canManage && !running && counts.failed > 0 ? (
+          {canManage && counts.failed > 0 ? (
             <ControlForm {...control} action="retry" className="btn-primary">
               Retry {plural(counts.failed, "failed cell")}
             </ControlForm>

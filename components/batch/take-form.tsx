@@ -1,6 +1,7 @@
 "use client";
 /**
- * New takes on the batch page, for the owner of a finished batch. With JavaScript, "New take" marks a
+ * New takes on the batch page, for the batch's owner, on finished images (while other cells may still
+ * be at work: the batch's run makes the takes next). With JavaScript, "New take" marks a
  * cell and a bar sends every marked cell at once (one round, one price shown before anything is spent);
  * without it, the button is a plain form post of that one cell. The picture a take replaced is the cell's
  * other take, shown small with a button that switches the two.
@@ -108,7 +109,7 @@ export function OtherTake({ cell, take, className }: CellControlProps) {
 
 /**
  * The marks and the bar that sends them. `control` is undefined unless new takes can be asked for
- * (owner, studio access, batch finished); marks are dropped when that ends.
+ * (owner, studio access); marks are dropped when that ends.
  */
 export function useTakes(
   batchId: string,

@@ -69,7 +69,7 @@ export interface CellLightboxProps {
   onOpenIdChange: (id: string | null) => void;
   /** Per-image download URL (e.g. the export route); defaults to the image with `download`. */
   downloadHref?: (cell: CellDto) => string;
-  /** The owner's new-take control (the batch page, once finished). */
+  /** The owner's new-take control (the batch page). */
   take?: TakeControl;
   /** Past the first or last image: e.g. the previous or next page of the grid. */
   beyond?: LightboxProps<CellLightboxItem>["beyond"];
