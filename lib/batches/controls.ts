@@ -128,7 +128,7 @@ export function takePrices(input: { models: readonly string[]; canvas: string; q
 /**
  * New takes of succeeded cells: each picked cell gets a new picture from its model (a paid call at list
  * price), keeping the one it has until the new one succeeds. The batch may still be running: its run
- * makes them as soon as its current wave has ended. Refused when the batch's budget would not cover
+ * makes them once the cells under way now have ended (its next wave). Refused when the batch's budget would not cover
  * them (beside the cells still to make) or a model cannot be called here. Null: no such batch.
  */
 export async function newTakes(id: string, picks: CellPick[]): Promise<ManageOutcome | null> {

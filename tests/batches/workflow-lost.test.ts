@@ -264,7 +264,7 @@ describe("a batch whose workflow stops for good", () => {
 });
 
 describe("a batch asked for more while it runs", () => {
-  it("makes new takes and retries as the same run's next wave, without waiting for the batch to end", async () => {
+  it("queues new takes and retries asked for mid-run, and makes them as the same run's next wave", async () => {
     const controls = await import("@/lib/batches/controls");
     const batchId = await submit(["Held", "Taken", "Broken"]);
     faults.holdTitle.add(`${batchId}/0`);

@@ -1,5 +1,5 @@
 /**
- * New takes: the owner of a finished batch asks for another picture of chosen cells. Each take is one
+ * New takes: the owner of a batch asks for another picture of chosen finished cells. Each take is one
  * new provider call; the cell keeps its picture until the new one is stored, and keeps it for good when
  * the take fails; the picture a take replaces is the cell's other take, which its owner can switch back
  * to. Through the API, the batch page with JavaScript, and a plain form post without it.
@@ -253,6 +253,46 @@ describe("new takes", () => {
     // Asked again before the first take ended: that cell has no finished image to replace yet.
     if (running.status === 409) expect(running.json.error).toMatch(/^Only a cell with a finished image/);
     expect((await settled(stack.appUrl, id)).status).toBe("succeeded");
+  });
+
+  it("queues a new take asked for in the browser while the batch runs; the batch's run makes it next", async () => {
+    sim.reset();
+    const created = await submitBatch(stack.appUrl, {
+      ...BASE_REQUEST,
+      prompts: ["Early bird", "Slow coach [sim:latency=6000]"],
+      models: ["gpt-image-1.5"],
+    });
+    if (!created.ok) throw new Error(`submit rejected: ${JSON.stringify(created)}`);
+    const { id, ownerToken } = created;
+    const browser = await openBrowser();
+    try {
+      await browser.context.addCookies([{ name: `owner_${id}`, value: ownerToken, url: stack.appUrl }]);
+      const page = await browser.context.newPage();
+      await page.goto(`${stack.appUrl}/b/${id}`);
+      // The first image is in while the second is still being made: its New take is offered already.
+      const take = page.getByRole("button", { name: "New take · $0.05: “Early bird”, gpt-image-1.5" });
+      await take.click({ timeout: 30_000 });
+      await page.getByRole("button", { name: "Make new takes" }).click();
+      // Sent and accepted: the bar goes (a refusal would stay in it as an alert).
+      await expect.poll(() => page.getByRole("region", { name: "New takes" }).count()).toBe(0);
+      const queued = await readAs(stack.appUrl, id, ownerToken);
+      expect(queued.status).toBe("running");
+      expect(cellAt(queued, 0, "gpt-image-1.5")).toMatchObject({ take: 1 });
+
+      const done = await settled(stack.appUrl, id);
+      expect(done.status).toBe("succeeded");
+      expect(cellAt(done, 0, "gpt-image-1.5")).toMatchObject({ status: "succeeded", take: 1 });
+      // Three calls: both titles once, and the take once, after the call under way when it was asked.
+      expect(sim.requests.map((r) => r.attempt).sort()).toEqual([1, 1, 2]);
+      const again = sim.requests.find((r) => r.attempt === 2)!;
+      const slow = sim.requests.find((r) => r.promptHash !== again.promptHash)!;
+      expect(again.startedAt).toBeGreaterThanOrEqual(slow.endedAt ?? Infinity);
+      await expect
+        .poll(() => page.getByTestId("batch-status").textContent(), { timeout: 30_000 })
+        .toBe("Status: succeeded");
+    } finally {
+      await browser.close();
+    }
   });
 
   it("offers New take to the owner only: marks sent together with JavaScript, a form post without", async () => {
