@@ -110,7 +110,8 @@ export function BatchLive(props: BatchLiveProps) {
   const onChange = useCallback((next: BatchDto) => setPaged((p) => toPaged(next, p.page)), []);
   const onOpen = useCallback((cell: CellDto) => setOpenId(cell.id), []);
   // New takes are asked for while the batch still runs too: its run makes them next.
-  const { control: take, bar: takeBar } = useTakes(id, takePrices, canManage, onChange);
+  const takeCells = useMemo(() => ({ all: paged.all, shown }), [paged.all, shown]);
+  const { control: take, bar: takeBar } = useTakes(id, takePrices, canManage, takeCells, onChange);
   const failedPages = useMemo(() => pagesWith(paged.all, "failed", page.size), [paged.all, page.size]);
   const pager = page.pages > 1 ? <BatchPager batchId={id} page={page} failedPages={failedPages} /> : null;
   return (

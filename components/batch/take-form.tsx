@@ -9,6 +9,17 @@
 import Image from "next/image";
 import { useCallback, useMemo, useState, useSyncExternalStore, type ReactNode } from "react";
 import type { BatchDto, CellDto } from "@/lib/batches/dto";
+import type { CellSummary } from "@/lib/batches/live";
+import {
+  liveMarks,
+  marksKey,
+  marksSnapshot,
+  noMarks,
+  setMarks,
+  subscribeMarks,
+  tabStorage,
+  type Mark,
+} from "@/lib/batches/take-marks";
 import { formatUsd, plural } from "@/lib/format";
 
 export interface TakeControl {
@@ -109,35 +120,49 @@ export function OtherTake({ cell, take, className }: CellControlProps) {
 
 /**
  * The marks and the bar that sends them. `control` is undefined unless new takes can be asked for
- * (owner, studio access); marks are dropped when that ends.
+ * (owner, studio access); marks count only while it is. Marks outlive a move to another page of
+ * the grid (kept for the browser tab, lib/batches/take-marks); `cells` (every cell of the batch, kept
+ * live) drops those whose cell no longer has a finished image.
  */
 export function useTakes(
   batchId: string,
   prices: Record<string, number> | undefined,
   enabled: boolean,
+  cells: { all: readonly CellSummary[]; shown: readonly { id: string }[] },
   onChange: (batch: BatchDto) => void,
 ): { control: TakeControl | undefined; bar: ReactNode } {
   const marking = useSyncExternalStore(noSubscription, onClient, onServer);
-  const [marked, setMarked] = useState<ReadonlyMap<string, CellDto>>(new Map());
+  // Kept for the tab, so marks made on another page of the grid are here too (the server knows none).
+  const key = marksKey(batchId);
+  const saved = useSyncExternalStore(subscribeMarks, () => marksSnapshot(tabStorage(), key), noMarks);
+  const setMarked = useCallback(
+    (next: ReadonlyMap<string, Mark> | ((current: ReadonlyMap<string, Mark>) => ReadonlyMap<string, Mark>)) =>
+      setMarks(tabStorage(), key, typeof next === "function" ? next(marksSnapshot(tabStorage(), key)) : next),
+    [key],
+  );
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
-  const [wasEnabled, setWasEnabled] = useState(enabled);
-  if (enabled !== wasEnabled) {
-    setWasEnabled(enabled);
-    if (!enabled) setMarked(new Map());
-  }
-  const onToggle = useCallback((cell: CellDto) => {
-    setMessage(null);
-    setMarked((current) => {
-      const next = new Map(current);
-      if (next.has(cell.id)) next.delete(cell.id);
-      else next.set(cell.id, cell);
-      return next;
-    });
-  }, []);
+  const { all, shown } = cells;
+  // Marks count only while takes can be asked for, and only of cells that can still have one.
+  const marked = useMemo(
+    () => liveMarks(enabled ? saved : new Map(), all, prices),
+    [enabled, saved, all, prices],
+  );
+  const onToggle = useCallback(
+    (cell: CellDto) => {
+      setMessage(null);
+      setMarked((current) => {
+        const next = new Map(current);
+        if (next.has(cell.id)) next.delete(cell.id);
+        else next.set(cell.id, { id: cell.id, promptIndex: cell.promptIndex, model: cell.model });
+        return next;
+      });
+    },
+    [setMarked],
+  );
   /** Posts `cells` to the batch's `action`; true when it was done. */
   const post = useCallback(
-    async (action: "takes" | "alternate", cells: CellDto[]) => {
+    async (action: "takes" | "alternate", cells: Mark[]) => {
       setBusy(true);
       setMessage(null);
       try {
@@ -175,6 +200,7 @@ export function useTakes(
     [enabled, prices, batchId, busy, markedIds, marking, onToggle, onSwitch],
   );
   const total = [...marked.values()].reduce((sum, c) => sum + (prices?.[c.model] ?? 0), 0);
+  const elsewhere = marked.size - shown.filter((c) => marked.has(c.id)).length;
   const bar =
     marked.size > 0 || message ? (
       <div
@@ -185,7 +211,8 @@ export function useTakes(
         {marked.size > 0 ? (
           <>
             <span className="text-zinc-200" data-testid="takes-summary">
-              New takes of {plural(marked.size, "image")} ·{" "}
+              New takes of {plural(marked.size, "image")}
+              {elsewhere > 0 ? ` (${elsewhere} on other pages)` : ""} ·{" "}
               {total === 0 ? "free" : `about ${formatUsd(total)}`}
             </span>
             <span className="text-xs text-zinc-400">each keeps its picture until the new one is ready</span>

@@ -144,6 +144,45 @@ describe("a batch page a page of titles at a time", () => {
     }
   });
 
+  it("keeps cells marked for a new take on one page of the grid when its owner moves to another", async () => {
+    const created = await submitBatch(stack.appUrl, {
+      ...BASE_REQUEST,
+      prompts: TITLES,
+      models: ["local-preview"],
+    });
+    if (!created.ok) throw new Error(`submit rejected: ${JSON.stringify(created)}`);
+    const { id, ownerToken } = created;
+    expect((await settled(stack.appUrl, id)).status).toBe("succeeded");
+    const browser = await openBrowser();
+    try {
+      await browser.context.addCookies([{ name: `owner_${id}`, value: ownerToken, url: stack.appUrl }]);
+      const page = await browser.context.newPage();
+      await page.goto(`${stack.appUrl}/b/${id}`, { waitUntil: "load" });
+      const summary = page.getByTestId("takes-summary");
+      const newTake = (title: string) =>
+        page.getByRole("button", { name: `New take · free: “${title}”, local-preview` });
+      await newTake("First of five").click();
+      await expect.poll(() => summary.textContent()).toBe("New takes of 1 image · free");
+      await page.getByTestId("batch-pager").first().getByRole("link", { name: "Next →" }).click();
+      await page.waitForURL(`${stack.appUrl}/b/${id}?page=2`);
+      await expect.poll(() => summary.textContent()).toBe("New takes of 1 image (1 on other pages) · free");
+      await newTake("Third of five").click();
+      expect(await newTake("Third of five").getAttribute("aria-pressed")).toBe("true");
+      await expect.poll(() => summary.textContent()).toBe("New takes of 2 images (1 on other pages) · free");
+      await page.getByRole("button", { name: "Make new takes" }).click();
+      await expect.poll(() => summary.count()).toBe(0);
+      const done = await settled(stack.appUrl, id);
+      expect(done.cells.map((c) => c.take)).toEqual([1, 0, 1, 0, 0]);
+      // Sent, the marks are gone on every page.
+      await page.goto(`${stack.appUrl}/b/${id}`, { waitUntil: "load" });
+      await newTake("First of five").waitFor();
+      expect(await newTake("First of five").getAttribute("aria-pressed")).toBe("false");
+      expect(await summary.count()).toBe(0);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it("works without JavaScript, and sends no other page's cell records", async () => {
     const id = await newBatch();
     const batch = await settled(stack.appUrl, id);

@@ -1,0 +1,100 @@
+/**
+ * The cells marked for a new take on a batch page, kept for the browser tab (sessionStorage) so that
+ * marks made on one page of a big batch's grid are still there on the next: the pages are plain links.
+ */
+import type { CellSummary } from "./live";
+
+export interface Mark {
+  id: string;
+  promptIndex: number;
+  model: string;
+}
+
+/** Only what is needed: the storage is per tab, the key per batch. */
+type MarkStore = Pick<Storage, "getItem" | "setItem" | "removeItem">;
+
+export const marksKey = (batchId: string) => `take-marks:${batchId}`;
+
+const isMark = (v: unknown): v is Mark =>
+  typeof v === "object" &&
+  v !== null &&
+  typeof (v as Mark).id === "string" &&
+  Number.isInteger((v as Mark).promptIndex) &&
+  typeof (v as Mark).model === "string";
+
+/** The marks kept under `key`; none when there are none or what is kept is not marks (never throws). */
+export function readMarks(store: MarkStore, key: string): Map<string, Mark> {
+  try {
+    const raw: unknown = JSON.parse(store.getItem(key) ?? "[]");
+    const marks = Array.isArray(raw) ? raw.filter(isMark) : [];
+    return new Map(marks.map((m) => [m.id, { id: m.id, promptIndex: m.promptIndex, model: m.model }]));
+  } catch {
+    return new Map();
+  }
+}
+
+/** Keeps `marks` under `key` (none: the key goes). Storage that is full or refused is not an error. */
+export function writeMarks(store: MarkStore, key: string, marks: ReadonlyMap<string, Mark>): void {
+  try {
+    if (marks.size === 0) store.removeItem(key);
+    else store.setItem(key, JSON.stringify([...marks.values()]));
+  } catch {
+    // Marks then last until the page changes, as before they were kept.
+  }
+}
+
+/**
+ * The marks still worth sending: of a cell of this batch that has a finished image and a model a take
+ * can be asked of here (its price known). A cell that started a take meanwhile, or failed, drops out.
+ */
+export function liveMarks(
+  marks: ReadonlyMap<string, Mark>,
+  cells: readonly Pick<CellSummary, "id" | "status">[],
+  prices: Readonly<Record<string, number>> | undefined,
+): ReadonlyMap<string, Mark> {
+  if (marks.size === 0) return marks;
+  const finished = new Set(cells.filter((c) => c.status === "succeeded").map((c) => c.id));
+  const live = [...marks.values()].filter((m) => finished.has(m.id) && prices?.[m.model] !== undefined);
+  return live.length === marks.size ? marks : new Map(live.map((m) => [m.id, m]));
+}
+
+/*
+ * The page's marks as an external store for useSyncExternalStore: read from the tab's storage once per
+ * batch, then held here (the source of truth for this page, so marks work even where storage is refused)
+ * and written through.
+ */
+const EMPTY: ReadonlyMap<string, Mark> = new Map();
+const held = new Map<string, ReadonlyMap<string, Mark>>();
+const listeners = new Set<() => void>();
+
+/** The tab's sessionStorage, or null where there is none or it is refused (never throws). */
+export function tabStorage(): MarkStore | null {
+  try {
+    return typeof window === "undefined" ? null : window.sessionStorage;
+  } catch {
+    return null;
+  }
+}
+
+export function subscribeMarks(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** The marks of batch `key` (the same Map until they change). */
+export function marksSnapshot(store: MarkStore | null, key: string): ReadonlyMap<string, Mark> {
+  let marks = held.get(key);
+  if (!marks) {
+    marks = store ? readMarks(store, key) : EMPTY;
+    held.set(key, marks);
+  }
+  return marks;
+}
+
+export const noMarks = (): ReadonlyMap<string, Mark> => EMPTY;
+
+export function setMarks(store: MarkStore | null, key: string, marks: ReadonlyMap<string, Mark>): void {
+  held.set(key, marks);
+  if (store) writeMarks(store, key, marks);
+  for (const listener of listeners) listener();
+}

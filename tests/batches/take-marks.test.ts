@@ -1,0 +1,93 @@
+import { describe, expect, it, vi } from "vitest";
+import {
+  liveMarks,
+  marksKey,
+  marksSnapshot,
+  readMarks,
+  setMarks,
+  subscribeMarks,
+  writeMarks,
+  type Mark,
+} from "@/lib/batches/take-marks";
+
+/** A Storage stand-in; `full` makes every write throw, as a full or refused storage does. */
+function memoryStore(full = false) {
+  const items = new Map<string, string>();
+  return {
+    items,
+    getItem: (k: string) => items.get(k) ?? null,
+    setItem: (k: string, v: string) => {
+      if (full) throw new DOMException("quota", "QuotaExceededError");
+      items.set(k, v);
+    },
+    removeItem: (k: string) => void items.delete(k),
+  };
+}
+
+const mark = (id: string, promptIndex = 0, model = "gpt-image-1.5"): Mark => ({ id, promptIndex, model });
+const asMap = (...marks: Mark[]) => new Map(marks.map((m) => [m.id, m]));
+
+describe("take marks kept for the tab", () => {
+  it("round-trips marks per batch, and removes the key when none are left", () => {
+    const store = memoryStore();
+    const key = marksKey("batch-1");
+    writeMarks(store, key, asMap(mark("a"), mark("b", 3, "local-preview")));
+    expect([...readMarks(store, key).values()]).toEqual([mark("a"), mark("b", 3, "local-preview")]);
+    expect(readMarks(store, marksKey("batch-2")).size).toBe(0);
+    writeMarks(store, key, new Map());
+    expect(store.items.has(key)).toBe(false);
+  });
+
+  it("reads anything else kept under the key as no marks, keeping only well-formed ones", () => {
+    const store = memoryStore();
+    for (const raw of ["{not json", '"a string"', "null", '{"id":"a"}']) {
+      store.items.set("k", raw);
+      expect(readMarks(store, "k").size).toBe(0);
+    }
+    store.items.set(
+      "k",
+      JSON.stringify([mark("a"), { id: 7 }, { id: "b", promptIndex: 1.5, model: "m" }, null]),
+    );
+    expect([...readMarks(store, "k").keys()]).toEqual(["a"]);
+  });
+
+  it("does not throw when the storage refuses a write", () => {
+    expect(() => writeMarks(memoryStore(true), "k", asMap(mark("a")))).not.toThrow();
+  });
+
+  it("counts only marks of cells that still have a finished image and a model that can take one", () => {
+    const cells = [
+      { id: "a", status: "succeeded" as const },
+      { id: "b", status: "queued" as const },
+      { id: "c", status: "succeeded" as const },
+    ];
+    const prices = { "gpt-image-1.5": 0.05, "local-preview": 0 };
+    const marks = asMap(mark("a"), mark("b"), mark("c", 0, "retired-model"), mark("gone"));
+    expect([...liveMarks(marks, cells, prices).keys()]).toEqual(["a"]);
+    expect(liveMarks(marks, cells, undefined).size).toBe(0);
+    // Unchanged marks are the same Map, so nothing downstream renders again.
+    const kept = asMap(mark("a"));
+    expect(liveMarks(kept, cells, prices)).toBe(kept);
+  });
+
+  it("holds the page's marks as a store: the same snapshot until set, listeners told, storage written through", () => {
+    const store = memoryStore();
+    const key = marksKey("store-batch");
+    store.items.set(key, JSON.stringify([mark("a")]));
+    const first = marksSnapshot(store, key);
+    expect([...first.keys()]).toEqual(["a"]);
+    expect(marksSnapshot(store, key)).toBe(first);
+    const listener = vi.fn();
+    const unsubscribe = subscribeMarks(listener);
+    const next = asMap(mark("a"), mark("b"));
+    setMarks(store, key, next);
+    expect(listener).toHaveBeenCalledTimes(1);
+    expect(marksSnapshot(store, key)).toBe(next);
+    expect(JSON.parse(store.items.get(key)!)).toEqual([mark("a"), mark("b")]);
+    unsubscribe();
+    // Without storage (refused) the marks still hold for the page.
+    setMarks(null, marksKey("no-storage"), asMap(mark("z")));
+    expect([...marksSnapshot(null, marksKey("no-storage")).keys()]).toEqual(["z"]);
+    expect(listener).toHaveBeenCalledTimes(1);
+  });
+});
