@@ -152,6 +152,10 @@ export async function abandonBatch(
 /** A wave's plan: the cells its runs were started for, each in the round it was in then. */
 export type WavePlan = readonly { promptIndex: number; model: string; round?: number }[];
 
+/** A planned cell (in any round when the plan names none). */
+const planKey = (promptIndex: number, model: string, round: number | undefined) =>
+  `${promptIndex}\n${model}\n${round ?? "any"}`;
+
 export type WaveEnd =
   | (AbandonResult & { next: null })
   /** Cells asked for again while the wave ran (new takes, retries): the run's next wave. */
@@ -182,14 +186,11 @@ export async function endWave(
       .from(cells)
       .where(and(eq(cells.batchId, id), inArray(cells.status, ["queued", "running", "retrying"])));
     const { planned } = options;
+    const keys = new Set(planned?.map((p) => planKey(p.promptIndex, p.model, p.round)));
     const wasPlanned = (c: CellRow) =>
       planned === null ||
-      planned.some(
-        (p) =>
-          p.promptIndex === c.promptIndex &&
-          p.model === c.model &&
-          (p.round === undefined || p.round === c.round),
-      );
+      keys.has(planKey(c.promptIndex, c.model, c.round)) ||
+      keys.has(planKey(c.promptIndex, c.model, undefined));
     const lost = unfinished.filter(wasPlanned).map((c) => c.id);
     const ended = await endCells(
       tx,
@@ -224,8 +225,9 @@ export async function releaseBatch(db: Db, id: string, runId: string): Promise<b
 }
 
 /**
- * Ends the batch's cells in `statuses` (optionally only those with ids in `only`) as cancelled or workflow-failed, with one event per cell. A cell
- * working on a new take goes back to its previous picture instead (it is still among those returned).
+ * Ends the batch's cells in `statuses` (only those with ids in `only`, when given) as cancelled or
+ * workflow-failed, with one event per cell. A cell working on a new take goes back to its previous
+ * picture instead (it is still among those returned).
  */
 async function endCells(
   tx: Tx,
@@ -355,7 +357,7 @@ async function requeue(tx: Tx, batch: BatchRow, status: "failed" | "cancelled"):
 /**
  * After cells went back to queued. A finished batch runs again, released for the next round's run
  * (claimBatch). A batch still running keeps its run: the run's plan takes them up if it has none yet,
- * else its next wave does once the current one has ended (endWave), so they wait for no other cell.
+ * else its next wave does once the cells under way have ended (endWave).
  */
 async function runAgain(tx: Tx, batch: BatchRow, reset: CellRow[]): Promise<Requeued> {
   if (reset.length === 0) return { cells: [], newRun: false };
