@@ -1,10 +1,10 @@
 "use client";
 /**
  * New takes on the batch page, for the batch's owner, on finished images (while other cells may still
- * be at work: the batch's run makes the takes next). With JavaScript, "New take" marks a
- * cell and a bar sends every marked cell at once (one round, one price shown before anything is spent);
- * without it, the button is a plain form post of that one cell. The picture a take replaced is the cell's
- * other take, shown small with a button that switches the two.
+ * be at work: the batch's run makes the takes next). With JavaScript, "New take" marks a cell and a bar
+ * sends every marked cell at once (one round, one price shown before anything is spent); without it,
+ * the button is a plain form post of that one cell. The picture a take replaced is the cell's other
+ * take, shown small with a button that switches the two.
  */
 import Image from "next/image";
 import { useCallback, useMemo, useState, useSyncExternalStore, type ReactNode } from "react";

@@ -20,9 +20,8 @@ export type PromptRow = z.infer<typeof promptRow>;
 
 /**
  * Invokes run-prompt per title, all at once (run-batch directly, or a group for its slice); a later
- * wave of run-batch prefixes its step ids. Settled,
- * not all: one lost title must not end the caller while the others are still working. Returns how
- * many were lost, and why the first one was.
+ * wave of run-batch prefixes its step ids. Settled, not all: one lost title must not end the caller
+ * while the others are still working. Returns how many were lost, and why the first one was.
  */
 export async function invokeTitles(
   step: GetStepTools<typeof inngest>,

@@ -51,7 +51,7 @@ export async function cancelBatchById(
 
 /**
  * Re-queues the failed cells: a finished batch gets a run for them; a running one's run takes them up
- * as soon as its current wave has ended. Null: no such batch.
+ * once the cells under way have ended (its next wave). Null: no such batch.
  */
 export async function retryFailedCells(id: string): Promise<ManageOutcome | null> {
   const db = await getDb();
@@ -128,8 +128,9 @@ export function takePrices(input: { models: readonly string[]; canvas: string; q
 /**
  * New takes of succeeded cells: each picked cell gets a new picture from its model (a paid call at list
  * price), keeping the one it has until the new one succeeds. The batch may still be running: its run
- * makes them once the cells under way now have ended (its next wave). Refused when the batch's budget would not cover
- * them (beside the cells still to make) or a model cannot be called here. Null: no such batch.
+ * makes them once the cells under way have ended (its next wave). Refused when the batch's budget
+ * would not cover them after the cells still to make, or a model cannot be called here. Null: no such
+ * batch.
  */
 export async function newTakes(id: string, picks: CellPick[]): Promise<ManageOutcome | null> {
   const db = await getDb();
@@ -153,10 +154,12 @@ export async function newTakes(id: string, picks: CellPick[]): Promise<ManageOut
     // Cells still to make (the batch is running) have the first claim on what is left.
     const owed = found.cells.filter((c) => !isTerminalCell(c.status) && !c.rawKey);
     const { prices: owedPrices } = takePrices({ ...input, models: owed.map((c) => c.model) });
-    const spent = (await spendSoFar(db, id)) + owed.reduce((sum, c) => sum + (owedPrices[c.model] ?? 0), 0);
+    const owedUsd = owed.reduce((sum, c) => sum + (owedPrices[c.model] ?? 0), 0);
+    const spent = (await spendSoFar(db, id)) + owedUsd;
+    const after = owedUsd > 0 ? " once the images still being made are paid for" : "";
     if (spent + costUsd > Number(budget) + 1e-9)
       return {
-        error: `${plural(picks.length, "new take")} would cost about $${costUsd.toFixed(2)}, more than is left of this batch's budget ($${Math.max(0, Number(budget) - spent).toFixed(2)} of $${Number(budget).toFixed(2)}).`,
+        error: `${plural(picks.length, "new take")} would cost about $${costUsd.toFixed(2)}, more than is left of this batch's budget${after} ($${Math.max(0, Number(budget) - spent).toFixed(2)} of $${Number(budget).toFixed(2)}).`,
         status: 409,
       };
   }

@@ -255,6 +255,33 @@ describe("new takes", () => {
     expect((await settled(stack.appUrl, id)).status).toBe("succeeded");
   });
 
+  it("refuses a take while the batch runs when the images still being made would leave no budget for it", async () => {
+    const created = await submitBatch(stack.appUrl, {
+      ...BASE_REQUEST,
+      prompts: ["Paid first", "Paid later [sim:latency=5000]"],
+      models: ["gpt-image-1.5"],
+      budgetUsd: 0.1,
+    });
+    if (!created.ok) throw new Error(`submit rejected: ${JSON.stringify(created)}`);
+    const { id, ownerToken } = created;
+    const owner = bearer(ownerToken);
+    await until("the first image", async () => {
+      const read = await readAs(stack.appUrl, id, ownerToken);
+      return read.status === "running" && cellAt(read, 0, "gpt-image-1.5").status === "succeeded"
+        ? read
+        : undefined;
+    });
+    // $0.05 spent, $0.05 owed to the image under way: a $0.05 take would pass the $0.10 budget.
+    const refused = await takes(id, { cells: [{ promptIndex: 0, model: "gpt-image-1.5" }] }, owner);
+    expect(refused.status).toBe(409);
+    expect(refused.json.error).toBe(
+      "1 new take would cost about $0.05, more than is left of this batch's budget once the images still being made are paid for ($0.00 of $0.10).",
+    );
+    const done = await settled(stack.appUrl, id);
+    expect(done.status).toBe("succeeded");
+    expect(done.cells.map((c) => c.take)).toEqual([0, 0]);
+  });
+
   it("queues a new take asked for in the browser while the batch runs; the batch's run makes it next", async () => {
     sim.reset();
     const created = await submitBatch(stack.appUrl, {
