@@ -121,8 +121,8 @@ export function OtherTake({ cell, take, className }: CellControlProps) {
 /**
  * The marks and the bar that sends them. `control` is undefined unless new takes can be asked for
  * (owner, studio access); marks count only while it is. Marks outlive a move to another page of
- * the grid (kept for the browser tab, lib/batches/take-marks); `cells` (every cell of the batch, kept
- * live) drops those whose cell no longer has a finished image.
+ * the grid (kept for the browser tab, lib/batches/take-marks); against `cells` (every cell of the
+ * batch, kept live) a mark counts only while its cell has the finished image it was marked on.
  */
 export function useTakes(
   batchId: string,
@@ -154,7 +154,13 @@ export function useTakes(
       setMarked((current) => {
         const next = new Map(current);
         if (next.has(cell.id)) next.delete(cell.id);
-        else next.set(cell.id, { id: cell.id, promptIndex: cell.promptIndex, model: cell.model });
+        else
+          next.set(cell.id, {
+            id: cell.id,
+            promptIndex: cell.promptIndex,
+            model: cell.model,
+            attempts: cell.attempts,
+          });
         return next;
       });
     },
@@ -162,7 +168,7 @@ export function useTakes(
   );
   /** Posts `cells` to the batch's `action`; true when it was done. */
   const post = useCallback(
-    async (action: "takes" | "alternate", cells: Mark[]) => {
+    async (action: "takes" | "alternate", cells: Pick<Mark, "promptIndex" | "model">[]) => {
       setBusy(true);
       setMessage(null);
       try {

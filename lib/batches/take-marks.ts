@@ -8,6 +8,12 @@ export interface Mark {
   id: string;
   promptIndex: number;
   model: string;
+  /**
+   * The cell's provider calls when marked. Every paid take adds one, so a mark whose cell has more
+   * has been sent (from this tab, even if the answer was lost, or from a copy of it) and never counts
+   * again: it must not pay for a second take.
+   */
+  attempts: number;
 }
 
 /** Only what is needed: the storage is per tab, the key per batch. */
@@ -20,14 +26,17 @@ const isMark = (v: unknown): v is Mark =>
   v !== null &&
   typeof (v as Mark).id === "string" &&
   Number.isInteger((v as Mark).promptIndex) &&
-  typeof (v as Mark).model === "string";
+  typeof (v as Mark).model === "string" &&
+  Number.isInteger((v as Mark).attempts);
 
 /** The marks kept under `key`; none when there are none or what is kept is not marks (never throws). */
 export function readMarks(store: MarkStore, key: string): Map<string, Mark> {
   try {
     const raw: unknown = JSON.parse(store.getItem(key) ?? "[]");
     const marks = Array.isArray(raw) ? raw.filter(isMark) : [];
-    return new Map(marks.map((m) => [m.id, { id: m.id, promptIndex: m.promptIndex, model: m.model }]));
+    return new Map(
+      marks.map(({ id, promptIndex, model, attempts }) => [id, { id, promptIndex, model, attempts }]),
+    );
   } catch {
     return new Map();
   }
@@ -44,17 +53,20 @@ export function writeMarks(store: MarkStore, key: string, marks: ReadonlyMap<str
 }
 
 /**
- * The marks still worth sending: of a cell of this batch that has a finished image and a model a take
- * can be asked of here (its price known). A cell that started a take meanwhile, or failed, drops out.
+ * The marks still worth sending: of a cell of this batch that has a finished image, no provider call
+ * since it was marked, and a model a take can be asked of here (its price known). A cell that started
+ * a take meanwhile, or failed, drops out.
  */
 export function liveMarks(
   marks: ReadonlyMap<string, Mark>,
-  cells: readonly Pick<CellSummary, "id" | "status">[],
+  cells: readonly Pick<CellSummary, "id" | "status" | "attempts">[],
   prices: Readonly<Record<string, number>> | undefined,
 ): ReadonlyMap<string, Mark> {
   if (marks.size === 0) return marks;
-  const finished = new Set(cells.filter((c) => c.status === "succeeded").map((c) => c.id));
-  const live = [...marks.values()].filter((m) => finished.has(m.id) && prices?.[m.model] !== undefined);
+  const finished = new Map(cells.filter((c) => c.status === "succeeded").map((c) => [c.id, c.attempts]));
+  const live = [...marks.values()].filter(
+    (m) => finished.get(m.id) === m.attempts && prices?.[m.model] !== undefined,
+  );
   return live.length === marks.size ? marks : new Map(live.map((m) => [m.id, m]));
 }
 

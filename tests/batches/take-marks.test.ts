@@ -24,7 +24,12 @@ function memoryStore(full = false) {
   };
 }
 
-const mark = (id: string, promptIndex = 0, model = "gpt-image-1.5"): Mark => ({ id, promptIndex, model });
+const mark = (id: string, promptIndex = 0, model = "gpt-image-1.5", attempts = 1): Mark => ({
+  id,
+  promptIndex,
+  model,
+  attempts,
+});
 const asMap = (...marks: Mark[]) => new Map(marks.map((m) => [m.id, m]));
 
 describe("take marks kept for the tab", () => {
@@ -46,7 +51,13 @@ describe("take marks kept for the tab", () => {
     }
     store.items.set(
       "k",
-      JSON.stringify([mark("a"), { id: 7 }, { id: "b", promptIndex: 1.5, model: "m" }, null]),
+      JSON.stringify([
+        mark("a"),
+        { id: 7 },
+        { id: "b", promptIndex: 1.5, model: "m", attempts: 1 },
+        { id: "c", promptIndex: 1, model: "m" },
+        null,
+      ]),
     );
     expect([...readMarks(store, "k").keys()]).toEqual(["a"]);
   });
@@ -55,14 +66,16 @@ describe("take marks kept for the tab", () => {
     expect(() => writeMarks(memoryStore(true), "k", asMap(mark("a")))).not.toThrow();
   });
 
-  it("counts only marks of cells that still have a finished image and a model that can take one", () => {
+  it("counts only marks of cells with the finished image they were marked on and a model that can take one", () => {
     const cells = [
-      { id: "a", status: "succeeded" as const },
-      { id: "b", status: "queued" as const },
-      { id: "c", status: "succeeded" as const },
+      { id: "a", status: "succeeded" as const, attempts: 1 },
+      { id: "b", status: "queued" as const, attempts: 1 },
+      { id: "c", status: "succeeded" as const, attempts: 1 },
+      { id: "d", status: "succeeded" as const, attempts: 2 },
     ];
     const prices = { "gpt-image-1.5": 0.05, "local-preview": 0 };
-    const marks = asMap(mark("a"), mark("b"), mark("c", 0, "retired-model"), mark("gone"));
+    // d: a take was made since it was marked (sent from a copy of the tab, or its answer was lost).
+    const marks = asMap(mark("a"), mark("b"), mark("c", 0, "retired-model"), mark("gone"), mark("d"));
     expect([...liveMarks(marks, cells, prices).keys()]).toEqual(["a"]);
     expect(liveMarks(marks, cells, undefined).size).toBe(0);
     // Unchanged marks are the same Map, so nothing downstream renders again.
