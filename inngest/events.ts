@@ -6,6 +6,8 @@ export const batchRequested = eventType("batch/requested", {
   schema: z.object({
     batchId: z.string(),
     reason: z.enum(["created", "retry", "resume", "resend", "take", "hand-off"]),
+    /** With "hand-off": the run handing the batch on (near its step limit); this event's run takes over. */
+    from: z.string().optional(),
   }),
 });
 

@@ -12,7 +12,7 @@
  */
 import type { GetStepTools } from "inngest";
 import type { ModelId } from "@/lib/catalog/models";
-import { promptsPerRun, runMaxSteps } from "@/lib/batches/concurrency";
+import { DEFAULT_RUN_MAX_STEPS, promptsPerRun, runMaxSteps } from "@/lib/batches/concurrency";
 import {
   abandonBatch,
   claimBatch,
@@ -20,7 +20,6 @@ import {
   getBatch,
   getDb,
   pendingCells,
-  releaseBatch,
   type PendingCell,
   type WavePlan,
 } from "@/lib/db";
@@ -91,7 +90,7 @@ const plannedCells = (rows: PromptRow[]): WavePlan =>
 /** Read once at load, like the other workflow settings, so a bad value shows when the app starts. */
 const PROMPTS_PER_RUN = promptsPerRun();
 /** Steps per run (Inngest's limit); a run nearing it hands the batch on to a new run. */
-const RUN_MAX_STEPS = runMaxSteps();
+const RUN_MAX_STEPS = runMaxSteps(process.env, PROMPTS_PER_RUN);
 
 export const runBatch = inngest.createFunction(
   {
@@ -116,13 +115,20 @@ export const runBatch = inngest.createFunction(
     // batch (it was sent again while its first event was only late).
     const plan = await step.run("start", async () => {
       const db = await getDb();
-      const claim = await claimBatch(db, batchId, runId);
+      const claim = await claimBatch(db, batchId, runId, event.data.from);
       if (claim && !claim.claimed) return null;
-      return { perRun: PROMPTS_PER_RUN, rows: rowsOf(await pendingCells(db, batchId)) };
+      return {
+        perRun: PROMPTS_PER_RUN,
+        maxSteps: RUN_MAX_STEPS,
+        rows: rowsOf(await pendingCells(db, batchId)),
+      };
     });
     if (plan === null) return { batchId, status: "taken by another run", results: [] };
-    // Runs started before the per-run limit stored their plan as the bare list of rows.
-    const { perRun } = Array.isArray(plan) ? { perRun: Infinity } : plan;
+    // Runs started before the per-run limit stored their plan as the bare list of rows, and before
+    // waves without the step limit (fixed in the plan, so a replay hands on at the same wave).
+    const perRun = Array.isArray(plan) ? Infinity : plan.perRun;
+    const maxSteps =
+      (Array.isArray(plan) ? null : (plan as { maxSteps?: number }).maxSteps) ?? DEFAULT_RUN_MAX_STEPS;
     let rows = Array.isArray(plan) ? (plan as PromptRow[]) : plan.rows;
     let steps = 1;
     // Waves: cells asked for again while one ran (new takes, retries) are the next, until none are left.
@@ -145,19 +151,17 @@ export const runBatch = inngest.createFunction(
       });
       if (!("next" in end)) return end;
       rows = end.next;
-      // One more wave and the hand-off it may still need must fit in the run's steps.
-      if (steps + fanOutSteps(rows.length, perRun) + 1 + 2 > RUN_MAX_STEPS) {
-        const released = await step.run(`release-${wave}`, async () =>
-          releaseBatch(await getDb(), batchId, runId),
+      // One more wave and the hand-off it may still need must fit in the run's steps. This run keeps
+      // the batch until the next one takes it over, so a hand-off that cannot be sent fails this run
+      // and its onFailure ends the batch (its cells can be retried), instead of leaving it ownerless.
+      if (steps + fanOutSteps(rows.length, perRun) + 1 + 1 > maxSteps) {
+        await step.sendEvent(
+          "hand-off",
+          batchRequested.create(
+            { batchId, reason: "hand-off", from: runId },
+            { id: `batch-hand-off-${batchId}-${runId}` },
+          ),
         );
-        if (released)
-          await step.sendEvent(
-            "hand-off",
-            batchRequested.create(
-              { batchId, reason: "hand-off" },
-              { id: `batch-hand-off-${batchId}-${runId}` },
-            ),
-          );
         return { batchId, status: "handed on to another run", results: [] };
       }
     }

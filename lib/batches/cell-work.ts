@@ -131,6 +131,7 @@ export async function generateStep(
       }),
       recordAttemptResult(db, cell.id, {
         attempt,
+        round: cell.round,
         outcome: "ok",
         requestId: result.requestId,
         costUsd: result.costUsd,
@@ -145,6 +146,7 @@ export async function generateStep(
     const message = provider?.message ?? (err as Error).message ?? String(err);
     await recordAttemptResult(db, cell.id, {
       attempt,
+      round: cell.round,
       outcome: retryable && !lastAttempt ? "retry" : "failed",
       error: message,
       errorKind: provider?.reason ?? "internal",

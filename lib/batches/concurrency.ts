@@ -31,8 +31,10 @@ export function cellRetries(env: NodeJS.ProcessEnv = process.env): number {
 
 /**
  * Titles one workflow run fans out to directly. Inngest allows 1,000 steps per run, and run-batch
- * takes one step per title plus two; a batch with more titles than this fans out through groups of
- * this many (run-prompt-group), so no run comes near the limit. PROMPTS_PER_RUN overrides (2–990).
+ * takes one step per title plus two for its first wave; a batch with more titles than this fans out
+ * through groups of this many (run-prompt-group), so that wave stays below the limit (later waves, of
+ * cells asked for again while it ran, hand on to a new run near it: RUN_MAX_STEPS). PROMPTS_PER_RUN
+ * overrides (2–990).
  */
 export const DEFAULT_PROMPTS_PER_RUN = 900;
 
@@ -47,17 +49,24 @@ export function promptsPerRun(env: Readonly<Record<string, string | undefined>> 
 
 /**
  * The most steps one run-batch run takes before it hands its batch on to a new run: Inngest's limit
- * of 1,000 per run. A run's first wave takes at most PROMPTS_PER_RUN + 2; each later wave (cells asked
- * for again while the batch ran) must fit what is left. RUN_MAX_STEPS overrides (8–10,000), for an
- * account with another limit.
+ * of 1,000 per run. A run's first wave takes at most PROMPTS_PER_RUN + 2 and the hand-off one more, so
+ * the limit must be at least PROMPTS_PER_RUN + 3 (`perRun`); each later wave (cells asked for again
+ * while the batch ran) must fit what is left. RUN_MAX_STEPS overrides (8–10,000), for an account with
+ * another limit.
  */
 export const DEFAULT_RUN_MAX_STEPS = 1000;
 
-export function runMaxSteps(env: Readonly<Record<string, string | undefined>> = process.env): number {
+export function runMaxSteps(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  perRun = promptsPerRun(env),
+): number {
   const raw = env.RUN_MAX_STEPS?.trim();
-  if (!raw) return DEFAULT_RUN_MAX_STEPS;
-  const n = Number(raw);
+  const n = raw ? Number(raw) : DEFAULT_RUN_MAX_STEPS;
   if (!Number.isInteger(n) || n < 8 || n > 10_000)
     throw new Error(`RUN_MAX_STEPS must be a whole number from 8 to 10,000, got "${raw}"`);
+  if (n < perRun + 3)
+    throw new Error(
+      `RUN_MAX_STEPS (${n}) must be at least PROMPTS_PER_RUN + 3 (${perRun + 3}): a run's first wave takes up to PROMPTS_PER_RUN + 2 steps`,
+    );
   return n;
 }

@@ -6,13 +6,12 @@
 import {
   cancelBatch,
   getBatch,
+  getBatchRow,
   getDb,
   isTerminalBatch,
-  isTerminalCell,
   requeueTakes,
   resetFailedCells,
   resumeCancelledCells,
-  spendSoFar,
   swapAlternate,
   type CellPick,
   type Requeued,
@@ -134,9 +133,9 @@ export function takePrices(input: { models: readonly string[]; canvas: string; q
  */
 export async function newTakes(id: string, picks: CellPick[]): Promise<ManageOutcome | null> {
   const db = await getDb();
-  const found = await getBatch(db, id);
-  if (!found) return null;
-  const input = found.batch.input;
+  const row = await getBatchRow(db, id);
+  if (!row) return null;
+  const { input } = row;
   const strangers = picks.filter(
     (p) => !input.models.includes(p.model) || p.promptIndex >= input.prompts.length,
   );
@@ -145,27 +144,20 @@ export async function newTakes(id: string, picks: CellPick[]): Promise<ManageOut
       error: `This batch has no cell ${strangers.slice(0, 5).map(pickName).join(", ")}.`,
       status: 400,
     };
-  const { prices, unavailable } = takePrices({ ...input, models: picks.map((p) => p.model) });
-  const refused = Object.values(unavailable)[0];
+  // One price per model of the batch: the cells still to make count against its budget too.
+  const { prices, unavailable } = takePrices(input);
+  const refused = picks.map((p) => unavailable[p.model]).find(Boolean);
   if (refused) return { error: refused, status: 409 };
-  const costUsd = picks.reduce((total, p) => total + (prices[p.model] ?? 0), 0);
-  const budget = found.batch.budgetUsd;
-  if (budget !== null) {
-    // Cells still to make (the batch is running) have the first claim on what is left.
-    const owed = found.cells.filter((c) => !isTerminalCell(c.status) && !c.rawKey);
-    const { prices: owedPrices } = takePrices({ ...input, models: owed.map((c) => c.model) });
-    const owedUsd = owed.reduce((sum, c) => sum + (owedPrices[c.model] ?? 0), 0);
-    const spent = (await spendSoFar(db, id)) + owedUsd;
-    const after = owedUsd > 0 ? " once the images still being made are paid for" : "";
-    if (spent + costUsd > Number(budget) + 1e-9)
-      return {
-        error: `${plural(picks.length, "new take")} would cost about $${costUsd.toFixed(2)}, more than is left of this batch's budget${after} ($${Math.max(0, Number(budget) - spent).toFixed(2)} of $${Number(budget).toFixed(2)}).`,
-        status: 409,
-      };
-  }
   const callWindowMs = callWindow();
-  const result = await requeueTakes(db, id, picks, { estimateUsd: costUsd, callWindowMs });
+  const result = await requeueTakes(db, id, picks, { prices, callWindowMs });
   if (!result) return null;
+  if (result.kind === "refused" && result.reason === "budget") {
+    const after = result.owedUsd > 0 ? " once the images still being made are paid for" : "";
+    return {
+      error: `${plural(picks.length, "new take")} would cost about $${result.costUsd.toFixed(2)}, more than is left of this batch's budget${after} ($${result.leftUsd.toFixed(2)} of $${result.budgetUsd.toFixed(2)}).`,
+      status: 409,
+    };
+  }
   if (result.kind === "refused") {
     const names = result.picks.slice(0, 5).map(pickName).join(", ");
     if (result.reason === "missing") return { error: `This batch has no cell ${names}.`, status: 400 };

@@ -204,13 +204,16 @@ export interface Claim {
  * The workflow run `runId` takes the batch: queued → running, started_at recorded once. The same run
  * asking again (its step retried) keeps it; any other run finds it taken. That makes sending
  * batch/requested a second time safe: if the first event was only late, one of the two runs works and
- * the other stops, so no cell is generated twice. resetFailedCells releases the batch for the next round.
- * Null when the batch does not exist.
+ * the other stops, so no cell is generated twice. A retry or resume of a finished batch releases it for
+ * the next round's run; a run near its step limit hands it on by naming itself as `from`, and the run
+ * started for that takes it over, as long as it is not finished. Null when the batch does not exist.
  */
-export async function claimBatch(db: Db, id: string, runId: string): Promise<Claim | null> {
+export async function claimBatch(db: Db, id: string, runId: string, from?: string): Promise<Claim | null> {
   return db.transaction(async (tx) => {
     const batch = await lockBatch(tx, id);
     if (!batch) return null;
+    if (from !== undefined && batch.runId === from && !isTerminalBatch(batch.status))
+      return { batch: await updateBatch(tx, id, { runId }), claimed: true };
     if (batch.runId !== null) return { batch, claimed: batch.runId === runId };
     if (batch.status !== "queued") return { batch: await updateBatch(tx, id, { runId }), claimed: true };
     const now = new Date();

@@ -231,6 +231,11 @@ export async function markRunningLocked(tx: Tx, cell: CellRow, now: Date): Promi
 
 export interface AttemptResult {
   attempt: number;
+  /**
+   * The round the call was made in (default: the cell's). A call that ends after its cell was asked
+   * for again (a retry or a new take while the batch ran) is only booked: the new round is not its.
+   */
+  round?: number;
   /** ok: the provider call succeeded (cell stays running until completeCell); retry: it will be
    * retried (cell → retrying); failed: permanent (cell → failed). */
   outcome: "ok" | "retry" | "failed";
@@ -252,10 +257,11 @@ export async function recordAttemptResult(
   return mutateCell(db, cellId, async (tx, cell, batch) => {
     const now = new Date();
     const log = [...cell.attemptLog];
-    let index = log.findLastIndex((e) => e.round === cell.round && e.attempt === result.attempt);
+    const round = result.round ?? cell.round;
+    let index = log.findLastIndex((e) => e.round === round && e.attempt === result.attempt);
     if (index === -1) {
       log.push({
-        round: cell.round,
+        round,
         attempt: result.attempt,
         startedAt: now.toISOString(),
         outcome: "running",
@@ -282,10 +288,11 @@ export async function recordAttemptResult(
       requestIds,
       costUsd: sumCosts(log),
     };
-    if (isTerminalCell(cell.status)) {
+    if (isTerminalCell(cell.status) || round !== cell.round) {
       // A picture paid for after the cell ended (a call in flight at a cancel) is still kept: found on
-      // delete, and reused if the cell is resumed.
-      const raw = result.outcome === "ok" && result.rawKey && !cell.rawKey ? { rawKey: result.rawKey } : {};
+      // delete, and reused if the cell is resumed or retried (not by a new take, which wants another).
+      const reusable = result.outcome === "ok" && result.rawKey && !cell.rawKey && !cell.previous;
+      const raw = reusable ? { rawKey: result.rawKey } : {};
       const updated = await saveCell(tx, cell, { ...bookkeeping, ...raw });
       await refreshFinishedCost(tx, batch);
       return { cell: updated, applied: false };

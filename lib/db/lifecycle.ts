@@ -211,20 +211,6 @@ export async function endWave(
 }
 
 /**
- * Hands the batch's run on: the run `runId` (near Inngest's step limit after many waves) lets go of the
- * batch, still running, so the run its caller starts next claims it and plans its unfinished cells.
- * False when `runId` does not own it (any more).
- */
-export async function releaseBatch(db: Db, id: string, runId: string): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const batch = await lockBatch(tx, id);
-    if (!batch || batch.runId !== runId || isTerminalBatch(batch.status)) return false;
-    await updateBatch(tx, id, { runId: null });
-    return true;
-  });
-}
-
-/**
  * Ends the batch's cells in `statuses` (only those with ids in `only`, when given) as cancelled or
  * workflow-failed, with one event per cell. A cell working on a new take goes back to its previous
  * picture instead (it is still among those returned).
@@ -437,7 +423,19 @@ export type TakeResult =
    * Nothing changed: a picked cell's last take was cancelled while its provider call was out, and that
    * call may still be running (started within the call window); retryAfterMs: when it is past it.
    */
-  | { kind: "refused"; reason: "in-flight"; picks: CellPick[]; retryAfterMs: number };
+  | { kind: "refused"; reason: "in-flight"; picks: CellPick[]; retryAfterMs: number }
+  /**
+   * Nothing changed: the takes (`costUsd` at list price) would pass the batch's budget; `leftUsd` is
+   * what is left of it once what was spent and the cells still to make (`owedUsd`) are paid for.
+   */
+  | {
+      kind: "refused";
+      reason: "budget";
+      costUsd: number;
+      owedUsd: number;
+      leftUsd: number;
+      budgetUsd: number;
+    };
 
 /** Provider calls of the cell's current round still logged as running and started after `since`. */
 const callsOut = (cell: Pick<CellRow, "round" | "attemptLog">, since: number) =>
@@ -456,7 +454,12 @@ export async function requeueTakes(
   db: Db,
   id: string,
   picks: CellPick[],
-  options: { estimateUsd?: number; callWindowMs?: number; now?: Date } = {},
+  options: {
+    /** List price of one call per model of the batch: the takes' estimate, and the budget's check. */
+    prices?: Readonly<Record<string, number>>;
+    callWindowMs?: number;
+    now?: Date;
+  } = {},
 ): Promise<TakeResult | null> {
   return db.transaction(async (tx): Promise<TakeResult | null> => {
     const batch = await lockBatch(tx, id);
@@ -481,6 +484,33 @@ export async function requeueTakes(
         };
       }
     }
+    const price = (model: string) => options.prices?.[model] ?? 0;
+    const costUsd = picks.reduce((sum, p) => sum + price(p.model), 0);
+    if (batch.budgetUsd !== null && options.prices) {
+      // Cells still to make (the batch is running) have the first claim on what is left.
+      const owed = await tx
+        .select({ model: cells.model })
+        .from(cells)
+        .where(
+          and(
+            eq(cells.batchId, id),
+            inArray(cells.status, ["queued", "running", "retrying"]),
+            isNull(cells.rawKey),
+          ),
+        );
+      const owedUsd = owed.reduce((sum, c) => sum + price(c.model), 0);
+      const budgetUsd = Number(batch.budgetUsd);
+      const leftUsd = budgetUsd - (await spendSoFar(tx, id)) - owedUsd;
+      if (costUsd > leftUsd + 1e-9)
+        return {
+          kind: "refused",
+          reason: "budget",
+          costUsd,
+          owedUsd,
+          leftUsd: Math.max(0, leftUsd),
+          budgetUsd,
+        };
+    }
     const reset = await tx
       .update(cells)
       .set({
@@ -501,12 +531,10 @@ export async function requeueTakes(
       .where(and(eq(cells.batchId, id), picked))
       .returning();
     // The batch's estimate is the list price of every call asked of it: the takes count too.
-    if (options.estimateUsd)
+    if (costUsd > 0)
       await tx
         .update(batches)
-        .set({
-          estimatedCostUsd: sql`${batches.estimatedCostUsd} + ${options.estimateUsd.toFixed(6)}::numeric`,
-        })
+        .set({ estimatedCostUsd: sql`${batches.estimatedCostUsd} + ${costUsd.toFixed(6)}::numeric` })
         .where(eq(batches.id, id));
     return { kind: "queued", ...(await runAgain(tx, batch, reset)) };
   });

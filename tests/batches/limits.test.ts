@@ -26,13 +26,20 @@ describe("RUN_MAX_STEPS", () => {
   it("defaults to Inngest's 1,000 steps per run, above a first wave of the most titles one run invokes", () => {
     expect(runMaxSteps({})).toBe(DEFAULT_RUN_MAX_STEPS);
     expect(DEFAULT_PROMPTS_PER_RUN + 2).toBeLessThan(DEFAULT_RUN_MAX_STEPS);
-    expect(runMaxSteps({ RUN_MAX_STEPS: " 40 " })).toBe(40);
+    expect(runMaxSteps({ RUN_MAX_STEPS: " 40 ", PROMPTS_PER_RUN: "20" })).toBe(40);
   });
 
   it.each(["7", "10001", "9.5", "many"])("refuses %s with a message naming the variable", (raw) => {
-    expect(() => runMaxSteps({ RUN_MAX_STEPS: raw })).toThrow(
+    expect(() => runMaxSteps({ RUN_MAX_STEPS: raw, PROMPTS_PER_RUN: "4" })).toThrow(
       `RUN_MAX_STEPS must be a whole number from 8 to 10,000, got "${raw}"`,
     );
+  });
+
+  it("refuses a limit a first wave of PROMPTS_PER_RUN titles and its hand-off would not fit", () => {
+    expect(() => runMaxSteps({ RUN_MAX_STEPS: "500" })).toThrow(
+      "RUN_MAX_STEPS (500) must be at least PROMPTS_PER_RUN + 3 (903): a run's first wave takes up to PROMPTS_PER_RUN + 2 steps",
+    );
+    expect(runMaxSteps({ RUN_MAX_STEPS: "500", PROMPTS_PER_RUN: "497" })).toBe(500);
   });
 });
 

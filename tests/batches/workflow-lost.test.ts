@@ -73,13 +73,14 @@ beforeAll(async () => {
   vi.spyOn(console, "warn").mockImplementation(() => {});
   engine = await engineFor("workflow-lost");
   blobDir = mkdtempSync(path.join(os.tmpdir(), "workflow-lost-blob-"));
-  // Few steps per run: a run of three titles fits a second wave of two (5 + 2 + 1, and 2 to hand on,
-  // make 10), one of four titles does not fit a second wave of three (6 + 3 + 1 + 2 = 12).
+  // Few steps per run: a run of three titles fits a second wave of two (5 + 2 + 1, and 1 to hand on,
+  // make 9 of 10), one of four titles does not fit a second wave of three (6 + 3 + 1 + 1 = 11).
   Object.assign(process.env, {
     PGLITE_DIR: "memory",
     BLOB_DIR: blobDir,
     INNGEST_DEV: engine.url,
     RUN_MAX_STEPS: "10",
+    PROMPTS_PER_RUN: "6",
   });
   delete process.env.DATABASE_URL;
   delete process.env.BLOB_READ_WRITE_TOKEN;

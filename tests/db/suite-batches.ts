@@ -7,7 +7,6 @@ import {
   endWave,
   failCell,
   pendingCells,
-  releaseBatch,
   cancelBatch,
   createBatch,
   deleteBatch,
@@ -498,15 +497,99 @@ export function batchTests(ctx: Ctx): void {
     expect(ended).toMatchObject({ next: null, done: true });
   });
 
-  it("hands a running batch on only from the run that owns it", async () => {
+  it("only books a provider call that ends after its cell was asked for again while the batch ran", async () => {
     const { db } = ctx.handle;
-    const { batch } = await newBatch(db, 1, ["m-a"]);
+    const { batch, cells } = await newBatch(db, 3, ["m-a"]);
     await claimBatch(db, batch.id, "run-1");
-    expect(await releaseBatch(db, batch.id, "run-2")).toBe(false);
-    expect(await releaseBatch(db, batch.id, "run-1")).toBe(true);
-    expect((await getBatch(db, batch.id))?.batch).toMatchObject({ status: "running", runId: null });
-    expect(await claimBatch(db, batch.id, "run-2")).toMatchObject({ claimed: true });
-    expect(await releaseBatch(db, "no-such-batch", "run-2")).toBe(false);
+    // Cell 1: its call is out when the cell is failed from above (its wave was lost), then retried.
+    const lostCall = at(cells, 0);
+    await recordAttemptStart(db, lostCall.id, { attempt: 0 });
+    const planned = [{ promptIndex: 0, model: "m-a", round: 0 }];
+    await endWave(db, batch.id, { runId: "run-1", reason: "lost", planned });
+    expect(await resetFailedCells(db, batch.id)).toMatchObject({ newRun: false, cells: [{ round: 1 }] });
+    const late = await recordAttemptResult(db, lostCall.id, {
+      attempt: 0,
+      round: 0,
+      outcome: "failed",
+      error: "late refusal",
+    });
+    // The retry is not eaten: still queued in round 1, the late call logged in round 0.
+    expect(late.cell).toMatchObject({ status: "queued", round: 1, lastError: null });
+    expect(late.cell!.attemptLog.map((e) => [e.round, e.outcome])).toEqual([[0, "failed"]]);
+    // A late picture is kept for the retry to compose (paid once), but not for a new take.
+    const paid = await recordAttemptResult(db, lostCall.id, {
+      attempt: 1,
+      round: 0,
+      outcome: "ok",
+      costUsd: 0.04,
+      rawKey: "raw/late.png",
+    });
+    expect(paid.cell).toMatchObject({ status: "queued", rawKey: "raw/late.png" });
+    expect(paid.cell!.costUsd).toBeCloseTo(0.04);
+    // Cell 2: an interrupted call of its first round (a crash) answers only after a new take was asked.
+    const shown = await succeed(db, at(cells, 1));
+    await requeueTakes(db, batch.id, [{ promptIndex: 1, model: "m-a" }]);
+    const stale = await recordAttemptResult(db, shown.id, {
+      attempt: 5,
+      round: 0,
+      outcome: "ok",
+      rawKey: "raw/stale.png",
+    });
+    expect(stale.cell).toMatchObject({ status: "queued", round: 1, take: 1, rawKey: null });
+  });
+
+  it("refuses takes past the budget, counting the cells still to make, and adds them to the estimate", async () => {
+    const { db } = ctx.handle;
+    const { batch, cells } = await newBatch(db, 2, ["m-a"], { budgetUsd: 0.1 });
+    await claimBatch(db, batch.id, "run-1");
+    await succeed(db, at(cells, 0), 0.04);
+    const pick = [{ promptIndex: 0, model: "m-a" }];
+    const prices = { "m-a": 0.04 };
+    // $0.04 spent and $0.04 owed to cell 2 leave $0.02: a $0.04 take does not fit.
+    expect(await requeueTakes(db, batch.id, pick, { prices })).toEqual({
+      kind: "refused",
+      reason: "budget",
+      costUsd: 0.04,
+      owedUsd: 0.04,
+      leftUsd: expect.closeTo(0.02, 6) as number,
+      budgetUsd: 0.1,
+    });
+    // Cell 2's picture is paid for: nothing is owed, and still only $0.02 is left.
+    await recordAttemptStart(db, at(cells, 1).id, { attempt: 0 });
+    await recordAttemptResult(db, at(cells, 1).id, {
+      attempt: 0,
+      outcome: "ok",
+      costUsd: 0.04,
+      rawKey: "raw/b.png",
+    });
+    expect(await requeueTakes(db, batch.id, pick, { prices })).toMatchObject({
+      reason: "budget",
+      owedUsd: 0,
+    });
+    await db.update(batches).set({ budgetUsd: 0.12 }).where(eq(batches.id, batch.id));
+    expect(await requeueTakes(db, batch.id, pick, { prices })).toMatchObject({ kind: "queued" });
+    expect((await getBatch(db, batch.id))?.batch.estimatedCostUsd).toBeCloseTo(0.12);
+  });
+
+  it("lets a run take a running batch over only from the run that hands it on", async () => {
+    const { db } = ctx.handle;
+    const { batch, cells } = await newBatch(db, 1, ["m-a"]);
+    await claimBatch(db, batch.id, "run-1");
+    // Named by another run, or by none: taken.
+    expect(await claimBatch(db, batch.id, "run-2", "run-9")).toMatchObject({ claimed: false });
+    expect(await claimBatch(db, batch.id, "run-2")).toMatchObject({ claimed: false });
+    const taken = await claimBatch(db, batch.id, "run-2", "run-1");
+    expect(taken).toMatchObject({ claimed: true, batch: { status: "running", runId: "run-2" } });
+    // Its step again keeps it; the run that handed it on has no say any more.
+    expect(await claimBatch(db, batch.id, "run-2", "run-1")).toMatchObject({ claimed: true });
+    expect(await endWave(db, batch.id, { runId: "run-1", reason: "x", planned: [] })).toMatchObject({
+      taken: true,
+    });
+    // A batch that finished meanwhile is not taken over.
+    await succeed(db, at(cells, 0));
+    await finishBatchIfDone(db, batch.id);
+    expect(await claimBatch(db, batch.id, "run-3", "run-2")).toMatchObject({ claimed: false });
+    expect((await getBatch(db, batch.id))?.batch.runId).toBe("run-2");
   });
 
   it("keeps the other take to switch back to, and drops the one before it", async () => {
