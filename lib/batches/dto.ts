@@ -72,7 +72,10 @@ export interface BatchDto {
   restyledFrom: string | null;
   counts: BatchCounts;
   cells: CellDto[];
-  /** results[promptIndex][modelIndex]: the image URL, or null while pending or when the cell failed. */
+  /**
+   * results[promptIndex][modelIndex]: the image URL (during a new take, the picture kept meanwhile), or
+   * null while pending or when the cell failed.
+   */
   results: (string | null)[][];
 }
 
@@ -170,7 +173,8 @@ export function resultsMatrix(
   for (const cell of cells) {
     const m = models.indexOf(cell.model);
     const row = rows[cell.promptIndex];
-    if (row && m >= 0) row[m] = cell.imageUrl;
+    // A cell working on a new take still shows the picture it had.
+    if (row && m >= 0) row[m] = cell.imageUrl ?? cell.previousUrl;
   }
   return rows;
 }

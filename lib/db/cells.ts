@@ -130,6 +130,22 @@ function keepPrevious(cell: CellRow, patch: Partial<CellRow>): Partial<CellRow> 
   };
 }
 
+/**
+ * The cell as its page shows it, for exports (ZIP, contact sheet, download): one working on a new take
+ * still shows the finished picture it had until the take ends.
+ */
+export function asShown(cell: CellRow): CellRow {
+  if (!cell.previous || isTerminalCell(cell.status)) return cell;
+  return {
+    ...cell,
+    ...pictureColumns(cell.previous),
+    status: "succeeded",
+    previous: null,
+    lastError: null,
+    errorKind: null,
+  };
+}
+
 /** The cell columns that show a kept picture again. */
 function pictureColumns(image: PreviousImage) {
   return {

@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { DEFAULT_CANVAS_ID, getCanvas, isCanvasId } from "@/lib/catalog/canvases";
 import { modelLabel } from "@/lib/catalog/models";
 import {
+  asShown,
   getBatch,
   getDb,
   TERMINAL_BATCH_STATUSES,
@@ -56,8 +57,10 @@ export function contactSheetKey(batchId: string, version: string): string {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
-export function sheetInput(batch: BatchRow, cells: readonly CellRow[], store: BlobStore): SheetInput {
+export function sheetInput(batch: BatchRow, rows: readonly CellRow[], store: BlobStore): SheetInput {
   const input = batch.input;
+  // A cell working on a new take is drawn (and counted) with the picture it shows meanwhile.
+  const cells = rows.map(asShown);
   // Columns follow the cells (a substituted model has cells under its own id), in the asked-for order.
   const models = [
     ...new Set([

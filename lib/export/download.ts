@@ -1,5 +1,5 @@
 /** One finished image as a file download, named like its ZIP entry. */
-import { getCell, getDb, type Db } from "@/lib/db";
+import { asShown, getCell, getDb, type Db } from "@/lib/db";
 import { contentTypeFor, extensionFor, getStorage, keyProblem, type BlobStore } from "@/lib/storage";
 import { contentDisposition, imageFileName, indexWidth } from "./filenames";
 
@@ -21,8 +21,10 @@ export async function cellDownload(
 ): Promise<CellDownloadResult> {
   if (!CELL_ID.test(cellId)) return { ok: false, status: 400, error: "That is not an image id." };
   const db = options.db ?? (await getDb());
-  const cell = await getCell(db, cellId);
-  if (!cell) return { ok: false, status: 404, error: "No image with this id." };
+  const found = await getCell(db, cellId);
+  if (!found) return { ok: false, status: 404, error: "No image with this id." };
+  // A cell working on a new take still has the picture it shows meanwhile.
+  const cell = asShown(found);
   if (cell.status !== "succeeded" || !cell.finalKey)
     return { ok: false, status: 409, error: `This image has no file yet (status: ${cell.status}).` };
   // Only finished thumbnails are downloadable: never raw model output or anything outside final/.

@@ -1,9 +1,10 @@
 /**
  * Export ZIPs: a whole batch (GET /api/batches/:id/zip) or a gallery selection (/api/images/zip), each
- * with manifest.json last, describing every cell including those without a file.
+ * with manifest.json last, describing every cell including those without a file. A cell working on a
+ * new take is exported with the picture it shows meanwhile (asShown).
  */
 import { inArray } from "drizzle-orm";
-import { cells, getBatch, getDb, type CellRow, type Db } from "@/lib/db";
+import { asShown, cells, getBatch, getDb, type CellRow, type Db } from "@/lib/db";
 import { urlFor } from "@/lib/batches/service";
 import { extensionFor, contentTypeFor, getStorage, type BlobStore } from "@/lib/storage";
 import { UniqueNames, contentDisposition, imageFileName, indexWidth } from "./filenames";
@@ -88,7 +89,7 @@ export async function batchZip(batchId: string, options: ZipOptions = {}): Promi
   const names = new UniqueNames();
   names.claim(MANIFEST_NAME);
   const width = indexWidth(batch.input.prompts.length);
-  const planned = found.cells.map((cell) => ({
+  const planned = found.cells.map(asShown).map((cell) => ({
     cell,
     name: hasImage(cell)
       ? names.claim(imageFileName({ ...cell, ext: extOf(cell.finalKey), indexWidth: width }))
@@ -121,7 +122,7 @@ export async function selectionZip(
   const db = options.db ?? (await getDb());
   const unique = [...new Set(ids)];
   const rows = unique.length ? await db.select().from(cells).where(inArray(cells.id, unique)) : [];
-  const byId = new Map(rows.map((row) => [row.id, row]));
+  const byId = new Map(rows.map((row) => [row.id, asShown(row)]));
   const ordered = unique.map((id) => byId.get(id)).filter((row): row is CellRow => Boolean(row));
   if (ordered.length === 0) return null;
   const names = new UniqueNames();

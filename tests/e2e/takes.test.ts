@@ -194,6 +194,9 @@ describe("new takes", () => {
       // While the take is made, the cell offers the picture it keeps.
       const during = cellAt(answer.json.batch as BatchDto, 0, "gpt-image-1.5");
       expect(during).toMatchObject({ status: "queued", imageUrl: null, previousUrl: old.imageUrl });
+      // The results matrix, like the exports, has the picture the cell shows meanwhile.
+      const gpt = (answer.json.batch as BatchDto).models.indexOf("gpt-image-1.5");
+      expect((answer.json.batch as BatchDto).results[0]![gpt]).toBe(old.imageUrl);
       const after = await settled(stack.appUrl, id);
       expect(after.status).toBe("succeeded");
       const cell = cellAt(after, 0, "gpt-image-1.5");

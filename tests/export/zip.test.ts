@@ -2,7 +2,9 @@
 import { unzipSync, strFromU8 } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BatchManifest, SelectionManifest } from "@/lib/export/manifest";
+import { cellDownload } from "@/lib/export/download";
 import { batchZip, selectionZip } from "@/lib/export/zip";
+import { finishBatchIfDone, requeueTakes } from "@/lib/db";
 import type { BlobStore } from "@/lib/storage";
 import {
   failWith,
@@ -113,6 +115,32 @@ describe("batchZip", () => {
     expect(manifest.url).toBeNull();
     expect(manifest.files[0]).toMatchObject({ file: null, status: "succeeded", errorKind: "missing" });
     expect(manifest.files[0]!.error).toContain("missing");
+  });
+
+  it("exports a cell working on a new take with the picture it shows meanwhile, as its download does", async () => {
+    const { batch, cells } = await makeBatch(env.db, ["Taken again", "Left alone"], ["local-preview"]);
+    const [taken, alone] = cells;
+    const shown = await succeedWith(env, taken!, [10, 120, 200]);
+    await succeedWith(env, alone!, [200, 120, 10]);
+    await finishBatchIfDone(env.db, batch.id);
+    const take = await requeueTakes(env.db, batch.id, [{ promptIndex: 0, model: "local-preview" }]);
+    expect(take).toMatchObject({ kind: "queued", cells: [{ status: "queued", finalKey: null }] });
+
+    const download = await batchZip(batch.id, { db: env.db, store: env.store, origin: ORIGIN });
+    const files = unzipSync(await readAll(download!.stream));
+    expect(Object.keys(files)).toEqual([
+      "01-taken-again--local-preview.jpg",
+      "02-left-alone--local-preview.jpg",
+      "manifest.json",
+    ]);
+    const stored = await env.store.get(shown.finalKey!);
+    expect(Buffer.from(files["01-taken-again--local-preview.jpg"]!).equals(stored!.bytes)).toBe(true);
+    const manifest = JSON.parse(strFromU8(files["manifest.json"]!)) as BatchManifest;
+    expect(manifest.files[0]).toMatchObject({ status: "succeeded", width: 1200, error: null });
+    expect(manifest.counts).toMatchObject({ files: 2, withoutFile: 0 });
+
+    const one = await cellDownload(taken!.id, { db: env.db, store: env.store });
+    expect(one.ok && one.download.bytes.equals(stored!.bytes)).toBe(true);
   });
 
   it("is null for unknown or malformed ids", async () => {
