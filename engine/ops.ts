@@ -200,6 +200,19 @@ export async function handleOps(core: Core, run: Run, item: WorkItem, ops: Op[],
           data: { ...(payload.data ?? {}), _inngest: { fn_id: fn.id, correlation_id: `${run.id}.${op.id}` } },
           ts: now,
         };
+        // The invoked run's event is an event like any other: Inngest Cloud holds it to the same limit.
+        const bytes = Buffer.byteLength(JSON.stringify(event));
+        if (bytes > core.opts.maxEventBytes) {
+          const error = {
+            name: "Error",
+            message:
+              `could not invoke "${target}": its event is ${bytes} bytes, more than an event may have ` +
+              `(${core.opts.maxEventBytes}, ENGINE_MAX_EVENT_BYTES): pass a reference (an id, a storage key) instead of the data`,
+          };
+          recs.push({ t: "step", ...base, op: "InvokeFunction", memo: { error }, failed: true, at: now });
+          stored = true;
+          break;
+        }
         const child = core.newRunRecord(fn, event, now, { runId: run.id, hash: op.id });
         recs.push(child, {
           t: "pend",

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engineFor, makeClient, runsFinished, serveApp, type App } from "./helpers";
+import { engineFor, listRuns, makeClient, runsFinished, serveApp, type App } from "./helpers";
 import { cel } from "@/engine/cel";
 
 describe("engine: unsupported configuration and ops", () => {
@@ -74,6 +74,38 @@ describe("engine: unsupported configuration and ops", () => {
     const runs = await runsFinished(engine.url, "size-s", 1);
     expect(runs).toHaveLength(1);
     expect((runs[0]!.event.data.blob as string).length).toBe(200 * 1024);
+  });
+
+  it("fails an invoke whose event would be over the size limit, starting no run", async () => {
+    const client = makeClient("big-invoke", engine.url);
+    const child = client.createFunction(
+      { id: "child", triggers: { event: "big-invoke/child" } },
+      async () => 1,
+    );
+    const parent = client.createFunction(
+      { id: "parent", triggers: { event: "big-invoke/go" } },
+      async ({ event, step }) => {
+        const size = Number(event.data.size);
+        try {
+          return await step.invoke("child", { function: child, data: { blob: "x".repeat(size) } });
+        } catch (err) {
+          return (err as Error).message;
+        }
+      },
+    );
+    const app = await serveApp(client, [child, parent]);
+    apps.push(app);
+    await engine.syncApp(app.url);
+    await client.send({ name: "big-invoke/go", data: { size: 256 * 1024 } });
+    const [refused] = await runsFinished(engine.url, "big-invoke-parent", 1);
+    expect(refused?.output).toMatch(
+      /^could not invoke "big-invoke-child": its event is \d+ bytes, more than an event may have \(262144, ENGINE_MAX_EVENT_BYTES\)/,
+    );
+    expect(await listRuns(engine.url, { function_id: "big-invoke-child" })).toEqual([]);
+    // Within the limit, the same invoke runs the child.
+    await client.send({ name: "big-invoke/go", data: { size: 200 * 1024 } });
+    const runs = await runsFinished(engine.url, "big-invoke-parent", 2);
+    expect(runs.map((r) => r.output)).toContain(1);
   });
 
   it("fails a run that uses an unsupported op with a clear message", async () => {
