@@ -6,6 +6,7 @@ import {
   runMaxSteps,
 } from "@/lib/batches/concurrency";
 import { DEFAULT_MAX_IMAGES, HARD_MAX_IMAGES } from "@/lib/batches/input";
+import { MODEL_IDS } from "@/lib/catalog/models";
 import { maxImagesPerBatch } from "@/lib/batches/service";
 
 describe("PROMPTS_PER_RUN", () => {
@@ -40,6 +41,30 @@ describe("RUN_MAX_STEPS", () => {
       "RUN_MAX_STEPS (500) must be at least PROMPTS_PER_RUN + 3 (903): a run's first wave takes up to PROMPTS_PER_RUN + 2 steps",
     );
     expect(runMaxSteps({ RUN_MAX_STEPS: "500", PROMPTS_PER_RUN: "497" })).toBe(500);
+  });
+});
+
+describe("run-prompt-group's invoke event", () => {
+  it("stays under Inngest's 256 KiB event limit for the most titles a group takes, with every model", () => {
+    // Longest model ids, two-digit rounds, the biggest title indexes: the worst a batch can send.
+    const models = [...MODEL_IDS];
+    const titles = Math.min(DEFAULT_PROMPTS_PER_RUN, Math.floor(HARD_MAX_IMAGES / models.length));
+    const rows = Array.from({ length: titles }, (_, i) => ({
+      promptIndex: HARD_MAX_IMAGES - titles + i,
+      models,
+      rounds: models.map(() => 99),
+    }));
+    const event = {
+      id: "01JZZZZZZZZZZZZZZZZZZZZZZZ",
+      name: "inngest/function.invoked",
+      data: {
+        batchId: "b".repeat(22),
+        rows,
+        _inngest: { fn_id: "thumbnail-studio-run-prompt-group", correlation_id: "r".repeat(80) },
+      },
+      ts: Date.now(),
+    };
+    expect(Buffer.byteLength(JSON.stringify(event))).toBeLessThan(256 * 1024);
   });
 });
 
