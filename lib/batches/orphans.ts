@@ -14,8 +14,9 @@
  *
  * A store shared with another database (a preview deployment, a developer's machine holding the
  * production token, a database restored from an old backup) holds many files this database does not
- * know: a sweep that would delete more than a small share of what it checked refuses, deleting
- * nothing, unless forced.
+ * know: a sweep that would delete more than a small share of a page of files (1,000) refuses before
+ * deleting any of that page, unless forced. The store is listed a page at a time, so no step has to
+ * hold or check the whole store.
  */
 import { batchBlobUse, unsharedKeys, type Db } from "@/lib/db";
 import { contactSheetPrefix } from "@/lib/export/contact-sheet-cache";
@@ -36,6 +37,21 @@ export interface OrphanSweepOptions {
   now?: number;
   /** Delete however many files are orphans (the operator knows no other database uses the store). */
   force?: boolean;
+  /** Files listed per page (1–1,000): each page is checked, guarded and swept on its own. */
+  pageSize?: number;
+}
+
+/** Where a sweep of one prefix goes on: a store listing cursor, or null from the start. */
+export interface SweepPosition {
+  cursor: string | null;
+  /** Pages to sweep before stopping (the caller goes on from the returned cursor). */
+  pages: number;
+}
+
+export interface SweepPart {
+  report: OrphanSweepReport;
+  /** Where the next part starts; null when the prefix is done. */
+  cursor: string | null;
 }
 
 export interface OrphanSweepReport {
@@ -57,18 +73,60 @@ function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
   return out;
 }
 
-async function oldFiles(store: BlobStore, prefix: string, options: OrphanSweepOptions) {
+async function oldFiles(
+  store: BlobStore,
+  prefix: string,
+  cursor: string | null,
+  options: OrphanSweepOptions,
+) {
   const cutoff = (options.now ?? Date.now()) - options.graceMs;
-  return (await store.list(prefix)).filter((blob) => blob.uploadedAt.getTime() < cutoff);
+  const page = await store.listPage(prefix, { cursor, limit: options.pageSize });
+  return { files: page.blobs.filter((blob) => blob.uploadedAt.getTime() < cutoff), cursor: page.cursor };
+}
+
+/**
+ * Sweeps `prefix` page by page from `at` with `sweepPage`, at most `at.pages` pages; each page is
+ * guarded on its own, so a page that looks like another database's files refuses before any of its
+ * files go (pages before it have been swept).
+ */
+async function sweepPages(
+  at: SweepPosition,
+  sweepPage: (cursor: string | null, report: OrphanSweepReport) => Promise<string | null>,
+): Promise<SweepPart> {
+  const report: OrphanSweepReport = { checked: 0, deleted: 0, bytes: 0 };
+  let cursor = at.cursor;
+  for (let page = 0; page < at.pages; page++) {
+    cursor = await sweepPage(cursor, report);
+    if (cursor === null) break;
+  }
+  return { report, cursor };
+}
+
+/** Sweeps the whole prefix (tests, small stores): every page in one go. */
+async function sweepAll(sweep: (at: SweepPosition) => Promise<SweepPart>): Promise<OrphanSweepReport> {
+  const total: OrphanSweepReport = { checked: 0, deleted: 0, bytes: 0 };
+  let cursor: string | null = null;
+  do {
+    const part = await sweep({ cursor, pages: 100 });
+    addReport(total, part.report);
+    cursor = part.cursor;
+  } while (cursor !== null);
+  return total;
+}
+
+export function addReport(total: OrphanSweepReport, part: OrphanSweepReport): void {
+  total.checked += part.checked;
+  total.deleted += part.deleted;
+  total.bytes += part.bytes;
 }
 
 function guard(what: string, checked: number, doomed: number, options: OrphanSweepOptions): void {
   if (options.force || doomed <= REFUSE_OVER_FILES || doomed <= checked * REFUSE_OVER_SHARE) return;
   throw new SweepRefusedError(
-    `storage sweep refused: ${doomed} of ${checked} ${what} are not used by any cell of this database. ` +
-      "Is the store shared with another database (a preview deployment, a copy of the production " +
-      "token, a restored backup)? Nothing was deleted; send storage/sweep.requested with " +
-      '{"force": true} if this database alone uses the store.',
+    `storage sweep refused: ${doomed} of ${checked} ${what} on a page of the store are not used by any ` +
+      "cell of this database. Is the store shared with another database (a preview deployment, a copy " +
+      "of the production token, a restored backup)? Nothing on that page was deleted; send " +
+      'storage/sweep.requested with {"force": true} if this database alone uses the store.',
   );
 }
 
@@ -83,13 +141,14 @@ async function remove(store: BlobStore, gone: readonly ListedBlob[], report: Orp
  * Raw images no cell references (as its picture, a take's previous one, or its other take). A raw
  * key is content-addressed: should a cell take up the same key between the check and the delete, its
  * next reuse finds no file and generates again (generate checks the file before reusing a key).
+ * From `at`, a page at a time; `sweepOrphanRaws` does the whole store.
  */
-export async function sweepOrphanRaws(
+export function sweepOrphanRawPages(
   db: Db,
   store: BlobStore,
   options: OrphanSweepOptions,
-): Promise<OrphanSweepReport> {
-  const files = await oldFiles(store, "raw/", options);
+  at: SweepPosition,
+): Promise<SweepPart> {
   const unused = async (part: ListedBlob[]) => {
     const keys = new Set(
       await unsharedKeys(
@@ -99,12 +158,19 @@ export async function sweepOrphanRaws(
     );
     return part.filter((blob) => keys.has(blob.key));
   };
-  const candidates: ListedBlob[] = [];
-  for (const part of chunks(files)) candidates.push(...(await unused(part)));
-  guard("raw images", files.length, candidates.length, options);
-  const report: OrphanSweepReport = { checked: files.length, deleted: 0, bytes: 0 };
-  for (const part of chunks(candidates)) await remove(store, await unused(part), report);
-  return report;
+  return sweepPages(at, async (cursor, report) => {
+    const page = await oldFiles(store, "raw/", cursor, options);
+    const candidates: ListedBlob[] = [];
+    for (const part of chunks(page.files)) candidates.push(...(await unused(part)));
+    guard("raw images", page.files.length, candidates.length, options);
+    report.checked += page.files.length;
+    for (const part of chunks(candidates)) await remove(store, await unused(part), report);
+    return page.cursor;
+  });
+}
+
+export function sweepOrphanRaws(db: Db, store: BlobStore, options: OrphanSweepOptions) {
+  return sweepAll((at) => sweepOrphanRawPages(db, store, options, at));
 }
 
 /** The batch id in final/<batchId>/… or sheets/b-<batchId>/…; null for any other shape. */
@@ -113,50 +179,68 @@ export function batchOfKey(key: string): string | null {
   return match ? (match[1] ?? match[2] ?? null) : null;
 }
 
+/** The prefixes of files kept per batch: thumbnails, and contact sheets. */
+export const BATCH_FILE_PREFIXES = ["final/", "sheets/"] as const;
+
 /**
- * Thumbnails and contact sheets: every file of a batch that no longer exists; a thumbnail of a
- * finished batch that none of its cells uses; a contact sheet older than its batch's newest one.
+ * Thumbnails and contact sheets under `prefix` (one of BATCH_FILE_PREFIXES): every file of a batch
+ * that no longer exists; a thumbnail of a finished batch that none of its cells uses; a contact sheet
+ * older than its batch's newest one (among those listed on the same page: a batch's sheets split by a
+ * page boundary are left for the next sweep). From `at`, a page at a time; `sweepOrphanBatchFiles`
+ * does both prefixes whole.
  */
+export function sweepOrphanBatchFilePages(
+  db: Db,
+  store: BlobStore,
+  prefix: (typeof BATCH_FILE_PREFIXES)[number],
+  options: OrphanSweepOptions,
+  at: SweepPosition,
+): Promise<SweepPart> {
+  return sweepPages(at, async (cursor, report) => {
+    const page = await oldFiles(store, prefix, cursor, options);
+    const byBatch = new Map<string, ListedBlob[]>();
+    for (const blob of page.files) {
+      const batchId = batchOfKey(blob.key);
+      if (!batchId) continue;
+      const list = byBatch.get(batchId);
+      if (list) list.push(blob);
+      else byBatch.set(batchId, [blob]);
+    }
+    const unused = async (ids: string[]) => {
+      const use = await batchBlobUse(db, ids);
+      return ids.flatMap((id) => {
+        const own = byBatch.get(id) ?? [];
+        const batch = use.get(id);
+        return batch ? unusedFiles(id, own, batch.keys, batch.busy) : own;
+      });
+    };
+    const candidates = new Map<string, ListedBlob[]>();
+    for (const ids of chunks([...byBatch.keys()], BATCH_CHUNK)) {
+      for (const blob of await unused(ids)) {
+        const id = batchOfKey(blob.key)!;
+        const list = candidates.get(id);
+        if (list) list.push(blob);
+        else candidates.set(id, [blob]);
+      }
+    }
+    const doomed = [...candidates.values()].reduce((n, list) => n + list.length, 0);
+    guard("thumbnails and contact sheets", page.files.length, doomed, options);
+    report.checked += page.files.length;
+    // Checked again batch by batch right before its files go: a retry that began meanwhile keeps them.
+    for (const id of candidates.keys()) await remove(store, await unused([id]), report);
+    return page.cursor;
+  });
+}
+
 export async function sweepOrphanBatchFiles(
   db: Db,
   store: BlobStore,
   options: OrphanSweepOptions,
 ): Promise<OrphanSweepReport> {
-  const files = [
-    ...(await oldFiles(store, "final/", options)),
-    ...(await oldFiles(store, "sheets/", options)),
-  ];
-  const byBatch = new Map<string, ListedBlob[]>();
-  for (const blob of files) {
-    const batchId = batchOfKey(blob.key);
-    if (!batchId) continue;
-    const list = byBatch.get(batchId);
-    if (list) list.push(blob);
-    else byBatch.set(batchId, [blob]);
-  }
-  const unused = async (ids: string[]) => {
-    const use = await batchBlobUse(db, ids);
-    return ids.flatMap((id) => {
-      const own = byBatch.get(id) ?? [];
-      const batch = use.get(id);
-      return batch ? unusedFiles(id, own, batch.keys, batch.busy) : own;
-    });
-  };
-  const candidates = new Map<string, ListedBlob[]>();
-  for (const ids of chunks([...byBatch.keys()], BATCH_CHUNK)) {
-    for (const blob of await unused(ids)) {
-      const id = batchOfKey(blob.key)!;
-      const list = candidates.get(id);
-      if (list) list.push(blob);
-      else candidates.set(id, [blob]);
-    }
-  }
-  const doomed = [...candidates.values()].reduce((n, list) => n + list.length, 0);
-  guard("thumbnails and contact sheets", files.length, doomed, options);
-  const report: OrphanSweepReport = { checked: files.length, deleted: 0, bytes: 0 };
-  // Checked again batch by batch right before its files go: a retry that began meanwhile keeps them.
-  for (const id of candidates.keys()) await remove(store, await unused([id]), report);
-  return report;
+  const total: OrphanSweepReport = { checked: 0, deleted: 0, bytes: 0 };
+  for (const prefix of BATCH_FILE_PREFIXES)
+    addReport(total, await sweepAll((at) => sweepOrphanBatchFilePages(db, store, prefix, options, at)));
+  return total;
 }
 
 function unusedFiles(batchId: string, own: ListedBlob[], used: Set<string>, busy: boolean): ListedBlob[] {

@@ -135,12 +135,14 @@ export async function startFakeVercelBlob(
     if (req.method === "GET") {
       const prefix = url.searchParams.get("prefix") ?? "";
       const limit = Math.min(Number(url.searchParams.get("limit") ?? 1000) || 1000, 1000);
-      const offset = Number(url.searchParams.get("cursor") ?? 0) || 0;
+      // An opaque cursor naming the last pathname handed out, so deletes between pages skip nothing.
+      const cursor = url.searchParams.get("cursor");
+      const after = cursor ? Buffer.from(cursor, "base64url").toString("utf8") : null;
       const matching = [...blobs.values()]
-        .filter((b) => b.pathname.startsWith(prefix))
+        .filter((b) => b.pathname.startsWith(prefix) && (after === null || b.pathname > after))
         .sort((a, b) => (a.pathname < b.pathname ? -1 : 1));
-      const page = matching.slice(offset, offset + limit);
-      const hasMore = offset + limit < matching.length;
+      const page = matching.slice(0, limit);
+      const hasMore = limit < matching.length;
       const blobsOut = page.map((b) => {
         const d = describe(b);
         return {
@@ -155,7 +157,7 @@ export async function startFakeVercelBlob(
       return send(res, 200, {
         blobs: blobsOut,
         hasMore,
-        ...(hasMore ? { cursor: String(offset + limit) } : {}),
+        ...(hasMore ? { cursor: Buffer.from(page[page.length - 1]!.pathname).toString("base64url") } : {}),
       });
     }
     return blobError(res, 400, "bad_request", `unsupported ${req.method} ${url.pathname}`);

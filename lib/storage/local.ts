@@ -14,6 +14,7 @@ import {
   type BlobInfo,
   type BlobStore,
   type ListedBlob,
+  pageLimit,
 } from "@/lib/storage/types";
 
 interface Sidecar {
@@ -67,6 +68,42 @@ export function createLocalStore(options: { dir: string }): BlobStore {
     }
   }
 
+  /** Keys (and their files) starting with `prefix`, sorted; only names are read. */
+  async function keysUnder(prefix: string): Promise<{ key: string; file: string }[]> {
+    assertValidPrefix(prefix);
+    const dirPart = prefix.includes("/") ? prefix.slice(0, prefix.lastIndexOf("/")) : "";
+    const start = path.join(root, ...dirPart.split("/").filter(Boolean));
+    const out: { key: string; file: string }[] = [];
+    async function walk(dir: string, rel: string): Promise<void> {
+      let entries;
+      try {
+        entries = await fs.readdir(dir, { withFileTypes: true });
+      } catch (error) {
+        if (isMissing(error)) return;
+        throw error;
+      }
+      for (const entry of entries) {
+        if (entry.name.startsWith(".")) continue;
+        const key = rel ? `${rel}/${entry.name}` : entry.name;
+        if (entry.isDirectory()) await walk(path.join(dir, entry.name), key);
+        else if (entry.isFile() && key.startsWith(prefix))
+          out.push({ key, file: path.join(dir, entry.name) });
+      }
+    }
+    await walk(start, dirPart);
+    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  /** One file at a time: each reads its sidecar too, and a big store must not run out of file handles. */
+  async function listAll(files: { key: string; file: string }[]): Promise<ListedBlob[]> {
+    const out: ListedBlob[] = [];
+    for (const { key, file } of files) {
+      const full = await info(key, await fs.stat(file));
+      out.push({ key, size: full.size, etag: full.etag, uploadedAt: full.uploadedAt, url: full.url });
+    }
+    return out;
+  }
+
   async function info(key: string, stat: { size: number; mtime: Date }, bytes?: Buffer): Promise<BlobInfo> {
     const meta = await readSidecar(key);
     // A file dropped in by hand has no sidecar: derive what we can so it is still served correctly.
@@ -118,30 +155,19 @@ export function createLocalStore(options: { dir: string }): BlobStore {
       }
     },
     async list(prefix) {
-      assertValidPrefix(prefix);
-      const dirPart = prefix.includes("/") ? prefix.slice(0, prefix.lastIndexOf("/")) : "";
-      const start = path.join(root, ...dirPart.split("/").filter(Boolean));
-      const out: ListedBlob[] = [];
-      async function walk(dir: string, rel: string): Promise<void> {
-        let entries;
-        try {
-          entries = await fs.readdir(dir, { withFileTypes: true });
-        } catch (error) {
-          if (isMissing(error)) return;
-          throw error;
-        }
-        for (const entry of entries) {
-          if (entry.name.startsWith(".")) continue;
-          const key = rel ? `${rel}/${entry.name}` : entry.name;
-          if (entry.isDirectory()) await walk(path.join(dir, entry.name), key);
-          else if (entry.isFile() && key.startsWith(prefix)) {
-            const full = await info(key, await fs.stat(path.join(dir, entry.name)));
-            out.push({ key, size: full.size, etag: full.etag, uploadedAt: full.uploadedAt, url: full.url });
-          }
-        }
-      }
-      await walk(start, dirPart);
-      return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      return listAll(await keysUnder(prefix));
+    },
+    async listPage(prefix, options = {}) {
+      const limit = pageLimit(options.limit);
+      // The cursor is the last key handed out: later pages hold the keys after it, so deleting listed
+      // files does not shift them.
+      const after = options.cursor ?? null;
+      const keys = (await keysUnder(prefix)).filter((k) => after === null || k.key > after);
+      const page = keys.slice(0, limit);
+      return {
+        blobs: await listAll(page),
+        cursor: keys.length > limit ? page[page.length - 1]!.key : null,
+      };
     },
     async delete(keys) {
       const list = typeof keys === "string" ? [keys] : [...keys];

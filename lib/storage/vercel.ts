@@ -5,7 +5,14 @@
  */
 import { BlobNotFoundError, del, head, list, put } from "@vercel/blob";
 import { assertValidKey, assertValidPrefix } from "@/lib/storage/keys";
-import { DEFAULT_CACHE_MAX_AGE, type BlobInfo, type BlobStore, type ListedBlob } from "@/lib/storage/types";
+import {
+  DEFAULT_CACHE_MAX_AGE,
+  pageLimit,
+  type BlobInfo,
+  type BlobStore,
+  type ListedBlob,
+  type ListPage,
+} from "@/lib/storage/types";
 
 export interface VercelStoreOptions {
   token: string;
@@ -54,6 +61,25 @@ export function createVercelStore(options: VercelStoreOptions): BlobStore {
     }
   }
 
+  async function listPage(
+    prefix: string,
+    options: { cursor?: string | null; limit?: number } = {},
+  ): Promise<ListPage> {
+    assertValidPrefix(prefix);
+    const limit = pageLimit(options.limit);
+    const page = await list({ prefix, cursor: options.cursor ?? undefined, limit, token });
+    return {
+      blobs: page.blobs.map((b) => ({
+        key: b.pathname,
+        size: b.size,
+        etag: b.etag,
+        uploadedAt: b.uploadedAt,
+        url: browserUrl(b.pathname, b.url),
+      })),
+      cursor: page.hasMore && page.cursor ? page.cursor : null,
+    };
+  }
+
   return {
     kind: "vercel",
     async put(key, bytes, opts) {
@@ -95,24 +121,16 @@ export function createVercelStore(options: VercelStoreOptions): BlobStore {
       return { ...found.info, bytes: Buffer.from(await response.arrayBuffer()) };
     },
     async list(prefix) {
-      assertValidPrefix(prefix);
       const out: ListedBlob[] = [];
-      let cursor: string | undefined;
+      let cursor: string | null = null;
       do {
-        const page = await list({ prefix, cursor, limit: 1000, token });
-        for (const b of page.blobs) {
-          out.push({
-            key: b.pathname,
-            size: b.size,
-            etag: b.etag,
-            uploadedAt: b.uploadedAt,
-            url: browserUrl(b.pathname, b.url),
-          });
-        }
-        cursor = page.hasMore ? page.cursor : undefined;
+        const page = await listPage(prefix, { cursor });
+        out.push(...page.blobs);
+        cursor = page.cursor;
       } while (cursor);
       return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     },
+    listPage,
     async delete(keys) {
       const listOfKeys = typeof keys === "string" ? [keys] : [...keys];
       listOfKeys.forEach(assertValidKey);

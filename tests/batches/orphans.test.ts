@@ -7,7 +7,13 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { composeStep, generateStep, recordStep, type CellRef } from "@/lib/batches/cell-work";
-import { batchOfKey, sweepOrphanBatchFiles, sweepOrphanRaws, SweepRefusedError } from "@/lib/batches/orphans";
+import {
+  batchOfKey,
+  sweepOrphanBatchFiles,
+  sweepOrphanRawPages,
+  sweepOrphanRaws,
+  SweepRefusedError,
+} from "@/lib/batches/orphans";
 import {
   cancelBatch,
   completeCell,
@@ -192,6 +198,28 @@ describe("storage sweep, when the store looks shared", () => {
     await completeCell(handle.db, second.cellId, second, { finishBatch: true });
   });
 
+  it("goes through the store a page at a time, from the cursor each part returns", async () => {
+    const { images } = await finishedBatch(["Paged past"]);
+    const strays = Array.from({ length: 5 }, (_, i) => rawImageKey(Buffer.from(`paged ${i}`), "image/jpeg"));
+    for (const key of strays) await put(key);
+    const store = getStorage();
+    const options = { ...later(), pageSize: 2 };
+    let at: { cursor: string | null; pages: number } = { cursor: null, pages: 1 };
+    let deleted = 0;
+    let parts = 0;
+    do {
+      const part = await sweepOrphanRawPages(handle.db, store, options, at);
+      expect(part.report.checked).toBeLessThanOrEqual(2);
+      deleted += part.report.deleted;
+      at = { cursor: part.cursor, pages: 1 };
+      parts++;
+    } while (at.cursor !== null);
+    expect(deleted).toBeGreaterThanOrEqual(strays.length);
+    expect(parts).toBeGreaterThanOrEqual(3);
+    for (const key of strays) expect(await exists(key)).toBe(false);
+    expect(await exists(images[0]!.rawKey)).toBe(true);
+  });
+
   it("refuses to delete more than a small share of what it checked, unless forced", async () => {
     const strays = Array.from({ length: 30 }, (_, i) => rawImageKey(Buffer.from(`stray ${i}`), "image/jpeg"));
     for (const key of strays) await put(key);
@@ -199,7 +227,7 @@ describe("storage sweep, when the store looks shared", () => {
     const refused = sweepOrphanRaws(handle.db, store, later());
     await expect(refused).rejects.toThrow(SweepRefusedError);
     await expect(refused).rejects.toThrow(
-      /^storage sweep refused: 30 of \d+ raw images are not used by any cell of this database\. .*Nothing was deleted/,
+      /^storage sweep refused: 30 of \d+ raw images on a page of the store are not used by any cell of this database\. .*Nothing on that page was deleted/,
     );
     for (const key of strays) expect(await exists(key)).toBe(true);
     const forced = await sweepOrphanRaws(handle.db, store, { ...later(), force: true });

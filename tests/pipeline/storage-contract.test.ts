@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StorageKeyError } from "@/lib/errors";
 import { startFakeVercelBlob, type FakeVercelBlob } from "@/lib/storage/fake-vercel-blob";
 import { createLocalStore } from "@/lib/storage/local";
-import type { BlobStore } from "@/lib/storage/types";
+import type { BlobStore, ListPage } from "@/lib/storage/types";
 import { createVercelStore } from "@/lib/storage/vercel";
 
 interface Harness {
@@ -110,6 +110,30 @@ describe.each(adapters)("blob store contract: %s", (_name, setup) => {
     const listed = await h.store.list("final/b30/");
     expect(listed[0]).toMatchObject({ key: "final/b30/0-a.jpg", size: "final/b30/0-a.jpg".length });
     expect(await h.store.list("nothing-here/")).toEqual([]);
+  });
+
+  it("lists a prefix a page at a time, in key order, and deleting listed keys skips nothing after", async () => {
+    const keys = Array.from({ length: 7 }, (_, i) => `pages/k${i}.jpg`);
+    for (const k of [...keys].reverse()) await h.store.put(k, bytes(k), { contentType: "image/jpeg" });
+    await h.store.put("pagesx/other.jpg", bytes("o"), { contentType: "image/jpeg" });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page: ListPage = await h.store.listPage("pages/", { cursor, limit: 3 });
+      expect(page.blobs.length).toBeLessThanOrEqual(3);
+      seen.push(...page.blobs.map((b) => b.key));
+      // A sweep deletes what it listed before asking for the next page.
+      await h.store.delete(page.blobs.map((b) => b.key));
+      cursor = page.cursor;
+      pages++;
+    } while (cursor);
+    expect(seen).toEqual(keys);
+    expect(pages).toBe(3);
+    expect(await h.store.list("pages/")).toEqual([]);
+    expect(await h.store.listPage("nothing-here/")).toEqual({ blobs: [], cursor: null });
+    await expect(h.store.listPage("pages/", { limit: 0 })).rejects.toThrow(RangeError);
+    await expect(h.store.listPage("pages/", { limit: 1001 })).rejects.toThrow(RangeError);
   });
 
   it("deletes one key or many, and missing keys are fine", async () => {
