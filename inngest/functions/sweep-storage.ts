@@ -2,18 +2,22 @@
  * Deletes files in blob storage that no cell uses any more (lib/batches/orphans.ts), on a schedule
  * (STORAGE_SWEEP_CRON: every six hours by default with local files; with Vercel Blob only when set) or
  * when a storage/sweep.requested event asks (`{"force": true}` past the refusal for a store that looks
- * shared). One sweep at a time; each step sweeps a few pages of one prefix and is safe to repeat
- * (deleting a missing file is not an error).
+ * shared). One sweep at a time. It counts the orphans first and deletes after; each step goes
+ * through a few pages of one prefix's listing and is safe to repeat (deleting a missing file is not an
+ * error).
  */
 import { eventType, NonRetriableError } from "inngest";
 import { z } from "zod";
 import {
   addReport,
+  BATCH_FILE_PREFIXES,
+  guardSweep,
   sweepOrphanBatchFilePages,
   sweepOrphanRawPages,
   SweepRefusedError,
   type OrphanSweepReport,
   type SweepPart,
+  type SweepPass,
   type SweepPosition,
 } from "@/lib/batches/orphans";
 import { getDb, type Db } from "@/lib/db";
@@ -27,13 +31,14 @@ export const storageSweepRequested = eventType("storage/sweep.requested", {
 
 const schedule = storageSweepSchedule();
 
-/** Pages (of 1,000 files) one step sweeps. */
-const PAGES_PER_STEP = 5;
+/** Pages (of 1,000 files) one step goes through. */
+const PAGES_PER_STEP = 10;
 /**
- * Steps per prefix in one run (three prefixes stay well below Inngest's 1,000 steps): 750,000 files
- * each. A bigger store's rest is left to later sweeps, which start from the beginning again.
+ * Steps per pass over a prefix in one run: 1,500,000 files. Two passes over three prefixes stay below
+ * Inngest's 1,000 steps. In a bigger store a run counts and sweeps that many files of each prefix and
+ * leaves the rest (its output says so).
  */
-const MAX_STEPS_PER_PREFIX = 150;
+const MAX_STEPS_PER_PASS = 150;
 
 export const sweepStorage = inngest.createFunction(
   {
@@ -46,43 +51,68 @@ export const sweepStorage = inngest.createFunction(
   async ({ event, step }) => {
     const force = event.name === "storage/sweep.requested" && event.data.force === true;
     const options = () => ({ graceMs: readEnv().STORAGE_SWEEP_GRACE_MS, force });
-    const refusedStops = async <T>(sweep: () => Promise<T>) => {
+    /** One pass over one prefix, PAGES_PER_STEP pages a step, at most `steps` steps. */
+    const pass = async (
+      name: string,
+      steps: number,
+      part: (db: Db, at: SweepPosition) => Promise<SweepPart>,
+    ) => {
+      const total: OrphanSweepReport = { checked: 0, orphans: 0, deleted: 0, bytes: 0 };
+      let cursor: string | null = null;
+      let n = 0;
+      while (n < steps) {
+        const at: SweepPosition = { cursor, pages: PAGES_PER_STEP };
+        const done: SweepPart = await step.run(`${name}-${n}`, async () => part(await getDb(), at));
+        n++;
+        addReport(total, done.report);
+        cursor = done.cursor;
+        if (cursor === null) break;
+      }
+      return { total, steps: n, complete: cursor === null };
+    };
+    /**
+     * Counts the orphans of `prefixes` first and refuses (deleting nothing) when they look like another
+     * database's files; then deletes them, over as many pages as were counted.
+     */
+    const sweep = async (
+      what: string,
+      name: string,
+      prefixes: readonly ((db: Db, kind: SweepPass, at: SweepPosition) => Promise<SweepPart>)[],
+    ) => {
+      const counted: OrphanSweepReport = { checked: 0, orphans: 0, deleted: 0, bytes: 0 };
+      const reach: number[] = [];
+      let complete = true;
+      for (const [i, part] of prefixes.entries()) {
+        const done = await pass(`${name}-${i}-count`, MAX_STEPS_PER_PASS, (db, at) => part(db, "count", at));
+        addReport(counted, done.total);
+        reach.push(done.steps);
+        complete &&= done.complete;
+      }
       try {
-        return await sweep();
+        guardSweep(what, counted, { force });
       } catch (error) {
         if (error instanceof SweepRefusedError) throw new NonRetriableError(error.message);
         throw error;
       }
-    };
-    // A page of files at a time, a few pages per step, so no step lists the whole store (a big
-    // store would outlast a serverless function); each prefix goes on from the cursor its last step
-    // returned.
-    const sweepPrefix = async (
-      name: string,
-      part: (db: Db, at: SweepPosition) => Promise<SweepPart>,
-    ): Promise<OrphanSweepReport & { complete: boolean }> => {
-      const total: OrphanSweepReport = { checked: 0, deleted: 0, bytes: 0 };
-      let cursor: string | null = null;
-      for (let n = 0; n < MAX_STEPS_PER_PREFIX; n++) {
-        const at: SweepPosition = { cursor, pages: PAGES_PER_STEP };
-        const done: SweepPart = await step.run(`${name}-${n}`, () =>
-          refusedStops(async () => part(await getDb(), at)),
-        );
-        addReport(total, done.report);
-        cursor = done.cursor;
-        if (cursor === null) return { ...total, complete: true };
+      const deleted: OrphanSweepReport = { checked: 0, orphans: 0, deleted: 0, bytes: 0 };
+      for (const [i, part] of prefixes.entries()) {
+        const done = await pass(`${name}-${i}-delete`, reach[i]!, (db, at) => part(db, "delete", at));
+        addReport(deleted, done.total);
       }
-      return { ...total, complete: false };
+      const { checked, orphans } = counted;
+      return { checked, orphans, deleted: deleted.deleted, bytes: deleted.bytes, complete };
     };
-    const raws = await sweepPrefix("raw-images", (db, at) =>
-      sweepOrphanRawPages(db, getStorage(), options(), at),
+    const raws = await sweep("raw images", "raw-images", [
+      (db, kind, at) => sweepOrphanRawPages(db, getStorage(), options(), kind, at),
+    ]);
+    const batchFiles = await sweep(
+      "thumbnails and contact sheets",
+      "batch-files",
+      BATCH_FILE_PREFIXES.map(
+        (prefix) => (db: Db, kind: SweepPass, at: SweepPosition) =>
+          sweepOrphanBatchFilePages(db, getStorage(), prefix, options(), kind, at),
+      ),
     );
-    const thumbnails = await sweepPrefix("thumbnails", (db, at) =>
-      sweepOrphanBatchFilePages(db, getStorage(), "final/", options(), at),
-    );
-    const sheets = await sweepPrefix("contact-sheets", (db, at) =>
-      sweepOrphanBatchFilePages(db, getStorage(), "sheets/", options(), at),
-    );
-    return { raws, thumbnails, sheets };
+    return { raws, batchFiles };
   },
 );

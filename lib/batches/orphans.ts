@@ -14,9 +14,9 @@
  *
  * A store shared with another database (a preview deployment, a developer's machine holding the
  * production token, a database restored from an old backup) holds many files this database does not
- * know: a sweep that would delete more than a small share of a page of files (1,000) refuses before
- * deleting any of that page, unless forced. The store is listed a page at a time, so no step has to
- * hold or check the whole store.
+ * know: a sweep that would delete more than a small share of what it checked refuses, deleting
+ * nothing, unless forced. It therefore counts first and deletes after, going over the store a page of
+ * its listing at a time both times, so no step has to hold or check the whole store.
  */
 import { batchBlobUse, unsharedKeys, type Db } from "@/lib/db";
 import { contactSheetPrefix } from "@/lib/export/contact-sheet-cache";
@@ -37,14 +37,31 @@ export interface OrphanSweepOptions {
   now?: number;
   /** Delete however many files are orphans (the operator knows no other database uses the store). */
   force?: boolean;
-  /** Files listed per page (1–1,000): each page is checked, guarded and swept on its own. */
+  /** Files listed per page (1–1,000). */
   pageSize?: number;
 }
 
-/** Where a sweep of one prefix goes on: a store listing cursor, or null from the start. */
+export interface OrphanSweepReport {
+  /** Files past the grace period that were checked. */
+  checked: number;
+  /** Of those, the ones no cell uses (what a delete pass would remove). */
+  orphans: number;
+  deleted: number;
+  /** Bytes freed. */
+  bytes: number;
+}
+
+/**
+ * A sweep goes over a prefix twice, a page of the store listing at a time: "count" finds the orphans
+ * and deletes nothing, so the refusal below can judge the whole store; "delete" then finds them again
+ * and deletes them, each checked once more right before it goes.
+ */
+export type SweepPass = "count" | "delete";
+
+/** Where a pass over one prefix goes on: a store listing cursor (null: from the start). */
 export interface SweepPosition {
   cursor: string | null;
-  /** Pages to sweep before stopping (the caller goes on from the returned cursor). */
+  /** Pages to go through before stopping (the caller goes on from the returned cursor). */
   pages: number;
 }
 
@@ -54,17 +71,18 @@ export interface SweepPart {
   cursor: string | null;
 }
 
-export interface OrphanSweepReport {
-  /** Files past the grace period that were checked. */
-  checked: number;
-  deleted: number;
-  /** Bytes freed. */
-  bytes: number;
-}
-
 /** The sweep would delete too much of the store: likely another database's files. Nothing was deleted. */
 export class SweepRefusedError extends Error {
   override name = "SweepRefusedError";
+}
+
+const emptyReport = (): OrphanSweepReport => ({ checked: 0, orphans: 0, deleted: 0, bytes: 0 });
+
+export function addReport(total: OrphanSweepReport, part: OrphanSweepReport): void {
+  total.checked += part.checked;
+  total.orphans += part.orphans;
+  total.deleted += part.deleted;
+  total.bytes += part.bytes;
 }
 
 function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
@@ -84,49 +102,48 @@ async function oldFiles(
   return { files: page.blobs.filter((blob) => blob.uploadedAt.getTime() < cutoff), cursor: page.cursor };
 }
 
-/**
- * Sweeps `prefix` page by page from `at` with `sweepPage`, at most `at.pages` pages; each page is
- * guarded on its own, so a page that looks like another database's files refuses before any of its
- * files go (pages before it have been swept).
- */
-async function sweepPages(
+/** Goes over `prefix` page by page from `at` with `onPage`, at most `at.pages` pages. */
+async function pages(
   at: SweepPosition,
-  sweepPage: (cursor: string | null, report: OrphanSweepReport) => Promise<string | null>,
+  onPage: (cursor: string | null, report: OrphanSweepReport) => Promise<string | null>,
 ): Promise<SweepPart> {
-  const report: OrphanSweepReport = { checked: 0, deleted: 0, bytes: 0 };
+  const report = emptyReport();
   let cursor = at.cursor;
   for (let page = 0; page < at.pages; page++) {
-    cursor = await sweepPage(cursor, report);
+    cursor = await onPage(cursor, report);
     if (cursor === null) break;
   }
   return { report, cursor };
 }
 
-/** Sweeps the whole prefix (tests, small stores): every page in one go. */
-async function sweepAll(sweep: (at: SweepPosition) => Promise<SweepPart>): Promise<OrphanSweepReport> {
-  const total: OrphanSweepReport = { checked: 0, deleted: 0, bytes: 0 };
+/** A whole pass in one go (tests, small stores). */
+async function wholePass(part: (at: SweepPosition) => Promise<SweepPart>): Promise<OrphanSweepReport> {
+  const total = emptyReport();
   let cursor: string | null = null;
   do {
-    const part = await sweep({ cursor, pages: 100 });
-    addReport(total, part.report);
-    cursor = part.cursor;
+    const done = await part({ cursor, pages: 100 });
+    addReport(total, done.report);
+    cursor = done.cursor;
   } while (cursor !== null);
   return total;
 }
 
-export function addReport(total: OrphanSweepReport, part: OrphanSweepReport): void {
-  total.checked += part.checked;
-  total.deleted += part.deleted;
-  total.bytes += part.bytes;
-}
-
-function guard(what: string, checked: number, doomed: number, options: OrphanSweepOptions): void {
-  if (options.force || doomed <= REFUSE_OVER_FILES || doomed <= checked * REFUSE_OVER_SHARE) return;
+/**
+ * After a count pass: refuses (SweepRefusedError) when the orphans found are more than a few files and
+ * more than a small share of those checked, unless forced.
+ */
+export function guardSweep(
+  what: string,
+  counted: OrphanSweepReport,
+  options: Pick<OrphanSweepOptions, "force">,
+) {
+  const { checked, orphans } = counted;
+  if (options.force || orphans <= REFUSE_OVER_FILES || orphans <= checked * REFUSE_OVER_SHARE) return;
   throw new SweepRefusedError(
-    `storage sweep refused: ${doomed} of ${checked} ${what} on a page of the store are not used by any ` +
-      "cell of this database. Is the store shared with another database (a preview deployment, a copy " +
-      "of the production token, a restored backup)? Nothing on that page was deleted; send " +
-      'storage/sweep.requested with {"force": true} if this database alone uses the store.',
+    `storage sweep refused: ${orphans} of ${checked} ${what} are not used by any cell of this database. ` +
+      "Is the store shared with another database (a preview deployment, a copy of the production " +
+      "token, a restored backup)? Nothing was deleted; send storage/sweep.requested with " +
+      '{"force": true} if this database alone uses the store.',
   );
 }
 
@@ -141,12 +158,13 @@ async function remove(store: BlobStore, gone: readonly ListedBlob[], report: Orp
  * Raw images no cell references (as its picture, a take's previous one, or its other take). A raw
  * key is content-addressed: should a cell take up the same key between the check and the delete, its
  * next reuse finds no file and generates again (generate checks the file before reusing a key).
- * From `at`, a page at a time; `sweepOrphanRaws` does the whole store.
+ * One pass from `at`, a page at a time; `sweepOrphanRaws` does the whole store.
  */
 export function sweepOrphanRawPages(
   db: Db,
   store: BlobStore,
   options: OrphanSweepOptions,
+  pass: SweepPass,
   at: SweepPosition,
 ): Promise<SweepPart> {
   const unused = async (part: ListedBlob[]) => {
@@ -158,19 +176,24 @@ export function sweepOrphanRawPages(
     );
     return part.filter((blob) => keys.has(blob.key));
   };
-  return sweepPages(at, async (cursor, report) => {
+  return pages(at, async (cursor, report) => {
     const page = await oldFiles(store, "raw/", cursor, options);
-    const candidates: ListedBlob[] = [];
-    for (const part of chunks(page.files)) candidates.push(...(await unused(part)));
-    guard("raw images", page.files.length, candidates.length, options);
     report.checked += page.files.length;
-    for (const part of chunks(candidates)) await remove(store, await unused(part), report);
+    for (const part of chunks(page.files)) {
+      const orphans = await unused(part);
+      report.orphans += orphans.length;
+      if (pass === "delete") await remove(store, orphans, report);
+    }
     return page.cursor;
   });
 }
 
-export function sweepOrphanRaws(db: Db, store: BlobStore, options: OrphanSweepOptions) {
-  return sweepAll((at) => sweepOrphanRawPages(db, store, options, at));
+/** Counts, guards, deletes: the whole store's raw images in one go. */
+export async function sweepOrphanRaws(db: Db, store: BlobStore, options: OrphanSweepOptions) {
+  const counted = await wholePass((at) => sweepOrphanRawPages(db, store, options, "count", at));
+  guardSweep("raw images", counted, options);
+  const done = await wholePass((at) => sweepOrphanRawPages(db, store, options, "delete", at));
+  return { ...done, checked: counted.checked, orphans: counted.orphans };
 }
 
 /** The batch id in final/<batchId>/… or sheets/b-<batchId>/…; null for any other shape. */
@@ -185,19 +208,21 @@ export const BATCH_FILE_PREFIXES = ["final/", "sheets/"] as const;
 /**
  * Thumbnails and contact sheets under `prefix` (one of BATCH_FILE_PREFIXES): every file of a batch
  * that no longer exists; a thumbnail of a finished batch that none of its cells uses; a contact sheet
- * older than its batch's newest one (among those listed on the same page: a batch's sheets split by a
- * page boundary are left for the next sweep). From `at`, a page at a time; `sweepOrphanBatchFiles`
- * does both prefixes whole.
+ * older than its batch's newest one (among those listed on the same page: sheets of one batch split by
+ * a page boundary wait for the next sweep). One pass from `at`, a page at a time;
+ * `sweepOrphanBatchFiles` does both prefixes whole.
  */
 export function sweepOrphanBatchFilePages(
   db: Db,
   store: BlobStore,
   prefix: (typeof BATCH_FILE_PREFIXES)[number],
   options: OrphanSweepOptions,
+  pass: SweepPass,
   at: SweepPosition,
 ): Promise<SweepPart> {
-  return sweepPages(at, async (cursor, report) => {
+  return pages(at, async (cursor, report) => {
     const page = await oldFiles(store, prefix, cursor, options);
+    report.checked += page.files.length;
     const byBatch = new Map<string, ListedBlob[]>();
     for (const blob of page.files) {
       const batchId = batchOfKey(blob.key);
@@ -214,33 +239,40 @@ export function sweepOrphanBatchFilePages(
         return batch ? unusedFiles(id, own, batch.keys, batch.busy) : own;
       });
     };
-    const candidates = new Map<string, ListedBlob[]>();
-    for (const ids of chunks([...byBatch.keys()], BATCH_CHUNK)) {
-      for (const blob of await unused(ids)) {
-        const id = batchOfKey(blob.key)!;
-        const list = candidates.get(id);
-        if (list) list.push(blob);
-        else candidates.set(id, [blob]);
-      }
+    if (pass === "count") {
+      for (const ids of chunks([...byBatch.keys()], BATCH_CHUNK))
+        report.orphans += (await unused(ids)).length;
+      return page.cursor;
     }
-    const doomed = [...candidates.values()].reduce((n, list) => n + list.length, 0);
-    guard("thumbnails and contact sheets", page.files.length, doomed, options);
-    report.checked += page.files.length;
-    // Checked again batch by batch right before its files go: a retry that began meanwhile keeps them.
-    for (const id of candidates.keys()) await remove(store, await unused([id]), report);
+    // Checked batch by batch right before its files go: a retry that began meanwhile keeps them.
+    for (const id of byBatch.keys()) {
+      const orphans = await unused([id]);
+      report.orphans += orphans.length;
+      await remove(store, orphans, report);
+    }
     return page.cursor;
   });
 }
 
+/** Counts, guards, deletes: the whole store's thumbnails and contact sheets in one go. */
 export async function sweepOrphanBatchFiles(
   db: Db,
   store: BlobStore,
   options: OrphanSweepOptions,
 ): Promise<OrphanSweepReport> {
-  const total: OrphanSweepReport = { checked: 0, deleted: 0, bytes: 0 };
-  for (const prefix of BATCH_FILE_PREFIXES)
-    addReport(total, await sweepAll((at) => sweepOrphanBatchFilePages(db, store, prefix, options, at)));
-  return total;
+  const pass = async (kind: SweepPass) => {
+    const total = emptyReport();
+    for (const prefix of BATCH_FILE_PREFIXES)
+      addReport(
+        total,
+        await wholePass((at) => sweepOrphanBatchFilePages(db, store, prefix, options, kind, at)),
+      );
+    return total;
+  };
+  const counted = await pass("count");
+  guardSweep("thumbnails and contact sheets", counted, options);
+  const done = await pass("delete");
+  return { ...done, checked: counted.checked, orphans: counted.orphans };
 }
 
 function unusedFiles(batchId: string, own: ListedBlob[], used: Set<string>, busy: boolean): ListedBlob[] {

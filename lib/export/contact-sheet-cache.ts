@@ -1,8 +1,11 @@
 /**
  * The contact sheet of a batch, rendered once per content version and kept in blob storage under
- * sheets/b-<batchId>/<version>.jpg. The version hashes everything drawn (titles count, models, summary,
- * each cell's status and finish time), so link-preview crawlers hitting the same batch cost one storage
- * read, and a finished batch's sheet never changes unless a cell is retried or deleted.
+ * sheets/b-<batchId>/<version>.jpg. The version hashes what decides the drawing (titles count, models,
+ * summary, each cell's status and finish time), so link-preview crawlers hitting the same batch cost one
+ * storage read, and a finished batch's sheet never changes unless a cell is retried, taken again or
+ * deleted. The share page computes it from the same cell states: a cell working on a new take is drawn
+ * with the picture it keeps (asShown) yet changes the version as its take goes on, which costs a render
+ * of an unchanged sheet, never a stale one.
  */
 import { createHash } from "node:crypto";
 import { DEFAULT_CANVAS_ID, getCanvas, isCanvasId } from "@/lib/catalog/canvases";

@@ -68,11 +68,15 @@ export function createLocalStore(options: { dir: string }): BlobStore {
     }
   }
 
-  /** Keys (and their files) starting with `prefix`, sorted; only names are read. */
-  async function keysUnder(prefix: string): Promise<{ key: string; file: string }[]> {
+  /**
+   * The first `max` keys starting with `prefix` after `after`, in key order, reading only the folders
+   * that can hold them: a folder's keys all start with its name and "/", so its entries sort by that
+   * (a file "a-b" comes before the folder "a", whose keys start "a/"), and a folder wholly before
+   * `after` is skipped unread. Each page of a big store costs about a page, not the whole store.
+   */
+  async function keysAfter(prefix: string, after: string | null, max: number) {
     assertValidPrefix(prefix);
     const dirPart = prefix.includes("/") ? prefix.slice(0, prefix.lastIndexOf("/")) : "";
-    const start = path.join(root, ...dirPart.split("/").filter(Boolean));
     const out: { key: string; file: string }[] = [];
     async function walk(dir: string, rel: string): Promise<void> {
       let entries;
@@ -82,23 +86,43 @@ export function createLocalStore(options: { dir: string }): BlobStore {
         if (isMissing(error)) return;
         throw error;
       }
-      for (const entry of entries) {
-        if (entry.name.startsWith(".")) continue;
-        const key = rel ? `${rel}/${entry.name}` : entry.name;
-        if (entry.isDirectory()) await walk(path.join(dir, entry.name), key);
-        else if (entry.isFile() && key.startsWith(prefix))
-          out.push({ key, file: path.join(dir, entry.name) });
+      const sorted = entries
+        .filter((e) => !e.name.startsWith(".") && (e.isDirectory() || e.isFile()))
+        .map((e) => {
+          const key = rel ? `${rel}/${e.name}` : e.name;
+          return { e, key, order: e.isDirectory() ? `${key}/` : key };
+        })
+        .sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
+      for (const { e, key, order } of sorted) {
+        if (out.length >= max) return;
+        if (e.isDirectory()) {
+          // Only folders that can hold keys with the prefix, and keys after the cursor.
+          if (!order.startsWith(prefix) && !prefix.startsWith(order)) continue;
+          if (after !== null && order < after && !after.startsWith(order)) continue;
+          await walk(path.join(dir, e.name), key);
+        } else if (key.startsWith(prefix) && (after === null || key > after)) {
+          out.push({ key, file: path.join(dir, e.name) });
+        }
       }
     }
-    await walk(start, dirPart);
-    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    await walk(path.join(root, ...dirPart.split("/").filter(Boolean)), dirPart);
+    return out;
   }
 
-  /** One file at a time: each reads its sidecar too, and a big store must not run out of file handles. */
+  /**
+   * One file at a time: each reads its sidecar too, and a big store must not run out of file handles.
+   * A file deleted since it was listed (a sweep, a gallery delete) is left out.
+   */
   async function listAll(files: { key: string; file: string }[]): Promise<ListedBlob[]> {
     const out: ListedBlob[] = [];
     for (const { key, file } of files) {
-      const full = await info(key, await fs.stat(file));
+      let full;
+      try {
+        full = await info(key, await fs.stat(file));
+      } catch (error) {
+        if (isMissing(error)) continue;
+        throw error;
+      }
       out.push({ key, size: full.size, etag: full.etag, uploadedAt: full.uploadedAt, url: full.url });
     }
     return out;
@@ -155,14 +179,13 @@ export function createLocalStore(options: { dir: string }): BlobStore {
       }
     },
     async list(prefix) {
-      return listAll(await keysUnder(prefix));
+      return listAll(await keysAfter(prefix, null, Infinity));
     },
     async listPage(prefix, options = {}) {
       const limit = pageLimit(options.limit);
       // The cursor is the last key handed out: later pages hold the keys after it, so deleting listed
       // files does not shift them.
-      const after = options.cursor ?? null;
-      const keys = (await keysUnder(prefix)).filter((k) => after === null || k.key > after);
+      const keys = await keysAfter(prefix, options.cursor ?? null, limit + 1);
       const page = keys.slice(0, limit);
       return {
         blobs: await listAll(page),

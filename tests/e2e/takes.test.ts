@@ -426,14 +426,12 @@ describe("new takes", () => {
       const runs = ((await res.json()) as { data: { status: string; output: unknown }[] }).data;
       return runs.find((r) => r.status === "Completed");
     });
-    const output = run.output as Record<
-      "raws" | "thumbnails" | "sheets",
-      { deleted: number; complete: boolean }
-    >;
+    type Swept = { orphans: number; deleted: number; complete: boolean };
+    const output = run.output as Record<"raws" | "batchFiles", Swept>;
     expect(output.raws).toMatchObject({ complete: true });
     expect(output.raws.deleted).toBeGreaterThanOrEqual(1);
-    expect(output.thumbnails.deleted).toBeGreaterThanOrEqual(2);
-    expect(output.sheets).toMatchObject({ complete: true });
+    expect(output.batchFiles.deleted).toBeGreaterThanOrEqual(2);
+    expect(output.batchFiles).toMatchObject({ complete: true });
     for (const key of strays)
       expect(blobFiles(stack.dataDir, path.dirname(key))).not.toContain(path.basename(key));
     // Every picture of every batch made in this file still loads, other takes too.

@@ -136,6 +136,28 @@ describe.each(adapters)("blob store contract: %s", (_name, setup) => {
     await expect(h.store.listPage("pages/", { limit: 1001 })).rejects.toThrow(RangeError);
   });
 
+  it("pages through nested keys in plain key order, one at a time", async () => {
+    const keys = [
+      "nest/a-b.jpg",
+      "nest/a.jpg",
+      "nest/a/x.jpg",
+      "nest/a/y/z.jpg",
+      "nest/a0.jpg",
+      "nest/b/c.jpg",
+    ];
+    for (const k of keys) await h.store.put(k, bytes(k), { contentType: "image/jpeg" });
+    const sorted = [...keys].sort();
+    expect((await h.store.list("nest/")).map((b) => b.key)).toEqual(sorted);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: ListPage = await h.store.listPage("nest/a", { cursor, limit: 1 });
+      seen.push(...page.blobs.map((b) => b.key));
+      cursor = page.cursor;
+    } while (cursor);
+    expect(seen).toEqual(sorted.filter((k) => k.startsWith("nest/a")));
+  });
+
   it("deletes one key or many, and missing keys are fine", async () => {
     await h.store.put("tmp/x.jpg", bytes("x"), { contentType: "image/jpeg" });
     await h.store.put("tmp/y.jpg", bytes("y"), { contentType: "image/jpeg" });
