@@ -69,6 +69,19 @@ async function generateAndCompose(cell: CellRef) {
   return composeStep(handle.db, cell, raw.rawKey, raw.spec);
 }
 
+/** A one-cell preview batch with its first picture recorded, and a new take generated and composed (not recorded). */
+async function pictureThenTake(title: string) {
+  const id = await newBatch([title], "local-preview");
+  const cell = ref(id, 0, "local-preview");
+  const first = await generateAndCompose(cell);
+  await recordStep(handle.db, first);
+  await finishBatchIfDone(handle.db, id);
+  expect((await requeueTakes(handle.db, id, [{ promptIndex: 0, model: "local-preview" }]))?.kind).toBe(
+    "queued",
+  );
+  return { id, first, take: await generateAndCompose(cell) };
+}
+
 describe("cell steps", () => {
   it("generates, composes and records one cell; repeating a step repeats no paid call", async () => {
     const id = await newBatch(["Idempotent batch outputs"], "gpt-image-1.5");
@@ -152,16 +165,7 @@ describe("cell steps", () => {
   });
 
   it("a take cancelled while it was made leaves the previous picture and no file of its own", async () => {
-    const id = await newBatch(["Second thoughts"], "local-preview");
-    const cell = ref(id, 0, "local-preview");
-    const run = () => generateAndCompose(cell);
-    const first = await run();
-    await recordStep(handle.db, first);
-    await finishBatchIfDone(handle.db, id);
-    expect((await requeueTakes(handle.db, id, [{ promptIndex: 0, model: "local-preview" }]))?.kind).toBe(
-      "queued",
-    );
-    const take = await run();
+    const { id, first, take } = await pictureThenTake("Second thoughts");
     // A new picture (the preview's seed changes with the take) under the take's own final key.
     expect(take.rawKey).not.toBe(first.rawKey);
     expect(take.finalKey).toBe(`final/${id}/0-local-preview-t1.jpg`);
@@ -180,14 +184,7 @@ describe("cell steps", () => {
   });
 
   it("a record step run again after its owner switched takes deletes neither picture", async () => {
-    const id = await newBatch(["Switched back"], "local-preview");
-    const cell = ref(id, 0, "local-preview");
-    const run = () => generateAndCompose(cell);
-    const first = await run();
-    await recordStep(handle.db, first);
-    await finishBatchIfDone(handle.db, id);
-    await requeueTakes(handle.db, id, [{ promptIndex: 0, model: "local-preview" }]);
-    const take = await run();
+    const { id, first, take } = await pictureThenTake("Switched back");
     await recordStep(handle.db, take);
     await finishBatchIfDone(handle.db, id);
     expect((await swapAlternate(handle.db, id, [{ promptIndex: 0, model: "local-preview" }]))?.kind).toBe(
