@@ -1,9 +1,10 @@
-/** Gallery: every finished image, newest first, with stable keyset paging; and deletion. */
-import { and, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
+/** Gallery: every picture a cell shows, newest first, with stable keyset paging; and deletion. */
+import { and, desc, eq, inArray, isNotNull, notInArray, sql, type SQL } from "drizzle-orm";
+import { unionAll, type AnyPgColumn } from "drizzle-orm/pg-core";
 import { blobKeys, lockBatch, unsharedKeys } from "./batches";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { appendEvent } from "./events";
-import { batches, cells } from "./schema";
+import { batches, cells, TERMINAL_CELL_STATUSES, type PreviousImage } from "./schema";
 import type { Db, Executor } from "./types";
 import { isTerminalCell } from "./views";
 
@@ -52,22 +53,62 @@ export interface ImagePage {
 export const DEFAULT_PAGE_SIZE = 24;
 export const MAX_PAGE_SIZE = 100;
 
-const IMAGE_COLUMNS = {
+/**
+ * Where a cell's shown picture lives. A succeeded cell shows its own; a cell being taken again shows
+ * the picture it keeps meanwhile (`previous`, as its page and exports do), so the gallery never drops
+ * an image while a take runs.
+ */
+interface Shown {
+  /** The cells that show a picture of this kind. */
+  where: SQL;
+  /** When the picture finished: the gallery's order, its from/to filter and its cursor. */
+  at: SQL<Date | null>;
+  /** Blob key and size of the picture. */
+  key: SQL<string | null>;
+  width: SQL<number | null>;
+  height: SQL<number | null>;
+  bytes: SQL<number | null>;
+}
+
+const own = <T extends AnyPgColumn>(column: T) => sql`${column}`.mapWith(column);
+const kept = <T extends AnyPgColumn>(field: keyof PreviousImage, type: string, like: T) =>
+  sql`(${cells.previous}->>${sql.raw(`'${field}'`)})::${sql.raw(type)}`.mapWith(like);
+
+const OWN: Shown = {
+  where: and(eq(cells.status, "succeeded"), isNotNull(cells.finalKey)) as SQL,
+  at: own(cells.finishedAt),
+  key: own(cells.finalKey),
+  width: own(cells.width),
+  height: own(cells.height),
+  bytes: own(cells.bytes),
+};
+
+const KEPT: Shown = {
+  where: and(isNotNull(cells.previous), notInArray(cells.status, [...TERMINAL_CELL_STATUSES])) as SQL,
+  at: kept("finishedAt", "timestamptz", cells.finishedAt),
+  key: kept("finalKey", "text", cells.finalKey),
+  width: kept("width", "integer", cells.width),
+  height: kept("height", "integer", cells.height),
+  bytes: kept("bytes", "integer", cells.bytes),
+};
+
+/** The gallery columns of one kind of shown picture, in one order so the kinds can be unioned. */
+const columnsOf = (shown: Shown) => ({
   cellId: cells.id,
   batchId: cells.batchId,
-  key: cells.finalKey,
+  key: shown.key,
   prompt: cells.prompt,
   model: cells.model,
   style: cells.style,
   template: cells.template,
   font: cells.font,
-  width: cells.width,
-  height: cells.height,
-  bytes: cells.bytes,
-  createdAt: cells.finishedAt,
-};
+  width: shown.width,
+  height: shown.height,
+  bytes: shown.bytes,
+  createdAt: shown.at,
+});
 
-// Only succeeded cells with a final key are selected, so both are set.
+// Only cells showing a picture are selected, so its key and time are set.
 const toImage = (
   row: { key: string | null; createdAt: Date | null } & Omit<GalleryImage, "key" | "createdAt">,
 ) => ({
@@ -76,44 +117,62 @@ const toImage = (
   createdAt: row.createdAt as Date,
 });
 
-/** The finished images among `cellIds`, newest first; unknown or unfinished ids are left out. */
+/** Newest first over the union's output columns (the first select names them). */
+const NEWEST_FIRST = sql`${sql.identifier(cells.finishedAt.name)} desc, ${sql.identifier(cells.id.name)} desc`;
+
+/** The images `cellIds` show, newest first; unknown ids and cells showing no picture are left out. */
 export async function finishedImages(db: Executor, cellIds: readonly string[]): Promise<GalleryImage[]> {
   if (cellIds.length === 0) return [];
-  const rows = await db
-    .select(IMAGE_COLUMNS)
-    .from(cells)
-    .where(
-      and(inArray(cells.id, [...cellIds]), eq(cells.status, "succeeded"), sql`${cells.finalKey} is not null`),
-    )
-    .orderBy(desc(cells.finishedAt), desc(cells.id));
+  const ids = inArray(cells.id, [...cellIds]);
+  const [own, take] = [OWN, KEPT].map((shown) =>
+    db.select(columnsOf(shown)).from(cells).where(and(ids, shown.where)),
+  ) as [ShownQuery, ShownQuery];
+  const rows = await unionAll(own, take).orderBy(NEWEST_FIRST);
   return rows.map(toImage);
 }
+
+type ShownQuery = ReturnType<typeof shownQuery>;
+const shownQuery = (db: Executor, shown: Shown, where: SQL[]) =>
+  db
+    .select(columnsOf(shown))
+    .from(cells)
+    .where(and(shown.where, ...where))
+    .orderBy(desc(shown.at), desc(cells.id));
 
 /** A LIKE pattern matching text that contains `text` literally (backslash is LIKE's default escape). */
 export function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** Succeeded cells newest first by (finished_at, id); new images never shift later pages. */
-export async function listImages(db: Executor, params: ListImagesParams = {}): Promise<ImagePage> {
-  const limit = Math.min(Math.max(Math.trunc(params.limit ?? DEFAULT_PAGE_SIZE), 1), MAX_PAGE_SIZE);
-  const where: SQL[] = [eq(cells.status, "succeeded"), sql`${cells.finalKey} is not null`];
+/** The filter and cursor conditions for one kind of shown picture. */
+function conditions(shown: Shown, params: ListImagesParams): SQL[] {
+  const where: SQL[] = [];
   if (params.search) where.push(sql`${cells.prompt} ilike ${containsPattern(params.search)}`);
   if (params.model) where.push(eq(cells.model, params.model));
   if (params.style) where.push(eq(cells.style, params.style));
   if (params.template) where.push(eq(cells.template, params.template));
   if (params.batchId) where.push(eq(cells.batchId, params.batchId));
-  if (params.from) where.push(gte(cells.finishedAt, params.from));
-  if (params.to) where.push(lt(cells.finishedAt, params.to));
+  if (params.from) where.push(sql`${shown.at} >= ${params.from.toISOString()}::timestamptz`);
+  if (params.to) where.push(sql`${shown.at} < ${params.to.toISOString()}::timestamptz`);
   if (params.cursor) {
     const { at, id } = decodeCursor(params.cursor);
-    where.push(sql`(${cells.finishedAt}, ${cells.id}) < (${at}::timestamptz, ${id})`);
+    where.push(sql`(${shown.at}, ${cells.id}) < (${at}::timestamptz, ${id})`);
   }
-  const rows = await db
-    .select(IMAGE_COLUMNS)
-    .from(cells)
-    .where(and(...where))
-    .orderBy(desc(cells.finishedAt), desc(cells.id))
+  return where;
+}
+
+/**
+ * Cells showing a picture, newest first by (finished, id); new images never shift later pages. Each
+ * kind is read newest first up to the page (the kept ones through a partial index: few cells are being
+ * taken again at once), and the database merges them, so ties order as its cursor compares them.
+ */
+export async function listImages(db: Executor, params: ListImagesParams = {}): Promise<ImagePage> {
+  const limit = Math.min(Math.max(Math.trunc(params.limit ?? DEFAULT_PAGE_SIZE), 1), MAX_PAGE_SIZE);
+  const [own, take] = [OWN, KEPT].map((shown) =>
+    shownQuery(db, shown, conditions(shown, params)).limit(limit + 1),
+  ) as [ShownQuery, ShownQuery];
+  const rows = await unionAll(own, take)
+    .orderBy(NEWEST_FIRST)
     .limit(limit + 1);
   const page = rows.slice(0, limit).map(toImage);
   const last = page[page.length - 1];

@@ -1,14 +1,19 @@
 import { expect, it } from "vitest";
 import {
+  completeCell,
   createBatch,
   deleteBatch,
   deleteImages,
+  finishedImages,
   getBatch,
   InvalidCursorError,
   listBatches,
   listImages,
+  recordAttemptResult,
   recordAttemptStart,
+  requeueTakes,
   spendSoFar,
+  type CellRow,
   type GalleryImage,
 } from "@/lib/db";
 import { at, makeInput, newBatch, succeed } from "./fixtures";
@@ -83,6 +88,56 @@ export function galleryTests(ctx: Ctx): void {
     expect(await titles("k\\s")).toEqual(["back\\slash"]);
     expect(await titles("nothing like it")).toEqual([]);
     expect(await titles("e")).toHaveLength(4);
+  });
+
+  it("shows a cell being taken again with the picture it keeps, in its place, until the take ends", async () => {
+    const { db } = ctx.handle;
+    const { batch, cells } = await newBatch(db, 4, ["m-a"]);
+    const done: CellRow[] = [];
+    for (const cell of cells) done.push(await succeed(db, cell));
+    const style = batch.input.style;
+    const before = (await listImages(db, { style, limit: 100 })).images;
+    const second = at(done, 1);
+    const taken = await requeueTakes(db, batch.id, [{ promptIndex: second.promptIndex, model: "m-a" }]);
+    expect(taken).toMatchObject({ kind: "queued" });
+    // Same images, same order, same keys and times: the kept picture stands in for the take.
+    expect((await listImages(db, { style, limit: 100 })).images).toEqual(before);
+    await recordAttemptStart(db, second.id, { attempt: 0 });
+    const walked: GalleryImage[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await listImages(db, { style, limit: 1, cursor });
+      walked.push(...page.images);
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(walked).toEqual(before);
+    const kept = before.find((i) => i.cellId === second.id)!;
+    expect(kept).toMatchObject({ key: second.finalKey, width: 1280, height: 720, bytes: 1000 });
+    expect(kept.createdAt).toEqual(second.finishedAt);
+    // Filters apply to the kept picture: by its own time, and by the cell's title and model.
+    const exactly = { style, from: second.finishedAt!, to: new Date(second.finishedAt!.getTime() + 1) };
+    expect((await listImages(db, exactly)).images.map((i) => i.cellId)).toContain(second.id);
+    expect((await listImages(db, { style, search: second.prompt })).images.map((i) => i.cellId)).toEqual([
+      second.id,
+    ]);
+    expect((await listImages(db, { style, model: "m-b" })).images).toEqual([]);
+    expect((await finishedImages(db, [second.id, at(done, 0).id])).map((i) => i.key).sort()).toEqual(
+      [second.finalKey, at(done, 0).finalKey].sort(),
+    );
+    // The take succeeds: the cell shows the new picture, finished now, first in the gallery.
+    await recordAttemptResult(db, second.id, {
+      attempt: 0,
+      outcome: "ok",
+      costUsd: 0.04,
+      rawKey: "raw/take.png",
+    });
+    await completeCell(db, second.id, { finalKey: "final/take.webp", width: 1280, height: 720, bytes: 900 });
+    const after = (await listImages(db, { style, limit: 100 })).images;
+    expect(after.map((i) => i.cellId)).toEqual([
+      second.id,
+      ...before.map((i) => i.cellId).filter((id) => id !== second.id),
+    ]);
+    expect(at(after, 0)).toMatchObject({ key: "final/take.webp", bytes: 900 });
   });
 
   it("rejects a tampered cursor", async () => {
