@@ -1,11 +1,10 @@
 /**
  * The contact sheet of a batch, rendered once per content version and kept in blob storage under
  * sheets/b-<batchId>/<version>.jpg. The version hashes what decides the drawing (titles count, models,
- * summary, each cell's status and finish time), so link-preview crawlers hitting the same batch cost one
+ * summary, and each cell's status and picture), so link-preview crawlers hitting the same batch cost one
  * storage read, and a finished batch's sheet never changes unless a cell is retried, taken again or
- * deleted. The share page computes it from the same cell states: a cell working on a new take is drawn
- * with the picture it keeps (asShown) yet changes the version as its take goes on, which costs a render
- * of an unchanged sheet, never a stale one.
+ * deleted. A cell working on a new take is drawn with the picture it keeps (asShown), so the version
+ * stays put until the take brings a new picture. The share page computes it from the same cell states.
  */
 import { createHash } from "node:crypto";
 import { DEFAULT_CANVAS_ID, getCanvas, isCanvasId } from "@/lib/catalog/canvases";
@@ -20,6 +19,8 @@ import {
   type CellStatus,
   type Db,
 } from "@/lib/db";
+import { toCellDto, type CellDto } from "@/lib/batches/dto";
+import { urlFor } from "@/lib/batches/service";
 import { getStorage, IMMUTABLE_MAX_AGE, type BlobStore } from "@/lib/storage";
 import { renderContactSheet, type SheetInput } from "./contact-sheet";
 import { BATCH_ID } from "./zip";
@@ -28,25 +29,23 @@ import { BATCH_ID } from "./zip";
 const RENDER_VERSION = 1;
 
 export interface VersionInput {
-  status: string;
   prompts: readonly string[];
   models: readonly string[];
   style: string;
   template: string;
   font: string;
   canvas: string;
-  cells: readonly { id: string; status: string; finishedAt: string | Date | null }[];
+  /** As the batch's JSON has them: a cell working on a new take has the picture it keeps as previousUrl. */
+  cells: readonly Pick<CellDto, "id" | "status" | "imageUrl" | "previousUrl">[];
 }
 
-/** Works on the batch DTO (pages) and on rows (routes) alike. */
+/** Works on the batch DTO (pages) and on rows turned into it (routes) alike. */
 export function contactSheetVersion(batch: VersionInput): string {
-  const cells = batch.cells.map((c) => [
-    c.id,
-    c.status,
-    c.finishedAt instanceof Date ? c.finishedAt.toISOString() : c.finishedAt,
-  ]);
-  const { status, prompts, models, style, template, font, canvas } = batch;
-  const material = [RENDER_VERSION, status, prompts.length, models, style, template, font, canvas, cells];
+  const cells = batch.cells.map((c) =>
+    c.previousUrl === null ? [c.id, c.status, c.imageUrl] : [c.id, "succeeded", c.previousUrl],
+  );
+  const { prompts, models, style, template, font, canvas } = batch;
+  const material = [RENDER_VERSION, prompts.length, models, style, template, font, canvas, cells];
   return createHash("sha256").update(JSON.stringify(material)).digest("hex").slice(0, 20);
 }
 
@@ -111,7 +110,7 @@ export async function contactSheetState(batchId: string, db?: Db): Promise<Sheet
   const found = await getBatch(db ?? (await getDb()), batchId);
   if (!found) return null;
   const { batch, cells } = found;
-  const version = contactSheetVersion({ ...batch.input, status: batch.status, cells });
+  const version = contactSheetVersion({ ...batch.input, cells: cells.map((c) => toCellDto(c, urlFor)) });
   const final = (TERMINAL_BATCH_STATUSES as readonly string[]).includes(batch.status);
   return { batch, cells, version, etag: `"sheet-${version}"`, final };
 }

@@ -18,6 +18,9 @@ import {
 } from "@/lib/export/contact-sheet-cache";
 import type { Box } from "@/lib/compose/text/layout";
 import type { BlobStore } from "@/lib/storage";
+import { toBatchDto } from "@/lib/batches/dto";
+import { urlFor } from "@/lib/batches/service";
+import { getBatch, recordAttemptStart, requeueTakes } from "@/lib/db";
 import { failWith, makeBatch, openExportEnv, succeedWith, type Colour, type ExportEnv } from "./helpers";
 
 let env: ExportEnv;
@@ -176,28 +179,50 @@ describe("contact sheet of a batch", () => {
 
   it("version depends on what is drawn, not on when it is asked", () => {
     const base = {
-      status: "succeeded",
       prompts: ["a"],
       models: ["m"],
       style: "s",
       template: "t",
       font: "f",
       canvas: "blog",
-      cells: [{ id: "c", status: "succeeded", finishedAt: "2026-01-01T00:00:00.000Z" }],
+      cells: [{ id: "c", status: "succeeded" as const, imageUrl: "/f/c.jpg?v=1", previousUrl: null }],
     };
-    expect(contactSheetVersion(base)).toBe(
-      contactSheetVersion({
-        ...base,
-        cells: [{ ...base.cells[0]!, finishedAt: new Date("2026-01-01T00:00:00.000Z") }],
-      }),
+    const cell = base.cells[0]!;
+    // A new take under way draws the picture it keeps, as the cell drew it before.
+    for (const status of ["queued", "running", "retrying"] as const)
+      expect(
+        contactSheetVersion({
+          ...base,
+          cells: [{ ...cell, status, imageUrl: null, previousUrl: cell.imageUrl }],
+        }),
+      ).toBe(contactSheetVersion(base));
+    expect(contactSheetVersion({ ...base, cells: [{ ...cell, imageUrl: "/f/c-t1.jpg?v=2" }] })).not.toBe(
+      contactSheetVersion(base),
     );
-    expect(contactSheetVersion(base)).not.toBe(
-      contactSheetVersion({
-        ...base,
-        cells: [{ ...base.cells[0]!, finishedAt: "2026-01-01T00:00:01.000Z" }],
-      }),
+    expect(contactSheetVersion({ ...base, cells: [{ ...cell, status: "failed", imageUrl: null }] })).not.toBe(
+      contactSheetVersion(base),
     );
     expect(contactSheetVersion(base)).not.toBe(contactSheetVersion({ ...base, template: "u" }));
+  });
+
+  it("keeps its version while a new take is made, and the share page agrees; a new picture changes it", async () => {
+    const { batch, cells } = await makeBatch(env.db, ["Taken"], ["local-preview"]);
+    await succeedWith(env, cells[0]!, [200, 0, 0]);
+    const before = (await contactSheetState(batch.id, env.db))!;
+    expect(before.final).toBe(true);
+    const taken = await requeueTakes(env.db, batch.id, [{ promptIndex: 0, model: "local-preview" }]);
+    if (taken?.kind !== "queued") throw new Error("the take was not queued");
+    await recordAttemptStart(env.db, cells[0]!.id, { attempt: 0 });
+    const during = (await contactSheetState(batch.id, env.db))!;
+    expect([during.final, during.version]).toEqual([false, before.version]);
+    const found = (await getBatch(env.db, batch.id))!;
+    expect(contactSheetVersion(toBatchDto(found.batch, found.cells, urlFor))).toBe(during.version);
+
+    await succeedWith(env, taken.cells[0]!, [0, 0, 200]);
+    const after = (await contactSheetState(batch.id, env.db))!;
+    expect(after.version).not.toBe(before.version);
+    const found2 = (await getBatch(env.db, batch.id))!;
+    expect(contactSheetVersion(toBatchDto(found2.batch, found2.cells, urlFor))).toBe(after.version);
   });
 
   it("draws a long batch at the same 1200×630 size", async () => {

@@ -79,13 +79,14 @@ export async function makeBatch(db: Db, prompts: string[], models: string[], can
   }
 }
 
-/** Runs a cell to success with a stored JPEG of one colour under its real final key. */
+/** Runs a cell (or its new take) to success with a stored JPEG of one colour under its real final key. */
 export async function succeedWith(env: ExportEnv, cell: CellRow, colour: Colour | Buffer): Promise<CellRow> {
   const bytes = Buffer.isBuffer(colour) ? colour : await solidJpeg(colour);
   const finalKey = finalImageKey({
     batchId: cell.batchId,
     promptIndex: cell.promptIndex,
     modelId: cell.model,
+    take: cell.take,
   });
   await env.store.put(finalKey, bytes, { contentType: "image/jpeg" });
   await recordAttemptStart(env.db, cell.id, { attempt: 0 });
