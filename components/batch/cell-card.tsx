@@ -3,7 +3,7 @@ import { memo } from "react";
 import type { CellDto } from "@/lib/batches/dto";
 import { formatMs, formatUsd } from "@/lib/format";
 import { StatusBadge } from "./status-badge";
-import { OtherTake, TakeForm, type TakeControl } from "./take-form";
+import { OtherTakes, TakeForm, type TakeControl } from "./take-form";
 
 export interface CellCardProps {
   cell: CellDto;
@@ -94,7 +94,7 @@ export const CellCard = memo(function CellCard({ cell, aspect, onOpen, take }: C
         ) : null}
         {take ? (
           <div className="flex flex-wrap items-center justify-end gap-2">
-            <OtherTake cell={cell} take={take} />
+            <OtherTakes cell={cell} take={take} />
             <TakeForm cell={cell} take={take} />
           </div>
         ) : null}

@@ -3,8 +3,8 @@
  * New takes on the batch page, for the batch's owner, on finished images (while other cells may still
  * be at work: the batch's run makes the takes next). With JavaScript, "New take" marks a cell and a bar
  * sends every marked cell at once (one round, one price shown before anything is spent); without it,
- * the button is a plain form post of that one cell. The picture a take replaced is the cell's other
- * take, shown small with a button that switches the two.
+ * the button is a plain form post of that one cell. The pictures takes replaced are the cell's other
+ * takes, shown small, each a button that switches to it.
  */
 import Image from "next/image";
 import { useCallback, useMemo, useState, useSyncExternalStore, type ReactNode } from "react";
@@ -32,8 +32,8 @@ export interface TakeControl {
   /** False until hydrated: the button is then a plain form post of its cell, not a toggle. */
   marking: boolean;
   onToggle: (cell: CellDto) => void;
-  /** Shows the cell's other take instead of its picture (the two swap). */
-  onSwitch: (cell: CellDto) => void;
+  /** Shows the cell's other take number `other` instead of its picture, which leads the other takes then. */
+  onSwitch: (cell: CellDto, other: number) => void;
 }
 
 // Whether this render runs in a hydrated browser (false on the server and in the first client render).
@@ -83,37 +83,40 @@ export function TakeForm({ cell, take, className }: CellControlProps) {
 }
 
 /**
- * The cell's other take (at first the picture its last new take replaced), small, and a button that
- * shows it instead; the picture shown then becomes the other take. Without JavaScript, a form post.
+ * The cell's other takes (pictures its new takes replaced, most recently shown first), small, each a
+ * button that shows it instead; the picture shown then leads the other takes. Without JavaScript, a
+ * form post naming the take.
  */
-export function OtherTake({ cell, take, className }: CellControlProps) {
-  if (cell.status !== "succeeded" || !cell.alternateUrl) return null;
+export function OtherTakes({ cell, take, className }: CellControlProps) {
+  const urls = cell.otherUrls;
+  if (cell.status !== "succeeded" || urls.length === 0) return null;
+  const one = urls.length === 1;
   return (
     <form
       method="post"
       action={`/api/batches/${take.batchId}/alternate`}
-      onSubmit={(e) => (e.preventDefault(), take.onSwitch(cell))}
-      className={`flex items-center gap-2 ${className ?? ""}`}
+      className={`flex flex-wrap items-center gap-2 ${className ?? ""}`}
       data-testid="other-take"
     >
       <input type="hidden" name="promptIndex" value={cell.promptIndex} />
       <input type="hidden" name="model" value={cell.model} />
-      <Image
-        src={cell.alternateUrl}
-        alt={`Other take of “${cell.prompt}”`}
-        width={48}
-        height={27}
-        className="h-6 w-auto rounded border border-zinc-700 object-cover"
-      />
-      <button
-        type="submit"
-        disabled={take.busy}
-        className="rounded border border-zinc-700 px-2 py-0.5 text-zinc-300 hover:border-zinc-500 hover:text-zinc-100 disabled:opacity-50"
-        title="Show the other take instead; this picture is kept as the other take"
-        aria-label={`Use other take: “${cell.prompt}”, ${cell.model}`}
-      >
-        Use other take
-      </button>
+      {one ? null : <span className="text-zinc-400">Other takes</span>}
+      {urls.map((url, i) => (
+        <button
+          key={url}
+          type="submit"
+          name="other"
+          value={i}
+          disabled={take.busy}
+          onClick={(e) => (e.preventDefault(), take.onSwitch(cell, i))}
+          className="flex items-center gap-2 rounded border border-zinc-700 px-1 py-0.5 text-zinc-300 hover:border-zinc-500 hover:text-zinc-100 disabled:opacity-50"
+          title="Show this take instead; the picture shown now is kept among the other takes"
+          aria-label={`Use other take${one ? "" : ` ${i + 1} of ${urls.length}`}: “${cell.prompt}”, ${cell.model}`}
+        >
+          <Image src={url} alt="" width={48} height={27} className="h-6 w-auto rounded object-cover" />
+          {one ? <span className="pr-1">Use other take</span> : null}
+        </button>
+      ))}
     </form>
   );
 }
@@ -168,14 +171,19 @@ export function useTakes(
   );
   /** Posts `cells` to the batch's `action`; true when it was done. */
   const post = useCallback(
-    async (action: "takes" | "alternate", cells: Pick<Mark, "promptIndex" | "model">[]) => {
+    async (
+      action: "takes" | "alternate",
+      cells: (Pick<Mark, "promptIndex" | "model"> & { other?: number })[],
+    ) => {
       setBusy(true);
       setMessage(null);
       try {
         const res = await fetch(`/api/batches/${batchId}/${action}`, {
           method: "POST",
           headers: { "content-type": "application/json" },
-          body: JSON.stringify({ cells: cells.map((c) => ({ promptIndex: c.promptIndex, model: c.model })) }),
+          body: JSON.stringify({
+            cells: cells.map((c) => ({ promptIndex: c.promptIndex, model: c.model, other: c.other })),
+          }),
         });
         const body = (await res.json()) as { error?: string; batch?: BatchDto };
         if (!res.ok) {
@@ -196,7 +204,10 @@ export function useTakes(
   const send = async () => {
     if (await post("takes", [...marked.values()])) setMarked(new Map());
   };
-  const onSwitch = useCallback((cell: CellDto) => void post("alternate", [cell]), [post]);
+  const onSwitch = useCallback(
+    (cell: CellDto, other: number) => void post("alternate", [{ ...cell, other }]),
+    [post],
+  );
   const markedIds = useMemo(() => new Set(marked.keys()), [marked]);
   const control = useMemo(
     () =>

@@ -2,7 +2,7 @@
 /** The lightbox for a batch page's cells: prompt, model, time, attempts, cost and provider request ids. */
 import { useMemo } from "react";
 import type { CellDto } from "@/lib/batches/dto";
-import { OtherTake, TakeForm, type TakeControl } from "@/components/batch/take-form";
+import { OtherTakes, TakeForm, type TakeControl } from "@/components/batch/take-form";
 import { formatMs, formatUsd } from "@/lib/format";
 import { Lightbox, MetaRow, type LightboxItem, type LightboxProps } from "./lightbox";
 
@@ -32,7 +32,7 @@ export function CellLightboxMeta({ cell, take }: { cell: CellDto; take?: TakeCon
       {take ? (
         <div className="mb-3 flex flex-wrap items-center gap-2 text-sm">
           <TakeForm cell={cell} take={take} />
-          <OtherTake cell={cell} take={take} />
+          <OtherTakes cell={cell} take={take} />
         </div>
       ) : null}
       <dl className="divide-y divide-zinc-800">

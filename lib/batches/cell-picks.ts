@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { denyWithoutAccess } from "@/lib/access-request";
-import type { CellPick } from "@/lib/db";
+import { OTHER_TAKES_KEPT } from "@/lib/db/schema";
 import { jsonError, readJson, wantsHtml } from "@/lib/http";
 import type { ManageOutcome } from "./controls";
 import { fieldIssues } from "./input";
@@ -19,23 +19,40 @@ const pick = z.object({
   model: z.string().trim().min(1, "is required").max(128),
 });
 
-const body = z.object({
-  cells: z
-    .array(pick)
-    .min(1, "name at least one cell")
-    .max(MAX_PICKS, `at most ${MAX_PICKS.toLocaleString("en")} cells at once`),
+/** Switching takes may name which other take (0: the one shown most recently). */
+const switchPick = pick.extend({
+  other: z
+    .number()
+    .int()
+    .min(0, "must be 0 or more")
+    .max(
+      OTHER_TAKES_KEPT - 1,
+      `must be below ${OTHER_TAKES_KEPT}: a cell keeps at most that many other takes`,
+    )
+    .optional(),
 });
 
+const bodyOf = <T extends z.ZodTypeAny>(item: T) =>
+  z.object({
+    cells: z
+      .array(item)
+      .min(1, "name at least one cell")
+      .max(MAX_PICKS, `at most ${MAX_PICKS.toLocaleString("en")} cells at once`),
+  });
+const bodies = { plain: bodyOf(pick), switch: bodyOf(switchPick) };
+export type SwitchPick = z.infer<typeof switchPick>;
+
 /** `invalid`: the error line of a 400, e.g. "Invalid request for new takes." */
-async function readCellPicks(
+async function readCellPicks<K extends keyof typeof bodies>(
   request: Request,
   invalid: string,
-): Promise<{ ok: true; cells: CellPick[] } | { ok: false; response: Response }> {
+  kind: K,
+): Promise<{ ok: true; cells: z.infer<(typeof bodies)[K]>["cells"] } | { ok: false; response: Response }> {
   const raw = wantsHtml(request) ? await fromForm(request) : await readJson(request);
   if (!raw.ok) return raw;
-  const parsed = body.safeParse(raw.value);
+  const parsed = bodies[kind].safeParse(raw.value);
   if (!parsed.success) return { ok: false, response: jsonError(400, invalid, fieldIssues(parsed.error)) };
-  const cells = parsed.data.cells;
+  const cells: z.infer<(typeof bodies)[K]>["cells"] = parsed.data.cells;
   const seen = new Set<string>();
   for (const [i, c] of cells.entries()) {
     const key = `${c.promptIndex}\u0000${c.model}`;
@@ -49,28 +66,32 @@ async function readCellPicks(
   return { ok: true, cells };
 }
 
-/** A page with JavaScript off posts one cell: `promptIndex` and `model` fields. */
+/** A page with JavaScript off posts one cell: `promptIndex` and `model` fields (and `other` to switch). */
 async function fromForm(request: Request): Promise<{ ok: true; value: unknown }> {
   const form = await request.formData();
-  const index = String(form.get("promptIndex") ?? "");
-  const promptIndex = /^\d+$/.test(index) ? Number(index) : index;
-  return { ok: true, value: { cells: [{ promptIndex, model: String(form.get("model") ?? "") }] } };
+  const number = (name: string) => {
+    const text = String(form.get(name) ?? "");
+    return /^\d+$/.test(text) ? Number(text) : text;
+  };
+  const cell = { promptIndex: number("promptIndex"), model: String(form.get("model") ?? "") };
+  return { ok: true, value: { cells: [form.has("other") ? { ...cell, other: number("other") } : cell] } };
 }
 
 /**
  * POST /api/batches/:id/<control>: behind the studio password (like the studio), owner only, then
  * `control` on the picked cells; 200 `{batch, [countKey]: n}` (a form post is sent back to the page).
  */
-export function cellControlRoute(
+export function cellControlRoute<K extends keyof typeof bodies>(
+  kind: K,
   invalid: string,
-  control: (batchId: string, cells: CellPick[]) => Promise<ManageOutcome | null>,
+  control: (batchId: string, cells: z.infer<(typeof bodies)[K]>["cells"]) => Promise<ManageOutcome | null>,
   countKey: string,
 ) {
   return async (request: Request, { params }: { params: Promise<{ id: string }> }) => {
     const denied = denyWithoutAccess(request);
     if (denied) return denied;
     const { id } = await params;
-    const picks = await readCellPicks(request, invalid);
+    const picks = await readCellPicks(request, invalid, kind);
     if (!picks.ok) return picks.response;
     return manageAction(request, id, (batchId) => control(batchId, picks.cells), countKey);
   };

@@ -209,8 +209,8 @@ export type ComposedImage = Awaited<ReturnType<typeof composeStep>>;
 export async function recordStep(db: Db, image: ComposedImage) {
   const change = await completeCell(db, image.cellId, image, { finishBatch: true });
   if (!change.cell) return { status: "cancelled" as const, finalKey: null };
-  // Whatever the cell still shows or keeps (its picture, a take's previous one, its other take) stays,
-  // e.g. when this step runs again after its owner switched to the other take.
+  // Whatever the cell still shows or keeps (its picture, a take's previous one, its other takes) stays,
+  // e.g. when this step runs again after its owner switched to another take.
   const kept = new Set(blobKeys([change.cell]));
   if (!change.applied && !kept.has(image.finalKey)) {
     // Cancelled while composing (or a new take ended meanwhile and its cell went back to the previous
@@ -223,17 +223,17 @@ export async function recordStep(db: Db, image: ComposedImage) {
       if (orphan) await getStorage().delete(orphan);
     }
   }
-  if (change.applied && change.dropped) await dropAlternate(db, change.dropped, kept);
+  if (change.applied && change.dropped?.length) await dropOtherTakes(db, change.dropped, kept);
   return { status: change.cell.status, finalKey: change.applied ? image.finalKey : null };
 }
 
 /**
- * A new take succeeded and the picture it replaced is now the other take: the one that was the other
- * take before goes (never a key the cell still holds), its raw image unless a cell still uses it.
+ * A new take succeeded and the picture it replaced leads the other takes: the oldest ones past
+ * OTHER_TAKES_KEPT go (never a key the cell still holds), their raw images unless a cell still uses them.
  */
-async function dropAlternate(db: Db, old: PreviousImage, kept: ReadonlySet<string>) {
-  const keys = [old.finalKey, old.rawKey].filter((k): k is string => !!k && !kept.has(k));
-  const unused = await unsharedKeys(db, keys);
+async function dropOtherTakes(db: Db, old: readonly PreviousImage[], kept: ReadonlySet<string>) {
+  const keys = old.flatMap((p) => [p.finalKey, p.rawKey]).filter((k): k is string => !!k && !kept.has(k));
+  const unused = await unsharedKeys(db, [...new Set(keys)]);
   await Promise.all(unused.map((key) => getStorage().delete(key)));
 }
 

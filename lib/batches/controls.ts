@@ -12,7 +12,7 @@ import {
   requeueTakes,
   resetFailedCells,
   resumeCancelledCells,
-  swapAlternate,
+  showOtherTake,
   type CellPick,
   type Requeued,
 } from "@/lib/db";
@@ -173,16 +173,21 @@ export async function newTakes(id: string, picks: CellPick[]): Promise<ManageOut
 }
 
 /**
- * Switch to the other take: each picked finished cell shows its other take (at first the picture its
- * last new take replaced) and keeps the one it showed as such. No provider call, no run.
+ * Switch to another take: each picked finished cell shows its other take number `other` (default 0, the
+ * one shown most recently: at first the picture its last new take replaced), and the picture it showed
+ * leads its other takes. No provider call, no run.
  */
-export async function switchToAlternate(id: string, picks: CellPick[]): Promise<ManageOutcome | null> {
-  const result = await swapAlternate(await getDb(), id, picks);
+export async function switchToOtherTake(
+  id: string,
+  picks: (CellPick & { other?: number })[],
+): Promise<ManageOutcome | null> {
+  const result = await showOtherTake(await getDb(), id, picks);
   if (!result) return null;
   if (result.kind === "refused") {
     const names = result.picks.slice(0, 5).map(pickName).join(", ");
     if (result.reason === "missing") return { error: `This batch has no cell ${names}.`, status: 400 };
-    return { error: `Only a finished image with another take can switch to it (${names}).`, status: 409 };
+    const which = picks.some((p) => (p.other ?? 0) > 0) ? "that other take" : "another take";
+    return { error: `Only a finished image with ${which} can switch to it (${names}).`, status: 409 };
   }
   const batch = (await readBatch(id))?.batch;
   return batch ? { batch, count: result.cells.length } : null;

@@ -21,7 +21,12 @@ export interface CellDto {
   take: number;
   /** While a new take is made: the picture the cell keeps if it does not succeed. */
   previousUrl: string | null;
-  /** On a finished image: its other take (at first the picture its last new take replaced), which its owner can switch to. */
+  /**
+   * On a finished image: its other takes, most recently shown first (pictures its new takes replaced,
+   * or that it showed before a switch), which its owner can switch to.
+   */
+  otherUrls: string[];
+  /** The first of otherUrls, or null (kept for clients written when a cell had one other take). */
   alternateUrl: string | null;
   attempts: number;
   /** A generated picture is stored for this cell: restyling composes from it instead of paying again. */
@@ -91,6 +96,8 @@ export function toCellDto(cell: CellRow | CellLike, urlFor: UrlFor): CellDto {
     cell.status === "succeeded" && cell.finalKey
       ? urlFor(cell.finalKey, String(Date.parse(finishedAt ?? "") || 0))
       : null;
+  const others = cell.others ?? legacyOthers(cell);
+  const otherUrls = cell.status === "succeeded" ? others.map((o) => pictureUrl(o, urlFor)) : [];
   return {
     id: cell.id,
     promptIndex: cell.promptIndex,
@@ -105,7 +112,8 @@ export function toCellDto(cell: CellRow | CellLike, urlFor: UrlFor): CellDto {
     note: cell.status === "succeeded" && cell.errorKind === "take" ? cell.lastError : null,
     take: cell.take ?? 0,
     previousUrl: cell.previous && cell.status !== "succeeded" ? pictureUrl(cell.previous, urlFor) : null,
-    alternateUrl: cell.alternate && cell.status === "succeeded" ? pictureUrl(cell.alternate, urlFor) : null,
+    otherUrls,
+    alternateUrl: otherUrls[0] ?? null,
     attempts: cell.attempts,
     reusable: cell.rawKey !== null,
     requestIds: cell.requestIds,
@@ -122,7 +130,7 @@ export function toCellDto(cell: CellRow | CellLike, urlFor: UrlFor): CellDto {
  * replaced, which only the owner may switch back to.
  */
 export function cellForVisitors(cell: CellDto): CellDto {
-  return cell.alternateUrl === null ? cell : { ...cell, alternateUrl: null };
+  return cell.otherUrls.length === 0 ? cell : { ...cell, otherUrls: [], alternateUrl: null };
 }
 
 export function batchForVisitors(batch: BatchDto): BatchDto {
@@ -134,7 +142,7 @@ function pictureUrl(image: NonNullable<CellRow["previous"]>, urlFor: UrlFor): st
 }
 
 /** A cell as carried by a live event (dates already ISO strings). */
-export type CellLike = Omit<CellRow, "startedAt" | "finishedAt" | "createdAt" | "updatedAt"> & {
+export type CellLike = Omit<CellRow, "startedAt" | "finishedAt" | "createdAt" | "updatedAt" | "others"> & {
   startedAt: string | null;
   finishedAt: string | null;
   /** Absent in events written before cells carried it. */
@@ -142,9 +150,17 @@ export type CellLike = Omit<CellRow, "startedAt" | "finishedAt" | "createdAt" | 
   /** Absent in events written before cells had takes. */
   take?: number;
   previous?: CellRow["previous"];
-  /** Absent in events written before cells kept another take. */
-  alternate?: CellRow["alternate"];
+  /** Absent in events written before cells kept several other takes. */
+  others?: CellRow["others"];
+  /** In events written when a cell kept one other take. */
+  alternate?: CellRow["previous"];
 };
+
+/** The other takes of a cell from an event written before cells kept several. */
+function legacyOthers(cell: CellRow | CellLike): CellRow["others"] {
+  const one = "alternate" in cell ? cell.alternate : null;
+  return one ? [one] : [];
+}
 
 export function countCells(cells: readonly { status: CellStatus }[]): BatchCounts {
   const c: BatchCounts = {

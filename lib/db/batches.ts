@@ -265,7 +265,7 @@ export async function deleteBatch(db: Db, id: string): Promise<DeleteResult> {
         rawKey: cells.rawKey,
         finalKey: cells.finalKey,
         previous: cells.previous,
-        alternate: cells.alternate,
+        others: cells.others,
       })
       .from(cells)
       .where(eq(cells.batchId, id))
@@ -287,15 +287,24 @@ export async function unsharedKeys(tx: Executor, keys: string[]): Promise<string
     .from(cells)
     .where(and(isNotNull(cells.rawKey), inArray(cells.rawKey, keys)));
   // A cell working on a new take may fall back to its previous picture, and its owner may go back to
-  // the picture the last take replaced.
+  // one of its other takes.
   const kept = new Set(used.map((row) => row.key));
-  for (const column of [cells.previous, cells.alternate]) {
-    const held = await tx
-      .selectDistinct({ key: sql<string>`${column}->>'rawKey'` })
-      .from(cells)
-      .where(and(isNotNull(column), inArray(sql`${column}->>'rawKey'`, keys)));
-    for (const row of held) kept.add(row.key);
-  }
+  const held = await tx
+    .selectDistinct({ key: sql<string>`${cells.previous}->>'rawKey'` })
+    .from(cells)
+    .where(and(isNotNull(cells.previous), inArray(sql`${cells.previous}->>'rawKey'`, keys)));
+  for (const row of held) kept.add(row.key);
+  // Through the GIN index on the other takes' raw keys (cells_other_raw_keys_idx).
+  const otherRawKeys = sql`jsonb_path_query_array(${cells.others}, '$[*].rawKey')`;
+  const wanted = sql`array[${sql.join(
+    keys.map((key) => sql`${key}`),
+    sql`, `,
+  )}]::text[]`;
+  const others = await tx
+    .select({ keys: sql<string[]>`${otherRawKeys}` })
+    .from(cells)
+    .where(and(sql`${cells.others} <> '[]'::jsonb`, sql`${otherRawKeys} ?| ${wanted}`));
+  for (const row of others) for (const key of row.keys) if (key) kept.add(key);
   return keys.filter((key) => !kept.has(key));
 }
 
@@ -304,29 +313,20 @@ export function blobKeys(
     rawKey: string | null;
     finalKey: string | null;
     previous?: PreviousImage | null;
-    alternate?: PreviousImage | null;
+    others?: readonly PreviousImage[];
   }[],
 ): string[] {
   const keys = new Set<string>();
-  for (const row of rows) {
-    const { rawKey, finalKey, previous, alternate } = row;
-    for (const key of [
-      rawKey,
-      finalKey,
-      previous?.rawKey,
-      previous?.finalKey,
-      alternate?.rawKey,
-      alternate?.finalKey,
-    ])
+  for (const { rawKey, finalKey, previous, others = [] } of rows)
+    for (const key of [rawKey, finalKey, ...[previous, ...others].flatMap((p) => [p?.rawKey, p?.finalKey])])
       if (key) keys.add(key);
-  }
   return [...keys];
 }
 
 export interface BatchBlobUse {
   /** The batch or one of its cells has work under way: its files may not be recorded yet. */
   busy: boolean;
-  /** Every blob key its cells use (raw, final, a take's previous picture, the other take). */
+  /** Every blob key its cells use (raw, final, a take's previous picture, the other takes). */
   keys: Set<string>;
 }
 
@@ -346,7 +346,7 @@ export async function batchBlobUse(db: Executor, ids: string[]): Promise<Map<str
       rawKey: cells.rawKey,
       finalKey: cells.finalKey,
       previous: cells.previous,
-      alternate: cells.alternate,
+      others: cells.others,
     })
     .from(cells)
     .where(inArray(cells.batchId, ids));

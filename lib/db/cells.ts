@@ -12,6 +12,7 @@ import {
   batchEvents,
   batches,
   cells,
+  OTHER_TAKES_KEPT,
   type AttemptLogEntry,
   type BatchRow,
   type CellRow,
@@ -26,10 +27,10 @@ export interface CellChange {
   /** False when the cell was already terminal and its status was left alone. */
   applied: boolean;
   /**
-   * completeCell: the other take a successful new take pushed out (the picture it replaced is the
-   * other take now), whose blobs the caller may now delete.
+   * completeCell: the oldest other takes a successful new take pushed out (the picture it replaced
+   * leads the other takes now, at most OTHER_TAKES_KEPT), whose blobs the caller may now delete.
    */
-  dropped?: PreviousImage | null;
+  dropped?: PreviousImage[];
 }
 
 export async function getCell(db: Executor, cellId: string): Promise<CellRow | null> {
@@ -175,13 +176,16 @@ function pictureOf(cell: CellRow): PreviousImage {
 }
 
 /**
- * A finished cell shows its other take, and keeps the one it showed as its other take (so
- * doing it twice changes nothing). For lifecycle's swapAlternate, inside its transaction.
+ * A finished cell shows its other take number `index` (0: the most recently shown), and the picture
+ * it showed leads its other takes (so doing it again with 0 goes back). For lifecycle's showOtherTake,
+ * inside its transaction; `index` must name one of the cell's other takes.
  */
-export async function swapAlternateLocked(tx: Tx, cell: CellRow & { alternate: PreviousImage }) {
+export async function showOtherTakeLocked(tx: Tx, cell: CellRow, index: number) {
+  const chosen = cell.others[index];
+  if (!chosen) throw new Error(`db: cell ${cell.id} has no other take ${index}`);
   return saveCell(tx, cell, {
-    ...pictureColumns(cell.alternate),
-    alternate: pictureOf(cell),
+    ...pictureColumns(chosen),
+    others: [pictureOf(cell), ...cell.others.filter((_, i) => i !== index)],
     lastError: null,
     errorKind: null,
   });
@@ -374,8 +378,8 @@ export async function completeCell(
       const updated = await saveCell(tx, cell, {
         status: "succeeded",
         previous: null,
-        // A new take: the picture it replaces becomes the other take, which its owner can switch back to.
-        ...(cell.previous ? { alternate: cell.previous } : {}),
+        // A new take: the picture it replaces leads the other takes, which its owner can switch back to.
+        ...(cell.previous ? { others: [cell.previous, ...cell.others].slice(0, OTHER_TAKES_KEPT) } : {}),
         finalKey: image.finalKey,
         rawKey: image.rawKey ?? cell.rawKey,
         width: image.width,
@@ -388,7 +392,8 @@ export async function completeCell(
         durationMs: durationMs(cell, now) ?? 0,
       });
       if (late && isTerminalBatch(batch.status)) await refinishLocked(tx, batch);
-      return { cell: updated, applied: true, dropped: cell.previous ? cell.alternate : null };
+      const dropped = cell.previous ? cell.others.slice(OTHER_TAKES_KEPT - 1) : [];
+      return { cell: updated, applied: true, dropped };
     },
     options.finishBatch,
   );

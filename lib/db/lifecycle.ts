@@ -1,7 +1,7 @@
 /** Batch endings: finish when every cell is terminal, cancel, abandon; retry of failed and resume of cancelled cells. */
 import { and, eq, inArray, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
 import { isTerminalBatch, lockBatch, sortCells, spendSoFar, updateBatch, type PendingCell } from "./batches";
-import { endTakeLocked, swapAlternateLocked } from "./cells";
+import { endTakeLocked, showOtherTakeLocked } from "./cells";
 import { appendEvent } from "./events";
 import { batches, cells, type BatchRow, type BatchStatus, type CellRow, type CellStatus } from "./schema";
 import type { Db, Tx } from "./types";
@@ -387,33 +387,39 @@ async function lockPicks(tx: Tx, id: string, picks: CellPick[]) {
   return { found, missing: picks.filter((p) => !found(p)) };
 }
 
-export type SwapResult =
-  | { kind: "swapped"; cells: CellRow[] }
-  /** Nothing changed: a pick is not a finished cell with another take. */
-  | { kind: "refused"; reason: "missing" | "no-alternate"; picks: CellPick[] };
+export type SwitchResult =
+  | { kind: "switched"; cells: CellRow[] }
+  /** Nothing changed: a pick is not a finished cell with that other take. */
+  | { kind: "refused"; reason: "missing" | "no-other-take"; picks: CellPick[] };
 
 /**
- * Each picked cell, finished, shows its other take (at first the picture its last new take replaced);
- * the picture it showed becomes its other take, so asking twice goes back. Other cells of the batch may
- * still be at work. Null when the batch does not exist.
+ * Each picked cell, finished, shows its other take number `pick.other` (default 0: the one shown most
+ * recently, at first the picture its last new take replaced); the picture it showed leads its other
+ * takes, so asking again with 0 goes back. Other cells of the batch may still be at work. Null when the
+ * batch does not exist.
  */
-export async function swapAlternate(db: Db, id: string, picks: CellPick[]): Promise<SwapResult | null> {
-  return db.transaction(async (tx): Promise<SwapResult | null> => {
+export async function showOtherTake(
+  db: Db,
+  id: string,
+  picks: (CellPick & { other?: number })[],
+): Promise<SwitchResult | null> {
+  return db.transaction(async (tx): Promise<SwitchResult | null> => {
     const batch = await lockBatch(tx, id);
     if (!batch) return null;
     const { found, missing } = await lockPicks(tx, id, picks);
     if (missing.length > 0) return { kind: "refused", reason: "missing", picks: missing };
-    const rows = picks.map((p) => found(p)!);
-    const without = rows.filter((c) => c.status !== "succeeded" || !c.finalKey || !c.alternate);
-    if (without.length > 0) return { kind: "refused", reason: "no-alternate", picks: without.map(pickOf) };
-    const swapped: CellRow[] = [];
-    for (const cell of rows)
-      swapped.push(await swapAlternateLocked(tx, { ...cell, alternate: cell.alternate! }));
-    return { kind: "swapped", cells: swapped };
+    const without = picks.filter((p) => {
+      const cell = found(p)!;
+      return cell.status !== "succeeded" || !cell.finalKey || !cell.others[p.other ?? 0];
+    });
+    if (without.length > 0) return { kind: "refused", reason: "no-other-take", picks: without.map(pickOf) };
+    const switched: CellRow[] = [];
+    for (const p of picks) switched.push(await showOtherTakeLocked(tx, found(p)!, p.other ?? 0));
+    return { kind: "switched", cells: switched };
   });
 }
 
-const pickOf = (cell: CellRow): CellPick => ({ promptIndex: cell.promptIndex, model: cell.model });
+const pickOf = (cell: CellPick): CellPick => ({ promptIndex: cell.promptIndex, model: cell.model });
 
 export type TakeResult =
   | ({ kind: "queued" } & Requeued)

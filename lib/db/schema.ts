@@ -47,8 +47,8 @@ export interface BatchInput {
 
 /**
  * A picture a cell had. As `previous`: the one it had when its owner asked for a new take, shown again
- * if the take does not succeed (fails, is cancelled, or its run is lost). As `alternate`: the other
- * take its owner can switch to (first the one the last successful take replaced).
+ * if the take does not succeed (fails, is cancelled, or its run is lost). Among `others`: a take its
+ * owner can switch to (a picture a successful take replaced, or one shown before a switch).
  */
 export interface PreviousImage {
   rawKey: string | null;
@@ -83,6 +83,12 @@ const inList = (values: readonly string[]) => sql.raw(`(${values.map((v) => `'${
 // Milliseconds precision everywhere: JS Dates round-trip exactly, so keyset cursors never skip rows.
 const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: "date" });
 const usd = (name: string) => numeric(name, { precision: 14, scale: 6, mode: "number" });
+
+/**
+ * Other takes a cell keeps besides the picture it shows: a successful take beyond this many deletes the
+ * oldest (its thumbnail, and its raw picture unless another cell still composes from it).
+ */
+export const OTHER_TAKES_KEPT = 4;
 
 export const batches = pgTable(
   "batches",
@@ -138,9 +144,9 @@ export const cells = pgTable(
     // honour a seed and keys the final image, so a take never overwrites the picture it may fall back to.
     take: integer("take").notNull().default(0),
     previous: jsonb("previous").$type<PreviousImage>(),
-    // The other take: the picture the last successful take replaced, kept so its owner can switch
-    // back to it (and then forth: switching swaps it with the picture shown).
-    alternate: jsonb("alternate").$type<PreviousImage>(),
+    // The other takes, most recently shown first (at most OTHER_TAKES_KEPT): pictures a successful take
+    // replaced, kept so their owner can switch back to one (the picture shown then leads the list).
+    others: jsonb("others").$type<PreviousImage[]>().notNull().default([]),
     width: integer("width"),
     height: integer("height"),
     bytes: integer("bytes"),
@@ -173,9 +179,9 @@ export const cells = pgTable(
     index("cells_previous_raw_key_idx")
       .on(sql`(${t.previous}->>'rawKey')`)
       .where(sql`${t.previous} is not null`),
-    index("cells_alternate_raw_key_idx")
-      .on(sql`(${t.alternate}->>'rawKey')`)
-      .where(sql`${t.alternate} is not null`),
+    index("cells_other_raw_keys_idx")
+      .using("gin", sql`jsonb_path_query_array(${t.others}, '$[*].rawKey')`)
+      .where(sql`${t.others} <> '[]'::jsonb`),
   ],
 );
 

@@ -59,6 +59,8 @@ export interface BatchArgs {
 export interface CellRef {
   promptIndex: number;
   model: string;
+  /** switch: which other take (from 0: the one shown most recently); absent for the first. */
+  other?: number;
 }
 
 /** `list`: the app's batches, newest first. */
@@ -205,27 +207,31 @@ export function parseArgs(
     const cells = given.get("--cell");
     const which = command === "take" ? "which pictures to make again" : "which cells show their other take";
     if (!cells) throw new UsageError(`${command} needs --cell <title number>:<model> (${which})`);
-    args.cells = parseCells(cells);
+    args.cells = parseCells(cells, command === "switch");
   }
   return args;
 }
 
 /**
  * take --cell: "<title number>:<model>" items, comma-separated or repeated; titles count from 1, as the
- * batch page and the matrix number them.
+ * batch page and the matrix number them. switch (`otherTake`) also takes "<title>:<model>@<n>": its
+ * other take n, counting from 1 as the batch page does (most recently shown first); 1 when left out.
  */
-export function parseCells(value: string): CellRef[] {
+export function parseCells(value: string, otherTake = false): CellRef[] {
   const cells: CellRef[] = [];
+  const form = otherTake ? "<title number>:<model>[@<other take>]" : "<title number>:<model>";
   for (const item of value.split(",").map((s) => s.trim())) {
-    const match = item.match(/^(\d+):(\S+)$/);
+    const match = item.match(otherTake ? /^(\d+):([^\s@]+)(?:@(\d+))?$/ : /^(\d+):(\S+)$/);
     const title = match ? Number(match[1]) : 0;
-    if (!match || title < 1 || !Number.isSafeInteger(title))
+    const other = match?.[3] === undefined ? 1 : Number(match[3]);
+    if (!match || title < 1 || !Number.isSafeInteger(title) || other < 1 || !Number.isSafeInteger(other))
       throw new UsageError(
-        `--cell needs <title number>:<model>, titles counting from 1 (e.g. 2:gpt-image-1.5); got "${item}"`,
+        `--cell needs ${form}, counting from 1 (e.g. 2:gpt-image-1.5${otherTake ? "@2" : ""}); got "${item}"`,
       );
-    const cell = { promptIndex: title - 1, model: match[2] as string };
+    const cell: CellRef = { promptIndex: title - 1, model: match[2] as string };
+    if (match[3] !== undefined) cell.other = other - 1;
     if (cells.some((c) => c.promptIndex === cell.promptIndex && c.model === cell.model))
-      throw new UsageError(`--cell names ${item} twice`);
+      throw new UsageError(`--cell names ${title}:${cell.model} twice`);
     cells.push(cell);
   }
   return cells;

@@ -227,7 +227,7 @@ async function take(args: BatchArgs, store: TokenStore, env: Env): Promise<numbe
   return failed.length > 0 ? 1 : 0;
 }
 
-/** Each named cell shows its other take (the picture its last new take replaced, or back). */
+/** Each named cell shows one of its other takes (by default the most recently shown: back and forth). */
 async function switchTakes(args: BatchArgs, store: TokenStore, env: Env): Promise<number> {
   const auth = token(args, store, env);
   const cells = args.cells ?? [];
@@ -239,7 +239,7 @@ async function switchTakes(args: BatchArgs, store: TokenStore, env: Env): Promis
     out(JSON.stringify({ ...batchJson(args.url, res.batch), action: "switch", count: res.count }));
     return 0;
   }
-  err(`batch ${args.id}: ${plural(res.count ?? 0, "cell")} now show their other take`);
+  err(`batch ${args.id}: ${plural(res.count ?? 0, "cell")} switched to another take`);
   for (const pick of cells) {
     const cell = res.batch.cells.find((c) => c.promptIndex === pick.promptIndex && c.model === pick.model);
     if (cell?.imageUrl)

@@ -59,13 +59,13 @@ export async function controlBatch(
 /**
  * The owner's per-cell controls, behind the studio password like the studio (X-Studio-Password):
  * "takes" (new pictures of succeeded cells, paid calls, also while the batch runs; count: queued) and
- * "alternate" (each cell shows its other take instead, no call; count: swapped).
+ * "alternate" (each cell shows its other take `other`, default the first, instead; no call; count: swapped).
  */
 export async function cellControl(
   baseUrl: string,
   id: string,
   action: "takes" | "alternate",
-  cells: { promptIndex: number; model: string }[],
+  cells: { promptIndex: number; model: string; other?: number }[],
   token?: string,
   studioPassword?: string,
 ): Promise<ControlOutcome> {

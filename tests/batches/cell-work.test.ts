@@ -14,7 +14,7 @@ import {
   finishBatchIfDone,
   getBatch,
   requeueTakes,
-  swapAlternate,
+  showOtherTake,
   type DbHandle,
 } from "@/lib/db";
 import { startSimulator, type Simulator } from "@/lib/simulator";
@@ -187,8 +187,8 @@ describe("cell steps", () => {
     const { id, first, take } = await pictureThenTake("Switched back");
     await recordStep(handle.db, take);
     await finishBatchIfDone(handle.db, id);
-    expect((await swapAlternate(handle.db, id, [{ promptIndex: 0, model: "local-preview" }]))?.kind).toBe(
-      "swapped",
+    expect((await showOtherTake(handle.db, id, [{ promptIndex: 0, model: "local-preview" }]))?.kind).toBe(
+      "switched",
     );
     // The take's record step runs again (its result was lost): the cell shows the first picture now.
     expect(await recordStep(handle.db, take)).toEqual({ status: "succeeded", finalKey: null });
@@ -196,7 +196,7 @@ describe("cell steps", () => {
     for (const key of [first.finalKey, first.rawKey, take.finalKey, take.rawKey])
       expect(await storage.head(key), key).not.toBeNull();
     const after = (await getBatch(handle.db, id))!.cells[0]!;
-    expect([after.finalKey, after.alternate?.finalKey]).toEqual([first.finalKey, take.finalKey]);
+    expect([after.finalKey, ...after.others.map((o) => o.finalKey)]).toEqual([first.finalKey, take.finalKey]);
   });
 
   it("skips a cell that was cancelled before its step ran, with no provider call", async () => {

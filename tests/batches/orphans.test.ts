@@ -22,7 +22,7 @@ import {
   finishBatchIfDone,
   getBatch,
   requeueTakes,
-  swapAlternate,
+  showOtherTake,
   type DbHandle,
 } from "@/lib/db";
 import { readEnv, scheduleOf, storageSweepSchedule } from "@/lib/env";
@@ -182,10 +182,10 @@ describe("storage sweep, when the store looks shared", () => {
     const taken = await make(ref(id, 0));
     await recordStep(handle.db, taken);
     await finishBatchIfDone(handle.db, id);
-    await swapAlternate(handle.db, id, [{ promptIndex: 0, model: "local-preview" }]);
+    await showOtherTake(handle.db, id, [{ promptIndex: 0, model: "local-preview" }]);
     await requeueTakes(handle.db, id, [{ promptIndex: 1, model: "local-preview" }]);
     const cells = (await getBatch(handle.db, id))!.cells;
-    expect(cells.map((c) => [c.status, !!c.previous, !!c.alternate])).toEqual([
+    expect(cells.map((c) => [c.status, !!c.previous, c.others.length > 0])).toEqual([
       ["succeeded", false, true],
       ["queued", true, false],
     ]);

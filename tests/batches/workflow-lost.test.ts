@@ -294,7 +294,7 @@ describe("a batch asked for more while it runs", () => {
     expect(held).toMatchObject({ status: "succeeded", round: 0 });
     expect(taken).toMatchObject({ status: "succeeded", round: 1, take: 1 });
     expect(taken!.finalKey).not.toBe(before.finalKey);
-    expect(taken!.alternate).toMatchObject({ finalKey: before.finalKey });
+    expect(taken!.others).toMatchObject([{ finalKey: before.finalKey }]);
     expect(broken).toMatchObject({ status: "succeeded", round: 1, errorKind: null });
     // One run did it all: the take and the retry were its second wave, not runs of their own.
     const batchRuns = async () => {

@@ -194,6 +194,21 @@ describe("batch commands", () => {
       "switch needs --cell <title number>:<model> (which cells show their other take)",
     );
     expect(usage(["switch", ID, "--cell", "1:m", "--wait"])).toBe("--wait is not an option of switch");
+    // @n picks other take n, counting from 1 as the batch page does; without it, the first.
+    expect(parse(["switch", ID, "--cell", "2:gpt-image-1.5@3,1:m"])).toMatchObject({
+      cells: [
+        { promptIndex: 1, model: "gpt-image-1.5", other: 2 },
+        { promptIndex: 0, model: "m" },
+      ],
+    });
+    expect((parse(["switch", ID, "--cell", "1:m"]) as { cells: object[] }).cells[0]).not.toHaveProperty(
+      "other",
+    );
+    for (const bad of ["1:m@0", "1:m@", "1:m@x", "1:@2", "1:m@-1"])
+      expect(usage(["switch", ID, "--cell", bad])).toMatch(
+        /^--cell needs <title number>:<model>\[@<other take>\], counting from 1 \(e\.g\. 2:gpt-image-1\.5@2\)/,
+      );
+    expect(usage(["switch", ID, "--cell", "1:m@2,1:m"])).toBe("--cell names 1:m twice");
   });
 
   it("reads ids from the batch page and the API paths", () => {

@@ -21,7 +21,8 @@ import {
   resetFailedCells,
   resumeCancelledCells,
   spendSoFar,
-  swapAlternate,
+  showOtherTake,
+  OTHER_TAKES_KEPT,
   unsharedKeys,
   type CellRow,
 } from "@/lib/db";
@@ -436,9 +437,9 @@ export function batchTests(ctx: Ctx): void {
       { finalKey: "final/take-1.webp", width: 1280, height: 720, bytes: 900 },
       { finishBatch: true },
     );
-    expect(done.dropped).toBeNull();
+    expect(done.dropped).toEqual([]);
     expect(done.cell).toMatchObject({ status: "succeeded", rawKey: "raw/take-1.png", previous: null });
-    expect(done.cell!.alternate).toEqual(cell.previous);
+    expect(done.cell!.others).toEqual([cell.previous]);
     expect(done.cell!.costUsd).toBeCloseTo(0.08);
     expect(await unsharedKeys(db, [first.rawKey!])).toEqual([]);
     expect((await getBatch(db, batch.id))?.batch.status).toBe("partial");
@@ -592,7 +593,7 @@ export function batchTests(ctx: Ctx): void {
     expect((await getBatch(db, batch.id))?.batch.runId).toBe("run-2");
   });
 
-  it("keeps the other take to switch back to, and drops the one before it", async () => {
+  it("keeps the other takes to switch to, most recently shown first, and drops the oldest past the limit", async () => {
     const { db } = ctx.handle;
     const { batch, cells } = await newBatch(db, 2, ["m-a"]);
     const first = await succeed(db, at(cells, 0));
@@ -614,24 +615,33 @@ export function batchTests(ctx: Ctx): void {
         { finishBatch: true },
       );
     };
-    expect((await take(1)).dropped).toBeNull();
-    // Only a finished cell with another take can switch; nothing changes otherwise.
-    expect(await swapAlternate(db, batch.id, [pick, { promptIndex: 1, model: "m-a" }])).toEqual({
+    const finals = (cell: CellRow | null | undefined) => [
+      cell?.finalKey,
+      ...(cell?.others ?? []).map((o) => o.finalKey),
+    ];
+    const takeKey = (n: number) => `final/undo-take-${n}.jpg`;
+    expect((await take(1)).dropped).toEqual([]);
+    // Only a finished cell with that other take can switch; nothing changes otherwise.
+    expect(await showOtherTake(db, batch.id, [pick, { promptIndex: 1, model: "m-a" }])).toEqual({
       kind: "refused",
-      reason: "no-alternate",
+      reason: "no-other-take",
       picks: [{ promptIndex: 1, model: "m-a" }],
     });
-    expect(await swapAlternate(db, batch.id, [{ promptIndex: 5, model: "m-a" }])).toMatchObject({
+    expect(await showOtherTake(db, batch.id, [{ ...pick, other: 1 }])).toMatchObject({
+      kind: "refused",
+      reason: "no-other-take",
+    });
+    expect(await showOtherTake(db, batch.id, [{ promptIndex: 5, model: "m-a" }])).toMatchObject({
       kind: "refused",
       reason: "missing",
     });
-    expect(await swapAlternate(db, "no-such-batch", [pick])).toBeNull();
+    expect(await showOtherTake(db, "no-such-batch", [pick])).toBeNull();
 
-    // Back to the first picture; the take becomes the other one, so switching again undoes it.
+    // Back to the first picture; the take leads the other takes, so switching again undoes it.
     const since = (await eventsSince(db, batch.id, 0)).at(-1)!.id;
-    const back = await swapAlternate(db, batch.id, [pick]);
-    expect(back?.kind).toBe("swapped");
-    const shown = back!.kind === "swapped" ? at(back!.cells, 0) : first;
+    const back = await showOtherTake(db, batch.id, [pick]);
+    expect(back?.kind).toBe("switched");
+    const shown = back?.kind === "switched" ? at(back.cells, 0) : first;
     expect(shown).toMatchObject({
       status: "succeeded",
       rawKey: first.rawKey,
@@ -640,32 +650,34 @@ export function batchTests(ctx: Ctx): void {
       finishedAt: first.finishedAt,
       take: 1,
     });
-    expect(shown.alternate).toMatchObject({
-      rawKey: "raw/undo-take-1.png",
-      finalKey: "final/undo-take-1.jpg",
-    });
+    expect(shown.others).toMatchObject([{ rawKey: "raw/undo-take-1.png", finalKey: takeKey(1) }]);
     expect((await eventsSince(db, batch.id, since)).map((e) => e.type)).toEqual(["cell.updated"]);
-    const again = await swapAlternate(db, batch.id, [pick]);
-    expect(again?.kind === "swapped" && at(again.cells, 0)).toMatchObject({
-      finalKey: "final/undo-take-1.jpg",
-      alternate: { finalKey: first.finalKey },
-    });
+    const again = await showOtherTake(db, batch.id, [pick]);
+    expect(finals(again?.kind === "switched" ? again.cells[0] : null)).toEqual([takeKey(1), first.finalKey]);
     // Both pictures are in use: neither raw image may be deleted.
     expect(await unsharedKeys(db, [first.rawKey!, "raw/undo-take-1.png"])).toEqual([]);
 
-    // A second take pushes out the other one (the first picture), whose files may now go.
-    const second = await take(2);
-    expect(second.dropped).toMatchObject({ rawKey: first.rawKey, finalKey: first.finalKey });
-    expect(second.cell!.alternate).toMatchObject({ finalKey: "final/undo-take-1.jpg" });
+    // Each take leads the other takes with the picture it replaced, up to the limit; then the oldest goes.
+    for (let n = 2; n <= OTHER_TAKES_KEPT; n++) expect((await take(n)).dropped).toEqual([]);
+    const full = await take(OTHER_TAKES_KEPT + 1);
+    expect(full.dropped).toMatchObject([{ rawKey: first.rawKey, finalKey: first.finalKey }]);
+    const newestFirst = Array.from({ length: OTHER_TAKES_KEPT }, (_, i) => takeKey(OTHER_TAKES_KEPT - i));
+    expect(finals(full.cell)).toEqual([takeKey(OTHER_TAKES_KEPT + 1), ...newestFirst]);
     expect(await unsharedKeys(db, [first.rawKey!, "raw/undo-take-1.png"])).toEqual([first.rawKey]);
-    // Deleting the batch removes every picture, the other take's too.
+    // Any other take can be picked: it is shown, and the picture it replaces leads the rest.
+    const picked = await showOtherTake(db, batch.id, [{ ...pick, other: 2 }]);
+    expect(finals(picked?.kind === "switched" ? picked.cells[0] : null)).toEqual([
+      newestFirst[2],
+      takeKey(OTHER_TAKES_KEPT + 1),
+      ...newestFirst.filter((_, i) => i !== 2),
+    ]);
+    // Deleting the batch removes every picture, the other takes' too.
     const removed = await deleteBatch(db, batch.id);
+    const made = Array.from({ length: OTHER_TAKES_KEPT + 1 }, (_, i) => i + 1);
     expect(removed.keys.sort()).toEqual(
       [
-        "final/undo-take-1.jpg",
-        "final/undo-take-2.jpg",
-        "raw/undo-take-1.png",
-        "raw/undo-take-2.png",
+        ...made.map(takeKey),
+        ...made.map((n) => `raw/undo-take-${n}.png`),
         other.finalKey,
         other.rawKey,
       ].sort(),

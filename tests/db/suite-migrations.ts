@@ -39,6 +39,39 @@ export function migrationTests(ctx: Ctx): void {
     }
   });
 
+  it("keeps a cell's one other take from before cells kept several (0005_other_takes)", async () => {
+    const handle = await createDb({ ...(await ctx.driver.emptyDatabase()), migrate: false });
+    try {
+      const upTo = embedded.findIndex((m) => m.tag === "0005_other_takes");
+      await migrate(handle.db, embedded.slice(0, upTo));
+      const alternate = {
+        rawKey: "raw/a.png",
+        finalKey: "final/a.jpg",
+        width: 1,
+        height: 1,
+        bytes: 1,
+        startedAt: null,
+        finishedAt: null,
+        durationMs: null,
+      };
+      await handle.db.execute(sql`insert into batches (id, input) values ('b1', '{}'::jsonb)`);
+      await handle.db
+        .execute(sql`insert into cells (id, batch_id, prompt_index, prompt, model, style, template, font, alternate)
+        values ('c1', 'b1', 0, 't', 'm', 's', 'tp', 'f', ${JSON.stringify(alternate)}::jsonb),
+               ('c2', 'b1', 1, 't', 'm', 's', 'tp', 'f', null)`);
+      expect((await migrate(handle.db)).applied).toEqual(embedded.slice(upTo).map((m) => m.tag));
+      const rows = rowsOf<{ id: string; others: unknown }>(
+        await handle.db.execute(sql`select id, others from cells order by id`),
+      );
+      expect(rows).toEqual([
+        { id: "c1", others: [alternate] },
+        { id: "c2", others: [] },
+      ]);
+    } finally {
+      await handle.close();
+    }
+  });
+
   it("rolls a failing migration back completely", async () => {
     const handle = await createDb({ ...(await ctx.driver.emptyDatabase()), migrate: false });
     try {

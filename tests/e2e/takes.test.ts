@@ -93,7 +93,7 @@ describe("new takes", () => {
     const visible = await settled(stack.appUrl, id);
     expect(visible.status).toBe("succeeded");
     // Visitors do not get the other takes (pictures the owner replaced); the owner does.
-    expect(visible.cells.every((c) => c.alternateUrl === null)).toBe(true);
+    expect(visible.cells.every((c) => c.alternateUrl === null && c.otherUrls.length === 0)).toBe(true);
     const after = await readAs(stack.appUrl, id, token);
     for (const [i, old] of picked.entries()) {
       const cell = cellAt(after, old.promptIndex, old.model);
@@ -160,23 +160,36 @@ describe("new takes", () => {
       (await alternate({ cells: [gpt] }, { ...bearer(token), "sec-fetch-site": "cross-site" })).status,
     ).toBe(403);
 
-    // A second take keeps the picture it replaces and drops the other take (the first picture).
+    // A second take keeps the picture it replaces as well: two other takes, most recently shown first.
     await takes(id, { cells: [gpt] }, bearer(token));
     await settled(stack.appUrl, id);
     const second = cellAt(await readAs(stack.appUrl, id, token), 0, "gpt-image-1.5");
-    expect(second).toMatchObject({ take: 2, alternateUrl: taken.imageUrl });
-    expect((await bytesOf(picked[0]!.imageUrl!)).status).toBe(404);
+    expect(second).toMatchObject({
+      take: 2,
+      alternateUrl: taken.imageUrl,
+      otherUrls: [taken.imageUrl, picked[0]!.imageUrl],
+    });
+    expect((await bytesOf(picked[0]!.imageUrl!)).status).toBe(200);
     expect(
       blobFiles(stack.dataDir, `final/${id}`)
         .filter((f) => f.startsWith("0-gpt"))
         .sort(),
-    ).toEqual(["0-gpt-image-1.5-t1.jpg", "0-gpt-image-1.5-t2.jpg"]);
-    // The CLI switches too, and says plainly when a cell has no other take.
+    ).toEqual(["0-gpt-image-1.5-t1.jpg", "0-gpt-image-1.5-t2.jpg", "0-gpt-image-1.5.jpg"]);
+    const beyond = await alternate({ cells: [{ ...gpt, other: 2 }] });
+    expect([beyond.status, beyond.json.error]).toEqual([
+      409,
+      "Only a finished image with that other take can switch to it (title 1 × gpt-image-1.5).",
+    ]);
+    // The CLI switches too (@2: the second other take, the first picture), and says plainly when a
+    // cell has no other take.
     const owner = { THUMB_OWNER_TOKEN: token };
-    const cli = await runCli(["switch", id, "--cell", "1:gpt-image-1.5", "--url", stack.appUrl], owner);
+    const cli = await runCli(["switch", id, "--cell", "1:gpt-image-1.5@2", "--url", stack.appUrl], owner);
     expect(cli.code, cli.stderr).toBe(0);
-    expect(cli.stderr).toContain(`batch ${id}: 1 cell now show their other take`);
-    expect(cellAt(await settled(stack.appUrl, id), 0, "gpt-image-1.5").imageUrl).toBe(taken.imageUrl);
+    expect(cli.stderr).toContain(`batch ${id}: 1 cell switched to another take`);
+    expect(cellAt(await readAs(stack.appUrl, id, token), 0, "gpt-image-1.5")).toMatchObject({
+      imageUrl: picked[0]!.imageUrl,
+      otherUrls: [second.imageUrl, taken.imageUrl],
+    });
     const refused = await runCli(["switch", id, "--cell", "1:local-preview", "--url", stack.appUrl], owner);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain(
@@ -349,11 +362,17 @@ describe("new takes", () => {
           await page.reload();
           await expect.poll(src, { timeout: 30_000 }).not.toBe(first);
           expect(cellAt(done, 0, "local-preview").take).toBe(3);
-          // The other take, as a plain form post too.
+          // Another take, as a plain form post too: the first of three, the first picture (shown
+          // last before this take).
           const shown = await src();
-          await page.getByRole("button", { name: `Use other take: “${old.prompt}”, local-preview` }).click();
+          await page
+            .getByRole("button", { name: `Use other take 1 of 3: “${old.prompt}”, local-preview` })
+            .click();
           await page.waitForURL(`${stack.appUrl}/b/${id}`);
           await expect.poll(src).not.toBe(shown);
+          expect(cellAt(await readAs(stack.appUrl, id, token), 0, "local-preview").imageUrl).toBe(
+            old.imageUrl,
+          );
           continue;
         }
         expect(await checkA11y(page)).toEqual([]);
@@ -396,6 +415,13 @@ describe("new takes", () => {
         await page.getByRole("button", { name: "Make new takes" }).click();
         await expect.poll(src, { timeout: 30_000 }).not.toBe(second);
         expect(cellAt(await settled(stack.appUrl, id), 0, "local-preview").take).toBe(2);
+        // Two other takes now, most recently shown first: the second is the first picture.
+        const takeButton = (n: number) =>
+          page.getByRole("button", { name: `Use other take ${n} of 2: “${old.prompt}”, local-preview` });
+        await expect.poll(() => takeButton(1).count()).toBe(1);
+        await takeButton(2).click();
+        await expect.poll(src).toBe(first);
+        expect(await checkA11y(page)).toEqual([]);
       } finally {
         await browser.close();
       }

@@ -55,5 +55,17 @@ export const migrations: EmbeddedMigration[] = [
       "ALTER TABLE \"cells\" ADD COLUMN \"alternate\" jsonb;",
       "CREATE INDEX \"cells_alternate_raw_key_idx\" ON \"cells\" USING btree ((\"alternate\"->>'rawKey')) WHERE \"cells\".\"alternate\" is not null;"
     ]
+  },
+  {
+    "tag": "0005_other_takes",
+    "when": 1796600790804,
+    "hash": "caec241f75958a8d3d8952d4b7ba64e86960ed970da76bc01a136b8a0c520531",
+    "statements": [
+      "DROP INDEX \"cells_alternate_raw_key_idx\";",
+      "ALTER TABLE \"cells\" ADD COLUMN \"others\" jsonb DEFAULT '[]'::jsonb NOT NULL;",
+      "UPDATE \"cells\" SET \"others\" = jsonb_build_array(\"alternate\") WHERE \"alternate\" IS NOT NULL;",
+      "CREATE INDEX \"cells_other_raw_keys_idx\" ON \"cells\" USING gin (jsonb_path_query_array(\"others\", '$[*].rawKey')) WHERE \"cells\".\"others\" <> '[]'::jsonb;",
+      "ALTER TABLE \"cells\" DROP COLUMN \"alternate\";"
+    ]
   }
 ];

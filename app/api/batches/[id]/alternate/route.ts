@@ -1,13 +1,19 @@
 import { cellControlRoute } from "@/lib/batches/cell-picks";
-import { switchToAlternate } from "@/lib/batches/controls";
+import { switchToOtherTake } from "@/lib/batches/controls";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /**
- * Switch to the other take: `{cells: [{promptIndex, model}]}` (a form post sends one cell as fields) →
- * each named finished cell shows its other take (at first the picture its last new take
- * replaced) and keeps the one it showed as its other take (asking again switches back). No provider
- * call. Owner only; 200 `{batch, swapped}`.
+ * Switch to another take: `{cells: [{promptIndex, model, other?}]}` (a form post sends one cell as
+ * fields) → each named finished cell shows its other take number `other` (default 0: the one shown most
+ * recently, at first the picture its last new take replaced, as in `otherUrls`), and the picture it
+ * showed leads its other takes (asking again with 0 switches back). No provider call. Owner only;
+ * 200 `{batch, swapped}`.
  */
-export const POST = cellControlRoute("Invalid request to switch takes.", switchToAlternate, "swapped");
+export const POST = cellControlRoute(
+  "switch",
+  "Invalid request to switch takes.",
+  switchToOtherTake,
+  "swapped",
+);

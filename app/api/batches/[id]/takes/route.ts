@@ -11,4 +11,4 @@ export const dynamic = "force-dynamic";
  * `{batch, queued}`. The cell keeps its picture until the new one succeeds, and falls back to it if
  * the take fails or is cancelled; the picture a successful take replaces becomes its other take.
  */
-export const POST = cellControlRoute("Invalid request for new takes.", newTakes, "queued");
+export const POST = cellControlRoute("plain", "Invalid request for new takes.", newTakes, "queued");
