@@ -60,8 +60,11 @@ async function openPostgres(url: string): Promise<DbHandle> {
 async function openPglite(dir: string): Promise<DbHandle> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
+  // Trigrams for gallery search (migration 0006); the extension ships inside the package, nothing downloads.
+  const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
+  const extensions = { pg_trgm };
   if (dir === "memory") {
-    const client = new PGlite();
+    const client = new PGlite({ extensions });
     const db = drizzle({ client: await forDrizzle(client), schema }) as unknown as Db;
     return { db, driver: "pglite", location: "memory", close: () => client.close() };
   }
@@ -70,7 +73,7 @@ async function openPglite(dir: string): Promise<DbHandle> {
   const release = acquireDirLock(absolute);
   try {
     if (!isInitialized(absolute)) await initPgliteDir(absolute);
-    const client = new PGlite(absolute, PGLITE_OPTIONS);
+    const client = new PGlite(absolute, { ...PGLITE_OPTIONS, extensions });
     const db = drizzle({ client: await forDrizzle(client), schema }) as unknown as Db;
     const close = async () => {
       try {

@@ -1,6 +1,8 @@
+import { sql } from "drizzle-orm";
 import { expect, it } from "vitest";
 import {
   completeCell,
+  containsPattern,
   createBatch,
   deleteBatch,
   deleteImages,
@@ -12,6 +14,7 @@ import {
   recordAttemptResult,
   recordAttemptStart,
   requeueTakes,
+  rowsOf,
   spendSoFar,
   type CellRow,
   type GalleryImage,
@@ -138,6 +141,36 @@ export function galleryTests(ctx: Ctx): void {
       ...before.map((i) => i.cellId).filter((id) => id !== second.id),
     ]);
     expect(at(after, 0)).toMatchObject({ key: "final/take.webp", bytes: 900 });
+  });
+
+  it("searches titles through a trigram index (pg_trgm, loaded by PGlite and shipped with Debian's server)", async () => {
+    const { db } = ctx.handle;
+    const indexes = rowsOf<{ indexname: string; indexdef: string }>(
+      await db.execute(sql`select indexname, indexdef from pg_indexes where tablename = 'cells'`),
+    );
+    const trigrams = indexes.find((i) => i.indexname === "cells_prompt_trgm_idx");
+    expect(trigrams?.indexdef).toMatch(
+      /USING gin \(prompt gin_trgm_ops\) WHERE \(status = 'succeeded'::text\)/,
+    );
+    // With few rows the planner prefers the other partial indexes (or a scan): without those, in a
+    // transaction rolled back, it must use this one for a search.
+    const others = indexes.filter((i) => i.indexname.startsWith("cells_gallery")).map((i) => i.indexname);
+    const rollback = new Error("rollback");
+    let plan = "";
+    await expect(
+      db.transaction(async (tx) => {
+        for (const name of others) await tx.execute(sql`drop index ${sql.identifier(name)}`);
+        await tx.execute(sql`set local enable_seqscan = off`);
+        const explained = await tx.execute(
+          sql`explain select id from cells where status = 'succeeded' and prompt ilike ${containsPattern("espresso")}`,
+        );
+        plan = rowsOf<Record<string, string>>(explained)
+          .map((row) => Object.values(row)[0])
+          .join("\n");
+        throw rollback;
+      }),
+    ).rejects.toBe(rollback);
+    expect(plan).toContain("Bitmap Index Scan on cells_prompt_trgm_idx");
   });
 
   it("rejects a tampered cursor", async () => {

@@ -67,5 +67,14 @@ export const migrations: EmbeddedMigration[] = [
       "CREATE INDEX \"cells_other_raw_keys_idx\" ON \"cells\" USING gin (jsonb_path_query_array(\"others\", '$[*].rawKey')) WHERE \"cells\".\"others\" <> '[]'::jsonb;",
       "ALTER TABLE \"cells\" DROP COLUMN \"alternate\";"
     ]
+  },
+  {
+    "tag": "0006_gallery_search_trigrams",
+    "when": 1796601846225,
+    "hash": "4d85227327d3d9ed1ce7da1a500efcc1c8308b435c31c858dc3c88f505e8e7ed",
+    "statements": [
+      "-- Gallery search (title ILIKE '%text%') through a trigram index, where the server has pg_trgm and this\n-- role may create it: PGlite loads it (lib/db/client.ts), Debian's and the usual hosted servers ship it.\n-- Without it, search still works and reads every finished cell's title.\nDO $$\nBEGIN\n  CREATE EXTENSION IF NOT EXISTS pg_trgm;\nEXCEPTION WHEN OTHERS THEN\n  RAISE NOTICE 'pg_trgm is not available (%): gallery search reads every title', SQLERRM;\nEND $$;",
+      "DO $$\nBEGIN\n  IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN\n    CREATE INDEX IF NOT EXISTS \"cells_prompt_trgm_idx\" ON \"cells\" USING gin (\"prompt\" gin_trgm_ops)\n      WHERE \"status\" = 'succeeded';\n  END IF;\nEXCEPTION WHEN OTHERS THEN\n  RAISE NOTICE 'no trigram index for gallery search (%): it reads every title', SQLERRM;\nEND $$;"
+    ]
   }
 ];
