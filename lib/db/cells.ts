@@ -16,6 +16,7 @@ import {
   type AttemptLogEntry,
   type BatchRow,
   type CellRow,
+  type CellStatus,
   type PreviousImage,
 } from "./schema";
 import { rowsOf, type Db, type Executor, type Tx } from "./types";
@@ -145,6 +146,11 @@ export function asShown(cell: CellRow): CellRow {
     lastError: null,
     errorKind: null,
   };
+}
+
+/** A cell working on a new take while showing the picture it keeps: the take's status, else null. */
+export function takeUnderWay(cell: CellRow): CellStatus | null {
+  return cell.previous && !isTerminalCell(cell.status) ? cell.status : null;
 }
 
 /** The cell columns that show a kept picture again. */

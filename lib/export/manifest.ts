@@ -26,6 +26,11 @@ export interface ManifestFile {
   finishedAt: string | null;
   error: string | null;
   errorKind: string | null;
+  /**
+   * A new take of the cell is under way (its status): the file is the picture the cell keeps meanwhile,
+   * while attempts, cost and request ids count every call for the cell, the take's so far too.
+   */
+  newTake: CellStatus | null;
 }
 
 export interface BatchManifest {
@@ -72,6 +77,7 @@ export function manifestFile(
   file: string | null,
   imageUrl: string | null,
   missingReason: string | null = null,
+  newTake: CellStatus | null = null,
 ): ManifestFile {
   const succeeded = cell.status === "succeeded";
   return {
@@ -91,6 +97,7 @@ export function manifestFile(
     finishedAt: cell.finishedAt ? cell.finishedAt.toISOString() : null,
     error: missingReason ?? (succeeded ? null : (cell.lastError ?? unfinishedReason(cell.status))),
     errorKind: missingReason ? "missing" : succeeded ? null : cell.errorKind,
+    newTake,
   };
 }
 

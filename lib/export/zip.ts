@@ -4,7 +4,16 @@
  * new take is exported with the picture it shows meanwhile (asShown).
  */
 import { inArray } from "drizzle-orm";
-import { asShown, cells, getBatch, getDb, type CellRow, type Db } from "@/lib/db";
+import {
+  asShown,
+  cells,
+  getBatch,
+  getDb,
+  takeUnderWay,
+  type CellRow,
+  type CellStatus,
+  type Db,
+} from "@/lib/db";
 import { urlFor } from "@/lib/batches/service";
 import { extensionFor, contentTypeFor, getStorage, type BlobStore } from "@/lib/storage";
 import { UniqueNames, contentDisposition, imageFileName, indexWidth } from "./filenames";
@@ -52,15 +61,22 @@ function imageUrl(cell: CellRow & { finalKey: string }, origin: string | null): 
   return absoluteUrl(urlFor(cell.finalKey, String(cell.finishedAt?.getTime() ?? 0)), origin);
 }
 
+/** A cell as exported: as shown, and the status of a new take under way. */
+const shown = (row: CellRow) => ({ cell: asShown(row), newTake: takeUnderWay(row) });
+
 interface Planned {
+  /** As shown (asShown): a cell working on a new take with the picture it keeps. */
   cell: CellRow;
   name: string | null;
+  /** The status of a new take under way (see takeUnderWay). */
+  newTake: CellStatus | null;
 }
 
 /** Sources for the cells that have images, and the manifest entries filled in as each one is written. */
 function plan(planned: Planned[], store: BlobStore, origin: string | null) {
-  const withFiles = planned.filter((p): p is { cell: CellRow & { finalKey: string }; name: string } =>
-    Boolean(p.name && hasImage(p.cell)),
+  const withFiles = planned.filter(
+    (p): p is Planned & { cell: CellRow & { finalKey: string }; name: string } =>
+      Boolean(p.name && hasImage(p.cell)),
   );
   const outcomes = new Map<string, ZipOutcome>();
   const sources: ZipSource[] = withFiles.map(({ cell, name }) => ({
@@ -70,11 +86,11 @@ function plan(planned: Planned[], store: BlobStore, origin: string | null) {
   }));
   const onOutcome = (index: number, outcome: ZipOutcome) => outcomes.set(withFiles[index]!.cell.id, outcome);
   const entries = (): ManifestFile[] =>
-    planned.map(({ cell, name }) => {
+    planned.map(({ cell, name, newTake }) => {
       const outcome = outcomes.get(cell.id);
-      if (!name || !hasImage(cell) || !outcome) return manifestFile(cell, null, null);
-      if (!outcome.ok) return manifestFile(cell, null, null, outcome.reason);
-      return manifestFile(cell, name, imageUrl(cell, origin));
+      if (!name || !hasImage(cell) || !outcome) return manifestFile(cell, null, null, null, newTake);
+      if (!outcome.ok) return manifestFile(cell, null, null, outcome.reason, newTake);
+      return manifestFile(cell, name, imageUrl(cell, origin), null, newTake);
     });
   return { sources, onOutcome, entries };
 }
@@ -89,8 +105,9 @@ export async function batchZip(batchId: string, options: ZipOptions = {}): Promi
   const names = new UniqueNames();
   names.claim(MANIFEST_NAME);
   const width = indexWidth(batch.input.prompts.length);
-  const planned = found.cells.map(asShown).map((cell) => ({
+  const planned = found.cells.map(shown).map(({ cell, newTake }) => ({
     cell,
+    newTake,
     name: hasImage(cell)
       ? names.claim(imageFileName({ ...cell, ext: extOf(cell.finalKey), indexWidth: width }))
       : null,
@@ -122,14 +139,18 @@ export async function selectionZip(
   const db = options.db ?? (await getDb());
   const unique = [...new Set(ids)];
   const rows = unique.length ? await db.select().from(cells).where(inArray(cells.id, unique)) : [];
-  const byId = new Map(rows.map((row) => [row.id, asShown(row)]));
-  const ordered = unique.map((id) => byId.get(id)).filter((row): row is CellRow => Boolean(row));
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const ordered = unique
+    .map((id) => byId.get(id))
+    .filter((row): row is CellRow => Boolean(row))
+    .map(shown);
   if (ordered.length === 0) return null;
   const names = new UniqueNames();
   names.claim(MANIFEST_NAME);
   const width = indexWidth(ordered.length);
-  const planned = ordered.map((cell, position) => ({
+  const planned = ordered.map(({ cell, newTake }, position) => ({
     cell,
+    newTake,
     name: hasImage(cell)
       ? names.claim(
           imageFileName({

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BatchManifest, SelectionManifest } from "@/lib/export/manifest";
 import { cellDownload } from "@/lib/export/download";
 import { batchZip, selectionZip } from "@/lib/export/zip";
-import { finishBatchIfDone, requeueTakes } from "@/lib/db";
+import { finishBatchIfDone, recordAttemptStart, requeueTakes } from "@/lib/db";
 import type { BlobStore } from "@/lib/storage";
 import {
   failWith,
@@ -136,8 +136,19 @@ describe("batchZip", () => {
     const stored = await env.store.get(shown.finalKey!);
     expect(Buffer.from(files["01-taken-again--local-preview.jpg"]!).equals(stored!.bytes)).toBe(true);
     const manifest = JSON.parse(strFromU8(files["manifest.json"]!)) as BatchManifest;
-    expect(manifest.files[0]).toMatchObject({ status: "succeeded", width: 1200, error: null });
+    // Marked as taken again, with the take's status; the cell left alone is not.
+    expect(manifest.files[0]).toMatchObject({
+      status: "succeeded",
+      width: 1200,
+      error: null,
+      newTake: "queued",
+    });
+    expect(manifest.files[1]).toMatchObject({ status: "succeeded", newTake: null });
     expect(manifest.counts).toMatchObject({ files: 2, withoutFile: 0 });
+    await recordAttemptStart(env.db, taken!.id, { attempt: 0 });
+    const selection = await selectionZip([taken!.id], { db: env.db, store: env.store });
+    const picked = JSON.parse(strFromU8(unzipSync(await readAll(selection!.stream))["manifest.json"]!));
+    expect((picked as SelectionManifest).files).toMatchObject([{ status: "succeeded", newTake: "running" }]);
 
     const one = await cellDownload(taken!.id, { db: env.db, store: env.store });
     expect(one.ok && one.download.bytes.equals(stored!.bytes)).toBe(true);
