@@ -20,7 +20,10 @@ export interface BatchSummary {
   succeeded: number;
   estimatedCostUsd: number;
   actualCostUsd: number;
-  /** The first finished image (lowest title, then model id), to recognise the batch by; null without one. */
+  /**
+   * The first image shown (lowest title, then model id; a cell taken again shows the picture it keeps),
+   * to recognise the batch by; null without one.
+   */
   coverKey: string | null;
   /** When that image was finished (ms), the version its URL carries (see toBatchDto). */
   coverVersion: string | null;
@@ -30,6 +33,13 @@ export interface BatchPage {
   batches: BatchSummary[];
   nextCursor: string | null;
 }
+
+// The picture a cell shows: its own once it succeeded, or the one it keeps while a new take is made
+// (as the gallery and exports show it), so a batch keeps its cover during a take.
+const SHOWN_KEY = sql`case when ${cells.status} = 'succeeded' then ${cells.finalKey}
+  when ${cells.previous} is not null then ${cells.previous}->>'finalKey' end`;
+const SHOWN_AT = sql`case when ${cells.status} = 'succeeded' then ${cells.finishedAt}
+  when ${cells.previous} is not null then (${cells.previous}->>'finishedAt')::timestamptz end`;
 
 export async function listBatches(
   db: Executor,
@@ -62,13 +72,11 @@ export async function listBatches(
       actualCostUsd: batches.actualCostUsd,
       cells: sql<number>`count(${cells.id})::int`,
       succeeded: sql<number>`(count(*) filter (where ${cells.status} = 'succeeded'))::int`,
-      coverKey: sql<string | null>`(array_agg(${cells.finalKey} order by ${cells.promptIndex}, ${cells.model})
-        filter (where ${cells.status} = 'succeeded' and ${cells.finalKey} is not null))[1]`,
-      coverAt: sql<
-        number | string | null
-      >`(array_agg(floor(extract(epoch from ${cells.finishedAt}) * 1000)::float8
+      coverKey: sql<string | null>`(array_agg(${SHOWN_KEY} order by ${cells.promptIndex}, ${cells.model})
+        filter (where ${SHOWN_KEY} is not null))[1]`,
+      coverAt: sql<number | string | null>`(array_agg(floor(extract(epoch from ${SHOWN_AT}) * 1000)::float8
         order by ${cells.promptIndex}, ${cells.model})
-        filter (where ${cells.status} = 'succeeded' and ${cells.finalKey} is not null))[1]`,
+        filter (where ${SHOWN_KEY} is not null))[1]`,
     })
     .from(batches)
     .leftJoin(cells, eq(cells.batchId, batches.id))

@@ -271,5 +271,8 @@ export function galleryTests(ctx: Ctx): void {
       (c) => c.id === cell(1, "m-a").id,
     )!.finishedAt!;
     expect(listed.coverVersion).toBe(String(finished.getTime()));
+    // While the cover is taken again, the picture it keeps stays the cover.
+    await requeueTakes(db, batch.id, [{ promptIndex: 1, model: "m-a" }]);
+    expect(await find()).toMatchObject({ coverKey: listed.coverKey, coverVersion: listed.coverVersion });
   });
 }
