@@ -42,9 +42,10 @@ commands:
                 [--titles <file | ->]  every title of the batch, one per line, in order
   take <id>     new pictures of finished cells (paid calls) [--wait]          (owner)
                 --cell <title number>:<model>, repeated or comma-separated (e.g. --cell 2:gpt-image-1.5)
-  switch <id>   finished cells show one of their other takes instead (the   (owner)
-                picture their last new take replaced, again to switch back); no provider calls;
-                --cell as for take, <title>:<model>@<n> for other take n (1: most recently shown)
+  switch <id>   finished cells show one of their other takes instead; no     (owner)
+                provider calls; --cell as for take, <title>:<model>@<n> for other take n, most
+                recently shown first (default 1: at first the picture their last take replaced;
+                switching back is @1 again)
 options:
   --wait          follow progress until every cell is done, then print the URL matrix
   --split         a file over the app's images-per-batch limit becomes several batches of whole

@@ -33,7 +33,7 @@ export interface TakeControl {
   marking: boolean;
   onToggle: (cell: CellDto) => void;
   /** Shows the cell's other take number `other` instead of its picture, which leads the other takes then. */
-  onSwitch: (cell: CellDto, other: number) => void;
+  onSwitch: (cell: CellDto, other: string) => void;
 }
 
 // Whether this render runs in a hydrated browser (false on the server and in the first client render).
@@ -88,9 +88,9 @@ export function TakeForm({ cell, take, className }: CellControlProps) {
  * form post naming the take.
  */
 export function OtherTakes({ cell, take, className }: CellControlProps) {
-  const urls = cell.otherUrls;
-  if (cell.status !== "succeeded" || urls.length === 0) return null;
-  const one = urls.length === 1;
+  const others = cell.otherTakes;
+  if (cell.status !== "succeeded" || others.length === 0) return null;
+  const one = others.length === 1;
   return (
     <form
       method="post"
@@ -101,19 +101,19 @@ export function OtherTakes({ cell, take, className }: CellControlProps) {
       <input type="hidden" name="promptIndex" value={cell.promptIndex} />
       <input type="hidden" name="model" value={cell.model} />
       {one ? null : <span className="text-zinc-400">Other takes</span>}
-      {urls.map((url, i) => (
+      {others.map((other, i) => (
         <button
-          key={url}
+          key={other.id}
           type="submit"
           name="other"
-          value={i}
+          value={other.id}
           disabled={take.busy}
-          onClick={(e) => (e.preventDefault(), take.onSwitch(cell, i))}
+          onClick={(e) => (e.preventDefault(), take.onSwitch(cell, other.id))}
           className="flex items-center gap-2 rounded border border-zinc-700 px-1 py-0.5 text-zinc-300 hover:border-zinc-500 hover:text-zinc-100 disabled:opacity-50"
           title="Show this take instead; the picture shown now is kept among the other takes"
-          aria-label={`Use other take${one ? "" : ` ${i + 1} of ${urls.length}`}: “${cell.prompt}”, ${cell.model}`}
+          aria-label={`Use other take${one ? "" : ` ${i + 1} of ${others.length}`}: “${cell.prompt}”, ${cell.model}`}
         >
-          <Image src={url} alt="" width={48} height={27} className="h-6 w-auto rounded object-cover" />
+          <Image src={other.url} alt="" width={48} height={27} className="h-6 w-auto rounded object-cover" />
           {one ? <span className="pr-1">Use other take</span> : null}
         </button>
       ))}
@@ -173,7 +173,7 @@ export function useTakes(
   const post = useCallback(
     async (
       action: "takes" | "alternate",
-      cells: (Pick<Mark, "promptIndex" | "model"> & { other?: number })[],
+      cells: (Pick<Mark, "promptIndex" | "model"> & { other?: string })[],
     ) => {
       setBusy(true);
       setMessage(null);
@@ -205,7 +205,7 @@ export function useTakes(
     if (await post("takes", [...marked.values()])) setMarked(new Map());
   };
   const onSwitch = useCallback(
-    (cell: CellDto, other: number) => void post("alternate", [{ ...cell, other }]),
+    (cell: CellDto, other: string) => void post("alternate", [{ ...cell, other }]),
     [post],
   );
   const markedIds = useMemo(() => new Set(marked.keys()), [marked]);

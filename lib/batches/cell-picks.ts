@@ -1,11 +1,12 @@
 /**
- * The owner's per-cell controls (new takes, switching to the other take): their body,
- * `{cells: [{promptIndex, model}]}` as JSON or one cell as the fields of a plain form post (a page with
+ * The owner's per-cell controls (new takes, switching to another take): their body,
+ * `{cells: [{promptIndex, model}]}` (switching: also `other`) as JSON or one cell as the fields of a plain form post (a page with
  * JavaScript off), each cell at most once; and their route handler.
  */
 import { z } from "zod";
 import { denyWithoutAccess } from "@/lib/access-request";
 import { OTHER_TAKES_KEPT } from "@/lib/db/schema";
+import { OTHER_TAKE_ID } from "@/lib/db/take-id";
 import { jsonError, readJson, wantsHtml } from "@/lib/http";
 import type { ManageOutcome } from "./controls";
 import { fieldIssues } from "./input";
@@ -19,16 +20,24 @@ const pick = z.object({
   model: z.string().trim().min(1, "is required").max(128),
 });
 
-/** Switching takes may name which other take (0: the one shown most recently). */
+/**
+ * Switching takes may say which other take: its id from the batch's `otherTakes` (what the page sends:
+ * it cannot pick another picture if the list moved on meanwhile), or its position there (0: the one
+ * shown most recently, the default).
+ */
 const switchPick = pick.extend({
   other: z
-    .number()
-    .int()
-    .min(0, "must be 0 or more")
-    .max(
-      OTHER_TAKES_KEPT - 1,
-      `must be below ${OTHER_TAKES_KEPT}: a cell keeps at most that many other takes`,
-    )
+    .union([
+      z
+        .number()
+        .int()
+        .min(0, "must be 0 or more")
+        .max(
+          OTHER_TAKES_KEPT - 1,
+          `must be below ${OTHER_TAKES_KEPT}: a cell keeps at most that many other takes`,
+        ),
+      z.string().regex(OTHER_TAKE_ID, "must be the id of one of the cell's otherTakes"),
+    ])
     .optional(),
 });
 
@@ -66,7 +75,7 @@ async function readCellPicks<K extends keyof typeof bodies>(
   return { ok: true, cells };
 }
 
-/** A page with JavaScript off posts one cell: `promptIndex` and `model` fields (and `other` to switch). */
+/** A page with JavaScript off posts one cell: `promptIndex` and `model` fields (and `other`, a take's id, to switch). */
 async function fromForm(request: Request): Promise<{ ok: true; value: unknown }> {
   const form = await request.formData();
   const number = (name: string) => {

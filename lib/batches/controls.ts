@@ -173,20 +173,20 @@ export async function newTakes(id: string, picks: CellPick[]): Promise<ManageOut
 }
 
 /**
- * Switch to another take: each picked finished cell shows its other take number `other` (default 0, the
- * one shown most recently: at first the picture its last new take replaced), and the picture it showed
- * leads its other takes. No provider call, no run.
+ * Switch to another take: each picked finished cell shows the other take `other` names (its id, or its
+ * position; default 0, the one shown most recently: at first the picture its last new take replaced),
+ * and the picture it showed leads its other takes. No provider call, no run.
  */
 export async function switchToOtherTake(
   id: string,
-  picks: (CellPick & { other?: number })[],
+  picks: (CellPick & { other?: number | string })[],
 ): Promise<ManageOutcome | null> {
   const result = await showOtherTake(await getDb(), id, picks);
   if (!result) return null;
   if (result.kind === "refused") {
     const names = result.picks.slice(0, 5).map(pickName).join(", ");
     if (result.reason === "missing") return { error: `This batch has no cell ${names}.`, status: 400 };
-    const which = picks.some((p) => (p.other ?? 0) > 0) ? "that other take" : "another take";
+    const which = picks.some((p) => (p.other ?? 0) !== 0) ? "that other take" : "another take";
     return { error: `Only a finished image with ${which} can switch to it (${names}).`, status: 409 };
   }
   const batch = (await readBatch(id))?.batch;

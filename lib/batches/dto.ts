@@ -3,6 +3,7 @@
  * live updates patch. Internal columns (blob keys, attempt rounds) stay out; image URLs are resolved here.
  */
 import type { BatchRow, BatchStatus, CellRow, CellStatus } from "@/lib/db/schema";
+import { otherTakeId } from "@/lib/db/take-id";
 
 export interface CellDto {
   id: string;
@@ -23,10 +24,10 @@ export interface CellDto {
   previousUrl: string | null;
   /**
    * On a finished image: its other takes, most recently shown first (pictures its new takes replaced,
-   * or that it showed before a switch), which its owner can switch to.
+   * or that it showed before a switch), which its owner can switch to by `id`.
    */
-  otherUrls: string[];
-  /** The first of otherUrls, or null (kept for clients written when a cell had one other take). */
+  otherTakes: OtherTake[];
+  /** The first other take's URL, or null (kept for clients written when a cell had one other take). */
   alternateUrl: string | null;
   attempts: number;
   /** A generated picture is stored for this cell: restyling composes from it instead of paying again. */
@@ -38,6 +39,12 @@ export interface CellDto {
   finishedAt: string | null;
   /** The cell's last change (status, attempt, result): how recently the workflow touched it. */
   updatedAt: string | null;
+}
+
+export interface OtherTake {
+  /** Names the take in a switch request (see otherTakeId). */
+  id: string;
+  url: string;
 }
 
 export interface BatchCounts {
@@ -97,7 +104,10 @@ export function toCellDto(cell: CellRow | CellLike, urlFor: UrlFor): CellDto {
       ? urlFor(cell.finalKey, String(Date.parse(finishedAt ?? "") || 0))
       : null;
   const others = cell.others ?? legacyOthers(cell);
-  const otherUrls = cell.status === "succeeded" ? others.map((o) => pictureUrl(o, urlFor)) : [];
+  const otherTakes =
+    cell.status === "succeeded"
+      ? others.map((o) => ({ id: otherTakeId(o), url: pictureUrl(o, urlFor) }))
+      : [];
   return {
     id: cell.id,
     promptIndex: cell.promptIndex,
@@ -112,8 +122,8 @@ export function toCellDto(cell: CellRow | CellLike, urlFor: UrlFor): CellDto {
     note: cell.status === "succeeded" && cell.errorKind === "take" ? cell.lastError : null,
     take: cell.take ?? 0,
     previousUrl: cell.previous && cell.status !== "succeeded" ? pictureUrl(cell.previous, urlFor) : null,
-    otherUrls,
-    alternateUrl: otherUrls[0] ?? null,
+    otherTakes,
+    alternateUrl: otherTakes[0]?.url ?? null,
     attempts: cell.attempts,
     reusable: cell.rawKey !== null,
     requestIds: cell.requestIds,
@@ -130,7 +140,7 @@ export function toCellDto(cell: CellRow | CellLike, urlFor: UrlFor): CellDto {
  * replaced, which only the owner may switch back to.
  */
 export function cellForVisitors(cell: CellDto): CellDto {
-  return cell.otherUrls.length === 0 ? cell : { ...cell, otherUrls: [], alternateUrl: null };
+  return cell.otherTakes.length === 0 ? cell : { ...cell, otherTakes: [], alternateUrl: null };
 }
 
 export function batchForVisitors(batch: BatchDto): BatchDto {

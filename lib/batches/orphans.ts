@@ -155,7 +155,7 @@ async function remove(store: BlobStore, gone: readonly ListedBlob[], report: Orp
 }
 
 /**
- * Raw images no cell references (as its picture, a take's previous one, or its other take). A raw
+ * Raw images no cell references (as its picture, a take's previous one, or one of its other takes). A raw
  * key is content-addressed: should a cell take up the same key between the check and the delete, its
  * next reuse finds no file and generates again (generate checks the file before reusing a key).
  * One pass from `at`, a page at a time; `sweepOrphanRaws` does the whole store.

@@ -15,10 +15,10 @@ import {
   type NewCell,
 } from "@/lib/db";
 import { modelAvailability } from "@/lib/providers/registry";
-import { getStorage } from "@/lib/storage";
 import { inngest } from "@/inngest/client";
 import { batchRequested } from "@/inngest/events";
-import { toBatchDto, type BatchDto, type UrlFor } from "./dto";
+import { urlFor } from "./blob-url";
+import { toBatchDto, type BatchDto } from "./dto";
 import { parseBatchInput, type FieldIssue, DEFAULT_MAX_IMAGES, HARD_MAX_IMAGES } from "./input";
 import { ownedBatchId, ownerToken } from "./owner";
 import { MAX_SPLIT_BATCHES, splitInput } from "./split";
@@ -40,7 +40,7 @@ export function maxBatchCostUsd(): number | null {
   return Number.isFinite(n) && n > 0 ? n : null;
 }
 
-export const urlFor: UrlFor = (key, version) => `${getStorage().url(key)}?v=${encodeURIComponent(version)}`;
+export { urlFor };
 
 /** A batch as the list shows it (GET /api/batches, the /batches page): its cover image as a URL. */
 export function batchListItem({ coverKey, coverVersion, ...batch }: BatchSummary) {

@@ -17,7 +17,7 @@ import { checkBatchRun } from "./check-run";
 import { cellForVisitors, toCellDto } from "./dto";
 import type { BatchSummary, LiveMessage } from "./live";
 import { LOOKUP_EVERY_MS } from "./reconcile";
-import { urlFor } from "./service";
+import { urlFor } from "./blob-url";
 
 const POLL_MS = 300;
 const GATHER_MS = 40;

@@ -1,7 +1,7 @@
 /** Recent batches, newest first (gallery batch filter, history). */
 import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import { decodeCursor, encodeCursor } from "./cursor";
-import { containsPattern } from "./gallery";
+import { containsPattern, SHOWN_PICTURE } from "./gallery";
 import { batches, cells, type BatchStatus } from "./schema";
 import type { Executor } from "./types";
 
@@ -34,13 +34,6 @@ export interface BatchPage {
   nextCursor: string | null;
 }
 
-// The picture a cell shows: its own once it succeeded, or the one it keeps while a new take is made
-// (as the gallery and exports show it), so a batch keeps its cover during a take.
-const SHOWN_KEY = sql`case when ${cells.status} = 'succeeded' then ${cells.finalKey}
-  when ${cells.previous} is not null then ${cells.previous}->>'finalKey' end`;
-const SHOWN_AT = sql`case when ${cells.status} = 'succeeded' then ${cells.finishedAt}
-  when ${cells.previous} is not null then (${cells.previous}->>'finishedAt')::timestamptz end`;
-
 export async function listBatches(
   db: Executor,
   params: {
@@ -72,11 +65,15 @@ export async function listBatches(
       actualCostUsd: batches.actualCostUsd,
       cells: sql<number>`count(${cells.id})::int`,
       succeeded: sql<number>`(count(*) filter (where ${cells.status} = 'succeeded'))::int`,
-      coverKey: sql<string | null>`(array_agg(${SHOWN_KEY} order by ${cells.promptIndex}, ${cells.model})
-        filter (where ${SHOWN_KEY} is not null))[1]`,
-      coverAt: sql<number | string | null>`(array_agg(floor(extract(epoch from ${SHOWN_AT}) * 1000)::float8
+      coverKey: sql<
+        string | null
+      >`(array_agg(${SHOWN_PICTURE.key} order by ${cells.promptIndex}, ${cells.model})
+        filter (where ${SHOWN_PICTURE.key} is not null))[1]`,
+      coverAt: sql<
+        number | string | null
+      >`(array_agg(floor(extract(epoch from ${SHOWN_PICTURE.at}) * 1000)::float8
         order by ${cells.promptIndex}, ${cells.model})
-        filter (where ${SHOWN_KEY} is not null))[1]`,
+        filter (where ${SHOWN_PICTURE.key} is not null))[1]`,
     })
     .from(batches)
     .leftJoin(cells, eq(cells.batchId, batches.id))

@@ -137,7 +137,7 @@ function keepPrevious(cell: CellRow, patch: Partial<CellRow>): Partial<CellRow> 
  * still shows the finished picture it had until the take ends.
  */
 export function asShown(cell: CellRow): CellRow {
-  if (!cell.previous || isTerminalCell(cell.status)) return cell;
+  if (!takeUnderWay(cell) || !cell.previous) return cell;
   return {
     ...cell,
     ...pictureColumns(cell.previous),

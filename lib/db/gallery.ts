@@ -83,13 +83,27 @@ const OWN: Shown = {
   bytes: own(cells.bytes),
 };
 
+// A kept picture without a finish time (none is written without one) would have no place in the order.
 const KEPT: Shown = {
-  where: and(isNotNull(cells.previous), notInArray(cells.status, [...TERMINAL_CELL_STATUSES])) as SQL,
+  where: and(
+    isNotNull(cells.previous),
+    notInArray(cells.status, [...TERMINAL_CELL_STATUSES]),
+    sql`${cells.previous}->>'finishedAt' is not null`,
+  ) as SQL,
   at: kept("finishedAt", "timestamptz", cells.finishedAt),
   key: kept("finalKey", "text", cells.finalKey),
   width: kept("width", "integer", cells.width),
   height: kept("height", "integer", cells.height),
   bytes: kept("bytes", "integer", cells.bytes),
+};
+
+/**
+ * The key and finish time of the picture a cell shows, null when it shows none: for a batch's cover
+ * (batch-list.ts), by the same rule as the gallery.
+ */
+export const SHOWN_PICTURE = {
+  key: sql<string | null>`case when ${OWN.where} then ${OWN.key} when ${KEPT.where} then ${KEPT.key} end`,
+  at: sql<Date | null>`case when ${OWN.where} then ${OWN.at} when ${KEPT.where} then ${KEPT.at} end`,
 };
 
 /** The gallery columns of one kind of shown picture, in one order so the kinds can be unioned. */
@@ -121,7 +135,7 @@ const toImage = (
 const NEWEST_FIRST = sql`${sql.identifier(cells.finishedAt.name)} desc, ${sql.identifier(cells.id.name)} desc`;
 
 /** The images `cellIds` show, newest first; unknown ids and cells showing no picture are left out. */
-export async function finishedImages(db: Executor, cellIds: readonly string[]): Promise<GalleryImage[]> {
+export async function shownImages(db: Executor, cellIds: readonly string[]): Promise<GalleryImage[]> {
   if (cellIds.length === 0) return [];
   const ids = inArray(cells.id, [...cellIds]);
   const [own, take] = [OWN, KEPT].map((shown) =>

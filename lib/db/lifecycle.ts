@@ -1,4 +1,5 @@
 /** Batch endings: finish when every cell is terminal, cancel, abandon; retry of failed and resume of cancelled cells. */
+import { otherTakeId } from "./take-id";
 import { and, eq, inArray, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
 import { isTerminalBatch, lockBatch, sortCells, spendSoFar, updateBatch, type PendingCell } from "./batches";
 import { endTakeLocked, showOtherTakeLocked } from "./cells";
@@ -393,28 +394,34 @@ export type SwitchResult =
   | { kind: "refused"; reason: "missing" | "no-other-take"; picks: CellPick[] };
 
 /**
- * Each picked cell, finished, shows its other take number `pick.other` (default 0: the one shown most
- * recently, at first the picture its last new take replaced); the picture it showed leads its other
- * takes, so asking again with 0 goes back. Other cells of the batch may still be at work. Null when the
- * batch does not exist.
+ * Each picked cell, finished, shows one of its other takes: `pick.other` names it (otherTakeId) or gives
+ * its position (default 0: the one shown most recently, at first the picture its last new take
+ * replaced); the picture it showed leads its other takes, so asking again with 0 goes back. Other cells
+ * of the batch may still be at work. Null when the batch does not exist.
  */
 export async function showOtherTake(
   db: Db,
   id: string,
-  picks: (CellPick & { other?: number })[],
+  picks: (CellPick & { other?: number | string })[],
 ): Promise<SwitchResult | null> {
   return db.transaction(async (tx): Promise<SwitchResult | null> => {
     const batch = await lockBatch(tx, id);
     if (!batch) return null;
     const { found, missing } = await lockPicks(tx, id, picks);
     if (missing.length > 0) return { kind: "refused", reason: "missing", picks: missing };
-    const without = picks.filter((p) => {
+    const chosen = (p: (typeof picks)[number]) => {
       const cell = found(p)!;
-      return cell.status !== "succeeded" || !cell.finalKey || !cell.others[p.other ?? 0];
-    });
+      if (cell.status !== "succeeded" || !cell.finalKey) return -1;
+      const at =
+        typeof p.other === "string"
+          ? cell.others.findIndex((o) => otherTakeId(o) === p.other)
+          : (p.other ?? 0);
+      return at < cell.others.length ? at : -1;
+    };
+    const without = picks.filter((p) => chosen(p) < 0);
     if (without.length > 0) return { kind: "refused", reason: "no-other-take", picks: without.map(pickOf) };
     const switched: CellRow[] = [];
-    for (const p of picks) switched.push(await showOtherTakeLocked(tx, found(p)!, p.other ?? 0));
+    for (const p of picks) switched.push(await showOtherTakeLocked(tx, found(p)!, chosen(p)));
     return { kind: "switched", cells: switched };
   });
 }

@@ -20,7 +20,7 @@ import {
   type Db,
 } from "@/lib/db";
 import { toCellDto, type CellDto } from "@/lib/batches/dto";
-import { urlFor } from "@/lib/batches/service";
+import { urlFor } from "@/lib/batches/blob-url";
 import { getStorage, IMMUTABLE_MAX_AGE, type BlobStore } from "@/lib/storage";
 import { renderContactSheet, type SheetInput } from "./contact-sheet";
 import { BATCH_ID } from "./zip";

@@ -14,7 +14,7 @@ import {
   type CellStatus,
   type Db,
 } from "@/lib/db";
-import { urlFor } from "@/lib/batches/service";
+import { urlFor } from "@/lib/batches/blob-url";
 import { extensionFor, contentTypeFor, getStorage, type BlobStore } from "@/lib/storage";
 import { UniqueNames, contentDisposition, imageFileName, indexWidth } from "./filenames";
 import {

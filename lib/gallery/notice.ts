@@ -5,7 +5,8 @@ export function deleteNotice(deleted: number, skipped: number): string {
   const done = deleted > 0 ? `Deleted ${plural(deleted, "image")}.` : "Nothing was deleted.";
   if (skipped === 0) return done;
   const verb = skipped === 1 ? "was" : "were";
-  return `${done} ${plural(skipped, "image")} ${verb} not deleted: still in progress or already gone.`;
+  const gone = skipped === 1 ? "it is" : "they are";
+  return `${done} ${plural(skipped, "image")} ${verb} not deleted: a new take is under way, or ${gone} already gone.`;
 }
 
 function count(value: string | string[] | undefined): number | null {

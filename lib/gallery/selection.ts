@@ -2,7 +2,7 @@
  * A selection named in the page's URL (`ids=a,b` or repeated `ids=`): what the form without JavaScript
  * sends to its confirm step, and what the enhanced page picks up as its starting selection.
  */
-import { finishedImages, type Db } from "@/lib/db";
+import { shownImages, type Db } from "@/lib/db";
 import { MAX_DELETE_IDS } from "./delete";
 import { toImageDto, type GalleryImageDto } from "./service";
 
@@ -18,7 +18,7 @@ export function readSelectedIds(raw: string | readonly string[] | undefined | nu
   return [...new Set(ids)].slice(0, MAX_DELETE_IDS);
 }
 
-/** The finished images among `ids`, newest first; unknown or unfinished ids are left out. */
+/** The images `ids` show (a cell taken again: the picture it keeps), newest first; unknown ids and cells showing none are left out. */
 export async function selectedImages(db: Db, ids: readonly string[]): Promise<GalleryImageDto[]> {
-  return (await finishedImages(db, ids)).map(toImageDto);
+  return (await shownImages(db, ids)).map(toImageDto);
 }

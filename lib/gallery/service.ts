@@ -1,6 +1,6 @@
 /** The gallery: every finished image as public JSON. */
 import { getDb, listImages, InvalidCursorError, type GalleryImage } from "@/lib/db";
-import { urlFor } from "@/lib/batches/service";
+import { urlFor } from "@/lib/batches/blob-url";
 import type { ImageQuery } from "./query";
 
 export interface GalleryImageDto {

@@ -205,7 +205,10 @@ export function parseArgs(
   if (given.has("--force")) args.force = true;
   if (command === "take" || command === "switch") {
     const cells = given.get("--cell");
-    const which = command === "take" ? "which pictures to make again" : "which cells show their other take";
+    const which =
+      command === "take"
+        ? "which pictures to make again"
+        : "which cells show another take; <title>:<model>@<n> for their other take n";
     if (!cells) throw new UsageError(`${command} needs --cell <title number>:<model> (${which})`);
     args.cells = parseCells(cells, command === "switch");
   }

@@ -65,7 +65,7 @@ export async function cellControl(
   baseUrl: string,
   id: string,
   action: "takes" | "alternate",
-  cells: { promptIndex: number; model: string; other?: number }[],
+  cells: { promptIndex: number; model: string; other?: number | string }[],
   token?: string,
   studioPassword?: string,
 ): Promise<ControlOutcome> {

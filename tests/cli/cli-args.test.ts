@@ -191,7 +191,7 @@ describe("batch commands", () => {
       json: true,
     });
     expect(usage(["switch", ID])).toBe(
-      "switch needs --cell <title number>:<model> (which cells show their other take)",
+      "switch needs --cell <title number>:<model> (which cells show another take; <title>:<model>@<n> for their other take n)",
     );
     expect(usage(["switch", ID, "--cell", "1:m", "--wait"])).toBe("--wait is not an option of switch");
     // @n picks other take n, counting from 1 as the batch page does; without it, the first.

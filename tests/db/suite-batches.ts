@@ -671,6 +671,14 @@ export function batchTests(ctx: Ctx): void {
       takeKey(OTHER_TAKES_KEPT + 1),
       ...newestFirst.filter((_, i) => i !== 2),
     ]);
+    // Or named by its id (what the page sends): a name no longer among the other takes is refused.
+    const shownNow = `undo-take-${OTHER_TAKES_KEPT - 2}.jpg`;
+    expect(await showOtherTake(db, batch.id, [{ ...pick, other: shownNow }])).toMatchObject({
+      kind: "refused",
+      reason: "no-other-take",
+    });
+    const named = await showOtherTake(db, batch.id, [{ ...pick, other: "undo-take-1.jpg" }]);
+    expect(named?.kind === "switched" && at(named.cells, 0).finalKey).toBe(takeKey(1));
     // Deleting the batch removes every picture, the other takes' too.
     const removed = await deleteBatch(db, batch.id);
     const made = Array.from({ length: OTHER_TAKES_KEPT + 1 }, (_, i) => i + 1);

@@ -19,10 +19,10 @@ describe("delete notice", () => {
   it("says what was deleted and what was not", () => {
     expect(deleteNotice(3, 0)).toBe("Deleted 3 images.");
     expect(deleteNotice(1, 1)).toBe(
-      "Deleted 1 image. 1 image was not deleted: still in progress or already gone.",
+      "Deleted 1 image. 1 image was not deleted: a new take is under way, or it is already gone.",
     );
     expect(deleteNotice(0, 2)).toBe(
-      "Nothing was deleted. 2 images were not deleted: still in progress or already gone.",
+      "Nothing was deleted. 2 images were not deleted: a new take is under way, or they are already gone.",
     );
     expect(readDeleteNotice({ deleted: "2", skipped: "0" })).toBe("Deleted 2 images.");
     expect(readDeleteNotice({ deleted: "lots" })).toBeNull();

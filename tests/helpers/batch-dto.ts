@@ -16,7 +16,7 @@ export function cell(i: number, patch: Partial<CellDto> = {}): CellDto {
     note: null,
     take: 0,
     previousUrl: null,
-    otherUrls: [],
+    otherTakes: [],
     alternateUrl: null,
     attempts: 0,
     reusable: false,

@@ -6,7 +6,7 @@ import { jsonError } from "@/lib/http";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-/** The batch, its cells and `results`; its owner also gets each cell's other take (`alternateUrl`). */
+/** The batch, its cells and `results`; its owner also gets each cell's other takes (`otherTakes`). */
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const found = await readBatchChecked(id);

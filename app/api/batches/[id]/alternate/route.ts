@@ -7,7 +7,7 @@ export const dynamic = "force-dynamic";
 /**
  * Switch to another take: `{cells: [{promptIndex, model, other?}]}` (a form post sends one cell as
  * fields) → each named finished cell shows its other take number `other` (default 0: the one shown most
- * recently, at first the picture its last new take replaced, as in `otherUrls`), and the picture it
+ * recently, at first the picture its last new take replaced, as in `otherTakes`), and the picture it
  * showed leads its other takes (asking again with 0 switches back). No provider call. Owner only;
  * 200 `{batch, swapped}`.
  */

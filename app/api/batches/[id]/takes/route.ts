@@ -9,6 +9,6 @@ export const dynamic = "force-dynamic";
  * succeeded cell gets a new picture from its model, a paid call; while the batch runs, its run makes
  * them next. Owner only; 200
  * `{batch, queued}`. The cell keeps its picture until the new one succeeds, and falls back to it if
- * the take fails or is cancelled; the picture a successful take replaces becomes its other take.
+ * the take fails or is cancelled; the picture a successful take replaces leads its other takes.
  */
 export const POST = cellControlRoute("plain", "Invalid request for new takes.", newTakes, "queued");
