@@ -1,10 +1,10 @@
 /** Batch endings: finish when every cell is terminal, cancel, abandon; retry of failed and resume of cancelled cells. */
-import { otherTakeId } from "./take-id";
 import { and, eq, inArray, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
 import { isTerminalBatch, lockBatch, sortCells, spendSoFar, updateBatch, type PendingCell } from "./batches";
 import { endTakeLocked, showOtherTakeLocked } from "./cells";
 import { appendEvent } from "./events";
 import { batches, cells, type BatchRow, type BatchStatus, type CellRow, type CellStatus } from "./schema";
+import { otherTakeId } from "./take-id";
 import type { Db, Tx } from "./types";
 import { countCells, toCellView } from "./views";
 

@@ -1,6 +1,10 @@
-/** New takes outside the database: the estimate they add per model, and the ids of the cancels that stop them. */
+/**
+ * New takes outside the database: the estimate they add per model, the ids of the cancels that stop
+ * them, and the other takes a cell's JSON carries.
+ */
 import { describe, expect, it } from "vitest";
 import { cancelEventId } from "@/inngest/events";
+import { cellForVisitors, toCellDto, type CellLike } from "@/lib/batches/dto";
 import { estimateBatchCost, estimateByModel } from "@/lib/batches/service";
 
 const input = {
@@ -32,5 +36,48 @@ describe("new takes", () => {
     const take = [{ round: 1, take: 1 }];
     expect(cancelEventId("b", take, 1)).not.toBe(cancelEventId("b", take, 2));
     expect(cancelEventId("b", take, 36)).toBe("batch-cancelled-b-1-10");
+  });
+
+  it("carry a cell's other takes by id and URL for its owner, also from events written with one", () => {
+    const picture = (finalKey: string, finishedAt: string) => ({
+      rawKey: null,
+      finalKey,
+      width: 1200,
+      height: 630,
+      bytes: 1,
+      startedAt: null,
+      finishedAt,
+      durationMs: 1,
+    });
+    const urlFor = (key: string, version: string) => `/api/blob/${key}?v=${version}`;
+    const base = {
+      id: "c",
+      batchId: "b",
+      promptIndex: 0,
+      prompt: "One",
+      model: "local-preview",
+      status: "succeeded",
+      finalKey: "final/b/0-local-preview-t2.jpg",
+      finishedAt: "2026-12-01T00:00:02.000Z",
+      startedAt: null,
+      take: 2,
+      previous: null,
+    } as unknown as CellLike;
+    const others = [
+      picture("final/b/0-local-preview-t1.jpg", "2026-12-01T00:00:01.000Z"),
+      picture("final/b/0-local-preview.jpg", "2026-12-01T00:00:00.000Z"),
+    ];
+    const dto = toCellDto({ ...base, others }, urlFor);
+    expect(dto.otherTakes).toEqual([
+      { id: "0-local-preview-t1.jpg", url: "/api/blob/final/b/0-local-preview-t1.jpg?v=1796083201000" },
+      { id: "0-local-preview.jpg", url: "/api/blob/final/b/0-local-preview.jpg?v=1796083200000" },
+    ]);
+    expect(dto.alternateUrl).toBe(dto.otherTakes[0]!.url);
+    expect(cellForVisitors(dto)).toMatchObject({ otherTakes: [], alternateUrl: null });
+    // An event from before cells kept several: its one other take.
+    const legacy = toCellDto({ ...base, alternate: others[0] }, urlFor);
+    expect(legacy.otherTakes).toEqual([dto.otherTakes[0]]);
+    // Only a finished image offers them.
+    expect(toCellDto({ ...base, status: "running", others }, urlFor).otherTakes).toEqual([]);
   });
 });
