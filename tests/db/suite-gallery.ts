@@ -17,10 +17,24 @@ import {
   rowsOf,
   spendSoFar,
   type CellRow,
+  type Db,
   type GalleryImage,
+  type ImageFilter,
 } from "@/lib/db";
 import { at, makeInput, newBatch, succeed } from "./fixtures";
 import type { Ctx } from "./repo-suite";
+
+/** Every image listImages gives, a page of one at a time, each page from the last one's cursor. */
+async function oneByOne(db: Db, params: ImageFilter): Promise<GalleryImage[]> {
+  const walked: GalleryImage[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await listImages(db, { ...params, limit: 1, cursor });
+    walked.push(...page.images);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return walked;
+}
 
 export function galleryTests(ctx: Ctx): void {
   it("pages newest first, stable while new images arrive, with filters", async () => {
@@ -106,14 +120,7 @@ export function galleryTests(ctx: Ctx): void {
     // Same images, same order, same keys and times: the kept picture stands in for the take.
     expect((await listImages(db, { style, limit: 100 })).images).toEqual(before);
     await recordAttemptStart(db, second.id, { attempt: 0 });
-    const walked: GalleryImage[] = [];
-    let cursor: string | null = null;
-    do {
-      const page = await listImages(db, { style, limit: 1, cursor });
-      walked.push(...page.images);
-      cursor = page.nextCursor;
-    } while (cursor);
-    expect(walked).toEqual(before);
+    expect(await oneByOne(db, { style })).toEqual(before);
     // A finished cell at the same millisecond as the kept picture: the two kinds interleave by id, as
     // the cursor compares them, so paging one at a time still walks the same order.
     const twin = at(done, 3);
@@ -127,14 +134,7 @@ export function galleryTests(ctx: Ctx): void {
       await db.execute(sql`select id from cells where id in (${twin.id}, ${second.id}) order by id desc`),
     ).map((row) => row.id);
     expect(pair).toEqual(byId);
-    const tiedWalk: GalleryImage[] = [];
-    cursor = null;
-    do {
-      const page = await listImages(db, { style, limit: 1, cursor });
-      tiedWalk.push(...page.images);
-      cursor = page.nextCursor;
-    } while (cursor);
-    expect(tiedWalk).toEqual(tied);
+    expect(await oneByOne(db, { style })).toEqual(tied);
     await db.execute(
       sql`update cells set finished_at = ${twin.finishedAt!.toISOString()}::timestamptz where id = ${twin.id}`,
     );
