@@ -1,7 +1,7 @@
 /**
  * The owner's per-cell controls (new takes, switching to another take): their body,
- * `{cells: [{promptIndex, model}]}` (switching: also `other`) as JSON or one cell as the fields of a plain form post (a page with
- * JavaScript off), each cell at most once; and their route handler.
+ * `{cells: [{promptIndex, model}]}` (switching: also `other`) as JSON, or one cell as the fields of a
+ * plain form post (a page with JavaScript off), each cell at most once; and their route handler.
  */
 import { z } from "zod";
 import { denyWithoutAccess } from "@/lib/access-request";
@@ -49,7 +49,6 @@ const bodyOf = <T extends z.ZodTypeAny>(item: T) =>
       .max(MAX_PICKS, `at most ${MAX_PICKS.toLocaleString("en")} cells at once`),
   });
 const bodies = { plain: bodyOf(pick), switch: bodyOf(switchPick) };
-export type SwitchPick = z.infer<typeof switchPick>;
 
 /** `invalid`: the error line of a 400, e.g. "Invalid request for new takes." */
 async function readCellPicks<K extends keyof typeof bodies>(
@@ -75,7 +74,10 @@ async function readCellPicks<K extends keyof typeof bodies>(
   return { ok: true, cells };
 }
 
-/** A page with JavaScript off posts one cell: `promptIndex` and `model` fields (and `other`, a take's id, to switch). */
+/**
+ * A page with JavaScript off posts one cell: `promptIndex` and `model` fields (and `other`, a take's
+ * id, to switch).
+ */
 async function fromForm(request: Request): Promise<{ ok: true; value: unknown }> {
   const form = await request.formData();
   const number = (name: string) => {
