@@ -136,7 +136,7 @@ export function toCellDto(cell: CellRow | CellLike, urlFor: UrlFor): CellDto {
 }
 
 /**
- * A cell as a visitor (not its batch's owner) sees it: without its other take, a picture its owner
+ * A cell as a visitor (not its batch's owner) sees it: without its other takes, pictures its owner
  * replaced, which only the owner may switch back to.
  */
 export function cellForVisitors(cell: CellDto): CellDto {

@@ -59,7 +59,8 @@ export async function controlBatch(
 /**
  * The owner's per-cell controls, behind the studio password like the studio (X-Studio-Password):
  * "takes" (new pictures of succeeded cells, paid calls, also while the batch runs; count: queued) and
- * "alternate" (each cell shows its other take `other`, default the first, instead; no call; count: swapped).
+ * "alternate" (each cell shows the other take `other` names, by id or position, default the first;
+ * no call; count: swapped).
  */
 export async function cellControl(
   baseUrl: string,
