@@ -65,10 +65,9 @@ export const DEFAULT_FONT_ID: FontId = "inter";
 
 /**
  * Fonts consulted, in order, for characters the title font lacks: scripts no title face covers
- * (Arabic, Hebrew, Armenian, Georgian, Ethiopic, the Indic, South-East Asian and Tibetan scripts, Chinese, Japanese,
- * Korean) and monochrome
- * outline emoji (colour bitmap emoji cannot become paths). Parsed lazily, so a Latin title never loads
- * them. Runs of the Indic and South-East Asian scripts are shaped by HarfBuzz in their font
+ * (Arabic, Hebrew, Armenian, Georgian, Ethiopic, Cherokee, Canadian syllabics, Tifinagh, the Indic, South-East
+ * Asian and Tibetan scripts, Chinese, Japanese, Korean) and monochrome outline emoji (colour bitmap emoji cannot
+ * become paths). Parsed lazily, so a Latin title never loads them. Runs of the Indic and South-East Asian scripts are shaped by HarfBuzz in their font
  * (lib/compose/text/complex-scripts.ts lists them).
  */
 export interface FallbackFontDef {
@@ -138,6 +137,28 @@ export const FALLBACK_FONTS = [
     files: ["fallback/noto-sans-ethiopic-700.woff"],
     licence: "OFL-1.1",
     licenceFile: "fallback/noto-sans-ethiopic.LICENSE.txt",
+  },
+  {
+    id: "noto-sans-cherokee",
+    covers: "Cherokee",
+    files: ["fallback/noto-sans-cherokee-700.woff"],
+    licence: "OFL-1.1",
+    licenceFile: "fallback/noto-sans-cherokee.LICENSE.txt",
+  },
+  {
+    id: "noto-sans-canadian-aboriginal",
+    covers: "Canadian syllabics: Inuktitut, Cree, Ojibwe",
+    files: ["fallback/noto-sans-canadian-aboriginal-700.woff"],
+    licence: "OFL-1.1",
+    licenceFile: "fallback/noto-sans-canadian-aboriginal.LICENSE.txt",
+  },
+  {
+    // Noto ships Tifinagh in one weight only.
+    id: "noto-sans-tifinagh",
+    covers: "Tifinagh: Tamazight (Berber)",
+    files: ["fallback/noto-sans-tifinagh-400.woff"],
+    licence: "OFL-1.1",
+    licenceFile: "fallback/noto-sans-tifinagh.LICENSE.txt",
   },
   {
     id: "noto-emoji",

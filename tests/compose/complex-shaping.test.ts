@@ -108,8 +108,8 @@ describe("Devanagari and Thai shaping", () => {
     }
   });
 
-  it("still reports scripts with no shipped font (Mongolian, N'Ko) as missing", () => {
-    const layout = layoutText("ᠮᠣ ߒߞ ok", "inter", {
+  it("still reports scripts with no shipped font (Mongolian, N'Ko, Syriac) as missing", () => {
+    const layout = layoutText("ᠮᠣ ߒߞ ܐܒ ok", "inter", {
       box: { x: 0, y: 0, width: 1000, height: 400 },
       maxLines: 2,
       maxSize: 60,
@@ -117,7 +117,7 @@ describe("Devanagari and Thai shaping", () => {
       lineHeight: 1.1,
       align: "start",
     });
-    expect(layout.missing).toEqual(["ᠮ", "ᠣ", "ߒ", "ߞ"]);
+    expect(layout.missing).toEqual(["ᠮ", "ᠣ", "ߒ", "ߞ", "ܐ", "ܒ"]);
   });
 
   it("asks for prepareShaping instead of drawing unshaped text", async () => {

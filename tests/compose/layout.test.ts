@@ -185,13 +185,19 @@ describe("text layout behaviour", () => {
     expect([...families].sort()).toEqual(["Noto Sans Armenian", "Noto Sans Georgian"]);
   });
 
-  it("draws Ethiopic from its Noto font", () => {
-    const layout = layoutText("የኢትዮጵያ ምርጥ የቱሪስት መዳረሻዎች", "inter", opts({ maxLines: 2 }));
+  it.each([
+    ["Ethiopic", "የኢትዮጵያ ምርጥ የቱሪስት መዳረሻዎች", "Noto Sans Ethiopic"],
+    // Cherokee syllabary, capital and small letters: "ᏣᎳᎩ ᎦᏬᏂᎯᏍᏗ ꮳꮃꭹ" (Cherokee language, in both cases).
+    ["Cherokee", "ᏣᎳᎩ ᎦᏬᏂᎯᏍᏗ ꮳꮃꭹ", "Noto Sans Cherokee"],
+    ["Canadian syllabics", "ᐃᓄᒃᑎᑐᑦ ᑐᑭᓯᓇᓱᒋᑦ", "Noto Sans Canadian Aboriginal"], // Inuktitut
+    ["Tifinagh", "ⵜⴰⵎⴰⵣⵉⵖⵜ ⵜⴰⵏⴰⵡⴰⵢⵜ", "Noto Sans Tifinagh"], // Tamazight
+  ])("draws %s from its Noto font", (_script, title, family) => {
+    const layout = layoutText(title, "inter", opts({ maxLines: 2 }));
     expect(layout.missing).toEqual([]);
     const families = new Set(
       layout.lines.flatMap((l) => l.glyphs.map((g) => g.font.names.fontFamily?.en ?? "?")),
     );
-    expect([...families]).toEqual(["Noto Sans Ethiopic"]);
+    expect([...families]).toEqual([family]);
   });
 
   it("drops joiners and variation selectors instead of drawing boxes for them", () => {
