@@ -40,7 +40,10 @@ export async function listBatches(
     cursor?: string | null;
     limit?: number;
     status?: BatchStatus;
-    /** Text one of the batch's titles contains (case-insensitive, taken literally). */
+    /**
+     * Text one of the batch's titles contains (case-insensitive, taken literally). A title whose every
+     * image was deleted from the gallery no longer counts: its cells are gone.
+     */
     search?: string;
   } = {},
 ): Promise<BatchPage> {
@@ -48,8 +51,9 @@ export async function listBatches(
   const where: SQL[] = [];
   if (params.status) where.push(eq(batches.status, params.status));
   if (params.search) {
-    where.push(sql`exists (select 1 from jsonb_array_elements_text(${batches.input}->'prompts') as title
-      where title ilike ${containsPattern(params.search)})`);
+    // Through the batch's cells, one per title and model, and their trigram index (migration 0007).
+    where.push(sql`exists (select 1 from ${cells} as titled where titled.batch_id = ${batches.id}
+      and titled.prompt ilike ${containsPattern(params.search)})`);
   }
   if (params.cursor) {
     const { at, id } = decodeCursor(params.cursor);

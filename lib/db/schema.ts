@@ -169,8 +169,9 @@ export const cells = pgTable(
     index("cells_gallery_style_idx")
       .on(t.style, t.finishedAt.desc(), t.id.desc())
       .where(sql`${t.status} = 'succeeded'`),
-    // Migration 0006 also adds cells_prompt_trgm_idx (pg_trgm, for gallery search) where the server has the
-    // extension; it is not declared here because it is conditional (drizzle-kit push would drop it).
+    // Migrations 0006 and 0007 also add cells_prompt_trgm_idx (pg_trgm, for gallery and batch-list search)
+    // where the server has the extension; it is not declared here because it is conditional (drizzle-kit
+    // push would drop it).
     index("cells_gallery_template_idx")
       .on(t.template, t.finishedAt.desc(), t.id.desc())
       .where(sql`${t.status} = 'succeeded'`),

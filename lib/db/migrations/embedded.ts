@@ -76,5 +76,13 @@ export const migrations: EmbeddedMigration[] = [
       "-- Gallery search (title ILIKE '%text%') through a trigram index, where the server has pg_trgm and this\n-- role may create it: PGlite loads it (lib/db/client.ts), Debian's and the usual hosted servers ship it.\n-- Without it, search still works and reads every finished cell's title.\nDO $$\nBEGIN\n  CREATE EXTENSION IF NOT EXISTS pg_trgm;\nEXCEPTION WHEN OTHERS THEN\n  RAISE NOTICE 'pg_trgm is not available (%): gallery search reads every title', SQLERRM;\nEND $$;",
       "DO $$\nBEGIN\n  IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN\n    CREATE INDEX IF NOT EXISTS \"cells_prompt_trgm_idx\" ON \"cells\" USING gin (\"prompt\" gin_trgm_ops)\n      WHERE \"status\" = 'succeeded';\n  END IF;\nEXCEPTION WHEN OTHERS THEN\n  RAISE NOTICE 'no trigram index for gallery search (%): it reads every title', SQLERRM;\nEND $$;"
     ]
+  },
+  {
+    "tag": "0007_batch_search_trigrams",
+    "when": 1796608759985,
+    "hash": "8c6db22fc580da826cf3efc12d64b7f9f8a8dc0568523a930a6c3e7c0e0d89d7",
+    "statements": [
+      "-- Batch-list search (any title ILIKE '%text%') through the trigram index of migration 0006, which covered\n-- finished cells only: it now covers every cell, so the batches holding a title are found through their\n-- cells. Gallery search, for finished cells, still uses it. Without pg_trgm nothing changes here.\nDO $$\nBEGIN\n  IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN\n    DROP INDEX IF EXISTS \"cells_prompt_trgm_idx\";\n    CREATE INDEX \"cells_prompt_trgm_idx\" ON \"cells\" USING gin (\"prompt\" gin_trgm_ops);\n  END IF;\nEXCEPTION WHEN OTHERS THEN\n  RAISE NOTICE 'no trigram index for batch search (%): it reads every batch', SQLERRM;\nEND $$;"
+    ]
   }
 ];
