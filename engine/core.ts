@@ -132,14 +132,17 @@ export class Core {
     if (!l) {
       const fn = this.fnOf(run);
       const scope = { event: run.event };
+      const keyed: string[] = [];
       l = {
         buckets: (fn?.concurrency ?? []).map((c) => {
           const k = c.key ? keyValue(cel(c.key, ["event"]), scope) : "";
           const id =
             c.scope === "fn" ? `fn:${run.fnId}:${c.key ?? ""}:${k}` : `${c.scope}:${c.key ?? ""}:${k}`;
+          if (c.key) keyed.push(id);
           return { id, limit: c.limit };
         }),
       };
+      if (keyed.length > 0) l.queue = { fn: run.fnId, id: keyed.join("\n") };
       if (this.opts.maxCalls > 0) l.buckets.push({ id: "engine:calls", limit: this.opts.maxCalls });
       if (fn?.throttle) {
         const k = fn.throttle.key ? keyValue(cel(fn.throttle.key, ["event"]), scope) : "";

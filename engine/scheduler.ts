@@ -4,6 +4,10 @@
  * of thousands of titles makes its first images instead of first starting every title), then the
  * run's queue time shifted by its priority, so older / higher-priority runs progress first. An item starts only when every
  * concurrency bucket it belongs to has room; a run's first item also passes its throttle.
+ * Key queues take turns: the items of a function with keyed concurrency form one queue per key value
+ * (e.g. per batch), and when one of them may start, the earliest item of that function's queue whose
+ * last start is oldest goes first, so a long backlog under one key does not hold back another key's
+ * work (Inngest's key queues). Order decides between queues that never started an item.
  * Calls run concurrently: nothing here awaits an item before starting the next one.
  */
 export interface WorkItem {
@@ -21,6 +25,8 @@ export interface WorkItem {
 export interface Limits {
   buckets: { id: string; limit: number }[];
   throttle?: { id: string; limit: number; periodMs: number };
+  /** The item's key queue: its function's keyed concurrency buckets (see the file comment). */
+  queue?: { fn: string; id: string };
 }
 
 function before(a: WorkItem, b: WorkItem): boolean {
@@ -32,6 +38,9 @@ function before(a: WorkItem, b: WorkItem): boolean {
 export class Scheduler {
   private ready: WorkItem[] = [];
   private running = new Map<string, number>();
+  /** Per key queue, when its last item started (a counter); see turn() in pump. */
+  private queueTurns = new Map<string, number>();
+  private turns = 0;
   private throttleLog = new Map<string, number[]>();
   private timers = new Set<NodeJS.Timeout>();
   private pumpQueued = false;
@@ -97,12 +106,53 @@ export class Scheduler {
     const now = Date.now();
     const full = new Set<string>();
     const keep: WorkItem[] = [];
+    const started = new Set<WorkItem>();
     let wakeAt = Infinity;
+    const limitsOf = new Map<WorkItem, Limits | null>();
+    // Per function with key queues: each queue's items, in order.
+    const queues = new Map<string, Map<string, WorkItem[]>>();
     for (const item of this.ready) {
       const limits = this.limitsOf(item);
+      limitsOf.set(item, limits);
+      if (!limits?.queue || limits.throttle) continue;
+      let byId = queues.get(limits.queue.fn);
+      if (!byId) queues.set(limits.queue.fn, (byId = new Map()));
+      const items = byId.get(limits.queue.id);
+      if (items) items.push(item);
+      else byId.set(limits.queue.id, [item]);
+    }
+    /** Per key queue, how many of its items (in order) were started in this pump. */
+    const taken = new Map<string, number>();
+    const hasRoom = (limits: Limits) => {
+      if (!limits.buckets.some((b) => full.has(b.id) || (this.running.get(b.id) ?? 0) >= b.limit))
+        return true;
+      for (const b of limits.buckets) if ((this.running.get(b.id) ?? 0) >= b.limit) full.add(b.id);
+      return false;
+    };
+    /**
+     * The earliest waiting item, if it can start, of the function's key queue that started an item
+     * longest ago (or never): the queues take turns, whatever the limit.
+     */
+    const turn = (fn: string): WorkItem | null => {
+      let best: { item: WorkItem; last: number } | null = null;
+      for (const [id, items] of queues.get(fn) ?? []) {
+        let at = taken.get(id) ?? 0;
+        while (at < items.length && started.has(items[at]!)) at++;
+        taken.set(id, at);
+        const head = items[at];
+        const limits = head && limitsOf.get(head);
+        if (!head || !limits || !hasRoom(limits)) continue;
+        const last = this.queueTurns.get(id) ?? -1;
+        if (!best || last < best.last || (last === best.last && before(head, best.item)))
+          best = { item: head, last };
+      }
+      return best?.item ?? null;
+    };
+    for (const item of this.ready) {
+      if (started.has(item)) continue;
+      const limits = limitsOf.get(item);
       if (!limits) continue;
-      if (limits.buckets.some((b) => full.has(b.id) || (this.running.get(b.id) ?? 0) >= b.limit)) {
-        for (const b of limits.buckets) if ((this.running.get(b.id) ?? 0) >= b.limit) full.add(b.id);
+      if (!hasRoom(limits)) {
         keep.push(item);
         continue;
       }
@@ -116,23 +166,46 @@ export class Scheduler {
           continue;
         }
         log.push(now);
+      } else if (limits.queue) {
+        // Another key queue's turn first, while there is room.
+        let next = turn(limits.queue.fn);
+        while (next && next !== item) {
+          started.add(next);
+          this.start(next, limitsOf.get(next)!);
+          next = hasRoom(limits) ? turn(limits.queue.fn) : null;
+        }
+        if (next !== item) {
+          keep.push(item);
+          continue;
+        }
       }
-      for (const b of limits.buckets) this.running.set(b.id, (this.running.get(b.id) ?? 0) + 1);
-      this.inFlight++;
-      void this.exec(item)
-        .catch(() => {})
-        .finally(() => {
-          this.inFlight--;
-          for (const b of limits.buckets) {
-            const n = (this.running.get(b.id) ?? 1) - 1;
-            if (n <= 0) this.running.delete(b.id);
-            else this.running.set(b.id, n);
-          }
-          this.schedulePump();
-        });
+      started.add(item);
+      this.start(item, limits);
     }
-    this.ready = keep;
+    this.ready = keep.filter((item) => !started.has(item));
+    // Forget the turns of key queues with nothing waiting (every batch has its own).
+    if (this.queueTurns.size > 1000) {
+      const waiting = new Set([...queues.values()].flatMap((byId) => [...byId.keys()]));
+      for (const id of this.queueTurns.keys()) if (!waiting.has(id)) this.queueTurns.delete(id);
+    }
     if (wakeAt !== Infinity) this.after(Math.max(1, wakeAt - now), () => this.schedulePump());
+  }
+
+  private start(item: WorkItem, limits: Limits): void {
+    for (const b of limits.buckets) this.running.set(b.id, (this.running.get(b.id) ?? 0) + 1);
+    if (limits.queue) this.queueTurns.set(limits.queue.id, this.turns++);
+    this.inFlight++;
+    void this.exec(item)
+      .catch(() => {})
+      .finally(() => {
+        this.inFlight--;
+        for (const b of limits.buckets) {
+          const n = (this.running.get(b.id) ?? 1) - 1;
+          if (n <= 0) this.running.delete(b.id);
+          else this.running.set(b.id, n);
+        }
+        this.schedulePump();
+      });
   }
 
   /** Max over buckets of items executing now, for tests and /health. */

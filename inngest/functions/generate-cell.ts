@@ -47,7 +47,13 @@ export function createCellFunction(provider: ProviderId) {
       // A crash mid-cell re-runs its steps, which is safe: all are idempotent, and the paid call
       // is not repeated because generate records the raw image's key before it returns.
       checkpointing: { bufferedSteps: LEAF_STEPS },
-      concurrency: [{ limit: providerConcurrency(provider), key: "event.data.provider" }],
+      // The provider's limit, and a key queue per batch at the same limit: it never binds alone, but
+      // lets batches take turns at the provider (the local engine always; Inngest Cloud with key queues),
+      // so a batch of five titles does not wait behind another's backlog of thousands.
+      concurrency: [
+        { limit: providerConcurrency(provider), key: "event.data.provider" },
+        { limit: providerConcurrency(provider), key: "event.data.batchId" },
+      ],
       cancelOn: [{ event: "batch/cancelled", if: "event.data.batchId == async.data.batchId" }],
       triggers: [invoke(cellPayload)],
     },

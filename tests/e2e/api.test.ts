@@ -2,7 +2,7 @@
  * The batch HTTP API on the whole stack (built app + local engine + provider simulator): the seeds'
  * batch.json gives a 5 × 2 matrix of real JPEGs, bad requests are refused field by field and create nothing,
  * cancel stops unfinished cells, resume re-runs the cancelled ones, retry re-runs only the failed ones, and
- * only the owner may do any of them.
+ * only the owner may do any of them; a small batch takes turns with a big one at a busy provider.
  */
 import { readFileSync } from "node:fs";
 import sharp from "sharp";
@@ -256,6 +256,33 @@ describe("batch API on the whole stack", () => {
     expect((await post(stack.appUrl, `/api/batches/${id}/retry`, undefined, bearer(ownerToken))).status).toBe(
       409,
     );
+  });
+
+  it("lets a small batch take turns at a busy provider instead of waiting behind a big batch", async () => {
+    sim.reset();
+    const big = await submitBatch(stack.appUrl, {
+      ...BASE_REQUEST,
+      prompts: Array.from({ length: 30 }, (_, i) => `Big batch title ${i + 1}`),
+      models: ["gemini-3-pro-image"],
+    });
+    if (!big.ok) throw new Error(JSON.stringify(big));
+    // Two Gemini calls at a time: the big batch's thirty cells queue up before the small one's.
+    await until(() => sim.requests.length > 0, "the big batch's first calls");
+    const small = await submitBatch(stack.appUrl, {
+      ...BASE_REQUEST,
+      prompts: ["Small batch title"],
+      models: ["gemini-3-pro-image"],
+    });
+    if (!small.ok) throw new Error(JSON.stringify(small));
+    const smallDone = await settled(stack.appUrl, small.id);
+    const bigDone = await settled(stack.appUrl, big.id);
+    expect([smallDone.status, bigDone.status]).toEqual(["succeeded", "succeeded"]);
+    // First come, first served, the small batch's call starts after nearly all of the big batch's
+    // (25 of 30 when measured); taking turns, at the next free call (2 of 30).
+    const smallStart = Date.parse(smallDone.cells[0]!.startedAt!);
+    const startedLater = bigDone.cells.filter((c) => Date.parse(c.startedAt!) > smallStart);
+    expect(startedLater.length).toBeGreaterThanOrEqual(15);
+    expect(sim.stats.maxInflight.google).toBeLessThanOrEqual(2);
   });
 
   it("restyle composes the stored pictures again with another look, and never calls a provider", async () => {

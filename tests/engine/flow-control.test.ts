@@ -20,6 +20,9 @@ describe("engine: concurrency, throttle, priority", () => {
   const order: string[] = [];
   let releaseGate: () => void = () => {};
   const gate = new Promise<void>((r) => (releaseGate = r));
+  const fairOrder: string[] = [];
+  let releaseFairGate: () => void = () => {};
+  const fairGate = new Promise<void>((r) => (releaseFairGate = r));
 
   beforeAll(async () => {
     engine = await engineFor("flow");
@@ -63,7 +66,23 @@ describe("engine: concurrency, throttle, priority", () => {
         });
       },
     );
-    app = await serveApp(client, [unkeyed, keyed, sleepy, throttled, prio]);
+    // One call at a time in all, and a key queue per batch (as the app's image leaves have).
+    const fair = client.createFunction(
+      {
+        id: "fair",
+        triggers: { event: "fc/fair" },
+        concurrency: [{ limit: 1 }, { limit: 1, key: "event.data.batch" }],
+      },
+      async ({ event, step }) => {
+        const d = event.data as { label: string; block?: boolean };
+        await step.run("go", async () => {
+          if (d.block) await fairGate;
+          fairOrder.push(d.label);
+        });
+        await step.run("after", () => d.label);
+      },
+    );
+    app = await serveApp(client, [unkeyed, keyed, sleepy, throttled, prio, fair]);
     await engine.syncApp(app.url);
   });
   afterAll(async () => {
@@ -121,5 +140,23 @@ describe("engine: concurrency, throttle, priority", () => {
     releaseGate();
     await runsFinished(engine.url, "fc-prio", 4);
     expect(order).toEqual(["blocker", "high", "low-1", "low-2"]);
+  });
+
+  it("lets key queues take turns: a later key's work does not wait for an earlier key's backlog", async () => {
+    await client.send({ name: "fc/fair", data: { label: "x", batch: "x", block: true } });
+    await until("blocker running", async () => {
+      const r = await listRuns(engine.url, { function_id: "fc-fair" });
+      return r.length === 1 ? r : undefined;
+    });
+    await sleep(150);
+    for (const label of ["a1", "a2", "a3", "a4", "b1", "b2"]) {
+      await client.send({ name: "fc/fair", data: { label, batch: label[0] } });
+      await sleep(20);
+    }
+    await sleep(100);
+    releaseFairGate();
+    const runs = await runsFinished(engine.url, "fc-fair", 7);
+    expect(runs.every((r) => r.status === "Completed")).toBe(true);
+    expect(fairOrder).toEqual(["x", "a1", "b1", "a2", "b2", "a3", "a4"]);
   });
 });
