@@ -142,7 +142,7 @@ export class Core {
           return { id, limit: c.limit };
         }),
       };
-      if (keyed.length > 0) l.queue = { fn: run.fnId, id: keyed.join("\n") };
+      if (keyed.length > 0) l.queue = { fn: run.fnId, id: [run.fnId, ...keyed].join("\n") };
       if (this.opts.maxCalls > 0) l.buckets.push({ id: "engine:calls", limit: this.opts.maxCalls });
       if (fn?.throttle) {
         const k = fn.throttle.key ? keyValue(cel(fn.throttle.key, ["event"]), scope) : "";

@@ -4,10 +4,11 @@
  * of thousands of titles makes its first images instead of first starting every title), then the
  * run's queue time shifted by its priority, so older / higher-priority runs progress first. An item starts only when every
  * concurrency bucket it belongs to has room; a run's first item also passes its throttle.
- * Key queues take turns: the items of a function with keyed concurrency form one queue per key value
- * (e.g. per batch), and when one of them may start, the earliest item of that function's queue whose
- * last start is oldest goes first, so a long backlog under one key does not hold back another key's
- * work (Inngest's key queues). Order decides between queues that never started an item.
+ * Key queues take turns: the items of a function with keyed concurrency and no throttle form one queue
+ * per key value (e.g. per batch), and when one of them may start, the earliest item of that function's
+ * queue whose last start (of any item: a call or a step) is oldest starts instead, so a long backlog
+ * under one key does not hold back another key's work (Inngest's key queues). So priority orders work
+ * within a key queue, and between queues only where their last starts tie (both never started).
  * Calls run concurrently: nothing here awaits an item before starting the next one.
  */
 export interface WorkItem {
@@ -38,8 +39,9 @@ function before(a: WorkItem, b: WorkItem): boolean {
 export class Scheduler {
   private ready: WorkItem[] = [];
   private running = new Map<string, number>();
-  /** Per key queue, when its last item started (a counter); see turn() in pump. */
+  /** Per key queue, when its last item started (a counter; see turn() in pump) and how many run. */
   private queueTurns = new Map<string, number>();
+  private queueRunning = new Map<string, number>();
   private turns = 0;
   private throttleLog = new Map<string, number[]>();
   private timers = new Set<NodeJS.Timeout>();
@@ -108,12 +110,12 @@ export class Scheduler {
     const keep: WorkItem[] = [];
     const started = new Set<WorkItem>();
     let wakeAt = Infinity;
-    const limitsOf = new Map<WorkItem, Limits | null>();
+    const limitsAt = new Map<WorkItem, Limits | null>();
     // Per function with key queues: each queue's items, in order.
     const queues = new Map<string, Map<string, WorkItem[]>>();
     for (const item of this.ready) {
       const limits = this.limitsOf(item);
-      limitsOf.set(item, limits);
+      limitsAt.set(item, limits);
       if (!limits?.queue || limits.throttle) continue;
       let byId = queues.get(limits.queue.fn);
       if (!byId) queues.set(limits.queue.fn, (byId = new Map()));
@@ -140,7 +142,7 @@ export class Scheduler {
         while (at < items.length && started.has(items[at]!)) at++;
         taken.set(id, at);
         const head = items[at];
-        const limits = head && limitsOf.get(head);
+        const limits = head && limitsAt.get(head);
         if (!head || !limits || !hasRoom(limits)) continue;
         const last = this.queueTurns.get(id) ?? -1;
         if (!best || last < best.last || (last === best.last && before(head, best.item)))
@@ -150,7 +152,7 @@ export class Scheduler {
     };
     for (const item of this.ready) {
       if (started.has(item)) continue;
-      const limits = limitsOf.get(item);
+      const limits = limitsAt.get(item);
       if (!limits) continue;
       if (!hasRoom(limits)) {
         keep.push(item);
@@ -167,14 +169,11 @@ export class Scheduler {
         }
         log.push(now);
       } else if (limits.queue) {
-        // Another key queue's turn first, while there is room.
-        let next = turn(limits.queue.fn);
-        while (next && next !== item) {
+        // One item of this function starts here: this one, or another key queue's if it is that one's turn.
+        const next = turn(limits.queue.fn);
+        if (next && next !== item) {
           started.add(next);
-          this.start(next, limitsOf.get(next)!);
-          next = hasRoom(limits) ? turn(limits.queue.fn) : null;
-        }
-        if (next !== item) {
+          this.start(next, limitsAt.get(next)!);
           keep.push(item);
           continue;
         }
@@ -183,17 +182,22 @@ export class Scheduler {
       this.start(item, limits);
     }
     this.ready = keep.filter((item) => !started.has(item));
-    // Forget the turns of key queues with nothing waiting (every batch has its own).
+    // Forget the turns of key queues with nothing waiting or running (every batch has its own).
     if (this.queueTurns.size > 1000) {
       const waiting = new Set([...queues.values()].flatMap((byId) => [...byId.keys()]));
-      for (const id of this.queueTurns.keys()) if (!waiting.has(id)) this.queueTurns.delete(id);
+      for (const id of this.queueTurns.keys())
+        if (!waiting.has(id) && !this.queueRunning.has(id)) this.queueTurns.delete(id);
     }
     if (wakeAt !== Infinity) this.after(Math.max(1, wakeAt - now), () => this.schedulePump());
   }
 
   private start(item: WorkItem, limits: Limits): void {
     for (const b of limits.buckets) this.running.set(b.id, (this.running.get(b.id) ?? 0) + 1);
-    if (limits.queue) this.queueTurns.set(limits.queue.id, this.turns++);
+    const queue = limits.queue?.id;
+    if (queue) {
+      this.queueTurns.set(queue, this.turns++);
+      this.queueRunning.set(queue, (this.queueRunning.get(queue) ?? 0) + 1);
+    }
     this.inFlight++;
     void this.exec(item)
       .catch(() => {})
@@ -203,6 +207,11 @@ export class Scheduler {
           const n = (this.running.get(b.id) ?? 1) - 1;
           if (n <= 0) this.running.delete(b.id);
           else this.running.set(b.id, n);
+        }
+        if (queue) {
+          const n = (this.queueRunning.get(queue) ?? 1) - 1;
+          if (n <= 0) this.queueRunning.delete(queue);
+          else this.queueRunning.set(queue, n);
         }
         this.schedulePump();
       });

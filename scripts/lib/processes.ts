@@ -153,11 +153,12 @@ export const WEB_HEAP_MB = 768;
  */
 export function withHeapLimit(nodeOptions: string | undefined, mb = WEB_HEAP_MB): string {
   const given = (nodeOptions ?? "").trim();
-  if (/(^|\s)--max-old-space-size(-percentage)?[=\s]/.test(given)) return given;
+  if (/(^|\s)--max[-_]old[-_]space[-_]size([-_]percentage)?[=\s]/.test(given)) return given;
   return `${given} --max-old-space-size=${mb}`.trim();
 }
 
-export function spawnWeb(o: WebOptions): Proc {
+/** The web server's environment (exported for its test). */
+export function webEnv(o: WebOptions): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...inheritedEnv(),
     NEXT_TELEMETRY_DISABLED: "1",
@@ -176,9 +177,12 @@ export function spawnWeb(o: WebOptions): Proc {
     ...webKeyEnv(o.keys, o.engineUrl),
     ENGINE_URL: o.engineUrl,
   };
-  env.NODE_OPTIONS = withHeapLimit(env.NODE_OPTIONS);
+  return { ...env, NODE_OPTIONS: withHeapLimit(env.NODE_OPTIONS) };
+}
+
+export function spawnWeb(o: WebOptions): Proc {
   const args = ["start", "-p", String(o.port), "-H", process.env.HOST || "127.0.0.1"];
-  return launch(bin("next"), args, env, `http://127.0.0.1:${o.port}`, o.io ?? "pipe", "web");
+  return launch(bin("next"), args, webEnv(o), `http://127.0.0.1:${o.port}`, o.io ?? "pipe", "web");
 }
 
 /**

@@ -153,7 +153,10 @@ describe("engine: concurrency, throttle, priority", () => {
       await client.send({ name: "fc/fair", data: { label, batch: label[0] } });
       await sleep(20);
     }
-    await sleep(100);
+    await until("all seven runs queued", async () => {
+      const r = await listRuns(engine.url, { function_id: "fc-fair" });
+      return r.length === 7 ? r : undefined;
+    });
     releaseFairGate();
     const runs = await runsFinished(engine.url, "fc-fair", 7);
     expect(runs.every((r) => r.status === "Completed")).toBe(true);
