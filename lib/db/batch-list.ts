@@ -2,7 +2,7 @@
 import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { containsPattern, SHOWN_PICTURE } from "./gallery";
-import { batches, cells, type BatchStatus } from "./schema";
+import { batches, batchTitles, cells, type BatchStatus } from "./schema";
 import type { Executor } from "./types";
 
 export interface BatchSummary {
@@ -34,27 +34,29 @@ export interface BatchPage {
   nextCursor: string | null;
 }
 
+/**
+ * Batches with a title containing `text` (case-insensitive, taken literally), through batch_titles and
+ * its trigram index (migration 0007).
+ */
+export function titleSearch(text: string): SQL {
+  return sql`exists (select 1 from ${batchTitles} where ${batchTitles.batchId} = ${batches.id}
+    and ${batchTitles.title} ilike ${containsPattern(text)})`;
+}
+
 export async function listBatches(
   db: Executor,
   params: {
     cursor?: string | null;
     limit?: number;
     status?: BatchStatus;
-    /**
-     * Text one of the batch's titles contains (case-insensitive, taken literally). A title whose every
-     * image was deleted from the gallery no longer counts: its cells are gone.
-     */
+    /** Text one of the batch's titles contains (case-insensitive, taken literally). */
     search?: string;
   } = {},
 ): Promise<BatchPage> {
   const limit = Math.min(Math.max(Math.trunc(params.limit ?? 20), 1), 100);
   const where: SQL[] = [];
   if (params.status) where.push(eq(batches.status, params.status));
-  if (params.search) {
-    // Through the batch's cells, one per title and model, and their trigram index (migration 0007).
-    where.push(sql`exists (select 1 from ${cells} as titled where titled.batch_id = ${batches.id}
-      and titled.prompt ilike ${containsPattern(params.search)})`);
-  }
+  if (params.search) where.push(titleSearch(params.search));
   if (params.cursor) {
     const { at, id } = decodeCursor(params.cursor);
     where.push(sql`(${batches.createdAt}, ${batches.id}) < (${at}::timestamptz, ${id})`);

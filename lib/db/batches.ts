@@ -5,6 +5,7 @@ import { newId } from "./ids";
 import {
   batchEvents,
   batches,
+  batchTitles,
   cells,
   TERMINAL_BATCH_STATUSES,
   TERMINAL_CELL_STATUSES,
@@ -87,6 +88,9 @@ export async function createBatch(db: Db, data: CreateBatchData): Promise<BatchW
       })
       .returning();
     if (!batch) throw new Error("createBatch: insert returned nothing");
+    await tx
+      .insert(batchTitles)
+      .values(input.prompts.map((title, promptIndex) => ({ batchId: id, promptIndex, title })));
     const rows = await tx
       .insert(cells)
       .values(

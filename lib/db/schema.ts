@@ -11,6 +11,7 @@ import {
   jsonb,
   numeric,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -117,6 +118,23 @@ export const batches = pgTable(
   ],
 );
 
+/**
+ * Each batch's titles, one row each (also those without a cell: a restyle leaves out titles with no
+ * stored picture), for the batch list's search. Migration 0007 fills it for older batches and adds a
+ * trigram index on the title where the server has pg_trgm (not declared here: it is conditional).
+ */
+export const batchTitles = pgTable(
+  "batch_titles",
+  {
+    batchId: text("batch_id")
+      .notNull()
+      .references(() => batches.id, { onDelete: "cascade" }),
+    promptIndex: integer("prompt_index").notNull(),
+    title: text("title").notNull(),
+  },
+  (t) => [primaryKey({ name: "batch_titles_pk", columns: [t.batchId, t.promptIndex] })],
+);
+
 export const cells = pgTable(
   "cells",
   {
@@ -169,9 +187,8 @@ export const cells = pgTable(
     index("cells_gallery_style_idx")
       .on(t.style, t.finishedAt.desc(), t.id.desc())
       .where(sql`${t.status} = 'succeeded'`),
-    // Migrations 0006 and 0007 also add cells_prompt_trgm_idx (pg_trgm, for gallery and batch-list search)
-    // where the server has the extension; it is not declared here because it is conditional (drizzle-kit
-    // push would drop it).
+    // Migration 0006 also adds cells_prompt_trgm_idx (pg_trgm, for gallery search) where the server has the
+    // extension; it is not declared here because it is conditional (drizzle-kit push would drop it).
     index("cells_gallery_template_idx")
       .on(t.template, t.finishedAt.desc(), t.id.desc())
       .where(sql`${t.status} = 'succeeded'`),

@@ -19,7 +19,7 @@ export function migrationTests(ctx: Ctx): void {
   });
 
   it("applies migrations on open and re-applies nothing", async () => {
-    expect(await tableNames(ctx.handle)).toEqual(["batch_events", "batches", "cells"]);
+    expect(await tableNames(ctx.handle)).toEqual(["batch_events", "batch_titles", "batches", "cells"]);
     expect(await migrate(ctx.handle.db)).toEqual({ applied: [] });
   });
 
@@ -33,7 +33,7 @@ export function migrationTests(ctx: Ctx): void {
       const results = await Promise.all(targets.map((h) => migrate(h.db)));
       const applied = results.map((r) => r.applied.length).sort();
       expect(applied).toEqual([0, 0, embedded.length]);
-      expect(await tableNames(handles[0]!)).toEqual(["batch_events", "batches", "cells"]);
+      expect(await tableNames(handles[0]!)).toEqual(["batch_events", "batch_titles", "batches", "cells"]);
     } finally {
       await Promise.all(handles.map((h) => h.close()));
     }
@@ -66,6 +66,28 @@ export function migrationTests(ctx: Ctx): void {
       expect(rows).toEqual([
         { id: "c1", others: [alternate] },
         { id: "c2", others: [] },
+      ]);
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it("fills the batch list's titles for batches made before it (0007_batch_titles)", async () => {
+    const handle = await createDb({ ...(await ctx.driver.emptyDatabase()), migrate: false });
+    try {
+      const upTo = embedded.findIndex((m) => m.tag === "0007_batch_titles");
+      await migrate(handle.db, embedded.slice(0, upTo));
+      const input = (prompts: unknown) => JSON.stringify({ prompts, models: ["m"] });
+      await handle.db.execute(sql`insert into batches (id, input) values
+        ('b1', ${input(["First title", 'Second, with "quotes"'])}::jsonb),
+        ('b2', ${input([])}::jsonb), ('b3', '{}'::jsonb), ('b4', ${input("not a list")}::jsonb)`);
+      expect((await migrate(handle.db)).applied).toEqual(embedded.slice(upTo).map((m) => m.tag));
+      const rows = rowsOf<{ batch_id: string; prompt_index: number; title: string }>(
+        await handle.db.execute(sql`select * from batch_titles order by batch_id, prompt_index`),
+      );
+      expect(rows).toEqual([
+        { batch_id: "b1", prompt_index: 0, title: "First title" },
+        { batch_id: "b1", prompt_index: 1, title: 'Second, with "quotes"' },
       ]);
     } finally {
       await handle.close();

@@ -17,11 +17,12 @@ it("applies every migration and searches by title without the trigram indexes", 
   const db = drizzle({ client: await forDrizzle(client), schema }) as unknown as Db;
   expect((await migrate(db)).applied).toEqual(migrations.map((m) => m.tag));
   const indexes = rowsOf<{ indexname: string }>(
-    await db.execute(sql`select indexname from pg_indexes where tablename in ('cells', 'batches')`),
+    await db.execute(sql`select indexname from pg_indexes where tablename in ('cells', 'batch_titles')`),
   ).map((row) => row.indexname);
   expect(indexes).toContain("cells_gallery_idx");
   expect(indexes).not.toContain("cells_prompt_trgm_idx");
-  expect(indexes).not.toContain("batches_prompts_trgm_idx");
+  expect(indexes).toContain("batch_titles_pk");
+  expect(indexes).not.toContain("batch_titles_trgm_idx");
   const { batch, cells } = await newBatch(db, 2, ["m-a"], { prompts: ["Espresso at home", "Tea"] });
   for (const cell of cells) await succeed(db, cell);
   const found = await listImages(db, { style: batch.input.style, search: "ESPRESSO" });
