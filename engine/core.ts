@@ -142,7 +142,8 @@ export class Core {
           return { id, limit: c.limit };
         }),
       };
-      if (keyed.length > 0) l.queue = { fn: run.fnId, id: [run.fnId, ...keyed].join("\n") };
+      // Throttled functions keep first come, first served (the throttle admits runs in order).
+      if (keyed.length > 0 && !fn?.throttle) l.queue = { fn: run.fnId, id: [run.fnId, ...keyed].join("\n") };
       if (this.opts.maxCalls > 0) l.buckets.push({ id: "engine:calls", limit: this.opts.maxCalls });
       if (fn?.throttle) {
         const k = fn.throttle.key ? keyValue(cel(fn.throttle.key, ["event"]), scope) : "";

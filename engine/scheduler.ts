@@ -7,8 +7,8 @@
  * Key queues take turns: the items of a function with keyed concurrency and no throttle form one queue
  * per key value (e.g. per batch), and when one of them may start, the earliest item of that function's
  * queue whose last start (of any item: a call or a step) is oldest starts instead, so a long backlog
- * under one key does not hold back another key's work (Inngest's key queues). So priority orders work
- * within a key queue, and between queues only where their last starts tie (both never started).
+ * under one key does not hold back another key's work (Inngest's key queues). So depth and priority
+ * order work within a key queue, and between queues only where their last starts tie (never started).
  * Calls run concurrently: nothing here awaits an item before starting the next one.
  */
 export interface WorkItem {
@@ -116,7 +116,7 @@ export class Scheduler {
     for (const item of this.ready) {
       const limits = this.limitsOf(item);
       limitsAt.set(item, limits);
-      if (!limits?.queue || limits.throttle) continue;
+      if (!limits?.queue) continue;
       let byId = queues.get(limits.queue.fn);
       if (!byId) queues.set(limits.queue.fn, (byId = new Map()));
       const items = byId.get(limits.queue.id);

@@ -88,9 +88,10 @@ export async function createBatch(db: Db, data: CreateBatchData): Promise<BatchW
       })
       .returning();
     if (!batch) throw new Error("createBatch: insert returned nothing");
-    await tx
-      .insert(batchTitles)
-      .values(input.prompts.map((title, promptIndex) => ({ batchId: id, promptIndex, title })));
+    if (input.prompts.length > 0)
+      await tx
+        .insert(batchTitles)
+        .values(input.prompts.map((title, promptIndex) => ({ batchId: id, promptIndex, title })));
     const rows = await tx
       .insert(cells)
       .values(

@@ -281,10 +281,10 @@ export function galleryTests(ctx: Ctx): void {
     expect(await ids(`${tag}%`)).toEqual([]);
     expect(await ids(tag, "succeeded")).toEqual([]);
     expect(await ids(tag, "queued")).toHaveLength(2);
-    // Text found only across two titles.
-    const two = await newBatch(db, 2, ["m-a"], { prompts: [`Say "${tag}" now`, "Other"] });
-    expect(await ids(`"${tag}" now`)).toEqual([two.batch.id]);
-    expect(await ids(`now", "Other`)).toEqual([]);
+    // Quotes and backslashes are taken literally; a match is within one title.
+    const two = await newBatch(db, 2, ["m-a"], { prompts: [`Say "${tag}" \\ now`, "Other"] });
+    expect(await ids(`"${tag}" \\`)).toEqual([two.batch.id]);
+    expect(await ids(`${tag}" \\\\`)).toEqual([]);
     expect(await ids(`now Other`)).toEqual([]);
     // A title is found with no cell: its images deleted, or left out of a restyle (no stored picture).
     for (const cell of two.cells.filter((c) => c.promptIndex === 0)) await succeed(db, cell);
@@ -298,6 +298,12 @@ export function galleryTests(ctx: Ctx): void {
       cells: [{ promptIndex: 0, prompt: "Kept title", model: "m-a", rawKey: "raw/kept.png" }],
     });
     expect(await ids(`left out ${tag}`)).toEqual([restyled.batch.id]);
+    // Deleting a batch deletes its titles.
+    await deleteBatch(db, restyled.batch.id);
+    const left = await db.execute(
+      sql`select count(*)::int as n from batch_titles where batch_id = ${restyled.batch.id}`,
+    );
+    expect(rowsOf<{ n: number }>(left)).toEqual([{ n: 0 }]);
   });
 
   it("lists batches newest first with counts, paged", async () => {

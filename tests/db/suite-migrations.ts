@@ -79,7 +79,7 @@ export function migrationTests(ctx: Ctx): void {
       await migrate(handle.db, embedded.slice(0, upTo));
       const input = (prompts: unknown) => JSON.stringify({ prompts, models: ["m"] });
       await handle.db.execute(sql`insert into batches (id, input) values
-        ('b1', ${input(["First title", 'Second, with "quotes"'])}::jsonb),
+        ('b1', ${input(["First title", 'Second, with "quotes"', null])}::jsonb),
         ('b2', ${input([])}::jsonb), ('b3', '{}'::jsonb), ('b4', ${input("not a list")}::jsonb)`);
       expect((await migrate(handle.db)).applied).toEqual(embedded.slice(upTo).map((m) => m.tag));
       const rows = rowsOf<{ batch_id: string; prompt_index: number; title: string }>(

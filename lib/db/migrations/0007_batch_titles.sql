@@ -11,7 +11,8 @@ INSERT INTO "batch_titles" ("batch_id", "prompt_index", "title")
   SELECT b."id", t.ord - 1, t.title
   FROM "batches" b,
     jsonb_array_elements_text(CASE WHEN jsonb_typeof(b."input" -> 'prompts') = 'array'
-      THEN b."input" -> 'prompts' ELSE '[]'::jsonb END) WITH ORDINALITY AS t(title, ord);--> statement-breakpoint
+      THEN b."input" -> 'prompts' ELSE '[]'::jsonb END) WITH ORDINALITY AS t(title, ord)
+  WHERE t.title IS NOT NULL;--> statement-breakpoint
 -- Batch-list search (any title ILIKE '%text%') through a trigram index, where migration 0006 could create
 -- pg_trgm. Without it, search reads every batch's titles, newest batch first.
 DO $$

@@ -80,11 +80,11 @@ export const migrations: EmbeddedMigration[] = [
   {
     "tag": "0007_batch_titles",
     "when": 1796611049334,
-    "hash": "e99aa37e10ad00b2e003a9e3bce782887addab68fa6a5a38872979f17c866b50",
+    "hash": "f6dfa6f55b385ce3bb61be5d7efdfca844748bd929acfb4e5b0d9d51b644eee2",
     "statements": [
       "CREATE TABLE \"batch_titles\" (\n\t\"batch_id\" text NOT NULL,\n\t\"prompt_index\" integer NOT NULL,\n\t\"title\" text NOT NULL,\n\tCONSTRAINT \"batch_titles_pk\" PRIMARY KEY(\"batch_id\",\"prompt_index\")\n);",
       "ALTER TABLE \"batch_titles\" ADD CONSTRAINT \"batch_titles_batch_id_batches_id_fk\" FOREIGN KEY (\"batch_id\") REFERENCES \"public\".\"batches\"(\"id\") ON DELETE cascade ON UPDATE no action;",
-      "-- The titles of the batches made before this table.\nINSERT INTO \"batch_titles\" (\"batch_id\", \"prompt_index\", \"title\")\n  SELECT b.\"id\", t.ord - 1, t.title\n  FROM \"batches\" b,\n    jsonb_array_elements_text(CASE WHEN jsonb_typeof(b.\"input\" -> 'prompts') = 'array'\n      THEN b.\"input\" -> 'prompts' ELSE '[]'::jsonb END) WITH ORDINALITY AS t(title, ord);",
+      "-- The titles of the batches made before this table.\nINSERT INTO \"batch_titles\" (\"batch_id\", \"prompt_index\", \"title\")\n  SELECT b.\"id\", t.ord - 1, t.title\n  FROM \"batches\" b,\n    jsonb_array_elements_text(CASE WHEN jsonb_typeof(b.\"input\" -> 'prompts') = 'array'\n      THEN b.\"input\" -> 'prompts' ELSE '[]'::jsonb END) WITH ORDINALITY AS t(title, ord)\n  WHERE t.title IS NOT NULL;",
       "-- Batch-list search (any title ILIKE '%text%') through a trigram index, where migration 0006 could create\n-- pg_trgm. Without it, search reads every batch's titles, newest batch first.\nDO $$\nBEGIN\n  IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN\n    CREATE INDEX IF NOT EXISTS \"batch_titles_trgm_idx\" ON \"batch_titles\" USING gin (\"title\" gin_trgm_ops);\n  END IF;\nEXCEPTION WHEN OTHERS THEN\n  RAISE NOTICE 'no trigram index for batch search (%): it reads every title', SQLERRM;\nEND $$;"
     ]
   }
