@@ -65,7 +65,7 @@ export const DEFAULT_FONT_ID: FontId = "inter";
 
 /**
  * Fonts consulted, in order, for characters the title font lacks: scripts no title face covers
- * (Arabic, Hebrew, Armenian, Georgian, Ethiopic, Cherokee, Canadian syllabics, Tifinagh, the Indic, South-East
+ * (Arabic, Hebrew, Thaana, Armenian, Georgian, Ethiopic, Cherokee, Canadian syllabics, Tifinagh, the Indic, South-East
  * Asian and Tibetan scripts, Chinese, Japanese, Korean) and monochrome outline emoji (colour bitmap emoji cannot
  * become paths). Parsed lazily, so a Latin title never loads them. Runs of the Indic and South-East Asian scripts are shaped by HarfBuzz in their font
  * (lib/compose/text/complex-scripts.ts lists them).
@@ -116,6 +116,13 @@ export const FALLBACK_FONTS = [
     files: ["fallback/noto-sans-hebrew-700.woff"],
     licence: "OFL-1.1",
     licenceFile: "fallback/noto-sans-hebrew.LICENSE.txt",
+  },
+  {
+    id: "noto-sans-thaana",
+    covers: "Thaana: Dhivehi (Maldivian)",
+    files: ["fallback/noto-sans-thaana-700.woff"],
+    licence: "OFL-1.1",
+    licenceFile: "fallback/noto-sans-thaana.LICENSE.txt",
   },
   {
     id: "noto-sans-armenian",

@@ -3,7 +3,7 @@ import { CANVASES } from "@/lib/catalog/canvases";
 import type { FontId } from "@/lib/catalog/fonts";
 import { TEMPLATE_IDS } from "@/lib/catalog/templates";
 import { TEMPLATE_RENDERERS } from "@/lib/compose/templates";
-import { layoutText, type LayoutOptions } from "@/lib/compose/text/layout";
+import { layoutText, type LayoutOptions, type PlacedGlyph } from "@/lib/compose/text/layout";
 import { hasComplexScript, prepareShaping } from "@/lib/compose/text/complex-shaping";
 import { layoutPathData, xmlEscape } from "@/lib/compose/text/svg-path";
 import { expectWholeClusters } from "./cluster-check";
@@ -148,6 +148,53 @@ describe("text layout behaviour", () => {
     expect(codes(layout)).toEqual([
       0x32, 0x30, 0x32, 0x34, 0x5dd, 0x5dc, 0x5d5, 0x5e2, 0x5dd, 0x5d5, 0x5dc, 0x5e9,
     ]);
+  });
+
+  /** A placed glyph's ink, left and right, in px. */
+  const inkOf = (g: PlacedGlyph) => {
+    const box = g.glyph.getBoundingBox();
+    const k = g.size / g.font.unitsPerEm;
+    return [g.x + box.x1 * k, g.x + box.x2 * k] as const;
+  };
+  /** Each mark's ink centre against its base's ink (the glyph before it), for the marks in `marks`. */
+  const marksOver = (title: string, marks: number[]) => {
+    const glyphs = layoutText(title, "inter", opts({ maxLines: 1, maxSize: 60 })).lines[0]!.glyphs;
+    return glyphs.flatMap((g, i) => {
+      if (!marks.includes(g.glyph.unicode ?? -1)) return [];
+      const [left, right] = inkOf(glyphs[i - 1]!);
+      const [x1, x2] = inkOf(g);
+      return [{ mark: g.glyph.unicode, centre: (x1 + x2) / 2, left, right, x1, x2 }];
+    });
+  };
+
+  it("sets Hebrew points, Arabic harakat and Thaana fili on their letters", () => {
+    // Qamats, holam, hataf patah, tsere, segol; fatha, sukun, fathatan; abafili, sukun, ibifili, ebefili.
+    const points = [0x5b8, 0x5b9, 0x5b2, 0x5b5, 0x5b6, 0x64e, 0x652, 0x64b, 0x7a6, 0x7b0, 0x7a8, 0x7ac];
+    const found = marksOver("שָׁלוֹם עֲלֵיכֶם مَرْحَبًا ދިވެހި ބަސް", points);
+    expect(new Set(found.map((f) => f.mark))).toEqual(new Set(points));
+    for (const f of found) {
+      expect(f.centre, `U+${f.mark?.toString(16)}`).toBeGreaterThan(f.left);
+      expect(f.centre, `U+${f.mark?.toString(16)}`).toBeLessThan(f.right);
+    }
+  });
+
+  it("puts the shin dot over the right horn and the sin dot over the left", () => {
+    const [shin] = marksOver("שׁ", [0x5c1]);
+    const [sin] = marksOver("שׂ", [0x5c2]);
+    expect(shin!.x2).toBeCloseTo(shin!.right, 0);
+    expect(sin!.x1).toBeCloseTo(sin!.left, 0);
+  });
+
+  it("draws Thaana right to left from its Noto font", () => {
+    // Dhivehi "ދިވެހި ބަސް" (the Dhivehi language).
+    const layout = layoutText("ދިވެހި ބަސް", "inter", opts({ maxLines: 1, maxSize: 40 }));
+    expect([layout.direction, layout.missing]).toEqual(["rtl", []]);
+    const families = new Set(
+      layout.lines.flatMap((l) => l.glyphs.map((g) => g.font.names.fontFamily?.en ?? "?")),
+    );
+    expect([...families]).toEqual(["Noto Sans Thaana"]);
+    // The last word is drawn leftmost: its final consonant (seenu) first.
+    expect(codes(layout)[0]).toBe(0x0790);
   });
 
   it("joins Arabic letters (presentation forms) and reverses them for display", () => {

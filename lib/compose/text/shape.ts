@@ -86,6 +86,30 @@ export function shapeClusters(text: string, chain: FontChain, missing: Set<strin
   );
 }
 
+const MARK = /\p{Mn}/u;
+
+/** Ink extent of a glyph in em, or null when it has none. */
+function inkX(font: Font, glyph: Glyph): [number, number] | null {
+  const box = glyph.getBoundingBox();
+  if (!(box.x2 > box.x1)) return null;
+  return [box.x1 / font.unitsPerEm, box.x2 / font.unitsPerEm];
+}
+
+/**
+ * Where a zero-width combining mark goes over its base without the font's mark positioning (GPOS
+ * anchors, which these faces use for Hebrew points, Arabic harakat and Thaana fili): centred on the
+ * base's ink, as HarfBuzz's fallback does; the Hebrew shin and sin dots over its right and left horns.
+ * The mark's height is its own outline's (above or below the letter).
+ */
+function markOffset(base: ShapedGlyph, mark: { font: Font; glyph: Glyph }, cp: number): number {
+  const under = inkX(base.font, base.glyph) ?? [0, (base.glyph.advanceWidth ?? 0) / base.font.unitsPerEm];
+  const ink = inkX(mark.font, mark.glyph);
+  if (!ink) return base.dx;
+  if (cp === 0x05c1) return base.dx + under[1] - ink[1];
+  if (cp === 0x05c2) return base.dx + under[0] - ink[0];
+  return base.dx + (under[0] + under[1]) / 2 - (ink[0] + ink[1]) / 2;
+}
+
 /** Glyph by glyph through the font chain, with the fonts' pair kerning between clusters. */
 function shapeSimple(text: string, chain: FontChain, missing: Set<string>): Cluster[] {
   const clusters: Cluster[] = [];
@@ -103,7 +127,12 @@ function shapeSimple(text: string, chain: FontChain, missing: Set<string>): Clus
       const index = font.charToGlyphIndex(String.fromCodePoint(cp));
       const hit = index > 0 ? { font, glyph: font.glyphs.get(index) } : chain.glyphFor(cp);
       if (!hit) continue;
-      glyphs.push({ font: hit.font, glyph: hit.glyph, dx: advance });
+      const mark = !hit.glyph.advanceWidth && MARK.test(String.fromCodePoint(cp));
+      glyphs.push({
+        font: hit.font,
+        glyph: hit.glyph,
+        dx: mark ? markOffset(glyphs[0]!, hit, cp) : advance,
+      });
       advance += (hit.glyph.advanceWidth ?? 0) / hit.font.unitsPerEm;
     }
     const first = glyphs[0]!;
