@@ -148,8 +148,9 @@ export const WEB_HEAP_MB = 768;
  * NODE_OPTIONS with a V8 old-generation limit added (unless it sets one, in MB or as a percentage).
  * V8 paces its collections by that limit, which defaults to a quarter of the machine's memory (4 GB on
  * a 16 GB machine and up): garbage then piles up, and web + engine reached 590-610 MB resident over
- * three 150-image batches here; with 768 MB, 430-480 MB. CPU time and wall-clock did not change beyond
- * run-to-run noise. The live heap is far below it: those batches also ran with a 160 MB limit.
+ * three 150-image batches here; with 768 MB, 430-480 MB. CPU time and wall-clock changed within their
+ * run-to-run noise (at most about 1 s of CPU per batch). The live heap is far below the limit: those
+ * batches also ran with a 160 MB limit.
  */
 export function withHeapLimit(nodeOptions: string | undefined, mb = WEB_HEAP_MB): string {
   const given = (nodeOptions ?? "").trim();
