@@ -65,10 +65,11 @@ export const DEFAULT_FONT_ID: FontId = "inter";
 
 /**
  * Fonts consulted, in order, for characters the title font lacks: scripts no title face covers
- * (Arabic, Hebrew, Thaana, Armenian, Georgian, Ethiopic, Cherokee, Canadian syllabics, Tifinagh, the Indic, South-East
- * Asian and Tibetan scripts, Chinese, Japanese, Korean) and monochrome outline emoji (colour bitmap emoji cannot
- * become paths). Parsed lazily, so a Latin title never loads them. Runs of the Indic and South-East Asian scripts are shaped by HarfBuzz in their font
- * (lib/compose/text/complex-scripts.ts lists them).
+ * (Arabic, Hebrew, Thaana, Syriac, N'Ko, Armenian, Georgian, Ethiopic, Cherokee, Canadian syllabics, Tifinagh,
+ * the Indic, South-East Asian and Tibetan scripts, Chinese, Japanese, Korean) and monochrome outline emoji (colour
+ * bitmap emoji cannot become paths). Parsed lazily, so a Latin title never loads them. Runs of the right-to-left,
+ * Indic and South-East Asian scripts are shaped by HarfBuzz in their font (lib/compose/text/complex-scripts.ts
+ * lists them).
  */
 export interface FallbackFontDef {
   id: string;
@@ -82,12 +83,12 @@ const emojiFiles = ["emoji", ...Array.from({ length: 11 }, (_, i) => String(i))]
   (s) => `fallback/noto-emoji-${s}-700.woff`,
 );
 
-/** One Noto Sans script font (script subset, 700), shaped with HarfBuzz. */
-function shapedScript<const Id extends string>(id: Id, covers: string) {
+/** One Noto Sans script font (script subset, 700 unless Noto has no bold), shaped with HarfBuzz. */
+function shapedScript<const Id extends string>(id: Id, covers: string, weight: 400 | 700 = 700) {
   return {
     id: `noto-sans-${id}`,
     covers: `${covers} (shaped with HarfBuzz)`,
-    files: [`fallback/noto-sans-${id}-700.woff`],
+    files: [`fallback/noto-sans-${id}-${weight}.woff`],
     licence: "OFL-1.1",
     licenceFile: `fallback/noto-sans-${id}.LICENSE.txt`,
   } as const;
@@ -103,27 +104,12 @@ export const FALLBACK_FONTS = [
     licence: "OFL-1.1",
     licenceFile: "fallback/noto-sans.LICENSE.txt",
   },
-  {
-    id: "noto-sans-arabic",
-    covers: "Arabic, Persian, Urdu",
-    files: ["fallback/noto-sans-arabic-700.woff"],
-    licence: "OFL-1.1",
-    licenceFile: "fallback/noto-sans-arabic.LICENSE.txt",
-  },
-  {
-    id: "noto-sans-hebrew",
-    covers: "Hebrew",
-    files: ["fallback/noto-sans-hebrew-700.woff"],
-    licence: "OFL-1.1",
-    licenceFile: "fallback/noto-sans-hebrew.LICENSE.txt",
-  },
-  {
-    id: "noto-sans-thaana",
-    covers: "Thaana: Dhivehi (Maldivian)",
-    files: ["fallback/noto-sans-thaana-700.woff"],
-    licence: "OFL-1.1",
-    licenceFile: "fallback/noto-sans-thaana.LICENSE.txt",
-  },
+  shapedScript("arabic", "Arabic, Persian, Urdu"),
+  shapedScript("hebrew", "Hebrew"),
+  shapedScript("thaana", "Thaana: Dhivehi (Maldivian)"),
+  shapedScript("syriac", "Syriac"),
+  // Noto ships N'Ko in one weight only.
+  shapedScript("nko", "N'Ko: Manding languages", 400),
   {
     id: "noto-sans-armenian",
     covers: "Armenian",

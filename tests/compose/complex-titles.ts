@@ -56,3 +56,16 @@ export const HARD_MORE_SCRIPT_TITLES = [
   "བོད་ཀྱི་ལོ་རྒྱུས་དང་རིག་གཞུང་གི་སྐོར་ལ་གསར་འགྱུར་དང་ལྟ་སྐོར་བྱེད་སའི་ལམ་སྟོན་ཆ་ཚང་བ་ཞིག་ཡིན།",
   "ꦱꦼꦗꦫꦃꦏꦸꦛꦔꦪꦺꦴꦒꦾꦏꦂꦠꦭꦤ꧀ꦏꦧꦸꦢꦪꦤ꧀ꦗꦮ",
 ];
+
+/** Right-to-left titles for the layout property corpus: joined scripts, numbers, long and mixed. */
+export const RTL_TITLES = [
+  "پاکستان کے بہترین سیاحتی مقامات: مکمل گائیڈ ۲۰۲۶", // Urdu, Extended Arabic-Indic digits
+  "راهنمای کامل سفر به اصفهان در ۳ روز", // Persian
+  "می‌خواهم", // Persian with a zero-width non-joiner
+  "أفضل ١٠ نصائح للتصوير بالهاتف عام٢٠٢٦", // Arabic, a number attached to a word
+  "ܫܠܡܐ ܥܠܡܐ: ܟܬܒܐ ܕܝܘܠܦܢܐ", // Syriac
+  "ߒߞߏ ߞߊ߲ߜߍ ߞߊ߬ ߘߐ߬ߜߍ", // N'Ko
+  "الاستثماراتالعقاريةفيالمدنالكبرىوالصغيرةخلالالعقدالقادمبحسبالخبراءالاقتصاديين",
+  "هل تعلم أن القهوة العربية تُقدَّم في فناجين صغيرة لأن الضيافة أهم من الكمية؟ ".repeat(3).slice(0, 200),
+  "iPhone 17 مراجعة كاملة — שלום 2026",
+];

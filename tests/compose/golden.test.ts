@@ -60,6 +60,14 @@ const CASES: {
     title: "தமிழ் বাংলা ಕನ್ನಡ മലയാളം ශ්‍රී ລາວ ខ្មែរ မြန်မာ",
     background: "light",
   },
+  {
+    // Arabic with harakat (a fatha over a shadda) and a number, Urdu, pointed Hebrew, Syriac, N'Ko.
+    name: "right-to-left",
+    template: "bottom-bar",
+    font: "inter",
+    title: "مُحَمَّدٌ ٢٠٢٦ پاکستان שָׁלוֹם ܫܠܡܐ ߒߞߏ",
+    background: "light",
+  },
 ];
 
 let photos: Record<"dark" | "light", Buffer>;

@@ -7,7 +7,12 @@ import { layoutText, type LayoutOptions, type PlacedGlyph } from "@/lib/compose/
 import { hasComplexScript, prepareShaping } from "@/lib/compose/text/complex-shaping";
 import { layoutPathData, xmlEscape } from "@/lib/compose/text/svg-path";
 import { expectWholeClusters } from "./cluster-check";
-import { HARD_COMPLEX_TITLES, HARD_MORE_SCRIPT_TITLES, INDIC_THAI_TITLES } from "./complex-titles";
+import {
+  HARD_COMPLEX_TITLES,
+  HARD_MORE_SCRIPT_TITLES,
+  INDIC_THAI_TITLES,
+  RTL_TITLES,
+} from "./complex-titles";
 
 /** Titles chosen to break layout engines. */
 const CORPUS = [
@@ -35,6 +40,7 @@ const CORPUS = [
   INDIC_THAI_TITLES[2]!, // Marathi
   INDIC_THAI_TITLES[4]!, // Nepali
   ...HARD_MORE_SCRIPT_TITLES,
+  ...RTL_TITLES,
 ];
 
 beforeAll(() => prepareShaping(CORPUS.join(" ")));
@@ -150,39 +156,59 @@ describe("text layout behaviour", () => {
     ]);
   });
 
-  /** A placed glyph's ink, left and right, in px. */
+  /** A placed glyph's ink box in px (y down). */
   const inkOf = (g: PlacedGlyph) => {
     const box = g.glyph.getBoundingBox();
     const k = g.size / g.font.unitsPerEm;
-    return [g.x + box.x1 * k, g.x + box.x2 * k] as const;
+    return {
+      x1: g.x + box.x1 * k,
+      x2: g.x + box.x2 * k,
+      y1: g.baseline - box.y2 * k,
+      y2: g.baseline - box.y1 * k,
+    };
   };
-  /** Each mark's ink centre against its base's ink (the glyph before it), for the marks in `marks`. */
-  const marksOver = (title: string, marks: number[]) => {
-    const glyphs = layoutText(title, "inter", opts({ maxLines: 1, maxSize: 60 })).lines[0]!.glyphs;
-    return glyphs.flatMap((g, i) => {
-      if (!marks.includes(g.glyph.unicode ?? -1)) return [];
-      const [left, right] = inkOf(glyphs[i - 1]!);
-      const [x1, x2] = inkOf(g);
-      return [{ mark: g.glyph.unicode, centre: (x1 + x2) / 2, left, right, x1, x2 }];
-    });
+  const lineGlyphs = (title: string) =>
+    layoutText(title, "inter", opts({ maxLines: 1, maxSize: 60 })).lines[0]!.glyphs;
+  /** The glyphs of one letter with its marks: the base (the one with an advance) and the marks. */
+  const letter = (title: string) => {
+    const glyphs = lineGlyphs(title);
+    const bases = glyphs.filter((g) => (g.glyph.advanceWidth ?? 0) > 0);
+    expect(bases, title).toHaveLength(1);
+    return { base: inkOf(bases[0]!), marks: glyphs.filter((g) => !bases.includes(g)) };
   };
 
   it("sets Hebrew points, Arabic harakat and Thaana fili on their letters", () => {
-    // Qamats, holam, hataf patah, tsere, segol; fatha, sukun, fathatan; abafili, sukun, ibifili, ebefili.
-    const points = [0x5b8, 0x5b9, 0x5b2, 0x5b5, 0x5b6, 0x64e, 0x652, 0x64b, 0x7a6, 0x7b0, 0x7a8, 0x7ac];
-    const found = marksOver("שָׁלוֹם עֲלֵיכֶם مَرْحَبًا ދިވެހި ބަސް", points);
-    expect(new Set(found.map((f) => f.mark))).toEqual(new Set(points));
-    for (const f of found) {
-      expect(f.centre, `U+${f.mark?.toString(16)}`).toBeGreaterThan(f.left);
-      expect(f.centre, `U+${f.mark?.toString(16)}`).toBeLessThan(f.right);
+    // Qamats, holam (on a vav: on other letters it sits at their top left), hataf patah, tsere, segol, dagesh; fatha, sukun, fathatan, kasra, damma; abafili,
+    // sukun, ibifili, ebefili.
+    const letters = ["שָ", "וֹ", "עֲ", "לֵ", "כֶ", "בּ", "مَ", "رْ", "مً", "سِ", "لُ", "ދި", "ވެ", "ބަ", "ސް"];
+    for (const title of letters) {
+      const { base, marks } = letter(title);
+      expect(marks, title).toHaveLength(1);
+      const mark = inkOf(marks[0]!);
+      const centre = (mark.x1 + mark.x2) / 2;
+      expect(centre, title).toBeGreaterThan(base.x1);
+      expect(centre, title).toBeLessThan(base.x2);
     }
   });
 
   it("puts the shin dot over the right horn and the sin dot over the left", () => {
-    const [shin] = marksOver("שׁ", [0x5c1]);
-    const [sin] = marksOver("שׂ", [0x5c2]);
-    expect(shin!.x2).toBeCloseTo(shin!.right, 0);
-    expect(sin!.x1).toBeCloseTo(sin!.left, 0);
+    const dot = (title: string) => {
+      const { base, marks } = letter(title);
+      const mark = inkOf(marks[0]!);
+      return { centre: (mark.x1 + mark.x2) / 2, middle: (base.x1 + base.x2) / 2 };
+    };
+    const shin = dot("שׁ");
+    const sin = dot("שׂ");
+    expect(shin.centre).toBeGreaterThan(shin.middle);
+    expect(sin.centre).toBeLessThan(sin.middle);
+  });
+
+  it("stacks two marks on one side of a letter: a fatha over a shadda", () => {
+    const { marks } = letter("مَّ");
+    const by = (name: string) => inkOf(marks.find((g) => g.glyph.name === name)!);
+    const fatha = by("uni064E");
+    const shadda = by("uni0651");
+    expect(fatha.y2).toBeLessThanOrEqual(shadda.y1 + 0.5);
   });
 
   it("draws Thaana right to left from its Noto font", () => {
@@ -193,20 +219,53 @@ describe("text layout behaviour", () => {
       layout.lines.flatMap((l) => l.glyphs.map((g) => g.font.names.fontFamily?.en ?? "?")),
     );
     expect([...families]).toEqual(["Noto Sans Thaana"]);
-    // The last word is drawn leftmost: its final consonant (seenu) first.
-    expect(codes(layout)[0]).toBe(0x0790);
+    // The last word is drawn leftmost: its final consonant (seenu) with its sukun first.
+    expect(codes(layout).slice(0, 2).sort()).toEqual([0x0790, 0x07b0]);
   });
 
-  it("joins Arabic letters (presentation forms) and reverses them for display", () => {
-    // logical: seen (initial) + lam-alef ligature (final) + meem (isolated: alef never joins left).
-    expect(codes(layoutText("سلام", "inter", opts()))).toEqual([0x645, 0xfefc, 0xfeb3]);
-    // logical: beh (initial), teh (medial), meem (final)
-    expect(codes(layoutText("بتم", "inter", opts()))).toEqual([0xfee2, 0xfe98, 0xfe91]);
+  /** Glyph names left to right, marks left out. */
+  const names = (title: string) =>
+    lineGlyphs(title)
+      .filter((g) => (g.glyph.advanceWidth ?? 0) > 0)
+      .map((g) => g.glyph.name);
+
+  it("joins Arabic letters with the font's own forms and ligatures, right to left", () => {
+    // seen (initial), the lam-alef ligature (the font's rlig), meem (isolated: alef never joins left).
+    expect(names("سلام")).toEqual(["uni0645", "uni0627.fina.rlig.2", "uni0644.medi.rlig", "uni0633.init"]);
+    // beh (initial), teh (medial), meem (final); the font draws beh and teh as one dotless body
+    // (U+066E) with their dots as marks.
+    expect(names("بتم")).toEqual(["uni0645.fina", "uni066E.medi.wide", "uni066E.init"]);
   });
 
-  it("uses the lam-alef ligature", () => {
-    const layout = layoutText("سلا", "inter", opts());
-    expect(codes(layout)).toContain(0xfefc);
+  it("joins the letters Urdu and Persian add to Arabic", () => {
+    // Urdu "ٹھیک" (fine): tteh, heh doachashmee, farsi yeh, keheh; the dotted letters are drawn as a
+    // dotless body plus its dots. The presentation-form mapping used before left tteh and heh unjoined.
+    expect(names("ٹھیک")).toEqual(["uni06A9.fina", "uni066E.medi.wide", "uni06BE.medi", "uni066E.init.wide"]);
+    // Persian "گچپژ": gaf, tcheh, peh (all dual-joining), jeh (right-joining).
+    expect(names("گچپژ")).toEqual(["uni0631.fina", "uni066E.medi.wide", "uni062D.medi", "uni0643.init"]);
+  });
+
+  it("keeps numbers left to right inside right-to-left text, attached or not", () => {
+    // Visual order: the number first (leftmost), digits in reading order, then the word reversed.
+    const arabic = [0x662, 0x660, 0x662, 0x664];
+    expect(codes(layoutText("عام ٢٠٢٤", "inter", opts())).slice(0, 4)).toEqual(arabic);
+    expect(codes(layoutText("عام٢٠٢٤", "inter", opts())).slice(0, 4)).toEqual(arabic);
+    expect(codes(layoutText("שנת2026", "inter", opts()))).toEqual([
+      0x32, 0x30, 0x32, 0x36, 0x5ea, 0x5e0, 0x5e9,
+    ]);
+  });
+
+  it.each([
+    // Syriac "ܫܠܡܐ ܥܠܡܐ" (hello, world) and N'Ko "ߒߞߏ ߞߊ߲ߜߍ" (the N'Ko language).
+    ["Syriac", "ܫܠܡܐ ܥܠܡܐ", "Noto Sans Syriac"],
+    ["N'Ko", "ߒߞߏ ߞߊ߲ߜߍ", "Noto Sans NKo"],
+  ])("draws %s right to left, joined, from its Noto font", (_, title, family) => {
+    const layout = layoutText(title, "inter", opts({ maxLines: 1, maxSize: 40 }));
+    expect([layout.direction, layout.missing]).toEqual(["rtl", []]);
+    const glyphs = layout.lines[0]!.glyphs;
+    expect(new Set(glyphs.map((g) => g.font.names.fontFamily?.en))).toEqual(new Set([family]));
+    // Joined: some letters take a contextual form, which has no code point of its own.
+    expect(glyphs.some((g) => g.glyph.unicode === undefined)).toBe(true);
   });
 
   it("places an RTL run inside an LTR title in reversed order", () => {

@@ -2,7 +2,8 @@
  * The scripts shaped with HarfBuzz (complex-shaping.ts), each in its shipped Noto fallback font:
  * Brahmic scripts need conjuncts, reordered and split vowel signs, reph and below-base forms;
  * Thai, Lao, Khmer and Myanmar need marks stacked and, having no spaces between words, dictionary
- * line breaks (line-pieces.ts).
+ * line breaks (line-pieces.ts); the right-to-left scripts need their letters joined (Arabic,
+ * Syriac, N'Ko) and their points and vowel signs placed on their letters by the fonts' anchors.
  */
 import type { FALLBACK_FONTS } from "@/lib/catalog/fonts";
 
@@ -18,6 +19,10 @@ export interface ComplexScript {
   leading?: RegExp;
   /** The font has the dandas (।॥) that Indic scripts share with Devanagari. */
   dandas?: true;
+  /** Written right to left (shaped so; numbers inside stay left to right, see shape.ts). */
+  rtl?: true;
+  /** Characters of another block the script uses and its font draws (Arabic punctuation in Syriac). */
+  shared?: RegExp;
 }
 
 export const COMPLEX_SCRIPTS: readonly ComplexScript[] = [
@@ -84,6 +89,46 @@ export const COMPLEX_SCRIPTS: readonly ComplexScript[] = [
   { tag: "Java", fallbackId: "noto-sans-javanese", ranges: [[0xa980, 0xa9df]] },
   // Stacked consonants and vowel signs above and below; syllables are separated by the tsheg (་).
   { tag: "Tibt", fallbackId: "noto-serif-tibetan", ranges: [[0x0f00, 0x0fff]] },
+  {
+    tag: "Hebr",
+    fallbackId: "noto-sans-hebrew",
+    ranges: [
+      [0x0590, 0x05ff],
+      [0xfb1d, 0xfb4f],
+    ],
+    rtl: true,
+  },
+  {
+    tag: "Arab",
+    fallbackId: "noto-sans-arabic",
+    ranges: [
+      [0x0600, 0x06ff],
+      [0x0750, 0x077f],
+      [0x0870, 0x08ff],
+      [0xfb50, 0xfdff],
+      [0xfe70, 0xfefc],
+    ],
+    rtl: true,
+  },
+  {
+    tag: "Syrc",
+    fallbackId: "noto-sans-syriac",
+    ranges: [
+      [0x0700, 0x074f],
+      [0x0860, 0x086f],
+    ],
+    rtl: true,
+    // Comma, semicolon, question mark, tatweel, and the Arabic vowel marks Garshuni and Syriac use.
+    shared: /[\u060c\u061b\u061f\u0640\u064b-\u0655\u0670]/u,
+  },
+  { tag: "Thaa", fallbackId: "noto-sans-thaana", ranges: [[0x0780, 0x07bf]], rtl: true },
+  {
+    tag: "Nkoo",
+    fallbackId: "noto-sans-nko",
+    ranges: [[0x07c0, 0x07ff]],
+    rtl: true,
+    shared: /[\u060c\u061b\u061f]/u,
+  },
 ];
 
 const DEVANAGARI = COMPLEX_SCRIPTS[0]!;
@@ -106,13 +151,22 @@ const ANY_UNSPACED = classOf(COMPLEX_SCRIPTS.filter((s) => s.unspaced));
 export const hasComplexScript = (text: string): boolean => ANY_COMPLEX.test(text);
 export const hasUnspacedScript = (text: string): boolean => ANY_UNSPACED.test(text);
 
+/** A digit of a number read left to right: every decimal digit but N'Ko's, which are right to left. */
+const DIGIT = String.raw`(?![\u07c0-\u07c9])\p{Nd}`;
+const NUMBER = String.raw`${DIGIT}+(?:[.,\u066b\u066c]${DIGIT}+)*`;
+/** Numbers, with the separators inside them: they read left to right in right-to-left text too. */
+export const NUMBERS = new RegExp(NUMBER, "gu");
+const WHOLE_NUMBER = new RegExp(`^${NUMBER}$`, "u");
+export const isNumber = (text: string): boolean => WHOLE_NUMBER.test(text);
+
 /**
- * The script a character is shaped in, given the script of the run before it: joiners stay in
- * that run, and the dandas, which Bengali, Tamil and the others use as their full stop but Unicode
- * encodes once in the Devanagari block, are drawn in that run's font when it has them.
+ * The script a character is shaped in, given the script of the run before it: joiners, and the
+ * characters a script shares with another block, stay in that run; the dandas, which Bengali,
+ * Tamil and the others use as their full stop but Unicode encodes once in the Devanagari block,
+ * are drawn in that run's font when it has them.
  */
 export function scriptOf(ch: string, previous: ComplexScript | null): ComplexScript | null {
-  if (JOINER.test(ch)) return previous;
+  if (JOINER.test(ch) || previous?.shared?.test(ch)) return previous;
   if (DANDA.test(ch)) return previous?.dandas ? previous : DEVANAGARI;
   const cp = ch.codePointAt(0)!;
   return COMPLEX_SCRIPTS.find((s) => s.ranges.some(([lo, hi]) => cp >= lo && cp <= hi)) ?? null;

@@ -1,6 +1,7 @@
 /**
- * Indic, Thai, Lao, Myanmar and Khmer text need a real OpenType shaper (conjuncts, reordered and
- * split vowel signs, reph, below-base forms, stacked marks), which opentype.js 1.3.4 lacks: runs of
+ * Indic, Thai, Lao, Myanmar, Khmer and the right-to-left scripts need a real OpenType shaper
+ * (conjuncts, reordered and split vowel signs, reph, below-base forms, stacked marks, joining
+ * forms and ligatures, marks on their anchors), which opentype.js 1.3.4 lacks: runs of
  * these scripts (complex-scripts.ts) are shaped with HarfBuzz (WebAssembly) in the script's fallback
  * font. HarfBuzz is imported only when a title contains such a script, so Latin titles never load
  * it; glyph outlines still come from the opentype.js parse of the same file, which the rasterizer
@@ -8,7 +9,7 @@
  */
 import type { Font } from "opentype.js";
 import { FALLBACK_FONTS } from "@/lib/catalog/fonts";
-import { hasComplexScript, scriptOf, type ComplexScript } from "./complex-scripts";
+import { hasComplexScript, isNumber, scriptOf, type ComplexScript } from "./complex-scripts";
 import { loadFontFile, readFontFile } from "./font-loader";
 import type { Cluster, ShapedGlyph } from "./shape";
 import { woffToSfnt } from "./woff";
@@ -78,7 +79,9 @@ const graphemes = new Intl.Segmenter("und", { granularity: "grapheme" });
 /**
  * Shapes one run into clusters the line breaker may never split: a cluster boundary is a grapheme
  * boundary at which a HarfBuzz cluster also starts, so a conjunct (क्ष, க்ஷ), a consonant with its
- * marks, or a reordered vowel sign (कि, கொ) stays whole. Offsets and advances come from HarfBuzz.
+ * marks, a reordered vowel sign (कि, கொ) or a ligature (لا) stays whole. Offsets and advances come
+ * from HarfBuzz. Clusters come back in logical order, each drawn left to right from its own origin;
+ * a right-to-left run's clusters are put in visual order by the layout, as all RTL text is.
  */
 export function shapeComplexRun(run: Run, missing: Set<string>): Cluster[] {
   if (!run.script) throw new Error("shapeComplexRun: run has no complex script");
@@ -91,7 +94,9 @@ export function shapeComplexRun(run: Run, missing: Set<string>): Cluster[] {
   buffer ??= new hb.Buffer();
   buffer.reset();
   buffer.addText(run.text);
-  buffer.setDirection(hb.Direction.LTR);
+  // Arabic-Indic digits belong to the Arabic run but read left to right (shape.ts splits them out).
+  const rtl = run.script.rtl && !isNumber(run.text);
+  buffer.setDirection(rtl ? hb.Direction.RTL : hb.Direction.LTR);
   buffer.setScript(run.script.tag);
   hb.shape(shaper.hbFont, buffer);
   const infos = buffer.getGlyphInfos();
@@ -105,36 +110,36 @@ export function shapeComplexRun(run: Run, missing: Set<string>): Cluster[] {
       bounds.push(index);
   }
   bounds.push(run.text.length);
-
-  const { font, em } = shaper;
-  const clusters: Cluster[] = [];
-  let unit = -1;
-  let pen = 0;
-  let current: ShapedGlyph[] = [];
-  const close = () => {
-    if (unit < 0) return;
-    clusters.push({ glyphs: current, advance: pen / em });
-    const text = run.text.slice(bounds[unit], bounds[unit + 1]);
-    if (current.some((g) => g.glyph.index === 0)) missing.add(text);
+  /** The cluster (index into bounds) a HarfBuzz cluster value falls in. */
+  const unitOf = (cluster: number) => {
+    let k = 0;
+    while (k + 1 < bounds.length - 1 && bounds[k + 1]! <= cluster) k++;
+    return k;
   };
+
+  // HarfBuzz returns glyphs in visual order, in which each cluster's glyphs are contiguous
+  // (monotone cluster values): a cluster's origin is the pen at its first, leftmost glyph.
+  const { font, em } = shaper;
+  const units = new Map<number, { glyphs: ShapedGlyph[]; origin: number; advance: number }>();
+  let pen = 0;
   infos.forEach((info, i) => {
-    let k = unit < 0 ? 0 : unit;
-    while (k + 1 < bounds.length - 1 && bounds[k + 1]! <= info.cluster) k++;
-    if (k !== unit) {
-      close();
-      unit = k;
-      pen = 0;
-      current = [];
-    }
+    const k = unitOf(info.cluster);
     const pos = positions[i]!;
-    current.push({
+    let unit = units.get(k);
+    if (!unit) units.set(k, (unit = { glyphs: [], origin: pen, advance: 0 }));
+    unit.glyphs.push({
       font,
       glyph: font.glyphs.get(info.codepoint),
-      dx: (pen + pos.xOffset) / em,
+      dx: (pen - unit.origin + pos.xOffset) / em,
       dy: pos.yOffset / em,
     });
+    unit.advance += pos.xAdvance;
     pen += pos.xAdvance;
   });
-  close();
-  return clusters;
+  return [...units.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([k, { glyphs, advance }]) => {
+      if (glyphs.some((g) => g.glyph.index === 0)) missing.add(run.text.slice(bounds[k], bounds[k + 1]));
+      return { glyphs, advance: advance / em };
+    });
 }

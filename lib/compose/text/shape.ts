@@ -1,5 +1,5 @@
 import type { Font, Glyph } from "opentype.js";
-import { hasArabic, shapeArabic } from "./arabic-shaping";
+import { NUMBERS } from "./complex-scripts";
 import { complexRuns, hasComplexScript, shapeComplexRun } from "./complex-shaping";
 import type { FontChain } from "./font-loader";
 import { linePieces } from "./line-pieces";
@@ -43,7 +43,9 @@ export interface ShapedText {
   complexInk: { above: number; below: number } | null;
 }
 
-const RTL = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]/u;
+/** Right-to-left characters: Hebrew to N'Ko and beyond, their presentation forms; Arabic-Indic digits excepted. */
+const RTL = /[\u0590-\u065f\u066a-\u06ef\u06fa-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]/u;
+export const hasRightToLeft = (text: string): boolean => RTL.test(text);
 const LETTER = /\p{L}/u;
 
 /** Code points that only steer rendering (joiners, variation selectors, skin tones, bidi marks). */
@@ -79,11 +81,40 @@ function strongOf(text: string): Strong {
   return "neutral";
 }
 
+/**
+ * A piece of a word, as clusters in logical order. A number inside a right-to-left word (عام٢٠٢٤,
+ * שנת2026) becomes one cluster, drawn left to right, which the layout keeps whole when it puts
+ * the word's clusters in right-to-left order.
+ */
 export function shapeClusters(text: string, chain: FontChain, missing: Set<string>): Cluster[] {
+  if (!hasRightToLeft(text)) return shapeRuns(text, chain, missing);
+  const clusters: Cluster[] = [];
+  let from = 0;
+  for (const number of text.matchAll(NUMBERS)) {
+    clusters.push(...shapeRuns(text.slice(from, number.index), chain, missing));
+    const digits = shapeRuns(number[0], chain, missing);
+    if (digits.length > 0) clusters.push(asOneCluster(digits));
+    from = number.index + number[0].length;
+  }
+  clusters.push(...shapeRuns(text.slice(from), chain, missing));
+  return clusters;
+}
+
+function shapeRuns(text: string, chain: FontChain, missing: Set<string>): Cluster[] {
   if (!hasComplexScript(text)) return shapeSimple(text, chain, missing);
   return complexRuns(text).flatMap((run) =>
     run.script ? shapeComplexRun(run, missing) : shapeSimple(run.text, chain, missing),
   );
+}
+
+function asOneCluster(clusters: readonly Cluster[]): Cluster {
+  const glyphs: ShapedGlyph[] = [];
+  let advance = 0;
+  for (const cluster of clusters) {
+    for (const g of cluster.glyphs) glyphs.push({ ...g, dx: g.dx + advance });
+    advance += cluster.advance;
+  }
+  return { glyphs, advance };
 }
 
 const MARK = /\p{Mn}/u;
@@ -96,17 +127,15 @@ function inkX(font: Font, glyph: Glyph): [number, number] | null {
 }
 
 /**
- * Where a zero-width combining mark goes over its base without the font's mark positioning (GPOS
- * anchors, which these faces use for Hebrew points, Arabic harakat and Thaana fili): centred on the
- * base's ink, as HarfBuzz's fallback does; the Hebrew shin and sin dots over its right and left horns.
- * The mark's height is its own outline's (above or below the letter).
+ * Where a zero-width combining mark the title font or a plain fallback draws (a Latin, Greek or
+ * Cyrillic accent NFC has no precomposed letter for) goes without GPOS mark positioning, which
+ * opentype.js does not apply: centred on the base's ink, as HarfBuzz's fallback does. The mark's
+ * height is its own outline's (above or below the letter).
  */
-function markOffset(base: ShapedGlyph, mark: { font: Font; glyph: Glyph }, cp: number): number {
+function markOffset(base: ShapedGlyph, mark: { font: Font; glyph: Glyph }): number {
   const under = inkX(base.font, base.glyph) ?? [0, (base.glyph.advanceWidth ?? 0) / base.font.unitsPerEm];
   const ink = inkX(mark.font, mark.glyph);
   if (!ink) return base.dx;
-  if (cp === 0x05c1) return base.dx + under[1] - ink[1];
-  if (cp === 0x05c2) return base.dx + under[0] - ink[0];
   return base.dx + (under[0] + under[1]) / 2 - (ink[0] + ink[1]) / 2;
 }
 
@@ -131,7 +160,7 @@ function shapeSimple(text: string, chain: FontChain, missing: Set<string>): Clus
       glyphs.push({
         font: hit.font,
         glyph: hit.glyph,
-        dx: mark ? markOffset(glyphs[0]!, hit, cp) : advance,
+        dx: mark ? markOffset(glyphs[0]!, hit) : advance,
       });
       advance += (hit.glyph.advanceWidth ?? 0) / hit.font.unitsPerEm;
     }
@@ -151,8 +180,7 @@ export function tokenFromClusters(clusters: Cluster[], template: Omit<Token, "cl
 }
 
 export function shapeText(title: string, chain: FontChain): ShapedText {
-  let text = normalizeTitle(title);
-  if (hasArabic(text)) text = shapeArabic(text, (cp) => chain.glyphFor(cp) !== null);
+  const text = normalizeTitle(title);
   const missing = new Set<string>();
   const tokens: Token[] = [];
   for (const word of text.split(" ")) {
