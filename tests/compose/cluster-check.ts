@@ -3,12 +3,16 @@ import { expect } from "vitest";
 import type { FontId } from "@/lib/catalog/fonts";
 import { fontChain } from "@/lib/compose/text/font-loader";
 import type { TextLayout } from "@/lib/compose/text/layout";
+import { mirrorOf } from "@/lib/compose/text/bidi";
 import { hasRightToLeft, shapeText } from "@/lib/compose/text/shape";
 
 const fontIds = new Map<Font, number>();
-const key = (g: { font: Font; glyph: { index: number } }) => {
+/** A glyph by font and index; a bracket or quote by its pair, as right-to-left text mirrors it. */
+const key = (g: { font: Font; glyph: { index: number; unicode?: number } }) => {
   if (!fontIds.has(g.font)) fontIds.set(g.font, fontIds.size);
-  return `${fontIds.get(g.font)}:${g.glyph.index}`;
+  const cp = g.glyph.unicode;
+  const mirror = cp === undefined ? undefined : mirrorOf(cp);
+  return `${fontIds.get(g.font)}:${mirror === undefined ? g.glyph.index : `pair ${Math.min(cp!, mirror)}`}`;
 };
 
 /**

@@ -255,6 +255,19 @@ describe("text layout behaviour", () => {
     ]);
   });
 
+  it("mirrors brackets and quotes in right-to-left text, not in left-to-right text", () => {
+    const ends = (title: string) => {
+      const seq = codes(layoutText(title, "inter", opts({ maxLines: 1, maxSize: 40 })));
+      return String.fromCodePoint(...seq.filter((c) => c > 0 && c < 0x590));
+    };
+    // Drawn left to right: the closing bracket (logically last) is leftmost, facing the text.
+    expect(ends("مرحبا (عالم)")).toBe("()");
+    expect(ends("«مرحبا» بالعالم")).toBe("«»");
+    expect(ends("שלום [עולם] {1}")).toBe("{1}[]");
+    expect(ends("Hi שלום (עולם) ok")).toBe("Hi()ok");
+    expect(ends("Hello (world) «x»")).toBe("Hello(world)«x»");
+  });
+
   it.each([
     // Syriac "ܫܠܡܐ ܥܠܡܐ" (hello, world) and N'Ko "ߒߞߏ ߞߊ߲ߜߍ" (the N'Ko language).
     ["Syriac", "ܫܠܡܐ ܥܠܡܐ", "Noto Sans Syriac"],

@@ -3,7 +3,8 @@ import type { Token } from "./shape";
 /**
  * A reduced Unicode bidi pass at token granularity: embedding levels from each token's strong
  * direction, then rule L2 (reverse runs from the highest level down). Enough for titles mixing
- * Arabic/Hebrew with Latin words and numbers; bracket mirroring is not done.
+ * Arabic/Hebrew with Latin words and numbers. Brackets and quotes in right-to-left tokens take
+ * their mirrored glyphs (rule L4, through `mirrorOf`).
  */
 export function tokenLevels(tokens: readonly Token[], direction: "ltr" | "rtl"): number[] {
   const base = direction === "rtl" ? 1 : 0;
@@ -35,3 +36,14 @@ export function visualOrder(levels: readonly number[]): number[] {
   }
   return order;
 }
+
+/** Bidi_Mirroring_Glyph pairs of the brackets, quotes and comparisons titles use (BidiMirroring.txt). */
+const PAIRS = "()[]{}<>«»‹›⁅⁆⁽⁾₍₎≤≥⟨⟩⟦⟧〈〉《》「」『』【】〔〕〖〗〘〙〚〛（）［］｛｝＜＞｢｣";
+const MIRRORS = new Map<number, number>();
+for (let i = 0; i < PAIRS.length; i += 2) {
+  const [a, b] = [PAIRS.codePointAt(i)!, PAIRS.codePointAt(i + 1)!];
+  MIRRORS.set(a, b).set(b, a);
+}
+
+/** The code point drawn for `cp` at a right-to-left level, if it has a mirror image. */
+export const mirrorOf = (cp: number): number | undefined => MIRRORS.get(cp);

@@ -172,9 +172,10 @@ export function layoutText(title: string, fontId: FontId, opts: LayoutOptions): 
       const token = tokens[ti]!;
       const prev = k > 0 ? order[k - 1]! : -1;
       if (prev >= 0 && tokens[Math.max(prev, ti)]!.spaceBefore) cursor += shaped.spaceWidth * size;
-      const clusters = levels[ti]! % 2 === 1 ? [...token.clusters].reverse() : token.clusters;
+      const rtl = levels[ti]! % 2 === 1;
+      const clusters = rtl ? [...token.clusters].reverse() : token.clusters;
       for (const cluster of clusters) {
-        for (const g of cluster.glyphs) {
+        for (const g of (rtl && cluster.mirrored) || cluster.glyphs) {
           const gx = cursor + g.dx * size;
           const gy = g.dy ? baseline - g.dy * size : baseline;
           glyphs.push({ font: g.font, glyph: g.glyph, x: gx, baseline: gy, size });

@@ -1,4 +1,5 @@
 import type { Font, Glyph } from "opentype.js";
+import { mirrorOf } from "./bidi";
 import { NUMBERS } from "./complex-scripts";
 import { complexRuns, hasComplexScript, shapeComplexRun } from "./complex-shaping";
 import type { FontChain } from "./font-loader";
@@ -17,6 +18,8 @@ export interface ShapedGlyph {
 export interface Cluster {
   glyphs: ShapedGlyph[];
   advance: number;
+  /** Drawn instead of `glyphs` in right-to-left text: a bracket or quote facing the other way. */
+  mirrored?: ShapedGlyph[];
 }
 
 export type Strong = "ltr" | "rtl" | "neutral";
@@ -170,7 +173,13 @@ function shapeSimple(text: string, chain: FontChain, missing: Set<string>): Clus
       clusters[clusters.length - 1]!.advance += kern;
     }
     previous = glyphs[glyphs.length - 1]!;
-    clusters.push({ glyphs, advance });
+    const mirror = cps.length === 1 ? mirrorOf(cps[0]!) : undefined;
+    const mirrorIndex = mirror === undefined ? 0 : font.charToGlyphIndex(String.fromCodePoint(mirror));
+    clusters.push(
+      mirrorIndex > 0
+        ? { glyphs, advance, mirrored: [{ font, glyph: font.glyphs.get(mirrorIndex), dx: 0 }] }
+        : { glyphs, advance },
+    );
   }
   return clusters;
 }
