@@ -65,8 +65,9 @@ export const DEFAULT_FONT_ID: FontId = "inter";
 
 /**
  * Fonts consulted, in order, for characters the title font lacks: scripts no title face covers
- * (Arabic, Hebrew, Thaana, Syriac, N'Ko, Armenian, Georgian, Ethiopic, Cherokee, Canadian syllabics, Tifinagh,
- * the Indic, South-East Asian and Tibetan scripts, Chinese, Japanese, Korean) and monochrome outline emoji (colour
+ * (Arabic, Hebrew, Thaana, Syriac, N'Ko, Adlam, Hanifi Rohingya, Armenian, Georgian, Ethiopic, Cherokee, Canadian
+ * syllabics, Tifinagh, Ol Chiki, Vai, the Indic, South-East Asian and Tibetan scripts, Meetei Mayek, Chinese,
+ * Japanese, Korean) and monochrome outline emoji (colour
  * bitmap emoji cannot become paths). Parsed lazily, so a Latin title never loads them. Runs of the right-to-left,
  * Indic and South-East Asian scripts are shaped by HarfBuzz in their font (lib/compose/text/complex-scripts.ts
  * lists them).
@@ -104,12 +105,6 @@ export const FALLBACK_FONTS = [
     licence: "OFL-1.1",
     licenceFile: "fallback/noto-sans.LICENSE.txt",
   },
-  shapedScript("arabic", "Arabic, Persian, Urdu"),
-  shapedScript("hebrew", "Hebrew"),
-  shapedScript("thaana", "Thaana: Dhivehi (Maldivian)"),
-  shapedScript("syriac", "Syriac"),
-  // Noto ships N'Ko in one weight only.
-  shapedScript("nko", "N'Ko: Manding languages", 400),
   {
     id: "noto-sans-armenian",
     covers: "Armenian",
@@ -154,6 +149,21 @@ export const FALLBACK_FONTS = [
     licenceFile: "fallback/noto-sans-tifinagh.LICENSE.txt",
   },
   {
+    id: "noto-sans-ol-chiki",
+    covers: "Ol Chiki: Santali",
+    files: ["fallback/noto-sans-ol-chiki-700.woff"],
+    licence: "OFL-1.1",
+    licenceFile: "fallback/noto-sans-ol-chiki.LICENSE.txt",
+  },
+  {
+    // Noto ships Vai in one weight only.
+    id: "noto-sans-vai",
+    covers: "Vai",
+    files: ["fallback/noto-sans-vai-400.woff"],
+    licence: "OFL-1.1",
+    licenceFile: "fallback/noto-sans-vai.LICENSE.txt",
+  },
+  {
     id: "noto-emoji",
     covers: "Emoji (monochrome outlines)",
     files: emojiFiles,
@@ -177,6 +187,14 @@ export const FALLBACK_FONTS = [
   // Last: runs of these scripts are shaped from their files directly (complex-shaping.ts); the chain
   // reaches them only for a stray character every other font lacks, so emoji and CJK titles never
   // parse them. Unspaced scripts break lines between words found by the ICU dictionary.
+  shapedScript("arabic", "Arabic, Persian, Urdu"),
+  shapedScript("hebrew", "Hebrew"),
+  shapedScript("thaana", "Thaana: Dhivehi (Maldivian)"),
+  shapedScript("syriac", "Syriac"),
+  // Noto ships N'Ko in one weight only.
+  shapedScript("nko", "N'Ko: Manding languages", 400),
+  shapedScript("adlam", "Adlam: Fula (Pular, Fulfulde)"),
+  shapedScript("hanifi-rohingya", "Hanifi Rohingya: Rohingya"),
   shapedScript("devanagari", "Devanagari: Hindi, Marathi, Nepali, Sanskrit"),
   shapedScript("bengali", "Bengali, Assamese"),
   shapedScript("gurmukhi", "Gurmukhi: Punjabi"),
@@ -192,6 +210,7 @@ export const FALLBACK_FONTS = [
   shapedScript("myanmar", "Myanmar: Burmese"),
   shapedScript("khmer", "Khmer"),
   shapedScript("javanese", "Javanese"),
+  shapedScript("meetei-mayek", "Meetei Mayek: Manipuri"),
   {
     // Noto has Tibetan only as a serif.
     id: "noto-serif-tibetan",

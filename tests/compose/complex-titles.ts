@@ -40,6 +40,9 @@ export const MORE_SCRIPT_TITLES = {
   myanmar: "မြန်မာနိုင်ငံ၏ အလှပဆုံး ခရီးသွားနေရာများ",
   javanese: "ꦱꦼꦗꦫꦃ ꦏꦸꦛ ꦔꦪꦺꦴꦒꦾꦏꦂꦠ", // Sejarah kutha Ngayogyakarta
   tibetan: "ལྷ་སའི་ནང་ལྟ་སྐོར་བྱེད་ས་བཅུ།", // Ten places to visit in Lhasa
+  meetei: "ꯃꯅꯤꯄꯨꯔ ꯃꯤꯇꯩꯂꯣꯟ", // Manipur, Meeteilon (the Manipuri language)
+  urdu: "پاکستان کے خوبصورت مقامات", // Beautiful places of Pakistan
+  adlam: "𞤀𞤣𞤤𞤢𞤥 𞤆𞤵𞤤𞤢𞤪", // Adlam, Pular
 } as const;
 
 /** Long, unspaced and mixed titles in those scripts, for the layout property corpus. */

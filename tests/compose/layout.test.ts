@@ -272,6 +272,9 @@ describe("text layout behaviour", () => {
     // Syriac "ܫܠܡܐ ܥܠܡܐ" (hello, world) and N'Ko "ߒߞߏ ߞߊ߲ߜߍ" (the N'Ko language).
     ["Syriac", "ܫܠܡܐ ܥܠܡܐ", "Noto Sans Syriac"],
     ["N'Ko", "ߒߞߏ ߞߊ߲ߜߍ", "Noto Sans NKo"],
+    // Adlam "𞤀𞤣𞤤𞤢𞤥 𞤆𞤵𞤤𞤢𞤪" (Adlam, Pular), and a run of Hanifi Rohingya letters.
+    ["Adlam", "𞤀𞤣𞤤𞤢𞤥 𞤆𞤵𞤤𞤢𞤪", "Noto Sans Adlam"],
+    ["Hanifi Rohingya", "𐴌𐴟𐴇𐴥𐴝𐴚𐴒𐴙𐴝", "Noto Sans Hanifi Rohingya"],
   ])("draws %s right to left, joined, from its Noto font", (_, title, family) => {
     const layout = layoutText(title, "inter", opts({ maxLines: 1, maxSize: 40 }));
     expect([layout.direction, layout.missing]).toEqual(["rtl", []]);
@@ -310,6 +313,8 @@ describe("text layout behaviour", () => {
     ["Cherokee", "ᏣᎳᎩ ᎦᏬᏂᎯᏍᏗ ꮳꮃꭹ", "Noto Sans Cherokee"],
     ["Canadian syllabics", "ᐃᓄᒃᑎᑐᑦ ᑐᑭᓯᓇᓱᒋᑦ", "Noto Sans Canadian Aboriginal"], // Inuktitut
     ["Tifinagh", "ⵜⴰⵎⴰⵣⵉⵖⵜ ⵜⴰⵏⴰⵡⴰⵢⵜ", "Noto Sans Tifinagh"], // Tamazight
+    ["Ol Chiki", "ᱥᱟᱱᱛᱟᱲᱤ", "Noto Sans Ol Chiki"], // Santali
+    ["Vai", "ꕙꔤ", "Noto Sans Vai"], // Vai
   ])("draws %s from its Noto font", (_script, title, family) => {
     const layout = layoutText(title, "inter", opts({ maxLines: 2 }));
     expect(layout.missing).toEqual([]);

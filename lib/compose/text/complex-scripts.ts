@@ -129,6 +129,29 @@ export const COMPLEX_SCRIPTS: readonly ComplexScript[] = [
     rtl: true,
     shared: /[\u060c\u061b\u061f]/u,
   },
+  {
+    tag: "Adlm",
+    fallbackId: "noto-sans-adlam",
+    ranges: [[0x1e900, 0x1e95f]],
+    rtl: true,
+    shared: /[\u061f\u0640]/u, // question mark, tatweel
+  },
+  {
+    tag: "Rohg",
+    fallbackId: "noto-sans-hanifi-rohingya",
+    ranges: [[0x10d00, 0x10d3f]],
+    rtl: true,
+    shared: /[\u060c\u061b\u061f\u0640\u06d4]/u, // comma, semicolon, question mark, tatweel, full stop
+  },
+  // Vowel signs and the killer (apun iyek) form clusters with their consonant.
+  {
+    tag: "Mtei",
+    fallbackId: "noto-sans-meetei-mayek",
+    ranges: [
+      [0xaae0, 0xaaf6],
+      [0xabc0, 0xabff],
+    ],
+  },
 ];
 
 const DEVANAGARI = COMPLEX_SCRIPTS[0]!;
@@ -151,8 +174,8 @@ const ANY_UNSPACED = classOf(COMPLEX_SCRIPTS.filter((s) => s.unspaced));
 export const hasComplexScript = (text: string): boolean => ANY_COMPLEX.test(text);
 export const hasUnspacedScript = (text: string): boolean => ANY_UNSPACED.test(text);
 
-/** A digit of a number read left to right: every decimal digit but N'Ko's, which are right to left. */
-const DIGIT = String.raw`(?![\u07c0-\u07c9])\p{Nd}`;
+/** A digit of a number read left to right: every decimal digit but N'Ko's and Adlam's, which are right to left. */
+const DIGIT = String.raw`(?![\u07c0-\u07c9\u{1e950}-\u{1e959}])\p{Nd}`;
 const NUMBER = String.raw`${DIGIT}+(?:[.,\u066b\u066c]${DIGIT}+)*`;
 /** Numbers, with the separators inside them: they read left to right in right-to-left text too. */
 export const NUMBERS = new RegExp(NUMBER, "gu");

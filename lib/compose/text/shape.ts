@@ -46,8 +46,12 @@ export interface ShapedText {
   complexInk: { above: number; below: number } | null;
 }
 
-/** Right-to-left characters: Hebrew to N'Ko and beyond, their presentation forms; Arabic-Indic digits excepted. */
-const RTL = /[\u0590-\u065f\u066a-\u06ef\u06fa-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]/u;
+/**
+ * Right-to-left characters: Hebrew to N'Ko and beyond, their presentation forms, Hanifi Rohingya and
+ * Adlam; the Arabic-Indic and Rohingya digits excepted (numbers, read left to right).
+ */
+const RTL =
+  /[\u0590-\u065f\u066a-\u06ef\u06fa-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\u{10d00}-\u{10d2f}\u{10d3a}-\u{10d3f}\u{1e900}-\u{1e95f}]/u;
 export const hasRightToLeft = (text: string): boolean => RTL.test(text);
 const LETTER = /\p{L}/u;
 
