@@ -269,8 +269,9 @@ describe("text layout behaviour", () => {
   });
 
   it.each([
-    // Syriac "ܫܠܡܐ ܥܠܡܐ" (hello, world) and N'Ko "ߒߞߏ ߞߊ߲ߜߍ" (the N'Ko language).
-    ["Syriac", "ܫܠܡܐ ܥܠܡܐ", "Noto Sans Syriac"],
+    // Syriac "ܫܠܡܐ، ܥܠܡܐ" (hello, world: the Arabic comma, which Syriac uses, stays in the Syriac
+    // font) and N'Ko "ߒߞߏ ߞߊ߲ߜߍ" (the N'Ko language).
+    ["Syriac", "ܫܠܡܐ، ܥܠܡܐ", "Noto Sans Syriac"],
     ["N'Ko", "ߒߞߏ ߞߊ߲ߜߍ", "Noto Sans NKo"],
     // Adlam "𞤀𞤣𞤤𞤢𞤥 𞤆𞤵𞤤𞤢𞤪" (Adlam, Pular), and a run of Hanifi Rohingya letters.
     ["Adlam", "𞤀𞤣𞤤𞤢𞤥 𞤆𞤵𞤤𞤢𞤪", "Noto Sans Adlam"],
