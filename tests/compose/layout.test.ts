@@ -255,6 +255,18 @@ describe("text layout behaviour", () => {
     ]);
   });
 
+  it("keeps a right-to-left phrase in order across the dashes and numbers inside it", () => {
+    const words = (title: string) =>
+      layoutText(title, "inter", opts({ maxLines: 1, maxSize: 30 }))
+        .lines[0]!.glyphs.map((g) => String.fromCodePoint(g.glyph.unicode ?? 0x20))
+        .join("");
+    // In a left-to-right title, the Hebrew phrase reads right to left as a whole: its last word leftmost.
+    expect(words("Hi שלום - עולם ok")).toBe("Hiםלוע-םולשok");
+    expect(words("Hi שלום 2024 עולם")).toBe("Hiםלוע2024םולש");
+    // In a right-to-left title, a Latin phrase with a dash inside keeps its left-to-right order.
+    expect(words("שלום iPhone - Pro")).toBe("iPhone-Proםולש");
+  });
+
   it("mirrors brackets and quotes in right-to-left text, not in left-to-right text", () => {
     const ends = (title: string) => {
       const seq = codes(layoutText(title, "inter", opts({ maxLines: 1, maxSize: 40 })));
