@@ -62,7 +62,7 @@ export function BatchGrid(props: BatchGridProps) {
                 className="col-span-full -mb-1 text-sm text-zinc-200 sm:col-span-1 sm:mb-0 sm:self-center"
               >
                 <span className="mr-1 text-zinc-400">{i + 1}.</span>
-                {prompt}
+                <bdi>{prompt}</bdi>
               </div>
               {models.map((m) => {
                 const cell = byKey.get(`${i}|${m}`);

@@ -3,7 +3,7 @@
 import { useActionState, useMemo, useState } from "react";
 import { restyleAction, type RestyleState } from "@/app/(share)/b/[id]/actions";
 import { FieldError, issuesFor } from "@/components/studio/field-error";
-import { CanvasField, inputCls } from "@/components/studio/canvas-field";
+import { CanvasField, titleLinesCls } from "@/components/studio/canvas-field";
 import { LookPicker } from "@/components/studio/look-picker";
 import type { BatchView } from "@/lib/batches/paging";
 import { plural } from "@/lib/format";
@@ -77,7 +77,7 @@ export function RestylePanel({ batch, options }: RestylePanelProps) {
               name="prompts"
               defaultValue={batch.prompts.join("\n")}
               rows={Math.min(8, Math.max(2, batch.prompts.length))}
-              className={inputCls}
+              className={titleLinesCls}
               aria-describedby="restyle-prompts-error"
             />
             <FieldError id="restyle-prompts-error" issues={err("prompts")} />

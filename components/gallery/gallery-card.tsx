@@ -56,7 +56,9 @@ export function GalleryCard(props: GalleryCardProps) {
         />
       </label>
       <div className="space-y-1 p-3">
-        <p className="line-clamp-2 text-sm font-medium leading-snug text-zinc-100">{image.prompt}</p>
+        <p dir="auto" className="line-clamp-2 text-sm font-medium leading-snug text-zinc-100">
+          {image.prompt}
+        </p>
         <p className="flex flex-wrap items-center gap-x-1.5 text-xs text-zinc-400">
           <span>{labels.model(image.model)}</span>
           <span aria-hidden>·</span>

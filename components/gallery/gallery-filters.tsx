@@ -118,6 +118,7 @@ export function GalleryFiltersForm({ filters, options, limit, onApply }: Gallery
         Title contains
         <input
           type="search"
+          dir="auto"
           name="q"
           value={q}
           onChange={(event) => setQ(event.target.value)}

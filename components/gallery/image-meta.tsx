@@ -8,7 +8,9 @@ import type { Labels } from "./labels";
 export function GalleryImageMeta({ image, labels }: { image: GalleryImageDto; labels: Labels }) {
   return (
     <dl className="divide-y divide-zinc-800">
-      <MetaRow term="Prompt">{image.prompt}</MetaRow>
+      <MetaRow term="Prompt">
+        <bdi>{image.prompt}</bdi>
+      </MetaRow>
       <MetaRow term="Model">{labels.model(image.model)}</MetaRow>
       <MetaRow term="Style">{labels.style(image.style)}</MetaRow>
       <MetaRow term="Template">{labels.template(image.template)}</MetaRow>

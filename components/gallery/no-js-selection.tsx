@@ -81,7 +81,7 @@ export function NoJsDeleteConfirm({ images, needsToken, labels, ...place }: NoJs
       <ul className="list-disc space-y-0.5 pl-5 text-sm text-zinc-300">
         {images.slice(0, LISTED).map((img) => (
           <li key={img.id}>
-            {img.prompt} <span className="text-zinc-400">({labels.model(img.model)})</span>
+            <bdi>{img.prompt}</bdi> <span className="text-zinc-400">({labels.model(img.model)})</span>
           </li>
         ))}
         {images.length > LISTED ? <li>and {images.length - LISTED} more</li> : null}

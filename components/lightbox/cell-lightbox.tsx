@@ -36,7 +36,9 @@ export function CellLightboxMeta({ cell, take }: { cell: CellDto; take?: TakeCon
         </div>
       ) : null}
       <dl className="divide-y divide-zinc-800">
-        <MetaRow term="Prompt">{cell.prompt}</MetaRow>
+        <MetaRow term="Prompt">
+          <bdi>{cell.prompt}</bdi>
+        </MetaRow>
         <MetaRow term="Model">{cell.model}</MetaRow>
         <MetaRow term="Time">{formatMs(cell.durationMs)}</MetaRow>
         <MetaRow term="Attempts">{cell.attempts}</MetaRow>

@@ -6,6 +6,9 @@ import type { StudioOptions } from "@/lib/studio/options";
 export const inputCls =
   "w-full rounded-md border border-zinc-700 bg-zinc-900 px-3 py-2 text-sm text-zinc-100 placeholder:text-zinc-400 focus:border-sky-500 focus:outline-none focus:ring-1 focus:ring-sky-500";
 
+/** A textarea of titles, one per line: each line takes its own direction (Arabic, Hebrew right to left). */
+export const titleLinesCls = `${inputCls} [unicode-bidi:plaintext]`;
+
 export interface CanvasFieldProps {
   id: string;
   canvases: StudioOptions["canvases"];

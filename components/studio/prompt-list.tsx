@@ -3,7 +3,7 @@
 import { useId, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { dedupe } from "@/lib/studio/import";
 import type { FieldIssue } from "@/lib/batches/input";
-import { inputCls } from "./canvas-field";
+import { titleLinesCls } from "./canvas-field";
 import { PromptRow, type RowActions } from "./prompt-row";
 
 export interface PromptListProps {
@@ -59,7 +59,7 @@ export function PromptList({ prompts, onChange, issues, onImport }: PromptListPr
           rows={Math.min(16, Math.max(6, rows.length + 1))}
           value={rows.join("\n")}
           onChange={(e) => onChange(e.target.value.split("\n"))}
-          className={`${inputCls} font-mono`}
+          className={`${titleLinesCls} font-mono`}
         />
       ) : (
         <ol className="space-y-2" data-testid="prompt-list">
@@ -79,7 +79,7 @@ export function PromptList({ prompts, onChange, issues, onImport }: PromptListPr
       <noscript>
         <label className="block space-y-1 text-xs text-zinc-400">
           <span>More titles, one per line</span>
-          <textarea name="prompts" rows={6} className={`${inputCls} font-mono`} />
+          <textarea name="prompts" rows={6} className={`${titleLinesCls} font-mono`} />
         </label>
       </noscript>
       <div className="flex flex-wrap gap-2">

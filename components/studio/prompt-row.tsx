@@ -44,6 +44,7 @@ export const PromptRow = memo(function PromptRow({ index: i, value, issue, last,
       <div className="flex-1">
         <input
           name="prompts"
+          dir="auto"
           value={value}
           aria-label={`Title ${i + 1}`}
           aria-invalid={issue ? true : undefined}

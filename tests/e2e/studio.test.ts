@@ -11,6 +11,7 @@ import { CANVASES } from "@/lib/catalog/canvases";
 import { estimateCost, getModel, pickSize, type ModelId } from "@/lib/catalog/models";
 import { formatUsd } from "@/lib/format";
 import { startSimulator, type Simulator } from "@/lib/simulator";
+import { followBatch, submitBatch } from "../../scripts/lib/batch-client";
 import { checkA11y } from "../helpers/a11y";
 import { artifactsDir, openBrowser, type Browser } from "../helpers/browser";
 import { startStack, type Stack } from "../helpers/stack";
@@ -98,6 +99,41 @@ describe("studio form", () => {
     await page.keyboard.type("!");
     await expect.poll(values).toEqual(["Alpha", "Kept", "Beta!", "Inserted"]);
     await page.close();
+  });
+
+  it("sets right-to-left titles right to left: typed, one per line, on the batch page and in the gallery", async () => {
+    const page = await openForm();
+    const direction = (el: Element) => getComputedStyle(el).direction;
+    await page.getByLabel("Title 1", { exact: true }).fill("مرحبا بالعالم 2026");
+    await page.getByLabel("Title 1", { exact: true }).press("Enter");
+    await page.getByLabel("Title 2", { exact: true }).fill("Hello world");
+    expect(await page.getByLabel("Title 1", { exact: true }).evaluate(direction)).toBe("rtl");
+    expect(await page.getByLabel("Title 2", { exact: true }).evaluate(direction)).toBe("ltr");
+    // As text, each line takes its own direction.
+    await page.getByRole("button", { name: "Edit as text" }).click();
+    const box = page.getByRole("textbox", { name: "All titles, one per line" });
+    expect(await box.evaluate((el) => getComputedStyle(el).unicodeBidi)).toBe("plaintext");
+    await page.close();
+
+    const arabic = "دليل المبتدئين (٢٠٢٦)";
+    const created = await submitBatch(stack.appUrl, {
+      prompts: ["A Latin title", arabic],
+      models: ["local-preview"],
+      style: "minimalist",
+      template: "bottom-bar",
+      font: "inter",
+    });
+    if (!created.ok) throw new Error(`submit rejected: ${JSON.stringify(created)}`);
+    await followBatch(stack.appUrl, created.id, {});
+    const batch = await browser.context.newPage();
+    await batch.goto(`${stack.appUrl}/b/${created.id}`, { waitUntil: "load" });
+    // The title is isolated from its row number, and reads right to left inside it.
+    const row = batch.getByRole("rowheader").filter({ hasText: arabic }).locator("bdi");
+    expect(await row.evaluate(direction)).toBe("rtl");
+    await batch.goto(`${stack.appUrl}/gallery?q=${encodeURIComponent("المبتدئين")}`, { waitUntil: "load" });
+    const caption = batch.locator("p", { hasText: arabic }).first();
+    expect(await caption.evaluate(direction)).toBe("rtl");
+    await batch.close();
   });
 
   it("fills the form from an imported batch.json", async () => {

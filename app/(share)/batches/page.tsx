@@ -86,6 +86,7 @@ export default async function BatchesPage({ searchParams }: Props) {
           A title contains
           <input
             type="search"
+            dir="auto"
             name="q"
             defaultValue={search ?? ""}
             maxLength={200}
@@ -186,7 +187,7 @@ function BatchRow({ batch: b, yours }: { batch: BatchListItem; yours: boolean })
         <span className="min-w-0 flex-1 space-y-1.5">
           <span className="flex items-start justify-between gap-3">
             <span className="truncate font-medium text-zinc-100">
-              {b.title}
+              <bdi>{b.title}</bdi>
               {b.prompts > 1 ? (
                 <span className="font-normal text-zinc-400"> +{b.prompts - 1} more</span>
               ) : null}
