@@ -1,7 +1,8 @@
 /**
  * Issue 5's studio checks in Chromium: the live estimate matches the catalog, importing a batch.json fills
  * the form, a budget below the estimate is refused with a message beside the field (in the browser and by
- * the server), and screenshots of the form at desktop and phone widths are kept as artifacts.
+ * the server), titles in right-to-left and rare scripts read right on the pages, and screenshots of the
+ * form at desktop and phone widths are kept as artifacts.
  */
 import { writeFileSync, mkdtempSync } from "node:fs";
 import os from "node:os";
@@ -116,8 +117,9 @@ describe("studio form", () => {
     await page.close();
 
     const arabic = "دليل المبتدئين (٢٠٢٦)";
+    const adlam = "𞤀𞤣𞤤𞤢𞤥 𞤆𞤵𞤤𞤢𞤪"; // Adlam, Pular: no system font here has it
     const created = await submitBatch(stack.appUrl, {
-      prompts: ["A Latin title", arabic],
+      prompts: ["A Latin title", arabic, adlam],
       models: ["local-preview"],
       style: "minimalist",
       template: "bottom-bar",
@@ -133,6 +135,26 @@ describe("studio form", () => {
     await batch.goto(`${stack.appUrl}/gallery?q=${encodeURIComponent("المبتدئين")}`, { waitUntil: "load" });
     const caption = batch.locator("p", { hasText: arabic }).first();
     expect(await caption.evaluate(direction)).toBe("rtl");
+    // A script the system lacks is drawn in the shipped face (as wide as the same text set in it
+    // alone), not as missing-glyph boxes.
+    await batch.goto(`${stack.appUrl}/gallery`, { waitUntil: "networkidle" });
+    await batch.evaluate(() => document.fonts.ready);
+    const widths = await batch
+      .locator("p", { hasText: adlam })
+      .first()
+      .evaluate((el) => {
+        const width = (node: Node) => {
+          const range = document.createRange();
+          range.selectNodeContents(node);
+          return range.getBoundingClientRect().width;
+        };
+        const probe = el.cloneNode(true) as HTMLElement;
+        probe.style.cssText = "font-family: 'Studio Scripts'; position: absolute; display: inline";
+        document.body.append(probe);
+        return [width(el), width(probe)];
+      });
+    expect(widths[0]).toBeGreaterThan(0);
+    expect(Math.abs(widths[0]! - widths[1]!)).toBeLessThan(1);
     await batch.close();
   });
 
