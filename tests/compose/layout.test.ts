@@ -6,6 +6,8 @@ import { TEMPLATE_RENDERERS } from "@/lib/compose/templates";
 import { layoutText, type LayoutOptions, type PlacedGlyph } from "@/lib/compose/text/layout";
 import { hasComplexScript, prepareShaping } from "@/lib/compose/text/complex-shaping";
 import { layoutPathData, xmlEscape } from "@/lib/compose/text/svg-path";
+import { fontChain } from "@/lib/compose/text/font-loader";
+import { shapeText } from "@/lib/compose/text/shape";
 import { expectWholeClusters } from "./cluster-check";
 import {
   HARD_COMPLEX_TITLES,
@@ -212,8 +214,9 @@ describe("text layout behaviour", () => {
   });
 
   it("draws Thaana right to left from its Noto font", () => {
-    // Dhivehi "ދިވެހި ބަސް" (the Dhivehi language).
-    const layout = layoutText("ދިވެހި ބަސް", "inter", opts({ maxLines: 1, maxSize: 40 }));
+    // Dhivehi "ދިވެހި، ބަސް" (the Dhivehi language, with the Arabic comma Dhivehi writes: it stays in
+    // the Thaana font).
+    const layout = layoutText("ދިވެހި، ބަސް", "inter", opts({ maxLines: 1, maxSize: 40 }));
     expect([layout.direction, layout.missing]).toEqual(["rtl", []]);
     const families = new Set(
       layout.lines.flatMap((l) => l.glyphs.map((g) => g.font.names.fontFamily?.en ?? "?")),
@@ -255,6 +258,39 @@ describe("text layout behaviour", () => {
     ]);
   });
 
+  it("keeps a number's separators and signs with it, and its trailing punctuation on the right-to-left side", () => {
+    const text = (title: string, line = 0) =>
+      layoutText(title, "inter", opts({ maxLines: 2, maxSize: 30 }))
+        .lines[line]!.glyphs.filter((g) => g.glyph.unicode !== undefined)
+        .map((g) => String.fromCodePoint(g.glyph.unicode!))
+        .join("")
+        .replace(/[^\x20-\x7e\u066a-\u066c\u0660-\u0669\u05d0-\u05ea]/gu, "");
+    expect(text("الساعة12:30")).toBe("12:30");
+    expect(text("خصم50%")).toBe("50%");
+    // The full stop or "!" ends the right-to-left sentence: leftmost, past the number.
+    expect(text("עד 2024.")).toBe(".2024דע");
+    expect(text("שלום 12:30!")).toBe("!12:30םולש");
+    expect(text("In 2024. ok")).toBe("In2024.ok");
+    // Arabic-Indic digits with the Arabic percent sign: the sign on the number's left, as Arabic writes it.
+    expect(text("تخفيض ٥٠٪")).toBe("٪٥٠");
+    // The Arabic decimal separator is not a right-to-left letter: this title stays left to right.
+    expect(layoutText("٣٫٥ apples", "inter", opts()).direction).toBe("ltr");
+  });
+
+  it("resolves directions over the whole title, not line by line", () => {
+    // Broken as "Hi" / "שלום" / "- עולם": the dash that starts the last line sits between two Hebrew
+    // words, so it is right to left there too, drawn after (right of) "עולם".
+    const layout = layoutText(
+      "Hi שלום - עולם",
+      "inter",
+      opts({ box: { ...box, width: 80 }, maxLines: 3, maxSize: 30 }),
+    );
+    expect(layout.lines).toHaveLength(3);
+    const last = layout.lines[2]!.glyphs.map((g) => g.glyph.unicode);
+    expect(last[0]).not.toBe(0x2d);
+    expect(last.at(-1)).toBe(0x2d);
+  });
+
   it("keeps a right-to-left phrase in order across the dashes and numbers inside it", () => {
     const words = (title: string) =>
       layoutText(title, "inter", opts({ maxLines: 1, maxSize: 30 }))
@@ -293,6 +329,10 @@ describe("text layout behaviour", () => {
     expect([layout.direction, layout.missing]).toEqual(["rtl", []]);
     const glyphs = layout.lines[0]!.glyphs;
     expect(new Set(glyphs.map((g) => g.font.names.fontFamily?.en))).toEqual(new Set([family]));
+    // The first letter is drawn rightmost.
+    const first = shapeText(title, fontChain("inter")).tokens[0]!.clusters[0]!.glyphs.map((g) => g.glyph);
+    const rightmost = glyphs.reduce((a, b) => (b.x > a.x ? b : a));
+    expect(first).toContain(rightmost.glyph);
     // Joined: some letters take a contextual form, which has no code point of its own.
     expect(glyphs.some((g) => g.glyph.unicode === undefined)).toBe(true);
   });

@@ -1,15 +1,22 @@
-import type { Token } from "./shape";
+import type { Cluster, Token } from "./shape";
 
 /**
  * A reduced Unicode bidi pass at token granularity (a token is a word or a piece of one): each token
  * is a strong left-to-right or right-to-left letter run, a number, or neutral (punctuation, emoji);
  * rules W7 (a number after left-to-right text is left to right), N1/N2 (neutrals between two runs of
  * one direction take it, others the paragraph's; numbers count as right to left there) and I1/I2 give
- * the embedding levels, then rule L2 reverses runs from the highest level down. Enough for titles
- * mixing Arabic/Hebrew with Latin words and numbers. Brackets and quotes in right-to-left tokens take
- * their mirrored glyphs (rule L4, through `mirrorOf`).
+ * the embedding levels, then rule L2 reverses runs from the highest level down. Levels are resolved
+ * over the whole title and lines reordered one by one, as the algorithm does for a paragraph. Enough
+ * for titles mixing Arabic/Hebrew with Latin words and numbers. Brackets and quotes in right-to-left
+ * tokens take their mirrored glyphs (rule L4, through `mirrorOf`).
  */
-export function tokenLevels(tokens: readonly Token[], direction: "ltr" | "rtl"): number[] {
+export interface TokenLevel {
+  level: number;
+  /** A number's leading and trailing punctuation resolve right to left (N1: R on that side). */
+  rtlEnds: { lead: boolean; trail: boolean };
+}
+
+export function tokenLevels(tokens: readonly Token[], direction: "ltr" | "rtl"): TokenLevel[] {
   const base = direction === "rtl" ? 1 : 0;
   const outside = base === 1 ? "R" : "L";
   let last = outside;
@@ -25,15 +32,37 @@ export function tokenLevels(tokens: readonly Token[], direction: "ltr" | "rtl"):
     return outside;
   };
   return types.map((type, i) => {
-    let resolved = type;
-    if (type === "N") {
-      const before = strongAt(i, -1);
-      resolved = before === strongAt(i, 1) ? before : outside;
-    }
-    if (resolved === "L") return base === 1 ? 2 : 0;
-    if (resolved === "R") return 1;
-    return 2; // a number: left to right inside whatever surrounds it
+    const before = strongAt(i, -1);
+    const after = strongAt(i, 1);
+    const resolved = type === "N" ? (before === after ? before : outside) : type;
+    const rtlEnds = { lead: type === "EN" && before === "R", trail: type === "EN" && after === "R" };
+    // A number (EN) is left to right inside whatever surrounds it.
+    const level = resolved === "L" ? (base === 1 ? 2 : 0) : resolved === "R" ? 1 : 2;
+    return { level, rtlEnds };
   });
+}
+
+/**
+ * A token's clusters left to right, each with the glyphs to draw: a right-to-left token reversed,
+ * its brackets mirrored; a number's punctuation moved to the side right-to-left text puts it (so
+ * "2026!" in Arabic draws the "!" left of the number).
+ */
+export function visualClusters(token: Token, { level, rtlEnds }: TokenLevel): Cluster[] {
+  const flip = (cs: readonly Cluster[]) =>
+    [...cs].reverse().map((c) => (c.mirrored ? { ...c, glyphs: c.mirrored } : c));
+  if (level % 2 === 1) return flip(token.clusters);
+  const { ends, clusters } = token;
+  if (!ends || !(rtlEnds.lead || rtlEnds.trail)) return clusters;
+  const lead = clusters.slice(0, ends.lead);
+  const trail = clusters.slice(clusters.length - ends.trail);
+  const number = clusters.slice(ends.lead, clusters.length - ends.trail);
+  return [
+    ...(rtlEnds.trail ? flip(trail) : []),
+    ...(rtlEnds.lead ? [] : lead),
+    ...number,
+    ...(rtlEnds.trail ? [] : trail),
+    ...(rtlEnds.lead ? flip(lead) : []),
+  ];
 }
 
 /** Indices of `levels` in visual (left-to-right) order. */

@@ -121,7 +121,13 @@ export const COMPLEX_SCRIPTS: readonly ComplexScript[] = [
     // Comma, semicolon, question mark, tatweel, and the Arabic vowel marks Garshuni and Syriac use.
     shared: /[\u060c\u061b\u061f\u0640\u064b-\u0655\u0670]/u,
   },
-  { tag: "Thaa", fallbackId: "noto-sans-thaana", ranges: [[0x0780, 0x07bf]], rtl: true },
+  {
+    tag: "Thaa",
+    fallbackId: "noto-sans-thaana",
+    ranges: [[0x0780, 0x07bf]],
+    rtl: true,
+    shared: /[\u060c\u061b\u061f]/u, // Dhivehi writes the Arabic comma, semicolon and question mark
+  },
   {
     tag: "Nkoo",
     fallbackId: "noto-sans-nko",
@@ -174,10 +180,19 @@ const ANY_UNSPACED = classOf(COMPLEX_SCRIPTS.filter((s) => s.unspaced));
 export const hasComplexScript = (text: string): boolean => ANY_COMPLEX.test(text);
 export const hasUnspacedScript = (text: string): boolean => ANY_UNSPACED.test(text);
 
-/** A digit of a number read left to right: every decimal digit but N'Ko's and Adlam's, which are right to left. */
-const DIGIT = String.raw`(?![\u07c0-\u07c9\u{1e950}-\u{1e959}])\p{Nd}`;
-const NUMBER = String.raw`${DIGIT}+(?:[.,\u066b\u066c]${DIGIT}+)*`;
-/** Numbers, with the separators inside them: they read left to right in right-to-left text too. */
+/*
+ * Numbers read left to right in right-to-left text too. Decimal digits by bidi class: Arabic-Indic
+ * and Hanifi Rohingya digits are AN, the others EN, except N'Ko's and Adlam's, which are right-to-left
+ * letters. A separator between two digits joins the number (rule W4), and so do a currency, percent,
+ * per mille, degree or number sign next to European digits (W5), and a keycap mark.
+ */
+const AN_DIGIT = String.raw`[\u0660-\u0669\u{10d30}-\u{10d39}]`;
+const EN_DIGIT = String.raw`(?![\u0660-\u0669\u07c0-\u07c9\u{10d30}-\u{10d39}\u{1e950}-\u{1e959}])\p{Nd}(?:\ufe0f?\u20e3)?`;
+const TERMINATOR = String.raw`[#%\u00b0\u066a\u2030\u2031\p{Sc}]`;
+const NUMBER =
+  String.raw`(?:${TERMINATOR}*${EN_DIGIT}(?:[.,:/]?${EN_DIGIT})*${TERMINATOR}*` +
+  String.raw`|${AN_DIGIT}(?:[.,:/\u066b\u066c]?${AN_DIGIT})*)`;
+/** Numbers, with the separators and signs that belong to them. */
 export const NUMBERS = new RegExp(NUMBER, "gu");
 const WHOLE_NUMBER = new RegExp(`^${NUMBER}$`, "u");
 export const isNumber = (text: string): boolean => WHOLE_NUMBER.test(text);

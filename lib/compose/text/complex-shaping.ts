@@ -79,7 +79,8 @@ const graphemes = new Intl.Segmenter("und", { granularity: "grapheme" });
 /**
  * Shapes one run into clusters the line breaker may never split: a cluster boundary is a grapheme
  * boundary at which a HarfBuzz cluster also starts, so a conjunct (क्ष, க்ஷ), a consonant with its
- * marks, a reordered vowel sign (कि, கொ) or a ligature (لا) stays whole. Offsets and advances come
+ * marks or a reordered vowel sign (कि, கொ) stays whole. Joined letters are clusters of their own (a
+ * word broken only where it cannot fit keeps each letter's joined form). Offsets and advances come
  * from HarfBuzz. Clusters come back in logical order, each drawn left to right from its own origin;
  * a right-to-left run's clusters are put in visual order by the layout, as all RTL text is.
  */
@@ -110,11 +111,16 @@ export function shapeComplexRun(run: Run, missing: Set<string>): Cluster[] {
       bounds.push(index);
   }
   bounds.push(run.text.length);
-  /** The cluster (index into bounds) a HarfBuzz cluster value falls in. */
+  /** The cluster (index into bounds) a HarfBuzz cluster value falls in: the last bound at or before it. */
   const unitOf = (cluster: number) => {
-    let k = 0;
-    while (k + 1 < bounds.length - 1 && bounds[k + 1]! <= cluster) k++;
-    return k;
+    let lo = 0;
+    let hi = bounds.length - 2;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (bounds[mid]! <= cluster) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   };
 
   // HarfBuzz returns glyphs in visual order, in which each cluster's glyphs are contiguous

@@ -1,7 +1,7 @@
 import type { Font, Glyph } from "opentype.js";
 import type { FontId } from "@/lib/catalog/fonts";
 import type { TextAlign } from "@/lib/catalog/templates";
-import { tokenLevels, visualOrder } from "./bidi";
+import { tokenLevels, visualClusters, visualOrder } from "./bidi";
 import { fontChain, type FontChain } from "./font-loader";
 import { glyphBox, shapeClusters, shapeText, type ShapedText, type Token } from "./shape";
 import { wrapTokens } from "./wrap";
@@ -118,7 +118,7 @@ function withEllipsis(line: Token[], shaped: ShapedText, chain: FontChain, width
       kept.push(c);
       w += c.advance;
     }
-    out[out.length - 1] = { ...last, clusters: kept, width: w };
+    out[out.length - 1] = { ...last, clusters: kept, width: w, ends: undefined };
   }
   ellipsis.strong = shaped.direction === "rtl" ? "rtl" : "ltr";
   return [...out, ellipsis];
@@ -158,24 +158,25 @@ export function layoutText(title: string, fontId: FontId, opts: LayoutOptions): 
   const valign = opts.valign ?? "middle";
   const top = opts.box.y + (valign === "top" ? 0 : valign === "bottom" ? slack : slack / 2);
   const ink = { x1: Infinity, y1: Infinity, x2: -Infinity, y2: -Infinity };
+  // Levels over the whole title (a paragraph), lines reordered one by one.
+  const resolved = tokenLevels(lines.flat(), shaped.direction);
+  let first = 0;
   const placed: TextLine[] = lines.map((tokens, row) => {
+    const levels = resolved.slice(first, (first += tokens.length));
     const width = lineWidth(tokens, shaped.spaceWidth) * size;
     const baseline = top + (metrics.capHeight + row * opts.lineHeight) * size;
     const free = opts.box.width - width;
     const startsRight = opts.align === "start" && shaped.direction === "rtl";
     const x = opts.box.x + (opts.align === "center" ? free / 2 : startsRight ? free : 0);
-    const levels = tokenLevels(tokens, shaped.direction);
-    const order = visualOrder(levels);
+    const order = visualOrder(levels.map((l) => l.level));
     const glyphs: PlacedGlyph[] = [];
     let cursor = x;
     order.forEach((ti, k) => {
       const token = tokens[ti]!;
       const prev = k > 0 ? order[k - 1]! : -1;
       if (prev >= 0 && tokens[Math.max(prev, ti)]!.spaceBefore) cursor += shaped.spaceWidth * size;
-      const rtl = levels[ti]! % 2 === 1;
-      const clusters = rtl ? [...token.clusters].reverse() : token.clusters;
-      for (const cluster of clusters) {
-        for (const g of (rtl && cluster.mirrored) || cluster.glyphs) {
+      for (const cluster of visualClusters(token, levels[ti]!)) {
+        for (const g of cluster.glyphs) {
           const gx = cursor + g.dx * size;
           const gy = g.dy ? baseline - g.dy * size : baseline;
           glyphs.push({ font: g.font, glyph: g.glyph, x: gx, baseline: gy, size });

@@ -31,6 +31,11 @@ export interface Token {
   spaceBefore: boolean;
   strong: Strong;
   numeric: boolean;
+  /**
+   * A number with punctuation before or after it ("(2026)", "2026!"): how many clusters lead and
+   * trail the number. Right-to-left text around the number moves them to its other side (bidi.ts).
+   */
+  ends?: { lead: number; trail: number };
 }
 
 export interface ShapedText {
@@ -48,10 +53,11 @@ export interface ShapedText {
 
 /**
  * Right-to-left characters: Hebrew to N'Ko and beyond, their presentation forms, Hanifi Rohingya and
- * Adlam; the Arabic-Indic and Rohingya digits excepted (numbers, read left to right).
+ * Adlam; the Arabic-Indic and Rohingya digits and the Arabic number signs excepted (numbers, read
+ * left to right).
  */
 const RTL =
-  /[\u0590-\u065f\u066a-\u06ef\u06fa-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\u{10d00}-\u{10d2f}\u{10d3a}-\u{10d3f}\u{1e900}-\u{1e95f}]/u;
+  /[\u0590-\u065f\u066d-\u06ef\u06fa-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\u{10d00}-\u{10d2f}\u{10d3a}-\u{10d3f}\u{1e900}-\u{1e95f}]/u;
 export const hasRightToLeft = (text: string): boolean => RTL.test(text);
 const LETTER = /\p{L}/u;
 
@@ -188,6 +194,16 @@ function shapeSimple(text: string, chain: FontChain, missing: Set<string>): Clus
   return clusters;
 }
 
+/** A piece holding one number and punctuation around it, as [before, number, after]; else null. */
+function numberWithEnds(piece: string): [string, string, string] | null {
+  const found = [...piece.matchAll(NUMBERS)];
+  if (found.length !== 1) return null;
+  const [number] = found;
+  const before = piece.slice(0, number!.index);
+  const after = piece.slice(number!.index + number![0].length);
+  return before || after ? [before, number![0], after] : null;
+}
+
 export function tokenFromClusters(clusters: Cluster[], template: Omit<Token, "clusters" | "width">): Token {
   return { ...template, clusters, width: clusters.reduce((w, c) => w + c.advance, 0) };
 }
@@ -198,15 +214,19 @@ export function shapeText(title: string, chain: FontChain): ShapedText {
   const tokens: Token[] = [];
   for (const word of text.split(" ")) {
     linePieces(word).forEach((piece, i) => {
-      const clusters = shapeClusters(piece, chain, missing);
+      const strong = strongOf(piece);
+      const number = strong === "neutral" ? numberWithEnds(piece) : null;
+      const parts = number?.map((part) => shapeClusters(part, chain, missing));
+      const clusters = parts ? parts.flat() : shapeClusters(piece, chain, missing);
       if (clusters.length === 0) return;
-      tokens.push(
-        tokenFromClusters(clusters, {
+      tokens.push({
+        ...tokenFromClusters(clusters, {
           spaceBefore: i === 0 && tokens.length > 0,
-          strong: strongOf(piece),
+          strong,
           numeric: /\p{N}/u.test(piece),
         }),
-      );
+        ...(parts ? { ends: { lead: parts[0]!.length, trail: parts[2]!.length } } : {}),
+      });
     });
   }
   const space = chain.primary.charToGlyph(" ");

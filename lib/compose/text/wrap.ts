@@ -7,15 +7,20 @@ export function splitToken(token: Token, width: number): Token[] {
   let w = 0;
   for (const c of token.clusters) {
     if (clusters.length > 0 && w + c.advance > width) {
-      pieces.push({ ...token, clusters, width: w, spaceBefore: pieces.length === 0 && token.spaceBefore });
+      pieces.push(piece(token, clusters, w, pieces.length === 0));
       clusters = [];
       w = 0;
     }
     clusters.push(c);
     w += c.advance;
   }
-  pieces.push({ ...token, clusters, width: w, spaceBefore: pieces.length === 0 && token.spaceBefore });
+  pieces.push(piece(token, clusters, w, pieces.length === 0));
   return pieces;
+}
+
+/** A piece of a token; a number's lead and trail counts do not carry over to its pieces. */
+function piece(token: Token, clusters: Token["clusters"], width: number, first: boolean): Token {
+  return { ...token, clusters, width, spaceBefore: first && token.spaceBefore, ends: undefined };
 }
 
 /**
