@@ -109,7 +109,7 @@ export function Lightbox<T extends LightboxItem>(props: LightboxProps<T>) {
                   <span data-testid="lightbox-position">
                     {index + 1} / {items.length}
                   </span>
-                  <span className="ml-3 text-zinc-100">{item.alt}</span>
+                  <bdi className="ml-3 text-zinc-100">{item.alt}</bdi>
                 </Dialog.Title>
                 <Dialog.Description className="sr-only">
                   Use the left and right arrow keys for the previous and next image, Escape to close.

@@ -230,7 +230,7 @@ export function StudioForm({ options, start: given }: { options: StudioOptions; 
           {startedFrom ? (
             <p role="status" className="flex flex-wrap items-center gap-x-3 text-sm text-sky-300">
               <span>
-                Started from batch “{startedFrom.title}”
+                Started from batch “<bdi>{startedFrom.title}</bdi>”
                 {startedFrom.titles > 1 ? ` (${startedFrom.titles} titles)` : ""}: change anything, then
                 generate.
               </span>

@@ -149,7 +149,7 @@ describe("studio form", () => {
           return range.getBoundingClientRect().width;
         };
         const probe = el.cloneNode(true) as HTMLElement;
-        probe.style.cssText = "font-family: 'Studio Scripts'; position: absolute; display: inline";
+        probe.style.cssText = "font-family: 'Studio Rare Scripts'; position: absolute; display: inline";
         document.body.append(probe);
         return [width(el), width(probe)];
       });

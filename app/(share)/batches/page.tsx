@@ -186,10 +186,13 @@ function BatchRow({ batch: b, yours }: { batch: BatchListItem; yours: boolean })
         </span>
         <span className="min-w-0 flex-1 space-y-1.5">
           <span className="flex items-start justify-between gap-3">
-            <span className="truncate font-medium text-zinc-100">
-              <bdi>{b.title}</bdi>
+            <span className="flex min-w-0 gap-1 font-medium text-zinc-100">
+              {/* Cut in the title's own direction: a long right-to-left title loses its end, not its start. */}
+              <span dir="auto" className="truncate">
+                {b.title}
+              </span>
               {b.prompts > 1 ? (
-                <span className="font-normal text-zinc-400"> +{b.prompts - 1} more</span>
+                <span className="shrink-0 font-normal text-zinc-400"> +{b.prompts - 1} more</span>
               ) : null}
             </span>
             <span className="flex shrink-0 items-center gap-1.5">

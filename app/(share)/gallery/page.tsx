@@ -49,7 +49,8 @@ export default async function GalleryPage({ searchParams }: Props) {
     fonts: FONTS.map((f) => ({ value: f.id, label: f.label })),
     batches: recent.batches.map((b) => ({
       value: b.id,
-      label: `${b.title.length > 40 ? `${b.title.slice(0, 39)}…` : b.title} (${b.createdAt.toISOString().slice(0, 10)})`,
+      // First-strong isolates (an <option> holds no markup): a right-to-left title keeps the date after it.
+      label: `\u2068${b.title.length > 40 ? `${b.title.slice(0, 39)}…` : b.title}\u2069 (${b.createdAt.toISOString().slice(0, 10)})`,
     })),
   };
   return (
