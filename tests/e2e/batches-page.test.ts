@@ -71,9 +71,14 @@ describe("batches page", () => {
     expect(await madeRow.textContent()).toContain("Listed with a cover +1 more");
     expect(await madeRow.textContent()).toContain("2/2 images");
     const cover = madeRow.locator("img");
+    // A loaded picture has a width; on a busy machine the first fetch can take more than a second.
     await expect
-      .poll(() =>
-        cover.evaluate((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth),
+      .poll(
+        () =>
+          cover.evaluate((i) =>
+            (i as HTMLImageElement).complete ? (i as HTMLImageElement).naturalWidth : 0,
+          ),
+        { timeout: 10_000 },
       )
       .toBeGreaterThan(0);
     expect(await checkA11y(page)).toEqual([]);
