@@ -212,10 +212,12 @@ export function shapeText(title: string, chain: FontChain): ShapedText {
   const text = normalizeTitle(title);
   const missing = new Set<string>();
   const tokens: Token[] = [];
+  // Only right-to-left text moves a number's punctuation; elsewhere it stays one piece (with its kerning).
+  const bidi = hasRightToLeft(text);
   for (const word of text.split(" ")) {
     linePieces(word).forEach((piece, i) => {
       const strong = strongOf(piece);
-      const number = strong === "neutral" ? numberWithEnds(piece) : null;
+      const number = bidi && strong === "neutral" ? numberWithEnds(piece) : null;
       const parts = number?.map((part) => shapeClusters(part, chain, missing));
       const clusters = parts ? parts.flat() : shapeClusters(piece, chain, missing);
       if (clusters.length === 0) return;
