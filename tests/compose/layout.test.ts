@@ -248,6 +248,13 @@ describe("text layout behaviour", () => {
     expect(names("گچپژ")).toEqual(["uni0631.fina", "uni066E.medi.wide", "uni062D.medi", "uni0643.init"]);
   });
 
+  it("draws the digits 4, 6 and 7 as Urdu and Sindhi write them, told by their letters", () => {
+    const digits = (title: string) => names(title).slice(0, 3); // the number ends the line: leftmost
+    expect(digits("سلام ۴۶۷")).toEqual(["uni06F4", "uni06F6", "uni06F7"]); // Persian (the default forms)
+    expect(digits("ٹھیک ۴۶۷")).toEqual(["uni06F4.locl", "uni0666", "uni06F7.locl"]); // Urdu
+    expect(digits("ڪراچي ۴۶۷")).toEqual(["uni06F4", "uni0666", "uni06F7.locl"]); // Sindhi
+  });
+
   it("keeps numbers left to right inside right-to-left text, attached or not", () => {
     // Visual order: the number first (leftmost), digits in reading order, then the word reversed.
     const arabic = [0x662, 0x660, 0x662, 0x664];

@@ -180,6 +180,23 @@ const ANY_UNSPACED = classOf(COMPLEX_SCRIPTS.filter((s) => s.unspaced));
 export const hasComplexScript = (text: string): boolean => ANY_COMPLEX.test(text);
 export const hasUnspacedScript = (text: string): boolean => ANY_UNSPACED.test(text);
 
+/** Letters only Sindhi writes among the languages in Arabic script (ٻ ڄ ڪ ڳ ۾, ...). */
+const SINDHI =
+  /[\u067a\u067b\u067d\u067f\u0680\u0683\u0684\u0687\u068a\u068c-\u068f\u0699\u06a6\u06aa\u06b1\u06b3\u06bb\u06fe]/u;
+/** Letters Urdu (and its neighbours) write and Arabic and Persian do not (ٹ ڈ ڑ ں ہ ے). */
+const URDU = /[\u0679\u0688\u0691\u06ba\u06c1\u06c2\u06d2\u06d3]/u;
+
+/**
+ * The language of a title's Arabic-script text, where the font draws it differently (Urdu's and
+ * Sindhi's forms of the digits 4, 6 and 7, Sindhi's heh), told by the letters only that language
+ * uses; undefined for Arabic, Persian and the rest, which share the default forms.
+ */
+export function arabicScriptLanguage(title: string): "ur" | "sd" | undefined {
+  if (SINDHI.test(title)) return "sd";
+  if (URDU.test(title)) return "ur";
+  return undefined;
+}
+
 /*
  * Numbers read left to right in right-to-left text too. Decimal digits by bidi class: Arabic-Indic
  * and Hanifi Rohingya digits are AN, the others EN, except N'Ko's and Adlam's, which are right-to-left

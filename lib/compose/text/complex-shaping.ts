@@ -84,7 +84,8 @@ const graphemes = new Intl.Segmenter("und", { granularity: "grapheme" });
  * from HarfBuzz. Clusters come back in logical order, each drawn left to right from its own origin;
  * a right-to-left run's clusters are put in visual order by the layout, as all RTL text is.
  */
-export function shapeComplexRun(run: Run, missing: Set<string>): Cluster[] {
+/** `language`: the title's language where the script's font has forms for it (arabicScriptLanguage). */
+export function shapeComplexRun(run: Run, missing: Set<string>, language?: string): Cluster[] {
   if (!run.script) throw new Error("shapeComplexRun: run has no complex script");
   if (!hb) {
     throw new Error(
@@ -99,6 +100,7 @@ export function shapeComplexRun(run: Run, missing: Set<string>): Cluster[] {
   const rtl = run.script.rtl && !isNumber(run.text);
   buffer.setDirection(rtl ? hb.Direction.RTL : hb.Direction.LTR);
   buffer.setScript(run.script.tag);
+  if (language && run.script.tag === "Arab") buffer.setLanguage(language);
   hb.shape(shaper.hbFont, buffer);
   const infos = buffer.getGlyphInfos();
   const positions = buffer.getGlyphPositions();

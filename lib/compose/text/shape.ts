@@ -1,6 +1,6 @@
 import type { Font, Glyph } from "opentype.js";
 import { mirrorOf } from "./bidi";
-import { NUMBERS } from "./complex-scripts";
+import { arabicScriptLanguage, NUMBERS } from "./complex-scripts";
 import { complexRuns, hasComplexScript, shapeComplexRun } from "./complex-shaping";
 import type { FontChain } from "./font-loader";
 import { linePieces } from "./line-pieces";
@@ -99,24 +99,30 @@ function strongOf(text: string): Strong {
  * שנת2026) becomes one cluster, drawn left to right, which the layout keeps whole when it puts
  * the word's clusters in right-to-left order.
  */
-export function shapeClusters(text: string, chain: FontChain, missing: Set<string>): Cluster[] {
-  if (!hasRightToLeft(text)) return shapeRuns(text, chain, missing);
+export function shapeClusters(
+  text: string,
+  chain: FontChain,
+  missing: Set<string>,
+  language?: string,
+): Cluster[] {
+  const runs = (part: string) => shapeRuns(part, chain, missing, language);
+  if (!hasRightToLeft(text)) return runs(text);
   const clusters: Cluster[] = [];
   let from = 0;
   for (const number of text.matchAll(NUMBERS)) {
-    clusters.push(...shapeRuns(text.slice(from, number.index), chain, missing));
-    const digits = shapeRuns(number[0], chain, missing);
+    clusters.push(...runs(text.slice(from, number.index)));
+    const digits = runs(number[0]);
     if (digits.length > 0) clusters.push(asOneCluster(digits));
     from = number.index + number[0].length;
   }
-  clusters.push(...shapeRuns(text.slice(from), chain, missing));
+  clusters.push(...runs(text.slice(from)));
   return clusters;
 }
 
-function shapeRuns(text: string, chain: FontChain, missing: Set<string>): Cluster[] {
+function shapeRuns(text: string, chain: FontChain, missing: Set<string>, language?: string): Cluster[] {
   if (!hasComplexScript(text)) return shapeSimple(text, chain, missing);
   return complexRuns(text).flatMap((run) =>
-    run.script ? shapeComplexRun(run, missing) : shapeSimple(run.text, chain, missing),
+    run.script ? shapeComplexRun(run, missing, language) : shapeSimple(run.text, chain, missing),
   );
 }
 
@@ -214,12 +220,13 @@ export function shapeText(title: string, chain: FontChain): ShapedText {
   const tokens: Token[] = [];
   // Only right-to-left text moves a number's punctuation; elsewhere it stays one piece (with its kerning).
   const bidi = hasRightToLeft(text);
+  const language = arabicScriptLanguage(text);
   for (const word of text.split(" ")) {
     linePieces(word).forEach((piece, i) => {
       const strong = strongOf(piece);
       const number = bidi && strong === "neutral" ? numberWithEnds(piece) : null;
-      const parts = number?.map((part) => shapeClusters(part, chain, missing));
-      const clusters = parts ? parts.flat() : shapeClusters(piece, chain, missing);
+      const parts = number?.map((part) => shapeClusters(part, chain, missing, language));
+      const clusters = parts ? parts.flat() : shapeClusters(piece, chain, missing, language);
       if (clusters.length === 0) return;
       tokens.push({
         ...tokenFromClusters(clusters, {
