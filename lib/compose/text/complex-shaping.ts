@@ -83,8 +83,8 @@ const graphemes = new Intl.Segmenter("und", { granularity: "grapheme" });
  * word broken only where it cannot fit keeps each letter's joined form). Offsets and advances come
  * from HarfBuzz. Clusters come back in logical order, each drawn left to right from its own origin;
  * a right-to-left run's clusters are put in visual order by the layout, as all RTL text is.
+ * `language` is the title's language where the script's font has forms for it (arabicScriptLanguage).
  */
-/** `language`: the title's language where the script's font has forms for it (arabicScriptLanguage). */
 export function shapeComplexRun(run: Run, missing: Set<string>, language?: string): Cluster[] {
   if (!run.script) throw new Error("shapeComplexRun: run has no complex script");
   if (!hb) {
