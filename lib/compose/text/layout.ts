@@ -1,7 +1,7 @@
 import type { Font, Glyph } from "opentype.js";
 import type { FontId } from "@/lib/catalog/fonts";
 import type { TextAlign } from "@/lib/catalog/templates";
-import { tokenLevels, visualClusters, visualOrder } from "./bidi";
+import { bidiRuns, visualClusters, visualOrder } from "./bidi";
 import { fontChain, type FontChain } from "./font-loader";
 import { glyphBox, shapeClusters, shapeText, type ShapedText, type Token } from "./shape";
 import { wrapTokens } from "./wrap";
@@ -159,23 +159,24 @@ export function layoutText(title: string, fontId: FontId, opts: LayoutOptions): 
   const top = opts.box.y + (valign === "top" ? 0 : valign === "bottom" ? slack : slack / 2);
   const ink = { x1: Infinity, y1: Infinity, x2: -Infinity, y2: -Infinity };
   // Levels over the whole title (a paragraph), lines reordered one by one.
-  const resolved = tokenLevels(lines.flat(), shaped.direction);
+  const resolved = bidiRuns(lines.flat(), shaped.direction);
   let first = 0;
   const placed: TextLine[] = lines.map((tokens, row) => {
-    const levels = resolved.slice(first, (first += tokens.length));
+    const runs = resolved
+      .slice(first, (first += tokens.length))
+      .flat()
+      .filter((r, i) => !(i === 0 && r.space));
     const width = lineWidth(tokens, shaped.spaceWidth) * size;
     const baseline = top + (metrics.capHeight + row * opts.lineHeight) * size;
     const free = opts.box.width - width;
     const startsRight = opts.align === "start" && shaped.direction === "rtl";
     const x = opts.box.x + (opts.align === "center" ? free / 2 : startsRight ? free : 0);
-    const order = visualOrder(levels.map((l) => l.level));
+    const order = visualOrder(runs.map((r) => r.level));
     const glyphs: PlacedGlyph[] = [];
     let cursor = x;
-    order.forEach((ti, k) => {
-      const token = tokens[ti]!;
-      const prev = k > 0 ? order[k - 1]! : -1;
-      if (prev >= 0 && tokens[Math.max(prev, ti)]!.spaceBefore) cursor += shaped.spaceWidth * size;
-      for (const cluster of visualClusters(token, levels[ti]!)) {
+    for (const ri of order) {
+      if (runs[ri]!.space) cursor += shaped.spaceWidth * size;
+      for (const cluster of visualClusters(runs[ri]!)) {
         for (const g of cluster.glyphs) {
           const gx = cursor + g.dx * size;
           const gy = g.dy ? baseline - g.dy * size : baseline;
@@ -191,7 +192,7 @@ export function layoutText(title: string, fontId: FontId, opts: LayoutOptions): 
         }
         cursor += cluster.advance * size;
       }
-    });
+    }
     return { x, baseline, width, glyphs };
   });
   const inkBox = Number.isFinite(ink.x1)

@@ -44,19 +44,22 @@ function dictionaryPieces(word: string): string[] {
 function breakPieces(word: string): string[] {
   const pieces: string[] = [];
   let current = "";
-  for (const { segment } of graphemes.segment(word)) {
+  const segments = [...graphemes.segment(word)].map((g) => g.segment);
+  segments.forEach((segment, i) => {
     if (CJK.test(segment)) {
       if (current) pieces.push(current);
       pieces.push(segment);
       current = "";
-      continue;
+      return;
     }
     current += segment;
-    if (BREAK_AFTER.test(segment) && /[\p{L}\p{N}]/u.test(current)) {
+    // A hyphen or slash before a digit holds: "2024-2025", "COVID-19", "1/2" (UAX #14, LB25).
+    const held = /^[-/]$/u.test(segment) && /^\p{Nd}/u.test(segments[i + 1] ?? "");
+    if (BREAK_AFTER.test(segment) && !held && /[\p{L}\p{N}]/u.test(current)) {
       pieces.push(current);
       current = "";
     }
-  }
+  });
   if (current) pieces.push(current);
   return pieces;
 }

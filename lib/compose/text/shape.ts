@@ -1,5 +1,5 @@
 import type { Font, Glyph } from "opentype.js";
-import { mirrorOf } from "./bidi";
+import { bracketOf, mirrorOf } from "./bidi";
 import { arabicScriptLanguage, NUMBERS } from "./complex-scripts";
 import { complexRuns, hasComplexScript, shapeComplexRun } from "./complex-shaping";
 import type { FontChain } from "./font-loader";
@@ -20,6 +20,8 @@ export interface Cluster {
   advance: number;
   /** Drawn instead of `glyphs` in right-to-left text: a bracket or quote facing the other way. */
   mirrored?: ShapedGlyph[];
+  /** A paired bracket: whether it opens, and the opening bracket's code point (bidi.ts, rule N0). */
+  bracket?: { open: boolean; pair: number };
 }
 
 export type Strong = "ltr" | "rtl" | "neutral";
@@ -32,8 +34,9 @@ export interface Token {
   strong: Strong;
   numeric: boolean;
   /**
-   * A number with punctuation before or after it ("(2026)", "2026!"): how many clusters lead and
-   * trail the number. Right-to-left text around the number moves them to its other side (bidi.ts).
+   * In a title with right-to-left text, a word or number with punctuation before or after it
+   * ("(2026)", "עולם!"): how many clusters lead and trail it. They take their direction from the
+   * text around them, not from the word (bidi.ts).
    */
   ends?: { lead: number; trail: number };
 }
@@ -189,13 +192,15 @@ function shapeSimple(text: string, chain: FontChain, missing: Set<string>): Clus
       clusters[clusters.length - 1]!.advance += kern;
     }
     previous = glyphs[glyphs.length - 1]!;
-    const mirror = cps.length === 1 ? mirrorOf(cps[0]!) : undefined;
-    const mirrorIndex = mirror === undefined ? 0 : font.charToGlyphIndex(String.fromCodePoint(mirror));
-    clusters.push(
-      mirrorIndex > 0
-        ? { glyphs, advance, mirrored: [{ font, glyph: font.glyphs.get(mirrorIndex), dx: 0 }] }
-        : { glyphs, advance },
-    );
+    const cluster: Cluster = { glyphs, advance };
+    if (cps.length === 1) {
+      const mirror = mirrorOf(cps[0]!);
+      const mirrorIndex = mirror === undefined ? 0 : font.charToGlyphIndex(String.fromCodePoint(mirror));
+      if (mirrorIndex > 0) cluster.mirrored = [{ font, glyph: font.glyphs.get(mirrorIndex), dx: 0 }];
+      const bracket = bracketOf(cps[0]!);
+      if (bracket) cluster.bracket = bracket;
+    }
+    clusters.push(cluster);
   }
   return clusters;
 }
@@ -210,6 +215,27 @@ function numberWithEnds(piece: string): [string, string, string] | null {
   return before || after ? [before, number![0], after] : null;
 }
 
+/** Punctuation, symbols and emoji: graphemes without a letter or digit of either direction. */
+const NEUTRAL = /^[^\p{L}\p{N}]+$/u;
+
+/**
+ * A word with punctuation before or after it, as [before, word, after]; else null. A number's
+ * signs stay with it ("خصم50%").
+ */
+function wordWithEnds(piece: string): [string, string, string] | null {
+  const numbers = [...piece.matchAll(NUMBERS)].map((m) => [m.index, m.index + m[0].length]);
+  const parts = [...graphemes.segment(piece)];
+  const loose = ({ segment, index }: Intl.SegmentData) =>
+    NEUTRAL.test(segment) && !RTL.test(segment) && !numbers.some(([a, b]) => index >= a! && index < b!);
+  let from = 0;
+  while (from < parts.length && loose(parts[from]!)) from++;
+  let to = parts.length;
+  while (to > from && loose(parts[to - 1]!)) to--;
+  if (from === to || (from === 0 && to === parts.length)) return null;
+  const at = (i: number) => parts[i]?.index ?? piece.length;
+  return [piece.slice(0, at(from)), piece.slice(at(from), at(to)), piece.slice(at(to))];
+}
+
 export function tokenFromClusters(clusters: Cluster[], template: Omit<Token, "clusters" | "width">): Token {
   return { ...template, clusters, width: clusters.reduce((w, c) => w + c.advance, 0) };
 }
@@ -218,14 +244,15 @@ export function shapeText(title: string, chain: FontChain): ShapedText {
   const text = normalizeTitle(title);
   const missing = new Set<string>();
   const tokens: Token[] = [];
-  // Only right-to-left text moves a number's punctuation; elsewhere it stays one piece (with its kerning).
+  // Only with right-to-left text does a word's or number's punctuation take its own direction;
+  // elsewhere the word stays one piece (with its kerning).
   const bidi = hasRightToLeft(text);
   const language = arabicScriptLanguage(text);
   for (const word of text.split(" ")) {
     linePieces(word).forEach((piece, i) => {
       const strong = strongOf(piece);
-      const number = bidi && strong === "neutral" ? numberWithEnds(piece) : null;
-      const parts = number?.map((part) => shapeClusters(part, chain, missing, language));
+      const cut = !bidi ? null : strong === "neutral" ? numberWithEnds(piece) : wordWithEnds(piece);
+      const parts = cut?.map((part) => shapeClusters(part, chain, missing, language));
       const clusters = parts ? parts.flat() : shapeClusters(piece, chain, missing, language);
       if (clusters.length === 0) return;
       tokens.push({

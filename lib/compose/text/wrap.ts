@@ -18,7 +18,7 @@ export function splitToken(token: Token, width: number): Token[] {
   return pieces;
 }
 
-/** A piece of a token; a number's lead and trail counts do not carry over to its pieces. */
+/** A piece of a token; the token's lead and trail counts (Token.ends) do not carry over to its pieces. */
 function piece(token: Token, clusters: Token["clusters"], width: number, first: boolean): Token {
   return { ...token, clusters, width, spaceBefore: first && token.spaceBefore, ends: undefined };
 }
