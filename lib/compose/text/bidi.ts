@@ -12,7 +12,8 @@ import type { Cluster, Token } from "./shape";
  * line (L2, visualOrder) and draws right-to-left runs reversed, their brackets and quotes
  * mirrored (L4). Not covered: a word mixing directions other than through numbers.
  */
-type Kind = "L" | "R" | "EN" | "N";
+/** A number is NUM until rule W7 makes it L or EN. */
+type Kind = "L" | "R" | "EN" | "N" | "NUM";
 
 /**
  * Clusters of one token drawn at one embedding level (odd: right to left), or the space before a
@@ -42,15 +43,16 @@ function itemsOf(token: Token, index: number, core: Kind): Item[] {
     space,
   });
   const items = index > 0 && token.spaceBefore ? [item([], "N", true)] : [];
-  if (core === "N") items.push(...clusters.map((c) => item([c], "N")));
+  const loose = (c: Cluster) => item([c], c.rtl ? "R" : c.number ? "NUM" : "N");
+  if (core === "N") items.push(...clusters.map(loose));
   else if (!token.ends) items.push(item(clusters, core));
   else {
     const { lead, trail } = token.ends;
     const end = clusters.length - trail;
     items.push(
-      ...clusters.slice(0, lead).map((c) => item([c], "N")),
+      ...clusters.slice(0, lead).map(loose),
       item(clusters.slice(lead, end), core),
-      ...clusters.slice(end).map((c) => item([c], "N")),
+      ...clusters.slice(end).map(loose),
     );
   }
   return items;
@@ -61,7 +63,7 @@ function itemsOf(token: Token, index: number, core: Kind): Item[] {
  * token drops its space run: the break takes the space).
  */
 export function bidiRuns(tokens: readonly Token[], direction: "ltr" | "rtl"): BidiRun[][] {
-  if (direction === "ltr" && !tokens.some((t) => t.strong === "rtl")) {
+  if (direction === "ltr" && !tokens.some((t) => t.strong === "rtl" || t.ends)) {
     // Nothing right to left: every run is at level 0, in logical order.
     return tokens.map((t, i) => [
       ...(i > 0 && t.spaceBefore ? [{ clusters: [], level: 0, space: true }] : []),
@@ -70,15 +72,18 @@ export function bidiRuns(tokens: readonly Token[], direction: "ltr" | "rtl"): Bi
   }
   const base = direction === "rtl" ? 1 : 0;
   const outside: "L" | "R" = base === 1 ? "R" : "L";
-  let last: "L" | "R" = outside;
-  const items = tokens.flatMap((t, i) => {
-    let kind: Kind = "N";
-    if (t.strong !== "neutral") kind = last = t.strong === "ltr" ? "L" : "R";
-    else if (t.numeric) kind = last === "L" ? "L" : "EN"; // W7
-    return itemsOf(t, i, kind);
+  const items = tokens.flatMap((t, i) =>
+    itemsOf(t, i, t.strong === "ltr" ? "L" : t.strong === "rtl" ? "R" : t.numeric ? "NUM" : "N"),
+  );
+  // W7: a number in European digits after left-to-right text (or at the start of a left-to-right
+  // title) is left to right.
+  let last: Kind = outside;
+  const kinds = items.map(({ kind, token }) => {
+    if (kind === "NUM") return last === "L" && !tokens[token]!.arabicDigits ? "L" : "EN";
+    if (kind !== "N") last = kind;
+    return kind;
   });
   // Strong direction as neutrals see it: numbers count as right to left.
-  const kinds: Kind[] = items.map((it) => it.kind);
   const strongAt = (i: number, step: 1 | -1): "L" | "R" => {
     for (let j = i + step; j >= 0 && j < kinds.length; j += step)
       if (kinds[j] !== "N") return kinds[j] === "L" ? "L" : "R";

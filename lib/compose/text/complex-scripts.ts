@@ -200,17 +200,22 @@ export function arabicScriptLanguage(title: string): "ur" | "sd" | undefined {
 /*
  * Numbers read left to right in right-to-left text too. Decimal digits by bidi class: Arabic-Indic
  * and Hanifi Rohingya digits are AN, the others EN, except N'Ko's and Adlam's, which are right-to-left
- * letters. A separator between two digits joins the number (rule W4: "12:30", "2024-2025"), and so do a currency, percent,
- * per mille, degree or number sign next to European digits (W5), and a keycap mark.
+ * letters. A separator between two digits joins the number (rule W4: "12:30", "2024-2025"), and so
+ * do a currency, percent, per mille, degree or number sign next to European digits (W5), and a
+ * keycap mark. After Arabic letters, European digits count as Arabic ones (W2): only the common
+ * separators join them ("50%" there is the number 50 and a sign, drawn on its left).
  */
 const AN_DIGIT = String.raw`[\u0660-\u0669\u{10d30}-\u{10d39}]`;
 const EN_DIGIT = String.raw`(?![\u0660-\u0669\u07c0-\u07c9\u{10d30}-\u{10d39}\u{1e950}-\u{1e959}])\p{Nd}(?:\ufe0f?\u20e3)?`;
 const TERMINATOR = String.raw`[#%\u00b0\u066a\u2030\u2031\p{Sc}]`;
 const NUMBER =
   String.raw`(?:${TERMINATOR}*${EN_DIGIT}(?:[-+.,:/]?${EN_DIGIT})*${TERMINATOR}*` +
-  String.raw`|${AN_DIGIT}(?:[.,:/\u066b\u066c]?${AN_DIGIT})*)`;
+  String.raw`|${AN_DIGIT}(?:[.,:/\u060c\u066b\u066c]?${AN_DIGIT})*)`;
 /** Numbers, with the separators and signs that belong to them. */
 export const NUMBERS = new RegExp(NUMBER, "gu");
+const DIGIT = String.raw`(?:${AN_DIGIT}|${EN_DIGIT})`;
+/** Numbers after Arabic letters (W2), with their separators. */
+export const ARABIC_NUMBERS = new RegExp(String.raw`${DIGIT}(?:[.,:/\u060c\u066b\u066c]?${DIGIT})*`, "gu");
 const WHOLE_NUMBER = new RegExp(`^${NUMBER}$`, "u");
 export const isNumber = (text: string): boolean => WHOLE_NUMBER.test(text);
 

@@ -63,11 +63,12 @@ export interface Run {
 }
 
 /** Splits text into maximal runs of one complex script and runs of everything else. */
-export function complexRuns(text: string): Run[] {
+/** `text` in runs of one script; `context` is the script of the text just before it, if any. */
+export function complexRuns(text: string, context: ComplexScript | null = null): Run[] {
   const runs: Run[] = [];
   for (const ch of text) {
     const last = runs[runs.length - 1];
-    const script = scriptOf(ch, last?.script ?? null);
+    const script = scriptOf(ch, last ? last.script : context);
     if (last && last.script === script) last.text += ch;
     else runs.push({ text: ch, script });
   }

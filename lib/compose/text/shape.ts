@@ -1,6 +1,6 @@
 import type { Font, Glyph } from "opentype.js";
 import { bracketOf, mirrorOf } from "./bidi";
-import { arabicScriptLanguage, NUMBERS } from "./complex-scripts";
+import { ARABIC_NUMBERS, arabicScriptLanguage, NUMBERS, type ComplexScript } from "./complex-scripts";
 import { complexRuns, hasComplexScript, shapeComplexRun } from "./complex-shaping";
 import type { FontChain } from "./font-loader";
 import { linePieces } from "./line-pieces";
@@ -20,6 +20,10 @@ export interface Cluster {
   advance: number;
   /** Drawn instead of `glyphs` in right-to-left text: a bracket or quote facing the other way. */
   mirrored?: ShapedGlyph[];
+  /** Punctuation of a right-to-left script (؟ ؛ ۔ ׃) at a word's end: strong right to left (bidi.ts). */
+  rtl?: true;
+  /** A number among punctuation ("2024-2025" after Arabic letters is two numbers and a dash). */
+  number?: true;
   /** A paired bracket: whether it opens, and the opening bracket's code point (bidi.ts, rule N0). */
   bracket?: { open: boolean; pair: number };
 }
@@ -33,6 +37,8 @@ export interface Token {
   spaceBefore: boolean;
   strong: Strong;
   numeric: boolean;
+  /** A number in Arabic-Indic digits (bidi class AN: never left to right by rule W7). */
+  arabicDigits?: true;
   /**
    * In a title with right-to-left text, a word or number with punctuation before or after it
    * ("(2026)", "עולם!"): how many clusters lead and trail it. They take their direction from the
@@ -56,13 +62,47 @@ export interface ShapedText {
 
 /**
  * Right-to-left characters: Hebrew to N'Ko and beyond, their presentation forms, Hanifi Rohingya and
- * Adlam; the Arabic-Indic and Rohingya digits and the Arabic number signs excepted (numbers, read
- * left to right).
+ * Adlam; the Arabic-Indic and Rohingya digits, the Arabic number signs and the Arabic comma
+ * excepted (numbers, read left to right, and a separator).
  */
 const RTL =
-  /[\u0590-\u065f\u066d-\u06ef\u06fa-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\u{10d00}-\u{10d2f}\u{10d3a}-\u{10d3f}\u{1e900}-\u{1e95f}]/u;
+  /[\u0590-\u060b\u060d-\u065f\u066d-\u06ef\u06fa-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\u{10d00}-\u{10d2f}\u{10d3a}-\u{10d3f}\u{1e900}-\u{1e95f}]/u;
 export const hasRightToLeft = (text: string): boolean => RTL.test(text);
 const LETTER = /\p{L}/u;
+const AN_DIGIT = /[\u0660-\u0669\u{10d30}-\u{10d39}]/u;
+/** Right-to-left characters of bidi class AL (Arabic, Syriac, Thaana, Hanifi Rohingya), not R (Hebrew, N'Ko, Adlam). */
+const ARABIC_LETTER = /[\u0600-\u07bf\u0860-\u08ff\ufb50-\ufdff\ufe70-\ufeff\u{10d00}-\u{10d3f}]/u;
+
+/** The bidi class of the last strong character of `text`, if it has one. */
+function lastStrong(text: string): "L" | "R" | "AL" | null {
+  const chars = [...text];
+  for (let i = chars.length - 1; i >= 0; i--) {
+    const ch = chars[i]!;
+    if (RTL.test(ch)) return ARABIC_LETTER.test(ch) ? "AL" : "R";
+    if (LETTER.test(ch)) return "L";
+  }
+  return null;
+}
+
+/**
+ * The numbers in `text`, as [start, end] offsets. European digits after Arabic letters (before
+ * `text` when `afterArabic`, or inside it) read as Arabic ones (rule W2), with fewer signs joined.
+ */
+function numbersIn(text: string, afterArabic: boolean): [number, number][] {
+  const found: [number, number][] = [];
+  let arabic = afterArabic;
+  let from = 0;
+  for (const m of text.matchAll(NUMBERS)) {
+    const before = lastStrong(text.slice(from, m.index));
+    if (before) arabic = before === "AL";
+    if (!arabic) found.push([m.index, m.index + m[0].length]);
+    else
+      for (const a of m[0].matchAll(ARABIC_NUMBERS))
+        found.push([m.index + a.index, m.index + a.index + a[0].length]);
+    from = m.index + m[0].length;
+  }
+  return found;
+}
 
 /** Code points that only steer rendering (joiners, variation selectors, skin tones, bidi marks). */
 function ignorable(cp: number): boolean {
@@ -106,25 +146,41 @@ export function shapeClusters(
   text: string,
   chain: FontChain,
   missing: Set<string>,
-  language?: string,
+  { language, afterArabic = false, context = null }: ShapeContext = {},
 ): Cluster[] {
-  const runs = (part: string) => shapeRuns(part, chain, missing, language);
+  const runs = (part: string) => shapeRuns(part, chain, missing, language, context);
   if (!hasRightToLeft(text)) return runs(text);
   const clusters: Cluster[] = [];
   let from = 0;
-  for (const number of text.matchAll(NUMBERS)) {
-    clusters.push(...runs(text.slice(from, number.index)));
-    const digits = runs(number[0]);
+  for (const [start, end] of numbersIn(text, afterArabic)) {
+    clusters.push(...runs(text.slice(from, start)));
+    const digits = runs(text.slice(start, end));
     if (digits.length > 0) clusters.push(asOneCluster(digits));
-    from = number.index + number[0].length;
+    from = end;
   }
   clusters.push(...runs(text.slice(from)));
   return clusters;
 }
 
-function shapeRuns(text: string, chain: FontChain, missing: Set<string>, language?: string): Cluster[] {
+/** What the text around a piece tells its shaping. */
+interface ShapeContext {
+  /** The title's language, where the font has forms for it (arabicScriptLanguage). */
+  language?: string | undefined;
+  /** The last strong character before the piece is an Arabic letter (rule W2, numbersIn). */
+  afterArabic?: boolean;
+  /** The script of the text the piece is cut from: its Arabic comma stays in a Syriac word's font. */
+  context?: ComplexScript | null;
+}
+
+function shapeRuns(
+  text: string,
+  chain: FontChain,
+  missing: Set<string>,
+  language: string | undefined,
+  context: ComplexScript | null,
+): Cluster[] {
   if (!hasComplexScript(text)) return shapeSimple(text, chain, missing);
-  return complexRuns(text).flatMap((run) =>
+  return complexRuns(text, context).flatMap((run) =>
     run.script ? shapeComplexRun(run, missing, language) : shapeSimple(run.text, chain, missing),
   );
 }
@@ -206,34 +262,95 @@ function shapeSimple(text: string, chain: FontChain, missing: Set<string>): Clus
 }
 
 /** A piece holding one number and punctuation around it, as [before, number, after]; else null. */
-function numberWithEnds(piece: string): [string, string, string] | null {
-  const found = [...piece.matchAll(NUMBERS)];
+function numberWithEnds(piece: string, found: [number, number][]): [string, string, string] | null {
   if (found.length !== 1) return null;
-  const [number] = found;
-  const before = piece.slice(0, number!.index);
-  const after = piece.slice(number!.index + number![0].length);
-  return before || after ? [before, number![0], after] : null;
+  const [[start, end]] = found as [[number, number]];
+  const [before, after] = [piece.slice(0, start), piece.slice(end)];
+  return before || after ? [before, piece.slice(start, end), after] : null;
 }
 
-/** Punctuation, symbols and emoji: graphemes without a letter or digit of either direction. */
-const NEUTRAL = /^[^\p{L}\p{N}]+$/u;
+/** Punctuation, symbols and emoji: graphemes without a letter or digit. */
+const PUNCTUATION = /^[^\p{L}\p{N}]+$/u;
 
 /**
  * A word with punctuation before or after it, as [before, word, after]; else null. A number's
- * signs stay with it ("خصم50%").
+ * signs stay with it ("שנת50%"). A piece of punctuation only, right-to-left marks among it, is all
+ * "after".
  */
-function wordWithEnds(piece: string): [string, string, string] | null {
-  const numbers = [...piece.matchAll(NUMBERS)].map((m) => [m.index, m.index + m[0].length]);
+function wordWithEnds(piece: string, afterArabic: boolean): [string, string, string] | null {
+  const numbers = numbersIn(piece, afterArabic);
   const parts = [...graphemes.segment(piece)];
   const loose = ({ segment, index }: Intl.SegmentData) =>
-    NEUTRAL.test(segment) && !RTL.test(segment) && !numbers.some(([a, b]) => index >= a! && index < b!);
+    PUNCTUATION.test(segment) && !numbers.some(([a, b]) => index >= a && index < b);
   let from = 0;
   while (from < parts.length && loose(parts[from]!)) from++;
+  // Only punctuation ("★؟"): each mark takes its own direction.
+  if (from === parts.length) return ["", "", piece];
   let to = parts.length;
   while (to > from && loose(parts[to - 1]!)) to--;
   if (from === to || (from === 0 && to === parts.length)) return null;
   const at = (i: number) => parts[i]?.index ?? piece.length;
   return [piece.slice(0, at(from)), piece.slice(at(from), at(to)), piece.slice(at(to))];
+}
+
+type Shape = (part: string, context?: ComplexScript | null) => Cluster[];
+type PieceToken = Omit<Token, "width" | "spaceBefore">;
+
+function plainPiece(text: string, clusters: Cluster[]): PieceToken {
+  const numeric = /\p{N}/u.test(text);
+  return {
+    clusters,
+    strong: strongOf(text),
+    numeric,
+    ...(numeric && AN_DIGIT.test(text) ? { arabicDigits: true as const } : {}),
+  };
+}
+
+/**
+ * A piece of a title with right-to-left text, cut where its parts take directions of their own: a
+ * word's or number's leading and trailing punctuation (Token.ends), and the numbers and punctuation
+ * of a piece holding several numbers (flagged clusters).
+ */
+function bidiPiece(piece: string, afterArabic: boolean, shape: Shape): PieceToken {
+  if (strongOf(piece) === "neutral") {
+    const found = numbersIn(piece, afterArabic);
+    if (found.length > 1) {
+      const clusters: Cluster[] = [];
+      let from = 0;
+      for (const [start, end] of found) {
+        clusters.push(...punctuation(piece.slice(from, start), shape));
+        const digits = shape(piece.slice(start, end));
+        if (digits.length > 0) clusters.push({ ...asOneCluster(digits), number: true });
+        from = end;
+      }
+      clusters.push(...punctuation(piece.slice(from), shape));
+      return { clusters, strong: "neutral", numeric: false };
+    }
+    const cut = numberWithEnds(piece, found);
+    return cut ? withEnds(cut, shape) : plainPiece(piece, shape(piece));
+  }
+  const cut = wordWithEnds(piece, afterArabic);
+  return cut ? withEnds(cut, shape) : plainPiece(piece, shape(piece));
+}
+
+/** [before, core, after] as one token: the punctuation in the font of the core's script next to it. */
+function withEnds([before, core, after]: [string, string, string], shape: Shape): PieceToken {
+  const scripts = complexRuns(core).map((r) => r.script);
+  const lead = punctuation(before, (g) => shape(g, scripts[0] ?? null));
+  const trail = punctuation(after, (g) => shape(g, scripts.at(-1) ?? null));
+  return {
+    ...plainPiece(core, [...lead, ...shape(core), ...trail]),
+    ends: { lead: lead.length, trail: trail.length },
+  };
+}
+
+/** A word's leading or trailing punctuation, a grapheme at a time, its right-to-left marks flagged. */
+function punctuation(text: string, shape: Shape): Cluster[] {
+  return [...graphemes.segment(text)].flatMap(({ segment }) => {
+    const clusters = shape(segment);
+    if (RTL.test(segment)) for (const c of clusters) c.rtl = true;
+    return clusters;
+  });
 }
 
 export function tokenFromClusters(clusters: Cluster[], template: Omit<Token, "clusters" | "width">): Token {
@@ -248,30 +365,28 @@ export function shapeText(title: string, chain: FontChain): ShapedText {
   // elsewhere the word stays one piece (with its kerning).
   const bidi = hasRightToLeft(text);
   const language = arabicScriptLanguage(text);
+  // Whether the last strong character so far is an Arabic letter (rule W2).
+  let afterArabic = false;
   for (const word of text.split(" ")) {
     linePieces(word).forEach((piece, i) => {
-      const strong = strongOf(piece);
-      const cut = !bidi ? null : strong === "neutral" ? numberWithEnds(piece) : wordWithEnds(piece);
-      const parts = cut?.map((part) => shapeClusters(part, chain, missing, language));
-      const clusters = parts ? parts.flat() : shapeClusters(piece, chain, missing, language);
-      if (clusters.length === 0) return;
+      const shape = (part: string, context: ComplexScript | null = null) =>
+        shapeClusters(part, chain, missing, { language, afterArabic, context });
+      const token = bidi ? bidiPiece(piece, afterArabic, shape) : plainPiece(piece, shape(piece));
+      const last = lastStrong(piece);
+      if (last) afterArabic = last === "AL";
+      if (token.clusters.length === 0) return;
       tokens.push({
-        ...tokenFromClusters(clusters, {
-          spaceBefore: i === 0 && tokens.length > 0,
-          strong,
-          numeric: /\p{N}/u.test(piece),
-        }),
-        ...(parts ? { ends: { lead: parts[0]!.length, trail: parts[2]!.length } } : {}),
+        ...tokenFromClusters(token.clusters, { ...token, spaceBefore: i === 0 && tokens.length > 0 }),
       });
     });
   }
   const space = chain.primary.charToGlyph(" ");
   const spaceWidth = space.index > 0 ? (space.advanceWidth ?? 0) / chain.primary.unitsPerEm : 0.25;
-  const first = tokens.find((t) => t.strong !== "neutral");
   return {
     tokens,
     spaceWidth,
-    direction: first?.strong === "rtl" ? "rtl" : "ltr",
+    // The first strong character sets the direction (UAX #9 P2), as dir="auto" does on the pages.
+    direction: strongOf(text) === "rtl" ? "rtl" : "ltr",
     missing: [...missing],
     complexInk: hasComplexScript(text) ? shapedInk(tokens) : null,
   };
