@@ -12,7 +12,8 @@ export interface BatchSummary {
 }
 
 export type LiveMessage =
-  | { kind: "cell"; cell: CellDto }
+  /** `batchCostUsd`: the batch's actual cost once this cell's cost landed (when it changed). */
+  | { kind: "cell"; cell: CellDto; batchCostUsd?: number }
   | { kind: "cell-deleted"; cellId: string }
   | { kind: "batch"; batch: BatchSummary }
   | { kind: "end" };
@@ -61,10 +62,17 @@ export function patchCells<C extends CellSummary>(
   return out;
 }
 
-/** The batch summary after the batch messages among `msgs` (the last one wins per field). */
+/**
+ * The batch summary after the batch messages among `msgs` (the last one wins per field), its actual
+ * cost also after the cell messages that carry it.
+ */
 export function patchSummary<B extends BatchSummary>(batch: B, msgs: readonly UpdateMessage[]): B {
   let next = batch;
-  for (const msg of msgs) if (msg.kind === "batch") next = { ...next, ...msg.batch };
+  for (const msg of msgs) {
+    if (msg.kind === "batch") next = { ...next, ...msg.batch };
+    else if (msg.kind === "cell" && msg.batchCostUsd !== undefined)
+      next = { ...next, actualCostUsd: msg.batchCostUsd };
+  }
   return next;
 }
 

@@ -123,7 +123,8 @@ async function toMessage(
   switch (p.type) {
     case "cell.updated": {
       const cell = toCellDto(p.cell as CellView, urlFor);
-      return { kind: "cell", cell: owner ? cell : cellForVisitors(cell) };
+      const cost = p.batchCostUsd === undefined ? {} : { batchCostUsd: p.batchCostUsd };
+      return { kind: "cell", cell: owner ? cell : cellForVisitors(cell), ...cost };
     }
     case "cell.deleted":
       return { kind: "cell-deleted", cellId: p.cellId };

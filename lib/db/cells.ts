@@ -4,7 +4,7 @@
  * re-queues failed ones), but a late attempt result still records its request id and cost.
  */
 import { and, eq, sql, type SQL } from "drizzle-orm";
-import { isTerminalBatch, spendSoFar } from "./batches";
+import { isTerminalBatch } from "./batches";
 import { finishLocked, refinishLocked } from "./lifecycle";
 import { ringBatch } from "./event-wakeup";
 import type { BatchEventPayload } from "./events";
@@ -90,11 +90,20 @@ export async function lockCellAndBatch(
  * Writes the patch and appends its cell.updated event in one statement (one round trip while the
  * batch lock is held). The event carries the row as written, computed here from the locked row.
  */
-async function saveCell(tx: Tx, cell: CellRow, change: Partial<CellRow>): Promise<CellRow> {
+async function saveCell(
+  tx: Tx,
+  cell: CellRow,
+  change: Partial<CellRow>,
+  batchCostUsd?: number,
+): Promise<CellRow> {
   const patch = keepPrevious(cell, change);
   const updatedAt = new Date();
   const updated: CellRow = { ...cell, ...patch, updatedAt };
-  const payload: BatchEventPayload = { type: "cell.updated", cell: toCellView(updated) };
+  const payload: BatchEventPayload = {
+    type: "cell.updated",
+    cell: toCellView(updated),
+    ...(batchCostUsd !== undefined && { batchCostUsd }),
+  };
   const write = tx
     .update(cells)
     .set({ ...patch, updatedAt })
@@ -314,13 +323,13 @@ export async function recordAttemptResult(
       requestIds,
       costUsd: sumCosts(log),
     };
+    const batchCostUsd = await addBatchCost(tx, batch, bookkeeping.costUsd! - Number(cell.costUsd));
     if (isTerminalCell(cell.status) || round !== cell.round) {
       // A picture paid for after the cell ended (a call in flight at a cancel) is still kept: found on
       // delete, and reused if the cell is resumed or retried (not by a new take, which wants another).
       const reusable = result.outcome === "ok" && result.rawKey && !cell.rawKey && !cell.previous;
       const raw = reusable ? { rawKey: result.rawKey } : {};
-      const updated = await saveCell(tx, cell, { ...bookkeeping, ...raw });
-      await refreshFinishedCost(tx, batch);
+      const updated = await saveCell(tx, cell, { ...bookkeeping, ...raw }, batchCostUsd);
       return { cell: updated, applied: false };
     }
     const status: CellRow["status"] =
@@ -335,17 +344,23 @@ export async function recordAttemptResult(
       patch.finishedAt = now;
       patch.durationMs = durationMs(cell, now);
     }
-    return { cell: await saveCell(tx, cell, patch), applied: true };
+    return { cell: await saveCell(tx, cell, patch, batchCostUsd), applied: true };
   });
 }
 
-// A cost that lands after the batch finished (a call in flight when it was cancelled) still counts.
-async function refreshFinishedCost(tx: Tx, batch: BatchRow): Promise<void> {
-  if (!isTerminalBatch(batch.status)) return;
-  await tx
+/**
+ * Adds a call's cost to its batch's actual cost as it lands, so the batch's spend is current while it
+ * runs (and after it ended, for a call in flight at a cancel). Returns the batch's cost when it
+ * changed. The batch row is locked by the caller.
+ */
+async function addBatchCost(tx: Tx, batch: BatchRow, deltaUsd: number): Promise<number | undefined> {
+  if (Math.abs(deltaUsd) < 1e-9) return undefined;
+  const [row] = await tx
     .update(batches)
-    .set({ actualCostUsd: await spendSoFar(tx, batch.id), updatedAt: new Date() })
-    .where(eq(batches.id, batch.id));
+    .set({ actualCostUsd: sql`${batches.actualCostUsd} + ${deltaUsd.toFixed(6)}::numeric` })
+    .where(eq(batches.id, batch.id))
+    .returning({ actualCostUsd: batches.actualCostUsd });
+  return row ? Number(row.actualCostUsd) : undefined;
 }
 
 export interface CompletedImage {

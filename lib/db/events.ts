@@ -13,7 +13,8 @@ export type BatchEventPayload =
   | { type: "batch.created"; status: BatchStatus; cells: number }
   | { type: "batch.started"; status: BatchStatus; startedAt: string }
   | { type: "batch.notice"; notice: string }
-  | { type: "cell.updated"; cell: CellView }
+  /** `batchCostUsd`: the batch's actual cost after this change, when the change was a cost. */
+  | { type: "cell.updated"; cell: CellView; batchCostUsd?: number }
   | { type: "cell.deleted"; cellId: string }
   | { type: "batch.cancelled"; reason: string; cellIds: string[] }
   | { type: "batch.retried"; cellIds: string[] }

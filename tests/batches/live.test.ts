@@ -40,6 +40,15 @@ describe("applyMessages", () => {
     expect(next.counts).toBe(start.counts);
   });
 
+  it("takes the batch's actual cost from the cell messages that carry it", () => {
+    const next = applyMessages(start, [
+      { kind: "cell", cell: cell(0, { status: "running", costUsd: 0.04 }), batchCostUsd: 0.04 },
+      { kind: "cell", cell: cell(1, { status: "running" }) },
+      { kind: "cell", cell: cell(2, { status: "running", costUsd: 0.04 }), batchCostUsd: 0.08 },
+    ]);
+    expect(next.actualCostUsd).toBe(0.08);
+  });
+
   it("drops deleted cells, adds cells it did not know, and counts the result", () => {
     const next = applyMessages(start, [
       { kind: "cell", cell: cell(1, { status: "failed", error: "blocked" }) },

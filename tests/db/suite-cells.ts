@@ -127,6 +127,28 @@ export function cellTests(ctx: Ctx): void {
     expect(read?.batch.actualCostUsd).toBeCloseTo(0.03);
   });
 
+  it("counts each call's cost in the batch's actual cost as it lands, not only when the batch ends", async () => {
+    const { db } = ctx.handle;
+    const { batch, cells } = await newBatch(db, 2, ["m-a"]);
+    const [a, b] = [at(cells, 0), at(cells, 1)];
+    await recordAttemptStart(db, a.id, { attempt: 0 });
+    await recordAttemptResult(db, a.id, { attempt: 0, outcome: "retry", error: "500", costUsd: 0.01 });
+    await recordAttemptStart(db, a.id, { attempt: 1 });
+    await recordAttemptResult(db, a.id, { attempt: 1, outcome: "ok", requestId: "r1", costUsd: 0.04 });
+    await recordAttemptStart(db, b.id, { attempt: 0 });
+    await recordAttemptResult(db, b.id, { attempt: 0, outcome: "failed", error: "blocked" });
+    const read = await getBatch(db, batch.id);
+    expect(read?.batch.status).not.toMatch(/succeeded|partial|failed|cancelled/);
+    expect(read?.batch.actualCostUsd).toBeCloseTo(0.05);
+    // The live stream carries the batch's cost with the cell change that made it.
+    const costs = (await eventsSince(db, batch.id)).flatMap((e) =>
+      e.payload.type === "cell.updated" && e.payload.batchCostUsd !== undefined
+        ? [e.payload.batchCostUsd]
+        : [],
+    );
+    expect(costs.map((c) => Math.round(c * 100) / 100)).toEqual([0.01, 0.05]);
+  });
+
   it("returns null for cells that do not exist", async () => {
     const { db } = ctx.handle;
     expect(await recordAttemptStart(db, "missing", { attempt: 0 })).toEqual({ cell: null, applied: false });
