@@ -54,10 +54,12 @@ export function BatchLive(props: BatchLiveProps) {
   const batch = useMemo(() => viewOf(paged), [paged]);
   const { head, page, shown } = paged;
   const finished = TERMINAL.has(batch.status) && batch.counts.done === batch.counts.total;
+  // Pictures and costs of calls out at a cancel still land: listen until the stream ends.
+  const settled = finished && batch.callsOut === 0;
   const id = head.id;
 
   useEffect(() => {
-    if (finished) return;
+    if (settled) return;
     const source = new EventSource(`/api/batches/${id}/events?after=${lastEventId}`);
     let queue: UpdateMessage[] = [];
     let timer: ReturnType<typeof setTimeout> | null = null;
@@ -85,7 +87,7 @@ export function BatchLive(props: BatchLiveProps) {
       source.close();
       if (timer !== null) clearTimeout(timer);
     };
-  }, [id, lastEventId, finished]);
+  }, [id, lastEventId, settled]);
 
   const [openId, setOpenId] = useState<string | null>(() => {
     const items = openAt ? cellLightboxItems(fromWire(initial).shown, initial.head.models) : [];

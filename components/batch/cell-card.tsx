@@ -67,7 +67,11 @@ export const CellCard = memo(function CellCard({ cell, aspect, onOpen, take }: C
           />
         ) : (
           <div className="absolute inset-0 flex items-center justify-center p-4 text-center text-sm text-zinc-400">
-            {cell.status === "cancelled" ? "Cancelled" : "No image"}
+            {cell.status !== "cancelled"
+              ? "No image"
+              : cell.reusable
+                ? "Cancelled · its picture arrived and is kept: resuming finishes it at no cost"
+                : "Cancelled"}
           </div>
         )}
       </div>

@@ -18,12 +18,12 @@ import {
 } from "@/lib/db";
 import { getModel, MODEL_IDS, type ModelId } from "@/lib/catalog/models";
 import { providerAvailability } from "@/lib/providers/registry";
-import { readEnv } from "@/lib/env";
 import { plural } from "@/lib/format";
 import { inngest } from "@/inngest/client";
 import { batchCancelled, batchRequested, cancelEventId } from "@/inngest/events";
 import type { BatchDto } from "./dto";
 import { estimateBatchCost, readBatch } from "./service";
+import { callWindowMs as callWindow } from "./call-window";
 import { msUntilStalled } from "./stalled";
 
 export type ManageOutcome =
@@ -32,7 +32,6 @@ export type ManageOutcome =
   | { error: string; status: 400 | 409 | 503; retryAfterMs?: number };
 
 /** How long a provider call can outlive a cancel: the provider timeout, and slack for the write after it. */
-const callWindow = () => readEnv().PROVIDER_TIMEOUT_MS + 30_000;
 
 /** Cancels the unfinished cells (count) and stops the batch's runs. Null: no such batch. */
 export async function cancelBatchById(

@@ -83,6 +83,11 @@ export interface BatchDto {
   /** The batch whose pictures this one reuses with another template, font, canvas or titles. */
   restyledFrom: string | null;
   counts: BatchCounts;
+  /**
+   * Cancelled cells whose provider call from before the cancel may still land (its picture and cost
+   * are kept); the batch page keeps listening for them.
+   */
+  callsOut: number;
   cells: CellDto[];
   /**
    * results[promptIndex][modelIndex]: the image URL (during a new take, the picture kept meanwhile), or
@@ -210,6 +215,7 @@ export function toBatchDto(
   cells: readonly CellRow[],
   urlFor: UrlFor,
   estimatedByModel: Record<string, number> = {},
+  callsOut = 0,
 ): BatchDto {
   const input = batch.input;
   const cellDtos = cells.map((c) => toCellDto(c, urlFor));
@@ -236,6 +242,7 @@ export function toBatchDto(
     notices: batch.notices,
     restyledFrom: input.restyledFrom ?? null,
     counts: countCells(cellDtos),
+    callsOut,
     cells: cellDtos,
     results: resultsMatrix(input.prompts, input.models, cellDtos),
   };

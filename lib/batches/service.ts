@@ -13,11 +13,13 @@ import {
   getDb,
   type BatchInput as StoredInput,
   type NewCell,
+  cancelledCallsOut,
 } from "@/lib/db";
 import { modelAvailability } from "@/lib/providers/registry";
 import { inngest } from "@/inngest/client";
 import { batchRequested } from "@/inngest/events";
 import { urlFor } from "./blob-url";
+import { callWindowMs } from "./call-window";
 import { toBatchDto, type BatchDto } from "./dto";
 import { parseBatchInput, type FieldIssue, DEFAULT_MAX_IMAGES, HARD_MAX_IMAGES } from "./input";
 import { ownedBatchId, ownerToken } from "./owner";
@@ -281,8 +283,11 @@ export async function readBatch(id: string): Promise<{ batch: BatchDto; lastEven
   // getBatch reads the newest change id before the snapshot, so the stream resumes without gaps.
   const found = await getBatch(db, id);
   if (!found) return null;
+  const since = Date.now() - callWindowMs();
+  const callsOut = found.batch.status === "cancelled" ? cancelledCallsOut(found.cells, since) : 0;
+  const estimated = estimateByModel(found.batch.input, found.cells);
   return {
-    batch: toBatchDto(found.batch, found.cells, urlFor, estimateByModel(found.batch.input, found.cells)),
+    batch: toBatchDto(found.batch, found.cells, urlFor, estimated, callsOut),
     lastEventId: found.lastEventId,
   };
 }

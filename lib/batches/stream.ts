@@ -4,6 +4,7 @@
  * Each message carries the full new state of what changed, so a replayed message is harmless.
  */
 import {
+  batchCallsOut,
   batchProgress,
   eventsSince,
   getBatchRow,
@@ -13,6 +14,7 @@ import {
   type BatchEvent,
   type CellView,
 } from "@/lib/db";
+import { callWindowMs } from "./call-window";
 import { checkBatchRun } from "./check-run";
 import { cellForVisitors, toCellDto } from "./dto";
 import type { BatchSummary, LiveMessage } from "./live";
@@ -63,7 +65,13 @@ export function batchEventStream(
           }
           // Quiet, or the batch itself changed (finished, cancelled, …): is it over?
           const progress = await batchProgress(db, batchId);
-          const done = !progress || (isTerminalBatch(progress.status) && progress.unfinished === 0);
+          // A cancelled batch is watched until the calls from before its cancel have landed.
+          const done =
+            !progress ||
+            (isTerminalBatch(progress.status) &&
+              progress.unfinished === 0 &&
+              (progress.status !== "cancelled" ||
+                (await batchCallsOut(db, batchId, Date.now() - callWindowMs())) === 0));
           if (done) {
             send(frame(null, { kind: "end" }));
             break;

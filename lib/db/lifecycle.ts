@@ -5,7 +5,7 @@ import { endTakeLocked, showOtherTakeLocked } from "./cells";
 import { appendEvent } from "./events";
 import { batches, cells, type BatchRow, type BatchStatus, type CellRow, type CellStatus } from "./schema";
 import { otherTakeId } from "./take-id";
-import type { Db, Tx } from "./types";
+import type { Db, Executor, Tx } from "./types";
 import { countCells, toCellView } from "./views";
 
 export interface FinishResult {
@@ -456,6 +456,21 @@ const callsOut = (cell: Pick<CellRow, "round" | "attemptLog">, since: number) =>
     .filter((e) => e.round === cell.round && e.outcome === "running")
     .map((e) => Date.parse(e.startedAt))
     .filter((t) => t > since);
+
+/** Cancelled cells whose provider call from before the cancel started after `since` and may still land. */
+export const cancelledCallsOut = (
+  rows: readonly Pick<CellRow, "status" | "round" | "attemptLog">[],
+  since: number,
+): number => rows.filter((c) => c.status === "cancelled" && callsOut(c, since).length > 0).length;
+
+/** cancelledCallsOut for a batch read here. */
+export async function batchCallsOut(db: Executor, id: string, since: number): Promise<number> {
+  const rows = await db
+    .select({ status: cells.status, round: cells.round, attemptLog: cells.attemptLog })
+    .from(cells)
+    .where(and(eq(cells.batchId, id), eq(cells.status, "cancelled")));
+  return cancelledCallsOut(rows, since);
+}
 
 /**
  * New takes: each picked cell, which must have succeeded, goes back to queued in a new round with its

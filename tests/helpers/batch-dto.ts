@@ -56,6 +56,7 @@ export function batch(cells: CellDto[]): BatchDto {
     notices: [],
     restyledFrom: null,
     counts: countCells(cells),
+    callsOut: 0,
     cells,
     results: [],
   };
