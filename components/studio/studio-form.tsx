@@ -16,7 +16,7 @@ import {
 } from "@/lib/studio/draft";
 import { splitShape } from "@/lib/batches/split";
 import { estimateBatch } from "@/lib/studio/estimate";
-import { importFile } from "@/lib/studio/import";
+import { importFile, importModels } from "@/lib/studio/import";
 import { useDebounced } from "@/lib/studio/use-debounced";
 import { FieldError, issuesFor } from "./field-error";
 import { ModelPicker } from "./model-picker";
@@ -172,18 +172,26 @@ export function StudioForm({ options, start: given }: { options: StudioOptions; 
     const result = importFile(file.name, await file.text());
     if (!result.ok) return setNotice(result.error);
     const v = result.value;
-    setPrompts(v.prompts);
+    // Titles typed before are kept: the file's come after them.
+    const kept = prompts.filter((p) => p.trim() !== "");
+    setPrompts([...kept, ...v.prompts]);
     const known = (ids: string[] | undefined, list: { value: string }[]) =>
       ids?.filter((id) => list.some((o) => o.value === id));
-    const fileModels = v.models?.filter((m) => m.trim());
-    if (fileModels?.length) setModels(fileModels);
+    const picked = v.models ? importModels(v.models, options.models) : { models: [], notes: [] };
+    if (picked.models.length > 0) setModels(picked.models);
     if (v.style && known([v.style], options.styles)?.length) setStyle(v.style);
     if (v.template && known([v.template], options.templates)?.length) setTemplate(v.template);
     if (v.font && known([v.font], options.fonts)?.length) setFont(v.font);
     if (v.canvas && known([v.canvas], options.canvases)?.length) setCanvas(v.canvas);
     if (v.context !== undefined) setContext(v.context);
     if (v.extraPrompt !== undefined) setExtraPrompt(v.extraPrompt);
-    setNotice(`Imported ${v.prompts.length} titles from ${file.name}.`);
+    const count = v.prompts.length === 1 ? "1 title" : `${v.prompts.length} titles`;
+    const added =
+      kept.length > 0
+        ? `Added ${count} from ${file.name} after your ${kept.length}.`
+        : `Imported ${count} from ${file.name}.`;
+    const notes = picked.notes.length > 0 ? ` Models: ${picked.notes.join("; ")}.` : "";
+    setNotice(added + notes);
   }
 
   function onSubmit(e: FormEvent<HTMLFormElement>) {

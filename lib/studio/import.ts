@@ -3,6 +3,8 @@
  * .txt (one title per line), .csv (the "title"/"prompt" column, else the first), .json (the seeds'
  * positional batch.json, the named object, or a plain array of titles). Runs in the browser.
  */
+import { resolveModel } from "@/lib/catalog/models";
+
 export interface ImportedBatch {
   prompts: string[];
   models?: string[];
@@ -135,4 +137,38 @@ export function dedupe(prompts: readonly string[]): string[] {
     seen.add(key);
     return true;
   });
+}
+
+/** A model card of the studio, as far as importing needs it. */
+export interface ImportableModel {
+  id: string;
+  label: string;
+  available: boolean;
+  missingEnv: string | null;
+}
+
+/**
+ * The models of an imported file as the studio can tick them: retired ids mapped to their successors
+ * (as the server maps them), duplicates dropped; ids it does not know, and models not available here,
+ * left out. `notes` says what changed, for the person to read.
+ */
+export function importModels(ids: readonly string[], cards: readonly ImportableModel[]) {
+  const models: string[] = [];
+  const notes: string[] = [];
+  for (const raw of ids.map((id) => id.trim()).filter(Boolean)) {
+    let id: string;
+    try {
+      id = resolveModel(raw).model.id;
+    } catch {
+      notes.push(`left out unknown model "${raw}"`);
+      continue;
+    }
+    const card = cards.find((c) => c.id === id);
+    if (id !== raw) notes.push(`${raw} is retired: using ${card?.label ?? id} instead`);
+    if (!card?.available) {
+      const why = card?.missingEnv ? ` (set ${card.missingEnv})` : "";
+      notes.push(`left out ${card?.label ?? id}, not available here${why}`);
+    } else if (!models.includes(id)) models.push(id);
+  }
+  return { models, notes };
 }

@@ -158,7 +158,7 @@ describe("studio form", () => {
     await batch.close();
   });
 
-  it("fills the form from an imported batch.json", async () => {
+  it("fills the form from an imported batch.json, after the titles typed, retired models mapped", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "batch-json-"));
     const file = path.join(dir, "batch.json");
     const titles = [
@@ -168,18 +168,24 @@ describe("studio form", () => {
     ];
     writeFileSync(
       file,
-      JSON.stringify([titles, ["gpt-image-1.5", "local-preview"], "neon", "center-box", "bangers", "", ""]),
+      // gpt-image-1 is retired: the studio ticks its successor, as the server would use it.
+      JSON.stringify([titles, ["gpt-image-1", "local-preview"], "neon", "center-box", "bangers", "", ""]),
     );
     const page = await openForm();
+    await page.getByLabel("Title 1", { exact: true }).fill("A title typed first");
     await page.getByTestId("import-file").setInputFiles(file);
-    await expect.poll(() => page.getByLabel("Title 3", { exact: true }).inputValue()).toBe(titles[2]);
-    expect(await page.getByLabel("Title 1", { exact: true }).inputValue()).toBe(titles[0]);
+    await expect.poll(() => page.getByLabel("Title 4", { exact: true }).inputValue()).toBe(titles[2]);
+    expect(await page.getByLabel("Title 1", { exact: true }).inputValue()).toBe("A title typed first");
+    expect(await page.getByLabel("Title 2", { exact: true }).inputValue()).toBe(titles[0]);
     expect(await page.getByRole("checkbox", { name: /GPT Image 1\.5/ }).isChecked()).toBe(true);
     expect(await page.getByRole("radio", { name: /Neon/ }).isChecked()).toBe(true);
     expect(await page.getByRole("radio", { name: /Centre box/ }).isChecked()).toBe(true);
     expect(await page.getByRole("radio", { name: /Bangers/ }).isChecked()).toBe(true);
-    expect(await page.getByTestId("estimate-images").textContent()).toBe("6 images");
-    expect(await page.getByRole("status").filter({ hasText: "Imported 3 titles" }).count()).toBe(1);
+    expect(await page.getByTestId("estimate-images").textContent()).toBe("8 images");
+    const notice = page
+      .getByRole("status")
+      .filter({ hasText: "Added 3 titles from batch.json after your 1" });
+    expect(await notice.textContent()).toContain("gpt-image-1 is retired: using GPT Image 1.5 instead");
     await page.close();
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dedupe, importFile, parseCsv } from "@/lib/studio/import";
+import { dedupe, importFile, importModels, parseCsv } from "@/lib/studio/import";
 import { estimateBatch, type EstimateModel } from "@/lib/studio/estimate";
 
 describe("importing titles", () => {
@@ -100,5 +100,33 @@ describe("live estimate", () => {
     expect(e.totalUsd).toBe(1.6);
     // p1: 20 cells at cap 8 → 3 waves of 20 s; p2: 10 cells at cap 4 → 3 waves of 5 s.
     expect(e.wallClockMs).toBe(60_000);
+  });
+});
+
+describe("importModels", () => {
+  const cards = [
+    { id: "gpt-image-1.5", label: "GPT Image 1.5", available: true, missingEnv: null },
+    { id: "local-preview", label: "Local preview", available: true, missingEnv: null },
+    { id: "gemini-3-pro-image", label: "Gemini 3 Pro Image", available: false, missingEnv: "GEMINI_API_KEY" },
+  ];
+
+  it("maps retired ids to their successors once, and says so", () => {
+    expect(importModels(["gpt-image-1", "dall-e-3", "local-preview"], cards)).toEqual({
+      models: ["gpt-image-1.5", "local-preview"],
+      notes: [
+        "gpt-image-1 is retired: using GPT Image 1.5 instead",
+        "dall-e-3 is retired: using GPT Image 1.5 instead",
+      ],
+    });
+  });
+
+  it("leaves out unknown ids and models not available here, saying why", () => {
+    expect(importModels(["sdxl", " ", "gemini-3-pro-image"], cards)).toEqual({
+      models: [],
+      notes: [
+        'left out unknown model "sdxl"',
+        "left out Gemini 3 Pro Image, not available here (set GEMINI_API_KEY)",
+      ],
+    });
   });
 });
