@@ -1,0 +1,182 @@
+/**
+ * Command-line parsing for `npm run thumb`. Every flag is checked here, before the provider call, so a
+ * typo never costs a paid image: the title as the compositor will see it, the catalog ids, --quality,
+ * --seed, and --out (its folder, and the format its extension names, which must agree with --format).
+ */
+import { accessSync, constants, statSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import {
+  CANVAS_IDS,
+  DEFAULT_CANVAS_ID,
+  getCanvas,
+  isCanvasId,
+  type CanvasSize,
+} from "@/lib/catalog/canvases";
+import { DEFAULT_FONT_ID, FONT_IDS, isFontId, type FontId } from "@/lib/catalog/fonts";
+import { resolveModel, type Model } from "@/lib/catalog/models";
+import { DEFAULT_STYLE, isStyleId, STYLE_IDS, type StyleId } from "@/lib/catalog/styles";
+import { DEFAULT_TEMPLATE_ID, isTemplateId, TEMPLATE_IDS, type TemplateId } from "@/lib/catalog/templates";
+import { OUTPUT_FORMATS, type OutputFormat } from "@/lib/compose/compose";
+import { normalizeTitle } from "@/lib/compose/text/shape";
+
+export class UsageError extends Error {}
+
+export interface ThumbArgs {
+  title: string;
+  model: Model;
+  /** Set when a retired model id was mapped to its successor. */
+  notice?: string;
+  style: StyleId;
+  template: TemplateId;
+  font: FontId;
+  canvas: CanvasSize;
+  format: OutputFormat;
+  quality?: number;
+  context?: string;
+  extra?: string;
+  seed?: number;
+  out: string;
+}
+
+/** The format each file extension names; any other extension is refused rather than mislabelled. */
+const EXTENSIONS: Record<string, OutputFormat> = {
+  ".jpg": "jpeg",
+  ".jpeg": "jpeg",
+  ".webp": "webp",
+  ".png": "png",
+};
+const KNOWN = Object.keys(EXTENSIONS).join(", ");
+
+function oneOf<T extends string>(
+  name: string,
+  value: string,
+  ids: readonly T[],
+  check: (v: string) => v is T,
+): T {
+  if (!check(value)) throw new UsageError(`--${name}: unknown "${value}"; expected one of ${ids.join(", ")}`);
+  return value;
+}
+
+function integer(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\s*-?\d+\s*$/.test(value) || !Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name}: expected an integer from ${min} to ${max}, got "${value}"`);
+  return n;
+}
+
+/**
+ * The format to write: --format when given (jpg is jpeg), else the one --out's extension names (JPEG
+ * for a name without one). An
+ * extension naming another format than --format, or none of jpg, jpeg, webp, png, is refused: the
+ * file would not be what its name says.
+ */
+export function outputFormat(out: string, format: string | undefined): OutputFormat {
+  const ext = path.extname(out).toLowerCase();
+  const named = EXTENSIONS[ext];
+  const asked = format?.toLowerCase() === "jpg" ? "jpeg" : format?.toLowerCase();
+  if (asked !== undefined && !(OUTPUT_FORMATS as readonly string[]).includes(asked))
+    throw new UsageError(`--format: unknown "${format}"; expected one of ${OUTPUT_FORMATS.join(", ")}`);
+  if (ext && !named)
+    throw new UsageError(
+      `--out ${out}: thumb writes ${OUTPUT_FORMATS.join(", ")} files, not "${ext}"; end the name with ${KNOWN}`,
+    );
+  // A name without an extension claims no format: JPEG, as before, unless --format says otherwise.
+  if (asked === undefined) return named ?? "jpeg";
+  if (named && named !== asked)
+    throw new UsageError(
+      `--out ${out} names a ${named} file but --format is ${asked}; change the extension or --format`,
+    );
+  return asked as OutputFormat;
+}
+
+/** --out must be a file in an existing, writable folder (checked now: writing comes after the paid call). */
+export function checkOutPath(out: string): void {
+  let stat;
+  try {
+    stat = statSync(out);
+  } catch {
+    stat = null;
+  }
+  if (stat?.isDirectory()) throw new UsageError(`--out ${out} is a folder; name the file to write`);
+  const dir = path.dirname(path.resolve(out));
+  let dirStat;
+  try {
+    dirStat = statSync(dir);
+  } catch {
+    throw new UsageError(`--out ${out}: no folder ${dir}`);
+  }
+  if (!dirStat.isDirectory()) throw new UsageError(`--out ${out}: ${dir} is not a folder`);
+  try {
+    accessSync(stat ? out : dir, constants.W_OK);
+  } catch {
+    throw new UsageError(
+      `--out ${out}: cannot write ${stat ? "that file" : `in ${dir}`} (permission denied)`,
+    );
+  }
+}
+
+export function parseThumbArgs(argv: string[], outPathCheck = checkOutPath): ThumbArgs {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        title: { type: "string" },
+        model: { type: "string", default: "local-preview" },
+        style: { type: "string", default: DEFAULT_STYLE },
+        template: { type: "string", default: DEFAULT_TEMPLATE_ID },
+        font: { type: "string", default: DEFAULT_FONT_ID },
+        canvas: { type: "string", default: DEFAULT_CANVAS_ID },
+        format: { type: "string" },
+        quality: { type: "string" },
+        context: { type: "string" },
+        extra: { type: "string" },
+        seed: { type: "string" },
+        out: { type: "string" },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    // node:util's messages run over lines; one line, as every other refusal here.
+    throw new UsageError((err as Error).message.replace(/\s*\n\s*/g, " "));
+  }
+  // As the compositor judges it (control characters alone are no title): else the paid picture is wasted.
+  if (!values.title || normalizeTitle(values.title) === "")
+    throw new UsageError(
+      '--title is required, with a visible character, e.g. --title "How to brew better coffee"',
+    );
+  if (!values.out) throw new UsageError("--out is required, e.g. --out thumb.jpg");
+  const style = oneOf("style", values.style, STYLE_IDS, isStyleId);
+  const template = oneOf("template", values.template, TEMPLATE_IDS, isTemplateId);
+  const font = oneOf("font", values.font, FONT_IDS, isFontId);
+  const canvas = getCanvas(oneOf("canvas", values.canvas, CANVAS_IDS, isCanvasId));
+  const format = outputFormat(values.out, values.format);
+  const quality = integer("quality", values.quality, 1, 100);
+  const seed = integer("seed", values.seed, 0, 2 ** 31 - 1);
+  let resolved;
+  try {
+    resolved = resolveModel(values.model);
+  } catch (err) {
+    throw new UsageError(`--model: ${(err as Error).message}`);
+  }
+  outPathCheck(values.out);
+  const args: ThumbArgs = {
+    title: values.title,
+    model: resolved.model,
+    style,
+    template,
+    font,
+    canvas,
+    format,
+    out: values.out,
+  };
+  if (resolved.notice) args.notice = resolved.notice;
+  if (quality !== undefined) args.quality = quality;
+  if (seed !== undefined) args.seed = seed;
+  if (values.context !== undefined) args.context = values.context;
+  if (values.extra !== undefined) args.extra = values.extra;
+  return args;
+}
