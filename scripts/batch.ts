@@ -15,6 +15,7 @@ import { parseArgs, UsageError, type SubmitArgs } from "./lib/cli-args";
 import { CliError, readText, rememberToken, runBatchCommand } from "./lib/cli-commands";
 import { runList } from "./lib/cli-list";
 import { planSplit, type SplitPlan } from "./lib/cli-split";
+import { fileTitleNumbers, rowNumbers, titleRange } from "./lib/cli-titles";
 import type { BatchDto } from "@/lib/batches/dto";
 import { batchJson, err, follow, followedExit, formatIssues, out, printMatrix } from "./lib/cli-output";
 import { TokenStore, type Env } from "./lib/token-store";
@@ -41,15 +42,19 @@ commands:
                 [--template <id>] [--font <id>] [--canvas <id | WxH, e.g. 1280x720>]
                 [--titles <file | ->]  every title of the batch, one per line, in order
   take <id>     new pictures of finished cells (paid calls) [--wait]          (owner)
-                --cell <title number>:<model>, repeated or comma-separated (e.g. --cell 2:gpt-image-1.5)
+                --cell <title number>:<model>, repeated or comma-separated (e.g. --cell 2:gpt-image-1.5);
+                titles are numbered as in the batch file for a batch submitted from this machine
+                (blank titles counted, --split parts keep the file's numbers), else as its page numbers
+                them; a retired model id (gpt-image-1, …) means its successor, as in batch files
   switch <id>   finished cells show one of their other takes instead; no     (owner)
-                provider calls; --cell as for take, <title>:<model>@<n> for other take n, most
+                provider calls; --cell as for take, <title>:<model>@<n> for other take n (1–4), most
                 recently shown first (default 1: at first the picture their last take replaced;
                 switching back is @1 again)
 options:
   --wait          follow progress until every cell is done, then print the URL matrix
   --split         a file over the app's images-per-batch limit becomes several batches of whole
-                  titles (in order; one URL per line; with --wait one matrix, numbered as in the file)
+                  titles (in order; one URL per line; with --wait one matrix)
+                  (matrices number titles as in the file, blank ones counted; a UTF-8 BOM is ignored)
   --url <url>     the app (default: the page URL's origin, else http://127.0.0.1:$PORT, PORT defaulting to 3000)
   --json          machine-readable output on stdout
   --token <t>     owner token for owner commands; else $THUMB_OWNER_TOKEN, the token saved when this
@@ -68,8 +73,23 @@ async function readInput(file: string): Promise<unknown> {
   }
 }
 
+/** The blank titles the app leaves out, named once: the matrix and --cell keep the file's numbers. */
+function noteBlanks(numbers: readonly number[] | null): void {
+  const last = numbers?.[numbers.length - 1];
+  if (!numbers || last === undefined || last === numbers.length) return;
+  const kept = new Set(numbers);
+  const blank = Array.from({ length: last }, (_, i) => i + 1).filter((n) => !kept.has(n));
+  const shown = blank.slice(0, 10).join(", ") + (blank.length > 10 ? ", …" : "");
+  err(
+    `note: blank ${blank.length === 1 ? "title" : "titles"} ${shown} left out; ` +
+      "the matrix and take/switch --cell number the titles as in the file",
+  );
+}
+
 async function submit(args: SubmitArgs, env: Env): Promise<number> {
   const body = await readInput(args.file);
+  // Row i of what the app makes is title numbers[i] of the file (blank titles are dropped).
+  const numbers = fileTitleNumbers(body);
   const submitted = await submitBatch(args.url, body, { studioPassword: env.STUDIO_PASSWORD });
   if (!submitted.ok && args.split && submitted.status === 400) {
     const plan = planSplit(body, submitted.issues);
@@ -77,7 +97,7 @@ async function submit(args: SubmitArgs, env: Env): Promise<number> {
       err(`batch: ${plan.error}`);
       return 2;
     }
-    if (plan) return submitParts(args, env, plan);
+    if (plan) return submitParts(args, env, plan, numbers);
   }
   if (!submitted.ok) {
     if (args.json) out(JSON.stringify({ error: submitted.error, issues: submitted.issues }));
@@ -92,8 +112,12 @@ async function submit(args: SubmitArgs, env: Env): Promise<number> {
   // The page URL as reachable from here (the server only knows the host name it was asked by).
   const { id, ownerToken } = submitted;
   const url = new URL(`/b/${id}`, args.url).toString();
-  rememberToken(new TokenStore(env), args.url, id, ownerToken);
+  const rows = submitted.batch.prompts.length;
+  // Kept with the token so later commands (take --cell, status, wait) number the rows the same way.
+  const range = numbers?.length === rows ? titleRange(numbers) : undefined;
+  rememberToken(new TokenStore(env), args.url, id, ownerToken, range);
   for (const notice of submitted.batch.notices) err(`note: ${notice}`);
+  if (range) noteBlanks(numbers);
   if (!args.json) out(url);
   err(
     `batch ${id}: ${submitted.batch.counts.total} images; owner token saved (npm run batch -- cancel ${id})`,
@@ -106,7 +130,7 @@ async function submit(args: SubmitArgs, env: Env): Promise<number> {
   if (args.json) {
     const { status, counts, results } = batchJson(args.url, final);
     out(JSON.stringify({ id, url, ownerToken, status, counts, results }));
-  } else printMatrix(args.url, final);
+  } else printMatrix(args.url, final, rowNumbers(range, final.prompts.length));
   return followedExit(final);
 }
 
@@ -115,20 +139,27 @@ async function submitParts(
   args: SubmitArgs,
   env: Env,
   plan: Extract<SplitPlan, { ok: true }>,
+  fileNumbers: number[] | null,
 ): Promise<number> {
   const n = plan.parts.length;
+  // The file's number of each title the app keeps (plan.parts count those from 0).
+  const numbers = fileNumbers?.length === plan.titles ? fileNumbers : rowNumbers(null, plan.titles);
   err(
     `batch: ${plan.titles} titles are more than the app takes in one batch (${plan.limit} images); ` +
       `submitting ${n} batches of up to ${plan.perBatch} titles`,
   );
   for (const notice of plan.notices) err(`note: ${notice}`);
+  noteBlanks(numbers);
   const store = new TokenStore(env);
-  const created: { id: string; url: string; ownerToken: string; from: number }[] = [];
+  const created: { id: string; url: string; ownerToken: string; numbers: number[] }[] = [];
   for (const [k, part] of plan.parts.entries()) {
-    const titles = `titles ${part.from + 1}–${part.from + part.body.prompts.length}`;
+    const partNumbers = numbers.slice(part.from, part.from + part.body.prompts.length);
+    const first = partNumbers[0] ?? part.from + 1;
+    const last = partNumbers[partNumbers.length - 1] ?? first;
+    const titles = first === last ? `title ${first}` : `titles ${first}–${last}`;
     const stopped = () =>
       err(
-        `batch: submitted ${k} of ${n} batches (titles 1–${part.from}); ${titles} and after were not submitted`,
+        `batch: submitted ${k} of ${n} batches (titles 1–${first - 1}); ${titles} and after were not submitted`,
       );
     let r;
     try {
@@ -143,9 +174,9 @@ async function submitParts(
       stopped();
       return 2;
     }
-    rememberToken(store, args.url, r.id, r.ownerToken);
+    rememberToken(store, args.url, r.id, r.ownerToken, titleRange(partNumbers));
     const url = new URL(`/b/${r.id}`, args.url).toString();
-    created.push({ id: r.id, url, ownerToken: r.ownerToken, from: part.from });
+    created.push({ id: r.id, url, ownerToken: r.ownerToken, numbers: partNumbers });
     if (!args.json) out(url);
     err(`batch ${r.id}: ${titles}, ${r.batch.counts.total} images; owner token saved`);
   }
@@ -153,11 +184,11 @@ async function submitParts(
     if (args.json)
       out(
         JSON.stringify({
-          batches: created.map(({ id, url, ownerToken, from }) => ({
+          batches: created.map(({ id, url, ownerToken, numbers }) => ({
             id,
             url,
             ownerToken,
-            firstTitle: from + 1,
+            firstTitle: numbers[0],
           })),
         }),
       );
@@ -167,12 +198,12 @@ async function submitParts(
   for (const c of created) finals.push(await follow(args.url, c.id, args.json));
   if (args.json) {
     const batches = finals.map((f, k) => {
-      const { status, counts, results } = batchJson(args.url, f);
-      const { id, url, ownerToken, from } = created[k]!;
-      return { id, url, ownerToken, firstTitle: from + 1, status, counts, results };
+      const { id, url, ownerToken, numbers } = created[k]!;
+      const { status, counts, results, cells } = batchJson(args.url, f, numbers);
+      return { id, url, ownerToken, firstTitle: numbers[0], status, counts, results, cells };
     });
     out(JSON.stringify({ batches }));
-  } else finals.forEach((f, k) => printMatrix(args.url, f, created[k]!.from, k === 0));
+  } else finals.forEach((f, k) => printMatrix(args.url, f, created[k]!.numbers, k === 0));
   return finals.every((f) => followedExit(f) === 0) ? 0 : 1;
 }
 

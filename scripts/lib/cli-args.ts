@@ -4,6 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import { CANVASES } from "@/lib/catalog/canvases";
+import { OTHER_TAKES_KEPT } from "@/lib/db/schema";
 import type { Env } from "./token-store";
 
 export const BATCH_COMMANDS = [
@@ -52,13 +53,20 @@ export interface BatchArgs {
   out?: string;
   /** download --force: replace an existing file. */
   force?: boolean;
-  /** take and switch --cell: the cells to make new pictures of, or to switch (promptIndex from 0). */
+  /** take and switch --cell: the cells to make new pictures of, or to switch (title numbers as typed). */
   cells?: CellRef[];
 }
 
 export interface CellRef {
+  /**
+   * The title number as typed, less one. The commands map it to the batch's row: the file's numbering
+   * when the batch was submitted from this machine (scripts/lib/cli-titles.ts), else the batch page's.
+   */
   promptIndex: number;
+  /** The model as typed; a retired id is mapped to its successor against the batch's models. */
   model: string;
+  /** The item as typed, for messages about it. */
+  spec: string;
   /** switch: which other take (from 0: the one shown most recently); absent for the first. */
   other?: number;
 }
@@ -231,7 +239,11 @@ export function parseCells(value: string, otherTake = false): CellRef[] {
       throw new UsageError(
         `--cell needs ${form}, counting from 1 (e.g. 2:gpt-image-1.5${otherTake ? "@2" : ""}); got "${item}"`,
       );
-    const cell: CellRef = { promptIndex: title - 1, model: match[2] as string };
+    if (other > OTHER_TAKES_KEPT)
+      throw new UsageError(
+        `--cell ${item}: a cell keeps at most ${OTHER_TAKES_KEPT} other takes, so @<n> is 1 to ${OTHER_TAKES_KEPT} (1: the one shown most recently)`,
+      );
+    const cell: CellRef = { promptIndex: title - 1, model: match[2] as string, spec: item };
     if (match[3] !== undefined) cell.other = other - 1;
     if (cells.some((c) => c.promptIndex === cell.promptIndex && c.model === cell.model))
       throw new UsageError(`--cell names ${title}:${cell.model} twice`);

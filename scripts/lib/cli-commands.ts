@@ -5,9 +5,10 @@
  */
 import { readFile } from "node:fs/promises";
 import type { BatchDto } from "@/lib/batches/dto";
+import { listRetiredModels } from "@/lib/catalog/models";
 import { plural } from "@/lib/format";
 import { ApiError, fetchBatch, isSettled, passwordRefusal, type FieldIssue } from "./batch-client";
-import { resolveToken, titleLines, type BatchArgs, type TokenSource } from "./cli-args";
+import { resolveToken, titleLines, type BatchArgs, type CellRef, type TokenSource } from "./cli-args";
 import { batchJson, countsText, err, follow, followedExit, out, printMatrix } from "./cli-output";
 import { DownloadError, downloadZip } from "./cli-download";
 import {
@@ -17,6 +18,7 @@ import {
   type ControlAction,
   type RestyleRequest,
 } from "./manage-client";
+import { describeRange, rangeRows, rowNumbers, type TitleRange } from "./cli-titles";
 import { TokenStore, type Env } from "./token-store";
 
 /** A refusal or input problem: its message (and field issues) go to stderr, the exit code is 2. */
@@ -36,11 +38,11 @@ export async function runBatchCommand(args: BatchArgs, env: Env): Promise<number
   const store = new TokenStore(env);
   switch (args.command) {
     case "status":
-      return status(args, await read(args));
+      return status(args, await read(args), store.titles(args.url, args.id));
     case "wait":
       // One plain read first: a wrong id or a dead app fails at once, not after the follow's reconnect wait.
       await read(args);
-      return finish(args, await followOr404(args, args.id));
+      return finish(args, await followOr404(args, args.id), store.titles(args.url, args.id));
     case "download": {
       const batch = await read(args);
       return download(args, args.wait ? await followOr404(args, args.id) : batch);
@@ -87,25 +89,35 @@ function notFound(e: unknown, args: { id: string; url: string }): unknown {
   return e;
 }
 
-function status(args: BatchArgs, batch: BatchDto): number {
+function status(args: BatchArgs, batch: BatchDto, range: TitleRange | null): number {
   const settled = isSettled(batch);
+  const numbers = rowNumbers(range, batch.prompts.length);
   if (args.json) {
-    out(JSON.stringify({ ...batchJson(args.url, batch), settled }));
+    out(JSON.stringify({ ...batchJson(args.url, batch, numbers), settled }));
     return 0;
   }
   out(pageUrl(args.url, batch.id));
   out(`${batch.status}: ${batch.counts.done}/${batch.counts.total} done · ${countsText(batch.counts)}`);
   if (batch.restyledFrom) out(`restyled from ${batch.restyledFrom}`);
   if (batch.cancelReason) out(`cancelled: ${batch.cancelReason}`);
-  if (settled) printMatrix(args.url, batch);
+  if (settled) printMatrix(args.url, batch, numbers);
   else err(`still ${batch.status}; \`npm run batch -- wait ${batch.id}\` follows it to the end`);
   return 0;
 }
 
-/** After following a batch: the matrix (or JSON) and exit 0 only when every cell succeeded. */
-function finish(args: BatchArgs, batch: BatchDto, extra: Record<string, unknown> = {}): number {
-  if (args.json) out(JSON.stringify({ ...batchJson(args.url, batch), ...extra }));
-  else printMatrix(args.url, batch);
+/**
+ * After following a batch: the matrix (or JSON) and exit 0 only when every cell succeeded. `range`: the
+ * titles of its file the batch holds (the token store's), so rows keep the file's numbers.
+ */
+function finish(
+  args: BatchArgs,
+  batch: BatchDto,
+  range: TitleRange | null,
+  extra: Record<string, unknown> = {},
+): number {
+  const numbers = rowNumbers(range, batch.prompts.length);
+  if (args.json) out(JSON.stringify({ ...batchJson(args.url, batch, numbers), ...extra }));
+  else printMatrix(args.url, batch, numbers);
   return followedExit(batch);
 }
 
@@ -159,26 +171,32 @@ async function control(args: BatchArgs, action: ControlAction, store: TokenStore
   }
   if (!res.ok) throw refusal(args, res, auth?.source);
   const line = `batch ${args.id}: ${DONE[action](res.count, res.batch)}`;
+  const range = store.titles(args.url, args.id);
   if (!args.wait) {
-    if (args.json) out(JSON.stringify({ ...batchJson(args.url, res.batch), action, count: res.count }));
-    else {
+    if (args.json) {
+      const numbers = rowNumbers(range, res.batch.prompts.length);
+      out(JSON.stringify({ ...batchJson(args.url, res.batch, numbers), action, count: res.count }));
+    } else {
       out(pageUrl(args.url, args.id));
       err(line);
     }
     return 0;
   }
   err(line);
-  return finish(args, await followOr404(args, args.id), { action, count: res.count });
+  return finish(args, await followOr404(args, args.id), range, { action, count: res.count });
 }
+
+/** Editors on Windows save UTF-8 with a byte order mark; it is not part of the text (JSON.parse refuses it). */
+export const withoutBom = (text: string) => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
 
 /** A text file, or stdin for "-"; an unreadable one is a CliError naming it. */
 export async function readText(file: string): Promise<string> {
   const name = file === "-" ? "stdin" : file;
   try {
-    if (file !== "-") return await readFile(file, "utf8");
+    if (file !== "-") return withoutBom(await readFile(file, "utf8"));
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString("utf8");
+    return withoutBom(Buffer.concat(chunks).toString("utf8"));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why =
@@ -187,24 +205,122 @@ export async function readText(file: string): Promise<string> {
   }
 }
 
+/** A --cell as the API takes it: the batch's row and model, with the item as typed and its title number. */
+export interface CellPick {
+  promptIndex: number;
+  model: string;
+  other?: number;
+  spec: string;
+  title: number;
+}
+
+/**
+ * take and switch --cell against the batch: each title number (the file's, when `range` says which of
+ * its titles the batch holds; else the batch page's, from 1) becomes the batch's row, and a retired model
+ * id the cell's model when the batch has its successor (as batch files map it), with a note saying so.
+ * A cell the batch does not have is a CliError in the CLI's terms, before anything is asked of the app.
+ */
+export function resolveCells(
+  cells: readonly CellRef[],
+  batch: Pick<BatchDto, "id" | "prompts" | "models">,
+  range: TitleRange | null,
+): { picks: CellPick[]; notes: string[] } {
+  const numbers = rowNumbers(range, batch.prompts.length);
+  const rowOf = new Map(numbers.map((n, i) => [n, i]));
+  const holds = range
+    ? `it holds ${describeRange(range)}`
+    : `its titles are 1–${batch.prompts.length}, as its page numbers them`;
+  const picks: CellPick[] = [];
+  const notes: string[] = [];
+  for (const cell of cells) {
+    const title = cell.promptIndex + 1;
+    const row = rowOf.get(title);
+    if (row === undefined) {
+      const blank = range?.blank.includes(title);
+      throw new CliError(
+        blank
+          ? `--cell ${cell.spec}: title ${title} of the batch's file is blank, so batch ${batch.id} has no cell for it`
+          : `--cell ${cell.spec}: batch ${batch.id} has no title ${title}; ${holds}`,
+      );
+    }
+    let model = cell.model;
+    if (!batch.models.includes(model)) {
+      const retired = listRetiredModels().find((m) => m.id === model);
+      if (!retired || !batch.models.includes(retired.successor))
+        throw new CliError(
+          `--cell ${cell.spec}: batch ${batch.id} has no model ${model} (its models: ${batch.models.join(", ")})`,
+        );
+      model = retired.successor;
+      notes.push(
+        `--cell ${cell.spec}: ${retired.id} was retired (${retired.retiredOn}); taken as ${model}, its successor, as in batch files`,
+      );
+    }
+    const twice = picks.find((p) => p.promptIndex === row && p.model === model);
+    if (twice)
+      throw new CliError(
+        `--cell ${twice.spec} and ${cell.spec} name the same cell (title ${title} × ${model})`,
+      );
+    const pick: CellPick = { promptIndex: row, model, spec: cell.spec, title };
+    if (cell.other !== undefined) pick.other = cell.other;
+    picks.push(pick);
+  }
+  return { picks, notes };
+}
+
+/**
+ * A take or switch refusal in the CLI's terms: issues about `cells.<i>` name the --cell item, and the
+ * batch's row numbers in the server's reason ("title 4 × m") become the title numbers used here.
+ */
+export function cellRefusal(
+  res: { status: number; error: string; issues: FieldIssue[] },
+  picks: readonly CellPick[],
+): { status: number; error: string; issues: FieldIssue[] } {
+  const titleOf = (row: number) => picks.find((p) => p.promptIndex === row)?.title ?? row + 1;
+  const error = res.error.replace(
+    /\btitle (\d+) × /g,
+    (_, n: string) => `title ${titleOf(Number(n) - 1)} × `,
+  );
+  const issues = res.issues.map((issue) => {
+    const m = issue.path.match(/^cells\.(\d+)(?:\.(\w+))?$/);
+    const pick = m ? picks[Number(m[1])] : undefined;
+    if (!m || !pick) return issue;
+    const below = issue.message.match(/^must be below (\d+)/);
+    const message =
+      m[2] === "other" && below
+        ? `a cell keeps at most ${below[1]} other takes, so @<n> is 1 to ${below[1]}`
+        : m[2] === "promptIndex"
+          ? `title ${pick.title}: ${issue.message}`
+          : issue.message;
+    return { path: `--cell ${pick.spec}`, message };
+  });
+  return { ...res, error, issues };
+}
+
+/** take and switch: the batch (a wrong id fails here), its numbering, and the --cell items resolved. */
+async function pickCells(args: BatchArgs, store: TokenStore) {
+  const batch = await read(args);
+  const range = store.titles(args.url, args.id);
+  const { picks, notes } = resolveCells(args.cells ?? [], batch, range);
+  for (const note of notes) err(`note: ${note}`);
+  const body = picks.map(({ promptIndex, model, other }) =>
+    other === undefined ? { promptIndex, model } : { promptIndex, model, other },
+  );
+  return { picks, range, body };
+}
+
 async function take(args: BatchArgs, store: TokenStore, env: Env): Promise<number> {
   const auth = token(args, store, env);
-  const res = await cellControl(
-    args.url,
-    args.id,
-    "takes",
-    args.cells ?? [],
-    auth?.token,
-    env.STUDIO_PASSWORD,
-  );
+  const { picks, range, body } = await pickCells(args, store);
+  const res = await cellControl(args.url, args.id, "takes", body, auth?.token, env.STUDIO_PASSWORD);
   if (!res.ok && res.status === 401)
     throw new CliError(`cannot take batch ${args.id}: ${passwordRefusal(env.STUDIO_PASSWORD)}`);
-  if (!res.ok) throw refusal(args, res, auth?.source);
+  if (!res.ok) throw refusal(args, cellRefusal(res, picks), auth?.source);
   const line = `batch ${args.id}: ${plural(res.count ?? 0, "new take")} under way; each cell keeps its picture until the new one is stored`;
   if (!args.wait) {
-    if (args.json)
-      out(JSON.stringify({ ...batchJson(args.url, res.batch), action: "take", count: res.count }));
-    else {
+    if (args.json) {
+      const numbers = rowNumbers(range, res.batch.prompts.length);
+      out(JSON.stringify({ ...batchJson(args.url, res.batch, numbers), action: "take", count: res.count }));
+    } else {
       out(pageUrl(args.url, args.id));
       err(line);
     }
@@ -214,36 +330,38 @@ async function take(args: BatchArgs, store: TokenStore, env: Env): Promise<numbe
   const batch = await followOr404(args, args.id);
   // The exit code is about the takes, not the batch: a failed take leaves its cell succeeded (the
   // previous picture, with a note), and cells failed before the takes are not theirs.
-  const failed = (args.cells ?? []).flatMap((pick) => {
+  const failed = picks.flatMap((pick) => {
     const cell = batch.cells.find((c) => c.promptIndex === pick.promptIndex && c.model === pick.model);
     return !cell || cell.status !== "succeeded" || cell.note
       ? [{ pick, why: cell?.note ?? cell?.error }]
       : [];
   });
   for (const { pick, why } of failed)
-    err(`batch ${args.id}: title ${pick.promptIndex + 1} × ${pick.model}: ${why ?? "no new picture"}`);
-  if (args.json) out(JSON.stringify({ ...batchJson(args.url, batch), action: "take", count: res.count }));
-  else printMatrix(args.url, batch);
+    err(`batch ${args.id}: title ${pick.title} × ${pick.model}: ${why ?? "no new picture"}`);
+  const numbers = rowNumbers(range, batch.prompts.length);
+  if (args.json)
+    out(JSON.stringify({ ...batchJson(args.url, batch, numbers), action: "take", count: res.count }));
+  else printMatrix(args.url, batch, numbers);
   return failed.length > 0 ? 1 : 0;
 }
 
 /** Each named cell shows one of its other takes (by default the most recently shown: back and forth). */
 async function switchTakes(args: BatchArgs, store: TokenStore, env: Env): Promise<number> {
   const auth = token(args, store, env);
-  const cells = args.cells ?? [];
-  const res = await cellControl(args.url, args.id, "alternate", cells, auth?.token, env.STUDIO_PASSWORD);
+  const { picks, range, body } = await pickCells(args, store);
+  const res = await cellControl(args.url, args.id, "alternate", body, auth?.token, env.STUDIO_PASSWORD);
   if (!res.ok && res.status === 401)
     throw new CliError(`cannot switch takes of batch ${args.id}: ${passwordRefusal(env.STUDIO_PASSWORD)}`);
-  if (!res.ok) throw refusal(args, res, auth?.source);
+  if (!res.ok) throw refusal(args, cellRefusal(res, picks), auth?.source);
   if (args.json) {
-    out(JSON.stringify({ ...batchJson(args.url, res.batch), action: "switch", count: res.count }));
+    const numbers = rowNumbers(range, res.batch.prompts.length);
+    out(JSON.stringify({ ...batchJson(args.url, res.batch, numbers), action: "switch", count: res.count }));
     return 0;
   }
   err(`batch ${args.id}: ${plural(res.count ?? 0, "cell")} switched to another take`);
-  for (const pick of cells) {
+  for (const pick of picks) {
     const cell = res.batch.cells.find((c) => c.promptIndex === pick.promptIndex && c.model === pick.model);
-    if (cell?.imageUrl)
-      out(`title ${pick.promptIndex + 1} × ${pick.model}: ${new URL(cell.imageUrl, args.url)}`);
+    if (cell?.imageUrl) out(`title ${pick.title} × ${pick.model}: ${new URL(cell.imageUrl, args.url)}`);
   }
   return 0;
 }
@@ -257,7 +375,10 @@ async function restyle(args: BatchArgs, store: TokenStore, env: Env): Promise<nu
     throw new CliError(`cannot restyle batch ${args.id}: ${passwordRefusal(env.STUDIO_PASSWORD)}`);
   if (!res.ok) throw refusal(args, res, auth?.source);
   const { id, ownerToken, batch } = res;
-  rememberToken(store, args.url, id, ownerToken);
+  // The same titles, in the same rows: the new batch keeps the file's numbering of the one restyled.
+  const from = store.titles(args.url, args.id);
+  const range = from && rangeRows(from) === batch.prompts.length ? from : null;
+  rememberToken(store, args.url, id, ownerToken, range ?? undefined);
   const url = pageUrl(args.url, id);
   if (!args.json) out(url);
   err(
@@ -268,13 +389,19 @@ async function restyle(args: BatchArgs, store: TokenStore, env: Env): Promise<nu
     return 0;
   }
   const final = await followOr404(args, id);
-  return finish({ ...args, id }, final, { ownerToken });
+  return finish({ ...args, id }, final, range, { ownerToken });
 }
 
 /** Keeps a new batch's owner token for later commands; only when that fails is the token shown. */
-export function rememberToken(store: TokenStore, appUrl: string, id: string, ownerToken: string): void {
+export function rememberToken(
+  store: TokenStore,
+  appUrl: string,
+  id: string,
+  ownerToken: string,
+  titles?: TitleRange,
+): void {
   try {
-    store.save(appUrl, id, ownerToken);
+    store.save(appUrl, id, ownerToken, titles);
   } catch (e) {
     // Printed only here: without the store it is the one copy the user can still manage the batch with.
     err(`warning: could not save the owner token in ${store.file} (${(e as Error).message})`);

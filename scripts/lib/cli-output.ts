@@ -70,10 +70,17 @@ export const followedExit = (batch: BatchDto) => (batch.counts.succeeded === bat
 
 /**
  * The URL matrix as tab-separated rows (a cell without image shows its status); reasons on stderr.
- * `first`: the number of titles before this batch's (batches split from one file print one table).
+ * `numbers`: each row's title number as in the batch's file (scripts/lib/cli-titles.ts; batches split
+ * from one file print one table), else 1–n.
  */
-export function printMatrix(baseUrl: string, batch: BatchDto, first = 0, header = true): void {
+export function printMatrix(
+  baseUrl: string,
+  batch: BatchDto,
+  numbers: readonly number[] = [],
+  header = true,
+): void {
   const results = absoluteResults(baseUrl, batch);
+  const number = (i: number) => numbers[i] ?? i + 1;
   if (header) out(["#", "prompt", ...batch.models].join("\t"));
   batch.prompts.forEach((prompt, i) => {
     const cells = batch.models.map((model, m) => {
@@ -82,19 +89,22 @@ export function printMatrix(baseUrl: string, batch: BatchDto, first = 0, header 
       const cell = batch.cells.find((c) => c.promptIndex === i && c.model === model);
       return (cell?.status ?? "missing").toUpperCase();
     });
-    out([String(first + i + 1), prompt, ...cells].join("\t"));
+    out([String(number(i)), prompt, ...cells].join("\t"));
   });
   const failed = batch.cells.filter((c) => c.status === "failed" || c.status === "cancelled");
   for (const c of failed)
-    err(`${c.status}: #${first + c.promptIndex + 1} × ${c.model}: ${c.error ?? "no reason recorded"}`);
+    err(`${c.status}: #${number(c.promptIndex)} × ${c.model}: ${c.error ?? "no reason recorded"}`);
 }
 
 export function formatIssues(issues: FieldIssue[]): string[] {
   return issues.map((i) => `  ${i.path}: ${i.message}`);
 }
 
-/** The machine-readable summary of a batch (status, counts, absolute image URLs) that --json prints. */
-export function batchJson(baseUrl: string, batch: BatchDto) {
+/**
+ * The machine-readable summary of a batch (status, counts, absolute image URLs) that --json prints; each
+ * cell's `title` is its title number as printed in the matrix (`numbers`, as for printMatrix).
+ */
+export function batchJson(baseUrl: string, batch: BatchDto, numbers: readonly number[] = []) {
   const abs = (u: string | null) => (u === null ? null : new URL(u, baseUrl).toString());
   return {
     id: batch.id,
@@ -104,6 +114,7 @@ export function batchJson(baseUrl: string, batch: BatchDto) {
     results: absoluteResults(baseUrl, batch),
     cells: batch.cells.map((c) => ({
       promptIndex: c.promptIndex,
+      title: numbers[c.promptIndex] ?? c.promptIndex + 1,
       model: c.model,
       status: c.status,
       imageUrl: abs(c.imageUrl),

@@ -17,6 +17,7 @@ import {
 } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import type { TitleRange } from "./cli-titles";
 
 /** Environment variables as read here (process.env, or a test's own). */
 export type Env = Record<string, string | undefined>;
@@ -27,8 +28,11 @@ export const MAX_TOKENS = 5_000;
 
 interface StoreFile {
   version: 1;
-  /** `${origin} ${batchId}` → token and when it was saved. */
-  tokens: Record<string, { token: string; savedAt: string }>;
+  /**
+   * `${origin} ${batchId}` → token and when it was saved; `titles`: which titles of the file it was
+   * submitted from the batch holds, when not simply 1–n (a blank title, or a part of a --split file).
+   */
+  tokens: Record<string, { token: string; savedAt: string; titles?: TitleRange }>;
 }
 
 /** $XDG_CONFIG_HOME/thumbnail-studio, else ~/.config/thumbnail-studio (XDG: a relative value is ignored). */
@@ -85,6 +89,15 @@ export class TokenStore {
     }
   }
 
+  /** Which titles of its file the batch holds, as saved with its token; null when 1–n or not known here. */
+  titles(appUrl: string, batchId: string): TitleRange | null {
+    try {
+      return validRange(readStore(this.file).tokens[keyOf(appUrl, batchId)]?.titles) ?? null;
+    } catch {
+      return null;
+    }
+  }
+
   /** Which of these batches on this app have a stored token (one read of the file for them all). */
   owned(appUrl: string, batchIds: readonly string[]): Set<string> {
     let tokens: StoreFile["tokens"];
@@ -97,7 +110,7 @@ export class TokenStore {
   }
 
   /** Saves (or replaces) a batch's token. Throws with a readable message when the file cannot be written. */
-  save(appUrl: string, batchId: string, token: string): void {
+  save(appUrl: string, batchId: string, token: string, titles?: TitleRange): void {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     this.locked(() => {
       let store: StoreFile;
@@ -107,7 +120,9 @@ export class TokenStore {
         if (!(err instanceof StoreCorrupt)) throw err;
         store = { version: 1, tokens: {} };
       }
-      store.tokens[keyOf(appUrl, batchId)] = { token, savedAt: new Date().toISOString() };
+      const entry: StoreFile["tokens"][string] = { token, savedAt: new Date().toISOString() };
+      if (titles) entry.titles = titles;
+      store.tokens[keyOf(appUrl, batchId)] = entry;
       this.replace(`${JSON.stringify(pruned(store, this.maxTokens), null, 2)}\n`);
     });
   }
@@ -144,6 +159,15 @@ export class TokenStore {
       rmSync(lock, { force: true });
     }
   }
+}
+
+/** A saved range as written by save(); anything else (a hand-edited file) counts as none. */
+function validRange(value: unknown): TitleRange | undefined {
+  const r = value as Partial<TitleRange> | undefined;
+  const whole = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 1;
+  if (!r || !whole(r.from) || !whole(r.to) || r.to < r.from || !Array.isArray(r.blank)) return undefined;
+  if (!r.blank.every((n) => whole(n) && n > r.from! && n < r.to!)) return undefined;
+  return { from: r.from, to: r.to, blank: r.blank };
 }
 
 /** The newest `max` entries (ISO savedAt orders as text); the oldest batches' tokens go first. */

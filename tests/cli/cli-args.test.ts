@@ -209,6 +209,11 @@ describe("batch commands", () => {
         /^--cell needs <title number>:<model>\[@<other take>\], counting from 1 \(e\.g\. 2:gpt-image-1\.5@2\)/,
       );
     expect(usage(["switch", ID, "--cell", "1:m@2,1:m"])).toBe("--cell names 1:m twice");
+    // A cell keeps at most 4 other takes: @5 and past are refused here, counting from 1 as --cell does.
+    expect(parse(["switch", ID, "--cell", "1:m@4"])).toMatchObject({ cells: [{ promptIndex: 0, other: 3 }] });
+    expect(usage(["switch", ID, "--cell", "1:local-preview@9"])).toBe(
+      "--cell 1:local-preview@9: a cell keeps at most 4 other takes, so @<n> is 1 to 4 (1: the one shown most recently)",
+    );
   });
 
   it("reads ids from the batch page and the API paths", () => {

@@ -504,9 +504,10 @@ describe("npm run batch <command> <batch>", () => {
     expect(after[0]?.[2]).not.toBe(before[0]?.[2]);
     expect(after[1]?.[2]).toBe(before[1]?.[2]);
     const unknown = await cli(["take", id, "--url", stack.appUrl, "--cell", "3:gpt-image-1.5"]);
+    // Checked against the batch before asking for anything, in --cell's own terms.
     expect([unknown.code, unknown.stderr.trim()]).toEqual([
       2,
-      `batch: cannot take batch ${id} (HTTP 400): This batch has no cell title 3 × gpt-image-1.5.`,
+      `batch: --cell 3:gpt-image-1.5: batch ${id} has no title 3; its titles are 1–2, as its page numbers them`,
     ]);
   });
 
