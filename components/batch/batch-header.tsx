@@ -6,6 +6,7 @@ import type { BatchView } from "@/lib/batches/paging";
 import { plural } from "@/lib/format";
 import { batchZipUrl, contactSheetUrl } from "@/lib/export/urls";
 import { BATCH_IDLE_MS, lastChange, msUntilIdle, msUntilStalled } from "@/lib/batches/stalled";
+import { useHydrated } from "@/lib/use-hydrated";
 import { CostTable } from "./cost-table";
 
 export interface BatchHeaderProps {
@@ -43,6 +44,38 @@ function ControlForm(props: {
   );
 }
 
+/** The batch's address without the page's query (a page number, a lightbox to open). */
+const shareUrl = (id: string) => new URL(`/b/${id}`, window.location.href).href;
+
+/**
+ * Copies `text`: through the Clipboard API where the page may use it (https, localhost), else the
+ * older copy command (plain http on a LAN address has no navigator.clipboard). False if neither did.
+ */
+async function copyText(text: string): Promise<boolean> {
+  try {
+    if (navigator.clipboard) {
+      await navigator.clipboard.writeText(text);
+      return true;
+    }
+  } catch {
+    // Refused (no permission, page not focused): try the older way.
+  }
+  const field = document.createElement("textarea");
+  field.value = text;
+  field.setAttribute("readonly", "");
+  field.style.position = "fixed";
+  field.style.opacity = "0";
+  document.body.appendChild(field);
+  field.select();
+  try {
+    return document.execCommand("copy");
+  } catch {
+    return false;
+  } finally {
+    field.remove();
+  }
+}
+
 export function BatchHeader({ batch, canManage, live, onChange }: BatchHeaderProps) {
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
@@ -76,9 +109,12 @@ export function BatchHeader({ batch, canManage, live, onChange }: BatchHeaderPro
 
   const control = { batchId: batch.id, busy, onAct: act };
 
+  // Without JavaScript nothing is live and there is no clipboard: a link and a reload instead.
+  const hydrated = useHydrated();
+
   async function copy() {
-    await navigator.clipboard.writeText(window.location.href).catch(() => undefined);
-    setMessage("Link copied");
+    const url = shareUrl(batch.id);
+    setMessage((await copyText(url)) ? "Link copied" : `Could not reach the clipboard; the link is ${url}`);
   }
 
   return (
@@ -101,9 +137,15 @@ export function BatchHeader({ batch, canManage, live, onChange }: BatchHeaderPro
           </p>
         </div>
         <div className="flex flex-wrap gap-2">
-          <button type="button" onClick={copy} className="btn-secondary">
-            Copy link
-          </button>
+          {hydrated ? (
+            <button type="button" onClick={copy} className="btn-secondary">
+              Copy link
+            </button>
+          ) : (
+            <a href={`/b/${batch.id}`} className="btn-secondary">
+              Link to share
+            </a>
+          )}
           <a href={`/?from=${batch.id}`} className="btn-secondary">
             New batch from these titles
           </a>
@@ -150,7 +192,12 @@ export function BatchHeader({ batch, canManage, live, onChange }: BatchHeaderPro
           {counts.done}/{counts.total} done · {counts.succeeded} succeeded · {counts.failed} failed
           {counts.cancelled ? ` · ${counts.cancelled} cancelled` : ""}
         </span>
-        {running ? <span>{live ? "Live" : "Connecting…"}</span> : null}
+        {running && hydrated ? <span>{live ? "Live" : "Connecting…"}</span> : null}
+        {running && !hydrated ? (
+          <a href={`/b/${batch.id}`} className="text-sky-400 hover:underline">
+            Reload to see progress
+          </a>
+        ) : null}
       </p>
       {stalled ? (
         <div

@@ -33,7 +33,8 @@ export const CellCard = memo(function CellCard({ cell, aspect, onOpen, take }: C
               e.preventDefault();
               onOpen(cell);
             }}
-            className="block h-full w-full focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-400"
+            // The focus ring is drawn over the picture: on the link itself the picture would cover it.
+            className="relative block h-full w-full focus:outline-none after:pointer-events-none after:absolute after:inset-0 after:z-10 focus-visible:after:ring-4 focus-visible:after:ring-inset focus-visible:after:ring-sky-400"
             aria-label={`Open ${cell.model} image for “${cell.prompt}”`}
           >
             <Image

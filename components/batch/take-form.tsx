@@ -21,6 +21,7 @@ import {
   type Mark,
 } from "@/lib/batches/take-marks";
 import { formatUsd, plural } from "@/lib/format";
+import { useHydrated } from "@/lib/use-hydrated";
 
 export interface TakeControl {
   batchId: string;
@@ -37,9 +38,6 @@ export interface TakeControl {
 }
 
 // Whether this render runs in a hydrated browser (false on the server and in the first client render).
-const noSubscription = () => () => {};
-const onClient = () => true;
-const onServer = () => false;
 
 const priceText = (usd: number) => (usd === 0 ? "free" : formatUsd(usd));
 
@@ -134,7 +132,7 @@ export function useTakes(
   cells: { all: readonly CellSummary[]; shown: readonly { id: string }[] },
   onChange: (batch: BatchDto) => void,
 ): { control: TakeControl | undefined; bar: ReactNode } {
-  const marking = useSyncExternalStore(noSubscription, onClient, onServer);
+  const marking = useHydrated();
   // Kept for the tab, so marks made on another page of the grid are here too (the server knows none).
   const key = marksKey(batchId);
   const saved = useSyncExternalStore(subscribeMarks, () => marksSnapshot(tabStorage(), key), noMarks);

@@ -32,7 +32,7 @@ export function GalleryCard(props: GalleryCardProps) {
           event.preventDefault();
           props.onOpen();
         }}
-        className="relative block aspect-video bg-zinc-950 focus:outline-none focus-visible:ring-2 focus-visible:ring-inset focus-visible:ring-sky-400"
+        className="relative block aspect-video bg-zinc-950 focus:outline-none after:pointer-events-none after:absolute after:inset-0 after:z-10 focus-visible:after:ring-4 focus-visible:after:ring-inset focus-visible:after:ring-sky-400"
         aria-label={`Open “${image.prompt}” (${labels.model(image.model)})`}
         data-testid="gallery-open"
       >

@@ -6,13 +6,14 @@
  * The selection outlives filter changes. Until it hydrates (or with JavaScript off) the same cards carry
  * plain form checkboxes for the no-JS selection form (no-js-selection.tsx).
  */
-import { useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { Lightbox, type LightboxItem } from "@/components/lightbox";
 import { downloadUrlFor } from "@/lib/export/urls";
 import { hasFilters, toSearch, type GalleryFilters } from "@/lib/gallery/filters";
 import { deleteNotice } from "@/lib/gallery/notice";
 import type { GalleryImageDto } from "@/lib/gallery/service";
 import { plural } from "@/lib/format";
+import { useHydrated } from "@/lib/use-hydrated";
 import { DeleteDialog } from "./delete-dialog";
 import { GalleryCard } from "./gallery-card";
 import { GalleryFiltersForm, type FilterOptions } from "./gallery-filters";
@@ -50,8 +51,6 @@ const ONE_SHOT = ["ids", "confirm", "deleted", "skipped"];
 
 type Item = LightboxItem & { image: GalleryImageDto };
 
-const noSubscribe = () => () => undefined;
-
 export function GalleryView(props: GalleryViewProps) {
   const { options, limit, cursor, deleteNeedsToken } = props;
   const labels = useMemo(() => makeLabels(options), [options]);
@@ -67,11 +66,7 @@ export function GalleryView(props: GalleryViewProps) {
     limit,
   );
   const { images, nextCursor, status, error } = feed.state;
-  const hydrated = useSyncExternalStore(
-    noSubscribe,
-    () => true,
-    () => false,
-  );
+  const hydrated = useHydrated();
   const selection = useSelection(props.initialSelection ?? []);
   const { selected } = selection;
   const [openId, setOpenId] = useState<string | null>(null);
