@@ -204,7 +204,8 @@ export function StudioForm({ options, start: given }: { options: StudioOptions; 
         template,
         font,
         canvas,
-        quality: quality || undefined,
+        // A tier kept from models no longer chosen is not sent: the disabled select cannot change it.
+        quality: quality && tiers.includes(quality) ? quality : undefined,
         context,
         extraPrompt,
         budgetUsd: Number.isNaN(budgetNum) ? budget : budgetNum,

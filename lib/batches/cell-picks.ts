@@ -8,6 +8,7 @@ import { denyWithoutAccess } from "@/lib/access-request";
 import { OTHER_TAKES_KEPT } from "@/lib/db/schema";
 import { OTHER_TAKE_ID } from "@/lib/db/take-id";
 import { jsonError, readJson, wantsHtml } from "@/lib/http";
+import { unstorable } from "@/lib/user-text";
 import type { ManageOutcome } from "./controls";
 import { fieldIssues } from "./input";
 import { manageAction } from "./manage";
@@ -17,7 +18,16 @@ const MAX_PICKS = 10_000;
 
 const pick = z.object({
   promptIndex: z.number().int().min(0, "must be 0 or more").max(MAX_PICKS, "is past any batch's titles"),
-  model: z.string().trim().min(1, "is required").max(128),
+  model: z
+    .string()
+    .trim()
+    .min(1, "is required")
+    .max(128)
+    .superRefine((v, ctx) => {
+      // The database refuses it (a 500); no model id has one.
+      const bad = unstorable(v);
+      if (bad) ctx.addIssue({ code: "custom", message: bad });
+    }),
 });
 
 /**

@@ -9,6 +9,8 @@ import { FONT_IDS } from "@/lib/catalog/fonts";
 import { ALL_MODEL_IDS, resolveModel, type ModelId } from "@/lib/catalog/models";
 import { STYLE_IDS } from "@/lib/catalog/styles";
 import { TEMPLATE_IDS } from "@/lib/catalog/templates";
+import { hasVisibleText } from "@/lib/compose/text/visible";
+import { charCount, unstorable } from "@/lib/user-text";
 
 export const MAX_PROMPT_CHARS = 200;
 export const MAX_CONTEXT_CHARS = 1000;
@@ -20,7 +22,24 @@ export const HARD_MAX_IMAGES = 10_000;
 /** A title as stored: trimmed, runs of whitespace (newlines included) made one space. */
 export const cleanPrompt = (p: string) => p.trim().replace(/\s+/g, " ");
 
-export const tooLong = (p: string) => `prompt is ${p.length} characters; the limit is ${MAX_PROMPT_CHARS}`;
+export const tooLong = (p: string) =>
+  `prompt is ${charCount(p)} characters; the limit is ${MAX_PROMPT_CHARS}`;
+
+/**
+ * What is wrong with title `index` (0-based) as cleanPrompt left it, or null: the database must hold it,
+ * it is at most MAX_PROMPT_CHARS characters as a person counts them, and the compositor can draw it (a
+ * title of only zero-width, joining or control characters would be paid for, then fail to compose).
+ * Blank titles are not checked here: the batch schema drops them, a restyle refuses them.
+ */
+export function titleProblem(p: string, index: number): string | null {
+  const bad = unstorable(p);
+  if (bad) return `title ${index + 1} ${bad}`;
+  if (charCount(p) > MAX_PROMPT_CHARS) return tooLong(p);
+  if (p !== "" && !hasVisibleText(p)) {
+    return `title ${index + 1} has no visible characters (only spaces, control, zero-width or joining characters)`;
+  }
+  return null;
+}
 
 /** One of the catalog's ids; shared with the restyle schema. */
 export const oneOf = (ids: readonly string[], what: string) =>
@@ -35,7 +54,11 @@ export const oneOf = (ids: readonly string[], what: string) =>
 const optionalText = (max: number, what: string) =>
   z
     .string({ error: `${what} must be text` })
-    .max(max, `${what} is at most ${max} characters`)
+    .refine((v) => charCount(v) <= max, `${what} is at most ${max} characters`)
+    .superRefine((v, ctx) => {
+      const bad = unstorable(v);
+      if (bad) ctx.addIssue({ code: "custom", message: `${what} ${bad}` });
+    })
     .optional()
     .transform((v) => v?.trim() ?? "");
 
@@ -46,7 +69,8 @@ const objectSchema = z.strictObject(
       .transform((list) => list.map(cleanPrompt))
       .superRefine((list, ctx) => {
         list.forEach((p, i) => {
-          if (p.length > MAX_PROMPT_CHARS) ctx.addIssue({ code: "custom", path: [i], message: tooLong(p) });
+          const problem = titleProblem(p, i);
+          if (problem) ctx.addIssue({ code: "custom", path: [i], message: problem });
         });
       })
       .transform((list) => list.filter((p) => p.length > 0))
@@ -65,7 +89,11 @@ const objectSchema = z.strictObject(
     template: oneOf(TEMPLATE_IDS, "template"),
     font: oneOf(FONT_IDS, "font"),
     canvas: oneOf(CANVAS_IDS, "canvas").optional().default(DEFAULT_CANVAS_ID),
-    quality: z.string().max(20).optional(),
+    quality: z
+      .string({ error: "quality must be text" })
+      .min(1, "quality cannot be empty: leave it out for each model's default")
+      .max(20, "quality is at most 20 characters")
+      .optional(),
     context: optionalText(MAX_CONTEXT_CHARS, "context"),
     extraPrompt: optionalText(MAX_EXTRA_PROMPT_CHARS, "extra guidance"),
     budgetUsd: z
@@ -82,9 +110,19 @@ const objectSchema = z.strictObject(
   },
 );
 
+const POSITIONAL_FIELDS = ["prompts", "models", "style", "template", "font", "context", "extraPrompt"];
+
 /** The seeds' batch.json: [prompts, models, style, template, font, context, extraPrompt]. */
-function fromPositional(raw: unknown): unknown {
+function fromPositional(raw: unknown, ctx: z.RefinementCtx): unknown {
   if (!Array.isArray(raw)) return raw;
+  // Extra elements are refused, as unknown keys of the named form are: they would be dropped unread.
+  if (raw.length > POSITIONAL_FIELDS.length) {
+    ctx.addIssue({
+      code: "custom",
+      message: `the batch list has ${raw.length} elements; it takes at most ${POSITIONAL_FIELDS.length}: ${POSITIONAL_FIELDS.join(", ")}`,
+    });
+    return z.NEVER;
+  }
   const [prompts, models, style, template, font, context, extraPrompt] = raw as unknown[];
   return {
     prompts,
@@ -149,6 +187,17 @@ export function parseBatchInput(raw: unknown, options: ParseOptions = {}): Parse
   const issues: FieldIssue[] = [];
   const notices: string[] = [];
   const models: ModelId[] = [];
+  const { quality } = input;
+  // A quality is one of the batch's models' tiers. Each model with several tiers must have it; a model
+  // with one tier (local-preview) draws at that tier, so a batch may pair it with another's tier.
+  const tiers = new Set(input.models.flatMap((id) => resolveModel(id).model.qualities));
+  const knownQuality = quality === undefined || tiers.has(quality);
+  if (!knownQuality) {
+    issues.push({
+      path: "quality",
+      message: `no model in this batch has quality "${quality}"; choose one of ${[...tiers].join(", ")}`,
+    });
+  }
   input.models.forEach((id, i) => {
     const { model, notice } = resolveModel(id);
     if (notice) notices.push(notice);
@@ -164,13 +213,14 @@ export function parseBatchInput(raw: unknown, options: ParseOptions = {}): Parse
     if (missing)
       issues.push({ path: `models.${i}`, message: `${model.label} is not available here: set ${missing}` });
     if (
-      input.quality !== undefined &&
-      !model.qualities.includes(input.quality) &&
+      quality !== undefined &&
+      knownQuality &&
+      !model.qualities.includes(quality) &&
       model.qualities.length > 1
     ) {
       issues.push({
         path: "quality",
-        message: `${model.label} has no quality "${input.quality}"; choose one of ${model.qualities.join(", ")}`,
+        message: `${model.label} has no quality "${quality}"; choose one of ${model.qualities.join(", ")}`,
       });
     }
   });

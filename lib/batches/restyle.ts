@@ -10,7 +10,7 @@ import { FONT_IDS } from "@/lib/catalog/fonts";
 import { TEMPLATE_IDS } from "@/lib/catalog/templates";
 import { getBatch, getDb, type CellRow, type NewCell } from "@/lib/db";
 import { getStorage } from "@/lib/storage";
-import { cleanPrompt, fieldIssues, MAX_PROMPT_CHARS, oneOf, tooLong, type FieldIssue } from "./input";
+import { cleanPrompt, fieldIssues, oneOf, titleProblem, type FieldIssue } from "./input";
 import { maxImagesPerBatch, startBatch, type SubmitOptions, type SubmitResult } from "./service";
 
 export const restyleSchema = z.strictObject(
@@ -80,8 +80,8 @@ export async function restyleBatch(
     });
   }
   prompts.forEach((p, i) => {
-    if (p === "") issues.push({ path: `prompts.${i}`, message: "a title cannot be empty" });
-    else if (p.length > MAX_PROMPT_CHARS) issues.push({ path: `prompts.${i}`, message: tooLong(p) });
+    const problem = p === "" ? "a title cannot be empty" : titleProblem(p, i);
+    if (problem) issues.push({ path: `prompts.${i}`, message: problem });
   });
   const input = {
     ...before,

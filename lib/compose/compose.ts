@@ -22,7 +22,7 @@ import { rasterizeText } from "./text-raster";
 import { TEMPLATE_RENDERERS } from "./templates";
 
 import { prepareShaping } from "./text/complex-shaping";
-import { normalizeTitle } from "./text/shape";
+import { hasVisibleText } from "./text/shape";
 import { composeSlots } from "./slots";
 import { enterCompose } from "./vips";
 import { textScratchBytes } from "./wasm/blend-text";
@@ -68,7 +68,7 @@ function validate(input: ComposeInput): void {
   if (!Buffer.isBuffer(input.image) || input.image.length === 0) {
     throw new ComposeInputError("image", "expected a non-empty image buffer");
   }
-  if (typeof input.title !== "string" || normalizeTitle(input.title) === "") {
+  if (typeof input.title !== "string" || !hasVisibleText(input.title)) {
     throw new ComposeInputError("title", "must contain at least one visible character");
   }
   if (!isTemplateId(input.template)) {

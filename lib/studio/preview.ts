@@ -8,8 +8,10 @@ import { isFontId, type FontId } from "@/lib/catalog/fonts";
 import { isStyleId, DEFAULT_STYLE } from "@/lib/catalog/styles";
 import { isTemplateId, type TemplateId } from "@/lib/catalog/templates";
 import { composeThumbnail } from "@/lib/compose/compose";
+import { hasVisibleText } from "@/lib/compose/text/visible";
 import { createLocalPreviewProvider } from "@/lib/providers/local-preview";
-import type { FieldIssue } from "@/lib/batches/input";
+import { MAX_PROMPT_CHARS, type FieldIssue } from "@/lib/batches/input";
+import { firstChars } from "@/lib/user-text";
 
 export const PREVIEW_WIDTH = 480;
 const samples = new Map<string, Promise<Buffer>>();
@@ -45,11 +47,17 @@ export function parsePreviewParams(
   const font = q.get("font") ?? "";
   const style = q.get("style") || DEFAULT_STYLE;
   const canvas = q.get("canvas") || DEFAULT_CANVAS_ID;
-  const title = (q.get("title") ?? "").trim().slice(0, 200) || "Your title goes here";
+  const title = firstChars((q.get("title") ?? "").trim(), MAX_PROMPT_CHARS) || "Your title goes here";
   if (!isTemplateId(template)) issues.push({ path: "template", message: `unknown template "${template}"` });
   if (!isFontId(font)) issues.push({ path: "font", message: `unknown font "${font}"` });
   if (!isStyleId(style)) issues.push({ path: "style", message: `unknown style "${style}"` });
   if (!isCanvasId(canvas)) issues.push({ path: "canvas", message: `unknown canvas "${canvas}"` });
+  if (!hasVisibleText(title)) {
+    issues.push({
+      path: "title",
+      message: "title has no visible characters (only spaces, control, zero-width or joining characters)",
+    });
+  }
   if (issues.length > 0) return { ok: false, issues };
   return {
     ok: true,

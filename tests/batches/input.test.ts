@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseBatchInput } from "@/lib/batches/input";
+import { INVISIBLE_TITLES, VISIBLE_EDGE_TITLES } from "../compose/invisible-titles";
 
 const ok = {
   prompts: ["A title"],
@@ -52,10 +53,76 @@ describe("batch input schema", () => {
     [{ ...ok, budgetUsd: -1 }, "budgetUsd", /more than \$0/],
     [{ ...ok, extra: 1 }, "(root)", /unknown field\(s\): extra/],
     [["only prompts"], "prompts", /list of titles/],
+    // Postgres refuses NUL in text and JSON and a lone surrogate in JSON: a 500, not a batch.
+    [{ ...ok, prompts: ["ok", "a\u0000b"] }, "prompts.1", /title 2 contains a NUL character/],
+    [{ ...ok, prompts: ["\ud800x"] }, "prompts.0", /title 1 contains half of a character/],
+    [{ ...ok, prompts: ["x\udc00"] }, "prompts.0", /unpaired UTF-16 surrogate/],
+    [{ ...ok, context: "c\u0000" }, "context", /context contains a NUL character/],
+    [{ ...ok, context: "\ud800x" }, "context", /context contains half of a character/],
+    [{ ...ok, extraPrompt: "e\u0000" }, "extraPrompt", /extra guidance contains a NUL character/],
+    [{ ...ok, extraPrompt: "\udfff" }, "extraPrompt", /extra guidance contains half of a character/],
+    [{ ...ok, prompts: ["ok", "\u200b\u200b"] }, "prompts.1", /title 2 has no visible characters/],
+    [{ ...ok, prompts: ["x".repeat(101) + "👍".repeat(100)] }, "prompts.0", /201 characters/],
+    [
+      { ...ok, quality: "ultra" },
+      "quality",
+      /no model in this batch has quality "ultra"; choose one of standard/,
+    ],
+    [{ ...ok, quality: "" }, "quality", /cannot be empty/],
+    [{ ...ok, quality: "high" }, "quality", /no model in this batch has quality "high"/],
+    [
+      [...Object.values(ok), null, null, "extra", "more"],
+      "(root)",
+      /9 elements; it takes at most 7: prompts, models, style, template, font, context, extraPrompt/,
+    ],
+    [[...Object.values(ok), "", "", ""], "(root)", /8 elements/],
   ])("rejects %j at %s", (raw, path, message) => {
     const found = issues(raw);
     expect(found.map((i) => i.path)).toContain(path);
     expect(found.find((i) => i.path === path)?.message).toMatch(message);
+  });
+
+  it.each(INVISIBLE_TITLES)("refuses the title %j, which the compositor cannot draw", (title) => {
+    expect(issues({ ...ok, prompts: ["Fine", title] })).toEqual([
+      {
+        path: "prompts.1",
+        message: "title 2 has no visible characters (only spaces, control, zero-width or joining characters)",
+      },
+    ]);
+  });
+
+  it("keeps titles that have something to draw among invisible characters", () => {
+    const r = parseBatchInput({ ...ok, prompts: VISIBLE_EDGE_TITLES });
+    expect(r.ok && r.value.prompts.length).toBe(VISIBLE_EDGE_TITLES.length);
+  });
+
+  it("counts a title's characters as a person does, not UTF-16 units", () => {
+    // 👍 is two UTF-16 units, 👍🏽 four, 👨‍👩‍👧 eight, e + U+0301 two: one character each.
+    for (const unit of ["👍", "👍🏽", "👨‍👩‍👧", "e\u0301"]) {
+      expect(parseBatchInput({ ...ok, prompts: [unit.repeat(200)] }).ok, unit).toBe(true);
+      expect(issues({ ...ok, prompts: [unit.repeat(201)] })).toEqual([
+        { path: "prompts.0", message: "prompt is 201 characters; the limit is 200" },
+      ]);
+    }
+    expect(parseBatchInput({ ...ok, context: "👍".repeat(1000) }).ok).toBe(true);
+    expect(issues({ ...ok, context: "👍".repeat(1001) }).map((i) => i.path)).toEqual(["context"]);
+  });
+
+  it("takes a quality one of the batch's models has; a one-tier model ignores another's tier", () => {
+    const mixed = { ...ok, models: ["gpt-image-1.5", "local-preview"] };
+    expect(parseBatchInput({ ...mixed, quality: "high" }).ok).toBe(true);
+    expect(parseBatchInput({ ...ok, quality: "standard" }).ok).toBe(true);
+    expect(issues({ ...mixed, quality: "standard" })).toEqual([
+      {
+        path: "quality",
+        message: 'GPT Image 1.5 has no quality "standard"; choose one of low, medium, high',
+      },
+    ]);
+  });
+
+  it("accepts the positional form with all seven elements or fewer", () => {
+    expect(parseBatchInput([...Object.values(ok), "Some context", "More"]).ok).toBe(true);
+    expect(parseBatchInput(Object.values(ok)).ok).toBe(true);
   });
 
   it("caps titles × models", () => {

@@ -10,6 +10,8 @@ import { layoutText } from "@/lib/compose/text/layout";
 import { rasterizeLayout } from "@/lib/compose/text/rasterize";
 import { loadFontFile } from "@/lib/compose/text/font-loader";
 import { getFont } from "@/lib/catalog/fonts";
+import { hasVisibleText } from "@/lib/compose/text/shape";
+import { INVISIBLE_TITLES, VISIBLE_EDGE_TITLES } from "./invisible-titles";
 
 const canvas = { width: 1200, height: 630 };
 const backgrounds: Record<"dark" | "light" | "busy", Buffer> = {} as never;
@@ -86,6 +88,20 @@ describe("composeThumbnail", () => {
       const err = await composeThumbnail({ ...good, ...override } as ComposeInput).catch((e: unknown) => e);
       expect(err, field).toBeInstanceOf(ComposeInputError);
       expect((err as ComposeInputError).field).toBe(field);
+    }
+  });
+
+  it("refuses a title with nothing to draw as bad input, by the rule the batch schema uses", async () => {
+    const base = { image: backgrounds.dark, template: "bottom-bar", font: "inter", canvas } as const;
+    for (const title of INVISIBLE_TITLES) {
+      expect(hasVisibleText(title), JSON.stringify(title)).toBe(false);
+      const err = await composeThumbnail({ ...base, title }).catch((e: unknown) => e);
+      expect(err, JSON.stringify(title)).toBeInstanceOf(ComposeInputError);
+      expect((err as ComposeInputError).field).toBe("title");
+    }
+    for (const title of VISIBLE_EDGE_TITLES) {
+      expect(hasVisibleText(title), JSON.stringify(title)).toBe(true);
+      expect((await composeThumbnail({ ...base, title })).width).toBe(1200);
     }
   });
 

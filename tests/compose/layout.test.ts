@@ -9,6 +9,7 @@ import { layoutPathData, xmlEscape } from "@/lib/compose/text/svg-path";
 import { fontChain } from "@/lib/compose/text/font-loader";
 import { shapeText } from "@/lib/compose/text/shape";
 import { expectWholeClusters } from "./cluster-check";
+import { INVISIBLE_TITLES, VISIBLE_EDGE_TITLES } from "./invisible-titles";
 import {
   HARD_COMPLEX_TITLES,
   HARD_MORE_SCRIPT_TITLES,
@@ -101,6 +102,15 @@ const codes = (layout: ReturnType<typeof layoutText>, line = 0) =>
   layout.lines[line]!.glyphs.map((g) => g.glyph.unicode ?? -1);
 
 describe("text layout behaviour", () => {
+  it("has nothing to draw exactly for the titles hasVisibleText refuses", () => {
+    for (const title of INVISIBLE_TITLES)
+      expect(() => layoutText(title, "inter", opts()), JSON.stringify(title)).toThrow(
+        /no drawable characters/,
+      );
+    for (const title of VISIBLE_EDGE_TITLES)
+      expect(layoutText(title, "inter", opts()).lines.length, JSON.stringify(title)).toBeGreaterThan(0);
+  });
+
   it("fits short titles at a larger size than long ones", () => {
     const short = layoutText("Short", "inter", opts());
     const long = layoutText("A considerably longer title that needs wrapping", "inter", opts());

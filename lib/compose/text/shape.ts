@@ -4,6 +4,9 @@ import { ARABIC_NUMBERS, arabicScriptLanguage, NUMBERS, type ComplexScript } fro
 import { complexRuns, hasComplexScript, shapeComplexRun } from "./complex-shaping";
 import type { FontChain } from "./font-loader";
 import { linePieces } from "./line-pieces";
+import { ignorable, normalizeTitle } from "./visible";
+
+export { hasVisibleText, normalizeTitle } from "./visible";
 
 /** A glyph inside a cluster; `dx` is its offset from the cluster origin, in em. */
 export interface ShapedGlyph {
@@ -102,29 +105,6 @@ function numbersIn(text: string, afterArabic: boolean): [number, number][] {
     from = m.index + m[0].length;
   }
   return found;
-}
-
-/** Code points that only steer rendering (joiners, variation selectors, skin tones, bidi marks). */
-function ignorable(cp: number): boolean {
-  return (
-    cp === 0x200d ||
-    (cp >= 0x200b && cp <= 0x200f) ||
-    (cp >= 0x202a && cp <= 0x202e) ||
-    (cp >= 0x2060 && cp <= 0x2064) ||
-    (cp >= 0xfe00 && cp <= 0xfe0f) ||
-    cp === 0xfeff ||
-    cp === 0x00ad ||
-    (cp >= 0x1f3fb && cp <= 0x1f3ff) ||
-    (cp >= 0xe0020 && cp <= 0xe007f)
-  );
-}
-
-export function normalizeTitle(title: string): string {
-  return title
-    .normalize("NFC")
-    .replace(/[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/gu, "")
-    .replace(/\s+/gu, " ")
-    .trim();
 }
 
 const graphemes = new Intl.Segmenter("und", { granularity: "grapheme" });
