@@ -11,13 +11,28 @@ export function encodeCursor(at: Date, id: string): string {
   return Buffer.from(JSON.stringify([at.toISOString(), id])).toString("base64url");
 }
 
+/** What toISOString writes for the years a row can carry (four digits; Postgres misreads six). */
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+/**
+ * Ids as newId makes them (ids.ts), or a batch id with its creator tag (owner.ts: ownedBatchId): cells
+ * and batches are the rows cursors point into.
+ */
+const ROW_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{21}(?:[A-Za-z0-9_-]{11})?$/;
+
+/**
+ * The position a cursor names. Anything encodeCursor cannot have written (an impossible date such as
+ * 2026-02-31, a year past 9999, an id the app does not make) is refused before it reaches the database,
+ * which would fail on some of them.
+ */
 export function decodeCursor(cursor: string): { at: string; id: string } {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
     if (Array.isArray(value) && value.length === 2) {
       const [at, id] = value as unknown[];
-      if (typeof at === "string" && typeof id === "string" && !Number.isNaN(Date.parse(at))) {
-        return { at, id };
+      if (typeof at === "string" && typeof id === "string" && ISO_TIMESTAMP.test(at) && ROW_ID.test(id)) {
+        const time = new Date(at);
+        // The round trip refuses dates the calendar lacks, which Date rolls over (02-31 to 03-03).
+        if (!Number.isNaN(time.getTime()) && time.toISOString() === at) return { at, id };
       }
     }
   } catch {

@@ -230,6 +230,34 @@ export function galleryTests(ctx: Ctx): void {
     await expect(listImages(db, { cursor: bogus })).rejects.toBeInstanceOf(InvalidCursorError);
   });
 
+  it("refuses cursors whose time or id encodeCursor cannot have written, before the database sees them", async () => {
+    const { db } = ctx.handle;
+    const { batch } = await newBatch(db, 1, ["m-a"]);
+    const id = batch.id;
+    // Each of these reached Postgres before (a 500) or read a date the calendar lacks as another one.
+    const tampered = [
+      ["0", id],
+      ["2026-02-31", id],
+      ["2026-02-31T00:00:00.000Z", id],
+      ["2026-01-01", id],
+      ["2026-01-01T00:00:00Z", id],
+      ["+275760-09-13T00:00:00.000Z", id],
+      ["2026-01-01T00:00:00.000Z", "\u0000"],
+      ["2026-01-01T00:00:00.000Z", "\ud800"],
+      ["2026-01-01T00:00:00.000Z", "x"],
+      ["2026-01-01T00:00:00.000Z", `${id}\u0000`],
+    ].map((pair) => Buffer.from(JSON.stringify(pair)).toString("base64url"));
+    for (const cursor of tampered) {
+      await expect(listImages(db, { cursor }), cursor).rejects.toBeInstanceOf(InvalidCursorError);
+      await expect(listBatches(db, { cursor }), cursor).rejects.toBeInstanceOf(InvalidCursorError);
+    }
+    // What encodeCursor writes still pages: a batch id with its creator tag (33 characters) included.
+    for (const rowId of [id, `${id}abcdefghijk`]) {
+      const cursor = Buffer.from(JSON.stringify(["2000-01-01T00:00:00.000Z", rowId])).toString("base64url");
+      await expect(listBatches(db, { cursor })).resolves.toMatchObject({ batches: [] });
+    }
+  });
+
   it("deletes finished images, returns their blob keys, skips unfinished ones, keeps spend", async () => {
     const { db } = ctx.handle;
     const { batch, cells } = await newBatch(db, 3, ["m-a"]);

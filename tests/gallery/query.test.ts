@@ -36,6 +36,27 @@ describe("parseImageQuery", () => {
     });
   });
 
+  it("says what a date must be, and why text cannot be searched", () => {
+    const q = parseImageQuery({ from: "2026-02-31", q: "\u0000" });
+    expect(!q.ok && q.issues).toEqual([
+      { path: "q", message: "q (text the title contains) contains a NUL character (U+0000); remove it" },
+      {
+        path: "from",
+        message:
+          "from must be a real date from 1970 to 9999: YYYY-MM-DD, or ISO 8601 with a time zone (2026-01-31T12:00:00Z)",
+      },
+    ]);
+  });
+
+  it("accepts the edges of the date range, leap days and times with an offset", () => {
+    const q = parseImageQuery({ from: "2024-02-29", to: "9999-12-31" });
+    expect(q.ok && q.value.from?.toISOString()).toBe("2024-02-29T00:00:00.000Z");
+    // The whole last day, up to the last moment Postgres reads from toISOString.
+    expect(q.ok && q.value.to?.toISOString()).toBe("9999-12-31T23:59:59.999Z");
+    const offset = parseImageQuery({ from: "1970-01-01", to: "2026-01-05T12:30+02:00" });
+    expect(offset.ok && offset.value.to?.toISOString()).toBe("2026-01-05T10:30:00.000Z");
+  });
+
   it("keeps a full ISO 'to' timestamp as given", () => {
     const q = parseImageQuery({ to: "2026-01-05T12:00:00Z" });
     expect(q.ok && q.value.to?.toISOString()).toBe("2026-01-05T12:00:00.000Z");
@@ -48,6 +69,25 @@ describe("parseImageQuery", () => {
     [{ from: "yesterday" }, "from"],
     [{ to: "2026-13-45" }, "to"],
     [{ batch: "../etc/passwd" }, "batch"],
+    // Postgres fails on these (a 500) or Date rolls them over: refused as dates.
+    [{ from: "99999-01-01" }, "from"],
+    [{ from: "+275760-09-13T00:00:00.000Z" }, "from"],
+    [{ from: "2026-02-31" }, "from"],
+    [{ to: "2025-02-29" }, "to"],
+    [{ from: "0000-01-01" }, "from"],
+    [{ from: "1969-12-31" }, "from"],
+    [{ to: "2026-01-05T24:00:00Z" }, "to"],
+    [{ to: "2026-01-05T12:00:00" }, "to"],
+    [{ from: "9999-12-31T23:00:00-05:00" }, "from"],
+    [{ from: "2026-1-5" }, "from"],
+    [{ from: "Jan 5 2026" }, "from"],
+    [{ limit: "1e1" }, "limit"],
+    [{ limit: "0x10" }, "limit"],
+    [{ q: "a\u0000" }, "q"],
+    [{ q: "\ud800x" }, "q"],
+    [{ model: "\u0000" }, "model"],
+    [{ style: "anime\u0000" }, "style"],
+    [{ template: "\udc00" }, "template"],
   ])("rejects %o with an issue on %s", (params, path) => {
     const q = parseImageQuery(params);
     expect(q.ok).toBe(false);

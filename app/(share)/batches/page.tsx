@@ -15,6 +15,7 @@ import {
 import { BROWSER_KEY_COOKIE, canManage, ownerCookieName } from "@/lib/batches/owner";
 import { batchListItem, type BatchListItem } from "@/lib/batches/service";
 import { formatUsd, plural } from "@/lib/format";
+import { firstChars, unstorable } from "@/lib/user-text";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Batches" };
@@ -46,10 +47,18 @@ export default async function BatchesPage({ searchParams }: Props) {
   const status = isStatus(asked) ? asked : undefined;
   const cursor = first(sp.cursor) ?? null;
   // Text one of the batch's titles contains; longer than a title can be matches nothing, so it is cut.
-  const search = first(sp.q)?.trim().slice(0, 200) || undefined;
+  const typed = firstChars(first(sp.q)?.trim() ?? "", 200) || undefined;
+  // Text the database cannot compare (a NUL character) is not searched for: the page says why instead.
+  const unsearchable = typed === undefined ? null : unstorable(typed);
+  const search = unsearchable ? undefined : typed;
   // Set by the studio after a submit it split into several batches (app/(studio)/actions.ts).
   const split = /^\d{1,3}$/.test(first(sp.split) ?? "") ? Number(first(sp.split)) : null;
-  let error: string | null = asked !== undefined && !status ? `There is no status "${asked}".` : null;
+  let error: string | null =
+    asked !== undefined && !status
+      ? `There is no status "${asked}".`
+      : unsearchable
+        ? `The search text ${unsearchable}.`
+        : null;
   let page: { batches: BatchListItem[]; nextCursor: string | null } = { batches: [], nextCursor: null };
   try {
     const found = await listBatches(await getDb(), { cursor, limit: PAGE_SIZE, status, search });

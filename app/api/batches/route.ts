@@ -4,6 +4,7 @@ import type { FieldIssue } from "@/lib/batches/input";
 import { batchListItem, submitBatch } from "@/lib/batches/service";
 import { createdResponse } from "@/lib/batches/owner-cookie";
 import { jsonError, readJson } from "@/lib/http";
+import { unstorable } from "@/lib/user-text";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -25,7 +26,9 @@ export async function GET(request: Request) {
   if (denied) return denied;
   const q = new URL(request.url).searchParams;
   const issues: FieldIssue[] = [];
-  const limit = q.has("limit") ? Number(q.get("limit")) : 20;
+  // Digits only: Number() would also take "1e1", "0x10" and " 5".
+  const limitText = q.get("limit");
+  const limit = limitText === null ? 20 : /^\d{1,3}$/.test(limitText) ? Number(limitText) : NaN;
   if (!Number.isInteger(limit) || limit < 1 || limit > 100)
     issues.push({ path: "limit", message: "limit must be a whole number from 1 to 100" });
   const status = q.get("status") ?? undefined;
@@ -34,6 +37,8 @@ export async function GET(request: Request) {
   const search = q.get("q")?.trim() || undefined;
   if (search !== undefined && search.length > 200)
     issues.push({ path: "q", message: "q (text a title contains) must be at most 200 characters" });
+  const unsearchable = search === undefined ? null : unstorable(search);
+  if (unsearchable) issues.push({ path: "q", message: `q (text a title contains) ${unsearchable}` });
   if (issues.length > 0) return jsonError(400, "Invalid batch list query.", issues);
   try {
     const page = await listBatches(await getDb(), {
