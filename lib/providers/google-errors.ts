@@ -45,7 +45,7 @@ export function classifyGoogleError(
     return new ProviderError({
       ...base,
       reason: "timeout",
-      message: `Gemini did not answer${after}; it will be retried.`,
+      message: `Gemini did not answer${after}.`,
     });
   }
   if (error instanceof ApiError) {
@@ -64,12 +64,12 @@ export function classifyGoogleError(
         });
       }
       const retryAfterMs = retryDelay(details);
-      const wait = retryAfterMs === null ? "" : ` after ${formatSeconds(retryAfterMs)}`;
+      const wait = retryAfterMs === null ? "" : ` (it asked to wait ${formatSeconds(retryAfterMs)})`;
       return new ProviderError({
         ...init,
         reason: "rate_limited",
         retryAfterMs,
-        message: `Gemini rate limit reached for ${model}; retrying${wait}. Lower the concurrency if this persists.`,
+        message: `Gemini rate limit reached for ${model}${wait}. Lower the concurrency if this persists.`,
       });
     }
     const keyInvalid =
@@ -85,7 +85,7 @@ export function classifyGoogleError(
       return new ProviderError({
         ...init,
         reason: "timeout",
-        message: `Gemini timed out (${status}); it will be retried.`,
+        message: `Gemini timed out (${status}).`,
       });
     }
     if (status >= 500) {
@@ -93,7 +93,7 @@ export function classifyGoogleError(
         ...init,
         reason: "server_error",
         retryAfterMs: retryDelay(details),
-        message: `Gemini had a server problem (${status} ${body.status ?? ""}); it will be retried.${said}`,
+        message: `Gemini had a server problem (${status} ${body.status ?? ""}).${said}`,
       });
     }
     return new ProviderError({

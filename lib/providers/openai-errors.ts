@@ -19,7 +19,7 @@ export function classifyOpenAIError(
     return new ProviderError({
       ...base,
       reason: "timeout",
-      message: `OpenAI did not answer${after}; it will be retried.`,
+      message: `OpenAI did not answer${after}.`,
     });
   }
   if (error instanceof OpenAI.APIConnectionError) {
@@ -44,12 +44,12 @@ export function classifyOpenAIError(
     }
     if (status === 429) {
       const retryAfterMs = retryAfterFromHeaders(error.headers);
-      const wait = retryAfterMs === null ? "" : ` after ${formatSeconds(retryAfterMs)}`;
+      const wait = retryAfterMs === null ? "" : ` (it asked to wait ${formatSeconds(retryAfterMs)})`;
       return new ProviderError({
         ...init,
         reason: "rate_limited",
         retryAfterMs,
-        message: `OpenAI rate limit reached for ${model}; retrying${wait}. Lower the concurrency if this persists.`,
+        message: `OpenAI rate limit reached for ${model}${wait}. Lower the concurrency if this persists.`,
       });
     }
     if (code === "moderation_blocked" || code === "content_policy_violation") {
@@ -71,7 +71,7 @@ export function classifyOpenAIError(
         ...init,
         reason: status === 408 ? "timeout" : "server_error",
         retryAfterMs: retryAfterFromHeaders(error.headers),
-        message: `OpenAI had a server problem (${status}); it will be retried.${said}`,
+        message: `OpenAI had a server problem (${status}).${said}`,
       });
     }
     return new ProviderError({

@@ -88,7 +88,7 @@ export function malformed(
     ...init,
     reason: "malformed_response",
     maxRetries: 1,
-    message: `${name} returned a response we could not use (${detail}). It will be retried once.`,
+    message: `${name} returned a response we could not use (${detail}).`,
     cause,
   });
 }

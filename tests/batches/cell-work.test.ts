@@ -6,7 +6,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { AttemptFailed, composeStep, generateStep, recordStep, type CellRef } from "@/lib/batches/cell-work";
+import {
+  AttemptFailed,
+  composeStep,
+  generateStep,
+  recordFailureStep,
+  recordStep,
+  type CellRef,
+} from "@/lib/batches/cell-work";
 import {
   cancelBatch,
   createBatch,
@@ -244,5 +251,20 @@ describe("cell steps", () => {
     const cell = (await getBatch(handle.db, id))?.cells[0];
     expect(cell?.status).toBe("failed");
     expect(cell?.attempts).toBe(2);
+  });
+
+  it("records a cell that used up its retries without promising another", async () => {
+    const id = await newBatch(["Always down [sim:500]"], "gpt-image-1.5");
+    await generateStep(handle.db, ref(id, 0), 0, false).catch(() => undefined);
+    expect((await getBatch(handle.db, id))?.cells[0]?.status).toBe("retrying");
+    const last = (await generateStep(handle.db, ref(id, 0), 1, true).catch(
+      (e: unknown) => e,
+    )) as AttemptFailed;
+    // What the function records when the step gives up (generate-cell.ts).
+    await recordFailureStep(handle.db, ref(id, 0), last.message, "failed");
+    const cell = (await getBatch(handle.db, id))?.cells[0];
+    expect(cell?.status).toBe("failed");
+    expect(cell?.lastError).toMatch(/^OpenAI had a server problem \(500\)\./);
+    expect(cell?.lastError).not.toMatch(/retr(y|ied|ying)/i);
   });
 });

@@ -88,6 +88,9 @@ describe.each(["openai", "google"] as const)("%s adapter against the simulator",
     expect(error.kind).toBe(kind);
     expect(error.provider).toBe(which);
     expect(error.message.length).toBeGreaterThan(20);
+    // The message is stored as a failed cell's last error too: whether it is retried is the cell's status.
+    // (What the provider said is quoted as it came: Gemini's 500 says "Please retry".)
+    expect(error.message.replace(/ (OpenAI|Gemini) said: .*$/, "")).not.toMatch(/retr(y|ied|ying)/i);
     if (marker !== "timeout") await expect.poll(() => sim.requests.length).toBe(1);
     expect(sim.requests[0]?.sdkRetryCount ?? 0).toBe(0);
     if (reason === "malformed_response") expect(error.maxRetries).toBe(1);
@@ -186,5 +189,14 @@ describe("Gemini error bodies", () => {
     });
     expect(classifyGoogleError(body(403, "PERMISSION_DENIED", []), "m").reason).toBe("auth");
     expect(classifyGoogleError(body(404, "NOT_FOUND", []), "m").reason).toBe("invalid_request");
+    for (const [code, status] of [
+      [500, "INTERNAL"],
+      [503, "UNAVAILABLE"],
+      [504, "DEADLINE_EXCEEDED"],
+      [429, "RESOURCE_EXHAUSTED"],
+    ] as const) {
+      const { message } = classifyGoogleError(body(code, status, [retryInfo]), "m");
+      expect(message.replace(/ Gemini said: .*$/, "")).not.toMatch(/retr(y|ied|ying)/i);
+    }
   });
 });
