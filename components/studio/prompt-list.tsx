@@ -25,21 +25,47 @@ export function PromptList({ prompts, onChange, issues, onImport }: PromptListPr
   useLayoutEffect(() => {
     latest.current = { rows, onChange };
   });
+  // Where the keyboard goes once a change is on screen: the new row after Enter, the moved title's
+  // button after ↑/↓ (pressing it again moves the same title on), the row after a removal.
+  const listRef = useRef<HTMLOListElement>(null);
+  const focusNext = useRef<{ row: number; move?: "up" | "down" } | null>(null);
+  useLayoutEffect(() => {
+    const next = focusNext.current;
+    focusNext.current = null;
+    if (!next || !listRef.current) return;
+    const count = listRef.current.children.length;
+    const row = Math.max(0, Math.min(next.row, count - 1));
+    const find = (label: string) => listRef.current?.querySelector<HTMLElement>(`[aria-label="${label}"]`);
+    const button = next.move ? find(`Move title ${row + 1} ${next.move}`) : null;
+    const target = button && !button.hasAttribute("disabled") ? button : find(`Title ${row + 1}`);
+    target?.focus();
+  });
   const actions = useMemo<RowActions>(() => {
     const update = (make: (rows: string[]) => string[]) => latest.current.onChange(make(latest.current.rows));
     return {
       edit: (i, value) => update((r) => r.map((p, j) => (j === i ? value : p))),
-      move: (i, by) =>
+      move: (i, by) => {
+        focusNext.current = { row: i + by, move: by < 0 ? "up" : "down" };
         update((r) => {
           const next = [...r];
           const [item] = next.splice(i, 1);
           next.splice(i + by, 0, item ?? "");
           return next;
-        }),
-      remove: (i) => update((r) => r.filter((_, j) => j !== i)),
-      insertAfter: (i) => update((r) => [...r.slice(0, i + 1), "", ...r.slice(i + 1)]),
-      pasteLines: (i, lines) =>
-        update((r) => [...r.slice(0, i), ...(r[i]?.trim() ? [r[i] ?? ""] : []), ...lines, ...r.slice(i + 1)]),
+        });
+      },
+      remove: (i) => {
+        focusNext.current = { row: i };
+        update((r) => r.filter((_, j) => j !== i));
+      },
+      insertAfter: (i) => {
+        focusNext.current = { row: i + 1 };
+        update((r) => [...r.slice(0, i + 1), "", ...r.slice(i + 1)]);
+      },
+      pasteLines: (i, lines, rest) => {
+        const kept = rest.trim() ? [rest] : [];
+        focusNext.current = { row: i + kept.length + lines.length - 1 };
+        update((r) => [...r.slice(0, i), ...kept, ...lines, ...r.slice(i + 1)]);
+      },
     };
   }, []);
   const rowIssues = new Map(issues.map((x) => [x.path, x.message]));
@@ -62,7 +88,7 @@ export function PromptList({ prompts, onChange, issues, onImport }: PromptListPr
           className={`${titleLinesCls} font-mono`}
         />
       ) : (
-        <ol className="space-y-2" data-testid="prompt-list">
+        <ol ref={listRef} className="space-y-2" data-testid="prompt-list">
           {rows.map((p, i) => (
             <PromptRow
               key={i}
@@ -84,7 +110,14 @@ export function PromptList({ prompts, onChange, issues, onImport }: PromptListPr
       </noscript>
       <div className="flex flex-wrap gap-2">
         {!bulk ? (
-          <button type="button" className="btn-secondary" onClick={() => onChange([...rows, ""])}>
+          <button
+            type="button"
+            className="btn-secondary"
+            onClick={() => {
+              focusNext.current = { row: rows.length };
+              onChange([...rows, ""]);
+            }}
+          >
             Add title
           </button>
         ) : null}

@@ -12,8 +12,8 @@ export interface RowActions {
   move: (index: number, by: number) => void;
   remove: (index: number) => void;
   insertAfter: (index: number) => void;
-  /** Replaces row `index` (kept when not blank) with itself followed by `lines`. */
-  pasteLines: (index: number, lines: string[]) => void;
+  /** Replaces row `index` with `rest` (what the paste left of it; dropped when blank) and `lines`. */
+  pasteLines: (index: number, lines: string[], rest: string) => void;
 }
 
 interface PromptRowProps {
@@ -30,12 +30,16 @@ export const PromptRow = memo(function PromptRow({ index: i, value, issue, last,
     const text = e.clipboardData.getData("text");
     if (!text.includes("\n")) return;
     e.preventDefault();
+    // The lines replace the selection, as a paste does.
+    const field = e.currentTarget;
+    const rest = field.value.slice(0, field.selectionStart ?? 0) + field.value.slice(field.selectionEnd ?? 0);
     actions.pasteLines(
       i,
       text
         .split(/\r?\n/)
         .map((l) => l.trim())
         .filter(Boolean),
+      rest,
     );
   };
   return (

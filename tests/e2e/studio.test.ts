@@ -158,6 +158,35 @@ describe("studio form", () => {
     await batch.close();
   });
 
+  it("keeps the keyboard on the title being typed or moved, and a paste replaces the selection", async () => {
+    const page = await openForm();
+    const values = () =>
+      page
+        .getByTestId("prompt-list")
+        .locator("input")
+        .evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+    await page.getByLabel("Title 1", { exact: true }).fill("First");
+    await page.getByLabel("Title 1", { exact: true }).press("Enter");
+    await page.keyboard.type("Second");
+    await page.keyboard.press("Enter");
+    await page.keyboard.type("Third");
+    expect(await values()).toEqual(["First", "Second", "Third"]);
+    // The focus follows the moved title: pressing again moves it on.
+    await page.getByRole("button", { name: "Move title 3 up" }).click();
+    await page.keyboard.press("Enter");
+    expect(await values()).toEqual(["Third", "First", "Second"]);
+    // Several pasted lines replace the selected text of the row.
+    const second = page.getByLabel("Title 2", { exact: true });
+    await second.selectText();
+    await second.evaluate((el) => {
+      const data = new DataTransfer();
+      data.setData("text", "Pasted one\nPasted two");
+      el.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+    });
+    expect(await values()).toEqual(["Third", "Pasted one", "Pasted two", "Second"]);
+    await page.close();
+  });
+
   it("fills the form from an imported batch.json, after the titles typed, retired models mapped", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "batch-json-"));
     const file = path.join(dir, "batch.json");
