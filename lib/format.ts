@@ -5,6 +5,13 @@ export function formatUsd(usd: number): string {
   return `$${usd.toFixed(2)}`;
 }
 
+/** A price per image: to the tenth of a cent where it has one ($0.134, not $0.13), else as formatUsd. */
+export function formatUnitPrice(usd: number): string {
+  if (usd < 0.01) return formatUsd(usd);
+  const mills = usd.toFixed(3);
+  return mills.endsWith("0") ? `$${usd.toFixed(2)}` : `$${mills}`;
+}
+
 export function formatMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return "–";
   if (ms < 1000) return `${Math.round(ms)} ms`;

@@ -14,6 +14,7 @@ export interface BatchHeaderProps {
   canManage: boolean;
   live: boolean;
   onChange: (batch: BatchDto) => void;
+  modelLabels?: Record<string, string>;
 }
 
 const TERMINAL = new Set(["succeeded", "partial", "failed", "cancelled"]);
@@ -76,7 +77,7 @@ async function copyText(text: string): Promise<boolean> {
   }
 }
 
-export function BatchHeader({ batch, canManage, live, onChange }: BatchHeaderProps) {
+export function BatchHeader({ batch, canManage, live, onChange, modelLabels }: BatchHeaderProps) {
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const { counts } = batch;
@@ -227,7 +228,7 @@ export function BatchHeader({ batch, canManage, live, onChange }: BatchHeaderPro
             : "Its creator can cancel it and resume it."}
         </div>
       ) : null}
-      <CostTable batch={batch} />
+      <CostTable batch={batch} modelLabels={modelLabels} />
       {batch.cancelReason ? <p className="text-sm text-amber-300">Cancelled: {batch.cancelReason}</p> : null}
       {batch.notices.map((n) => (
         <p key={n} className="rounded border border-amber-900 bg-amber-950/40 p-2 text-sm text-amber-200">

@@ -118,7 +118,13 @@ export function BatchLive(props: BatchLiveProps) {
   const pager = page.pages > 1 ? <BatchPager batchId={id} page={page} failedPages={failedPages} /> : null;
   return (
     <div className="space-y-6">
-      <BatchHeader batch={batch} canManage={canManage} live={connected} onChange={onChange} />
+      <BatchHeader
+        batch={batch}
+        canManage={canManage}
+        live={connected}
+        onChange={onChange}
+        modelLabels={modelLabels}
+      />
       {canManage && restyle && finished && batch.cells.some((c) => c.reusable) ? (
         <RestylePanel batch={batch} options={restyle} />
       ) : null}

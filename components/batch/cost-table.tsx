@@ -5,7 +5,13 @@ import { formatUsd } from "@/lib/format";
  * Estimated (list price of the calls asked for: the batch at submit, plus any new takes) versus actual
  * (every attempt, from provider usage) per model.
  */
-export function CostTable({ batch }: { batch: BatchView }) {
+export function CostTable({
+  batch,
+  modelLabels,
+}: {
+  batch: BatchView;
+  modelLabels?: Record<string, string>;
+}) {
   const rows = batch.models.map((model) => {
     const cells = batch.cells.filter((c) => c.model === model);
     const actual = cells.reduce((sum, c) => sum + c.costUsd, 0);
@@ -40,7 +46,7 @@ export function CostTable({ batch }: { batch: BatchView }) {
         <tbody className="text-zinc-300">
           {rows.map((r) => (
             <tr key={r.model} className="border-t border-zinc-800">
-              <td className="px-3 py-1">{r.model}</td>
+              <td className="px-3 py-1">{modelLabels?.[r.model] ?? r.model}</td>
               <td className="px-3 py-1">
                 {r.done}/{r.total}
               </td>

@@ -1,7 +1,7 @@
 "use client";
 
 import type { ModelOption } from "@/lib/studio/options";
-import { formatRange, formatUsd } from "@/lib/format";
+import { formatRange, formatUnitPrice } from "@/lib/format";
 
 export interface ModelPickerProps {
   models: ModelOption[];
@@ -43,7 +43,7 @@ export function ModelPicker({ models, selected, canvas, onChange, describedBy }:
                 <span className="block text-xs text-zinc-400">
                   {m.providerLabel}
                   {m.simulated ? " · simulator" : ""} ·{" "}
-                  {price === undefined ? "–" : price === 0 ? "free" : `${formatUsd(price)}/image`}
+                  {price === undefined ? "–" : price === 0 ? "free" : `${formatUnitPrice(price)}/image`}
                   {m.priceIsEstimate ? " (est.)" : ""} · {formatRange(m.latencyMs.min, m.latencyMs.max)}
                 </span>
                 {m.available ? null : (
