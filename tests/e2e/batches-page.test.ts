@@ -1,7 +1,8 @@
 /**
  * The batches page in Chromium: every batch newest first, including one that failed with no image (so the
  * gallery cannot show it), each linked to its page, with its cover image, the browser's own marked; status
- * filters; clear messages for bad links; and the same list with JavaScript off.
+ * filters; clear messages for bad links; the same list with JavaScript off; a running batch followed to
+ * its end while the page is open.
  */
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -156,5 +157,24 @@ describe("batches page", () => {
     } finally {
       await noJs.close();
     }
+  });
+
+  it("follows a running batch to its end without a reload", async () => {
+    const res = await submitBatch(stack.appUrl, {
+      ...BASE_REQUEST,
+      prompts: ["Takes a few seconds [sim:latency=4000]"],
+      models: ["gpt-image-1.5"],
+    });
+    if (!res.ok) throw new Error(res.error);
+    const page = await browser.context.newPage();
+    await page.goto(`${stack.appUrl}/batches`, { waitUntil: "load" });
+    const row = page.locator(`[data-id="${res.id}"]`);
+    expect(await row.getAttribute("data-status")).toMatch(/queued|running/);
+    const navigations: string[] = [];
+    page.on("framenavigated", (frame) => navigations.push(frame.url()));
+    await expect.poll(() => row.getAttribute("data-status"), { timeout: 30_000 }).toBe("succeeded");
+    expect(await row.textContent()).toContain("1/1 images");
+    expect(navigations).toEqual([]);
+    await page.close();
   });
 });

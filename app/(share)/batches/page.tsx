@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { cookies } from "next/headers";
 import Image from "next/image";
 import Link from "next/link";
+import { AutoRefresh } from "@/components/auto-refresh";
 import { StatusBadge } from "@/components/batch/status-badge";
 import { modelLabel } from "@/lib/catalog/models";
 import {
@@ -82,6 +83,7 @@ export default async function BatchesPage({ searchParams }: Props) {
   ];
   return (
     <main className="mx-auto max-w-5xl space-y-5 px-4 py-8">
+      <AutoRefresh active={page.batches.some((b) => b.status === "queued" || b.status === "running")} />
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h1 className="text-2xl font-semibold tracking-tight">Batches</h1>
         {cursor ? (
