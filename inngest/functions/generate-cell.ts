@@ -15,6 +15,7 @@ import {
 } from "@/lib/batches/cell-work";
 import { cellRetries, providerConcurrency } from "@/lib/batches/concurrency";
 import { modelIdSchema } from "@/lib/catalog/models";
+import { ComposeInputError } from "@/lib/compose/errors";
 import { getDb } from "@/lib/db";
 import type { ProviderId } from "@/lib/providers/types";
 import { inngest } from "../client";
@@ -78,9 +79,15 @@ export function createCellFunction(provider: ProviderId) {
           }
         });
         if (generated.kind === "skipped") return { status: generated.status, finalKey: null };
-        const image: ComposedImage = await step.run("compose", () =>
-          composeStep(db, ref, generated.rawKey, generated.spec),
-        );
+        const image: ComposedImage = await step.run("compose", async () => {
+          try {
+            return await composeStep(db, ref, generated.rawKey, generated.spec);
+          } catch (err) {
+            // A title or picture the compositor cannot use fails alike on every try.
+            if (err instanceof ComposeInputError) throw new NonRetriableError(err.message);
+            throw err;
+          }
+        });
         const done = await step.run("record", () => recordStep(db, image));
         return { status: done.status, finalKey: done.finalKey };
       } catch (err) {

@@ -21,6 +21,8 @@ const faults = vi.hoisted(() => ({
   holdTitle: new Set<string>(),
   holdCompose: new Set<string>(),
   release: [] as (() => void)[],
+  /** Compose steps run per batch. */
+  composed: new Map<string, number>(),
 }));
 
 vi.mock("@/lib/batches/cell-work", async (importOriginal) => {
@@ -35,6 +37,7 @@ vi.mock("@/lib/batches/cell-work", async (importOriginal) => {
     },
     composeStep: async (...args: Parameters<typeof real.composeStep>) => {
       const [, ref] = args;
+      faults.composed.set(ref.batchId, (faults.composed.get(ref.batchId) ?? 0) + 1);
       if (faults.holdCompose.has(ref.batchId)) await new Promise<void>((r) => faults.release.push(r));
       if (faults.leafRecord.has(`${ref.batchId}/${ref.promptIndex}`)) throw new Error("disk full");
       return real.composeStep(...args);
@@ -261,6 +264,17 @@ describe("a batch whose workflow stops for good", () => {
       .toEqual(["Cancelled", "Cancelled", "Cancelled", "Cancelled"]);
     releaseHeld();
     expect((await db.getBatch(await db.getDb(), batchId))?.batch.status).toBe("cancelled");
+  });
+});
+
+describe("a cell the compositor cannot make", () => {
+  it("fails after one compose, not after every retry: its title has nothing to draw", async () => {
+    // Stored before submits were checked for visible characters: zero-width spaces only.
+    const batchId = await submit(["\u200b\u200b"]);
+    const ended = await run(batchId, "created");
+    expect(cellStates(ended)).toEqual([["failed", "failed"]]);
+    expect(ended.cells[0]!.lastError).toMatch(/title/);
+    expect(faults.composed.get(batchId)).toBe(1);
   });
 });
 
