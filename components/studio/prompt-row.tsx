@@ -62,7 +62,6 @@ export const PromptRow = memo(function PromptRow({ index: i, value, issue, last,
           }}
           placeholder={i === 0 ? "Why fan-out beats sequential generation" : "Another title"}
           className={inputCls}
-          maxLength={400}
         />
         {issue ? <p className="mt-1 text-xs text-red-300">{issue}</p> : null}
       </div>

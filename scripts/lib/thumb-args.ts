@@ -18,7 +18,7 @@ import { resolveModel, type Model } from "@/lib/catalog/models";
 import { DEFAULT_STYLE, isStyleId, STYLE_IDS, type StyleId } from "@/lib/catalog/styles";
 import { DEFAULT_TEMPLATE_ID, isTemplateId, TEMPLATE_IDS, type TemplateId } from "@/lib/catalog/templates";
 import { OUTPUT_FORMATS, type OutputFormat } from "@/lib/compose/compose";
-import { normalizeTitle } from "@/lib/compose/text/shape";
+import { hasVisibleText } from "@/lib/compose/text/visible";
 
 export class UsageError extends Error {}
 
@@ -144,7 +144,7 @@ export function parseThumbArgs(argv: string[], outPathCheck = checkOutPath): Thu
     throw new UsageError((err as Error).message.replace(/\s*\n\s*/g, " "));
   }
   // As the compositor judges it (control characters alone are no title): else the paid picture is wasted.
-  if (!values.title || normalizeTitle(values.title) === "")
+  if (!values.title || !hasVisibleText(values.title))
     throw new UsageError(
       '--title is required, with a visible character, e.g. --title "How to brew better coffee"',
     );

@@ -60,7 +60,7 @@ describe("thumb's flags", () => {
     expect(usage("--quality", "8.5", "--out", "t.jpg")).toMatch(/^--quality:/);
     expect(usage("--seed", "x", "--out", "t.jpg")).toMatch(/^--seed: expected an integer from 0/);
     expect(usage("--out", "t.gif")).toMatch(/^--out t\.gif:/);
-    for (const title of ["  ", "\u0001 \u0002", "\n\t"])
+    for (const title of ["  ", "\u0001 \u0002", "\n\t", "\u200b\u200d", "\ufe0f"])
       expect(() => parseThumbArgs(["--title", title, "--out", "t.jpg"], () => {})).toThrow(
         /^--title is required/,
       );
