@@ -5,12 +5,15 @@ export function issuesFor(issues: readonly FieldIssue[], name: string): FieldIss
   return issues.filter((i) => i.path === name || i.path.startsWith(`${name}.`));
 }
 
+/** The API's messages start in lower case ("title is 240 characters; …"); on the page they are sentences. */
+export const sentence = (message: string) => message.charAt(0).toUpperCase() + message.slice(1);
+
 export function FieldError({ id, issues }: { id: string; issues: readonly FieldIssue[] }) {
   if (issues.length === 0) return null;
   return (
     <ul id={id} className="mt-1 space-y-0.5 text-sm text-red-300" role="alert">
       {issues.map((i) => (
-        <li key={`${i.path}:${i.message}`}>{i.message}</li>
+        <li key={`${i.path}:${i.message}`}>{sentence(i.message)}</li>
       ))}
     </ul>
   );

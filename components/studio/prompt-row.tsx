@@ -2,6 +2,7 @@
 
 import { memo, type ClipboardEvent } from "react";
 import { inputCls } from "./canvas-field";
+import { sentence } from "./field-error";
 
 const iconBtn =
   "rounded p-1.5 text-zinc-400 hover:bg-zinc-800 hover:text-zinc-100 focus-visible:outline-2 focus-visible:outline-sky-400 disabled:opacity-30";
@@ -63,7 +64,7 @@ export const PromptRow = memo(function PromptRow({ index: i, value, issue, last,
           placeholder={i === 0 ? "Why fan-out beats sequential generation" : "Another title"}
           className={inputCls}
         />
-        {issue ? <p className="mt-1 text-xs text-red-300">{issue}</p> : null}
+        {issue ? <p className="mt-1 text-xs text-red-300">{sentence(issue)}</p> : null}
       </div>
       <button
         type="button"

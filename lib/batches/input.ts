@@ -10,6 +10,7 @@ import { ALL_MODEL_IDS, resolveModel, type ModelId } from "@/lib/catalog/models"
 import { STYLE_IDS } from "@/lib/catalog/styles";
 import { TEMPLATE_IDS } from "@/lib/catalog/templates";
 import { hasVisibleText } from "@/lib/compose/text/visible";
+import { plural } from "@/lib/format";
 import { charCount, unstorable } from "@/lib/user-text";
 
 export const MAX_PROMPT_CHARS = 200;
@@ -22,8 +23,7 @@ export const HARD_MAX_IMAGES = 10_000;
 /** A title as stored: trimmed, runs of whitespace (newlines included) made one space. */
 export const cleanPrompt = (p: string) => p.trim().replace(/\s+/g, " ");
 
-export const tooLong = (p: string) =>
-  `prompt is ${charCount(p)} characters; the limit is ${MAX_PROMPT_CHARS}`;
+export const tooLong = (p: string) => `title is ${charCount(p)} characters; the limit is ${MAX_PROMPT_CHARS}`;
 
 /**
  * What is wrong with title `index` (0-based) as cleanPrompt left it, or null: the database must hold it,
@@ -65,7 +65,7 @@ const optionalText = (max: number, what: string) =>
 const objectSchema = z.strictObject(
   {
     prompts: z
-      .array(z.string({ error: "each prompt must be text" }), { error: "prompts must be a list of titles" })
+      .array(z.string({ error: "each title must be text" }), { error: "prompts must be a list of titles" })
       .transform((list) => list.map(cleanPrompt))
       .superRefine((list, ctx) => {
         list.forEach((p, i) => {
@@ -74,7 +74,7 @@ const objectSchema = z.strictObject(
         });
       })
       .transform((list) => list.filter((p) => p.length > 0))
-      .refine((list) => list.length > 0, "add at least one non-empty prompt"),
+      .refine((list) => list.length > 0, "add at least one title"),
     models: z
       .array(
         z
@@ -229,7 +229,7 @@ export function parseBatchInput(raw: unknown, options: ParseOptions = {}): Parse
   if (images > max) {
     issues.push({
       path: "prompts",
-      message: `${input.prompts.length} prompts × ${models.length} models = ${images} images; the limit is ${max} per batch`,
+      message: `${plural(input.prompts.length, "title")} × ${plural(models.length, "model")} = ${images} images; the limit is ${max} per batch`,
       code: "too_many_images",
       limit: max,
     });

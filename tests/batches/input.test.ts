@@ -101,7 +101,7 @@ describe("batch input schema", () => {
     for (const unit of ["👍", "👍🏽", "👨‍👩‍👧", "e\u0301"]) {
       expect(parseBatchInput({ ...ok, prompts: [unit.repeat(200)] }).ok, unit).toBe(true);
       expect(issues({ ...ok, prompts: [unit.repeat(201)] })).toEqual([
-        { path: "prompts.0", message: "prompt is 201 characters; the limit is 200" },
+        { path: "prompts.0", message: "title is 201 characters; the limit is 200" },
       ]);
     }
     expect(parseBatchInput({ ...ok, context: "👍".repeat(1000) }).ok).toBe(true);
@@ -130,7 +130,7 @@ describe("batch input schema", () => {
     expect(found).toEqual([
       {
         path: "prompts",
-        message: "3 prompts × 2 models = 6 images; the limit is 5 per batch",
+        message: "3 titles × 2 models = 6 images; the limit is 5 per batch",
         code: "too_many_images",
         limit: 5,
       },

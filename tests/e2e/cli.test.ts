@@ -102,7 +102,7 @@ describe("npm run batch", () => {
     const body = { ...BASE_REQUEST, prompts: ["x".repeat(240)], models: ["nope"] };
     const r = await cli(["-", "--url", stack.appUrl], JSON.stringify(body));
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("prompts.0: prompt is 240 characters; the limit is 200");
+    expect(r.stderr).toContain("prompts.0: title is 240 characters; the limit is 200");
     expect(r.stderr).toContain('models.0: unknown model "nope"');
   });
 
@@ -118,7 +118,7 @@ describe("npm run batch", () => {
     ]);
     const refused = await cli(["-", "--url", stack.appUrl], body);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain("prompts: 26 prompts × 2 models = 52 images; the limit is 50 per batch");
+    expect(refused.stderr).toContain("prompts: 26 titles × 2 models = 52 images; the limit is 50 per batch");
 
     const r = await cli(["-", "--split", "--wait", "--url", stack.appUrl], body);
     expect(r.code, r.stderr).toBe(0);
@@ -165,7 +165,7 @@ describe("npm run batch", () => {
       ]),
     );
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain("prompts.26: prompt is 240 characters; the limit is 200");
+    expect(bad.stderr).toContain("prompts.26: title is 240 characters; the limit is 200");
     expect(bad.stdout).toBe("");
   });
 
