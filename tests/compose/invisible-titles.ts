@@ -15,6 +15,8 @@ export const INVISIBLE_TITLES: string[] = [
   "\u200c",
   "\u0007",
   "\u200e\u200f \ufeff \u001b",
+  // Bidi isolates and the Arabic letter mark.
+  "\u2066\u2069 \u2067\u2068\u061c",
 ];
 
 export const VISIBLE_EDGE_TITLES: string[] = [
@@ -24,4 +26,5 @@ export const VISIBLE_EDGE_TITLES: string[] = [
   "🏴󠁧󠁢󠁳󠁣󠁴󠁿",
   "e\u0301",
   "\u00a0.\u00a0",
+  "\u2067שלום\u2069",
 ];

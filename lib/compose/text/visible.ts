@@ -23,6 +23,8 @@ export function normalizeTitle(title: string): string {
   return title
     .normalize("NFC")
     .replace(/[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/gu, "")
+    // Bidi isolates and the Arabic letter mark: the layout orders words without them.
+    .replace(/[\u061c\u2066-\u2069]/gu, "")
     .replace(/\s+/gu, " ")
     .trim();
 }
