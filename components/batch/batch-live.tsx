@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { BatchDto, CellDto } from "@/lib/batches/dto";
 import type { LiveMessage, UpdateMessage } from "@/lib/batches/live";
 import {
@@ -54,13 +54,17 @@ export function BatchLive(props: BatchLiveProps) {
   const batch = useMemo(() => viewOf(paged), [paged]);
   const { head, page, shown } = paged;
   const finished = TERMINAL.has(batch.status) && batch.counts.done === batch.counts.total;
-  // Pictures and costs of calls out at a cancel still land: listen until the stream ends.
+  // Pictures and costs of calls out at a cancel still land: listen until the stream ends, and again
+  // after a control (retry, resume, a new take) set the batch going.
   const settled = finished && batch.callsOut === 0;
+  const [ended, setEnded] = useState(false);
+  const listen = !settled && !ended;
+  const lastSeen = useRef(lastEventId);
   const id = head.id;
 
   useEffect(() => {
-    if (settled) return;
-    const source = new EventSource(`/api/batches/${id}/events?after=${lastEventId}`);
+    if (!listen) return;
+    const source = new EventSource(`/api/batches/${id}/events?after=${lastSeen.current}`);
     let queue: UpdateMessage[] = [];
     let timer: ReturnType<typeof setTimeout> | null = null;
     const flush = () => {
@@ -72,10 +76,12 @@ export function BatchLive(props: BatchLiveProps) {
     source.onopen = () => setConnected(true);
     source.onerror = () => setConnected(false);
     source.onmessage = (e: MessageEvent<string>) => {
+      if (e.lastEventId) lastSeen.current = Number(e.lastEventId);
       const msg = JSON.parse(e.data) as LiveMessage;
       if (msg.kind === "end") {
         source.close();
         setConnected(false);
+        setEnded(true);
         if (timer !== null) clearTimeout(timer);
         flush();
         return;
@@ -87,7 +93,7 @@ export function BatchLive(props: BatchLiveProps) {
       source.close();
       if (timer !== null) clearTimeout(timer);
     };
-  }, [id, lastEventId, settled]);
+  }, [id, listen]);
 
   const [openId, setOpenId] = useState<string | null>(() => {
     const items = openAt ? cellLightboxItems(fromWire(initial).shown, initial.head.models) : [];
@@ -109,7 +115,10 @@ export function BatchLive(props: BatchLiveProps) {
     };
   }, [imagePages, page.page, id]);
   // Cancel and retry answer with the whole batch: split again for the page shown.
-  const onChange = useCallback((next: BatchDto) => setPaged((p) => toPaged(next, p.page)), []);
+  const onChange = useCallback((next: BatchDto) => {
+    setPaged((p) => toPaged(next, p.page));
+    setEnded(false);
+  }, []);
   const onOpen = useCallback((cell: CellDto) => setOpenId(cell.id), []);
   // New takes are asked for while the batch still runs too: its run makes them next.
   const takeCells = useMemo(() => ({ all: paged.all, shown }), [paged.all, shown]);
