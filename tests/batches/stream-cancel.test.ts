@@ -4,7 +4,7 @@
  * such calls have ended, instead of ending with the cancel.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LiveMessage } from "@/lib/batches/live";
+import { readMessages } from "../helpers/sse";
 
 const saved = { ...process.env };
 let lib: typeof import("@/lib/db");
@@ -22,32 +22,6 @@ afterAll(async () => {
   process.env = saved;
 });
 
-/** The stream's messages until it ends, or `ms` pass. */
-async function readFor(stream: ReadableStream<Uint8Array>, ms: number): Promise<LiveMessage[]> {
-  const reader = stream.getReader();
-  const decoder = new TextDecoder();
-  const messages: LiveMessage[] = [];
-  let text = "";
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const next = await Promise.race([
-      reader.read(),
-      new Promise<null>((resolve) => setTimeout(() => resolve(null), deadline - Date.now())),
-    ]);
-    if (!next || next.done) break;
-    text += decoder.decode(next.value, { stream: true });
-    const frames = text.split("\n\n");
-    text = frames.pop() ?? "";
-    for (const frame of frames) {
-      const data = frame.split("\n").find((line) => line.startsWith("data: "));
-      if (data) messages.push(JSON.parse(data.slice(6)) as LiveMessage);
-    }
-    if (messages.at(-1)?.kind === "end") break;
-  }
-  await reader.cancel();
-  return messages;
-}
-
 describe("the live stream of a batch cancelled while a call was out", () => {
   it("stays open until the call lands, delivers its cell and cost, then ends", async () => {
     const { batchEventStream } = await import("@/lib/batches/stream");
@@ -62,7 +36,7 @@ describe("the live stream of a batch cancelled while a call was out", () => {
     expect(read?.batch).toMatchObject({ status: "cancelled", callsOut: 1 });
 
     const request = new AbortController();
-    const reading = readFor(batchEventStream(batch.id, read!.lastEventId, request.signal), 8_000);
+    const reading = readMessages(batchEventStream(batch.id, read!.lastEventId, request.signal), 8_000);
     await new Promise((resolve) => setTimeout(resolve, 500));
     await lib.recordAttemptResult(db, cell.id, { attempt: 0, outcome: "ok", costUsd: 0.04, rawKey: "raw/x" });
     const messages = await reading;
@@ -81,7 +55,7 @@ describe("the live stream of a batch cancelled while a call was out", () => {
     await lib.cancelBatch(db, batch.id, { reason: "stop" });
     const from = (await lib.getBatch(db, batch.id))?.lastEventId ?? 0;
     const request = new AbortController();
-    const messages = await readFor(batchEventStream(batch.id, from, request.signal), 5_000);
+    const messages = await readMessages(batchEventStream(batch.id, from, request.signal), 5_000);
     request.abort();
     expect(messages).toEqual([{ kind: "end" }]);
   });

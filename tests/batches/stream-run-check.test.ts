@@ -4,7 +4,7 @@
  * and the engine are stand-ins here (tests/e2e/lost-run.test.ts runs the real ones).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { LiveMessage } from "@/lib/batches/live";
+import { readMessages } from "../helpers/sse";
 import type { RunStatus } from "@/lib/batches/run-status";
 
 const lookups: string[] = [];
@@ -46,29 +46,6 @@ afterAll(async () => {
   process.env = saved;
 });
 
-/** The stream's messages until it ends (or 10 s pass). */
-async function readStream(stream: ReadableStream<Uint8Array>): Promise<LiveMessage[]> {
-  const reader = stream.getReader();
-  const decoder = new TextDecoder();
-  const messages: LiveMessage[] = [];
-  let text = "";
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += decoder.decode(value, { stream: true });
-    const frames = text.split("\n\n");
-    text = frames.pop() ?? "";
-    for (const frame of frames) {
-      const data = frame.split("\n").find((line) => line.startsWith("data: "));
-      if (data) messages.push(JSON.parse(data.slice(6)) as LiveMessage);
-    }
-    if (messages.at(-1)?.kind === "end") break;
-  }
-  await reader.cancel();
-  return messages;
-}
-
 describe("the live stream of a batch whose run is gone", () => {
   it("delivers the failed cells and the finished batch, then ends", async () => {
     const { batchEventStream } = await import("@/lib/batches/stream");
@@ -79,7 +56,7 @@ describe("the live stream of a batch whose run is gone", () => {
     const from = (await lib.getBatch(db, batch.id))?.lastEventId ?? 0;
 
     const request = new AbortController();
-    const messages = await readStream(batchEventStream(batch.id, from, request.signal));
+    const messages = await readMessages(batchEventStream(batch.id, from, request.signal));
     request.abort();
 
     expect(lookups).toEqual(["lost-run"]);
