@@ -11,10 +11,20 @@ export interface PromptListProps {
   onChange: (prompts: string[]) => void;
   issues: readonly FieldIssue[];
   onImport: (file: File) => void;
+  /** Rows whose title the template will end with "…", and what to tell about them. */
+  shortened?: ReadonlySet<number>;
+  shortenedNote?: string;
 }
 
 /** Titles as an editable list: add, remove, reorder, de-duplicate, paste many lines, import a file. */
-export function PromptList({ prompts, onChange, issues, onImport }: PromptListProps) {
+export function PromptList({
+  prompts,
+  onChange,
+  issues,
+  onImport,
+  shortened,
+  shortenedNote,
+}: PromptListProps) {
   const [bulk, setBulk] = useState(false);
   const fileRef = useRef<HTMLInputElement>(null);
   const id = useId();
@@ -95,6 +105,7 @@ export function PromptList({ prompts, onChange, issues, onImport }: PromptListPr
               index={i}
               value={p}
               issue={rowIssues.get(`prompts.${i}`)}
+              note={shortened?.has(i) ? shortenedNote : undefined}
               last={i === rows.length - 1}
               actions={actions}
             />

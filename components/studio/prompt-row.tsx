@@ -21,12 +21,21 @@ interface PromptRowProps {
   index: number;
   value: string;
   issue: string | undefined;
+  /** Advice, not an error: e.g. the template will shorten this title. */
+  note?: string | undefined;
   last: boolean;
   actions: RowActions;
 }
 
 /** One title of the list; memoized, so typing in one row leaves the others alone. */
-export const PromptRow = memo(function PromptRow({ index: i, value, issue, last, actions }: PromptRowProps) {
+export const PromptRow = memo(function PromptRow({
+  index: i,
+  value,
+  issue,
+  note,
+  last,
+  actions,
+}: PromptRowProps) {
   const onPaste = (e: ClipboardEvent<HTMLInputElement>) => {
     const text = e.clipboardData.getData("text");
     if (!text.includes("\n")) return;
@@ -65,6 +74,11 @@ export const PromptRow = memo(function PromptRow({ index: i, value, issue, last,
           className={inputCls}
         />
         {issue ? <p className="mt-1 text-xs text-red-300">{sentence(issue)}</p> : null}
+        {note && !issue ? (
+          <p className="mt-1 text-xs text-amber-300" data-testid="title-note">
+            {note}
+          </p>
+        ) : null}
       </div>
       <button
         type="button"

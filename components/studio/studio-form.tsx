@@ -24,6 +24,7 @@ import { CanvasField, inputCls } from "./canvas-field";
 import { LookPicker } from "./look-picker";
 import { OptionCards } from "./option-cards";
 import { PromptList } from "./prompt-list";
+import { useShortenedTitles } from "./use-shortened";
 import { EstimateBar } from "./estimate-bar";
 
 const initial: SubmitState = { error: null, issues: [] };
@@ -161,7 +162,18 @@ export function StudioForm({ options, start: given }: { options: StudioOptions; 
   const splitting = split && splitInto !== null && estimate.images > options.maxImages;
   const tiers = [...new Set(chosen.flatMap((m) => (m.qualities.length > 1 ? m.qualities : [])))];
   const issues = clientIssues ?? state.issues;
+  const shortened = useShortenedTitles(prompts, template, font, canvas);
+  const templateLabel = options.templates.find((t) => t.value === template)?.label ?? template;
   const err = (name: string) => issuesFor(issues, name);
+  // A refused submit takes the keyboard to the first problem: its field, or its message.
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (issues.length === 0) return;
+    const first = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"], ul[role="alert"]');
+    if (!first) return;
+    if (first.tagName === "UL") first.tabIndex = -1;
+    first.focus();
+  }, [issues]);
   const sampleTitle = useDebounced(titles[0] ?? "Your title goes here", 400);
   const canvasDef = options.canvases.find((c) => c.value === canvas) ?? options.canvases[0];
   const aspect = canvasDef ? canvasDef.width / canvasDef.height : 1200 / 630;
@@ -228,10 +240,17 @@ export function StudioForm({ options, start: given }: { options: StudioOptions; 
   }
 
   return (
-    <form action={action} onSubmit={onSubmit} className="space-y-8" noValidate>
+    <form ref={formRef} action={action} onSubmit={onSubmit} className="space-y-8" noValidate>
       <div className="grid gap-8 lg:grid-cols-[1.2fr_1fr]">
         <div className="space-y-4">
-          <PromptList prompts={prompts} onChange={setPrompts} issues={err("prompts")} onImport={onImport} />
+          <PromptList
+            prompts={prompts}
+            onChange={setPrompts}
+            issues={err("prompts")}
+            onImport={onImport}
+            shortened={shortened}
+            shortenedNote={`Too long for ${templateLabel} at its smallest size: it will end in “…”.`}
+          />
           <FieldError
             id="prompts-error"
             issues={err("prompts").filter((i) => !/^prompts\.\d+$/.test(i.path))}

@@ -187,6 +187,30 @@ describe("studio form", () => {
     await page.close();
   });
 
+  it("warns beside a title the chosen template will shorten, and not once a roomier one is chosen", async () => {
+    const page = await openForm();
+    const long =
+      "How We Cut Our Cloud Bill by Sixty Percent Without Touching a Single Line of Application Code, and What We Learned About Budgets";
+    await page.getByLabel("Title 1", { exact: true }).fill("A short title");
+    await page.getByLabel("Title 1", { exact: true }).press("Enter");
+    await page.keyboard.type(long);
+    // The cards' radios are visually hidden: a person clicks the card.
+    const pick = (name: RegExp) =>
+      page
+        .locator("label")
+        .filter({ has: page.getByRole("radio", { name }) })
+        .click();
+    await pick(/Bottom bar/);
+    await pick(/^Inter/);
+    const notes = page.getByTestId("title-note");
+    await expect.poll(() => notes.count()).toBe(1);
+    expect(await page.getByRole("listitem").filter({ has: notes }).locator("input").inputValue()).toBe(long);
+    expect(await notes.textContent()).toContain("Too long for Bottom bar");
+    await pick(/Overlay, bottom/);
+    await expect.poll(() => notes.count()).toBe(0);
+    await page.close();
+  });
+
   it("fills the form from an imported batch.json, after the titles typed, retired models mapped", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "batch-json-"));
     const file = path.join(dir, "batch.json");
@@ -226,6 +250,8 @@ describe("studio form", () => {
     await page.getByRole("button", { name: "Generate thumbnails" }).click();
     const message = page.locator("#budgetUsd-error");
     await expect.poll(() => message.textContent()).toMatch(/exceeds your budget of \$0\.01/);
+    // The keyboard is taken to the problem, not left on the button.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("budgetUsd-error");
     expect(page.url()).toBe(`${stack.appUrl}/`);
     // The server applies the same rule to API clients, and creates nothing.
     const res = await fetch(`${stack.appUrl}/api/batches`, {
@@ -270,7 +296,7 @@ describe("studio form", () => {
     await page.getByRole("button", { name: "Generate thumbnails" }).click();
     await expect
       .poll(() => page.locator("#budgetUsd-error").textContent())
-      .toMatch(/a budget cannot be split/);
+      .toMatch(/^A budget cannot be split/);
     expect(page.url()).toBe(`${stack.appUrl}/`);
     expect(await newest()).toEqual(before);
 

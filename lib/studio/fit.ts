@@ -1,0 +1,58 @@
+/**
+ * Which titles the chosen template cannot set whole: the compositor shrinks a title down to the
+ * template's smallest size, then ends it with "…". The studio asks before anything is paid for, so
+ * a person can shorten those titles or pick a roomier template. Layout only (no pixels): about half a
+ * millisecond a title.
+ */
+import { z } from "zod";
+import { CANVAS_IDS, getCanvas, DEFAULT_CANVAS_ID, type CanvasId } from "@/lib/catalog/canvases";
+import { FONT_IDS, type FontId } from "@/lib/catalog/fonts";
+import { TEMPLATE_IDS, type TemplateId } from "@/lib/catalog/templates";
+import { TEMPLATE_RENDERERS } from "@/lib/compose/templates";
+import { prepareShaping } from "@/lib/compose/text/complex-shaping";
+import { hasVisibleText } from "@/lib/compose/text/visible";
+import { MAX_PROMPT_CHARS, type FieldIssue } from "@/lib/batches/input";
+import { charCount } from "@/lib/user-text";
+import { MAX_FIT_TITLES } from "./fit-limit";
+
+const fitSchema = z.strictObject({
+  titles: z.array(z.string()).max(MAX_FIT_TITLES, `at most ${MAX_FIT_TITLES} titles per request`),
+  template: z.enum(TEMPLATE_IDS, { error: `template must be one of ${TEMPLATE_IDS.join(", ")}` }),
+  font: z.enum(FONT_IDS, { error: `font must be one of ${FONT_IDS.join(", ")}` }),
+  canvas: z.enum(CANVAS_IDS, { error: `canvas must be one of ${CANVAS_IDS.join(", ")}` }).optional(),
+});
+
+export interface FitRequest {
+  titles: string[];
+  template: TemplateId;
+  font: FontId;
+  canvas?: CanvasId;
+}
+
+export function parseFitRequest(
+  body: unknown,
+): { ok: true; value: FitRequest } | { ok: false; issues: FieldIssue[] } {
+  const parsed = fitSchema.safeParse(body);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  return {
+    ok: false,
+    issues: parsed.error.issues.map((i) => ({ path: i.path.join(".") || "(root)", message: i.message })),
+  };
+}
+
+/**
+ * Indexes of the titles set shortened (ending in "…"). Titles the batch would refuse anyway (blank,
+ * invisible, too long) are not judged here: the form's own checks name them.
+ */
+export async function shortenedTitles({ titles, template, font, canvas }: FitRequest): Promise<number[]> {
+  const size = getCanvas(canvas ?? DEFAULT_CANVAS_ID);
+  const render = TEMPLATE_RENDERERS[template];
+  const out: number[] = [];
+  for (const [index, raw] of titles.entries()) {
+    const title = raw.trim();
+    if (!hasVisibleText(title) || charCount(title) > MAX_PROMPT_CHARS) continue;
+    await prepareShaping(title);
+    if (render({ canvas: size, title, font }).layout.truncated) out.push(index);
+  }
+  return out;
+}

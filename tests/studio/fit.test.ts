@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { POST } from "@/app/api/fit/route";
+import { TEMPLATE_RENDERERS } from "@/lib/compose/templates";
+import { getCanvas } from "@/lib/catalog/canvases";
+import { parseFitRequest, shortenedTitles } from "@/lib/studio/fit";
+
+const long =
+  "How We Cut Our Cloud Bill by Sixty Percent Without Touching a Single Line of Application Code, and What We Learned About Budgets, Teams and Tooling Along the Way";
+
+const post = (body: unknown) =>
+  POST(
+    new Request("http://studio.test/api/fit", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    }),
+  );
+
+describe("which titles a template shortens", () => {
+  it("names exactly the titles the compositor would end with an ellipsis", async () => {
+    const titles = ["Short and sweet", long, "", "\u200b", "日本語のタイトル", long.slice(0, 60)];
+    const shortened = await shortenedTitles({ titles, template: "bottom-bar", font: "inter" });
+    const canvas = getCanvas("blog");
+    const expected = titles.flatMap((title, i) =>
+      title.trim() &&
+      i !== 3 &&
+      TEMPLATE_RENDERERS["bottom-bar"]({ canvas, title, font: "inter" }).layout.truncated
+        ? [i]
+        : [],
+    );
+    expect(shortened).toEqual(expected);
+    expect(shortened).toContain(1);
+    expect(shortened).not.toContain(0);
+  });
+
+  it("depends on the template and the font: a roomier one sets the whole title", async () => {
+    const check = (template: "bottom-bar" | "overlay-bottom", font: "inter" | "bebas-neue") =>
+      shortenedTitles({ titles: [long], template, font });
+    expect(await check("bottom-bar", "inter")).toEqual([0]);
+    expect(await check("overlay-bottom", "inter")).toEqual([]);
+    expect(await check("bottom-bar", "bebas-neue")).toEqual([]);
+  });
+
+  it("refuses a bad request with the field that is wrong", async () => {
+    expect(parseFitRequest({ titles: ["x"], template: "nope", font: "inter" })).toMatchObject({
+      ok: false,
+      issues: [{ path: "template" }],
+    });
+    expect(
+      parseFitRequest({ titles: Array(1001).fill("x"), template: "bottom-bar", font: "inter" }),
+    ).toMatchObject({ ok: false, issues: [{ path: "titles", message: "at most 1000 titles per request" }] });
+    const res = await post({ titles: "x", template: "bottom-bar", font: "inter", extra: 1 });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { issues: { path: string }[] };
+    expect(body.issues.map((i) => i.path).sort()).toEqual(["(root)", "titles"]);
+    const ok = await post({
+      titles: ["Short", long],
+      template: "bottom-bar",
+      font: "bebas-neue",
+      canvas: "square",
+    });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ shortened: [1] });
+  });
+});
