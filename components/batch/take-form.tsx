@@ -37,8 +37,6 @@ export interface TakeControl {
   onSwitch: (cell: CellDto, other: string) => void;
 }
 
-// Whether this render runs in a hydrated browser (false on the server and in the first client render).
-
 const priceText = (usd: number) => (usd === 0 ? "free" : formatUsd(usd));
 
 interface CellControlProps {

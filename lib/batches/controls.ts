@@ -31,8 +31,6 @@ export type ManageOutcome =
   /** retryAfterMs: when the same request can succeed (sent as Retry-After). */
   | { error: string; status: 400 | 409 | 503; retryAfterMs?: number };
 
-/** How long a provider call can outlive a cancel: the provider timeout, and slack for the write after it. */
-
 /** Cancels the unfinished cells (count) and stops the batch's runs. Null: no such batch. */
 export async function cancelBatchById(
   id: string,

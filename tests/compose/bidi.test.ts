@@ -52,7 +52,8 @@ const ARABIC: Words = {
   numbers: ["2024", "10", "3.5", "50%", "٢٠٢٤", "$100", "12:30", "2024-2025"],
   after: ["", "", ")", "]", '"', "»", "!", ".", "،", "؟", ":", "!)"],
 };
-const LATIN = ["Hello", "world", "iPhone", "Pro", "ok"];
+// Brackets inside a word stay with it ("f(x)"), whatever surrounds the word.
+const LATIN = ["Hello", "world", "iPhone", "Pro", "ok", "f(x)", "a[1]"];
 const SYMBOLS = ["-", "—", "★", "&", "|"];
 const BEFORE = ["", "", "", "(", "[", '"', "«", "-", "..."];
 

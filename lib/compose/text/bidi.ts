@@ -31,6 +31,8 @@ interface Item {
   kind: Kind;
   token: number;
   space: boolean;
+  /** A number in Arabic-Indic digits (AN): rule W7 leaves it alone. */
+  arabicDigits?: boolean;
 }
 
 /** A token cut at its ends: the space before it, its neutral clusters one item each, its core one item. */
@@ -43,15 +45,18 @@ function itemsOf(token: Token, index: number, core: Kind): Item[] {
     space,
   });
   const items = index > 0 && token.spaceBefore ? [item([], "N", true)] : [];
-  const loose = (c: Cluster) => item([c], c.rtl ? "R" : c.number ? "NUM" : "N");
+  const loose = (c: Cluster) => ({
+    ...item([c], c.rtl ? "R" : c.number ? "NUM" : "N"),
+    arabicDigits: c.number === "an",
+  });
   if (core === "N") items.push(...clusters.map(loose));
-  else if (!token.ends) items.push(item(clusters, core));
+  else if (!token.ends) items.push({ ...item(clusters, core), arabicDigits: !!token.arabicDigits });
   else {
     const { lead, trail } = token.ends;
     const end = clusters.length - trail;
     items.push(
       ...clusters.slice(0, lead).map(loose),
-      item(clusters.slice(lead, end), core),
+      { ...item(clusters.slice(lead, end), core), arabicDigits: !!token.arabicDigits },
       ...clusters.slice(end).map(loose),
     );
   }
@@ -59,8 +64,8 @@ function itemsOf(token: Token, index: number, core: Kind): Item[] {
 }
 
 /**
- * Each token's runs in logical order, with levels resolved over all of `tokens` (a line's first
- * token drops its space run: the break takes the space).
+ * Each token's runs in logical order, with levels resolved over all of `tokens` (the layout drops
+ * the space run of a line's first token: the line break takes that space).
  */
 export function bidiRuns(tokens: readonly Token[], direction: "ltr" | "rtl"): BidiRun[][] {
   if (direction === "ltr" && !tokens.some((t) => t.strong === "rtl" || t.ends)) {
@@ -78,8 +83,8 @@ export function bidiRuns(tokens: readonly Token[], direction: "ltr" | "rtl"): Bi
   // W7: a number in European digits after left-to-right text (or at the start of a left-to-right
   // title) is left to right.
   let last: Kind = outside;
-  const kinds = items.map(({ kind, token }) => {
-    if (kind === "NUM") return last === "L" && !tokens[token]!.arabicDigits ? "L" : "EN";
+  const kinds = items.map(({ kind, arabicDigits }) => {
+    if (kind === "NUM") return last === "L" && !arabicDigits ? "L" : "EN";
     if (kind !== "N") last = kind;
     return kind;
   });

@@ -62,8 +62,10 @@ export interface Run {
   script: ComplexScript | null;
 }
 
-/** Splits text into maximal runs of one complex script and runs of everything else. */
-/** `text` in runs of one script; `context` is the script of the text just before it, if any. */
+/**
+ * Splits text into maximal runs of one complex script and runs of everything else; `context` is the
+ * script of the text just before it, if any (a Syriac word's Arabic comma, cut off, stays Syriac).
+ */
 export function complexRuns(text: string, context: ComplexScript | null = null): Run[] {
   const runs: Run[] = [];
   for (const ch of text) {

@@ -25,8 +25,11 @@ export interface Cluster {
   mirrored?: ShapedGlyph[];
   /** Punctuation of a right-to-left script (؟ ؛ ۔ ׃) at a word's end: strong right to left (bidi.ts). */
   rtl?: true;
-  /** A number among punctuation ("2024-2025" after Arabic letters is two numbers and a dash). */
-  number?: true;
+  /**
+   * A number among punctuation ("2024-2025" after Arabic letters is two numbers and a dash); "an"
+   * for Arabic-Indic digits (bidi class AN: never left to right by rule W7).
+   */
+  number?: "en" | "an";
   /** A paired bracket: whether it opens, and the opening bracket's code point (bidi.ts, rule N0). */
   bracket?: { open: boolean; pair: number };
 }
@@ -268,9 +271,38 @@ function wordWithEnds(piece: string, afterArabic: boolean): [string, string, str
   if (from === parts.length) return ["", "", piece];
   let to = parts.length;
   while (to > from && loose(parts[to - 1]!)) to--;
+  // A bracket whose partner is in the word stays with it: "f(x)", "a[1]".
+  const partner = bracketPartners(parts.map((g) => g.segment));
+  for (let moved = true; moved;) {
+    moved = false;
+    for (let i = 0; i < from; i++) {
+      const j = partner.get(i);
+      if (j !== undefined && j >= from && j < to) [from, moved] = [i, true];
+    }
+    for (let i = parts.length - 1; i >= to; i--) {
+      const j = partner.get(i);
+      if (j !== undefined && j >= from && j < to) [to, moved] = [i + 1, true];
+    }
+  }
   if (from === to || (from === 0 && to === parts.length)) return null;
   const at = (i: number) => parts[i]?.index ?? piece.length;
   return [piece.slice(0, at(from)), piece.slice(at(from), at(to)), piece.slice(at(to))];
+}
+
+/** Matching bracket pairs among `graphemes`, both ways (index → partner's index). */
+function bracketPartners(graphemes: readonly string[]): Map<number, number> {
+  const partner = new Map<number, number>();
+  const open: { pair: number; at: number }[] = [];
+  graphemes.forEach((g, at) => {
+    const bracket = [...g].length === 1 ? bracketOf(g.codePointAt(0)!) : undefined;
+    if (!bracket) return;
+    if (bracket.open) return void open.push({ pair: bracket.pair, at });
+    const match = open.findLastIndex((o) => o.pair === bracket.pair);
+    if (match < 0) return;
+    partner.set(at, open[match]!.at).set(open[match]!.at, at);
+    open.length = match;
+  });
+  return partner;
 }
 
 type Shape = (part: string, context?: ComplexScript | null) => Cluster[];
@@ -300,7 +332,8 @@ function bidiPiece(piece: string, afterArabic: boolean, shape: Shape): PieceToke
       for (const [start, end] of found) {
         clusters.push(...punctuation(piece.slice(from, start), shape));
         const digits = shape(piece.slice(start, end));
-        if (digits.length > 0) clusters.push({ ...asOneCluster(digits), number: true });
+        const number = AN_DIGIT.test(piece.slice(start, end)) ? "an" : "en";
+        if (digits.length > 0) clusters.push({ ...asOneCluster(digits), number });
         from = end;
       }
       clusters.push(...punctuation(piece.slice(from), shape));
@@ -352,7 +385,7 @@ export function shapeText(title: string, chain: FontChain): ShapedText {
       const shape = (part: string, context: ComplexScript | null = null) =>
         shapeClusters(part, chain, missing, { language, afterArabic, context });
       const token = bidi ? bidiPiece(piece, afterArabic, shape) : plainPiece(piece, shape(piece));
-      const last = lastStrong(piece);
+      const last = bidi ? lastStrong(piece) : null;
       if (last) afterArabic = last === "AL";
       if (token.clusters.length === 0) return;
       tokens.push({

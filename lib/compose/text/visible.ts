@@ -20,13 +20,15 @@ export function ignorable(cp: number): boolean {
 }
 
 export function normalizeTitle(title: string): string {
-  return title
-    .normalize("NFC")
-    .replace(/[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/gu, "")
-    // Bidi isolates and the Arabic letter mark: the layout orders words without them.
-    .replace(/[\u061c\u2066-\u2069]/gu, "")
-    .replace(/\s+/gu, " ")
-    .trim();
+  return (
+    title
+      .normalize("NFC")
+      .replace(/[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/gu, "")
+      // Bidi isolates and the Arabic letter mark: the layout orders words without them.
+      .replace(/[\u061c\u2066-\u2069]/gu, "")
+      .replace(/\s+/gu, " ")
+      .trim()
+  );
 }
 
 /**
