@@ -57,8 +57,11 @@ export function BatchLive(props: BatchLiveProps) {
   // Pictures and costs of calls out at a cancel still land: listen until the stream ends, and again
   // after a control (retry, resume, a new take) set the batch going.
   const settled = finished && batch.callsOut === 0;
-  const [ended, setEnded] = useState(false);
-  const listen = !settled && !ended;
+  // Each control (cancel, retry, resume, a new take) opens a fresh stream: an "end" the stream before
+  // it sent is for the batch as it was then.
+  const [epoch, setEpoch] = useState(0);
+  const [endedAt, setEndedAt] = useState<number | null>(null);
+  const listen = !settled && endedAt !== epoch;
   const lastSeen = useRef(lastEventId);
   const id = head.id;
 
@@ -81,7 +84,7 @@ export function BatchLive(props: BatchLiveProps) {
       if (msg.kind === "end") {
         source.close();
         setConnected(false);
-        setEnded(true);
+        setEndedAt(epoch);
         if (timer !== null) clearTimeout(timer);
         flush();
         return;
@@ -92,8 +95,10 @@ export function BatchLive(props: BatchLiveProps) {
     return () => {
       source.close();
       if (timer !== null) clearTimeout(timer);
+      // Messages received but not applied yet: the next stream starts after them.
+      flush();
     };
-  }, [id, listen]);
+  }, [id, listen, epoch]);
 
   const [openId, setOpenId] = useState<string | null>(() => {
     const items = openAt ? cellLightboxItems(fromWire(initial).shown, initial.head.models) : [];
@@ -117,7 +122,7 @@ export function BatchLive(props: BatchLiveProps) {
   // Cancel and retry answer with the whole batch: split again for the page shown.
   const onChange = useCallback((next: BatchDto) => {
     setPaged((p) => toPaged(next, p.page));
-    setEnded(false);
+    setEpoch((n) => n + 1);
   }, []);
   const onOpen = useCallback((cell: CellDto) => setOpenId(cell.id), []);
   // New takes are asked for while the batch still runs too: its run makes them next.

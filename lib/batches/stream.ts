@@ -4,8 +4,8 @@
  * Each message carries the full new state of what changed, so a replayed message is harmless.
  */
 import {
-  batchCallsOut,
   batchProgress,
+  cancelledCallsOutUntil,
   eventsSince,
   getBatchRow,
   getDb,
@@ -47,10 +47,12 @@ export function batchEventStream(
       // An open page watches a stuck batch without reloading: its stream checks the run (throttled, so
       // right after the page render's own check this costs one small query).
       let nextRunCheck = 0;
+      let callsOutUntil: number | null = null;
       try {
         const db = await getDb();
         while (!signal.aborted) {
           const events = await eventsSince(db, batchId, last, PAGE);
+          if (events.length > 0) callsOutUntil = null;
           let summary: BatchSummary | null = null;
           for (const event of events) {
             last = event.id;
@@ -65,13 +67,15 @@ export function batchEventStream(
           }
           // Quiet, or the batch itself changed (finished, cancelled, …): is it over?
           const progress = await batchProgress(db, batchId);
-          // A cancelled batch is watched until the calls from before its cancel have landed.
+          // A cancelled batch is watched until the calls from before its cancel have landed (read
+          // again after any change, which may be one landing, else kept until it passes).
+          const callsEnded = async () =>
+            (callsOutUntil ??= await cancelledCallsOutUntil(db, batchId, callWindowMs())) <= Date.now();
           const done =
             !progress ||
             (isTerminalBatch(progress.status) &&
               progress.unfinished === 0 &&
-              (progress.status !== "cancelled" ||
-                (await batchCallsOut(db, batchId, Date.now() - callWindowMs())) === 0));
+              (progress.status !== "cancelled" || (await callsEnded())));
           if (done) {
             send(frame(null, { kind: "end" }));
             break;

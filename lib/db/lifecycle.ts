@@ -463,13 +463,22 @@ export const cancelledCallsOut = (
   since: number,
 ): number => rows.filter((c) => c.status === "cancelled" && callsOut(c, since).length > 0).length;
 
-/** cancelledCallsOut for a batch read here. */
-export async function batchCallsOut(db: Executor, id: string, since: number): Promise<number> {
+/**
+ * Until when (ms since the epoch) a provider call of a cancelled cell of the batch may still land:
+ * the latest such call's start plus `windowMs`; 0 when none is out.
+ */
+export async function cancelledCallsOutUntil(
+  db: Executor,
+  id: string,
+  windowMs: number,
+  now = Date.now(),
+): Promise<number> {
   const rows = await db
-    .select({ status: cells.status, round: cells.round, attemptLog: cells.attemptLog })
+    .select({ round: cells.round, attemptLog: cells.attemptLog })
     .from(cells)
     .where(and(eq(cells.batchId, id), eq(cells.status, "cancelled")));
-  return cancelledCallsOut(rows, since);
+  const starts = rows.flatMap((c) => callsOut(c, now - windowMs));
+  return starts.length === 0 ? 0 : Math.max(...starts) + windowMs;
 }
 
 /**
