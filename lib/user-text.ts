@@ -5,6 +5,25 @@
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
 
+/**
+ * UTF-16 units one character may take on average within a limit: a family emoji takes 11, but a
+ * "character" of thousands of stacked accents counts one for charCount and must not pass a limit.
+ */
+export const MAX_UNITS_PER_CHAR = 8;
+
+/**
+ * Why `text` is longer than `max` characters, as the end of a sentence naming it ("title … is 240
+ * characters; …"), or null. Also refused: more than MAX_UNITS_PER_CHAR UTF-16 units a character.
+ */
+export function overLimit(text: string, max: number): string | null {
+  const units = `is ${text.length} UTF-16 units long, too many marks or joined characters for ${max} characters`;
+  // Far over any limit: not worth segmenting.
+  if (text.length > max * MAX_UNITS_PER_CHAR * 8) return units;
+  const n = charCount(text);
+  if (n > max) return `is ${n} characters; the limit is ${max}`;
+  return text.length > max * MAX_UNITS_PER_CHAR ? units : null;
+}
+
 /** The characters a person sees: 👍🏽, 🇫🇷 and é (e + accent) count one each, not their UTF-16 units. */
 export function charCount(text: string): number {
   // A fast path for text of one UTF-16 unit per character (most titles): no segmenting needed.

@@ -11,7 +11,7 @@ import { STYLE_IDS } from "@/lib/catalog/styles";
 import { TEMPLATE_IDS } from "@/lib/catalog/templates";
 import { hasVisibleText } from "@/lib/compose/text/visible";
 import { plural } from "@/lib/format";
-import { charCount, unstorable } from "@/lib/user-text";
+import { overLimit, unstorable } from "@/lib/user-text";
 
 export const MAX_PROMPT_CHARS = 200;
 export const MAX_CONTEXT_CHARS = 1000;
@@ -23,8 +23,6 @@ export const HARD_MAX_IMAGES = 10_000;
 /** A title as stored: trimmed, runs of whitespace (newlines included) made one space. */
 export const cleanPrompt = (p: string) => p.trim().replace(/\s+/g, " ");
 
-export const tooLong = (p: string) => `title is ${charCount(p)} characters; the limit is ${MAX_PROMPT_CHARS}`;
-
 /**
  * What is wrong with title `index` (0-based) as cleanPrompt left it, or null: the database must hold it,
  * it is at most MAX_PROMPT_CHARS characters as a person counts them, and the compositor can draw it (a
@@ -34,7 +32,8 @@ export const tooLong = (p: string) => `title is ${charCount(p)} characters; the 
 export function titleProblem(p: string, index: number): string | null {
   const bad = unstorable(p);
   if (bad) return `title ${index + 1} ${bad}`;
-  if (charCount(p) > MAX_PROMPT_CHARS) return tooLong(p);
+  const long = overLimit(p, MAX_PROMPT_CHARS);
+  if (long) return `title ${long}`;
   if (p !== "" && !hasVisibleText(p)) {
     return `title ${index + 1} has no visible characters (only spaces, control, zero-width or joining characters)`;
   }
@@ -54,7 +53,10 @@ export const oneOf = (ids: readonly string[], what: string) =>
 const optionalText = (max: number, what: string) =>
   z
     .string({ error: `${what} must be text` })
-    .refine((v) => charCount(v) <= max, `${what} is at most ${max} characters`)
+    .superRefine((v, ctx) => {
+      const long = overLimit(v, max);
+      if (long) ctx.addIssue({ code: "custom", message: `${what} ${long}` });
+    })
     .superRefine((v, ctx) => {
       const bad = unstorable(v);
       if (bad) ctx.addIssue({ code: "custom", message: `${what} ${bad}` });

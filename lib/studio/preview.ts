@@ -11,7 +11,7 @@ import { composeThumbnail } from "@/lib/compose/compose";
 import { hasVisibleText } from "@/lib/compose/text/visible";
 import { createLocalPreviewProvider } from "@/lib/providers/local-preview";
 import { MAX_PROMPT_CHARS, type FieldIssue } from "@/lib/batches/input";
-import { firstChars } from "@/lib/user-text";
+import { firstChars, MAX_UNITS_PER_CHAR } from "@/lib/user-text";
 
 export const PREVIEW_WIDTH = 480;
 const samples = new Map<string, Promise<Buffer>>();
@@ -47,7 +47,9 @@ export function parsePreviewParams(
   const font = q.get("font") ?? "";
   const style = q.get("style") || DEFAULT_STYLE;
   const canvas = q.get("canvas") || DEFAULT_CANVAS_ID;
-  const title = firstChars((q.get("title") ?? "").trim(), MAX_PROMPT_CHARS) || "Your title goes here";
+  // Cut, not refused: the preview follows the title as it is typed (a bounded length first).
+  const typed = (q.get("title") ?? "").slice(0, MAX_PROMPT_CHARS * MAX_UNITS_PER_CHAR).trim();
+  const title = firstChars(typed, MAX_PROMPT_CHARS) || "Your title goes here";
   if (!isTemplateId(template)) issues.push({ path: "template", message: `unknown template "${template}"` });
   if (!isFontId(font)) issues.push({ path: "font", message: `unknown font "${font}"` });
   if (!isStyleId(style)) issues.push({ path: "style", message: `unknown style "${style}"` });

@@ -49,7 +49,9 @@ describe("batch input schema", () => {
     [{ ...ok, template: "nope" }, "template", /unknown template/],
     [{ ...ok, font: "comic-sans" }, "font", /unknown font/],
     [{ ...ok, canvas: "a4" }, "canvas", /unknown canvas/],
-    [{ ...ok, context: "c".repeat(1001) }, "context", /at most 1000/],
+    [{ ...ok, context: "c".repeat(1001) }, "context", /context is 1001 characters; the limit is 1000/],
+    // One "character" of 2,000 stacked accents: within the count, far over any sane length.
+    [{ ...ok, prompts: ["a" + "\u0301".repeat(2000)] }, "prompts.0", /title is 2001 UTF-16 units long/],
     [{ ...ok, budgetUsd: -1 }, "budgetUsd", /more than \$0/],
     [{ ...ok, extra: 1 }, "(root)", /unknown field\(s\): extra/],
     [["only prompts"], "prompts", /list of titles/],
