@@ -157,10 +157,9 @@ async function submitParts(
     const first = partNumbers[0] ?? part.from + 1;
     const last = partNumbers[partNumbers.length - 1] ?? first;
     const titles = first === last ? `title ${first}` : `titles ${first}–${last}`;
+    const sent = k === 0 ? "none" : first - 1 === 1 ? "title 1" : `titles 1–${first - 1}`;
     const stopped = () =>
-      err(
-        `batch: submitted ${k} of ${n} batches (titles 1–${first - 1}); ${titles} and after were not submitted`,
-      );
+      err(`batch: submitted ${k} of ${n} batches (${sent}); ${titles} and after were not submitted`);
     let r;
     try {
       r = await submitBatch(args.url, part.body, { studioPassword: env.STUDIO_PASSWORD });
