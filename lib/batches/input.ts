@@ -23,6 +23,10 @@ export const HARD_MAX_IMAGES = 10_000;
 /** A title as stored: trimmed, runs of whitespace (newlines included) made one space. */
 export const cleanPrompt = (p: string) => p.trim().replace(/\s+/g, " ");
 
+/** Why a title the compositor cannot draw is refused, after its name ("title 3 …"). */
+export const NOTHING_VISIBLE =
+  "has no visible characters (only spaces, control, zero-width or joining characters)";
+
 /**
  * What is wrong with title `index` (0-based) as cleanPrompt left it, or null: the database must hold it,
  * it is at most MAX_PROMPT_CHARS characters as a person counts them, and the compositor can draw it (a
@@ -35,7 +39,7 @@ export function titleProblem(p: string, index: number): string | null {
   const long = overLimit(p, MAX_PROMPT_CHARS);
   if (long) return `title ${long}`;
   if (p !== "" && !hasVisibleText(p)) {
-    return `title ${index + 1} has no visible characters (only spaces, control, zero-width or joining characters)`;
+    return `title ${index + 1} ${NOTHING_VISIBLE}`;
   }
   return null;
 }

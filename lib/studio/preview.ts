@@ -10,7 +10,7 @@ import { isTemplateId, type TemplateId } from "@/lib/catalog/templates";
 import { composeThumbnail } from "@/lib/compose/compose";
 import { hasVisibleText } from "@/lib/compose/text/visible";
 import { createLocalPreviewProvider } from "@/lib/providers/local-preview";
-import { MAX_PROMPT_CHARS, type FieldIssue } from "@/lib/batches/input";
+import { MAX_PROMPT_CHARS, NOTHING_VISIBLE, type FieldIssue } from "@/lib/batches/input";
 import { firstChars, MAX_UNITS_PER_CHAR } from "@/lib/user-text";
 
 export const PREVIEW_WIDTH = 480;
@@ -57,7 +57,7 @@ export function parsePreviewParams(
   if (!hasVisibleText(title)) {
     issues.push({
       path: "title",
-      message: "title has no visible characters (only spaces, control, zero-width or joining characters)",
+      message: `title ${NOTHING_VISIBLE}`,
     });
   }
   if (issues.length > 0) return { ok: false, issues };
