@@ -31,6 +31,18 @@ export async function readJson(
   }
 }
 
+/**
+ * Whether a GET's If-None-Match names `etag` (RFC 9110 §13.1.2): "*", or a list of tags compared
+ * weakly (W/"x" matches "x"), as browsers and caches send them.
+ */
+export function notModified(request: Request, etag: string): boolean {
+  const header = request.headers.get("if-none-match");
+  if (!header) return false;
+  if (header.trim() === "*") return true;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, "");
+  return header.split(",").some((tag) => opaque(tag) === opaque(etag));
+}
+
 /** A form post from a page with JavaScript off wants a redirect back, not JSON. */
 export function wantsHtml(request: Request): boolean {
   const type = request.headers.get("content-type") ?? "";

@@ -2,6 +2,7 @@
 import { asShown, getCell, getDb, type Db } from "@/lib/db";
 import { contentTypeFor, extensionFor, getStorage, keyProblem, type BlobStore } from "@/lib/storage";
 import { contentDisposition, imageFileName, indexWidth } from "./filenames";
+import { notModified } from "@/lib/http";
 
 export const CELL_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -52,8 +53,7 @@ export function downloadResponse(download: CellDownload, request: Request): Resp
     "cache-control": "private, max-age=60",
     "x-content-type-options": "nosniff",
   };
-  if (request.headers.get("if-none-match") === download.etag)
-    return new Response(null, { status: 304, headers });
+  if (notModified(request, download.etag)) return new Response(null, { status: 304, headers });
   return new Response(new Uint8Array(download.bytes), {
     headers: { ...headers, "content-length": String(download.bytes.length) },
   });

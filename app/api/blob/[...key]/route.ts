@@ -1,5 +1,5 @@
 import { getStorage, keyProblem } from "@/lib/storage";
-import { jsonError } from "@/lib/http";
+import { jsonError, notModified } from "@/lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -22,7 +22,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ key:
     "cache-control": versioned ? "public, max-age=31536000, immutable" : "public, max-age=60",
     "x-content-type-options": "nosniff",
   };
-  if (request.headers.get("if-none-match") === head.etag) return new Response(null, { status: 304, headers });
+  if (notModified(request, head.etag)) return new Response(null, { status: 304, headers });
   const blob = await store.get(key);
   if (!blob) return jsonError(404, "Not found.");
   return new Response(new Uint8Array(blob.bytes), {

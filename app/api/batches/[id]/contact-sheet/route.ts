@@ -1,5 +1,5 @@
 import { contactSheetBytes, contactSheetState } from "@/lib/export/contact-sheet-cache";
-import { jsonError } from "@/lib/http";
+import { jsonError, notModified } from "@/lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -25,13 +25,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     "cache-control": cacheControl,
     "x-content-type-options": "nosniff",
   };
-  if (
-    request.headers
-      .get("if-none-match")
-      ?.split(/\s*,\s*/)
-      .includes(state.etag)
-  )
-    return new Response(null, { status: 304, headers });
+  if (notModified(request, state.etag)) return new Response(null, { status: 304, headers });
   const bytes = await contactSheetBytes(state);
   return new Response(new Uint8Array(bytes), {
     headers: { ...headers, "content-length": String(bytes.length) },
