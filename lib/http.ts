@@ -9,8 +9,9 @@ export function jsonError(status: number, error: string, issues: FieldIssue[] = 
 export async function readJson(
   request: Request,
 ): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
-  const type = request.headers.get("content-type") ?? "";
-  if (!type.includes("application/json")) {
+  // The media type before any parameters: application/json, or a JSON subtype (application/x+json).
+  const type = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type !== "application/json" && !/^application\/[\w.+-]+\+json$/.test(type)) {
     return {
       ok: false,
       response: jsonError(415, "Send the batch as JSON (Content-Type: application/json)."),
