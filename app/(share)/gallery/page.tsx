@@ -47,11 +47,14 @@ export default async function GalleryPage({ searchParams }: Props) {
     styles: listStyles().map((s) => ({ value: s.id, label: s.label })),
     templates: TEMPLATES.map((t) => ({ value: t.id, label: t.label })),
     fonts: FONTS.map((f) => ({ value: f.id, label: f.label })),
-    batches: recent.batches.map((b) => ({
-      value: b.id,
-      // First-strong isolates (an <option> holds no markup): a right-to-left title keeps the date after it.
-      label: `\u2068${b.title.length > 40 ? `${b.title.slice(0, 39)}…` : b.title}\u2069 (${b.createdAt.toISOString().slice(0, 10)})`,
-    })),
+    // Only batches with an image to show (and the one filtered on): the others would list nothing.
+    batches: recent.batches
+      .filter((b) => b.succeeded > 0 || b.id === filters.batch)
+      .map((b) => ({
+        value: b.id,
+        // First-strong isolates (an <option> holds no markup): a right-to-left title keeps the date after it.
+        label: `\u2068${b.title.length > 40 ? `${b.title.slice(0, 39)}…` : b.title}\u2069 (${b.createdAt.toISOString().slice(0, 10)})`,
+      })),
   };
   return (
     <main className="mx-auto max-w-7xl space-y-5 px-4 py-8">
