@@ -64,9 +64,9 @@ describe("a batch page a page of titles at a time", () => {
       await expect
         .poll(() => page.locator('[data-testid="cell"][data-status="succeeded"] img').count())
         .toBe(4);
-      // The cost table also covers every cell.
+      // The cost table also covers every cell, naming models as the grid does.
       await page.getByText(/^Cost:/).click();
-      expect(await page.getByRole("row", { name: /gpt-image-1\.5/ }).textContent()).toContain("4/5");
+      expect(await page.getByRole("row", { name: /GPT Image 1\.5/ }).textContent()).toContain("4/5");
       // The way to the failures on another page.
       expect(await page.getByTestId("failed-pages").first().textContent()).toBe("Failed cells on page3");
 

@@ -97,7 +97,7 @@ describe("restyle from the batch page", () => {
       await titles.fill("Only one title");
       await page.getByRole("button", { name: "Create restyled batch" }).click();
       await page.waitForLoadState("load");
-      await expect.poll(() => page.getByText(/expected 2 titles/).count()).toBe(1);
+      await expect.poll(() => page.getByText(/Expected 2 titles/).count()).toBe(1);
 
       await page.goto(`${stack.appUrl}/b/${source.id}`, { waitUntil: "load" });
       await page.getByText(/^Restyle: the same pictures/).click();
