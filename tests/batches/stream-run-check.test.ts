@@ -3,7 +3,8 @@
  * run of an idle batch, and the cells the check fails reach the page like any other change. The lookup
  * and the engine are stand-ins here (tests/e2e/lost-run.test.ts runs the real ones).
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { memoryDb } from "../helpers/memory-db";
 import { readMessages } from "../helpers/sse";
 import type { RunStatus } from "@/lib/batches/run-status";
 
@@ -26,34 +27,16 @@ vi.mock("@/inngest/client", () => ({
   },
 }));
 
-const saved = { ...process.env };
-let lib: typeof import("@/lib/db");
-let fx: typeof import("../db/fixtures");
-
-beforeAll(async () => {
-  Object.assign(process.env, {
-    PGLITE_DIR: "memory",
-    INNGEST_DEV: "http://127.0.0.1:9",
-    RUN_CHECK_AFTER_MS: "0",
-  });
-  delete process.env.DATABASE_URL;
-  lib = await import("@/lib/db");
-  fx = await import("../db/fixtures");
-});
-
-afterAll(async () => {
-  await lib?.closeDb();
-  process.env = saved;
-});
+const ctx = memoryDb({ INNGEST_DEV: "http://127.0.0.1:9", RUN_CHECK_AFTER_MS: "0" });
 
 describe("the live stream of a batch whose run is gone", () => {
   it("delivers the failed cells and the finished batch, then ends", async () => {
     const { batchEventStream } = await import("@/lib/batches/stream");
-    const db = await lib.getDb();
-    const { batch, cells } = await fx.newBatch(db, 2, ["gpt-image-1.5"]);
-    await lib.claimBatch(db, batch.id, "lost-run");
-    await fx.succeed(db, fx.at(cells, 0));
-    const from = (await lib.getBatch(db, batch.id))?.lastEventId ?? 0;
+    const db = await ctx.lib.getDb();
+    const { batch, cells } = await ctx.fx.newBatch(db, 2, ["gpt-image-1.5"]);
+    await ctx.lib.claimBatch(db, batch.id, "lost-run");
+    await ctx.fx.succeed(db, ctx.fx.at(cells, 0));
+    const from = (await ctx.lib.getBatch(db, batch.id))?.lastEventId ?? 0;
 
     const request = new AbortController();
     const messages = await readMessages(batchEventStream(batch.id, from, request.signal));
@@ -62,7 +45,7 @@ describe("the live stream of a batch whose run is gone", () => {
     expect(lookups).toEqual(["lost-run"]);
     const changed = messages.flatMap((m) => (m.kind === "cell" ? [m.cell] : []));
     expect(changed.map((c) => [c.id, c.status, c.errorKind])).toEqual([
-      [fx.at(cells, 1).id, "failed", "workflow"],
+      [ctx.fx.at(cells, 1).id, "failed", "workflow"],
     ]);
     expect(messages.find((m) => m.kind === "batch")).toMatchObject({ batch: { status: "partial" } });
     expect(messages.at(-1)).toEqual({ kind: "end" });
