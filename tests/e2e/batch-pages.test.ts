@@ -66,7 +66,7 @@ describe("a batch page a page of titles at a time", () => {
         .toBe(4);
       // The cost table also covers every cell, naming models as the grid does.
       await page.getByText(/^Cost:/).click();
-      expect(await page.getByRole("row", { name: /GPT Image 1\.5/ }).textContent()).toContain("4/5");
+      expect(await page.getByRole("row", { name: /^GPT Image 1\.5 / }).textContent()).toContain("4/5");
       // The way to the failures on another page.
       expect(await page.getByTestId("failed-pages").first().textContent()).toBe("Failed cells on page3");
 
