@@ -16,7 +16,9 @@ import { overLimit } from "@/lib/user-text";
 import { MAX_FIT_TITLES } from "./fit-limit";
 
 const fitSchema = z.strictObject({
-  titles: z.array(z.string()).max(MAX_FIT_TITLES, `at most ${MAX_FIT_TITLES} titles per request`),
+  titles: z
+    .array(z.string({ error: "each title must be text" }), { error: "titles must be a list of titles" })
+    .max(MAX_FIT_TITLES, `at most ${MAX_FIT_TITLES} titles per request`),
   template: z.enum(TEMPLATE_IDS, { error: `template must be one of ${TEMPLATE_IDS.join(", ")}` }),
   font: z.enum(FONT_IDS, { error: `font must be one of ${FONT_IDS.join(", ")}` }),
   canvas: z.enum(CANVAS_IDS, { error: `canvas must be one of ${CANVAS_IDS.join(", ")}` }).optional(),

@@ -51,8 +51,11 @@ describe("which titles a template shortens", () => {
     ).toMatchObject({ ok: false, issues: [{ path: "titles", message: "at most 1000 titles per request" }] });
     const res = await post({ titles: "x", template: "bottom-bar", font: "inter", extra: 1 });
     expect(res.status).toBe(400);
-    const body = (await res.json()) as { issues: { path: string }[] };
+    const body = (await res.json()) as { issues: { path: string; message: string }[] };
     expect(body.issues.map((i) => i.path).sort()).toEqual(["(root)", "titles"]);
+    expect(body.issues.find((i) => i.path === "titles")).toMatchObject({
+      message: "titles must be a list of titles",
+    });
     const ok = await post({
       titles: ["Short", long],
       template: "bottom-bar",
