@@ -284,7 +284,7 @@ export async function readBatch(id: string): Promise<{ batch: BatchDto; lastEven
   const found = await getBatch(db, id);
   if (!found) return null;
   const since = Date.now() - callWindowMs();
-  const callsOut = found.batch.status === "cancelled" ? cancelledCallsOut(found.cells, since) : 0;
+  const callsOut = found.batch.status === "cancelled" ? cancelledCallsOut(found.cells, since).cells : 0;
   const estimated = estimateByModel(found.batch.input, found.cells);
   return {
     batch: toBatchDto(found.batch, found.cells, urlFor, estimated, callsOut),

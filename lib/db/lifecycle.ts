@@ -293,18 +293,7 @@ export async function resumeCancelledCells(
     if (!batch || !isTerminalBatch(batch.status)) return { resumed: [], inFlight: 0 };
     const now = (options.now ?? new Date()).getTime();
     const since = now - options.callWindowMs;
-    const cancelled = await tx
-      .select({ round: cells.round, attemptLog: cells.attemptLog })
-      .from(cells)
-      .where(and(eq(cells.batchId, id), eq(cells.status, "cancelled")));
-    let inFlight = 0;
-    let lastStart = 0;
-    for (const c of cancelled) {
-      const starts = callsOut(c, since);
-      if (starts.length === 0) continue;
-      inFlight++;
-      lastStart = Math.max(lastStart, ...starts);
-    }
+    const { cells: inFlight, lastStart } = cancelledCallsOut(await cancelledRows(tx, id), since);
     if (inFlight > 0) return { resumed: [], inFlight, retryAfterMs: lastStart + options.callWindowMs - now };
     const resumed = (await requeue(tx, batch, "cancelled")).cells;
     if (resumed.length > 0) await updateBatch(tx, id, { cancelReason: null });
@@ -457,11 +446,31 @@ const callsOut = (cell: Pick<CellRow, "round" | "attemptLog">, since: number) =>
     .map((e) => Date.parse(e.startedAt))
     .filter((t) => t > since);
 
-/** Cancelled cells whose provider call from before the cancel started after `since` and may still land. */
-export const cancelledCallsOut = (
+/**
+ * Of `rows`, the cancelled cells whose provider call from before the cancel started after `since`
+ * and may still land (`cells`), and the latest such start (`lastStart`, 0 when none).
+ */
+export function cancelledCallsOut(
   rows: readonly Pick<CellRow, "status" | "round" | "attemptLog">[],
   since: number,
-): number => rows.filter((c) => c.status === "cancelled" && callsOut(c, since).length > 0).length;
+): { cells: number; lastStart: number } {
+  let cells = 0;
+  let lastStart = 0;
+  for (const c of rows) {
+    const starts = c.status === "cancelled" ? callsOut(c, since) : [];
+    if (starts.length === 0) continue;
+    cells++;
+    lastStart = Math.max(lastStart, ...starts);
+  }
+  return { cells, lastStart };
+}
+
+/** The batch's cancelled cells, as cancelledCallsOut reads them. */
+const cancelledRows = (db: Executor, id: string) =>
+  db
+    .select({ status: cells.status, round: cells.round, attemptLog: cells.attemptLog })
+    .from(cells)
+    .where(and(eq(cells.batchId, id), eq(cells.status, "cancelled")));
 
 /**
  * Until when (ms since the epoch) a provider call of a cancelled cell of the batch may still land:
@@ -473,12 +482,8 @@ export async function cancelledCallsOutUntil(
   windowMs: number,
   now = Date.now(),
 ): Promise<number> {
-  const rows = await db
-    .select({ round: cells.round, attemptLog: cells.attemptLog })
-    .from(cells)
-    .where(and(eq(cells.batchId, id), eq(cells.status, "cancelled")));
-  const starts = rows.flatMap((c) => callsOut(c, now - windowMs));
-  return starts.length === 0 ? 0 : Math.max(...starts) + windowMs;
+  const { cells: out, lastStart } = cancelledCallsOut(await cancelledRows(db, id), now - windowMs);
+  return out === 0 ? 0 : lastStart + windowMs;
 }
 
 /**
