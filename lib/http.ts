@@ -44,6 +44,70 @@ export function notModified(request: Request, etag: string): boolean {
   return header.split(",").some((tag) => opaque(tag) === opaque(etag));
 }
 
+/**
+ * The one byte range a GET asks for (RFC 9110 §14.2), or null for the whole body: no Range header, a
+ * unit other than bytes, several ranges (served whole, as the RFC allows), a malformed header, or an
+ * If-Range naming another version. "unsatisfiable" when the range starts past the end.
+ */
+export function byteRange(
+  request: Request,
+  size: number,
+  etag: string,
+): { start: number; end: number } | "unsatisfiable" | null {
+  const header = request.headers.get("range");
+  if (!header) return null;
+  const ifRange = request.headers.get("if-range");
+  // If-Range with a date, or a weak or other tag, means "send it all" (strong comparison only).
+  if (ifRange !== null && ifRange.trim() !== etag) return null;
+  const match = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(header);
+  if (!match || (match[1] === "" && match[2] === "")) return null;
+  if (match[1] === "") {
+    // A suffix: the last n bytes.
+    const length = Number(match[2]);
+    if (length === 0) return "unsatisfiable";
+    return { start: Math.max(0, size - length), end: size - 1 };
+  }
+  const start = Number(match[1]);
+  const end = match[2] === "" ? size - 1 : Number(match[2]);
+  if (match[2] !== "" && end < start) return null;
+  if (start >= size) return "unsatisfiable";
+  return { start, end: Math.min(end, size - 1) };
+}
+
+/**
+ * A stored file as a GET answer: 304 when the client holds this version, 206 for one byte range, 416 for
+ * a range past the end, else the whole body. `headers` are the ones every answer carries.
+ */
+export function bytesResponse(
+  request: Request,
+  bytes: Uint8Array,
+  etag: string,
+  headers: Record<string, string>,
+): Response {
+  const common = { ...headers, etag, "accept-ranges": "bytes" };
+  if (notModified(request, etag)) return new Response(null, { status: 304, headers: common });
+  const range = byteRange(request, bytes.length, etag);
+  if (range === "unsatisfiable")
+    return new Response(null, {
+      status: 416,
+      headers: { ...common, "content-range": `bytes */${bytes.length}` },
+    });
+  if (range) {
+    const part = new Uint8Array(bytes.subarray(range.start, range.end + 1));
+    return new Response(part, {
+      status: 206,
+      headers: {
+        ...common,
+        "content-range": `bytes ${range.start}-${range.end}/${bytes.length}`,
+        "content-length": String(part.length),
+      },
+    });
+  }
+  return new Response(new Uint8Array(bytes), {
+    headers: { ...common, "content-length": String(bytes.length) },
+  });
+}
+
 /** A form post from a page with JavaScript off wants a redirect back, not JSON. */
 export function wantsHtml(request: Request): boolean {
   const type = request.headers.get("content-type") ?? "";

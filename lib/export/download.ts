@@ -2,7 +2,7 @@
 import { asShown, getCell, getDb, type Db } from "@/lib/db";
 import { contentTypeFor, extensionFor, getStorage, keyProblem, type BlobStore } from "@/lib/storage";
 import { contentDisposition, imageFileName, indexWidth } from "./filenames";
-import { notModified } from "@/lib/http";
+import { bytesResponse } from "@/lib/http";
 
 export const CELL_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -45,16 +45,11 @@ export async function cellDownload(
 }
 
 export function downloadResponse(download: CellDownload, request: Request): Response {
-  const headers = {
+  return bytesResponse(request, download.bytes, download.etag, {
     "content-type": download.contentType,
     "content-disposition": contentDisposition(download.filename),
-    etag: download.etag,
     // The same id can get a new image after a retry; ?v= in downloadUrlFor changes with it.
     "cache-control": "private, max-age=60",
     "x-content-type-options": "nosniff",
-  };
-  if (notModified(request, download.etag)) return new Response(null, { status: 304, headers });
-  return new Response(new Uint8Array(download.bytes), {
-    headers: { ...headers, "content-length": String(download.bytes.length) },
   });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { notModified, readJson } from "@/lib/http";
+import { bytesResponse, notModified, readJson } from "@/lib/http";
 
 const withTag = (value?: string) =>
   new Request(
@@ -49,5 +49,65 @@ describe("JSON bodies", () => {
       expect(read.ok, type).toBe(false);
       if (!read.ok) expect(read.response.status).toBe(415);
     }
+  });
+});
+
+describe("byte ranges", () => {
+  const bytes = new Uint8Array(Array.from({ length: 100 }, (_, i) => i));
+  const etag = '"v1"';
+  const get = (headers: Record<string, string>) =>
+    bytesResponse(new Request("http://studio.test/api/blob/x", { headers }), bytes, etag, {
+      "content-type": "image/jpeg",
+    });
+  const body = async (response: Response) => [...new Uint8Array(await response.arrayBuffer())];
+
+  it("answers one range with 206 and its bytes, clamped to the end", async () => {
+    for (const [range, start, end] of [
+      ["bytes=0-9", 0, 9],
+      ["bytes=90-", 90, 99],
+      ["bytes=-5", 95, 99],
+      ["bytes=95-500", 95, 99],
+      ["bytes=-500", 0, 99],
+    ] as const) {
+      const response = get({ range });
+      expect(response.status, range).toBe(206);
+      expect(response.headers.get("content-range"), range).toBe(`bytes ${start}-${end}/100`);
+      expect(response.headers.get("content-length"), range).toBe(String(end - start + 1));
+      expect(await body(response), range).toEqual([...bytes.slice(start, end + 1)]);
+      expect(response.headers.get("content-type")).toBe("image/jpeg");
+    }
+  });
+
+  it("answers 416 for a range past the end, naming the size", () => {
+    for (const range of ["bytes=100-", "bytes=500-600", "bytes=-0"]) {
+      const response = get({ range });
+      expect(response.status, range).toBe(416);
+      expect(response.headers.get("content-range")).toBe("bytes */100");
+    }
+  });
+
+  it("sends the whole file for no, several, malformed or stale ranges", async () => {
+    for (const headers of <Record<string, string>[]>[
+      {},
+      { range: "bytes=0-1,5-6" },
+      { range: "items=0-1" },
+      { range: "bytes=9-2" },
+      { range: "bytes=-" },
+      { range: "bytes=0-9", "if-range": '"v0"' },
+      { range: "bytes=0-9", "if-range": 'W/"v1"' },
+      { range: "bytes=0-9", "if-range": "Mon, 07 Dec 2026 09:00:00 GMT" },
+    ]) {
+      const response = get(headers);
+      expect(response.status, JSON.stringify(headers)).toBe(200);
+      expect(response.headers.get("accept-ranges")).toBe("bytes");
+      expect(await body(response)).toHaveLength(100);
+    }
+    expect(get({ range: "bytes=0-9", "if-range": etag }).status).toBe(206);
+  });
+
+  it("answers 304 to the version the client holds, before any range", () => {
+    const response = get({ "if-none-match": etag, range: "bytes=0-9" });
+    expect(response.status).toBe(304);
+    expect(response.headers.get("etag")).toBe(etag);
   });
 });

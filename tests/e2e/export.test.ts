@@ -133,6 +133,12 @@ describe("exports of a finished batch", () => {
     expect([meta.format, meta.width, meta.height]).toEqual(["jpeg", 1200, 630]);
     const again = await fetch(image!, { headers: { "if-none-match": res.headers.get("etag")! } });
     expect(again.status).toBe(304);
+    // A resumed or partial fetch gets the bytes it asks for.
+    const whole = new Uint8Array(await (await fetch(image!)).arrayBuffer());
+    const part = await fetch(image!, { headers: { range: "bytes=10-19" } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get("content-range")).toBe(`bytes 10-19/${whole.length}`);
+    expect([...new Uint8Array(await part.arrayBuffer())]).toEqual([...whole.slice(10, 20)]);
   });
 
   it("downloads one image with a readable name, and refuses bad ids", async () => {
@@ -143,6 +149,11 @@ describe("exports of a finished batch", () => {
     const disposition = res.headers.get("content-disposition")!;
     expect(disposition).toMatch(/^attachment; filename="03--gpt-image-1\.5\.jpg"; filename\*=UTF-8''/);
     expect(decodeURIComponent(disposition.split("''")[1]!)).toBe("03-東京の夜--gpt-image-1.5.jpg");
+    const size = Number(res.headers.get("content-length"));
+    const tail = await fetch(`${stack.appUrl}${downloadUrlFor(cell)}`, { headers: { range: "bytes=-4" } });
+    expect(tail.status).toBe(206);
+    expect(tail.headers.get("content-range")).toBe(`bytes ${size - 4}-${size - 1}/${size}`);
+    expect([...new Uint8Array(await tail.arrayBuffer())].slice(-2)).toEqual([0xff, 0xd9]);
     expect((await fetch(`${stack.appUrl}/api/download/nope`)).status).toBe(404);
     expect((await fetch(`${stack.appUrl}/api/download/..%2F..%2Fetc`)).status).toBe(400);
     expect((await fetch(`${stack.appUrl}/api/batches/AAAAAAAAAAAAAAAAAAAAAA/zip`)).status).toBe(404);

@@ -1,5 +1,5 @@
 import { getStorage, keyProblem } from "@/lib/storage";
-import { jsonError, notModified } from "@/lib/http";
+import { bytesResponse, jsonError, notModified } from "@/lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -18,14 +18,12 @@ export async function GET(request: Request, { params }: { params: Promise<{ key:
   const versioned = new URL(request.url).searchParams.has("v");
   const headers = {
     "content-type": head.contentType,
-    etag: head.etag,
     "cache-control": versioned ? "public, max-age=31536000, immutable" : "public, max-age=60",
     "x-content-type-options": "nosniff",
   };
-  if (notModified(request, head.etag)) return new Response(null, { status: 304, headers });
+  if (notModified(request, head.etag))
+    return new Response(null, { status: 304, headers: { ...headers, etag: head.etag } });
   const blob = await store.get(key);
   if (!blob) return jsonError(404, "Not found.");
-  return new Response(new Uint8Array(blob.bytes), {
-    headers: { ...headers, "content-length": String(blob.bytes.length) },
-  });
+  return bytesResponse(request, blob.bytes, blob.etag, headers);
 }

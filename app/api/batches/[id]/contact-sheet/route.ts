@@ -1,5 +1,5 @@
 import { contactSheetBytes, contactSheetState } from "@/lib/export/contact-sheet-cache";
-import { jsonError, notModified } from "@/lib/http";
+import { bytesResponse, jsonError, notModified } from "@/lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -27,7 +27,5 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   };
   if (notModified(request, state.etag)) return new Response(null, { status: 304, headers });
   const bytes = await contactSheetBytes(state);
-  return new Response(new Uint8Array(bytes), {
-    headers: { ...headers, "content-length": String(bytes.length) },
-  });
+  return bytesResponse(request, bytes, state.etag, headers);
 }
