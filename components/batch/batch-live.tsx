@@ -163,6 +163,7 @@ export function BatchLive(props: BatchLiveProps) {
         downloadHref={downloadUrlFor}
         take={take}
         beyond={beyond}
+        countScope={page.pages > 1 ? `on page ${page.page}` : undefined}
       />
     </div>
   );

@@ -75,11 +75,12 @@ export interface CellLightboxProps {
   take?: TakeControl;
   /** Past the first or last image: e.g. the previous or next page of the grid. */
   beyond?: LightboxProps<CellLightboxItem>["beyond"];
+  countScope?: string;
 }
 
 /** Ready to drop into the batch page: pass the cells and which one is open. */
 export function CellLightbox(props: CellLightboxProps) {
-  const { cells, models, openId, onOpenIdChange, downloadHref, take, beyond } = props;
+  const { cells, models, openId, onOpenIdChange, downloadHref, take, beyond, countScope } = props;
   // Built only while open: the batch page renders this on every live update.
   const items = useMemo(
     () => (openId === null ? [] : cellLightboxItems(cells, models)),
@@ -94,6 +95,7 @@ export function CellLightbox(props: CellLightboxProps) {
       renderMeta={(item) => <CellLightboxMeta cell={item.cell} take={take} />}
       downloadHref={downloadHref ? (item) => downloadHref(item.cell) : undefined}
       beyond={beyond}
+      countScope={countScope}
     />
   );
 }

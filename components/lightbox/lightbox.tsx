@@ -32,10 +32,24 @@ export interface LightboxProps<T extends LightboxItem> {
    * stay live there and call this instead of stepping.
    */
   beyond?: { prev?: () => void; next?: () => void };
+  /**
+   * What the count covers when `items` are part of a larger set, e.g. "on page 2". Without it, a
+   * `beyond.next` means more items follow: the count reads "3 / 24+".
+   */
+  countScope?: string;
 }
 
 export function Lightbox<T extends LightboxItem>(props: LightboxProps<T>) {
-  const { items, openId, onOpenIdChange, renderMeta, downloadHref, label = "Image", beyond } = props;
+  const {
+    items,
+    openId,
+    onOpenIdChange,
+    renderMeta,
+    downloadHref,
+    label = "Image",
+    beyond,
+    countScope,
+  } = props;
   const index = openId === null ? -1 : items.findIndex((item) => item.id === openId);
   const item = index >= 0 ? items[index] : undefined;
   const opener = useRef<HTMLElement | null>(null);
@@ -108,6 +122,14 @@ export function Lightbox<T extends LightboxItem>(props: LightboxProps<T>) {
                   <span className="sr-only">{label} </span>
                   <span data-testid="lightbox-position">
                     {index + 1} / {items.length}
+                    {countScope ? (
+                      ` ${countScope}`
+                    ) : beyond?.next ? (
+                      <>
+                        <span aria-hidden>+</span>
+                        <span className="sr-only"> loaded, more follow</span>
+                      </>
+                    ) : null}
                   </span>
                   <bdi className="ml-3 text-zinc-100">{item.alt}</bdi>
                 </Dialog.Title>

@@ -117,10 +117,10 @@ describe("a batch page a page of titles at a time", () => {
       await page.keyboard.press("ArrowRight");
       await page.keyboard.press("ArrowRight");
       await page.keyboard.press("ArrowRight");
-      await expect.poll(where).toEqual(["4 / 4", "Thumbnail 4 / 4Two"]);
+      await expect.poll(where).toEqual(["4 / 4 on page 1", "Thumbnail 4 / 4 on page 1Two"]);
       await page.keyboard.press("ArrowRight");
       await page.waitForURL(`${stack.appUrl}/b/${id}?page=3`);
-      await expect.poll(where).toEqual(["1 / 2", "Thumbnail 1 / 2Five"]);
+      await expect.poll(where).toEqual(["1 / 2 on page 3", "Thumbnail 1 / 2 on page 3Five"]);
       expect(await dialog.getByTestId("lightbox-image").getAttribute("alt")).toBe("Five");
       // The last page has no page after it; the previous one with images is page 1, at its end.
       await dialog.getByRole("button", { name: "Next image" }).click();
@@ -132,7 +132,7 @@ describe("a batch page a page of titles at a time", () => {
       await page.keyboard.press("ArrowLeft");
       await page.keyboard.press("ArrowLeft");
       await page.waitForURL(`${stack.appUrl}/b/${id}`);
-      await expect.poll(where).toEqual(["4 / 4", "Thumbnail 4 / 4Two"]);
+      await expect.poll(where).toEqual(["4 / 4 on page 1", "Thumbnail 4 / 4 on page 1Two"]);
       expect(await checkA11y(page)).toEqual([]);
       // Closed, a reload shows the page without opening it again.
       await page.keyboard.press("Escape");
