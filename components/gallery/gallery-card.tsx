@@ -16,7 +16,10 @@ export interface GalleryCardProps {
   priority?: boolean;
 }
 
-/** One image in a fixed 16:9 box (any canvas fits inside), so nothing moves when it loads. */
+/**
+ * One image in a box of its own canvas's shape (known before it loads, so nothing moves), without bars;
+ * 16:9 for an image whose size is not recorded.
+ */
 export function GalleryCard(props: GalleryCardProps) {
   const { image, labels, formId, selected } = props;
   return (
@@ -32,7 +35,8 @@ export function GalleryCard(props: GalleryCardProps) {
           event.preventDefault();
           props.onOpen();
         }}
-        className="relative block aspect-video bg-zinc-950 focus:outline-none after:pointer-events-none after:absolute after:inset-0 after:z-10 focus-visible:after:ring-4 focus-visible:after:ring-inset focus-visible:after:ring-sky-400"
+        style={{ aspectRatio: image.width && image.height ? `${image.width} / ${image.height}` : "16 / 9" }}
+        className="relative block bg-zinc-950 focus:outline-none after:pointer-events-none after:absolute after:inset-0 after:z-10 focus-visible:after:ring-4 focus-visible:after:ring-inset focus-visible:after:ring-sky-400"
         aria-label={`Open “${image.prompt}” (${labels.model(image.model)})`}
         data-testid="gallery-open"
       >
