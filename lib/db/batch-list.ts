@@ -51,6 +51,8 @@ export async function listBatches(
     status?: BatchStatus;
     /** Text one of the batch's titles contains (case-insensitive, taken literally). */
     search?: string;
+    /** Only batches with a picture to show (what the gallery can list for them). */
+    withImages?: boolean;
   } = {},
 ): Promise<BatchPage> {
   const limit = Math.min(Math.max(Math.trunc(params.limit ?? 20), 1), 100);
@@ -85,6 +87,7 @@ export async function listBatches(
     .leftJoin(cells, eq(cells.batchId, batches.id))
     .where(where.length > 0 ? and(...where) : undefined)
     .groupBy(batches.id)
+    .having(params.withImages ? sql`bool_or(${SHOWN_PICTURE.key} is not null)` : undefined)
     .orderBy(desc(batches.createdAt), desc(batches.id))
     .limit(limit + 1);
   const page = rows.slice(0, limit).map(({ input, coverAt, ...row }) => ({

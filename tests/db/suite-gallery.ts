@@ -355,6 +355,26 @@ export function galleryTests(ctx: Ctx): void {
     await expect(listBatches(db, { cursor: "junk" })).rejects.toBeInstanceOf(InvalidCursorError);
   });
 
+  it("lists only batches with a picture to show when asked (the gallery's batch filter)", async () => {
+    const { db } = ctx.handle;
+    const none = await newBatch(db, 2, ["m-a"]);
+    const one = await newBatch(db, 2, ["m-a"]);
+    await succeed(db, at(one.cells, 1));
+    const retaken = await newBatch(db, 1, ["m-a"]);
+    await succeed(db, at(retaken.cells, 0));
+    await requeueTakes(db, retaken.batch.id, [{ promptIndex: 0, model: "m-a" }]);
+    const deleted = await newBatch(db, 1, ["m-a"]);
+    await succeed(db, at(deleted.cells, 0));
+    await deleteImages(db, [at(deleted.cells, 0).id]);
+    // Newer than every batch it leaves out, so a page of 3 proves they are skipped in the query.
+    const listed = (await listBatches(db, { withImages: true, limit: 3 })).batches.map((b) => b.id);
+    expect(listed.slice(0, 2)).toEqual([retaken.batch.id, one.batch.id]);
+    expect(listed).not.toContain(none.batch.id);
+    expect(listed).not.toContain(deleted.batch.id);
+    const all = (await listBatches(db, { limit: 100 })).batches.map((b) => b.id);
+    expect(all).toEqual(expect.arrayContaining([none.batch.id, deleted.batch.id]));
+  });
+
   it("gives each listed batch the first finished image as its cover, versioned by when it finished", async () => {
     const { db } = ctx.handle;
     const { batch, cells } = await newBatch(db, 3, ["m-b", "m-a"]);

@@ -6,6 +6,7 @@ import { listStyles } from "@/lib/catalog/styles";
 import { TEMPLATES } from "@/lib/catalog/templates";
 import { getDb, listBatches } from "@/lib/db";
 import { readFilters, readLimit } from "@/lib/gallery/filters";
+import { charCount, firstChars } from "@/lib/user-text";
 import { readDeleteNotice } from "@/lib/gallery/notice";
 import { parseImageQuery } from "@/lib/gallery/query";
 import { readSelectedIds, selectedImages } from "@/lib/gallery/selection";
@@ -36,7 +37,9 @@ export default async function GalleryPage({ searchParams }: Props) {
       ? page.error
       : null;
   const db = await getDb();
-  const recent = await listBatches(db, { limit: 50 });
+  // Only batches with an image to show: the others would list nothing (a batch filtered on from a link
+  // still shows as chosen).
+  const recent = await listBatches(db, { limit: 50, withImages: true });
   // A selection in the URL: the no-JS confirm step (?confirm=delete&ids=…) or its Cancel link.
   const ids = readSelectedIds(sp.ids);
   const selection = await selectedImages(db, ids);
@@ -47,14 +50,11 @@ export default async function GalleryPage({ searchParams }: Props) {
     styles: listStyles().map((s) => ({ value: s.id, label: s.label })),
     templates: TEMPLATES.map((t) => ({ value: t.id, label: t.label })),
     fonts: FONTS.map((f) => ({ value: f.id, label: f.label })),
-    // Only batches with an image to show (and the one filtered on): the others would list nothing.
-    batches: recent.batches
-      .filter((b) => b.succeeded > 0 || b.id === filters.batch)
-      .map((b) => ({
-        value: b.id,
-        // First-strong isolates (an <option> holds no markup): a right-to-left title keeps the date after it.
-        label: `\u2068${b.title.length > 40 ? `${b.title.slice(0, 39)}…` : b.title}\u2069 (${b.createdAt.toISOString().slice(0, 10)})`,
-      })),
+    batches: recent.batches.map((b) => ({
+      value: b.id,
+      // First-strong isolates (an <option> holds no markup): a right-to-left title keeps the date after it.
+      label: `\u2068${charCount(b.title) > 40 ? `${firstChars(b.title, 39)}…` : b.title}\u2069 (${b.createdAt.toISOString().slice(0, 10)})`,
+    })),
   };
   return (
     <main className="mx-auto max-w-7xl space-y-5 px-4 py-8">
