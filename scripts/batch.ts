@@ -45,7 +45,8 @@ commands:
                 --cell <title number>:<model>, repeated or comma-separated (e.g. --cell 2:gpt-image-1.5);
                 titles are numbered as in the batch file for a batch submitted from this machine
                 (blank titles counted, --split parts keep the file's numbers), else as its page numbers
-                them; a retired model id (gpt-image-1, …) means its successor, as in batch files
+                them; a retired model id (gpt-image-1, …) means its successor, as in batch files;
+                prints each cell's title and the price first; --dry-run prints them and asks for nothing
   switch <id>   finished cells show one of their other takes instead; no     (owner)
                 provider calls; --cell as for take, <title>:<model>@<n> for other take n (1–4), most
                 recently shown first (default 1: at first the picture their last take replaced;

@@ -3,8 +3,6 @@
  * (the creator's controls are in controls.ts). Validation is the shared schema; the work itself always
  * goes through Inngest.
  */
-import { getCanvas, isCanvasId, DEFAULT_CANVAS_ID } from "@/lib/catalog/canvases";
-import { estimateCost, getModel, MODEL_IDS, pickSize, type ModelId } from "@/lib/catalog/models";
 import {
   type BatchSummary,
   createBatch,
@@ -19,6 +17,7 @@ import { modelAvailability } from "@/lib/providers/registry";
 import { inngest } from "@/inngest/client";
 import { batchRequested } from "@/inngest/events";
 import { urlFor } from "./blob-url";
+import { estimateBatchCost } from "./estimate";
 import { callWindowMs } from "./call-window";
 import { toBatchDto, type BatchDto } from "./dto";
 import { parseBatchInput, type FieldIssue, DEFAULT_MAX_IMAGES, HARD_MAX_IMAGES } from "./input";
@@ -42,35 +41,13 @@ export function maxBatchCostUsd(): number | null {
   return Number.isFinite(n) && n > 0 ? n : null;
 }
 
-export { urlFor };
+export { urlFor, estimateBatchCost };
 
 /** A batch as the list shows it (GET /api/batches, the /batches page): its cover image as a URL. */
 export function batchListItem({ coverKey, coverVersion, ...batch }: BatchSummary) {
   return { ...batch, cover: coverKey ? urlFor(coverKey, coverVersion ?? "0") : null };
 }
 export type BatchListItem = ReturnType<typeof batchListItem>;
-
-/** List price of every cell in the batch, at the size each model will be asked for. */
-export function estimateBatchCost(input: {
-  prompts: readonly string[];
-  models: readonly string[];
-  canvas: string;
-  quality?: string;
-}): {
-  totalUsd: number;
-  perModel: Record<string, number>;
-} {
-  const canvas = getCanvas(isCanvasId(input.canvas) ? input.canvas : DEFAULT_CANVAS_ID);
-  const perModel: Record<string, number> = {};
-  for (const id of input.models) {
-    if (!(MODEL_IDS as readonly string[]).includes(id)) continue;
-    const model = getModel(id as ModelId);
-    const quality = input.quality && model.qualities.includes(input.quality) ? input.quality : undefined;
-    perModel[id] = estimateCost(model, quality, pickSize(model, canvas).id) * input.prompts.length;
-  }
-  const totalUsd = Math.round(Object.values(perModel).reduce((a, b) => a + b, 0) * 1e6) / 1e6;
-  return { totalUsd, perModel };
-}
 
 export type SubmitResult =
   | { ok: true; id: string; ownerToken: string; batch: BatchDto }

@@ -55,6 +55,8 @@ export interface BatchArgs {
   force?: boolean;
   /** take and switch --cell: the cells to make new pictures of, or to switch (title numbers as typed). */
   cells?: CellRef[];
+  /** take --dry-run: name the cells and their price, ask for nothing. */
+  dryRun?: boolean;
 }
 
 export interface CellRef {
@@ -88,7 +90,7 @@ export const MAX_LIST = 1_000;
 
 export type CliArgs = SubmitArgs | BatchArgs | ListArgs | { command: "help" };
 
-const FLAGS = ["--wait", "--json", "--force", "--split"] as const;
+const FLAGS = ["--wait", "--json", "--force", "--split", "--dry-run"] as const;
 const VALUED = [
   "--url",
   "--token",
@@ -116,7 +118,7 @@ const ALLOWED: Record<SubmitArgs["command"] | ListArgs["command"] | BatchCommand
   resume: ["--wait", "--json", "--url", "--token"],
   resend: ["--wait", "--json", "--url", "--token"],
   restyle: ["--wait", "--json", "--url", "--token", "--template", "--font", "--canvas", "--titles"],
-  take: ["--wait", "--json", "--url", "--token", "--cell"],
+  take: ["--wait", "--json", "--url", "--token", "--cell", "--dry-run"],
   switch: ["--json", "--url", "--token", "--cell"],
 };
 
@@ -211,6 +213,7 @@ export function parseArgs(
   if (titlesFile) args.titlesFile = titlesFile;
   if (given.has("--out")) args.out = given.get("--out");
   if (given.has("--force")) args.force = true;
+  if (given.has("--dry-run")) args.dryRun = true;
   if (command === "take" || command === "switch") {
     const cells = given.get("--cell");
     const which =

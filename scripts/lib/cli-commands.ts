@@ -6,7 +6,8 @@
 import { readFile } from "node:fs/promises";
 import type { BatchDto } from "@/lib/batches/dto";
 import { listRetiredModels } from "@/lib/catalog/models";
-import { plural } from "@/lib/format";
+import { formatUnitPrice, plural } from "@/lib/format";
+import { estimateBatchCost } from "@/lib/batches/estimate";
 import { ApiError, fetchBatch, isSettled, passwordRefusal, type FieldIssue } from "./batch-client";
 import { resolveToken, titleLines, type BatchArgs, type CellRef, type TokenSource } from "./cli-args";
 import { batchJson, countsText, err, follow, followedExit, out, printMatrix } from "./cli-output";
@@ -305,12 +306,55 @@ async function pickCells(args: BatchArgs, store: TokenStore) {
   const body = picks.map(({ promptIndex, model, other }) =>
     other === undefined ? { promptIndex, model } : { promptIndex, model, other },
   );
-  return { picks, range, body };
+  return { picks, range, body, batch };
+}
+
+/**
+ * What a take will ask for, before it does: each cell with its title's text (the numbering is this
+ * machine's file's, or the page's), and the list price of the lot.
+ */
+export function takePlan(
+  picks: readonly CellPick[],
+  batch: Pick<BatchDto, "prompts" | "canvas" | "quality">,
+) {
+  const price = (model: string) =>
+    estimateBatchCost({
+      prompts: [""],
+      models: [model],
+      canvas: batch.canvas,
+      quality: batch.quality ?? undefined,
+    }).totalUsd;
+  const cells = picks.map((p) => ({
+    title: p.title,
+    model: p.model,
+    prompt: batch.prompts[p.promptIndex] ?? "",
+    priceUsd: price(p.model),
+  }));
+  const totalUsd = Math.round(cells.reduce((sum, c) => sum + c.priceUsd, 0) * 1e6) / 1e6;
+  const lines = cells.map((c) => `  title ${c.title} × ${c.model}: “${c.prompt}”`);
+  return { cells, totalUsd, lines };
 }
 
 async function take(args: BatchArgs, store: TokenStore, env: Env): Promise<number> {
   const auth = token(args, store, env);
-  const { picks, range, body } = await pickCells(args, store);
+  const { picks, range, body, batch: before } = await pickCells(args, store);
+  const plan = takePlan(picks, before);
+  const asking = `${plural(picks.length, "new take")} of batch ${args.id}, ${formatUnitPrice(plan.totalUsd)} at list price`;
+  if (args.dryRun) {
+    if (args.json)
+      out(
+        JSON.stringify({
+          id: args.id,
+          action: "take",
+          dryRun: true,
+          cells: plan.cells,
+          totalUsd: plan.totalUsd,
+        }),
+      );
+    else err([`dry run, nothing asked for: ${asking}`, ...plan.lines].join("\n"));
+    return 0;
+  }
+  if (!args.json) err([`asking for ${asking}:`, ...plan.lines].join("\n"));
   const res = await cellControl(args.url, args.id, "takes", body, auth?.token, env.STUDIO_PASSWORD);
   if (!res.ok && res.status === 401)
     throw new CliError(`cannot take batch ${args.id}: ${passwordRefusal(env.STUDIO_PASSWORD)}`);

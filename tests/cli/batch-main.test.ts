@@ -9,7 +9,9 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { BatchDto } from "@/lib/batches/dto";
+import { estimateBatchCost } from "@/lib/batches/estimate";
 import { parseBatchInput } from "@/lib/batches/input";
+import { formatUnitPrice } from "@/lib/format";
 import { main } from "../../scripts/batch";
 import { TokenStore, type Env } from "../../scripts/lib/token-store";
 import { batch as batchDto, cell } from "../helpers/batch-dto";
@@ -256,6 +258,50 @@ describe("take and switch --cell", () => {
       "batch: --cell 1:local-preview: batch b1 has no model local-preview (its models: gpt-image-1.5)",
     );
     expect(posted).toHaveLength(2);
+  });
+
+  it("take names each cell's title and the list price before asking; --dry-run asks nothing", async () => {
+    await main([writeBatch(batchFile(["Red fox", "Blue whale"], ["gpt-image-1.5"])), "--url", url], env);
+    const one = estimateBatchCost({
+      prompts: [""],
+      models: ["gpt-image-1.5"],
+      canvas: batches.get("b1")!.canvas,
+    }).totalUsd;
+    expect(one).toBeGreaterThan(0);
+    stderr.length = 0;
+    stdout.length = 0;
+    const take = (...more: string[]) =>
+      main(["take", "b1", "--cell", "2:gpt-image-1.5,1:gpt-image-1.5", "--url", url, ...more], env);
+    expect(await take("--dry-run")).toBe(0);
+    expect(stderr).toEqual([
+      `dry run, nothing asked for: 2 new takes of batch b1, ${formatUnitPrice(2 * one)} at list price`,
+      "  title 2 × gpt-image-1.5: “Blue whale”",
+      "  title 1 × gpt-image-1.5: “Red fox”",
+    ]);
+    expect(stdout).toEqual([]);
+    expect(await take("--dry-run", "--json")).toBe(0);
+    expect(JSON.parse(stdout[0]!)).toEqual({
+      id: "b1",
+      action: "take",
+      dryRun: true,
+      cells: [
+        { title: 2, model: "gpt-image-1.5", prompt: "Blue whale", priceUsd: one },
+        { title: 1, model: "gpt-image-1.5", prompt: "Red fox", priceUsd: one },
+      ],
+      totalUsd: 2 * one,
+    });
+    expect(posted).toEqual([]);
+    stderr.length = 0;
+    expect(await take()).toBe(0);
+    expect(posted).toHaveLength(1);
+    expect(stderr.slice(0, 3)).toEqual([
+      `asking for 2 new takes of batch b1, ${formatUnitPrice(2 * one)} at list price:`,
+      "  title 2 × gpt-image-1.5: “Blue whale”",
+      "  title 1 × gpt-image-1.5: “Red fox”",
+    ]);
+    // Switching takes costs nothing and has no dry run.
+    expect(await main(["switch", "b1", "--cell", "1:gpt-image-1.5", "--dry-run", "--url", url], env)).toBe(2);
+    expect(stderr).toContain("batch: --dry-run is not an option of switch");
   });
 
   it("keeps a retired id that the batch itself has (made before the retirement)", async () => {
