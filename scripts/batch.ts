@@ -17,7 +17,16 @@ import { runList } from "./lib/cli-list";
 import { planSplit, type SplitPlan } from "./lib/cli-split";
 import { fileTitleNumbers, rowNumbers, titleRange } from "./lib/cli-titles";
 import type { BatchDto } from "@/lib/batches/dto";
-import { batchJson, err, follow, followedExit, formatIssues, out, printMatrix } from "./lib/cli-output";
+import {
+  batchJson,
+  err,
+  exitWhenFlushed,
+  follow,
+  followedExit,
+  formatIssues,
+  out,
+  printMatrix,
+} from "./lib/cli-output";
 import { TokenStore, type Env } from "./lib/token-store";
 
 export const USAGE = `usage: npm run batch -- <batch.json | -> [--wait] [--split] [--url <app url>] [--json]
@@ -240,11 +249,8 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      err(`batch: ${(e as Error).message}`);
-      process.exit(2);
-    },
-  );
+  main(process.argv.slice(2)).then(exitWhenFlushed, (e: unknown) => {
+    err(`batch: ${(e as Error).message}`);
+    exitWhenFlushed(2);
+  });
 }

@@ -124,3 +124,20 @@ export function batchJson(baseUrl: string, batch: BatchDto, numbers: readonly nu
     cancelReason: batch.cancelReason,
   };
 }
+
+/**
+ * Exits with `code` once everything written to stdout and stderr has reached them. Writes to a pipe are
+ * asynchronous in Node, so process.exit right after a large matrix or JSON cut it off (`| jq` read the
+ * first 64 kB). A reader that went away (`| head`) ends the wait too.
+ */
+export function exitWhenFlushed(code: number): void {
+  process.exitCode = code;
+  let waiting = 2;
+  const done = () => {
+    if (--waiting === 0) process.exit(code);
+  };
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.once("error", () => process.exit(code));
+    stream.write("", done);
+  }
+}
