@@ -28,7 +28,10 @@ import {
 } from "@/lib/db";
 import { isProviderError } from "@/lib/errors";
 import { buildPrompt } from "@/lib/prompt";
+import { callLimit, type CallPermit } from "@/lib/providers/call-limit";
 import { getProvider } from "@/lib/providers/registry";
+import { readEnv } from "@/lib/env";
+import { providerConcurrency } from "./concurrency";
 import { finalImageKey, rawImageKey } from "@/lib/storage/keys";
 import { keepRaw, takeRaw } from "./raw-handoff";
 import { getStorage } from "@/lib/storage";
@@ -80,6 +83,25 @@ export async function generateStep(
   ref: CellRef,
   attempt: number,
   lastAttempt: boolean,
+): Promise<GenerateOutcome> {
+  // Past what the provider takes at once, the call waits here, before anything is logged.
+  const provider = getModel(ref.model).provider;
+  const permit = await callLimit(provider, () => providerConcurrency(provider)).acquire(
+    readEnv().PROVIDER_TIMEOUT_MS,
+  );
+  try {
+    return await generateWithPermit(db, ref, attempt, lastAttempt, permit);
+  } finally {
+    permit.release();
+  }
+}
+
+async function generateWithPermit(
+  db: Db,
+  ref: CellRef,
+  attempt: number,
+  lastAttempt: boolean,
+  permit: CallPermit,
 ): Promise<GenerateOutcome> {
   let begun = await beginAttempt(db, ref, { attempt, reuseRaw: true });
   // A raw image from an earlier execution of this step (or an earlier round) is reused: never pay twice.
@@ -138,10 +160,12 @@ export async function generateStep(
         rawKey: key,
       }),
     ]);
+    permit.succeeded();
     keepRaw(key, result.bytes);
     return { kind: "raw", rawKey: key, reused: false, spec: specOf(batch, cell) };
   } catch (err) {
     const provider = isProviderError(err) ? err : null;
+    if (provider?.reason === "rate_limited") permit.rateLimited();
     const retryable = provider ? provider.retryable : true;
     const message = provider?.message ?? (err as Error).message ?? String(err);
     await recordAttemptResult(db, cell.id, {
