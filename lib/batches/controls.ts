@@ -164,6 +164,8 @@ export async function newTakes(id: string, picks: CellPick[]): Promise<ManageOut
         status: 409,
         retryAfterMs: result.retryAfterMs,
       };
+    if (result.reason === "under-way")
+      return { error: `A new take of ${names} is already under way.`, status: 409 };
     return { error: `Only a cell with a finished image can get a new take (${names}).`, status: 409 };
   }
   return startRound(id, result, "take");

@@ -6,7 +6,7 @@ import { appendEvent } from "./events";
 import { batches, cells, type BatchRow, type BatchStatus, type CellRow, type CellStatus } from "./schema";
 import { otherTakeId } from "./take-id";
 import type { Db, Executor, Tx } from "./types";
-import { countCells, toCellView } from "./views";
+import { countCells, isTerminalCell, toCellView } from "./views";
 
 export interface FinishResult {
   batch: BatchRow;
@@ -419,8 +419,11 @@ const pickOf = (cell: CellPick): CellPick => ({ promptIndex: cell.promptIndex, m
 
 export type TakeResult =
   | ({ kind: "queued" } & Requeued)
-  /** Nothing changed: a pick is not a succeeded cell of the batch. */
-  | { kind: "refused"; reason: "missing" | "not-succeeded"; picks: CellPick[] }
+  /**
+   * Nothing changed: a pick is not a succeeded cell of the batch ("under-way": every such pick is
+   * already getting a new take).
+   */
+  | { kind: "refused"; reason: "missing" | "not-succeeded" | "under-way"; picks: CellPick[] }
   /**
    * Nothing changed: a picked cell's last take was cancelled while its provider call was out, and that
    * call may still be running (started within the call window); retryAfterMs: when it is past it.
@@ -510,7 +513,12 @@ export async function requeueTakes(
     const { found, missing } = await lockPicks(tx, id, picks);
     if (missing.length > 0) return { kind: "refused", reason: "missing", picks: missing };
     const unfinished = picks.filter((p) => found(p)!.status !== "succeeded" || !found(p)!.finalKey);
-    if (unfinished.length > 0) return { kind: "refused", reason: "not-succeeded", picks: unfinished };
+    if (unfinished.length > 0) {
+      const taking = unfinished.every(
+        (p) => found(p)!.previous !== null && !isTerminalCell(found(p)!.status),
+      );
+      return { kind: "refused", reason: taking ? "under-way" : "not-succeeded", picks: unfinished };
+    }
     // A call from a cancelled take may still deliver its picture: a new round now would pay twice.
     if (options.callWindowMs !== undefined) {
       const now = (options.now ?? new Date()).getTime();

@@ -410,6 +410,12 @@ export function batchTests(ctx: Ctx): void {
     expect(taken).toMatchObject({ kind: "queued", newRun: true });
     const cell = at(taken!.kind === "queued" ? taken!.cells : [], 0);
     expect(cell).toMatchObject({ status: "queued", round: 1, take: 1, rawKey: null, finalKey: null });
+    // Asked again while that take is under way (a second tab, a double click): refused as such.
+    expect(await requeueTakes(db, batch.id, [pick(first)])).toEqual({
+      kind: "refused",
+      reason: "under-way",
+      picks: [pick(first)],
+    });
     expect(cell.previous).toEqual({
       rawKey: first.rawKey,
       finalKey: first.finalKey,

@@ -279,8 +279,9 @@ describe("new takes", () => {
     expect(free.status).toBe(200);
     const running = await takes(id, { cells: [{ promptIndex: 0, model: "local-preview" }] }, owner);
     expect([200, 409]).toContain(running.status);
-    // Asked again before the first take ended: that cell has no finished image to replace yet.
-    if (running.status === 409) expect(running.json.error).toMatch(/^Only a cell with a finished image/);
+    // Asked again before the first take ended: refused as already under way.
+    if (running.status === 409)
+      expect(running.json.error).toBe("A new take of title 1 × local-preview is already under way.");
     expect((await settled(stack.appUrl, id)).status).toBe("succeeded");
   });
 
