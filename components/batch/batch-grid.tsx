@@ -57,9 +57,11 @@ export function BatchGrid(props: BatchGridProps) {
           const i = from + at;
           return (
             <div role="row" className="contents" key={i}>
+              {/* min-w-0 and breaks inside words: a long word or URL would otherwise widen its
+                  column past the grid on a phone, or run over the pictures beside it. */}
               <div
                 role="rowheader"
-                className="col-span-full -mb-1 text-sm text-zinc-200 sm:col-span-1 sm:mb-0 sm:self-center"
+                className="col-span-full -mb-1 min-w-0 text-sm text-zinc-200 [overflow-wrap:anywhere] sm:col-span-1 sm:mb-0 sm:self-center"
               >
                 <span className="mr-1 text-zinc-400">{i + 1}.</span>
                 <bdi>{prompt}</bdi>

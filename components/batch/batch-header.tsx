@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from "react";
 import type { BatchDto } from "@/lib/batches/dto";
-import type { BatchView } from "@/lib/batches/paging";
+import { batchPageHref, type BatchView } from "@/lib/batches/paging";
 import { plural } from "@/lib/format";
 import { batchZipUrl, contactSheetUrl } from "@/lib/export/urls";
 import { BATCH_IDLE_MS, lastChange, msUntilIdle, msUntilStalled } from "@/lib/batches/stalled";
@@ -11,6 +11,8 @@ import { CostTable } from "./cost-table";
 
 export interface BatchHeaderProps {
   batch: BatchView;
+  /** The page of the grid shown (1-based): where a form posted without JavaScript comes back to. */
+  page?: number;
   canManage: boolean;
   live: boolean;
   onChange: (batch: BatchDto) => void;
@@ -21,9 +23,13 @@ const TERMINAL = new Set(["succeeded", "partial", "failed", "cancelled"]);
 
 type ControlAction = "cancel" | "retry" | "resume" | "resend";
 
-/** A real form: with JavaScript it calls the API in place; without, it posts and is redirected back. */
+/**
+ * A real form: with JavaScript it calls the API in place; without, it posts and is redirected back to
+ * the page of the grid it was on.
+ */
 function ControlForm(props: {
   batchId: string;
+  page: number;
   action: ControlAction;
   busy: boolean;
   onAct: (action: ControlAction) => void;
@@ -38,6 +44,7 @@ function ControlForm(props: {
       onSubmit={(e) => (e.preventDefault(), props.onAct(props.action))}
       className={props.formClassName}
     >
+      <input type="hidden" name="page" value={props.page} />
       <button type="submit" disabled={props.busy} className={props.className}>
         {props.children}
       </button>
@@ -77,7 +84,7 @@ async function copyText(text: string): Promise<boolean> {
   }
 }
 
-export function BatchHeader({ batch, canManage, live, onChange, modelLabels }: BatchHeaderProps) {
+export function BatchHeader({ batch, page = 1, canManage, live, onChange, modelLabels }: BatchHeaderProps) {
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const { counts } = batch;
@@ -108,7 +115,7 @@ export function BatchHeader({ batch, canManage, live, onChange, modelLabels }: B
     }
   }
 
-  const control = { batchId: batch.id, busy, onAct: act };
+  const control = { batchId: batch.id, page, busy, onAct: act };
 
   // Without JavaScript nothing is live and there is no clipboard: a link and a reload instead.
   const hydrated = useHydrated();
@@ -195,7 +202,7 @@ export function BatchHeader({ batch, canManage, live, onChange, modelLabels }: B
         </span>
         {running && hydrated ? <span>{live ? "Live" : "Connecting…"}</span> : null}
         {running && !hydrated ? (
-          <a href={`/b/${batch.id}`} className="text-sky-400 hover:underline">
+          <a href={batchPageHref(batch.id, page)} className="text-sky-400 hover:underline">
             Reload to see progress
           </a>
         ) : null}
@@ -229,7 +236,14 @@ export function BatchHeader({ batch, canManage, live, onChange, modelLabels }: B
         </div>
       ) : null}
       <CostTable batch={batch} modelLabels={modelLabels} />
-      {batch.cancelReason ? <p className="text-sm text-amber-300">Cancelled: {batch.cancelReason}</p> : null}
+      {/* The reason stays on the batch while any cell it cancelled is left (a retry of failed cells
+          keeps it; a resume clears it): said once the batch has ended with such cells, not while it
+          runs again. */}
+      {batch.cancelReason && !running && counts.cancelled > 0 ? (
+        <p className="text-sm text-amber-300" data-testid="cancel-reason">
+          Cancelled: {batch.cancelReason}
+        </p>
+      ) : null}
       {batch.notices.map((n) => (
         <p key={n} className="rounded border border-amber-900 bg-amber-950/40 p-2 text-sm text-amber-200">
           {n}

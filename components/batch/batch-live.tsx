@@ -127,13 +127,14 @@ export function BatchLive(props: BatchLiveProps) {
   const onOpen = useCallback((cell: CellDto) => setOpenId(cell.id), []);
   // New takes are asked for while the batch still runs too: its run makes them next.
   const takeCells = useMemo(() => ({ all: paged.all, shown }), [paged.all, shown]);
-  const { control: take, bar: takeBar } = useTakes(id, takePrices, canManage, takeCells, onChange);
+  const { control: take, bar: takeBar } = useTakes(id, page.page, takePrices, canManage, takeCells, onChange);
   const failedPages = useMemo(() => pagesWith(paged.all, "failed", page.size), [paged.all, page.size]);
   const pager = page.pages > 1 ? <BatchPager batchId={id} page={page} failedPages={failedPages} /> : null;
   return (
     <div className="space-y-6">
       <BatchHeader
         batch={batch}
+        page={page.page}
         canManage={canManage}
         live={connected}
         onChange={onChange}

@@ -7,7 +7,15 @@
  * takes, shown small, each a button that switches to it.
  */
 import Image from "next/image";
-import { useCallback, useMemo, useState, useSyncExternalStore, type ReactNode } from "react";
+import {
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+  type ReactNode,
+} from "react";
 import type { BatchDto, CellDto } from "@/lib/batches/dto";
 import type { CellSummary } from "@/lib/batches/live";
 import {
@@ -25,6 +33,8 @@ import { useHydrated } from "@/lib/use-hydrated";
 
 export interface TakeControl {
   batchId: string;
+  /** The page of the grid shown (1-based): a form posted without JavaScript comes back to it. */
+  page: number;
   /** List price of one take per model; a model absent here cannot take one. */
   prices: Record<string, number>;
   busy: boolean;
@@ -60,6 +70,7 @@ export function TakeForm({ cell, take, className }: CellControlProps) {
     >
       <input type="hidden" name="promptIndex" value={cell.promptIndex} />
       <input type="hidden" name="model" value={cell.model} />
+      <input type="hidden" name="page" value={take.page} />
       <button
         type="submit"
         disabled={take.busy}
@@ -96,6 +107,7 @@ export function OtherTakes({ cell, take, className }: CellControlProps) {
     >
       <input type="hidden" name="promptIndex" value={cell.promptIndex} />
       <input type="hidden" name="model" value={cell.model} />
+      <input type="hidden" name="page" value={take.page} />
       {one ? null : <span className="text-zinc-400">Other takes</span>}
       {others.map((other, i) => (
         <button
@@ -125,6 +137,7 @@ export function OtherTakes({ cell, take, className }: CellControlProps) {
  */
 export function useTakes(
   batchId: string,
+  page: number,
   prices: Record<string, number> | undefined,
   enabled: boolean,
   cells: { all: readonly CellSummary[]; shown: readonly { id: string }[] },
@@ -140,7 +153,13 @@ export function useTakes(
     [key],
   );
   const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<string | null>(null);
+  // `sent`: the takes were asked for. The bar's button goes with the marks then, so the message takes
+  // the focus, which would otherwise drop to the page's body.
+  const [message, setMessage] = useState<{ text: string; sent?: boolean } | null>(null);
+  const messageRef = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (message?.sent) messageRef.current?.focus();
+  }, [message]);
   const { all, shown } = cells;
   // Marks count only while takes can be asked for, and only of cells that can still have one.
   const marked = useMemo(
@@ -183,13 +202,13 @@ export function useTakes(
         });
         const body = (await res.json()) as { error?: string; batch?: BatchDto };
         if (!res.ok) {
-          setMessage(body.error ?? `Request failed (${res.status})`);
+          setMessage({ text: body.error ?? `Request failed (${res.status})` });
           return false;
         }
         if (body.batch) onChange(body.batch);
         return true;
       } catch (err) {
-        setMessage((err as Error).message);
+        setMessage({ text: (err as Error).message });
         return false;
       } finally {
         setBusy(false);
@@ -198,7 +217,13 @@ export function useTakes(
     [batchId, onChange],
   );
   const send = async () => {
-    if (await post("takes", [...marked.values()])) setMarked(new Map());
+    const cells = [...marked.values()];
+    if (!(await post("takes", cells))) return;
+    setMarked(new Map());
+    setMessage({
+      text: `Asked for ${plural(cells.length, "new take")}: each picture stays until its new one is ready.`,
+      sent: true,
+    });
   };
   const onSwitch = useCallback(
     (cell: CellDto, other: string) => void post("alternate", [{ ...cell, other }]),
@@ -208,9 +233,9 @@ export function useTakes(
   const control = useMemo(
     () =>
       enabled && prices
-        ? { batchId, prices, busy, marked: markedIds, marking, onToggle, onSwitch }
+        ? { batchId, page, prices, busy, marked: markedIds, marking, onToggle, onSwitch }
         : undefined,
-    [enabled, prices, batchId, busy, markedIds, marking, onToggle, onSwitch],
+    [enabled, prices, batchId, page, busy, markedIds, marking, onToggle, onSwitch],
   );
   const total = [...marked.values()].reduce((sum, c) => sum + (prices?.[c.model] ?? 0), 0);
   const elsewhere = marked.size - shown.filter((c) => marked.has(c.id)).length;
@@ -244,9 +269,19 @@ export function useTakes(
             </span>
           </>
         ) : null}
-        {message ? (
+        {message?.sent ? (
+          <p
+            ref={messageRef}
+            role="status"
+            tabIndex={-1}
+            className="w-full rounded text-zinc-200 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-400"
+            data-testid="takes-sent"
+          >
+            {message.text}
+          </p>
+        ) : message ? (
           <p role="alert" className="w-full text-red-300">
-            {message}
+            {message.text}
           </p>
         ) : null}
       </div>

@@ -60,7 +60,11 @@ export function GalleryCard(props: GalleryCardProps) {
         />
       </label>
       <div className="space-y-1 p-3">
-        <p dir="auto" className="line-clamp-2 text-sm font-medium leading-snug text-zinc-100">
+        {/* Breaks inside a long word or URL, so the clamp ends its second line with "…". */}
+        <p
+          dir="auto"
+          className="line-clamp-2 text-sm font-medium leading-snug text-zinc-100 [overflow-wrap:anywhere]"
+        >
           {image.prompt}
         </p>
         <p className="flex flex-wrap items-center gap-x-1.5 text-xs text-zinc-400">

@@ -7,10 +7,11 @@ import { z } from "zod";
 import { denyWithoutAccess } from "@/lib/access-request";
 import { OTHER_TAKES_KEPT } from "@/lib/db/schema";
 import { OTHER_TAKE_ID } from "@/lib/db/take-id";
-import { jsonError, readJson, wantsHtml } from "@/lib/http";
+import { crossSite, jsonError, readJson, seeOther, wantsHtml } from "@/lib/http";
 import { unstorable } from "@/lib/user-text";
 import type { ManageOutcome } from "./controls";
-import { fieldIssues } from "./input";
+import { formPage, formReturnHref, PAGE_FIELD } from "./form-return";
+import { fieldIssues, type FieldIssue } from "./input";
 import { manageAction } from "./manage";
 
 /** Far above any batch (MAX_IMAGES_PER_BATCH is at most 10,000): it only bounds the request. */
@@ -60,42 +61,62 @@ const bodyOf = <T extends z.ZodTypeAny>(item: T) =>
   });
 const bodies = { plain: bodyOf(pick), switch: bodyOf(switchPick) };
 
-/** `invalid`: the error line of a 400, e.g. "Invalid request for new takes." */
+/**
+ * `invalid`: the error line of a 400, e.g. "Invalid request for new takes." `page`: the grid page a
+ * form post came from (undefined for JSON), where its answer sends it back.
+ */
 async function readCellPicks<K extends keyof typeof bodies>(
   request: Request,
   invalid: string,
   kind: K,
-): Promise<{ ok: true; cells: z.infer<(typeof bodies)[K]>["cells"] } | { ok: false; response: Response }> {
-  const raw = wantsHtml(request) ? await fromForm(request) : await readJson(request);
+): Promise<
+  | { ok: true; cells: z.infer<(typeof bodies)[K]>["cells"]; page?: number }
+  | { ok: false; response: Response; issues?: FieldIssue[]; page?: number }
+> {
+  const form = wantsHtml(request) ? await fromForm(request) : null;
+  const raw = form ?? (await readJson(request));
   if (!raw.ok) return raw;
+  const page = form?.page;
+  const refuse = (issues: FieldIssue[]) => ({
+    ok: false as const,
+    response: jsonError(400, invalid, issues),
+    issues,
+    page,
+  });
   const parsed = bodies[kind].safeParse(raw.value);
-  if (!parsed.success) return { ok: false, response: jsonError(400, invalid, fieldIssues(parsed.error)) };
+  if (!parsed.success) return refuse(fieldIssues(parsed.error));
   const cells: z.infer<(typeof bodies)[K]>["cells"] = parsed.data.cells;
   const seen = new Set<string>();
   for (const [i, c] of cells.entries()) {
     const key = `${c.promptIndex}\u0000${c.model}`;
-    if (seen.has(key))
-      return {
-        ok: false,
-        response: jsonError(400, invalid, [{ path: `cells.${i}`, message: "names the same cell twice" }]),
-      };
+    if (seen.has(key)) return refuse([{ path: `cells.${i}`, message: "names the same cell twice" }]);
     seen.add(key);
   }
-  return { ok: true, cells };
+  return { ok: true, cells, page };
 }
 
 /**
  * A page with JavaScript off posts one cell: `promptIndex` and `model` fields (and `other`, a take's
- * id, to switch).
+ * id, to switch), and the grid page it shows (`page`), to be sent back to.
  */
-async function fromForm(request: Request): Promise<{ ok: true; value: unknown }> {
-  const form = await request.formData();
+async function fromForm(request: Request): Promise<{ ok: true; value: unknown; page: number }> {
+  let form: FormData;
+  try {
+    form = await request.formData();
+  } catch {
+    // A body that does not parse as the form it claims: no fields, refused below as such.
+    form = new FormData();
+  }
   const number = (name: string) => {
     const text = String(form.get(name) ?? "");
     return /^\d+$/.test(text) ? Number(text) : text;
   };
   const cell = { promptIndex: number("promptIndex"), model: String(form.get("model") ?? "") };
-  return { ok: true, value: { cells: [form.has("other") ? { ...cell, other: number("other") } : cell] } };
+  return {
+    ok: true,
+    value: { cells: [form.has("other") ? { ...cell, other: number("other") } : cell] },
+    page: formPage(form.get(PAGE_FIELD)),
+  };
 }
 
 /**
@@ -113,7 +134,14 @@ export function cellControlRoute<K extends keyof typeof bodies>(
     if (denied) return denied;
     const { id } = await params;
     const picks = await readCellPicks(request, invalid, kind);
-    if (!picks.ok) return picks.response;
-    return manageAction(request, id, (batchId) => control(batchId, picks.cells), countKey);
+    if (!picks.ok) {
+      // A form from a page of an older version, say: back to that page, saying what was wrong.
+      if (picks.page === undefined || crossSite(request.headers)) return picks.response;
+      const issue = picks.issues?.[0];
+      return seeOther(
+        formReturnHref(id, picks.page, issue ? `${invalid} ${issue.path}: ${issue.message}` : invalid),
+      );
+    }
+    return manageAction(request, id, (batchId) => control(batchId, picks.cells), countKey, picks.page);
   };
 }

@@ -1,36 +1,44 @@
 /**
  * Shared handling of the owner-only batch controls (cancel, retry, resume, resend) for JSON clients and
  * plain form posts: refuses other sites and non-owners, then 404 / the control's 409 or 503 / a 303 back
- * to the page for a form / `{batch, [countKey]: count}` as JSON.
+ * to the page for a form / `{batch, [countKey]: count}` as JSON. A form post (a page with JavaScript
+ * off) goes back to the page of the grid it came from, and a refusal it meets is shown there: JSON
+ * would leave its owner on the API's address.
  */
 import { crossSite, jsonError, seeOther, wantsHtml } from "@/lib/http";
 import { ownsBatch } from "./owner-cookie";
 import type { ManageOutcome } from "./controls";
+import { formPageOf, formReturnHref } from "./form-return";
 
+/**
+ * `page`: the grid page a form post named, for a caller that has read the body already (the cell
+ * controls); otherwise read here from the form.
+ */
 export async function manageAction(
   request: Request,
   id: string,
   control: (id: string) => Promise<ManageOutcome | null>,
   countKey?: string,
+  page?: number,
 ): Promise<Response> {
   if (crossSite(request.headers)) {
     return jsonError(403, "This request came from another site; change the batch from its own page.");
   }
+  const form = wantsHtml(request) ? { page: page ?? (await formPageOf(request)) } : null;
   if (!(await ownsBatch(id, request.headers))) {
-    return jsonError(
-      403,
-      "Only the person who created this batch can change it (owner cookie or bearer token).",
-    );
+    const error = "Only the person who created this batch can change it (owner cookie or bearer token).";
+    return form ? seeOther(formReturnHref(id, form.page, error)) : jsonError(403, error);
   }
   const result = await control(id);
   if (!result) return jsonError(404, `No batch with id "${id}".`);
   if ("error" in result) {
+    if (form) return seeOther(formReturnHref(id, form.page, result.error));
     const response = jsonError(result.status, result.error);
-    if (result.retryAfterMs !== undefined && !wantsHtml(request)) {
+    if (result.retryAfterMs !== undefined) {
       response.headers.set("retry-after", String(Math.max(1, Math.ceil(result.retryAfterMs / 1000))));
     }
     return response;
   }
-  if (wantsHtml(request)) return seeOther(`/b/${id}`);
+  if (form) return seeOther(formReturnHref(id, form.page));
   return Response.json({ batch: result.batch, ...(countKey ? { [countKey]: result.count } : {}) });
 }

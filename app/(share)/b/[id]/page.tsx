@@ -11,6 +11,7 @@ import { takePrices } from "@/lib/batches/controls";
 import { ownsBatch } from "@/lib/batches/owner-cookie";
 import { readBatchChecked } from "@/lib/batches/check-run";
 import { batchForVisitors } from "@/lib/batches/dto";
+import { verifiedNotice } from "@/lib/batches/form-return";
 import { openAtParam, pageInfo, toWire } from "@/lib/batches/paging";
 import { readBatch } from "@/lib/batches/service";
 import { readEnv } from "@/lib/env";
@@ -62,9 +63,20 @@ export default async function BatchPage({ params, searchParams }: Props) {
   // Restyling makes a new batch and a new take spends: behind the studio password when one is set.
   const mayRestyle = owner && (await hasStudioAccess());
   const canvas = getCanvas(isCanvasId(found.batch.canvas) ? found.batch.canvas : DEFAULT_CANVAS_ID);
+  // Why a control posted without JavaScript was refused (lib/batches/form-return): shown as text.
+  const notice = verifiedNotice(id, query.notice, query.sig);
   return (
     <main className="mx-auto max-w-7xl px-4 py-8">
       {owner ? <ClearSentDraft /> : null}
+      {notice ? (
+        <p
+          role="alert"
+          data-testid="form-notice"
+          className="mb-6 rounded border border-red-900 bg-red-950/40 p-2 text-sm text-red-200 [overflow-wrap:anywhere]"
+        >
+          Not done: {notice}
+        </p>
+      ) : null}
       <BatchLive
         initial={toWire(owner ? found.batch : batchForVisitors(found.batch), page)}
         lastEventId={found.lastEventId}
