@@ -48,6 +48,12 @@ export class Core {
   readonly log: Logger;
   /** event name -> "runId hash" of runs waiting for it. */
   readonly waits = new Map<string, Set<string>>();
+  /**
+   * Events sent before any app had synced (a fresh data folder, while the app starts): they trigger
+   * their functions once the first sync has registered some (in memory: an engine restarted in
+   * between keeps the events but starts no runs for them).
+   */
+  readonly heldBeforeSync: EngineEvent[] = [];
   private limitsCache = new Map<string, Limits>();
   private rateLog = new Map<string, number[]>();
   closed = false;

@@ -86,36 +86,64 @@ export async function ingest(
       recs.push({ t: "evt", id: ev.id, ts: now });
     }
     fresh.push(event);
-    for (const fn of core.store.fns.values()) {
-      const trig = fn.triggers.find(
-        (t) =>
-          eventMatches(t.event, event.name) &&
-          (!t.expression || cel(t.expression, ["event"])({ event }) === true),
-      );
-      if (!trig) continue;
-      let idem: string | undefined;
-      if (fn.idempotency) {
-        idem = `${fn.id}:${keyValue(cel(fn.idempotency, ["event"]), { event })}`;
-        if (core.store.idemKeys.has(idem) || recs.some((r) => r.t === "run" && r.idem === idem)) continue;
-      }
-      if (core.rateLimited(fn, event, now)) {
-        core.log(`event ${event.name} ${event.id}: run of ${fn.id} skipped by rateLimit`);
-        continue;
-      }
-      recs.push(core.newRunRecord(fn, event, now, undefined, idem));
-    }
+    if (core.store.fns.size === 0 && core.heldBeforeSync.length < MAX_HELD) core.heldBeforeSync.push(event);
+    runRecordsFor(core, event, now, recs);
   }
   if (recs.length) await core.commit(...recs);
-  for (const r of recs) {
-    if (r.t !== "run") continue;
-    const run = core.store.runs.get(r.id);
-    if (run && core.store.isActive(run)) core.startRun(run);
-  }
+  startRuns(core, recs);
   for (const event of fresh) {
     resumeWaits(core, event);
     applyCancels(core, event, now);
   }
   return ids;
+}
+
+/** At most this many events wait for the first sync (a client sending in a loop must not fill memory). */
+const MAX_HELD = 10_000;
+
+/**
+ * After a sync registered functions: the events sent before any app had synced now start the runs
+ * they would have started then. Returns how many events were held.
+ */
+export async function triggerHeldEvents(core: Core): Promise<number> {
+  if (core.store.fns.size === 0 || core.heldBeforeSync.length === 0) return 0;
+  const held = core.heldBeforeSync.splice(0);
+  const now = Date.now();
+  const recs: Rec[] = [];
+  for (const event of held) runRecordsFor(core, event, now, recs);
+  if (recs.length) await core.commit(...recs);
+  startRuns(core, recs);
+  return held.length;
+}
+
+/** The run records one event starts (one per function it triggers), appended to `recs`. */
+function runRecordsFor(core: Core, event: EngineEvent, now: number, recs: Rec[]): void {
+  for (const fn of core.store.fns.values()) {
+    const trig = fn.triggers.find(
+      (t) =>
+        eventMatches(t.event, event.name) &&
+        (!t.expression || cel(t.expression, ["event"])({ event }) === true),
+    );
+    if (!trig) continue;
+    let idem: string | undefined;
+    if (fn.idempotency) {
+      idem = `${fn.id}:${keyValue(cel(fn.idempotency, ["event"]), { event })}`;
+      if (core.store.idemKeys.has(idem) || recs.some((r) => r.t === "run" && r.idem === idem)) continue;
+    }
+    if (core.rateLimited(fn, event, now)) {
+      core.log(`event ${event.name} ${event.id}: run of ${fn.id} skipped by rateLimit`);
+      continue;
+    }
+    recs.push(core.newRunRecord(fn, event, now, undefined, idem));
+  }
+}
+
+function startRuns(core: Core, recs: readonly Rec[]): void {
+  for (const r of recs) {
+    if (r.t !== "run") continue;
+    const run = core.store.runs.get(r.id);
+    if (run && core.store.isActive(run)) core.startRun(run);
+  }
 }
 
 function resumeWaits(core: Core, event: EngineEvent): void {

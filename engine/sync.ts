@@ -1,6 +1,7 @@
 import { ConfigError, normalizeFunction } from "./config";
 import type { Core } from "./core";
 import { errText } from "./log";
+import { triggerHeldEvents } from "./events";
 import { request, serverHeaders } from "./transport";
 import type { AppDef } from "./types";
 
@@ -41,6 +42,8 @@ export async function registerApp(core: Core, body: unknown, fallbackUrl?: strin
   core.log(
     `synced app "${appId}" (${url}) with ${app.functions.length} functions: ${app.functions.map((f) => f.id).join(", ")}`,
   );
+  const held = await triggerHeldEvents(core);
+  if (held > 0) core.log(`${held} event(s) sent before the first sync now trigger their functions`);
   return { status: 200, modified: true };
 }
 
@@ -117,8 +120,8 @@ export class Syncer {
 
   /**
    * Syncs now and then every `intervalMs`; while an app fails (typically: still starting) it is
-   * retried sooner, from 250 ms doubling up to 2 s. An event sent before its app's first
-   * sync triggers nothing, so that first sync must not wait a whole interval behind the app's start.
+   * retried sooner, from 250 ms doubling up to 2 s, so the first sync follows the app's start within
+   * moments (events sent before it wait for it: see triggerHeldEvents).
    */
   start(intervalMs: number): void {
     let retryMs = FIRST_RETRY_MS;

@@ -50,3 +50,35 @@ describe("engine: sequential and parallel steps", () => {
     expect(full.steps?.length).toBe(101);
   });
 });
+
+describe("engine: events sent before the first sync", () => {
+  it("start their runs once the app has synced (a fresh data folder while the app starts)", async () => {
+    const engine = await engineFor("early");
+    const client = makeClient("early", engine.url);
+    const fn = client.createFunction(
+      { id: "greet", triggers: { event: "early/hello" } },
+      async ({ event }) => ({
+        hello: (event.data as { name: string }).name,
+      }),
+    );
+    const app = await serveApp(client, [fn]);
+    try {
+      // Sent while no app has synced: accepted, and nothing can run yet.
+      await client.send([
+        { name: "early/hello", data: { name: "first" } },
+        { name: "early/hello", data: { name: "second" } },
+      ]);
+      await engine.syncApp(app.url);
+      const runs = await runsFinished(engine.url, "early-greet", 2);
+      expect(
+        runs.map((r) => r.output).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+      ).toEqual([{ hello: "first" }, { hello: "second" }]);
+      // Later events start one run each, as always (the held ones are not started again).
+      await client.send({ name: "early/hello", data: { name: "third" } });
+      expect(await runsFinished(engine.url, "early-greet", 3)).toHaveLength(3);
+    } finally {
+      await app.close();
+      await engine.cleanup();
+    }
+  });
+});
