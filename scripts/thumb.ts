@@ -12,8 +12,32 @@ import { writeFileSync } from "node:fs";
 import { pickSize } from "@/lib/catalog/models";
 import { composeThumbnail } from "@/lib/compose/compose";
 import { buildPrompt } from "@/lib/prompt";
+import { isProviderError } from "@/lib/errors";
 import { getProvider } from "@/lib/providers/registry";
 import { parseThumbArgs, UsageError } from "./lib/thumb-args";
+
+/** Tries in all for a call the provider may take on another try (429, 5xx, timeouts). */
+const TRIES = 3;
+
+/**
+ * The provider call, tried again after a rate limit or a passing failure: the SDKs' own retries are off
+ * (batches count every try themselves), so this one-off command does what the workflow does for a cell,
+ * waiting as long as the provider asks (else 2 s, then 4 s). A permanent refusal is not tried again.
+ */
+async function withRetries<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      if (!isProviderError(err) || !err.retryable || attempt === TRIES) throw err;
+      const waitMs = err.retryAfterMs ?? 1000 * 2 ** attempt;
+      console.error(
+        `thumb: ${err.message} (try ${attempt} of ${TRIES}; trying again in ${(waitMs / 1000).toFixed(1)} s)`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
+  }
+}
 
 async function main(): Promise<void> {
   const args = parseThumbArgs(process.argv.slice(2));
@@ -29,14 +53,16 @@ async function main(): Promise<void> {
   });
 
   const started = performance.now();
-  const image = await getProvider(model.id).generate({
-    model: model.id,
-    prompt,
-    width: size.width,
-    height: size.height,
-    style,
-    seed: args.seed,
-  });
+  const image = await withRetries(() =>
+    getProvider(model.id).generate({
+      model: model.id,
+      prompt,
+      width: size.width,
+      height: size.height,
+      style,
+      seed: args.seed,
+    }),
+  );
   const generated = performance.now();
   const result = await composeThumbnail({
     image: image.bytes,

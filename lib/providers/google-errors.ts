@@ -69,7 +69,7 @@ export function classifyGoogleError(
         ...init,
         reason: "rate_limited",
         retryAfterMs,
-        message: `Gemini rate limit reached for ${model}${wait}. Lower the concurrency if this persists.`,
+        message: `Gemini rate limit reached for ${model}${wait}. If this persists, lower PROVIDER_CONCURRENCY_GOOGLE (calls the app sends at once).`,
       });
     }
     const keyInvalid =
