@@ -211,6 +211,10 @@ export function parseArgs(
   const url = checkUrl(explicitUrl ?? origin ?? defaultUrl(env));
   const args: BatchArgs = { command, id, url, ...common, token: given.get("--token"), change };
   if (titlesFile) args.titlesFile = titlesFile;
+  if (given.get("--out") === "-")
+    throw new UsageError(
+      '--out needs a file or folder: the ZIP is not written to stdout (- would name a file "-")',
+    );
   if (given.has("--out")) args.out = given.get("--out");
   if (given.has("--force")) args.force = true;
   if (given.has("--dry-run")) args.dryRun = true;

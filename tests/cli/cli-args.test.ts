@@ -258,4 +258,12 @@ describe("download", () => {
       "--token is not an option of download",
     );
   });
+
+  it("refuses --out - (it wrote a file named -), in either spelling", () => {
+    for (const argv of [
+      ["download", ID, "--out", "-"],
+      ["download", ID, "--out=-"],
+    ])
+      expect(() => parseArgs(argv, {}, () => false)).toThrow(/^--out needs a file or folder/);
+  });
 });
