@@ -43,6 +43,9 @@ export function titleSearch(text: string): SQL {
     and ${batchTitles.title} ilike ${containsPattern(text)})`;
 }
 
+/** A cell's column in its batch's grid: its model's place in the batch's list of models. */
+const GRID_COLUMN = sql`array_position(array(select jsonb_array_elements_text(${batches.input}->'models')), ${cells.model})`;
+
 export async function listBatches(
   db: Executor,
   params: {
@@ -75,12 +78,12 @@ export async function listBatches(
       succeeded: sql<number>`(count(*) filter (where ${cells.status} = 'succeeded'))::int`,
       coverKey: sql<
         string | null
-      >`(array_agg(${SHOWN_PICTURE.key} order by ${cells.promptIndex}, ${cells.model})
+      >`(array_agg(${SHOWN_PICTURE.key} order by ${cells.promptIndex}, ${GRID_COLUMN})
         filter (where ${SHOWN_PICTURE.key} is not null))[1]`,
       coverAt: sql<
         number | string | null
       >`(array_agg(floor(extract(epoch from ${SHOWN_PICTURE.at}) * 1000)::float8
-        order by ${cells.promptIndex}, ${cells.model})
+        order by ${cells.promptIndex}, ${GRID_COLUMN})
         filter (where ${SHOWN_PICTURE.key} is not null))[1]`,
     })
     .from(batches)

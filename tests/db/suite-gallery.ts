@@ -385,17 +385,18 @@ export function galleryTests(ctx: Ctx): void {
     // Title 3 finishes first: it is the cover until an earlier title has an image.
     await succeed(db, cell(2, "m-b"));
     expect((await find()).coverKey).toBe(`final/${cell(2, "m-b").id}.webp`);
-    // Title 2 on both models: the cover is title 2's, on the model first by id (m-a).
-    await succeed(db, cell(1, "m-b"));
+    // Title 2 on both models: the cover is title 2's, on the batch's first model (m-b), as the grid
+    // shows it first, whichever finished first.
     await succeed(db, cell(1, "m-a"));
+    await succeed(db, cell(1, "m-b"));
     const listed = await find();
-    expect(listed.coverKey).toBe(`final/${cell(1, "m-a").id}.webp`);
+    expect(listed.coverKey).toBe(`final/${cell(1, "m-b").id}.webp`);
     const finished = (await getBatch(db, batch.id))!.cells.find(
-      (c) => c.id === cell(1, "m-a").id,
+      (c) => c.id === cell(1, "m-b").id,
     )!.finishedAt!;
     expect(listed.coverVersion).toBe(String(finished.getTime()));
     // While the cover is taken again, the picture it keeps stays the cover.
-    await requeueTakes(db, batch.id, [{ promptIndex: 1, model: "m-a" }]);
+    await requeueTakes(db, batch.id, [{ promptIndex: 1, model: "m-b" }]);
     expect(await find()).toMatchObject({ coverKey: listed.coverKey, coverVersion: listed.coverVersion });
   });
 }
