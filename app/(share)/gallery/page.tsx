@@ -5,8 +5,8 @@ import { FONTS } from "@/lib/catalog/fonts";
 import { listStyles } from "@/lib/catalog/styles";
 import { TEMPLATES } from "@/lib/catalog/templates";
 import { getDb, listBatches } from "@/lib/db";
+import { batchOptions } from "@/lib/gallery/batch-options";
 import { readFilters, readLimit } from "@/lib/gallery/filters";
-import { charCount, firstChars } from "@/lib/user-text";
 import { readDeleteNotice } from "@/lib/gallery/notice";
 import { parseImageQuery } from "@/lib/gallery/query";
 import { readSelectedIds, selectedImages } from "@/lib/gallery/selection";
@@ -50,11 +50,7 @@ export default async function GalleryPage({ searchParams }: Props) {
     styles: listStyles().map((s) => ({ value: s.id, label: s.label })),
     templates: TEMPLATES.map((t) => ({ value: t.id, label: t.label })),
     fonts: FONTS.map((f) => ({ value: f.id, label: f.label })),
-    batches: recent.batches.map((b) => ({
-      value: b.id,
-      // First-strong isolates (an <option> holds no markup): a right-to-left title keeps the date after it.
-      label: `\u2068${charCount(b.title) > 40 ? `${firstChars(b.title, 39)}…` : b.title}\u2069 (${b.createdAt.toISOString().slice(0, 10)})`,
-    })),
+    batches: batchOptions(recent.batches),
   };
   return (
     <main className="mx-auto max-w-7xl space-y-5 px-4 py-8">
