@@ -108,6 +108,27 @@ export function bytesResponse(
   });
 }
 
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+type Handler = (request: Request) => Response;
+
+/**
+ * Handlers for the methods a route does not serve: 405 with an Allow header and the JSON error shape
+ * every API answer has (Next's own 405 has neither). A route exports the ones it lacks, e.g.
+ * `export const { POST, PUT, PATCH, DELETE } = notAllowed("GET")`.
+ */
+export function notAllowed(...allowed: Method[]): Record<Method, Handler> {
+  // Next answers HEAD from GET, and OPTIONS itself.
+  const allow = [...allowed, ...(allowed.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(", ");
+  const refuse: Handler = (request) => {
+    const response = jsonError(405, `${request.method} is not served here; use ${allowed.join(" or ")}.`, [
+      { path: "(method)", message: `allowed: ${allow}` },
+    ]);
+    response.headers.set("allow", allow);
+    return response;
+  };
+  return { GET: refuse, POST: refuse, PUT: refuse, PATCH: refuse, DELETE: refuse };
+}
+
 /** A form post from a page with JavaScript off wants a redirect back, not JSON. */
 export function wantsHtml(request: Request): boolean {
   const type = request.headers.get("content-type") ?? "";

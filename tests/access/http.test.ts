@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bytesResponse, notModified, readJson } from "@/lib/http";
+import { bytesResponse, notAllowed, notModified, readJson } from "@/lib/http";
 
 const withTag = (value?: string) =>
   new Request(
@@ -109,5 +109,20 @@ describe("byte ranges", () => {
     const response = get({ "if-none-match": etag, range: "bytes=0-9" });
     expect(response.status).toBe(304);
     expect(response.headers.get("etag")).toBe(etag);
+  });
+});
+
+describe("methods a route does not serve", () => {
+  it("answer 405 with Allow and the API's JSON error shape", async () => {
+    const { DELETE } = notAllowed("GET");
+    const response = DELETE(new Request("http://studio.test/api/batches/x", { method: "DELETE" }));
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe("GET, HEAD, OPTIONS");
+    expect(await response.json()).toEqual({
+      error: "DELETE is not served here; use GET.",
+      issues: [{ path: "(method)", message: "allowed: GET, HEAD, OPTIONS" }],
+    });
+    const post = notAllowed("POST").GET(new Request("http://studio.test/api/batches/x/cancel"));
+    expect(post.headers.get("allow")).toBe("POST, OPTIONS");
   });
 });

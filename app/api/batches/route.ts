@@ -3,7 +3,7 @@ import { BATCH_STATUSES, getDb, InvalidCursorError, listBatches, type BatchStatu
 import type { FieldIssue } from "@/lib/batches/input";
 import { batchListItem, submitBatch } from "@/lib/batches/service";
 import { createdResponse } from "@/lib/batches/owner-cookie";
-import { jsonError, readJson } from "@/lib/http";
+import { jsonError, notAllowed, readJson } from "@/lib/http";
 import { unstorable } from "@/lib/user-text";
 
 export const runtime = "nodejs";
@@ -56,3 +56,5 @@ export async function GET(request: Request) {
     return jsonError(400, "Invalid batch list query.", [{ path: "cursor", message: "unknown cursor" }]);
   }
 }
+
+export const { PUT, PATCH, DELETE } = notAllowed("GET", "POST");

@@ -1,5 +1,5 @@
 import { denyWithoutAccess } from "@/lib/access-request";
-import { jsonError, readJson } from "@/lib/http";
+import { jsonError, notAllowed, readJson } from "@/lib/http";
 import { parseFitRequest, shortenedTitles } from "@/lib/studio/fit";
 
 export const runtime = "nodejs";
@@ -18,3 +18,5 @@ export async function POST(request: Request) {
   if (!parsed.ok) return jsonError(400, "Invalid fit request.", parsed.issues);
   return Response.json({ shortened: await shortenedTitles(parsed.value) });
 }
+
+export const { GET, PUT, PATCH, DELETE } = notAllowed("POST");

@@ -2,7 +2,7 @@ import { denyWithoutAccess } from "@/lib/access-request";
 import { deleteJson } from "@/lib/gallery/delete-http";
 import { parseImageQuery } from "@/lib/gallery/query";
 import { galleryPage } from "@/lib/gallery/service";
-import { jsonError } from "@/lib/http";
+import { jsonError, notAllowed } from "@/lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -30,3 +30,5 @@ export async function DELETE(request: Request) {
   if (denied) return denied;
   return deleteJson(request);
 }
+
+export const { POST, PUT, PATCH } = notAllowed("GET", "DELETE");

@@ -1,6 +1,6 @@
 import { studioPassword } from "@/lib/access";
 import { denyWithoutAccess } from "@/lib/access-request";
-import { jsonError } from "@/lib/http";
+import { jsonError, notAllowed } from "@/lib/http";
 import { parsePreviewParams, renderPreview } from "@/lib/studio/preview";
 
 export const runtime = "nodejs";
@@ -20,3 +20,5 @@ export async function GET(request: Request) {
 }
 
 const cacheScope = () => (studioPassword(process.env) ? "private" : "public");
+
+export const { POST, PUT, PATCH, DELETE } = notAllowed("GET");

@@ -1,7 +1,7 @@
 import { readBatchChecked } from "@/lib/batches/check-run";
 import { batchForVisitors } from "@/lib/batches/dto";
 import { ownsBatch } from "@/lib/batches/owner-cookie";
-import { jsonError } from "@/lib/http";
+import { jsonError, notAllowed } from "@/lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -16,3 +16,5 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   const owner = await ownsBatch(id, request.headers);
   return Response.json(owner ? found.batch : batchForVisitors(found.batch), { headers });
 }
+
+export const { POST, PUT, PATCH, DELETE } = notAllowed("GET");

@@ -1,5 +1,5 @@
 import { getStorage, keyProblem } from "@/lib/storage";
-import { bytesResponse, jsonError, notModified } from "@/lib/http";
+import { bytesResponse, jsonError, notAllowed, notModified } from "@/lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -27,3 +27,5 @@ export async function GET(request: Request, { params }: { params: Promise<{ key:
   if (!blob) return jsonError(404, "Not found.");
   return bytesResponse(request, blob.bytes, blob.etag, headers);
 }
+
+export const { POST, PUT, PATCH, DELETE } = notAllowed("GET");

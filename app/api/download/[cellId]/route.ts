@@ -1,5 +1,5 @@
 import { cellDownload, downloadResponse } from "@/lib/export/download";
-import { jsonError } from "@/lib/http";
+import { jsonError, notAllowed } from "@/lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -11,3 +11,5 @@ export async function GET(request: Request, { params }: { params: Promise<{ cell
   if (!result.ok) return jsonError(result.status, result.error, [{ path: "cellId", message: result.error }]);
   return downloadResponse(result.download, request);
 }
+
+export const { POST, PUT, PATCH, DELETE } = notAllowed("GET");

@@ -1,6 +1,6 @@
 import { denyWithoutAccess } from "@/lib/access-request";
 import { deleteForm, deleteJson } from "@/lib/gallery/delete-http";
-import { wantsHtml } from "@/lib/http";
+import { notAllowed, wantsHtml } from "@/lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -14,3 +14,5 @@ export async function POST(request: Request) {
   if (denied) return denied;
   return wantsHtml(request) ? deleteForm(request) : deleteJson(request);
 }
+
+export const { GET, PUT, PATCH, DELETE } = notAllowed("POST");

@@ -3,7 +3,7 @@ import { parseZipIds, parseZipIdsQuery, type IdsResult } from "@/lib/export/ids-
 import { siteOrigin } from "@/lib/export/origin";
 import { selectionZip, zipResponse } from "@/lib/export/zip";
 import { galleryHref, htmlResult } from "@/lib/gallery/form-result";
-import { jsonError, readJson, wantsHtml } from "@/lib/http";
+import { jsonError, notAllowed, readJson, wantsHtml } from "@/lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -47,3 +47,5 @@ export async function POST(request: Request) {
   if (!body.ok) return body.response;
   return respond(request, parseZipIds(body.value));
 }
+
+export const { PUT, PATCH, DELETE } = notAllowed("GET", "POST");

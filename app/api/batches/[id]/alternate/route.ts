@@ -1,5 +1,6 @@
 import { cellControlRoute } from "@/lib/batches/cell-picks";
 import { switchToOtherTake } from "@/lib/batches/controls";
+import { notAllowed } from "@/lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -17,3 +18,5 @@ export const POST = cellControlRoute(
   switchToOtherTake,
   "swapped",
 );
+
+export const { GET, PUT, PATCH, DELETE } = notAllowed("POST");

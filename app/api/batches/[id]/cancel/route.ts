@@ -1,5 +1,6 @@
 import { manageAction } from "@/lib/batches/manage";
 import { cancelBatchById } from "@/lib/batches/controls";
+import { notAllowed } from "@/lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -7,3 +8,5 @@ export const dynamic = "force-dynamic";
 export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
   return manageAction(request, (await params).id, cancelBatchById);
 }
+
+export const { GET, PUT, PATCH, DELETE } = notAllowed("POST");

@@ -1,5 +1,5 @@
 import { contactSheetBytes, contactSheetState } from "@/lib/export/contact-sheet-cache";
-import { bytesResponse, jsonError, notModified } from "@/lib/http";
+import { bytesResponse, jsonError, notAllowed, notModified } from "@/lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -29,3 +29,5 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   const bytes = await contactSheetBytes(state);
   return bytesResponse(request, bytes, state.etag, headers);
 }
+
+export const { POST, PUT, PATCH, DELETE } = notAllowed("GET");

@@ -1,7 +1,7 @@
 import { ownsBatch } from "@/lib/batches/owner-cookie";
 import { readBatch } from "@/lib/batches/service";
 import { batchEventStream } from "@/lib/batches/stream";
-import { jsonError } from "@/lib/http";
+import { jsonError, notAllowed } from "@/lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -28,3 +28,5 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     },
   });
 }
+
+export const { POST, PUT, PATCH, DELETE } = notAllowed("GET");

@@ -1,7 +1,7 @@
 import { denyWithoutAccess } from "@/lib/access-request";
 import { createdResponse, ownsBatch } from "@/lib/batches/owner-cookie";
 import { restyleBatch } from "@/lib/batches/restyle";
-import { jsonError, readJson } from "@/lib/http";
+import { jsonError, notAllowed, readJson } from "@/lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -26,3 +26,5 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   if (!result.ok) return jsonError(result.status, result.error, result.issues);
   return createdResponse(request, result);
 }
+
+export const { GET, PUT, PATCH, DELETE } = notAllowed("POST");

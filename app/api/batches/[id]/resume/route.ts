@@ -1,5 +1,6 @@
 import { manageAction } from "@/lib/batches/manage";
 import { resumeBatch } from "@/lib/batches/controls";
+import { notAllowed } from "@/lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -8,3 +9,5 @@ export const dynamic = "force-dynamic";
 export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
   return manageAction(request, (await params).id, resumeBatch, "resumed");
 }
+
+export const { GET, PUT, PATCH, DELETE } = notAllowed("POST");

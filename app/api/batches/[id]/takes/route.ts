@@ -1,5 +1,6 @@
 import { cellControlRoute } from "@/lib/batches/cell-picks";
 import { newTakes } from "@/lib/batches/controls";
+import { notAllowed } from "@/lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -12,3 +13,5 @@ export const dynamic = "force-dynamic";
  * the take fails or is cancelled; the picture a successful take replaces leads its other takes.
  */
 export const POST = cellControlRoute("plain", "Invalid request for new takes.", newTakes, "queued");
+
+export const { GET, PUT, PATCH, DELETE } = notAllowed("POST");

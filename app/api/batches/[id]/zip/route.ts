@@ -1,6 +1,6 @@
 import { batchZip, zipResponse } from "@/lib/export/zip";
 import { siteOrigin } from "@/lib/export/origin";
-import { jsonError } from "@/lib/http";
+import { jsonError, notAllowed } from "@/lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -12,3 +12,5 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   if (!download) return jsonError(404, "No batch with this id.", [{ path: "id", message: "unknown batch" }]);
   return zipResponse(download);
 }
+
+export const { POST, PUT, PATCH, DELETE } = notAllowed("GET");
