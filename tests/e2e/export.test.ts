@@ -155,6 +155,10 @@ describe("exports of a finished batch", () => {
     expect(tail.headers.get("content-range")).toBe(`bytes ${size - 4}-${size - 1}/${size}`);
     expect([...new Uint8Array(await tail.arrayBuffer())].slice(-2)).toEqual([0xff, 0xd9]);
     expect((await fetch(`${stack.appUrl}/api/download/nope`)).status).toBe(404);
+    // A method the route does not serve: 405 with Allow, in the API's JSON error shape.
+    const wrong = await fetch(`${stack.appUrl}/api/batches/${batchId}`, { method: "DELETE" });
+    expect([wrong.status, wrong.headers.get("allow")]).toEqual([405, "GET, HEAD, OPTIONS"]);
+    expect(((await wrong.json()) as { error: string }).error).toBe("DELETE is not served here; use GET.");
     expect((await fetch(`${stack.appUrl}/api/download/..%2F..%2Fetc`)).status).toBe(400);
     expect((await fetch(`${stack.appUrl}/api/batches/AAAAAAAAAAAAAAAAAAAAAA/zip`)).status).toBe(404);
     expect((await fetch(`${stack.appUrl}/api/batches/AAAAAAAAAAAAAAAAAAAAAA/contact-sheet`)).status).toBe(
