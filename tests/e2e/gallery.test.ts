@@ -66,6 +66,7 @@ describe("gallery (embedded mode)", () => {
   let stack: Stack;
   let anime: CellJson[] = [];
   let water: CellJson[] = [];
+  let waterBatch = "";
 
   beforeAll(async () => {
     stack = await startStack();
@@ -81,6 +82,7 @@ describe("gallery (embedded mode)", () => {
     });
     anime = await finishedCells(stack.appUrl, a);
     water = await finishedCells(stack.appUrl, w);
+    waterBatch = w;
   });
 
   afterAll(async () => {
@@ -181,6 +183,26 @@ describe("gallery (embedded mode)", () => {
       expect(new Set([...firstPage, ...secondPage])).toEqual(waterIds);
     } finally {
       await noJs.close();
+    }
+  });
+
+  it("filters by batch: each batch is offered by its first title, the minute and its size", async () => {
+    const browser = await openBrowser();
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(`${stack.appUrl}/gallery`, { waitUntil: "networkidle" });
+      const labels = await page.getByLabel("Batch").locator("option").allTextContents();
+      const minute = /\(\d{4}-\d{2}-\d{2} \d{2}:\d{2}, 3 × 1\)$/;
+      expect(labels.map((l) => l.replace(/[\u2068\u2069]/g, "").replace(minute, "(…)"))).toEqual([
+        "All",
+        "Watercolor one (…)",
+        "Anime one (…)",
+      ]);
+      await page.getByLabel("Batch").selectOption(waterBatch);
+      await expect.poll(() => page.url()).toContain(`batch=${waterBatch}`);
+      await expect.poll(async () => new Set(await ids(page))).toEqual(new Set(water.map((c) => c.id)));
+    } finally {
+      await browser.close();
     }
   });
 
