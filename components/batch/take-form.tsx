@@ -70,6 +70,8 @@ export function TakeForm({ cell, take, className }: CellControlProps) {
     >
       <input type="hidden" name="promptIndex" value={cell.promptIndex} />
       <input type="hidden" name="model" value={cell.model} />
+      {/* A stale page (a take made since, elsewhere) is refused instead of paying for another. */}
+      <input type="hidden" name="attempts" value={cell.attempts} />
       <input type="hidden" name="page" value={take.page} />
       <button
         type="submit"
@@ -188,7 +190,7 @@ export function useTakes(
   const post = useCallback(
     async (
       action: "takes" | "alternate",
-      cells: (Pick<Mark, "promptIndex" | "model"> & { other?: string })[],
+      cells: (Pick<Mark, "promptIndex" | "model"> & { attempts?: number; other?: string })[],
     ) => {
       setBusy(true);
       setMessage(null);
@@ -197,7 +199,12 @@ export function useTakes(
           method: "POST",
           headers: { "content-type": "application/json" },
           body: JSON.stringify({
-            cells: cells.map((c) => ({ promptIndex: c.promptIndex, model: c.model, other: c.other })),
+            // A take names the calls its mark saw, so a copy of this tab cannot pay for it twice.
+            cells: cells.map((c) =>
+              action === "takes"
+                ? { promptIndex: c.promptIndex, model: c.model, attempts: c.attempts }
+                : { promptIndex: c.promptIndex, model: c.model, other: c.other },
+            ),
           }),
         });
         const body = (await res.json()) as { error?: string; batch?: BatchDto };

@@ -29,6 +29,12 @@ const pick = z.object({
       const bad = unstorable(v);
       if (bad) ctx.addIssue({ code: "custom", message: bad });
     }),
+  /**
+   * The cell's provider calls when the page showed it (what a mark for a new take records): a cell
+   * with more has had a take since, from another tab or a copy of this one, and is refused rather
+   * than paid for twice. Optional: API clients and the CLI name cells without it.
+   */
+  attempts: z.number().int().min(0, "must be 0 or more").optional(),
 });
 
 /**
@@ -111,7 +117,11 @@ async function fromForm(request: Request): Promise<{ ok: true; value: unknown; p
     const text = String(form.get(name) ?? "");
     return /^\d+$/.test(text) ? Number(text) : text;
   };
-  const cell = { promptIndex: number("promptIndex"), model: String(form.get("model") ?? "") };
+  const cell = {
+    promptIndex: number("promptIndex"),
+    model: String(form.get("model") ?? ""),
+    ...(form.has("attempts") ? { attempts: number("attempts") } : {}),
+  };
   return {
     ok: true,
     value: { cells: [form.has("other") ? { ...cell, other: number("other") } : cell] },

@@ -166,6 +166,11 @@ export async function newTakes(id: string, picks: CellPick[]): Promise<ManageOut
       };
     if (result.reason === "under-way")
       return { error: `A new take of ${names} is already under way.`, status: 409 };
+    if (result.reason === "changed")
+      return {
+        error: `The cell ${names} has had a new take since this page showed it (in another tab?), so it was not asked for again. Reload to see it.`,
+        status: 409,
+      };
     return { error: `Only a cell with a finished image can get a new take (${names}).`, status: 409 };
   }
   return startRound(id, result, "take");

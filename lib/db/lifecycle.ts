@@ -423,7 +423,7 @@ export type TakeResult =
    * Nothing changed: a pick is not a succeeded cell of the batch ("under-way": every such pick is
    * already getting a new take).
    */
-  | { kind: "refused"; reason: "missing" | "not-succeeded" | "under-way"; picks: CellPick[] }
+  | { kind: "refused"; reason: "missing" | "not-succeeded" | "under-way" | "changed"; picks: CellPick[] }
   /**
    * Nothing changed: a picked cell's last take was cancelled while its provider call was out, and that
    * call may still be running (started within the call window); retryAfterMs: when it is past it.
@@ -498,7 +498,8 @@ export async function cancelledCallsOutUntil(
 export async function requeueTakes(
   db: Db,
   id: string,
-  picks: CellPick[],
+  /** `attempts`: the cell's provider calls when it was picked; a cell with more is refused ("changed"). */
+  picks: (CellPick & { attempts?: number })[],
   options: {
     /** List price of one call per model of the batch: the takes' estimate, and the budget's check. */
     prices?: Readonly<Record<string, number>>;
@@ -519,6 +520,9 @@ export async function requeueTakes(
       );
       return { kind: "refused", reason: taking ? "under-way" : "not-succeeded", picks: unfinished };
     }
+    // Marked on a page that showed fewer calls: a take has been made since (another tab's).
+    const changed = picks.filter((p) => p.attempts !== undefined && found(p)!.attempts !== p.attempts);
+    if (changed.length > 0) return { kind: "refused", reason: "changed", picks: changed.map(pickOf) };
     // A call from a cancelled take may still deliver its picture: a new round now would pay twice.
     if (options.callWindowMs !== undefined) {
       const now = (options.now ?? new Date()).getTime();

@@ -387,6 +387,23 @@ export function batchTests(ctx: Ctx): void {
     expect((await finishBatchIfDone(db, batch.id))?.batch.status).toBe("succeeded");
   });
 
+  it("refuses a take picked on a page that showed fewer calls than the cell has had since", async () => {
+    const { db } = ctx.handle;
+    const { batch, cells } = await newBatch(db, 1, ["m-a"]);
+    const done = await succeed(db, at(cells, 0));
+    await finishBatchIfDone(db, batch.id);
+    const pick = { promptIndex: 0, model: "m-a" };
+    // A copy of the tab marked it before this cell's first call: it has had one since.
+    expect(await requeueTakes(db, batch.id, [{ ...pick, attempts: done.attempts - 1 }])).toEqual({
+      kind: "refused",
+      reason: "changed",
+      picks: [pick],
+    });
+    expect(await requeueTakes(db, batch.id, [{ ...pick, attempts: done.attempts }])).toMatchObject({
+      kind: "queued",
+    });
+  });
+
   it("gives succeeded cells of a finished batch a new take, the previous picture kept aside", async () => {
     const { db } = ctx.handle;
     const { batch, cells } = await newBatch(db, 3, ["m-a"]);

@@ -283,6 +283,20 @@ describe("new takes", () => {
     if (running.status === 409)
       expect(running.json.error).toBe("A new take of title 1 × local-preview is already under way.");
     expect((await settled(stack.appUrl, id)).status).toBe("succeeded");
+    // A mark made before that take (a copy of the tab) names the calls it saw: refused, not paid twice.
+    const before = cellAt(batch, 0, "local-preview").attempts;
+    const stale = await takes(
+      id,
+      { cells: [{ promptIndex: 0, model: "local-preview", attempts: before }] },
+      owner,
+    );
+    expect(stale.status).toBe(409);
+    expect(stale.json.error).toMatch(
+      /^The cell title 1 × local-preview has had a new take since this page showed it/,
+    );
+    expect(cellAt(await settled(stack.appUrl, id), 0, "local-preview").take).toBe(
+      running.status === 200 ? 2 : 1,
+    );
   });
 
   it("refuses a take while the batch runs when the images still being made would leave no budget for it", async () => {
