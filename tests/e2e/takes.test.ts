@@ -344,8 +344,11 @@ describe("new takes", () => {
       const take = page.getByRole("button", { name: "New take · $0.05: “Early bird”, gpt-image-1.5" });
       await take.click({ timeout: 30_000 });
       await page.getByRole("button", { name: "Make new takes" }).click();
-      // Sent and accepted: the bar goes (a refusal would stay in it as an alert).
-      await expect.poll(() => page.getByRole("region", { name: "New takes" }).count()).toBe(0);
+      // Sent and accepted: the bar says so (a refusal would show there as an alert).
+      await expect
+        .poll(() => page.getByTestId("takes-sent").textContent())
+        .toBe("Asked for 1 new take: each picture stays until its new one is ready.");
+      expect(await page.getByRole("region", { name: "New takes" }).getByRole("alert").count()).toBe(0);
       const queued = await readAs(stack.appUrl, id, ownerToken);
       expect(queued.status).toBe("running");
       expect(cellAt(queued, 0, "gpt-image-1.5")).toMatchObject({ take: 1 });
