@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
+import { startTransition, useActionState, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { submitBatchAction, type SubmitState } from "@/app/(studio)/actions";
 import { HARD_MAX_IMAGES, parseBatchInput, type FieldIssue } from "@/lib/batches/input";
 import type { StudioOptions } from "@/lib/studio/options";
@@ -237,6 +237,13 @@ export function StudioForm({ options, start: given }: { options: StudioOptions; 
     if (local.length > 0) return e.preventDefault();
     // The batch page this submit leads to removes the draft, if it is still this revision.
     markSending(sessionStorage, save(values));
+    // Sent from here, not through the form's action: React resets a form once its action is over, which
+    // put the checkboxes, radios and selects back to the page's first render while the state (the cards,
+    // the estimate) kept the person's choices, so a second submit after a refusal sent other models,
+    // template or quality than shown. `action` stays on the form for the post without JavaScript.
+    e.preventDefault();
+    const data = new FormData(e.currentTarget, (e.nativeEvent as SubmitEvent).submitter);
+    startTransition(() => action(data));
   }
 
   return (

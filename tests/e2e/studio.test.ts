@@ -322,6 +322,53 @@ describe("studio form", () => {
     await page.close();
   });
 
+  it("keeps every choice after the server refuses a submit, and sends those once it is fixed", async () => {
+    // React resets a form once its action is over: the checkboxes, radios and selects went back to the
+    // first render's while the cards still showed the person's choices, and the next submit sent those.
+    const page = await openForm();
+    const lines = Array.from({ length: 30 }, (_, i) => `Kept after a refusal ${i + 1}`);
+    await page.getByRole("button", { name: "Edit as text" }).click();
+    await page.getByLabel("All titles, one per line").fill(lines.join("\n"));
+    await page.getByRole("checkbox", { name: /Preview \(offline\)/ }).uncheck();
+    await page.getByRole("checkbox", { name: /GPT Image 1 mini/ }).check();
+    await page.getByRole("checkbox", { name: /GPT Image 1\.5/ }).check();
+    await page.getByLabel("Quality").selectOption("low");
+    await page.locator("label", { hasText: "Left panel" }).click();
+    // 60 images, over the limit of 50: split, with a budget, which only the server refuses.
+    await page.getByRole("checkbox", { name: /^Send as 2 batches/ }).check();
+    await page.getByLabel("Budget (USD)").fill("5");
+    const estimate = await page.getByTestId("estimate-cost").textContent();
+    await page.getByRole("button", { name: "Generate thumbnails" }).click();
+    await expect
+      .poll(() => page.locator("#budgetUsd-error").textContent())
+      .toMatch(/^A budget cannot be split/);
+    // What the form would send is what it shows, and the estimate is unchanged.
+    const chosen = () =>
+      page.locator("form", { has: page.getByTestId("estimate") }).evaluate((form: HTMLFormElement) => {
+        const data = new FormData(form);
+        return ["models", "template", "quality", "split", "budgetUsd"].map((k) => data.getAll(k).join(","));
+      });
+    expect(await chosen()).toEqual(["gpt-image-1-mini,gpt-image-1.5", "left-panel", "low", "1", "5"]);
+    expect(await page.getByTestId("estimate-cost").textContent()).toBe(estimate);
+
+    await page.getByLabel("Budget (USD)").fill("");
+    await page.getByRole("button", { name: "Generate thumbnails" }).click();
+    await page.waitForURL(`${stack.appUrl}/batches?split=2`);
+    const ids = await page
+      .getByTestId("batch-row")
+      .evaluateAll((els) => els.slice(0, 2).map((e) => e.getAttribute("data-id")!));
+    for (const id of ids) {
+      const res = await fetch(`${stack.appUrl}/api/batches/${id}`);
+      const batch = (await res.json()) as { models: string[]; template: string; quality: string | null };
+      expect([batch.models, batch.template, batch.quality]).toEqual([
+        ["gpt-image-1-mini", "gpt-image-1.5"],
+        "left-panel",
+        "low",
+      ]);
+    }
+    await page.close();
+  });
+
   it("keeps an unsent draft across reloads until it is sent or the person starts over", async () => {
     const page = await openForm();
     const title = (n: number) => page.getByLabel(`Title ${n}`, { exact: true });
