@@ -1,8 +1,8 @@
 "use client";
 
-import { useActionState, useMemo, useState } from "react";
+import { startTransition, useActionState, useMemo, useState, type FormEvent } from "react";
 import { restyleAction, type RestyleState } from "@/app/(share)/b/[id]/actions";
-import { FieldError, issuesFor } from "@/components/studio/field-error";
+import { FieldError, issuesFor, lineIssues } from "@/components/studio/field-error";
 import { CanvasField, titleLinesCls } from "@/components/studio/canvas-field";
 import { LookPicker } from "@/components/studio/look-picker";
 import type { BatchView } from "@/lib/batches/paging";
@@ -25,9 +25,14 @@ const initial: RestyleState = { error: null, issues: [] };
  */
 export function RestylePanel({ batch, options }: RestylePanelProps) {
   const [state, action, pending] = useActionState(restyleAction, initial);
-  const [template, setTemplate] = useState(batch.template);
-  const [font, setFont] = useState(batch.font);
-  const [canvas, setCanvas] = useState(batch.canvas);
+  // A refused post without JavaScript renders the page again with the action's state: the form starts from
+  // what was posted, not from the batch (an id this server does not offer falls back to the batch's).
+  const [posted] = useState(state.values);
+  const known = (id: string | undefined, list: { value: string }[], batchId: string) =>
+    id !== undefined && list.some((o) => o.value === id) ? id : batchId;
+  const [template, setTemplate] = useState(() => known(posted?.template, options.templates, batch.template));
+  const [font, setFont] = useState(() => known(posted?.font, options.fonts, batch.font));
+  const [canvas, setCanvas] = useState(() => known(posted?.canvas, options.canvases, batch.canvas));
   const err = (name: string) => issuesFor(state.issues, name);
   const plan = useMemo(() => planRestyle(batch), [batch]);
   const canvasDef = options.canvases.find((c) => c.value === canvas) ?? options.canvases[0];
@@ -36,12 +41,27 @@ export function RestylePanel({ batch, options }: RestylePanelProps) {
   const preview = (t: string, f: string) =>
     `/api/preview?${new URLSearchParams({ template: t, font: f, style: batch.style, canvas, title: sample })}`;
 
+  // Sent from here, not through the form's action: React resets a form once its action is over, which put
+  // the titles back to the batch's and the template, font and canvas inputs to the first render's while the
+  // cards still showed the person's choices. `action` stays on the form for the post without JavaScript.
+  function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const data = new FormData(e.currentTarget, (e.nativeEvent as SubmitEvent).submitter);
+    startTransition(() => action(data));
+  }
+
   return (
-    <details className="rounded-lg border border-zinc-800 bg-zinc-900/60 p-3" data-testid="restyle">
+    // Open when refused: after a post without JavaScript the page comes back with the panel closed, and the
+    // message inside it unseen.
+    <details
+      className="rounded-lg border border-zinc-800 bg-zinc-900/60 p-3"
+      data-testid="restyle"
+      open={state.error !== null}
+    >
       <summary className="cursor-pointer text-sm font-medium text-zinc-200">
         Restyle: the same pictures with another template, font, canvas or titles
       </summary>
-      <form action={action} className="mt-4 space-y-5" noValidate>
+      <form action={action} onSubmit={onSubmit} className="mt-4 space-y-5" noValidate>
         <input type="hidden" name="source" value={batch.id} />
         <p className="text-sm text-zinc-400">
           Makes a new batch from the cells with a stored picture, composed again with no new generation and no
@@ -75,12 +95,12 @@ export function RestylePanel({ batch, options }: RestylePanelProps) {
             <textarea
               id="restyle-prompts"
               name="prompts"
-              defaultValue={batch.prompts.join("\n")}
+              defaultValue={posted?.prompts ?? batch.prompts.join("\n")}
               rows={Math.min(8, Math.max(2, batch.prompts.length))}
               className={titleLinesCls}
               aria-describedby="restyle-prompts-error"
             />
-            <FieldError id="restyle-prompts-error" issues={err("prompts")} />
+            <FieldError id="restyle-prompts-error" issues={lineIssues(err("prompts"))} />
           </div>
         </div>
         <div className="flex flex-wrap items-center justify-between gap-3">

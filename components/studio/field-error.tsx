@@ -8,6 +8,20 @@ export function issuesFor(issues: readonly FieldIssue[], name: string): FieldIss
 /** The API's messages start in lower case ("title is 240 characters; …"); on the page they are sentences. */
 export const sentence = (message: string) => message.charAt(0).toUpperCase() + message.slice(1);
 
+/**
+ * Issues about single titles (`prompts.1`) as the restyle form's one textarea needs them: each names its line,
+ * counted from 1, since "a title cannot be empty" or "title is 240 characters" alone leaves the person to
+ * find it. The message's own "title 2" is dropped for the line number (they are the same).
+ */
+export function lineIssues(issues: readonly FieldIssue[]): FieldIssue[] {
+  return issues.map((i) => {
+    const index = /^prompts\.(\d+)$/.exec(i.path)?.[1];
+    if (index === undefined) return i;
+    const message = i.message.replace(/^(?:a )?title(?: \d+)? /, "title ");
+    return { ...i, message: `line ${Number(index) + 1}: ${message}` };
+  });
+}
+
 export function FieldError({ id, issues }: { id: string; issues: readonly FieldIssue[] }) {
   if (issues.length === 0) return null;
   return (

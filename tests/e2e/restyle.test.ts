@@ -113,6 +113,50 @@ describe("restyle from the batch page", () => {
     }
   });
 
+  it("keeps the edits after a refusal, open, naming the line of a blank title, with and without JavaScript", async () => {
+    // With JavaScript React reset the form once the action was over (the titles back to the batch's, the
+    // template and canvas inputs to the first render's); without it the page came back with the panel
+    // closed and the edits gone.
+    for (const javaScriptEnabled of [true, false]) {
+      const browser = await ownerBrowser(javaScriptEnabled);
+      try {
+        const page = await browser.context.newPage();
+        await page.goto(`${stack.appUrl}/b/${source.id}`, {
+          waitUntil: javaScriptEnabled ? "networkidle" : "load",
+        });
+        const panel = page.getByTestId("restyle");
+        await page.getByText(/^Restyle: the same pictures/).click();
+        await panel.locator("label", { hasText: "Centre box" }).click();
+        await page.locator("#restyle-canvas").selectOption("square");
+        const titles = page.getByLabel("Titles, one per line, in order");
+        const edited = "\nA typo in the second title, fixed";
+        await titles.fill(edited);
+        await page.getByRole("button", { name: "Create restyled batch" }).click();
+        await expect
+          .poll(() => page.locator("#restyle-prompts-error").textContent())
+          .toBe("Line 1: title cannot be empty");
+        expect(await page.locator("#restyle-prompts-error").isVisible()).toBe(true);
+        expect(await panel.getAttribute("open")).not.toBeNull();
+        expect(await titles.inputValue()).toBe(edited);
+        expect(await panel.getByRole("radio", { name: "Centre box" }).isChecked()).toBe(true);
+        expect(await page.locator("#restyle-canvas").inputValue()).toBe("square");
+
+        await titles.fill(`Serverless cold starts, revised${edited}`);
+        await page.getByRole("button", { name: "Create restyled batch" }).click();
+        await page.waitForURL((url) => !url.pathname.endsWith(source.id));
+        const id = new URL(page.url()).pathname.split("/").pop() as string;
+        const batch = await fetchBatch(stack.appUrl, id);
+        expect([batch.template, batch.canvas, batch.prompts]).toEqual([
+          "center-box",
+          "square",
+          ["Serverless cold starts, revised", "A typo in the second title, fixed"],
+        ]);
+      } finally {
+        await browser.close();
+      }
+    }
+  });
+
   it("is not offered to visitors", async () => {
     const browser = await openBrowser();
     try {
