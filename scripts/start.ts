@@ -11,6 +11,7 @@ import {
   spawnEngine,
   spawnWeb,
   waitForAppSync,
+  waitForProviderCalls,
   waitForHttp,
   type Proc,
 } from "./lib/processes";
@@ -62,12 +63,41 @@ async function main(): Promise<void> {
   const keys = embeddedKeys(dataDir);
   await ensureBuild();
   const procs: Proc[] = [];
+  let engineProc: Proc | null = null;
+  let webProc: Proc | null = null;
   const stop = async (code: number) => {
     await Promise.all(procs.map((p) => p.kill("SIGTERM")));
     process.exit(code);
   };
-  process.on("SIGINT", () => void stop(0));
-  process.on("SIGTERM", () => void stop(0));
+  // Ctrl-C (or SIGTERM from a service manager) stops gently: the engine first, so no new work is sent,
+  // then the web app once the provider calls it has out have ended (paid for, and recorded so a
+  // restart reuses them). A second Ctrl-C stops at once; so does a closed terminal.
+  let stopping = false;
+  let stoppingAt = 0;
+  const stopGently = async () => {
+    if (stopping) {
+      // One Ctrl-C can arrive twice (the terminal signals the group, and npm and tsx pass it on).
+      if (Date.now() - stoppingAt < 1000) return;
+      console.error("start: stopping now");
+      return stop(130);
+    }
+    stopping = true;
+    stoppingAt = Date.now();
+    if (!webProc || !engineProc) return stop(0);
+    await engineProc.kill("SIGTERM");
+    const waitMs = Math.min(Number(process.env.PROVIDER_TIMEOUT_MS) || 180_000, 300_000);
+    const left = await waitForProviderCalls(appUrl, waitMs, (n) => {
+      if (n > 0)
+        console.error(
+          `start: waiting for ${n} provider call(s) under way to end (at most ${Math.round(waitMs / 1000)} s; Ctrl-C again to stop now)`,
+        );
+    });
+    if (left > 0) console.error(`start: ${left} provider call(s) still out; stopping anyway`);
+    return stop(0);
+  };
+  process.on("SIGINT", () => void stopGently());
+  process.on("SIGTERM", () => void stopGently());
+  process.on("SIGHUP", () => void stop(129));
 
   // Simulator mode: the real OpenAI/Gemini SDKs talk to a local imitation of their APIs (no keys, no cost).
   const webEnv: Record<string, string> = {};
@@ -81,11 +111,14 @@ async function main(): Promise<void> {
     console.log(`start: provider simulator on ${sim.url} (profile ${process.env.SIM_PROFILE || "scaled"})`);
   }
   const engineDir = process.env.ENGINE_DATA_DIR ?? path.join(dataDir, "engine");
-  const engine = spawnEngine({ port: enginePort, appUrl, dataDir: engineDir, keys });
-  const web = spawnWeb({ port: webPort, engineUrl, dataDir, env: webEnv, keys });
+  const engine = spawnEngine({ port: enginePort, appUrl, dataDir: engineDir, keys, detached: true });
+  const web = spawnWeb({ port: webPort, engineUrl, dataDir, env: webEnv, keys, detached: true });
   procs.push(engine, web);
+  engineProc = engine;
+  webProc = web;
   for (const p of procs) {
     void p.exited.then((code) => {
+      if (stopping) return;
       console.error(`start: ${p === web ? "web app" : "engine"} exited (${code}); stopping`);
       void stop(1);
     });

@@ -97,7 +97,19 @@ export class CallLimit {
   }
 }
 
-const limits = new Map<ProviderId, CallLimit>();
+// On globalThis: Next may bundle this module into more than one route, and the counts are the process's.
+const registry = globalThis as typeof globalThis & { __providerCallLimits?: Map<ProviderId, CallLimit> };
+const limits = (registry.__providerCallLimits ??= new Map<ProviderId, CallLimit>());
+
+/**
+ * Provider calls this process has out or waiting to go out, all providers together: what a graceful
+ * stop waits for (a call that went out after the engine stopped is still recorded, and reused later).
+ */
+export function providerCallsInFlight(): number {
+  let n = 0;
+  for (const limit of limits.values()) n += limit.inFlight + limit.waiting;
+  return n;
+}
 
 /** This process's limit for `provider`, made at its configured concurrency on first use. */
 export function callLimit(provider: ProviderId, concurrency: () => number): CallLimit {

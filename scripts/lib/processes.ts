@@ -32,8 +32,20 @@ export interface Proc {
 
 type Io = "inherit" | "pipe" | "ignore";
 
-function launch(cmd: string, args: string[], env: NodeJS.ProcessEnv, url: string, io: Io, tag: string): Proc {
-  const child = spawn(cmd, args, { cwd: root, env, stdio: ["ignore", io, io] });
+/**
+ * `detached`: in a process group of its own, so a Ctrl-C in the terminal reaches only the parent, which
+ * then stops it in its own order (npm start: the engine first, the web app once its calls are done).
+ */
+function launch(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  url: string,
+  io: Io,
+  tag: string,
+  detached = false,
+): Proc {
+  const child = spawn(cmd, args, { cwd: root, env, stdio: ["ignore", io, io], detached });
   if (io === "pipe") {
     const prefix = (chunk: Buffer) =>
       chunk
@@ -67,6 +79,7 @@ export interface EngineOptions {
   keys: EmbeddedKeys;
   env?: Record<string, string | undefined>;
   io?: Io;
+  detached?: boolean;
 }
 
 /**
@@ -110,7 +123,15 @@ export function spawnEngine(o: EngineOptions): Proc {
   // Plain node on the bundle: the pid we hold is the engine itself, so a kill -9 in a crash test really
   // kills the engine rather than orphaning it.
   const args = [engineBundle()];
-  return launch(process.execPath, args, env, `http://127.0.0.1:${o.port}`, o.io ?? "pipe", "engine");
+  return launch(
+    process.execPath,
+    args,
+    env,
+    `http://127.0.0.1:${o.port}`,
+    o.io ?? "pipe",
+    "engine",
+    o.detached,
+  );
 }
 
 export interface WebOptions {
@@ -121,6 +142,7 @@ export interface WebOptions {
   keys: EmbeddedKeys;
   env?: Record<string, string | undefined>;
   io?: Io;
+  detached?: boolean;
 }
 
 /**
@@ -183,7 +205,15 @@ export function webEnv(o: WebOptions): NodeJS.ProcessEnv {
 
 export function spawnWeb(o: WebOptions): Proc {
   const args = ["start", "-p", String(o.port), "-H", process.env.HOST || "127.0.0.1"];
-  return launch(bin("next"), args, webEnv(o), `http://127.0.0.1:${o.port}`, o.io ?? "pipe", "web");
+  return launch(
+    bin("next"),
+    args,
+    webEnv(o),
+    `http://127.0.0.1:${o.port}`,
+    o.io ?? "pipe",
+    "web",
+    o.detached,
+  );
 }
 
 /**
@@ -298,4 +328,31 @@ export async function ensureBuild(io: Io = "inherit"): Promise<void> {
   );
   const code = await proc.exited;
   if (code !== 0) throw new Error(`next build failed (${code})`);
+}
+
+/**
+ * Waits until the web app has no provider call out (its /api/health count), at most `timeoutMs`;
+ * `onCount` hears each new count. Returns the calls still out at the end (0 when all ended, or when the
+ * app no longer answers).
+ */
+export async function waitForProviderCalls(
+  appUrl: string,
+  timeoutMs: number,
+  onCount: (n: number) => void,
+): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let last = -1;
+  for (;;) {
+    let n = 0;
+    try {
+      const res = await fetch(`${appUrl}/api/health`, { signal: AbortSignal.timeout(2000) });
+      n = ((await res.json()) as { providerCalls?: number }).providerCalls ?? 0;
+    } catch {
+      return 0;
+    }
+    if (n !== last) onCount(n);
+    last = n;
+    if (n === 0 || Date.now() >= deadline) return n;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }

@@ -1,0 +1,109 @@
+/**
+ * `npm start` stopped with Ctrl-C while provider calls are out: it stops the engine first, waits for the
+ * calls (each a paid picture), then stops the web app; started again, the batch finishes from the
+ * pictures those calls stored, with no second call for any of them.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSimulator, type Simulator } from "@/lib/simulator";
+import { submitBatch } from "../../scripts/lib/batch-client";
+import { BASE_REQUEST, settled, until } from "../fixtures/batch-helpers";
+
+const root = path.resolve(import.meta.dirname, "../..");
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+let sim: Simulator;
+let dataDir: string;
+let env: NodeJS.ProcessEnv;
+let appUrl: string;
+
+async function npmStart(): Promise<Started> {
+  const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["scripts/start.ts"], {
+    cwd: root,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let text = "";
+  child.stdout!.on("data", (c: Buffer) => (text += c.toString()));
+  child.stderr!.on("data", (c: Buffer) => (text += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  await until(
+    async () => (text.includes("Thumbnail Studio is running") ? true : undefined),
+    "npm start",
+    120_000,
+  );
+  return { child, output: () => text, exited };
+}
+
+beforeAll(async () => {
+  sim = await startSimulator({ port: 0, profile: { latencyMs: [0, 0], timeScale: 1 } });
+  dataDir = mkdtempSync(path.join(os.tmpdir(), "start-stop-"));
+  const [port, enginePort] = [await freePort(), await freePort()];
+  appUrl = `http://127.0.0.1:${port}`;
+  env = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    ENGINE_PORT: String(enginePort),
+    PROVIDER_SIMULATOR_URL: sim.url,
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+});
+
+afterAll(async () => {
+  await sim?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("npm start, stopped while calls are out", () => {
+  it("waits for them, and a restart finishes the batch from what they stored, calling nothing again", async () => {
+    const first = await npmStart();
+    let second: Started | undefined;
+    try {
+      const prompts = ["Slow one [sim:latency=4000]", "Slow two [sim:latency=4000]"];
+      const created = await submitBatch(appUrl, { ...BASE_REQUEST, prompts, models: ["gpt-image-1.5"] });
+      if (!created.ok) throw new Error(JSON.stringify(created));
+      await until(
+        async () => (sim.requests.filter((r) => r.outcome === "pending").length === 2 ? true : undefined),
+        "both calls out",
+      );
+      // What a Ctrl-C does: one SIGINT (npm and tsx pass it on, so it may come twice).
+      first.child.kill("SIGINT");
+      expect(await first.exited).toBe(0);
+      expect(first.output()).toMatch(/start: waiting for 2 provider call\(s\) under way to end/);
+      expect(sim.requests.map((r) => r.outcome)).toEqual(["ok", "ok"]);
+
+      second = await npmStart();
+      const done = await settled(appUrl, created.id, 60_000);
+      expect(done.status).toBe("succeeded");
+      expect(done.cells.map((c) => c.attempts)).toEqual([1, 1]);
+      // Both pictures came from the calls made before the stop.
+      expect(sim.requests).toHaveLength(2);
+    } finally {
+      for (const started of [first, second]) {
+        if (started && started.child.exitCode === null) {
+          started.child.kill("SIGINT");
+          setTimeout(() => started.child.kill("SIGINT"), 1500);
+          await started.exited;
+        }
+      }
+    }
+  }, 240_000);
+});
