@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "@/lib/simulator";
 import { submitBatch } from "../../scripts/lib/batch-client";
-import { BASE_REQUEST, cellAt, settled } from "../fixtures/batch-helpers";
+import { BASE_REQUEST, bearer, cellAt, post, readAs, settled } from "../fixtures/batch-helpers";
 import { checkA11y } from "../helpers/a11y";
 import { openBrowser } from "../helpers/browser";
 import { startStack, type Stack } from "../helpers/stack";
@@ -171,6 +171,14 @@ describe("a batch page a page of titles at a time", () => {
       await expect.poll(() => summary.textContent()).toBe("New takes of 2 images (1 on other pages) · free");
       await page.getByRole("button", { name: "Make new takes" }).click();
       await expect.poll(() => summary.count()).toBe(0);
+      // The button went with the marks: focus moves to what was done, not to the page's body.
+      const sent = page.getByTestId("takes-sent");
+      expect(await sent.textContent()).toBe(
+        "Asked for 2 new takes: each picture stays until its new one is ready.",
+      );
+      expect(await page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe(
+        "takes-sent",
+      );
       const done = await settled(stack.appUrl, id);
       expect(done.cells.map((c) => c.take)).toEqual([1, 0, 1, 0, 0]);
       // Sent, the marks are gone on every page.
@@ -211,6 +219,105 @@ describe("a batch page a page of titles at a time", () => {
       expect(await page.locator('[aria-current="page"]').first().textContent()).toBe("1");
     } finally {
       await browser.close();
+    }
+  });
+
+  it("sends its owner's form posts back to the page of the grid they came from, with a refusal shown there", async () => {
+    const running = await submitBatch(stack.appUrl, { ...BASE_REQUEST, prompts: TITLES, models: MODELS });
+    if (!running.ok) throw new Error(`submit rejected: ${JSON.stringify(running)}`);
+    const created = await submitBatch(stack.appUrl, {
+      ...BASE_REQUEST,
+      prompts: TITLES,
+      models: ["local-preview"],
+    });
+    if (!created.ok) throw new Error(`submit rejected: ${JSON.stringify(created)}`);
+    const { id, ownerToken } = created;
+    expect((await settled(stack.appUrl, id)).status).toBe("succeeded");
+    const browser = await openBrowser({ javaScriptEnabled: false });
+    try {
+      for (const [batchId, token] of [
+        [id, ownerToken],
+        [running.id, running.ownerToken],
+      ]) {
+        await browser.context.addCookies([{ name: `owner_${batchId}`, value: token!, url: stack.appUrl }]);
+      }
+      const page = await browser.context.newPage();
+      // Cancel, from page 2 of a batch still running (ten calls of 1.5 to 3 s).
+      await page.goto(`${stack.appUrl}/b/${running.id}?page=2`, { waitUntil: "load" });
+      await page.getByRole("button", { name: "Cancel batch" }).click();
+      await page.waitForURL(`${stack.appUrl}/b/${running.id}?page=2`);
+      expect(await page.getByTestId("batch-status").textContent()).toBe("Status: cancelled");
+      expect(await page.getByTestId("cancel-reason").textContent()).toBe("Cancelled: cancelled by the owner");
+
+      // A new take, from page 2.
+      const third = cellAt(await readAs(stack.appUrl, id, ownerToken), 2, "local-preview");
+      await page.goto(`${stack.appUrl}/b/${id}?page=2`, { waitUntil: "load" });
+      await page.getByRole("button", { name: `New take · free: “${third.prompt}”, local-preview` }).click();
+      await page.waitForURL(`${stack.appUrl}/b/${id}?page=2`);
+      expect(cellAt(await settled(stack.appUrl, id), 2, "local-preview").take).toBe(1);
+      await page.reload();
+      expect(await page.getByRole("rowheader").first().textContent()).toBe("3.Third of five");
+      // Switched back elsewhere (another tab, the CLI): this page's "Use other take" names a take
+      // the cell no longer has. Refused, and said so on the same page, not as the API's JSON.
+      const switched = await post(
+        stack.appUrl,
+        `/api/batches/${id}/alternate`,
+        { cells: [{ promptIndex: 2, model: "local-preview" }] },
+        bearer(ownerToken),
+      );
+      expect(switched.status).toBe(200);
+      const [answer] = await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith(`/api/batches/${id}/alternate`)),
+        page.getByRole("button", { name: `Use other take: “${third.prompt}”, local-preview` }).click(),
+      ]);
+      expect(answer.status()).toBe(303);
+      await page.waitForURL((url) => url.pathname === `/b/${id}` && url.searchParams.get("page") === "2");
+      const notice = page.getByRole("alert").filter({ hasText: "Not done:" });
+      expect(await notice.textContent()).toMatch(/^Not done: Only a finished image with .+ can switch to it/);
+      expect(await page.getByRole("rowheader").first().textContent()).toBe("3.Third of five");
+      // The notice is this server's own words: a link with others' shows nothing.
+      const forged = new URL(page.url());
+      forged.searchParams.set("notice", "Your batch was deleted: call +1 555 0100.");
+      await page.goto(forged.href, { waitUntil: "load" });
+      expect(await page.getByTestId("form-notice").count()).toBe(0);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("breaks a long title without spaces inside its column, on a phone and a desktop", async () => {
+    const long = "Supercalifragilistic".repeat(10);
+    const created = await submitBatch(stack.appUrl, {
+      ...BASE_REQUEST,
+      prompts: [long, "https://example.com/a/very/long/path/without/any/spaces/at/all/in/it/anywhere"],
+      models: ["local-preview"],
+    });
+    if (!created.ok) throw new Error(`submit rejected: ${JSON.stringify(created)}`);
+    await settled(stack.appUrl, created.id);
+    for (const width of [390, 1280]) {
+      const browser = await openBrowser({ width, height: 844 });
+      try {
+        const page = await browser.context.newPage();
+        await page.goto(`${stack.appUrl}/b/${created.id}`, { waitUntil: "load" });
+        await page.getByTestId("cell").first().waitFor();
+        const layout = await page.evaluate(() => {
+          const title = document.querySelector('[role="rowheader"]')!;
+          const cell = document.querySelector('[role="cell"]')!;
+          return {
+            page: document.documentElement.scrollWidth,
+            view: window.innerWidth,
+            titleRight: title.getBoundingClientRect().right,
+            cellLeft: cell.getBoundingClientRect().left,
+            titleOverflow: title.scrollWidth - title.clientWidth,
+          };
+        });
+        expect(layout.page, `no sideways scroll at ${width} px`).toBeLessThanOrEqual(layout.view);
+        expect(layout.titleOverflow).toBeLessThanOrEqual(0);
+        // Beside the pictures on a desktop, above them on a phone: never over them.
+        if (width > 640) expect(layout.titleRight).toBeLessThanOrEqual(layout.cellLeft);
+      } finally {
+        await browser.close();
+      }
     }
   });
 });

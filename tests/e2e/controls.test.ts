@@ -49,10 +49,15 @@ describe("cancel and resume on the batch page", () => {
       const status = () => page.getByTestId("batch-status").textContent();
       await page.getByRole("button", { name: "Cancel batch" }).click();
       await expect.poll(status).toBe("Status: cancelled");
+      const reason = page.getByTestId("cancel-reason");
+      expect(await reason.textContent()).toBe("Cancelled: cancelled by the owner");
       // Calls in flight at the cancel still finish; their pictures stay on their cells.
       await callsEnded();
       const resume = page.getByRole("button", { name: /^Resume \d+ cancelled cells?$/ });
       await resume.click();
+      // Running again: the cancel is over, whatever the batch still records of it.
+      await expect.poll(status).not.toBe("Status: cancelled");
+      expect(await reason.count()).toBe(0);
       await expect.poll(status, { timeout: 60_000 }).toBe("Status: succeeded");
       expect(await resume.count()).toBe(0);
       const batch = await settled(stack.appUrl, id);
@@ -84,6 +89,9 @@ describe("cancel and resume on the batch page", () => {
       expect(forged.status).toBe(403);
     }
     const { browser, page } = await ownerPage(id, ownerToken, false);
+    // The same page open in a second tab, left showing "Resume" after the first resumes.
+    const stale = await browser.context.newPage();
+    await stale.goto(`${stack.appUrl}/b/${id}`, { waitUntil: "load" });
     try {
       const [answer] = await Promise.all([
         page.waitForResponse((r) => r.url().endsWith(`/api/batches/${id}/resume`)),
@@ -96,6 +104,13 @@ describe("cancel and resume on the batch page", () => {
       await page.reload();
       expect(await page.getByTestId("batch-status").textContent()).toBe("Status: succeeded");
       expect(sim.requests.length - before).toBe(2);
+      // Refused there: back on the page (not the API's JSON), which says why.
+      await stale.getByRole("button", { name: /^Resume \d+ cancelled cells?$/ }).click();
+      await stale.waitForURL((url) => url.pathname === `/b/${id}` && url.searchParams.has("notice"));
+      expect(await stale.getByTestId("form-notice").textContent()).toBe(
+        "Not done: This batch has no cancelled cells to resume.",
+      );
+      expect(await stale.getByTestId("batch-status").textContent()).toBe("Status: succeeded");
     } finally {
       await browser.close();
     }
