@@ -2,14 +2,11 @@
  * Provider calls in flight adapt to what the provider takes: first the limit on its own, then the
  * generate step against the simulator with an account-like in-flight cap below the app's concurrency.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AttemptFailed, generateStep, type CellRef } from "@/lib/batches/cell-work";
-import { createBatch, createDb, getBatch, type DbHandle } from "@/lib/db";
+import { createBatch, getBatch } from "@/lib/db";
 import { CallLimit, type CallPermit } from "@/lib/providers/call-limit";
-import { startSimulator, type Simulator } from "@/lib/simulator";
+import { cellStepWorld } from "../helpers/cell-steps";
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -75,30 +72,10 @@ describe("CallLimit", () => {
 });
 
 describe("generate against an account that takes fewer calls at once than the app sends", () => {
-  let sim: Simulator;
-  let handle: DbHandle;
-  let blobDir: string;
-  const saved = { ...process.env };
-
-  beforeAll(async () => {
-    sim = await startSimulator({
-      port: 0,
-      profile: { latencyMs: [80, 120], timeScale: 1, inflightCap: 2, retryAfterMs: 50, seed: 3 },
-    });
-    blobDir = mkdtempSync(path.join(os.tmpdir(), "call-limit-blob-"));
-    process.env.PROVIDER_SIMULATOR_URL = sim.url;
-    process.env.BLOB_DIR = blobDir;
-    process.env.PROVIDER_CONCURRENCY_OPENAI = "5";
-    delete process.env.BLOB_READ_WRITE_TOKEN;
-    handle = await createDb({ dir: "memory" });
-  });
-
-  afterAll(async () => {
-    process.env = saved;
-    await handle.close();
-    await sim.close();
-    rmSync(blobDir, { recursive: true, force: true });
-  });
+  const world = cellStepWorld(
+    { latencyMs: [80, 120], timeScale: 1, inflightCap: 2, retryAfterMs: 50, seed: 3 },
+    { PROVIDER_CONCURRENCY_OPENAI: "5" },
+  );
 
   it("settles at what the provider takes, so rate-limit refusals stop costing cells their tries", async () => {
     const prompts = Array.from({ length: 30 }, (_, i) => `Title ${i + 1}`);
@@ -109,7 +86,7 @@ describe("generate against an account that takes fewer calls at once than the ap
       template: "bottom-bar",
       font: "inter",
     };
-    const { batch } = await createBatch(handle.db, { input: { ...input, canvas: "blog" } });
+    const { batch } = await createBatch(world.handle.db, { input: { ...input, canvas: "blog" } });
     // The workflow's side: 5 cells at once (the provider concurrency), each retried up to 4 times.
     const queue = prompts.map((_, i): CellRef => ({
       batchId: batch.id,
@@ -121,7 +98,7 @@ describe("generate against an account that takes fewer calls at once than the ap
       for (let cell = queue.shift(); cell; cell = queue.shift()) {
         for (let attempt = 0; ; attempt++) {
           try {
-            outcomes.push((await generateStep(handle.db, cell, attempt, attempt === 4)).kind);
+            outcomes.push((await generateStep(world.handle.db, cell, attempt, attempt === 4)).kind);
             break;
           } catch (err) {
             if (!(err instanceof AttemptFailed) || attempt === 4) {
@@ -134,12 +111,12 @@ describe("generate against an account that takes fewer calls at once than the ap
     };
     await Promise.all(Array.from({ length: 5 }, worker));
     expect(outcomes).toEqual(prompts.map(() => "raw"));
-    const refused = sim.requests.filter((r) => r.outcome === "inflight_cap").length;
+    const refused = world.sim.requests.filter((r) => r.outcome === "inflight_cap").length;
     // Without the limit three of every five calls are refused at once, again and again (dozens here,
     // and cells run out of tries); with it only the first few and the occasional probe for more room.
     expect(refused).toBeLessThanOrEqual(10);
-    expect(sim.stats.maxInflight.openai).toBeLessThanOrEqual(3);
-    const cells = (await getBatch(handle.db, batch.id))!.cells;
+    expect(world.sim.stats.maxInflight.openai).toBeLessThanOrEqual(3);
+    const cells = (await getBatch(world.handle.db, batch.id))!.cells;
     expect(Math.max(...cells.map((c) => c.attempts))).toBeLessThanOrEqual(3);
   });
 });

@@ -27,10 +27,21 @@ afterAll(async () => {
   await sim?.close();
 });
 
-async function newBatch(prompts = TITLES) {
-  const created = await submitBatch(stack.appUrl, { ...BASE_REQUEST, prompts, models: MODELS });
+async function submitted(prompts: string[], models: string[]) {
+  const created = await submitBatch(stack.appUrl, { ...BASE_REQUEST, prompts, models });
   if (!created.ok) throw new Error(`submit rejected: ${JSON.stringify(created)}`);
-  return created.id;
+  return created;
+}
+
+async function newBatch(prompts = TITLES) {
+  return (await submitted(prompts, MODELS)).id;
+}
+
+/** A finished batch of the offline preview (free takes), with its owner token. */
+async function finishedPreview(prompts = TITLES) {
+  const created = await submitted(prompts, ["local-preview"]);
+  expect((await settled(stack.appUrl, created.id)).status).toBe("succeeded");
+  return created;
 }
 
 describe("a batch page a page of titles at a time", () => {
@@ -145,14 +156,7 @@ describe("a batch page a page of titles at a time", () => {
   });
 
   it("keeps cells marked for a new take on one page of the grid when its owner moves to another", async () => {
-    const created = await submitBatch(stack.appUrl, {
-      ...BASE_REQUEST,
-      prompts: TITLES,
-      models: ["local-preview"],
-    });
-    if (!created.ok) throw new Error(`submit rejected: ${JSON.stringify(created)}`);
-    const { id, ownerToken } = created;
-    expect((await settled(stack.appUrl, id)).status).toBe("succeeded");
+    const { id, ownerToken } = await finishedPreview();
     const browser = await openBrowser();
     try {
       await browser.context.addCookies([{ name: `owner_${id}`, value: ownerToken, url: stack.appUrl }]);
@@ -223,16 +227,8 @@ describe("a batch page a page of titles at a time", () => {
   });
 
   it("sends its owner's form posts back to the page of the grid they came from, with a refusal shown there", async () => {
-    const running = await submitBatch(stack.appUrl, { ...BASE_REQUEST, prompts: TITLES, models: MODELS });
-    if (!running.ok) throw new Error(`submit rejected: ${JSON.stringify(running)}`);
-    const created = await submitBatch(stack.appUrl, {
-      ...BASE_REQUEST,
-      prompts: TITLES,
-      models: ["local-preview"],
-    });
-    if (!created.ok) throw new Error(`submit rejected: ${JSON.stringify(created)}`);
-    const { id, ownerToken } = created;
-    expect((await settled(stack.appUrl, id)).status).toBe("succeeded");
+    const running = await submitted(TITLES, MODELS);
+    const { id, ownerToken } = await finishedPreview();
     const browser = await openBrowser({ javaScriptEnabled: false });
     try {
       for (const [batchId, token] of [
@@ -287,13 +283,10 @@ describe("a batch page a page of titles at a time", () => {
 
   it("breaks a long title without spaces inside its column, on a phone and a desktop", async () => {
     const long = "Supercalifragilistic".repeat(10);
-    const created = await submitBatch(stack.appUrl, {
-      ...BASE_REQUEST,
-      prompts: [long, "https://example.com/a/very/long/path/without/any/spaces/at/all/in/it/anywhere"],
-      models: ["local-preview"],
-    });
-    if (!created.ok) throw new Error(`submit rejected: ${JSON.stringify(created)}`);
-    await settled(stack.appUrl, created.id);
+    const created = await finishedPreview([
+      long,
+      "https://example.com/a/very/long/path/without/any/spaces/at/all/in/it/anywhere",
+    ]);
     for (const width of [390, 1280]) {
       const browser = await openBrowser({ width, height: 844 });
       try {
