@@ -12,7 +12,7 @@ import { ownsBatch } from "@/lib/batches/owner-cookie";
 import { readBatchChecked } from "@/lib/batches/check-run";
 import { batchForVisitors } from "@/lib/batches/dto";
 import { verifiedNotice } from "@/lib/batches/form-return";
-import { openAtParam, pageInfo, toWire } from "@/lib/batches/paging";
+import { batchPageHref, openAtParam, pageInfo, toWire } from "@/lib/batches/paging";
 import { readBatch } from "@/lib/batches/service";
 import { readEnv } from "@/lib/env";
 import { contactSheetVersion } from "@/lib/export/contact-sheet-cache";
@@ -89,7 +89,7 @@ export default async function BatchPage({ params, searchParams }: Props) {
       />
       {owner && !mayRestyle ? (
         <p className="mt-6 text-sm text-zinc-400" data-testid="restyle-signin">
-          <a href={signinPath(`/b/${id}`)} className="text-sky-400 hover:underline">
+          <a href={signinPath(batchPageHref(id, page.page))} className="text-sky-400 hover:underline">
             Sign in
           </a>{" "}
           with the studio password to restyle this batch or ask for new takes.
