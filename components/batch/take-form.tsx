@@ -98,10 +98,21 @@ export function TakeForm({ cell, take, className }: CellControlProps) {
  */
 export function OtherTakes({ cell, take, className }: CellControlProps) {
   const others = cell.otherTakes;
+  const form = useRef<HTMLFormElement>(null);
+  // The clicked button goes (its take is shown now) and the others are disabled meanwhile: once the
+  // switch is over, the keyboard goes to the first one (the picture just replaced: back again).
+  const refocus = useRef(false);
+  const lead = others[0]?.id;
+  useEffect(() => {
+    if (!refocus.current || take.busy) return;
+    refocus.current = false;
+    form.current?.querySelector<HTMLButtonElement>("button")?.focus();
+  }, [lead, take.busy]);
   if (cell.status !== "succeeded" || others.length === 0) return null;
   const one = others.length === 1;
   return (
     <form
+      ref={form}
       method="post"
       action={`/api/batches/${take.batchId}/alternate`}
       className={`flex flex-wrap items-center gap-2 ${className ?? ""}`}
@@ -118,7 +129,11 @@ export function OtherTakes({ cell, take, className }: CellControlProps) {
           name="other"
           value={other.id}
           disabled={take.busy}
-          onClick={(e) => (e.preventDefault(), take.onSwitch(cell, other.id))}
+          onClick={(e) => {
+            e.preventDefault();
+            refocus.current = true;
+            take.onSwitch(cell, other.id);
+          }}
           className="flex items-center gap-2 rounded border border-zinc-700 px-1 py-0.5 text-zinc-300 hover:border-zinc-500 hover:text-zinc-100 disabled:opacity-50"
           title="Show this take instead; the picture shown now is kept among the other takes"
           aria-label={`Use other take${one ? "" : ` ${i + 1} of ${others.length}`}: “${cell.prompt}”, ${cell.model}`}

@@ -430,7 +430,11 @@ describe("new takes", () => {
         });
         await other.click();
         await expect.poll(src).toBe(first);
-        await other.click();
+        // The keyboard stays on the control (the clicked button made way for the picture it replaced).
+        await expect
+          .poll(() => page.evaluate(() => document.activeElement?.getAttribute("aria-label")))
+          .toBe(`Use other take: “${old.prompt}”, local-preview`);
+        await page.keyboard.press("Enter");
         await expect.poll(src).not.toBe(first);
         expect(await checkA11y(page)).toEqual([]);
         // The lightbox marks too, beside the picture at full size.
