@@ -6,7 +6,11 @@ import type { FieldIssue } from "@/lib/batches/input";
 import { browserKey } from "@/lib/batches/owner-cookie";
 import { submitBatch, submitSplit } from "@/lib/batches/service";
 
-export type SubmitState = { error: string | null; issues: FieldIssue[] };
+/**
+ * `posted`: on a refusal, what was sent (the form's fields), so a page without JavaScript comes back
+ * with the person's choices rather than the defaults (the form checks it like a stored draft).
+ */
+export type SubmitState = { error: string | null; issues: FieldIssue[]; posted?: Record<string, unknown> };
 
 function text(form: FormData, name: string): string | undefined {
   const v = form.get(name);
@@ -36,18 +40,19 @@ export async function submitBatchAction(_prev: SubmitState, form: FormData): Pro
     extraPrompt: text(form, "extraPrompt"),
     budgetUsd: budget === undefined ? undefined : Number.isNaN(Number(budget)) ? budget : Number(budget),
   };
+  const posted = { ...raw, quality: raw.quality ?? "", budget: budget ?? "" };
   // Over the images-per-batch limit, the person may ask for several batches of whole titles instead.
   // The batches are made for this browser's key: no cookie per batch.
   const creatorKey = await browserKey();
   if (form.get("split") === "1") {
     const split = await submitSplit(raw, { creatorKey });
-    if (!split.ok) return { error: split.error, issues: split.issues };
+    if (!split.ok) return { error: split.error, issues: split.issues, posted };
     const [first] = split.batches;
     redirect(
       split.batches.length === 1 && first ? `/b/${first.id}` : `/batches?split=${split.batches.length}`,
     );
   }
   const result = await submitBatch(raw, { creatorKey });
-  if (!result.ok) return { error: result.error, issues: result.issues };
+  if (!result.ok) return { error: result.error, issues: result.issues, posted };
   redirect(`/b/${result.id}`);
 }

@@ -10,6 +10,7 @@ import {
   discardDraft,
   loadDraft,
   markSending,
+  sanitizeDraft,
   saveDraft,
   type Draft,
   type DraftValues,
@@ -39,7 +40,13 @@ export type StudioStart =
 export function StudioForm({ options, start: given }: { options: StudioOptions; start?: StudioStart }) {
   const [state, action, pending] = useActionState(submitBatchAction, initial);
   const from = given && "from" in given ? given : null;
-  const [start] = useState(() => from?.values ?? defaultValues(options));
+  // A refusal without JavaScript renders the page again: it starts from what was sent, checked like a draft.
+  const [start] = useState(
+    () =>
+      (state.posted && sanitizeDraft({ values: state.posted, rev: 0, savedAt: 0 }, options)?.values) ||
+      from?.values ||
+      defaultValues(options),
+  );
   const [prompts, setPrompts] = useState<string[]>(start.prompts);
   const [models, setModels] = useState<string[]>(start.models);
   const [style, setStyle] = useState(start.style);

@@ -521,6 +521,41 @@ describe("studio form", () => {
     await page.close();
   });
 
+  it("without JavaScript, comes back from a refusal with what was sent, not the defaults", async () => {
+    const noJs = await openBrowser({ javaScriptEnabled: false });
+    try {
+      const page = await noJs.context.newPage();
+      await page.goto(`${stack.appUrl}/`, { waitUntil: "load" });
+      const long = "x".repeat(201);
+      await page.getByLabel("Title 1", { exact: true }).fill("Kept after a refusal");
+      await page.getByRole("textbox", { name: "More titles, one per line" }).fill(`${long}\nA third title`);
+      await page.getByLabel("Context").fill("Kept context");
+      await page.getByRole("button", { name: "Generate thumbnails" }).click();
+      await page.waitForLoadState("load");
+      // Refused by the server (a title over 200 characters): the titles and the context are as sent.
+      await expect
+        .poll(() => page.getByLabel("Title 1", { exact: true }).inputValue())
+        .toBe("Kept after a refusal");
+      expect(await page.getByLabel("Title 2", { exact: true }).inputValue()).toBe(long);
+      expect(await page.getByLabel("Title 3", { exact: true }).inputValue()).toBe("A third title");
+      expect(await page.getByLabel("Context").inputValue()).toBe("Kept context");
+      await page.getByLabel("Title 2", { exact: true }).fill("A second title");
+      await page.getByRole("button", { name: "Generate thumbnails" }).click();
+      await page.waitForURL(/\/b\/[A-Za-z0-9_-]{33}$/);
+      const id = new URL(page.url()).pathname.split("/").pop()!;
+      const batch = (await (await fetch(`${stack.appUrl}/api/batches/${id}`)).json()) as {
+        prompts: string[];
+        context: string;
+      };
+      expect(batch).toMatchObject({
+        prompts: ["Kept after a refusal", "A second title", "A third title"],
+        context: "Kept context",
+      });
+    } finally {
+      await noJs.close();
+    }
+  });
+
   it("passes the accessibility check and is usable with the keyboard alone", async () => {
     const page = await openForm();
     expect(await checkA11y(page)).toEqual([]);
