@@ -13,6 +13,7 @@ import {
   verifySession,
 } from "./access";
 import { accessConfig } from "./access-config";
+import { readJson } from "./http";
 
 export function requestHasAccess(request: Request): boolean {
   return hasAccess(request.headers, cookieValue(request.headers, SESSION_COOKIE), accessConfig());
@@ -23,6 +24,17 @@ export function denyWithoutAccess(request: Request): Response | null {
   const cookie = cookieValue(request.headers, SESSION_COOKIE);
   const decision = accessDecision(request.headers, cookie, accessConfig());
   return decision.granted ? null : deniedResponse(decision);
+}
+
+/**
+ * A JSON body for a route behind the studio password: the gate's answer, or readJson's (415, 413, 400),
+ * or the parsed value.
+ */
+export async function readStudioJson(
+  request: Request,
+): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
+  const denied = denyWithoutAccess(request);
+  return denied ? { ok: false, response: denied } : readJson(request);
 }
 
 /** For server actions and pages: the same check on the current request. */

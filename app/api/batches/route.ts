@@ -1,9 +1,9 @@
-import { denyWithoutAccess } from "@/lib/access-request";
+import { denyWithoutAccess, readStudioJson } from "@/lib/access-request";
 import { BATCH_STATUSES, getDb, InvalidCursorError, listBatches, type BatchStatus } from "@/lib/db";
 import type { FieldIssue } from "@/lib/batches/input";
 import { batchListItem, submitBatch } from "@/lib/batches/service";
 import { createdResponse } from "@/lib/batches/owner-cookie";
-import { jsonError, notAllowed, readJson } from "@/lib/http";
+import { jsonError, notAllowed } from "@/lib/http";
 import { unstorable } from "@/lib/user-text";
 
 export const runtime = "nodejs";
@@ -11,9 +11,7 @@ export const dynamic = "force-dynamic";
 
 /** Accepts {prompts, models, style, template, font, ...} or the seeds' positional batch.json array. */
 export async function POST(request: Request) {
-  const denied = denyWithoutAccess(request);
-  if (denied) return denied;
-  const body = await readJson(request);
+  const body = await readStudioJson(request);
   if (!body.ok) return body.response;
   const result = await submitBatch(body.value);
   if (!result.ok) return jsonError(result.status, result.error, result.issues);

@@ -1,5 +1,5 @@
-import { denyWithoutAccess } from "@/lib/access-request";
-import { jsonError, notAllowed, readJson } from "@/lib/http";
+import { readStudioJson } from "@/lib/access-request";
+import { jsonError, notAllowed } from "@/lib/http";
 import { parseFitRequest, shortenedTitles } from "@/lib/studio/fit";
 
 export const runtime = "nodejs";
@@ -10,9 +10,7 @@ export const dynamic = "force-dynamic";
  * would end with "…" at its smallest size. Layout only; nothing is generated or stored.
  */
 export async function POST(request: Request) {
-  const denied = denyWithoutAccess(request);
-  if (denied) return denied;
-  const body = await readJson(request);
+  const body = await readStudioJson(request);
   if (!body.ok) return body.response;
   const parsed = parseFitRequest(body.value);
   if (!parsed.ok) return jsonError(400, "Invalid fit request.", parsed.issues);
