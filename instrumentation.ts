@@ -2,7 +2,8 @@
  * Runs once when the server starts, before it serves requests. Opens the database (on a fresh data
  * folder, creates it) and applies migrations now, so the first batch does not wait for them and a
  * broken DATABASE_URL shows in the log at start. A failure is logged, not fatal: requests open the
- * database again on demand. Malformed settings are logged by name at start as well.
+ * database again on demand. Malformed settings are logged by name at start as well. Started by
+ * `npm start`, the app also follows it out should it die without stopping the app (lib/parent-watch).
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
@@ -18,6 +19,12 @@ export async function register(): Promise<void> {
     validateEnv();
   } catch (error) {
     console.error(`env: ${(error as Error).message}`);
+  }
+  const { followParent, gentleStopWaitMs, parentPidFrom } = await import("@/lib/parent-watch");
+  const parentPid = parentPidFrom(process.env);
+  if (parentPid !== null) {
+    const { providerCallsInFlight } = await import("@/lib/providers/call-limit");
+    followParent({ parentPid, callsOut: providerCallsInFlight, maxWaitMs: gentleStopWaitMs(process.env) });
   }
   const { default: sharp } = await import("sharp");
   sharp.cache(false);

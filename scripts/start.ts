@@ -16,6 +16,7 @@ import {
   type Proc,
 } from "./lib/processes";
 import { embeddedKeys } from "./lib/embedded-keys";
+import { gentleStopWaitMs } from "@/lib/parent-watch";
 
 function port(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
     stoppingAt = Date.now();
     if (!webProc || !engineProc) return stop(0);
     await engineProc.kill("SIGTERM");
-    const waitMs = Math.min(Number(process.env.PROVIDER_TIMEOUT_MS) || 180_000, 300_000);
+    const waitMs = gentleStopWaitMs(process.env);
     const left = await waitForProviderCalls(appUrl, waitMs, (n) => {
       if (n > 0)
         console.error(
@@ -99,8 +100,9 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => void stopGently());
   process.on("SIGHUP", () => void stop(129));
 
+  // Should this process die without stopping the web app (kill -9), the app follows it out (lib/parent-watch).
+  const webEnv: Record<string, string> = { WEB_PARENT_PID: String(process.pid) };
   // Simulator mode: the real OpenAI/Gemini SDKs talk to a local imitation of their APIs (no keys, no cost).
-  const webEnv: Record<string, string> = {};
   if (["1", "true"].includes(process.env.PROVIDER_SIMULATOR ?? "")) {
     const { startSimulator } = await import("@/lib/simulator");
     const sim = await startSimulator({

@@ -1,10 +1,11 @@
 /**
  * `npm start` stopped with Ctrl-C while provider calls are out: it stops the engine first, waits for the
  * calls (each a paid picture), then stops the web app; started again, the batch finishes from the
- * pictures those calls stored, with no second call for any of them.
+ * pictures those calls stored, with no second call for any of them. Killed outright (kill -9), the web
+ * app and the engine it started follow it out on their own, the app once its calls have ended.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -103,6 +104,52 @@ describe("npm start, stopped while calls are out", () => {
           setTimeout(() => started.child.kill("SIGINT"), 1500);
           await started.exited;
         }
+      }
+    }
+  }, 240_000);
+
+  it("killed outright, leaves nothing running: the web app stops once its calls end, and a restart finishes the batch", async () => {
+    sim.reset();
+    const first = await npmStart();
+    let second: Started | undefined;
+    try {
+      const prompts = ["Killed one [sim:latency=3000]"];
+      const created = await submitBatch(appUrl, { ...BASE_REQUEST, prompts, models: ["gpt-image-1.5"] });
+      if (!created.ok) throw new Error(JSON.stringify(created));
+      await until(
+        async () => (sim.requests.some((r) => r.outcome === "pending") ? true : undefined),
+        "the call out",
+      );
+      // tsx runs scripts/start.ts in a child process: that is the one to kill.
+      const pid = first.child.pid!;
+      const [startPid] = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/);
+      process.kill(Number(startPid), "SIGKILL");
+      await first.exited;
+      // Still serving while its call is out, then gone once the call has ended.
+      await until(
+        async () => (sim.requests.every((r) => r.outcome === "ok") ? true : undefined),
+        "call ended",
+      );
+      await until(
+        async () =>
+          await fetch(`${appUrl}/api/health`).then(
+            () => undefined,
+            () => true,
+          ),
+        "web app stopped",
+        30_000,
+      );
+
+      second = await npmStart();
+      const done = await settled(appUrl, created.id, 60_000);
+      expect(done.status).toBe("succeeded");
+      expect(sim.requests).toHaveLength(1);
+    } finally {
+      const started = second;
+      if (started && started.child.exitCode === null) {
+        started.child.kill("SIGINT");
+        setTimeout(() => started.child.kill("SIGINT"), 1500);
+        await started.exited;
       }
     }
   }, 240_000);
