@@ -100,7 +100,7 @@ export const CellCard = memo(function CellCard({ cell, aspect, onOpen, take }: C
         {take ? (
           <div className="flex flex-wrap items-center justify-end gap-2">
             <OtherTakes cell={cell} take={take} />
-            <TakeForm cell={cell} take={take} />
+            <TakeForm cell={cell} take={take} skipToBar />
           </div>
         ) : null}
       </figcaption>

@@ -45,6 +45,8 @@ export interface TakeControl {
   onToggle: (cell: CellDto) => void;
   /** Shows the cell's other take number `other` instead of its picture, which leads the other takes then. */
   onSwitch: (cell: CellDto, other: string) => void;
+  /** Moves the keyboard to the bar that sends the marks (it comes after the whole grid). */
+  toBar: () => void;
 }
 
 const priceText = (usd: number) => (usd === 0 ? "free" : formatUsd(usd));
@@ -55,8 +57,12 @@ interface CellControlProps {
   className?: string;
 }
 
-/** "New take · $0.05" for a finished cell whose model can be called here; nothing otherwise. */
-export function TakeForm({ cell, take, className }: CellControlProps) {
+/**
+ * "New take · $0.05" for a finished cell whose model can be called here; nothing otherwise. In the
+ * grid (`skipToBar`), a marked cell's button is followed by one that takes the keyboard to the bar,
+ * shown only while focused: without it, the bar is reached past every later cell of the page.
+ */
+export function TakeForm({ cell, take, className, skipToBar }: CellControlProps & { skipToBar?: boolean }) {
   const price = cell.status === "succeeded" ? take.prices[cell.model] : undefined;
   if (price === undefined) return null;
   const marked = take.marked.has(cell.id);
@@ -87,6 +93,15 @@ export function TakeForm({ cell, take, className }: CellControlProps) {
       >
         {marked ? "✓ " : ""}New take · {cost}
       </button>
+      {skipToBar && take.marking && marked ? (
+        <button
+          type="button"
+          onClick={take.toBar}
+          className="sr-only rounded border border-sky-500 px-2 py-0.5 text-sky-100 focus:not-sr-only focus:ml-2"
+        >
+          Go to New takes ({take.marked.size})
+        </button>
+      ) : null}
     </form>
   );
 }
@@ -252,12 +267,14 @@ export function useTakes(
     [post],
   );
   const markedIds = useMemo(() => new Set(marked.keys()), [marked]);
+  const sendRef = useRef<HTMLButtonElement>(null);
+  const toBar = useCallback(() => sendRef.current?.focus(), []);
   const control = useMemo(
     () =>
       enabled && prices
-        ? { batchId, page, prices, busy, marked: markedIds, marking, onToggle, onSwitch }
+        ? { batchId, page, prices, busy, marked: markedIds, marking, onToggle, onSwitch, toBar }
         : undefined,
-    [enabled, prices, batchId, page, busy, markedIds, marking, onToggle, onSwitch],
+    [enabled, prices, batchId, page, busy, markedIds, marking, onToggle, onSwitch, toBar],
   );
   const total = [...marked.values()].reduce((sum, c) => sum + (prices?.[c.model] ?? 0), 0);
   const elsewhere = marked.size - shown.filter((c) => marked.has(c.id)).length;
@@ -285,7 +302,13 @@ export function useTakes(
               >
                 Clear
               </button>
-              <button type="button" className="btn-primary" disabled={busy} onClick={() => void send()}>
+              <button
+                ref={sendRef}
+                type="button"
+                className="btn-primary"
+                disabled={busy}
+                onClick={() => void send()}
+              >
                 Make new takes
               </button>
             </span>

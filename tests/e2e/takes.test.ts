@@ -417,7 +417,18 @@ describe("new takes", () => {
         await gpt.click();
         await expect.poll(() => summary.textContent()).toBe("New takes of 1 image · free");
         expect(await gpt.getAttribute("aria-pressed")).toBe("false");
-        await page.getByRole("button", { name: "Make new takes" }).click();
+        // By keyboard: a marked cell's button is followed by one to the bar (which comes after the
+        // whole grid), shown while focused; an unmarked cell has none.
+        const focused = () => page.evaluate(() => document.activeElement?.textContent?.trim());
+        await gpt.focus();
+        await page.keyboard.press("Tab");
+        expect(await focused()).not.toMatch(/^Go to New takes/);
+        await preview.focus();
+        await page.keyboard.press("Tab");
+        expect(await focused()).toBe("Go to New takes (1)");
+        await page.keyboard.press("Enter");
+        expect(await focused()).toBe("Make new takes");
+        await page.keyboard.press("Enter");
         await expect.poll(src, { timeout: 30_000 }).not.toBe(first);
         const done = await settled(stack.appUrl, id);
         expect([cellAt(done, 0, "local-preview").take, cellAt(done, 0, "gpt-image-1.5").take]).toEqual([
