@@ -5,13 +5,12 @@ export function issuesFor(issues: readonly FieldIssue[], name: string): FieldIss
   return issues.filter((i) => i.path === name || i.path.startsWith(`${name}.`));
 }
 
-/** The API's messages start in lower case ("title is 240 characters; …"); on the page they are sentences. */
+/** The API's messages start in lower case ("title 3 is 240 characters; …"); on the page they are sentences. */
 export const sentence = (message: string) => message.charAt(0).toUpperCase() + message.slice(1);
 
 /**
  * Issues about single titles (`prompts.1`) as the restyle form's one textarea needs them: each names its line,
- * counted from 1, since "a title cannot be empty" or "title is 240 characters" alone leaves the person to
- * find it. The message's own "title 2" is dropped for the line number (they are the same).
+ * counted from 1. The message's own "title 2" is dropped for the line number (they are the same).
  */
 export function lineIssues(issues: readonly FieldIssue[]): FieldIssue[] {
   return issues.map((i) => {

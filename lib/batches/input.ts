@@ -37,7 +37,7 @@ export function titleProblem(p: string, index: number): string | null {
   const bad = unstorable(p);
   if (bad) return `title ${index + 1} ${bad}`;
   const long = overLimit(p, MAX_PROMPT_CHARS);
-  if (long) return `title ${long}`;
+  if (long) return `title ${index + 1} ${long}`;
   if (p !== "" && !hasVisibleText(p)) {
     return `title ${index + 1} ${NOTHING_VISIBLE}`;
   }

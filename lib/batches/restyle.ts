@@ -80,7 +80,7 @@ export async function restyleBatch(
     });
   }
   prompts.forEach((p, i) => {
-    const problem = p === "" ? "a title cannot be empty" : titleProblem(p, i);
+    const problem = p === "" ? `title ${i + 1} is empty` : titleProblem(p, i);
     if (problem) issues.push({ path: `prompts.${i}`, message: problem });
   });
   const input = {

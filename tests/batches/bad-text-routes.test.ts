@@ -156,7 +156,7 @@ describe("restyle and cell controls", () => {
     ["a\u0000", /title 2 contains a NUL character/],
     ["\ud800x", /title 2 contains half of a character/],
     ["\u200b\u200b", /title 2 has no visible characters/],
-    ["👍".repeat(201), /title is 201 characters; the limit is 200/],
+    ["👍".repeat(201), /title 2 is 201 characters; the limit is 200/],
   ])("a restyle refuses the title %j and creates nothing", async (title, message) => {
     const id = await source();
     const before = await batchCount();

@@ -51,7 +51,7 @@ describe("batch input schema", () => {
     [{ ...ok, canvas: "a4" }, "canvas", /unknown canvas/],
     [{ ...ok, context: "c".repeat(1001) }, "context", /context is 1001 characters; the limit is 1000/],
     // One "character" of 2,000 stacked accents: within the count, far over any sane length.
-    [{ ...ok, prompts: ["a" + "\u0301".repeat(2000)] }, "prompts.0", /title is 2001 UTF-16 units long/],
+    [{ ...ok, prompts: ["a" + "\u0301".repeat(2000)] }, "prompts.0", /title 1 is 2001 UTF-16 units long/],
     [{ ...ok, budgetUsd: -1 }, "budgetUsd", /more than \$0/],
     [{ ...ok, extra: 1 }, "(root)", /unknown field\(s\): extra/],
     [["only prompts"], "prompts", /list of titles/],
@@ -103,7 +103,7 @@ describe("batch input schema", () => {
     for (const unit of ["👍", "👍🏽", "👨‍👩‍👧", "e\u0301"]) {
       expect(parseBatchInput({ ...ok, prompts: [unit.repeat(200)] }).ok, unit).toBe(true);
       expect(issues({ ...ok, prompts: [unit.repeat(201)] })).toEqual([
-        { path: "prompts.0", message: "title is 201 characters; the limit is 200" },
+        { path: "prompts.0", message: "title 1 is 201 characters; the limit is 200" },
       ]);
     }
     expect(parseBatchInput({ ...ok, context: "👍".repeat(1000) }).ok).toBe(true);

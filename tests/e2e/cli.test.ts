@@ -102,7 +102,7 @@ describe("npm run batch", () => {
     const body = { ...BASE_REQUEST, prompts: ["x".repeat(240)], models: ["nope"] };
     const r = await cli(["-", "--url", stack.appUrl], JSON.stringify(body));
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("prompts.0: title is 240 characters; the limit is 200");
+    expect(r.stderr).toContain("prompts.0: title 1 is 240 characters; the limit is 200");
     expect(r.stderr).toContain('models.0: unknown model "nope"');
   });
 
@@ -165,7 +165,7 @@ describe("npm run batch", () => {
       ]),
     );
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain("prompts.26: title is 240 characters; the limit is 200");
+    expect(bad.stderr).toContain("prompts.26: title 27 is 240 characters; the limit is 200");
     expect(bad.stdout).toBe("");
   });
 

@@ -134,7 +134,7 @@ describe("restyle from the batch page", () => {
         await page.getByRole("button", { name: "Create restyled batch" }).click();
         await expect
           .poll(() => page.locator("#restyle-prompts-error").textContent())
-          .toBe("Line 1: title cannot be empty");
+          .toBe("Line 1: title is empty");
         expect(await page.locator("#restyle-prompts-error").isVisible()).toBe(true);
         expect(await panel.getAttribute("open")).not.toBeNull();
         expect(await titles.inputValue()).toBe(edited);
