@@ -113,11 +113,12 @@ type Handler = (request: Request) => Response;
 
 /**
  * Handlers for the methods a route does not serve: 405 with an Allow header and the JSON error shape
- * every API answer has (Next's own 405 has neither). A route exports the ones it lacks, e.g.
- * `export const { POST, PUT, PATCH, DELETE } = notAllowed("GET")`.
+ * every API answer has (Next's own 405 has neither), and OPTIONS naming only the methods served
+ * (Next's own would name every exported handler, these refusals too). A route exports the ones it
+ * lacks, e.g. `export const { POST, PUT, PATCH, DELETE, OPTIONS } = notAllowed("GET")`.
  */
-export function notAllowed(...allowed: Method[]): Record<Method, Handler> {
-  // Next answers HEAD from GET, and OPTIONS itself.
+export function notAllowed(...allowed: Method[]): Record<Method | "OPTIONS", Handler> {
+  // Next answers HEAD from GET.
   const allow = [...allowed, ...(allowed.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(", ");
   const refuse: Handler = (request) => {
     const response = jsonError(405, `${request.method} is not served here; use ${allowed.join(" or ")}.`, [
@@ -126,7 +127,8 @@ export function notAllowed(...allowed: Method[]): Record<Method, Handler> {
     response.headers.set("allow", allow);
     return response;
   };
-  return { GET: refuse, POST: refuse, PUT: refuse, PATCH: refuse, DELETE: refuse };
+  const options: Handler = () => new Response(null, { status: 204, headers: { allow } });
+  return { GET: refuse, POST: refuse, PUT: refuse, PATCH: refuse, DELETE: refuse, OPTIONS: options };
 }
 
 /** A form post from a page with JavaScript off wants a redirect back, not JSON. */

@@ -125,4 +125,12 @@ describe("methods a route does not serve", () => {
     const post = notAllowed("POST").GET(new Request("http://studio.test/api/batches/x/cancel"));
     expect(post.headers.get("allow")).toBe("POST, OPTIONS");
   });
+
+  it("are left out of the OPTIONS answer", () => {
+    const options = notAllowed("GET", "DELETE").OPTIONS(
+      new Request("http://studio.test/api/images", { method: "OPTIONS" }),
+    );
+    expect(options.status).toBe(204);
+    expect(options.headers.get("allow")).toBe("GET, DELETE, HEAD, OPTIONS");
+  });
 });

@@ -159,6 +159,8 @@ describe("exports of a finished batch", () => {
     const wrong = await fetch(`${stack.appUrl}/api/batches/${batchId}`, { method: "DELETE" });
     expect([wrong.status, wrong.headers.get("allow")]).toEqual([405, "GET, HEAD, OPTIONS"]);
     expect(((await wrong.json()) as { error: string }).error).toBe("DELETE is not served here; use GET.");
+    const options = await fetch(`${stack.appUrl}/api/batches/${batchId}`, { method: "OPTIONS" });
+    expect([options.status, options.headers.get("allow")]).toEqual([204, "GET, HEAD, OPTIONS"]);
     expect((await fetch(`${stack.appUrl}/api/download/..%2F..%2Fetc`)).status).toBe(400);
     expect((await fetch(`${stack.appUrl}/api/batches/AAAAAAAAAAAAAAAAAAAAAA/zip`)).status).toBe(404);
     expect((await fetch(`${stack.appUrl}/api/batches/AAAAAAAAAAAAAAAAAAAAAA/contact-sheet`)).status).toBe(

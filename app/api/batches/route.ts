@@ -55,4 +55,4 @@ export async function GET(request: Request) {
   }
 }
 
-export const { PUT, PATCH, DELETE } = notAllowed("GET", "POST");
+export const { PUT, PATCH, DELETE, OPTIONS } = notAllowed("GET", "POST");

@@ -17,4 +17,4 @@ export async function POST(request: Request) {
   return Response.json({ shortened: await shortenedTitles(parsed.value) });
 }
 
-export const { GET, PUT, PATCH, DELETE } = notAllowed("POST");
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = notAllowed("POST");

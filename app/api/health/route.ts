@@ -8,4 +8,4 @@ export function GET() {
   return Response.json({ ok: true, providerCalls: providerCallsInFlight() });
 }
 
-export const { POST, PUT, PATCH, DELETE } = notAllowed("GET");
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = notAllowed("GET");

@@ -31,4 +31,4 @@ export async function DELETE(request: Request) {
   return deleteJson(request);
 }
 
-export const { POST, PUT, PATCH } = notAllowed("GET", "DELETE");
+export const { POST, PUT, PATCH, OPTIONS } = notAllowed("GET", "DELETE");

@@ -21,4 +21,4 @@ export async function GET(request: Request) {
 
 const cacheScope = () => (studioPassword(process.env) ? "private" : "public");
 
-export const { POST, PUT, PATCH, DELETE } = notAllowed("GET");
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = notAllowed("GET");

@@ -17,4 +17,4 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   return Response.json(owner ? found.batch : batchForVisitors(found.batch), { headers });
 }
 
-export const { POST, PUT, PATCH, DELETE } = notAllowed("GET");
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = notAllowed("GET");

@@ -28,4 +28,4 @@ export async function GET(request: Request, { params }: { params: Promise<{ key:
   return bytesResponse(request, blob.bytes, blob.etag, headers);
 }
 
-export const { POST, PUT, PATCH, DELETE } = notAllowed("GET");
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = notAllowed("GET");

@@ -12,4 +12,4 @@ export async function GET(request: Request, { params }: { params: Promise<{ cell
   return downloadResponse(result.download, request);
 }
 
-export const { POST, PUT, PATCH, DELETE } = notAllowed("GET");
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = notAllowed("GET");

@@ -15,4 +15,4 @@ export async function POST(request: Request) {
   return wantsHtml(request) ? deleteForm(request) : deleteJson(request);
 }
 
-export const { GET, PUT, PATCH, DELETE } = notAllowed("POST");
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = notAllowed("POST");

@@ -48,4 +48,4 @@ export async function POST(request: Request) {
   return respond(request, parseZipIds(body.value));
 }
 
-export const { PUT, PATCH, DELETE } = notAllowed("GET", "POST");
+export const { PUT, PATCH, DELETE, OPTIONS } = notAllowed("GET", "POST");

@@ -19,4 +19,4 @@ export const POST = cellControlRoute(
   "swapped",
 );
 
-export const { GET, PUT, PATCH, DELETE } = notAllowed("POST");
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = notAllowed("POST");

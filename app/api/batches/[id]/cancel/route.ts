@@ -9,4 +9,4 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   return manageAction(request, (await params).id, cancelBatchById);
 }
 
-export const { GET, PUT, PATCH, DELETE } = notAllowed("POST");
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = notAllowed("POST");

@@ -30,4 +30,4 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   return bytesResponse(request, bytes, state.etag, headers);
 }
 
-export const { POST, PUT, PATCH, DELETE } = notAllowed("GET");
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = notAllowed("GET");

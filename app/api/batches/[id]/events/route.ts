@@ -29,4 +29,4 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   });
 }
 
-export const { POST, PUT, PATCH, DELETE } = notAllowed("GET");
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = notAllowed("GET");

@@ -27,4 +27,4 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   return createdResponse(request, result);
 }
 
-export const { GET, PUT, PATCH, DELETE } = notAllowed("POST");
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = notAllowed("POST");

@@ -10,4 +10,4 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   return manageAction(request, (await params).id, resumeBatch, "resumed");
 }
 
-export const { GET, PUT, PATCH, DELETE } = notAllowed("POST");
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = notAllowed("POST");

@@ -14,4 +14,4 @@ export const dynamic = "force-dynamic";
  */
 export const POST = cellControlRoute("plain", "Invalid request for new takes.", newTakes, "queued");
 
-export const { GET, PUT, PATCH, DELETE } = notAllowed("POST");
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = notAllowed("POST");

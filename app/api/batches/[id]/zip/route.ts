@@ -13,4 +13,4 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   return zipResponse(download);
 }
 
-export const { POST, PUT, PATCH, DELETE } = notAllowed("GET");
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = notAllowed("GET");
