@@ -1,7 +1,7 @@
 import type { EngineKeys } from "./auth";
 import { cel, keyValue } from "./cel";
 import { CronTimers } from "./cron-timers";
-import { emitInternal } from "./events";
+import { emitInternal, triggerHeldEvents } from "./events";
 import { ulid } from "./ids";
 import { Journal } from "./journal";
 import { fmtMs, errText, type Logger } from "./log";
@@ -48,12 +48,6 @@ export class Core {
   readonly log: Logger;
   /** event name -> "runId hash" of runs waiting for it. */
   readonly waits = new Map<string, Set<string>>();
-  /**
-   * Events sent before any app had synced (a fresh data folder, while the app starts): they trigger
-   * their functions once the first sync has registered some (in memory: an engine restarted in
-   * between keeps the events but starts no runs for them).
-   */
-  readonly heldBeforeSync: EngineEvent[] = [];
   private limitsCache = new Map<string, Limits>();
   private rateLog = new Map<string, number[]>();
   closed = false;
@@ -89,6 +83,8 @@ export class Core {
       );
     await this.journal.compact(() => this.store.snapshot());
     for (const run of active) resume(this, run);
+    // Held events whose runs did not start before a restart (the app may not sync anew: it has).
+    if (this.store.held.length > 0) await triggerHeldEvents(this);
     this.crons.refresh();
   }
 

@@ -77,6 +77,7 @@ export async function ingest(
   const recs: Rec[] = [];
   const fresh: EngineEvent[] = [];
   const batchIds = new Set<string>();
+  let held = 0;
   for (const ev of events) {
     ids.push(ev.id);
     if (ev.callerId && (core.store.eventIds.has(ev.id) || batchIds.has(ev.id))) continue;
@@ -86,7 +87,10 @@ export async function ingest(
       recs.push({ t: "evt", id: ev.id, ts: now });
     }
     fresh.push(event);
-    if (core.store.fns.size === 0 && core.heldBeforeSync.length < MAX_HELD) core.heldBeforeSync.push(event);
+    if (core.store.fns.size === 0 && core.store.held.length + held < MAX_HELD) {
+      recs.push({ t: "hold", event });
+      held++;
+    }
     runRecordsFor(core, event, now, recs);
   }
   if (recs.length) await core.commit(...recs);
@@ -102,16 +106,23 @@ export async function ingest(
 const MAX_HELD = 10_000;
 
 /**
- * After a sync registered functions: the events sent before any app had synced now start the runs
- * they would have started then. Returns how many events were held.
+ * Once functions are registered (after a sync, or at start when a restart came in between): the
+ * events sent before any app had synced start the runs they would have started then, released in
+ * the same commit. An event that already has a run of a function (the release was lost) starts no
+ * second one. Returns how many events were held.
  */
 export async function triggerHeldEvents(core: Core): Promise<number> {
-  if (core.store.fns.size === 0 || core.heldBeforeSync.length === 0) return 0;
-  const held = core.heldBeforeSync.splice(0);
+  const held = [...core.store.held];
+  if (core.store.fns.size === 0 || held.length === 0) return 0;
+  const ids = new Set(held.map((e) => e.id));
+  const started = new Set<string>();
+  for (const run of core.store.runs.values())
+    if (ids.has(run.event.id)) started.add(`${run.fnId} ${run.event.id}`);
   const now = Date.now();
-  const recs: Rec[] = [];
-  for (const event of held) runRecordsFor(core, event, now, recs);
-  if (recs.length) await core.commit(...recs);
+  const planned: Rec[] = [];
+  for (const event of held) runRecordsFor(core, event, now, planned);
+  const recs = planned.filter((r) => r.t !== "run" || !started.has(`${r.fnId} ${r.event.id}`));
+  await core.commit(...recs, { t: "unhold", n: held.length });
   startRuns(core, recs);
   return held.length;
 }

@@ -15,6 +15,10 @@ import { TERMINAL } from "./types";
 export type Rec =
   | { t: "app"; app: AppDef }
   | { t: "evt"; id: string; ts: number }
+  /** An event sent before any app had synced: it waits for the first sync (see Store.held). */
+  | { t: "hold"; event: EngineEvent }
+  /** The first `n` held events have started their runs (committed with those runs' records). */
+  | { t: "unhold"; n: number }
   | {
       t: "run";
       id: string;
@@ -56,6 +60,11 @@ export class Store {
   eventIds = new Map<string, number>();
   idemKeys = new Map<string, number>();
   active = new Map<string, Set<string>>();
+  /**
+   * Events sent before any app had synced (a fresh data folder while the app starts), in order: the
+   * first sync starts their runs. Journaled, so an engine restarted in between still starts them.
+   */
+  held: EngineEvent[] = [];
   /** Finished run ids, oldest first: past maxFinished the oldest are forgotten as new ones finish. */
   private finishedOrder: string[] = [];
   private finishedHead = 0;
@@ -73,6 +82,12 @@ export class Store {
       }
       case "evt":
         this.eventIds.set(r.id, r.ts);
+        return;
+      case "hold":
+        this.held.push(r.event);
+        return;
+      case "unhold":
+        this.held.splice(0, r.n);
         return;
       case "run": {
         const run: Run = {
@@ -203,6 +218,7 @@ export class Store {
       apps: [...this.apps.values()],
       eventIds: [...this.eventIds],
       idemKeys: [...this.idemKeys],
+      held: this.held,
       runs: [...this.runs.values()].map((r) => ({
         ...r,
         steps: [...r.steps.values()],
@@ -220,6 +236,8 @@ export class Store {
       apps: AppDef[];
       eventIds: [string, number][];
       idemKeys: [string, number][];
+      /** Absent in snapshots written before held events were journaled. */
+      held?: EngineEvent[];
       runs: (Omit<Run, "steps" | "pending" | "inflight" | "calls"> & {
         steps: StepInfo[];
         pending: PendingOp[];
@@ -228,6 +246,7 @@ export class Store {
     for (const app of s.apps) this.apply({ t: "app", app });
     this.eventIds = new Map(s.eventIds);
     this.idemKeys = new Map(s.idemKeys);
+    this.held = s.held ?? [];
     for (const r of s.runs) {
       const run: Run = {
         ...r,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engineFor, makeClient, runsFinished, serveApp, getRun, type App } from "./helpers";
+import { startEngine } from "@/engine/server";
+import { engineFor, makeClient, runsFinished, serveApp, getRun, tempDir, type App } from "./helpers";
 
 describe("engine: sequential and parallel steps", () => {
   let engine: Awaited<ReturnType<typeof engineFor>>;
@@ -79,6 +80,38 @@ describe("engine: events sent before the first sync", () => {
     } finally {
       await app.close();
       await engine.cleanup();
+    }
+  });
+
+  it("are kept across a restart before that sync, and start their runs once, also after another restart", async () => {
+    const data = tempDir("early-restart");
+    const open = (port = 0) => startEngine({ port, dataDir: data.dir, retryBaseMs: 20, log: false });
+    let engine = await open();
+    const port = Number(new URL(engine.url).port);
+    const client = makeClient("early-restart", engine.url);
+    const fn = client.createFunction(
+      { id: "greet", triggers: { event: "early/again" } },
+      async ({ event }) => ({
+        hello: (event.data as { name: string }).name,
+      }),
+    );
+    const app = await serveApp(client, [fn]);
+    try {
+      await client.send({ name: "early/again", data: { name: "kept" } });
+      await engine.close();
+      engine = await open(port);
+      await engine.syncApp(app.url);
+      const [run] = await runsFinished(engine.url, "early-restart-greet", 1);
+      expect(run?.output).toEqual({ hello: "kept" });
+      // Released with its run: a restart (no new sync needed) starts nothing again.
+      await engine.close();
+      engine = await open(port);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await runsFinished(engine.url, "early-restart-greet", 1)).toHaveLength(1);
+    } finally {
+      await app.close();
+      await engine.close();
+      data.cleanup();
     }
   });
 });
