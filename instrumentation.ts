@@ -14,12 +14,8 @@ export async function register(): Promise<void> {
   process.env = { ...process.env };
   // libvips' operation cache keeps recent images for reuse; every thumbnail is a new image here.
   // A malformed setting (e.g. BATCH_PAGE_TITLES=abc) is named in the log now, not first by a failing page.
-  const { validateEnv } = await import("@/lib/env");
-  try {
-    validateEnv();
-  } catch (error) {
-    console.error(`env: ${(error as Error).message}`);
-  }
+  const { settingsProblems } = await import("@/lib/settings");
+  for (const problem of settingsProblems()) console.error(`settings: ${problem}`);
   const { followParent, gentleStopWaitMs, parentPidFrom } = await import("@/lib/parent-watch");
   const parentPid = parentPidFrom(process.env);
   if (parentPid !== null) {

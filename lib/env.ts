@@ -1,6 +1,7 @@
 /**
  * Every environment variable the image pipeline reads, validated in one place. Parsing is lazy (on first
- * use, never at import) so builds and tests run without keys; call `validateEnv()` at start-up to fail fast.
+ * use, never at import) so builds and tests run without keys; lib/settings.ts checks them (and the
+ * app's other settings) at start-up to fail fast.
  */
 import { z } from "zod";
 import { parseTriggerCron } from "@/engine/cron";
@@ -92,13 +93,9 @@ export function readEnv(source: Readonly<Record<string, string | undefined>> = p
   return parsed.data;
 }
 
-export function validateEnv(): Env {
-  return readEnv();
-}
-
 /**
  * A scheduled function's cron, read when the functions are defined: null when "off", or when malformed
- * (validateEnv names it at start), so one bad variable never stops the app's functions from loading.
+ * (lib/settings.ts names it at start), so one bad variable never stops the app's functions from loading.
  */
 export function scheduleOf(
   name: "STORAGE_SWEEP_CRON" | "RUN_SWEEP_CRON",

@@ -9,6 +9,7 @@ import {
   ensureBuild,
   root,
   spawnEngine,
+  localUrl,
   spawnWeb,
   waitForAppSync,
   waitForProviderCalls,
@@ -17,6 +18,7 @@ import {
 } from "./lib/processes";
 import { embeddedKeys } from "./lib/embedded-keys";
 import { gentleStopWaitMs } from "@/lib/parent-watch";
+import { settingsProblems } from "@/lib/settings";
 
 function port(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -57,9 +59,16 @@ async function main(): Promise<void> {
   await ensureFree("PORT", webPort, process.env.HOST || "127.0.0.1");
   await ensureFree("ENGINE_PORT", enginePort, process.env.ENGINE_HOST || "127.0.0.1");
   const dataDir = path.resolve(root, process.env.DATA_DIR ?? ".data");
-  const appUrl = `http://127.0.0.1:${webPort}`;
-  const engineUrl = `http://127.0.0.1:${enginePort}`;
+  // Where the two reach each other (and this script reaches both): the address each binds to.
+  const appUrl = localUrl(process.env.HOST, webPort);
+  const engineUrl = localUrl(process.env.ENGINE_HOST, enginePort);
 
+  // Before the build: a malformed setting would only show as failing pages and functions.
+  const problems = settingsProblems(process.env);
+  if (problems.length > 0) {
+    for (const problem of problems) console.error(`start: ${problem}`);
+    process.exit(2);
+  }
   // Before the build: a data dir whose key file is damaged fails in a second, not after minutes.
   const keys = embeddedKeys(dataDir);
   await ensureBuild();

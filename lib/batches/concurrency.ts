@@ -9,7 +9,10 @@ export function concurrencyEnvName(provider: ProviderId): string {
   return `PROVIDER_CONCURRENCY_${provider.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
 }
 
-export function providerConcurrency(provider: ProviderId, env: NodeJS.ProcessEnv = process.env): number {
+export function providerConcurrency(
+  provider: ProviderId,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): number {
   const name = concurrencyEnvName(provider);
   const raw = env[name]?.trim();
   if (!raw) return PROVIDERS[provider].concurrency;
@@ -21,7 +24,7 @@ export function providerConcurrency(provider: ProviderId, env: NodeJS.ProcessEnv
 }
 
 /** Retries per cell step after the first attempt (Inngest's `retries`); CELL_RETRIES overrides. */
-export function cellRetries(env: NodeJS.ProcessEnv = process.env): number {
+export function cellRetries(env: Readonly<Record<string, string | undefined>> = process.env): number {
   const raw = env.CELL_RETRIES?.trim();
   if (!raw) return 4;
   const n = Number(raw);

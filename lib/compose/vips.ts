@@ -15,7 +15,7 @@ import sharp from "sharp";
  */
 let inFlight = 0;
 
-function fixedThreads(env: Record<string, string | undefined>): number | null {
+export function fixedThreads(env: Record<string, string | undefined>): number | null {
   const raw = env.COMPOSE_VIPS_THREADS;
   if (raw === undefined || raw === "") return null;
   const n = Number(raw);

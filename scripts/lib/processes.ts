@@ -203,6 +203,17 @@ export function webEnv(o: WebOptions): NodeJS.ProcessEnv {
   return { ...env, NODE_OPTIONS: withHeapLimit(env.NODE_OPTIONS) };
 }
 
+/**
+ * The URL of a server of ours bound to `host` (HOST, ENGINE_HOST; default 127.0.0.1) on `port`, as this
+ * machine reaches it: a wildcard address is reached on the loopback, any other on itself.
+ */
+export function localUrl(host: string | undefined, port: number): string {
+  const h = host?.trim() || "127.0.0.1";
+  if (h === "0.0.0.0") return `http://127.0.0.1:${port}`;
+  if (h === "::" || h === "[::]") return `http://[::1]:${port}`;
+  return h.includes(":") && !h.startsWith("[") ? `http://[${h}]:${port}` : `http://${h}:${port}`;
+}
+
 export function spawnWeb(o: WebOptions): Proc {
   const args = ["start", "-p", String(o.port), "-H", process.env.HOST || "127.0.0.1"];
   return launch(

@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { localUrl } from "../../scripts/lib/processes";
 
 const root = path.resolve(import.meta.dirname, "../..");
 let taken: net.Server;
@@ -51,6 +52,22 @@ describe("npm start ports", () => {
       stderr: 'start: PORT must be a port number between 1 and 65535, got "web"',
     });
   });
+
+  it("refuses malformed app settings, a line each, before building anything", async () => {
+    const run = start({
+      PORT: String(await freePort()),
+      ENGINE_PORT: String(await freePort()),
+      RUN_SWEEP_CRON: "garbage",
+      CELL_RETRIES: "-1",
+      PROMPTS_PER_RUN: "1",
+      BLOB_ACCESS: "bogus",
+    });
+    expect(run.code).toBe(2);
+    const lines = run.stderr.split("\n");
+    expect(lines).toHaveLength(4);
+    for (const name of ["RUN_SWEEP_CRON", "CELL_RETRIES", "PROMPTS_PER_RUN", "BLOB_ACCESS"])
+      expect(lines.some((l) => l.startsWith("start: ") && l.includes(name))).toBe(true);
+  });
 });
 
 async function freePort(): Promise<number> {
@@ -60,3 +77,16 @@ async function freePort(): Promise<number> {
   await new Promise<void>((r) => probe.close(() => r()));
   return port;
 }
+
+describe("where npm start reaches the app and the engine", () => {
+  it("is the address each binds to, the loopback for a wildcard", () => {
+    expect(localUrl(undefined, 3000)).toBe("http://127.0.0.1:3000");
+    expect(localUrl("", 3000)).toBe("http://127.0.0.1:3000");
+    expect(localUrl("127.0.0.2", 3000)).toBe("http://127.0.0.2:3000");
+    expect(localUrl("192.168.1.20", 8288)).toBe("http://192.168.1.20:8288");
+    expect(localUrl("0.0.0.0", 3000)).toBe("http://127.0.0.1:3000");
+    expect(localUrl("::", 3000)).toBe("http://[::1]:3000");
+    expect(localUrl("::1", 3000)).toBe("http://[::1]:3000");
+    expect(localUrl("studio.lan", 3000)).toBe("http://studio.lan:3000");
+  });
+});
