@@ -136,7 +136,14 @@ async function main(): Promise<void> {
   }
   await Promise.all([waitForHttp(`${engineUrl}/health`, 60_000, engine), waitForHttp(appUrl, 120_000, web)]);
   await waitForAppSync(engineUrl, appUrl);
-  console.log(`\nThumbnail Studio is running: open http://localhost:${webPort}\n`);
+  const open = appUrl === localUrl(undefined, webPort) ? `http://localhost:${webPort}` : appUrl;
+  console.log(`\nThumbnail Studio is running: open ${open}\n`);
+  // Up, but not of use without its database (an unreachable DATABASE_URL): say so now.
+  const health = await fetch(`${appUrl}/api/health`).then(
+    async (res) => (res.ok ? null : ((await res.json()) as { db?: string }).db),
+    (error: unknown) => (error as Error).message,
+  );
+  if (health) console.error(`start: the app is up, but ${health}; batches cannot be made until it can`);
 }
 
 main().catch((err: unknown) => {

@@ -50,7 +50,8 @@ async function openPostgres(url: string): Promise<DbHandle> {
   const { Pool } = (await import("pg")).default;
   const { drizzle } = await import("drizzle-orm/node-postgres");
   const max = Number(process.env.DATABASE_POOL_MAX) || 10;
-  const pool = new Pool({ connectionString: url, max });
+  // A server that does not answer fails a request after 10 s instead of holding it open.
+  const pool = new Pool({ connectionString: url, max, connectionTimeoutMillis: 10_000 });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on("error", (error) => console.error(`db: idle Postgres client error: ${error.message}`));
   const db = drizzle(pool, { schema }) as unknown as Db;

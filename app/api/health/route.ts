@@ -1,11 +1,24 @@
+import { sql } from "drizzle-orm";
+import { getDb } from "@/lib/db";
 import { notAllowed } from "@/lib/http";
 import { providerCallsInFlight } from "@/lib/providers/call-limit";
 
 export const dynamic = "force-dynamic";
 
-/** Liveness, and the provider calls under way here (`npm start` waits for them when it is stopped). */
-export function GET() {
-  return Response.json({ ok: true, providerCalls: providerCallsInFlight() });
+/**
+ * Health: 200 when the database answers, 503 with why when it does not (a server up without its
+ * database only fails requests); either way the provider calls under way here, which `npm start`
+ * waits for when it is stopped.
+ */
+export async function GET() {
+  const providerCalls = providerCallsInFlight();
+  try {
+    await (await getDb()).execute(sql`select 1`);
+    return Response.json({ ok: true, db: "ok", providerCalls });
+  } catch (error) {
+    const db = `cannot reach the database: ${(error as Error).message}`;
+    return Response.json({ ok: false, db, providerCalls }, { status: 503 });
+  }
 }
 
 export const { POST, PUT, PATCH, DELETE, OPTIONS } = notAllowed("GET");
