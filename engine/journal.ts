@@ -213,24 +213,26 @@ export class Journal {
   }
 }
 
+/** The live engine (another process) holding `dir`'s LOCK file, if any. */
+export function engineDirOwner(dir: string): number | null {
+  const file = path.join(dir, "LOCK");
+  if (!existsSync(file)) return null;
+  const pid = Number(readFileSync(file, "utf8").trim());
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return null;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM" ? pid : null;
+  }
+}
+
 /** One engine per data dir: a LOCK file holding the owner's pid; a dead owner's lock is taken over. */
 function lockDir(dir: string): void {
-  const file = path.join(dir, "LOCK");
-  if (existsSync(file)) {
-    const pid = Number(readFileSync(file, "utf8").trim());
-    let alive = false;
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid) {
-      try {
-        process.kill(pid, 0);
-        alive = true;
-      } catch (err) {
-        alive = (err as NodeJS.ErrnoException).code === "EPERM";
-      }
-    }
-    if (alive)
-      throw new Error(
-        `data dir ${dir} is in use by another engine (pid ${pid}); stop it or set ENGINE_DATA_DIR`,
-      );
-  }
-  writeFileSync(file, String(process.pid));
+  const pid = engineDirOwner(dir);
+  if (pid !== null)
+    throw new Error(
+      `data dir ${dir} is in use by another engine (pid ${pid}); stop it or set ENGINE_DATA_DIR`,
+    );
+  writeFileSync(path.join(dir, "LOCK"), String(process.pid));
 }

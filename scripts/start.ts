@@ -17,6 +17,9 @@ import {
   type Proc,
 } from "./lib/processes";
 import { embeddedKeys } from "./lib/embedded-keys";
+import { engineDirOwner } from "@/engine/journal";
+import { dbOptionsFromEnv } from "@/lib/db/client";
+import { dirLockOwner } from "@/lib/db/pglite-lock";
 import { gentleStopWaitMs } from "@/lib/parent-watch";
 import { settingsProblems } from "@/lib/settings";
 
@@ -68,6 +71,16 @@ async function main(): Promise<void> {
   if (problems.length > 0) {
     for (const problem of problems) console.error(`start: ${problem}`);
     process.exit(2);
+  }
+  // Before the build: a data dir another npm start (or a server it left) is using.
+  const engineDir = process.env.ENGINE_DATA_DIR ?? path.join(dataDir, "engine");
+  const db = dbOptionsFromEnv({ ...process.env, DATA_DIR: dataDir });
+  const owner = engineDirOwner(engineDir) ?? (db.dir ? dirLockOwner(path.resolve(db.dir)) : null);
+  if (owner !== null) {
+    console.error(
+      `start: ${dataDir} is in use by another running app (process ${owner}); stop it, or set DATA_DIR to another folder`,
+    );
+    process.exit(1);
   }
   // Before the build: a data dir whose key file is damaged fails in a second, not after minutes.
   const keys = embeddedKeys(dataDir);
@@ -121,7 +134,6 @@ async function main(): Promise<void> {
     webEnv.PROVIDER_SIMULATOR_URL = sim.url;
     console.log(`start: provider simulator on ${sim.url} (profile ${process.env.SIM_PROFILE || "scaled"})`);
   }
-  const engineDir = process.env.ENGINE_DATA_DIR ?? path.join(dataDir, "engine");
   const engine = spawnEngine({ port: enginePort, appUrl, dataDir: engineDir, keys, detached: true });
   const web = spawnWeb({ port: webPort, engineUrl, dataDir, env: webEnv, keys, detached: true });
   procs.push(engine, web);

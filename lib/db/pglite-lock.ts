@@ -26,6 +26,19 @@ function isAlive(pid: number, startTime: string | null): boolean {
   return startTime === null || current === null || current === startTime;
 }
 
+/** The live process holding `dir`'s lock, if any (`npm start` checks before it starts anything). */
+export function dirLockOwner(dir: string): number | null {
+  try {
+    const owner = JSON.parse(fs.readFileSync(`${dir}.lock`, "utf8")) as {
+      pid?: number;
+      start?: string | null;
+    };
+    return typeof owner.pid === "number" && isAlive(owner.pid, owner.start ?? null) ? owner.pid : null;
+  } catch {
+    return null;
+  }
+}
+
 export function acquireDirLock(dir: string): () => void {
   const lockPath = `${dir}.lock`;
   const mine = JSON.stringify({ pid: process.pid, start: processStartTime(process.pid) });

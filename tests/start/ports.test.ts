@@ -1,5 +1,7 @@
 /** `npm start` refuses taken or clashing ports at once, with a readable line, before building anything. */
 import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -88,5 +90,30 @@ describe("where npm start reaches the app and the engine", () => {
     expect(localUrl("::", 3000)).toBe("http://[::1]:3000");
     expect(localUrl("::1", 3000)).toBe("http://[::1]:3000");
     expect(localUrl("studio.lan", 3000)).toBe("http://studio.lan:3000");
+  });
+});
+
+describe("npm start on a data folder in use", () => {
+  it("names the process using it and DATA_DIR, for the engine's folder and the database's", async () => {
+    for (const lock of ["engine/LOCK", "db.lock"]) {
+      const dataDir = mkdtempSync(path.join(os.tmpdir(), "start-busy-"));
+      try {
+        const file = path.join(dataDir, lock);
+        mkdirSync(path.dirname(file), { recursive: true });
+        // This test's own process: alive for as long as the check runs.
+        writeFileSync(file, lock === "db.lock" ? JSON.stringify({ pid: process.pid }) : String(process.pid));
+        const run = start({
+          DATA_DIR: dataDir,
+          PORT: String(await freePort()),
+          ENGINE_PORT: String(await freePort()),
+        });
+        expect(run).toEqual({
+          code: 1,
+          stderr: `start: ${dataDir} is in use by another running app (process ${process.pid}); stop it, or set DATA_DIR to another folder`,
+        });
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    }
   });
 });
