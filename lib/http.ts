@@ -14,7 +14,7 @@ export async function readJson(
   if (type !== "application/json" && !/^application\/[\w.+-]+\+json$/.test(type)) {
     return {
       ok: false,
-      response: jsonError(415, "Send the batch as JSON (Content-Type: application/json)."),
+      response: jsonError(415, "Send the request body as JSON (Content-Type: application/json)."),
     };
   }
   const text = await request.text();

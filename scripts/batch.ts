@@ -17,6 +17,7 @@ import { runList } from "./lib/cli-list";
 import { planSplit, type SplitPlan } from "./lib/cli-split";
 import { fileTitleNumbers, rowNumbers, titleRange } from "./lib/cli-titles";
 import type { BatchDto } from "@/lib/batches/dto";
+import { plural } from "@/lib/format";
 import {
   batchJson,
   err,
@@ -130,7 +131,7 @@ async function submit(args: SubmitArgs, env: Env): Promise<number> {
   if (range) noteBlanks(numbers);
   if (!args.json) out(url);
   err(
-    `batch ${id}: ${submitted.batch.counts.total} images; owner token saved (npm run batch -- cancel ${id})`,
+    `batch ${id}: ${plural(submitted.batch.counts.total, "image")}; owner token saved (npm run batch -- cancel ${id})`,
   );
   if (!args.wait) {
     if (args.json) out(JSON.stringify({ id, url, ownerToken, status: submitted.batch.status }));
@@ -187,7 +188,7 @@ async function submitParts(
     const url = new URL(`/b/${r.id}`, args.url).toString();
     created.push({ id: r.id, url, ownerToken: r.ownerToken, numbers: partNumbers });
     if (!args.json) out(url);
-    err(`batch ${r.id}: ${titles}, ${r.batch.counts.total} images; owner token saved`);
+    err(`batch ${r.id}: ${titles}, ${plural(r.batch.counts.total, "image")}; owner token saved`);
   }
   if (!args.wait) {
     if (args.json)

@@ -14,7 +14,7 @@ import { composeThumbnail } from "@/lib/compose/compose";
 import { buildPrompt } from "@/lib/prompt";
 import { isProviderError } from "@/lib/errors";
 import { getProvider } from "@/lib/providers/registry";
-import { parseThumbArgs, UsageError } from "./lib/thumb-args";
+import { parseThumbArgs, thumbUsage, UsageError } from "./lib/thumb-args";
 
 /** Tries in all for a call the provider may take on another try (429, 5xx, timeouts). */
 const TRIES = 3;
@@ -40,7 +40,9 @@ async function withRetries<T>(call: () => Promise<T>): Promise<T> {
 }
 
 async function main(): Promise<void> {
-  const args = parseThumbArgs(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (argv.includes("--help") || argv.includes("-h")) return void console.log(thumbUsage());
+  const args = parseThumbArgs(argv);
   const { model, canvas, style } = args;
   if (args.notice) console.error(`notice: ${args.notice}`);
   const size = pickSize(model, canvas);
@@ -87,6 +89,8 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);
-  console.error(`thumb: ${message}`);
+  console.error(
+    `thumb: ${message}${err instanceof UsageError ? " (npm run thumb -- --help lists the flags)" : ""}`,
+  );
   process.exit(err instanceof UsageError ? 2 : 1);
 });

@@ -3,6 +3,7 @@
  * never-started batch again.
  * Each changes the database first and then tells the workflow, so a lost send can be repeated.
  */
+import { formatUsd } from "@/lib/format";
 import {
   cancelBatch,
   getBatch,
@@ -151,7 +152,7 @@ export async function newTakes(id: string, picks: CellPick[]): Promise<ManageOut
   if (result.kind === "refused" && result.reason === "budget") {
     const after = result.owedUsd > 0 ? " once the images still being made are paid for" : "";
     return {
-      error: `${plural(picks.length, "new take")} would cost about $${result.costUsd.toFixed(2)}, more than is left of this batch's budget${after} ($${result.leftUsd.toFixed(2)} of $${result.budgetUsd.toFixed(2)}).`,
+      error: `${plural(picks.length, "new take")} would cost about ${formatUsd(result.costUsd)}, more than is left of this batch's budget${after} (${formatUsd(result.leftUsd)} of ${formatUsd(result.budgetUsd)}).`,
       status: 409,
     };
   }

@@ -22,6 +22,30 @@ import { hasVisibleText } from "@/lib/compose/text/visible";
 
 export class UsageError extends Error {}
 
+/** What `npm run thumb -- --help` prints: every flag, with the catalog's ids and the defaults. */
+export function thumbUsage(): string {
+  return [
+    "Renders one thumbnail: the title's picture from an image model, cropped to the canvas, the title set over it.",
+    "",
+    'usage: npm run thumb -- --title "…" --out file.jpg [flags]',
+    "",
+    "  --title      the title (required)",
+    "  --out        the file to write; .jpg, .jpeg, .webp or .png (required)",
+    "  --model      an image model id (default local-preview, offline and free)",
+    `  --style      ${STYLE_IDS.join(", ")} (default ${DEFAULT_STYLE})`,
+    `  --template   ${TEMPLATE_IDS.join(", ")} (default ${DEFAULT_TEMPLATE_ID})`,
+    `  --font       ${FONT_IDS.join(", ")} (default ${DEFAULT_FONT_ID})`,
+    `  --canvas     ${CANVAS_IDS.join(", ")} (default ${DEFAULT_CANVAS_ID})`,
+    `  --format     ${OUTPUT_FORMATS.join(", ")} (default: from --out's extension)`,
+    "  --quality    1–100, for JPEG and WebP (default 85)",
+    "  --context    what the title is about, for the picture",
+    "  --extra      extra guidance for the picture",
+    "  --seed       a whole number, for models that take one",
+    "",
+    "Exit codes: 0 written; 1 the provider or the compositor failed; 2 bad usage.",
+  ].join("\n");
+}
+
 export interface ThumbArgs {
   title: string;
   model: Model;

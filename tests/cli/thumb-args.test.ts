@@ -101,15 +101,28 @@ describe("npm run thumb with a paid model", () => {
   afterEach(() => new Promise((resolve) => server.close(resolve)));
 
   const thumb = (args: string[]) =>
-    new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       const port = (server.address() as AddressInfo).port;
       execFile(
         path.resolve("node_modules/.bin/tsx"),
         ["scripts/thumb.ts", ...args],
         { env: { ...process.env, PROVIDER_SIMULATOR_URL: `http://127.0.0.1:${port}` } },
-        (error, _stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stderr }),
+        (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
       );
     });
+
+  it("lists its flags on --help, and names --help on a bad one", async () => {
+    const help = await thumb(["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^usage: npm run thumb -- --title "…" --out file\.jpg \[flags\]$/m);
+    expect(help.stdout).toMatch(/^ {2}--template {3}bottom-bar, .*\(default bottom-bar\)$/m);
+    const bad = await thumb(["--bogus"]);
+    expect(bad).toMatchObject({
+      code: 2,
+      stderr: "thumb: Unknown option '--bogus' (npm run thumb -- --help lists the flags)\n",
+    });
+    expect(calls).toEqual([]);
+  });
 
   it("exits 2 on a bad flag without calling the provider", async () => {
     for (const bad of [
@@ -120,7 +133,7 @@ describe("npm run thumb with a paid model", () => {
     ]) {
       const { code, stderr } = await thumb([...base, ...bad]);
       expect({ bad, code, lines: stderr.trim().split("\n").length }).toEqual({ bad, code: 2, lines: 1 });
-      expect(stderr).toMatch(/^thumb: --/);
+      expect(stderr).toMatch(/^thumb: --.*\(npm run thumb -- --help lists the flags\)$/m);
     }
     expect(calls).toEqual([]);
     expect(existsSync(path.join(dir, "t.jpg"))).toBe(false);
