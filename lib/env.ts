@@ -76,6 +76,8 @@ const schema = z.object({
   BLOB_READ_WRITE_TOKEN: optionalString,
   VERCEL_BLOB_API_URL: optionalUrl,
   BLOB_ACCESS: z.enum(["public", "private"]).optional().default("public"),
+  /** How long one Vercel Blob call may take (its SDK's retries included) before the step fails and is retried. */
+  STORAGE_TIMEOUT_MS: wholeNumber(60_000, 1000),
   /** Folder for the local blob store. */
   BLOB_DIR: optionalString.transform((v) => v ?? ".data/blob"),
 });

@@ -16,10 +16,15 @@ export function getStorage(env: Env = readEnv()): BlobStore {
     env.BLOB_ACCESS,
     env.BLOB_DIR,
     env.VERCEL_BLOB_API_URL,
+    env.STORAGE_TIMEOUT_MS,
   ]);
   if (cached?.key === key) return cached.store;
   const store = env.BLOB_READ_WRITE_TOKEN
-    ? createVercelStore({ token: env.BLOB_READ_WRITE_TOKEN, access: env.BLOB_ACCESS })
+    ? createVercelStore({
+        token: env.BLOB_READ_WRITE_TOKEN,
+        access: env.BLOB_ACCESS,
+        timeoutMs: env.STORAGE_TIMEOUT_MS,
+      })
     : createLocalStore({ dir: path.resolve(env.BLOB_DIR) });
   cached = { key, store };
   return store;

@@ -18,6 +18,33 @@ export interface VercelStoreOptions {
   token: string;
   /** Must match the store's access mode. Private blobs are served to browsers through /api/blob. */
   access: "public" | "private";
+  /**
+   * How long one call may take, the SDK's own retries included (STORAGE_TIMEOUT_MS): a store that does
+   * not answer fails the step, which is retried, instead of holding it (and its cell) for ever.
+   */
+  timeoutMs?: number;
+}
+
+/** Runs one SDK call with a deadline; past it, an error that says what timed out and after how long. */
+async function within<T>(
+  timeoutMs: number,
+  what: string,
+  call: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  // An abort without a reason (an AbortError): the SDK stops on that, while on AbortSignal.timeout()'s
+  // TimeoutError it goes on retrying with backoff.
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    return await call(controller.signal);
+  } catch (error) {
+    if (!controller.signal.aborted) throw error;
+    throw new Error(`Vercel Blob: ${what} got no answer within ${Math.round(timeoutMs / 1000)} s`, {
+      cause: error,
+    });
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Read-write tokens look like vercel_blob_rw_<storeId>_<secret>. */
@@ -32,7 +59,7 @@ export function storeIdFromToken(token: string): string {
 }
 
 export function createVercelStore(options: VercelStoreOptions): BlobStore {
-  const { token, access } = options;
+  const { token, access, timeoutMs = 60_000 } = options;
   const storeId = storeIdFromToken(token);
   const publicUrl = (key: string) =>
     access === "public"
@@ -44,7 +71,9 @@ export function createVercelStore(options: VercelStoreOptions): BlobStore {
 
   async function headInfo(key: string): Promise<{ info: BlobInfo; blobUrl: string } | null> {
     try {
-      const meta = await head(assertValidKey(key), { token });
+      const meta = await within(timeoutMs, `head ${key}`, (abortSignal) =>
+        head(assertValidKey(key), { token, abortSignal }),
+      );
       const info: BlobInfo = {
         key,
         size: meta.size,
@@ -67,7 +96,9 @@ export function createVercelStore(options: VercelStoreOptions): BlobStore {
   ): Promise<ListPage> {
     assertValidPrefix(prefix);
     const limit = pageLimit(options.limit);
-    const page = await list({ prefix, cursor: options.cursor ?? undefined, limit, token });
+    const page = await within(timeoutMs, `list ${prefix}`, (abortSignal) =>
+      list({ prefix, cursor: options.cursor ?? undefined, limit, token, abortSignal }),
+    );
     return {
       blobs: page.blobs.map((b) => ({
         key: b.pathname,
@@ -84,17 +115,16 @@ export function createVercelStore(options: VercelStoreOptions): BlobStore {
     kind: "vercel",
     async put(key, bytes, opts) {
       const maxAge = opts.cacheControlMaxAge ?? DEFAULT_CACHE_MAX_AGE;
-      const result = await put(
-        assertValidKey(key),
-        Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-        {
+      const result = await within(timeoutMs, `put ${key}`, (abortSignal) =>
+        put(assertValidKey(key), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
           access,
           token,
           contentType: opts.contentType,
           cacheControlMaxAge: maxAge,
           addRandomSuffix: false,
           allowOverwrite: true,
-        },
+          abortSignal,
+        }),
       );
       return {
         key,
@@ -112,13 +142,16 @@ export function createVercelStore(options: VercelStoreOptions): BlobStore {
       // against the real service and the local fake alike.
       const found = await headInfo(key);
       if (!found) return null;
-      const response = await fetch(found.blobUrl, {
-        headers: access === "private" ? { authorization: `Bearer ${token}` } : {},
-        cache: "no-store",
+      return within(timeoutMs, `get ${key}`, async (signal) => {
+        const response = await fetch(found.blobUrl, {
+          headers: access === "private" ? { authorization: `Bearer ${token}` } : {},
+          cache: "no-store",
+          signal,
+        });
+        if (response.status === 404) return null;
+        if (!response.ok) throw new Error(`Vercel Blob: fetching ${key} failed with HTTP ${response.status}`);
+        return { ...found.info, bytes: Buffer.from(await response.arrayBuffer()) };
       });
-      if (response.status === 404) return null;
-      if (!response.ok) throw new Error(`Vercel Blob: fetching ${key} failed with HTTP ${response.status}`);
-      return { ...found.info, bytes: Buffer.from(await response.arrayBuffer()) };
     },
     async list(prefix) {
       const out: ListedBlob[] = [];
@@ -135,7 +168,12 @@ export function createVercelStore(options: VercelStoreOptions): BlobStore {
       const listOfKeys = typeof keys === "string" ? [keys] : [...keys];
       listOfKeys.forEach(assertValidKey);
       // The API takes at most 1000 URLs or pathnames per call.
-      for (let i = 0; i < listOfKeys.length; i += 1000) await del(listOfKeys.slice(i, i + 1000), { token });
+      for (let i = 0; i < listOfKeys.length; i += 1000) {
+        const slice = listOfKeys.slice(i, i + 1000);
+        await within(timeoutMs, `delete of ${slice.length} key(s)`, (abortSignal) =>
+          del(slice, { token, abortSignal }),
+        );
+      }
     },
     url: publicUrl,
   };

@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo, type Socket } from "node:net";
 /**
  * One contract, two adapters: the local file store and the Vercel Blob store (real @vercel/blob SDK against
  * the local fake of the Blob HTTP API) must behave identically for everything the pipeline relies on.
@@ -247,6 +248,33 @@ describe("vercel store specifics", () => {
       if (previous === undefined) delete process.env.VERCEL_BLOB_API_URL;
       else process.env.VERCEL_BLOB_API_URL = previous;
       await fake.close();
+    }
+  });
+
+  it("gives up on a Blob API that does not answer, saying what timed out (it held the cell for ever)", async () => {
+    // Takes every connection and never answers.
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const previous = process.env.VERCEL_BLOB_API_URL;
+    process.env.VERCEL_BLOB_API_URL = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    try {
+      const store = createVercelStore({
+        token: "vercel_blob_rw_Silent_secret",
+        access: "public",
+        timeoutMs: 1000,
+      });
+      await expect(
+        store.put("final/b9/0-x.jpg", bytes("img"), { contentType: "image/jpeg" }),
+      ).rejects.toThrow("Vercel Blob: put final/b9/0-x.jpg got no answer within 1 s");
+      await expect(store.head("final/b9/0-x.jpg")).rejects.toThrow(
+        /^Vercel Blob: head final\/b9\/0-x\.jpg got no answer/,
+      );
+    } finally {
+      if (previous === undefined) delete process.env.VERCEL_BLOB_API_URL;
+      else process.env.VERCEL_BLOB_API_URL = previous;
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
     }
   });
 });
