@@ -16,12 +16,27 @@ import { err, out } from "./cli-output";
 
 export class DownloadError extends Error {}
 
-/** The name from Content-Disposition (filename="…"), reduced to a plain file name; null when absent. */
+/**
+ * The name from Content-Disposition, reduced to a plain file name; null when absent. The UTF-8 form
+ * (filename*=UTF-8''…) comes first: the plain one is an ASCII stand-in (the server's has "_" as "-").
+ */
 export function suggestedName(disposition: string | null): string | null {
   const quoted =
-    disposition?.match(/filename="([^"]+)"/i)?.[1] ?? disposition?.match(/filename=([^;\s]+)/i)?.[1];
+    utf8Name(disposition) ??
+    disposition?.match(/filename="([^"]+)"/i)?.[1] ??
+    disposition?.match(/filename=([^;\s]+)/i)?.[1];
   const name = quoted ? path.basename(quoted.replace(/\\/g, "/")) : null;
   return name && name !== "." && name !== ".." ? name : null;
+}
+
+function utf8Name(disposition: string | null | undefined): string | null {
+  const encoded = disposition?.match(/filename\*=UTF-8''([^;\s]+)/i)?.[1];
+  if (!encoded) return null;
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return null;
+  }
 }
 
 /** Where to write: --out as a file, or inside it when it is a folder; else the server's name here. */

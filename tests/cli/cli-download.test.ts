@@ -14,6 +14,15 @@ describe("download target", () => {
     expect(suggestedName(null)).toBeNull();
   });
 
+  it("prefers the UTF-8 name to its ASCII stand-in, and keeps it a plain file name", () => {
+    const both = `attachment; filename="thumbnails-nLKr6-A.zip"; filename*=UTF-8''thumbnails-nLKr6_A.zip`;
+    expect(suggestedName(both)).toBe("thumbnails-nLKr6_A.zip");
+    expect(suggestedName(`attachment; filename*=UTF-8''%E6%9D%B1%E4%BA%AC.zip`)).toBe("東京.zip");
+    expect(suggestedName(`attachment; filename*=UTF-8''..%2F..%2Fetc%2Fpasswd`)).toBe("passwd");
+    // Not decodable: the plain name serves.
+    expect(suggestedName(`attachment; filename="ok.zip"; filename*=UTF-8''%E6%9D`)).toBe("ok.zip");
+  });
+
   it("writes --out as given, inside it when it is a folder, else the server's name here", () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "cli-target-"));
     try {
