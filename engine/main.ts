@@ -45,6 +45,15 @@ function stepLimitEnv(): number {
   return n;
 }
 
+/** An on/off setting: unset or "1"/"true"/"on" is on, "0"/"false"/"off" off; anything else exits 2. */
+function switchEnv(name: string): boolean {
+  const raw = process.env[name]?.trim().toLowerCase();
+  if (!raw || ["1", "true", "on"].includes(raw)) return true;
+  if (["0", "false", "off"].includes(raw)) return false;
+  process.stderr.write(`engine: ${name} must be on or off (1/0, true/false), got "${process.env[name]}"\n`);
+  process.exit(2);
+}
+
 async function main(): Promise<void> {
   const appUrls = (process.env.ENGINE_APP_URLS ?? "")
     .split(",")
@@ -73,7 +82,7 @@ async function main(): Promise<void> {
     syncIntervalMs: intEnv("ENGINE_SYNC_INTERVAL_MS", 10_000),
     maxFinishedRuns: intEnv("ENGINE_MAX_FINISHED_RUNS", DEFAULT_MAX_FINISHED),
     journalMaxBytes: intEnv("ENGINE_JOURNAL_MAX_BYTES", 32 * 1024 * 1024),
-    checkpointing: !["0", "false"].includes(process.env.ENGINE_CHECKPOINTING ?? ""),
+    checkpointing: switchEnv("ENGINE_CHECKPOINTING"),
     maxSteps: stepLimitEnv(),
     maxCalls: intEnv("ENGINE_MAX_CALLS", 0),
     maxEventBytes: positiveEnv("ENGINE_MAX_EVENT_BYTES", DEFAULT_MAX_EVENT_BYTES),
