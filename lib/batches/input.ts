@@ -4,7 +4,7 @@
  * a notice), and enforces the per-batch image cap.
  */
 import { z } from "zod";
-import { CANVAS_IDS, DEFAULT_CANVAS_ID } from "@/lib/catalog/canvases";
+import { CANVAS_IDS, canvasIdFor, DEFAULT_CANVAS_ID } from "@/lib/catalog/canvases";
 import { FONT_IDS } from "@/lib/catalog/fonts";
 import { ALL_MODEL_IDS, resolveModel, type ModelId } from "@/lib/catalog/models";
 import { STYLE_IDS } from "@/lib/catalog/styles";
@@ -43,6 +43,13 @@ export function titleProblem(p: string, index: number): string | null {
   }
   return null;
 }
+
+/** A canvas id, or the size of one ("1280x720"); shared with the restyle schema. */
+export const canvasField = () =>
+  z
+    .string({ error: (issue) => (issue.input === undefined ? "canvas is required" : "canvas must be text") })
+    .transform(canvasIdFor)
+    .pipe(oneOf(CANVAS_IDS, "canvas"));
 
 /** One of the catalog's ids; shared with the restyle schema. */
 export const oneOf = (ids: readonly string[], what: string) =>
@@ -94,7 +101,7 @@ const objectSchema = z.strictObject(
     style: oneOf(STYLE_IDS, "style"),
     template: oneOf(TEMPLATE_IDS, "template"),
     font: oneOf(FONT_IDS, "font"),
-    canvas: oneOf(CANVAS_IDS, "canvas").optional().default(DEFAULT_CANVAS_ID),
+    canvas: canvasField().optional().default(DEFAULT_CANVAS_ID),
     quality: z
       .string({ error: "quality must be text" })
       .min(1, "quality cannot be empty: leave it out for each model's default")

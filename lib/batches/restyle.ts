@@ -5,19 +5,18 @@
  * The new batch runs through Inngest like any other, so the page, stream, gallery and exports just work.
  */
 import { z } from "zod";
-import { CANVAS_IDS } from "@/lib/catalog/canvases";
 import { FONT_IDS } from "@/lib/catalog/fonts";
 import { TEMPLATE_IDS } from "@/lib/catalog/templates";
 import { getBatch, getDb, type CellRow, type NewCell } from "@/lib/db";
 import { getStorage } from "@/lib/storage";
-import { cleanPrompt, fieldIssues, oneOf, titleProblem, type FieldIssue } from "./input";
+import { canvasField, cleanPrompt, fieldIssues, oneOf, titleProblem, type FieldIssue } from "./input";
 import { maxImagesPerBatch, startBatch, type SubmitOptions, type SubmitResult } from "./service";
 
 export const restyleSchema = z.strictObject(
   {
     template: oneOf(TEMPLATE_IDS, "template").optional(),
     font: oneOf(FONT_IDS, "font").optional(),
-    canvas: oneOf(CANVAS_IDS, "canvas").optional(),
+    canvas: canvasField().optional(),
     /** Every title of the source batch, in order; a changed one is set over the same picture. */
     prompts: z
       .array(z.string({ error: "each title must be text" }), { error: "prompts must be a list of titles" })

@@ -49,3 +49,11 @@ export function getCanvas(id: CanvasId): CanvasDef {
   if (!canvas) throw new Error(`unknown canvas "${id}"`);
   return canvas;
 }
+
+/** A size one of the canvases has ("1280x720", "1280×720"), as its id; any other value as given. */
+export function canvasIdFor(value: string): string {
+  const size = value.trim().match(/^(\d+)\s*[x×]\s*(\d+)$/i);
+  if (!size) return value;
+  const found = CANVASES.find((c) => c.width === Number(size[1]) && c.height === Number(size[2]));
+  return found?.id ?? value;
+}

@@ -3,7 +3,7 @@
  * existed) and the commands that read or manage one batch by id or page URL. Pure, so it is unit-tested.
  */
 import { existsSync } from "node:fs";
-import { CANVASES } from "@/lib/catalog/canvases";
+import { CANVASES, canvasIdFor } from "@/lib/catalog/canvases";
 import { OTHER_TAKES_KEPT } from "@/lib/db/schema";
 import type { Env } from "./token-store";
 
@@ -295,13 +295,11 @@ export function parseBatchRef(ref: string): { id: string; origin?: string } {
  * ids go to the server as typed, so a server with a newer catalog is not second-guessed.
  */
 export function canvasId(value: string): string {
-  const size = value.match(/^(\d+)\s*[x×]\s*(\d+)$/i);
-  if (!size) return value;
-  const [w, h] = [Number(size[1]), Number(size[2])];
-  const found = CANVASES.find((c) => c.width === w && c.height === h);
-  if (found) return found.id;
+  const id = canvasIdFor(value);
+  const size = value.trim().match(/^(\d+)\s*[x×]\s*(\d+)$/i);
+  if (id !== value || !size) return id;
   const offered = CANVASES.map((c) => `${c.id} (${c.width}x${c.height})`).join(", ");
-  throw new UsageError(`no canvas is ${w}x${h}; the app offers ${offered}`);
+  throw new UsageError(`no canvas is ${size[1]}x${size[2]}; the app offers ${offered}`);
 }
 
 export type TokenSource = "--token" | "THUMB_OWNER_TOKEN" | "the token store" | "ADMIN_TOKEN";

@@ -8,6 +8,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import {
   CANVAS_IDS,
+  canvasIdFor,
   DEFAULT_CANVAS_ID,
   getCanvas,
   isCanvasId,
@@ -35,7 +36,7 @@ export function thumbUsage(): string {
     `  --style      ${STYLE_IDS.join(", ")} (default ${DEFAULT_STYLE})`,
     `  --template   ${TEMPLATE_IDS.join(", ")} (default ${DEFAULT_TEMPLATE_ID})`,
     `  --font       ${FONT_IDS.join(", ")} (default ${DEFAULT_FONT_ID})`,
-    `  --canvas     ${CANVAS_IDS.join(", ")} (default ${DEFAULT_CANVAS_ID})`,
+    `  --canvas     ${CANVAS_IDS.join(", ")}, or the size of one (1280x720) (default ${DEFAULT_CANVAS_ID})`,
     `  --format     ${OUTPUT_FORMATS.join(", ")} (default: from --out's extension)`,
     "  --quality    1–100, for JPEG and WebP (default 85)",
     "  --context    what the title is about, for the picture",
@@ -176,7 +177,7 @@ export function parseThumbArgs(argv: string[], outPathCheck = checkOutPath): Thu
   const style = oneOf("style", values.style, STYLE_IDS, isStyleId);
   const template = oneOf("template", values.template, TEMPLATE_IDS, isTemplateId);
   const font = oneOf("font", values.font, FONT_IDS, isFontId);
-  const canvas = getCanvas(oneOf("canvas", values.canvas, CANVAS_IDS, isCanvasId));
+  const canvas = getCanvas(oneOf("canvas", canvasIdFor(values.canvas), CANVAS_IDS, isCanvasId));
   const format = outputFormat(values.out, values.format);
   const quality = integer("quality", values.quality, 1, 100);
   const seed = integer("seed", values.seed, 0, 2 ** 31 - 1);

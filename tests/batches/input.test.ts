@@ -22,6 +22,18 @@ describe("batch input schema", () => {
     expect(r.ok && r.value.canvas).toBe("blog");
   });
 
+  it("takes a canvas by its id or by its size", () => {
+    for (const [given, id] of [
+      ["youtube", "youtube"],
+      ["1280x720", "youtube"],
+      ["1080×1080", "square"],
+      [" 1200 x 630 ", "blog"],
+    ]) {
+      const r = parseBatchInput({ ...ok, canvas: given });
+      expect(r.ok && r.value.canvas).toBe(id);
+    }
+  });
+
   it("accepts the seeds' positional batch.json and resolves retired models with a notice", () => {
     const r = parseBatchInput([
       ["A", "B"],
@@ -49,6 +61,8 @@ describe("batch input schema", () => {
     [{ ...ok, template: "nope" }, "template", /unknown template/],
     [{ ...ok, font: "comic-sans" }, "font", /unknown font/],
     [{ ...ok, canvas: "a4" }, "canvas", /unknown canvas/],
+    [{ ...ok, canvas: "1000x1000" }, "canvas", /unknown canvas "1000x1000"/],
+    [{ ...ok, canvas: 1280 }, "canvas", /canvas must be text/],
     [{ ...ok, context: "c".repeat(1001) }, "context", /context is 1001 characters; the limit is 1000/],
     // One "character" of 2,000 stacked accents: within the count, far over any sane length.
     [{ ...ok, prompts: ["a" + "\u0301".repeat(2000)] }, "prompts.0", /title 1 is 2001 UTF-16 units long/],
