@@ -170,7 +170,7 @@ async function startAll(
     ok: true as const,
     id: c.batch.id,
     ownerToken: ownerToken(c.batch.id),
-    batch: toBatchDto(c.batch, c.cells, urlFor),
+    batch: toBatchDto(c.batch, c.cells, urlFor, estimateByModel(c.batch.input, c.cells)),
   }));
 }
 

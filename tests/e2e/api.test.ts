@@ -115,8 +115,10 @@ describe("batch API on the whole stack", () => {
       }),
     });
     expect(res.status).toBe(201);
-    const body = (await res.json()) as { id: string; url: string };
+    const body = (await res.json()) as { id: string; url: string; batch: { estimatedByModel: object } };
     expect(body.url).toBe(`https://thumbs.example.com/b/${body.id}`);
+    // The batch as GET /api/batches/:id gives it, its estimate per model included.
+    expect(body.batch.estimatedByModel).toEqual({ "local-preview": 0 });
     await settled(stack.appUrl, body.id);
   });
 
