@@ -75,6 +75,9 @@ describe("a batch page a page of titles at a time", () => {
       await expect
         .poll(() => page.locator('[data-testid="cell"][data-status="succeeded"] img').count())
         .toBe(4);
+      // Screen readers are told the end once, with its counts, in a polite live region.
+      const announcer = page.getByRole("status").and(page.getByTestId("batch-announcer"));
+      await expect.poll(() => announcer.textContent()).toBe("Batch finished: 8 succeeded, 2 failed.");
       // The cost table also covers every cell, naming models as the grid does.
       await page.getByText(/^Cost:/).click();
       expect(await page.getByRole("row", { name: /^GPT Image 1\.5 / }).textContent()).toContain("4/5");
@@ -83,6 +86,8 @@ describe("a batch page a page of titles at a time", () => {
 
       await pager.getByRole("link", { name: "Next →" }).click();
       await page.waitForURL(`${stack.appUrl}/b/${id}?page=2`);
+      // Opened after the end: nothing to announce, the page says it.
+      expect(await page.getByTestId("batch-announcer").textContent()).toBe("");
       expect(await shown()).toEqual([
         "2:gpt-image-1.5",
         "2:gemini-3-pro-image",
