@@ -5,6 +5,7 @@
  */
 import { imagesZipUrl, MAX_ZIP_IDS } from "@/lib/export/urls";
 import { plural } from "@/lib/format";
+import { useStickyBottom } from "@/lib/use-sticky-bottom";
 
 export interface SelectionBarProps {
   ids: readonly string[];
@@ -17,6 +18,7 @@ export interface SelectionBarProps {
 }
 
 export function SelectionBar({ ids, hidden, filtered, onClear, onDelete }: SelectionBarProps) {
+  const sticky = useStickyBottom<HTMLDivElement>();
   if (ids.length === 0) return null;
   const joined = ids.join(",");
   // A long selection (hundreds of ids) would make an over-long URL: post it as a form field instead.
@@ -25,6 +27,8 @@ export function SelectionBar({ ids, hidden, filtered, onClear, onDelete }: Selec
   const tooMany = ids.length > MAX_ZIP_IDS;
   return (
     <div
+      ref={sticky}
+      data-sticky-bottom
       className="pointer-events-none sticky bottom-4 z-30 flex justify-center px-2"
       data-testid="selection-bar"
     >

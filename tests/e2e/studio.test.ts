@@ -14,7 +14,7 @@ import { formatUsd } from "@/lib/format";
 import { startSimulator, type Simulator } from "@/lib/simulator";
 import { followBatch, submitBatch } from "../../scripts/lib/batch-client";
 import { checkA11y } from "../helpers/a11y";
-import { artifactsDir, openBrowser, type Browser } from "../helpers/browser";
+import { artifactsDir, focusUnderBar, openBrowser, type Browser } from "../helpers/browser";
 import { startStack, type Stack } from "../helpers/stack";
 
 let sim: Simulator;
@@ -577,6 +577,40 @@ describe("studio form", () => {
     expect(seen.indexOf("INPUT:Title 1")).toBeLessThan(seen.indexOf("BUTTON:Generate thumbnails"));
     await page.keyboard.press("Enter");
     await page.waitForURL(/\/b\//);
+    await page.close();
+  });
+
+  it("never leaves the focused control under the estimate bar, at 200% zoom or stepping through cards", async () => {
+    // 640 × 450 CSS px is a small laptop window at 200% zoom: the bar takes a quarter of it.
+    const small = await openBrowser({ width: 640, height: 450 });
+    try {
+      const page = await small.context.newPage();
+      await page.goto(stack.appUrl, { waitUntil: "networkidle" });
+      await page.getByLabel("Title 1", { exact: true }).fill("A title, so the estimate bar grows");
+      await page.getByLabel("Title 1", { exact: true }).focus();
+      const covered: string[] = [];
+      for (let i = 0; i < 120; i++) {
+        await page.keyboard.press("Tab");
+        const under = await focusUnderBar(page);
+        if (under) covered.push(under);
+        const label = await page.evaluate(() => document.activeElement?.textContent?.trim());
+        if (label === "Generate thumbnails") break;
+      }
+      expect(covered).toEqual([]);
+    } finally {
+      await small.close();
+    }
+    // Arrow keys through the style cards at desktop size: each card comes into view whole.
+    const page = await openForm();
+    await page.getByRole("radio", { name: "Photorealistic" }).focus();
+    const covered: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press("ArrowRight");
+      const under = await focusUnderBar(page);
+      if (under) covered.push(under);
+    }
+    expect(await page.getByRole("radio", { name: "Isometric" }).isChecked()).toBe(true);
+    expect(covered).toEqual([]);
     await page.close();
   });
 
