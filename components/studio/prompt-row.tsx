@@ -1,6 +1,6 @@
 "use client";
 
-import { memo, type ClipboardEvent } from "react";
+import { memo, useId, type ClipboardEvent } from "react";
 import { inputCls } from "./canvas-field";
 import { sentence } from "./field-error";
 
@@ -36,6 +36,9 @@ export const PromptRow = memo(function PromptRow({
   last,
   actions,
 }: PromptRowProps) {
+  // The message under the field is its description: a screen reader reads it with the field.
+  const id = useId();
+  const described = issue ? `${id}-issue` : note ? `${id}-note` : undefined;
   const onPaste = (e: ClipboardEvent<HTMLInputElement>) => {
     const text = e.clipboardData.getData("text");
     if (!text.includes("\n")) return;
@@ -62,6 +65,7 @@ export const PromptRow = memo(function PromptRow({
           value={value}
           aria-label={`Title ${i + 1}`}
           aria-invalid={issue ? true : undefined}
+          aria-describedby={described}
           onChange={(e) => actions.edit(i, e.target.value)}
           onPaste={onPaste}
           onKeyDown={(e) => {
@@ -73,9 +77,13 @@ export const PromptRow = memo(function PromptRow({
           placeholder={i === 0 ? "Why fan-out beats sequential generation" : "Another title"}
           className={inputCls}
         />
-        {issue ? <p className="mt-1 text-xs text-red-300">{sentence(issue)}</p> : null}
+        {issue ? (
+          <p id={`${id}-issue`} className="mt-1 text-xs text-red-300">
+            {sentence(issue)}
+          </p>
+        ) : null}
         {note && !issue ? (
-          <p className="mt-1 text-xs text-amber-300" data-testid="title-note">
+          <p id={`${id}-note`} className="mt-1 text-xs text-amber-300" data-testid="title-note">
             {note}
           </p>
         ) : null}

@@ -7,6 +7,7 @@
 import { writeFileSync, mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import type { Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CANVASES } from "@/lib/catalog/canvases";
 import { estimateCost, getModel, pickSize, type ModelId } from "@/lib/catalog/models";
@@ -52,6 +53,16 @@ async function openForm() {
   await page.goto(stack.appUrl, { waitUntil: "networkidle" });
   return page;
 }
+
+/** The text of the elements `aria-describedby` names: what a screen reader reads with the field. */
+const description = (field: Locator) =>
+  field.evaluate((el) =>
+    (el.getAttribute("aria-describedby") ?? "")
+      .split(" ")
+      .filter(Boolean)
+      .map((id) => document.getElementById(id)?.textContent ?? "")
+      .join(" "),
+  );
 
 describe("studio form", () => {
   it("estimates a 4 × 3 batch exactly as the catalog prices it", async () => {
@@ -206,8 +217,22 @@ describe("studio form", () => {
     await expect.poll(() => notes.count()).toBe(1);
     expect(await page.getByRole("listitem").filter({ has: notes }).locator("input").inputValue()).toBe(long);
     expect(await notes.textContent()).toContain("Too long for Bottom bar");
+    // The note describes its field: a screen reader reads it with the title.
+    expect(await description(page.getByLabel("Title 2", { exact: true }))).toBe(await notes.textContent());
+    expect(await description(page.getByLabel("Title 1", { exact: true }))).toBe("");
     await pick(/Overlay, bottom/);
     await expect.poll(() => notes.count()).toBe(0);
+    await page.close();
+  });
+
+  it("ties a refused title's message to its field, and takes the keyboard there", async () => {
+    const page = await openForm();
+    await page.getByLabel("Title 1", { exact: true }).fill("\u200b\u200d");
+    await page.getByRole("button", { name: "Generate thumbnails" }).press("Enter");
+    const title = page.getByLabel("Title 1", { exact: true });
+    await expect.poll(() => title.getAttribute("aria-invalid")).toBe("true");
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Title 1");
+    expect(await description(title)).toMatch(/^Title 1 has no visible characters/);
     await page.close();
   });
 
