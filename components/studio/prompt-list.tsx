@@ -11,20 +11,12 @@ export interface PromptListProps {
   onChange: (prompts: string[]) => void;
   issues: readonly FieldIssue[];
   onImport: (file: File) => void;
-  /** Rows whose title the template will end with "…", and what to tell about them. */
-  shortened?: ReadonlySet<number>;
-  shortenedNote?: string;
+  /** Advice under some rows (the template will shorten the title, a font cannot draw it all). */
+  notes?: ReadonlyMap<number, string>;
 }
 
 /** Titles as an editable list: add, remove, reorder, de-duplicate, paste many lines, import a file. */
-export function PromptList({
-  prompts,
-  onChange,
-  issues,
-  onImport,
-  shortened,
-  shortenedNote,
-}: PromptListProps) {
+export function PromptList({ prompts, onChange, issues, onImport, notes }: PromptListProps) {
   const [bulk, setBulk] = useState(false);
   const fileRef = useRef<HTMLInputElement>(null);
   const id = useId();
@@ -105,7 +97,7 @@ export function PromptList({
               index={i}
               value={p}
               issue={rowIssues.get(`prompts.${i}`)}
-              note={shortened?.has(i) ? shortenedNote : undefined}
+              note={notes?.get(i)}
               last={i === rows.length - 1}
               actions={actions}
             />

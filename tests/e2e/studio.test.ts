@@ -225,6 +225,25 @@ describe("studio form", () => {
     await page.close();
   });
 
+  it("warns beside a title with characters no thumbnail font draws, and still sends it", async () => {
+    const page = await openForm();
+    const fancy = "Mongolian ᠮᠣᠩᠭᠣᠯ and 𝗕𝗼𝗹𝗱 text";
+    await page.getByLabel("Title 1", { exact: true }).fill("Plain title");
+    await page.getByLabel("Title 1", { exact: true }).press("Enter");
+    await page.keyboard.type(fancy);
+    const notes = page.getByTestId("title-note");
+    // The server's first title in a rare script loads the fallback fonts: give its answer time.
+    await expect.poll(() => notes.count(), { timeout: 15_000 }).toBe(1);
+    const note = (await notes.textContent()) ?? "";
+    expect(note).toMatch(/^No thumbnail font can draw ᠮ .*: they will show as empty boxes\. Styled letters/);
+    expect(note).toContain("𝗕");
+    expect(await description(page.getByLabel("Title 2", { exact: true }))).toBe(note);
+    // Advice, not a refusal: the batch is made with the title as typed.
+    await page.getByRole("button", { name: "Generate thumbnails" }).click();
+    await page.waitForURL(/\/b\//);
+    await page.close();
+  });
+
   it("ties a refused title's message to its field, and takes the keyboard there", async () => {
     const page = await openForm();
     await page.getByLabel("Title 1", { exact: true }).fill("\u200b\u200d");
