@@ -15,9 +15,14 @@ export interface SelectionBarProps {
   filtered: boolean;
   onClear: () => void;
   onDelete: () => void;
+  /** The bar itself: a card's "Go to selection" focuses it. */
+  barRef?: React.Ref<HTMLDivElement>;
+  /** Its Delete… button: where the keyboard goes back to when the delete dialog closes. */
+  deleteRef?: React.Ref<HTMLButtonElement>;
 }
 
-export function SelectionBar({ ids, hidden, filtered, onClear, onDelete }: SelectionBarProps) {
+export function SelectionBar(props: SelectionBarProps) {
+  const { ids, hidden, filtered, onClear, onDelete, barRef, deleteRef } = props;
   const sticky = useStickyBottom<HTMLDivElement>();
   if (ids.length === 0) return null;
   const joined = ids.join(",");
@@ -33,9 +38,11 @@ export function SelectionBar({ ids, hidden, filtered, onClear, onDelete }: Selec
       data-testid="selection-bar"
     >
       <div
+        ref={barRef}
+        tabIndex={-1}
         role="region"
         aria-label="Selected images"
-        className="pointer-events-auto flex flex-wrap items-center gap-2 rounded-xl border border-zinc-700 bg-zinc-900/95 px-3 py-2 shadow-2xl shadow-black/60 backdrop-blur"
+        className="pointer-events-auto flex flex-wrap items-center gap-2 rounded-xl border border-zinc-700 bg-zinc-900/95 px-3 py-2 shadow-2xl shadow-black/60 backdrop-blur focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-400"
       >
         <p className="px-1 text-sm text-zinc-100" aria-live="polite" data-testid="selection-count">
           <span className="font-medium">{plural(ids.length, "image")} selected</span>
@@ -64,7 +71,7 @@ export function SelectionBar({ ids, hidden, filtered, onClear, onDelete }: Selec
             </button>
           </form>
         )}
-        <button type="button" className="btn-danger" onClick={onDelete} disabled={tooMany}>
+        <button ref={deleteRef} type="button" className="btn-danger" onClick={onDelete} disabled={tooMany}>
           Delete…
         </button>
       </div>
