@@ -142,7 +142,8 @@ export function PromptList({ prompts, onChange, issues, onImport, notes }: Promp
           ref={fileRef}
           type="file"
           accept=".txt,.csv,.json,text/plain,text/csv,application/json"
-          className="sr-only"
+          // Opened by "Import file…" alone: a hidden field is no second, invisible tab stop.
+          hidden
           aria-label="Import titles from a file"
           data-testid="import-file"
           onChange={(e) => {

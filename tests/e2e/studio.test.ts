@@ -617,6 +617,9 @@ describe("studio form", () => {
       await page.keyboard.press("Tab");
     }
     expect(seen).toContain("INPUT:Title 1");
+    expect(seen).toContain("BUTTON:Import file…");
+    // The file field behind "Import file…" is no second, invisible stop.
+    expect(seen).not.toContain("INPUT:Import titles from a file");
     expect(seen.at(-1)).toBe("BUTTON:Generate thumbnails");
     expect(seen.indexOf("INPUT:Title 1")).toBeLessThan(seen.indexOf("BUTTON:Generate thumbnails"));
     await page.keyboard.press("Enter");
