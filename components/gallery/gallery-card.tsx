@@ -28,7 +28,7 @@ export function GalleryCard(props: GalleryCardProps) {
   const { image, labels, formId, selected } = props;
   return (
     <li
-      className={`group relative overflow-hidden rounded-xl border bg-zinc-900 transition-colors ${selected ? "border-sky-500 ring-1 ring-sky-500" : "border-zinc-800 hover:border-zinc-700"}`}
+      className={`group relative overflow-hidden rounded-xl border bg-zinc-900 transition-colors motion-reduce:transition-none ${selected ? "border-sky-500 ring-1 ring-sky-500" : "border-zinc-800 hover:border-zinc-700"}`}
       data-testid="gallery-image"
       data-id={image.id}
     >

@@ -40,7 +40,7 @@ export function OptionCards({
           return (
             <label
               key={o.value}
-              className={`group relative cursor-pointer overflow-hidden rounded-lg border text-xs transition-colors has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-sky-400 ${
+              className={`group relative cursor-pointer overflow-hidden rounded-lg border text-xs transition-colors motion-reduce:transition-none has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-sky-400 ${
                 checked ? "border-sky-500 bg-sky-950/30" : "border-zinc-800 bg-zinc-900 hover:border-zinc-600"
               }`}
             >

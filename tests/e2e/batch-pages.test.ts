@@ -51,7 +51,18 @@ describe("a batch page a page of titles at a time", () => {
     const browser = await openBrowser();
     try {
       const page = await browser.context.newPage();
+      // Someone who asks for less motion gets no endless pulsing of the cells still at work.
+      await page.emulateMedia({ reducedMotion: "reduce" });
       await page.goto(`${stack.appUrl}/b/${id}`, { waitUntil: "load" });
+      const endless = () =>
+        page.evaluate(
+          () =>
+            document.getAnimations().filter((a) => a.effect?.getComputedTiming().iterations === Infinity)
+              .length,
+        );
+      expect(await page.locator(".animate-pulse").count()).toBeGreaterThan(0);
+      expect(await endless()).toBe(0);
+      await page.emulateMedia({ reducedMotion: "no-preference" });
       const pager = page.getByTestId("batch-pager").first();
       await expect.poll(() => pager.textContent()).toContain("Titles 1–2 of 5");
       const shown = () =>
