@@ -24,6 +24,8 @@ interface PromptRowProps {
   /** Advice, not an error: e.g. the template will shorten this title. */
   note?: string | undefined;
   last: boolean;
+  /** Move and remove work only once JavaScript runs: before, they are not shown. */
+  controls: boolean;
   actions: RowActions;
 }
 
@@ -34,6 +36,7 @@ export const PromptRow = memo(function PromptRow({
   issue,
   note,
   last,
+  controls,
   actions,
 }: PromptRowProps) {
   // The message under the field is its description: a screen reader reads it with the field.
@@ -88,32 +91,36 @@ export const PromptRow = memo(function PromptRow({
           </p>
         ) : null}
       </div>
-      <button
-        type="button"
-        className={iconBtn}
-        aria-label={`Move title ${i + 1} up`}
-        disabled={i === 0}
-        onClick={() => actions.move(i, -1)}
-      >
-        ↑
-      </button>
-      <button
-        type="button"
-        className={iconBtn}
-        aria-label={`Move title ${i + 1} down`}
-        disabled={last}
-        onClick={() => actions.move(i, 1)}
-      >
-        ↓
-      </button>
-      <button
-        type="button"
-        className={iconBtn}
-        aria-label={`Remove title ${i + 1}`}
-        onClick={() => actions.remove(i)}
-      >
-        ✕
-      </button>
+      {controls ? (
+        <>
+          <button
+            type="button"
+            className={iconBtn}
+            aria-label={`Move title ${i + 1} up`}
+            disabled={i === 0}
+            onClick={() => actions.move(i, -1)}
+          >
+            ↑
+          </button>
+          <button
+            type="button"
+            className={iconBtn}
+            aria-label={`Move title ${i + 1} down`}
+            disabled={last}
+            onClick={() => actions.move(i, 1)}
+          >
+            ↓
+          </button>
+          <button
+            type="button"
+            className={iconBtn}
+            aria-label={`Remove title ${i + 1}`}
+            onClick={() => actions.remove(i)}
+          >
+            ✕
+          </button>
+        </>
+      ) : null}
     </li>
   );
 });

@@ -544,6 +544,19 @@ describe("studio form", () => {
     try {
       const page = await noJs.context.newPage();
       await page.goto(`${stack.appUrl}/`, { waitUntil: "load" });
+      // Buttons that need scripts are not shown, and the estimate does not pretend to follow the form.
+      for (const name of [
+        "Add title",
+        "Edit as text",
+        "Remove duplicates",
+        "Import file…",
+        "Remove title 1",
+      ]) {
+        expect(await page.getByRole("button", { name }).count()).toBe(0);
+      }
+      expect(await page.getByTestId("estimate-static").textContent()).toBe(
+        "Up to 50 images a batch. Cost and time are estimated here with JavaScript on.",
+      );
       await page.getByLabel("Title 1", { exact: true }).fill("Typed in the first box");
       await page
         .getByRole("textbox", { name: "More titles, one per line" })
@@ -562,6 +575,8 @@ describe("studio form", () => {
     const page = await browser.context.newPage();
     await page.goto(`${stack.appUrl}/`, { waitUntil: "networkidle" });
     expect(await page.getByRole("textbox", { name: "More titles, one per line" }).count()).toBe(0);
+    expect(await page.getByRole("button", { name: "Add title" }).count()).toBe(1);
+    expect(await page.getByTestId("estimate-static").count()).toBe(0);
     await page.close();
   });
 
