@@ -63,8 +63,7 @@ export function BatchGrid(props: BatchGridProps) {
                 role="rowheader"
                 className="col-span-full -mb-1 min-w-0 text-sm text-zinc-200 [overflow-wrap:anywhere] sm:col-span-1 sm:mb-0 sm:self-center"
               >
-                <span className="mr-1 text-zinc-400">{i + 1}.</span>
-                <bdi>{prompt}</bdi>
+                <span className="text-zinc-400">{i + 1}.</span> <bdi>{prompt}</bdi>
               </div>
               {models.map((m) => {
                 const cell = byKey.get(`${i}|${m}`);

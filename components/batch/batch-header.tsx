@@ -192,7 +192,10 @@ export function BatchHeader({ batch, page = 1, canManage, live, onChange, modelL
         aria-valuemin={0}
         aria-valuemax={100}
       >
-        <div className="h-full bg-sky-500 transition-[width]" style={{ width: `${pct}%` }} />
+        <div
+          className="h-full bg-sky-500 transition-[width] motion-reduce:transition-none"
+          style={{ width: `${pct}%` }}
+        />
       </div>
       <p className="flex flex-wrap gap-x-4 gap-y-1 text-sm text-zinc-400" data-testid="batch-summary">
         <span data-testid="batch-status">Status: {batch.status}</span>

@@ -18,6 +18,7 @@ import { downloadUrlFor } from "@/lib/export/urls";
 import { BatchGrid } from "./batch-grid";
 import { BatchHeader } from "./batch-header";
 import { BatchPager } from "./batch-pager";
+import { ProgressAnnouncer } from "./progress-announcer";
 import { RestylePanel, type RestyleOptions } from "./restyle-panel";
 import { useTakes } from "./take-form";
 
@@ -140,6 +141,7 @@ export function BatchLive(props: BatchLiveProps) {
         onChange={onChange}
         modelLabels={modelLabels}
       />
+      <ProgressAnnouncer counts={batch.counts} finished={finished} />
       {canManage && restyle && finished && batch.cells.some((c) => c.reusable) ? (
         <RestylePanel batch={batch} options={restyle} />
       ) : null}

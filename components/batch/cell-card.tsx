@@ -55,7 +55,7 @@ export const CellCard = memo(function CellCard({ cell, aspect, onOpen, take }: C
               className="object-cover opacity-40"
             />
             <div
-              className="absolute inset-0 flex animate-pulse items-center justify-center text-sm font-medium text-zinc-100"
+              className="absolute inset-0 flex animate-pulse motion-reduce:animate-none items-center justify-center text-sm font-medium text-zinc-100"
               data-testid="cell-taking"
             >
               New take…
@@ -63,7 +63,7 @@ export const CellCard = memo(function CellCard({ cell, aspect, onOpen, take }: C
           </>
         ) : pending ? (
           <div
-            className="absolute inset-0 animate-pulse bg-gradient-to-br from-zinc-800 to-zinc-700"
+            className="absolute inset-0 animate-pulse motion-reduce:animate-none bg-gradient-to-br from-zinc-800 to-zinc-700"
             aria-hidden
           />
         ) : (

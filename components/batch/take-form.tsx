@@ -30,6 +30,7 @@ import {
 } from "@/lib/batches/take-marks";
 import { formatUsd, plural } from "@/lib/format";
 import { useHydrated } from "@/lib/use-hydrated";
+import { useStickyBottom } from "@/lib/use-sticky-bottom";
 
 export interface TakeControl {
   batchId: string;
@@ -269,6 +270,7 @@ export function useTakes(
   const markedIds = useMemo(() => new Set(marked.keys()), [marked]);
   const sendRef = useRef<HTMLButtonElement>(null);
   const toBar = useCallback(() => sendRef.current?.focus(), []);
+  const sticky = useStickyBottom<HTMLDivElement>();
   const control = useMemo(
     () =>
       enabled && prices
@@ -281,6 +283,8 @@ export function useTakes(
   const bar =
     marked.size > 0 || message ? (
       <div
+        ref={sticky}
+        data-sticky-bottom
         role="region"
         aria-label="New takes"
         className="sticky bottom-3 z-10 flex flex-wrap items-center gap-3 rounded-lg border border-sky-900 bg-zinc-950/95 p-3 text-sm shadow-lg"

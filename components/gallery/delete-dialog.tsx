@@ -17,6 +17,11 @@ export interface DeleteDialogProps {
   needsToken: boolean;
   onOpenChange: (open: boolean) => void;
   onDeleted: (deleted: string[], skipped: string[]) => void;
+  /**
+   * Where the keyboard goes once the dialog closes (null: the page's start). The dialog is opened by
+   * the selection bar, or by the address, not by a trigger of its own that Radix would return to.
+   */
+  returnFocus: () => HTMLElement | null;
 }
 
 interface DeleteJson {
@@ -26,7 +31,7 @@ interface DeleteJson {
 }
 
 export function DeleteDialog(props: DeleteDialogProps) {
-  const { ids, hidden = 0, open, needsToken, onOpenChange, onDeleted } = props;
+  const { ids, hidden = 0, open, needsToken, onOpenChange, onDeleted, returnFocus } = props;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -80,6 +85,12 @@ export function DeleteDialog(props: DeleteDialogProps) {
         <Dialog.Content
           className="fixed left-1/2 top-1/2 z-50 w-[min(28rem,calc(100vw-2rem))] -translate-x-1/2 -translate-y-1/2 rounded-xl border border-zinc-700 bg-zinc-900 p-5 shadow-2xl shadow-black focus:outline-none"
           data-testid="delete-dialog"
+          onCloseAutoFocus={(event) => {
+            const to = returnFocus();
+            if (!to) return;
+            event.preventDefault();
+            to.focus();
+          }}
         >
           <Dialog.Title className="text-lg font-semibold text-zinc-100">
             Delete {plural(ids.length, "image")}?

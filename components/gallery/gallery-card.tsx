@@ -14,17 +14,21 @@ export interface GalleryCardProps {
   onOpen: () => void;
   /** The first few cards load eagerly: they are above the fold. */
   priority?: boolean;
+  /** Once JavaScript runs: the selection's size and a move of the keyboard to its bar. */
+  selection?: { count: number; toBar: () => void };
 }
 
 /**
  * One image in a box of its own canvas's shape (known before it loads, so nothing moves), without bars;
- * 16:9 for an image whose size is not recorded.
+ * 16:9 for an image whose size is not recorded. A selected card's checkbox is followed by a button to
+ * the selection bar, shown only while focused: the bar comes after every card loaded, and tabbing on
+ * loads more.
  */
 export function GalleryCard(props: GalleryCardProps) {
   const { image, labels, formId, selected } = props;
   return (
     <li
-      className={`group relative overflow-hidden rounded-xl border bg-zinc-900 transition-colors ${selected ? "border-sky-500 ring-1 ring-sky-500" : "border-zinc-800 hover:border-zinc-700"}`}
+      className={`group relative overflow-hidden rounded-xl border bg-zinc-900 transition-colors motion-reduce:transition-none ${selected ? "border-sky-500 ring-1 ring-sky-500" : "border-zinc-800 hover:border-zinc-700"}`}
       data-testid="gallery-image"
       data-id={image.id}
     >
@@ -59,6 +63,17 @@ export function GalleryCard(props: GalleryCardProps) {
           {...(formId ? { form: formId, name: "ids", value: image.id } : {})}
         />
       </label>
+      {selected && props.selection ? (
+        <div className="absolute left-12 top-2 z-20">
+          <button
+            type="button"
+            onClick={props.selection.toBar}
+            className="sr-only whitespace-nowrap rounded-md border border-sky-500 bg-zinc-950/90 px-2 py-1 text-xs text-sky-100 focus:not-sr-only"
+          >
+            Go to selection ({props.selection.count})
+          </button>
+        </div>
+      ) : null}
       <div className="space-y-1 p-3">
         {/* Breaks inside a long word or URL, so the clamp ends its second line with "…". */}
         <p

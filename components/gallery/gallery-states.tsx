@@ -11,11 +11,11 @@ export function SkeletonCards({ count }: { count: number }) {
           className="overflow-hidden rounded-xl border border-zinc-800 bg-zinc-900"
           data-testid="gallery-skeleton"
         >
-          <div className="aspect-video animate-pulse bg-zinc-800" />
+          <div className="aspect-video animate-pulse motion-reduce:animate-none bg-zinc-800" />
           <div className="space-y-2 p-3">
-            <div className="h-3.5 w-4/5 animate-pulse rounded bg-zinc-800" />
-            <div className="h-3 w-3/5 animate-pulse rounded bg-zinc-800" />
-            <div className="h-3 w-2/5 animate-pulse rounded bg-zinc-800" />
+            <div className="h-3.5 w-4/5 animate-pulse motion-reduce:animate-none rounded bg-zinc-800" />
+            <div className="h-3 w-3/5 animate-pulse motion-reduce:animate-none rounded bg-zinc-800" />
+            <div className="h-3 w-2/5 animate-pulse motion-reduce:animate-none rounded bg-zinc-800" />
           </div>
         </li>
       ))}

@@ -26,14 +26,21 @@ export function CountRow({ text, selectAll }: CountRowProps) {
   );
 }
 
-/** Always in the page (a live region must exist before its text changes); visible only with a message. */
-export function Notice({ text }: { text: string }) {
+/**
+ * Always in the page (a live region must exist before its text changes); visible only with a message.
+ * Focusable from script: where the keyboard goes when what it was on went away (the deleted selection).
+ */
+export function Notice({ text, ref }: { text: string; ref?: React.Ref<HTMLParagraphElement> }) {
   return (
     <p
+      ref={ref}
+      tabIndex={-1}
       role="status"
       data-testid="gallery-notice"
       className={
-        text ? "rounded-lg border border-sky-900/60 bg-sky-950/40 px-3 py-2 text-sm text-sky-100" : "sr-only"
+        text
+          ? "rounded-lg border border-sky-900/60 bg-sky-950/40 px-3 py-2 text-sm text-sky-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-400"
+          : "sr-only"
       }
     >
       {text}

@@ -6,7 +6,7 @@
  * The selection outlives filter changes. Until it hydrates (or with JavaScript off) the same cards carry
  * plain form checkboxes for the no-JS selection form (no-js-selection.tsx).
  */
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { Lightbox, type LightboxItem } from "@/components/lightbox";
 import { downloadUrlFor } from "@/lib/export/urls";
 import { hasFilters, toSearch, type GalleryFilters } from "@/lib/gallery/filters";
@@ -95,6 +95,15 @@ export function GalleryView(props: GalleryViewProps) {
   const [confirming, setConfirming] = useState(Boolean(props.confirmDelete));
   const [notice, setNotice] = useState(props.notice ?? "");
   const sentinel = useRef<HTMLAnchorElement>(null);
+  // The delete dialog hands the keyboard back to Delete…, or to the notice once the selection is gone.
+  const deleteRef = useRef<HTMLButtonElement>(null);
+  const noticeRef = useRef<HTMLParagraphElement>(null);
+  const barRef = useRef<HTMLDivElement>(null);
+  const toBar = useCallback(() => barRef.current?.focus(), []);
+  const returnFocus = useCallback(
+    () => (deleteRef.current?.isConnected ? deleteRef.current : noticeRef.current),
+    [],
+  );
 
   useEffect(() => {
     const url = new URL(window.location.href);
@@ -165,7 +174,7 @@ export function GalleryView(props: GalleryViewProps) {
             : undefined
         }
       />
-      <Notice text={notice} />
+      <Notice text={notice} ref={noticeRef} />
       {!hydrated && props.confirmDelete && props.initialSelection?.length ? (
         <NoJsDeleteConfirm
           images={props.initialSelection}
@@ -198,6 +207,7 @@ export function GalleryView(props: GalleryViewProps) {
               onSelectedChange={(on) => selection.set([image], on)}
               onOpen={() => setOpenId(image.id)}
               priority={i < 4}
+              selection={hydrated ? { count: selectedIds.length, toBar } : undefined}
             />
           ))}
           {status === "loading-more" ? <SkeletonCards count={4} /> : null}
@@ -228,6 +238,8 @@ export function GalleryView(props: GalleryViewProps) {
           filtered={filtered}
           onClear={selection.clear}
           onDelete={() => setConfirming(true)}
+          deleteRef={deleteRef}
+          barRef={barRef}
         />
       ) : images.length > 0 && !props.confirmDelete ? (
         // While the confirm step asks, its buttons are the only ones: Cancel leads back to this form.
@@ -239,6 +251,7 @@ export function GalleryView(props: GalleryViewProps) {
         open={confirming}
         needsToken={deleteNeedsToken}
         onOpenChange={setConfirming}
+        returnFocus={returnFocus}
         onDeleted={(deleted, skipped) => {
           feed.remove(deleted);
           selection.remove(deleted);

@@ -36,6 +36,7 @@ export function NoJsSelectionForm(place: Place) {
       id={SELECTION_FORM_ID}
       action="/gallery"
       method="get"
+      data-sticky-bottom
       className="sticky bottom-4 z-30 mx-auto flex w-fit max-w-full flex-wrap items-center justify-center gap-2 rounded-xl border border-zinc-700 bg-zinc-900/95 px-3 py-2 shadow-2xl shadow-black/60"
       aria-label="Selected images"
       data-testid="selection-form"

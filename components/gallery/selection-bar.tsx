@@ -5,6 +5,7 @@
  */
 import { imagesZipUrl, MAX_ZIP_IDS } from "@/lib/export/urls";
 import { plural } from "@/lib/format";
+import { useStickyBottom } from "@/lib/use-sticky-bottom";
 
 export interface SelectionBarProps {
   ids: readonly string[];
@@ -14,9 +15,15 @@ export interface SelectionBarProps {
   filtered: boolean;
   onClear: () => void;
   onDelete: () => void;
+  /** The bar itself: a card's "Go to selection" focuses it. */
+  barRef?: React.Ref<HTMLDivElement>;
+  /** Its Delete… button: where the keyboard goes back to when the delete dialog closes. */
+  deleteRef?: React.Ref<HTMLButtonElement>;
 }
 
-export function SelectionBar({ ids, hidden, filtered, onClear, onDelete }: SelectionBarProps) {
+export function SelectionBar(props: SelectionBarProps) {
+  const { ids, hidden, filtered, onClear, onDelete, barRef, deleteRef } = props;
+  const sticky = useStickyBottom<HTMLDivElement>();
   if (ids.length === 0) return null;
   const joined = ids.join(",");
   // A long selection (hundreds of ids) would make an over-long URL: post it as a form field instead.
@@ -25,13 +32,17 @@ export function SelectionBar({ ids, hidden, filtered, onClear, onDelete }: Selec
   const tooMany = ids.length > MAX_ZIP_IDS;
   return (
     <div
+      ref={sticky}
+      data-sticky-bottom
       className="pointer-events-none sticky bottom-4 z-30 flex justify-center px-2"
       data-testid="selection-bar"
     >
       <div
+        ref={barRef}
+        tabIndex={-1}
         role="region"
         aria-label="Selected images"
-        className="pointer-events-auto flex flex-wrap items-center gap-2 rounded-xl border border-zinc-700 bg-zinc-900/95 px-3 py-2 shadow-2xl shadow-black/60 backdrop-blur"
+        className="pointer-events-auto flex flex-wrap items-center gap-2 rounded-xl border border-zinc-700 bg-zinc-900/95 px-3 py-2 shadow-2xl shadow-black/60 backdrop-blur focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-400"
       >
         <p className="px-1 text-sm text-zinc-100" aria-live="polite" data-testid="selection-count">
           <span className="font-medium">{plural(ids.length, "image")} selected</span>
@@ -60,7 +71,7 @@ export function SelectionBar({ ids, hidden, filtered, onClear, onDelete }: Selec
             </button>
           </form>
         )}
-        <button type="button" className="btn-danger" onClick={onDelete} disabled={tooMany}>
+        <button ref={deleteRef} type="button" className="btn-danger" onClick={onDelete} disabled={tooMany}>
           Delete…
         </button>
       </div>

@@ -131,6 +131,8 @@ export function Lightbox<T extends LightboxItem>(props: LightboxProps<T>) {
                       </>
                     ) : null}
                   </span>
+                  {/* Read "… 1 / 45: 10 Lessons", not "1 / 4510 Lessons". */}
+                  <span className="sr-only">: </span>
                   <bdi className="ml-3 text-zinc-100">{item.alt}</bdi>
                 </Dialog.Title>
                 <Dialog.Description className="sr-only">

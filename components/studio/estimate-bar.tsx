@@ -1,6 +1,8 @@
 import type { Estimate } from "@/lib/studio/estimate";
 import type { ModelOption } from "@/lib/studio/options";
 import { formatMs, formatUsd, plural } from "@/lib/format";
+import { useHydrated } from "@/lib/use-hydrated";
+import { useStickyBottom } from "@/lib/use-sticky-bottom";
 
 export interface EstimateBarProps {
   estimate: Estimate;
@@ -18,10 +20,22 @@ export interface EstimateBarProps {
 export function EstimateBar(props: EstimateBarProps) {
   const { estimate, models, maxImages, pending, error, splitInto, split, onSplit } = props;
   const over = estimate.images > maxImages;
+  const sticky = useStickyBottom<HTMLDivElement>();
+  // The estimate follows the form only with JavaScript: without, the server checks on submit.
+  const hydrated = useHydrated();
   return (
-    <div className="sticky bottom-0 z-10 -mx-4 flex flex-wrap items-center justify-between gap-4 border-t border-zinc-800 bg-zinc-950/95 px-4 py-4 backdrop-blur">
+    <div
+      ref={sticky}
+      data-sticky-bottom
+      className="sticky bottom-0 z-10 -mx-4 flex flex-wrap items-center justify-between gap-4 border-t border-zinc-800 bg-zinc-950/95 px-4 py-4 backdrop-blur"
+    >
       <div className="text-sm text-zinc-300" data-testid="estimate" aria-live="polite">
-        {estimate.images === 0 ? (
+        {!hydrated ? (
+          <p data-testid="estimate-static">
+            <span className="font-semibold text-zinc-100">Up to {maxImages} images a batch.</span>{" "}
+            <span className="text-zinc-400">Cost and time are estimated here with JavaScript on.</span>
+          </p>
+        ) : estimate.images === 0 ? (
           <p data-testid="estimate-empty">
             <span className="font-semibold text-zinc-100">No images yet.</span>{" "}
             <span className="text-zinc-400">Add a title and pick a model (up to {maxImages} images).</span>

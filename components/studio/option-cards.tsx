@@ -40,7 +40,7 @@ export function OptionCards({
           return (
             <label
               key={o.value}
-              className={`group cursor-pointer overflow-hidden rounded-lg border text-xs transition-colors has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-sky-400 ${
+              className={`group relative cursor-pointer overflow-hidden rounded-lg border text-xs transition-colors motion-reduce:transition-none has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-sky-400 ${
                 checked ? "border-sky-500 bg-sky-950/30" : "border-zinc-800 bg-zinc-900 hover:border-zinc-600"
               }`}
             >
@@ -50,7 +50,8 @@ export function OptionCards({
                 value={o.value}
                 checked={checked}
                 onChange={() => onChange(o.value)}
-                className="sr-only"
+                // Over the whole card, unseen: the keyboard scrolls the card into view, not a corner of it.
+                className="absolute inset-0 z-10 cursor-pointer appearance-none opacity-0"
               />
               {o.image ? (
                 <span className="block bg-zinc-800" style={{ aspectRatio: String(aspect) }}>

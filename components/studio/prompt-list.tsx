@@ -2,6 +2,7 @@
 
 import { useId, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { dedupe } from "@/lib/studio/import";
+import { useHydrated } from "@/lib/use-hydrated";
 import type { FieldIssue } from "@/lib/batches/input";
 import { titleLinesCls } from "./canvas-field";
 import { PromptRow, type RowActions } from "./prompt-row";
@@ -11,21 +12,15 @@ export interface PromptListProps {
   onChange: (prompts: string[]) => void;
   issues: readonly FieldIssue[];
   onImport: (file: File) => void;
-  /** Rows whose title the template will end with "…", and what to tell about them. */
-  shortened?: ReadonlySet<number>;
-  shortenedNote?: string;
+  /** Advice under some rows (the template will shorten the title, a font cannot draw it all). */
+  notes?: ReadonlyMap<number, string>;
 }
 
 /** Titles as an editable list: add, remove, reorder, de-duplicate, paste many lines, import a file. */
-export function PromptList({
-  prompts,
-  onChange,
-  issues,
-  onImport,
-  shortened,
-  shortenedNote,
-}: PromptListProps) {
+export function PromptList({ prompts, onChange, issues, onImport, notes }: PromptListProps) {
   const [bulk, setBulk] = useState(false);
+  // Without JavaScript the list's buttons would do nothing: the form shows them once they work.
+  const hydrated = useHydrated();
   const fileRef = useRef<HTMLInputElement>(null);
   const id = useId();
   const rows = prompts.length === 0 ? [""] : prompts;
@@ -105,8 +100,9 @@ export function PromptList({
               index={i}
               value={p}
               issue={rowIssues.get(`prompts.${i}`)}
-              note={shortened?.has(i) ? shortenedNote : undefined}
+              note={notes?.get(i)}
               last={i === rows.length - 1}
+              controls={hydrated}
               actions={actions}
             />
           ))}
@@ -119,47 +115,50 @@ export function PromptList({
           <textarea name="prompts" rows={6} className={`${titleLinesCls} font-mono`} />
         </label>
       </noscript>
-      <div className="flex flex-wrap gap-2">
-        {!bulk ? (
+      {hydrated ? (
+        <div className="flex flex-wrap gap-2">
+          {!bulk ? (
+            <button
+              type="button"
+              className="btn-secondary"
+              onClick={() => {
+                focusNext.current = { row: rows.length };
+                onChange([...rows, ""]);
+              }}
+            >
+              Add title
+            </button>
+          ) : null}
+          <button type="button" className="btn-secondary" onClick={() => setBulk(!bulk)}>
+            {bulk ? "Edit as list" : "Edit as text"}
+          </button>
           <button
             type="button"
             className="btn-secondary"
-            onClick={() => {
-              focusNext.current = { row: rows.length };
-              onChange([...rows, ""]);
-            }}
+            disabled={duplicates === 0}
+            onClick={() => onChange(dedupe(rows))}
           >
-            Add title
+            Remove duplicates{duplicates ? ` (${duplicates})` : ""}
           </button>
-        ) : null}
-        <button type="button" className="btn-secondary" onClick={() => setBulk(!bulk)}>
-          {bulk ? "Edit as list" : "Edit as text"}
-        </button>
-        <button
-          type="button"
-          className="btn-secondary"
-          disabled={duplicates === 0}
-          onClick={() => onChange(dedupe(rows))}
-        >
-          Remove duplicates{duplicates ? ` (${duplicates})` : ""}
-        </button>
-        <button type="button" className="btn-secondary" onClick={() => fileRef.current?.click()}>
-          Import file…
-        </button>
-        <input
-          ref={fileRef}
-          type="file"
-          accept=".txt,.csv,.json,text/plain,text/csv,application/json"
-          className="sr-only"
-          aria-label="Import titles from a file"
-          data-testid="import-file"
-          onChange={(e) => {
-            const file = e.target.files?.[0];
-            if (file) onImport(file);
-            e.target.value = "";
-          }}
-        />
-      </div>
+          <button type="button" className="btn-secondary" onClick={() => fileRef.current?.click()}>
+            Import file…
+          </button>
+          <input
+            ref={fileRef}
+            type="file"
+            accept=".txt,.csv,.json,text/plain,text/csv,application/json"
+            // Opened by "Import file…" alone: a hidden field is no second, invisible tab stop.
+            hidden
+            aria-label="Import titles from a file"
+            data-testid="import-file"
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              if (file) onImport(file);
+              e.target.value = "";
+            }}
+          />
+        </div>
+      ) : null}
     </fieldset>
   );
 }

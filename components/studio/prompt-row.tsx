@@ -1,6 +1,6 @@
 "use client";
 
-import { memo, type ClipboardEvent } from "react";
+import { memo, useId, type ClipboardEvent } from "react";
 import { inputCls } from "./canvas-field";
 import { sentence } from "./field-error";
 
@@ -24,6 +24,8 @@ interface PromptRowProps {
   /** Advice, not an error: e.g. the template will shorten this title. */
   note?: string | undefined;
   last: boolean;
+  /** Move and remove work only once JavaScript runs: before, they are not shown. */
+  controls: boolean;
   actions: RowActions;
 }
 
@@ -34,8 +36,12 @@ export const PromptRow = memo(function PromptRow({
   issue,
   note,
   last,
+  controls,
   actions,
 }: PromptRowProps) {
+  // The message under the field is its description: a screen reader reads it with the field.
+  const id = useId();
+  const described = issue ? `${id}-issue` : note ? `${id}-note` : undefined;
   const onPaste = (e: ClipboardEvent<HTMLInputElement>) => {
     const text = e.clipboardData.getData("text");
     if (!text.includes("\n")) return;
@@ -62,6 +68,7 @@ export const PromptRow = memo(function PromptRow({
           value={value}
           aria-label={`Title ${i + 1}`}
           aria-invalid={issue ? true : undefined}
+          aria-describedby={described}
           onChange={(e) => actions.edit(i, e.target.value)}
           onPaste={onPaste}
           onKeyDown={(e) => {
@@ -73,39 +80,47 @@ export const PromptRow = memo(function PromptRow({
           placeholder={i === 0 ? "Why fan-out beats sequential generation" : "Another title"}
           className={inputCls}
         />
-        {issue ? <p className="mt-1 text-xs text-red-300">{sentence(issue)}</p> : null}
+        {issue ? (
+          <p id={`${id}-issue`} className="mt-1 text-xs text-red-300">
+            {sentence(issue)}
+          </p>
+        ) : null}
         {note && !issue ? (
-          <p className="mt-1 text-xs text-amber-300" data-testid="title-note">
+          <p id={`${id}-note`} className="mt-1 text-xs text-amber-300" data-testid="title-note">
             {note}
           </p>
         ) : null}
       </div>
-      <button
-        type="button"
-        className={iconBtn}
-        aria-label={`Move title ${i + 1} up`}
-        disabled={i === 0}
-        onClick={() => actions.move(i, -1)}
-      >
-        ↑
-      </button>
-      <button
-        type="button"
-        className={iconBtn}
-        aria-label={`Move title ${i + 1} down`}
-        disabled={last}
-        onClick={() => actions.move(i, 1)}
-      >
-        ↓
-      </button>
-      <button
-        type="button"
-        className={iconBtn}
-        aria-label={`Remove title ${i + 1}`}
-        onClick={() => actions.remove(i)}
-      >
-        ✕
-      </button>
+      {controls ? (
+        <>
+          <button
+            type="button"
+            className={iconBtn}
+            aria-label={`Move title ${i + 1} up`}
+            disabled={i === 0}
+            onClick={() => actions.move(i, -1)}
+          >
+            ↑
+          </button>
+          <button
+            type="button"
+            className={iconBtn}
+            aria-label={`Move title ${i + 1} down`}
+            disabled={last}
+            onClick={() => actions.move(i, 1)}
+          >
+            ↓
+          </button>
+          <button
+            type="button"
+            className={iconBtn}
+            aria-label={`Remove title ${i + 1}`}
+            onClick={() => actions.remove(i)}
+          >
+            ✕
+          </button>
+        </>
+      ) : null}
     </li>
   );
 });

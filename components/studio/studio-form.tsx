@@ -18,6 +18,7 @@ import {
 import { splitShape } from "@/lib/batches/split";
 import { estimateBatch } from "@/lib/studio/estimate";
 import { importFile, importModels } from "@/lib/studio/import";
+import { titleNote } from "@/lib/studio/title-notes";
 import { useDebounced } from "@/lib/studio/use-debounced";
 import { FieldError, issuesFor } from "./field-error";
 import { ModelPicker } from "./model-picker";
@@ -25,7 +26,7 @@ import { CanvasField, inputCls } from "./canvas-field";
 import { LookPicker } from "./look-picker";
 import { OptionCards } from "./option-cards";
 import { PromptList } from "./prompt-list";
-import { useShortenedTitles } from "./use-shortened";
+import { useTitleFit } from "./use-title-fit";
 import { EstimateBar } from "./estimate-bar";
 
 const initial: SubmitState = { error: null, issues: [] };
@@ -169,8 +170,13 @@ export function StudioForm({ options, start: given }: { options: StudioOptions; 
   const splitting = split && splitInto !== null && estimate.images > options.maxImages;
   const tiers = [...new Set(chosen.flatMap((m) => (m.qualities.length > 1 ? m.qualities : [])))];
   const issues = clientIssues ?? state.issues;
-  const shortened = useShortenedTitles(prompts, template, font, canvas);
+  const fits = useTitleFit(prompts, template, font, canvas);
   const templateLabel = options.templates.find((t) => t.value === template)?.label ?? template;
+  const notes = new Map<number, string>();
+  for (const [row, fit] of fits) {
+    const note = titleNote(fit, templateLabel);
+    if (note) notes.set(row, note);
+  }
   const err = (name: string) => issuesFor(issues, name);
   // A refused submit takes the keyboard to the first problem: its field, or its message.
   const formRef = useRef<HTMLFormElement>(null);
@@ -262,8 +268,7 @@ export function StudioForm({ options, start: given }: { options: StudioOptions; 
             onChange={setPrompts}
             issues={err("prompts")}
             onImport={onImport}
-            shortened={shortened}
-            shortenedNote={`Too long for ${templateLabel} at its smallest size: it will end in “…”.`}
+            notes={notes}
           />
           <FieldError
             id="prompts-error"

@@ -1,7 +1,8 @@
 /**
  * Which titles the chosen template cannot set whole: the compositor shrinks a title down to the
- * template's smallest size, then ends it with "…". The studio asks before anything is paid for, so
- * a person can shorten those titles or pick a roomier template. Layout only (no pixels): about half a
+ * template's smallest size, then ends it with "…"; and which characters of a title no shipped font
+ * draws (they would show as boxes). The studio asks before anything is paid for, so a person can
+ * shorten or rewrite those titles or pick a roomier template. Layout only (no pixels): about half a
  * millisecond a title, yielding between chunks; the studio sends only titles it has not asked about.
  */
 import { z } from "zod";
@@ -42,21 +43,30 @@ export function parseFitRequest(
   };
 }
 
+export interface FitAnswer {
+  /** Indexes of the titles set shortened (ending in "…"). */
+  shortened: number[];
+  /** Titles with characters no shipped font draws, and those characters. */
+  missing: { index: number; glyphs: string[] }[];
+}
+
 /**
- * Indexes of the titles set shortened (ending in "…"). Titles the batch would refuse anyway (blank,
- * invisible, too long) are not judged here: the form's own checks name them.
+ * How the template sets each title. Titles the batch would refuse anyway (blank, invisible, too
+ * long) are not judged here: the form's own checks name them.
  */
-export async function shortenedTitles({ titles, template, font, canvas }: FitRequest): Promise<number[]> {
+export async function fitTitles({ titles, template, font, canvas }: FitRequest): Promise<FitAnswer> {
   const size = getCanvas(canvas ?? DEFAULT_CANVAS_ID);
   const render = TEMPLATE_RENDERERS[template];
-  const out: number[] = [];
+  const out: FitAnswer = { shortened: [], missing: [] };
   for (const [index, raw] of titles.entries()) {
     // Some 25 ms of layout at a time: server-sent events and workflow calls go on meanwhile.
     if (index > 0 && index % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
     const title = raw.trim();
     if (overLimit(title, MAX_PROMPT_CHARS) || !hasVisibleText(title)) continue;
     await prepareShaping(title);
-    if (render({ canvas: size, title, font }).layout.truncated) out.push(index);
+    const { layout } = render({ canvas: size, title, font });
+    if (layout.truncated) out.shortened.push(index);
+    if (layout.missing.length > 0) out.missing.push({ index, glyphs: layout.missing });
   }
   return out;
 }

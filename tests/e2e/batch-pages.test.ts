@@ -51,7 +51,18 @@ describe("a batch page a page of titles at a time", () => {
     const browser = await openBrowser();
     try {
       const page = await browser.context.newPage();
+      // Someone who asks for less motion gets no endless pulsing of the cells still at work.
+      await page.emulateMedia({ reducedMotion: "reduce" });
       await page.goto(`${stack.appUrl}/b/${id}`, { waitUntil: "load" });
+      const endless = () =>
+        page.evaluate(
+          () =>
+            document.getAnimations().filter((a) => a.effect?.getComputedTiming().iterations === Infinity)
+              .length,
+        );
+      expect(await page.locator(".animate-pulse").count()).toBeGreaterThan(0);
+      expect(await endless()).toBe(0);
+      await page.emulateMedia({ reducedMotion: "no-preference" });
       const pager = page.getByTestId("batch-pager").first();
       await expect.poll(() => pager.textContent()).toContain("Titles 1–2 of 5");
       const shown = () =>
@@ -75,6 +86,9 @@ describe("a batch page a page of titles at a time", () => {
       await expect
         .poll(() => page.locator('[data-testid="cell"][data-status="succeeded"] img').count())
         .toBe(4);
+      // Screen readers are told the end once, with its counts, in a polite live region.
+      const announcer = page.getByRole("status").and(page.getByTestId("batch-announcer"));
+      await expect.poll(() => announcer.textContent()).toBe("Batch finished: 8 succeeded, 2 failed.");
       // The cost table also covers every cell, naming models as the grid does.
       await page.getByText(/^Cost:/).click();
       expect(await page.getByRole("row", { name: /^GPT Image 1\.5 / }).textContent()).toContain("4/5");
@@ -83,6 +97,8 @@ describe("a batch page a page of titles at a time", () => {
 
       await pager.getByRole("link", { name: "Next →" }).click();
       await page.waitForURL(`${stack.appUrl}/b/${id}?page=2`);
+      // Opened after the end: nothing to announce, the page says it.
+      expect(await page.getByTestId("batch-announcer").textContent()).toBe("");
       expect(await shown()).toEqual([
         "2:gpt-image-1.5",
         "2:gemini-3-pro-image",
@@ -90,8 +106,8 @@ describe("a batch page a page of titles at a time", () => {
         "3:gemini-3-pro-image",
       ]);
       expect(await page.getByRole("rowheader").allTextContents()).toEqual([
-        "3.Third of five",
-        "4.Fourth of five",
+        "3. Third of five",
+        "4. Fourth of five",
       ]);
       await page.getByRole("link", { name: "Page 3, with failed cells" }).first().click();
       await page.waitForURL(`${stack.appUrl}/b/${id}?page=3`);
@@ -128,10 +144,10 @@ describe("a batch page a page of titles at a time", () => {
       await page.keyboard.press("ArrowRight");
       await page.keyboard.press("ArrowRight");
       await page.keyboard.press("ArrowRight");
-      await expect.poll(where).toEqual(["4 / 4 on page 1", "Thumbnail 4 / 4 on page 1Two"]);
+      await expect.poll(where).toEqual(["4 / 4 on page 1", "Thumbnail 4 / 4 on page 1: Two"]);
       await page.keyboard.press("ArrowRight");
       await page.waitForURL(`${stack.appUrl}/b/${id}?page=3`);
-      await expect.poll(where).toEqual(["1 / 2 on page 3", "Thumbnail 1 / 2 on page 3Five"]);
+      await expect.poll(where).toEqual(["1 / 2 on page 3", "Thumbnail 1 / 2 on page 3: Five"]);
       expect(await dialog.getByTestId("lightbox-image").getAttribute("alt")).toBe("Five");
       // The last page has no page after it; the previous one with images is page 1, at its end.
       await dialog.getByRole("button", { name: "Next image" }).click();
@@ -143,7 +159,7 @@ describe("a batch page a page of titles at a time", () => {
       await page.keyboard.press("ArrowLeft");
       await page.keyboard.press("ArrowLeft");
       await page.waitForURL(`${stack.appUrl}/b/${id}`);
-      await expect.poll(where).toEqual(["4 / 4 on page 1", "Thumbnail 4 / 4 on page 1Two"]);
+      await expect.poll(where).toEqual(["4 / 4 on page 1", "Thumbnail 4 / 4 on page 1: Two"]);
       expect(await checkA11y(page)).toEqual([]);
       // Closed, a reload shows the page without opening it again.
       await page.keyboard.press("Escape");
@@ -217,8 +233,8 @@ describe("a batch page a page of titles at a time", () => {
       await page.getByTestId("batch-pager").first().getByRole("link", { name: "← Previous" }).click();
       await page.waitForURL(`${stack.appUrl}/b/${id}`);
       expect(await page.getByRole("rowheader").allTextContents()).toEqual([
-        "1.First of five",
-        "2.Second of five",
+        "1. First of five",
+        "2. Second of five",
       ]);
       expect(await page.locator('[aria-current="page"]').first().textContent()).toBe("1");
     } finally {
@@ -252,7 +268,7 @@ describe("a batch page a page of titles at a time", () => {
       await page.waitForURL(`${stack.appUrl}/b/${id}?page=2`);
       expect(cellAt(await settled(stack.appUrl, id), 2, "local-preview").take).toBe(1);
       await page.reload();
-      expect(await page.getByRole("rowheader").first().textContent()).toBe("3.Third of five");
+      expect(await page.getByRole("rowheader").first().textContent()).toBe("3. Third of five");
       // Switched back elsewhere (another tab, the CLI): this page's "Use other take" names a take
       // the cell no longer has. Refused, and said so on the same page, not as the API's JSON.
       const switched = await post(
@@ -270,7 +286,7 @@ describe("a batch page a page of titles at a time", () => {
       await page.waitForURL((url) => url.pathname === `/b/${id}` && url.searchParams.get("page") === "2");
       const notice = page.getByRole("alert").filter({ hasText: "Not done:" });
       expect(await notice.textContent()).toMatch(/^Not done: Only a finished image with .+ can switch to it/);
-      expect(await page.getByRole("rowheader").first().textContent()).toBe("3.Third of five");
+      expect(await page.getByRole("rowheader").first().textContent()).toBe("3. Third of five");
       // The notice is this server's own words: a link with others' shows nothing.
       const forged = new URL(page.url());
       forged.searchParams.set("notice", "Your batch was deleted: call +1 555 0100.");

@@ -108,14 +108,39 @@ describe("gallery selection", () => {
       expect(Object.keys(entries).filter((name) => name !== "manifest.json")).toHaveLength(3);
       expect(manifest.files.map((f) => f.cellId).sort()).toEqual([w0, a0, a1].sort());
 
-      await page.getByRole("button", { name: "Delete…" }).click();
+      // By keyboard: a selected card's checkbox is followed by a way to the bar (which comes after
+      // every card loaded), shown while focused; Escape in the dialog comes back to Delete….
+      const focused = () =>
+        page.evaluate(() => {
+          const el = document.activeElement;
+          return el?.getAttribute("aria-label") ?? el?.textContent?.trim();
+        });
+      await box(page, a1).focus();
+      await page.keyboard.press("Tab");
+      expect(await focused()).toBe("Go to selection (3)");
+      await page.keyboard.press("Enter");
+      expect(await focused()).toBe("Selected images");
+      for (const name of ["Clear selection", "Download ZIP", "Delete…"]) {
+        await page.keyboard.press("Tab");
+        expect(await focused()).toBe(name);
+      }
+      await page.keyboard.press("Enter");
       const dialog = page.getByTestId("delete-dialog");
+      await expect.poll(() => dialog.getByRole("heading").textContent()).toBe("Delete 3 images?");
+      await page.keyboard.press("Escape");
+      await expect.poll(() => dialog.count()).toBe(0);
+      await expect.poll(focused).toBe("Delete…");
+      await page.keyboard.press("Enter");
       await expect.poll(() => dialog.getByRole("heading").textContent()).toBe("Delete 3 images?");
       expect(await dialog.textContent()).toContain("1 of them is not shown with the current filters.");
       await dialog.getByRole("button", { name: "Delete 3 images" }).click();
       await expect.poll(() => page.getByTestId("gallery-notice").textContent()).toBe("Deleted 3 images.");
       expect(await ids(page)).toEqual([anime[2]?.id]);
       expect(await page.getByTestId("selection-bar").count()).toBe(0);
+      // Delete… went with the selection: the keyboard is on what the delete did.
+      await expect
+        .poll(() => page.evaluate(() => document.activeElement?.getAttribute("data-testid")))
+        .toBe("gallery-notice");
       const left = await apiIds();
       for (const id of [w0, a0, a1]) expect(left).not.toContain(id);
       expect(left).toHaveLength(3);

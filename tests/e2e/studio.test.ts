@@ -7,6 +7,7 @@
 import { writeFileSync, mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import type { Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CANVASES } from "@/lib/catalog/canvases";
 import { estimateCost, getModel, pickSize, type ModelId } from "@/lib/catalog/models";
@@ -14,7 +15,7 @@ import { formatUsd } from "@/lib/format";
 import { startSimulator, type Simulator } from "@/lib/simulator";
 import { followBatch, submitBatch } from "../../scripts/lib/batch-client";
 import { checkA11y } from "../helpers/a11y";
-import { artifactsDir, openBrowser, type Browser } from "../helpers/browser";
+import { artifactsDir, focusUnderBar, openBrowser, type Browser } from "../helpers/browser";
 import { startStack, type Stack } from "../helpers/stack";
 
 let sim: Simulator;
@@ -52,6 +53,16 @@ async function openForm() {
   await page.goto(stack.appUrl, { waitUntil: "networkidle" });
   return page;
 }
+
+/** The text of the elements `aria-describedby` names: what a screen reader reads with the field. */
+const description = (field: Locator) =>
+  field.evaluate((el) =>
+    (el.getAttribute("aria-describedby") ?? "")
+      .split(" ")
+      .filter(Boolean)
+      .map((id) => document.getElementById(id)?.textContent ?? "")
+      .join(" "),
+  );
 
 describe("studio form", () => {
   it("estimates a 4 × 3 batch exactly as the catalog prices it", async () => {
@@ -206,8 +217,41 @@ describe("studio form", () => {
     await expect.poll(() => notes.count()).toBe(1);
     expect(await page.getByRole("listitem").filter({ has: notes }).locator("input").inputValue()).toBe(long);
     expect(await notes.textContent()).toContain("Too long for Bottom bar");
+    // The note describes its field: a screen reader reads it with the title.
+    expect(await description(page.getByLabel("Title 2", { exact: true }))).toBe(await notes.textContent());
+    expect(await description(page.getByLabel("Title 1", { exact: true }))).toBe("");
     await pick(/Overlay, bottom/);
     await expect.poll(() => notes.count()).toBe(0);
+    await page.close();
+  });
+
+  it("warns beside a title with characters no thumbnail font draws, and still sends it", async () => {
+    const page = await openForm();
+    const fancy = "Mongolian ᠮᠣᠩᠭᠣᠯ and 𝗕𝗼𝗹𝗱 text";
+    await page.getByLabel("Title 1", { exact: true }).fill("Plain title");
+    await page.getByLabel("Title 1", { exact: true }).press("Enter");
+    await page.keyboard.type(fancy);
+    const notes = page.getByTestId("title-note");
+    // The server's first title in a rare script loads the fallback fonts: give its answer time.
+    await expect.poll(() => notes.count(), { timeout: 15_000 }).toBe(1);
+    const note = (await notes.textContent()) ?? "";
+    expect(note).toMatch(/^No thumbnail font can draw ᠮ .*: they will show as empty boxes\. Styled letters/);
+    expect(note).toContain("𝗕");
+    expect(await description(page.getByLabel("Title 2", { exact: true }))).toBe(note);
+    // Advice, not a refusal: the batch is made with the title as typed.
+    await page.getByRole("button", { name: "Generate thumbnails" }).click();
+    await page.waitForURL(/\/b\//);
+    await page.close();
+  });
+
+  it("ties a refused title's message to its field, and takes the keyboard there", async () => {
+    const page = await openForm();
+    await page.getByLabel("Title 1", { exact: true }).fill("\u200b\u200d");
+    await page.getByRole("button", { name: "Generate thumbnails" }).press("Enter");
+    const title = page.getByLabel("Title 1", { exact: true });
+    await expect.poll(() => title.getAttribute("aria-invalid")).toBe("true");
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Title 1");
+    expect(await description(title)).toMatch(/^Title 1 has no visible characters/);
     await page.close();
   });
 
@@ -500,6 +544,19 @@ describe("studio form", () => {
     try {
       const page = await noJs.context.newPage();
       await page.goto(`${stack.appUrl}/`, { waitUntil: "load" });
+      // Buttons that need scripts are not shown, and the estimate does not pretend to follow the form.
+      for (const name of [
+        "Add title",
+        "Edit as text",
+        "Remove duplicates",
+        "Import file…",
+        "Remove title 1",
+      ]) {
+        expect(await page.getByRole("button", { name }).count()).toBe(0);
+      }
+      expect(await page.getByTestId("estimate-static").textContent()).toBe(
+        "Up to 50 images a batch. Cost and time are estimated here with JavaScript on.",
+      );
       await page.getByLabel("Title 1", { exact: true }).fill("Typed in the first box");
       await page
         .getByRole("textbox", { name: "More titles, one per line" })
@@ -518,6 +575,8 @@ describe("studio form", () => {
     const page = await browser.context.newPage();
     await page.goto(`${stack.appUrl}/`, { waitUntil: "networkidle" });
     expect(await page.getByRole("textbox", { name: "More titles, one per line" }).count()).toBe(0);
+    expect(await page.getByRole("button", { name: "Add title" }).count()).toBe(1);
+    expect(await page.getByTestId("estimate-static").count()).toBe(0);
     await page.close();
   });
 
@@ -573,10 +632,47 @@ describe("studio form", () => {
       await page.keyboard.press("Tab");
     }
     expect(seen).toContain("INPUT:Title 1");
+    expect(seen).toContain("BUTTON:Import file…");
+    // The file field behind "Import file…" is no second, invisible stop.
+    expect(seen).not.toContain("INPUT:Import titles from a file");
     expect(seen.at(-1)).toBe("BUTTON:Generate thumbnails");
     expect(seen.indexOf("INPUT:Title 1")).toBeLessThan(seen.indexOf("BUTTON:Generate thumbnails"));
     await page.keyboard.press("Enter");
     await page.waitForURL(/\/b\//);
+    await page.close();
+  });
+
+  it("never leaves the focused control under the estimate bar, at 200% zoom or stepping through cards", async () => {
+    // 640 × 450 CSS px is a small laptop window at 200% zoom: the bar takes a quarter of it.
+    const small = await openBrowser({ width: 640, height: 450 });
+    try {
+      const page = await small.context.newPage();
+      await page.goto(stack.appUrl, { waitUntil: "networkidle" });
+      await page.getByLabel("Title 1", { exact: true }).fill("A title, so the estimate bar grows");
+      await page.getByLabel("Title 1", { exact: true }).focus();
+      const covered: string[] = [];
+      for (let i = 0; i < 120; i++) {
+        await page.keyboard.press("Tab");
+        const under = await focusUnderBar(page);
+        if (under) covered.push(under);
+        const label = await page.evaluate(() => document.activeElement?.textContent?.trim());
+        if (label === "Generate thumbnails") break;
+      }
+      expect(covered).toEqual([]);
+    } finally {
+      await small.close();
+    }
+    // Arrow keys through the style cards at desktop size: each card comes into view whole.
+    const page = await openForm();
+    await page.getByRole("radio", { name: "Photorealistic" }).focus();
+    const covered: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press("ArrowRight");
+      const under = await focusUnderBar(page);
+      if (under) covered.push(under);
+    }
+    expect(await page.getByRole("radio", { name: "Isometric" }).isChecked()).toBe(true);
+    expect(covered).toEqual([]);
     await page.close();
   });
 

@@ -14,7 +14,7 @@ import { startSimulator, type Simulator } from "@/lib/simulator";
 import { submitBatch } from "../../scripts/lib/batch-client";
 import { BASE_REQUEST, bearer, blobFiles, cellAt, post, readAs, settled } from "../fixtures/batch-helpers";
 import { checkA11y } from "../helpers/a11y";
-import { openBrowser } from "../helpers/browser";
+import { focusUnderBar, openBrowser } from "../helpers/browser";
 import { until } from "../engine/helpers";
 import { startStack, type Stack } from "../helpers/stack";
 
@@ -417,6 +417,19 @@ describe("new takes", () => {
         await gpt.click();
         await expect.poll(() => summary.textContent()).toBe("New takes of 1 image · free");
         expect(await gpt.getAttribute("aria-pressed")).toBe("false");
+        // In a small window (200% zoom) no control the keyboard reaches is left under the bar.
+        await page.setViewportSize({ width: 640, height: 450 });
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+        const covered: string[] = [];
+        for (let i = 0; i < 80; i++) {
+          await page.keyboard.press("Tab");
+          const under = await focusUnderBar(page);
+          if (under) covered.push(under);
+          if ((await page.evaluate(() => document.activeElement?.textContent?.trim())) === "Clear") break;
+        }
+        expect(covered).toEqual([]);
+        await page.setViewportSize({ width: 1280, height: 900 });
         // By keyboard: a marked cell's button is followed by one to the bar (which comes after the
         // whole grid), shown while focused; an unmarked cell has none.
         const focused = () => page.evaluate(() => document.activeElement?.textContent?.trim());

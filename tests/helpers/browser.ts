@@ -54,3 +54,23 @@ export async function closeLightboxExpectingFocus(page: Page, opener: Locator): 
     .poll(() => page.evaluate(() => document.activeElement?.getAttribute("aria-label")))
     .toBe(await opener.getAttribute("aria-label"));
 }
+
+/**
+ * The focused element, named, when a bar stuck to the bottom of the window (`data-sticky-bottom`)
+ * covers any of it, once the page has settled; null when it is in full view above the bar (or there
+ * is no bar, or it is in it).
+ */
+export async function focusUnderBar(page: Page): Promise<string | null> {
+  // Two frames: the page's own scrolling after a focus change has run.
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    const bar = document.querySelector("[data-sticky-bottom]");
+    if (!el || el === document.body || !bar || bar.contains(el)) return null;
+    const box = el.getBoundingClientRect();
+    const covered = box.bottom - bar.getBoundingClientRect().top;
+    if (covered < 1) return null;
+    const name = el.getAttribute("aria-label") ?? el.textContent?.trim().slice(0, 40) ?? "";
+    return `${el.tagName}:${name} (${Math.round(covered)} px under the bar)`;
+  });
+}

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { POST } from "@/app/api/fit/route";
 import { TEMPLATE_RENDERERS } from "@/lib/compose/templates";
 import { getCanvas } from "@/lib/catalog/canvases";
-import { parseFitRequest, shortenedTitles } from "@/lib/studio/fit";
+import { fitTitles, parseFitRequest } from "@/lib/studio/fit";
 
 const long =
   "How We Cut Our Cloud Bill by Sixty Percent Without Touching a Single Line of Application Code, and What We Learned About Budgets, Teams and Tooling Along the Way";
@@ -19,7 +19,7 @@ const post = (body: unknown) =>
 describe("which titles a template shortens", () => {
   it("names exactly the titles the compositor would end with an ellipsis", async () => {
     const titles = ["Short and sweet", long, "", "\u200b", "日本語のタイトル", long.slice(0, 60)];
-    const shortened = await shortenedTitles({ titles, template: "bottom-bar", font: "inter" });
+    const { shortened } = await fitTitles({ titles, template: "bottom-bar", font: "inter" });
     const canvas = getCanvas("blog");
     const expected = titles.flatMap((title, i) =>
       title.trim() &&
@@ -34,8 +34,8 @@ describe("which titles a template shortens", () => {
   });
 
   it("depends on the template and the font: a roomier one sets the whole title", async () => {
-    const check = (template: "bottom-bar" | "overlay-bottom", font: "inter" | "bebas-neue") =>
-      shortenedTitles({ titles: [long], template, font });
+    const check = async (template: "bottom-bar" | "overlay-bottom", font: "inter" | "bebas-neue") =>
+      (await fitTitles({ titles: [long], template, font })).shortened;
     expect(await check("bottom-bar", "inter")).toEqual([0]);
     expect(await check("overlay-bottom", "inter")).toEqual([]);
     expect(await check("bottom-bar", "bebas-neue")).toEqual([]);
@@ -63,6 +63,29 @@ describe("which titles a template shortens", () => {
       canvas: "square",
     });
     expect(ok.status).toBe(200);
-    expect(await ok.json()).toEqual({ shortened: [1] });
+    expect(await ok.json()).toEqual({ shortened: [1], missing: [] });
+  });
+
+  it("names the characters of each title that no shipped font draws, whatever the template", async () => {
+    const titles = [
+      "Plain Latin, Ελληνικά, Кириллица and 日本語",
+      "Mongolian ᠮᠣᠩᠭᠣᠯ and math 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 ∑∫√ ★",
+      "𝗕𝗼𝗹𝗱 text",
+    ];
+    const canvas = getCanvas("blog");
+    const answer = await fitTitles({ titles, template: "bottom-bar", font: "inter" });
+    // Exactly what the compositor would leave as boxes.
+    const expected = titles.flatMap((title, index) => {
+      const glyphs = TEMPLATE_RENDERERS["bottom-bar"]({ canvas, title, font: "inter" }).layout.missing;
+      return glyphs.length > 0 ? [{ index, glyphs }] : [];
+    });
+    expect(answer.missing).toEqual(expected);
+    expect(answer.missing.map((m) => m.index)).toEqual([1, 2]);
+    expect(answer.missing[0]?.glyphs).toEqual(expect.arrayContaining(["ᠮ", "𝔘"]));
+    expect(answer.missing[0]?.glyphs).not.toContain("∑");
+    const res = await post({ titles, template: "overlay-bottom", font: "bebas-neue" });
+    expect(((await res.json()) as { missing: { index: number }[] }).missing.map((m) => m.index)).toEqual([
+      1, 2,
+    ]);
   });
 });

@@ -2,21 +2,27 @@
 
 import { useEffect, useState } from "react";
 import { MAX_FIT_TITLES } from "@/lib/studio/fit-limit";
+import type { TitleFit } from "@/lib/studio/title-notes";
 import { useDebounced } from "@/lib/studio/use-debounced";
 
+interface FitAnswer {
+  shortened: number[];
+  missing: { index: number; glyphs: string[] }[];
+}
+
 /**
- * The rows whose title the template would end with "…" (POST /api/fit), checked a moment after the
- * titles, template, font or canvas last changed. Answers are kept per title and look, so an edit
- * sends only the titles not checked yet.
+ * What POST /api/fit says of each row's title (rows it says nothing of are left out), checked a
+ * moment after the titles, template, font or canvas last changed. Answers are kept per title and
+ * look, so an edit sends only the titles not checked yet.
  */
-export function useShortenedTitles(
+export function useTitleFit(
   prompts: readonly string[],
   template: string,
   font: string,
   canvas: string,
-) {
+): ReadonlyMap<number, TitleFit> {
   const look = `${template}|${font}|${canvas}`;
-  const [known, setKnown] = useState<ReadonlyMap<string, boolean>>(new Map());
+  const [known, setKnown] = useState<ReadonlyMap<string, TitleFit | null>>(new Map());
   const wanted = useDebounced(JSON.stringify({ look, titles: prompts.slice(0, MAX_FIT_TITLES) }), 500);
   useEffect(() => {
     const { look: asked, titles } = JSON.parse(wanted) as { look: string; titles: string[] };
@@ -30,13 +36,18 @@ export function useShortenedTitles(
       body: JSON.stringify({ titles: unknown, template: t, font: f, canvas: c }),
       signal: abort.signal,
     })
-      .then((res) => (res.ok ? (res.json() as Promise<{ shortened: number[] }>) : null))
+      .then((res) => (res.ok ? (res.json() as Promise<FitAnswer>) : null))
       .then((body) => {
         if (!body) return;
         const shortened = new Set(body.shortened);
+        const missing = new Map(body.missing.map((m) => [m.index, m.glyphs]));
         setKnown((held) => {
           const next = new Map(held);
-          unknown.forEach((title, i) => next.set(`${asked}|${title}`, shortened.has(i)));
+          unknown.forEach((title, i) => {
+            const fit = { shortened: shortened.has(i), missing: missing.get(i) ?? [] };
+            // Most titles fit and draw whole: nothing to keep but that they were asked about.
+            next.set(`${asked}|${title}`, fit.shortened || fit.missing.length > 0 ? fit : null);
+          });
           return next;
         });
       })
@@ -44,9 +55,10 @@ export function useShortenedTitles(
       .catch(() => {});
     return () => abort.abort();
   }, [wanted, known]);
-  const rows = new Set<number>();
+  const rows = new Map<number, TitleFit>();
   prompts.slice(0, MAX_FIT_TITLES).forEach((title, i) => {
-    if (known.get(`${look}|${title}`)) rows.add(i);
+    const fit = known.get(`${look}|${title}`);
+    if (fit) rows.set(i, fit);
   });
   return rows;
 }
