@@ -425,7 +425,8 @@ describe("npm run batch <command> <batch>", () => {
   });
 
   it("cancel, status, resume (refused while calls from before the cancel run; --wait waits them out), then succeeded", async () => {
-    const slow = (t: string) => `${t} [sim:latency=8000]`;
+    // Long enough to outlast three CLI runs (each starts tsx) on a loaded machine.
+    const slow = (t: string) => `${t} [sim:latency=14000]`;
     const { id } = await cliSubmit([slow("Slow one"), slow("Slow two"), slow("Slow three")]);
     await until(
       () => sim.requests.filter((q) => q.outcome === "pending").length === 3,
