@@ -2,8 +2,9 @@ import type { Font, Glyph } from "opentype.js";
 import type { FontId } from "@/lib/catalog/fonts";
 import type { TextAlign } from "@/lib/catalog/templates";
 import { bidiRuns, visualClusters, visualOrder } from "./bidi";
+import { lineWidth, withEllipsis } from "./ellipsis";
 import { fontChain, type FontChain } from "./font-loader";
-import { glyphBox, shapeClusters, shapeText, type ShapedText, type Token } from "./shape";
+import { glyphBox, shapeText, type ShapedText, type Token } from "./shape";
 import { wrapTokens } from "./wrap";
 
 export interface Box {
@@ -88,40 +89,6 @@ function balance(shaped: ShapedText, width: number, count: number, allowBreak: b
     } else lo = mid;
   }
   return best;
-}
-
-function lineWidth(tokens: readonly Token[], space: number): number {
-  return tokens.reduce((w, t, i) => w + t.width + (i > 0 && t.spaceBefore ? space : 0), 0);
-}
-
-/** Cuts the last line so that it ends in an ellipsis inside the box width. */
-function withEllipsis(line: Token[], shaped: ShapedText, chain: FontChain, width: number): Token[] {
-  const missing = new Set<string>();
-  let clusters = shapeClusters("\u2026", chain, missing);
-  if (missing.size > 0) clusters = shapeClusters("...", chain, missing);
-  const ellipsis: Token = {
-    clusters,
-    width: clusters.reduce((w, c) => w + c.advance, 0),
-    spaceBefore: false,
-    strong: "neutral",
-    numeric: false,
-  };
-  const out = [...line];
-  while (out.length > 1 && lineWidth(out, shaped.spaceWidth) + ellipsis.width > width) out.pop();
-  const last = out[out.length - 1];
-  if (last && lineWidth(out, shaped.spaceWidth) + ellipsis.width > width) {
-    const room = width - ellipsis.width - lineWidth(out.slice(0, -1), shaped.spaceWidth);
-    const kept: typeof last.clusters = [];
-    let w = 0;
-    for (const c of last.clusters) {
-      if (w + c.advance > room && kept.length > 0) break;
-      kept.push(c);
-      w += c.advance;
-    }
-    out[out.length - 1] = { ...last, clusters: kept, width: w, ends: undefined };
-  }
-  ellipsis.strong = shaped.direction === "rtl" ? "rtl" : "ltr";
-  return [...out, ellipsis];
 }
 
 /**
