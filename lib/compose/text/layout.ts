@@ -4,7 +4,7 @@ import type { TextAlign } from "@/lib/catalog/templates";
 import { bidiRuns, visualClusters, visualOrder } from "./bidi";
 import { lineWidth, withEllipsis } from "./ellipsis";
 import { fontChain, type FontChain } from "./font-loader";
-import { glyphBox, shapeText, type ShapedText, type Token } from "./shape";
+import { glyphBox, shapeClusters, shapeText, type Cluster, type ShapedText, type Token } from "./shape";
 import { wrapTokens } from "./wrap";
 
 export interface Box {
@@ -54,35 +54,48 @@ export interface TextLayout {
   missing: string[];
 }
 
-function fitSize(shaped: ShapedText, opts: LayoutOptions, m: { capHeight: number; descent: number }) {
+type Hyphen = () => Cluster | null;
+
+function fitSize(
+  shaped: ShapedText,
+  opts: LayoutOptions,
+  m: { capHeight: number; descent: number },
+  hyphen: Hyphen,
+) {
   const blockHeight = (lines: number, size: number) =>
     (m.capHeight + m.descent + (lines - 1) * opts.lineHeight) * size;
   const step = Math.max(1, Math.round(opts.maxSize * 0.03));
   for (const allowBreak of [false, true]) {
     for (let size = opts.maxSize; size >= opts.minSize; size -= step) {
       const width = opts.box.width / size;
-      const lines = wrapTokens(shaped.tokens, shaped.spaceWidth, width, allowBreak);
+      const lines = wrapTokens(shaped.tokens, shaped.spaceWidth, width, allowBreak, hyphen);
       if (lines && lines.length <= opts.maxLines && blockHeight(lines.length, size) <= opts.box.height) {
-        return { size, lines: balance(shaped, width, lines.length, allowBreak), truncated: false };
+        return { size, lines: balance(shaped, width, lines.length, allowBreak, hyphen), truncated: false };
       }
     }
   }
   const size = opts.minSize;
   const byHeight = Math.floor((opts.box.height / size - m.capHeight - m.descent) / opts.lineHeight) + 1;
   const maxLines = Math.max(1, Math.min(opts.maxLines, byHeight));
-  const lines = wrapTokens(shaped.tokens, shaped.spaceWidth, opts.box.width / size, true)!;
+  const lines = wrapTokens(shaped.tokens, shaped.spaceWidth, opts.box.width / size, true, hyphen)!;
   return { size, lines: lines.slice(0, maxLines), truncated: lines.length > maxLines };
 }
 
 /** Narrows the wrap width while the line count holds, so lines come out even (no lone last word). */
-function balance(shaped: ShapedText, width: number, count: number, allowBreak: boolean): Token[][] {
-  let best = wrapTokens(shaped.tokens, shaped.spaceWidth, width, allowBreak)!;
+function balance(
+  shaped: ShapedText,
+  width: number,
+  count: number,
+  allowBreak: boolean,
+  hyphen: Hyphen,
+): Token[][] {
+  let best = wrapTokens(shaped.tokens, shaped.spaceWidth, width, allowBreak, hyphen)!;
   if (count < 2) return best;
   let lo = width * 0.4;
   let hi = width;
   for (let i = 0; i < 12; i++) {
     const mid = (lo + hi) / 2;
-    const lines = wrapTokens(shaped.tokens, shaped.spaceWidth, mid, allowBreak);
+    const lines = wrapTokens(shaped.tokens, shaped.spaceWidth, mid, allowBreak, hyphen);
     if (lines && lines.length === count) {
       best = lines;
       hi = mid;
@@ -106,13 +119,27 @@ function lineMetrics(shaped: ShapedText, chain: FontChain, lineHeight: number) {
   };
 }
 
+const hyphens = new WeakMap<FontChain, Cluster | null>();
+
+/** The title face's hyphen, shaped once per font chain, for words cut across lines. */
+function hyphenCluster(chain: FontChain): Cluster | null {
+  let hyphen = hyphens.get(chain);
+  if (hyphen === undefined) {
+    const missing = new Set<string>();
+    hyphen = shapeClusters("-", chain, missing)[0] ?? null;
+    if (missing.size > 0) hyphen = null;
+    hyphens.set(chain, hyphen);
+  }
+  return hyphen;
+}
+
 export function layoutText(title: string, fontId: FontId, opts: LayoutOptions): TextLayout {
   const chain = fontChain(fontId);
   const shaped = shapeText(title, chain);
   if (shaped.tokens.length === 0) throw new Error("title has no drawable characters");
   const { metrics, lineHeight } = lineMetrics(shaped, chain, opts.lineHeight);
   opts = { ...opts, lineHeight };
-  const fit = fitSize(shaped, opts, metrics);
+  const fit = fitSize(shaped, opts, metrics, () => hyphenCluster(chain));
   const { size } = fit;
   const lines = fit.truncated
     ? [

@@ -1,6 +1,6 @@
 /**
  * Where a line may break inside a space-separated word: after hyphens and slashes, around CJK
- * characters, and between Thai, Lao, Khmer and Myanmar words. Each piece is made of whole grapheme
+ * characters, before and after a markup tag, and between Thai, Lao, Khmer and Myanmar words. Each piece is made of whole grapheme
  * clusters.
  */
 import { hasUnspacedScript } from "./complex-scripts";
@@ -8,6 +8,7 @@ import { hasUnspacedScript } from "./complex-scripts";
 const CJK = /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u{20000}-\u{3ffff}]/u;
 const BREAK_AFTER = /[-/\u2013\u2014]/u;
 const OPENING = /^[\p{Ps}\p{Pi}]+$/u;
+const WORDY = /[\p{L}\p{N}]/u;
 
 const graphemes = new Intl.Segmenter("und", { granularity: "grapheme" });
 // ICU picks its dictionary by script, so this one segmenter finds Lao, Khmer and Myanmar words too.
@@ -40,7 +41,7 @@ function dictionaryPieces(word: string): string[] {
   return pieces;
 }
 
-/** Splits a word into pieces that may start a new line: after hyphens/slashes and around CJK. */
+/** Splits a word into pieces that may start a new line: after hyphens/slashes, around CJK and tags. */
 function breakPieces(word: string): string[] {
   const pieces: string[] = [];
   let current = "";
@@ -52,10 +53,20 @@ function breakPieces(word: string): string[] {
       current = "";
       return;
     }
+    const next = segments[i + 1] ?? "";
+    // Markup: a tag starts a piece ("bold</b>" breaks before "</b>", never after its "</").
+    if (segment === "<" && /^[\p{L}/!]/u.test(next) && WORDY.test(current)) {
+      pieces.push(current);
+      current = "";
+    }
     current += segment;
-    // A hyphen or slash before a digit holds: "2024-2025", "COVID-19", "1/2" (UAX #14, LB25).
-    const held = /^[-/]$/u.test(segment) && /^\p{Nd}/u.test(segments[i + 1] ?? "");
-    if (BREAK_AFTER.test(segment) && !held && /[\p{L}\p{N}]/u.test(current)) {
+    // A hyphen or slash before a digit holds: "2024-2025", "COVID-19", "1/2" (UAX #14, LB25); so
+    // do the slash of "</" and "/>" and the hyphens of "->" and "-->".
+    const held =
+      (/^[-/]$/u.test(segment) && /^\p{Nd}/u.test(next)) ||
+      (segment === "/" && (segments[i - 1] === "<" || next === ">")) ||
+      (segment === "-" && (next === ">" || next === "-"));
+    if ((BREAK_AFTER.test(segment) || (segment === ">" && next)) && !held && WORDY.test(current)) {
       pieces.push(current);
       current = "";
     }
