@@ -20,6 +20,11 @@ export interface FontDef {
   files: readonly string[];
   licence: FontLicence;
   licenceFile: string;
+  /**
+   * A caps-only face (its lowercase letters are capitals): a lowercase letter it lacks is drawn as
+   * the fallback's capital, so a fallback letter does not show lowercase among capitals.
+   */
+  caps?: true;
 }
 
 /** Fontsource subset names; a family lists those that hold glyphs at its weight (checked by tests). */
@@ -56,14 +61,14 @@ export const FONTS = [
   family("poppins", "Poppins", "sans", 800),
   family("montserrat", "Montserrat", "sans", 800, [...LATIN, ...VIETNAMESE, ...CYRILLIC]),
   family("oswald", "Oswald", "display", 700, [...LATIN, ...VIETNAMESE, ...CYRILLIC]),
-  family("bebas-neue", "Bebas Neue", "display", 400),
+  { ...family("bebas-neue", "Bebas Neue", "display", 400), caps: true },
   family("playfair", "Playfair Display", "serif", 800, [...LATIN, ...VIETNAMESE, "cyrillic"]),
   family("merriweather", "Merriweather", "serif", 900, [...LATIN, ...VIETNAMESE, ...CYRILLIC]),
   family("lora", "Lora", "serif", 700, [...LATIN, ...VIETNAMESE, ...CYRILLIC]),
   family("space-mono", "Space Mono", "mono", 700, [...LATIN, ...VIETNAMESE]),
   // cyrillic-ext has only Ө ө Ү ү here (enough for Mongolian); Kazakh's other letters come from Noto Sans.
   family("jetbrains-mono", "JetBrains Mono", "mono", 800, [...LATIN, ...VIETNAMESE, ...CYRILLIC, "greek"]),
-  family("bangers", "Bangers", "display", 400, [...LATIN, ...VIETNAMESE]),
+  { ...family("bangers", "Bangers", "display", 400, [...LATIN, ...VIETNAMESE]), caps: true },
   family("pacifico", "Pacifico", "script", 400, [...LATIN, ...VIETNAMESE, ...CYRILLIC]),
   family("permanent-marker", "Permanent Marker", "script", 400, ["latin"], "Apache-2.0"),
   family("righteous", "Righteous", "display", 400),
