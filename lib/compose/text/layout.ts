@@ -3,6 +3,7 @@ import type { FontId } from "@/lib/catalog/fonts";
 import type { TextAlign } from "@/lib/catalog/templates";
 import { bidiRuns, visualClusters, visualOrder } from "./bidi";
 import { lineWidth, withEllipsis } from "./ellipsis";
+import { clashSpacing, type InkBand } from "./line-clash";
 import { fontChain, type FontChain } from "./font-loader";
 import { glyphBox, shapeClusters, shapeText, type Cluster, type ShapedText, type Token } from "./shape";
 import { wrapTokens } from "./wrap";
@@ -138,7 +139,20 @@ export function layoutText(title: string, fontId: FontId, opts: LayoutOptions): 
   const shaped = shapeText(title, chain);
   if (shaped.tokens.length === 0) throw new Error("title has no drawable characters");
   const { metrics, lineHeight } = lineMetrics(shaped, chain, opts.lineHeight);
-  opts = { ...opts, lineHeight };
+  const layout = place(shaped, chain, { ...opts, lineHeight }, metrics);
+  // Ink of one line touching the next (swash capitals): fitted again once, with the lines spaced
+  // apart by what that takes.
+  const extra = layout.clash;
+  if (extra > 0) return place(shaped, chain, { ...opts, lineHeight: lineHeight + extra }, metrics).layout;
+  return layout.layout;
+}
+
+function place(
+  shaped: ShapedText,
+  chain: FontChain,
+  opts: LayoutOptions,
+  metrics: { capHeight: number; descent: number },
+): { layout: TextLayout; clash: number } {
   const fit = fitSize(shaped, opts, metrics, () => hyphenCluster(chain));
   const { size } = fit;
   const lines = fit.truncated
@@ -155,6 +169,7 @@ export function layoutText(title: string, fontId: FontId, opts: LayoutOptions): 
   // Levels over the whole title (a paragraph), lines reordered one by one.
   const resolved = bidiRuns(lines.flat(), shaped.direction);
   let first = 0;
+  const bands: InkBand[] = [];
   const placed: TextLine[] = lines.map((tokens, row) => {
     const runs = resolved
       .slice(first, (first += tokens.length))
@@ -167,6 +182,7 @@ export function layoutText(title: string, fontId: FontId, opts: LayoutOptions): 
     const x = opts.box.x + (opts.align === "center" ? free / 2 : startsRight ? free : 0);
     const order = visualOrder(runs.map((r) => r.level));
     const glyphs: PlacedGlyph[] = [];
+    const band = { top: Infinity, bottom: -Infinity };
     let cursor = x;
     for (const ri of order) {
       if (runs[ri]!.space) cursor += shaped.spaceWidth * size;
@@ -180,20 +196,23 @@ export function layoutText(title: string, fontId: FontId, opts: LayoutOptions): 
           if (b.x2 > b.x1) {
             ink.x1 = Math.min(ink.x1, gx + b.x1 * s);
             ink.x2 = Math.max(ink.x2, gx + b.x2 * s);
-            ink.y1 = Math.min(ink.y1, gy - b.y2 * s);
-            ink.y2 = Math.max(ink.y2, gy - b.y1 * s);
+            band.top = Math.min(band.top, gy - b.y2 * s);
+            band.bottom = Math.max(band.bottom, gy - b.y1 * s);
           }
         }
         cursor += cluster.advance * size;
       }
     }
+    bands.push(band);
+    ink.y1 = Math.min(ink.y1, band.top);
+    ink.y2 = Math.max(ink.y2, band.bottom);
     return { x, baseline, width, glyphs };
   });
   const inkBox = Number.isFinite(ink.x1)
     ? { x: ink.x1, y: ink.y1, width: ink.x2 - ink.x1, height: ink.y2 - ink.y1 }
     : { x: opts.box.x, y: top, width: 0, height: 0 };
   const blockX = Math.min(...placed.map((l) => l.x));
-  return {
+  const layout = {
     size,
     lines: placed,
     direction: shaped.direction,
@@ -202,4 +221,5 @@ export function layoutText(title: string, fontId: FontId, opts: LayoutOptions): 
     truncated: fit.truncated,
     missing: shaped.missing,
   };
+  return { layout, clash: placed.length > 1 ? clashSpacing(placed, bands, size) : 0 };
 }
