@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FALLBACK_FONTS } from "@/lib/catalog/fonts";
 import { fontChain, loadFontFile } from "@/lib/compose/text/font-loader";
+import { isEmojiSequence } from "@/lib/compose/text/emoji-sequences";
 import { layoutText, type LayoutOptions } from "@/lib/compose/text/layout";
 
 const opts: LayoutOptions = {
@@ -50,5 +51,15 @@ describe("emoji sequences", () => {
     const glyphs = glyphsOf("🐈‍🚀");
     expect(glyphs).toHaveLength(2);
     expect(glyphs.every((g) => emojiFonts.has(g.font))).toBe(true);
+  });
+});
+
+describe("graphemes that are not emoji sequences", () => {
+  it("do not parse the emoji fonts: a joiner after a letter, a skin tone alone", () => {
+    expect(isEmojiSequence("a\u200d")).toBe(false);
+    expect(isEmojiSequence("e\u0301")).toBe(false);
+    expect(isEmojiSequence("🏽")).toBe(false);
+    expect(isEmojiSequence("🇯🇵")).toBe(true);
+    expect(isEmojiSequence("1️⃣")).toBe(true);
   });
 });

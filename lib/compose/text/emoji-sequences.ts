@@ -13,7 +13,11 @@ import { loadFontFile } from "./font-loader";
 /** ZWJ, keycap, regional indicators, skin tones, tags: what makes a grapheme an emoji sequence. */
 const SEQUENCE = /[\u200d\u20e3\u{1f1e6}-\u{1f1ff}\u{1f3fb}-\u{1f3ff}\u{e0020}-\u{e007f}]/u;
 
-export const isEmojiSequence = (grapheme: string): boolean => grapheme.length > 1 && SEQUENCE.test(grapheme);
+/** What an emoji sequence starts with: a pictograph, a regional indicator, or a keycap's character. */
+const START = /^[\p{Extended_Pictographic}\p{Regional_Indicator}#*0-9]/u;
+
+export const isEmojiSequence = (grapheme: string): boolean =>
+  grapheme.length > 1 && START.test(grapheme) && SEQUENCE.test(grapheme);
 
 const EMOJI_FILES = FALLBACK_FONTS.find((f) => f.id === "noto-emoji")!.files;
 
