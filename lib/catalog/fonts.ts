@@ -1,7 +1,9 @@
 /**
  * Title fonts shipped as files under public/fonts, declared once. File paths are relative to
- * public/fonts. Each family ships its latin and latin-ext subsets (WOFF: opentype.js 1.3.4 cannot
- * read WOFF2) in one heavy weight suited to titles, with its licence file beside them.
+ * public/fonts. Each family ships the Fontsource subsets (WOFF: opentype.js 1.3.4 cannot read WOFF2)
+ * it has glyphs in for its one heavy weight suited to titles, with its licence file beside them:
+ * latin and latin-ext, and the Cyrillic, Greek and Vietnamese ones where the face draws them, so a
+ * Russian or Vietnamese title stays in the chosen face instead of switching to Noto Sans mid-word.
  */
 export const FONT_CATEGORIES = ["display", "sans", "serif", "mono", "script"] as const;
 export type FontCategory = (typeof FONT_CATEGORIES)[number];
@@ -18,15 +20,28 @@ export interface FontDef {
   files: readonly string[];
   licence: FontLicence;
   licenceFile: string;
+  /**
+   * A caps-only face (its lowercase letters are capitals): a lowercase letter it lacks is drawn as
+   * the fallback's capital, so a fallback letter does not show lowercase among capitals.
+   */
+  caps?: true;
 }
+
+/** Fontsource subset names; a family lists those that hold glyphs at its weight (checked by tests). */
+type Subset = "latin" | "latin-ext" | "cyrillic" | "cyrillic-ext" | "greek" | "greek-ext" | "vietnamese";
+
+const LATIN: readonly Subset[] = ["latin", "latin-ext"];
+const CYRILLIC: readonly Subset[] = ["cyrillic", "cyrillic-ext"];
+const GREEK: readonly Subset[] = ["greek", "greek-ext"];
+const VIETNAMESE: readonly Subset[] = ["vietnamese"];
 
 function family<const Id extends string>(
   id: Id,
   label: string,
   category: FontCategory,
   weight: number,
+  subsets: readonly Subset[] = LATIN,
   licence: FontLicence = "OFL-1.1",
-  subsets: readonly string[] = ["latin", "latin-ext"],
 ) {
   return {
     id,
@@ -40,20 +55,22 @@ function family<const Id extends string>(
 }
 
 export const FONTS = [
-  family("inter", "Inter", "sans", 800),
-  family("roboto", "Roboto", "sans", 900),
+  family("inter", "Inter", "sans", 800, [...LATIN, ...VIETNAMESE, ...CYRILLIC, ...GREEK]),
+  // Roboto's greek-ext holds one polytonic letter: a title half in Roboto, half in Noto Sans reads worse.
+  family("roboto", "Roboto", "sans", 900, [...LATIN, ...VIETNAMESE, ...CYRILLIC, "greek"]),
   family("poppins", "Poppins", "sans", 800),
-  family("montserrat", "Montserrat", "sans", 800),
-  family("oswald", "Oswald", "display", 700),
-  family("bebas-neue", "Bebas Neue", "display", 400),
-  family("playfair", "Playfair Display", "serif", 800),
-  family("merriweather", "Merriweather", "serif", 900),
-  family("lora", "Lora", "serif", 700),
-  family("space-mono", "Space Mono", "mono", 700),
-  family("jetbrains-mono", "JetBrains Mono", "mono", 800),
-  family("bangers", "Bangers", "display", 400),
-  family("pacifico", "Pacifico", "script", 400),
-  family("permanent-marker", "Permanent Marker", "script", 400, "Apache-2.0", ["latin"]),
+  family("montserrat", "Montserrat", "sans", 800, [...LATIN, ...VIETNAMESE, ...CYRILLIC]),
+  family("oswald", "Oswald", "display", 700, [...LATIN, ...VIETNAMESE, ...CYRILLIC]),
+  { ...family("bebas-neue", "Bebas Neue", "display", 400), caps: true },
+  family("playfair", "Playfair Display", "serif", 800, [...LATIN, ...VIETNAMESE, "cyrillic"]),
+  family("merriweather", "Merriweather", "serif", 900, [...LATIN, ...VIETNAMESE, ...CYRILLIC]),
+  family("lora", "Lora", "serif", 700, [...LATIN, ...VIETNAMESE, ...CYRILLIC]),
+  family("space-mono", "Space Mono", "mono", 700, [...LATIN, ...VIETNAMESE]),
+  // cyrillic-ext has only Ө ө Ү ү here (enough for Mongolian); Kazakh's other letters come from Noto Sans.
+  family("jetbrains-mono", "JetBrains Mono", "mono", 800, [...LATIN, ...VIETNAMESE, ...CYRILLIC, "greek"]),
+  { ...family("bangers", "Bangers", "display", 400, [...LATIN, ...VIETNAMESE]), caps: true },
+  family("pacifico", "Pacifico", "script", 400, [...LATIN, ...VIETNAMESE, ...CYRILLIC]),
+  family("permanent-marker", "Permanent Marker", "script", 400, ["latin"], "Apache-2.0"),
   family("righteous", "Righteous", "display", 400),
 ] as const satisfies readonly FontDef[];
 
@@ -98,7 +115,7 @@ function shapedScript<const Id extends string>(id: Id, covers: string, weight: 4
 export const FALLBACK_FONTS = [
   {
     id: "noto-sans",
-    covers: "Latin extended, Greek, Cyrillic, Vietnamese (for faces that ship Latin only)",
+    covers: "Latin extended, Greek, Cyrillic, Vietnamese (where the title face has no such subset)",
     files: ["latin", "latin-ext", "greek", "greek-ext", "cyrillic", "cyrillic-ext", "vietnamese"].map(
       (s) => `fallback/noto-sans-${s}-700.woff`,
     ),

@@ -37,7 +37,8 @@ export const TEMPLATES = [
   {
     id: "overlay-bottom",
     label: "Overlay, bottom",
-    description: "Title straight on the image at the bottom left over a gradient scrim sized for contrast",
+    description:
+      "Title straight on the image at the bottom left (right for right-to-left titles) over a gradient scrim sized for contrast",
     align: "start",
     measuresBackground: true,
   },

@@ -1,23 +1,24 @@
 import { layoutText } from "../text/layout";
-import { pad, paintAdaptive, smoothstep } from "./shared";
+import { pad, paintAdaptive, shiftLayout, smoothstep } from "./shared";
 import type { TemplateRenderer } from "./types";
 
 /**
- * Title set straight on the photo at the bottom left. A gradient scrim rises behind it; its
- * strength is solved from the brightest pixels under the text so contrast reaches 4.5:1.
+ * Title set straight on the photo at the bottom left (bottom right for right-to-left titles). A
+ * gradient scrim rises behind it; its strength is solved from the brightest pixels under the text
+ * so contrast reaches 4.5:1.
  */
 export const overlayBottom: TemplateRenderer = ({ canvas, title, font }) => {
   const { width: W, height: H } = canvas;
   const u = Math.min(W, H);
   const padX = Math.round(W * 0.06);
-  const textBox = {
+  const startBox = {
     x: padX,
     y: Math.round(H * 0.4),
     width: Math.round(W * 0.82),
     height: Math.round(H * 0.5),
   };
-  const layout = layoutText(title, font, {
-    box: textBox,
+  const laid = layoutText(title, font, {
+    box: startBox,
     maxLines: 3,
     maxSize: Math.round(u * 0.12),
     minSize: Math.round(u * 0.05),
@@ -25,6 +26,11 @@ export const overlayBottom: TemplateRenderer = ({ canvas, title, font }) => {
     align: "start",
     valign: "bottom",
   });
+  // The box hugs the side the title starts from: a right-to-left title gets it mirrored, so its
+  // margin to the right edge is the one a left-to-right title has to the left.
+  const mirror = laid.direction === "rtl" ? W - padX - startBox.width - startBox.x : 0;
+  const textBox = { ...startBox, x: startBox.x + mirror };
+  const layout = shiftLayout(laid, mirror);
   const under = pad(layout.ink, u * 0.02);
   const solidFrom = under.y;
   const fadeFrom = Math.max(0, solidFrom - H * 0.24);

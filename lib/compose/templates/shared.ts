@@ -2,7 +2,7 @@ import { contrastRatio, scrimAlpha, type Rgb } from "../color";
 import { extremeColors, luminanceSpread } from "../measure";
 import { extremeColorsUnderLayer, measureUnderLayer } from "../measure-layer";
 import { clip, fillRect, paintRows, type RgbImage } from "../raster";
-import type { Box } from "../text/layout";
+import type { Box, TextLayout } from "../text/layout";
 
 export const WHITE: Rgb = [255, 255, 255];
 export const INK: Rgb = [17, 24, 39];
@@ -15,6 +15,18 @@ const AIM = 4.8;
 
 export function pad(box: Box, dx: number, dy = dx): Box {
   return { x: box.x - dx, y: box.y - dy, width: box.width + 2 * dx, height: box.height + 2 * dy };
+}
+
+/** `layout` moved `dx` px to the right (whole pixels keep the glyphs' coverage the same). */
+export function shiftLayout(layout: TextLayout, dx: number): TextLayout {
+  if (dx === 0) return layout;
+  const move = <T extends { x: number }>(o: T): T => ({ ...o, x: o.x + dx });
+  return {
+    ...layout,
+    lines: layout.lines.map((line) => ({ ...move(line), glyphs: line.glyphs.map(move) })),
+    block: move(layout.block),
+    ink: move(layout.ink),
+  };
 }
 
 /**

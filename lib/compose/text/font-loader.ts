@@ -55,7 +55,14 @@ export class FontChain {
   private readonly lookups = new Map<number, GlyphHit | null>();
   private faceMetrics: FaceMetrics | null = null;
 
-  constructor(readonly files: readonly string[]) {}
+  /**
+   * `capsOnly`: how many of `files` are a caps-only title face's own; a lowercase letter none of
+   * them has is drawn as its capital (FontDef.caps).
+   */
+  constructor(
+    readonly files: readonly string[],
+    private readonly capsOnly = 0,
+  ) {}
 
   get primary(): Font {
     return loadFontFile(this.files[0]!);
@@ -64,18 +71,28 @@ export class FontChain {
   glyphFor(codePoint: number): GlyphHit | null {
     const cached = this.lookups.get(codePoint);
     if (cached !== undefined) return cached;
-    const char = String.fromCodePoint(codePoint);
-    let hit: GlyphHit | null = null;
-    for (const file of this.files) {
-      const font = loadFontFile(file);
-      const index = font.charToGlyphIndex(char);
-      if (index > 0) {
-        hit = { font, glyph: font.glyphs.get(index) };
-        break;
-      }
+    let hit = this.search(codePoint);
+    if (
+      this.capsOnly > 0 &&
+      hit &&
+      !this.files.slice(0, this.capsOnly).some((f) => loadFontFile(f) === hit!.font)
+    ) {
+      const upper = [...String.fromCodePoint(codePoint).toUpperCase()];
+      const capital = upper.length === 1 ? upper[0]!.codePointAt(0)! : codePoint;
+      if (capital !== codePoint) hit = this.search(capital) ?? hit;
     }
     this.lookups.set(codePoint, hit);
     return hit;
+  }
+
+  private search(codePoint: number): GlyphHit | null {
+    const char = String.fromCodePoint(codePoint);
+    for (const file of this.files) {
+      const font = loadFontFile(file);
+      const index = font.charToGlyphIndex(char);
+      if (index > 0) return { font, glyph: font.glyphs.get(index) };
+    }
+    return null;
   }
 
   metrics(): FaceMetrics {
@@ -97,7 +114,11 @@ const chains = new Map<FontId, FontChain>();
 export function fontChain(fontId: FontId): FontChain {
   let chain = chains.get(fontId);
   if (!chain) {
-    chain = new FontChain([...getFont(fontId).files, ...FALLBACK_FONTS.flatMap((f) => f.files)]);
+    const face = getFont(fontId);
+    chain = new FontChain(
+      [...face.files, ...FALLBACK_FONTS.flatMap((f) => f.files)],
+      face.caps ? face.files.length : 0,
+    );
     chains.set(fontId, chain);
   }
   return chain;

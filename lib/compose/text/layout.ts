@@ -2,8 +2,10 @@ import type { Font, Glyph } from "opentype.js";
 import type { FontId } from "@/lib/catalog/fonts";
 import type { TextAlign } from "@/lib/catalog/templates";
 import { bidiRuns, visualClusters, visualOrder } from "./bidi";
+import { lineWidth, withEllipsis } from "./ellipsis";
+import { clashSpacing, type InkBand } from "./line-clash";
 import { fontChain, type FontChain } from "./font-loader";
-import { glyphBox, shapeClusters, shapeText, type ShapedText, type Token } from "./shape";
+import { glyphBox, shapeClusters, shapeText, type Cluster, type ShapedText, type Token } from "./shape";
 import { wrapTokens } from "./wrap";
 
 export interface Box {
@@ -53,75 +55,54 @@ export interface TextLayout {
   missing: string[];
 }
 
-function fitSize(shaped: ShapedText, opts: LayoutOptions, m: { capHeight: number; descent: number }) {
+type Hyphen = () => Cluster | null;
+
+function fitSize(
+  shaped: ShapedText,
+  opts: LayoutOptions,
+  m: { capHeight: number; descent: number },
+  hyphen: Hyphen,
+) {
   const blockHeight = (lines: number, size: number) =>
     (m.capHeight + m.descent + (lines - 1) * opts.lineHeight) * size;
   const step = Math.max(1, Math.round(opts.maxSize * 0.03));
   for (const allowBreak of [false, true]) {
     for (let size = opts.maxSize; size >= opts.minSize; size -= step) {
       const width = opts.box.width / size;
-      const lines = wrapTokens(shaped.tokens, shaped.spaceWidth, width, allowBreak);
+      const lines = wrapTokens(shaped.tokens, shaped.spaceWidth, width, allowBreak, hyphen);
       if (lines && lines.length <= opts.maxLines && blockHeight(lines.length, size) <= opts.box.height) {
-        return { size, lines: balance(shaped, width, lines.length, allowBreak), truncated: false };
+        return { size, lines: balance(shaped, width, lines.length, allowBreak, hyphen), truncated: false };
       }
     }
   }
   const size = opts.minSize;
   const byHeight = Math.floor((opts.box.height / size - m.capHeight - m.descent) / opts.lineHeight) + 1;
   const maxLines = Math.max(1, Math.min(opts.maxLines, byHeight));
-  const lines = wrapTokens(shaped.tokens, shaped.spaceWidth, opts.box.width / size, true)!;
+  const lines = wrapTokens(shaped.tokens, shaped.spaceWidth, opts.box.width / size, true, hyphen)!;
   return { size, lines: lines.slice(0, maxLines), truncated: lines.length > maxLines };
 }
 
 /** Narrows the wrap width while the line count holds, so lines come out even (no lone last word). */
-function balance(shaped: ShapedText, width: number, count: number, allowBreak: boolean): Token[][] {
-  let best = wrapTokens(shaped.tokens, shaped.spaceWidth, width, allowBreak)!;
+function balance(
+  shaped: ShapedText,
+  width: number,
+  count: number,
+  allowBreak: boolean,
+  hyphen: Hyphen,
+): Token[][] {
+  let best = wrapTokens(shaped.tokens, shaped.spaceWidth, width, allowBreak, hyphen)!;
   if (count < 2) return best;
   let lo = width * 0.4;
   let hi = width;
   for (let i = 0; i < 12; i++) {
     const mid = (lo + hi) / 2;
-    const lines = wrapTokens(shaped.tokens, shaped.spaceWidth, mid, allowBreak);
+    const lines = wrapTokens(shaped.tokens, shaped.spaceWidth, mid, allowBreak, hyphen);
     if (lines && lines.length === count) {
       best = lines;
       hi = mid;
     } else lo = mid;
   }
   return best;
-}
-
-function lineWidth(tokens: readonly Token[], space: number): number {
-  return tokens.reduce((w, t, i) => w + t.width + (i > 0 && t.spaceBefore ? space : 0), 0);
-}
-
-/** Cuts the last line so that it ends in an ellipsis inside the box width. */
-function withEllipsis(line: Token[], shaped: ShapedText, chain: FontChain, width: number): Token[] {
-  const missing = new Set<string>();
-  let clusters = shapeClusters("\u2026", chain, missing);
-  if (missing.size > 0) clusters = shapeClusters("...", chain, missing);
-  const ellipsis: Token = {
-    clusters,
-    width: clusters.reduce((w, c) => w + c.advance, 0),
-    spaceBefore: false,
-    strong: "neutral",
-    numeric: false,
-  };
-  const out = [...line];
-  while (out.length > 1 && lineWidth(out, shaped.spaceWidth) + ellipsis.width > width) out.pop();
-  const last = out[out.length - 1];
-  if (last && lineWidth(out, shaped.spaceWidth) + ellipsis.width > width) {
-    const room = width - ellipsis.width - lineWidth(out.slice(0, -1), shaped.spaceWidth);
-    const kept: typeof last.clusters = [];
-    let w = 0;
-    for (const c of last.clusters) {
-      if (w + c.advance > room && kept.length > 0) break;
-      kept.push(c);
-      w += c.advance;
-    }
-    out[out.length - 1] = { ...last, clusters: kept, width: w, ends: undefined };
-  }
-  ellipsis.strong = shaped.direction === "rtl" ? "rtl" : "ltr";
-  return [...out, ellipsis];
 }
 
 /**
@@ -139,13 +120,40 @@ function lineMetrics(shaped: ShapedText, chain: FontChain, lineHeight: number) {
   };
 }
 
+const hyphens = new WeakMap<FontChain, Cluster | null>();
+
+/** The title face's hyphen, shaped once per font chain, for words cut across lines. */
+function hyphenCluster(chain: FontChain): Cluster | null {
+  let hyphen = hyphens.get(chain);
+  if (hyphen === undefined) {
+    const missing = new Set<string>();
+    hyphen = shapeClusters("-", chain, missing)[0] ?? null;
+    if (missing.size > 0) hyphen = null;
+    hyphens.set(chain, hyphen);
+  }
+  return hyphen;
+}
+
 export function layoutText(title: string, fontId: FontId, opts: LayoutOptions): TextLayout {
   const chain = fontChain(fontId);
   const shaped = shapeText(title, chain);
   if (shaped.tokens.length === 0) throw new Error("title has no drawable characters");
   const { metrics, lineHeight } = lineMetrics(shaped, chain, opts.lineHeight);
-  opts = { ...opts, lineHeight };
-  const fit = fitSize(shaped, opts, metrics);
+  const layout = place(shaped, chain, { ...opts, lineHeight }, metrics);
+  // Ink of one line touching the next (swash capitals): fitted again once, with the lines spaced
+  // apart by what that takes.
+  const extra = layout.clash;
+  if (extra > 0) return place(shaped, chain, { ...opts, lineHeight: lineHeight + extra }, metrics).layout;
+  return layout.layout;
+}
+
+function place(
+  shaped: ShapedText,
+  chain: FontChain,
+  opts: LayoutOptions,
+  metrics: { capHeight: number; descent: number },
+): { layout: TextLayout; clash: number } {
+  const fit = fitSize(shaped, opts, metrics, () => hyphenCluster(chain));
   const { size } = fit;
   const lines = fit.truncated
     ? [
@@ -161,6 +169,7 @@ export function layoutText(title: string, fontId: FontId, opts: LayoutOptions): 
   // Levels over the whole title (a paragraph), lines reordered one by one.
   const resolved = bidiRuns(lines.flat(), shaped.direction);
   let first = 0;
+  const bands: InkBand[] = [];
   const placed: TextLine[] = lines.map((tokens, row) => {
     const runs = resolved
       .slice(first, (first += tokens.length))
@@ -173,6 +182,7 @@ export function layoutText(title: string, fontId: FontId, opts: LayoutOptions): 
     const x = opts.box.x + (opts.align === "center" ? free / 2 : startsRight ? free : 0);
     const order = visualOrder(runs.map((r) => r.level));
     const glyphs: PlacedGlyph[] = [];
+    const band = { top: Infinity, bottom: -Infinity };
     let cursor = x;
     for (const ri of order) {
       if (runs[ri]!.space) cursor += shaped.spaceWidth * size;
@@ -186,20 +196,23 @@ export function layoutText(title: string, fontId: FontId, opts: LayoutOptions): 
           if (b.x2 > b.x1) {
             ink.x1 = Math.min(ink.x1, gx + b.x1 * s);
             ink.x2 = Math.max(ink.x2, gx + b.x2 * s);
-            ink.y1 = Math.min(ink.y1, gy - b.y2 * s);
-            ink.y2 = Math.max(ink.y2, gy - b.y1 * s);
+            band.top = Math.min(band.top, gy - b.y2 * s);
+            band.bottom = Math.max(band.bottom, gy - b.y1 * s);
           }
         }
         cursor += cluster.advance * size;
       }
     }
+    bands.push(band);
+    ink.y1 = Math.min(ink.y1, band.top);
+    ink.y2 = Math.max(ink.y2, band.bottom);
     return { x, baseline, width, glyphs };
   });
   const inkBox = Number.isFinite(ink.x1)
     ? { x: ink.x1, y: ink.y1, width: ink.x2 - ink.x1, height: ink.y2 - ink.y1 }
     : { x: opts.box.x, y: top, width: 0, height: 0 };
   const blockX = Math.min(...placed.map((l) => l.x));
-  return {
+  const layout = {
     size,
     lines: placed,
     direction: shaped.direction,
@@ -208,4 +221,5 @@ export function layoutText(title: string, fontId: FontId, opts: LayoutOptions): 
     truncated: fit.truncated,
     missing: shaped.missing,
   };
+  return { layout, clash: placed.length > 1 ? clashSpacing(placed, bands, size) : 0 };
 }

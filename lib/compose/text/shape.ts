@@ -2,6 +2,7 @@ import type { Font, Glyph } from "opentype.js";
 import { bracketOf, mirrorOf } from "./bidi";
 import { ARABIC_NUMBERS, arabicScriptLanguage, NUMBERS, type ComplexScript } from "./complex-scripts";
 import { complexRuns, hasComplexScript, shapeComplexRun } from "./complex-shaping";
+import { emojiSequenceGlyph, isEmojiSequence } from "./emoji-sequences";
 import type { FontChain } from "./font-loader";
 import { linePieces } from "./line-pieces";
 import { ignorable, normalizeTitle } from "./visible";
@@ -205,6 +206,15 @@ function shapeSimple(text: string, chain: FontChain, missing: Set<string>): Clus
   const clusters: Cluster[] = [];
   let previous: ShapedGlyph | null = null;
   for (const { segment } of graphemes.segment(text)) {
+    const sequence = isEmojiSequence(segment) ? emojiSequenceGlyph(segment) : null;
+    if (sequence) {
+      previous = { ...sequence, dx: 0 };
+      clusters.push({
+        glyphs: [previous],
+        advance: (sequence.glyph.advanceWidth ?? 0) / sequence.font.unitsPerEm,
+      });
+      continue;
+    }
     const cps = Array.from(segment, (c) => c.codePointAt(0)!).filter((cp) => !ignorable(cp));
     if (cps.length === 0) continue;
     const base = chain.glyphFor(cps[0]!);
