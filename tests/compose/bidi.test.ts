@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { prepareShaping } from "@/lib/compose/text/complex-shaping";
 import { layoutText } from "@/lib/compose/text/layout";
 import { linePieces } from "@/lib/compose/text/line-pieces";
+import { boxOptions } from "./layout-options";
 
 /**
  * Titles mixing right-to-left and left-to-right text, drawn in the order the Unicode bidi algorithm
@@ -24,14 +25,7 @@ function reference(title: string) {
 
 /** The title as the layout draws it on one line, from the code points of the glyphs it places. */
 function drawn(title: string) {
-  const layout = layoutText(title, "inter", {
-    box: { x: 0, y: 0, width: 4000, height: 200 },
-    maxLines: 1,
-    maxSize: 30,
-    minSize: 20,
-    lineHeight: 1.1,
-    align: "start",
-  });
+  const layout = layoutText(title, "inter", boxOptions(4000, 200, 1, 30, 20));
   expect(layout.lines, title).toHaveLength(1);
   const text = layout.lines[0]!.glyphs.map((g) => String.fromCodePoint(g.glyph.unicode ?? 0xfffd)).join("");
   return { direction: layout.direction, text };

@@ -2,10 +2,11 @@ import opentype from "opentype.js";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { complexRuns, prepareShaping, shapeComplexRun } from "@/lib/compose/text/complex-shaping";
 import { fontChain, loadFontFile, readFontFile } from "@/lib/compose/text/font-loader";
-import { layoutText, type LayoutOptions } from "@/lib/compose/text/layout";
+import { layoutText } from "@/lib/compose/text/layout";
 import { shapeText } from "@/lib/compose/text/shape";
 import { woffToSfnt } from "@/lib/compose/text/woff";
 import { INDIC_THAI_TITLES } from "./complex-titles";
+import { boxOptions } from "./layout-options";
 
 const DEVANAGARI = "fallback/noto-sans-devanagari-700.woff";
 const THAI = "fallback/noto-sans-thai-700.woff";
@@ -90,14 +91,7 @@ describe("Devanagari and Thai shaping", () => {
   });
 
   it("finds a glyph for every character of real Hindi, Marathi, Nepali and Thai titles", () => {
-    const opts: LayoutOptions = {
-      box: { x: 0, y: 0, width: 1000, height: 400 },
-      maxLines: 3,
-      maxSize: 80,
-      minSize: 20,
-      lineHeight: 1.1,
-      align: "start",
-    };
+    const opts = boxOptions(1000, 400, 3, 80, 20);
     for (const title of INDIC_THAI_TITLES) {
       for (const font of ["inter", "bebas-neue", "merriweather"] as const) {
         const layout = layoutText(title, font, opts);

@@ -1,15 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { FontId } from "@/lib/catalog/fonts";
-import { layoutText, type LayoutOptions } from "@/lib/compose/text/layout";
+import { layoutText } from "@/lib/compose/text/layout";
+import { boxOptions } from "./layout-options";
 
-const opts = (width: number): LayoutOptions => ({
-  box: { x: 0, y: 0, width, height: 60 },
-  maxLines: 1,
-  maxSize: 40,
-  minSize: 40,
-  lineHeight: 1.1,
-  align: "start",
-});
+const opts = (width: number) => boxOptions(width, 60, 1, 40);
 
 const TITLE =
   "Systems at Scale — Lessons, Notes: a-very-long-slug (draft) “quoted” / more & so on, and on — until the end";

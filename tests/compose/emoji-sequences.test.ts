@@ -2,16 +2,10 @@ import { describe, expect, it } from "vitest";
 import { FALLBACK_FONTS } from "@/lib/catalog/fonts";
 import { fontChain, loadFontFile } from "@/lib/compose/text/font-loader";
 import { isEmojiSequence } from "@/lib/compose/text/emoji-sequences";
-import { layoutText, type LayoutOptions } from "@/lib/compose/text/layout";
+import { layoutText } from "@/lib/compose/text/layout";
+import { boxOptions } from "./layout-options";
 
-const opts: LayoutOptions = {
-  box: { x: 0, y: 0, width: 2000, height: 200 },
-  maxLines: 1,
-  maxSize: 60,
-  minSize: 60,
-  lineHeight: 1.1,
-  align: "start",
-};
+const opts = boxOptions(2000, 200, 1, 60);
 
 const emojiFonts = new Set(FALLBACK_FONTS.find((f) => f.id === "noto-emoji")!.files.map(loadFontFile));
 const glyphsOf = (title: string) => layoutText(title, "inter", opts).lines.flatMap((l) => l.glyphs);

@@ -3,17 +3,11 @@ import { CANVASES } from "@/lib/catalog/canvases";
 import { getFont } from "@/lib/catalog/fonts";
 import { TEMPLATE_RENDERERS } from "@/lib/compose/templates";
 import { loadFontFile } from "@/lib/compose/text/font-loader";
-import { layoutText, type LayoutOptions, type TextLayout } from "@/lib/compose/text/layout";
+import { layoutText, type TextLayout } from "@/lib/compose/text/layout";
 import { linePieces } from "@/lib/compose/text/line-pieces";
+import { boxOptions } from "./layout-options";
 
-const opts = (width: number, size = 40): LayoutOptions => ({
-  box: { x: 0, y: 0, width, height: 1000 },
-  maxLines: 20,
-  maxSize: size,
-  minSize: size,
-  lineHeight: 1.1,
-  align: "start",
-});
+const opts = (width: number, size = 40) => boxOptions(width, 1000, 20, size);
 
 const text = (layout: TextLayout) =>
   layout.lines.map((l) => String.fromCodePoint(...l.glyphs.map((g) => g.glyph.unicode ?? 0x3f)));
