@@ -18,6 +18,7 @@ import { startStack, type Stack } from "../helpers/stack";
 let stack: Stack;
 let unsynced: Proc | undefined;
 const engineDir = mkdtempSync(path.join(os.tmpdir(), "engine-unsynced-"));
+const freshEngineDir = mkdtempSync(path.join(os.tmpdir(), "engine-fresh-"));
 
 beforeAll(async () => {
   stack = await startStack();
@@ -37,7 +38,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await unsynced?.kill("SIGKILL");
   await stack?.stop();
-  rmSync(engineDir, { recursive: true, force: true });
+  for (const dir of [engineDir, freshEngineDir]) rmSync(dir, { recursive: true, force: true });
 });
 
 describe("a batch the engine never starts", () => {
@@ -68,13 +69,14 @@ describe("a batch the engine never starts", () => {
       await hint.waitFor({ timeout: ENGINE_STALL_MS + 10_000 });
       expect(await hint.textContent()).toContain("has synced this app, then send the batch to it again");
 
-      // The engine is put right (same data, now synced with the app); its first event stays ignored,
-      // as an already-seen id, until the creator sends the batch again.
+      // The engine is replaced by one synced with the app but without the old one's data, so the
+      // batch's event is gone with it (an engine that kept its data would start the held event's
+      // run itself at its first sync): the batch starts when its creator sends it again.
       await unsynced?.kill("SIGKILL");
       unsynced = spawnEngine({
         port: Number(new URL(stack.engineUrl).port),
         appUrl: stack.appUrl,
-        dataDir: engineDir,
+        dataDir: freshEngineDir,
         io: "ignore",
         keys: stack.keys,
       });
