@@ -1,16 +1,13 @@
 import { readBatchChecked } from "@/lib/batches/check-run";
 import { batchForVisitors } from "@/lib/batches/dto";
 import { ownsBatch } from "@/lib/batches/owner-cookie";
-import { jsonError, notAllowed, apiRoute } from "@/lib/http";
+import { jsonError, notAllowed } from "@/lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** The batch, its cells and `results`; its owner also gets each cell's other takes (`otherTakes`). */
-export const GET = apiRoute(async function GET(
-  request: Request,
-  { params }: { params: Promise<{ id: string }> },
-) {
+export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const found = await readBatchChecked(id);
   if (!found) return jsonError(404, `No batch with id "${id}".`);
@@ -18,6 +15,6 @@ export const GET = apiRoute(async function GET(
   const headers = { "cache-control": "no-store", "x-last-event-id": String(found.lastEventId) };
   const owner = await ownsBatch(id, request.headers);
   return Response.json(owner ? found.batch : batchForVisitors(found.batch), { headers });
-});
+}
 
 export const { POST, PUT, PATCH, DELETE, OPTIONS } = notAllowed("GET");
