@@ -9,6 +9,7 @@ import {
 } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import path from "node:path";
+import { processRunning, processStartTime } from "./process";
 
 /**
  * Append-only JSON-lines journal with group commit: records appended while an fsync is in
@@ -213,18 +214,14 @@ export class Journal {
   }
 }
 
-/** The live engine (another process) holding `dir`'s LOCK file, if any. */
+/** The live engine (another process) holding `dir`'s LOCK file ("<pid> <start time>"), if any. */
 export function engineDirOwner(dir: string): number | null {
   const file = path.join(dir, "LOCK");
   if (!existsSync(file)) return null;
-  const pid = Number(readFileSync(file, "utf8").trim());
+  const [pidText = "", startTime] = readFileSync(file, "utf8").trim().split(" ");
+  const pid = Number(pidText);
   if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return null;
-  try {
-    process.kill(pid, 0);
-    return pid;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM" ? pid : null;
-  }
+  return processRunning(pid, startTime) ? pid : null;
 }
 
 /** One engine per data dir: a LOCK file holding the owner's pid; a dead owner's lock is taken over. */
@@ -234,5 +231,5 @@ function lockDir(dir: string): void {
     throw new Error(
       `data dir ${dir} is in use by another engine (pid ${pid}); stop it or set ENGINE_DATA_DIR`,
     );
-  writeFileSync(path.join(dir, "LOCK"), String(process.pid));
+  writeFileSync(path.join(dir, "LOCK"), `${process.pid} ${processStartTime(process.pid) ?? ""}`.trim());
 }

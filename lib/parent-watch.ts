@@ -7,6 +7,7 @@
  * (each one a paid picture that is recorded and reused by the next start), as a Ctrl-C would, then
  * stops the way a SIGTERM stops it.
  */
+import { processRunning } from "@/engine/process";
 
 export interface ParentWatch {
   /** The pid the process had as parent when it started (`npm start` passes its own). */
@@ -62,21 +63,12 @@ export function followParent(watch: ParentWatch): () => void {
 }
 
 /**
- * Gone: no process has the pid any more, or, when it is this process's parent, this process was handed
- * to another parent (at once when the parent dies, even while it lingers unreaped).
+ * Gone: the pid no longer runs, or, when it is this process's parent, this process was handed to
+ * another parent (at once when the parent dies, even while it lingers unreaped).
  */
 function goneCheck(pid: number): () => boolean {
   const child = process.ppid === pid;
-  return () => {
-    if (child && process.ppid !== pid) return true;
-    try {
-      process.kill(pid, 0); // signal 0: only asks whether the process exists
-      return false;
-    } catch (error) {
-      // EPERM: it exists, under another user.
-      return (error as NodeJS.ErrnoException).code !== "EPERM";
-    }
-  };
+  return () => (child && process.ppid !== pid) || !processRunning(pid);
 }
 
 /** The parent pid `npm start` hands the web app in WEB_PARENT_PID, or null when unset or malformed. */

@@ -4,27 +4,7 @@
  * owner) turns that into a clear error instead.
  */
 import fs from "node:fs";
-
-function processStartTime(pid: number): string | null {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    // Field 22 (starttime) counted after the parenthesised command name, which may contain spaces.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return fields[19] ?? null;
-  } catch {
-    return null;
-  }
-}
-
-function isAlive(pid: number, startTime: string | null): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-  const current = processStartTime(pid);
-  return startTime === null || current === null || current === startTime;
-}
+import { processRunning, processStartTime } from "@/engine/process";
 
 /** The live process holding `dir`'s lock, if any (`npm start` checks before it starts anything). */
 export function dirLockOwner(dir: string): number | null {
@@ -33,7 +13,7 @@ export function dirLockOwner(dir: string): number | null {
       pid?: number;
       start?: string | null;
     };
-    return typeof owner.pid === "number" && isAlive(owner.pid, owner.start ?? null) ? owner.pid : null;
+    return typeof owner.pid === "number" && processRunning(owner.pid, owner.start) ? owner.pid : null;
   } catch {
     return null;
   }
@@ -45,13 +25,17 @@ export function acquireDirLock(dir: string): () => void {
   for (let tries = 0; tries < 2; tries++) {
     try {
       fs.writeFileSync(lockPath, mine, { flag: "wx" });
-      return () => {
+      const release = () => {
+        process.off("exit", release);
         try {
           if (fs.readFileSync(lockPath, "utf8") === mine) fs.unlinkSync(lockPath);
         } catch {
           // Already gone: nothing to release.
         }
       };
+      // A server stopped by a signal exits without closing the database: leave no lock behind.
+      process.on("exit", release);
+      return release;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
@@ -61,7 +45,7 @@ export function acquireDirLock(dir: string): () => void {
     } catch {
       // Unreadable or half-written lock: treat as stale.
     }
-    if (typeof owner.pid === "number" && isAlive(owner.pid, owner.start ?? null)) {
+    if (typeof owner.pid === "number" && processRunning(owner.pid, owner.start)) {
       const who = owner.pid === process.pid ? "this process" : `process ${owner.pid}`;
       throw new Error(
         `PGlite data folder ${dir} is already open in ${who}; only one process may use it ` +

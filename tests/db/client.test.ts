@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -45,6 +45,26 @@ describe("db client", () => {
     fs.writeFileSync(`${dir}.lock`, JSON.stringify({ pid: Number(dead.stdout), start: "0" }));
     const handle = await createDb({ dir, migrate: false });
     await handle.close();
+    expect(fs.existsSync(`${dir}.lock`)).toBe(false);
+  });
+
+  it("leaves no lock behind when its process is stopped by a signal without closing the database", async () => {
+    const dir = path.join(tmp, "signalled");
+    const script = [
+      `import { acquireDirLock } from "./lib/db/pglite-lock";`,
+      `acquireDirLock(${JSON.stringify(dir)});`,
+      `process.on("SIGTERM", () => process.exit(0));`,
+      `process.stdout.write("locked");`,
+      `setInterval(() => {}, 1000);`,
+    ].join("\n");
+    const child = spawn(path.resolve("node_modules/.bin/tsx"), ["--eval", script], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    await new Promise((resolve) => child.stdout.once("data", resolve));
+    expect(fs.existsSync(`${dir}.lock`)).toBe(true);
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    await exited;
     expect(fs.existsSync(`${dir}.lock`)).toBe(false);
   });
 

@@ -10,6 +10,8 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { engineDirOwner } from "@/engine/journal";
+import { dirLockOwner } from "@/lib/db/pglite-lock";
 import { startSimulator, type Simulator } from "@/lib/simulator";
 import { submitBatch } from "../../scripts/lib/batch-client";
 import { BASE_REQUEST, settled, until } from "../fixtures/batch-helpers";
@@ -45,11 +47,18 @@ async function npmStart(): Promise<Started> {
   child.stdout!.on("data", (c: Buffer) => (text += c.toString()));
   child.stderr!.on("data", (c: Buffer) => (text += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  await until(
+  const up = until(
     async () => (text.includes("Thumbnail Studio is running") ? true : undefined),
     "npm start",
     120_000,
-  );
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}; it printed:\n${text}`);
+  });
+  // One that gives up (a refusal, a failed build) says why at once, rather than after the wait.
+  const gaveUp = exited.then((code) => {
+    throw new Error(`npm start exited (${code}) before it was up:\n${text}`);
+  });
+  await Promise.race([up, gaveUp]);
   return { child, output: () => text, exited };
 }
 
@@ -137,6 +146,14 @@ describe("npm start, stopped while calls are out", () => {
             () => true,
           ),
         "web app stopped",
+        30_000,
+      );
+      // Nor does anything hold the data folder: the app's database and the engine's journal are free.
+      await until(
+        () =>
+          dirLockOwner(path.join(dataDir, "db")) === null &&
+          engineDirOwner(path.join(dataDir, "engine")) === null,
+        "the data folder to be let go",
         30_000,
       );
 
