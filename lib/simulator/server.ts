@@ -47,6 +47,11 @@ export interface Simulator {
   readonly stats: SimStats;
   /** A profile name replaces the profile; a partial object is merged into the current one. */
   setProfile(profile: string | Partial<SimProfile>): void;
+  /**
+   * Holds every answer, once its latency has passed, until the returned function is called: a test's
+   * way to act while calls are surely out. Calls already held stay held until then.
+   */
+  hold(): () => void;
   /** Clears records, attempt counters and peak figures, and reseeds the RNG. */
   reset(): void;
   close(): Promise<void>;
@@ -78,6 +83,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   const inflight = { openai: 0, google: 0 };
   let maxInflight = { openai: 0, google: 0 };
   let seq = 0;
+  let held: { until: Promise<void>; release: () => void } | null = null;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? "/", "http://sim").pathname;
@@ -162,6 +168,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
       if (fault && IMMEDIATE.has(fault))
         return finish(fault, route.fault(fault, call, requestId, profile.retryAfterMs));
       await sleepUnlessClosed(latency, res);
+      if (held) await unlessClosed(held.until, res);
       if (closed) return finish("client_closed", null);
       if (fault) return finish(fault, route.fault(fault, call, requestId, profile.retryAfterMs));
       return finish("ok", await route.success(call, requestId));
@@ -205,6 +212,19 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
       profile = typeof next === "string" ? resolveProfile(next) : resolveProfile(profile, next);
       rng = createRng(profile.seed);
     },
+    hold() {
+      if (held) return held.release;
+      let open = () => {};
+      const gate = {
+        until: new Promise<void>((resolve) => (open = resolve)),
+        release: () => {
+          if (held === gate) held = null;
+          open();
+        },
+      };
+      held = gate;
+      return gate.release;
+    },
     reset() {
       records = [];
       attempts = new Map();
@@ -212,6 +232,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
       rng = createRng(profile.seed);
     },
     close() {
+      held?.release();
       return new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
@@ -239,5 +260,17 @@ function sleepUnlessClosed(ms: number, res: ServerResponse): Promise<void> {
       resolve();
     }
     res.once("close", done);
+  });
+}
+
+/** Resolves once `until` has, or at once when the client hangs up. */
+function unlessClosed(until: Promise<void>, res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("close", done);
+      resolve();
+    };
+    res.once("close", done);
+    void until.then(done);
   });
 }

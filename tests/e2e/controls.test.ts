@@ -13,8 +13,7 @@ let sim: Simulator;
 let stack: Stack;
 
 beforeAll(async () => {
-  // Slow enough that the batch is still running when the page is open.
-  sim = await startSimulator({ port: 0, profile: { latencyMs: [1500, 2500], timeScale: 1 } });
+  sim = await startSimulator({ port: 0, profile: { latencyMs: [500, 1000], timeScale: 1 } });
   stack = await startStack({ PROVIDER_SIMULATOR_URL: sim.url });
 });
 
@@ -43,6 +42,8 @@ const callsEnded = () =>
 describe("cancel and resume on the batch page", () => {
   it("cancels a running batch, then resumes its cancelled cells without paying twice", async () => {
     const before = sim.requests.length;
+    // No call answers before the cancel, however slowly the page loads: the batch is surely running.
+    const release = sim.hold();
     const { id, ownerToken } = await newBatch(["Stopped halfway", "Also stopped", "Stopped as well"]);
     const { browser, page } = await ownerPage(id, ownerToken, true);
     try {
@@ -52,6 +53,7 @@ describe("cancel and resume on the batch page", () => {
       const reason = page.getByTestId("cancel-reason");
       expect(await reason.textContent()).toBe("Cancelled: cancelled by the owner");
       // Calls in flight at the cancel still finish; their pictures stay on their cells.
+      release();
       await callsEnded();
       const resume = page.getByRole("button", { name: /^Resume \d+ cancelled cells?$/ });
       await resume.click();
@@ -65,14 +67,17 @@ describe("cancel and resume on the batch page", () => {
       // Each cell was paid for once in all: before the cancel, or after the resume.
       expect(sim.requests.length - before).toBe(3);
     } finally {
+      release();
       await browser.close();
     }
   });
 
   it("resumes with JavaScript off, through a form post and a redirect back to the page", async () => {
     const before = sim.requests.length;
+    const release = sim.hold();
     const { id, ownerToken } = await newBatch(["No scripts here", "None at all"]);
     const cancel = await post(stack.appUrl, `/api/batches/${id}/cancel`, undefined, bearer(ownerToken));
+    release();
     expect(cancel.status).toBe(200);
     expect((await settled(stack.appUrl, id)).status).toBe("cancelled");
     await callsEnded();

@@ -104,6 +104,29 @@ describe("simulator", () => {
     await expect.poll(() => sim.requests[0]?.outcome).toBe("timeout");
     await expect.poll(() => sim.stats.inflight.openai).toBe(0);
   });
+
+  it("holds answers until released, and lets calls made after the release through", async () => {
+    const release = sim.hold();
+    let answered = 0;
+    const first = Promise.all(["held one", "held two"].map((p) => generate(p).then(() => answered++)));
+    await expect.poll(() => sim.stats.inflight.openai).toBe(2);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(answered).toBe(0);
+    expect(sim.requests.map((r) => r.outcome)).toEqual(["pending", "pending"]);
+    release();
+    await first;
+    expect(sim.requests.map((r) => r.outcome)).toEqual(["ok", "ok"]);
+    await generate("after the release");
+    // A stale release does not open a later hold.
+    const again = sim.hold();
+    release();
+    const late = generate("held again");
+    await expect.poll(() => sim.stats.inflight.openai).toBe(1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sim.requests.at(-1)?.outcome).toBe("pending");
+    again();
+    await late;
+  });
 });
 
 describe("profiles and markers", () => {
