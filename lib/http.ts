@@ -161,3 +161,44 @@ export function crossSite(headers: Headers): boolean {
     return true;
   }
 }
+
+/** Error codes of a database (or any server) that cannot be reached, anywhere in an error's causes. */
+const UNREACHABLE = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
+  "ETIMEDOUT",
+  "ECONNRESET",
+  "EAI_AGAIN",
+]);
+
+function unreachable(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code && UNREACHABLE.has(code)) return true;
+    if (/timeout exceeded when trying to connect|Connection terminated/i.test(e.message)) return true;
+  }
+  return false;
+}
+
+/**
+ * A route handler whose unexpected failures still answer in the API's JSON error shape (Next's own 500
+ * has an empty body): 503 when a server it needs (the database) cannot be reached, else 500. The
+ * cause is logged here, not sent.
+ */
+export function apiRoute<A extends unknown[]>(
+  handler: (...args: A) => Promise<Response> | Response,
+): (...args: A) => Promise<Response> {
+  return async (...args) => {
+    try {
+      return await handler(...args);
+    } catch (error) {
+      const request = args[0] instanceof Request ? args[0] : null;
+      const where = request ? `${request.method} ${new URL(request.url).pathname}` : "API";
+      console.error(`${where}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      if (unreachable(error))
+        return jsonError(503, "The database cannot be reached right now; try again shortly.");
+      return jsonError(500, "The server failed to answer this request (the cause is in its log).");
+    }
+  };
+}

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { bytesResponse, notAllowed, notModified, readJson } from "@/lib/http";
+import { describe, expect, it, vi } from "vitest";
+import { apiRoute, bytesResponse, notAllowed, notModified, readJson } from "@/lib/http";
 
 const withTag = (value?: string) =>
   new Request(
@@ -132,5 +132,45 @@ describe("methods a route does not serve", () => {
     );
     expect(options.status).toBe(204);
     expect(options.headers.get("allow")).toBe("GET, DELETE, HEAD, OPTIONS");
+  });
+});
+
+describe("a route's unexpected failure", () => {
+  const request = new Request("http://studio.test/api/batches", { method: "POST" });
+  const quiet = () => vi.spyOn(console, "error").mockImplementation(() => {});
+
+  it("answers 500 in the API's JSON shape, with the cause logged and not sent", async () => {
+    const log = quiet();
+    const route = apiRoute(async (_: Request) => {
+      throw new Error("secret detail");
+    });
+    const res = await route(request);
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({
+      error: "The server failed to answer this request (the cause is in its log).",
+      issues: [],
+    });
+    expect(String(log.mock.calls[0]?.[0])).toMatch(/^POST \/api\/batches: Error: secret detail/);
+    log.mockRestore();
+  });
+
+  it("answers 503 when the database cannot be reached, also behind a wrapping error", async () => {
+    const log = quiet();
+    const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
+    for (const error of [refused, new Error("Failed query: select 1", { cause: refused })]) {
+      const res = await apiRoute(async (_: Request) => {
+        throw error;
+      })(request);
+      expect(res.status).toBe(503);
+      expect(((await res.json()) as { error: string }).error).toBe(
+        "The database cannot be reached right now; try again shortly.",
+      );
+    }
+    log.mockRestore();
+  });
+
+  it("passes answers through untouched", async () => {
+    const ok = new Response("fine", { status: 202 });
+    expect(await apiRoute(async (_: Request) => ok)(request)).toBe(ok);
   });
 });

@@ -3,23 +3,23 @@ import { BATCH_STATUSES, getDb, InvalidCursorError, listBatches, type BatchStatu
 import type { FieldIssue } from "@/lib/batches/input";
 import { batchListItem, submitBatch } from "@/lib/batches/service";
 import { createdResponse } from "@/lib/batches/owner-cookie";
-import { jsonError, notAllowed } from "@/lib/http";
+import { jsonError, notAllowed, apiRoute } from "@/lib/http";
 import { unstorable } from "@/lib/user-text";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** Accepts {prompts, models, style, template, font, ...} or the seeds' positional batch.json array. */
-export async function POST(request: Request) {
+export const POST = apiRoute(async function POST(request: Request) {
   const body = await readStudioJson(request);
   if (!body.ok) return body.response;
   const result = await submitBatch(body.value);
   if (!result.ok) return jsonError(result.status, result.error, result.issues);
   return createdResponse(request, result);
-}
+});
 
 /** Recent batches, newest first: ?cursor=&limit= (1–100, default 20)&status=&q= (text in a title) */
-export async function GET(request: Request) {
+export const GET = apiRoute(async function GET(request: Request) {
   const denied = denyWithoutAccess(request);
   if (denied) return denied;
   const q = new URL(request.url).searchParams;
@@ -53,6 +53,6 @@ export async function GET(request: Request) {
     if (!(err instanceof InvalidCursorError)) throw err;
     return jsonError(400, "Invalid batch list query.", [{ path: "cursor", message: "unknown cursor" }]);
   }
-}
+});
 
 export const { PUT, PATCH, DELETE, OPTIONS } = notAllowed("GET", "POST");

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "@/lib/db";
-import { notAllowed } from "@/lib/http";
+import { notAllowed, apiRoute } from "@/lib/http";
 import { providerCallsInFlight } from "@/lib/providers/call-limit";
 
 export const dynamic = "force-dynamic";
@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
  * database only fails requests); either way the provider calls under way here, which `npm start`
  * waits for when it is stopped.
  */
-export async function GET() {
+export const GET = apiRoute(async function GET() {
   const providerCalls = providerCallsInFlight();
   try {
     await (await getDb()).execute(sql`select 1`);
@@ -19,6 +19,6 @@ export async function GET() {
     const db = `cannot reach the database: ${(error as Error).message}`;
     return Response.json({ ok: false, db, providerCalls }, { status: 503 });
   }
-}
+});
 
 export const { POST, PUT, PATCH, DELETE, OPTIONS } = notAllowed("GET");

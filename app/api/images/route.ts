@@ -2,13 +2,13 @@ import { denyWithoutAccess } from "@/lib/access-request";
 import { deleteJson } from "@/lib/gallery/delete-http";
 import { parseImageQuery } from "@/lib/gallery/query";
 import { galleryPage } from "@/lib/gallery/service";
-import { jsonError, notAllowed } from "@/lib/http";
+import { jsonError, notAllowed, apiRoute } from "@/lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** Every finished image, newest first: ?cursor=&limit=&model=&style=&template=&batch=&from=&to= */
-export async function GET(request: Request) {
+export const GET = apiRoute(async function GET(request: Request) {
   const denied = denyWithoutAccess(request);
   if (denied) return denied;
   const query = parseImageQuery(new URL(request.url).searchParams);
@@ -19,16 +19,16 @@ export async function GET(request: Request) {
     { images: page.images, nextCursor: page.nextCursor },
     { headers: { "cache-control": "no-store" } },
   );
-}
+});
 
 /**
  * Deletes images (rows and blobs): body {"ids": [...]} (1–500). Open on an embedded install; in production
  * it needs `Authorization: Bearer $ADMIN_TOKEN` (401 without a token, 403 with a wrong one).
  */
-export async function DELETE(request: Request) {
+export const DELETE = apiRoute(async function DELETE(request: Request) {
   const denied = denyWithoutAccess(request);
   if (denied) return denied;
   return deleteJson(request);
-}
+});
 
 export const { POST, PUT, PATCH, OPTIONS } = notAllowed("GET", "DELETE");

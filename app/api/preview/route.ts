@@ -1,13 +1,13 @@
 import { studioPassword } from "@/lib/access";
 import { denyWithoutAccess } from "@/lib/access-request";
-import { jsonError, notAllowed } from "@/lib/http";
+import { jsonError, notAllowed, apiRoute } from "@/lib/http";
 import { parsePreviewParams, renderPreview } from "@/lib/studio/preview";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** GET /api/preview?template=&font=&style=&canvas=&title= → a small JPEG from the real compositor. */
-export async function GET(request: Request) {
+export const GET = apiRoute(async function GET(request: Request) {
   const denied = denyWithoutAccess(request);
   if (denied) return denied;
   const parsed = parsePreviewParams(new URL(request.url).searchParams);
@@ -17,7 +17,7 @@ export async function GET(request: Request) {
     // Behind the studio password a shared cache must not hand previews to strangers.
     headers: { "content-type": "image/jpeg", "cache-control": `${cacheScope()}, max-age=86400` },
   });
-}
+});
 
 const cacheScope = () => (studioPassword(process.env) ? "private" : "public");
 

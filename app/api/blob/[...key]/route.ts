@@ -1,5 +1,5 @@
 import { getStorage, keyProblem } from "@/lib/storage";
-import { bytesResponse, jsonError, notAllowed, notModified } from "@/lib/http";
+import { bytesResponse, jsonError, notAllowed, notModified, apiRoute } from "@/lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -8,7 +8,10 @@ export const dynamic = "force-dynamic";
  * Serves the local blob store (embedded mode). URLs the app hands out carry ?v=<version>, so a response
  * to such a URL never changes and is cached as immutable; without it, a short max-age.
  */
-export async function GET(request: Request, { params }: { params: Promise<{ key: string[] }> }) {
+export const GET = apiRoute(async function GET(
+  request: Request,
+  { params }: { params: Promise<{ key: string[] }> },
+) {
   const store = getStorage();
   if (store.kind !== "local") return jsonError(404, "Blobs are served by Vercel Blob in this deployment.");
   const key = (await params).key.join("/");
@@ -26,6 +29,6 @@ export async function GET(request: Request, { params }: { params: Promise<{ key:
   const blob = await store.get(key);
   if (!blob) return jsonError(404, "Not found.");
   return bytesResponse(request, blob.bytes, blob.etag, headers);
-}
+});
 
 export const { POST, PUT, PATCH, DELETE, OPTIONS } = notAllowed("GET");

@@ -3,7 +3,7 @@ import { parseZipIds, parseZipIdsQuery, type IdsResult } from "@/lib/export/ids-
 import { siteOrigin } from "@/lib/export/origin";
 import { selectionZip, zipResponse } from "@/lib/export/zip";
 import { galleryHref, htmlResult } from "@/lib/gallery/form-result";
-import { jsonError, notAllowed, readJson, wantsHtml } from "@/lib/http";
+import { jsonError, notAllowed, readJson, wantsHtml, apiRoute } from "@/lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -27,14 +27,14 @@ async function respond(request: Request, parsed: IdsResult, form?: FormData): Pr
 }
 
 /** Selected gallery images as a ZIP: ?ids=a,b,c (at most 500). */
-export async function GET(request: Request) {
+export const GET = apiRoute(async function GET(request: Request) {
   const denied = denyWithoutAccess(request);
   if (denied) return denied;
   return respond(request, parseZipIdsQuery(new URL(request.url).searchParams));
-}
+});
 
 /** Same as GET for long selections: JSON {"ids": [...]} or a form field ids=a,b,c (repeatable). */
-export async function POST(request: Request) {
+export const POST = apiRoute(async function POST(request: Request) {
   const denied = denyWithoutAccess(request);
   if (denied) return denied;
   if (wantsHtml(request)) {
@@ -46,6 +46,6 @@ export async function POST(request: Request) {
   const body = await readJson(request);
   if (!body.ok) return body.response;
   return respond(request, parseZipIds(body.value));
-}
+});
 
 export const { PUT, PATCH, DELETE, OPTIONS } = notAllowed("GET", "POST");

@@ -1,6 +1,6 @@
 import { cellControlRoute } from "@/lib/batches/cell-picks";
 import { switchToOtherTake } from "@/lib/batches/controls";
-import { notAllowed } from "@/lib/http";
+import { notAllowed, apiRoute } from "@/lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -12,11 +12,8 @@ export const dynamic = "force-dynamic";
  * showed leads its other takes (asking again with 0 switches back). No provider call. Owner only;
  * 200 `{batch, swapped}`.
  */
-export const POST = cellControlRoute(
-  "switch",
-  "Invalid request to switch takes.",
-  switchToOtherTake,
-  "swapped",
+export const POST = apiRoute(
+  cellControlRoute("switch", "Invalid request to switch takes.", switchToOtherTake, "swapped"),
 );
 
 export const { GET, PUT, PATCH, DELETE, OPTIONS } = notAllowed("POST");

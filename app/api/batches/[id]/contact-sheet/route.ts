@@ -1,5 +1,5 @@
 import { contactSheetBytes, contactSheetState } from "@/lib/export/contact-sheet-cache";
-import { bytesResponse, jsonError, notAllowed, notModified } from "@/lib/http";
+import { bytesResponse, jsonError, notAllowed, notModified, apiRoute } from "@/lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -8,7 +8,10 @@ export const dynamic = "force-dynamic";
  * The batch grid as a 1200×630 JPEG (the share page's og:image). With ?v=<current version> the response
  * is immutable; without it, revalidated by ETag (a stale ?v= gets the current sheet, briefly cached).
  */
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
+export const GET = apiRoute(async function GET(
+  request: Request,
+  { params }: { params: Promise<{ id: string }> },
+) {
   const { id } = await params;
   const state = await contactSheetState(id);
   if (!state) return jsonError(404, "No batch with this id.", [{ path: "id", message: "unknown batch" }]);
@@ -28,6 +31,6 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   if (notModified(request, state.etag)) return new Response(null, { status: 304, headers });
   const bytes = await contactSheetBytes(state);
   return bytesResponse(request, bytes, state.etag, headers);
-}
+});
 
 export const { POST, PUT, PATCH, DELETE, OPTIONS } = notAllowed("GET");

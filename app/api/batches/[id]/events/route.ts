@@ -1,13 +1,16 @@
 import { ownsBatch } from "@/lib/batches/owner-cookie";
 import { readBatch } from "@/lib/batches/service";
 import { batchEventStream } from "@/lib/batches/stream";
-import { jsonError, notAllowed } from "@/lib/http";
+import { jsonError, notAllowed, apiRoute } from "@/lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** Live changes as Server-Sent Events; resumable with Last-Event-ID (or ?after=<id>). */
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
+export const GET = apiRoute(async function GET(
+  request: Request,
+  { params }: { params: Promise<{ id: string }> },
+) {
   const { id } = await params;
   const found = await readBatch(id);
   if (!found) return jsonError(404, `No batch with id "${id}".`);
@@ -27,6 +30,6 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
       "x-accel-buffering": "no",
     },
   });
-}
+});
 
 export const { POST, PUT, PATCH, DELETE, OPTIONS } = notAllowed("GET");

@@ -1,13 +1,16 @@
 import { manageAction } from "@/lib/batches/manage";
 import { resendBatch } from "@/lib/batches/controls";
-import { notAllowed } from "@/lib/http";
+import { notAllowed, apiRoute } from "@/lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** Sends a batch the engine never started to the engine again (409 until it counts as stalled). */
-export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
+export const POST = apiRoute(async function POST(
+  request: Request,
+  { params }: { params: Promise<{ id: string }> },
+) {
   return manageAction(request, (await params).id, resendBatch);
-}
+});
 
 export const { GET, PUT, PATCH, DELETE, OPTIONS } = notAllowed("POST");

@@ -1,7 +1,7 @@
 import { denyWithoutAccess } from "@/lib/access-request";
 import { createdResponse, ownsBatch } from "@/lib/batches/owner-cookie";
 import { restyleBatch } from "@/lib/batches/restyle";
-import { jsonError, notAllowed, readJson } from "@/lib/http";
+import { jsonError, notAllowed, readJson, apiRoute } from "@/lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -10,7 +10,10 @@ export const dynamic = "force-dynamic";
  * A new batch from this one's pictures with another template, font, canvas or titles:
  * `{template?, font?, canvas?, prompts?}`. Owner only, like cancel and retry; 201 `{id, url, ownerToken, batch}`.
  */
-export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
+export const POST = apiRoute(async function POST(
+  request: Request,
+  { params }: { params: Promise<{ id: string }> },
+) {
   const denied = denyWithoutAccess(request);
   if (denied) return denied;
   const { id } = await params;
@@ -25,6 +28,6 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   const result = await restyleBatch(id, body.value);
   if (!result.ok) return jsonError(result.status, result.error, result.issues);
   return createdResponse(request, result);
-}
+});
 
 export const { GET, PUT, PATCH, DELETE, OPTIONS } = notAllowed("POST");

@@ -1,6 +1,6 @@
 import { cellControlRoute } from "@/lib/batches/cell-picks";
 import { newTakes } from "@/lib/batches/controls";
-import { notAllowed } from "@/lib/http";
+import { notAllowed, apiRoute } from "@/lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -12,6 +12,6 @@ export const dynamic = "force-dynamic";
  * `{batch, queued}`. The cell keeps its picture until the new one succeeds, and falls back to it if
  * the take fails or is cancelled; the picture a successful take replaces leads its other takes.
  */
-export const POST = cellControlRoute("plain", "Invalid request for new takes.", newTakes, "queued");
+export const POST = apiRoute(cellControlRoute("plain", "Invalid request for new takes.", newTakes, "queued"));
 
 export const { GET, PUT, PATCH, DELETE, OPTIONS } = notAllowed("POST");

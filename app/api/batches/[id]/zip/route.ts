@@ -1,16 +1,19 @@
 import { batchZip, zipResponse } from "@/lib/export/zip";
 import { siteOrigin } from "@/lib/export/origin";
-import { jsonError, notAllowed } from "@/lib/http";
+import { jsonError, notAllowed, apiRoute } from "@/lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** The batch's finished images and manifest.json as a streamed ZIP. Public, like the share page. */
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
+export const GET = apiRoute(async function GET(
+  request: Request,
+  { params }: { params: Promise<{ id: string }> },
+) {
   const { id } = await params;
   const download = await batchZip(id, { origin: siteOrigin(request.headers) });
   if (!download) return jsonError(404, "No batch with this id.", [{ path: "id", message: "unknown batch" }]);
   return zipResponse(download);
-}
+});
 
 export const { POST, PUT, PATCH, DELETE, OPTIONS } = notAllowed("GET");
