@@ -141,7 +141,7 @@ describe("a route's unexpected failure", () => {
 
   it("answers 500 in the API's JSON shape, with the cause logged and not sent", async () => {
     const log = quiet();
-    const route = apiRoute(async (_: Request) => {
+    const route = apiRoute<[Request]>(async () => {
       throw new Error("secret detail");
     });
     const res = await route(request);
@@ -158,7 +158,7 @@ describe("a route's unexpected failure", () => {
     const log = quiet();
     const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
     for (const error of [refused, new Error("Failed query: select 1", { cause: refused })]) {
-      const res = await apiRoute(async (_: Request) => {
+      const res = await apiRoute<[Request]>(async () => {
         throw error;
       })(request);
       expect(res.status).toBe(503);
@@ -171,6 +171,6 @@ describe("a route's unexpected failure", () => {
 
   it("passes answers through untouched", async () => {
     const ok = new Response("fine", { status: 202 });
-    expect(await apiRoute(async (_: Request) => ok)(request)).toBe(ok);
+    expect(await apiRoute<[Request]>(async () => ok)(request)).toBe(ok);
   });
 });
