@@ -1,4 +1,5 @@
 /** HTTP helpers for route handlers: one JSON error shape everywhere ({error, issues:[{path, message}]}). */
+import { unstable_rethrow } from "next/navigation";
 import type { FieldIssue } from "@/lib/batches/input";
 
 export function jsonError(status: number, error: string, issues: FieldIssue[] = []): Response {
@@ -193,6 +194,8 @@ export function apiRoute<A extends unknown[]>(
     try {
       return await handler(...args);
     } catch (error) {
+      // Next's own signals (a dynamic route bailing out of prerendering, redirect(), notFound()) pass on.
+      unstable_rethrow(error);
       const request = args[0] instanceof Request ? args[0] : null;
       const where = request ? `${request.method} ${new URL(request.url).pathname}` : "API";
       console.error(`${where}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
+import { notFound, redirect } from "next/navigation";
 import { apiRoute, bytesResponse, notAllowed, notModified, readJson } from "@/lib/http";
 
 const withTag = (value?: string) =>
@@ -172,5 +173,17 @@ describe("a route's unexpected failure", () => {
   it("passes answers through untouched", async () => {
     const ok = new Response("fine", { status: 202 });
     expect(await apiRoute<[Request]>(async () => ok)(request)).toBe(ok);
+  });
+
+  it("passes Next's own signals on (notFound, redirect), which are not failures", async () => {
+    const signals = [() => notFound(), () => redirect("/elsewhere")];
+    for (const signal of signals) {
+      const route = apiRoute<[Request]>(async () => signal());
+      await expect(route(request)).rejects.toSatisfy(
+        (e: unknown) =>
+          e instanceof Error &&
+          /NEXT_(HTTP_ERROR_FALLBACK|REDIRECT)/.test(String((e as { digest?: string }).digest)),
+      );
+    }
   });
 });
