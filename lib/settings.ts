@@ -6,7 +6,8 @@
 import { PROVIDERS } from "@/lib/catalog/models";
 import type { ProviderId } from "@/lib/providers/types";
 import { cellRetries, promptsPerRun, providerConcurrency, runMaxSteps } from "@/lib/batches/concurrency";
-import { HARD_MAX_IMAGES } from "@/lib/batches/input";
+import { maxBatchCostUsd, maxImagesPerBatch } from "@/lib/batches/limits";
+import { databasePoolMax } from "@/lib/db/client";
 import { composeConcurrency } from "@/lib/compose/slots";
 import { fixedThreads } from "@/lib/compose/vips";
 import { readEnv } from "@/lib/env";
@@ -21,20 +22,6 @@ const oneOf =
     const raw = env[name]?.trim();
     if (raw && !values.includes(raw))
       throw new Error(`${name} must be ${values.map((v) => `"${v}"`).join(" or ")}, got "${raw}"`);
-  };
-
-/** `check` for a variable that must be unset, empty or a number within [min, max] (whole when asked). */
-const numberIn =
-  (name: string, min: number, max: number, whole: boolean, hint = "") =>
-  (env: Source): void => {
-    const raw = env[name]?.trim();
-    if (!raw) return;
-    const n = Number(raw);
-    const ok = (whole ? Number.isInteger(n) : Number.isFinite(n)) && n >= min && n <= max;
-    if (!ok)
-      throw new Error(
-        `${name} must be ${whole ? "a whole number" : "a number"} from ${min.toLocaleString("en")} to ${max.toLocaleString("en")}${hint}, got "${raw}"`,
-      );
   };
 
 const CHECKS: ((env: Source) => void)[] = [
@@ -54,9 +41,9 @@ const CHECKS: ((env: Source) => void)[] = [
   },
   (env) => void composeConcurrency(env),
   (env) => void fixedThreads(env),
-  numberIn("MAX_IMAGES_PER_BATCH", 1, HARD_MAX_IMAGES, true),
-  numberIn("MAX_BATCH_COST_USD", 0.000001, Number.MAX_SAFE_INTEGER, false, " (US dollars)"),
-  numberIn("DATABASE_POOL_MAX", 1, 1000, true),
+  (env) => void maxImagesPerBatch(env),
+  (env) => void maxBatchCostUsd(env),
+  (env) => void databasePoolMax(env),
   oneOf("COMPOSE_WASM", ["on", "off"]),
   oneOf("APP_MODE", ["embedded", "production"]),
 ];

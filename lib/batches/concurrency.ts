@@ -3,6 +3,7 @@
  * overridable per provider with PROVIDER_CONCURRENCY_<PROVIDER> (e.g. PROVIDER_CONCURRENCY_OPENAI=10).
  */
 import { PROVIDERS } from "@/lib/catalog/models";
+import { numberSetting } from "@/lib/number-setting";
 import type { ProviderId } from "@/lib/providers/types";
 
 export function concurrencyEnvName(provider: ProviderId): string {
@@ -13,23 +14,13 @@ export function providerConcurrency(
   provider: ProviderId,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): number {
-  const name = concurrencyEnvName(provider);
-  const raw = env[name]?.trim();
-  if (!raw) return PROVIDERS[provider].concurrency;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 1000) {
-    throw new Error(`${name} must be a whole number from 1 to 1000, got "${raw}"`);
-  }
-  return n;
+  const n = numberSetting(env, concurrencyEnvName(provider), { min: 1, max: 1000 });
+  return n ?? PROVIDERS[provider].concurrency;
 }
 
 /** Retries per cell step after the first attempt (Inngest's `retries`); CELL_RETRIES overrides. */
 export function cellRetries(env: Readonly<Record<string, string | undefined>> = process.env): number {
-  const raw = env.CELL_RETRIES?.trim();
-  if (!raw) return 4;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 20) throw new Error(`CELL_RETRIES must be 0–20, got "${raw}"`);
-  return n;
+  return numberSetting(env, "CELL_RETRIES", { min: 0, max: 20 }) ?? 4;
 }
 
 /**
@@ -42,12 +33,7 @@ export function cellRetries(env: Readonly<Record<string, string | undefined>> = 
 export const DEFAULT_PROMPTS_PER_RUN = 900;
 
 export function promptsPerRun(env: Readonly<Record<string, string | undefined>> = process.env): number {
-  const raw = env.PROMPTS_PER_RUN?.trim();
-  if (!raw) return DEFAULT_PROMPTS_PER_RUN;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 2 || n > 990)
-    throw new Error(`PROMPTS_PER_RUN must be a whole number from 2 to 990, got "${raw}"`);
-  return n;
+  return numberSetting(env, "PROMPTS_PER_RUN", { min: 2, max: 990 }) ?? DEFAULT_PROMPTS_PER_RUN;
 }
 
 /**
@@ -63,10 +49,7 @@ export function runMaxSteps(
   env: Readonly<Record<string, string | undefined>> = process.env,
   perRun = promptsPerRun(env),
 ): number {
-  const raw = env.RUN_MAX_STEPS?.trim();
-  const n = raw ? Number(raw) : DEFAULT_RUN_MAX_STEPS;
-  if (!Number.isInteger(n) || n < 8 || n > 10_000)
-    throw new Error(`RUN_MAX_STEPS must be a whole number from 8 to 10,000, got "${raw}"`);
+  const n = numberSetting(env, "RUN_MAX_STEPS", { min: 8, max: 10_000 }) ?? DEFAULT_RUN_MAX_STEPS;
   if (n < perRun + 3)
     throw new Error(
       `RUN_MAX_STEPS (${n}) must be at least PROMPTS_PER_RUN + 3 (${perRun + 3}): a run's first wave takes up to PROMPTS_PER_RUN + 2 steps`,

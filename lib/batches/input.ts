@@ -17,7 +17,7 @@ export const MAX_PROMPT_CHARS = 200;
 export const MAX_CONTEXT_CHARS = 1000;
 export const MAX_EXTRA_PROMPT_CHARS = 500;
 export const DEFAULT_MAX_IMAGES = 50;
-/** The most MAX_IMAGES_PER_BATCH may raise the cap to (lib/batches/service.ts says why). */
+/** The most MAX_IMAGES_PER_BATCH may raise the cap to (lib/batches/limits.ts says why). */
 export const HARD_MAX_IMAGES = 10_000;
 
 /** A title as stored: trimmed, runs of whitespace (newlines included) made one space. */

@@ -10,7 +10,8 @@ import { TEMPLATE_IDS } from "@/lib/catalog/templates";
 import { getBatch, getDb, type CellRow, type NewCell } from "@/lib/db";
 import { getStorage } from "@/lib/storage";
 import { canvasField, cleanPrompt, fieldIssues, oneOf, titleProblem, type FieldIssue } from "./input";
-import { maxImagesPerBatch, startBatch, type SubmitOptions, type SubmitResult } from "./service";
+import { maxImagesPerBatch } from "./limits";
+import { startBatch, type SubmitOptions, type SubmitResult } from "./service";
 
 export const restyleSchema = z.strictObject(
   {

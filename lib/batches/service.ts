@@ -20,26 +20,10 @@ import { urlFor } from "./blob-url";
 import { estimateBatchCost } from "./estimate";
 import { callWindowMs } from "./call-window";
 import { toBatchDto, type BatchDto } from "./dto";
-import { parseBatchInput, type FieldIssue, DEFAULT_MAX_IMAGES, HARD_MAX_IMAGES } from "./input";
+import { parseBatchInput, type FieldIssue, HARD_MAX_IMAGES } from "./input";
+import { maxBatchCostUsd, maxImagesPerBatch } from "./limits";
 import { ownedBatchId, ownerToken } from "./owner";
 import { MAX_SPLIT_BATCHES, splitInput } from "./split";
-
-/**
- * MAX_IMAGES_PER_BATCH, at most HARD_MAX_IMAGES: a batch's plan and its result matrix travel as
- * workflow step data, which Inngest limits to 4 MiB a step (10,000 cells stay well within it).
- */
-export function maxImagesPerBatch(): number {
-  const raw = process.env.MAX_IMAGES_PER_BATCH?.trim();
-  const n = raw ? Number(raw) : DEFAULT_MAX_IMAGES;
-  return Number.isInteger(n) && n > 0 ? Math.min(n, HARD_MAX_IMAGES) : DEFAULT_MAX_IMAGES;
-}
-
-export function maxBatchCostUsd(): number | null {
-  const raw = process.env.MAX_BATCH_COST_USD?.trim();
-  if (!raw) return null;
-  const n = Number(raw);
-  return Number.isFinite(n) && n > 0 ? n : null;
-}
 
 export { urlFor, estimateBatchCost };
 

@@ -1,4 +1,5 @@
 import { availableParallelism } from "node:os";
+import { numberSetting } from "@/lib/number-setting";
 
 /**
  * How many images are composed at once in this process. A batch's leaves reach the compose step in
@@ -35,13 +36,9 @@ export class Slots {
 }
 
 export function composeConcurrency(env: Record<string, string | undefined> = process.env): number {
-  const raw = env.COMPOSE_CONCURRENCY;
-  if (raw === undefined || raw === "") return Math.max(2, availableParallelism());
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 64) {
-    throw new Error(`COMPOSE_CONCURRENCY must be an integer from 1 to 64, got "${raw}"`);
-  }
-  return n;
+  return (
+    numberSetting(env, "COMPOSE_CONCURRENCY", { min: 1, max: 64 }) ?? Math.max(2, availableParallelism())
+  );
 }
 
 let shared: Slots | null = null;

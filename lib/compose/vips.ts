@@ -1,4 +1,5 @@
 import sharp from "sharp";
+import { numberSetting } from "@/lib/number-setting";
 
 /**
  * libvips worker threads for the compositor's pipelines. The compositor cannot run as one
@@ -16,13 +17,7 @@ import sharp from "sharp";
 let inFlight = 0;
 
 export function fixedThreads(env: Record<string, string | undefined>): number | null {
-  const raw = env.COMPOSE_VIPS_THREADS;
-  if (raw === undefined || raw === "") return null;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 64) {
-    throw new Error(`COMPOSE_VIPS_THREADS must be an integer from 1 to 64, got "${raw}"`);
-  }
-  return n;
+  return numberSetting(env, "COMPOSE_VIPS_THREADS", { min: 1, max: 64 }) ?? null;
 }
 
 /** Call when a compose starts; call the returned function when it ends. */

@@ -4,6 +4,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { numberSetting } from "@/lib/number-setting";
 import { migrate } from "./migrate";
 import { forDrizzle } from "./pglite-client";
 import { initPgliteDir, isInitialized, PGLITE_OPTIONS } from "./pglite-init";
@@ -46,10 +47,15 @@ function redact(url: string): string {
   }
 }
 
+/** Connections the app keeps to a Postgres server at most: DATABASE_POOL_MAX, 10 unless set. */
+export function databasePoolMax(env: Readonly<Record<string, string | undefined>> = process.env): number {
+  return numberSetting(env, "DATABASE_POOL_MAX", { min: 1, max: 1000 }) ?? 10;
+}
+
 async function openPostgres(url: string): Promise<DbHandle> {
   const { Pool } = (await import("pg")).default;
   const { drizzle } = await import("drizzle-orm/node-postgres");
-  const max = Number(process.env.DATABASE_POOL_MAX) || 10;
+  const max = databasePoolMax();
   // A server that does not answer fails a request after 10 s instead of holding it open.
   const pool = new Pool({ connectionString: url, max, connectionTimeoutMillis: 10_000 });
   // An idle client losing its connection must not crash the process; the pool replaces it.

@@ -6,7 +6,7 @@ import { DEFAULT_STYLE, styleOptions } from "@/lib/catalog/styles";
 import { TEMPLATES, DEFAULT_TEMPLATE_ID } from "@/lib/catalog/templates";
 import { modelAvailability, PROVIDERS } from "@/lib/providers/registry";
 import { providerConcurrency } from "@/lib/batches/concurrency";
-import { maxBatchCostUsd, maxImagesPerBatch } from "@/lib/batches/service";
+import { maxBatchCostUsd, maxImagesPerBatch } from "@/lib/batches/limits";
 
 export interface ModelOption {
   id: ModelId;

@@ -7,7 +7,7 @@ import {
 } from "@/lib/batches/concurrency";
 import { DEFAULT_MAX_IMAGES, HARD_MAX_IMAGES } from "@/lib/batches/input";
 import { MODEL_IDS } from "@/lib/catalog/models";
-import { maxImagesPerBatch } from "@/lib/batches/service";
+import { maxBatchCostUsd, maxImagesPerBatch } from "@/lib/batches/limits";
 
 describe("PROMPTS_PER_RUN", () => {
   it("defaults to 900 titles, leaving run-batch far below Inngest's 1,000 steps", () => {
@@ -78,12 +78,28 @@ describe("MAX_IMAGES_PER_BATCH", () => {
     expect(maxImagesPerBatch()).toBe(3000);
   });
 
-  it("holds a cap above 10,000 at 10,000: plans and result matrices must fit Inngest's 4 MiB step data", () => {
+  it("refuses a cap above 10,000: plans and result matrices must fit Inngest's 4 MiB step data", () => {
     vi.stubEnv("MAX_IMAGES_PER_BATCH", "50000");
-    expect(maxImagesPerBatch()).toBe(HARD_MAX_IMAGES);
+    expect(() => maxImagesPerBatch()).toThrow(
+      'MAX_IMAGES_PER_BATCH must be a whole number from 1 to 10,000, got "50000"',
+    );
+    expect(maxImagesPerBatch({ MAX_IMAGES_PER_BATCH: String(HARD_MAX_IMAGES) })).toBe(HARD_MAX_IMAGES);
     // The matrix of a batch at the cap, with long blob URLs, as run-batch's finish step returns it.
     const url = `https://abcdefghijklmnop.public.blob.vercel-storage.com/final/${"x".repeat(22)}/0000/gpt-image-1-mini.jpg?v=2026-12-06T12%3A00%3A00.000Z`;
     const matrix = Array.from({ length: HARD_MAX_IMAGES }, () => [url]);
     expect(Buffer.byteLength(JSON.stringify({ results: matrix }))).toBeLessThan(4 * 1024 * 1024);
+  });
+});
+
+describe("MAX_BATCH_COST_USD", () => {
+  it("is unset by default and takes amounts under a cent", () => {
+    expect(maxBatchCostUsd({})).toBeNull();
+    expect(maxBatchCostUsd({ MAX_BATCH_COST_USD: " 0.005 " })).toBe(0.005);
+  });
+
+  it.each(["0", "-1", "five", "Infinity"])("refuses %s with a message naming the variable", (raw) => {
+    expect(() => maxBatchCostUsd({ MAX_BATCH_COST_USD: raw })).toThrow(
+      /^MAX_BATCH_COST_USD must be a number from/,
+    );
   });
 });
