@@ -6,13 +6,13 @@
  * millisecond a title, yielding between chunks; the studio sends only titles it has not asked about.
  */
 import { z } from "zod";
-import { CANVAS_IDS, getCanvas, DEFAULT_CANVAS_ID, type CanvasId } from "@/lib/catalog/canvases";
+import { getCanvas, DEFAULT_CANVAS_ID, type CanvasId } from "@/lib/catalog/canvases";
 import { FONT_IDS, type FontId } from "@/lib/catalog/fonts";
 import { TEMPLATE_IDS, type TemplateId } from "@/lib/catalog/templates";
 import { TEMPLATE_RENDERERS } from "@/lib/compose/templates";
 import { prepareShaping } from "@/lib/compose/text/complex-shaping";
 import { hasVisibleText } from "@/lib/compose/text/visible";
-import { MAX_PROMPT_CHARS, type FieldIssue } from "@/lib/batches/input";
+import { canvasField, MAX_PROMPT_CHARS, type FieldIssue } from "@/lib/batches/input";
 import { overLimit } from "@/lib/user-text";
 import { MAX_FIT_TITLES } from "./fit-limit";
 
@@ -22,7 +22,7 @@ const fitSchema = z.strictObject({
     .max(MAX_FIT_TITLES, `at most ${MAX_FIT_TITLES} titles per request`),
   template: z.enum(TEMPLATE_IDS, { error: `template must be one of ${TEMPLATE_IDS.join(", ")}` }),
   font: z.enum(FONT_IDS, { error: `font must be one of ${FONT_IDS.join(", ")}` }),
-  canvas: z.enum(CANVAS_IDS, { error: `canvas must be one of ${CANVAS_IDS.join(", ")}` }).optional(),
+  canvas: canvasField().optional(),
 });
 
 export interface FitRequest {
@@ -36,7 +36,9 @@ export function parseFitRequest(
   body: unknown,
 ): { ok: true; value: FitRequest } | { ok: false; issues: FieldIssue[] } {
   const parsed = fitSchema.safeParse(body);
-  if (parsed.success) return { ok: true, value: parsed.data };
+  // canvasField has checked the id (or the size it came as) against the catalog.
+  if (parsed.success)
+    return { ok: true, value: { ...parsed.data, canvas: parsed.data.canvas as CanvasId | undefined } };
   return {
     ok: false,
     issues: parsed.error.issues.map((i) => ({ path: i.path.join(".") || "(root)", message: i.message })),

@@ -2,7 +2,13 @@
  * Studio previews: the real compositor over an offline sample image, so what the form shows is what a
  * batch will produce (same template renderer, same font files, same text fitting), only smaller.
  */
-import { getCanvas, isCanvasId, DEFAULT_CANVAS_ID, type CanvasDef } from "@/lib/catalog/canvases";
+import {
+  canvasIdFor,
+  getCanvas,
+  isCanvasId,
+  DEFAULT_CANVAS_ID,
+  type CanvasDef,
+} from "@/lib/catalog/canvases";
 import { getModel, pickSize } from "@/lib/catalog/models";
 import { isFontId, type FontId } from "@/lib/catalog/fonts";
 import { isStyleId, DEFAULT_STYLE } from "@/lib/catalog/styles";
@@ -46,7 +52,7 @@ export function parsePreviewParams(
   const template = q.get("template") ?? "";
   const font = q.get("font") ?? "";
   const style = q.get("style") || DEFAULT_STYLE;
-  const canvas = q.get("canvas") || DEFAULT_CANVAS_ID;
+  const canvas = canvasIdFor(q.get("canvas") || DEFAULT_CANVAS_ID);
   // Cut, not refused: the preview follows the title as it is typed (a bounded length first).
   const typed = (q.get("title") ?? "").slice(0, MAX_PROMPT_CHARS * MAX_UNITS_PER_CHAR).trim();
   const title = firstChars(typed, MAX_PROMPT_CHARS) || "Your title goes here";

@@ -64,6 +64,24 @@ describe("which titles a template shortens", () => {
     });
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ shortened: [1], missing: [] });
+    // The canvas by its size, as batches take it.
+    const bySize = await post({
+      titles: ["Short", long],
+      template: "bottom-bar",
+      font: "bebas-neue",
+      canvas: "1080x1080",
+    });
+    expect(await bySize.json()).toEqual({ shortened: [1], missing: [] });
+    const unknown = await post({
+      titles: ["Short"],
+      template: "bottom-bar",
+      font: "inter",
+      canvas: "1000x1000",
+    });
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as { issues: { path: string; message: string }[] }).issues).toEqual([
+      { path: "canvas", message: expect.stringMatching(/^unknown canvas "1000x1000"; choose one of /) },
+    ]);
   });
 
   it("names the characters of each title that no shipped font draws, whatever the template", async () => {
