@@ -91,7 +91,10 @@ export interface ProviderErrorInit {
   provider: ProviderId;
   model: string;
   reason: ProviderErrorReason;
+  /** What happened. */
   message: string;
+  /** What the app's operator can do about it, said after the message (batches show both). */
+  advice?: string;
   status?: number | null;
   retryAfterMs?: number | null;
   requestId?: string | null;
@@ -114,9 +117,13 @@ export class ProviderError extends DomainError {
   readonly retryAfterMs: number | null;
   readonly requestId: string | null;
   readonly maxRetries: number | null;
+  /** The message without the operator's advice: for a one-off command, which has no app to set up. */
+  readonly fact: string;
 
   constructor(init: ProviderErrorInit) {
-    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    const message = init.advice ? `${init.message} ${init.advice}` : init.message;
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.fact = init.message;
     this.name = "ProviderError";
     this.provider = init.provider;
     this.model = init.model;

@@ -32,7 +32,7 @@ async function withRetries<T>(call: () => Promise<T>): Promise<T> {
       if (!isProviderError(err) || !err.retryable || attempt === TRIES) throw err;
       const waitMs = err.retryAfterMs ?? 1000 * 2 ** attempt;
       console.error(
-        `thumb: ${err.message} (try ${attempt} of ${TRIES}; trying again in ${(waitMs / 1000).toFixed(1)} s)`,
+        `thumb: ${err.fact} (try ${attempt} of ${TRIES}; trying again in ${(waitMs / 1000).toFixed(1)} s)`,
       );
       await new Promise((resolve) => setTimeout(resolve, waitMs));
     }
@@ -88,7 +88,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = isProviderError(err) ? err.fact : err instanceof Error ? err.message : String(err);
   console.error(
     `thumb: ${message}${err instanceof UsageError ? " (npm run thumb -- --help lists the flags)" : ""}`,
   );

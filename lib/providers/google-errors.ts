@@ -69,7 +69,8 @@ export function classifyGoogleError(
         ...init,
         reason: "rate_limited",
         retryAfterMs,
-        message: `Gemini rate limit reached for ${model}${wait}. If this persists, lower PROVIDER_CONCURRENCY_GOOGLE (calls the app sends at once).`,
+        message: `Gemini rate limit reached for ${model}${wait}.`,
+        advice: "If this persists, lower PROVIDER_CONCURRENCY_GOOGLE (calls the app sends at once).",
       });
     }
     const keyInvalid =

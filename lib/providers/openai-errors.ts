@@ -49,7 +49,8 @@ export function classifyOpenAIError(
         ...init,
         reason: "rate_limited",
         retryAfterMs,
-        message: `OpenAI rate limit reached for ${model}${wait}. If this persists, lower PROVIDER_CONCURRENCY_OPENAI (calls the app sends at once).`,
+        message: `OpenAI rate limit reached for ${model}${wait}.`,
+        advice: "If this persists, lower PROVIDER_CONCURRENCY_OPENAI (calls the app sends at once).",
       });
     }
     if (code === "moderation_blocked" || code === "content_policy_violation") {

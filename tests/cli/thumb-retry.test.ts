@@ -44,6 +44,8 @@ it("tries a rate limit and a server error again, waiting as asked, and writes th
   expect(
     first.stderr.match(/^thumb: OpenAI rate limit reached.*\(try \d of 3; trying again in 0\.1 s\)$/gm),
   ).toHaveLength(2);
+  // The app's concurrency setting is no advice for a one-off command.
+  expect(first.stderr).not.toMatch(/PROVIDER_CONCURRENCY/);
   const failing = path.join(dir, "failing.jpg");
   const second = await thumb("Server error once [sim:503*1]", "gemini-3-pro-image", failing);
   expect(second.code).toBe(0);

@@ -177,11 +177,13 @@ describe("Gemini error bodies", () => {
       reason: "server_error",
       retryAfterMs: 2500,
     });
-    expect(classifyGoogleError(body(429, "RESOURCE_EXHAUSTED", [retryInfo]), "m")).toMatchObject({
-      reason: "rate_limited",
-      kind: "retryable",
-      retryAfterMs: 2500,
-    });
+    const limited = classifyGoogleError(body(429, "RESOURCE_EXHAUSTED", [retryInfo]), "m");
+    expect(limited).toMatchObject({ reason: "rate_limited", kind: "retryable", retryAfterMs: 2500 });
+    // The operator's advice follows the fact in the message; the fact alone is there for one-off commands.
+    expect(limited.fact).toBe("Gemini rate limit reached for m (it asked to wait 2.5 s).");
+    expect(limited.message).toBe(
+      `${limited.fact} If this persists, lower PROVIDER_CONCURRENCY_GOOGLE (calls the app sends at once).`,
+    );
     const perDay = { violations: [{ quotaId: "GenerateRequestsPerDayPerProjectPerModel" }] };
     expect(classifyGoogleError(body(429, "RESOURCE_EXHAUSTED", [perDay]), "m")).toMatchObject({
       reason: "quota",
