@@ -48,10 +48,10 @@ export interface Simulator {
   /** A profile name replaces the profile; a partial object is merged into the current one. */
   setProfile(profile: string | Partial<SimProfile>): void;
   /**
-   * Holds every answer, once its latency has passed, until the returned function is called: a test's
-   * way to act while calls are surely out. Calls already held stay held until then.
+   * Holds every answer (or those whose prompt `which` picks), once its latency has passed, until the
+   * returned function is called: a test's way to act while calls are surely out. One hold at a time.
    */
-  hold(): () => void;
+  hold(which?: (prompt: string) => boolean): () => void;
   /** Clears records, attempt counters and peak figures, and reseeds the RNG. */
   reset(): void;
   close(): Promise<void>;
@@ -83,7 +83,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   const inflight = { openai: 0, google: 0 };
   let maxInflight = { openai: 0, google: 0 };
   let seq = 0;
-  let held: { until: Promise<void>; release: () => void } | null = null;
+  let held: { until: Promise<void>; release: () => void; which: (prompt: string) => boolean } | null = null;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? "/", "http://sim").pathname;
@@ -168,7 +168,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
       if (fault && IMMEDIATE.has(fault))
         return finish(fault, route.fault(fault, call, requestId, profile.retryAfterMs));
       await sleepUnlessClosed(latency, res);
-      if (held) await unlessClosed(held.until, res);
+      if (held?.which(call.prompt)) await unlessClosed(held.until, res);
       if (closed) return finish("client_closed", null);
       if (fault) return finish(fault, route.fault(fault, call, requestId, profile.retryAfterMs));
       return finish("ok", await route.success(call, requestId));
@@ -212,10 +212,11 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
       profile = typeof next === "string" ? resolveProfile(next) : resolveProfile(profile, next);
       rng = createRng(profile.seed);
     },
-    hold() {
-      if (held) return held.release;
+    hold(which = () => true) {
+      if (held) throw new Error("the simulator is holding answers already: release that hold first");
       let open = () => {};
       const gate = {
+        which,
         until: new Promise<void>((resolve) => (open = resolve)),
         release: () => {
           if (held === gate) held = null;

@@ -151,27 +151,32 @@ describe("batch API on the whole stack", () => {
   });
 
   it("cancel stops unfinished cells, resume runs them again; only the owner may do either", async () => {
-    const slow = (t: string) => `${t} [sim:latency=6000]`;
+    // The slow titles' answers wait until the cancel.
+    const release = sim.hold((prompt) => prompt.includes("Slow"));
     const created = await submitBatch(stack.appUrl, {
       ...BASE_REQUEST,
-      prompts: ["Finishes before the cancel", slow("Slow one"), slow("Slow two"), slow("Slow three")],
+      prompts: ["Finishes before the cancel", "Slow one", "Slow two", "Slow three"],
       models: ["gpt-image-1.5", "gemini-3-pro-image"],
     });
     if (!created.ok) throw new Error(JSON.stringify(created));
     const { id, ownerToken } = created;
-    // Fast row done, the slow OpenAI cells in flight, Gemini capped at 2 so one slow Gemini cell waits.
-    const before = await until(async () => {
-      const b = await fetchBatch(stack.appUrl, id);
-      const fastDone = b.cells.filter((c) => c.promptIndex === 0 && c.status === "succeeded").length === 2;
-      return fastDone && b.counts.running >= 4 && b.counts.queued >= 1 ? b : undefined;
-    }, "the fast row to finish while slow cells run");
+    let before: Awaited<ReturnType<typeof fetchBatch>>;
+    try {
+      // Fast row done, the slow OpenAI cells in flight, Gemini capped at 2 so one slow Gemini cell waits.
+      before = await until(async () => {
+        const b = await fetchBatch(stack.appUrl, id);
+        const fastDone = b.cells.filter((c) => c.promptIndex === 0 && c.status === "succeeded").length === 2;
+        return fastDone && b.counts.running >= 4 && b.counts.queued >= 1 ? b : undefined;
+      }, "the fast row to finish while slow cells run");
 
-    expect((await post(stack.appUrl, `/api/batches/${id}/cancel`)).status).toBe(403);
-    expect((await post(stack.appUrl, `/api/batches/${id}/cancel`, undefined, bearer("nope"))).status).toBe(
-      403,
-    );
-    const cancel = await post(stack.appUrl, `/api/batches/${id}/cancel`, undefined, bearer(ownerToken));
-    expect(cancel.status).toBe(200);
+      expect((await post(stack.appUrl, `/api/batches/${id}/cancel`)).status).toBe(403);
+      const stranger = await post(stack.appUrl, `/api/batches/${id}/cancel`, undefined, bearer("nope"));
+      expect(stranger.status).toBe(403);
+      const cancel = await post(stack.appUrl, `/api/batches/${id}/cancel`, undefined, bearer(ownerToken));
+      expect(cancel.status).toBe(200);
+    } finally {
+      release();
+    }
 
     const after = await settled(stack.appUrl, id);
     expect(after.status).toBe("cancelled");

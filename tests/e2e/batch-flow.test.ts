@@ -31,6 +31,8 @@ describe("a batch from the form to the share page and the gallery", () => {
   let shareUrl = "";
 
   it("submits 3 × 2 through the form and shows all six images live without a reload", async () => {
+    // The provider's answers wait until the page has shown a cell still pending, however slow the machine.
+    const release = sim.hold();
     const browser = await openBrowser();
     try {
       const page = await browser.context.newPage();
@@ -58,6 +60,7 @@ describe("a batch from the form to the share page and the gallery", () => {
       await page.setViewportSize({ width: 390, height: 844 });
       await page.screenshot({ path: path.join(artifactsDir, "batch-running-phone.png"), fullPage: true });
       await page.setViewportSize({ width: 1280, height: 900 });
+      release();
       await expect
         .poll(() => page.locator('[data-testid="cell"][data-status="succeeded"] img').count(), {
           timeout: 90_000,
@@ -96,6 +99,7 @@ describe("a batch from the form to the share page and the gallery", () => {
       await expect.poll(() => page.getByTestId("lightbox-position").textContent()).toMatch(/^2 \/ 6/);
       await closeLightboxExpectingFocus(page, opener);
     } finally {
+      release();
       await browser.close();
     }
   });

@@ -47,6 +47,8 @@ async function finishedPreview(prompts = TITLES) {
 describe("a batch page a page of titles at a time", () => {
   it("shows one page of the grid, counts the whole batch live, and links to the other pages", async () => {
     // The last title is refused by both models: its page is the one with failures.
+    // No answer comes before the page has shown cells at work, however slow the machine.
+    const release = sim.hold();
     const id = await newBatch([...TITLES.slice(0, 4), "Fifth of five [sim:moderation]"]);
     const browser = await openBrowser();
     try {
@@ -62,6 +64,7 @@ describe("a batch page a page of titles at a time", () => {
         );
       expect(await page.locator(".animate-pulse").count()).toBeGreaterThan(0);
       expect(await endless()).toBe(0);
+      release();
       await page.emulateMedia({ reducedMotion: "no-preference" });
       const pager = page.getByTestId("batch-pager").first();
       await expect.poll(() => pager.textContent()).toContain("Titles 1–2 of 5");
@@ -121,6 +124,7 @@ describe("a batch page a page of titles at a time", () => {
       await page.goto(`${stack.appUrl}/b/${id}?page=40`, { waitUntil: "load" });
       expect(await shown()).toEqual(["4:gpt-image-1.5", "4:gemini-3-pro-image"]);
     } finally {
+      release();
       await browser.close();
     }
   });
@@ -243,6 +247,8 @@ describe("a batch page a page of titles at a time", () => {
   });
 
   it("sends its owner's form posts back to the page of the grid they came from, with a refusal shown there", async () => {
+    // Still running when cancelled: no answer comes before.
+    const release = sim.hold();
     const running = await submitted(TITLES, MODELS);
     const { id, ownerToken } = await finishedPreview();
     const browser = await openBrowser({ javaScriptEnabled: false });
@@ -254,12 +260,13 @@ describe("a batch page a page of titles at a time", () => {
         await browser.context.addCookies([{ name: `owner_${batchId}`, value: token!, url: stack.appUrl }]);
       }
       const page = await browser.context.newPage();
-      // Cancel, from page 2 of a batch still running (ten calls of 1.5 to 3 s).
+      // Cancel, from page 2 of a batch still running.
       await page.goto(`${stack.appUrl}/b/${running.id}?page=2`, { waitUntil: "load" });
       await page.getByRole("button", { name: "Cancel batch" }).click();
       await page.waitForURL(`${stack.appUrl}/b/${running.id}?page=2`);
       expect(await page.getByTestId("batch-status").textContent()).toBe("Status: cancelled");
       expect(await page.getByTestId("cancel-reason").textContent()).toBe("Cancelled: cancelled by the owner");
+      release();
 
       // A new take, from page 2.
       const third = cellAt(await readAs(stack.appUrl, id, ownerToken), 2, "local-preview");
@@ -293,6 +300,7 @@ describe("a batch page a page of titles at a time", () => {
       await page.goto(forged.href, { waitUntil: "load" });
       expect(await page.getByTestId("form-notice").count()).toBe(0);
     } finally {
+      release();
       await browser.close();
     }
   });

@@ -160,21 +160,28 @@ describe("batches page", () => {
   });
 
   it("follows a running batch to its end without a reload", async () => {
-    const res = await submitBatch(stack.appUrl, {
-      ...BASE_REQUEST,
-      prompts: ["Takes a few seconds [sim:latency=4000]"],
-      models: ["gpt-image-1.5"],
-    });
-    if (!res.ok) throw new Error(res.error);
+    // The picture waits until the page has shown the batch at work.
+    const release = sim.hold();
     const page = await browser.context.newPage();
-    await page.goto(`${stack.appUrl}/batches`, { waitUntil: "load" });
-    const row = page.locator(`[data-id="${res.id}"]`);
-    expect(await row.getAttribute("data-status")).toMatch(/queued|running/);
-    // A reload would start the page's scripts afresh, losing this.
-    await page.evaluate(() => Object.assign(window, { notReloaded: true }));
-    await expect.poll(() => row.getAttribute("data-status"), { timeout: 30_000 }).toBe("succeeded");
-    expect(await row.textContent()).toContain("1/1 images");
-    expect(await page.evaluate(() => "notReloaded" in window)).toBe(true);
-    await page.close();
+    try {
+      const res = await submitBatch(stack.appUrl, {
+        ...BASE_REQUEST,
+        prompts: ["Takes a while"],
+        models: ["gpt-image-1.5"],
+      });
+      if (!res.ok) throw new Error(res.error);
+      await page.goto(`${stack.appUrl}/batches`, { waitUntil: "load" });
+      const row = page.locator(`[data-id="${res.id}"]`);
+      expect(await row.getAttribute("data-status")).toMatch(/queued|running/);
+      // A reload would start the page's scripts afresh, losing this.
+      await page.evaluate(() => Object.assign(window, { notReloaded: true }));
+      release();
+      await expect.poll(() => row.getAttribute("data-status"), { timeout: 30_000 }).toBe("succeeded");
+      expect(await row.textContent()).toContain("1/1 images");
+      expect(await page.evaluate(() => "notReloaded" in window)).toBe(true);
+    } finally {
+      release();
+      await page.close();
+    }
   });
 });

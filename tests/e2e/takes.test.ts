@@ -300,27 +300,33 @@ describe("new takes", () => {
   });
 
   it("refuses a take while the batch runs when the images still being made would leave no budget for it", async () => {
+    // The second picture is under way until the take has been asked for.
+    const release = sim.hold((prompt) => prompt.includes("Paid later"));
     const created = await submitBatch(stack.appUrl, {
       ...BASE_REQUEST,
-      prompts: ["Paid first", "Paid later [sim:latency=5000]"],
+      prompts: ["Paid first", "Paid later"],
       models: ["gpt-image-1.5"],
       budgetUsd: 0.1,
     });
     if (!created.ok) throw new Error(`submit rejected: ${JSON.stringify(created)}`);
     const { id, ownerToken } = created;
     const owner = bearer(ownerToken);
-    await until("the first image", async () => {
-      const read = await readAs(stack.appUrl, id, ownerToken);
-      return read.status === "running" && cellAt(read, 0, "gpt-image-1.5").status === "succeeded"
-        ? read
-        : undefined;
-    });
-    // $0.05 spent, $0.05 owed to the image under way: a $0.05 take would pass the $0.10 budget.
-    const refused = await takes(id, { cells: [{ promptIndex: 0, model: "gpt-image-1.5" }] }, owner);
-    expect(refused.status).toBe(409);
-    expect(refused.json.error).toBe(
-      "1 new take would cost about $0.05, more than is left of this batch's budget once the images still being made are paid for ($0.00 of $0.10).",
-    );
+    try {
+      await until("the first image", async () => {
+        const read = await readAs(stack.appUrl, id, ownerToken);
+        return read.status === "running" && cellAt(read, 0, "gpt-image-1.5").status === "succeeded"
+          ? read
+          : undefined;
+      });
+      // $0.05 spent, $0.05 owed to the image under way: a $0.05 take would pass the $0.10 budget.
+      const refused = await takes(id, { cells: [{ promptIndex: 0, model: "gpt-image-1.5" }] }, owner);
+      expect(refused.status).toBe(409);
+      expect(refused.json.error).toBe(
+        "1 new take would cost about $0.05, more than is left of this batch's budget once the images still being made are paid for ($0.00 of $0.10).",
+      );
+    } finally {
+      release();
+    }
     const done = await settled(stack.appUrl, id);
     expect(done.status).toBe("succeeded");
     expect(done.cells.map((c) => c.take)).toEqual([0, 0]);
@@ -328,9 +334,11 @@ describe("new takes", () => {
 
   it("queues a new take asked for in the browser while the batch runs; the batch's run makes it next", async () => {
     sim.reset();
+    // The second picture is under way until the take has been asked for.
+    const release = sim.hold((prompt) => prompt.includes("Slow coach"));
     const created = await submitBatch(stack.appUrl, {
       ...BASE_REQUEST,
-      prompts: ["Early bird", "Slow coach [sim:latency=6000]"],
+      prompts: ["Early bird", "Slow coach"],
       models: ["gpt-image-1.5"],
     });
     if (!created.ok) throw new Error(`submit rejected: ${JSON.stringify(created)}`);
@@ -352,6 +360,7 @@ describe("new takes", () => {
       const queued = await readAs(stack.appUrl, id, ownerToken);
       expect(queued.status).toBe("running");
       expect(cellAt(queued, 0, "gpt-image-1.5")).toMatchObject({ take: 1 });
+      release();
 
       const done = await settled(stack.appUrl, id);
       expect(done.status).toBe("succeeded");
@@ -365,6 +374,7 @@ describe("new takes", () => {
         .poll(() => page.getByTestId("batch-status").textContent(), { timeout: 30_000 })
         .toBe("Status: succeeded");
     } finally {
+      release();
       await browser.close();
     }
   });

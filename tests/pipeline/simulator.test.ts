@@ -127,6 +127,17 @@ describe("simulator", () => {
     again();
     await late;
   });
+
+  it("holds only the answers a hold picks by prompt", async () => {
+    const release = sim.hold((prompt) => prompt.includes("slow"));
+    expect(() => sim.hold()).toThrow(/holding answers already/);
+    const slow = generate("a slow one");
+    await generate("a quick one");
+    expect(sim.stats.byOutcome).toEqual({ pending: 1, ok: 1 });
+    release();
+    await slow;
+    expect(sim.stats.byOutcome).toEqual({ ok: 2 });
+  });
 });
 
 describe("profiles and markers", () => {
