@@ -1,5 +1,5 @@
 /** Recent batches, newest first (gallery batch filter, history). */
-import { and, desc, eq, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { containsPattern, SHOWN_PICTURE } from "./gallery";
 import { batches, batchTitles, cells, type BatchStatus } from "./schema";
@@ -56,12 +56,15 @@ export async function listBatches(
     search?: string;
     /** Only batches with a picture to show (what the gallery can list for them). */
     withImages?: boolean;
+    /** Only these batches. */
+    ids?: readonly string[];
   } = {},
 ): Promise<BatchPage> {
   const limit = Math.min(Math.max(Math.trunc(params.limit ?? 20), 1), 100);
   const where: SQL[] = [];
   if (params.status) where.push(eq(batches.status, params.status));
   if (params.search) where.push(titleSearch(params.search));
+  if (params.ids) where.push(params.ids.length > 0 ? inArray(batches.id, [...params.ids]) : sql`false`);
   if (params.cursor) {
     const { at, id } = decodeCursor(params.cursor);
     where.push(sql`(${batches.createdAt}, ${batches.id}) < (${at}::timestamptz, ${id})`);

@@ -353,6 +353,10 @@ export function galleryTests(ctx: Ctx): void {
     const second = await listBatches(db, { limit: 1, cursor: first.nextCursor });
     expect(second.batches[0]).toMatchObject({ id: older.batch.id, cells: 2, succeeded: 1 });
     await expect(listBatches(db, { cursor: "junk" })).rejects.toBeInstanceOf(InvalidCursorError);
+    // Those asked for by id (the gallery's filter from a link), whatever their age.
+    const picked = await listBatches(db, { ids: [older.batch.id, "no-such-batch"] });
+    expect(picked.batches.map((b) => [b.id, b.succeeded])).toEqual([[older.batch.id, 1]]);
+    expect((await listBatches(db, { ids: [] })).batches).toEqual([]);
   });
 
   it("lists only batches with a picture to show when asked (the gallery's batch filter)", async () => {

@@ -39,7 +39,13 @@ export default async function GalleryPage({ searchParams }: Props) {
   const db = await getDb();
   // Only batches with an image to show: the others would list nothing (a batch filtered on from a link
   // still shows as chosen).
-  const recent = await listBatches(db, { limit: 50, withImages: true });
+  const recent = (await listBatches(db, { limit: 50, withImages: true })).batches;
+  // A batch chosen from a link that is older than those: listed too, under its own label, not its id.
+  const chosen = filters.batch;
+  const older =
+    chosen && !recent.some((b) => b.id === chosen)
+      ? (await listBatches(db, { ids: [chosen], limit: 1 })).batches
+      : [];
   // A selection in the URL: the no-JS confirm step (?confirm=delete&ids=…) or its Cancel link.
   const ids = readSelectedIds(sp.ids);
   const selection = await selectedImages(db, ids);
@@ -50,7 +56,7 @@ export default async function GalleryPage({ searchParams }: Props) {
     styles: listStyles().map((s) => ({ value: s.id, label: s.label })),
     templates: TEMPLATES.map((t) => ({ value: t.id, label: t.label })),
     fonts: FONTS.map((f) => ({ value: f.id, label: f.label })),
-    batches: batchOptions(recent.batches),
+    batches: batchOptions([...recent, ...older]),
   };
   return (
     <main className="mx-auto max-w-7xl space-y-5 px-4 py-8">
