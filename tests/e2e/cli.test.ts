@@ -47,7 +47,13 @@ interface CliResult {
   stderr: string;
 }
 
-function cli(args: string[], stdin?: string, env: Record<string, string> = {}): Promise<CliResult> {
+/** Runs `npm run batch -- <args>`; `onStderr` sees what it has written to stderr so far, as it comes. */
+function cli(
+  args: string[],
+  stdin?: string,
+  env: Record<string, string> = {},
+  onStderr?: (stderr: string) => void,
+): Promise<CliResult> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: config, ...env };
   // Only the tokens a test hands over: none from the environment vitest runs in.
   if (!("THUMB_OWNER_TOKEN" in env)) delete childEnv.THUMB_OWNER_TOKEN;
@@ -61,7 +67,10 @@ function cli(args: string[], stdin?: string, env: Record<string, string> = {}): 
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    child.stderr.on("data", (c: Buffer) => {
+      stderr += c.toString();
+      onStderr?.(stderr);
+    });
     child.stdin.end(stdin ?? "");
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
@@ -425,49 +434,57 @@ describe("npm run batch <command> <batch>", () => {
   });
 
   it("cancel, status, resume (refused while calls from before the cancel run; --wait waits them out), then succeeded", async () => {
-    // Long enough to outlast three CLI runs (each starts tsx) on a loaded machine.
-    const slow = (t: string) => `${t} [sim:latency=14000]`;
-    const { id } = await cliSubmit([slow("Slow one"), slow("Slow two"), slow("Slow three")]);
-    await until(
-      () => sim.requests.filter((q) => q.outcome === "pending").length === 3,
-      "three calls in flight",
-    );
-    const cancel = await cli(["cancel", id, "--url", stack.appUrl]);
-    expect(cancel.code, cancel.stderr).toBe(0);
-    expect(cancel.stderr).toContain("cancelled: 0 succeeded · 0 failed · 0 running · 0 queued · 3 cancelled");
-    const status = JSON.parse((await cli(["status", id, "--url", stack.appUrl, "--json"])).stdout) as {
-      status: string;
-      cells: { status: string }[];
-    };
-    expect([status.status, ...status.cells.map((c) => c.status)]).toEqual([
-      "cancelled",
-      "cancelled",
-      "cancelled",
-      "cancelled",
-    ]);
-    const early = await cli(["resume", id, "--url", stack.appUrl]);
-    expect(early.code).toBe(2);
-    expect(early.stderr.trim()).toMatch(
-      new RegExp(
-        `^batch: cannot resume batch ${id} \\(HTTP 409\\): 3 images from before the cancel may still be generating`,
-      ),
-    );
+    // The three calls stay out until resume --wait says it is waiting for them.
+    const release = sim.hold((prompt) => prompt.includes("Slow"));
+    try {
+      const { id } = await cliSubmit(["Slow one", "Slow two", "Slow three"]);
+      await until(
+        () => sim.requests.filter((q) => q.outcome === "pending").length === 3,
+        "three calls in flight",
+      );
+      const cancel = await cli(["cancel", id, "--url", stack.appUrl]);
+      expect(cancel.code, cancel.stderr).toBe(0);
+      expect(cancel.stderr).toContain(
+        "cancelled: 0 succeeded · 0 failed · 0 running · 0 queued · 3 cancelled",
+      );
+      const status = JSON.parse((await cli(["status", id, "--url", stack.appUrl, "--json"])).stdout) as {
+        status: string;
+        cells: { status: string }[];
+      };
+      expect([status.status, ...status.cells.map((c) => c.status)]).toEqual([
+        "cancelled",
+        "cancelled",
+        "cancelled",
+        "cancelled",
+      ]);
+      const early = await cli(["resume", id, "--url", stack.appUrl]);
+      expect(early.code).toBe(2);
+      expect(early.stderr.trim()).toMatch(
+        new RegExp(
+          `^batch: cannot resume batch ${id} \\(HTTP 409\\): 3 images from before the cancel may still be generating`,
+        ),
+      );
 
-    // --wait waits out those calls (the server's Retry-After) instead of refusing, then resumes.
-    const calls = sim.requests.length;
-    const resumed = await cli(["resume", id, "--url", stack.appUrl, "--wait"]);
-    expect(resumed.stderr).toMatch(
-      new RegExp(
-        `^batch ${id}: 3 images from before the cancel may still be generating.+ Waiting \\(about \\d+ s\\)…$`,
-        "m",
-      ),
-    );
-    expect(resumed.code, resumed.stderr).toBe(0);
-    expect(resumed.stderr).toContain(`batch ${id}: resuming 3 cancelled cells`);
-    expect(matrixRows(resumed.stdout).map((row) => row[2]?.startsWith("http"))).toEqual([true, true, true]);
-    // The pictures paid for before the cancel were reused: no new call.
-    expect(sim.requests.length).toBe(calls);
-    expect((await cli(["wait", id, "--url", stack.appUrl])).code).toBe(0);
+      // --wait waits out those calls (the server's Retry-After) instead of refusing, then resumes.
+      const calls = sim.requests.length;
+      const resumed = await cli(["resume", id, "--url", stack.appUrl, "--wait"], undefined, {}, (stderr) => {
+        if (stderr.includes("Waiting (about")) release();
+      });
+      expect(resumed.stderr).toMatch(
+        new RegExp(
+          `^batch ${id}: 3 images from before the cancel may still be generating.+ Waiting \\(about \\d+ s\\)…$`,
+          "m",
+        ),
+      );
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(resumed.stderr).toContain(`batch ${id}: resuming 3 cancelled cells`);
+      expect(matrixRows(resumed.stdout).map((row) => row[2]?.startsWith("http"))).toEqual([true, true, true]);
+      // The pictures paid for before the cancel were reused: no new call.
+      expect(sim.requests.length).toBe(calls);
+      expect((await cli(["wait", id, "--url", stack.appUrl])).code).toBe(0);
+    } finally {
+      release();
+    }
   });
 
   it("retry --wait runs a failed cell again and exits 0 once it succeeds", async () => {
