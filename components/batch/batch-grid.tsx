@@ -58,10 +58,12 @@ export function BatchGrid(props: BatchGridProps) {
           return (
             <div role="row" className="contents" key={i}>
               {/* min-w-0 and breaks inside words: a long word or URL would otherwise widen its
-                  column past the grid on a phone, or run over the pictures beside it. */}
+                  column past the grid on a phone, or run over the pictures beside it. On a phone
+                  with more models than fit, the row scrolls sideways: its title stays in view, as
+                  wide as the screen, rather than running off with the row. */}
               <div
                 role="rowheader"
-                className="col-span-full -mb-1 min-w-0 text-sm text-zinc-200 [overflow-wrap:anywhere] sm:col-span-1 sm:mb-0 sm:self-center"
+                className="sticky left-0 col-span-full -mb-1 min-w-0 max-w-[calc(100vw-2rem)] text-sm text-zinc-200 [overflow-wrap:anywhere] sm:static sm:col-span-1 sm:mb-0 sm:max-w-none sm:self-center"
               >
                 <span className="text-zinc-400">{i + 1}.</span> <bdi>{prompt}</bdi>
               </div>

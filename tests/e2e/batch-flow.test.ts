@@ -59,6 +59,13 @@ describe("a batch from the form to the share page and the gallery", () => {
       await page.screenshot({ path: path.join(artifactsDir, "batch-running-desktop.png"), fullPage: true });
       await page.setViewportSize({ width: 390, height: 844 });
       await page.screenshot({ path: path.join(artifactsDir, "batch-running-phone.png"), fullPage: true });
+      // On the narrowest phones the two columns scroll sideways, and each title stays in view above its row.
+      await page.setViewportSize({ width: 320, height: 700 });
+      const grid = page.getByRole("table");
+      await grid.evaluate((el) => el.scrollBy({ left: el.scrollWidth }));
+      expect(await grid.evaluate((el) => el.scrollLeft)).toBeGreaterThan(0);
+      const title = await page.getByRole("rowheader").first().boundingBox();
+      expect(title && [title.x >= 0, title.x + title.width <= 320]).toEqual([true, true]);
       await page.setViewportSize({ width: 1280, height: 900 });
       release();
       await expect
