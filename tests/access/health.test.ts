@@ -1,4 +1,5 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { GET as listBatches } from "@/app/api/batches/route";
 import { GET } from "@/app/api/health/route";
 import { closeDb } from "@/lib/db";
 
@@ -27,5 +28,21 @@ describe("GET /api/health", () => {
     expect(body.ok).toBe(false);
     expect(body.db).toMatch(/^cannot reach the database: .*ECONNREFUSED/);
     expect(body.providerCalls).toBe(0);
+  });
+
+  it("leaves the other routes answering 503 in the API's JSON shape meanwhile, not an empty 500", async () => {
+    process.env.DATABASE_URL = "postgres://postgres@127.0.0.1:1/none";
+    const quiet = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const res = await listBatches(new Request("http://studio.test/api/batches"));
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({
+        error: "The database cannot be reached right now; try again shortly.",
+        issues: [],
+      });
+      expect(quiet).toHaveBeenCalledWith(expect.stringMatching(/^GET \/api\/batches: .*ECONNREFUSED/s));
+    } finally {
+      quiet.mockRestore();
+    }
   });
 });
