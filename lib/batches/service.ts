@@ -11,7 +11,8 @@ import {
   getDb,
   type BatchInput as StoredInput,
   type NewCell,
-  cancelledCallsOut,
+  callsOutAfterCancel,
+  isTerminalBatch,
 } from "@/lib/db";
 import { modelAvailability } from "@/lib/providers/registry";
 import { inngest } from "@/inngest/client";
@@ -245,7 +246,8 @@ export async function readBatch(id: string): Promise<{ batch: BatchDto; lastEven
   const found = await getBatch(db, id);
   if (!found) return null;
   const since = Date.now() - callWindowMs();
-  const callsOut = found.batch.status === "cancelled" ? cancelledCallsOut(found.cells, since).cells : 0;
+  // Calls from before a cancel (of the batch, or of a new take, which leaves the batch finished otherwise).
+  const callsOut = isTerminalBatch(found.batch.status) ? callsOutAfterCancel(found.cells, since).cells : 0;
   const estimated = estimateByModel(found.batch.input, found.cells);
   return {
     batch: toBatchDto(found.batch, found.cells, urlFor, estimated, callsOut),

@@ -5,7 +5,7 @@
  */
 import {
   batchProgress,
-  cancelledCallsOutUntil,
+  callsOutAfterCancelUntil,
   eventsSince,
   getBatchRow,
   getDb,
@@ -67,15 +67,14 @@ export function batchEventStream(
           }
           // Quiet, or the batch itself changed (finished, cancelled, …): is it over?
           const progress = await batchProgress(db, batchId);
-          // A cancelled batch is watched until the calls from before its cancel have landed (read
-          // again after any change, which may be one landing, else kept until it passes).
+          // A batch that was cancelled is watched until the calls from before its cancel have landed
+          // (read again after any change, which may be one landing, else kept until it passes). A
+          // cancelled new take leaves its batch succeeded, so any finished batch is asked.
           const callsEnded = async () =>
-            (callsOutUntil ??= await cancelledCallsOutUntil(db, batchId, callWindowMs())) <= Date.now();
+            (callsOutUntil ??= await callsOutAfterCancelUntil(db, batchId, callWindowMs())) <= Date.now();
           const done =
             !progress ||
-            (isTerminalBatch(progress.status) &&
-              progress.unfinished === 0 &&
-              (progress.status !== "cancelled" || (await callsEnded())));
+            (isTerminalBatch(progress.status) && progress.unfinished === 0 && (await callsEnded()));
           if (done) {
             send(frame(null, { kind: "end" }));
             break;

@@ -293,7 +293,11 @@ export async function resumeCancelledCells(
     if (!batch || !isTerminalBatch(batch.status)) return { resumed: [], inFlight: 0 };
     const now = (options.now ?? new Date()).getTime();
     const since = now - options.callWindowMs;
-    const { cells: inFlight, lastStart } = cancelledCallsOut(await cancelledRows(tx, id), since);
+    // Only the cancelled cells' calls: those are the cells a resume would pay for again.
+    const { cells: inFlight, lastStart } = callsOutAfterCancel(
+      await rowsWithCallsOut(tx, id, "cancelled"),
+      since,
+    );
     if (inFlight > 0) return { resumed: [], inFlight, retryAfterMs: lastStart + options.callWindowMs - now };
     const resumed = (await requeue(tx, batch, "cancelled")).cells;
     if (resumed.length > 0) await updateBatch(tx, id, { cancelReason: null });
@@ -450,17 +454,19 @@ const callsOut = (cell: Pick<CellRow, "round" | "attemptLog">, since: number) =>
     .filter((t) => t > since);
 
 /**
- * Of `rows`, the cancelled cells whose provider call from before the cancel started after `since`
- * and may still land (`cells`), and the latest such start (`lastStart`, 0 when none).
+ * Of `rows`, the cells no longer being worked on whose provider call from before a cancel started
+ * after `since` and may still land (`cells`), and the latest such start (`lastStart`, 0 when none):
+ * cancelled cells, and cells whose new take was cancelled (back on their previous picture, while the
+ * take's call, paid for, is still out).
  */
-export function cancelledCallsOut(
+export function callsOutAfterCancel(
   rows: readonly Pick<CellRow, "status" | "round" | "attemptLog">[],
   since: number,
 ): { cells: number; lastStart: number } {
   let cells = 0;
   let lastStart = 0;
   for (const c of rows) {
-    const starts = c.status === "cancelled" ? callsOut(c, since) : [];
+    const starts = isTerminalCell(c.status) ? callsOut(c, since) : [];
     if (starts.length === 0) continue;
     cells++;
     lastStart = Math.max(lastStart, ...starts);
@@ -468,24 +474,30 @@ export function cancelledCallsOut(
   return { cells, lastStart };
 }
 
-/** The batch's cancelled cells, as cancelledCallsOut reads them. */
-const cancelledRows = (db: Executor, id: string) =>
+/** The batch's cells with a provider call logged as running, as callsOutAfterCancel reads them. */
+const rowsWithCallsOut = (db: Executor, id: string, status?: CellStatus) =>
   db
     .select({ status: cells.status, round: cells.round, attemptLog: cells.attemptLog })
     .from(cells)
-    .where(and(eq(cells.batchId, id), eq(cells.status, "cancelled")));
+    .where(
+      and(
+        eq(cells.batchId, id),
+        status ? eq(cells.status, status) : undefined,
+        sql`${cells.attemptLog} @> '[{"outcome":"running"}]'::jsonb`,
+      ),
+    );
 
 /**
- * Until when (ms since the epoch) a provider call of a cancelled cell of the batch may still land:
- * the latest such call's start plus `windowMs`; 0 when none is out.
+ * Until when (ms since the epoch) a provider call from before the batch's cancel may still land: the
+ * latest such call's start plus `windowMs`; 0 when none is out.
  */
-export async function cancelledCallsOutUntil(
+export async function callsOutAfterCancelUntil(
   db: Executor,
   id: string,
   windowMs: number,
   now = Date.now(),
 ): Promise<number> {
-  const { cells: out, lastStart } = cancelledCallsOut(await cancelledRows(db, id), now - windowMs);
+  const { cells: out, lastStart } = callsOutAfterCancel(await rowsWithCallsOut(db, id), now - windowMs);
   return out === 0 ? 0 : lastStart + windowMs;
 }
 

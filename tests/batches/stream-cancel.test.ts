@@ -40,6 +40,38 @@ describe("the live stream of a batch cancelled while a call was out", () => {
     expect((await readBatch(batch.id))?.batch).toMatchObject({ callsOut: 0, actualCostUsd: 0.04 });
   });
 
+  it("stays open for the call of a new take cancelled mid-call, though the batch is succeeded again", async () => {
+    const { batchEventStream } = await import("@/lib/batches/stream");
+    const { readBatch } = await import("@/lib/batches/service");
+    const db = await ctx.lib.getDb();
+    const { batch, cells } = await ctx.fx.newBatch(db, 1, ["gpt-image-1.5"]);
+    const cell = await ctx.fx.succeed(db, ctx.fx.at(cells, 0));
+    await ctx.lib.finishBatchIfDone(db, batch.id);
+    await ctx.lib.requeueTakes(db, batch.id, [{ promptIndex: 0, model: "gpt-image-1.5" }]);
+    await ctx.lib.claimBatch(db, batch.id, "run-take");
+    await ctx.lib.recordAttemptStart(db, cell.id, { attempt: 0 });
+    await ctx.lib.cancelBatch(db, batch.id, { reason: "stop" });
+    const read = await readBatch(batch.id);
+    // Back on its first picture, and the batch with it; the take's call, paid for, is still out.
+    expect(read?.batch).toMatchObject({ status: "succeeded", callsOut: 1, actualCostUsd: 0.04 });
+
+    const request = new AbortController();
+    const reading = readMessages(batchEventStream(batch.id, read!.lastEventId, request.signal), 8_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await ctx.lib.recordAttemptResult(db, cell.id, {
+      attempt: 0,
+      outcome: "ok",
+      costUsd: 0.04,
+      rawKey: "raw/y",
+    });
+    const messages = await reading;
+    request.abort();
+
+    expect(messages.find((m) => m.kind === "cell")).toMatchObject({ batchCostUsd: 0.08 });
+    expect(messages.at(-1)).toEqual({ kind: "end" });
+    expect((await readBatch(batch.id))?.batch).toMatchObject({ callsOut: 0, actualCostUsd: 0.08 });
+  });
+
   it("ends at once for a cancelled batch with no call out", async () => {
     const { batchEventStream } = await import("@/lib/batches/stream");
     const db = await ctx.lib.getDb();
