@@ -14,6 +14,7 @@ import {
   resetFailedCells,
   resumeCancelledCells,
   showOtherTake,
+  type BudgetRefusal,
   type CellPick,
   type Requeued,
 } from "@/lib/db";
@@ -54,7 +55,12 @@ export async function retryFailedCells(id: string): Promise<ManageOutcome | null
   const db = await getDb();
   const found = await getBatch(db, id);
   if (!found) return null;
-  const reset = await resetFailedCells(db, id);
+  const { prices } = takePrices(found.batch.input);
+  const reset = await resetFailedCells(db, id, { prices, callWindowMs: callWindow() });
+  if ("reason" in reset) {
+    const failed = found.cells.filter((c) => c.status === "failed").length;
+    return { error: overBudget(`Retrying ${plural(failed, "failed cell")}`, reset), status: 409 };
+  }
   if (reset.cells.length === 0) return { error: "This batch has no failed cells to retry.", status: 409 };
   return startRound(id, reset, "retry");
 }
@@ -70,8 +76,9 @@ export async function resumeBatch(id: string): Promise<ManageOutcome | null> {
   if (!isTerminalBatch(found.batch.status))
     return { error: "The batch is still running: cancel it first, or wait for it to finish.", status: 409 };
   const { budgetUsd, actualCostUsd } = found.batch;
-  const reusable = found.cells.some((c) => c.status === "cancelled" && c.rawKey !== null);
-  if (budgetUsd !== null && Number(actualCostUsd) >= Number(budgetUsd) && !reusable) {
+  const cancelled = found.cells.filter((c) => c.status === "cancelled");
+  const reusable = cancelled.some((c) => c.rawKey !== null);
+  if (budgetUsd !== null && Number(actualCostUsd) >= Number(budgetUsd) && cancelled.length > 0 && !reusable) {
     return {
       error: `This batch has spent its budget of $${Number(budgetUsd).toFixed(2)}: resumed cells would stop again at once.`,
       status: 409,
@@ -89,6 +96,12 @@ export async function resumeBatch(id: string): Promise<ManageOutcome | null> {
   }
   if (resumed.length === 0) return { error: "This batch has no cancelled cells to resume.", status: 409 };
   return startRound(id, { cells: resumed, newRun: true }, "resume");
+}
+
+/** Why `what` (new calls) was refused by the batch's budget. */
+function overBudget(what: string, refusal: BudgetRefusal): string {
+  const after = refusal.owedUsd > 0 ? " once the images still being made are paid for" : "";
+  return `${what} would cost about ${formatUsd(refusal.costUsd)}, more than is left of this batch's budget${after} (${formatUsd(refusal.leftUsd)} of ${formatUsd(refusal.budgetUsd)}).`;
 }
 
 const pickName = (p: CellPick) => `title ${p.promptIndex + 1} × ${p.model}`;
@@ -149,13 +162,8 @@ export async function newTakes(id: string, picks: CellPick[]): Promise<ManageOut
   const callWindowMs = callWindow();
   const result = await requeueTakes(db, id, picks, { prices, callWindowMs });
   if (!result) return null;
-  if (result.kind === "refused" && result.reason === "budget") {
-    const after = result.owedUsd > 0 ? " once the images still being made are paid for" : "";
-    return {
-      error: `${plural(picks.length, "new take")} would cost about ${formatUsd(result.costUsd)}, more than is left of this batch's budget${after} (${formatUsd(result.leftUsd)} of ${formatUsd(result.budgetUsd)}).`,
-      status: 409,
-    };
-  }
+  if (result.kind === "refused" && result.reason === "budget")
+    return { error: overBudget(plural(picks.length, "new take"), result), status: 409 };
   if (result.kind === "refused") {
     const names = result.picks.slice(0, 5).map(pickName).join(", ");
     if (result.reason === "missing") return { error: `This batch has no cell ${names}.`, status: 400 };

@@ -255,16 +255,92 @@ async function endCells(
   return ended;
 }
 
+/** Why new calls were refused: at list price they would pass the batch's budget. */
+export interface BudgetRefusal {
+  kind: "refused";
+  reason: "budget";
+  /** The new calls at list price. */
+  costUsd: number;
+  /** Calls the batch owes already: cells still to make, and calls out from before a cancel. */
+  owedUsd: number;
+  /** What is left of the budget once what was spent and what is owed are paid for (never below 0). */
+  leftUsd: number;
+  budgetUsd: number;
+}
+
+/** Prices and window for a budget check: list price per model, and how long a call may still land. */
+export interface BudgetCheck {
+  prices: Readonly<Record<string, number>>;
+  callWindowMs: number;
+  now?: Date;
+}
+
+/**
+ * Refuses new calls costing `costUsd` that the batch's budget cannot cover after what it spent and what
+ * it owes: the cells still to make (queued, running or retrying, with no picture to reuse) and the calls
+ * from before a cancel that may still land (their cost counts when they do). Free calls always pass.
+ * Null when they fit, or the batch has no budget.
+ */
+async function budgetRefusal(
+  tx: Tx,
+  batch: BatchRow,
+  costUsd: number,
+  check: BudgetCheck,
+): Promise<BudgetRefusal | null> {
+  if (batch.budgetUsd === null || costUsd <= 0) return null;
+  const price = (model: string) => check.prices[model] ?? 0;
+  const toMake = await tx
+    .select({ model: cells.model })
+    .from(cells)
+    .where(
+      and(
+        eq(cells.batchId, batch.id),
+        inArray(cells.status, ["queued", "running", "retrying"]),
+        isNull(cells.rawKey),
+      ),
+    );
+  const since = (check.now ?? new Date()).getTime() - check.callWindowMs;
+  const landing = (await rowsWithCallsOut(tx, batch.id)).filter(
+    (c) => isTerminalCell(c.status) && callsOut(c, since).length > 0,
+  );
+  const owedUsd = [...toMake, ...landing].reduce((sum, c) => sum + price(c.model), 0);
+  const budgetUsd = Number(batch.budgetUsd);
+  const leftUsd = budgetUsd - (await spendSoFar(tx, batch.id)) - owedUsd;
+  if (costUsd <= leftUsd + 1e-9) return null;
+  return { kind: "refused", reason: "budget", costUsd, owedUsd, leftUsd: Math.max(0, leftUsd), budgetUsd };
+}
+
 /**
  * Retry: failed cells (only) go back to queued in a new round, keeping their attempt history, cost
  * and any blob keys (so a stored raw image can be reused and is still found on delete). A finished
  * batch becomes running again (`newRun`: the caller starts a run); a running one keeps its run, which
  * takes them up next (see runAgain). Returns the reset cells, ordered.
  */
-export async function resetFailedCells(db: Db, id: string): Promise<Requeued> {
+export async function resetFailedCells(db: Db, id: string): Promise<Requeued>;
+/** With a budget check: refused when the retried cells' calls would pass the batch's budget. */
+export async function resetFailedCells(
+  db: Db,
+  id: string,
+  budget: BudgetCheck,
+): Promise<Requeued | BudgetRefusal>;
+export async function resetFailedCells(
+  db: Db,
+  id: string,
+  budget?: BudgetCheck,
+): Promise<Requeued | BudgetRefusal> {
   return db.transaction(async (tx) => {
     const batch = await lockBatch(tx, id);
     if (!batch) return { cells: [], newRun: false };
+    if (budget) {
+      // A failed cell with a stored picture (it failed after its call) is composed again, unpaid.
+      const toCall = await tx
+        .select({ model: cells.model })
+        .from(cells)
+        .where(and(eq(cells.batchId, id), eq(cells.status, "failed"), isNull(cells.rawKey)));
+      const costUsd = toCall.reduce((sum, c) => sum + (budget.prices[c.model] ?? 0), 0);
+      const refused = await budgetRefusal(tx, batch, costUsd, budget);
+      if (refused) return refused;
+    }
     return requeue(tx, batch, "failed");
   });
 }
@@ -433,18 +509,8 @@ export type TakeResult =
    * call may still be running (started within the call window); retryAfterMs: when it is past it.
    */
   | { kind: "refused"; reason: "in-flight"; picks: CellPick[]; retryAfterMs: number }
-  /**
-   * Nothing changed: the takes (`costUsd` at list price) would pass the batch's budget; `leftUsd` is
-   * what is left of it once what was spent and the cells still to make (`owedUsd`) are paid for.
-   */
-  | {
-      kind: "refused";
-      reason: "budget";
-      costUsd: number;
-      owedUsd: number;
-      leftUsd: number;
-      budgetUsd: number;
-    };
+  /** Nothing changed: the takes would pass the batch's budget. */
+  | BudgetRefusal;
 
 /** Provider calls of the cell's current round still logged as running and started after `since`. */
 const callsOut = (cell: Pick<CellRow, "round" | "attemptLog">, since: number) =>
@@ -477,7 +543,7 @@ export function callsOutAfterCancel(
 /** The batch's cells with a provider call logged as running, as callsOutAfterCancel reads them. */
 const rowsWithCallsOut = (db: Executor, id: string, status?: CellStatus) =>
   db
-    .select({ status: cells.status, round: cells.round, attemptLog: cells.attemptLog })
+    .select({ model: cells.model, status: cells.status, round: cells.round, attemptLog: cells.attemptLog })
     .from(cells)
     .where(
       and(
@@ -550,32 +616,11 @@ export async function requeueTakes(
         };
       }
     }
-    const price = (model: string) => options.prices?.[model] ?? 0;
-    const costUsd = picks.reduce((sum, p) => sum + price(p.model), 0);
-    if (batch.budgetUsd !== null && options.prices) {
-      // Cells still to make (the batch is running) have the first claim on what is left.
-      const owed = await tx
-        .select({ model: cells.model })
-        .from(cells)
-        .where(
-          and(
-            eq(cells.batchId, id),
-            inArray(cells.status, ["queued", "running", "retrying"]),
-            isNull(cells.rawKey),
-          ),
-        );
-      const owedUsd = owed.reduce((sum, c) => sum + price(c.model), 0);
-      const budgetUsd = Number(batch.budgetUsd);
-      const leftUsd = budgetUsd - (await spendSoFar(tx, id)) - owedUsd;
-      if (costUsd > leftUsd + 1e-9)
-        return {
-          kind: "refused",
-          reason: "budget",
-          costUsd,
-          owedUsd,
-          leftUsd: Math.max(0, leftUsd),
-          budgetUsd,
-        };
+    const costUsd = picks.reduce((sum, p) => sum + (options.prices?.[p.model] ?? 0), 0);
+    if (options.prices) {
+      const check = { prices: options.prices, callWindowMs: options.callWindowMs ?? 0, now: options.now };
+      const refused = await budgetRefusal(tx, batch, costUsd, check);
+      if (refused) return refused;
     }
     const reset = await tx
       .update(cells)

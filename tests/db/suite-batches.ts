@@ -3,6 +3,7 @@ import { expect, it } from "vitest";
 import {
   abandonBatch,
   batches,
+  cells as cellsTable,
   beginAttempt,
   endWave,
   failCell,
@@ -593,6 +594,62 @@ export function batchTests(ctx: Ctx): void {
     await db.update(batches).set({ budgetUsd: 0.12 }).where(eq(batches.id, batch.id));
     expect(await requeueTakes(db, batch.id, pick, { prices })).toMatchObject({ kind: "queued" });
     expect((await getBatch(db, batch.id))?.batch.estimatedCostUsd).toBeCloseTo(0.12);
+  });
+
+  it("counts calls out from before a cancel against the budget, and lets free takes through", async () => {
+    const { db } = ctx.handle;
+    const { batch, cells } = await newBatch(db, 2, ["m-a", "m-free"], { budgetUsd: 0.1 });
+    await claimBatch(db, batch.id, "run-1");
+    await succeed(db, at(cells, 0), 0.04);
+    const free = await succeed(db, at(cells, 1), 0);
+    expect(free.model).toBe("m-free");
+    await recordAttemptStart(db, at(cells, 2).id, { attempt: 0 });
+    await cancelBatch(db, batch.id, { reason: "stop" });
+    const check = { prices: { "m-a": 0.04, "m-free": 0 }, callWindowMs: 60_000 };
+    // $0.04 spent and the call out at the cancel (it lands and counts) leave $0.02: a take does not fit.
+    const take = [{ promptIndex: 0, model: "m-a" }];
+    expect(await requeueTakes(db, batch.id, take, check)).toMatchObject({
+      reason: "budget",
+      owedUsd: 0.04,
+      leftUsd: expect.closeTo(0.02, 6) as number,
+    });
+    // Once that call is past the window it is no longer owed.
+    const later = { ...check, now: new Date(Date.now() + 61_000) };
+    expect(await requeueTakes(db, batch.id, take, later)).toMatchObject({ kind: "queued" });
+    // Spent past the budget (a call priced above its list price), a free take still goes.
+    await db.update(batches).set({ budgetUsd: 0.03 }).where(eq(batches.id, batch.id));
+    const freeTake = [{ promptIndex: free.promptIndex, model: free.model }];
+    expect(await requeueTakes(db, batch.id, freeTake, check)).toMatchObject({ kind: "queued" });
+  });
+
+  it("refuses a retry whose calls would pass the budget; a failed cell with its picture stored is free", async () => {
+    const { db } = ctx.handle;
+    const { batch, cells } = await newBatch(db, 3, ["m-a"], { budgetUsd: 0.1 });
+    await claimBatch(db, batch.id, "run-1");
+    await succeed(db, at(cells, 0), 0.04);
+    await succeed(db, at(cells, 1), 0.04);
+    await fail(db, at(cells, 2));
+    await finishBatchIfDone(db, batch.id);
+    const check = { prices: { "m-a": 0.04 }, callWindowMs: 60_000 };
+    expect(await resetFailedCells(db, batch.id, check)).toEqual({
+      kind: "refused",
+      reason: "budget",
+      costUsd: 0.04,
+      owedUsd: 0,
+      leftUsd: expect.closeTo(0.02, 6) as number,
+      budgetUsd: 0.1,
+    });
+    expect((await getBatch(db, batch.id))?.cells.map((c) => c.status)).toEqual([
+      "succeeded",
+      "succeeded",
+      "failed",
+    ]);
+    // Failed after its call (its picture stored): composing it again costs nothing.
+    await db
+      .update(cellsTable)
+      .set({ rawKey: "raw/stored.png" })
+      .where(eq(cellsTable.id, at(cells, 2).id));
+    expect(await resetFailedCells(db, batch.id, check)).toMatchObject({ newRun: true });
   });
 
   it("lets a run take a running batch over only from the run that hands it on", async () => {
