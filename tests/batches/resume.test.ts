@@ -80,7 +80,9 @@ describe("resume", () => {
         template: "bottom-bar",
         font: "inter",
         canvas: "blog",
+        budgetUsd: 0.01,
       },
+      budgetUsd: 0.01,
     });
     await db.claimBatch(handle, batch.id, "run-2");
     expect(await controls.resumeBatch(batch.id)).toEqual({
@@ -88,8 +90,11 @@ describe("resume", () => {
       status: 409,
     });
     const cell = cells[0] as CellRow;
+    await db.recordAttemptStart(handle, cell.id, { attempt: 0 });
+    await db.recordAttemptResult(handle, cell.id, { attempt: 0, outcome: "ok", costUsd: 0.05 });
     await db.completeCell(handle, cell.id, { finalKey: "final/y.jpg", width: 1200, height: 630, bytes: 1 });
     await db.finishBatchIfDone(handle, batch.id);
+    // Past its budget, but nothing to resume: that is the reason given.
     expect(await controls.resumeBatch(batch.id)).toEqual({
       error: "This batch has no cancelled cells to resume.",
       status: 409,
