@@ -6,7 +6,7 @@ import { decodeCursor, encodeCursor } from "./cursor";
 import { appendEvent } from "./events";
 import { batches, cells, TERMINAL_CELL_STATUSES, type PreviousImage } from "./schema";
 import type { Db, Executor } from "./types";
-import { isTerminalCell } from "./views";
+import { callsOut, isTerminalCell } from "./views";
 
 export interface ImageFilter {
   /** Text the title contains (case-insensitive; `%`, `_` and backslashes match themselves). */
@@ -199,7 +199,7 @@ export async function listImages(db: Executor, params: ListImagesParams = {}): P
 export interface DeleteImagesResult {
   /** Cells removed. */
   deleted: string[];
-  /** Ids left alone: unknown, or still in progress. */
+  /** Ids left alone: unknown, still in progress, or with a call out that may still land. */
   skipped: string[];
   /** Blob keys (raw and final) the caller should now delete from storage. */
   keys: string[];
@@ -211,9 +211,16 @@ export interface DeleteImagesResult {
 
 /**
  * Deletes finished cells (rows) and returns their blob keys. Their cost moves to the batch's
- * removed_cost_usd so spend and budgets stay right. Cells still in progress are skipped.
+ * removed_cost_usd so spend and budgets stay right. Cells still in progress are skipped, and so are
+ * cells with a provider call from before a cancel that may still land (started within `callWindowMs`):
+ * its cost must find its cell.
  */
-export async function deleteImages(db: Db, cellIds: string[]): Promise<DeleteImagesResult> {
+export async function deleteImages(
+  db: Db,
+  cellIds: string[],
+  options: { callWindowMs?: number; now?: Date } = {},
+): Promise<DeleteImagesResult> {
+  const since = (options.now ?? new Date()).getTime() - (options.callWindowMs ?? 0);
   const ids = [...new Set(cellIds)];
   if (ids.length === 0) return { deleted: [], skipped: [], keys: [], kept: 0, batchIds: [] };
   return db.transaction(async (tx) => {
@@ -229,7 +236,7 @@ export async function deleteImages(db: Db, cellIds: string[]): Promise<DeleteIma
       if (!(await lockBatch(tx, batchId))) continue;
       const wanted = found.filter((row) => row.batchId === batchId).map((row) => row.id);
       const rows = await tx.select().from(cells).where(inArray(cells.id, wanted)).for("update");
-      const removable = rows.filter((row) => isTerminalCell(row.status));
+      const removable = rows.filter((row) => isTerminalCell(row.status) && callsOut(row, since).length === 0);
       if (removable.length === 0) continue;
       const removedCost = removable.reduce((total, row) => total + row.costUsd, 0);
       await tx.delete(cells).where(

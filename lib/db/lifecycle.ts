@@ -6,7 +6,7 @@ import { appendEvent } from "./events";
 import { batches, cells, type BatchRow, type BatchStatus, type CellRow, type CellStatus } from "./schema";
 import { otherTakeId } from "./take-id";
 import type { Db, Executor, Tx } from "./types";
-import { countCells, isTerminalCell, toCellView } from "./views";
+import { callsOut, countCells, isTerminalCell, toCellView } from "./views";
 
 export interface FinishResult {
   batch: BatchRow;
@@ -511,13 +511,6 @@ export type TakeResult =
   | { kind: "refused"; reason: "in-flight"; picks: CellPick[]; retryAfterMs: number }
   /** Nothing changed: the takes would pass the batch's budget. */
   | BudgetRefusal;
-
-/** Provider calls of the cell's current round still logged as running and started after `since`. */
-const callsOut = (cell: Pick<CellRow, "round" | "attemptLog">, since: number) =>
-  cell.attemptLog
-    .filter((e) => e.round === cell.round && e.outcome === "running")
-    .map((e) => Date.parse(e.startedAt))
-    .filter((t) => t > since);
 
 /**
  * Of `rows`, the cells no longer being worked on whose provider call from before a cancel started

@@ -53,3 +53,13 @@ export function countCells(cells: readonly (Pick<CellRow, "status"> & { n?: numb
   }
   return counts;
 }
+
+/**
+ * When the provider calls of the cell's current round still logged as running started (ms), those
+ * started after `since`: calls that may still land (a call ends or is given up within the call window).
+ */
+export const callsOut = (cell: Pick<CellRow, "round" | "attemptLog">, since: number): number[] =>
+  cell.attemptLog
+    .filter((e) => e.round === cell.round && e.outcome === "running")
+    .map((e) => Date.parse(e.startedAt))
+    .filter((t) => t > since);

@@ -4,6 +4,7 @@
  * deleteImages leaves out the raw keys a remaining cell still references.
  */
 import type { FieldIssue } from "@/lib/batches/input";
+import { callWindowMs } from "@/lib/batches/call-window";
 import { contactSheetPrefix } from "@/lib/export/contact-sheet-cache";
 import { deleteImages, type Db } from "@/lib/db";
 import { parseImageIds, type IdsResult } from "@/lib/image-ids";
@@ -50,7 +51,7 @@ export function checkAdmin(
 
 export interface DeleteOutcome {
   deleted: string[];
-  /** Unknown ids, or cells still in progress. */
+  /** Unknown ids, cells still in progress, or cells whose provider call from before a cancel may still land. */
   skipped: string[];
   /** Blob objects removed. */
   blobsDeleted: number;
@@ -59,7 +60,7 @@ export interface DeleteOutcome {
 }
 
 export async function deleteGalleryImages(db: Db, store: BlobStore, ids: string[]): Promise<DeleteOutcome> {
-  const result = await deleteImages(db, ids);
+  const result = await deleteImages(db, ids, { callWindowMs: callWindowMs() });
   // Contact sheets cached for those batches still show the deleted images: drop every version.
   const sheets = await Promise.all(result.batchIds.map((id) => store.list(contactSheetPrefix(id))));
   const doomed = [...result.keys, ...sheets.flat().map((blob) => blob.key)];

@@ -11,6 +11,7 @@ import {
   InvalidCursorError,
   listBatches,
   listImages,
+  cancelBatch,
   recordAttemptResult,
   recordAttemptStart,
   requeueTakes,
@@ -283,6 +284,28 @@ export function galleryTests(ctx: Ctx): void {
       kept: 0,
       batchIds: [],
     });
+  });
+
+  it("skips a cancelled cell while its call from before the cancel may still land, so its cost finds it", async () => {
+    const { db } = ctx.handle;
+    const { batch, cells } = await newBatch(db, 1, ["m-a"]);
+    const cell = at(cells, 0);
+    await recordAttemptStart(db, cell.id, { attempt: 0 });
+    await cancelBatch(db, batch.id, { reason: "stop" });
+    const window = { callWindowMs: 60_000 };
+    expect(await deleteImages(db, [cell.id], window)).toMatchObject({ deleted: [], skipped: [cell.id] });
+    await recordAttemptResult(db, cell.id, {
+      attempt: 0,
+      outcome: "ok",
+      costUsd: 0.04,
+      rawKey: `raw/${cell.id}-late.png`,
+    });
+    expect(await spendSoFar(db, batch.id)).toBeCloseTo(0.04);
+    expect(await deleteImages(db, [cell.id], window)).toMatchObject({
+      deleted: [cell.id],
+      keys: [`raw/${cell.id}-late.png`],
+    });
+    expect(await spendSoFar(db, batch.id)).toBeCloseTo(0.04);
   });
 
   it("keeps a raw image on delete while another batch's cell still uses it", async () => {
