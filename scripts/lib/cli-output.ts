@@ -65,8 +65,12 @@ export async function follow(baseUrl: string, id: string, json: boolean): Promis
   }
 }
 
-/** Exit code of a followed batch: 0 when every cell succeeded, 1 when any failed or was cancelled. */
-export const followedExit = (batch: BatchDto) => (batch.counts.succeeded === batch.counts.total ? 0 : 1);
+/**
+ * Exit code of a followed batch: 0 when it succeeded (every cell it still has), 1 when any cell failed
+ * or was cancelled, or none is left (a cancelled batch whose images were all deleted from the gallery).
+ */
+export const followedExit = (batch: Pick<BatchDto, "status" | "counts">) =>
+  batch.status === "succeeded" && batch.counts.succeeded === batch.counts.total ? 0 : 1;
 
 /**
  * The URL matrix as tab-separated rows (a cell without image shows its status); reasons on stderr.
