@@ -5,6 +5,7 @@
  * off) goes back to the page of the grid it came from, and a refusal it meets is shown there: JSON
  * would leave its owner on the API's address.
  */
+import { getBatchRow, getDb } from "@/lib/db";
 import { crossSite, jsonError, seeOther, wantsHtml } from "@/lib/http";
 import { ownsBatch } from "./owner-cookie";
 import type { ManageOutcome } from "./controls";
@@ -26,6 +27,8 @@ export async function manageAction(
   }
   const form = wantsHtml(request) ? { page: page ?? (await formPageOf(request)) } : null;
   if (!(await ownsBatch(id, request.headers))) {
+    // A batch's existence is no secret (its page is public): an unknown id is said to be one.
+    if (!(await getBatchRow(await getDb(), id))) return jsonError(404, `No batch with id "${id}".`);
     const error = "Only the person who created this batch can change it (owner cookie or bearer token).";
     return form ? seeOther(formReturnHref(id, form.page, error)) : jsonError(403, error);
   }
