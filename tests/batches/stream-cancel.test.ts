@@ -9,9 +9,21 @@ import { readMessages } from "../helpers/sse";
 
 const ctx = memoryDb({ RUN_CHECK_AFTER_MS: "600000" });
 
+/** The batch's stream from `after`, read while the cell's call out lands ($0.04) half a second in. */
+async function streamWhileCallLands(batchId: string, after: number, cellId: string, rawKey: string) {
+  const { batchEventStream } = await import("@/lib/batches/stream");
+  const db = await ctx.lib.getDb();
+  const request = new AbortController();
+  const reading = readMessages(batchEventStream(batchId, after, request.signal), 8_000);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  await ctx.lib.recordAttemptResult(db, cellId, { attempt: 0, outcome: "ok", costUsd: 0.04, rawKey });
+  const messages = await reading;
+  request.abort();
+  return messages;
+}
+
 describe("the live stream of a batch cancelled while a call was out", () => {
   it("stays open until the call lands, delivers its cell and cost, then ends", async () => {
-    const { batchEventStream } = await import("@/lib/batches/stream");
     const { readBatch } = await import("@/lib/batches/service");
     const db = await ctx.lib.getDb();
     const { batch, cells } = await ctx.fx.newBatch(db, 1, ["gpt-image-1.5"]);
@@ -22,17 +34,7 @@ describe("the live stream of a batch cancelled while a call was out", () => {
     const read = await readBatch(batch.id);
     expect(read?.batch).toMatchObject({ status: "cancelled", callsOut: 1 });
 
-    const request = new AbortController();
-    const reading = readMessages(batchEventStream(batch.id, read!.lastEventId, request.signal), 8_000);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    await ctx.lib.recordAttemptResult(db, cell.id, {
-      attempt: 0,
-      outcome: "ok",
-      costUsd: 0.04,
-      rawKey: "raw/x",
-    });
-    const messages = await reading;
-    request.abort();
+    const messages = await streamWhileCallLands(batch.id, read!.lastEventId, cell.id, "raw/x");
 
     const landed = messages.find((m) => m.kind === "cell");
     expect(landed).toMatchObject({ cell: { status: "cancelled", reusable: true }, batchCostUsd: 0.04 });
@@ -41,7 +43,6 @@ describe("the live stream of a batch cancelled while a call was out", () => {
   });
 
   it("stays open for the call of a new take cancelled mid-call, though the batch is succeeded again", async () => {
-    const { batchEventStream } = await import("@/lib/batches/stream");
     const { readBatch } = await import("@/lib/batches/service");
     const db = await ctx.lib.getDb();
     const { batch, cells } = await ctx.fx.newBatch(db, 1, ["gpt-image-1.5"]);
@@ -55,17 +56,7 @@ describe("the live stream of a batch cancelled while a call was out", () => {
     // Back on its first picture, and the batch with it; the take's call, paid for, is still out.
     expect(read?.batch).toMatchObject({ status: "succeeded", callsOut: 1, actualCostUsd: 0.04 });
 
-    const request = new AbortController();
-    const reading = readMessages(batchEventStream(batch.id, read!.lastEventId, request.signal), 8_000);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    await ctx.lib.recordAttemptResult(db, cell.id, {
-      attempt: 0,
-      outcome: "ok",
-      costUsd: 0.04,
-      rawKey: "raw/y",
-    });
-    const messages = await reading;
-    request.abort();
+    const messages = await streamWhileCallLands(batch.id, read!.lastEventId, cell.id, "raw/y");
 
     expect(messages.find((m) => m.kind === "cell")).toMatchObject({ batchCostUsd: 0.08 });
     expect(messages.at(-1)).toEqual({ kind: "end" });
