@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { parseTriggerCron } from "@/engine/cron";
 import { EnvError } from "@/lib/errors";
+import { readNumber } from "@/lib/number-setting";
 
 /** The cron parser is the local engine's, which takes what Inngest Cloud takes. */
 function cronProblem(source: string): string | null {
@@ -27,13 +28,20 @@ const optionalUrl = optionalString.refine(
   "must be an http(s) URL",
 );
 
-const wholeNumber = (fallback: number, min: number) =>
-  optionalString
-    .refine(
-      (v) => v === undefined || (/^\d+$/.test(v) && Number(v) >= min),
-      `must be a whole number >= ${min}`,
-    )
-    .transform((v) => (v === undefined ? fallback : Number(v)));
+/** A whole-number setting, read as every numeric setting is (lib/number-setting.ts). */
+const wholeNumber = <F extends number | undefined>(fallback: F, min: number, max: number, unit = "") =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const read = readNumber(v, { min, max, unit });
+      if (typeof read !== "string") return (read ?? fallback) as number | F;
+      ctx.addIssue({ code: "custom", message: read });
+      return z.NEVER;
+    });
+
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
 
 /** A schedule setting: a cron expression (default `fallback`), or "off" (also false, 0, none; any case). */
 const cronSetting = (fallback: string) =>
@@ -51,33 +59,31 @@ const schema = z.object({
   /** Points both SDKs at the local provider simulator (lib/simulator) with dummy keys. */
   PROVIDER_SIMULATOR_URL: optionalUrl.transform((v) => v?.replace(/\/+$/, "")),
   /** Client-side timeout per provider attempt. Image calls are slow: minutes, not seconds. */
-  PROVIDER_TIMEOUT_MS: wholeNumber(180_000, 1000),
+  PROVIDER_TIMEOUT_MS: wholeNumber(180_000, 1000, HOUR_MS, " (ms)"),
   /**
    * A running batch with no change for this long has its workflow run looked up (lib/batches/reconcile.ts).
    * Unset: the provider timeout + 30 s, after which no call of a lost run can still be under way.
    */
-  RUN_CHECK_AFTER_MS: optionalString
-    .refine((v) => v === undefined || /^\d+$/.test(v), "must be a whole number of milliseconds")
-    .transform((v) => (v === undefined ? undefined : Number(v))),
+  RUN_CHECK_AFTER_MS: wholeNumber(undefined, 0, DAY_MS, " (ms)"),
   /**
    * When idle unfinished batches are checked for a lost run (inngest/functions/end-lost-batches.ts): a
    * cron schedule as Inngest takes it, or "off".
    */
   RUN_SWEEP_CRON: cronSetting("*/10 * * * *"),
   /** Titles per page of a batch's page (its grid); a batch with more is shown a page at a time. */
-  BATCH_PAGE_TITLES: wholeNumber(100, 1),
+  BATCH_PAGE_TITLES: wholeNumber(100, 1, 10_000),
   /**
    * When the storage sweep runs (inngest/functions/sweep-storage.ts): a cron schedule as Inngest takes it
    * (optionally with a TZ= prefix), or "off".
    */
   STORAGE_SWEEP_CRON: cronSetting("23 */6 * * *"),
   /** Files younger than this are never taken by the storage sweep (default one day, at least a minute). */
-  STORAGE_SWEEP_GRACE_MS: wholeNumber(24 * 60 * 60 * 1000, 60_000),
+  STORAGE_SWEEP_GRACE_MS: wholeNumber(DAY_MS, 60_000, 365 * DAY_MS, " (ms)"),
   BLOB_READ_WRITE_TOKEN: optionalString,
   VERCEL_BLOB_API_URL: optionalUrl,
   BLOB_ACCESS: z.enum(["public", "private"]).optional().default("public"),
   /** How long one Vercel Blob call may take (its SDK's retries included) before the step fails and is retried. */
-  STORAGE_TIMEOUT_MS: wholeNumber(60_000, 1000),
+  STORAGE_TIMEOUT_MS: wholeNumber(60_000, 1000, HOUR_MS, " (ms)"),
   /** Folder for the local blob store. */
   BLOB_DIR: optionalString.transform((v) => v ?? ".data/blob"),
 });

@@ -15,12 +15,25 @@ export interface NumberRange {
 export function numberSetting(
   env: Readonly<Record<string, string | undefined>>,
   name: string,
-  { min, max, whole = true, unit = "" }: NumberRange,
+  range: NumberRange,
 ): number | undefined {
-  const raw = env[name]?.trim();
+  const read = readNumber(env[name], range);
+  if (typeof read === "string") throw new Error(`${name} ${read}`);
+  return read;
+}
+
+/**
+ * The number `value` holds within `range`: undefined when unset or blank, else the problem as a phrase
+ * to follow the setting's name ("must be a whole number from 1 to 10, got "x"").
+ */
+export function readNumber(
+  value: string | undefined,
+  { min, max, whole = true, unit = "" }: NumberRange,
+): number | undefined | string {
+  const raw = value?.trim();
   if (!raw) return undefined;
   const n = Number(raw);
   if ((whole ? Number.isInteger(n) : Number.isFinite(n)) && n >= min && n <= max) return n;
   const range = `from ${min.toLocaleString("en")} to ${max.toLocaleString("en")}`;
-  throw new Error(`${name} must be ${whole ? "a whole number" : "a number"} ${range}${unit}, got "${raw}"`);
+  return `must be ${whole ? "a whole number" : "a number"} ${range}${unit}, got "${raw}"`;
 }

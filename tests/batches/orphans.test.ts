@@ -267,7 +267,7 @@ describe("storage sweep settings", () => {
       expect(scheduleOf("STORAGE_SWEEP_CRON", { STORAGE_SWEEP_CRON: value })).toBeNull();
     }
     expect(() => readEnv({ STORAGE_SWEEP_GRACE_MS: "1000" })).toThrow(
-      /STORAGE_SWEEP_GRACE_MS: must be a whole number >= 60000/,
+      /STORAGE_SWEEP_GRACE_MS: must be a whole number from 60,000 to 31,536,000,000 \(ms\), got "1000"/,
     );
   });
 });

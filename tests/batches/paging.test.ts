@@ -43,12 +43,13 @@ describe("pageInfo", () => {
 });
 
 describe("BATCH_PAGE_TITLES", () => {
-  it("defaults to 100 titles a page and refuses what is not a whole number of at least 1, by name", () => {
+  it("defaults to 100 titles a page and refuses what is not a whole number from 1 to 10,000, by name", () => {
     expect(readEnv({}).BATCH_PAGE_TITLES).toBe(100);
-    expect(readEnv({ BATCH_PAGE_TITLES: "25" }).BATCH_PAGE_TITLES).toBe(25);
-    for (const bad of ["0", "abc", "2.5"])
+    expect(readEnv({ BATCH_PAGE_TITLES: " 25 " }).BATCH_PAGE_TITLES).toBe(25);
+    expect(readEnv({ BATCH_PAGE_TITLES: "" }).BATCH_PAGE_TITLES).toBe(100);
+    for (const bad of ["0", "abc", "2.5", "10001"])
       expect(() => readEnv({ BATCH_PAGE_TITLES: bad })).toThrow(
-        /BATCH_PAGE_TITLES: must be a whole number >= 1/,
+        `BATCH_PAGE_TITLES: must be a whole number from 1 to 10,000, got "${bad}"`,
       );
   });
 });
