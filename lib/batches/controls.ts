@@ -1,7 +1,8 @@
 /**
  * The creator's controls on a batch: cancel, retry the failed cells, resume the cancelled ones, send a
  * never-started batch again.
- * Each changes the database first and then tells the workflow, so a lost send can be repeated.
+ * Each changes the database first and then tells the workflow, so a lost send can be repeated (a cancel's
+ * stop only hurries runs along: they find their cells ended in the database and make no call).
  */
 import { formatUsd } from "@/lib/format";
 import {
@@ -14,6 +15,7 @@ import {
   resetFailedCells,
   resumeCancelledCells,
   showOtherTake,
+  type BatchStatus,
   type BudgetRefusal,
   type CellPick,
   type Requeued,
@@ -33,7 +35,11 @@ export type ManageOutcome =
   /** retryAfterMs: when the same request can succeed (sent as Retry-After). */
   | { error: string; status: 400 | 409 | 503; retryAfterMs?: number };
 
-/** Cancels the unfinished cells (count) and stops the batch's runs. Null: no such batch. */
+/**
+ * Cancels the unfinished cells (count) and stops the batch's runs. A batch that had already finished is
+ * refused (409), naming its status: nothing was changed and no stop is sent, as its runs have nothing
+ * left to do (a run that outlived a lost stop finds its cells ended and calls nothing). Null: no such batch.
+ */
 export async function cancelBatchById(
   id: string,
   reason = "cancelled by the owner",
@@ -41,10 +47,17 @@ export async function cancelBatchById(
   const db = await getDb();
   const result = await cancelBatch(db, id, { reason });
   if (!result) return null;
+  if (result.finishedBefore) return { error: alreadyFinished(result.batch.status), status: 409 };
   const eventId = cancelEventId(id, result.cancelled);
   await inngest.send(batchCancelled.create({ batchId: id, reason }, { id: eventId }));
   const batch = (await readBatch(id))?.batch;
   return batch ? { batch, count: result.cancelled.length } : null;
+}
+
+/** Why a cancel of a batch that had already finished (in `status`) changed nothing. */
+function alreadyFinished(status: BatchStatus): string {
+  const what = status === "cancelled" ? "was already cancelled" : `has already finished (${status})`;
+  return `This batch ${what}: there is nothing left to cancel, and nothing was changed.`;
 }
 
 /**

@@ -84,6 +84,8 @@ export interface CancelOptions {
 
 export interface CancelResult extends FinishResult {
   cancelled: CellRow[];
+  /** The batch had finished before this call (its status is in `batch`): nothing was changed. */
+  finishedBefore: boolean;
 }
 
 /** Marks unfinished cells cancelled with the reason, then finishes the batch if nothing is left. */
@@ -91,12 +93,13 @@ export async function cancelBatch(db: Db, id: string, options: CancelOptions): P
   return db.transaction(async (tx) => {
     const batch = await lockBatch(tx, id);
     if (!batch) return null;
-    if (isTerminalBatch(batch.status)) return { batch, done: true, changed: false, cancelled: [] };
+    if (isTerminalBatch(batch.status))
+      return { batch, done: true, changed: false, cancelled: [], finishedBefore: true };
     const statuses: CellStatus[] =
       options.scope === "queued" ? ["queued"] : ["queued", "running", "retrying"];
     const cancelled = await endCells(tx, batch, statuses, "cancelled", options.reason);
     const current = await noteCancelled(tx, batch, cancelled, options.reason);
-    return { ...(await finishLocked(tx, current)), cancelled };
+    return { ...(await finishLocked(tx, current)), cancelled, finishedBefore: false };
   });
 }
 

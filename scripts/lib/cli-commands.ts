@@ -170,8 +170,14 @@ async function control(args: BatchArgs, action: ControlAction, store: TokenStore
     await new Promise((r) => setTimeout(r, Math.min(waitMs, RESUME_POLL_MS)));
     res = await controlBatch(args.url, args.id, action, auth?.token);
   }
+  // A cancel refused because the batch had already finished: cancelled already is what was asked for
+  // (exit 0, so a script may cancel twice); any other ending was no cancel, so it stays a refusal.
+  const finished = !res.ok && action === "cancel" && res.status === 409 ? await read(args) : null;
+  if (finished?.status === "cancelled") res = { ok: true, batch: finished, count: null };
   if (!res.ok) throw refusal(args, res, auth?.source);
-  const line = `batch ${args.id}: ${DONE[action](res.count, res.batch)}`;
+  const line = finished
+    ? `batch ${args.id}: already cancelled; nothing was changed`
+    : `batch ${args.id}: ${DONE[action](res.count, res.batch)}`;
   const range = store.titles(args.url, args.id);
   if (!args.wait) {
     if (args.json) {

@@ -93,6 +93,19 @@ beforeEach(async () => {
         const found = batches.get(read[1]!);
         return found ? send(200, found) : send(404, { error: "No such batch.", issues: [] });
       }
+      const cancel = route.match(/^\/api\/batches\/(\w+)\/cancel$/);
+      if (req.method === "POST" && cancel) {
+        // As the app answers: a batch that has already finished is refused, naming its status.
+        const found = batches.get(cancel[1]!)!;
+        const { status } = found;
+        if (status === "queued" || status === "running")
+          return send(200, { batch: { ...found, status: "cancelled" } });
+        const what = status === "cancelled" ? "was already cancelled" : `has already finished (${status})`;
+        return send(409, {
+          error: `This batch ${what}: there is nothing left to cancel, and nothing was changed.`,
+          issues: [],
+        });
+      }
       const control = route.match(/^\/api\/batches\/(\w+)\/(takes|alternate)$/);
       if (req.method === "POST" && control) {
         const body = (await readBody(req)) as { cells: { promptIndex: number; other?: number }[] };
@@ -318,6 +331,24 @@ describe("take and switch --cell", () => {
     );
     expect(stderr.join("\n")).not.toContain("must be below");
     expect(posted).toHaveLength(0);
+  });
+});
+
+describe("cancel of a batch that has already finished", () => {
+  it("is done already for a cancelled batch (exit 0), and refused for one that ended otherwise (exit 2)", async () => {
+    expect(await main([writeBatch(batchFile(["Made"])), "--url", url], env)).toBe(0);
+    stdout.length = 0;
+    stderr.length = 0;
+    expect(await main(["cancel", "b1", "--url", url], env)).toBe(2);
+    expect(stderr).toEqual([
+      "batch: cannot cancel batch b1 (HTTP 409): This batch has already finished (succeeded): there is nothing left to cancel, and nothing was changed.",
+    ]);
+    expect(stdout).toEqual([]);
+
+    batches.set("b1", { ...batches.get("b1")!, status: "cancelled" });
+    stderr.length = 0;
+    expect(await main(["cancel", "b1", "--url", url], env)).toBe(0);
+    expect([stdout, stderr]).toEqual([[`${url}/b/b1`], ["batch b1: already cancelled; nothing was changed"]]);
   });
 });
 

@@ -104,13 +104,14 @@ export function batchTests(ctx: Ctx): void {
     await succeed(db, at(cells, 0));
     await recordAttemptStart(db, at(cells, 1).id, { attempt: 0 });
     const result = await cancelBatch(db, batch.id, { reason: "cancelled by user" });
+    expect(result?.finishedBefore).toBe(false);
     expect(result?.cancelled.map((c) => c.id).sort()).toEqual([at(cells, 1).id, at(cells, 2).id].sort());
     expect(result?.batch).toMatchObject({ status: "cancelled", cancelReason: "cancelled by user" });
     const read = await getBatch(db, batch.id);
     expect(read?.cells.map((c) => c.status)).toEqual(["succeeded", "cancelled", "cancelled"]);
     expect(at(read!.cells, 1).lastError).toBe("cancelled by user");
     const twice = await cancelBatch(db, batch.id, { reason: "again" });
-    expect(twice).toMatchObject({ changed: false, cancelled: [] });
+    expect(twice).toMatchObject({ changed: false, cancelled: [], finishedBefore: true });
     expect(twice?.batch.cancelReason).toBe("cancelled by user");
   });
 

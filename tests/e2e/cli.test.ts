@@ -363,10 +363,11 @@ describe("npm run batch <command> <batch>", () => {
     ]);
     expect(sim.requests.length).toBe(calls);
     expect(storedToken(made.id)).toBe(made.ownerToken);
+    // Nothing left to cancel in a finished batch: refused, and the CLI says why (exit 2).
     const cancel = await cli(["cancel", made.id, "--url", stack.appUrl]);
     expect([cancel.code, cancel.stderr.trim()]).toEqual([
-      0,
-      `batch ${made.id}: nothing to cancel: the batch has finished (succeeded)`,
+      2,
+      `batch: cannot cancel batch ${made.id} (HTTP 409): This batch has already finished (succeeded): there is nothing left to cancel, and nothing was changed.`,
     ]);
 
     // A refusal prints the server's reason on one line, exit 2.
@@ -447,6 +448,12 @@ describe("npm run batch <command> <batch>", () => {
       expect(cancel.stderr).toContain(
         "cancelled: 0 succeeded · 0 failed · 0 running · 0 queued · 3 cancelled",
       );
+      // Cancelled already is what a second cancel asks for: it says so, exit 0 (the app answers 409).
+      const again = await cli(["cancel", id, "--url", stack.appUrl]);
+      expect([again.code, again.stderr.trim()]).toEqual([
+        0,
+        `batch ${id}: already cancelled; nothing was changed`,
+      ]);
       const status = JSON.parse((await cli(["status", id, "--url", stack.appUrl, "--json"])).stdout) as {
         status: string;
         cells: { status: string }[];
@@ -552,8 +559,8 @@ describe("npm run batch <command> <batch>", () => {
       THUMB_OWNER_TOKEN: ownerToken,
     });
     expect([owner.code, owner.stderr.trim()]).toEqual([
-      0,
-      `batch ${id}: nothing to cancel: the batch has finished (succeeded)`,
+      2,
+      `batch: cannot cancel batch ${id} (HTTP 409): This batch has already finished (succeeded): there is nothing left to cancel, and nothing was changed.`,
     ]);
     const admin = await cli(["resume", id, ...url], undefined, { ...stranger, ADMIN_TOKEN });
     expect([admin.code, admin.stderr.trim()]).toEqual([
