@@ -1,13 +1,14 @@
 /**
  * Restyle: a new batch from an earlier one's generated pictures, with another template, font or canvas,
  * or with corrected titles. Only cells whose raw image is still stored are carried over, and each composes
- * from it: no provider call, no cost. Cells without one (failed, cancelled, deleted) are left out.
+ * from it: no provider call, no cost. Cells without one (failed, cancelled, deleted) are left out. Only a
+ * finished batch can be restyled.
  * The new batch runs through Inngest like any other, so the page, stream, gallery and exports just work.
  */
 import { z } from "zod";
 import { FONT_IDS } from "@/lib/catalog/fonts";
 import { TEMPLATE_IDS } from "@/lib/catalog/templates";
-import { getBatch, getDb, type CellRow, type NewCell } from "@/lib/db";
+import { getBatch, getDb, isTerminalBatch, type CellRow, type NewCell } from "@/lib/db";
 import { getStorage } from "@/lib/storage";
 import { canvasField, cleanPrompt, fieldIssues, oneOf, titleProblem, type FieldIssue } from "./input";
 import { maxImagesPerBatch } from "./limits";
@@ -110,6 +111,16 @@ export async function restyleBatch(
     });
   }
   if (issues.length > 0) return invalid(issues);
+  // The batch page offers a restyle once the batch has finished: before, it would carry over only the
+  // pictures made so far, and the rest would be missing from the new batch for good.
+  if (!isTerminalBatch(source.batch.status)) {
+    return {
+      ok: false,
+      status: 409,
+      error: `This batch is still ${source.batch.status}: restyle it once it has finished, so every picture it makes is carried over.`,
+      issues: [],
+    };
+  }
 
   const stored = await storedRawKeys(source.cells);
   const byCell = new Map(source.cells.map((c) => [`${c.promptIndex}:${c.model}`, c]));

@@ -8,7 +8,8 @@ export const dynamic = "force-dynamic";
 
 /**
  * A new batch from this one's pictures with another template, font, canvas or titles:
- * `{template?, font?, canvas?, prompts?}`. Owner only, like cancel and retry; 201 `{id, url, ownerToken, batch}`.
+ * `{template?, font?, canvas?, prompts?}`. Owner only, like cancel and retry; 201 `{id, url, ownerToken, batch}`;
+ * 409 while the batch has not finished.
  */
 export const POST = apiRoute(async function POST(
   request: Request,
