@@ -1,6 +1,7 @@
 /**
- * Server-Sent Events for one batch: replays the change log after Last-Event-ID (or ?after=), then follows
- * it by polling the database (works the same on PGlite and on Postgres behind several app instances).
+ * Server-Sent Events for one batch: replays the change log after Last-Event-ID (or ?after=; all of it for
+ * none, or for an id past the batch's newest), then follows it by polling the database (works the same on
+ * PGlite and on Postgres behind several app instances).
  * Each message carries the full new state of what changed, so a replayed message is harmless.
  */
 import {
@@ -10,6 +11,7 @@ import {
   getBatchRow,
   getDb,
   isTerminalBatch,
+  latestEventId,
   waitForBatchEvent,
   type BatchEvent,
   type CellView,
@@ -50,6 +52,10 @@ export function batchEventStream(
       let callsOutUntil: number | null = null;
       try {
         const db = await getDb();
+        // An id past the batch's newest event is none this stream sent (another batch's, a guess, one from
+        // a database since restored): from there nothing would come but the end. Start from the beginning,
+        // as a new connection does. A real id is never past it: the events are read after they committed.
+        if (last > 0 && last > (await latestEventId(db, batchId))) last = 0;
         while (!signal.aborted) {
           const events = await eventsSince(db, batchId, last, PAGE);
           if (events.length > 0) callsOutUntil = null;

@@ -1,9 +1,8 @@
 /** Batches: create, read, lock, start, notices, spend, delete. Finishing/cancel/retry: lifecycle.ts. */
 import { and, asc, eq, inArray, isNotNull, sql } from "drizzle-orm";
-import { appendEvent } from "./events";
+import { appendEvent, latestEventId } from "./events";
 import { newId } from "./ids";
 import {
-  batchEvents,
   batches,
   batchTitles,
   cells,
@@ -120,14 +119,11 @@ export async function createBatch(db: Db, data: CreateBatchData): Promise<BatchW
 export async function getBatch(db: Executor, id: string): Promise<BatchWithCells | null> {
   // Read the event id first: events of one batch commit in id order, so every change up to it is
   // visible to the reads that follow.
-  const [last] = await db
-    .select({ id: sql<string | null>`max(${batchEvents.id})` })
-    .from(batchEvents)
-    .where(eq(batchEvents.batchId, id));
+  const lastEventId = await latestEventId(db, id);
   const [batch] = await db.select().from(batches).where(eq(batches.id, id));
   if (!batch) return null;
   const rows = await db.select().from(cells).where(eq(cells.batchId, id));
-  return { batch, cells: sortCells(batch.input, rows), lastEventId: Number(last?.id ?? 0) };
+  return { batch, cells: sortCells(batch.input, rows), lastEventId };
 }
 
 /** The batch row alone (no cells). */

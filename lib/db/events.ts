@@ -3,7 +3,7 @@
  * append while holding the batch row lock (see lockBatch), so within one batch ids commit in order
  * and a reader resuming after id N never misses a later-committed smaller id.
  */
-import { and, asc, eq, gt } from "drizzle-orm";
+import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { ringBatch } from "./event-wakeup";
 import { batchEvents, type BatchStatus } from "./schema";
 import type { CellView } from "./views";
@@ -70,4 +70,13 @@ export async function eventsSince(
     payload: row.payload as unknown as BatchEventPayload,
     createdAt: row.createdAt,
   }));
+}
+
+/** The id of the batch's newest event; 0 when it has none. */
+export async function latestEventId(db: Executor, batchId: string): Promise<number> {
+  const [last] = await db
+    .select({ id: sql<string | null>`max(${batchEvents.id})` })
+    .from(batchEvents)
+    .where(eq(batchEvents.batchId, batchId));
+  return Number(last?.id ?? 0);
 }
