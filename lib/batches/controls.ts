@@ -87,7 +87,7 @@ export async function resumeBatch(id: string): Promise<ManageOutcome | null> {
   const found = await getBatch(db, id);
   if (!found) return null;
   if (!isTerminalBatch(found.batch.status))
-    return { error: "The batch is still running: cancel it first, or wait for it to finish.", status: 409 };
+    return { error: stillRunning(found.cells.filter((c) => c.status === "cancelled").length), status: 409 };
   const { budgetUsd, actualCostUsd } = found.batch;
   const cancelled = found.cells.filter((c) => c.status === "cancelled");
   const reusable = cancelled.some((c) => c.rawKey !== null);
@@ -98,7 +98,9 @@ export async function resumeBatch(id: string): Promise<ManageOutcome | null> {
     };
   }
   const callWindowMs = callWindow();
-  const { resumed, inFlight, retryAfterMs } = await resumeCancelledCells(db, id, { callWindowMs });
+  const { resumed, inFlight, retryAfterMs, running } = await resumeCancelledCells(db, id, { callWindowMs });
+  // Started again since it was read above (a retry or new take of other cells, say).
+  if (running) return { error: stillRunning(running.cancelled), status: 409 };
   if (inFlight > 0) {
     const calls = plural(inFlight, "image");
     return {
@@ -109,6 +111,17 @@ export async function resumeBatch(id: string): Promise<ManageOutcome | null> {
   }
   if (resumed.length === 0) return { error: "This batch has no cancelled cells to resume.", status: 409 };
   return startRound(id, { cells: resumed, newRun: true }, "resume");
+}
+
+/**
+ * Why a resume of a batch still at work (`cancelled`: its cancelled cells) was refused. Running again for
+ * a retry or a new take, it keeps its cancelled cells for later; with none, resume has nothing to do, and
+ * a stuck batch is started over by cancelling it first.
+ */
+function stillRunning(cancelled: number): string {
+  if (cancelled === 0)
+    return "This batch is running and has no cancelled cells: there is nothing to resume (to start a stuck batch over, cancel it, then resume).";
+  return `This batch is running: its ${plural(cancelled, "cancelled cell")} can be resumed once it has finished.`;
 }
 
 /** Why `what` (new calls) was refused by the batch's budget. */

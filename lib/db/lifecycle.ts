@@ -354,6 +354,11 @@ export interface ResumeResult {
   inFlight: number;
   /** With inFlight: milliseconds until the last of those calls is past the window, when resume can go on. */
   retryAfterMs?: number;
+  /**
+   * The batch had not finished (a retry or new take may have started it again since the caller looked):
+   * nothing changed; how many of its cells are cancelled, to resume once it has finished.
+   */
+  running?: { cancelled: number };
 }
 
 /**
@@ -369,7 +374,14 @@ export async function resumeCancelledCells(
 ): Promise<ResumeResult> {
   return db.transaction(async (tx) => {
     const batch = await lockBatch(tx, id);
-    if (!batch || !isTerminalBatch(batch.status)) return { resumed: [], inFlight: 0 };
+    if (!batch) return { resumed: [], inFlight: 0 };
+    if (!isTerminalBatch(batch.status)) {
+      const [row] = await tx
+        .select({ n: sql<number>`count(*)::int` })
+        .from(cells)
+        .where(and(eq(cells.batchId, id), eq(cells.status, "cancelled")));
+      return { resumed: [], inFlight: 0, running: { cancelled: Number(row?.n ?? 0) } };
+    }
     const now = (options.now ?? new Date()).getTime();
     const since = now - options.callWindowMs;
     // Only the cancelled cells' calls: those are the cells a resume would pay for again.

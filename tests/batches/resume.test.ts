@@ -1,6 +1,22 @@
 /** The resume control's refusals, against a real (in-memory) database; none of them reaches the engine. */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { CellRow } from "@/lib/db";
+
+// A change to land right after the control has read the batch, before it locks it (a race).
+const race = vi.hoisted(() => ({ afterRead: null as null | (() => Promise<unknown>) }));
+vi.mock("@/lib/db", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("@/lib/db")>();
+  return {
+    ...actual,
+    getBatch: async (...args: Parameters<typeof actual.getBatch>) => {
+      const found = await actual.getBatch(...args);
+      const change = race.afterRead;
+      race.afterRead = null;
+      await change?.();
+      return found;
+    },
+  };
+});
 
 const saved = { ...process.env };
 let db: typeof import("@/lib/db");
@@ -86,7 +102,8 @@ describe("resume", () => {
     });
     await db.claimBatch(handle, batch.id, "run-2");
     expect(await controls.resumeBatch(batch.id)).toEqual({
-      error: "The batch is still running: cancel it first, or wait for it to finish.",
+      error:
+        "This batch is running and has no cancelled cells: there is nothing to resume (to start a stuck batch over, cancel it, then resume).",
       status: 409,
     });
     const cell = cells[0] as CellRow;
@@ -100,4 +117,61 @@ describe("resume", () => {
       status: 409,
     });
   });
+
+  it("refuses a batch running again for a retry, saying its cancelled cells can be resumed once it has finished", async () => {
+    const id = await cancelledWithFailedCell();
+    const handle = await db.getDb();
+    expect((await db.resetFailedCells(handle, id)).cells).toHaveLength(1);
+    expect(await controls.resumeBatch(id)).toEqual({
+      error: "This batch is running: its 1 cancelled cell can be resumed once it has finished.",
+      status: 409,
+    });
+    // Nothing changed: the cancelled cell waits for the retry to end.
+    const after = await db.getBatch(handle, id);
+    expect(after?.cells.map((c) => c.status).sort()).toEqual(["cancelled", "queued", "succeeded"]);
+  });
+
+  it("says the same when a retry starts the batch again while the resume is under way", async () => {
+    const id = await cancelledWithFailedCell();
+    const handle = await db.getDb();
+    // The resume reads the batch finished; the retry lands before it locks the batch.
+    race.afterRead = () => db.resetFailedCells(handle, id);
+    expect(await controls.resumeBatch(id)).toEqual({
+      error: "This batch is running: its 1 cancelled cell can be resumed once it has finished.",
+      status: 409,
+    });
+    const after = await db.getBatch(handle, id);
+    expect(after?.batch.status).toBe("running");
+    expect(after?.cells.filter((c) => c.status === "cancelled")).toHaveLength(1);
+  });
 });
+
+/** A cancelled batch with a succeeded cell, a failed one (to retry) and a cancelled one (to resume). */
+async function cancelledWithFailedCell(): Promise<string> {
+  const handle = await db.getDb();
+  const { batch, cells } = await db.createBatch(handle, {
+    input: {
+      prompts: ["Paid for", "Refused", "Cancelled"],
+      models: ["gpt-image-1.5"],
+      style: "neon",
+      template: "bottom-bar",
+      font: "inter",
+      canvas: "blog",
+    },
+  });
+  const [paid, refused] = cells as [CellRow, CellRow, CellRow];
+  await db.claimBatch(handle, batch.id, "run-3");
+  await db.recordAttemptStart(handle, paid.id, { attempt: 0 });
+  await db.recordAttemptResult(handle, paid.id, { attempt: 0, outcome: "ok", costUsd: 0.05 });
+  await db.completeCell(handle, paid.id, { finalKey: "final/z.jpg", width: 1200, height: 630, bytes: 1 });
+  await db.recordAttemptStart(handle, refused.id, { attempt: 0 });
+  await db.recordAttemptResult(handle, refused.id, {
+    attempt: 0,
+    outcome: "failed",
+    error: "blocked",
+    errorKind: "moderation",
+  });
+  await db.cancelBatch(handle, batch.id, { reason: "cancelled by the owner" });
+  expect((await db.getBatch(handle, batch.id))?.batch.status).toBe("cancelled");
+  return batch.id;
+}

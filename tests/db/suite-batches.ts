@@ -380,9 +380,11 @@ export function batchTests(ctx: Ctx): void {
       "cell.updated",
       "batch.retried",
     ]);
+    // Running again: nothing to resume until it has finished, and it says so.
     expect(await resumeCancelledCells(db, batch.id, { callWindowMs: 60_000 })).toEqual({
       resumed: [],
       inFlight: 0,
+      running: { cancelled: 0 },
     });
     await succeed(db, at(resumed, 0));
     await succeed(db, at(resumed, 1));
