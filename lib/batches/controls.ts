@@ -88,17 +88,14 @@ export async function resumeBatch(id: string): Promise<ManageOutcome | null> {
   if (!found) return null;
   if (!isTerminalBatch(found.batch.status))
     return { error: stillRunning(found.cells.filter((c) => c.status === "cancelled").length), status: 409 };
-  const { budgetUsd, actualCostUsd } = found.batch;
-  const cancelled = found.cells.filter((c) => c.status === "cancelled");
-  const reusable = cancelled.some((c) => c.rawKey !== null);
-  if (budgetUsd !== null && Number(actualCostUsd) >= Number(budgetUsd) && cancelled.length > 0 && !reusable) {
-    return {
-      error: `This batch has spent its budget of $${Number(budgetUsd).toFixed(2)}: resumed cells would stop again at once.`,
-      status: 409,
-    };
-  }
   const callWindowMs = callWindow();
-  const { resumed, inFlight, retryAfterMs, running } = await resumeCancelledCells(db, id, { callWindowMs });
+  const { prices } = takePrices(found.batch.input);
+  const outcome = await resumeCancelledCells(db, id, { callWindowMs, prices });
+  if ("reason" in outcome) {
+    const cancelled = found.cells.filter((c) => c.status === "cancelled").length;
+    return { error: overBudget(`Resuming ${plural(cancelled, "cancelled cell")}`, outcome), status: 409 };
+  }
+  const { resumed, inFlight, retryAfterMs, running } = outcome;
   // Started again since it was read above (a retry or new take of other cells, say).
   if (running) return { error: stillRunning(running.cancelled), status: 409 };
   if (inFlight > 0) {

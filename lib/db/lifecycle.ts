@@ -371,7 +371,18 @@ export async function resumeCancelledCells(
   db: Db,
   id: string,
   options: { callWindowMs: number; now?: Date },
-): Promise<ResumeResult> {
+): Promise<ResumeResult>;
+/** With prices: refused when the resumed cells' calls would pass the batch's budget. */
+export async function resumeCancelledCells(
+  db: Db,
+  id: string,
+  options: BudgetCheck,
+): Promise<ResumeResult | BudgetRefusal>;
+export async function resumeCancelledCells(
+  db: Db,
+  id: string,
+  options: { callWindowMs: number; now?: Date; prices?: BudgetCheck["prices"] },
+): Promise<ResumeResult | BudgetRefusal> {
   return db.transaction(async (tx) => {
     const batch = await lockBatch(tx, id);
     if (!batch) return { resumed: [], inFlight: 0 };
@@ -390,6 +401,18 @@ export async function resumeCancelledCells(
       since,
     );
     if (inFlight > 0) return { resumed: [], inFlight, retryAfterMs: lastStart + options.callWindowMs - now };
+    if (options.prices) {
+      // As a retry: a cancelled cell with a stored picture (its call landed after the cancel) is composed
+      // again, unpaid; the others are new calls at list price.
+      const { prices } = options;
+      const toCall = await tx
+        .select({ model: cells.model })
+        .from(cells)
+        .where(and(eq(cells.batchId, id), eq(cells.status, "cancelled"), isNull(cells.rawKey)));
+      const costUsd = toCall.reduce((sum, c) => sum + (prices[c.model] ?? 0), 0);
+      const refused = await budgetRefusal(tx, batch, costUsd, { ...options, prices });
+      if (refused) return refused;
+    }
     const resumed = (await requeue(tx, batch, "cancelled")).cells;
     if (resumed.length > 0) await updateBatch(tx, id, { cancelReason: null });
     return { resumed, inFlight: 0 };

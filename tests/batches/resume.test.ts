@@ -23,7 +23,12 @@ let db: typeof import("@/lib/db");
 let controls: typeof import("@/lib/batches/controls");
 
 beforeAll(async () => {
-  Object.assign(process.env, { PGLITE_DIR: "memory", INNGEST_DEV: "http://127.0.0.1:9" });
+  // A key makes the model callable, so it has a list price for the budget (nothing is called).
+  Object.assign(process.env, {
+    PGLITE_DIR: "memory",
+    INNGEST_DEV: "http://127.0.0.1:9",
+    OPENAI_API_KEY: "sk-test",
+  });
   delete process.env.DATABASE_URL;
   db = await import("@/lib/db");
   controls = await import("@/lib/batches/controls");
@@ -77,12 +82,26 @@ describe("resume", () => {
     expect(retryAfterMs).toBeLessThanOrEqual(210_000);
   });
 
-  it("refuses a batch that has spent its budget when no cancelled cell has a picture to reuse", async () => {
-    const id = await batchWithCancelledCell(0.05, "ended");
-    expect(await controls.resumeBatch(id)).toEqual({
-      error: "This batch has spent its budget of $0.05: resumed cells would stop again at once.",
+  it("refuses, as a retry does, when the resumed cells' calls would pass the budget", async () => {
+    // Spent $0.05 of $0.05: the cancelled cell's new call has nothing left.
+    const spent = await batchWithCancelledCell(0.05, "ended");
+    expect(await controls.resumeBatch(spent)).toEqual({
+      error:
+        "Resuming 1 cancelled cell would cost about $0.05, more than is left of this batch's budget ($0.00 of $0.05).",
       status: 409,
     });
+    // $0.04 left is not spent yet, but it does not cover the call at list price either: before, the cell
+    // was resumed and its call paid past the budget.
+    const short = await batchWithCancelledCell(0.09, "ended");
+    expect(await controls.resumeBatch(short)).toMatchObject({
+      error: expect.stringContaining("($0.04 of $0.09)"),
+      status: 409,
+    });
+    const handle = await db.getDb();
+    expect((await db.getBatch(handle, short))?.cells.map((c) => c.status).sort()).toEqual([
+      "cancelled",
+      "succeeded",
+    ]);
   });
 
   it("refuses a running batch and one with nothing cancelled, and answers null for an unknown id", async () => {
