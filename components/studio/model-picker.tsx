@@ -2,24 +2,31 @@
 
 import type { ModelOption } from "@/lib/studio/options";
 import { formatRange, formatUnitPrice } from "@/lib/format";
+import { unitPrice } from "@/lib/studio/estimate";
 
 export interface ModelPickerProps {
   models: ModelOption[];
   selected: string[];
   canvas: string;
+  /** The quality chosen ("" for each model's default): a card prices the tier its model will run at. */
+  quality: string;
   onChange: (selected: string[]) => void;
   describedBy?: string;
 }
 
-/** Model cards: provider, price per image on the chosen canvas, typical latency and availability. */
-export function ModelPicker({ models, selected, canvas, onChange, describedBy }: ModelPickerProps) {
+/**
+ * Model cards: provider, price per image on the chosen canvas at the chosen quality (the estimate's
+ * price), typical latency and availability.
+ */
+export function ModelPicker(props: ModelPickerProps) {
+  const { models, selected, canvas, quality, onChange, describedBy } = props;
   return (
     <fieldset aria-describedby={describedBy}>
       <legend className="mb-2 text-sm font-medium text-zinc-200">Models</legend>
       <div className="grid gap-2 sm:grid-cols-2">
         {models.map((m) => {
           const checked = selected.includes(m.id);
-          const price = m.priceUsd[canvas]?.[m.defaultQuality];
+          const price = unitPrice(m, canvas, quality || undefined);
           return (
             <label
               key={m.id}

@@ -346,6 +346,7 @@ export function StudioForm({ options, start: given }: { options: StudioOptions; 
             models={options.models}
             selected={models}
             canvas={canvas}
+            quality={quality}
             onChange={setModels}
             describedBy="models-error"
           />

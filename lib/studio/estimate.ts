@@ -20,6 +20,19 @@ export interface Estimate {
   wallClockMs: number;
 }
 
+/**
+ * A model's list price per image on `canvas` at the tier the batch would use: `quality` where the model has
+ * it, else the model's default (as the submit sends it). Undefined where the catalog has no price.
+ */
+export function unitPrice(
+  m: Pick<EstimateModel, "qualities" | "defaultQuality" | "priceUsd">,
+  canvas: string,
+  quality: string | undefined,
+): number | undefined {
+  const tier = quality && m.qualities.includes(quality) ? quality : m.defaultQuality;
+  return m.priceUsd[canvas]?.[tier];
+}
+
 export function estimateBatch(
   prompts: number,
   models: readonly EstimateModel[],
@@ -29,8 +42,7 @@ export function estimateBatch(
   const perModelUsd: Record<string, number> = {};
   const byProvider = new Map<string, { cells: number; cap: number; latency: number }>();
   for (const m of models) {
-    const tier = quality && m.qualities.includes(quality) ? quality : m.defaultQuality;
-    const price = m.priceUsd[canvas]?.[tier] ?? 0;
+    const price = unitPrice(m, canvas, quality) ?? 0;
     perModelUsd[m.id] = round(price * prompts);
     const typical = (m.latencyMs.min + m.latencyMs.max) / 2;
     const p = byProvider.get(m.provider) ?? { cells: 0, cap: m.providerConcurrency, latency: 0 };

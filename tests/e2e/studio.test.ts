@@ -11,7 +11,7 @@ import type { Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CANVASES } from "@/lib/catalog/canvases";
 import { estimateCost, getModel, pickSize, type ModelId } from "@/lib/catalog/models";
-import { formatUsd } from "@/lib/format";
+import { formatUnitPrice, formatUsd } from "@/lib/format";
 import { startSimulator, type Simulator } from "@/lib/simulator";
 import { followBatch, submitBatch } from "../../scripts/lib/batch-client";
 import { checkA11y } from "../helpers/a11y";
@@ -76,6 +76,25 @@ describe("studio form", () => {
     await expect.poll(() => page.getByTestId("estimate-images").textContent()).toBe("12 images");
     expect(await page.getByTestId("estimate-cost").textContent()).toBe(formatUsd(catalogEstimate(4)));
     await page.screenshot({ path: path.join(artifactsDir, "studio-form-desktop.png"), fullPage: true });
+    await page.close();
+  });
+
+  it("prices each model card at the quality chosen, as the estimate does", async () => {
+    const page = await openForm();
+    await page.getByLabel("Title 1", { exact: true }).fill("One");
+    await page.getByRole("checkbox", { name: /Preview \(offline\)/ }).uncheck();
+    const card = page.getByRole("checkbox", { name: /GPT Image 1\.5/ });
+    await card.check();
+    const m = getModel("gpt-image-1.5");
+    const size = pickSize(m, CANVASES[0]).id;
+    const cardText = () => card.locator("xpath=..").innerText();
+    for (const tier of ["high", "low"]) {
+      await page.getByLabel("Quality").selectOption(tier);
+      const price = estimateCost(m, tier, size);
+      // The card said the default tier's price whatever was chosen: $0.05 beside a $0.20 estimate.
+      await expect.poll(cardText).toContain(`${formatUnitPrice(price)}/image`);
+      expect(await page.getByTestId("estimate-cost").textContent()).toBe(formatUsd(price));
+    }
     await page.close();
   });
 
