@@ -28,7 +28,7 @@ import {
   tabStorage,
   type Mark,
 } from "@/lib/batches/take-marks";
-import { formatUsd, plural } from "@/lib/format";
+import { formatUnitPrice, formatUsd, plural } from "@/lib/format";
 import { useHydrated } from "@/lib/use-hydrated";
 import { useStickyBottom } from "@/lib/use-sticky-bottom";
 
@@ -50,7 +50,8 @@ export interface TakeControl {
   toBar: () => void;
 }
 
-const priceText = (usd: number) => (usd === 0 ? "free" : formatUsd(usd));
+// Per image as the studio's model cards say it ($0.015, $0.134): to the cent, $0.015 read as $0.01.
+const priceText = (usd: number) => (usd === 0 ? "free" : formatUnitPrice(usd));
 
 interface CellControlProps {
   cell: CellDto;

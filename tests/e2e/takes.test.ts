@@ -379,6 +379,28 @@ describe("new takes", () => {
     }
   });
 
+  it("prices a take as the studio's model cards do, to the tenth of a cent", async () => {
+    const { id, token } = await finishedBatch(["Priced right"], {
+      models: ["gpt-image-1-mini", "gemini-3-pro-image"],
+    });
+    const browser = await openBrowser();
+    try {
+      await browser.context.addCookies([{ name: `owner_${id}`, value: token, url: stack.appUrl }]);
+      const page = await browser.context.newPage();
+      await page.goto(`${stack.appUrl}/b/${id}`);
+      const label = (model: string) =>
+        page
+          .locator(`[data-model="${model}"]`)
+          .getByRole("button", { name: /^New take/ })
+          .textContent();
+      // $0.015 was shown as "$0.01" and $0.134 as "$0.13", below what each take costs.
+      await expect.poll(() => label("gpt-image-1-mini")).toBe("New take · $0.015");
+      expect(await label("gemini-3-pro-image")).toBe("New take · $0.134");
+    } finally {
+      await browser.close();
+    }
+  });
+
   it("offers New take to the owner only: marks sent together with JavaScript, a form post without", async () => {
     const { id, token, batch } = await finishedBatch(["Pressed in the browser"]);
     const old = cellAt(batch, 0, "local-preview");
