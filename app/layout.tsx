@@ -1,4 +1,4 @@
-import type { Metadata } from "next";
+import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { SignOut } from "@/components/access/sign-out";
@@ -8,6 +8,9 @@ export const metadata: Metadata = {
   title: { default: "Thumbnail Studio", template: "%s · Thumbnail Studio" },
   description: "Batch thumbnails: many titles × many image models, composed and shareable.",
 };
+
+// Said in the page's head as well, so the browser paints dark before the stylesheet arrives.
+export const viewport: Viewport = { colorScheme: "dark" };
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (

@@ -711,4 +711,15 @@ describe("studio form", () => {
       await phone.close();
     }
   });
+
+  it("asks the browser for dark scrollbars and controls, on every page of the dark app", async () => {
+    const page = await browser.context.newPage();
+    for (const at of ["/", "/gallery", "/batches"]) {
+      await page.goto(`${stack.appUrl}${at}`);
+      // Without it the selects' lists, scrollbars and unticked checkboxes were drawn light.
+      expect(await page.evaluate(() => getComputedStyle(document.documentElement).colorScheme)).toBe("dark");
+      expect(await page.locator('meta[name="color-scheme"]').getAttribute("content")).toBe("dark");
+    }
+    await page.close();
+  });
 });
