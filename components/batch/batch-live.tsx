@@ -167,6 +167,7 @@ export function BatchLive(props: BatchLiveProps) {
         take={take}
         beyond={beyond}
         countScope={page.pages > 1 ? `on page ${page.page}` : undefined}
+        modelLabels={modelLabels}
       />
     </div>
   );

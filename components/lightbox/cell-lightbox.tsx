@@ -26,7 +26,8 @@ export function cellLightboxItems(cells: readonly CellDto[], models?: readonly s
     }));
 }
 
-export function CellLightboxMeta({ cell, take }: { cell: CellDto; take?: TakeControl }) {
+export function CellLightboxMeta(props: { cell: CellDto; take?: TakeControl; modelLabel?: string }) {
+  const { cell, take, modelLabel } = props;
   return (
     <>
       {take ? (
@@ -39,7 +40,10 @@ export function CellLightboxMeta({ cell, take }: { cell: CellDto; take?: TakeCon
         <MetaRow term="Prompt">
           <bdi>{cell.prompt}</bdi>
         </MetaRow>
-        <MetaRow term="Model">{cell.model}</MetaRow>
+        {/* The name the grid's column says, and the id the API and the CLI's --cell take. */}
+        <MetaRow term="Model">
+          {modelLabel && modelLabel !== cell.model ? `${modelLabel} · ${cell.model}` : cell.model}
+        </MetaRow>
         <MetaRow term="Time">{formatMs(cell.durationMs)}</MetaRow>
         <MetaRow term="Attempts">{cell.attempts}</MetaRow>
         <MetaRow term="Cost">{formatUsd(cell.costUsd)}</MetaRow>
@@ -76,11 +80,14 @@ export interface CellLightboxProps {
   /** Past the first or last image: e.g. the previous or next page of the grid. */
   beyond?: LightboxProps<CellLightboxItem>["beyond"];
   countScope?: string;
+  /** Model names by id (the catalog's labels, as the grid's columns say them). */
+  modelLabels?: Record<string, string>;
 }
 
 /** Ready to drop into the batch page: pass the cells and which one is open. */
 export function CellLightbox(props: CellLightboxProps) {
-  const { cells, models, openId, onOpenIdChange, downloadHref, take, beyond, countScope } = props;
+  const { cells, models, openId, onOpenIdChange, downloadHref, take, beyond, countScope, modelLabels } =
+    props;
   // Built only while open: the batch page renders this on every live update.
   const items = useMemo(
     () => (openId === null ? [] : cellLightboxItems(cells, models)),
@@ -92,7 +99,9 @@ export function CellLightbox(props: CellLightboxProps) {
       openId={openId}
       onOpenIdChange={onOpenIdChange}
       label="Thumbnail"
-      renderMeta={(item) => <CellLightboxMeta cell={item.cell} take={take} />}
+      renderMeta={(item) => (
+        <CellLightboxMeta cell={item.cell} take={take} modelLabel={modelLabels?.[item.cell.model]} />
+      )}
       downloadHref={downloadHref ? (item) => downloadHref(item.cell) : undefined}
       beyond={beyond}
       countScope={countScope}

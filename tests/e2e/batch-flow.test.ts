@@ -101,6 +101,8 @@ describe("a batch from the form to the share page and the gallery", () => {
       const meta = await page.getByTestId("lightbox-meta").textContent();
       expect(meta).toContain(titles[0]);
       expect(meta).toMatch(/Attempts\s*1/);
+      // The model by the name its column has (it said only "local-preview"), with the id the CLI takes.
+      expect(meta).toContain("Preview (offline) · local-preview");
       await page.screenshot({ path: path.join(artifactsDir, "lightbox-desktop.png") });
       await page.keyboard.press("ArrowRight");
       await expect.poll(() => page.getByTestId("lightbox-position").textContent()).toMatch(/^2 \/ 6/);
