@@ -9,6 +9,11 @@ export interface BatchSummary {
   actualCostUsd: number;
   cancelReason: string | null;
   notices: string[];
+  /**
+   * The batch's calls from before a cancel that may still land (see BatchDto.callsOut): sent by the
+   * stream when the count changes, first when the batch ends with some out, last as 0 once none is.
+   */
+  callsOut?: number;
 }
 
 export type LiveMessage =

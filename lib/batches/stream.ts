@@ -49,7 +49,11 @@ export function batchEventStream(
       // An open page watches a stuck batch without reloading: its stream checks the run (throttled, so
       // right after the page render's own check this costs one small query).
       let nextRunCheck = 0;
-      let callsOutUntil: number | null = null;
+      // Calls from before a cancel that may still land: read again after any change (which may be one
+      // landing), else kept until the window passes.
+      let out: { cells: number; until: number } | null = null;
+      // Their count as this stream last sent it; null: not sent (the reader has its own read's).
+      let outSent: number | null = null;
       try {
         const db = await getDb();
         // An id past the batch's newest event is none this stream sent (another batch's, a guess, one from
@@ -58,7 +62,7 @@ export function batchEventStream(
         if (last > 0 && last > (await latestEventId(db, batchId))) last = 0;
         while (!signal.aborted) {
           const events = await eventsSince(db, batchId, last, PAGE);
-          if (events.length > 0) callsOutUntil = null;
+          if (events.length > 0) out = null;
           let summary: BatchSummary | null = null;
           for (const event of events) {
             last = event.id;
@@ -73,14 +77,22 @@ export function batchEventStream(
           }
           // Quiet, or the batch itself changed (finished, cancelled, …): is it over?
           const progress = await batchProgress(db, batchId);
-          // A batch that was cancelled is watched until the calls from before its cancel have landed
-          // (read again after any change, which may be one landing, else kept until it passes). A
+          // A batch that was cancelled is watched until the calls from before its cancel have landed. A
           // cancelled new take leaves its batch succeeded, so any finished batch is asked.
-          const callsEnded = async () =>
-            (callsOutUntil ??= await callsOutAfterCancelUntil(db, batchId, callWindowMs())) <= Date.now();
-          const done =
-            !progress ||
-            (isTerminalBatch(progress.status) && progress.unfinished === 0 && (await callsEnded()));
+          const ended = !!progress && isTerminalBatch(progress.status) && progress.unfinished === 0;
+          let callsOut = 0;
+          if (ended) {
+            out ??= await callsOutAfterCancelUntil(db, batchId, callWindowMs());
+            callsOut = out.until > Date.now() ? out.cells : 0;
+          }
+          // Their count as it changes: the page offers a resume once none is left (the server refuses
+          // it before, so nothing is paid for twice). A batch that never had any sends nothing of it.
+          if (progress && callsOut !== (outSent ?? 0)) {
+            const batch = await readSummary(batchId);
+            if (batch) send(frame(null, { kind: "batch", batch: { ...batch, callsOut } }));
+            outSent = callsOut;
+          }
+          const done = !progress || (ended && callsOut === 0);
           if (done) {
             send(frame(null, { kind: "end" }));
             break;

@@ -585,17 +585,18 @@ const rowsWithCallsOut = (db: Executor, id: string, status?: CellStatus) =>
     );
 
 /**
- * Until when (ms since the epoch) a provider call from before the batch's cancel may still land: the
- * latest such call's start plus `windowMs`; 0 when none is out.
+ * The batch's cells whose provider call from before a cancel may still land (`cells`, as
+ * callsOutAfterCancel counts them), and until when (ms since the epoch) one may (`until`): the latest
+ * such call's start plus `windowMs`; 0 when none is out.
  */
 export async function callsOutAfterCancelUntil(
   db: Executor,
   id: string,
   windowMs: number,
   now = Date.now(),
-): Promise<number> {
+): Promise<{ cells: number; until: number }> {
   const { cells: out, lastStart } = callsOutAfterCancel(await rowsWithCallsOut(db, id), now - windowMs);
-  return out === 0 ? 0 : lastStart + windowMs;
+  return { cells: out, until: out === 0 ? 0 : lastStart + windowMs };
 }
 
 /**

@@ -4,6 +4,7 @@
  * such calls have ended, instead of ending with the cancel.
  */
 import { describe, expect, it } from "vitest";
+import type { LiveMessage } from "@/lib/batches/live";
 import { memoryDb } from "../helpers/memory-db";
 import { readMessages } from "../helpers/sse";
 
@@ -22,6 +23,10 @@ async function streamWhileCallLands(batchId: string, after: number, cellId: stri
   return messages;
 }
 
+/** The counts of calls out the batch messages among `messages` carried, in order. */
+const callsOutSent = (messages: LiveMessage[]) =>
+  messages.flatMap((m) => (m.kind === "batch" && m.batch.callsOut !== undefined ? [m.batch.callsOut] : []));
+
 describe("the live stream of a batch cancelled while a call was out", () => {
   it("stays open until the call lands, delivers its cell and cost, then ends", async () => {
     const { readBatch } = await import("@/lib/batches/service");
@@ -38,6 +43,8 @@ describe("the live stream of a batch cancelled while a call was out", () => {
 
     const landed = messages.find((m) => m.kind === "cell");
     expect(landed).toMatchObject({ cell: { status: "cancelled", reusable: true }, batchCostUsd: 0.04 });
+    // The page learns how many calls are out as that changes: its Resume waits for none.
+    expect(callsOutSent(messages)).toEqual([1, 0]);
     expect(messages.at(-1)).toEqual({ kind: "end" });
     expect((await readBatch(batch.id))?.batch).toMatchObject({ callsOut: 0, actualCostUsd: 0.04 });
   });
@@ -59,6 +66,7 @@ describe("the live stream of a batch cancelled while a call was out", () => {
     const messages = await streamWhileCallLands(batch.id, read!.lastEventId, cell.id, "raw/y");
 
     expect(messages.find((m) => m.kind === "cell")).toMatchObject({ batchCostUsd: 0.08 });
+    expect(callsOutSent(messages)).toEqual([1, 0]);
     expect(messages.at(-1)).toEqual({ kind: "end" });
     expect((await readBatch(batch.id))?.batch).toMatchObject({ callsOut: 0, actualCostUsd: 0.08 });
   });
