@@ -35,6 +35,9 @@ function ControlForm(props: {
   onAct: (action: ControlAction) => void;
   className: string;
   formClassName?: string;
+  /** Not offered yet (besides while a control is busy); `describedBy` names the note saying why. */
+  disabled?: boolean;
+  describedBy?: string;
   children: React.ReactNode;
 }) {
   return (
@@ -45,7 +48,12 @@ function ControlForm(props: {
       className={props.formClassName}
     >
       <input type="hidden" name="page" value={props.page} />
-      <button type="submit" disabled={props.busy} className={props.className}>
+      <button
+        type="submit"
+        disabled={props.busy || props.disabled}
+        aria-describedby={props.describedBy}
+        className={props.className}
+      >
         {props.children}
       </button>
     </form>
@@ -104,6 +112,9 @@ export function BatchHeader({ batch, page = 1, canManage, live, onChange, modelL
       const body = (await res.json()) as { error?: string; batch?: BatchDto };
       if (!res.ok) setMessage(body.error ?? `Request failed (${res.status})`);
       else if (body.batch) onChange(body.batch);
+      // Refused while calls from before the cancel are out, which this page had not heard of (it read
+      // the batch just before they were counted): read it again, so Resume waits for them.
+      if (res.status === 409 && action === "resume") await reread();
       if (res.ok && action === "resend") {
         setResentAt(new Date().toISOString());
         setMessage("Sent to the engine again.");
@@ -115,7 +126,18 @@ export function BatchHeader({ batch, page = 1, canManage, live, onChange, modelL
     }
   }
 
+  async function reread() {
+    try {
+      const res = await fetch(`/api/batches/${batch.id}`, { cache: "no-store" });
+      if (res.ok) onChange((await res.json()) as BatchDto);
+    } catch {
+      // The refusal is said already; the live stream catches up on its own.
+    }
+  }
+
   const control = { batchId: batch.id, page, busy, onAct: act };
+  // A resume is refused while calls from before the cancel may land (their pictures would be paid twice).
+  const resumeWaits = canManage && !running && counts.cancelled > 0 && batch.callsOut > 0;
 
   // Without JavaScript nothing is live and there is no clipboard: a link and a reload instead.
   const hydrated = useHydrated();
@@ -178,12 +200,32 @@ export function BatchHeader({ batch, page = 1, canManage, live, onChange, modelL
             </ControlForm>
           ) : null}
           {canManage && !running && counts.cancelled > 0 ? (
-            <ControlForm {...control} action="resume" className="btn-secondary">
+            <ControlForm
+              {...control}
+              action="resume"
+              className="btn-secondary"
+              disabled={resumeWaits}
+              describedBy={resumeWaits ? "resume-waits" : undefined}
+            >
               Resume {plural(counts.cancelled, "cancelled cell")}
             </ControlForm>
           ) : null}
         </div>
       </div>
+      {resumeWaits ? (
+        <p id="resume-waits" role="status" className="text-sm text-zinc-400" data-testid="resume-waits">
+          Waiting for {plural(batch.callsOut, "image")} from before the cancel to land… Resume is offered once{" "}
+          {batch.callsOut === 1 ? "it has" : "they have"}, so nothing is paid for twice.
+          {hydrated ? null : (
+            <>
+              {" "}
+              <a href={batchPageHref(batch.id, page)} className="text-sky-400 hover:underline">
+                Reload to check
+              </a>
+            </>
+          )}
+        </p>
+      ) : null}
       <div
         className="h-2 overflow-hidden rounded bg-zinc-800"
         role="progressbar"
@@ -253,7 +295,7 @@ export function BatchHeader({ batch, page = 1, canManage, live, onChange, modelL
         </p>
       ))}
       {message ? (
-        <p role="status" className="text-sm text-zinc-300">
+        <p role="status" className="text-sm text-zinc-300" data-testid="control-message">
           {message}
         </p>
       ) : null}

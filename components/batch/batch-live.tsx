@@ -6,6 +6,7 @@ import type { LiveMessage, UpdateMessage } from "@/lib/batches/live";
 import {
   applyPaged,
   batchPageHref,
+  endPaged,
   fromWire,
   pagesWith,
   toPaged,
@@ -88,6 +89,7 @@ export function BatchLive(props: BatchLiveProps) {
         setEndedAt(epoch);
         if (timer !== null) clearTimeout(timer);
         flush();
+        setPaged(endPaged);
         return;
       }
       queue.push(msg);

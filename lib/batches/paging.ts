@@ -166,6 +166,14 @@ export function applyPaged(paged: PagedBatch, msgs: readonly UpdateMessage[]): P
   return { ...paged, head, all: all ?? paged.all, shown: shown ?? paged.shown };
 }
 
+/**
+ * The paged batch once its stream has sent "end": the stream ends only once no call from before a
+ * cancel may still land, which a page that read the batch before they landed would not hear otherwise.
+ */
+export function endPaged(paged: PagedBatch): PagedBatch {
+  return paged.head.callsOut === 0 ? paged : { ...paged, head: { ...paged.head, callsOut: 0 } };
+}
+
 /** The header's view: counts over every cell. */
 export function viewOf(paged: Pick<PagedBatch, "head" | "all">): BatchView {
   return { ...paged.head, cells: paged.all, counts: countCells(paged.all) };

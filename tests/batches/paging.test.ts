@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   applyPaged,
+  endPaged,
   fromWire,
   pageInfo,
   pageLinks,
@@ -201,6 +202,27 @@ describe("paged batch", () => {
     ]);
     expect(viewOf(next)).toMatchObject({ status: "cancelled", cancelReason: "stopped" });
     expect(next.shown).toBe(paged.shown);
+  });
+
+  it("keeps the calls out from before a cancel current, and none once the stream has ended", () => {
+    const paged = fromWire(toWire({ ...sample(), status: "cancelled", callsOut: 2 }, page));
+    const summary = {
+      status: "cancelled" as const,
+      startedAt: null,
+      finishedAt: "2026-12-06T10:00:09Z",
+      actualCostUsd: 0.04,
+      cancelReason: "stopped",
+      notices: [],
+    };
+    // A batch message without the count (an older server, another change) leaves it as it was.
+    const other = applyPaged(paged, [{ kind: "batch", batch: summary }]);
+    expect(viewOf(other).callsOut).toBe(2);
+    const landed = applyPaged(other, [{ kind: "batch", batch: { ...summary, callsOut: 1 } }]);
+    expect(viewOf(landed).callsOut).toBe(1);
+    // The stream ends only once none is out: also for a page that missed the last count.
+    expect(viewOf(endPaged(landed)).callsOut).toBe(0);
+    const none = endPaged(landed);
+    expect(endPaged(none)).toBe(none);
   });
 
   it("splits the API's whole batch (after cancel or retry) again for the same page", () => {

@@ -72,6 +72,84 @@ describe("cancel and resume on the batch page", () => {
     }
   });
 
+  it("offers resume once the calls from before the cancel have landed, as the page hears they have", async () => {
+    const before = sim.requests.length;
+    const release = sim.hold();
+    const { id, ownerToken } = await newBatch(["Still in flight", "Also in flight"]);
+    // Both calls are out before the cancel: their pictures are paid for whatever happens next.
+    await until(() => sim.requests.length - before === 2, "both calls to reach the provider");
+    const { browser, page } = await ownerPage(id, ownerToken, true);
+    const errors: string[] = [];
+    page.on("pageerror", (err) => errors.push(err.message));
+    try {
+      await page.getByRole("button", { name: "Cancel batch" }).click();
+      await expect.poll(() => page.getByTestId("batch-status").textContent()).toBe("Status: cancelled");
+      // A resume now would be refused (409): the page says what it waits for instead of offering it.
+      const resume = page.getByRole("button", { name: "Resume 2 cancelled cells" });
+      const waits = page.getByTestId("resume-waits");
+      await expect
+        .poll(() => waits.textContent())
+        .toMatch(/^Waiting for 2 images from before the cancel to land… Resume is offered once they have/);
+      expect(await resume.isDisabled()).toBe(true);
+      expect(await resume.getAttribute("aria-describedby")).toBe("resume-waits");
+      release();
+      // They land, the page hears of it, and resume is offered: no reload.
+      await expect.poll(() => resume.isEnabled(), { timeout: 30_000 }).toBe(true);
+      expect(await waits.count()).toBe(0);
+      await resume.click();
+      await expect
+        .poll(() => page.getByTestId("batch-status").textContent(), { timeout: 60_000 })
+        .toBe("Status: succeeded");
+      // The pictures that landed after the cancel were used: nothing was paid for twice.
+      expect(sim.requests.length - before).toBe(2);
+      expect(errors).toEqual([]);
+    } finally {
+      release();
+      await browser.close();
+    }
+  });
+
+  it("says in the page why a resume was refused for calls it had not heard of, then waits for them", async () => {
+    const before = sim.requests.length;
+    const release = sim.hold();
+    const { id, ownerToken } = await newBatch(["Landing unheard"]);
+    await until(() => sim.requests.length - before === 1, "the call to reach the provider");
+    const { browser, page } = await ownerPage(id, ownerToken, true);
+    const errors: string[] = [];
+    page.on("pageerror", (err) => errors.push(err.message));
+    // The page's stream ends at once, as though the call had landed: the page then offers a resume the
+    // server refuses (a page behind the server, as in a race).
+    const events = /\/api\/batches\/[^/]+\/events/;
+    await page.route(events, (route) =>
+      route.fulfill({ contentType: "text/event-stream", body: 'data: {"kind":"end"}\n\n' }),
+    );
+    try {
+      await page.getByRole("button", { name: "Cancel batch" }).click();
+      const resume = page.getByRole("button", { name: "Resume 1 cancelled cell" });
+      await expect.poll(() => resume.isEnabled()).toBe(true);
+      await page.unroute(events);
+      await resume.click();
+      // The server's reason, where the page says how a control went; no error thrown in the page.
+      await expect
+        .poll(() => page.getByTestId("control-message").textContent())
+        .toMatch(/^1 image from before the cancel may still be generating\. Resume once it has finished/);
+      // The page read the batch again: it waits for the call now, and offers resume once it lands.
+      await expect.poll(() => resume.isDisabled()).toBe(true);
+      expect(await page.getByTestId("resume-waits").textContent()).toMatch(/^Waiting for 1 image from/);
+      release();
+      await expect.poll(() => resume.isEnabled(), { timeout: 30_000 }).toBe(true);
+      await resume.click();
+      await expect
+        .poll(() => page.getByTestId("batch-status").textContent(), { timeout: 60_000 })
+        .toBe("Status: succeeded");
+      expect(sim.requests.length - before).toBe(1);
+      expect(errors).toEqual([]);
+    } finally {
+      release();
+      await browser.close();
+    }
+  });
+
   it("resumes with JavaScript off, through a form post and a redirect back to the page", async () => {
     const before = sim.requests.length;
     const release = sim.hold();
