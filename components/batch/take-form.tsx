@@ -23,10 +23,13 @@ import {
   marksKey,
   marksSnapshot,
   noMarks,
+  sentTakes,
   setMarks,
   subscribeMarks,
   tabStorage,
+  takesEnded,
   type Mark,
+  type SentTakes,
 } from "@/lib/batches/take-marks";
 import { formatUnitPrice, formatUsd, plural } from "@/lib/format";
 import { useHydrated } from "@/lib/use-hydrated";
@@ -187,9 +190,9 @@ export function useTakes(
     [key],
   );
   const [busy, setBusy] = useState(false);
-  // `sent`: the takes were asked for. The bar's button goes with the marks then, so the message takes
-  // the focus, which would otherwise drop to the page's body.
-  const [message, setMessage] = useState<{ text: string; sent?: boolean } | null>(null);
+  // `sent`: the takes asked for. The bar's button goes with the marks then, so the message takes the
+  // focus, which would otherwise drop to the page's body; it goes once they have all ended.
+  const [message, setMessage] = useState<{ text: string; sent?: SentTakes } | null>(null);
   const messageRef = useRef<HTMLParagraphElement>(null);
   useEffect(() => {
     if (message?.sent) messageRef.current?.focus();
@@ -218,7 +221,7 @@ export function useTakes(
     },
     [setMarked],
   );
-  /** Posts `cells` to the batch's `action`; true when it was done. */
+  /** Posts `cells` to the batch's `action`; the batch it answered with when it was done, else null. */
   const post = useCallback(
     async (
       action: "takes" | "alternate",
@@ -242,13 +245,13 @@ export function useTakes(
         const body = (await res.json()) as { error?: string; batch?: BatchDto };
         if (!res.ok) {
           setMessage({ text: body.error ?? `Request failed (${res.status})` });
-          return false;
+          return null;
         }
         if (body.batch) onChange(body.batch);
-        return true;
+        return { batch: body.batch };
       } catch (err) {
         setMessage({ text: (err as Error).message });
-        return false;
+        return null;
       } finally {
         setBusy(false);
       }
@@ -257,13 +260,20 @@ export function useTakes(
   );
   const send = async () => {
     const cells = [...marked.values()];
-    if (!(await post("takes", cells))) return;
+    const done = await post("takes", cells);
+    if (!done) return;
     setMarked(new Map());
     setMessage({
       text: `Asked for ${plural(cells.length, "new take")}: each picture stays until its new one is ready.`,
-      sent: true,
+      sent: sentTakes(
+        cells.map((c) => c.id),
+        done.batch?.cells ?? [],
+      ),
     });
   };
+  // Said until every take asked for has ended (made, or failed and back on its picture, saying why),
+  // or until dismissed: the bar covers the bottom of the grid.
+  const said = message?.sent && takesEnded(message.sent, all) ? null : message;
   const onSwitch = useCallback(
     (cell: CellDto, other: string) => void post("alternate", [{ ...cell, other }]),
     [post],
@@ -282,7 +292,7 @@ export function useTakes(
   const total = [...marked.values()].reduce((sum, c) => sum + (prices?.[c.model] ?? 0), 0);
   const elsewhere = marked.size - shown.filter((c) => marked.has(c.id)).length;
   const bar =
-    marked.size > 0 || message ? (
+    marked.size > 0 || said ? (
       <div
         ref={sticky}
         data-sticky-bottom
@@ -319,20 +329,32 @@ export function useTakes(
             </span>
           </>
         ) : null}
-        {message?.sent ? (
-          <p
-            ref={messageRef}
-            role="status"
-            tabIndex={-1}
-            className="w-full rounded text-zinc-200 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-400"
-            data-testid="takes-sent"
-          >
-            {message.text}
-          </p>
-        ) : message ? (
-          <p role="alert" className="w-full text-red-300">
-            {message.text}
-          </p>
+        {said ? (
+          <div className="flex w-full items-start gap-3">
+            {said.sent ? (
+              <p
+                ref={messageRef}
+                role="status"
+                tabIndex={-1}
+                className="flex-1 rounded text-zinc-200 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-400"
+                data-testid="takes-sent"
+              >
+                {said.text}
+              </p>
+            ) : (
+              <p role="alert" className="flex-1 text-red-300">
+                {said.text}
+              </p>
+            )}
+            <button
+              type="button"
+              onClick={() => setMessage(null)}
+              aria-label="Dismiss this message"
+              className="rounded border border-zinc-700 px-2 py-0.5 text-zinc-300 hover:border-zinc-500 hover:text-zinc-100"
+            >
+              Dismiss
+            </button>
+          </div>
         ) : null}
       </div>
     ) : null;

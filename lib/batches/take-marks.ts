@@ -70,6 +70,44 @@ export function liveMarks(
   return live.length === marks.size ? marks : new Map(live.map((m) => [m.id, m]));
 }
 
+/**
+ * New takes asked for from the page: per cell id, when its take was queued (the cell's `updatedAt` in
+ * the batch the request answered with), null when that is not known.
+ */
+export type SentTakes = ReadonlyMap<string, string | null>;
+
+/** The takes of the cells `ids` as `answer` (the batch the request answered with) has them queued. */
+export function sentTakes(
+  ids: Iterable<string>,
+  answer: readonly Pick<CellSummary, "id" | "updatedAt">[],
+): SentTakes {
+  const at = new Map(answer.map((c) => [c.id, c.updatedAt]));
+  return new Map([...ids].map((id) => [id, at.get(id) ?? null]));
+}
+
+const ENDED: ReadonlySet<CellSummary["status"]> = new Set(["succeeded", "failed", "cancelled"]);
+
+/**
+ * True once every take in `sent` has ended, as `cells` (every cell of the batch, kept live) show them:
+ * its cell has finished since the take was queued (with the new picture, or with the one it kept and
+ * why), or is gone. A cell's state from before the take was queued does not count: the page may not
+ * have applied the answer yet. A take queued at an unknown time never counts as ended.
+ */
+export function takesEnded(
+  sent: SentTakes,
+  cells: readonly Pick<CellSummary, "id" | "status" | "updatedAt">[],
+): boolean {
+  if (sent.size === 0) return true;
+  const byId = new Map(cells.map((c) => [c.id, c]));
+  for (const [id, queuedAt] of sent) {
+    const cell = byId.get(id);
+    if (!cell) continue;
+    if (!ENDED.has(cell.status) || queuedAt === null || !cell.updatedAt || cell.updatedAt < queuedAt)
+      return false;
+  }
+  return true;
+}
+
 /*
  * The page's marks as an external store for useSyncExternalStore: read from the tab's storage once per
  * batch, then held here (the source of truth for this page, so marks work even where storage is refused)

@@ -1,11 +1,14 @@
 import { describe, expect, it, vi } from "vitest";
+import type { CellStatus } from "@/lib/db/schema";
 import {
   liveMarks,
   marksKey,
   marksSnapshot,
   readMarks,
+  sentTakes,
   setMarks,
   subscribeMarks,
+  takesEnded,
   writeMarks,
   type Mark,
 } from "@/lib/batches/take-marks";
@@ -81,6 +84,35 @@ describe("take marks kept for the tab", () => {
     // Unchanged marks are the same Map, so nothing downstream renders again.
     const kept = asMap(mark("a"));
     expect(liveMarks(kept, cells, prices)).toBe(kept);
+  });
+
+  it("tells when the takes asked for have ended, not from cell states older than the request", () => {
+    const queuedAt = "2026-12-06T10:00:05.000Z";
+    const answer = [
+      { id: "a", updatedAt: queuedAt },
+      { id: "b", updatedAt: queuedAt },
+    ];
+    const sent = sentTakes(["a", "b"], answer);
+    expect([...sent]).toEqual([
+      ["a", queuedAt],
+      ["b", queuedAt],
+    ]);
+    const cell = (id: string, status: CellStatus, updatedAt: string | null) => ({ id, status, updatedAt });
+    // The page still showing both finished from before (the answer not applied yet): not ended.
+    const before = "2026-12-06T10:00:01.000Z";
+    expect(takesEnded(sent, [cell("a", "succeeded", before), cell("b", "succeeded", before)])).toBe(false);
+    // One made, one under way.
+    const later = "2026-12-06T10:00:09.000Z";
+    expect(takesEnded(sent, [cell("a", "succeeded", later), cell("b", "running", later)])).toBe(false);
+    // Made, or failed and back on its picture (succeeded, saying why), or cancelled: ended.
+    expect(takesEnded(sent, [cell("a", "succeeded", later), cell("b", "succeeded", later)])).toBe(true);
+    expect(takesEnded(sent, [cell("a", "failed", later), cell("b", "cancelled", queuedAt)])).toBe(true);
+    // A cell gone (its title deleted) has nothing to wait for.
+    expect(takesEnded(sent, [cell("a", "succeeded", later)])).toBe(true);
+    // Queued at an unknown time: never taken for ended (its bar can be dismissed).
+    const unknown = sentTakes(["c"], []);
+    expect(takesEnded(unknown, [cell("c", "succeeded", later)])).toBe(false);
+    expect(takesEnded(new Map(), [])).toBe(true);
   });
 
   it("holds the page's marks as a store: the same snapshot until set, listeners told, storage written through", () => {

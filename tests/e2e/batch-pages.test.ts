@@ -193,6 +193,10 @@ describe("a batch page a page of titles at a time", () => {
       await newTake("Third of five").click();
       expect(await newTake("Third of five").getAttribute("aria-pressed")).toBe("true");
       await expect.poll(() => summary.textContent()).toBe("New takes of 2 images (1 on other pages) · free");
+      // The page hears nothing of the takes meanwhile: what it says of them stays until they end, and
+      // free takes end at once.
+      const events = /\/api\/batches\/[^/]+\/events/;
+      await page.route(events, (route) => route.abort());
       await page.getByRole("button", { name: "Make new takes" }).click();
       await expect.poll(() => summary.count()).toBe(0);
       // The button went with the marks: focus moves to what was done, not to the page's body.
@@ -203,6 +207,7 @@ describe("a batch page a page of titles at a time", () => {
       expect(await page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe(
         "takes-sent",
       );
+      await page.unroute(events);
       const done = await settled(stack.appUrl, id);
       expect(done.cells.map((c) => c.take)).toEqual([1, 0, 1, 0, 0]);
       // Sent, the marks are gone on every page.

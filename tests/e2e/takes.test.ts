@@ -356,7 +356,18 @@ describe("new takes", () => {
       await expect
         .poll(() => page.getByTestId("takes-sent").textContent())
         .toBe("Asked for 1 new take: each picture stays until its new one is ready.");
-      expect(await page.getByRole("region", { name: "New takes" }).getByRole("alert").count()).toBe(0);
+      const bar = page.getByRole("region", { name: "New takes" });
+      expect(await bar.getByRole("alert").count()).toBe(0);
+      // While the take waits its turn, the bar can be put away by keyboard: it covers the grid's bottom.
+      expect(await page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe(
+        "takes-sent",
+      );
+      await page.keyboard.press("Tab");
+      expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe(
+        "Dismiss this message",
+      );
+      await page.keyboard.press("Enter");
+      await expect.poll(() => bar.count()).toBe(0);
       const queued = await readAs(stack.appUrl, id, ownerToken);
       expect(queued.status).toBe("running");
       expect(cellAt(queued, 0, "gpt-image-1.5")).toMatchObject({ take: 1 });
@@ -475,6 +486,8 @@ describe("new takes", () => {
         expect(await focused()).toBe("Make new takes");
         await page.keyboard.press("Enter");
         await expect.poll(src, { timeout: 30_000 }).not.toBe(first);
+        // The take has ended: the bar saying it was asked for goes with it, off the grid's bottom.
+        await expect.poll(() => page.getByRole("region", { name: "New takes" }).count()).toBe(0);
         const done = await settled(stack.appUrl, id);
         expect([cellAt(done, 0, "local-preview").take, cellAt(done, 0, "gpt-image-1.5").take]).toEqual([
           1, 0,
