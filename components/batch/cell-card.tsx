@@ -20,6 +20,7 @@ export const CellCard = memo(function CellCard({ cell, aspect, onOpen, take }: C
     <figure
       className="overflow-hidden rounded-lg border border-zinc-800 bg-zinc-900 [contain-intrinsic-size:auto_16rem] [content-visibility:auto]"
       data-testid="cell"
+      data-cell-id={cell.id}
       data-status={cell.status}
       data-prompt-index={cell.promptIndex}
       data-model={cell.model}

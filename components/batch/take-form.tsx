@@ -271,9 +271,6 @@ export function useTakes(
       ),
     });
   };
-  // Said until every take asked for has ended (made, or failed and back on its picture, saying why),
-  // or until dismissed: the bar covers the bottom of the grid.
-  const said = message?.sent && takesEnded(message.sent, all) ? null : message;
   const onSwitch = useCallback(
     (cell: CellDto, other: string) => void post("alternate", [{ ...cell, other }]),
     [post],
@@ -282,6 +279,41 @@ export function useTakes(
   const sendRef = useRef<HTMLButtonElement>(null);
   const toBar = useCallback(() => sendRef.current?.focus(), []);
   const sticky = useStickyBottom<HTMLDivElement>();
+  const barEl = useRef<HTMLDivElement | null>(null);
+  const barRef = useCallback(
+    (el: HTMLDivElement | null) => {
+      barEl.current = el;
+      sticky(el);
+    },
+    [sticky],
+  );
+  /**
+   * Puts the message away. The keyboard, when in the bar (which may go with it), goes to the card of
+   * the first take asked for that is on this page and has something to focus (its picture), rather
+   * than to the page's body.
+   */
+  const putAway = useCallback((sent: SentTakes | undefined) => {
+    if (sent && barEl.current?.contains(document.activeElement)) {
+      for (const id of sent.keys()) {
+        const card = document.querySelector(`[data-cell-id="${CSS.escape(id)}"]`);
+        const target = card?.querySelector<HTMLElement>("a[href], button:not([disabled])");
+        if (target) {
+          target.focus();
+          break;
+        }
+      }
+    }
+    setMessage(null);
+  }, []);
+  // Said until every take asked for has ended (made, or failed and back on its picture, saying why),
+  // or until dismissed: the bar covers the bottom of the grid.
+  const ended = !!message?.sent && takesEnded(message.sent, all);
+  useEffect(() => {
+    if (!ended) return;
+    const sent = message?.sent;
+    const timer = setTimeout(() => putAway(sent), 0);
+    return () => clearTimeout(timer);
+  }, [ended, message, putAway]);
   const control = useMemo(
     () =>
       enabled && prices
@@ -292,9 +324,9 @@ export function useTakes(
   const total = [...marked.values()].reduce((sum, c) => sum + (prices?.[c.model] ?? 0), 0);
   const elsewhere = marked.size - shown.filter((c) => marked.has(c.id)).length;
   const bar =
-    marked.size > 0 || said ? (
+    marked.size > 0 || message ? (
       <div
-        ref={sticky}
+        ref={barRef}
         data-sticky-bottom
         role="region"
         aria-label="New takes"
@@ -329,9 +361,9 @@ export function useTakes(
             </span>
           </>
         ) : null}
-        {said ? (
+        {message ? (
           <div className="flex w-full items-start gap-3">
-            {said.sent ? (
+            {message.sent ? (
               <p
                 ref={messageRef}
                 role="status"
@@ -339,16 +371,16 @@ export function useTakes(
                 className="flex-1 rounded text-zinc-200 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-400"
                 data-testid="takes-sent"
               >
-                {said.text}
+                {message.text}
               </p>
             ) : (
               <p role="alert" className="flex-1 text-red-300">
-                {said.text}
+                {message.text}
               </p>
             )}
             <button
               type="button"
-              onClick={() => setMessage(null)}
+              onClick={() => putAway(message.sent)}
               aria-label="Dismiss this message"
               className="rounded border border-zinc-700 px-2 py-0.5 text-zinc-300 hover:border-zinc-500 hover:text-zinc-100"
             >

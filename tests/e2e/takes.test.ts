@@ -486,8 +486,12 @@ describe("new takes", () => {
         expect(await focused()).toBe("Make new takes");
         await page.keyboard.press("Enter");
         await expect.poll(src, { timeout: 30_000 }).not.toBe(first);
-        // The take has ended: the bar saying it was asked for goes with it, off the grid's bottom.
+        // The take has ended: the bar saying it was asked for goes with it, off the grid's bottom, and
+        // the keyboard, which was on it, goes to the new picture.
         await expect.poll(() => page.getByRole("region", { name: "New takes" }).count()).toBe(0);
+        await expect
+          .poll(() => page.evaluate(() => document.activeElement?.getAttribute("aria-label")))
+          .toBe(`Open local-preview image for “${old.prompt}”`);
         const done = await settled(stack.appUrl, id);
         expect([cellAt(done, 0, "local-preview").take, cellAt(done, 0, "gpt-image-1.5").take]).toEqual([
           1, 0,
