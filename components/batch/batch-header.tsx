@@ -7,6 +7,7 @@ import { plural } from "@/lib/format";
 import { batchZipUrl, contactSheetUrl } from "@/lib/export/urls";
 import { BATCH_IDLE_MS, lastChange, msUntilIdle, msUntilStalled } from "@/lib/batches/stalled";
 import { useHydrated } from "@/lib/use-hydrated";
+import { retryNote } from "@/lib/batches/blocked";
 import { CostTable } from "./cost-table";
 
 export interface BatchHeaderProps {
@@ -138,6 +139,8 @@ export function BatchHeader({ batch, page = 1, canManage, live, onChange, modelL
   const control = { batchId: batch.id, page, busy, onAct: act };
   // A resume is refused while calls from before the cancel may land (their pictures would be paid twice).
   const resumeWaits = canManage && !running && counts.cancelled > 0 && batch.callsOut > 0;
+  // Retry stays offered, but a title the provider refused for its content is likely refused again.
+  const blockedNote = canManage && counts.failed > 0 ? retryNote(batch.cells) : null;
 
   // Without JavaScript nothing is live and there is no clipboard: a link and a reload instead.
   const hydrated = useHydrated();
@@ -195,7 +198,12 @@ export function BatchHeader({ batch, page = 1, canManage, live, onChange, modelL
             </ControlForm>
           ) : null}
           {canManage && counts.failed > 0 ? (
-            <ControlForm {...control} action="retry" className="btn-primary">
+            <ControlForm
+              {...control}
+              action="retry"
+              className="btn-primary"
+              describedBy={blockedNote ? "retry-note" : undefined}
+            >
               Retry {plural(counts.failed, "failed cell")}
             </ControlForm>
           ) : null}
@@ -212,6 +220,11 @@ export function BatchHeader({ batch, page = 1, canManage, live, onChange, modelL
           ) : null}
         </div>
       </div>
+      {blockedNote ? (
+        <p id="retry-note" className="text-sm text-amber-300" data-testid="retry-note">
+          {blockedNote}
+        </p>
+      ) : null}
       {resumeWaits ? (
         <p id="resume-waits" role="status" className="text-sm text-zinc-400" data-testid="resume-waits">
           Waiting for {plural(batch.callsOut, "image")} from before the cancel to land… Resume is offered once{" "}

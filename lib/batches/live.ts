@@ -29,7 +29,7 @@ export type UpdateMessage = Exclude<LiveMessage, { kind: "end" }>;
 /** What the batch page keeps of every cell for its counts, cost table and restyle plan (the grid shows one page). */
 export type CellSummary = Pick<
   CellDto,
-  "id" | "promptIndex" | "model" | "status" | "reusable" | "attempts" | "costUsd" | "updatedAt"
+  "id" | "promptIndex" | "model" | "status" | "reusable" | "attempts" | "costUsd" | "updatedAt" | "errorKind"
 >;
 
 /**

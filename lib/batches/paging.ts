@@ -89,8 +89,8 @@ const onPage = (page: PageInfo) => (cell: { promptIndex: number }) =>
   cell.promptIndex >= page.from && cell.promptIndex < page.to;
 
 export function summarize(cell: CellDto): CellSummary {
-  const { id, promptIndex, model, status, reusable, attempts, costUsd, updatedAt } = cell;
-  return { id, promptIndex, model, status, reusable, attempts, costUsd, updatedAt };
+  const { id, promptIndex, model, status, reusable, attempts, costUsd, updatedAt, errorKind } = cell;
+  return { id, promptIndex, model, status, reusable, attempts, costUsd, updatedAt, errorKind };
 }
 
 /** Splits a full batch (a fresh read, or the API's answer to cancel or retry) for one page. */
@@ -109,8 +109,21 @@ function headOf(batch: BatchDto): BatchHead {
   return head as BatchHead;
 }
 
-/** A cell summary as it travels: [id, promptIndex, model (index in `models`), status, reusable (0/1), attempts, costUsd, updatedAt]. */
-export type PackedSummary = [string, number, number, CellStatus, 0 | 1, number, number, string | null];
+/**
+ * A cell summary as it travels: [id, promptIndex, model (index in `models`), status, reusable (0/1),
+ * attempts, costUsd, updatedAt, errorKind].
+ */
+export type PackedSummary = [
+  string,
+  number,
+  number,
+  CellStatus,
+  0 | 1,
+  number,
+  number,
+  string | null,
+  string | null,
+];
 
 /**
  * What travels to the browser: the shown cells once, and packed summaries for the others (about a
@@ -136,14 +149,15 @@ export function toWire(batch: BatchDto, page: PageInfo): PagedWire {
     .map((c): PackedSummary => {
       let at = column.get(c.model);
       if (at === undefined) column.set(c.model, (at = models.push(c.model) - 1));
-      return [c.id, c.promptIndex, at, c.status, c.reusable ? 1 : 0, c.attempts, c.costUsd, c.updatedAt];
+      const { id, promptIndex, status, reusable, attempts, costUsd, updatedAt, errorKind } = c;
+      return [id, promptIndex, at, status, reusable ? 1 : 0, attempts, costUsd, updatedAt, errorKind];
     });
   return { head, page, shown, others, models };
 }
 
 export function fromWire(wire: PagedWire): PagedBatch {
   const others = wire.others.map(
-    ([id, promptIndex, at, status, reusable, attempts, costUsd, updatedAt]): CellSummary => ({
+    ([id, promptIndex, at, status, reusable, attempts, costUsd, updatedAt, errorKind]): CellSummary => ({
       id,
       promptIndex,
       model: wire.models[at] ?? "",
@@ -152,6 +166,7 @@ export function fromWire(wire: PagedWire): PagedBatch {
       attempts,
       costUsd,
       updatedAt,
+      errorKind,
     }),
   );
   return { head: wire.head, page: wire.page, shown: wire.shown, all: [...wire.shown, ...others] };

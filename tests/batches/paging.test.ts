@@ -101,7 +101,7 @@ describe("paged batch", () => {
     const wire = toWire(sample(), page);
     expect(wire.shown.map((c) => c.id)).toEqual(["c3-a", "c3-b", "c4-a", "c4-b", "c5-a", "c5-b"]);
     expect(wire.others).toHaveLength(8);
-    expect(wire.others[0]).toEqual(["c0-a", 0, 0, "queued", 0, 0, 0, null]);
+    expect(wire.others[0]).toEqual(["c0-a", 0, 0, "queued", 0, 0, 0, null, null]);
     const summaries = fromWire(wire).all.slice(6);
     expect(summaries[1]).toEqual({
       id: "c0-b",
@@ -112,6 +112,7 @@ describe("paged batch", () => {
       attempts: 0,
       costUsd: 0,
       updatedAt: null,
+      errorKind: null,
     });
     expect(wire.head).not.toHaveProperty("cells");
     expect(wire.head).not.toHaveProperty("results");
@@ -126,11 +127,13 @@ describe("paged batch", () => {
       id: "c0-a",
       promptIndex: 0,
       model: "model-z",
-      status: "succeeded" as const,
+      status: "failed" as const,
       reusable: true,
       attempts: 2,
       costUsd: 0.04,
       updatedAt: "2026-12-06T10:00:00Z",
+      // Why it failed: the retry button says when the provider blocked the title for its content.
+      errorKind: "moderation_blocked",
     };
     full.cells[0] = { ...full.cells[0]!, ...summary };
     const wire = toWire(full, page);

@@ -4,6 +4,7 @@
  * whole batch live; the page sends only its own cells' records.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { blockedForContent } from "@/lib/batches/blocked";
 import { startSimulator, type Simulator } from "@/lib/simulator";
 import { submitBatch } from "../../scripts/lib/batch-client";
 import { BASE_REQUEST, bearer, cellAt, post, readAs, settled } from "../fixtures/batch-helpers";
@@ -215,6 +216,33 @@ describe("a batch page a page of titles at a time", () => {
       await newTake("First of five").waitFor();
       expect(await newTake("First of five").getAttribute("aria-pressed")).toBe("false");
       expect(await summary.count()).toBe(0);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("says beside Retry which failed cells the provider blocked for their content, on every page", async () => {
+    // Page 1 (titles 1 and 2) has no failure: the note counts cells the page holds only as summaries.
+    const titles = ["One", "Two", "Three [sim:invalid]", "Four", "Five [sim:moderation]"];
+    const { id, ownerToken } = await submitted(titles, MODELS);
+    const batch = await settled(stack.appUrl, id);
+    expect(batch.counts.failed).toBe(4);
+    expect(
+      batch.cells.filter((c) => c.status === "failed").map((c) => blockedForContent(c.errorKind)),
+    ).toEqual([false, false, true, true]);
+    const browser = await openBrowser();
+    try {
+      await browser.context.addCookies([{ name: `owner_${id}`, value: ownerToken, url: stack.appUrl }]);
+      const page = await browser.context.newPage();
+      await page.goto(`${stack.appUrl}/b/${id}`, { waitUntil: "load" });
+      // Retry stays offered (a provider may let a title through another time), with the likely outcome.
+      const retry = page.getByRole("button", { name: "Retry 4 failed cells" });
+      expect(await retry.isEnabled()).toBe(true);
+      expect(await page.getByTestId("retry-note").textContent()).toBe(
+        "2 of them were blocked by the provider's safety checks: the same title will likely be refused again.",
+      );
+      expect(await retry.getAttribute("aria-describedby")).toBe("retry-note");
+      expect(await checkA11y(page)).toEqual([]);
     } finally {
       await browser.close();
     }
