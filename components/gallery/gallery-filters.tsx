@@ -21,6 +21,8 @@ export interface GalleryFiltersProps {
   options: FilterOptions;
   limit?: number;
   onApply?: (filters: GalleryFilters) => void;
+  /** The id of what says the dates are wrong (From after To): the date fields are marked invalid. */
+  datesDescribedBy?: string;
 }
 
 const field = "flex min-w-0 flex-col gap-1 text-xs font-medium text-zinc-400";
@@ -40,7 +42,13 @@ function read(form: HTMLFormElement): GalleryFilters {
 /** Typing in the title search applies once the keys rest this long, not on every key. */
 const TYPING_MS = 300;
 
-export function GalleryFiltersForm({ filters, options, limit, onApply }: GalleryFiltersProps) {
+export function GalleryFiltersForm({
+  filters,
+  options,
+  limit,
+  onApply,
+  datesDescribedBy,
+}: GalleryFiltersProps) {
   const typing = useRef<ReturnType<typeof setTimeout> | null>(null);
   const stopTyping = () => {
     if (typing.current !== null) clearTimeout(typing.current);
@@ -77,6 +85,8 @@ export function GalleryFiltersForm({ filters, options, limit, onApply }: Gallery
         name={name}
         value={filters[name] ?? ""}
         onChange={() => undefined}
+        aria-invalid={datesDescribedBy ? true : undefined}
+        aria-describedby={datesDescribedBy}
         className={control}
       />
     </label>

@@ -1,5 +1,6 @@
 /** Skeletons, empty and error states for the gallery (server- and client-safe). */
 import Link from "next/link";
+import { dateText, strictDate } from "@/lib/gallery/dates";
 
 export function SkeletonCards({ count }: { count: number }) {
   return (
@@ -82,6 +83,54 @@ export function ErrorState({ message, onRetry }: { message: string; onRetry?: ()
           Retry
         </button>
       ) : null}
+    </div>
+  );
+}
+
+/** Said in place of the images when From is after To: no image can match, and "No images match" misled. */
+export function DateOrderState({
+  id,
+  from,
+  to,
+  swapHref,
+  onSwap,
+}: {
+  /** Named by the date fields' aria-describedby. */
+  id: string;
+  from: string;
+  to: string;
+  swapHref: string;
+  onSwap?: () => void;
+}) {
+  // Only times from a link can be the same moment: two days the same are that whole day.
+  const same = strictDate(from)?.getTime() === strictDate(to)?.getTime();
+  return (
+    <div
+      role="alert"
+      id={id}
+      className="flex flex-col items-center gap-3 rounded-xl border border-red-900/60 bg-red-950/30 px-6 py-10 text-center"
+      data-testid="gallery-date-order"
+    >
+      <p className="font-medium text-red-200">
+        {same ? "The From and To dates are the same moment" : "The From date is after the To date"}
+      </p>
+      <p className="text-sm text-red-200/80">
+        From is {dateText(from)} and To is {dateText(to)}, so no image can match.{" "}
+        {same ? "Clear one of them." : "Swap them, or clear one."}
+      </p>
+      {same ? null : (
+        <a
+          href={swapHref}
+          className="btn-secondary"
+          onClick={(event) => {
+            if (!onSwap) return;
+            event.preventDefault();
+            onSwap();
+          }}
+        >
+          Swap the dates
+        </a>
+      )}
     </div>
   );
 }

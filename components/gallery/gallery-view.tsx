@@ -9,6 +9,7 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { Lightbox, type LightboxItem } from "@/components/lightbox";
 import { downloadUrlFor } from "@/lib/export/urls";
+import { datesReversed } from "@/lib/gallery/dates";
 import { hasFilters, toSearch, type GalleryFilters } from "@/lib/gallery/filters";
 import { deleteNotice } from "@/lib/gallery/notice";
 import type { GalleryImageDto } from "@/lib/gallery/service";
@@ -18,7 +19,7 @@ import { DeleteDialog } from "./delete-dialog";
 import { GalleryCard } from "./gallery-card";
 import { GalleryFiltersForm, type FilterOptions } from "./gallery-filters";
 import { GalleryImageMeta } from "./image-meta";
-import { EmptyState, ErrorState, SkeletonCards, gridClass } from "./gallery-states";
+import { DateOrderState, EmptyState, ErrorState, SkeletonCards, gridClass } from "./gallery-states";
 import { CountRow, Notice } from "./gallery-status";
 import { makeLabels } from "./labels";
 import { NoJsDeleteConfirm, NoJsSelectionForm, SELECTION_FORM_ID } from "./no-js-selection";
@@ -45,6 +46,8 @@ export interface GalleryViewProps {
   /** Said on arrival, e.g. what a no-JS delete did. */
   notice?: string | null;
 }
+
+const DATE_ORDER_ID = "gallery-date-order";
 
 // One-shot URL parts: read once by the page, then dropped from the address so a reload does not redo them.
 const ONE_SHOT = ["ids", "confirm", "deleted", "skipped"];
@@ -145,6 +148,10 @@ export function GalleryView(props: GalleryViewProps) {
     [images],
   );
 
+  // From after To: the API refuses the range, and the page says why instead of showing images.
+  const reversed = datesReversed(filters.from, filters.to);
+  const swapped = { ...filters, from: filters.to, to: filters.from };
+  const shownImages = reversed ? [] : images;
   const allSelected = images.length > 0 && images.every((img) => selected.has(img.id));
   const selectedIds = [...selected.keys()];
   const shown = new Set(images.map((img) => img.id));
@@ -161,15 +168,16 @@ export function GalleryView(props: GalleryViewProps) {
         options={options}
         limit={limit}
         onApply={hydrated ? apply : undefined}
+        datesDescribedBy={reversed ? DATE_ORDER_ID : undefined}
       />
       <CountRow
         text={
           status === "loading-first"
             ? "Loading…"
-            : `${plural(images.length, "image")} shown${nextCursor ? " · more below" : ""}`
+            : `${plural(shownImages.length, "image")} shown${nextCursor && !reversed ? " · more below" : ""}`
         }
         selectAll={
-          hydrated && images.length > 0
+          hydrated && shownImages.length > 0
             ? { checked: allSelected, onChange: (on) => selection.set(images, on) }
             : undefined
         }
@@ -183,7 +191,15 @@ export function GalleryView(props: GalleryViewProps) {
           {...place}
         />
       ) : null}
-      {status === "error-first" && error ? (
+      {reversed ? (
+        <DateOrderState
+          id={DATE_ORDER_ID}
+          from={filters.from ?? ""}
+          to={filters.to ?? ""}
+          swapHref={`/gallery?${toSearch(swapped, { limit })}`}
+          onSwap={hydrated ? () => apply(swapped) : undefined}
+        />
+      ) : status === "error-first" && error ? (
         <ErrorState message={error} onRetry={hydrated ? feed.retry : undefined} />
       ) : status === "loading-first" ? (
         <ul className={gridClass} aria-busy="true" aria-label="Loading images">
@@ -213,8 +229,10 @@ export function GalleryView(props: GalleryViewProps) {
           {status === "loading-more" ? <SkeletonCards count={4} /> : null}
         </ul>
       )}
-      {status === "error-more" && error ? <ErrorState message={error} onRetry={feed.retry} /> : null}
-      {olderHref && status !== "error-more" && status !== "loading-first" ? (
+      {status === "error-more" && error && !reversed ? (
+        <ErrorState message={error} onRetry={feed.retry} />
+      ) : null}
+      {olderHref && !reversed && status !== "error-more" && status !== "loading-first" ? (
         <div className="flex justify-center">
           <a
             ref={sentinel}

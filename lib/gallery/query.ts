@@ -3,6 +3,9 @@ import { z } from "zod";
 import { MAX_PAGE_SIZE } from "@/lib/db/gallery";
 import type { FieldIssue } from "@/lib/batches/input";
 import { unstorable } from "@/lib/user-text";
+import { datesReversed, endOf, FIRST_YEAR, LAST_YEAR, strictDate } from "./dates";
+
+export { strictDate };
 
 const optional = z
   .string()
@@ -20,26 +23,6 @@ const storable =
   };
 
 const text = (what: string) => optional.superRefine(storable(what));
-
-const FIRST_YEAR = 1970;
-const LAST_YEAR = 9999;
-/** The last moment a filter may name: Postgres misreads the six-digit years toISOString writes past it. */
-const LATEST = Date.UTC(LAST_YEAR, 11, 31, 23, 59, 59, 999);
-/** A day, or a time on it with its zone (Z or ±HH:MM): never a guess at local time. */
-const ISO_DATE =
-  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
-
-/** The moment `v` names, when it is a real calendar date (2026-02-31 is not) from 1970 to 9999, or null. */
-export function strictDate(v: string): Date | null {
-  const m = ISO_DATE.exec(v);
-  if (!m) return null;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const midnight = new Date(Date.UTC(year, month - 1, day));
-  if (year < FIRST_YEAR || midnight.getUTCMonth() !== month - 1 || midnight.getUTCDate() !== day) return null;
-  if (m[4] !== undefined && (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6] ?? 0) > 59)) return null;
-  const at = new Date(v);
-  return Number.isNaN(at.getTime()) || at.getTime() > LATEST ? null : at;
-}
 
 const date = (what: string) =>
   optional.refine(
@@ -95,9 +78,10 @@ export function parseImageQuery(
       issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
     };
   const q = parsed.data;
-  const to = q.to ? strictDate(q.to) : null;
+  // A range no moment is in would answer an empty page, as if no image matched: say why instead.
+  if (datesReversed(q.from, q.to)) return { ok: false, issues: [reversedIssue(q.from ?? "", q.to ?? "")] };
   // A bare date for "to" means the whole day (up to the last moment a filter may name).
-  if (to && q.to && /^\d{4}-\d{2}-\d{2}$/.test(q.to)) to.setTime(Math.min(to.getTime() + 86_400_000, LATEST));
+  const to = q.to ? endOf(q.to) : null;
   return {
     ok: true,
     value: {
@@ -111,5 +95,14 @@ export function parseImageQuery(
       from: (q.from && strictDate(q.from)) || undefined,
       to: to ?? undefined,
     },
+  };
+}
+
+/** The issue for a from/to range that holds no moment (lib/gallery/dates.ts: datesReversed). */
+function reversedIssue(from: string, to: string): FieldIssue {
+  const same = strictDate(from)?.getTime() === strictDate(to)?.getTime();
+  return {
+    path: "from",
+    message: `from (${from}) is ${same ? "the same moment as" : "after"} to (${to}), so no image can match; swap them or clear one`,
   };
 }

@@ -8,6 +8,7 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dateText } from "@/lib/gallery/dates";
 import { checkA11y } from "../helpers/a11y";
 import { artifactsDir, closeLightboxExpectingFocus, openBrowser } from "../helpers/browser";
 import { startStack, type Stack } from "../helpers/stack";
@@ -203,6 +204,60 @@ describe("gallery (embedded mode)", () => {
       await expect.poll(async () => new Set(await ids(page))).toEqual(new Set(water.map((c) => c.id)));
     } finally {
       await browser.close();
+    }
+  });
+
+  it("says when From is after To, in the API, in place and without JavaScript, and swaps them", async () => {
+    const api = await fetch(`${stack.appUrl}/api/images?from=2026-12-08&to=2026-12-01`);
+    expect(api.status).toBe(400);
+    expect(((await api.json()) as { issues: { path: string; message: string }[] }).issues).toEqual([
+      {
+        path: "from",
+        message: "from (2026-12-08) is after to (2026-12-01), so no image can match; swap them or clear one",
+      },
+    ]);
+    // The images are all from today: a range around today, written the wrong way round.
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const said = `From is ${dateText(day(1))} and To is ${dateText(day(-1))}, so no image can match.`;
+    const browser = await openBrowser();
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(`${stack.appUrl}/gallery`, { waitUntil: "networkidle" });
+      await page.getByLabel("From", { exact: true }).fill(day(1));
+      await page.getByLabel("To", { exact: true }).fill(day(-1));
+      const wrong = page.getByTestId("gallery-date-order");
+      await expect.poll(() => wrong.textContent()).toContain("The From date is after the To date");
+      expect(await wrong.textContent()).toContain(said);
+      expect(await wrong.getAttribute("role")).toBe("alert");
+      expect(await page.getByTestId("gallery-empty").count()).toBe(0);
+      expect(await cards(page).count()).toBe(0);
+      expect(await page.getByTestId("gallery-count").textContent()).toBe("0 images shown");
+      // Each date field is marked and described by the message.
+      for (const name of ["From", "To"]) {
+        const field = page.getByLabel(name, { exact: true });
+        expect(await field.getAttribute("aria-invalid")).toBe("true");
+        expect(await field.getAttribute("aria-describedby")).toBe("gallery-date-order");
+      }
+      expect(await checkA11y(page)).toEqual([]);
+      await wrong.getByRole("link", { name: "Swap the dates" }).click();
+      await expect.poll(() => cards(page).count()).toBe(6);
+      expect(await page.getByLabel("From", { exact: true }).inputValue()).toBe(day(-1));
+      expect(await page.getByLabel("To", { exact: true }).inputValue()).toBe(day(1));
+      expect(await page.getByLabel("From", { exact: true }).getAttribute("aria-invalid")).toBeNull();
+    } finally {
+      await browser.close();
+    }
+    const noJs = await openBrowser({ javaScriptEnabled: false });
+    try {
+      const page = await noJs.context.newPage();
+      await page.goto(`${stack.appUrl}/gallery?from=${day(1)}&to=${day(-1)}`, { waitUntil: "load" });
+      const wrong = page.getByTestId("gallery-date-order");
+      expect(await wrong.textContent()).toContain(said);
+      await wrong.getByRole("link", { name: "Swap the dates" }).click();
+      await page.waitForURL(new RegExp(`from=${day(-1)}&to=${day(1)}`));
+      expect(await cards(page).count()).toBe(6);
+    } finally {
+      await noJs.close();
     }
   });
 

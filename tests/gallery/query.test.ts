@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { checkAdmin, parseDeleteRequest } from "@/lib/gallery/delete";
 import { appendUnique, hasFilters, readFilters, readLimit, toSearch } from "@/lib/gallery/filters";
+import { dateText, datesReversed } from "@/lib/gallery/dates";
 import { parseImageQuery } from "@/lib/gallery/query";
 
 describe("parseImageQuery", () => {
@@ -92,6 +93,42 @@ describe("parseImageQuery", () => {
     const q = parseImageQuery(params);
     expect(q.ok).toBe(false);
     if (!q.ok) expect(q.issues.map((i) => i.path)).toEqual([path]);
+  });
+});
+
+describe("a from/to range that holds no moment", () => {
+  it("is refused with an issue on from that names both dates, not answered as an empty page", () => {
+    const q = parseImageQuery(new URLSearchParams("from=2026-12-08&to=2026-12-01"));
+    expect(q).toEqual({
+      ok: false,
+      issues: [
+        {
+          path: "from",
+          message:
+            "from (2026-12-08) is after to (2026-12-01), so no image can match; swap them or clear one",
+        },
+      ],
+    });
+    // The day after a bare "to" starts where that day ends: nothing is in between.
+    expect(parseImageQuery({ from: "2026-12-02", to: "2026-12-01" }).ok).toBe(false);
+    const same = parseImageQuery({ from: "2026-12-01T12:00:00Z", to: "2026-12-01T12:00:00Z" });
+    expect(!same.ok && same.issues[0]?.message).toMatch(/^from \(.*\) is the same moment as to/);
+  });
+
+  it("accepts one day as from and to, and a time earlier than its to", () => {
+    expect(parseImageQuery({ from: "2026-12-01", to: "2026-12-01" }).ok).toBe(true);
+    expect(parseImageQuery({ from: "2026-12-01T12:00:00Z", to: "2026-12-01" }).ok).toBe(true);
+    expect(parseImageQuery({ from: "2026-12-01T12:00:00Z", to: "2026-12-01T12:00:01Z" }).ok).toBe(true);
+  });
+
+  it("is told apart by the page from the same rule, and said as the page says dates", () => {
+    expect(datesReversed("2026-12-08", "2026-12-01")).toBe(true);
+    expect(datesReversed("2026-12-01", "2026-12-01")).toBe(false);
+    expect(datesReversed("2026-12-08", undefined)).toBe(false);
+    // A date the API refuses is said by its own issue, not as a reversed range.
+    expect(datesReversed("2026-02-31", "2026-01-01")).toBe(false);
+    expect(dateText("2026-12-08")).toBe("8 Dec 2026");
+    expect(dateText("2026-12-08T10:00:00Z")).toBe("2026-12-08T10:00:00Z");
   });
 });
 
