@@ -72,7 +72,13 @@ export function BatchGrid(props: BatchGridProps) {
                 return (
                   <div role="cell" key={m}>
                     {cell ? (
-                      <CellCard cell={cell} aspect={aspect} onOpen={onOpen} take={take} />
+                      <CellCard
+                        cell={cell}
+                        aspect={aspect}
+                        onOpen={onOpen}
+                        take={take}
+                        modelLabel={modelLabels?.[m]}
+                      />
                     ) : (
                       // Deleted from the gallery, or left out of a restyle (no picture to reuse).
                       <div

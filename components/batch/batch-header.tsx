@@ -18,6 +18,8 @@ export interface BatchHeaderProps {
   live: boolean;
   onChange: (batch: BatchDto) => void;
   modelLabels?: Record<string, string>;
+  /** The style, template, font and canvas as people read them; the ids where absent. */
+  look?: string;
 }
 
 const TERMINAL = new Set(["succeeded", "partial", "failed", "cancelled"]);
@@ -93,7 +95,8 @@ async function copyText(text: string): Promise<boolean> {
   }
 }
 
-export function BatchHeader({ batch, page = 1, canManage, live, onChange, modelLabels }: BatchHeaderProps) {
+export function BatchHeader(props: BatchHeaderProps) {
+  const { batch, page = 1, canManage, live, onChange, modelLabels, look } = props;
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const { counts } = batch;
@@ -158,7 +161,7 @@ export function BatchHeader({ batch, page = 1, canManage, live, onChange, modelL
             {plural(batch.prompts.length, "title")} × {plural(batch.models.length, "model")}
           </h1>
           <p className="text-sm text-zinc-400">
-            {batch.style} · {batch.template} · {batch.font} · {batch.canvas}
+            {look ?? `${batch.style} · ${batch.template} · ${batch.font} · ${batch.canvas}`}
             {batch.restyledFrom ? (
               <>
                 {" · "}

@@ -33,6 +33,8 @@ export interface BatchLiveProps {
   /** What a restyle may choose from; given to the owner only. */
   restyle?: RestyleOptions;
   modelLabels?: Record<string, string>;
+  /** The batch's style, template, font and canvas by the catalog's labels (lib/catalog/labels). */
+  look?: string;
   /** List price of a new take per model; given to the owner only (with studio access). */
   takePrices?: Record<string, number>;
   /** Open the lightbox at this page's first or last image (stepping past the previous page's end). */
@@ -50,7 +52,7 @@ const FLUSH_MS = 100;
 
 /** The batch page's live part: server-rendered first, then patched by the event stream. */
 export function BatchLive(props: BatchLiveProps) {
-  const { initial, lastEventId, canManage, aspect, restyle, modelLabels, takePrices, openAt } = props;
+  const { initial, lastEventId, canManage, aspect, restyle, modelLabels, look, takePrices, openAt } = props;
   const [paged, setPaged] = useState(() => fromWire(initial));
   const [connected, setConnected] = useState(false);
   const batch = useMemo(() => viewOf(paged), [paged]);
@@ -142,6 +144,7 @@ export function BatchLive(props: BatchLiveProps) {
         live={connected}
         onChange={onChange}
         modelLabels={modelLabels}
+        look={look}
       />
       <ProgressAnnouncer counts={batch.counts} finished={finished} />
       {canManage && restyle && finished && batch.cells.some((c) => c.reusable) ? (

@@ -11,10 +11,13 @@ export interface CellCardProps {
   aspect: number;
   onOpen?: (cell: CellDto) => void;
   take?: TakeControl;
+  /** The model's name as its column says it (the catalog's label); the id where absent. */
+  modelLabel?: string;
 }
 
 /** Memoized: a live update re-renders only the cards whose cell changed. */
-export const CellCard = memo(function CellCard({ cell, aspect, onOpen, take }: CellCardProps) {
+export const CellCard = memo(function CellCard({ cell, aspect, onOpen, take, modelLabel }: CellCardProps) {
+  const model = modelLabel ?? cell.model;
   const pending = cell.status === "queued" || cell.status === "running" || cell.status === "retrying";
   return (
     <figure
@@ -36,7 +39,7 @@ export const CellCard = memo(function CellCard({ cell, aspect, onOpen, take }: C
             }}
             // The focus ring is drawn over the picture: on the link itself the picture would cover it.
             className="relative block h-full w-full focus:outline-none after:pointer-events-none after:absolute after:inset-0 after:z-10 focus-visible:after:ring-4 focus-visible:after:ring-inset focus-visible:after:ring-sky-400"
-            aria-label={`Open ${cell.model} image for “${cell.prompt}”`}
+            aria-label={`Open ${model} image for “${cell.prompt}”`}
           >
             <Image
               src={cell.imageUrl}
@@ -100,8 +103,8 @@ export const CellCard = memo(function CellCard({ cell, aspect, onOpen, take }: C
         ) : null}
         {take ? (
           <div className="flex flex-wrap items-center justify-end gap-2">
-            <OtherTakes cell={cell} take={take} />
-            <TakeForm cell={cell} take={take} skipToBar />
+            <OtherTakes cell={cell} take={take} modelLabel={model} />
+            <TakeForm cell={cell} take={take} modelLabel={model} skipToBar />
           </div>
         ) : null}
       </figcaption>

@@ -60,6 +60,8 @@ interface CellControlProps {
   cell: CellDto;
   take: TakeControl;
   className?: string;
+  /** The model's name in the buttons' labels (the catalog's label, as its column says it); the id where absent. */
+  modelLabel?: string;
 }
 
 /**
@@ -67,7 +69,8 @@ interface CellControlProps {
  * grid (`skipToBar`), a marked cell's button is followed by one that takes the keyboard to the bar,
  * shown only while focused: without it, the bar is reached past every later cell of the page.
  */
-export function TakeForm({ cell, take, className, skipToBar }: CellControlProps & { skipToBar?: boolean }) {
+export function TakeForm(props: CellControlProps & { skipToBar?: boolean }) {
+  const { cell, take, className, skipToBar, modelLabel } = props;
   const price = cell.status === "succeeded" ? take.prices[cell.model] : undefined;
   if (price === undefined) return null;
   const marked = take.marked.has(cell.id);
@@ -94,7 +97,7 @@ export function TakeForm({ cell, take, className, skipToBar }: CellControlProps 
             : "border-zinc-700 text-zinc-300 hover:border-zinc-500 hover:text-zinc-100"
         }`}
         title="Ask the model for another picture; this one stays until the new one is ready"
-        aria-label={`New take · ${cost}: “${cell.prompt}”, ${cell.model}`}
+        aria-label={`New take · ${cost}: “${cell.prompt}”, ${modelLabel ?? cell.model}`}
       >
         {marked ? "✓ " : ""}New take · {cost}
       </button>
@@ -116,7 +119,7 @@ export function TakeForm({ cell, take, className, skipToBar }: CellControlProps 
  * button that shows it instead; the picture shown then leads the other takes. Without JavaScript, a
  * form post naming the take.
  */
-export function OtherTakes({ cell, take, className }: CellControlProps) {
+export function OtherTakes({ cell, take, className, modelLabel }: CellControlProps) {
   const others = cell.otherTakes;
   const form = useRef<HTMLFormElement>(null);
   // The clicked button goes (its take is shown now) and the others are disabled meanwhile: once the
@@ -156,7 +159,7 @@ export function OtherTakes({ cell, take, className }: CellControlProps) {
           }}
           className="flex items-center gap-2 rounded border border-zinc-700 px-1 py-0.5 text-zinc-300 hover:border-zinc-500 hover:text-zinc-100 disabled:opacity-50"
           title="Show this take instead; the picture shown now is kept among the other takes"
-          aria-label={`Use other take${one ? "" : ` ${i + 1} of ${others.length}`}: “${cell.prompt}”, ${cell.model}`}
+          aria-label={`Use other take${one ? "" : ` ${i + 1} of ${others.length}`}: “${cell.prompt}”, ${modelLabel ?? cell.model}`}
         >
           <Image src={other.url} alt="" width={48} height={27} className="h-6 w-auto rounded object-cover" />
           {one ? <span className="pr-1">Use other take</span> : null}

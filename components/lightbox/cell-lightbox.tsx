@@ -32,8 +32,8 @@ export function CellLightboxMeta(props: { cell: CellDto; take?: TakeControl; mod
     <>
       {take ? (
         <div className="mb-3 flex flex-wrap items-center gap-2 text-sm">
-          <TakeForm cell={cell} take={take} />
-          <OtherTakes cell={cell} take={take} />
+          <TakeForm cell={cell} take={take} modelLabel={modelLabel} />
+          <OtherTakes cell={cell} take={take} modelLabel={modelLabel} />
         </div>
       ) : null}
       <dl className="divide-y divide-zinc-800">

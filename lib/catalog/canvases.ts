@@ -50,6 +50,11 @@ export function getCanvas(id: CanvasId): CanvasDef {
   return canvas;
 }
 
+/** A canvas's label for people; the id itself for anything the catalog no longer lists. */
+export function canvasLabel(id: string): string {
+  return CANVASES.find((c) => c.id === id)?.label ?? id;
+}
+
 /** A size one of the canvases has ("1280x720", "1280×720"), as its id; any other value as given. */
 export function canvasIdFor(value: string): string {
   const size = value.trim().match(/^(\d+)\s*[x×]\s*(\d+)$/i);

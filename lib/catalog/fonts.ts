@@ -247,3 +247,8 @@ export function getFont(id: FontId): FontDef {
   if (!font) throw new Error(`unknown font "${id}"`);
   return font;
 }
+
+/** A font's label for people; the id itself for anything the catalog no longer lists. */
+export function fontLabel(id: string): string {
+  return FONTS.find((f) => f.id === id)?.label ?? id;
+}

@@ -102,6 +102,11 @@ export function listStyles(): Style[] {
   return STYLE_IDS.map(getStyle);
 }
 
+/** A style's label for people; the id itself for anything the catalog no longer lists. */
+export function styleLabel(id: string): string {
+  return isStyleId(id) ? STYLES[id].label : id;
+}
+
 export function styleOptions(): { value: StyleId; label: string; swatches: readonly string[] }[] {
   return listStyles().map((s) => ({ value: s.id, label: s.label, swatches: s.palette }));
 }

@@ -66,3 +66,8 @@ export function getTemplate(id: TemplateId): TemplateDef {
   if (!template) throw new Error(`unknown template "${id}"`);
   return template;
 }
+
+/** A template's label for people; the id itself for anything the catalog no longer lists. */
+export function templateLabel(id: string): string {
+  return TEMPLATES.find((t) => t.id === id)?.label ?? id;
+}

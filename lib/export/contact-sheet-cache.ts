@@ -9,6 +9,8 @@
 import { createHash } from "node:crypto";
 import { DEFAULT_CANVAS_ID, getCanvas, isCanvasId } from "@/lib/catalog/canvases";
 import { modelLabel } from "@/lib/catalog/models";
+import { styleLabel } from "@/lib/catalog/styles";
+import { templateLabel } from "@/lib/catalog/templates";
 import {
   asShown,
   getBatch,
@@ -25,8 +27,8 @@ import { getStorage, IMMUTABLE_MAX_AGE, type BlobStore } from "@/lib/storage";
 import { renderContactSheet, type SheetInput } from "./contact-sheet";
 import { BATCH_ID } from "./zip";
 
-/** Bump when the drawing changes, so cached sheets are redrawn. */
-const RENDER_VERSION = 1;
+/** Bump when the drawing changes, so cached sheets are redrawn (2: style and template by their labels). */
+const RENDER_VERSION = 2;
 
 export interface VersionInput {
   prompts: readonly string[];
@@ -74,8 +76,8 @@ export function sheetInput(batch: BatchRow, rows: readonly CellRow[], store: Blo
   const count = (s: CellStatus) => cells.filter((c) => c.status === s).length;
   const done = count("succeeded");
   const parts = [
-    input.style,
-    input.template,
+    styleLabel(input.style),
+    templateLabel(input.template),
     canvas.label,
     `${done} of ${plural(cells.length, "image")} ready`,
   ];

@@ -3,6 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CANVASES, CANVAS_IDS, DEFAULT_CANVAS_ID, getCanvas } from "@/lib/catalog/canvases";
 import { FALLBACK_FONTS, FONT_CATEGORIES, FONT_IDS, FONTS, getFont } from "@/lib/catalog/fonts";
+import { lookLabel } from "@/lib/catalog/labels";
 import { TEMPLATE_IDS, TEMPLATES } from "@/lib/catalog/templates";
 import { TEMPLATE_RENDERERS } from "@/lib/compose/templates";
 import { fontsRoot, loadFontFile } from "@/lib/compose/text/font-loader";
@@ -77,5 +78,26 @@ describe("template catalog", () => {
     }
     expect(Object.keys(TEMPLATE_RENDERERS).sort()).toEqual([...TEMPLATE_IDS].sort());
     expect(TEMPLATES.every((t) => t.label && t.description)).toBe(true);
+  });
+});
+
+describe("labels for people", () => {
+  it("names a batch's look by the catalog's labels, as the gallery does", () => {
+    expect(lookLabel({ style: "photorealistic", template: "bottom-bar", font: "inter" })).toBe(
+      "Photorealistic · Bottom bar · Inter",
+    );
+    expect(lookLabel({ style: "3d", template: "overlay-center", font: "playfair", canvas: "blog" })).toBe(
+      "3D render · Overlay, centre · Playfair Display · Blog / Open Graph",
+    );
+  });
+
+  it("falls back to the id for anything the catalog no longer lists", () => {
+    expect(lookLabel({ style: "gone", template: "old-bar", font: "comic", canvas: "900x900" })).toBe(
+      "gone · old-bar · comic · 900x900",
+    );
+    // Not a label of Object.prototype either.
+    expect(lookLabel({ style: "constructor", template: "toString", font: "__proto__" })).toBe(
+      "constructor · toString · __proto__",
+    );
   });
 });

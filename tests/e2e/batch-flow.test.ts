@@ -52,6 +52,10 @@ describe("a batch from the form to the share page and the gallery", () => {
       await page.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true));
       const cells = page.getByTestId("cell");
       await expect.poll(() => cells.count()).toBe(6);
+      // The look by the catalog's labels, as the gallery says it (it read "photorealistic · bottom-bar · …").
+      expect(await page.locator("header p").first().textContent()).toBe(
+        "Photorealistic · Bottom bar · Inter · Blog / Open Graph",
+      );
       // Live updates: at least one cell is seen still pending on the open page before all succeed.
       expect(
         await page.locator('[data-testid="cell"]:not([data-status="succeeded"])').count(),
@@ -94,6 +98,8 @@ describe("a batch from the form to the share page and the gallery", () => {
 
       // Lightbox: full size with the cell's details, keyboard navigation, Esc returns focus to the grid.
       const opener = page.locator('[data-testid="cell"] a').first();
+      // Named by the model's label, as its column is (it said "Open local-preview image for …").
+      expect(await opener.getAttribute("aria-label")).toBe(`Open Preview (offline) image for “${titles[0]}”`);
       await opener.click();
       const box = page.getByTestId("lightbox");
       await box.waitFor();

@@ -145,7 +145,7 @@ describe("a batch page a page of titles at a time", () => {
         await dialog.getByTestId("lightbox-position").textContent(),
         await dialog.locator("h2").textContent(),
       ];
-      await page.getByRole("link", { name: "Open gpt-image-1.5 image for “One”" }).click();
+      await page.getByRole("link", { name: "Open GPT Image 1.5 image for “One”" }).click();
       expect(await dialog.getByRole("button", { name: "Previous image" }).isDisabled()).toBe(true);
       await page.keyboard.press("ArrowRight");
       await page.keyboard.press("ArrowRight");
@@ -186,7 +186,7 @@ describe("a batch page a page of titles at a time", () => {
       await page.goto(`${stack.appUrl}/b/${id}`, { waitUntil: "load" });
       const summary = page.getByTestId("takes-summary");
       const newTake = (title: string) =>
-        page.getByRole("button", { name: `New take · free: “${title}”, local-preview` });
+        page.getByRole("button", { name: `New take · free: “${title}”, Preview (offline)` });
       await newTake("First of five").click();
       await expect.poll(() => summary.textContent()).toBe("New takes of 1 image · free");
       await page.getByTestId("batch-pager").first().getByRole("link", { name: "Next →" }).click();
@@ -305,7 +305,9 @@ describe("a batch page a page of titles at a time", () => {
       // A new take, from page 2.
       const third = cellAt(await readAs(stack.appUrl, id, ownerToken), 2, "local-preview");
       await page.goto(`${stack.appUrl}/b/${id}?page=2`, { waitUntil: "load" });
-      await page.getByRole("button", { name: `New take · free: “${third.prompt}”, local-preview` }).click();
+      await page
+        .getByRole("button", { name: `New take · free: “${third.prompt}”, Preview (offline)` })
+        .click();
       await page.waitForURL(`${stack.appUrl}/b/${id}?page=2`);
       expect(cellAt(await settled(stack.appUrl, id), 2, "local-preview").take).toBe(1);
       await page.reload();
@@ -321,7 +323,7 @@ describe("a batch page a page of titles at a time", () => {
       expect(switched.status).toBe(200);
       const [answer] = await Promise.all([
         page.waitForResponse((r) => r.url().endsWith(`/api/batches/${id}/alternate`)),
-        page.getByRole("button", { name: `Use other take: “${third.prompt}”, local-preview` }).click(),
+        page.getByRole("button", { name: `Use other take: “${third.prompt}”, Preview (offline)` }).click(),
       ]);
       expect(answer.status()).toBe(303);
       await page.waitForURL((url) => url.pathname === `/b/${id}` && url.searchParams.get("page") === "2");

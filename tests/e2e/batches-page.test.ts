@@ -71,6 +71,10 @@ describe("batches page", () => {
     const madeRow = page.locator(`[data-id="${made}"]`);
     expect(await madeRow.textContent()).toContain("Listed with a cover +1 more");
     expect(await madeRow.textContent()).toContain("2/2 images");
+    // The look as the gallery names it, not "photorealistic · bottom-bar · inter".
+    expect(await madeRow.textContent()).toContain(
+      "2 titles × 1 model (Preview (offline)) · Photorealistic · Bottom bar · Inter",
+    );
     const cover = madeRow.locator("img");
     // A loaded picture has a width; on a busy machine the first fetch can take more than a second.
     await expect

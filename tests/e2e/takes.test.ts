@@ -349,7 +349,7 @@ describe("new takes", () => {
       const page = await browser.context.newPage();
       await page.goto(`${stack.appUrl}/b/${id}`);
       // The first image is in while the second is still being made: its New take is offered already.
-      const take = page.getByRole("button", { name: "New take · $0.05: “Early bird”, gpt-image-1.5" });
+      const take = page.getByRole("button", { name: "New take · $0.05: “Early bird”, GPT Image 1.5" });
       await take.click({ timeout: 30_000 });
       await page.getByRole("button", { name: "Make new takes" }).click();
       // Sent and accepted: the bar says so (a refusal would show there as an alert).
@@ -424,8 +424,10 @@ describe("new takes", () => {
         expect(await page.getByRole("button", { name: /^New take/ }).count()).toBe(0);
         await browser.context.addCookies([{ name: `owner_${id}`, value: token, url: stack.appUrl }]);
         await page.reload();
-        const preview = page.getByRole("button", { name: `New take · free: “${old.prompt}”, local-preview` });
-        const gpt = page.getByRole("button", { name: `New take · $0.05: “${old.prompt}”, gpt-image-1.5` });
+        const preview = page.getByRole("button", {
+          name: `New take · free: “${old.prompt}”, Preview (offline)`,
+        });
+        const gpt = page.getByRole("button", { name: `New take · $0.05: “${old.prompt}”, GPT Image 1.5` });
         await expect.poll(() => page.getByRole("button", { name: /^New take/ }).count()).toBe(2);
         const src = () => page.locator(`[data-model="local-preview"] a img`).getAttribute("src");
         const first = await src();
@@ -440,7 +442,7 @@ describe("new takes", () => {
           // last before this take).
           const shown = await src();
           await page
-            .getByRole("button", { name: `Use other take 1 of 3: “${old.prompt}”, local-preview` })
+            .getByRole("button", { name: `Use other take 1 of 3: “${old.prompt}”, Preview (offline)` })
             .click();
           await page.waitForURL(`${stack.appUrl}/b/${id}`);
           await expect.poll(src).not.toBe(shown);
@@ -499,20 +501,20 @@ describe("new takes", () => {
         expect(sim.requests.length).toBe(before);
         // The replaced picture is the other take: one click shows it again, another switches back.
         const other = page.getByRole("button", {
-          name: `Use other take: “${old.prompt}”, local-preview`,
+          name: `Use other take: “${old.prompt}”, Preview (offline)`,
         });
         await other.click();
         await expect.poll(src).toBe(first);
         // The keyboard stays on the control (the clicked button made way for the picture it replaced).
         await expect
           .poll(() => page.evaluate(() => document.activeElement?.getAttribute("aria-label")))
-          .toBe(`Use other take: “${old.prompt}”, local-preview`);
+          .toBe(`Use other take: “${old.prompt}”, Preview (offline)`);
         await page.keyboard.press("Enter");
         await expect.poll(src).not.toBe(first);
         expect(await checkA11y(page)).toEqual([]);
         // The lightbox marks too, beside the picture at full size.
         const second = await src();
-        await page.getByRole("link", { name: `Open local-preview image for “${old.prompt}”` }).click();
+        await page.getByRole("link", { name: `Open Preview (offline) image for “${old.prompt}”` }).click();
         const dialog = page.getByRole("dialog");
         await dialog.getByRole("button", { name: /^New take · free/ }).click();
         expect(
@@ -525,7 +527,7 @@ describe("new takes", () => {
         expect(cellAt(await settled(stack.appUrl, id), 0, "local-preview").take).toBe(2);
         // Two other takes now, most recently shown first: the second is the first picture.
         const takeButton = (n: number) =>
-          page.getByRole("button", { name: `Use other take ${n} of 2: “${old.prompt}”, local-preview` });
+          page.getByRole("button", { name: `Use other take ${n} of 2: “${old.prompt}”, Preview (offline)` });
         await expect.poll(() => takeButton(1).count()).toBe(1);
         await takeButton(2).click();
         await expect.poll(src).toBe(first);

@@ -15,6 +15,7 @@ import {
   contactSheetKey,
   contactSheetState,
   contactSheetVersion,
+  sheetInput,
 } from "@/lib/export/contact-sheet-cache";
 import type { Box } from "@/lib/compose/text/layout";
 import type { BlobStore } from "@/lib/storage";
@@ -234,6 +235,17 @@ describe("contact sheet of a batch", () => {
     expect([info.width, info.height]).toEqual([SHEET_WIDTH, SHEET_HEIGHT]);
     expect(sheetLayout(30, 2, 16 / 9).hiddenRows).toBe(0);
     expect(sheetLayout(120, 3, 16 / 9).hiddenRows).toBeGreaterThan(0);
+  });
+
+  it("names the style, template and canvas as the gallery does, not by their ids", async () => {
+    const { batch, cells } = await makeBatch(env.db, ["Named"], ["local-preview"], "youtube");
+    const input = sheetInput(
+      { ...batch, input: { ...batch.input, style: "3d", template: "center-box" } },
+      cells,
+      env.store,
+    );
+    expect(input.subtitle).toBe("3D render  ·  Centre box  ·  YouTube  ·  0 of 1 image ready");
+    expect(input.models).toEqual([{ id: "local-preview", label: "Preview (offline)" }]);
   });
 
   it("is null for an unknown batch", async () => {

@@ -4,6 +4,7 @@ import Image from "next/image";
 import Link from "next/link";
 import { AutoRefresh } from "@/components/auto-refresh";
 import { StatusBadge } from "@/components/batch/status-badge";
+import { lookLabel } from "@/lib/catalog/labels";
 import { modelLabel } from "@/lib/catalog/models";
 import {
   BATCH_STATUSES,
@@ -219,8 +220,7 @@ function BatchRow({ batch: b, yours }: { batch: BatchListItem; yours: boolean })
             </span>
           </span>
           <span className="block truncate text-xs text-zinc-400">
-            {plural(b.prompts, "title")} × {plural(b.models.length, "model")} ({models}) · {b.style} ·{" "}
-            {b.template} · {b.font}
+            {plural(b.prompts, "title")} × {plural(b.models.length, "model")} ({models}) · {lookLabel(b)}
           </span>
           <span className="flex flex-wrap items-center gap-x-3 gap-y-1 whitespace-nowrap text-xs text-zinc-400">
             <span

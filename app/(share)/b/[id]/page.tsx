@@ -6,6 +6,7 @@ import { hasStudioAccess } from "@/lib/access-request";
 import { BatchLive } from "@/components/batch/batch-live";
 import { ClearSentDraft } from "@/components/studio/clear-sent-draft";
 import { getCanvas, isCanvasId, DEFAULT_CANVAS_ID } from "@/lib/catalog/canvases";
+import { lookLabel } from "@/lib/catalog/labels";
 import { modelLabel } from "@/lib/catalog/models";
 import { takePrices } from "@/lib/batches/controls";
 import { ownsBatch } from "@/lib/batches/owner-cookie";
@@ -85,6 +86,7 @@ export default async function BatchPage({ params, searchParams }: Props) {
         restyle={mayRestyle ? restyleOptions() : undefined}
         takePrices={mayRestyle ? takePrices(found.batch).prices : undefined}
         modelLabels={Object.fromEntries(found.batch.models.map((m) => [m, modelLabel(m)]))}
+        look={lookLabel(found.batch)}
         openAt={openAtParam(query.open)}
       />
       {owner && !mayRestyle ? (
