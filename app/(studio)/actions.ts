@@ -2,7 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { hasStudioAccess } from "@/lib/access-request";
-import type { FieldIssue } from "@/lib/batches/input";
+import { readBudgetField, type FieldIssue } from "@/lib/batches/input";
 import { browserKey } from "@/lib/batches/owner-cookie";
 import { submitBatch, submitSplit } from "@/lib/batches/service";
 
@@ -38,7 +38,8 @@ export async function submitBatchAction(_prev: SubmitState, form: FormData): Pro
     quality: text(form, "quality"),
     context: text(form, "context"),
     extraPrompt: text(form, "extraPrompt"),
-    budgetUsd: budget === undefined ? undefined : Number.isNaN(Number(budget)) ? budget : Number(budget),
+    // "$5" as people write money; the API itself takes a number only.
+    budgetUsd: readBudgetField(budget),
   };
   const posted = { ...raw, quality: raw.quality ?? "", budget: budget ?? "" };
   // Over the images-per-batch limit, the person may ask for several batches of whole titles instead.

@@ -2,7 +2,13 @@
 
 import { startTransition, useActionState, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { submitBatchAction, type SubmitState } from "@/app/(studio)/actions";
-import { HARD_MAX_IMAGES, parseBatchInput, type FieldIssue } from "@/lib/batches/input";
+import {
+  HARD_MAX_IMAGES,
+  overLimitMessage,
+  parseBatchInput,
+  readBudgetField,
+  type FieldIssue,
+} from "@/lib/batches/input";
 import type { StudioOptions } from "@/lib/studio/options";
 import {
   cancelSending,
@@ -220,7 +226,8 @@ export function StudioForm({ options, start: given }: { options: StudioOptions; 
   }
 
   function onSubmit(e: FormEvent<HTMLFormElement>) {
-    const budgetNum = budget.trim() === "" ? undefined : Number(budget);
+    // "$5" is five dollars here, as the server action reads the same field.
+    const budgetUsd = readBudgetField(budget);
     const parsed = parseBatchInput(
       {
         prompts,
@@ -233,17 +240,16 @@ export function StudioForm({ options, start: given }: { options: StudioOptions; 
         quality: quality && tiers.includes(quality) ? quality : undefined,
         context,
         extraPrompt,
-        budgetUsd: Number.isNaN(budgetNum) ? budget : budgetNum,
+        budgetUsd,
       },
       // A split submit is checked per batch on the server; here only against the most one submit may make.
       { maxImages: splitting ? HARD_MAX_IMAGES : options.maxImages },
     );
     const local: FieldIssue[] = parsed.ok ? [] : parsed.issues;
-    const limit = budgetNum !== undefined && !Number.isNaN(budgetNum) ? budgetNum : null;
-    if (parsed.ok && limit !== null && estimate.totalUsd > limit) {
+    if (parsed.ok && typeof budgetUsd === "number" && estimate.totalUsd > budgetUsd) {
       local.push({
         path: "budgetUsd",
-        message: `estimated cost $${estimate.totalUsd.toFixed(2)} exceeds your budget of $${limit.toFixed(2)}`,
+        message: overLimitMessage(estimate.totalUsd, "your budget", budgetUsd),
       });
     }
     setClientIssues(local.length > 0 ? local : null);

@@ -10,7 +10,7 @@ import { ALL_MODEL_IDS, resolveModel, type ModelId } from "@/lib/catalog/models"
 import { STYLE_IDS } from "@/lib/catalog/styles";
 import { TEMPLATE_IDS } from "@/lib/catalog/templates";
 import { hasVisibleText } from "@/lib/compose/text/visible";
-import { plural } from "@/lib/format";
+import { formatUnitPrice, plural } from "@/lib/format";
 import { overLimit, unstorable } from "@/lib/user-text";
 
 export const MAX_PROMPT_CHARS = 200;
@@ -19,6 +19,12 @@ export const MAX_EXTRA_PROMPT_CHARS = 500;
 export const DEFAULT_MAX_IMAGES = 50;
 /** The most MAX_IMAGES_PER_BATCH may raise the cap to (lib/batches/limits.ts says why). */
 export const HARD_MAX_IMAGES = 10_000;
+/**
+ * The smallest budget taken: every price and cost is said to the cent or its tenth, so a budget below a
+ * cent would be said as $0.00 (refused where the form, the API and the CLI all check it: the schema).
+ */
+export const MIN_BUDGET_USD = 0.01;
+export const MAX_BUDGET_USD = 100_000;
 
 /** A title as stored: trimmed, runs of whitespace (newlines included) made one space. */
 export const cleanPrompt = (p: string) => p.trim().replace(/\s+/g, " ");
@@ -110,9 +116,9 @@ const objectSchema = z.strictObject(
     context: optionalText(MAX_CONTEXT_CHARS, "context"),
     extraPrompt: optionalText(MAX_EXTRA_PROMPT_CHARS, "extra guidance"),
     budgetUsd: z
-      .number({ error: "budget must be a number of US dollars" })
-      .positive("budget must be more than $0")
-      .max(100_000, "budget is at most $100,000")
+      .number({ error: "budget must be a number of US dollars, such as 5 or 2.50" })
+      .min(MIN_BUDGET_USD, "budget must be at least $0.01")
+      .max(MAX_BUDGET_USD, "budget is at most $100,000")
       .optional(),
   },
   {
@@ -122,6 +128,24 @@ const objectSchema = z.strictObject(
         : "expected a batch object",
   },
 );
+
+/**
+ * The studio's budget field as the schema takes it: nothing typed is no budget; a plain amount, with or
+ * without a leading "$" and spaces around ("$5", " $ 2.50 "), is that number of dollars; anything else
+ * is passed on as typed, for the schema to refuse with its message. The API and batch files take a
+ * number only: this is for a form field, where people write money as they would anywhere else.
+ */
+export function readBudgetField(text: string | undefined): number | string | undefined {
+  const typed = (text ?? "").trim();
+  if (typed === "") return undefined;
+  const amount = typed.replace(/^\$\s*/, "");
+  return /^-?(?:\d+(?:\.\d*)?|\.\d+)$/.test(amount) ? Number(amount) : typed;
+}
+
+/** Why an estimate is refused by a spend limit: both amounts as precisely as prices are said ($0.015). */
+export function overLimitMessage(estimateUsd: number, what: string, limitUsd: number): string {
+  return `estimated cost ${formatUnitPrice(estimateUsd)} exceeds ${what} of ${formatUnitPrice(limitUsd)}`;
+}
 
 const POSITIONAL_FIELDS = ["prompts", "models", "style", "template", "font", "context", "extraPrompt"];
 

@@ -21,7 +21,7 @@ import { urlFor } from "./blob-url";
 import { estimateBatchCost } from "./estimate";
 import { callWindowMs } from "./call-window";
 import { toBatchDto, type BatchDto } from "./dto";
-import { parseBatchInput, type FieldIssue, HARD_MAX_IMAGES } from "./input";
+import { overLimitMessage, parseBatchInput, type FieldIssue, HARD_MAX_IMAGES } from "./input";
 import { maxBatchCostUsd, maxImagesPerBatch } from "./limits";
 import { ownedBatchId, ownerToken } from "./owner";
 import { MAX_SPLIT_BATCHES, splitInput } from "./split";
@@ -97,7 +97,7 @@ function spendLimits(batch: NewBatch) {
           error: "The batch would cost more than allowed.",
           issues: over.map((l) => ({
             path: l.path,
-            message: `estimated cost $${batch.estimateUsd.toFixed(2)} exceeds ${l.what} of $${l.value.toFixed(2)}`,
+            message: overLimitMessage(batch.estimateUsd, l.what, l.value),
           })),
         };
   const budget = Math.min(...limits.map((l) => l.value));

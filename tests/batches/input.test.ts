@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseBatchInput } from "@/lib/batches/input";
+import { overLimitMessage, parseBatchInput, readBudgetField } from "@/lib/batches/input";
 import { INVISIBLE_TITLES, VISIBLE_EDGE_TITLES } from "../compose/invisible-titles";
 
 const ok = {
@@ -66,7 +66,13 @@ describe("batch input schema", () => {
     [{ ...ok, context: "c".repeat(1001) }, "context", /context is 1001 characters; the limit is 1000/],
     // One "character" of 2,000 stacked accents: within the count, far over any sane length.
     [{ ...ok, prompts: ["a" + "\u0301".repeat(2000)] }, "prompts.0", /title 1 is 2001 UTF-16 units long/],
-    [{ ...ok, budgetUsd: -1 }, "budgetUsd", /more than \$0/],
+    [{ ...ok, budgetUsd: -1 }, "budgetUsd", /at least \$0\.01/],
+    [{ ...ok, budgetUsd: 0 }, "budgetUsd", /at least \$0\.01/],
+    // Below a cent it was taken, then said as "$0.00" beside an estimate it could never cover.
+    [{ ...ok, budgetUsd: 0.001 }, "budgetUsd", /^budget must be at least \$0\.01$/],
+    [{ ...ok, budgetUsd: 100_001 }, "budgetUsd", /at most \$100,000/],
+    // The API takes a number only: "$5" is the studio field's way of writing it.
+    [{ ...ok, budgetUsd: "$5" }, "budgetUsd", /^budget must be a number of US dollars, such as 5 or 2\.50$/],
     [{ ...ok, extra: 1 }, "(root)", /unknown field\(s\): extra/],
     [["only prompts"], "prompts", /list of titles/],
     // Postgres refuses NUL in text and JSON and a lone surrogate in JSON: a 500, not a batch.
@@ -168,5 +174,54 @@ describe("ids", () => {
   it("never start with - or _ (they are blob key segments)", async () => {
     const { newId } = await import("@/lib/db/ids");
     for (let i = 0; i < 5000; i++) expect(newId()).toMatch(/^[A-Za-z0-9][A-Za-z0-9_-]{21}$/);
+  });
+});
+
+describe("the studio's budget field", () => {
+  it.each([
+    ["", undefined],
+    ["   ", undefined],
+    ["5", 5],
+    ["$5", 5],
+    [" $5 ", 5],
+    ["$ 2.50", 2.5],
+    ["0.01", 0.01],
+    [".5", 0.5],
+    ["5.", 5],
+    ["-1", -1],
+  ])("reads %j as %j", (typed, value) => {
+    expect(readBudgetField(typed)).toBe(value);
+  });
+
+  it.each(["5$", "$$5", "five", "1,000", "1e3", "0x10", "Infinity", "$"])(
+    "passes %j on as typed, for the schema to refuse",
+    (typed) => {
+      expect(readBudgetField(typed)).toBe(typed.trim());
+      expect(issues({ ...ok, budgetUsd: readBudgetField(typed) })[0]?.message).toBe(
+        "budget must be a number of US dollars, such as 5 or 2.50",
+      );
+    },
+  );
+
+  it("takes $5 as the budget the batch then has, and refuses a sub-cent one as the API does", () => {
+    const r = parseBatchInput({ ...ok, budgetUsd: readBudgetField("$5") });
+    expect(r.ok && r.value.budgetUsd).toBe(5);
+    expect(issues({ ...ok, budgetUsd: readBudgetField("$0.001") })).toEqual([
+      { path: "budgetUsd", message: "budget must be at least $0.01" },
+    ]);
+  });
+});
+
+describe("spend limit messages", () => {
+  it("say both amounts as precisely as prices are said, never a cent budget as $0.00", () => {
+    expect(overLimitMessage(0.2, "your budget", 0.01)).toBe(
+      "estimated cost $0.20 exceeds your budget of $0.01",
+    );
+    expect(overLimitMessage(0.02, "your budget", 0.015)).toBe(
+      "estimated cost $0.02 exceeds your budget of $0.015",
+    );
+    expect(overLimitMessage(0.134, "the per-batch limit (MAX_BATCH_COST_USD)", 0.1)).toBe(
+      "estimated cost $0.134 exceeds the per-batch limit (MAX_BATCH_COST_USD) of $0.10",
+    );
   });
 });

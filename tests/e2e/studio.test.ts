@@ -336,6 +336,42 @@ describe("studio form", () => {
     await page.close();
   });
 
+  it('takes a budget written as money, "$5", refuses one below a cent, with JavaScript and without', async () => {
+    const page = await openForm();
+    await page.getByLabel("Title 1", { exact: true }).fill("A budget below a cent");
+    const budget = page.getByLabel("Budget (USD)");
+    // It was taken, then said as "$0.00" beside the estimate: "… exceeds your budget of $0.00".
+    await budget.fill("0.001");
+    await page.getByRole("button", { name: "Generate thumbnails" }).click();
+    const message = page.locator("#budgetUsd-error");
+    await expect.poll(() => message.textContent()).toBe("Budget must be at least $0.01");
+    expect(page.url()).toBe(`${stack.appUrl}/`);
+    // "$5" was refused as "Budget must be a number of US dollars".
+    await budget.fill(" $5 ");
+    await page.getByRole("button", { name: "Generate thumbnails" }).click();
+    await page.waitForURL(/\/b\/[A-Za-z0-9_-]{33}$/);
+    const read = async (url: string) => {
+      const id = new URL(url).pathname.split("/").pop()!;
+      return ((await (await fetch(`${stack.appUrl}/api/batches/${id}`)).json()) as { budgetUsd: number })
+        .budgetUsd;
+    };
+    expect(await read(page.url())).toBe(5);
+    await page.close();
+    // The server reads the field alike when the form is posted without JavaScript.
+    const noJs = await openBrowser({ javaScriptEnabled: false });
+    try {
+      const plain = await noJs.context.newPage();
+      await plain.goto(`${stack.appUrl}/`, { waitUntil: "load" });
+      await plain.getByLabel("Title 1", { exact: true }).fill("A budget in dollars, posted");
+      await plain.getByLabel("Budget (USD)").fill("$ 2.50");
+      await plain.getByRole("button", { name: "Generate thumbnails" }).click();
+      await plain.waitForURL(/\/b\/[A-Za-z0-9_-]{33}$/);
+      expect(await read(plain.url())).toBe(2.5);
+    } finally {
+      await noJs.close();
+    }
+  });
+
   it("sends titles over the images-per-batch limit as batches of whole titles, all or none", async () => {
     const newest = async () => {
       const res = await fetch(`${stack.appUrl}/api/batches?limit=5`);
