@@ -2,6 +2,8 @@ import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { SignOut } from "@/components/access/sign-out";
+import { NavLink } from "@/components/nav-link";
+import { NAV_LINKS } from "@/lib/nav";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -27,15 +29,11 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <Link href="/" className="font-semibold text-zinc-100">
               Thumbnail Studio
             </Link>
-            <Link href="/" className="text-zinc-400 hover:text-zinc-100">
-              New batch
-            </Link>
-            <Link href="/batches" className="text-zinc-400 hover:text-zinc-100">
-              Batches
-            </Link>
-            <Link href="/gallery" className="text-zinc-400 hover:text-zinc-100">
-              Gallery
-            </Link>
+            {NAV_LINKS.map((link) => (
+              <NavLink key={link.href} href={link.href}>
+                {link.label}
+              </NavLink>
+            ))}
             <SignOut />
           </div>
         </nav>

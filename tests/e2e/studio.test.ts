@@ -748,6 +748,33 @@ describe("studio form", () => {
     }
   });
 
+  it("marks the page shown in the navigation, also after moving by its links", async () => {
+    const page = await browser.context.newPage();
+    const nav = page.getByRole("navigation", { name: "Main" });
+    const marked = () =>
+      nav.locator('[aria-current="page"]').evaluateAll((els) => els.map((e) => e.textContent));
+    for (const [at, name] of [
+      ["/", "New batch"],
+      ["/batches", "Batches"],
+      ["/gallery", "Gallery"],
+    ] as const) {
+      await page.goto(`${stack.appUrl}${at}`, { waitUntil: "load" });
+      expect(await marked()).toEqual([name]);
+    }
+    // Seen, not only announced: the page's link is drawn unlike the others.
+    const look = (name: string) =>
+      nav.getByRole("link", { name, exact: true }).evaluate((el) => {
+        const style = getComputedStyle(el);
+        return `${style.color} ${style.textDecorationLine}`;
+      });
+    expect(await look("Gallery")).not.toBe(await look("Batches"));
+    // The layout stays while the app moves between pages: the mark moves with it.
+    await nav.getByRole("link", { name: "Batches", exact: true }).click();
+    await page.waitForURL(`${stack.appUrl}/batches`);
+    await expect.poll(marked).toEqual(["Batches"]);
+    await page.close();
+  });
+
   it("asks the browser for dark scrollbars and controls, on every page of the dark app", async () => {
     const page = await browser.context.newPage();
     for (const at of ["/", "/gallery", "/batches"]) {
