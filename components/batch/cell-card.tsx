@@ -1,5 +1,6 @@
 import Image from "next/image";
 import { memo } from "react";
+import { lightboxOpener } from "@/components/lightbox/opener";
 import type { CellDto } from "@/lib/batches/dto";
 import { formatMs, formatUsd } from "@/lib/format";
 import { StatusBadge } from "./status-badge";
@@ -40,6 +41,7 @@ export const CellCard = memo(function CellCard({ cell, aspect, onOpen, take, mod
             // The focus ring is drawn over the picture: on the link itself the picture would cover it.
             className="relative block h-full w-full focus:outline-none after:pointer-events-none after:absolute after:inset-0 after:z-10 focus-visible:after:ring-4 focus-visible:after:ring-inset focus-visible:after:ring-sky-400"
             aria-label={`Open ${model} image for “${cell.prompt}”`}
+            {...lightboxOpener(cell.id)}
           >
             <Image
               src={cell.imageUrl}

@@ -1,6 +1,7 @@
 "use client";
 import Image from "next/image";
 import Link from "next/link";
+import { lightboxOpener } from "@/components/lightbox/opener";
 import type { GalleryImageDto } from "@/lib/gallery/service";
 import type { Labels } from "./labels";
 
@@ -43,6 +44,7 @@ export function GalleryCard(props: GalleryCardProps) {
         className="relative block bg-zinc-950 focus:outline-none after:pointer-events-none after:absolute after:inset-0 after:z-10 focus-visible:after:ring-4 focus-visible:after:ring-inset focus-visible:after:ring-sky-400"
         aria-label={`Open “${image.prompt}” (${labels.model(image.model)})`}
         data-testid="gallery-open"
+        {...lightboxOpener(image.id)}
       >
         <Image
           src={image.url}

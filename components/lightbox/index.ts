@@ -1,4 +1,5 @@
 export { Lightbox, MetaRow, type LightboxItem, type LightboxProps } from "./lightbox";
+export { lightboxOpener } from "./opener";
 export {
   CellLightbox,
   CellLightboxMeta,

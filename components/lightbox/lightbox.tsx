@@ -1,10 +1,12 @@
 "use client";
 /**
  * One image at full size in an accessible dialog (Radix: focus trap, Esc, aria). Generic over the caller's
- * items; the caller renders the metadata. ←/→ step through `items`, focus returns to whatever opened it.
+ * items; the caller renders the metadata. ←/→ step through `items`; on close, focus goes to the control
+ * of the image shown last (the element with `lightboxOpener(id)`), else back to whatever opened it.
  */
 import * as Dialog from "@radix-ui/react-dialog";
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
+import { openerSelector } from "./opener";
 
 export interface LightboxItem {
   id: string;
@@ -53,6 +55,8 @@ export function Lightbox<T extends LightboxItem>(props: LightboxProps<T>) {
   const index = openId === null ? -1 : items.findIndex((item) => item.id === openId);
   const item = index >= 0 ? items[index] : undefined;
   const opener = useRef<HTMLElement | null>(null);
+  // The image shown last: after stepping with the arrows, the one to come back to on close.
+  const lastShown = useRef<string | null>(null);
   const content = useRef<HTMLDivElement>(null);
   const [showMeta, setShowMeta] = useState(true);
   const open = item !== undefined;
@@ -62,6 +66,10 @@ export function Lightbox<T extends LightboxItem>(props: LightboxProps<T>) {
     if (open && !opener.current && document.activeElement instanceof HTMLElement)
       opener.current = document.activeElement;
   }, [open]);
+
+  useEffect(() => {
+    if (item) lastShown.current = item.id;
+  }, [item]);
 
   const prev = index > 0 ? items[index - 1] : undefined;
   const next = index >= 0 && index < items.length - 1 ? items[index + 1] : undefined;
@@ -109,8 +117,11 @@ export function Lightbox<T extends LightboxItem>(props: LightboxProps<T>) {
           ref={content}
           onCloseAutoFocus={(event) => {
             event.preventDefault();
-            const target = opener.current;
+            const shown = lastShown.current;
+            const control = shown ? document.querySelector<HTMLElement>(openerSelector(shown)) : null;
+            const target = control ?? opener.current;
             opener.current = null;
+            lastShown.current = null;
             if (target?.isConnected) target.focus();
           }}
           data-testid="lightbox"

@@ -344,6 +344,12 @@ describe("gallery (embedded mode)", () => {
         await page.keyboard.press("ArrowLeft");
         await expect.poll(() => page.getByTestId("lightbox-position").textContent()).toBe("1 / 6");
         await closeLightboxExpectingFocus(page, opener);
+        // Opened again and stepped on: Esc leaves the keyboard on the card of the image shown last.
+        await page.keyboard.press("Enter");
+        await expect.poll(() => page.getByTestId("lightbox-position").textContent()).toBe("1 / 6");
+        await page.keyboard.press("ArrowRight");
+        await expect.poll(() => page.getByTestId("lightbox-position").textContent()).toBe("2 / 6");
+        await closeLightboxExpectingFocus(page, page.getByTestId("gallery-open").nth(1));
       } finally {
         await browser.close();
       }

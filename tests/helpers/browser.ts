@@ -44,8 +44,9 @@ export async function openBrowser(
 export const artifactsDir = path.resolve(import.meta.dirname, "../../test-results");
 
 /**
- * Closes the open lightbox with Esc and waits until focus is back on `opener`, the element that
- * opened it (Radix restores focus a tick after the dialog unmounts).
+ * Closes the open lightbox with Esc and waits until focus is on `opener`: the control of the image shown
+ * last (the one that opened it, unless the arrows moved on), told by its accessible name (Radix hands
+ * focus back a tick after the dialog unmounts).
  */
 export async function closeLightboxExpectingFocus(page: Page, opener: Locator): Promise<void> {
   await page.keyboard.press("Escape");
