@@ -67,6 +67,8 @@ export function StudioForm({ options, start: given }: { options: StudioOptions; 
   const [clientIssues, setClientIssues] = useState<FieldIssue[] | null>(null);
   const [split, setSplit] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
+  // Why the file last imported was not read: an error, shown as the fields' errors are.
+  const [importError, setImportError] = useState<string | null>(null);
   const [restored, setRestored] = useState<{ titles: number; savedAt: number } | null>(null);
   // Started from a batch while an unsent draft was stored: offered instead, never overwritten unasked.
   const [startedFrom, setStartedFrom] = useState(from?.from ?? null);
@@ -167,6 +169,7 @@ export function StudioForm({ options, start: given }: { options: StudioOptions; 
     setRestored(null);
     setClientIssues(null);
     setNotice(null);
+    setImportError(null);
   }
 
   const titles = useMemo(() => prompts.map((p) => p.trim()).filter(Boolean), [prompts]);
@@ -201,7 +204,10 @@ export function StudioForm({ options, start: given }: { options: StudioOptions; 
 
   async function onImport(file: File) {
     const result = importFile(file.name, await file.text());
-    if (!result.ok) return setNotice(result.error);
+    // A file not read is an error to fix, not news: the notice of an earlier import goes with it.
+    setNotice(null);
+    setImportError(result.ok ? null : result.error);
+    if (!result.ok) return;
     const v = result.value;
     // Titles typed before are kept: the file's come after them.
     const kept = prompts.filter((p) => p.trim() !== "");
@@ -226,6 +232,8 @@ export function StudioForm({ options, start: given }: { options: StudioOptions; 
   }
 
   function onSubmit(e: FormEvent<HTMLFormElement>) {
+    // Past now: a refusal's keyboard goes to its own field, not to this message.
+    setImportError(null);
     // "$5" is five dollars here, as the server action reads the same field.
     const budgetUsd = readBudgetField(budget);
     const parsed = parseBatchInput(
@@ -279,6 +287,10 @@ export function StudioForm({ options, start: given }: { options: StudioOptions; 
           <FieldError
             id="prompts-error"
             issues={err("prompts").filter((i) => !/^prompts\.\d+$/.test(i.path))}
+          />
+          <FieldError
+            id="import-error"
+            issues={importError ? [{ path: "import", message: importError }] : []}
           />
           {startedFrom ? (
             <p role="status" className="flex flex-wrap items-center gap-x-3 text-sm text-sky-300">

@@ -47,8 +47,9 @@ function fromJson(text: string): ImportResult {
   let data: unknown;
   try {
     data = JSON.parse(text.replace(/^\uFEFF/, ""));
-  } catch (err) {
-    return { ok: false, error: `The JSON file is not valid: ${(err as Error).message}` };
+  } catch {
+    const problem = jsonProblem(text.replace(/^\uFEFF/, "")) ?? "it could not be read";
+    return { ok: false, error: `That file is not valid JSON (${problem}).` };
   }
   if (Array.isArray(data)) {
     const plain = strings(data);
@@ -82,6 +83,113 @@ function fromJson(text: string): ImportResult {
     });
   }
   return { ok: false, error: "batch.json must be an array or an object." };
+}
+
+/** Where parsing stopped: the offset of the first character JSON does not allow there. */
+class Stop {
+  constructor(readonly at: number) {}
+}
+
+/**
+ * What is wrong with `src`, which JSON.parse refused, said the same in every browser (their own
+ * messages differ, and some name no place): "unexpected “]” at line 2, column 6", or that it ends too
+ * soon; null for valid JSON. A small JSON reader that only looks for the first character JSON does not
+ * allow.
+ */
+export function jsonProblem(src: string): string | null {
+  if (src.trim() === "") return "it is empty";
+  let i = 0;
+  const stop = (): never => {
+    throw new Stop(i);
+  };
+  const space = () => {
+    while (i < src.length && " \t\n\r".includes(src[i]!)) i++;
+  };
+  const expect = (c: string) => (src[i] === c ? i++ : stop());
+  const digits = () => {
+    if (!/[0-9]/.test(src[i] ?? "")) stop();
+    while (/[0-9]/.test(src[i] ?? "")) i++;
+  };
+  const string = () => {
+    expect('"');
+    for (;;) {
+      const c = src[i];
+      if (c === undefined || c < " ") stop();
+      i++;
+      if (c === '"') return;
+      if (c !== "\\") continue;
+      if ('"\\/bfnrt'.includes(src[i] ?? "x")) i++;
+      else if (src[i] === "u") {
+        i++;
+        for (let n = 0; n < 4; n++)
+          if (/[0-9a-fA-F]/.test(src[i] ?? "")) i++;
+          else stop();
+      } else stop();
+    }
+  };
+  const value = (): void => {
+    space();
+    const c = src[i];
+    if (c === "{" || c === "[") {
+      const close = c === "{" ? "}" : "]";
+      i++;
+      space();
+      if (src[i] === close) return void i++;
+      for (;;) {
+        if (c === "{") {
+          space();
+          string();
+          space();
+          expect(":");
+        }
+        value();
+        space();
+        if (src[i] === ",") i++;
+        else return void expect(close);
+      }
+    }
+    if (c === '"') return string();
+    if (c === "-" || /[0-9]/.test(c ?? "")) {
+      if (c === "-") i++;
+      if (src[i] === "0") i++;
+      else digits();
+      if (src[i] === ".") {
+        i++;
+        digits();
+      }
+      if (src[i] === "e" || src[i] === "E") {
+        i++;
+        if (src[i] === "+" || src[i] === "-") i++;
+        digits();
+      }
+      return;
+    }
+    const word = ["true", "false", "null"].find((w) => w[0] === c);
+    if (!word) stop();
+    for (const letter of word ?? "") expect(letter);
+  };
+  try {
+    value();
+    space();
+    if (i < src.length) stop();
+  } catch (err) {
+    // Nesting too deep for this reader (a stack overflow): JSON.parse had its own reason.
+    if (!(err instanceof Stop)) return null;
+    if (err.at >= src.length) return "it ends before the JSON is complete: is part of it missing?";
+    const before = src.slice(0, err.at);
+    const line = before.split("\n").length;
+    const column = err.at - before.lastIndexOf("\n");
+    return `unexpected ${shown(String.fromCodePoint(src.codePointAt(err.at)!))} at line ${line}, column ${column}`;
+  }
+  return null;
+}
+
+/** A character as a message names it: printable ones quoted, others by name or code point. */
+function shown(c: string): string {
+  if (c === "\n" || c === "\r") return "line break";
+  if (c < " " || c === "\u007f")
+    return `control character U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+  return `“${c}”`;
 }
 
 /** RFC 4180 fields: quoted fields may hold commas, quotes ("") and newlines. */

@@ -305,6 +305,37 @@ describe("studio form", () => {
     await page.close();
   });
 
+  it("says a broken .json is not valid JSON, and where, as an error, not as news", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "batch-json-"));
+    const broken = path.join(dir, "broken.json");
+    writeFileSync(broken, '{"prompts": ["One",\n  "Two",]}');
+    const good = path.join(dir, "good.json");
+    writeFileSync(good, JSON.stringify({ prompts: ["Read after all"] }));
+    const page = await openForm();
+    await page.getByTestId("import-file").setInputFiles(broken);
+    const error = page.locator("#import-error");
+    // It said "The JSON file is not valid: Unexpected token ']', …" in the blue of a status line.
+    await expect
+      .poll(() => error.textContent())
+      .toBe("That file is not valid JSON (unexpected “]” at line 2, column 9).");
+    expect(await error.getAttribute("role")).toBe("alert");
+    // Drawn as the fields' errors are (the budget's, the titles'), not as the notices are.
+    const colour = await error.evaluate((el) => getComputedStyle(el).color);
+    await page.getByLabel("Budget (USD)").fill("nothing");
+    await page.getByRole("button", { name: "Generate thumbnails" }).click();
+    const fieldError = page.locator("#budgetUsd-error");
+    await expect.poll(() => fieldError.count()).toBe(1);
+    expect(await fieldError.evaluate((el) => getComputedStyle(el).color)).toBe(colour);
+    await page.getByLabel("Budget (USD)").fill("");
+    // A file read afterwards says so, and the error goes.
+    await page.getByTestId("import-file").setInputFiles(broken);
+    await expect.poll(() => error.count()).toBe(1);
+    await page.getByTestId("import-file").setInputFiles(good);
+    await expect.poll(() => error.count()).toBe(0);
+    expect(await page.getByRole("status").filter({ hasText: "from good.json" }).count()).toBe(1);
+    await page.close();
+  });
+
   it("refuses a budget below the estimate, beside the budget field, in the browser and on the server", async () => {
     const page = await openForm();
     await page.getByLabel("Title 1", { exact: true }).fill("A title that costs money");

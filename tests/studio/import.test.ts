@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dedupe, importFile, importModels, parseCsv } from "@/lib/studio/import";
+import { dedupe, importFile, importModels, jsonProblem, parseCsv } from "@/lib/studio/import";
 import { estimateBatch, type EstimateModel } from "@/lib/studio/estimate";
 
 describe("importing titles", () => {
@@ -49,9 +49,11 @@ describe("importing titles", () => {
   });
 
   it("says what is wrong with a bad file", () => {
-    expect(importFile("b.json", "{not json")).toMatchObject({
+    // Not the parser's own words ("Unexpected token 'o', …", "Expected property name …"), which differ
+    // between browsers and name no place.
+    expect(importFile("b.json", "{not json")).toEqual({
       ok: false,
-      error: expect.stringMatching(/not valid/),
+      error: "That file is not valid JSON (unexpected “n” at line 1, column 2).",
     });
     expect(importFile("b.json", "[1,2]")).toMatchObject({
       ok: false,
@@ -62,6 +64,37 @@ describe("importing titles", () => {
       error: expect.stringMatching(/\.txt, \.csv or batch\.json/),
     });
     expect(importFile("t.txt", "\n\n")).toMatchObject({ ok: false, error: "The file has no titles in it." });
+  });
+
+  it.each([
+    // Read as far as "n" of null goes.
+    ['{"prompts": ["a", nope]}', "unexpected “o” at line 1, column 20"],
+    ['[\n  "One",\n  "Two",\n]', "unexpected “]” at line 4, column 1"],
+    ["{'prompts': ['a']}", "unexpected “'” at line 1, column 2"],
+    ['{"prompts": ["a"]', "it ends before the JSON is complete: is part of it missing?"],
+    ['["a" "b"]', 'unexpected “"” at line 1, column 6'],
+    ['["a\nb"]', "unexpected line break at line 1, column 4"],
+    ["[01]", "unexpected “1” at line 1, column 3"],
+    ['["a"] 😀', "unexpected “😀” at line 1, column 7"],
+    ["\uFEFF  ", "it is empty"],
+  ])("says where %j stops being JSON", (text, problem) => {
+    expect(importFile("batch.json", text)).toEqual({
+      ok: false,
+      error: `That file is not valid JSON (${problem}).`,
+    });
+  });
+
+  it("finds no problem in any JSON the parser reads", () => {
+    for (const text of [
+      '{"a": [1, -0.5, 2e10, 3E-2, true, false, null, "x\\"\\u00e9\\n", {}, []]}',
+      " \r\n [ ] ",
+      '"only a string"',
+      "0",
+      '{"nested": {"deeper": [[[{"k": "v"}]]]}}',
+    ]) {
+      JSON.parse(text);
+      expect(jsonProblem(text)).toBeNull();
+    }
   });
 
   it("de-duplicates ignoring case and spacing, keeping the first", () => {
