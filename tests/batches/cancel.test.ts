@@ -4,19 +4,12 @@
  * or sent. A plain form post (JavaScript off) goes back to the batch page with that reason.
  */
 import { describe, expect, it, vi } from "vitest";
+import { sent } from "../helpers/inngest-sent";
 import { memoryDb } from "../helpers/memory-db";
 
 vi.mock("@/lib/batches/owner-cookie", () => ({ ownsBatch: async () => true }));
 
-const sent: unknown[] = [];
-vi.mock("@/inngest/client", () => ({
-  inngest: {
-    send: async (event: unknown) => {
-      sent.push(event);
-      return { ids: ["x"] };
-    },
-  },
-}));
+vi.mock("@/inngest/client", () => import("../helpers/inngest-sent"));
 
 const ctx = memoryDb({ INNGEST_DEV: "http://127.0.0.1:9", APP_SECRET: "a test secret of enough length" });
 
@@ -56,11 +49,7 @@ describe("POST /api/batches/:id/cancel", () => {
 
   it("refuses a batch that finished on its own, naming its status", async () => {
     const db = await ctx.lib.getDb();
-    const { batch, cells } = await ctx.fx.newBatch(db, 2, ["gpt-image-1.5"]);
-    await ctx.lib.claimBatch(db, batch.id, "run-2");
-    await ctx.fx.succeed(db, ctx.fx.at(cells, 0));
-    await ctx.fx.fail(db, ctx.fx.at(cells, 1));
-    await ctx.lib.finishBatchIfDone(db, batch.id);
+    const { batch } = await ctx.fx.partialBatch(db, "run-2");
     sent.length = 0;
     const events = await lastEventId(batch.id);
 

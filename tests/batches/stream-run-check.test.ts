@@ -4,6 +4,7 @@
  * and the engine are stand-ins here (tests/e2e/lost-run.test.ts runs the real ones).
  */
 import { describe, expect, it, vi } from "vitest";
+import { sent } from "../helpers/inngest-sent";
 import { memoryDb } from "../helpers/memory-db";
 import { readMessages } from "../helpers/sse";
 import type { RunStatus } from "@/lib/batches/run-status";
@@ -17,15 +18,7 @@ vi.mock("@/lib/batches/run-status", () => ({
   },
 }));
 
-const sent: unknown[] = [];
-vi.mock("@/inngest/client", () => ({
-  inngest: {
-    send: async (event: unknown) => {
-      sent.push(event);
-      return { ids: ["x"] };
-    },
-  },
-}));
+vi.mock("@/inngest/client", () => import("../helpers/inngest-sent"));
 
 const ctx = memoryDb({ INNGEST_DEV: "http://127.0.0.1:9", RUN_CHECK_AFTER_MS: "0" });
 

@@ -1,7 +1,9 @@
 import crypto from "node:crypto";
 import {
+  claimBatch,
   completeCell,
   createBatch,
+  finishBatchIfDone,
   recordAttemptResult,
   recordAttemptStart,
   type BatchInput,
@@ -67,4 +69,14 @@ export function at<T>(list: readonly T[], index: number): T {
   const item = list[index];
   if (item === undefined) throw new Error(`no item at ${index}`);
   return item;
+}
+
+/** A finished two-cell batch on one model, claimed by `runId`: one cell succeeded, one failed (partial). */
+export async function partialBatch(db: Db, runId: string) {
+  const { batch, cells } = await newBatch(db, 2, ["gpt-image-1.5"]);
+  await claimBatch(db, batch.id, runId);
+  await succeed(db, at(cells, 0));
+  await fail(db, at(cells, 1));
+  await finishBatchIfDone(db, batch.id);
+  return { batch, cells };
 }
