@@ -5,17 +5,20 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /**
- * Serves the local blob store (embedded mode). URLs the app hands out carry ?v=<version>, so a response
- * to such a URL never changes and is cached as immutable; without it, a short max-age.
+ * Serves the blobs whose URLs the store hands out as this route: the local store (embedded mode) and a
+ * private Vercel Blob store (BLOB_ACCESS=private), whose blobs browsers cannot fetch themselves. A public
+ * store's URLs are its own, so it is not served here. URLs the app hands out carry ?v=<version>, so a
+ * response to such a URL never changes and is cached as immutable; without it, a short max-age.
  */
 export const GET = apiRoute(async function GET(
   request: Request,
   { params }: { params: Promise<{ key: string[] }> },
 ) {
   const store = getStorage();
-  if (store.kind !== "local") return jsonError(404, "Blobs are served by Vercel Blob in this deployment.");
   const key = (await params).key.join("/");
   if (keyProblem(key)) return jsonError(404, "Not found.");
+  if (!store.url(key).startsWith("/api/blob/"))
+    return jsonError(404, "Blobs are served by Vercel Blob in this deployment.");
   const head = await store.head(key);
   if (!head) return jsonError(404, "Not found.");
   const versioned = new URL(request.url).searchParams.has("v");
