@@ -493,7 +493,7 @@ describe("new takes", () => {
         await expect.poll(() => page.getByRole("region", { name: "New takes" }).count()).toBe(0);
         await expect
           .poll(() => page.evaluate(() => document.activeElement?.getAttribute("aria-label")))
-          .toBe(`Open local-preview image for “${old.prompt}”`);
+          .toBe(`Open Preview (offline) image for “${old.prompt}”`);
         const done = await settled(stack.appUrl, id);
         expect([cellAt(done, 0, "local-preview").take, cellAt(done, 0, "gpt-image-1.5").take]).toEqual([
           1, 0,
