@@ -314,6 +314,25 @@ async function budgetRefusal(
 }
 
 /**
+ * budgetRefusal for putting the batch's cells in `status` back in the queue: a cell with a stored picture
+ * (its call landed before it failed, or after a cancel) is composed again, unpaid; the others are new
+ * calls at list price.
+ */
+async function requeueRefusal(
+  tx: Tx,
+  batch: BatchRow,
+  status: "failed" | "cancelled",
+  check: BudgetCheck,
+): Promise<BudgetRefusal | null> {
+  const toCall = await tx
+    .select({ model: cells.model })
+    .from(cells)
+    .where(and(eq(cells.batchId, batch.id), eq(cells.status, status), isNull(cells.rawKey)));
+  const costUsd = toCall.reduce((sum, c) => sum + (check.prices[c.model] ?? 0), 0);
+  return budgetRefusal(tx, batch, costUsd, check);
+}
+
+/**
  * Retry: failed cells (only) go back to queued in a new round, keeping their attempt history, cost
  * and any blob keys (so a stored raw image can be reused and is still found on delete). A finished
  * batch becomes running again (`newRun`: the caller starts a run); a running one keeps its run, which
@@ -335,13 +354,7 @@ export async function resetFailedCells(
     const batch = await lockBatch(tx, id);
     if (!batch) return { cells: [], newRun: false };
     if (budget) {
-      // A failed cell with a stored picture (it failed after its call) is composed again, unpaid.
-      const toCall = await tx
-        .select({ model: cells.model })
-        .from(cells)
-        .where(and(eq(cells.batchId, id), eq(cells.status, "failed"), isNull(cells.rawKey)));
-      const costUsd = toCall.reduce((sum, c) => sum + (budget.prices[c.model] ?? 0), 0);
-      const refused = await budgetRefusal(tx, batch, costUsd, budget);
+      const refused = await requeueRefusal(tx, batch, "failed", budget);
       if (refused) return refused;
     }
     return requeue(tx, batch, "failed");
@@ -402,15 +415,7 @@ export async function resumeCancelledCells(
     );
     if (inFlight > 0) return { resumed: [], inFlight, retryAfterMs: lastStart + options.callWindowMs - now };
     if (options.prices) {
-      // As a retry: a cancelled cell with a stored picture (its call landed after the cancel) is composed
-      // again, unpaid; the others are new calls at list price.
-      const { prices } = options;
-      const toCall = await tx
-        .select({ model: cells.model })
-        .from(cells)
-        .where(and(eq(cells.batchId, id), eq(cells.status, "cancelled"), isNull(cells.rawKey)));
-      const costUsd = toCall.reduce((sum, c) => sum + (prices[c.model] ?? 0), 0);
-      const refused = await budgetRefusal(tx, batch, costUsd, { ...options, prices });
+      const refused = await requeueRefusal(tx, batch, "cancelled", { ...options, prices: options.prices });
       if (refused) return refused;
     }
     const resumed = (await requeue(tx, batch, "cancelled")).cells;
