@@ -5,7 +5,7 @@
  * derived from (batch, prompt, model), so a retry overwrites instead of duplicating.
  */
 import { getCanvas, isCanvasId, DEFAULT_CANVAS_ID } from "@/lib/catalog/canvases";
-import { getModel, pickSize, type ModelId } from "@/lib/catalog/models";
+import { estimateCost, getModel, pickSize, type ModelId } from "@/lib/catalog/models";
 import type { FontId } from "@/lib/catalog/fonts";
 import type { TemplateId } from "@/lib/catalog/templates";
 import type { StyleId } from "@/lib/catalog/styles";
@@ -19,6 +19,7 @@ import {
   beginAttempt,
   blobKeys,
   getBatchRow,
+  readCell,
   recordAttemptResult,
   unsharedKeys,
   type BatchRow,
@@ -31,6 +32,7 @@ import { buildPrompt } from "@/lib/prompt";
 import { callLimit, type CallPermit } from "@/lib/providers/call-limit";
 import { getProvider } from "@/lib/providers/registry";
 import { readEnv } from "@/lib/env";
+import { callWindowMs } from "./call-window";
 import { providerConcurrency } from "./concurrency";
 import { finalImageKey, rawImageKey } from "@/lib/storage/keys";
 import { keepRaw, takeRaw } from "./raw-handoff";
@@ -103,12 +105,14 @@ async function generateWithPermit(
   lastAttempt: boolean,
   permit: CallPermit,
 ): Promise<GenerateOutcome> {
-  let begun = await beginAttempt(db, ref, { attempt, reuseRaw: true });
+  // The call's list price is reserved against the batch's budget while it is out.
+  const call = { attempt, priceOf: (batch: BatchRow) => listPrice(batch, ref), callWindowMs: callWindowMs() };
+  let begun = await beginAttempt(db, ref, { ...call, reuseRaw: true });
   // A raw image from an earlier execution of this step (or an earlier round) is reused: never pay twice.
   if (begun.kind === "reuse") {
     if (await getStorage().head(begun.rawKey))
       return { kind: "raw", rawKey: begun.rawKey, reused: true, spec: specOf(begun.batch, begun.cell) };
-    begun = await beginAttempt(db, ref, { attempt, reuseRaw: false });
+    begun = await beginAttempt(db, ref, { ...call, reuseRaw: false });
   }
   if (begun.kind === "missing") return { kind: "skipped", status: "cancelled" };
   if (begun.kind === "terminal") return { kind: "skipped", status: begun.cell.status };
@@ -122,6 +126,7 @@ async function generateWithPermit(
   }
   if (begun.kind !== "started") return { kind: "skipped", status: "cancelled" };
   const { batch, cell } = begun;
+  const known = { cell, version: begun.version };
 
   const input = batch.input;
   const model = getModel(ref.model);
@@ -151,14 +156,19 @@ async function generateWithPermit(
         contentType: result.mime,
         cacheControlMaxAge: IMMUTABLE_MAX_AGE,
       }),
-      recordAttemptResult(db, cell.id, {
-        attempt,
-        round: cell.round,
-        outcome: "ok",
-        requestId: result.requestId,
-        costUsd: result.costUsd,
-        rawKey: key,
-      }),
+      recordAttemptResult(
+        db,
+        cell.id,
+        {
+          attempt,
+          round: cell.round,
+          outcome: "ok",
+          requestId: result.requestId,
+          costUsd: result.costUsd,
+          rawKey: key,
+        },
+        known,
+      ),
     ]);
     permit.succeeded();
     keepRaw(key, result.bytes);
@@ -168,16 +178,29 @@ async function generateWithPermit(
     if (provider?.reason === "rate_limited") permit.rateLimited();
     const retryable = provider ? provider.retryable : true;
     const message = provider?.message ?? (err as Error).message ?? String(err);
-    await recordAttemptResult(db, cell.id, {
-      attempt,
-      round: cell.round,
-      outcome: retryable && !lastAttempt ? "retry" : "failed",
-      error: message,
-      errorKind: provider?.reason ?? "internal",
-      requestId: provider?.requestId ?? null,
-    });
+    await recordAttemptResult(
+      db,
+      cell.id,
+      {
+        attempt,
+        round: cell.round,
+        outcome: retryable && !lastAttempt ? "retry" : "failed",
+        error: message,
+        errorKind: provider?.reason ?? "internal",
+        requestId: provider?.requestId ?? null,
+      },
+      known,
+    );
     throw new AttemptFailed(message, retryable, provider?.retryAfterMs ?? null);
   }
+}
+
+/** List price of the cell's call, at the size and quality the model will be asked for. */
+function listPrice(batch: BatchRow, ref: CellRef): number {
+  const { canvas, quality } = batch.input;
+  const model = getModel(ref.model);
+  const size = pickSize(model, getCanvas(isCanvasId(canvas) ? canvas : DEFAULT_CANVAS_ID));
+  return estimateCost(model, quality && model.qualities.includes(quality) ? quality : undefined, size.id);
 }
 
 function specOf(batch: BatchRow, cell: CellRow): ComposeSpec {
@@ -263,7 +286,13 @@ async function dropOtherTakes(db: Db, old: readonly PreviousImage[], kept: Reado
 
 /** Step "record-failure": retries are exhausted or the failure is permanent. */
 export async function recordFailureStep(db: Db, ref: CellRef, error: string, kind: string) {
-  const cell = await findCell(db, ref.batchId, ref.promptIndex, ref.model);
-  if (cell) await failCell(db, cell.id, { error, errorKind: kind, round: ref.round }, { finishBatch: true });
+  const known = await readCell(db, ref);
+  if (known)
+    await failCell(
+      db,
+      known.cell.id,
+      { error, errorKind: kind, round: ref.round },
+      { finishBatch: true, known },
+    );
   else await finishBatchIfDone(db, ref.batchId);
 }

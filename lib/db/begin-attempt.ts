@@ -1,12 +1,23 @@
 /**
- * The start of a generate step in one transaction: find the cell, decide whether a provider call is
- * due (not terminal, no raw image to reuse, budget left) and, if so, log the attempt.
+ * The start of a generate step: find the cell, decide whether a provider call is due (not terminal, no
+ * raw image to reuse, budget left) and, if so, log the attempt and reserve its list price against the
+ * batch's budget. First as a read and one conditional write (the cell as read, the reservation only if
+ * it fits); when the cell changed between the two, or the budget refused, in one transaction holding
+ * the batch and cell locks, which decides for good.
  */
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { spendSoFar } from "./batches";
-import { lockCellAndBatch, markRunningLocked, startAttemptLocked } from "./cells";
-import { cells, type BatchRow, type CellRow } from "./schema";
-import type { Db } from "./types";
+import { fitsBudget, readCellAndBatch, type KnownCell } from "./cell-write";
+import {
+  lockCellAndBatch,
+  markRunningIfUnchanged,
+  markRunningLocked,
+  reservedBy,
+  startAttemptIfUnchanged,
+  startAttemptLocked,
+} from "./cells";
+import { batches, cells, type BatchRow, type CellRow } from "./schema";
+import { rowsOf, type Db, type Tx } from "./types";
 import { inRound, isTerminalCell } from "./views";
 
 export interface CellKey {
@@ -20,6 +31,18 @@ export interface CellKey {
   round?: number;
 }
 
+export interface BeginOptions {
+  attempt: number;
+  reuseRaw: boolean;
+  /** The call's list price, reserved against the batch's budget while it is out (0 or absent: free). */
+  priceOf?: (batch: BatchRow) => number;
+  /**
+   * How long a provider call may still land: when the budget refuses, reservations of calls logged as
+   * running that started before this are let go (their process is gone), and the check is made again.
+   */
+  callWindowMs?: number;
+}
+
 export type BeginOutcome =
   | { kind: "missing" }
   /** The cell has ended, or moved on to a later round than the caller's. */
@@ -27,13 +50,56 @@ export type BeginOutcome =
   /** A raw image from an earlier execution exists: reuse it rather than pay again (nothing logged). */
   | { kind: "reuse"; batch: BatchRow; cell: CellRow; rawKey: string }
   | { kind: "over-budget"; batch: BatchRow; cell: CellRow; spent: number; budget: number }
-  | { kind: "started"; batch: BatchRow; cell: CellRow };
+  /** `version`: the cell as written, for recordAttemptResult's one-statement write. */
+  | { kind: "started"; batch: BatchRow; cell: CellRow; version: string };
 
-export async function beginAttempt(
+type Plan = { kind: "missing" | "terminal" | "reuse" | "reuse-running" | "start" };
+
+function plan(cell: CellRow, key: CellKey, options: BeginOptions): Plan["kind"] {
+  if (isTerminalCell(cell.status) || !inRound(cell, key.round)) return "terminal";
+  // Composing from a stored picture (a restyle, or this step again after a crash) is work in progress
+  // too: the cell shows as running and its time counts from here. No attempt is logged.
+  if (options.reuseRaw && cell.rawKey) return cell.status === "running" ? "reuse-running" : "reuse";
+  return "start";
+}
+
+const reservation = (batch: BatchRow, options: BeginOptions) =>
+  batch.budgetUsd === null ? 0 : Math.max(0, options.priceOf?.(batch) ?? 0);
+
+export async function beginAttempt(db: Db, key: CellKey, options: BeginOptions): Promise<BeginOutcome> {
+  const read = await readCellAndBatch(db, key);
+  if (!read) return { kind: "missing" };
+  const fast = await beginIfUnchanged(db, read, key, options);
+  return fast ?? beginLocked(db, key, options);
+}
+
+/** The read-then-write path; null when the locked path must decide. */
+async function beginIfUnchanged(
   db: Db,
+  read: KnownCell & { batch: BatchRow },
   key: CellKey,
-  options: { attempt: number; reuseRaw: boolean },
-): Promise<BeginOutcome> {
+  options: BeginOptions,
+): Promise<BeginOutcome | null> {
+  const { batch, cell } = read;
+  switch (plan(cell, key, options)) {
+    case "terminal":
+      return { kind: "terminal", cell };
+    case "reuse-running":
+      return { kind: "reuse", batch, cell, rawKey: cell.rawKey! };
+    case "reuse": {
+      const written = await markRunningIfUnchanged(db, read, new Date());
+      return written && { kind: "reuse", batch, cell: written.cell, rawKey: cell.rawKey! };
+    }
+    default: {
+      const written = await startAttemptIfUnchanged(db, read, options.attempt, reservation(batch, options), {
+        withinBudget: batch.budgetUsd !== null,
+      });
+      return written && { kind: "started", batch, cell: written.cell, version: written.version };
+    }
+  }
+}
+
+function beginLocked(db: Db, key: CellKey, options: BeginOptions): Promise<BeginOutcome> {
   return db.transaction(async (tx): Promise<BeginOutcome> => {
     const locked = await lockCellAndBatch(
       tx,
@@ -41,18 +107,48 @@ export async function beginAttempt(
     );
     if (!locked) return { kind: "missing" };
     const { batch, cell } = locked;
-    if (isTerminalCell(cell.status) || !inRound(cell, key.round)) return { kind: "terminal", cell };
-    if (options.reuseRaw && cell.rawKey) {
-      // Composing from a stored picture (a restyle, or this step again after a crash) is work in
-      // progress too: the cell shows as running and its time counts from here. No attempt is logged.
-      const running = cell.status === "running" ? cell : await markRunningLocked(tx, cell, new Date());
-      return { kind: "reuse", batch, cell: running, rawKey: cell.rawKey };
+    switch (plan(cell, key, options)) {
+      case "terminal":
+        return { kind: "terminal", cell };
+      case "reuse-running":
+        return { kind: "reuse", batch, cell, rawKey: cell.rawKey! };
+      case "reuse": {
+        const written = await markRunningLocked(tx, cell, new Date());
+        return { kind: "reuse", batch, cell: written.cell, rawKey: cell.rawKey! };
+      }
     }
+    const price = reservation(batch, options);
     if (batch.budgetUsd !== null) {
       const spent = await spendSoFar(tx, batch.id);
       const budget = Number(batch.budgetUsd);
-      if (spent >= budget) return { kind: "over-budget", batch, cell, spent, budget };
+      const fits = (reservedUsd: number) =>
+        fitsBudget({ spentUsd: spent, reservedUsd, budgetUsd: budget }, price);
+      // The reservations this cell's own interrupted calls hold are released by this start.
+      const own = reservedBy(cell.attemptLog);
+      let reserved = Number(batch.reservedUsd) - own;
+      if (!fits(reserved) && options.callWindowMs !== undefined)
+        reserved = (await reconcileReserved(tx, batch.id, options.callWindowMs)) - own;
+      if (!fits(reserved)) return { kind: "over-budget", batch, cell, spent, budget };
     }
-    return { kind: "started", batch, cell: await startAttemptLocked(tx, cell, options.attempt) };
+    const written = await startAttemptLocked(tx, cell, options.attempt, price);
+    return { kind: "started", batch, cell: written.cell, version: written.version };
   });
+}
+
+/**
+ * Sets the batch's reserved amount to what its calls still out reserved: attempts logged as running
+ * that started within the call window. One whose process died (a crash, a lost run) never logs its end,
+ * and its reservation goes once it is past the window. Returns the new amount. The batch row is locked.
+ */
+export async function reconcileReserved(tx: Tx, batchId: string, callWindowMs: number): Promise<number> {
+  const since = new Date(Date.now() - callWindowMs).toISOString();
+  const [row] = rowsOf<{ reserved_usd: string }>(
+    await tx.execute(sql`update ${batches} set reserved_usd = coalesce((
+        select sum((e->>'reservedUsd')::numeric) from ${cells} c, jsonb_array_elements(c.attempt_log) e
+        where c.batch_id = ${batchId} and c.attempt_log @> '[{"outcome":"running"}]'::jsonb
+          and e->>'outcome' = 'running' and e ? 'reservedUsd'
+          and (e->>'startedAt')::timestamptz > ${since}::timestamptz), 0)
+      where id = ${batchId} returning reserved_usd`),
+  );
+  return Number(row?.reserved_usd ?? 0);
 }

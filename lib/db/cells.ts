@@ -3,13 +3,18 @@
  * non-terminal → cancelled. Terminal cells never change status here (only resetFailedCells
  * re-queues failed ones), but a late attempt result still records its request id and cost.
  */
-import { and, eq, sql, type SQL } from "drizzle-orm";
+import { and, eq, type SQL } from "drizzle-orm";
 import { isTerminalBatch } from "./batches";
-import { finishLocked, refinishLocked } from "./lifecycle";
-import { ringBatch } from "./event-wakeup";
-import type { BatchEventPayload } from "./events";
 import {
-  batchEvents,
+  batchOpenLeft,
+  readCell,
+  writeCell,
+  type BatchMoney,
+  type KnownCell,
+  type Written,
+} from "./cell-write";
+import { finishBatchIfDone, finishLocked, refinishLocked } from "./lifecycle";
+import {
   batches,
   cells,
   OTHER_TAKES_KEPT,
@@ -19,8 +24,8 @@ import {
   type CellStatus,
   type PreviousImage,
 } from "./schema";
-import { rowsOf, type Db, type Executor, type Tx } from "./types";
-import { inRound, isTerminalCell, toCellView } from "./views";
+import type { Db, Executor, Tx } from "./types";
+import { inRound, isTerminalCell } from "./views";
 
 export interface CellChange {
   /** The cell after the call; null when it does not exist (e.g. its batch was deleted). */
@@ -32,6 +37,8 @@ export interface CellChange {
    * leads the other takes now, at most OTHER_TAKES_KEPT), whose blobs the caller may now delete.
    */
   dropped?: PreviousImage[];
+  /** The row's version when this call wrote it, for a later fast write (KnownCell). */
+  version?: string;
 }
 
 export async function getCell(db: Executor, cellId: string): Promise<CellRow | null> {
@@ -87,37 +94,28 @@ export async function lockCellAndBatch(
 }
 
 /**
- * Writes the patch and appends its cell.updated event in one statement (one round trip while the
- * batch lock is held). The event carries the row as written, computed here from the locked row.
+ * Writes the change and appends its cell.updated event in one statement (writeCell), for a caller
+ * holding the batch and cell locks. The event carries the row as written, computed here from the locked row.
  */
 async function saveCell(
   tx: Tx,
   cell: CellRow,
   change: Partial<CellRow>,
-  batchCostUsd?: number,
-): Promise<CellRow> {
-  const patch = keepPrevious(cell, change);
-  const updatedAt = new Date();
-  const updated: CellRow = { ...cell, ...patch, updatedAt };
-  const payload: BatchEventPayload = {
-    type: "cell.updated",
-    cell: toCellView(updated),
-    ...(batchCostUsd !== undefined && { batchCostUsd }),
-  };
-  const write = tx
-    .update(cells)
-    .set({ ...patch, updatedAt })
-    .where(eq(cells.id, cell.id))
-    .returning({ batchId: cells.batchId });
-  const rows = rowsOf<{ id: number | string }>(
-    await tx.execute(sql`with written as (${write.getSQL()})
-      insert into ${batchEvents} (batch_id, type, payload)
-      select written.batch_id, ${payload.type}, ${JSON.stringify(payload)}::jsonb from written
-      returning id`),
-  );
-  if (rows.length !== 1) throw new Error(`db: cell ${cell.id} vanished inside its own transaction`);
-  ringBatch(cell.batchId);
-  return updated;
+  money?: BatchMoney,
+): Promise<Written> {
+  const written = await writeCell(tx, cell, keepPrevious(cell, change), { money });
+  if (!written) throw new Error(`db: cell ${cell.id} vanished inside its own transaction`);
+  return written;
+}
+
+/** The fast path's write of `change` on a cell read without a lock (null: it changed since; take the locked path). */
+function saveIfUnchanged(
+  db: Db,
+  known: KnownCell,
+  change: Partial<CellRow>,
+  options: { money?: BatchMoney; openLeft?: boolean } = {},
+): Promise<Written | null> {
+  return writeCell(db, known.cell, keepPrevious(known.cell, change), { ...options, version: known.version });
 }
 
 /**
@@ -195,15 +193,16 @@ function pictureOf(cell: CellRow): PreviousImage {
  * it showed leads its other takes (so doing it again with 0 goes back). For lifecycle's showOtherTake,
  * inside its transaction; `index` must name one of the cell's other takes.
  */
-export async function showOtherTakeLocked(tx: Tx, cell: CellRow, index: number) {
+export async function showOtherTakeLocked(tx: Tx, cell: CellRow, index: number): Promise<CellRow> {
   const chosen = cell.others[index];
   if (!chosen) throw new Error(`db: cell ${cell.id} has no other take ${index}`);
-  return saveCell(tx, cell, {
+  const written = await saveCell(tx, cell, {
     ...pictureColumns(chosen),
     others: [pictureOf(cell), ...cell.others.filter((_, i) => i !== index)],
     lastError: null,
     errorKind: null,
   });
+  return written.cell;
 }
 
 /**
@@ -216,7 +215,7 @@ export async function endTakeLocked(
   status: "failed" | "cancelled",
   reason: string,
 ): Promise<CellRow> {
-  return saveCell(tx, cell, { status, lastError: reason });
+  return (await saveCell(tx, cell, { status, lastError: reason })).cell;
 }
 
 function durationMs(cell: CellRow, end: Date): number | null {
@@ -226,6 +225,10 @@ function durationMs(cell: CellRow, end: Date): number | null {
 function sumCosts(log: AttemptLogEntry[]): number {
   return Math.round(log.reduce((total, entry) => total + (entry.costUsd ?? 0), 0) * 1e6) / 1e6;
 }
+
+/** The list price still reserved by the log's calls under way (entries "running" with a reservation). */
+export const reservedBy = (log: readonly AttemptLogEntry[]) =>
+  log.reduce((sum, e) => sum + (e.outcome === "running" ? (e.reservedUsd ?? 0) : 0), 0);
 
 /**
  * A provider call is starting: appends an attempt to the log. `attempt` is the caller's number
@@ -240,28 +243,76 @@ export async function recordAttemptStart(
 ): Promise<CellChange> {
   return mutateCell(db, cellId, async (tx, cell) => {
     if (isTerminalCell(cell.status)) return { cell, applied: false };
-    return { cell: await startAttemptLocked(tx, cell, params.attempt), applied: true };
+    return { cell: (await startAttemptLocked(tx, cell, params.attempt)).cell, applied: true };
   });
 }
 
-/** recordAttemptStart's change, for a caller already holding the batch and cell locks. */
-export async function startAttemptLocked(tx: Tx, cell: CellRow, attempt: number): Promise<CellRow> {
+/**
+ * recordAttemptStart's change. `reserveUsd`: the call's list price, reserved against the batch's budget
+ * while it is out; the calls it closes as interrupted release theirs, so a step run again after a crash
+ * holds one reservation, not two.
+ */
+export function startAttemptChange(cell: CellRow, attempt: number, reserveUsd = 0) {
   const now = new Date().toISOString();
   const log: AttemptLogEntry[] = cell.attemptLog.map((e) =>
     e.outcome === "running" ? { ...e, outcome: "interrupted", endedAt: now } : e,
   );
-  log.push({ round: cell.round, attempt, startedAt: now, outcome: "running" });
-  return saveCell(tx, cell, {
+  log.push({
+    round: cell.round,
+    attempt,
+    startedAt: now,
+    outcome: "running",
+    ...(reserveUsd > 0 && { reservedUsd: reserveUsd }),
+  });
+  const patch: Partial<CellRow> = {
     status: "running",
     startedAt: cell.startedAt ?? new Date(now),
     attemptLog: log,
     attempts: log.length,
-  });
+  };
+  return { patch, money: { reservedUsd: reserveUsd - reservedBy(cell.attemptLog) } };
+}
+
+/** recordAttemptStart's change, for a caller already holding the batch and cell locks. */
+export async function startAttemptLocked(
+  tx: Tx,
+  cell: CellRow,
+  attempt: number,
+  reserveUsd = 0,
+): Promise<Written> {
+  const { patch, money } = startAttemptChange(cell, attempt, reserveUsd);
+  return saveCell(tx, cell, patch, money);
+}
+
+/**
+ * startAttemptChange on a cell read without a lock, in one statement; `withinBudget`: only if the
+ * batch's budget lets the call go out (fitsBudget). Null when nothing was written (the cell changed
+ * since, or the budget refused it).
+ */
+export async function startAttemptIfUnchanged(
+  db: Db,
+  known: KnownCell,
+  attempt: number,
+  reserveUsd: number,
+  options: { withinBudget: boolean },
+): Promise<Written | null> {
+  const { patch, money } = startAttemptChange(known.cell, attempt, reserveUsd);
+  return saveIfUnchanged(db, known, patch, { money: { ...money, ...options } });
 }
 
 /** The cell is being worked on without a provider call (composing a stored picture): → running. */
-export async function markRunningLocked(tx: Tx, cell: CellRow, now: Date): Promise<CellRow> {
-  return saveCell(tx, cell, { status: "running", startedAt: cell.startedAt ?? now });
+const runningChange = (cell: CellRow, now: Date): Partial<CellRow> => ({
+  status: "running",
+  startedAt: cell.startedAt ?? now,
+});
+
+export async function markRunningLocked(tx: Tx, cell: CellRow, now: Date): Promise<Written> {
+  return saveCell(tx, cell, runningChange(cell, now));
+}
+
+/** markRunningLocked on a cell read without a lock (null: it changed since). */
+export function markRunningIfUnchanged(db: Db, known: KnownCell, now: Date): Promise<Written | null> {
+  return saveIfUnchanged(db, known, runningChange(known.cell, now));
 }
 
 export interface AttemptResult {
@@ -283,84 +334,82 @@ export interface AttemptResult {
   rawKey?: string;
 }
 
-/** Records how a provider call ended: attempt log, request id, cost, and the status it implies. */
+/**
+ * How a provider call's end changes its cell: the log entry closed, the cost booked (added to the
+ * batch's as it lands) in place of the call's reservation, and the status it implies (`applied`); on a
+ * cell that ended or moved to a later round meanwhile only the bookkeeping.
+ */
+function attemptResultChange(cell: CellRow, result: AttemptResult) {
+  const now = new Date();
+  const log = [...cell.attemptLog];
+  const round = result.round ?? cell.round;
+  let index = log.findLastIndex((e) => e.round === round && e.attempt === result.attempt);
+  if (index === -1) {
+    log.push({ round, attempt: result.attempt, startedAt: now.toISOString(), outcome: "running" });
+    index = log.length - 1;
+  }
+  const previous = log[index] as AttemptLogEntry;
+  log[index] = {
+    ...previous,
+    endedAt: now.toISOString(),
+    outcome: result.outcome,
+    ...(result.error !== undefined && { error: result.error }),
+    ...(result.errorKind !== undefined && { errorKind: result.errorKind }),
+    ...(result.requestId ? { requestId: result.requestId } : {}),
+    ...(result.costUsd !== undefined && { costUsd: result.costUsd }),
+  };
+  const requestIds =
+    result.requestId && !cell.requestIds.includes(result.requestId)
+      ? [...cell.requestIds, result.requestId]
+      : cell.requestIds;
+  const costUsd = sumCosts(log);
+  const bookkeeping: Partial<CellRow> = { attemptLog: log, attempts: log.length, requestIds, costUsd };
+  // The reservation is held while the call is "running": a late result of an interrupted call released
+  // it already.
+  const released = previous.outcome === "running" ? (previous.reservedUsd ?? 0) : 0;
+  const money: BatchMoney = { costUsd: costUsd - Number(cell.costUsd), reservedUsd: -released };
+  if (isTerminalCell(cell.status) || round !== cell.round) {
+    // A picture paid for after the cell ended (a call in flight at a cancel) is still kept: found on
+    // delete, and reused if the cell is resumed or retried (not by a new take, which wants another).
+    const reusable = result.outcome === "ok" && result.rawKey && !cell.rawKey && !cell.previous;
+    const raw = reusable ? { rawKey: result.rawKey } : {};
+    return { patch: { ...bookkeeping, ...raw }, money, applied: false };
+  }
+  const status: CellRow["status"] =
+    result.outcome === "ok" ? "running" : result.outcome === "retry" ? "retrying" : "failed";
+  const patch: Partial<CellRow> = { ...bookkeeping, status };
+  if (result.outcome === "ok" && result.rawKey) patch.rawKey = result.rawKey;
+  if (result.outcome !== "ok") {
+    patch.lastError = result.error ?? null;
+    patch.errorKind = result.errorKind ?? null;
+  }
+  if (status === "failed") {
+    patch.finishedAt = now;
+    patch.durationMs = durationMs(cell, now);
+  }
+  return { patch, money, applied: true };
+}
+
+/**
+ * Records how a provider call ended: attempt log, request id, cost, and the status it implies. With
+ * `known` (the cell as its attempt started), in one statement unless the cell changed since.
+ */
 export async function recordAttemptResult(
   db: Db,
   cellId: string,
   result: AttemptResult,
+  known?: KnownCell,
 ): Promise<CellChange> {
-  return mutateCell(db, cellId, async (tx, cell, batch) => {
-    const now = new Date();
-    const log = [...cell.attemptLog];
-    const round = result.round ?? cell.round;
-    let index = log.findLastIndex((e) => e.round === round && e.attempt === result.attempt);
-    if (index === -1) {
-      log.push({
-        round,
-        attempt: result.attempt,
-        startedAt: now.toISOString(),
-        outcome: "running",
-      });
-      index = log.length - 1;
-    }
-    const previous = log[index] as AttemptLogEntry;
-    log[index] = {
-      ...previous,
-      endedAt: now.toISOString(),
-      outcome: result.outcome,
-      ...(result.error !== undefined && { error: result.error }),
-      ...(result.errorKind !== undefined && { errorKind: result.errorKind }),
-      ...(result.requestId ? { requestId: result.requestId } : {}),
-      ...(result.costUsd !== undefined && { costUsd: result.costUsd }),
-    };
-    const requestIds =
-      result.requestId && !cell.requestIds.includes(result.requestId)
-        ? [...cell.requestIds, result.requestId]
-        : cell.requestIds;
-    const bookkeeping: Partial<CellRow> = {
-      attemptLog: log,
-      attempts: log.length,
-      requestIds,
-      costUsd: sumCosts(log),
-    };
-    const batchCostUsd = await addBatchCost(tx, batch, bookkeeping.costUsd! - Number(cell.costUsd));
-    if (isTerminalCell(cell.status) || round !== cell.round) {
-      // A picture paid for after the cell ended (a call in flight at a cancel) is still kept: found on
-      // delete, and reused if the cell is resumed or retried (not by a new take, which wants another).
-      const reusable = result.outcome === "ok" && result.rawKey && !cell.rawKey && !cell.previous;
-      const raw = reusable ? { rawKey: result.rawKey } : {};
-      const updated = await saveCell(tx, cell, { ...bookkeeping, ...raw }, batchCostUsd);
-      return { cell: updated, applied: false };
-    }
-    const status: CellRow["status"] =
-      result.outcome === "ok" ? "running" : result.outcome === "retry" ? "retrying" : "failed";
-    const patch: Partial<CellRow> = { ...bookkeeping, status };
-    if (result.outcome === "ok" && result.rawKey) patch.rawKey = result.rawKey;
-    if (result.outcome !== "ok") {
-      patch.lastError = result.error ?? null;
-      patch.errorKind = result.errorKind ?? null;
-    }
-    if (status === "failed") {
-      patch.finishedAt = now;
-      patch.durationMs = durationMs(cell, now);
-    }
-    return { cell: await saveCell(tx, cell, patch, batchCostUsd), applied: true };
+  if (known) {
+    const { patch, money, applied } = attemptResultChange(known.cell, result);
+    const written = await saveIfUnchanged(db, known, patch, { money });
+    if (written) return { cell: written.cell, applied, version: written.version };
+  }
+  return mutateCell(db, cellId, async (tx, cell) => {
+    const { patch, money, applied } = attemptResultChange(cell, result);
+    const written = await saveCell(tx, cell, patch, money);
+    return { cell: written.cell, applied, version: written.version };
   });
-}
-
-/**
- * Adds a call's cost to its batch's actual cost as it lands, so the batch's spend is current while it
- * runs (and after it ended, for a call in flight at a cancel). Returns the batch's cost when it
- * changed. The batch row is locked by the caller.
- */
-async function addBatchCost(tx: Tx, batch: BatchRow, deltaUsd: number): Promise<number | undefined> {
-  if (Math.abs(deltaUsd) < 1e-9) return undefined;
-  const [row] = await tx
-    .update(batches)
-    .set({ actualCostUsd: sql`${batches.actualCostUsd} + ${deltaUsd.toFixed(6)}::numeric` })
-    .where(eq(batches.id, batch.id))
-    .returning({ actualCostUsd: batches.actualCostUsd });
-  return row ? Number(row.actualCostUsd) : undefined;
 }
 
 export interface CompletedImage {
@@ -373,6 +422,95 @@ export interface CompletedImage {
   bytes: number;
 }
 
+type Outcome =
+  | { write: false; applied: boolean }
+  | { write: true; patch: Partial<CellRow>; late: boolean; dropped: PreviousImage[] };
+
+function completeChange(cell: CellRow, image: CompletedImage): Outcome {
+  if (cell.status === "succeeded") return { write: false, applied: cell.finalKey === image.finalKey };
+  if (!inRound(cell, image.round)) return { write: false, applied: false };
+  // A cell failed only because the workflow run above it stopped (error kind "workflow") still
+  // takes the image of a call that was under way then: it was made and paid for. Its batch,
+  // which may have ended meanwhile, is settled again.
+  const late = cell.status === "failed" && cell.errorKind === "workflow";
+  if (isTerminalCell(cell.status) && !late) return { write: false, applied: false };
+  const now = new Date();
+  const patch: Partial<CellRow> = {
+    status: "succeeded",
+    previous: null,
+    // A new take: the picture it replaces leads the other takes, which its owner can switch back to.
+    ...(cell.previous ? { others: [cell.previous, ...cell.others].slice(0, OTHER_TAKES_KEPT) } : {}),
+    finalKey: image.finalKey,
+    rawKey: image.rawKey ?? cell.rawKey,
+    width: image.width,
+    height: image.height,
+    bytes: image.bytes,
+    lastError: null,
+    errorKind: null,
+    startedAt: cell.startedAt ?? now,
+    finishedAt: now,
+    durationMs: durationMs(cell, now) ?? 0,
+  };
+  const dropped = cell.previous ? cell.others.slice(OTHER_TAKES_KEPT - 1) : [];
+  return { write: true, patch, late, dropped };
+}
+
+function failChange(cell: CellRow, failure: { error: string; errorKind?: string; round?: number }): Outcome {
+  if (isTerminalCell(cell.status)) return { write: false, applied: cell.status === "failed" };
+  if (!inRound(cell, failure.round)) return { write: false, applied: false };
+  const now = new Date();
+  const patch: Partial<CellRow> = {
+    status: "failed",
+    lastError: failure.error,
+    errorKind: failure.errorKind ?? null,
+    finishedAt: now,
+    durationMs: durationMs(cell, now),
+  };
+  return { write: true, patch, late: false, dropped: [] };
+}
+
+/**
+ * The fast path of completeCell and failCell: read the cell (unless known), write the change in one
+ * statement and, with `finish`, finish the batch when no other cell is left. Null when the locked path
+ * must decide (the cell changed meanwhile, the change is a no-op a finish may follow, or a late image).
+ */
+async function endIfUnchanged(
+  db: Db,
+  where: { id: string },
+  change: (cell: CellRow) => Outcome,
+  finish: boolean,
+  known?: KnownCell,
+): Promise<CellChange | null> {
+  const read = known ?? (await readCell(db, where));
+  if (!read) return null;
+  const outcome = change(read.cell);
+  if (outcome.write && outcome.late) return null;
+  const written = outcome.write ? await saveIfUnchanged(db, read, outcome.patch, { openLeft: finish }) : null;
+  if (outcome.write && !written) return null;
+  // A no-op (the step again, or a cell its attempt already failed) may still be the batch's last.
+  const left = written ?? (finish ? await batchOpenLeft(db, read.cell.batchId, read.cell.id) : null);
+  if (finish && left && !left.openLeft && !isTerminalBatch(left.batchStatus))
+    await finishBatchIfDone(db, read.cell.batchId);
+  if (!outcome.write || !written) return { cell: read.cell, applied: !outcome.write && outcome.applied };
+  return { cell: written.cell, applied: true, dropped: outcome.dropped, version: written.version };
+}
+
+/** Runs an ending's change in the locked path (mutateCell). */
+function endLocked(db: Db, cellId: string, change: (cell: CellRow) => Outcome, finish: boolean) {
+  return mutateCell(
+    db,
+    cellId,
+    async (tx, cell, batch) => {
+      const outcome = change(cell);
+      if (!outcome.write) return { cell, applied: outcome.applied };
+      const written = await saveCell(tx, cell, outcome.patch);
+      if (outcome.late && isTerminalBatch(batch.status)) await refinishLocked(tx, batch);
+      return { cell: written.cell, applied: true, dropped: outcome.dropped, version: written.version };
+    },
+    finish,
+  );
+}
+
 /**
  * The finished image is stored: cell → succeeded. Repeating it with the same key is a no-op that
  * still reports applied; on a cell that ended otherwise (e.g. cancelled) it is not applied, and the
@@ -382,41 +520,13 @@ export async function completeCell(
   db: Db,
   cellId: string,
   image: CompletedImage,
-  options: { finishBatch?: boolean } = {},
+  options: { finishBatch?: boolean; known?: KnownCell } = {},
 ): Promise<CellChange> {
-  return mutateCell(
-    db,
-    cellId,
-    async (tx, cell, batch) => {
-      if (cell.status === "succeeded") return { cell, applied: cell.finalKey === image.finalKey };
-      if (!inRound(cell, image.round)) return { cell, applied: false };
-      // A cell failed only because the workflow run above it stopped (error kind "workflow") still
-      // takes the image of a call that was under way then: it was made and paid for. Its batch,
-      // which may have ended meanwhile, is settled again.
-      const late = cell.status === "failed" && cell.errorKind === "workflow";
-      if (isTerminalCell(cell.status) && !late) return { cell, applied: false };
-      const now = new Date();
-      const updated = await saveCell(tx, cell, {
-        status: "succeeded",
-        previous: null,
-        // A new take: the picture it replaces leads the other takes, which its owner can switch back to.
-        ...(cell.previous ? { others: [cell.previous, ...cell.others].slice(0, OTHER_TAKES_KEPT) } : {}),
-        finalKey: image.finalKey,
-        rawKey: image.rawKey ?? cell.rawKey,
-        width: image.width,
-        height: image.height,
-        bytes: image.bytes,
-        lastError: null,
-        errorKind: null,
-        startedAt: cell.startedAt ?? now,
-        finishedAt: now,
-        durationMs: durationMs(cell, now) ?? 0,
-      });
-      if (late && isTerminalBatch(batch.status)) await refinishLocked(tx, batch);
-      const dropped = cell.previous ? cell.others.slice(OTHER_TAKES_KEPT - 1) : [];
-      return { cell: updated, applied: true, dropped };
-    },
-    options.finishBatch,
+  const change = (cell: CellRow) => completeChange(cell, image);
+  const finish = options.finishBatch ?? false;
+  return (
+    (await endIfUnchanged(db, { id: cellId }, change, finish, options.known)) ??
+    endLocked(db, cellId, change, finish)
   );
 }
 
@@ -425,24 +535,12 @@ export async function failCell(
   db: Db,
   cellId: string,
   failure: { error: string; errorKind?: string; round?: number },
-  options: { finishBatch?: boolean } = {},
+  options: { finishBatch?: boolean; known?: KnownCell } = {},
 ): Promise<CellChange> {
-  return mutateCell(
-    db,
-    cellId,
-    async (tx, cell) => {
-      if (isTerminalCell(cell.status)) return { cell, applied: cell.status === "failed" };
-      if (!inRound(cell, failure.round)) return { cell, applied: false };
-      const now = new Date();
-      const updated = await saveCell(tx, cell, {
-        status: "failed",
-        lastError: failure.error,
-        errorKind: failure.errorKind ?? null,
-        finishedAt: now,
-        durationMs: durationMs(cell, now),
-      });
-      return { cell: updated, applied: true };
-    },
-    options.finishBatch,
+  const change = (cell: CellRow) => failChange(cell, failure);
+  const finish = options.finishBatch ?? false;
+  return (
+    (await endIfUnchanged(db, { id: cellId }, change, finish, options.known)) ??
+    endLocked(db, cellId, change, finish)
   );
 }

@@ -9,6 +9,8 @@ export * from "./batches";
 export * from "./lifecycle";
 export * from "./batch-list";
 export * from "./cells";
+export { fitsBudget, readCell, readCellAndBatch, SPEND_OVER_LIST } from "./cell-write";
+export type { KnownCell, Written } from "./cell-write";
 export * from "./events";
 export * from "./gallery";
 export { InvalidCursorError } from "./cursor";

@@ -76,6 +76,8 @@ export interface AttemptLogEntry {
   errorKind?: string;
   requestId?: string;
   costUsd?: number;
+  /** List price reserved against the batch's budget while the call is out (only with a budget). */
+  reservedUsd?: number;
 }
 
 // Literal list for CHECK constraints (drizzle-kit needs inline SQL, not bound parameters).
@@ -106,6 +108,9 @@ export const batches = pgTable(
     // Cost of cells deleted from the gallery, kept so spend and budgets stay right after deletion.
     removedCostUsd: usd("removed_cost_usd").notNull().default(0),
     budgetUsd: usd("budget_usd"),
+    // List price of the paid provider calls under way, reserved against the budget as each goes out
+    // (see reserveCall in cells.ts): each call's own share is on its attempt log entry (reservedUsd).
+    reservedUsd: usd("reserved_usd").notNull().default(0),
     cancelReason: text("cancel_reason"),
     notices: jsonb("notices").$type<string[]>().notNull().default([]),
     // The workflow run that owns this round of the batch: a second run (the batch sent again while

@@ -12,6 +12,7 @@ import {
   type CellRef,
 } from "@/lib/batches/cell-work";
 import { cancelBatch, createBatch, finishBatchIfDone, getBatch, requeueTakes, showOtherTake } from "@/lib/db";
+import { estimateBatchCost } from "@/lib/batches/estimate";
 import { getStorage } from "@/lib/storage";
 import { cellStepWorld } from "../helpers/cell-steps";
 
@@ -185,16 +186,33 @@ describe("cell steps", () => {
     expect(world.sim.requests).toHaveLength(0);
   });
 
-  it("stops dispatching once spend reaches the budget and cancels the rest with the reason", async () => {
-    const id = await newBatch(["One", "Two", "Three", "Four"], "gpt-image-1.5", 0.001);
+  it("reserves each call's list price: a call that would pass the budget is not made, and the rest are cancelled", async () => {
+    const price = estimateBatchCost({ prompts: ["x"], models: ["gpt-image-1.5"], canvas: "blog" }).totalUsd;
+    // Room for one call and a half: the second does not fit once the first is paid for.
+    const id = await newBatch(["One", "Two", "Three", "Four"], "gpt-image-1.5", price * 1.5);
     expect((await generateStep(world.handle.db, ref(id, 0), 0, false)).kind).toBe("raw");
     const second = await generateStep(world.handle.db, ref(id, 1), 0, false);
     expect(second).toEqual({ kind: "skipped", status: "cancelled" });
     const found = await getBatch(world.handle.db, id);
     const statuses = found?.cells.map((c) => c.status);
     expect(statuses?.slice(1)).toEqual(["cancelled", "cancelled", "cancelled"]);
-    expect(found?.cells[1]?.lastError).toMatch(/budget of \$0\.00 reached/);
+    expect(found?.cells[1]?.lastError).toMatch(/^budget of \$0\.\d\d reached \(\$0\.\d{4} spent\)$/);
     expect(world.sim.requests).toHaveLength(1);
+    // The first call's reservation became its cost.
+    expect(Number(found?.batch.reservedUsd)).toBe(0);
+    expect(Number(found?.batch.actualCostUsd)).toBe(found?.cells[0]?.costUsd);
+  });
+
+  it("releases a failed call's reservation, so its retry finds the budget it left", async () => {
+    const price = estimateBatchCost({ prompts: ["x"], models: ["gpt-image-1.5"], canvas: "blog" }).totalUsd;
+    const id = await newBatch(["Fails once [sim:500*1]", "Waits"], "gpt-image-1.5", price * 1.5);
+    const failed = await generateStep(world.handle.db, ref(id, 0), 0, false).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(AttemptFailed);
+    // Nothing was charged and nothing stays reserved: the retry finds the whole budget.
+    const after = await getBatch(world.handle.db, id);
+    expect([Number(after?.batch.reservedUsd), Number(after?.batch.actualCostUsd)]).toEqual([0, 0]);
+    expect((await generateStep(world.handle.db, ref(id, 0), 1, false)).kind).toBe("raw");
+    expect(world.sim.requests).toHaveLength(2);
   });
 
   it("fails a moderation-blocked cell after one attempt, as permanent", async () => {

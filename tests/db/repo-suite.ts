@@ -8,6 +8,7 @@ import { batchTests } from "./suite-batches";
 import { cellTests } from "./suite-cells";
 import { galleryTests } from "./suite-gallery";
 import { migrationTests } from "./suite-migrations";
+import { reserveTests } from "./suite-reserve";
 
 export interface Driver {
   /** Opens a new, migrated database for the shared tests. */
@@ -38,6 +39,7 @@ export function repositorySuite(name: string, makeDriver: () => Promise<Driver>)
     migrationTests(ctx);
     batchTests(ctx);
     cellTests(ctx);
+    reserveTests(ctx);
     galleryTests(ctx);
   });
 }

@@ -87,5 +87,13 @@ export const migrations: EmbeddedMigration[] = [
       "-- The titles of the batches made before this table.\nINSERT INTO \"batch_titles\" (\"batch_id\", \"prompt_index\", \"title\")\n  SELECT b.\"id\", t.ord - 1, t.title\n  FROM \"batches\" b,\n    jsonb_array_elements_text(CASE WHEN jsonb_typeof(b.\"input\" -> 'prompts') = 'array'\n      THEN b.\"input\" -> 'prompts' ELSE '[]'::jsonb END) WITH ORDINALITY AS t(title, ord)\n  WHERE t.title IS NOT NULL;",
       "-- Batch-list search (any title ILIKE '%text%') through a trigram index, where migration 0006 could create\n-- pg_trgm. Without it, search reads every batch's titles, newest batch first.\nDO $$\nBEGIN\n  IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN\n    CREATE INDEX IF NOT EXISTS \"batch_titles_trgm_idx\" ON \"batch_titles\" USING gin (\"title\" gin_trgm_ops);\n  END IF;\nEXCEPTION WHEN OTHERS THEN\n  RAISE NOTICE 'no trigram index for batch search (%): it reads every title', SQLERRM;\nEND $$;"
     ]
+  },
+  {
+    "tag": "0008_reserved-spend",
+    "when": 1796678357027,
+    "hash": "82fe07564e66b442454613c388c9c6c54e7da696222deb31c3a7767b6c0d200f",
+    "statements": [
+      "ALTER TABLE \"batches\" ADD COLUMN \"reserved_usd\" numeric(14, 6) DEFAULT 0 NOT NULL;"
+    ]
   }
 ];

@@ -1,0 +1,1 @@
+ALTER TABLE "batches" ADD COLUMN "reserved_usd" numeric(14, 6) DEFAULT 0 NOT NULL;
