@@ -45,8 +45,9 @@ commands:
   download <id> its finished images and manifest.json as a ZIP [--wait] [--out <file | folder>] [--force]
   cancel <id>   stop the unfinished cells                                    (owner)
   retry <id>    run the failed cells again [--wait]                          (owner)
-  resume <id>   run the cancelled cells of a finished batch again [--wait]   (owner)
-                (--wait also waits out calls from before the cancel instead of refusing)
+  resume <id>   run the cancelled cells again [--wait]                       (owner)
+                (a running batch's run makes them after the cells under way; --wait also waits
+                out calls from before the cancel instead of refusing)
   resend <id>   send a batch no run has started to the engine again [--wait] (owner)
   restyle <id>  a new batch from the same pictures, no provider calls [--wait] (owner)
                 [--template <id>] [--font <id>] [--canvas <id | WxH, e.g. 1280x720>]

@@ -4,9 +4,9 @@
  * result is the matrix results[prompt][model] of image URLs (null where a cell has no image).
  * Triggered again with reason "retry" after failed cells of a finished batch were re-queued: finished
  * cells are skipped; and with reason "resend" when a batch was never started: the first run to claim the
- * batch does the work. Cells asked for again while the run works (new takes, retries) are its next wave,
- * started as soon as the current one has ended (endWave); a run near Inngest's step limit after many
- * waves hands the batch on to a new run ("hand-off").
+ * batch does the work. Cells asked for again while the run works (new takes, retries, resumes) are its
+ * next wave, started as soon as the current one has ended (endWave); a run near Inngest's step limit
+ * after many waves hands the batch on to a new run ("hand-off").
  * A batch never stays running after its workflow stopped: cells a lost run below left unfinished, or
  * all unfinished cells when this run itself fails (onFailure), fail with the reason and can be retried.
  */
@@ -131,7 +131,8 @@ export const runBatch = inngest.createFunction(
       (Array.isArray(plan) ? null : (plan as { maxSteps?: number }).maxSteps) ?? DEFAULT_RUN_MAX_STEPS;
     let rows = Array.isArray(plan) ? (plan as PromptRow[]) : plan.rows;
     let steps = 1;
-    // Waves: cells asked for again while one ran (new takes, retries) are the next, until none are left.
+    // Waves: cells asked for again while one ran (new takes, retries, resumes) are the next, until none
+    // are left.
     for (let wave = 0; ; wave++) {
       const lost = await fanOut(step, batchId, rows, perRun, wave);
       steps += fanOutSteps(rows.length, perRun) + 1;

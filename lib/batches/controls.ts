@@ -10,7 +10,6 @@ import {
   getBatch,
   getBatchRow,
   getDb,
-  isTerminalBatch,
   requeueTakes,
   resetFailedCells,
   resumeCancelledCells,
@@ -31,7 +30,11 @@ import { callWindowMs as callWindow } from "./call-window";
 import { msUntilStalled } from "./stalled";
 
 export type ManageOutcome =
-  | { batch: BatchDto; count: number }
+  /**
+   * `nextWave`: the cells were queued for the batch's run already at work (queued or running), which
+   * makes them once the cells under way have ended; false: a run was started for them.
+   */
+  | { batch: BatchDto; count: number; nextWave?: boolean }
   /** retryAfterMs: when the same request can succeed (sent as Retry-After). */
   | { error: string; status: 400 | 409 | 503; retryAfterMs?: number };
 
@@ -79,15 +82,15 @@ export async function retryFailedCells(id: string): Promise<ManageOutcome | null
 }
 
 /**
- * Re-queues the cancelled cells of a finished batch (cancelled by mistake, by a budget since raised, or
- * to end a batch whose run was lost) and starts a run for them. Null: no such batch.
+ * Re-queues the cancelled cells (cancelled by mistake, by a budget since raised, or to end a batch whose
+ * run was lost): a finished batch gets a run for them; a running one (again, for a retry or new take)
+ * keeps its run, which takes them up once the cells under way have ended (its next wave). Null: no
+ * such batch.
  */
 export async function resumeBatch(id: string): Promise<ManageOutcome | null> {
   const db = await getDb();
   const found = await getBatch(db, id);
   if (!found) return null;
-  if (!isTerminalBatch(found.batch.status))
-    return { error: stillRunning(found.cells.filter((c) => c.status === "cancelled").length), status: 409 };
   const callWindowMs = callWindow();
   const { prices } = takePrices(found.batch.input);
   const outcome = await resumeCancelledCells(db, id, { callWindowMs, prices });
@@ -95,9 +98,7 @@ export async function resumeBatch(id: string): Promise<ManageOutcome | null> {
     const cancelled = found.cells.filter((c) => c.status === "cancelled").length;
     return { error: overBudget(`Resuming ${plural(cancelled, "cancelled cell")}`, outcome), status: 409 };
   }
-  const { resumed, inFlight, retryAfterMs, running } = outcome;
-  // Started again since it was read above (a retry or new take of other cells, say).
-  if (running) return { error: stillRunning(running.cancelled), status: 409 };
+  const { resumed, newRun, running, inFlight, retryAfterMs } = outcome;
   if (inFlight > 0) {
     const calls = plural(inFlight, "image");
     return {
@@ -106,19 +107,14 @@ export async function resumeBatch(id: string): Promise<ManageOutcome | null> {
       retryAfterMs,
     };
   }
-  if (resumed.length === 0) return { error: "This batch has no cancelled cells to resume.", status: 409 };
-  return startRound(id, { cells: resumed, newRun: true }, "resume");
-}
-
-/**
- * Why a resume of a batch still at work (`cancelled`: its cancelled cells) was refused. Running again for
- * a retry or a new take, it keeps its cancelled cells for later; with none, resume has nothing to do, and
- * a stuck batch is started over by cancelling it first.
- */
-function stillRunning(cancelled: number): string {
-  if (cancelled === 0)
-    return "This batch is running and has no cancelled cells: there is nothing to resume (to start a stuck batch over, cancel it, then resume).";
-  return `This batch is running: its ${plural(cancelled, "cancelled cell")} can be resumed once it has finished.`;
+  if (resumed.length === 0) {
+    // A batch at work with nothing cancelled: a stuck one is started over by cancelling it first.
+    const error = running
+      ? "This batch is running and has no cancelled cells: there is nothing to resume (to start a stuck batch over, cancel it, then resume)."
+      : "This batch has no cancelled cells to resume.";
+    return { error, status: 409 };
+  }
+  return startRound(id, { cells: resumed, newRun }, "resume");
 }
 
 /** Why `what` (new calls) was refused by the batch's budget. */
@@ -229,8 +225,15 @@ export async function switchToOtherTake(
   return batch ? { batch, count: result.cells.length } : null;
 }
 
-/** After cells were queued again: a run for them if the batch had finished (its running run takes them else). */
-async function startRound(id: string, { cells, newRun }: Requeued, reason: "retry" | "resume" | "take") {
+/**
+ * After cells were queued again: a run for them if the batch had finished; else its run takes them up
+ * (`nextWave`: once the cells under way have ended).
+ */
+async function startRound(
+  id: string,
+  { cells, newRun }: Requeued,
+  reason: "retry" | "resume" | "take",
+): Promise<ManageOutcome | null> {
   if (newRun) {
     const round = Math.max(...cells.map((c) => c.round));
     // A round can repeat another round's (other cells): the event id needs more than the round.
@@ -240,7 +243,7 @@ async function startRound(id: string, { cells, newRun }: Requeued, reason: "retr
     );
   }
   const batch = (await readBatch(id))?.batch;
-  return batch ? { batch, count: cells.length } : null;
+  return batch ? { batch, count: cells.length, nextWave: !newRun } : null;
 }
 
 /**

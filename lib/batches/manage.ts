@@ -1,9 +1,10 @@
 /**
  * Shared handling of the owner-only batch controls (cancel, retry, resume, resend) for JSON clients and
  * plain form posts: refuses other sites and non-owners, then 404 / the control's 409 or 503 / a 303 back
- * to the page for a form / `{batch, [countKey]: count}` as JSON. A form post (a page with JavaScript
- * off) goes back to the page of the grid it came from, and a refusal it meets is shown there: JSON
- * would leave its owner on the API's address.
+ * to the page for a form / `{batch, [countKey]: count}` as JSON, with `nextWave` from a control that
+ * queued cells (true: the batch's run at work makes them after the cells under way; false: a run was
+ * started for them). A form post (a page with JavaScript off) goes back to the page of the grid it came
+ * from, and a refusal it meets is shown there: JSON would leave its owner on the API's address.
  */
 import { getBatchRow, getDb } from "@/lib/db";
 import { crossSite, jsonError, seeOther, wantsHtml } from "@/lib/http";
@@ -43,5 +44,6 @@ export async function manageAction(
     return response;
   }
   if (form) return seeOther(formReturnHref(id, form.page));
-  return Response.json({ batch: result.batch, ...(countKey ? { [countKey]: result.count } : {}) });
+  const wave = result.nextWave === undefined ? {} : { nextWave: result.nextWave };
+  return Response.json({ batch: result.batch, ...(countKey ? { [countKey]: result.count } : {}), ...wave });
 }

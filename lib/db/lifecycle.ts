@@ -1,4 +1,7 @@
-/** Batch endings: finish when every cell is terminal, cancel, abandon; retry of failed and resume of cancelled cells. */
+/**
+ * Batch endings: finish when every cell is terminal, cancel, abandon; retry of failed and resume of
+ * cancelled cells (while the batch runs too: its run takes them up as its next wave).
+ */
 import { and, eq, inArray, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
 import { isTerminalBatch, lockBatch, sortCells, spendSoFar, updateBatch, type PendingCell } from "./batches";
 import { endTakeLocked, showOtherTakeLocked } from "./cells";
@@ -162,16 +165,16 @@ const planKey = (promptIndex: number, model: string, round: number | undefined) 
 
 export type WaveEnd =
   | (AbandonResult & { next: null })
-  /** Cells asked for again while the wave ran (new takes, retries): the run's next wave. */
+  /** Cells asked for again while the wave ran (new takes, retries, resumes): the run's next wave. */
   | { next: PendingCell[]; ended: CellRow[] };
 
 /**
  * The end of one wave of the batch's run `runId`: every run it started for `planned` has ended. A
  * planned cell still unfinished in its planned round had nothing left working on it and fails with
- * `reason` (as abandonBatch fails it). Cells asked for again meanwhile (a new take or a retry while the
- * batch ran, in a later round, or cells not planned at all) are the next wave, and the batch finishes
- * only when there are none: in one transaction, so a request either lands in a wave or finds the batch
- * finished and starts a run of its own. `planned` null (a plan from before waves): every unfinished
+ * `reason` (as abandonBatch fails it). Cells asked for again meanwhile (a new take, retry or resume
+ * while the batch ran, in a later round, or cells not planned at all) are the next wave, and the batch
+ * finishes only when there are none: in one transaction, so a request either lands in a wave or finds the
+ * batch finished and starts a run of its own. `planned` null (a plan from before waves): every unfinished
  * cell is lost. Null when the batch does not exist.
  */
 export async function endWave(
@@ -363,22 +366,26 @@ export async function resetFailedCells(
 
 export interface ResumeResult {
   resumed: CellRow[];
+  /**
+   * The batch had finished: the caller sends batch/requested for a run to claim it. False with cells
+   * resumed: the batch was still queued or running, and its own run makes them as its next wave once
+   * the cells under way have ended (see runAgain), as it does for a retry or new take.
+   */
+  newRun: boolean;
+  /** The batch was queued or running when locked (with nothing resumed: it had no cancelled cell). */
+  running: boolean;
   /** Cancelled cells whose provider call from before the cancel may still be running (nothing changed). */
   inFlight: number;
   /** With inFlight: milliseconds until the last of those calls is past the window, when resume can go on. */
   retryAfterMs?: number;
-  /**
-   * The batch had not finished (a retry or new take may have started it again since the caller looked):
-   * nothing changed; how many of its cells are cancelled, to resume once it has finished.
-   */
-  running?: { cancelled: number };
 }
 
 /**
- * Resume: the cancelled cells of a finished batch go back to queued in a new round, as a retry does for
- * failed ones (a picture that was paid for is reused). Refused while a cancelled cell's provider call
- * may still be running (started within `callWindowMs`, the provider timeout, with no result yet): the
- * new round would pay for that image a second time.
+ * Resume: the cancelled cells go back to queued in a new round, as a retry does for failed ones (a
+ * picture that was paid for is reused). A finished batch runs again; one still running (again, for a
+ * retry or new take) keeps its run, which takes them up as its next wave. Refused while a cancelled
+ * cell's provider call may still be running (started within `callWindowMs`, the provider timeout, with
+ * no result yet): the new round would pay for that image a second time.
  */
 export async function resumeCancelledCells(
   db: Db,
@@ -398,14 +405,8 @@ export async function resumeCancelledCells(
 ): Promise<ResumeResult | BudgetRefusal> {
   return db.transaction(async (tx) => {
     const batch = await lockBatch(tx, id);
-    if (!batch) return { resumed: [], inFlight: 0 };
-    if (!isTerminalBatch(batch.status)) {
-      const [row] = await tx
-        .select({ n: sql<number>`count(*)::int` })
-        .from(cells)
-        .where(and(eq(cells.batchId, id), eq(cells.status, "cancelled")));
-      return { resumed: [], inFlight: 0, running: { cancelled: Number(row?.n ?? 0) } };
-    }
+    if (!batch) return { resumed: [], newRun: false, running: false, inFlight: 0 };
+    const running = !isTerminalBatch(batch.status);
     const now = (options.now ?? new Date()).getTime();
     const since = now - options.callWindowMs;
     // Only the cancelled cells' calls: those are the cells a resume would pay for again.
@@ -413,14 +414,21 @@ export async function resumeCancelledCells(
       await rowsWithCallsOut(tx, id, "cancelled"),
       since,
     );
-    if (inFlight > 0) return { resumed: [], inFlight, retryAfterMs: lastStart + options.callWindowMs - now };
+    if (inFlight > 0)
+      return {
+        resumed: [],
+        newRun: false,
+        running,
+        inFlight,
+        retryAfterMs: lastStart + options.callWindowMs - now,
+      };
     if (options.prices) {
       const refused = await requeueRefusal(tx, batch, "cancelled", { ...options, prices: options.prices });
       if (refused) return refused;
     }
-    const resumed = (await requeue(tx, batch, "cancelled")).cells;
+    const { cells: resumed, newRun } = await requeue(tx, batch, "cancelled");
     if (resumed.length > 0) await updateBatch(tx, id, { cancelReason: null });
-    return { resumed, inFlight: 0 };
+    return { resumed, newRun, running, inFlight: 0 };
   });
 }
 

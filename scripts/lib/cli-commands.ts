@@ -144,13 +144,21 @@ function refusal(
   return new CliError(`cannot ${what} (HTTP ${res.status}): ${res.error}`, res.issues);
 }
 
-const DONE: Record<ControlAction, (n: number | null, b: BatchDto) => string> = {
+/** How `what` (n cells, queued again) will run: after the batch's run at work (nextWave), or by a new run. */
+function requeued(verb: string, what: string, n: number | null, nextWave: boolean | undefined): string {
+  const cells = n === null ? `the ${what}s` : plural(n, what);
+  return nextWave
+    ? `queued ${cells} after the current run: the batch's run makes them once the cells under way have ended`
+    : `${verb} ${cells}`;
+}
+
+const DONE: Record<ControlAction, (n: number | null, b: BatchDto, nextWave?: boolean) => string> = {
   cancel: (_n, b) =>
     b.counts.cancelled > 0
       ? `cancelled: ${countsText(b.counts)}; calls already under way finish and keep their pictures for resume`
       : `nothing to cancel: the batch has ${b.status === "running" || b.status === "queued" ? "no unfinished cells" : `finished (${b.status})`}`,
-  retry: (n) => `retrying ${n === null ? "the failed cells" : plural(n, "failed cell")}`,
-  resume: (n) => `resuming ${n === null ? "the cancelled cells" : plural(n, "cancelled cell")}`,
+  retry: (n, _b, nextWave) => requeued("retrying", "failed cell", n, nextWave),
+  resume: (n, _b, nextWave) => requeued("resuming", "cancelled cell", n, nextWave),
   resend: () => "sent to the workflow engine again",
 };
 
@@ -177,12 +185,17 @@ async function control(args: BatchArgs, action: ControlAction, store: TokenStore
   if (!res.ok) throw refusal(args, res, auth?.source);
   const line = finished
     ? `batch ${args.id}: already cancelled; nothing was changed`
-    : `batch ${args.id}: ${DONE[action](res.count, res.batch)}`;
+    : `batch ${args.id}: ${DONE[action](res.count, res.batch, res.nextWave)}`;
   const range = store.titles(args.url, args.id);
+  const done = {
+    action,
+    count: res.count,
+    ...(res.nextWave === undefined ? {} : { nextWave: res.nextWave }),
+  };
   if (!args.wait) {
     if (args.json) {
       const numbers = rowNumbers(range, res.batch.prompts.length);
-      out(JSON.stringify({ ...batchJson(args.url, res.batch, numbers), action, count: res.count }));
+      out(JSON.stringify({ ...batchJson(args.url, res.batch, numbers), ...done }));
     } else {
       out(pageUrl(args.url, args.id));
       err(line);
@@ -190,7 +203,7 @@ async function control(args: BatchArgs, action: ControlAction, store: TokenStore
     return 0;
   }
   err(line);
-  return finish(args, await followOr404(args, args.id), range, { action, count: res.count });
+  return finish(args, await followOr404(args, args.id), range, done);
 }
 
 /** Editors on Windows save UTF-8 with a byte order mark; it is not part of the text (JSON.parse refuses it). */

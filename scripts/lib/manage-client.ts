@@ -8,7 +8,11 @@ import { readError, request, studioHeaders, type FieldIssue, type SubmitOutcome 
 export type ControlAction = "cancel" | "retry" | "resume" | "resend";
 
 export type ControlOutcome =
-  | { ok: true; batch: BatchDto; count: number | null }
+  /**
+   * `nextWave` (retry, resume, takes): the cells were queued for the batch's run at work, which makes
+   * them once the cells under way have ended; false: a run was started for them; absent: not said.
+   */
+  | { ok: true; batch: BatchDto; count: number | null; nextWave?: boolean }
   /** retryAfterMs: from Retry-After, when the server says the same request will succeed later. */
   | { ok: false; status: number; error: string; issues: FieldIssue[]; retryAfterMs?: number };
 
@@ -53,7 +57,8 @@ export async function controlBatch(
   const body = (await res.json()) as { batch: BatchDto } & Record<string, unknown>;
   const key = COUNT_KEY[action];
   const count = key && typeof body[key] === "number" ? (body[key] as number) : null;
-  return { ok: true, batch: body.batch, count };
+  const wave = typeof body.nextWave === "boolean" ? { nextWave: body.nextWave } : {};
+  return { ok: true, batch: body.batch, count, ...wave };
 }
 
 /**

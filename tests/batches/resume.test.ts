@@ -1,6 +1,12 @@
-/** The resume control's refusals, against a real (in-memory) database; none of them reaches the engine. */
+/**
+ * The resume control against a real (in-memory) database: its refusals, none of which reaches the
+ * engine, and a batch running again whose cancelled cells it queues for that run (no run is started).
+ */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { CellRow } from "@/lib/db";
+import { sent } from "../helpers/inngest-sent";
+
+vi.mock("@/inngest/client", () => import("../helpers/inngest-sent"));
 
 // A change to land right after the control has read the batch, before it locks it (a race).
 const race = vi.hoisted(() => ({ afterRead: null as null | (() => Promise<unknown>) }));
@@ -137,36 +143,76 @@ describe("resume", () => {
     });
   });
 
-  it("refuses a batch running again for a retry, saying its cancelled cells can be resumed once it has finished", async () => {
+  it("queues the cancelled cells of a batch running again for a retry after its current run", async () => {
     const id = await cancelledWithFailedCell();
     const handle = await db.getDb();
     expect((await db.resetFailedCells(handle, id)).cells).toHaveLength(1);
+    await db.claimBatch(handle, id, "run-retry");
+    sent.length = 0;
+    const outcome = await controls.resumeBatch(id);
+    expect(outcome).toMatchObject({ count: 1, nextWave: true, batch: { status: "running" } });
+    // No run is started for them: the retry's run makes them once the retried cell has ended.
+    expect(sent).toEqual([]);
+    const after = await db.getBatch(handle, id);
+    expect(after?.batch).toMatchObject({ status: "running", runId: "run-retry", cancelReason: null });
+    expect(after?.cells.map((c) => [c.status, c.round])).toEqual([
+      ["succeeded", 0],
+      ["queued", 1],
+      ["queued", 1],
+    ]);
+    // Nothing cancelled is left: another resume has nothing to do, and says why.
     expect(await controls.resumeBatch(id)).toEqual({
-      error: "This batch is running: its 1 cancelled cell can be resumed once it has finished.",
+      error:
+        "This batch is running and has no cancelled cells: there is nothing to resume (to start a stuck batch over, cancel it, then resume).",
       status: 409,
     });
-    // Nothing changed: the cancelled cell waits for the retry to end.
-    const after = await db.getBatch(handle, id);
-    expect(after?.cells.map((c) => c.status).sort()).toEqual(["cancelled", "queued", "succeeded"]);
   });
 
-  it("says the same when a retry starts the batch again while the resume is under way", async () => {
+  it("queues them for the retry's run when a retry starts the batch again while the resume is under way", async () => {
     const id = await cancelledWithFailedCell();
     const handle = await db.getDb();
+    sent.length = 0;
     // The resume reads the batch finished; the retry lands before it locks the batch.
     race.afterRead = () => db.resetFailedCells(handle, id);
+    expect(await controls.resumeBatch(id)).toMatchObject({ count: 1, nextWave: true });
+    // One run for both (the retry's control sends it): the resume sent none of its own.
+    expect(sent).toEqual([]);
+    const after = await db.getBatch(handle, id);
+    expect(after?.batch).toMatchObject({ status: "running", runId: null });
+    expect(after?.cells.map((c) => c.status)).toEqual(["succeeded", "queued", "queued"]);
+  });
+
+  it("starts a run for a finished batch's cancelled cells, and says so", async () => {
+    const id = await cancelledWithFailedCell();
+    sent.length = 0;
+    expect(await controls.resumeBatch(id)).toMatchObject({ count: 1, nextWave: false });
+    expect(sent).toEqual([expect.objectContaining({ data: { batchId: id, reason: "resume" } })]);
+  });
+
+  it("checks a running batch's budget as a retry does, counting the cells it still has to make", async () => {
+    // $0.05 spent of $0.10, and the retried cell still to make ($0.05): nothing is left for the resume.
+    const id = await cancelledWithFailedCell(0.1);
+    const handle = await db.getDb();
+    await db.resetFailedCells(handle, id);
     expect(await controls.resumeBatch(id)).toEqual({
-      error: "This batch is running: its 1 cancelled cell can be resumed once it has finished.",
+      error:
+        "Resuming 1 cancelled cell would cost about $0.05, more than is left of this batch's budget once the images still being made are paid for ($0.00 of $0.10).",
       status: 409,
     });
-    const after = await db.getBatch(handle, id);
-    expect(after?.batch.status).toBe("running");
-    expect(after?.cells.filter((c) => c.status === "cancelled")).toHaveLength(1);
+    expect((await db.getBatch(handle, id))?.cells.map((c) => c.status)).toEqual([
+      "succeeded",
+      "queued",
+      "cancelled",
+    ]);
+    // With room for both, it is queued after the retry.
+    const roomy = await cancelledWithFailedCell(0.15);
+    await db.resetFailedCells(handle, roomy);
+    expect(await controls.resumeBatch(roomy)).toMatchObject({ count: 1, nextWave: true });
   });
 });
 
 /** A cancelled batch with a succeeded cell, a failed one (to retry) and a cancelled one (to resume). */
-async function cancelledWithFailedCell(): Promise<string> {
+async function cancelledWithFailedCell(budgetUsd: number | null = null): Promise<string> {
   const handle = await db.getDb();
   const { batch, cells } = await db.createBatch(handle, {
     input: {
@@ -176,7 +222,9 @@ async function cancelledWithFailedCell(): Promise<string> {
       template: "bottom-bar",
       font: "inter",
       canvas: "blog",
+      budgetUsd,
     },
+    budgetUsd,
   });
   const [paid, refused] = cells as [CellRow, CellRow, CellRow];
   await db.claimBatch(handle, batch.id, "run-3");

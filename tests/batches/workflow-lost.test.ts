@@ -319,6 +319,43 @@ describe("a batch asked for more while it runs", () => {
     await expect.poll(batchRuns, { timeout: 10_000 }).toEqual([["Completed", "succeeded"]]);
   });
 
+  it("makes the cancelled cells a resume queued mid-run as the same run's next wave", async () => {
+    const controls = await import("@/lib/batches/controls");
+    const batchId = await submit(["Taken", "Cancelled"]);
+    faults.holdTitle.add(`${batchId}/1`);
+    const read = async () => (await db.getBatch(await db.getDb(), batchId))!;
+    await client.send({ name: "batch/requested", data: { batchId, reason: "created" } });
+    await expect.poll(() => faults.release.length, { timeout: 30_000 }).toBe(1);
+    await expect.poll(async () => (await read()).cells[0]?.status, { timeout: 30_000 }).toBe("succeeded");
+    expect(await controls.cancelBatchById(batchId)).toMatchObject({ count: 1 });
+    faults.holdTitle.delete(`${batchId}/1`);
+    for (const release of faults.release.splice(0)) release();
+    // A new take runs the batch again; the resume lands while that run makes it.
+    faults.holdTitle.add(`${batchId}/0`);
+    expect(await controls.newTakes(batchId, [{ promptIndex: 0, model: "local-preview" }])).toMatchObject({
+      nextWave: false,
+    });
+    await expect.poll(() => faults.release.length, { timeout: 30_000 }).toBe(1);
+    expect(await controls.resumeBatch(batchId)).toMatchObject({ count: 1, nextWave: true });
+    for (const release of faults.release.splice(0)) release();
+
+    await expect.poll(async () => (await read()).batch.status, { timeout: 30_000 }).toBe("succeeded");
+    expect((await read()).cells.map((c) => [c.status, c.round, c.take])).toEqual([
+      ["succeeded", 1, 1],
+      ["succeeded", 1, 0],
+    ]);
+    // The take's run made the resumed cell as its second wave: no run of its own was started.
+    const batchRuns = async () => {
+      const runs = await getJson<{ data: RunView[] }>(`${engine.url}/v1/runs?function_id=run-batch`);
+      const mine = runs.data.filter((r) => r.event.data.batchId === batchId);
+      return mine.map((r) => [r.event.data.reason, r.status]).sort();
+    };
+    await expect.poll(batchRuns, { timeout: 10_000 }).toEqual([
+      ["created", "Cancelled"],
+      ["take", "Completed"],
+    ]);
+  });
+
   it("hands the batch on to a new run when the next wave would not fit in the run's steps", async () => {
     const controls = await import("@/lib/batches/controls");
     const batchId = await submit(["Held", "Taken", "Also taken", "Taken too"]);

@@ -106,6 +106,14 @@ beforeEach(async () => {
           issues: [],
         });
       }
+      const requeue = route.match(/^\/api\/batches\/(\w+)\/(retry|resume)$/);
+      if (req.method === "POST" && requeue) {
+        // As the app answers: a batch at work queues the cells for its run (nextWave), else a run starts.
+        const found = batches.get(requeue[1]!)!;
+        const nextWave = found.status === "queued" || found.status === "running";
+        const key = requeue[2] === "retry" ? "retried" : "resumed";
+        return send(200, { batch: { ...found, status: "running" }, [key]: 2, nextWave });
+      }
       const control = route.match(/^\/api\/batches\/(\w+)\/(takes|alternate)$/);
       if (req.method === "POST" && control) {
         const body = (await readBody(req)) as { cells: { promptIndex: number; other?: number }[] };
@@ -202,6 +210,26 @@ describe("npm run batch -- file --split --wait", () => {
       [0, 4],
       [1, 5],
     ]);
+  });
+});
+
+describe("retry and resume", () => {
+  it("say whether the cells run now or after the run at work, as the app answered", async () => {
+    expect(await main([writeBatch(batchFile(["T1", "T2"])), "--url", url], env)).toBe(0);
+    batches.set("b1", { ...batches.get("b1")!, status: "cancelled" });
+    expect(await main(["resume", "b1", "--url", url], env)).toBe(0);
+    expect(stderr.at(-1)).toBe("batch b1: resuming 2 cancelled cells");
+    // Running again (for a retry or new take): its run makes them after the cells under way.
+    batches.set("b1", { ...batches.get("b1")!, status: "running" });
+    expect(await main(["resume", "b1", "--url", url], env)).toBe(0);
+    expect(stderr.at(-1)).toBe(
+      "batch b1: queued 2 cancelled cells after the current run: the batch's run makes them once the cells under way have ended",
+    );
+    expect(await main(["retry", "b1", "--url", url], env)).toBe(0);
+    expect(stderr.at(-1)).toMatch(/^batch b1: queued 2 failed cells after the current run:/);
+    stdout.length = 0;
+    expect(await main(["resume", "b1", "--json", "--url", url], env)).toBe(0);
+    expect(JSON.parse(stdout.at(-1)!)).toMatchObject({ action: "resume", count: 2, nextWave: true });
   });
 });
 

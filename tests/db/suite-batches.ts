@@ -380,15 +380,85 @@ export function batchTests(ctx: Ctx): void {
       "cell.updated",
       "batch.retried",
     ]);
-    // Running again: nothing to resume until it has finished, and it says so.
+    // Running again, with nothing cancelled left: nothing to resume, and the answer says it runs.
     expect(await resumeCancelledCells(db, batch.id, { callWindowMs: 60_000 })).toEqual({
       resumed: [],
+      newRun: false,
+      running: true,
       inFlight: 0,
-      running: { cancelled: 0 },
     });
     await succeed(db, at(resumed, 0));
     await succeed(db, at(resumed, 1));
     expect((await finishBatchIfDone(db, batch.id))?.batch.status).toBe("succeeded");
+  });
+
+  it("resumes cancelled cells while the batch runs again: its run makes them as its next wave", async () => {
+    const { db } = ctx.handle;
+    const { batch, cells } = await cancelledWithCallInFlight(db);
+    // A new take of the succeeded cell sets the batch going again; run-2 claims it and plans the take.
+    expect(await requeueTakes(db, batch.id, [{ promptIndex: 0, model: "m-a" }])).toMatchObject({
+      newRun: true,
+    });
+    await claimBatch(db, batch.id, "run-2");
+    const planned = (await pendingCells(db, batch.id)).map((c) => ({ ...c }));
+    expect(planned).toEqual([{ promptIndex: 0, model: "m-a", round: 1 }]);
+    // Cell 1's call from before the cancel is still out: refused while the batch runs too.
+    const window = { callWindowMs: 60_000 };
+    expect(await resumeCancelledCells(db, batch.id, window)).toMatchObject({
+      resumed: [],
+      running: true,
+      inFlight: 1,
+    });
+    expect((await getBatch(db, batch.id))?.cells.map((c) => c.status)).toEqual([
+      "queued",
+      "cancelled",
+      "cancelled",
+    ]);
+    // It lands (paid for): its picture is kept on the cancelled cell.
+    await recordAttemptResult(db, at(cells, 1).id, {
+      attempt: 0,
+      outcome: "ok",
+      costUsd: 0.04,
+      rawKey: "raw/late-2.png",
+    });
+    const since = (await eventsSince(db, batch.id)).at(-1)?.id ?? 0;
+    const { resumed, newRun, running } = await resumeCancelledCells(db, batch.id, window);
+    // No new run: run-2 keeps the batch and makes them after the take, with the picture that landed.
+    expect([newRun, running]).toEqual([false, true]);
+    expect(resumed.map((c) => [c.promptIndex, c.status, c.round, c.rawKey])).toEqual([
+      [1, "queued", 1, "raw/late-2.png"],
+      [2, "queued", 1, null],
+    ]);
+    expect((await getBatch(db, batch.id))?.batch).toMatchObject({
+      status: "running",
+      runId: "run-2",
+      cancelReason: null,
+    });
+    expect((await eventsSince(db, batch.id, since)).map((e) => e.type)).toEqual([
+      "cell.updated",
+      "cell.updated",
+      "batch.retried",
+    ]);
+    // A leaf of the cancelled round cannot start them; the take's wave ends and hands them on.
+    const stale = { batchId: batch.id, promptIndex: 1, model: "m-a", round: 0 };
+    expect((await beginAttempt(db, stale, { attempt: 1, reuseRaw: true })).kind).toBe("terminal");
+    await succeed(db, at(cells, 0));
+    const wave = await endWave(db, batch.id, { runId: "run-2", reason: "lost", planned });
+    expect(wave).toMatchObject({ ended: [] });
+    expect(wave?.next).toEqual([
+      { promptIndex: 1, model: "m-a", round: 1 },
+      { promptIndex: 2, model: "m-a", round: 1 },
+    ]);
+    // The next wave composes cell 1 from the picture that landed after the cancel: no second call.
+    const reuse = await beginAttempt(db, { ...stale, round: 1 }, { attempt: 0, reuseRaw: true });
+    expect(reuse).toMatchObject({ kind: "reuse", rawKey: "raw/late-2.png" });
+    const image = { width: 1280, height: 720, bytes: 1000 };
+    await completeCell(db, at(cells, 1).id, { ...image, finalKey: "final/late-2.webp", round: 1 });
+    await succeed(db, at(cells, 2));
+    const last = await endWave(db, batch.id, { runId: "run-2", reason: "lost", planned: wave!.next! });
+    expect(last?.next === null && last.batch.status).toBe("succeeded");
+    const done = await getBatch(db, batch.id);
+    expect(done?.cells.map((c) => c.attemptLog.length)).toEqual([2, 1, 1]);
   });
 
   it("refuses a take picked on a page that showed fewer calls than the cell has had since", async () => {

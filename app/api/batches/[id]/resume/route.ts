@@ -5,7 +5,10 @@ import { notAllowed, apiRoute } from "@/lib/http";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-/** Re-runs the cancelled cells of a finished batch; a picture already paid for is reused. */
+/**
+ * Re-runs the cancelled cells; a picture already paid for is reused. While the batch runs (again, for a
+ * retry or new take), its run makes them after the cells under way: `nextWave` in the answer says so.
+ */
 export const POST = apiRoute(async function POST(
   request: Request,
   { params }: { params: Promise<{ id: string }> },
