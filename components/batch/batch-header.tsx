@@ -8,6 +8,7 @@ import { batchZipUrl, contactSheetUrl } from "@/lib/export/urls";
 import { BATCH_IDLE_MS, lastChange, msUntilIdle, msUntilStalled } from "@/lib/batches/stalled";
 import { useHydrated } from "@/lib/use-hydrated";
 import { retryNote } from "@/lib/batches/blocked";
+import { requeuedNote, type ControlAnswer } from "@/lib/batches/requeued-note";
 import { CostTable } from "./cost-table";
 
 export interface BatchHeaderProps {
@@ -113,9 +114,10 @@ export function BatchHeader(props: BatchHeaderProps) {
     setMessage(null);
     try {
       const res = await fetch(`/api/batches/${batch.id}/${action}`, { method: "POST" });
-      const body = (await res.json()) as { error?: string; batch?: BatchDto };
+      const body = (await res.json()) as ControlAnswer;
       if (!res.ok) setMessage(body.error ?? `Request failed (${res.status})`);
       else if (body.batch) onChange(body.batch);
+      if (res.ok) setMessage(requeuedNote(action, body));
       // Refused while calls from before the cancel are out, which this page had not heard of (it read
       // the batch just before they were counted): read it again, so Resume waits for them.
       if (res.status === 409 && action === "resume") await reread();
@@ -140,8 +142,9 @@ export function BatchHeader(props: BatchHeaderProps) {
   }
 
   const control = { batchId: batch.id, page, busy, onAct: act };
-  // A resume is refused while calls from before the cancel may land (their pictures would be paid twice).
-  const resumeWaits = canManage && !running && counts.cancelled > 0 && batch.callsOut > 0;
+  // A resume is refused while cancelled cells' calls from before the cancel may land (their pictures
+  // would be paid twice), while the batch runs again too; a cancelled new take's call holds nothing back.
+  const resumeWaits = canManage && counts.cancelled > 0 && batch.cancelledCallsOut > 0;
   // Retry stays offered, but a title the provider refused for its content is likely refused again.
   const blockedNote = canManage && counts.failed > 0 ? retryNote(batch.cells) : null;
 
@@ -210,7 +213,7 @@ export function BatchHeader(props: BatchHeaderProps) {
               Retry {plural(counts.failed, "failed cell")}
             </ControlForm>
           ) : null}
-          {canManage && !running && counts.cancelled > 0 ? (
+          {canManage && counts.cancelled > 0 ? (
             <ControlForm
               {...control}
               action="resume"
@@ -230,8 +233,8 @@ export function BatchHeader(props: BatchHeaderProps) {
       ) : null}
       {resumeWaits ? (
         <p id="resume-waits" role="status" className="text-sm text-zinc-400" data-testid="resume-waits">
-          Waiting for {plural(batch.callsOut, "image")} from before the cancel to land… Resume is offered once{" "}
-          {batch.callsOut === 1 ? "it has" : "they have"}, so nothing is paid for twice.
+          Waiting for {plural(batch.cancelledCallsOut, "image")} from before the cancel to land… Resume is
+          offered once {batch.cancelledCallsOut === 1 ? "it has" : "they have"}, so nothing is paid for twice.
           {hydrated ? null : (
             <>
               {" "}

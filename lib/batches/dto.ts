@@ -88,6 +88,11 @@ export interface BatchDto {
    * are kept); the batch page keeps listening for them.
    */
   callsOut: number;
+  /**
+   * Of those, the cancelled cells' calls, counted while the batch runs too: a resume is refused until
+   * none is left (a cancelled new take's call does not hold it back; its cell is not resumed).
+   */
+  cancelledCallsOut: number;
   cells: CellDto[];
   /**
    * results[promptIndex][modelIndex]: the image URL (during a new take, the picture kept meanwhile), or
@@ -215,7 +220,7 @@ export function toBatchDto(
   cells: readonly CellRow[],
   urlFor: UrlFor,
   estimatedByModel: Record<string, number> = {},
-  callsOut = 0,
+  out: { callsOut: number; cancelledCallsOut: number } = { callsOut: 0, cancelledCallsOut: 0 },
 ): BatchDto {
   const input = batch.input;
   const cellDtos = cells.map((c) => toCellDto(c, urlFor));
@@ -242,7 +247,7 @@ export function toBatchDto(
     notices: batch.notices,
     restyledFrom: input.restyledFrom ?? null,
     counts: countCells(cellDtos),
-    callsOut,
+    ...out,
     cells: cellDtos,
     results: resultsMatrix(input.prompts, input.models, cellDtos),
   };

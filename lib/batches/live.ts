@@ -14,6 +14,8 @@ export interface BatchSummary {
    * stream when the count changes, first when the batch ends with some out, last as 0 once none is.
    */
   callsOut?: number;
+  /** The cancelled cells' calls among them (see BatchDto.cancelledCallsOut), sent the same way. */
+  cancelledCallsOut?: number;
 }
 
 export type LiveMessage =

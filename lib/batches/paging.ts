@@ -186,7 +186,9 @@ export function applyPaged(paged: PagedBatch, msgs: readonly UpdateMessage[]): P
  * cancel may still land, which a page that read the batch before they landed would not hear otherwise.
  */
 export function endPaged(paged: PagedBatch): PagedBatch {
-  return paged.head.callsOut === 0 ? paged : { ...paged, head: { ...paged.head, callsOut: 0 } };
+  const { head } = paged;
+  if (head.callsOut === 0 && head.cancelledCallsOut === 0) return paged;
+  return { ...paged, head: { ...head, callsOut: 0, cancelledCallsOut: 0 } };
 }
 
 /** The header's view: counts over every cell. */

@@ -248,9 +248,12 @@ export async function readBatch(id: string): Promise<{ batch: BatchDto; lastEven
   const since = Date.now() - callWindowMs();
   // Calls from before a cancel (of the batch, or of a new take, which leaves the batch finished otherwise).
   const callsOut = isTerminalBatch(found.batch.status) ? callsOutAfterCancel(found.cells, since).cells : 0;
+  // Those of cancelled cells, which a resume waits for: while the batch runs again too.
+  const cancelled = found.cells.filter((c) => c.status === "cancelled");
+  const cancelledCallsOut = callsOutAfterCancel(cancelled, since).cells;
   const estimated = estimateByModel(found.batch.input, found.cells);
   return {
-    batch: toBatchDto(found.batch, found.cells, urlFor, estimated, callsOut),
+    batch: toBatchDto(found.batch, found.cells, urlFor, estimated, { callsOut, cancelledCallsOut }),
     lastEventId: found.lastEventId,
   };
 }

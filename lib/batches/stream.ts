@@ -28,6 +28,12 @@ const GATHER_MS = 40;
 const PAGE = 500;
 const HEARTBEAT_MS = 15_000;
 
+type CallsOut = { cells: number; until: number };
+type OutCounts = Required<Pick<BatchSummary, "callsOut" | "cancelledCallsOut">>;
+
+/** How many calls of `out` may still land now: all until the last one's window has passed. */
+const stillOut = (out: CallsOut) => (out.until > Date.now() ? out.cells : 0);
+
 function frame(id: number | null, msg: LiveMessage): string {
   return `${id === null ? "" : `id: ${id}\n`}data: ${JSON.stringify(msg)}\n\n`;
 }
@@ -50,10 +56,12 @@ export function batchEventStream(
       // right after the page render's own check this costs one small query).
       let nextRunCheck = 0;
       // Calls from before a cancel that may still land: read again after any change (which may be one
-      // landing), else kept until the window passes.
-      let out: { cells: number; until: number } | null = null;
-      // Their count as this stream last sent it; null: not sent (the reader has its own read's).
-      let outSent: number | null = null;
+      // landing), else kept until the window passes. `out`: every finished cell's, once the batch has
+      // ended; `cancelledOut`: the cancelled cells', which a resume waits for, while it runs too.
+      let out: CallsOut | null = null;
+      let cancelledOut: CallsOut | null = null;
+      // Their counts as this stream last sent them; null: not sent (the reader has its own read's).
+      let outSent: OutCounts | null = null;
       try {
         const db = await getDb();
         // An id past the batch's newest event is none this stream sent (another batch's, a guess, one from
@@ -62,7 +70,7 @@ export function batchEventStream(
         if (last > 0 && last > (await latestEventId(db, batchId))) last = 0;
         while (!signal.aborted) {
           const events = await eventsSince(db, batchId, last, PAGE);
-          if (events.length > 0) out = null;
+          if (events.length > 0) [out, cancelledOut] = [null, null];
           let summary: BatchSummary | null = null;
           for (const event of events) {
             last = event.id;
@@ -80,19 +88,34 @@ export function batchEventStream(
           // A batch that was cancelled is watched until the calls from before its cancel have landed. A
           // cancelled new take leaves its batch succeeded, so any finished batch is asked.
           const ended = !!progress && isTerminalBatch(progress.status) && progress.unfinished === 0;
-          let callsOut = 0;
+          const counts: OutCounts = { callsOut: 0, cancelledCallsOut: 0 };
           if (ended) {
             out ??= await callsOutAfterCancelUntil(db, batchId, callWindowMs());
-            callsOut = out.until > Date.now() ? out.cells : 0;
+            counts.callsOut = stillOut(out);
           }
-          // Their count as it changes: the page offers a resume once none is left (the server refuses
-          // it before, so nothing is paid for twice). A batch that never had any sends nothing of it.
-          if (progress && callsOut !== (outSent ?? 0)) {
+          if (progress) {
+            cancelledOut ??= await callsOutAfterCancelUntil(
+              db,
+              batchId,
+              callWindowMs(),
+              Date.now(),
+              "cancelled",
+            );
+            counts.cancelledCallsOut = stillOut(cancelledOut);
+          }
+          // Their counts as they change: the page offers a resume once no cancelled cell's is left (the
+          // server refuses it before, so nothing is paid for twice). A batch that never had any sends
+          // nothing of them.
+          const sent = outSent ?? { callsOut: 0, cancelledCallsOut: 0 };
+          if (
+            progress &&
+            (counts.callsOut !== sent.callsOut || counts.cancelledCallsOut !== sent.cancelledCallsOut)
+          ) {
             const batch = await readSummary(batchId);
-            if (batch) send(frame(null, { kind: "batch", batch: { ...batch, callsOut } }));
-            outSent = callsOut;
+            if (batch) send(frame(null, { kind: "batch", batch: { ...batch, ...counts } }));
+            outSent = counts;
           }
-          const done = !progress || (ended && callsOut === 0);
+          const done = !progress || (ended && counts.callsOut === 0);
           if (done) {
             send(frame(null, { kind: "end" }));
             break;

@@ -600,15 +600,18 @@ const rowsWithCallsOut = (db: Executor, id: string, status?: CellStatus) =>
 /**
  * The batch's cells whose provider call from before a cancel may still land (`cells`, as
  * callsOutAfterCancel counts them), and until when (ms since the epoch) one may (`until`): the latest
- * such call's start plus `windowMs`; 0 when none is out.
+ * such call's start plus `windowMs`; 0 when none is out. `status`: only cells in it ("cancelled": the
+ * calls a resume waits for).
  */
 export async function callsOutAfterCancelUntil(
   db: Executor,
   id: string,
   windowMs: number,
   now = Date.now(),
+  status?: CellStatus,
 ): Promise<{ cells: number; until: number }> {
-  const { cells: out, lastStart } = callsOutAfterCancel(await rowsWithCallsOut(db, id), now - windowMs);
+  const rows = await rowsWithCallsOut(db, id, status);
+  const { cells: out, lastStart } = callsOutAfterCancel(rows, now - windowMs);
   return { cells: out, until: out === 0 ? 0 : lastStart + windowMs };
 }
 

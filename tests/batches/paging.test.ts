@@ -224,6 +224,10 @@ describe("paged batch", () => {
     expect(viewOf(landed).callsOut).toBe(1);
     // The stream ends only once none is out: also for a page that missed the last count.
     expect(viewOf(endPaged(landed)).callsOut).toBe(0);
+    // The cancelled cells' count (what Resume waits for) comes the same way, and ends with the stream.
+    const waits = applyPaged(landed, [{ kind: "batch", batch: { ...summary, cancelledCallsOut: 1 } }]);
+    expect(viewOf(waits)).toMatchObject({ callsOut: 1, cancelledCallsOut: 1 });
+    expect(viewOf(endPaged(waits))).toMatchObject({ callsOut: 0, cancelledCallsOut: 0 });
     const none = endPaged(landed);
     expect(endPaged(none)).toBe(none);
   });

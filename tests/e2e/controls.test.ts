@@ -1,11 +1,12 @@
 /**
  * The creator's cancel and resume buttons on the batch page: with JavaScript, and as plain form posts
- * answered by a redirect back to the page. Pictures paid for before the cancel are not paid for again.
+ * answered by a redirect back to the page; a resume while the batch runs again is queued after its run.
+ * Pictures paid for before the cancel are not paid for again.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "@/lib/simulator";
 import { submitBatch } from "../../scripts/lib/batch-client";
-import { BASE_REQUEST, bearer, post, settled, until } from "../fixtures/batch-helpers";
+import { BASE_REQUEST, bearer, post, readAs, settled, until } from "../fixtures/batch-helpers";
 import { openBrowser } from "../helpers/browser";
 import { startStack, type Stack } from "../helpers/stack";
 
@@ -144,6 +145,100 @@ describe("cancel and resume on the batch page", () => {
         .toBe("Status: succeeded");
       expect(sim.requests.length - before).toBe(1);
       expect(errors).toEqual([]);
+    } finally {
+      release();
+      await browser.close();
+    }
+  });
+
+  it("resumes while the batch runs again for a retry: queued after the current run, nothing paid twice", async () => {
+    const before = sim.requests.length;
+    const blocked = "Refused every time [sim:moderation]";
+    // The refused title answers at once; the other two calls are out at the cancel and land after it.
+    let release = sim.hold((prompt) => !prompt.includes("[sim:moderation]"));
+    const { id, ownerToken } = await newBatch([blocked, "Landed after the cancel", "Also landed after"]);
+    await until(() => sim.requests.length - before === 3, "the three calls to reach the provider");
+    await until(async () => (await readAs(stack.appUrl, id, ownerToken)).counts.failed === 1, "the refusal");
+    expect(
+      (await post(stack.appUrl, `/api/batches/${id}/cancel`, undefined, bearer(ownerToken))).status,
+    ).toBe(200);
+    release();
+    await callsEnded();
+    const { browser, page } = await ownerPage(id, ownerToken, true);
+    const errors: string[] = [];
+    page.on("pageerror", (err) => errors.push(err.message));
+    const status = () => page.getByTestId("batch-status").textContent();
+    const message = () => page.getByTestId("control-message").textContent();
+    release = sim.hold();
+    try {
+      // Hydrated (the copy button replaces a link then): the controls answer in the page.
+      await page.getByRole("button", { name: "Copy link" }).waitFor();
+      // The retry's call is held: the batch runs again, with its two cancelled cells left.
+      await page.getByRole("button", { name: "Retry 1 failed cell" }).click();
+      await expect.poll(message).toBe("Retrying 1 failed cell.");
+      await until(() => sim.requests.length - before === 4, "the retry's call to reach the provider");
+      await expect.poll(status).toBe("Status: running");
+      // Resume is offered while it runs (no call of theirs is out), and says what it did.
+      const resume = page.getByRole("button", { name: "Resume 2 cancelled cells" });
+      expect(await resume.isEnabled()).toBe(true);
+      await resume.click();
+      await expect
+        .poll(message)
+        .toBe(
+          "Queued 2 cancelled cells after the current run: they are made once the cells under way have ended.",
+        );
+      expect(await status()).toBe("Status: running");
+      expect(await resume.count()).toBe(0);
+      release();
+      // The retry is refused again; the resumed cells are made from the pictures that landed.
+      await expect.poll(status, { timeout: 60_000 }).toBe("Status: partial");
+      const batch = await settled(stack.appUrl, id);
+      expect(batch.cells.map((c) => c.status)).toEqual(["failed", "succeeded", "succeeded"]);
+      expect(sim.requests.length - before).toBe(4);
+      expect(errors).toEqual([]);
+    } finally {
+      release();
+      await browser.close();
+    }
+  });
+
+  it("does not hold Resume back for the call of a cancelled new take, which no resume pays again", async () => {
+    const before = sim.requests.length;
+    let release = sim.hold((prompt) => prompt.includes("Cancelled early"));
+    const { id, ownerToken } = await newBatch(["Pictured first", "Cancelled early"]);
+    await until(async () => (await readAs(stack.appUrl, id, ownerToken)).counts.succeeded === 1, "a picture");
+    await until(() => sim.requests.length - before === 2, "the second call to reach the provider");
+    expect(
+      (await post(stack.appUrl, `/api/batches/${id}/cancel`, undefined, bearer(ownerToken))).status,
+    ).toBe(200);
+    release();
+    await callsEnded();
+    // A new take of the finished picture, cancelled while its call is out: that call may still land.
+    release = sim.hold();
+    const pick = { cells: [{ promptIndex: 0, model: "gpt-image-1.5" }] };
+    expect((await post(stack.appUrl, `/api/batches/${id}/takes`, pick, bearer(ownerToken))).status).toBe(200);
+    await until(() => sim.requests.length - before === 3, "the take's call to reach the provider");
+    expect(
+      (await post(stack.appUrl, `/api/batches/${id}/cancel`, undefined, bearer(ownerToken))).status,
+    ).toBe(200);
+    const read = await readAs(stack.appUrl, id, ownerToken);
+    expect(read).toMatchObject({ status: "cancelled", callsOut: 1, cancelledCallsOut: 0 });
+    const { browser, page } = await ownerPage(id, ownerToken, true);
+    try {
+      // The server would resume the cancelled cell now: the page offers it, waiting for nothing.
+      const resume = page.getByRole("button", { name: "Resume 1 cancelled cell" });
+      expect(await resume.isEnabled()).toBe(true);
+      expect(await page.getByTestId("resume-waits").count()).toBe(0);
+      await page.getByRole("button", { name: "Copy link" }).waitFor();
+      await resume.click();
+      await expect
+        .poll(() => page.getByTestId("control-message").textContent())
+        .toBe("Resumed 1 cancelled cell.");
+      await expect
+        .poll(() => page.getByTestId("batch-status").textContent(), { timeout: 60_000 })
+        .toBe("Status: succeeded");
+      // Made from the picture that landed after the first cancel: no call for it.
+      expect(sim.requests.length - before).toBe(3);
     } finally {
       release();
       await browser.close();

@@ -57,6 +57,7 @@ export function batch(cells: CellDto[]): BatchDto {
     restyledFrom: null,
     counts: countCells(cells),
     callsOut: 0,
+    cancelledCallsOut: 0,
     cells,
     results: [],
   };

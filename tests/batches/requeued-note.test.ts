@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { requeuedNote } from "@/lib/batches/requeued-note";
+
+describe("what the batch page says once a retry or resume went through", () => {
+  it("says the cells were queued after the current run when the batch's run at work takes them", () => {
+    expect(requeuedNote("resume", { resumed: 2, nextWave: true })).toBe(
+      "Queued 2 cancelled cells after the current run: they are made once the cells under way have ended.",
+    );
+    expect(requeuedNote("retry", { retried: 1, nextWave: true })).toBe(
+      "Queued 1 failed cell after the current run: it is made once the cells under way have ended.",
+    );
+  });
+
+  it("says they run again when a run was started for them", () => {
+    expect(requeuedNote("resume", { resumed: 1, nextWave: false })).toBe("Resumed 1 cancelled cell.");
+    expect(requeuedNote("retry", { retried: 3, nextWave: false })).toBe("Retrying 3 failed cells.");
+  });
+
+  it("says nothing for the other controls", () => {
+    expect(requeuedNote("cancel", {})).toBeNull();
+    expect(requeuedNote("resend", {})).toBeNull();
+  });
+});
