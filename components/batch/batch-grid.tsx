@@ -30,7 +30,14 @@ export function BatchGrid(props: BatchGridProps) {
     "--cols-phone": `repeat(${models.length}, minmax(10rem, 1fr))`,
   } as React.CSSProperties;
   return (
-    <div className="overflow-x-auto" role="table" aria-label="Thumbnails: prompts by models">
+    <div
+      className="overflow-x-auto focus:outline-none"
+      role="table"
+      aria-label="Thumbnails: prompts by models"
+      // Where the takes bar sends the keyboard when the takes it asked for are on other pages.
+      tabIndex={-1}
+      data-take-grid
+    >
       <div
         className="grid min-w-fit grid-cols-[var(--cols-phone)] gap-3 sm:grid-cols-[var(--cols)]"
         style={columns}

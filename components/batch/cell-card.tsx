@@ -22,7 +22,11 @@ export const CellCard = memo(function CellCard({ cell, aspect, onOpen, take, mod
   const pending = cell.status === "queued" || cell.status === "running" || cell.status === "retrying";
   return (
     <figure
-      className="overflow-hidden rounded-lg border border-zinc-800 bg-zinc-900 [contain-intrinsic-size:auto_16rem] [content-visibility:auto]"
+      // Focusable from script only: the takes bar, put away while the card has no link or button
+      // (a new take under way), sends the keyboard here rather than to the page's body.
+      tabIndex={-1}
+      aria-label={`${model}: “${cell.prompt}”`}
+      className="overflow-hidden rounded-lg border border-zinc-800 bg-zinc-900 [contain-intrinsic-size:auto_16rem] [content-visibility:auto] focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-400"
       data-testid="cell"
       data-cell-id={cell.id}
       data-status={cell.status}

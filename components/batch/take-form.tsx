@@ -292,19 +292,19 @@ export function useTakes(
   );
   /**
    * Puts the message away. The keyboard, when in the bar (which may go with it), goes to the card of
-   * the first take asked for that is on this page and has something to focus (its picture), rather
-   * than to the page's body.
+   * the first take asked for that is on this page: to its picture or a button, or, while the take is
+   * made and the card has neither, to the card itself; with none on this page, to the grid. Without
+   * takes asked for, to the button that sends the marks left, if any. Never to the page's body.
    */
   const putAway = useCallback((sent: SentTakes | undefined) => {
-    if (sent && barEl.current?.contains(document.activeElement)) {
-      for (const id of sent.keys()) {
-        const card = document.querySelector(`[data-cell-id="${CSS.escape(id)}"]`);
-        const target = card?.querySelector<HTMLElement>("a[href], button:not([disabled])");
-        if (target) {
-          target.focus();
-          break;
-        }
-      }
+    if (barEl.current?.contains(document.activeElement)) {
+      const cards = [...(sent?.keys() ?? [])]
+        .map((id) => document.querySelector<HTMLElement>(`[data-cell-id="${CSS.escape(id)}"]`))
+        .filter((card) => card !== null);
+      const card = cards[0];
+      if (card) (card.querySelector<HTMLElement>("a[href], button:not([disabled])") ?? card).focus();
+      else if (sent) document.querySelector<HTMLElement>("[data-take-grid]")?.focus();
+      else sendRef.current?.focus();
     }
     setMessage(null);
   }, []);

@@ -371,6 +371,18 @@ describe("new takes", () => {
       const queued = await readAs(stack.appUrl, id, ownerToken);
       expect(queued.status).toBe("running");
       expect(cellAt(queued, 0, "gpt-image-1.5")).toMatchObject({ take: 1 });
+      // The keyboard goes to the card of the take (no link or button on it while it is made), not to
+      // the page's body, and stays there when the take ends.
+      const active = () =>
+        page.evaluate(() => ({
+          cell: document.activeElement?.getAttribute("data-cell-id"),
+          label: document.activeElement?.getAttribute("aria-label"),
+        }));
+      expect(await page.getByTestId("cell-taking").count()).toBe(1);
+      expect(await active()).toEqual({
+        cell: cellAt(queued, 0, "gpt-image-1.5").id,
+        label: "GPT Image 1.5: “Early bird”",
+      });
       release();
 
       const done = await settled(stack.appUrl, id);
@@ -384,6 +396,7 @@ describe("new takes", () => {
       await expect
         .poll(() => page.getByTestId("batch-status").textContent(), { timeout: 30_000 })
         .toBe("Status: succeeded");
+      expect((await active()).cell).toBe(cellAt(done, 0, "gpt-image-1.5").id);
     } finally {
       release();
       await browser.close();
