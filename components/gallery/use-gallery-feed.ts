@@ -4,7 +4,7 @@
  * states. Pages are merged by id, so an image never shows twice even if a page is fetched again.
  */
 import { useCallback, useEffect, useRef, useState, type RefObject } from "react";
-import { appendUnique, toSearch, type GalleryFilters } from "@/lib/gallery/filters";
+import { appendUnique, loadError, toSearch, type GalleryFilters } from "@/lib/gallery/filters";
 import type { GalleryImageDto } from "@/lib/gallery/service";
 
 export type FeedStatus = "idle" | "loading-first" | "loading-more" | "error-first" | "error-more";
@@ -20,13 +20,13 @@ interface PageJson {
   images?: GalleryImageDto[];
   nextCursor?: string | null;
   error?: string;
+  issues?: { message: string }[];
 }
 
 async function fetchPage(search: string, signal: AbortSignal) {
   const response = await fetch(`/api/images?${search}`, { signal, headers: { accept: "application/json" } });
   const body = (await response.json().catch(() => ({}))) as PageJson;
-  if (!response.ok || !body.images)
-    throw new Error(body.error ?? `The gallery could not be loaded (HTTP ${response.status}).`);
+  if (!response.ok || !body.images) throw new Error(loadError(response.status, body));
   return { images: body.images, nextCursor: body.nextCursor ?? null };
 }
 

@@ -62,3 +62,17 @@ export function appendUnique<T extends { id: string }>(current: readonly T[], ne
   }
   return out;
 }
+
+/** A refused gallery query as the page says it: every field's message, in order. */
+export function issuesText(issues: readonly { message: string }[]): string {
+  return issues.map((i) => i.message).join("; ");
+}
+
+/**
+ * Why a page of GET /api/images did not load, from its JSON answer: the field messages of a refused
+ * query (as the server-rendered page shows them), else its error, else the status.
+ */
+export function loadError(status: number, body: { error?: string; issues?: { message: string }[] }): string {
+  if (body.issues?.length) return issuesText(body.issues);
+  return body.error ?? `The gallery could not be loaded (HTTP ${status}).`;
+}

@@ -244,6 +244,14 @@ describe("gallery (embedded mode)", () => {
       expect(await page.getByLabel("From", { exact: true }).inputValue()).toBe(day(-1));
       expect(await page.getByLabel("To", { exact: true }).inputValue()).toBe(day(1));
       expect(await page.getByLabel("From", { exact: true }).getAttribute("aria-invalid")).toBeNull();
+      // Any other refused query says what the server said about the field, as the page rendered
+      // without JavaScript does, rather than a generic "Invalid gallery query."
+      await page.getByLabel("From", { exact: true }).fill("1969-12-31");
+      const refused = page.getByTestId("gallery-error");
+      await expect
+        .poll(() => refused.textContent())
+        .toContain("from must be a real date from 1970 to 9999: YYYY-MM-DD");
+      expect(await refused.textContent()).not.toContain("Invalid gallery query.");
     } finally {
       await browser.close();
     }

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { checkAdmin, parseDeleteRequest } from "@/lib/gallery/delete";
-import { appendUnique, hasFilters, readFilters, readLimit, toSearch } from "@/lib/gallery/filters";
+import {
+  appendUnique,
+  hasFilters,
+  issuesText,
+  loadError,
+  readFilters,
+  readLimit,
+  toSearch,
+} from "@/lib/gallery/filters";
 import { dateText, datesReversed } from "@/lib/gallery/dates";
 import { parseImageQuery } from "@/lib/gallery/query";
 
@@ -159,6 +167,19 @@ describe("gallery filters in the URL", () => {
   it("merges pages without duplicates, keeping order", () => {
     const page = (...ids: string[]) => ids.map((id) => ({ id }));
     expect(appendUnique(page("a", "b"), page("b", "c", "c", "d"))).toEqual(page("a", "b", "c", "d"));
+  });
+
+  it("says why a page did not load as the server-rendered page does: the field messages first", () => {
+    const refused = parseImageQuery(new URLSearchParams("from=1969-12-31&limit=0"));
+    if (refused.ok) throw new Error("expected a refusal");
+    const text = issuesText(refused.issues);
+    expect(text).toMatch(/^limit must be 1–\d+; from must be a real date from 1970 to 9999/);
+    // The in-browser loader reads GET /api/images' 400 answer, {error, issues}, to the same words.
+    expect(loadError(400, { error: "Invalid gallery query.", issues: refused.issues })).toBe(text);
+    expect(loadError(500, { error: "The database is unavailable.", issues: [] })).toBe(
+      "The database is unavailable.",
+    );
+    expect(loadError(502, {})).toBe("The gallery could not be loaded (HTTP 502).");
   });
 });
 

@@ -6,7 +6,7 @@ import { listStyles } from "@/lib/catalog/styles";
 import { TEMPLATES } from "@/lib/catalog/templates";
 import { getDb, listBatches } from "@/lib/db";
 import { batchOptions } from "@/lib/gallery/batch-options";
-import { readFilters, readLimit } from "@/lib/gallery/filters";
+import { issuesText, readFilters, readLimit } from "@/lib/gallery/filters";
 import { readDeleteNotice } from "@/lib/gallery/notice";
 import { parseImageQuery } from "@/lib/gallery/query";
 import { readSelectedIds, selectedImages } from "@/lib/gallery/selection";
@@ -31,11 +31,7 @@ export default async function GalleryPage({ searchParams }: Props) {
   const limit = readLimit(sp);
   const query = parseImageQuery(flat);
   const page = query.ok ? await galleryPage({ ...query.value, limit: query.value.limit ?? 24 }) : null;
-  const error = !query.ok
-    ? query.issues.map((i) => i.message).join("; ")
-    : page && !page.ok
-      ? page.error
-      : null;
+  const error = !query.ok ? issuesText(query.issues) : page && !page.ok ? page.error : null;
   const db = await getDb();
   // Only batches with an image to show: the others would list nothing (a batch filtered on from a link
   // still shows as chosen).
