@@ -25,6 +25,8 @@ export const HARD_MAX_IMAGES = 10_000;
  */
 export const MIN_BUDGET_USD = 0.01;
 export const MAX_BUDGET_USD = 100_000;
+const BUDGET_TOO_SMALL = "budget must be at least $0.01";
+const BUDGET_TOO_LARGE = "budget is at most $100,000";
 
 /** A title as stored: trimmed, runs of whitespace (newlines included) made one space. */
 export const cleanPrompt = (p: string) => p.trim().replace(/\s+/g, " ");
@@ -116,9 +118,9 @@ const objectSchema = z.strictObject(
     context: optionalText(MAX_CONTEXT_CHARS, "context"),
     extraPrompt: optionalText(MAX_EXTRA_PROMPT_CHARS, "extra guidance"),
     budgetUsd: z
-      .number({ error: "budget must be a number of US dollars, such as 5 or 2.50" })
-      .min(MIN_BUDGET_USD, "budget must be at least $0.01")
-      .max(MAX_BUDGET_USD, "budget is at most $100,000")
+      .number({ error: (issue) => budgetNotANumber(issue.input) })
+      .min(MIN_BUDGET_USD, BUDGET_TOO_SMALL)
+      .max(MAX_BUDGET_USD, BUDGET_TOO_LARGE)
       .optional(),
   },
   {
@@ -130,16 +132,40 @@ const objectSchema = z.strictObject(
 );
 
 /**
- * The studio's budget field as the schema takes it: nothing typed is no budget; a plain amount, with or
- * without a leading "$" and spaces around ("$5", " $ 2.50 "), is that number of dollars; anything else
- * is passed on as typed, for the schema to refuse with its message. The API and batch files take a
- * number only: this is for a form field, where people write money as they would anywhere else.
+ * An amount as typed in a form: a plain number, commas only between groups of three digits before the
+ * point ("1,000.50"; "1,5" might mean 1.5 or 15, so it is no amount), optionally with an exponent
+ * ("1e3", as a spreadsheet may copy it).
+ */
+const AMOUNT = /^-?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
+
+/**
+ * The studio's budget field as the schema takes it: nothing typed is no budget; an amount (AMOUNT), with
+ * or without a leading "$" and spaces around ("$5", " $ 2.50 ", "$1,000.50", "1e3"), is that number of
+ * dollars; anything else, or an amount too large to be a finite number, is passed on as typed, for the
+ * schema to refuse with its message. The API and batch files take a number only: this is for a form
+ * field (the studio's, in the browser and in its server action), where people write money as they
+ * would anywhere else.
  */
 export function readBudgetField(text: string | undefined): number | string | undefined {
   const typed = (text ?? "").trim();
   if (typed === "") return undefined;
   const amount = typed.replace(/^\$\s*/, "");
-  return /^-?(?:\d+(?:\.\d*)?|\.\d+)$/.test(amount) ? Number(amount) : typed;
+  if (!AMOUNT.test(amount)) return typed;
+  const usd = Number(amount.replaceAll(",", ""));
+  return Number.isFinite(usd) ? usd : typed;
+}
+
+/** Why the budget is refused when it is no number: what was typed wrong, when it can be told. */
+function budgetNotANumber(input: unknown): string {
+  const said = "budget must be a number of US dollars, such as 5 or 2.50";
+  if (typeof input !== "string") return said;
+  if (/^\$?\s*-?[\d.,]*,[\d.,]*$/.test(input) && /\d/.test(input))
+    return `budget "${input}" is not clear: write cents after a point ($2.50) and commas only between thousands ($1,000)`;
+  // An amount past what a number holds (1e999): out of range, by the same words as a merely large one.
+  const amount = input.replace(/^\$\s*/, "");
+  if (AMOUNT.test(amount) && !Number.isFinite(Number(amount.replaceAll(",", ""))))
+    return amount.startsWith("-") ? BUDGET_TOO_SMALL : BUDGET_TOO_LARGE;
+  return said;
 }
 
 /** Why an estimate is refused by a spend limit: both amounts as precisely as prices are said ($0.015). */

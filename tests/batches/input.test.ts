@@ -189,11 +189,20 @@ describe("the studio's budget field", () => {
     [".5", 0.5],
     ["5.", 5],
     ["-1", -1],
+    // Thousands separators, where they can only be that: groups of three digits before the point.
+    ["1,000", 1000],
+    ["$1,000.50", 1000.5],
+    ["$ 12,345", 12345],
+    ["1,234,567.8", 1234567.8],
+    // An exponent, as a spreadsheet may copy a number.
+    ["1e3", 1000],
+    ["2.5E+2", 250],
+    ["1e-3", 0.001],
   ])("reads %j as %j", (typed, value) => {
     expect(readBudgetField(typed)).toBe(value);
   });
 
-  it.each(["5$", "$$5", "five", "1,000", "1e3", "0x10", "Infinity", "$"])(
+  it.each(["5$", "$$5", "five", "0x10", "Infinity", "$", "1_000", "e3", "1e", "$1,000$"])(
     "passes %j on as typed, for the schema to refuse",
     (typed) => {
       expect(readBudgetField(typed)).toBe(typed.trim());
@@ -202,6 +211,33 @@ describe("the studio's budget field", () => {
       );
     },
   );
+
+  it.each(["1,5", "1,50", "$2,50", "1,0000", "1.000,50", "12,34,567", ",5", "1,"])(
+    "refuses %j, whose commas could mean another amount, saying how to write it",
+    (typed) => {
+      expect(readBudgetField(typed)).toBe(typed);
+      expect(issues({ ...ok, budgetUsd: readBudgetField(typed) })).toEqual([
+        {
+          path: "budgetUsd",
+          message: `budget "${typed}" is not clear: write cents after a point ($2.50) and commas only between thousands ($1,000)`,
+        },
+      ]);
+    },
+  );
+
+  it("says an amount past what a number holds is out of range, and one past $100,000 alike", () => {
+    expect(readBudgetField("1e999")).toBe("1e999");
+    expect(issues({ ...ok, budgetUsd: readBudgetField("1e999") })[0]?.message).toBe(
+      "budget is at most $100,000",
+    );
+    expect(issues({ ...ok, budgetUsd: readBudgetField("-1e999") })[0]?.message).toBe(
+      "budget must be at least $0.01",
+    );
+    expect(issues({ ...ok, budgetUsd: readBudgetField("$100,000.01") })[0]?.message).toBe(
+      "budget is at most $100,000",
+    );
+    expect(issues({ ...ok, budgetUsd: readBudgetField("1e5") })).toEqual([]);
+  });
 
   it("takes $5 as the budget the batch then has, and refuses a sub-cent one as the API does", () => {
     const r = parseBatchInput({ ...ok, budgetUsd: readBudgetField("$5") });

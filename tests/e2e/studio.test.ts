@@ -377,6 +377,14 @@ describe("studio form", () => {
     const message = page.locator("#budgetUsd-error");
     await expect.poll(() => message.textContent()).toBe("Budget must be at least $0.01");
     expect(page.url()).toBe(`${stack.appUrl}/`);
+    // Commas that could mean another amount are refused, saying how to write it.
+    await budget.fill("2,50");
+    await page.getByRole("button", { name: "Generate thumbnails" }).click();
+    await expect
+      .poll(() => message.textContent())
+      .toBe(
+        'Budget "2,50" is not clear: write cents after a point ($2.50) and commas only between thousands ($1,000)',
+      );
     // "$5" was refused as "Budget must be a number of US dollars".
     await budget.fill(" $5 ");
     await page.getByRole("button", { name: "Generate thumbnails" }).click();
@@ -394,10 +402,11 @@ describe("studio form", () => {
       const plain = await noJs.context.newPage();
       await plain.goto(`${stack.appUrl}/`, { waitUntil: "load" });
       await plain.getByLabel("Title 1", { exact: true }).fill("A budget in dollars, posted");
-      await plain.getByLabel("Budget (USD)").fill("$ 2.50");
+      // With thousands separators too ("1,000" was refused as no number).
+      await plain.getByLabel("Budget (USD)").fill("$ 2,500.50");
       await plain.getByRole("button", { name: "Generate thumbnails" }).click();
       await plain.waitForURL(/\/b\/[A-Za-z0-9_-]{33}$/);
-      expect(await read(plain.url())).toBe(2.5);
+      expect(await read(plain.url())).toBe(2500.5);
     } finally {
       await noJs.close();
     }
