@@ -1,15 +1,17 @@
 /** Small display formatters shared by server and client components. */
-export function formatUsd(usd: number): string {
-  if (usd === 0) return "$0.00";
-  if (usd < 0.01) return `$${usd.toFixed(4)}`;
-  return `$${usd.toFixed(2)}`;
-}
 
-/** A price per image: to the tenth of a cent where it has one ($0.134, not $0.13), else as formatUsd. */
-export function formatUnitPrice(usd: number): string {
-  if (usd < 0.01) return formatUsd(usd);
-  const mills = usd.toFixed(3);
-  return mills.endsWith("0") ? `$${usd.toFixed(2)}` : `$${mills}`;
+/**
+ * An amount of US dollars as precisely as prices are set: to the tenth of a cent where it has one
+ * ($0.134 and a $0.015 budget, not $0.13 and $0.01, so 60 images at $0.134 read $8.04 beside a price
+ * that adds up to it), else in cents ($8.04, $0.00); below a cent, to the hundredth of a cent where it
+ * has one ($0.005, $0.0042).
+ */
+export function formatUsd(usd: number): string {
+  const [whole, frac = ""] = usd.toFixed(Math.abs(usd) < 0.01 ? 4 : 3).split(".");
+  const digits = frac.replace(/0+$/, "");
+  // An amount that is not nothing is not said as $0.00.
+  if (digits === "" && whole === "0" && usd !== 0) return `$${whole}.${frac}`;
+  return `$${whole}.${digits.padEnd(2, "0")}`;
 }
 
 export function formatMs(ms: number | null | undefined): string {

@@ -31,7 +31,7 @@ import {
   type Mark,
   type SentTakes,
 } from "@/lib/batches/take-marks";
-import { formatUnitPrice, formatUsd, plural } from "@/lib/format";
+import { formatUsd, plural } from "@/lib/format";
 import { useHydrated } from "@/lib/use-hydrated";
 import { useStickyBottom } from "@/lib/use-sticky-bottom";
 
@@ -53,8 +53,8 @@ export interface TakeControl {
   toBar: () => void;
 }
 
-// Per image as the studio's model cards say it ($0.015, $0.134): to the cent, $0.015 read as $0.01.
-const priceText = (usd: number) => (usd === 0 ? "free" : formatUnitPrice(usd));
+// Per image as the studio's model cards say it ($0.015, $0.134); free for the offline preview.
+const priceText = (usd: number) => (usd === 0 ? "free" : formatUsd(usd));
 
 interface CellControlProps {
   cell: CellDto;

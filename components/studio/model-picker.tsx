@@ -1,7 +1,7 @@
 "use client";
 
 import type { ModelOption } from "@/lib/studio/options";
-import { formatRange, formatUnitPrice } from "@/lib/format";
+import { formatRange, formatUsd } from "@/lib/format";
 import { unitPrice } from "@/lib/studio/estimate";
 
 export interface ModelPickerProps {
@@ -50,7 +50,7 @@ export function ModelPicker(props: ModelPickerProps) {
                 <span className="block text-xs text-zinc-400">
                   {m.providerLabel}
                   {m.simulated ? " · simulator" : ""} ·{" "}
-                  {price === undefined ? "–" : price === 0 ? "free" : `${formatUnitPrice(price)}/image`}
+                  {price === undefined ? "–" : price === 0 ? "free" : `${formatUsd(price)}/image`}
                   {m.priceIsEstimate ? " (est.)" : ""} · {formatRange(m.latencyMs.min, m.latencyMs.max)}
                 </span>
                 {m.available ? null : (

@@ -10,7 +10,7 @@ import { ALL_MODEL_IDS, resolveModel, type ModelId } from "@/lib/catalog/models"
 import { STYLE_IDS } from "@/lib/catalog/styles";
 import { TEMPLATE_IDS } from "@/lib/catalog/templates";
 import { hasVisibleText } from "@/lib/compose/text/visible";
-import { formatUnitPrice, plural } from "@/lib/format";
+import { formatUsd, plural } from "@/lib/format";
 import { overLimit, unstorable } from "@/lib/user-text";
 
 export const MAX_PROMPT_CHARS = 200;
@@ -20,8 +20,8 @@ export const DEFAULT_MAX_IMAGES = 50;
 /** The most MAX_IMAGES_PER_BATCH may raise the cap to (lib/batches/limits.ts says why). */
 export const HARD_MAX_IMAGES = 10_000;
 /**
- * The smallest budget taken: every price and cost is said to the cent or its tenth, so a budget below a
- * cent would be said as $0.00 (refused where the form, the API and the CLI all check it: the schema).
+ * The smallest budget taken (refused where the form, the API and the CLI all check it: the schema).
+ * Batches made before it keep theirs, said as they are ($0.005: lib/format.ts), not rounded to a cent.
  */
 export const MIN_BUDGET_USD = 0.01;
 export const MAX_BUDGET_USD = 100_000;
@@ -170,7 +170,7 @@ function budgetNotANumber(input: unknown): string {
 
 /** Why an estimate is refused by a spend limit: both amounts as precisely as prices are said ($0.015). */
 export function overLimitMessage(estimateUsd: number, what: string, limitUsd: number): string {
-  return `estimated cost ${formatUnitPrice(estimateUsd)} exceeds ${what} of ${formatUnitPrice(limitUsd)}`;
+  return `estimated cost ${formatUsd(estimateUsd)} exceeds ${what} of ${formatUsd(limitUsd)}`;
 }
 
 const POSITIONAL_FIELDS = ["prompts", "models", "style", "template", "font", "context", "extraPrompt"];

@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 import type { BatchDto } from "@/lib/batches/dto";
 import { listRetiredModels } from "@/lib/catalog/models";
-import { formatUnitPrice, plural } from "@/lib/format";
+import { formatUsd, plural } from "@/lib/format";
 import { estimateBatchCost } from "@/lib/batches/estimate";
 import { ApiError, fetchBatch, isSettled, passwordRefusal, type FieldIssue } from "./batch-client";
 import { resolveToken, titleLines, type BatchArgs, type CellRef, type TokenSource } from "./cli-args";
@@ -358,7 +358,7 @@ async function take(args: BatchArgs, store: TokenStore, env: Env): Promise<numbe
   const auth = token(args, store, env);
   const { picks, range, body, batch: before } = await pickCells(args, store);
   const plan = takePlan(picks, before);
-  const asking = `${plural(picks.length, "new take")} of batch ${args.id}, ${formatUnitPrice(plan.totalUsd)} at list price`;
+  const asking = `${plural(picks.length, "new take")} of batch ${args.id}, ${formatUsd(plan.totalUsd)} at list price`;
   if (args.dryRun) {
     if (args.json)
       out(

@@ -108,6 +108,16 @@ describe("resume", () => {
       "cancelled",
       "succeeded",
     ]);
+    // Amounts that are not whole cents are said as they are: the budgets of batches made before
+    // budgets below a cent were refused read "$0.01" (or "$0.06" for $0.055), and what was left "$0.0050".
+    const odd = await batchWithCancelledCell(0.055, "ended");
+    expect(await controls.resumeBatch(odd)).toMatchObject({
+      error: expect.stringContaining("($0.005 of $0.055)"),
+    });
+    const subCent = await batchWithCancelledCell(0.005, "ended");
+    expect(await controls.resumeBatch(subCent)).toMatchObject({
+      error: expect.stringContaining("($0.00 of $0.005)"),
+    });
   });
 
   it("refuses a running batch and one with nothing cancelled, and answers null for an unknown id", async () => {

@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { BatchDto } from "@/lib/batches/dto";
 import { estimateBatchCost } from "@/lib/batches/estimate";
 import { parseBatchInput } from "@/lib/batches/input";
-import { formatUnitPrice } from "@/lib/format";
+import { formatUsd } from "@/lib/format";
 import { main } from "../../scripts/batch";
 import { TokenStore, type Env } from "../../scripts/lib/token-store";
 import { batch as batchDto, cell } from "../helpers/batch-dto";
@@ -315,7 +315,7 @@ describe("take and switch --cell", () => {
       main(["take", "b1", "--cell", "2:gpt-image-1.5,1:gpt-image-1.5", "--url", url, ...more], env);
     expect(await take("--dry-run")).toBe(0);
     expect(stderr).toEqual([
-      `dry run, nothing asked for: 2 new takes of batch b1, ${formatUnitPrice(2 * one)} at list price`,
+      `dry run, nothing asked for: 2 new takes of batch b1, ${formatUsd(2 * one)} at list price`,
       "  title 2 × gpt-image-1.5: “Blue whale”",
       "  title 1 × gpt-image-1.5: “Red fox”",
     ]);
@@ -336,7 +336,7 @@ describe("take and switch --cell", () => {
     expect(await take()).toBe(0);
     expect(posted).toHaveLength(1);
     expect(stderr.slice(0, 3)).toEqual([
-      `asking for 2 new takes of batch b1, ${formatUnitPrice(2 * one)} at list price:`,
+      `asking for 2 new takes of batch b1, ${formatUsd(2 * one)} at list price:`,
       "  title 2 × gpt-image-1.5: “Blue whale”",
       "  title 1 × gpt-image-1.5: “Red fox”",
     ]);

@@ -11,7 +11,7 @@ import type { Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CANVASES } from "@/lib/catalog/canvases";
 import { estimateCost, getModel, pickSize, type ModelId } from "@/lib/catalog/models";
-import { formatUnitPrice, formatUsd } from "@/lib/format";
+import { formatUsd } from "@/lib/format";
 import { startSimulator, type Simulator } from "@/lib/simulator";
 import { followBatch, submitBatch } from "../../scripts/lib/batch-client";
 import { checkA11y } from "../helpers/a11y";
@@ -92,7 +92,7 @@ describe("studio form", () => {
       await page.getByLabel("Quality").selectOption(tier);
       const price = estimateCost(m, tier, size);
       // The card said the default tier's price whatever was chosen: $0.05 beside a $0.20 estimate.
-      await expect.poll(cardText).toContain(`${formatUnitPrice(price)}/image`);
+      await expect.poll(cardText).toContain(`${formatUsd(price)}/image`);
       expect(await page.getByTestId("estimate-cost").textContent()).toBe(formatUsd(price));
     }
     await page.close();

@@ -420,6 +420,22 @@ describe("new takes", () => {
       // $0.015 was shown as "$0.01" and $0.134 as "$0.13", below what each take costs.
       await expect.poll(() => label("gpt-image-1-mini")).toBe("New take · $0.015");
       expect(await label("gemini-3-pro-image")).toBe("New take · $0.134");
+      // The bar's total and the cost table say amounts as truly (they read "$0.01" and "$0.13").
+      await page
+        .locator(`[data-model="gpt-image-1-mini"]`)
+        .getByRole("button", { name: /^New take/ })
+        .click();
+      await expect
+        .poll(() => page.getByTestId("takes-summary").textContent())
+        .toBe("New takes of 1 image · about $0.015");
+      await page.getByText(/^Cost:/).click();
+      const cells = (model: string) =>
+        page
+          .getByRole("row", { name: new RegExp(`^${model} `) })
+          .getByRole("cell")
+          .allTextContents();
+      expect((await cells("GPT Image 1 mini"))[3]).toBe("$0.015");
+      expect((await cells("Gemini 3 Pro Image"))[3]).toBe("$0.134");
     } finally {
       await browser.close();
     }

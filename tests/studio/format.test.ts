@@ -1,18 +1,28 @@
 import { describe, expect, it } from "vitest";
-import { formatUnitPrice, formatUsd } from "@/lib/format";
+import { formatUsd } from "@/lib/format";
 
-describe("prices", () => {
+describe("amounts of money", () => {
   it("shows a price per image to the tenth of a cent where it has one", () => {
     // Gemini's $0.134 read as $0.13, so 60 images looked like $7.80 beside an estimate of $8.04.
-    expect(formatUnitPrice(0.134)).toBe("$0.134");
-    expect(formatUnitPrice(0.04)).toBe("$0.04");
-    expect(formatUnitPrice(0.19)).toBe("$0.19");
-    expect(formatUnitPrice(0.005)).toBe("$0.0050");
+    expect(formatUsd(0.134)).toBe("$0.134");
+    expect(formatUsd(0.04)).toBe("$0.04");
+    expect(formatUsd(0.19)).toBe("$0.19");
+    // A float sum a hair off a whole cent is that cent.
+    expect(formatUsd(0.1 + 0.2)).toBe("$0.30");
+    expect(formatUsd(60 * 0.134)).toBe("$8.04");
   });
 
-  it("shows totals in cents, and small amounts to a hundredth of a cent", () => {
+  it("shows totals, budgets and what is left of them as truly as prices: never a sub-cent one rounded", () => {
     expect(formatUsd(8.04)).toBe("$8.04");
+    expect(formatUsd(5)).toBe("$5.00");
     expect(formatUsd(0)).toBe("$0.00");
+    // A budget set before budgets below a cent were refused read "$0.01", or "$0.0050".
+    expect(formatUsd(0.005)).toBe("$0.005");
+    expect(formatUsd(0.015)).toBe("$0.015");
+    expect(formatUsd(1000.5)).toBe("$1000.50");
     expect(formatUsd(0.0042)).toBe("$0.0042");
+    expect(formatUsd(0.00999)).toBe("$0.01");
+    // Never "$0.00" for an amount that is not nothing.
+    expect(formatUsd(0.00001)).toBe("$0.0000");
   });
 });
