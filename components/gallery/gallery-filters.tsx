@@ -5,13 +5,19 @@
  */
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { FILTER_KEYS, hasFilters, type GalleryFilters } from "@/lib/gallery/filters";
+import { BatchFilter } from "./batch-filter";
 import type { Option } from "./labels";
 
 export interface FilterOptions {
   models: Option[];
   styles: Option[];
   templates: Option[];
+  /** The first page of batches with images, newest first (those `batchSearch` finds, when set). */
   batches: Option[];
+  /** Where the next page of batches starts. */
+  batchesNext?: string | null;
+  /** Text in a title the batches offered were found by (`?batchq=`, the form sent without JavaScript). */
+  batchSearch?: string;
   /** Labels only (no font filter). */
   fonts?: Option[];
 }
@@ -73,8 +79,10 @@ export function GalleryFiltersForm({
     if (!onApply) return;
     const form = event.currentTarget;
     stopTyping();
-    if ((event.target as HTMLInputElement).name === "q")
-      typing.current = setTimeout(() => onApply(read(form)), TYPING_MS);
+    const name = (event.target as HTMLInputElement).name;
+    // Finding a batch changes what the batch filter offers, not the filters.
+    if (name === "batchq") return;
+    if (name === "q") typing.current = setTimeout(() => onApply(read(form)), TYPING_MS);
     else onApply(read(form));
   };
   const date = (name: "from" | "to", label: string) => (
@@ -92,9 +100,9 @@ export function GalleryFiltersForm({
     </label>
   );
 
-  const select = (name: "model" | "style" | "template" | "batch", label: string, list: Option[]) => {
+  const select = (name: "model" | "style" | "template", label: string, list: Option[]) => {
     const current = filters[name];
-    // A filter from a link (say, an old batch) still shows as selected even if it is not in the list.
+    // A filter from a link (say, a model no longer listed) still shows as selected even if it is not in the list.
     const all =
       current && !list.some((o) => o.value === current)
         ? [{ value: current, label: current }, ...list]
@@ -140,7 +148,15 @@ export function GalleryFiltersForm({
       {select("model", "Model", options.models)}
       {select("style", "Style", options.styles)}
       {select("template", "Template", options.templates)}
-      {select("batch", "Batch", options.batches)}
+      <BatchFilter
+        current={filters.batch}
+        options={options.batches}
+        next={options.batchesNext}
+        search={options.batchSearch}
+        live={Boolean(onApply)}
+        fieldClass={field}
+        controlClass={control}
+      />
       {date("from", "From")}
       {date("to", "To")}
       {limit ? <input type="hidden" name="limit" value={limit} /> : null}

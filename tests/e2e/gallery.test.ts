@@ -192,18 +192,65 @@ describe("gallery (embedded mode)", () => {
     try {
       const page = await browser.context.newPage();
       await page.goto(`${stack.appUrl}/gallery`, { waitUntil: "networkidle" });
-      const labels = await page.getByLabel("Batch").locator("option").allTextContents();
+      const batch = page.getByLabel("Batch", { exact: true });
       const minute = /\(\d{4}-\d{2}-\d{2} \d{2}:\d{2}, 3 × 1\)$/;
-      expect(labels.map((l) => l.replace(/[\u2068\u2069]/g, "").replace(minute, "(…)"))).toEqual([
-        "All",
-        "Watercolor one (…)",
-        "Anime one (…)",
-      ]);
-      await page.getByLabel("Batch").selectOption(waterBatch);
+      const labels = async () =>
+        (await batch.locator("option").allTextContents()).map((l) =>
+          l.replace(/[\u2068\u2069]/g, "").replace(minute, "(…)"),
+        );
+      expect(await labels()).toEqual(["All", "Watercolor one (…)", "Anime one (…)"]);
+      // Any batch can be found by text in its titles (the list offers the newest only), in place.
+      const find = page.getByLabel("Find a batch by text in its titles");
+      await find.pressSequentially("three", { delay: 30 });
+      await expect
+        .poll(() => page.getByTestId("batch-filter-found").textContent())
+        .toBe("2 batches with a title containing “three”.");
+      await find.fill("color thr");
+      await expect.poll(labels).toEqual(["All", "Watercolor one (…)"]);
+      // Typing there changes what is offered, not the images shown.
+      expect(page.url()).toBe(`${stack.appUrl}/gallery`);
+      await batch.selectOption(waterBatch);
       await expect.poll(() => page.url()).toContain(`batch=${waterBatch}`);
       await expect.poll(async () => new Set(await ids(page))).toEqual(new Set(water.map((c) => c.id)));
+      // The batch chosen stays offered, by its label, when a search no longer lists it.
+      await find.fill("Anime");
+      await expect.poll(labels).toEqual(["All", "Watercolor one (…)", "Anime one (…)"]);
+      await find.fill("no such title");
+      await expect
+        .poll(() => page.getByTestId("batch-filter-found").textContent())
+        .toBe("No batch with images has a title containing “no such title”.");
+      expect(await labels()).toEqual(["All", "Watercolor one (…)"]);
     } finally {
       await browser.close();
+    }
+    // The API pages through batches with images, as the filter does; and without JavaScript the search is
+    // sent with the filter form.
+    const api = await fetch(`${stack.appUrl}/api/batches?withImages=1&limit=1&q=one`);
+    const first = (await api.json()) as { batches: { id: string }[]; nextCursor: string };
+    expect(first.batches.map((b) => b.id)).toEqual([waterBatch]);
+    const more = await fetch(
+      `${stack.appUrl}/api/batches?withImages=1&limit=1&q=one&cursor=${first.nextCursor}`,
+    );
+    expect(((await more.json()) as { batches: { id: string }[] }).batches).toHaveLength(1);
+    const bad = await fetch(`${stack.appUrl}/api/batches?withImages=yes`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { issues: { path: string }[] }).issues.map((i) => i.path)).toEqual([
+      "withImages",
+    ]);
+    const noJs = await openBrowser({ javaScriptEnabled: false });
+    try {
+      const page = await noJs.context.newPage();
+      await page.goto(`${stack.appUrl}/gallery`, { waitUntil: "load" });
+      await page.getByLabel("Find a batch by text in its titles").fill("anime");
+      await page.getByRole("button", { name: "Apply" }).click();
+      await page.waitForURL(/batchq=anime/);
+      const options = await page.getByLabel("Batch", { exact: true }).locator("option").allTextContents();
+      expect(options.map((l) => l.replace(/[\u2068\u2069]/g, "").replace(/ \(.*\)$/, ""))).toEqual([
+        "All",
+        "Anime one",
+      ]);
+    } finally {
+      await noJs.close();
     }
   });
 

@@ -12,6 +12,7 @@ import { parseImageQuery } from "@/lib/gallery/query";
 import { readSelectedIds, selectedImages } from "@/lib/gallery/selection";
 import { galleryPage } from "@/lib/gallery/service";
 import { isEmbedded } from "@/lib/mode";
+import { unstorable } from "@/lib/user-text";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Gallery" };
@@ -20,6 +21,12 @@ const noSelection = (ids: string[]) =>
   ids.length > 0
     ? "None of the selected images exist any more."
     : "Nothing to delete: tick the images you want first.";
+
+/** The batch filter's search, when it is one the database can look for (else the newest batches). */
+const batchQuery = (text: string | undefined) => {
+  const typed = text?.trim().slice(0, 200);
+  return typed && !unstorable(typed) ? typed : undefined;
+};
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -34,8 +41,11 @@ export default async function GalleryPage({ searchParams }: Props) {
   const error = !query.ok ? issuesText(query.issues) : page && !page.ok ? page.error : null;
   const db = await getDb();
   // Only batches with an image to show: the others would list nothing (a batch filtered on from a link
-  // still shows as chosen).
-  const recent = (await listBatches(db, { limit: 50, withImages: true })).batches;
+  // still shows as chosen). The newest 50, or those with a title containing `batchq` (the batch filter's
+  // search, sent with the form without JavaScript; the browser pages and searches through the API).
+  const batchSearch = batchQuery(flat.batchq);
+  const found = await listBatches(db, { limit: 50, withImages: true, search: batchSearch });
+  const recent = found.batches;
   // A batch chosen from a link that is older than those: listed too, under its own label, not its id.
   const chosen = filters.batch;
   const older =
@@ -53,6 +63,8 @@ export default async function GalleryPage({ searchParams }: Props) {
     templates: TEMPLATES.map((t) => ({ value: t.id, label: t.label })),
     fonts: FONTS.map((f) => ({ value: f.id, label: f.label })),
     batches: batchOptions([...recent, ...older]),
+    batchesNext: found.nextCursor,
+    batchSearch,
   };
   return (
     <main className="mx-auto max-w-7xl space-y-5 px-4 py-8">

@@ -18,7 +18,10 @@ export const POST = apiRoute(async function POST(request: Request) {
   return createdResponse(request, result);
 });
 
-/** Recent batches, newest first: ?cursor=&limit= (1–100, default 20)&status=&q= (text in a title) */
+/**
+ * Recent batches, newest first: ?cursor=&limit= (1–100, default 20)&status=&q= (text in a title)
+ * &withImages=1 (only batches with a picture to show: the gallery's batch filter)
+ */
 export const GET = apiRoute(async function GET(request: Request) {
   const denied = denyWithoutAccess(request);
   if (denied) return denied;
@@ -37,6 +40,12 @@ export const GET = apiRoute(async function GET(request: Request) {
     issues.push({ path: "q", message: "q (text a title contains) must be at most 200 characters" });
   const unsearchable = search === undefined ? null : unstorable(search);
   if (unsearchable) issues.push({ path: "q", message: `q (text a title contains) ${unsearchable}` });
+  const withImages = q.get("withImages");
+  if (withImages !== null && withImages !== "1")
+    issues.push({
+      path: "withImages",
+      message: "withImages must be 1 (only batches with a picture to show) or left out",
+    });
   if (issues.length > 0) return jsonError(400, "Invalid batch list query.", issues);
   try {
     const page = await listBatches(await getDb(), {
@@ -44,6 +53,7 @@ export const GET = apiRoute(async function GET(request: Request) {
       limit,
       status: status as BatchStatus | undefined,
       search,
+      withImages: withImages === "1",
     });
     return Response.json(
       { ...page, batches: page.batches.map(batchListItem) },
