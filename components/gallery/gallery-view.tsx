@@ -12,6 +12,7 @@ import { downloadUrlFor } from "@/lib/export/urls";
 import { datesReversed } from "@/lib/gallery/dates";
 import { hasFilters, toSearch, type GalleryFilters } from "@/lib/gallery/filters";
 import { deleteNotice } from "@/lib/gallery/notice";
+import type { ImageCount } from "@/lib/db";
 import type { GalleryImageDto } from "@/lib/gallery/service";
 import { plural } from "@/lib/format";
 import { useHydrated } from "@/lib/use-hydrated";
@@ -30,6 +31,8 @@ import { useSelection } from "./use-selection";
 export interface GalleryViewProps {
   images: GalleryImageDto[];
   nextCursor: string | null;
+  /** How many images match in all (the first page only: null on a page that began at a cursor). */
+  total?: ImageCount | null;
   /** The first page failed on the server (bad query or database error). */
   error: string | null;
   filters: GalleryFilters;
@@ -62,13 +65,14 @@ export function GalleryView(props: GalleryViewProps) {
     {
       images: props.images,
       nextCursor: props.nextCursor,
+      total: props.total ?? null,
       status: props.error ? "error-first" : "idle",
       error: props.error,
     },
     props.filters,
     limit,
   );
-  const { images, nextCursor, status, error } = feed.state;
+  const { images, nextCursor, status, error, total } = feed.state;
   const hydrated = useHydrated();
   const selection = useSelection(props.initialSelection ?? []);
   const { selected } = selection;
@@ -285,6 +289,7 @@ export function GalleryView(props: GalleryViewProps) {
         renderMeta={(item) => <GalleryImageMeta image={item.image} labels={labels} />}
         downloadHref={(item) => downloadUrlFor({ id: item.id, finishedAt: item.image.createdAt })}
         beyond={beyond}
+        total={total ?? undefined}
       />
     </div>
   );

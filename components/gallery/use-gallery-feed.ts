@@ -5,6 +5,7 @@
  */
 import { useCallback, useEffect, useRef, useState, type RefObject } from "react";
 import { appendUnique, loadError, toSearch, type GalleryFilters } from "@/lib/gallery/filters";
+import type { ImageCount } from "@/lib/db";
 import type { GalleryImageDto } from "@/lib/gallery/service";
 
 export type FeedStatus = "idle" | "loading-first" | "loading-more" | "error-first" | "error-more";
@@ -12,6 +13,8 @@ export type FeedStatus = "idle" | "loading-first" | "loading-more" | "error-firs
 export interface FeedState {
   images: GalleryImageDto[];
   nextCursor: string | null;
+  /** How many images match in all, from the first page (null for a feed that began at a cursor). */
+  total: ImageCount | null;
   status: FeedStatus;
   error: string | null;
 }
@@ -19,6 +22,7 @@ export interface FeedState {
 interface PageJson {
   images?: GalleryImageDto[];
   nextCursor?: string | null;
+  total?: ImageCount;
   error?: string;
   issues?: { message: string }[];
 }
@@ -27,7 +31,7 @@ async function fetchPage(search: string, signal: AbortSignal) {
   const response = await fetch(`/api/images?${search}`, { signal, headers: { accept: "application/json" } });
   const body = (await response.json().catch(() => ({}))) as PageJson;
   if (!response.ok || !body.images) throw new Error(loadError(response.status, body));
-  return { images: body.images, nextCursor: body.nextCursor ?? null };
+  return { images: body.images, nextCursor: body.nextCursor ?? null, total: body.total ?? null };
 }
 
 export function useGalleryFeed(initial: FeedState, filters: GalleryFilters, limit: number | undefined) {
@@ -55,6 +59,7 @@ export function useGalleryFeed(initial: FeedState, filters: GalleryFilters, limi
         setState((s) => ({
           images: mode === "first" ? page.images : appendUnique(s.images, page.images),
           nextCursor: page.nextCursor,
+          total: mode === "first" ? page.total : s.total,
           status: "idle",
           error: null,
         }));
@@ -87,7 +92,13 @@ export function useGalleryFeed(initial: FeedState, filters: GalleryFilters, limi
 
   const remove = useCallback((ids: readonly string[]) => {
     const gone = new Set(ids);
-    setState((s) => ({ ...s, images: s.images.filter((img) => !gone.has(img.id)) }));
+    setState((s) => {
+      const images = s.images.filter((img) => !gone.has(img.id));
+      // Deleted from those counted (a capped count stays "10,000+").
+      const removed = s.images.length - images.length;
+      const total = s.total && !s.total.capped ? { ...s.total, count: s.total.count - removed } : s.total;
+      return { ...s, images, total };
+    });
   }, []);
 
   return { state, reload, loadMore, retry, remove };

@@ -36,10 +36,15 @@ export interface LightboxProps<T extends LightboxItem> {
   beyond?: { prev?: () => void; next?: () => void };
   /**
    * What the count covers when `items` are part of a larger set, e.g. "on page 2". Without it, a
-   * `beyond.next` means more items follow: the count reads "3 / 24+".
+   * `beyond.next` means more items follow: the count reads "3 / 24+" ("24 loaded, more follow"), or
+   * with `total`, "3 / 1,204" (or "3 / 24 of 10,000+" when the total was counted up to a cap).
    */
   countScope?: string;
+  /** How many items the whole set has, when known: the first `items` are its first ones. */
+  total?: { count: number; capped: boolean };
 }
+
+const counted = new Intl.NumberFormat("en-US");
 
 export function Lightbox<T extends LightboxItem>(props: LightboxProps<T>) {
   const {
@@ -51,6 +56,7 @@ export function Lightbox<T extends LightboxItem>(props: LightboxProps<T>) {
     label = "Image",
     beyond,
     countScope,
+    total,
   } = props;
   const index = openId === null ? -1 : items.findIndex((item) => item.id === openId);
   const item = index >= 0 ? items[index] : undefined;
@@ -132,15 +138,24 @@ export function Lightbox<T extends LightboxItem>(props: LightboxProps<T>) {
                 <Dialog.Title className="min-w-0 flex-1 truncate text-sm text-zinc-300">
                   <span className="sr-only">{label} </span>
                   <span data-testid="lightbox-position">
-                    {index + 1} / {items.length}
+                    {index + 1} /{" "}
                     {countScope ? (
-                      ` ${countScope}`
-                    ) : beyond?.next ? (
+                      `${items.length} ${countScope}`
+                    ) : !beyond?.next ? (
+                      items.length
+                    ) : total && !total.capped ? (
+                      counted.format(Math.max(total.count, items.length))
+                    ) : total ? (
+                      `${items.length} loaded of ${counted.format(total.count)}+`
+                    ) : (
                       <>
-                        <span aria-hidden>+</span>
+                        {items.length}
+                        <span aria-hidden title={`${items.length} loaded, more follow`}>
+                          +
+                        </span>
                         <span className="sr-only"> loaded, more follow</span>
                       </>
-                    ) : null}
+                    )}
                   </span>
                   {/* Read "… 1 / 45: 10 Lessons", not "1 / 4510 Lessons". */}
                   <span className="sr-only">: </span>

@@ -1,5 +1,12 @@
 /** The gallery: every finished image as public JSON. */
-import { getDb, listImages, InvalidCursorError, type GalleryImage } from "@/lib/db";
+import {
+  countImages,
+  getDb,
+  listImages,
+  InvalidCursorError,
+  type GalleryImage,
+  type ImageCount,
+} from "@/lib/db";
 import { urlFor } from "@/lib/batches/blob-url";
 import type { ImageQuery } from "./query";
 
@@ -33,17 +40,27 @@ export function toImageDto(img: GalleryImage): GalleryImageDto {
   };
 }
 
+/**
+ * A page of images; the first page (no cursor) also says how many match in all (`total`, counted up to
+ * COUNT_CAP: lib/db/gallery.ts), so the lightbox can say "3 / 1,204" while later pages load.
+ */
 export async function galleryPage(
   query: ImageQuery,
 ): Promise<
-  { ok: true; images: GalleryImageDto[]; nextCursor: string | null } | { ok: false; error: string }
+  | { ok: true; images: GalleryImageDto[]; nextCursor: string | null; total?: ImageCount }
+  | { ok: false; error: string }
 > {
   try {
-    const page = await listImages(await getDb(), query);
+    const db = await getDb();
+    const [page, total] = await Promise.all([
+      listImages(db, query),
+      query.cursor ? undefined : countImages(db, query),
+    ]);
     return {
       ok: true,
       nextCursor: page.nextCursor,
       images: page.images.map(toImageDto),
+      ...(total ? { total } : {}),
     };
   } catch (err) {
     if (err instanceof InvalidCursorError) return { ok: false, error: "cursor is not one this API returned" };

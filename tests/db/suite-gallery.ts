@@ -12,6 +12,7 @@ import {
   listBatches,
   listImages,
   cancelBatch,
+  countImages,
   recordAttemptResult,
   recordAttemptStart,
   requeueTakes,
@@ -199,6 +200,28 @@ export function galleryTests(ctx: Ctx): void {
     ).rejects.toBe(rollback);
     return plan;
   }
+
+  it("counts the images matching the filters, kept pictures of takes under way too, up to a cap", async () => {
+    const { db } = ctx.handle;
+    const { batch, cells } = await newBatch(db, 3, ["m-a", "m-b"]);
+    const done = await Promise.all(cells.slice(0, 5).map((cell) => succeed(db, cell)));
+    const batchId = batch.id;
+    expect(await countImages(db, { batchId })).toEqual({ count: 5, capped: false });
+    expect(await countImages(db, { batchId, model: "m-b" })).toEqual({ count: 2, capped: false });
+    // As many as listImages walks, whatever cursor the page had.
+    const walked = await oneByOne(db, { batchId, model: "m-a" });
+    expect(await countImages(db, { batchId, model: "m-a", cursor: "ignored" } as ImageFilter)).toEqual({
+      count: walked.length,
+      capped: false,
+    });
+    // A cell being taken again still shows (and counts) the picture it keeps.
+    await requeueTakes(db, batchId, [{ promptIndex: at(done, 0).promptIndex, model: at(done, 0).model }]);
+    expect(await countImages(db, { batchId })).toEqual({ count: 5, capped: false });
+    // Past the cap it says so rather than reading on.
+    expect(await countImages(db, { batchId }, 3)).toEqual({ count: 3, capped: true });
+    expect(await countImages(db, { batchId }, 5)).toEqual({ count: 5, capped: false });
+    expect(await countImages(db, { batchId, search: "no such title" })).toEqual({ count: 0, capped: false });
+  });
 
   it("searches titles through a trigram index (pg_trgm, loaded by PGlite and shipped with Debian's server)", async () => {
     const indexes = await indexesOf("cells");

@@ -79,6 +79,7 @@ export default async function GalleryPage({ searchParams }: Props) {
       <GalleryView
         images={page?.ok ? page.images : []}
         nextCursor={page?.ok ? page.nextCursor : null}
+        total={page?.ok ? page.total : null}
         error={error}
         filters={filters}
         limit={limit}

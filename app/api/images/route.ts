@@ -7,7 +7,10 @@ import { jsonError, notAllowed, apiRoute } from "@/lib/http";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-/** Every finished image, newest first: ?cursor=&limit=&model=&style=&template=&batch=&from=&to= */
+/**
+ * Every finished image, newest first: ?cursor=&limit=&model=&style=&template=&batch=&from=&to=; the
+ * first page (no cursor) also has `total` ({count, capped}: how many match, counted up to 10,000).
+ */
 export const GET = apiRoute(async function GET(request: Request) {
   const denied = denyWithoutAccess(request);
   if (denied) return denied;
@@ -16,7 +19,7 @@ export const GET = apiRoute(async function GET(request: Request) {
   const page = await galleryPage(query.value);
   if (!page.ok) return jsonError(400, page.error, [{ path: "cursor", message: page.error }]);
   return Response.json(
-    { images: page.images, nextCursor: page.nextCursor },
+    { images: page.images, nextCursor: page.nextCursor, total: page.total },
     { headers: { "cache-control": "no-store" } },
   );
 });
