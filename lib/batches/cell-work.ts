@@ -28,6 +28,7 @@ import {
   type Db,
 } from "@/lib/db";
 import { isProviderError } from "@/lib/errors";
+import { formatUsd } from "@/lib/format";
 import { buildPrompt } from "@/lib/prompt";
 import { callLimit, type CallPermit } from "@/lib/providers/call-limit";
 import { getProvider } from "@/lib/providers/registry";
@@ -117,7 +118,7 @@ async function generateWithPermit(
   if (begun.kind === "missing") return { kind: "skipped", status: "cancelled" };
   if (begun.kind === "terminal") return { kind: "skipped", status: begun.cell.status };
   if (begun.kind === "over-budget") {
-    const reason = `budget of $${begun.budget.toFixed(2)} reached ($${begun.spent.toFixed(4)} spent)`;
+    const reason = `budget of ${formatUsd(begun.budget)} reached (${formatUsd(begun.spent)} spent)`;
     await cancelBatch(db, ref.batchId, { reason, scope: "queued" });
     // If the cancel did not end this cell (it had started before), it fails with the reason; either way
     // the batch finishes when nothing is left.

@@ -2,6 +2,7 @@
  * The cell steps against a real database (PGlite in memory), real storage (a temp folder) and the real
  * OpenAI SDK talking to the provider simulator: budget stop, no paid call repeated, permanent failures.
  */
+import { formatUsd } from "@/lib/format";
 import { beforeEach, describe, expect, it } from "vitest";
 import {
   AttemptFailed,
@@ -196,7 +197,10 @@ describe("cell steps", () => {
     const found = await getBatch(world.handle.db, id);
     const statuses = found?.cells.map((c) => c.status);
     expect(statuses?.slice(1)).toEqual(["cancelled", "cancelled", "cancelled"]);
-    expect(found?.cells[1]?.lastError).toMatch(/^budget of \$0\.\d\d reached \(\$0\.\d{4} spent\)$/);
+    // The budget and the spend as they are, not rounded to cents.
+    expect(found?.cells[1]?.lastError).toBe(
+      `budget of ${formatUsd(price * 1.5)} reached (${formatUsd(Number(found?.batch.actualCostUsd))} spent)`,
+    );
     expect(world.sim.requests).toHaveLength(1);
     // The first call's reservation became its cost.
     expect(Number(found?.batch.reservedUsd)).toBe(0);
