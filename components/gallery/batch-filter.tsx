@@ -110,6 +110,7 @@ export function BatchFilter(props: BatchFilterProps) {
     : listed.options.length === 0
       ? `No batch with images has a title containing “${listed.search}”.`
       : `${count} with a title containing “${listed.search}”${listed.next ? ", newest first: More lists older ones" : ""}.`;
+  const said = state.error ?? (state.busy ? "Finding batches…" : found);
   return (
     <div className={`${fieldClass} justify-end`}>
       <label className="flex flex-col gap-1">
@@ -158,13 +159,15 @@ export function BatchFilter(props: BatchFilterProps) {
           </button>
         ) : null}
       </div>
+      {/* Always in the page (a live region must exist before its text changes); out of the row's
+          layout while it has nothing to say, so the fields stay level. */}
       <p
         id="batch-filter-found"
         aria-live="polite"
         data-testid="batch-filter-found"
-        className={state.error ? "text-red-300" : "font-normal text-zinc-400"}
+        className={!said ? "sr-only" : state.error ? "text-red-300" : "font-normal text-zinc-400"}
       >
-        {state.error ?? (state.busy ? "Finding batches…" : found)}
+        {said}
       </p>
     </div>
   );
