@@ -1,7 +1,8 @@
 /**
  * A ceiling on wrong studio passwords: once `limit` attempts have failed within the last minute,
- * password checks stop (sign-in form, `X-Studio-Password`, a bearer password or ADMIN_TOKEN) and the
- * caller is told when to try again. One window per process for every caller: without a trusted
+ * password checks stop (sign-in form, `X-Studio-Password`, a bearer password, and ADMIN_TOKEN wherever
+ * it is taken: the gate, the owner controls and reads, gallery deletion) and the caller is told when to
+ * try again. One window per process for every caller: without a trusted
  * proxy the client's address can be forged (X-Forwarded-For), so a per-address count would let a
  * guesser rotate addresses. Browsers already signed in are never affected (their cookie is checked
  * first), so an attack costs only new sign-ins while it lasts, and at 10 a minute a long random
@@ -48,7 +49,7 @@ export function passwordThrottle(): PasswordThrottle {
 
 export function tooManyAttemptsMessage(waitMs: number): string {
   const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-  return `Too many wrong studio passwords in the last minute: try again in ${seconds} s.`;
+  return `Too many wrong studio passwords or admin tokens in the last minute: try again in ${seconds} s.`;
 }
 
 /** The API's usual error shape, 429 with Retry-After. */

@@ -113,6 +113,26 @@ const GRANTED: AccessDecision = { granted: true };
 const DENIED: AccessDecision = { granted: false, retryAfterMs: 0 };
 
 /**
+ * A bearer checked against ADMIN_TOKEN, wherever the token is taken (the gate, the owner controls and reads,
+ * gallery deletion): in constant time, and guesses count with wrong passwords in `throttle`, so the
+ * token cannot be guessed faster than the password, through any route (none is checked while they wait).
+ * Denied at once, uncounted, when either is missing: without ADMIN_TOKEN there is nothing to guess.
+ */
+export function adminTokenDecision(
+  given: string | null | undefined,
+  adminToken: string | null | undefined,
+  throttle?: PasswordThrottle,
+  now = Date.now(),
+): AccessDecision {
+  if (!given || !adminToken) return DENIED;
+  const wait = throttle?.waitMs(now) ?? 0;
+  if (wait > 0) return { granted: false, retryAfterMs: wait };
+  if (sameText(given, adminToken)) return GRANTED;
+  throttle?.fail(now);
+  return DENIED;
+}
+
+/**
  * Granted when the gate is off, or the request carries the session cookie, `Authorization: Bearer
  * <password or ADMIN_TOKEN>`, or `X-Studio-Password: <password>`. A password or token that does
  * not match counts against the throttle; the cookie never does.

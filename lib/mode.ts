@@ -1,3 +1,6 @@
+import { adminTokenDecision, bearerToken, type AccessDecision } from "@/lib/access";
+import { passwordThrottle } from "@/lib/access-throttle";
+
 /**
  * Embedded mode (the default: PGlite, local files, local engine) versus production (a real Postgres or
  * Vercel Blob, or APP_MODE=production). Admin-only actions are open on an embedded install, which is a
@@ -10,19 +13,11 @@ export function isEmbedded(env: NodeJS.ProcessEnv = process.env): boolean {
   return !env.DATABASE_URL?.trim() && !env.BLOB_READ_WRITE_TOKEN?.trim();
 }
 
-/** True when the request may perform admin actions (gallery delete). */
-export function isAdmin(headers: Headers, env: NodeJS.ProcessEnv = process.env): boolean {
-  if (isEmbedded(env)) return true;
-  const expected = env.ADMIN_TOKEN?.trim();
-  const given = headers
-    .get("authorization")
-    ?.match(/^Bearer\s+(.+)$/i)?.[1]
-    ?.trim();
-  return !!expected && !!given && given.length === expected.length && timingSafe(given, expected);
-}
-
-function timingSafe(a: string, b: string): boolean {
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
+/**
+ * Whether the request may perform admin actions (gallery delete): granted on an embedded install, else
+ * with the ADMIN_TOKEN bearer (wrong ones count with wrong passwords; none is checked while they wait).
+ */
+export function adminDecision(headers: Headers, env: NodeJS.ProcessEnv = process.env): AccessDecision {
+  if (isEmbedded(env)) return { granted: true };
+  return adminTokenDecision(bearerToken(headers), env.ADMIN_TOKEN?.trim(), passwordThrottle());
 }

@@ -8,7 +8,8 @@
  */
 import { getBatchRow, getDb } from "@/lib/db";
 import { crossSite, jsonError, seeOther, wantsHtml } from "@/lib/http";
-import { ownsBatch } from "./owner-cookie";
+import { tooManyAttemptsMessage, tooManyAttemptsResponse } from "@/lib/access-throttle";
+import { ownerDecision } from "./owner-cookie";
 import type { ManageOutcome } from "./controls";
 import { formPageOf, formReturnHref } from "./form-return";
 
@@ -27,7 +28,15 @@ export async function manageAction(
     return jsonError(403, "This request came from another site; change the batch from its own page.");
   }
   const form = wantsHtml(request) ? { page: page ?? (await formPageOf(request)) } : null;
-  if (!(await ownsBatch(id, request.headers))) {
+  const owner = await ownerDecision(id, request.headers);
+  if (!owner.granted) {
+    // A bearer that was not checked: too many wrong passwords or admin tokens lately.
+    if (owner.retryAfterMs > 0) {
+      const wait = owner.retryAfterMs;
+      return form
+        ? seeOther(formReturnHref(id, form.page, tooManyAttemptsMessage(wait)))
+        : tooManyAttemptsResponse(wait);
+    }
     // A batch's existence is no secret (its page is public): an unknown id is said to be one.
     if (!(await getBatchRow(await getDb(), id))) return jsonError(404, `No batch with id "${id}".`);
     const error = "Only the person who created this batch can change it (owner cookie or bearer token).";

@@ -2,7 +2,8 @@
 import { cookies } from "next/headers";
 import { siteOrigin } from "@/lib/export/origin";
 import type { BatchDto } from "./dto";
-import { BROWSER_KEY_COOKIE, canManage, newBrowserKey, ownerCookieName } from "./owner";
+import type { AccessDecision } from "@/lib/access";
+import { BROWSER_KEY_COOKIE, manageDecision, newBrowserKey, ownerCookieName } from "./owner";
 
 const KEEP = { httpOnly: true, sameSite: "lax", path: "/", maxAge: 60 * 60 * 24 * 365 } as const;
 
@@ -21,15 +22,22 @@ export async function browserKey(): Promise<string> {
   return key;
 }
 
-/** canManage with the request's cookies: the batch's own owner cookie, or the key of the browser that made it. */
-export async function ownsBatch(batchId: string, headers: Headers = new Headers()): Promise<boolean> {
+/** manageDecision with the request's cookies: the batch's own owner cookie, or the key of the browser that made it. */
+export async function ownerDecision(
+  batchId: string,
+  headers: Headers = new Headers(),
+): Promise<AccessDecision> {
   const jar = await cookies();
-  return canManage(
+  return manageDecision(
     batchId,
     headers,
     jar.get(ownerCookieName(batchId))?.value,
     jar.get(BROWSER_KEY_COOKIE)?.value,
   );
+}
+
+export async function ownsBatch(batchId: string, headers: Headers = new Headers()): Promise<boolean> {
+  return (await ownerDecision(batchId, headers)).granted;
 }
 
 /** 201 `{id, url, ownerToken, batch}` for a batch just created, with the owner cookie set. */

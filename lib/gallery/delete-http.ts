@@ -7,17 +7,23 @@
 import { getDb } from "@/lib/db";
 import { jsonError, readJson } from "@/lib/http";
 import { getStorage } from "@/lib/storage";
-import { checkAdmin, deleteGalleryImages, parseDeleteRequest } from "./delete";
+import { checkAdmin, deleteGalleryImages, parseDeleteRequest, type AdminCheck } from "./delete";
 import { crossSite, seeOther } from "@/lib/http";
 import { galleryHref, htmlResult } from "./form-result";
 import { readSelectedIds } from "./selection";
 
+/** The admin check's refusal headers: how to authenticate (401), or when to try again (429). */
+function refusal(response: Response, admin: Extract<AdminCheck, { ok: false }>): Response {
+  if (admin.status === 401) response.headers.set("www-authenticate", 'Bearer realm="admin"');
+  if (admin.retryAfterMs)
+    response.headers.set("retry-after", String(Math.max(1, Math.ceil(admin.retryAfterMs / 1000))));
+  return response;
+}
+
 export async function deleteJson(request: Request): Promise<Response> {
   const admin = checkAdmin(request.headers);
   if (!admin.ok) {
-    const response = jsonError(admin.status, admin.error, admin.issues);
-    if (admin.status === 401) response.headers.set("www-authenticate", 'Bearer realm="admin"');
-    return response;
+    return refusal(jsonError(admin.status, admin.error, admin.issues), admin);
   }
   const body = await readJson(request);
   if (!body.ok) return body.response;
@@ -42,9 +48,7 @@ export async function deleteForm(request: Request): Promise<Response> {
     const retry = ids.length
       ? [{ href: galleryHref(form, { ids: ids.join(","), confirm: "delete" }), label: "Try again" }]
       : [];
-    const response = htmlResult(admin.status, admin.error, [], [...retry, back]);
-    if (admin.status === 401) response.headers.set("www-authenticate", 'Bearer realm="admin"');
-    return response;
+    return refusal(htmlResult(admin.status, admin.error, [], [...retry, back]), admin);
   }
   const parsed = parseDeleteRequest({ ids: raw.flatMap((v) => v.split(",")).map((v) => v.trim()) });
   if (!parsed.ok) {

@@ -8,7 +8,8 @@ import { callWindowMs } from "@/lib/batches/call-window";
 import { contactSheetPrefix } from "@/lib/export/contact-sheet-cache";
 import { deleteImages, type Db } from "@/lib/db";
 import { parseImageIds, type IdsResult } from "@/lib/image-ids";
-import { isAdmin } from "@/lib/mode";
+import { tooManyAttemptsMessage } from "@/lib/access-throttle";
+import { adminDecision } from "@/lib/mode";
 import type { BlobStore } from "@/lib/storage";
 
 export const MAX_DELETE_IDS = 500;
@@ -17,16 +18,27 @@ export function parseDeleteRequest(body: unknown): IdsResult {
   return parseImageIds(body, MAX_DELETE_IDS);
 }
 
-export type AdminCheck = { ok: true } | { ok: false; status: 401 | 403; error: string; issues: FieldIssue[] };
+export type AdminCheck =
+  | { ok: true }
+  | { ok: false; status: 401 | 403 | 429; error: string; issues: FieldIssue[]; retryAfterMs?: number };
 
 /** Embedded installs may delete; production needs `Authorization: Bearer $ADMIN_TOKEN`. */
 export function checkAdmin(
   headers: Headers,
   env: Record<string, string | undefined> = process.env,
 ): AdminCheck {
-  // Next's types make NODE_ENV required on ProcessEnv; isAdmin only reads the mode and token variables.
-  if (isAdmin(headers, env as NodeJS.ProcessEnv)) return { ok: true };
+  // Next's types make NODE_ENV required on ProcessEnv; adminDecision only reads the mode and token variables.
+  const decision = adminDecision(headers, env as NodeJS.ProcessEnv);
+  if (decision.granted) return { ok: true };
   const issue = (message: string) => [{ path: "authorization", message }];
+  if (decision.retryAfterMs > 0)
+    return {
+      ok: false,
+      status: 429,
+      error: tooManyAttemptsMessage(decision.retryAfterMs),
+      issues: issue("not checked: too many wrong passwords or admin tokens lately"),
+      retryAfterMs: decision.retryAfterMs,
+    };
   if (!env.ADMIN_TOKEN?.trim())
     return {
       ok: false,

@@ -1,10 +1,12 @@
 /** The ceiling on wrong studio passwords: the window itself, the gate's decision, the proxy and the sign-in form. */
 import { NextRequest } from "next/server";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { accessDecision, signSession } from "@/lib/access";
+import { accessDecision, adminTokenDecision, signSession } from "@/lib/access";
 import { FAILED_PASSWORDS_PER_MINUTE, PasswordThrottle, passwordThrottle } from "@/lib/access-throttle";
 import { proxy } from "@/proxy";
 import { POST as signIn } from "@/app/signin/route";
+import { manageDecision, ownerToken } from "@/lib/batches/owner";
+import { checkAdmin } from "@/lib/gallery/delete";
 
 const SECRET = Buffer.from("throttle-test-secret-0123456789");
 const t0 = Date.UTC(2026, 10, 21, 12);
@@ -92,7 +94,7 @@ describe("the proxy and the sign-in form share the process's window", () => {
     const refused = await form("pw");
     expect([refused.status, refused.headers.get("retry-after")]).toEqual([429, "60"]);
     expect(await refused.text()).toContain(
-      "Too many wrong studio passwords in the last minute: try again in 60 s.",
+      "Too many wrong studio passwords or admin tokens in the last minute: try again in 60 s.",
     );
     const apiRefused = proxy(
       new NextRequest("http://studio.test/api/images", { headers: { authorization: "Bearer pw" } }),
@@ -102,5 +104,66 @@ describe("the proxy and the sign-in form share the process's window", () => {
 
     vi.setSystemTime(t0 + 60_001);
     expect((await form("pw")).status).toBe(303);
+  });
+});
+
+describe("ADMIN_TOKEN, wherever it is taken", () => {
+  it("is compared whatever the lengths, and only guesses of a configured token count", () => {
+    const throttle = new PasswordThrottle(2);
+    expect(adminTokenDecision("admin", "admin", throttle, t0)).toEqual({ granted: true });
+    expect(adminTokenDecision("admin-and-more", "admin", throttle, t0)).toEqual({
+      granted: false,
+      retryAfterMs: 0,
+    });
+    // No token sent, or none configured: nothing to guess, nothing counted.
+    expect(adminTokenDecision(null, "admin", throttle, t0).granted).toBe(false);
+    expect(adminTokenDecision("guess", null, throttle, t0).granted).toBe(false);
+    expect(throttle.waitMs(t0)).toBe(0);
+    expect(adminTokenDecision("adm", "admin", throttle, t0).granted).toBe(false);
+    expect(adminTokenDecision("admin", "admin", throttle, t0)).toEqual({
+      granted: false,
+      retryAfterMs: 60_000,
+    });
+  });
+
+  describe("through the public owner routes and gallery deletion, in the process's window", () => {
+    beforeEach(() => {
+      vi.useFakeTimers({ now: t0, toFake: ["Date"] });
+      vi.stubEnv("APP_SECRET", SECRET.toString());
+      vi.stubEnv("ADMIN_TOKEN", "the-admin-token");
+      vi.stubEnv("APP_MODE", "production");
+    });
+    afterEach(() => {
+      vi.setSystemTime(t0 + 10 * 60_000); // past the window, for whatever runs next in this process
+      vi.useRealTimers();
+      vi.unstubAllEnvs();
+    });
+
+    const bearer = (token: string) => new Headers({ authorization: `Bearer ${token}` });
+
+    it("counts wrong bearers as guesses, then checks not even the right token until the window has passed", () => {
+      const id = "some-batch-id";
+      expect(manageDecision(id, bearer("the-admin-token"), undefined)).toEqual({ granted: true });
+      for (let i = 0; i < FAILED_PASSWORDS_PER_MINUTE / 2; i++) {
+        expect(manageDecision(id, bearer(`guess ${i}`), undefined).granted).toBe(false);
+        expect(checkAdmin(bearer(`other guess ${i}`))).toMatchObject({ ok: false, status: 403 });
+      }
+      expect(manageDecision(id, bearer("the-admin-token"), undefined)).toEqual({
+        granted: false,
+        retryAfterMs: 60_000,
+      });
+      expect(checkAdmin(bearer("the-admin-token"))).toMatchObject({
+        ok: false,
+        status: 429,
+        retryAfterMs: 60_000,
+        error: "Too many wrong studio passwords or admin tokens in the last minute: try again in 60 s.",
+      });
+      // The batch's own token is no guess: its owner is never held up.
+      expect(manageDecision(id, bearer(ownerToken(id)), undefined)).toEqual({ granted: true });
+      expect(manageDecision(id, new Headers(), ownerToken(id))).toEqual({ granted: true });
+
+      vi.setSystemTime(t0 + 60_000);
+      expect(checkAdmin(bearer("the-admin-token"))).toEqual({ ok: true });
+    });
   });
 });

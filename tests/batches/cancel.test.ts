@@ -7,7 +7,7 @@ import { describe, expect, it, vi } from "vitest";
 import { sent } from "../helpers/inngest-sent";
 import { memoryDb } from "../helpers/memory-db";
 
-vi.mock("@/lib/batches/owner-cookie", () => ({ ownsBatch: async () => true }));
+vi.mock("@/lib/batches/owner-cookie", () => ({ ownerDecision: async () => ({ granted: true }) }));
 
 vi.mock("@/inngest/client", () => import("../helpers/inngest-sent"));
 

@@ -1,8 +1,10 @@
 /** The owner controls' refusals before any control runs: a stranger's request, an unknown batch. */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
-// A request without the owner's cookie or token (read through Next's request scope in the app).
-vi.mock("@/lib/batches/owner-cookie", () => ({ ownsBatch: async () => false }));
+// A request without the owner's cookie or token (read through Next's request scope in the app); a
+// test may say that its bearer was not checked, as while wrong admin tokens are throttled.
+const decision = { granted: false as const, retryAfterMs: 0 };
+vi.mock("@/lib/batches/owner-cookie", () => ({ ownerDecision: async () => ({ ...decision }) }));
 
 const saved = { ...process.env };
 let db: typeof import("@/lib/db");
@@ -53,5 +55,20 @@ describe("an owner control asked by someone who does not own the batch", () => {
       /^Only the person who created this batch/,
     );
     expect(control).not.toHaveBeenCalled();
+  });
+
+  it("is 429 with Retry-After, before any lookup, while wrong passwords and admin tokens are throttled", async () => {
+    decision.retryAfterMs = 41_500;
+    try {
+      const refused = await ask("no-such-batch-id-at-all");
+      expect([refused.status, refused.headers.get("retry-after")]).toEqual([429, "42"]);
+      expect(await refused.json()).toEqual({
+        error: "Too many wrong studio passwords or admin tokens in the last minute: try again in 42 s.",
+        issues: [],
+      });
+      expect(control).not.toHaveBeenCalled();
+    } finally {
+      decision.retryAfterMs = 0;
+    }
   });
 });
