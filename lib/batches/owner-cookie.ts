@@ -1,14 +1,22 @@
 /** The owner cookies a browser gets for the batches it creates (see owner.ts for what they hold). */
-import { cookies } from "next/headers";
+import { cookies, headers as requestHeaders } from "next/headers";
 import { siteOrigin } from "@/lib/export/origin";
 import type { BatchDto } from "./dto";
-import type { AccessDecision } from "@/lib/access";
+import { isHttps, type AccessDecision } from "@/lib/access";
 import { BROWSER_KEY_COOKIE, manageDecision, newBrowserKey, ownerCookieName } from "./owner";
 
-const KEEP = { httpOnly: true, sameSite: "lax", path: "/", maxAge: 60 * 60 * 24 * 365 } as const;
+/**
+ * A year, HttpOnly, SameSite=Lax; Secure when the browser is on https (as the session cookie): these
+ * are credentials for every batch the browser made, not to be sent over plain http. Next sets
+ * X-Forwarded-Proto on every request (from a proxy's, else the connection's).
+ */
+async function keep() {
+  const secure = isHttps(await requestHeaders(), "");
+  return { httpOnly: true, sameSite: "lax", path: "/", maxAge: 60 * 60 * 24 * 365, secure } as const;
+}
 
 export async function rememberOwner(batchId: string, token: string): Promise<void> {
-  (await cookies()).set(ownerCookieName(batchId), token, KEEP);
+  (await cookies()).set(ownerCookieName(batchId), token, await keep());
 }
 
 /**
@@ -18,7 +26,7 @@ export async function rememberOwner(batchId: string, token: string): Promise<voi
 export async function browserKey(): Promise<string> {
   const jar = await cookies();
   const key = jar.get(BROWSER_KEY_COOKIE)?.value || newBrowserKey();
-  jar.set(BROWSER_KEY_COOKIE, key, KEEP);
+  jar.set(BROWSER_KEY_COOKIE, key, await keep());
   return key;
 }
 

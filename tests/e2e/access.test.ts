@@ -213,6 +213,12 @@ describe("signed in", () => {
     const created = await postJson("/api/batches", BASE_REQUEST, auth);
     expect(created.status).toBe(201);
     const { id, ownerToken } = (await created.json()) as { id: string; ownerToken: string };
+    // The owner cookie, a credential, is Secure behind a TLS proxy, as the session cookie is.
+    expect(created.headers.get("set-cookie")).toMatch(new RegExp(`^owner_${id}=${ownerToken};.* HttpOnly;`));
+    expect(created.headers.get("set-cookie")).not.toMatch(/; Secure/i);
+    const tls = await postJson("/api/batches", BASE_REQUEST, { ...auth, "x-forwarded-proto": "https" });
+    expect(tls.headers.get("set-cookie")).toMatch(/^owner_[\w-]+=[\w-]{43};.*; Secure;/);
+    await settled(stack.appUrl, ((await tls.json()) as { id: string }).id);
     await settled(stack.appUrl, id);
     const viaHeader = await submitBatch(stack.appUrl, BASE_REQUEST, { studioPassword: PASSWORD });
     expect(viaHeader.ok).toBe(true);
