@@ -21,27 +21,24 @@ import { engineDirOwner } from "@/engine/journal";
 import { dbOptionsFromEnv } from "@/lib/db/client";
 import { dirLockOwner } from "@/lib/db/pglite-lock";
 import { gentleStopWaitMs } from "@/lib/parent-watch";
-import { settingsProblems } from "@/lib/settings";
-
-function port(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) {
-    console.error(`start: ${name} must be a port number between 1 and 65535, got "${raw}"`);
-    process.exit(2);
-  }
-  return n;
-}
+import { dataDirProblem, runsSimulator, startSettings } from "./lib/start-settings";
 
 /** Fails fast, before a build, when a port is taken (often by an earlier `npm start` still running). */
-async function ensureFree(name: string, portNumber: number, host: string): Promise<void> {
+async function ensureFree(name: string, portNumber: number, hostName: string): Promise<void> {
+  const host = process.env[hostName] || "127.0.0.1";
   const error = await new Promise<NodeJS.ErrnoException | null>((resolve) => {
     const probe = net.createServer();
     probe.once("error", (err: NodeJS.ErrnoException) => resolve(err));
     probe.listen(portNumber, host, () => probe.close(() => resolve(null)));
   });
   if (!error) return;
+  // An address this machine does not have, or a name that does not resolve: HOST is wrong, not the port.
+  if (["ENOTFOUND", "EAI_AGAIN", "EADDRNOTAVAIL"].includes(error.code ?? "")) {
+    console.error(
+      `start: ${hostName} "${host}" cannot be listened on (${error.code}); set it to an address of this machine, such as 127.0.0.1 or 0.0.0.0`,
+    );
+    process.exit(2);
+  }
   const why =
     error.code === "EADDRINUSE"
       ? "is already in use (is the app already running?)"
@@ -53,24 +50,23 @@ async function ensureFree(name: string, portNumber: number, host: string): Promi
 }
 
 async function main(): Promise<void> {
-  const webPort = port("PORT", 3000);
-  const enginePort = port("ENGINE_PORT", 8288);
-  if (webPort === enginePort) {
-    console.error(`start: PORT and ENGINE_PORT are both ${webPort}; give them different ports`);
+  // Before the build: a malformed setting would only show as failing pages and functions.
+  const settings = startSettings(process.env);
+  if (!settings.ok) {
+    for (const problem of settings.problems) console.error(`start: ${problem}`);
     process.exit(2);
   }
-  await ensureFree("PORT", webPort, process.env.HOST || "127.0.0.1");
-  await ensureFree("ENGINE_PORT", enginePort, process.env.ENGINE_HOST || "127.0.0.1");
-  const dataDir = path.resolve(root, process.env.DATA_DIR ?? ".data");
+  const { web: webPort, engine: enginePort } = settings.ports;
+  await ensureFree("PORT", webPort, "HOST");
+  await ensureFree("ENGINE_PORT", enginePort, "ENGINE_HOST");
+  const dataDir = path.resolve(root, process.env.DATA_DIR?.trim() || ".data");
   // Where the two reach each other (and this script reaches both): the address each binds to.
   const appUrl = localUrl(process.env.HOST, webPort);
   const engineUrl = localUrl(process.env.ENGINE_HOST, enginePort);
-
-  // Before the build: a malformed setting would only show as failing pages and functions.
-  const problems = settingsProblems(process.env);
-  if (problems.length > 0) {
-    for (const problem of problems) console.error(`start: ${problem}`);
-    process.exit(2);
+  const unusable = dataDirProblem(dataDir);
+  if (unusable) {
+    console.error(`start: ${unusable}`);
+    process.exit(1);
   }
   // Before the build: a data dir another npm start (or a server it left) is using.
   const engineDir = process.env.ENGINE_DATA_DIR ?? path.join(dataDir, "engine");
@@ -125,10 +121,10 @@ async function main(): Promise<void> {
   // Should this process die without stopping the web app (kill -9), the app follows it out (lib/parent-watch).
   const webEnv: Record<string, string> = { WEB_PARENT_PID: String(process.pid) };
   // Simulator mode: the real OpenAI/Gemini SDKs talk to a local imitation of their APIs (no keys, no cost).
-  if (["1", "true"].includes(process.env.PROVIDER_SIMULATOR ?? "")) {
+  if (runsSimulator(process.env)) {
     const { startSimulator } = await import("@/lib/simulator");
     const sim = await startSimulator({
-      port: port("SIM_PORT", 0),
+      port: settings.ports.sim,
       profile: process.env.SIM_PROFILE || "scaled",
     });
     webEnv.PROVIDER_SIMULATOR_URL = sim.url;

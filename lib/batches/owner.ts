@@ -26,7 +26,8 @@ export function appSecret(): Buffer {
   if (cached) return cached;
   const fromEnv = process.env.APP_SECRET?.trim();
   if (fromEnv) {
-    if (fromEnv.length < 16) throw new Error("APP_SECRET must be at least 16 characters");
+    const problem = appSecretProblem(process.env);
+    if (problem) throw new Error(problem);
     return (cached = Buffer.from(fromEnv));
   }
   const file = path.resolve(process.env.DATA_DIR?.trim() || ".data", "app-secret");
@@ -39,6 +40,13 @@ export function appSecret(): Buffer {
     }
   }
   return (cached = Buffer.from(readFileSync(file, "utf8").trim()));
+}
+
+/** What is wrong with APP_SECRET (unset is fine: a secret is made in the data dir), or null. */
+export function appSecretProblem(env: Readonly<Record<string, string | undefined>>): string | null {
+  const value = env.APP_SECRET?.trim();
+  if (!value || value.length >= 16) return null;
+  return `APP_SECRET must be at least 16 characters, got ${value.length}`;
 }
 
 export function ownerToken(batchId: string): string {

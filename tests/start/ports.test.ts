@@ -55,6 +55,44 @@ describe("npm start ports", () => {
     });
   });
 
+  it("names every malformed setting in one run, its own and the app's, a line each", () => {
+    const run = start({
+      PORT: "web",
+      ENGINE_PORT: "-1",
+      ENGINE_MAX_CALLS: "1.5",
+      APP_SECRET: "short",
+      CELL_RETRIES: "-1",
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr.split("\n")).toEqual([
+      'start: PORT must be a port number between 1 and 65535, got "web"',
+      'start: ENGINE_PORT must be a port number between 1 and 65535, got "-1"',
+      'start: ENGINE_MAX_CALLS must be a whole number from 0 to 1,000,000 (0: no limit), got "1.5"',
+      expect.stringMatching(/^start: CELL_RETRIES /),
+      "start: APP_SECRET must be at least 16 characters, got 5",
+    ]);
+  });
+
+  it("names HOST when it is no address of this machine, and DATA_DIR when it cannot be a folder", async () => {
+    const ports = { PORT: String(await freePort()), ENGINE_PORT: String(await freePort()) };
+    const host = start({ ...ports, HOST: "192.0.2.1" });
+    expect(host.code).toBe(2);
+    expect(host.stderr).toBe(
+      'start: HOST "192.0.2.1" cannot be listened on (EADDRNOTAVAIL); set it to an address of this machine, such as 127.0.0.1 or 0.0.0.0',
+    );
+    const dir = mkdtempSync(path.join(os.tmpdir(), "start-data-"));
+    try {
+      writeFileSync(path.join(dir, "a-file"), "");
+      const data = start({ ...ports, DATA_DIR: path.join(dir, "a-file", "data") });
+      expect(data.code).toBe(1);
+      expect(data.stderr).toBe(
+        `start: DATA_DIR ${path.join(dir, "a-file", "data")} cannot be used (ENOTDIR); set DATA_DIR to a folder this user may write`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("refuses malformed app settings, a line each, before building anything", async () => {
     const run = start({
       PORT: String(await freePort()),

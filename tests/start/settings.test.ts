@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { settingsProblems } from "@/lib/settings";
+import { startSettings } from "../../scripts/lib/start-settings";
 
 describe("the app's settings, checked at start", () => {
   it("find nothing wrong with an empty environment or good values", () => {
@@ -63,5 +64,36 @@ describe("the app's settings, checked at start", () => {
     expect(settingsProblems({ PROMPTS_PER_RUN: "100", RUN_MAX_STEPS: "50" })).toEqual([
       "RUN_MAX_STEPS (50) must be at least PROMPTS_PER_RUN + 3 (103): a run's first wave takes up to PROMPTS_PER_RUN + 2 steps",
     ]);
+  });
+});
+
+describe("npm start's own settings", () => {
+  it("take blank as unset, and read SIM_PORT only when it runs the simulator", () => {
+    expect(startSettings({ PORT: " ", ENGINE_PORT: "", SIM_PORT: "x" })).toEqual({
+      ok: true,
+      ports: { web: 3000, engine: 8288, sim: 0 },
+    });
+    expect(startSettings({ PORT: " 4100 ", PROVIDER_SIMULATOR: "1", SIM_PORT: "4102" })).toEqual({
+      ok: true,
+      ports: { web: 4100, engine: 8288, sim: 4102 },
+    });
+    expect(startSettings({ PROVIDER_SIMULATOR: "1", SIM_PORT: "70000" })).toEqual({
+      ok: false,
+      problems: ['SIM_PORT must be a port number between 1 and 65535, got "70000"'],
+    });
+  });
+
+  it("name a port clash beside the app's problems, and ENGINE_MAX_CALLS as the engine reads it", () => {
+    expect(startSettings({ PORT: "8288", APP_SECRET: "0123456789abcde", ENGINE_MAX_CALLS: "0" })).toEqual({
+      ok: false,
+      problems: [
+        "PORT and ENGINE_PORT are both 8288; give them different ports",
+        "APP_SECRET must be at least 16 characters, got 15",
+      ],
+    });
+    expect(startSettings({ ENGINE_MAX_CALLS: "-2" })).toMatchObject({
+      problems: ['ENGINE_MAX_CALLS must be a whole number from 0 to 1,000,000 (0: no limit), got "-2"'],
+    });
+    expect(startSettings({ ENGINE_MAX_CALLS: "64", APP_SECRET: "0123456789abcdef" }).ok).toBe(true);
   });
 });
