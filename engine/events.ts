@@ -26,6 +26,25 @@ function seededId(seed: string, i: number): string | undefined {
   return ulid(t, createHash("sha1").update(`${entropy}:${i}`).digest());
 }
 
+/**
+ * Levels of objects and arrays an event may nest. JSON.parse takes any depth, but JSON.stringify (the
+ * size check, the journal, every call to the app) recurses and overflows the stack some thousands of
+ * levels down: such an event answered 500 with a RangeError. Inngest Cloud's Go decoder stops at 10,000.
+ */
+export const MAX_EVENT_DEPTH = 1000;
+
+/** Whether `value` nests objects or arrays deeper than `max` levels (iterative: any depth is safe to ask). */
+function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== "object" || v === null) continue;
+    if (depth > max) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 function validate(
   raw: unknown,
   i: number,
@@ -34,6 +53,11 @@ function validate(
   maxBytes: number,
 ): EngineEvent & { callerId: boolean } {
   if (!isObj(raw)) throw new EventInputError(`events[${i}]: must be an object`);
+  // Sent events only: the engine's own lifecycle events (no size limit) carry a sent one two levels down.
+  if (Number.isFinite(maxBytes) && nestsDeeperThan(raw, MAX_EVENT_DEPTH))
+    throw new EventInputError(
+      `events[${i}]: nests objects or arrays more than ${MAX_EVENT_DEPTH} levels deep; send flatter data`,
+    );
   const bytes = Buffer.byteLength(JSON.stringify(raw));
   if (bytes > maxBytes)
     throw new EventInputError(

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engineFor, listRuns, makeClient, runsFinished, serveApp, type App } from "./helpers";
 import { cel } from "@/engine/cel";
+import { MAX_EVENT_DEPTH } from "@/engine/events";
 
 describe("engine: unsupported configuration and ops", () => {
   let engine: Awaited<ReturnType<typeof engineFor>>;
@@ -74,6 +75,24 @@ describe("engine: unsupported configuration and ops", () => {
     const runs = await runsFinished(engine.url, "size-s", 1);
     expect(runs).toHaveLength(1);
     expect((runs[0]!.event.data.blob as string).length).toBe(200 * 1024);
+  });
+
+  it("refuses an event nested deeper than it can serialize with 400, not a stack overflow's 500", async () => {
+    const deep = (levels: number) => `${"[".repeat(levels)}${"]".repeat(levels)}`;
+    const send = (levels: number) =>
+      fetch(`${engine.url}/e/key`, {
+        method: "POST",
+        body: `[{"name":"depth/e","data":{"ok":true}},{"name":"depth/e","data":{"a":${deep(levels)}}}]`,
+      });
+    const refused = await send(100_000);
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toEqual({
+      error: `events[1]: nests objects or arrays more than ${MAX_EVENT_DEPTH} levels deep; send flatter data`,
+      status: 400,
+    });
+    // The event object and its data are two levels: the rest is the limit's.
+    expect((await send(MAX_EVENT_DEPTH - 2)).status).toBe(200);
+    expect((await send(MAX_EVENT_DEPTH - 1)).status).toBe(400);
   });
 
   it("fails an invoke whose event would be over the size limit, starting no run", async () => {
