@@ -95,7 +95,7 @@ async function main(): Promise<void> {
   let stoppingAt = 0;
   const stopGently = async () => {
     if (stopping) {
-      // One Ctrl-C can arrive twice (the terminal signals the group, and npm and tsx pass it on).
+      // One Ctrl-C can arrive twice (the terminal signals the group, and npm passes it on).
       if (Date.now() - stoppingAt < 1000) return;
       console.error("start: stopping now");
       return stop(130);
