@@ -1,10 +1,12 @@
 /**
  * Where a plain form post from a batch page (JavaScript off) is sent back to: the page of the grid it
  * was posted from (its `page` field), and, when the control was refused, that page with the reason
- * shown on it. Without this the owner landed on page 1 after every button, or on the API's raw JSON.
+ * shown on it, or, when a retry or resume went through, with what it did (as the page with JavaScript
+ * says it). Without this the owner landed on page 1 after every button, or on the API's raw JSON.
  *
- * The reason travels in the address, signed with the app secret: the page shows only a reason this
- * server wrote for this batch, so a crafted link cannot put words of its own on a batch page.
+ * The text travels in the address, signed with the app secret and its kind: the page shows only words
+ * this server wrote for this batch, so a crafted link cannot put words of its own on a batch page, nor
+ * show a refusal as done.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { appSecret } from "./owner";
@@ -43,32 +45,47 @@ function clip(text: string): string {
   return chars.length <= MAX_NOTICE ? chars.join("") : `${chars.slice(0, MAX_NOTICE - 1).join("")}…`;
 }
 
-function signature(batchId: string, notice: string): string {
+/** `notice`: why a control was refused; `done`: what a control that went through did. */
+export type NoticeKind = "notice" | "done";
+
+function signature(batchId: string, notice: string, kind: NoticeKind): string {
   return createHmac("sha256", appSecret())
-    .update(`notice:${batchId}:${notice}`)
+    .update(`${kind}:${batchId}:${notice}`)
     .digest("base64url")
     .slice(0, 22);
 }
 
-/** The page of the grid a form post came from, with `notice` (why the control was refused) to show on it. */
-export function formReturnHref(batchId: string, page: number, notice?: string): string {
+/**
+ * The page of the grid a form post came from, with `notice` to show on it: why the control was refused,
+ * or (`kind` "done") what it did. The text rides in the query parameter named by its kind.
+ */
+export function formReturnHref(
+  batchId: string,
+  page: number,
+  notice?: string | null,
+  kind: NoticeKind = "notice",
+): string {
   const href = batchPageHref(batchId, page);
-  if (notice === undefined) return href;
+  if (notice === undefined || notice === null) return href;
   const text = clip(notice);
-  const query = new URLSearchParams({ notice: text, sig: signature(batchId, text) });
+  const query = new URLSearchParams({ [kind]: text, sig: signature(batchId, text, kind) });
   return `${href}${href.includes("?") ? "&" : "?"}${query.toString()}`;
 }
 
-/** The notice a batch page's address carries, when this server signed it for this batch; else null. */
+/**
+ * The notice a batch page's address carries (its `notice` or `done` parameter, as `kind` says), when
+ * this server signed it for this batch as that kind; else null.
+ */
 export function verifiedNotice(
   batchId: string,
   notice: string | string[] | undefined,
   sig: string | string[] | undefined,
+  kind: NoticeKind = "notice",
 ): string | null {
   const text = Array.isArray(notice) ? notice[0] : notice;
   const given = Array.isArray(sig) ? sig[0] : sig;
   if (!text || !given || [...text].length > MAX_NOTICE) return null;
-  const expected = Buffer.from(signature(batchId, text));
+  const expected = Buffer.from(signature(batchId, text, kind));
   const actual = Buffer.from(given);
   return actual.length === expected.length && timingSafeEqual(actual, expected) ? text : null;
 }

@@ -4,7 +4,8 @@
  * to the page for a form / `{batch, [countKey]: count}` as JSON, with `nextWave` from a control that
  * queued cells (true: the batch's run at work makes them after the cells under way; false: a run was
  * started for them). A form post (a page with JavaScript off) goes back to the page of the grid it came
- * from, and a refusal it meets is shown there: JSON would leave its owner on the API's address.
+ * from, and a refusal it meets is shown there, as is what a retry or resume did: JSON would leave its
+ * owner on the API's address.
  */
 import { getBatchRow, getDb } from "@/lib/db";
 import { crossSite, jsonError, seeOther, wantsHtml } from "@/lib/http";
@@ -12,6 +13,7 @@ import { tooManyAttemptsMessage, tooManyAttemptsResponse } from "@/lib/access-th
 import { ownerDecision } from "./owner-cookie";
 import type { ManageOutcome } from "./controls";
 import { formPageOf, formReturnHref } from "./form-return";
+import { requeuedNoteOf } from "./requeued-note";
 
 /**
  * `page`: the grid page a form post named, for a caller that has read the body already (the cell
@@ -52,7 +54,9 @@ export async function manageAction(
     }
     return response;
   }
-  if (form) return seeOther(formReturnHref(id, form.page));
   const wave = result.nextWave === undefined ? {} : { nextWave: result.nextWave };
-  return Response.json({ batch: result.batch, ...(countKey ? { [countKey]: result.count } : {}), ...wave });
+  const answer = { batch: result.batch, ...(countKey ? { [countKey]: result.count } : {}), ...wave };
+  // Back to the page, saying what a retry or resume did (queued after the current run, or started).
+  if (form) return seeOther(formReturnHref(id, form.page, requeuedNoteOf(answer), "done"));
+  return Response.json(answer);
 }

@@ -26,3 +26,13 @@ export function requeuedNote(action: string, answer: ControlAnswer): string | nu
     return `Queued ${cells} after the current run: ${made} once the cells under way have ended.`;
   return `${action === "retry" ? "Retrying" : "Resumed"} ${cells}.`;
 }
+
+/**
+ * The same note from the answer alone (a retry's names `retried`, a resume's `resumed`): for the
+ * redirect after a form post, which the page shows as the page with JavaScript does.
+ */
+export function requeuedNoteOf(answer: ControlAnswer): string | null {
+  if (answer.retried !== undefined) return requeuedNote("retry", answer);
+  if (answer.resumed !== undefined) return requeuedNote("resume", answer);
+  return null;
+}

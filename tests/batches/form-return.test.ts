@@ -79,6 +79,23 @@ describe("formReturnHref", () => {
     expect(verifiedNotice("abc", [q.notice!], [q.sig!])).toBe(q.notice);
   });
 
+  it("carries what a control did under its own name, never readable as a refusal or the other way", () => {
+    const note =
+      "Queued 2 cancelled cells after the current run: they are made once the cells under way have ended.";
+    const url = new URL(formReturnHref("abc", 2, note, "done"), "http://localhost");
+    expect(url.searchParams.get("page")).toBe("2");
+    expect(url.searchParams.has("notice")).toBe(false);
+    const sig = url.searchParams.get("sig") ?? undefined;
+    const done = url.searchParams.get("done") ?? undefined;
+    expect(verifiedNotice("abc", done, sig, "done")).toBe(note);
+    expect(verifiedNotice("abc", done, sig)).toBeNull();
+    expect(verifiedNotice("other", done, sig, "done")).toBeNull();
+    const refused = queryOf(formReturnHref("abc", 2, "This batch has no cancelled cells to resume."));
+    expect(verifiedNotice("abc", refused.notice, refused.sig, "done")).toBeNull();
+    // Nothing to say (a cancel that went through): the plain page.
+    expect(formReturnHref("abc", 2, null, "done")).toBe("/b/abc?page=2");
+  });
+
   it("cuts a very long reason, keeping whole characters", () => {
     const q = queryOf(formReturnHref("abc", 2, "🙂".repeat(600)));
     const shown = verifiedNotice("abc", q.notice, q.sig);

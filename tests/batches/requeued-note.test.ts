@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { requeuedNote } from "@/lib/batches/requeued-note";
+import { requeuedNote, requeuedNoteOf } from "@/lib/batches/requeued-note";
 
 describe("what the batch page says once a retry or resume went through", () => {
   it("says the cells were queued after the current run when the batch's run at work takes them", () => {
@@ -19,5 +19,13 @@ describe("what the batch page says once a retry or resume went through", () => {
   it("says nothing for the other controls", () => {
     expect(requeuedNote("cancel", {})).toBeNull();
     expect(requeuedNote("resend", {})).toBeNull();
+  });
+
+  it("says the same from the answer alone, as a form post's redirect does", () => {
+    expect(requeuedNoteOf({ resumed: 2, nextWave: true })).toBe(
+      "Queued 2 cancelled cells after the current run: they are made once the cells under way have ended.",
+    );
+    expect(requeuedNoteOf({ retried: 1, nextWave: false })).toBe("Retrying 1 failed cell.");
+    expect(requeuedNoteOf({})).toBeNull();
   });
 });

@@ -152,53 +152,63 @@ describe("cancel and resume on the batch page", () => {
   });
 
   it("resumes while the batch runs again for a retry: queued after the current run, nothing paid twice", async () => {
-    const before = sim.requests.length;
-    const blocked = "Refused every time [sim:moderation]";
-    // The refused title answers at once; the other two calls are out at the cancel and land after it.
-    let release = sim.hold((prompt) => !prompt.includes("[sim:moderation]"));
-    const { id, ownerToken } = await newBatch([blocked, "Landed after the cancel", "Also landed after"]);
-    await until(() => sim.requests.length - before === 3, "the three calls to reach the provider");
-    await until(async () => (await readAs(stack.appUrl, id, ownerToken)).counts.failed === 1, "the refusal");
-    expect(
-      (await post(stack.appUrl, `/api/batches/${id}/cancel`, undefined, bearer(ownerToken))).status,
-    ).toBe(200);
-    release();
-    await callsEnded();
-    const { browser, page } = await ownerPage(id, ownerToken, true);
-    const errors: string[] = [];
-    page.on("pageerror", (err) => errors.push(err.message));
-    const status = () => page.getByTestId("batch-status").textContent();
-    const message = () => page.getByTestId("control-message").textContent();
-    release = sim.hold();
-    try {
-      // Hydrated (the copy button replaces a link then): the controls answer in the page.
-      await page.getByRole("button", { name: "Copy link" }).waitFor();
-      // The retry's call is held: the batch runs again, with its two cancelled cells left.
-      await page.getByRole("button", { name: "Retry 1 failed cell" }).click();
-      await expect.poll(message).toBe("Retrying 1 failed cell.");
-      await until(() => sim.requests.length - before === 4, "the retry's call to reach the provider");
-      await expect.poll(status).toBe("Status: running");
-      // Resume is offered while it runs (no call of theirs is out), and says what it did.
-      const resume = page.getByRole("button", { name: "Resume 2 cancelled cells" });
-      expect(await resume.isEnabled()).toBe(true);
-      await resume.click();
-      await expect
-        .poll(message)
-        .toBe(
-          "Queued 2 cancelled cells after the current run: they are made once the cells under way have ended.",
-        );
-      expect(await status()).toBe("Status: running");
-      expect(await resume.count()).toBe(0);
+    // With JavaScript the page says what each control did in place; without, on the page the form post
+    // is sent back to, in the same words.
+    for (const javaScriptEnabled of [true, false]) {
+      const before = sim.requests.length;
+      const blocked = "Refused every time [sim:moderation]";
+      // The refused title answers at once; the other two calls are out at the cancel and land after it.
+      let release = sim.hold((prompt) => !prompt.includes("[sim:moderation]"));
+      const { id, ownerToken } = await newBatch([blocked, "Landed after the cancel", "Also landed after"]);
+      await until(() => sim.requests.length - before === 3, "the three calls to reach the provider");
+      await until(
+        async () => (await readAs(stack.appUrl, id, ownerToken)).counts.failed === 1,
+        "the refusal",
+      );
+      expect(
+        (await post(stack.appUrl, `/api/batches/${id}/cancel`, undefined, bearer(ownerToken))).status,
+      ).toBe(200);
       release();
-      // The retry is refused again; the resumed cells are made from the pictures that landed.
-      await expect.poll(status, { timeout: 60_000 }).toBe("Status: partial");
-      const batch = await settled(stack.appUrl, id);
-      expect(batch.cells.map((c) => c.status)).toEqual(["failed", "succeeded", "succeeded"]);
-      expect(sim.requests.length - before).toBe(4);
-      expect(errors).toEqual([]);
-    } finally {
-      release();
-      await browser.close();
+      await callsEnded();
+      const { browser, page } = await ownerPage(id, ownerToken, javaScriptEnabled);
+      const errors: string[] = [];
+      page.on("pageerror", (err) => errors.push(err.message));
+      const status = () => page.getByTestId("batch-status").textContent();
+      const message = () =>
+        page.getByTestId(javaScriptEnabled ? "control-message" : "form-done").textContent();
+      release = sim.hold();
+      try {
+        // Hydrated (the copy button replaces a link then): the controls answer in the page.
+        if (javaScriptEnabled) await page.getByRole("button", { name: "Copy link" }).waitFor();
+        // The retry's call is held: the batch runs again, with its two cancelled cells left.
+        await page.getByRole("button", { name: "Retry 1 failed cell" }).click();
+        await expect.poll(message).toBe("Retrying 1 failed cell.");
+        await until(() => sim.requests.length - before === 4, "the retry's call to reach the provider");
+        if (!javaScriptEnabled) await page.reload();
+        await expect.poll(status).toBe("Status: running");
+        // Resume is offered while it runs (no call of theirs is out), and says what it did.
+        const resume = page.getByRole("button", { name: "Resume 2 cancelled cells" });
+        expect(await resume.isEnabled()).toBe(true);
+        await resume.click();
+        await expect
+          .poll(message)
+          .toBe(
+            "Queued 2 cancelled cells after the current run: they are made once the cells under way have ended.",
+          );
+        expect(await status()).toBe("Status: running");
+        expect(await resume.count()).toBe(0);
+        release();
+        // The retry is refused again; the resumed cells are made from the pictures that landed.
+        const batch = await settled(stack.appUrl, id);
+        if (!javaScriptEnabled) await page.reload();
+        await expect.poll(status, { timeout: 60_000 }).toBe("Status: partial");
+        expect(batch.cells.map((c) => c.status)).toEqual(["failed", "succeeded", "succeeded"]);
+        expect(sim.requests.length - before).toBe(4);
+        expect(errors).toEqual([]);
+      } finally {
+        release();
+        await browser.close();
+      }
     }
   });
 
@@ -276,8 +286,11 @@ describe("cancel and resume on the batch page", () => {
         page.getByRole("button", { name: /^Resume \d+ cancelled cells?$/ }).click(),
       ]);
       expect(answer.status()).toBe(303);
-      // Back on the page at the address the browser used (not the one Next listens on).
-      await page.waitForURL(`${stack.appUrl}/b/${id}`);
+      // Back on the page at the address the browser used (not the one Next listens on), saying what
+      // the resume did, as the page with JavaScript does.
+      await page.waitForURL((url) => url.href.startsWith(`${stack.appUrl}/b/${id}?done=`));
+      expect(await page.getByTestId("form-done").textContent()).toBe("Resumed 2 cancelled cells.");
+      expect(await page.getByTestId("form-notice").count()).toBe(0);
       expect((await settled(stack.appUrl, id)).status).toBe("succeeded");
       await page.reload();
       expect(await page.getByTestId("batch-status").textContent()).toBe("Status: succeeded");

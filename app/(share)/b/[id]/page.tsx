@@ -64,8 +64,10 @@ export default async function BatchPage({ params, searchParams }: Props) {
   // Restyling makes a new batch and a new take spends: behind the studio password when one is set.
   const mayRestyle = owner && (await hasStudioAccess());
   const canvas = getCanvas(isCanvasId(found.batch.canvas) ? found.batch.canvas : DEFAULT_CANVAS_ID);
-  // Why a control posted without JavaScript was refused (lib/batches/form-return): shown as text.
+  // Why a control posted without JavaScript was refused, or what its retry or resume did
+  // (lib/batches/form-return): shown as text.
   const notice = verifiedNotice(id, query.notice, query.sig);
+  const done = notice ? null : verifiedNotice(id, query.done, query.sig, "done");
   return (
     <main className="mx-auto max-w-7xl px-4 py-8">
       {owner ? <ClearSentDraft /> : null}
@@ -76,6 +78,15 @@ export default async function BatchPage({ params, searchParams }: Props) {
           className="mb-6 rounded border border-red-900 bg-red-950/40 p-2 text-sm text-red-200 [overflow-wrap:anywhere]"
         >
           Not done: {notice}
+        </p>
+      ) : null}
+      {done ? (
+        <p
+          role="status"
+          data-testid="form-done"
+          className="mb-6 rounded border border-sky-900/60 bg-sky-950/40 p-2 text-sm text-sky-100 [overflow-wrap:anywhere]"
+        >
+          {done}
         </p>
       ) : null}
       <BatchLive
