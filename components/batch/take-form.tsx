@@ -53,6 +53,13 @@ export interface TakeControl {
   toBar: () => void;
 }
 
+/** What the takes bar says: takes asked for (`sent`), or a refusal or error about `cells`. */
+interface Message {
+  text: string;
+  sent?: SentTakes;
+  cells?: readonly string[];
+}
+
 // Per image as the studio's model cards say it ($0.015, $0.134); free for the offline preview.
 const priceText = (usd: number) => (usd === 0 ? "free" : formatUsd(usd));
 
@@ -195,7 +202,8 @@ export function useTakes(
   const [busy, setBusy] = useState(false);
   // `sent`: the takes asked for. The bar's button goes with the marks then, so the message takes the
   // focus, which would otherwise drop to the page's body; it goes once they have all ended.
-  const [message, setMessage] = useState<{ text: string; sent?: SentTakes } | null>(null);
+  // `cells`: the cells a refusal or error is about (a refused switch), where the keyboard goes after it.
+  const [message, setMessage] = useState<Message | null>(null);
   const messageRef = useRef<HTMLParagraphElement>(null);
   useEffect(() => {
     if (message?.sent) messageRef.current?.focus();
@@ -228,7 +236,7 @@ export function useTakes(
   const post = useCallback(
     async (
       action: "takes" | "alternate",
-      cells: (Pick<Mark, "promptIndex" | "model"> & { attempts?: number; other?: string })[],
+      cells: (Pick<Mark, "id" | "promptIndex" | "model"> & { attempts?: number; other?: string })[],
     ) => {
       setBusy(true);
       setMessage(null);
@@ -247,13 +255,13 @@ export function useTakes(
         });
         const body = (await res.json()) as { error?: string; batch?: BatchDto };
         if (!res.ok) {
-          setMessage({ text: body.error ?? `Request failed (${res.status})` });
+          setMessage({ text: body.error ?? `Request failed (${res.status})`, cells: cells.map((c) => c.id) });
           return null;
         }
         if (body.batch) onChange(body.batch);
         return { batch: body.batch };
       } catch (err) {
-        setMessage({ text: (err as Error).message });
+        setMessage({ text: (err as Error).message, cells: cells.map((c) => c.id) });
         return null;
       } finally {
         setBusy(false);
@@ -294,17 +302,27 @@ export function useTakes(
    * Puts the message away. The keyboard, when in the bar (which may go with it), goes to the card of
    * the first take asked for that is on this page: to its picture or a button, or, while the take is
    * made and the card has neither, to the card itself; with none on this page, to the grid. Without
-   * takes asked for, to the button that sends the marks left, if any. Never to the page's body.
+   * takes asked for, to the button that sends the marks left, if any; else (a refused switch, with no
+   * marks left) to the card the message was about: its other takes, else its picture, else the card
+   * itself; else to the grid. Never to the page's body.
    */
-  const putAway = useCallback((sent: SentTakes | undefined) => {
+  const putAway = useCallback((shown: Message | null) => {
     if (barEl.current?.contains(document.activeElement)) {
-      const cards = [...(sent?.keys() ?? [])]
-        .map((id) => document.querySelector<HTMLElement>(`[data-cell-id="${CSS.escape(id)}"]`))
-        .filter((card) => card !== null);
-      const card = cards[0];
-      if (card) (card.querySelector<HTMLElement>("a[href], button:not([disabled])") ?? card).focus();
-      else if (sent) document.querySelector<HTMLElement>("[data-take-grid]")?.focus();
-      else sendRef.current?.focus();
+      const sent = shown?.sent;
+      if (!sent && sendRef.current) sendRef.current.focus();
+      else {
+        const ids = sent ? [...sent.keys()] : (shown?.cells ?? []);
+        const card = ids
+          .map((id) => document.querySelector<HTMLElement>(`[data-cell-id="${CSS.escape(id)}"]`))
+          .find((el) => el !== null);
+        const inCard = (selector: string) => card?.querySelector<HTMLElement>(selector);
+        const target = card
+          ? ((sent ? null : inCard('[data-testid="other-take"] button:not([disabled])')) ??
+            inCard("a[href], button:not([disabled])") ??
+            card)
+          : document.querySelector<HTMLElement>("[data-take-grid]");
+        target?.focus();
+      }
     }
     setMessage(null);
   }, []);
@@ -313,8 +331,7 @@ export function useTakes(
   const ended = !!message?.sent && takesEnded(message.sent, all);
   useEffect(() => {
     if (!ended) return;
-    const sent = message?.sent;
-    const timer = setTimeout(() => putAway(sent), 0);
+    const timer = setTimeout(() => putAway(message), 0);
     return () => clearTimeout(timer);
   }, [ended, message, putAway]);
   const control = useMemo(
@@ -383,7 +400,7 @@ export function useTakes(
             )}
             <button
               type="button"
-              onClick={() => putAway(message.sent)}
+              onClick={() => putAway(message)}
               aria-label="Dismiss this message"
               className="rounded border border-zinc-700 px-2 py-0.5 text-zinc-300 hover:border-zinc-500 hover:text-zinc-100"
             >

@@ -561,6 +561,39 @@ describe("new takes", () => {
         await takeButton(2).click();
         await expect.poll(src).toBe(first);
         expect(await checkA11y(page)).toEqual([]);
+        // Switched elsewhere just before this page's switch lands (another tab, the CLI): the take it
+        // names is shown already, so it is refused, and the bar says why. Put away with no marks left
+        // (no bar after it), the message leaves the keyboard on the cell's other takes, not the body.
+        await page.route(`**/api/batches/${id}/alternate`, async (route) => {
+          const pick = { cells: [{ promptIndex: 0, model: "local-preview" }] };
+          expect((await post(stack.appUrl, `/api/batches/${id}/alternate`, pick, bearer(token))).status).toBe(
+            200,
+          );
+          await route.continue();
+        });
+        await takeButton(1).click();
+        const bar = page.getByRole("region", { name: "New takes" });
+        await expect
+          .poll(() => bar.getByRole("alert").textContent())
+          .toMatch(/^Only a finished image with .+ can switch to it/);
+        await page.unroute(`**/api/batches/${id}/alternate`);
+        expect(await summary.count()).toBe(0);
+        await bar.getByRole("button", { name: "Dismiss this message" }).focus();
+        await page.keyboard.press("Enter");
+        await expect.poll(() => bar.count()).toBe(0);
+        expect(
+          await page.evaluate(() => ({
+            cell: document.activeElement?.closest("[data-cell-id]")?.getAttribute("data-cell-id"),
+            label: document.activeElement?.getAttribute("aria-label"),
+          })),
+        ).toEqual({ cell: old.id, label: `Use other take 1 of 2: “${old.prompt}”, Preview (offline)` });
+        // Back to the first picture, with the other takes in their order before (the form posts below
+        // count on it).
+        const back = { cells: [{ promptIndex: 0, model: "local-preview" }] };
+        expect((await post(stack.appUrl, `/api/batches/${id}/alternate`, back, bearer(token))).status).toBe(
+          200,
+        );
+        await expect.poll(src).toBe(first);
       } finally {
         await browser.close();
       }
