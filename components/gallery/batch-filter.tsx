@@ -22,6 +22,8 @@ export interface BatchFilterProps {
   search?: string;
   /** Once hydrated: searching and paging in place. */
   live: boolean;
+  /** A search's batches are listed: the page carries its text in the links and the address it writes. */
+  onSearch?: (search: string) => void;
   fieldClass: string;
   controlClass: string;
 }
@@ -90,6 +92,7 @@ export function BatchFilter(props: BatchFilterProps) {
         known: new Map([...l.known, ...page.options.map((o) => [o.value, o.label] as const)]),
       }));
       setState({ busy: false, error: null });
+      if (!cursor) props.onSearch?.(search);
     } catch (err) {
       if (ticket !== request.current) return;
       setState({ busy: false, error: (err as Error).message });

@@ -27,6 +27,8 @@ export interface GalleryFiltersProps {
   options: FilterOptions;
   limit?: number;
   onApply?: (filters: GalleryFilters) => void;
+  /** The batch filter listed the batches a search found (in place, once hydrated). */
+  onBatchSearch?: (search: string) => void;
   /** The id of what says the dates are wrong (From after To): the date fields are marked invalid. */
   datesDescribedBy?: string;
 }
@@ -53,6 +55,7 @@ export function GalleryFiltersForm({
   options,
   limit,
   onApply,
+  onBatchSearch,
   datesDescribedBy,
 }: GalleryFiltersProps) {
   const typing = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -154,6 +157,7 @@ export function GalleryFiltersForm({
         next={options.batchesNext}
         search={options.batchSearch}
         live={Boolean(onApply)}
+        onSearch={onBatchSearch}
         fieldClass={field}
         controlClass={control}
       />

@@ -61,6 +61,9 @@ export function GalleryView(props: GalleryViewProps) {
   const { options, limit, cursor, deleteNeedsToken } = props;
   const labels = useMemo(() => makeLabels(options), [options]);
   const [filters, setFilters] = useState(props.filters);
+  // The batch filter's search (`?batchq=`): kept in every link and form that keeps the filters, and in the
+  // address a filter change writes, so the batch list comes back as it was.
+  const [batchq, setBatchq] = useState(options.batchSearch);
   const feed = useGalleryFeed(
     {
       images: props.images,
@@ -132,7 +135,7 @@ export function GalleryView(props: GalleryViewProps) {
 
   const apply = (next: GalleryFilters) => {
     setFilters(next);
-    const search = toSearch(next, { limit });
+    const search = toSearch(next, { limit, batchq });
     window.history.replaceState(null, "", search ? `/gallery?${search}` : "/gallery");
     feed.reload(next);
   };
@@ -161,9 +164,11 @@ export function GalleryView(props: GalleryViewProps) {
   const shown = new Set(images.map((img) => img.id));
   const hidden = selectedIds.filter((id) => !shown.has(id)).length;
   const filtered = hasFilters(filters);
-  const place = { filters, limit, cursor };
+  const place = { filters, limit, cursor, batchq };
   const clearHref = limit ? `/gallery?limit=${limit}` : "/gallery";
-  const olderHref = nextCursor ? `/gallery?${toSearch(filters, { limit, cursor: nextCursor })}` : null;
+  const olderHref = nextCursor
+    ? `/gallery?${toSearch(filters, { limit, cursor: nextCursor, batchq })}`
+    : null;
 
   return (
     <div className="space-y-5">
@@ -172,6 +177,7 @@ export function GalleryView(props: GalleryViewProps) {
         options={options}
         limit={limit}
         onApply={hydrated ? apply : undefined}
+        onBatchSearch={(text) => setBatchq(text || undefined)}
         datesDescribedBy={reversed ? DATE_ORDER_ID : undefined}
       />
       <CountRow
@@ -200,7 +206,7 @@ export function GalleryView(props: GalleryViewProps) {
           id={DATE_ORDER_ID}
           from={filters.from ?? ""}
           to={filters.to ?? ""}
-          swapHref={`/gallery?${toSearch(swapped, { limit })}`}
+          swapHref={`/gallery?${toSearch(swapped, { limit, batchq })}`}
           onSwap={hydrated ? () => apply(swapped) : undefined}
         />
       ) : status === "error-first" && error ? (

@@ -15,15 +15,18 @@ interface Place {
   filters: GalleryFilters;
   limit?: number;
   cursor?: string;
+  /** The batch filter's search (`?batchq=`), so the batch list comes back as it was. */
+  batchq?: string;
 }
 
 /** The page the form was on, carried through the round trip. */
-function PlaceFields({ filters, limit, cursor }: Place) {
+function PlaceFields({ filters, limit, cursor, batchq }: Place) {
   return (
     <>
       {FILTER_KEYS.map((key) =>
         filters[key] ? <input key={key} type="hidden" name={key} value={filters[key]} /> : null,
       )}
+      {batchq ? <input type="hidden" name="batchq" value={batchq} /> : null}
       {limit ? <input type="hidden" name="limit" value={limit} /> : null}
       {cursor ? <input type="hidden" name="cursor" value={cursor} /> : null}
     </>
@@ -65,7 +68,8 @@ const LISTED = 8;
 /** The second step of a delete without JavaScript: what goes, the admin token if needed, and Cancel. */
 export function NoJsDeleteConfirm({ images, needsToken, labels, ...place }: NoJsDeleteConfirmProps) {
   const ids = images.map((img) => img.id).join(",");
-  const search = toSearch(place.filters, { limit: place.limit, cursor: place.cursor });
+  const { limit, cursor, batchq } = place;
+  const search = toSearch(place.filters, { limit, cursor, batchq });
   const cancelHref = `/gallery?${search ? `${search}&` : ""}ids=${ids}`;
   return (
     <section

@@ -32,20 +32,29 @@ export function readLimit(raw: Raw): number | undefined {
   return value && /^\d{1,3}$/.test(value) && Number(value) > 0 ? Number(value) : undefined;
 }
 
+/**
+ * The batch filter's search (`batchq`: text in a batch's titles), when the URL has one: not a filter of
+ * the images, but carried with them so the batches the filter lists stay those asked for.
+ */
+export function readBatchSearch(raw: Raw): string | undefined {
+  return first(raw, "batchq")?.slice(0, 200);
+}
+
 export function hasFilters(filters: GalleryFilters): boolean {
   return FILTER_KEYS.some((key) => filters[key] !== undefined);
 }
 
-/** A stable query string: filters in a fixed order, then limit and cursor. */
+/** A stable query string: filters in a fixed order, then the batch filter's search, limit and cursor. */
 export function toSearch(
   filters: GalleryFilters,
-  extra: { limit?: number; cursor?: string | null } = {},
+  extra: { limit?: number; cursor?: string | null; batchq?: string } = {},
 ): string {
   const params = new URLSearchParams();
   for (const key of FILTER_KEYS) {
     const value = filters[key];
     if (value) params.set(key, value);
   }
+  if (extra.batchq) params.set("batchq", extra.batchq);
   if (extra.limit) params.set("limit", String(extra.limit));
   if (extra.cursor) params.set("cursor", extra.cursor);
   return params.toString();

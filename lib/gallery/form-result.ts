@@ -4,14 +4,19 @@
  */
 import { escapeHtml } from "@/lib/html";
 import type { FieldIssue } from "@/lib/batches/input";
-import { readFilters, readLimit, toSearch } from "./filters";
+import { readBatchSearch, readFilters, readLimit, toSearch } from "./filters";
 
-/** The gallery address a form came from: its filters, page size and cursor, as hidden fields sent them. */
+/**
+ * The gallery address a form came from: its filters, the batch filter's search, page size and cursor,
+ * as hidden fields sent them.
+ */
 export function galleryHref(form: FormData, extra: Record<string, string> = {}): string {
   const params = new URLSearchParams();
   for (const [key, value] of form) if (typeof value === "string") params.append(key, value);
   const cursor = params.get("cursor")?.trim() || null;
-  const search = new URLSearchParams(toSearch(readFilters(params), { limit: readLimit(params), cursor }));
+  const search = new URLSearchParams(
+    toSearch(readFilters(params), { limit: readLimit(params), cursor, batchq: readBatchSearch(params) }),
+  );
   for (const [key, value] of Object.entries(extra)) search.set(key, value);
   const query = search.toString();
   return query ? `/gallery?${query}` : "/gallery";

@@ -212,6 +212,8 @@ describe("gallery (embedded mode)", () => {
       expect(page.url()).toBe(`${stack.appUrl}/gallery`);
       await batch.selectOption(waterBatch);
       await expect.poll(() => page.url()).toContain(`batch=${waterBatch}`);
+      // The address then keeps the search too, so a reload lists the same batches.
+      expect(new URL(page.url()).searchParams.get("batchq")).toBe("color thr");
       await expect.poll(async () => new Set(await ids(page))).toEqual(new Set(water.map((c) => c.id)));
       // The batch chosen stays offered, by its label, when a search no longer lists it.
       await find.fill("Anime");
@@ -241,18 +243,33 @@ describe("gallery (embedded mode)", () => {
     const noJs = await openBrowser({ javaScriptEnabled: false });
     try {
       const page = await noJs.context.newPage();
-      await page.goto(`${stack.appUrl}/gallery`, { waitUntil: "load" });
+      await page.goto(`${stack.appUrl}/gallery?limit=2`, { waitUntil: "load" });
       await page.getByLabel("Find a batch by text in its titles").fill("anime");
       await page.getByRole("button", { name: "Apply" }).click();
       await page.waitForURL(/batchq=anime/);
-      const options = await page
-        .getByRole("combobox", { name: /^Batch/ })
-        .locator("option")
-        .allTextContents();
-      expect(options.map((l) => l.replace(/[\u2068\u2069]/g, "").replace(/ \(.*\)$/, ""))).toEqual([
-        "All",
-        "Anime one",
-      ]);
+      const offered = async () =>
+        (
+          await page
+            .getByRole("combobox", { name: /^Batch/ })
+            .locator("option")
+            .allTextContents()
+        ).map((l) => l.replace(/[\u2068\u2069]/g, "").replace(/ \(.*\)$/, ""));
+      expect(await offered()).toEqual(["All", "Anime one"]);
+      // Kept by every link and form that keeps the filters: older images, and the selection's confirm
+      // step and its Cancel (else the batch list would fall back to the newest batches there).
+      await page.getByRole("link", { name: "Older images" }).click();
+      await page.waitForURL(/cursor=/);
+      expect(new URL(page.url()).searchParams.get("batchq")).toBe("anime");
+      expect(await offered()).toEqual(["All", "Anime one"]);
+      await page.locator('[data-testid="gallery-image"] input[type=checkbox]').first().check();
+      await page.getByRole("button", { name: "Delete selected…" }).click();
+      await page.waitForURL(/confirm=delete/);
+      expect(new URL(page.url()).searchParams.get("batchq")).toBe("anime");
+      expect(await offered()).toEqual(["All", "Anime one"]);
+      await page.getByTestId("confirm-delete").getByRole("link", { name: "Cancel" }).click();
+      await page.waitForURL((url) => !url.searchParams.has("confirm"));
+      expect(new URL(page.url()).searchParams.get("batchq")).toBe("anime");
+      expect(await offered()).toEqual(["All", "Anime one"]);
     } finally {
       await noJs.close();
     }

@@ -5,6 +5,7 @@ import {
   hasFilters,
   issuesText,
   loadError,
+  readBatchSearch,
   readFilters,
   readLimit,
   toSearch,
@@ -162,6 +163,13 @@ describe("gallery filters in the URL", () => {
     expect(search).toBe("model=m+1&batch=b&to=2026-02-01&limit=5&cursor=c%3D%3D");
     expect(readFilters(new URLSearchParams(search))).toEqual({ model: "m 1", batch: "b", to: "2026-02-01" });
     expect(toSearch({})).toBe("");
+    // The batch filter's search rides along (after the filters), read back on its own.
+    const kept = toSearch({ style: "anime" }, { batchq: "café 2", cursor: "c" });
+    expect(kept).toBe("style=anime&batchq=caf%C3%A9+2&cursor=c");
+    expect(readFilters(new URLSearchParams(kept))).toEqual({ style: "anime" });
+    expect(readBatchSearch(new URLSearchParams(kept))).toBe("café 2");
+    expect(readBatchSearch({ batchq: "  " })).toBeUndefined();
+    expect(readBatchSearch({ batchq: "x".repeat(300) })).toHaveLength(200);
   });
 
   it("merges pages without duplicates, keeping order", () => {

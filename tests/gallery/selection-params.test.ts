@@ -44,6 +44,11 @@ describe("galleryHref", () => {
       form.append(k as string, v as string);
     expect(galleryHref(form)).toBe("/gallery?style=anime&to=2026-01-02&limit=12");
     expect(galleryHref(new FormData(), { deleted: "1" })).toBe("/gallery?deleted=1");
+    // The batch filter's search comes back too, or the batch list would fall back to the newest 50.
+    form.append("batchq", " anime ");
+    expect(galleryHref(form, { deleted: "1" })).toBe(
+      "/gallery?style=anime&to=2026-01-02&batchq=anime&limit=12&deleted=1",
+    );
     expect(galleryHref(new FormData())).toBe("/gallery");
   });
 });
