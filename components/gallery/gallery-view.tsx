@@ -12,9 +12,9 @@ import { downloadUrlFor } from "@/lib/export/urls";
 import { datesReversed } from "@/lib/gallery/dates";
 import { hasFilters, toSearch, type GalleryFilters } from "@/lib/gallery/filters";
 import { deleteNotice } from "@/lib/gallery/notice";
+import { shownText } from "@/lib/gallery/shown";
 import type { ImageCount } from "@/lib/db";
 import type { GalleryImageDto } from "@/lib/gallery/service";
-import { plural } from "@/lib/format";
 import { useHydrated } from "@/lib/use-hydrated";
 import { DeleteDialog } from "./delete-dialog";
 import { GalleryCard } from "./gallery-card";
@@ -158,7 +158,8 @@ export function GalleryView(props: GalleryViewProps) {
   // From after To: the API refuses the range, and the page says why instead of showing images.
   const reversed = datesReversed(filters.from, filters.to);
   const swapped = { ...filters, from: filters.to, to: filters.from };
-  const shownImages = reversed ? [] : images;
+  // Nor does a first page that failed: the images of the filters before are not shown under its error.
+  const shownImages = reversed || status === "error-first" ? [] : images;
   const allSelected = images.length > 0 && images.every((img) => selected.has(img.id));
   const selectedIds = [...selected.keys()];
   const shown = new Set(images.map((img) => img.id));
@@ -184,7 +185,7 @@ export function GalleryView(props: GalleryViewProps) {
         text={
           status === "loading-first"
             ? "Loading…"
-            : `${plural(shownImages.length, "image")} shown${nextCursor && !reversed ? " · more below" : ""}`
+            : `${shownText(shownImages.length, shownImages.length > 0 ? total : null)}${nextCursor && shownImages.length > 0 ? " · more below" : ""}`
         }
         selectAll={
           hydrated && shownImages.length > 0

@@ -67,7 +67,12 @@ export function useGalleryFeed(initial: FeedState, filters: GalleryFilters, limi
         if (controller.signal.aborted) return;
         loading.current = false;
         const error = err instanceof Error ? err.message : String(err);
-        setState((s) => ({ ...s, status: mode === "first" ? "error-first" : "error-more", error }));
+        // A first page that failed counts nothing: the count of the filters before is not theirs.
+        setState((s) =>
+          mode === "first"
+            ? { ...s, status: "error-first", error, total: null }
+            : { ...s, status: "error-more", error },
+        );
       }
     },
     [limit],

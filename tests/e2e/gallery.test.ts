@@ -97,6 +97,8 @@ describe("gallery (embedded mode)", () => {
       // The server renders the first page on its own (4 of 6)...
       const html = await (await fetch(`${stack.appUrl}/gallery?limit=4`)).text();
       expect(html.match(/data-testid="gallery-image"/g)).toHaveLength(4);
+      // ...and says how many the filters match in all (the first page's count).
+      expect(html).toContain("4 of 6 images shown · more below");
       // ...and the browser pulls in older pages through the API's keyset cursor as the end comes into view.
       const cursorRequests: string[] = [];
       page.on("request", (r) => {
@@ -105,6 +107,7 @@ describe("gallery (embedded mode)", () => {
       await page.goto(`${stack.appUrl}/gallery?limit=4`, { waitUntil: "networkidle" });
       await page.getByTestId("gallery-image").last().scrollIntoViewIfNeeded();
       await expect.poll(() => cards(page).count()).toBe(6);
+      expect(await page.getByTestId("gallery-count").textContent()).toBe("6 images shown");
       const shown = await ids(page);
       expect(new Set(shown).size).toBe(6);
       expect(new Set(shown)).toEqual(new Set([...anime, ...water].map((c) => c.id)));
@@ -176,6 +179,7 @@ describe("gallery (embedded mode)", () => {
       const waterIds = new Set(water.map((c) => c.id));
       const firstPage = await ids(page);
       expect(firstPage).toHaveLength(2);
+      expect(await page.getByTestId("gallery-count").textContent()).toBe("2 of 3 images shown · more below");
       await page.getByRole("link", { name: "Older images" }).click();
       await page.waitForURL(/cursor=/);
       const secondPage = await ids(page);
