@@ -1,6 +1,7 @@
 /** Skeletons, empty and error states for the gallery (server- and client-safe). */
 import Link from "next/link";
 import { dateText, strictDate } from "@/lib/gallery/dates";
+import type { LoadFailure } from "@/lib/gallery/load-failure";
 
 export function SkeletonCards({ count }: { count: number }) {
   return (
@@ -69,16 +70,63 @@ export function EmptyState({
   );
 }
 
-export function ErrorState({ message, onRetry }: { message: string; onRetry?: () => void }) {
+/** A link that applies in place once JavaScript runs (`onClick`), else loads its address. */
+export interface FixLink {
+  label: string;
+  href: string;
+  onClick?: () => void;
+}
+
+/**
+ * Why images did not load. A failure that may pass (network, server error) offers Retry; a query the
+ * server refused fails the same way every time, so the box names its fields and offers `fixes`.
+ */
+export function ErrorState({
+  failure,
+  onRetry,
+  fixes = [],
+}: {
+  failure: LoadFailure;
+  onRetry?: () => void;
+  fixes?: FixLink[];
+}) {
+  const refused = !failure.retry;
   return (
     <div
       role="alert"
       className="flex flex-col items-center gap-3 rounded-xl border border-red-900/60 bg-red-950/30 px-6 py-10 text-center"
       data-testid="gallery-error"
     >
-      <p className="font-medium text-red-200">Images could not be loaded</p>
-      <p className="text-sm text-red-200/80">{message}</p>
-      {onRetry ? (
+      <p className="font-medium text-red-200">
+        {refused ? "The gallery cannot show images for this query" : "Images could not be loaded"}
+      </p>
+      {refused && failure.issues.length > 1 ? (
+        <ul className="space-y-1 text-sm text-red-200/80">
+          {failure.issues.map((issue, i) => (
+            <li key={`${issue.path}-${i}`}>{issue.message}</li>
+          ))}
+        </ul>
+      ) : (
+        <p className="text-sm text-red-200/80">{failure.message}</p>
+      )}
+      {refused ? (
+        <div className="flex flex-wrap justify-center gap-2">
+          {fixes.map((fix) => (
+            <a
+              key={fix.label}
+              href={fix.href}
+              className="btn-secondary"
+              onClick={(event) => {
+                if (!fix.onClick) return;
+                event.preventDefault();
+                fix.onClick();
+              }}
+            >
+              {fix.label}
+            </a>
+          ))}
+        </div>
+      ) : onRetry ? (
         <button type="button" className="btn-secondary" onClick={onRetry}>
           Retry
         </button>

@@ -11,6 +11,7 @@ import { Lightbox, type LightboxItem } from "@/components/lightbox";
 import { downloadUrlFor } from "@/lib/export/urls";
 import { datesReversed } from "@/lib/gallery/dates";
 import { hasFilters, toSearch, type GalleryFilters } from "@/lib/gallery/filters";
+import { queryFixes, type LoadFailure } from "@/lib/gallery/load-failure";
 import { deleteNotice } from "@/lib/gallery/notice";
 import { shownText } from "@/lib/gallery/shown";
 import type { ImageCount } from "@/lib/db";
@@ -20,7 +21,14 @@ import { DeleteDialog } from "./delete-dialog";
 import { GalleryCard } from "./gallery-card";
 import { GalleryFiltersForm, type FilterOptions } from "./gallery-filters";
 import { GalleryImageMeta } from "./image-meta";
-import { DateOrderState, EmptyState, ErrorState, SkeletonCards, gridClass } from "./gallery-states";
+import {
+  DateOrderState,
+  EmptyState,
+  ErrorState,
+  SkeletonCards,
+  gridClass,
+  type FixLink,
+} from "./gallery-states";
 import { CountRow, Notice } from "./gallery-status";
 import { makeLabels } from "./labels";
 import { NoJsDeleteConfirm, NoJsSelectionForm, SELECTION_FORM_ID } from "./no-js-selection";
@@ -33,8 +41,8 @@ export interface GalleryViewProps {
   nextCursor: string | null;
   /** How many images match in all (the first page only: null on a page that began at a cursor). */
   total?: ImageCount | null;
-  /** The first page failed on the server (bad query or database error). */
-  error: string | null;
+  /** The first page was refused on the server (a bad query or cursor). */
+  error: LoadFailure | null;
   filters: GalleryFilters;
   limit?: number;
   /** The keyset cursor of the page the server rendered (an older page), if any. */
@@ -167,6 +175,18 @@ export function GalleryView(props: GalleryViewProps) {
   const filtered = hasFilters(filters);
   const place = { filters, limit, cursor, batchq };
   const clearHref = limit ? `/gallery?limit=${limit}` : "/gallery";
+  // A refused query: each way to fix it, in place once hydrated (a page size only by loading the page).
+  const fixes: FixLink[] =
+    error && !error.retry
+      ? queryFixes(error.issues, filters).map((fix) => {
+          const search = toSearch(fix.filters, { limit: fix.keepLimit ? limit : undefined, batchq });
+          return {
+            label: fix.label,
+            href: search ? `/gallery?${search}` : "/gallery",
+            onClick: hydrated && fix.keepLimit ? () => apply(fix.filters) : undefined,
+          };
+        })
+      : [];
   const olderHref = nextCursor
     ? `/gallery?${toSearch(filters, { limit, cursor: nextCursor, batchq })}`
     : null;
@@ -211,7 +231,7 @@ export function GalleryView(props: GalleryViewProps) {
           onSwap={hydrated ? () => apply(swapped) : undefined}
         />
       ) : status === "error-first" && error ? (
-        <ErrorState message={error} onRetry={hydrated ? feed.retry : undefined} />
+        <ErrorState failure={error} onRetry={hydrated ? feed.retry : undefined} fixes={fixes} />
       ) : status === "loading-first" ? (
         <ul className={gridClass} aria-busy="true" aria-label="Loading images">
           <SkeletonCards count={Math.min(limit ?? 8, 8)} />
@@ -241,7 +261,7 @@ export function GalleryView(props: GalleryViewProps) {
         </ul>
       )}
       {status === "error-more" && error && !reversed ? (
-        <ErrorState message={error} onRetry={feed.retry} />
+        <ErrorState failure={error} onRetry={feed.retry} fixes={fixes} />
       ) : null}
       {olderHref && !reversed && status !== "error-more" && status !== "loading-first" ? (
         <div className="flex justify-center">

@@ -4,7 +4,8 @@
  * states. Pages are merged by id, so an image never shows twice even if a page is fetched again.
  */
 import { useCallback, useEffect, useRef, useState, type RefObject } from "react";
-import { appendUnique, loadError, toSearch, type GalleryFilters } from "@/lib/gallery/filters";
+import { appendUnique, toSearch, type GalleryFilters } from "@/lib/gallery/filters";
+import { networkFailure, responseFailure, type LoadFailure } from "@/lib/gallery/load-failure";
 import type { ImageCount } from "@/lib/db";
 import type { GalleryImageDto } from "@/lib/gallery/service";
 
@@ -16,7 +17,7 @@ export interface FeedState {
   /** How many images match in all, from the first page (null for a feed that began at a cursor). */
   total: ImageCount | null;
   status: FeedStatus;
-  error: string | null;
+  error: LoadFailure | null;
 }
 
 interface PageJson {
@@ -24,13 +25,20 @@ interface PageJson {
   nextCursor?: string | null;
   total?: ImageCount;
   error?: string;
-  issues?: { message: string }[];
+  issues?: { path: string; message: string }[];
+}
+
+/** A page that did not load, and whether asking again can help (lib/gallery/load-failure). */
+class PageLoadError extends Error {
+  constructor(readonly failure: LoadFailure) {
+    super(failure.message);
+  }
 }
 
 async function fetchPage(search: string, signal: AbortSignal) {
   const response = await fetch(`/api/images?${search}`, { signal, headers: { accept: "application/json" } });
   const body = (await response.json().catch(() => ({}))) as PageJson;
-  if (!response.ok || !body.images) throw new Error(loadError(response.status, body));
+  if (!response.ok || !body.images) throw new PageLoadError(responseFailure(response.status, body));
   return { images: body.images, nextCursor: body.nextCursor ?? null, total: body.total ?? null };
 }
 
@@ -66,7 +74,10 @@ export function useGalleryFeed(initial: FeedState, filters: GalleryFilters, limi
       } catch (err) {
         if (controller.signal.aborted) return;
         loading.current = false;
-        const error = err instanceof Error ? err.message : String(err);
+        const error =
+          err instanceof PageLoadError
+            ? err.failure
+            : networkFailure(err instanceof Error ? err.message : String(err));
         // A first page that failed counts nothing: the count of the filters before is not theirs.
         setState((s) =>
           mode === "first"

@@ -324,6 +324,14 @@ describe("gallery (embedded mode)", () => {
         .poll(() => refused.textContent())
         .toContain("from must be a real date from 1970 to 9999: YYYY-MM-DD");
       expect(await refused.textContent()).not.toContain("Invalid gallery query.");
+      // Asking the same again cannot help: no Retry, but the field named can be cleared, in place.
+      expect(await refused.getByRole("button", { name: "Retry" }).count()).toBe(0);
+      expect(await page.getByTestId("gallery-count").textContent()).toBe("0 images shown");
+      await refused.getByRole("link", { name: "Clear the From date" }).click();
+      await expect.poll(() => cards(page).count()).toBe(6);
+      expect(await page.getByLabel("From", { exact: true }).inputValue()).toBe("");
+      expect(await page.getByLabel("To", { exact: true }).inputValue()).toBe(day(1));
+      expect(new URL(page.url()).search).toBe(`?to=${day(1)}`);
     } finally {
       await browser.close();
     }
@@ -336,6 +344,14 @@ describe("gallery (embedded mode)", () => {
       await wrong.getByRole("link", { name: "Swap the dates" }).click();
       await page.waitForURL(new RegExp(`from=${day(-1)}&to=${day(1)}`));
       expect(await cards(page).count()).toBe(6);
+      // A refused field, server-rendered: named, with a link to the same filters without it.
+      await page.goto(`${stack.appUrl}/gallery?style=anime&from=1969-12-31`, { waitUntil: "load" });
+      const refused = page.getByTestId("gallery-error");
+      expect(await refused.textContent()).toContain("from must be a real date from 1970 to 9999");
+      expect(await refused.getByRole("button", { name: "Retry" }).count()).toBe(0);
+      await refused.getByRole("link", { name: "Clear the From date" }).click();
+      await page.waitForURL(`${stack.appUrl}/gallery?style=anime`);
+      expect(await cards(page).count()).toBe(3);
     } finally {
       await noJs.close();
     }

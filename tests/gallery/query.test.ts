@@ -11,6 +11,7 @@ import {
   toSearch,
 } from "@/lib/gallery/filters";
 import { dateText, datesReversed } from "@/lib/gallery/dates";
+import { networkFailure, queryFixes, refusedQuery, responseFailure } from "@/lib/gallery/load-failure";
 import { parseImageQuery } from "@/lib/gallery/query";
 
 describe("parseImageQuery", () => {
@@ -188,6 +189,45 @@ describe("gallery filters in the URL", () => {
       "The database is unavailable.",
     );
     expect(loadError(502, {})).toBe("The gallery could not be loaded (HTTP 502).");
+  });
+
+  it("offers Retry only where asking again can help, and a way to fix a refused query instead", () => {
+    const refused = parseImageQuery(new URLSearchParams("style=anime&from=1969-12-31&limit=0"));
+    if (refused.ok) throw new Error("expected a refusal");
+    const answer = { error: "Invalid gallery query.", issues: refused.issues };
+    const failure = responseFailure(400, answer);
+    expect(failure).toEqual({ message: issuesText(refused.issues), issues: refused.issues, retry: false });
+    expect(refusedQuery(refused.issues)).toEqual(failure);
+    // One fix per field named, in order: the refused page size, then the filter without touching the others.
+    expect(queryFixes(failure.issues, { style: "anime", from: "1969-12-31" })).toEqual([
+      {
+        label: "Show the usual number per page",
+        filters: { style: "anime", from: "1969-12-31" },
+        keepLimit: false,
+      },
+      { label: "Clear the From date", filters: { style: "anime" }, keepLimit: true },
+    ]);
+    // A cursor this API did not write: the newest images with the same filters.
+    expect(
+      queryFixes([{ path: "cursor", message: "cursor is not one this API returned" }], { q: "x" }),
+    ).toEqual([{ label: "Start from the newest images", filters: { q: "x" }, keepLimit: true }]);
+    // Nothing the page can change by name: every filter, or a fresh start.
+    expect(queryFixes([{ path: "(root)", message: "?" }], { model: "m" })).toEqual([
+      { label: "Clear filters", filters: {}, keepLimit: true },
+    ]);
+    expect(queryFixes([], {})).toEqual([
+      { label: "Start from the newest images", filters: {}, keepLimit: false },
+    ]);
+    // Retry for what may pass: a server error, a lost connection, a sign-in or a wait.
+    for (const status of [500, 502, 503, 401, 408, 429]) {
+      expect(responseFailure(status, { error: "x", issues: [] })).toMatchObject({ retry: true, issues: [] });
+    }
+    expect(responseFailure(200, {}).retry).toBe(true);
+    expect(networkFailure("Failed to fetch")).toEqual({
+      message: "Failed to fetch",
+      issues: [],
+      retry: true,
+    });
   });
 });
 

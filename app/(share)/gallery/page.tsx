@@ -6,7 +6,8 @@ import { listStyles } from "@/lib/catalog/styles";
 import { TEMPLATES } from "@/lib/catalog/templates";
 import { getDb, listBatches } from "@/lib/db";
 import { batchOptions } from "@/lib/gallery/batch-options";
-import { issuesText, readFilters, readLimit } from "@/lib/gallery/filters";
+import { readFilters, readLimit } from "@/lib/gallery/filters";
+import { refusedQuery } from "@/lib/gallery/load-failure";
 import { readDeleteNotice } from "@/lib/gallery/notice";
 import { parseImageQuery } from "@/lib/gallery/query";
 import { readSelectedIds, selectedImages } from "@/lib/gallery/selection";
@@ -38,7 +39,11 @@ export default async function GalleryPage({ searchParams }: Props) {
   const limit = readLimit(sp);
   const query = parseImageQuery(flat);
   const page = query.ok ? await galleryPage({ ...query.value, limit: query.value.limit ?? 24 }) : null;
-  const error = !query.ok ? issuesText(query.issues) : page && !page.ok ? page.error : null;
+  const error = !query.ok
+    ? refusedQuery(query.issues)
+    : page && !page.ok
+      ? refusedQuery([{ path: "cursor", message: page.error }])
+      : null;
   const db = await getDb();
   // Only batches with an image to show: the others would list nothing (a batch filtered on from a link
   // still shows as chosen). The newest 50, or those with a title containing `batchq` (the batch filter's
