@@ -4,6 +4,7 @@
  * broken DATABASE_URL shows in the log at start. A failure is logged, not fatal: requests open the
  * database again on demand. Malformed settings are logged by name at start as well. Started by
  * `npm start`, the app also follows it out should it die without stopping the app (lib/parent-watch).
+ * Asked to stop, it ends its open batch event streams (lib/server-stop), which would otherwise hold it.
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
@@ -16,6 +17,8 @@ export async function register(): Promise<void> {
   // A malformed setting (e.g. BATCH_PAGE_TITLES=abc) is named in the log now, not first by a failing page.
   const { settingsProblems } = await import("@/lib/settings");
   for (const problem of settingsProblems()) console.error(`settings: ${problem}`);
+  // Asked to stop, Next waits for every open request: open batch event streams end so it can.
+  if (!process.env.NEXT_MANUAL_SIG_HANDLE) (await import("@/lib/server-stop")).endStreamsOnStopSignals();
   const { followParent, gentleStopWaitMs, parentPidFrom } = await import("@/lib/parent-watch");
   const parentPid = parentPidFrom(process.env);
   if (parentPid !== null) {

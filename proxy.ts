@@ -6,10 +6,19 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { accessDecision, classifyPath, deniedResponse, SESSION_COOKIE, signinPath } from "@/lib/access";
 import { accessConfig } from "@/lib/access-config";
+import { serverStopping } from "@/lib/server-stop";
 
 const SESSION_ENDED = "Your studio session has ended: sign in again at /signin.";
 
 export function proxy(request: NextRequest) {
+  const response = gate(request);
+  // Stopping, Next waits for every connection still open: a client polling on a kept-alive one (the
+  // CLI's --wait, a batches page reloading itself) would hold it for good. Each answer closes its own.
+  if (serverStopping().aborted) response.headers.set("connection", "close");
+  return response;
+}
+
+function gate(request: NextRequest): Response {
   const config = accessConfig();
   if (!config.password) return NextResponse.next();
   const { pathname, search } = request.nextUrl;

@@ -84,8 +84,10 @@ async function main(): Promise<void> {
   const procs: Proc[] = [];
   let engineProc: Proc | null = null;
   let webProc: Proc | null = null;
-  const stop = async (code: number) => {
-    await Promise.all(procs.map((p) => p.kill("SIGTERM")));
+  // At once (a second Ctrl-C, a closed terminal) is SIGKILL: Next ignores a signal after its first, and
+  // its first waits for the requests under way, provider calls included.
+  const stop = async (code: number, signal: NodeJS.Signals = "SIGTERM") => {
+    await Promise.all(procs.map((p) => p.kill(signal)));
     process.exit(code);
   };
   // Ctrl-C (or SIGTERM from a service manager) stops gently: the engine first, so no new work is sent,
@@ -98,7 +100,7 @@ async function main(): Promise<void> {
       // One Ctrl-C can arrive twice (the terminal signals the group, and npm passes it on).
       if (Date.now() - stoppingAt < 1000) return;
       console.error("start: stopping now");
-      return stop(130);
+      return stop(130, "SIGKILL");
     }
     stopping = true;
     stoppingAt = Date.now();
@@ -116,7 +118,7 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => void stopGently());
   process.on("SIGTERM", () => void stopGently());
-  process.on("SIGHUP", () => void stop(129));
+  process.on("SIGHUP", () => void stop(129, "SIGKILL"));
 
   // Should this process die without stopping the web app (kill -9), the app follows it out (lib/parent-watch).
   const webEnv: Record<string, string> = { WEB_PARENT_PID: String(process.pid) };

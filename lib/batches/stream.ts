@@ -22,6 +22,7 @@ import { cellForVisitors, toCellDto } from "./dto";
 import type { BatchSummary, LiveMessage } from "./live";
 import { LOOKUP_EVERY_MS } from "./reconcile";
 import { urlFor } from "./blob-url";
+import { requestOrServerStop } from "@/lib/server-stop";
 
 const POLL_MS = 300;
 const GATHER_MS = 40;
@@ -38,17 +39,22 @@ function frame(id: number | null, msg: LiveMessage): string {
   return `${id === null ? "" : `id: ${id}\n`}data: ${JSON.stringify(msg)}\n\n`;
 }
 
-/** `owner`: the reader owns the batch (visitors' cells carry no other take, see cellForVisitors). */
+/**
+ * `owner`: the reader owns the batch (visitors' cells carry no other take, see cellForVisitors). The
+ * stream ends when `request` is aborted, and also when the server is asked to stop (lib/server-stop):
+ * an open stream would otherwise keep the server from stopping; its reader reconnects.
+ */
 export function batchEventStream(
   batchId: string,
   after: number,
-  signal: AbortSignal,
+  request: AbortSignal,
   owner = false,
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let last = after;
   return new ReadableStream({
     async start(controller) {
+      const { signal, release } = requestOrServerStop(request);
       const send = (text: string) => controller.enqueue(encoder.encode(text));
       send("retry: 2000\n\n");
       let lastBeat = Date.now();
@@ -134,6 +140,8 @@ export function batchEventStream(
       } catch (err) {
         if (!signal.aborted)
           send(`event: error\ndata: ${JSON.stringify({ message: (err as Error).message })}\n\n`);
+      } finally {
+        release();
       }
       controller.close();
     },

@@ -1,8 +1,9 @@
 /**
  * `npm start` stopped with Ctrl-C while provider calls are out: it stops the engine first, waits for the
  * calls (each a paid picture), then stops the web app; started again, the batch finishes from the
- * pictures those calls stored, with no second call for any of them. Killed outright (kill -9), the web
- * app and the engine it started follow it out on their own, the app once its calls have ended.
+ * pictures those calls stored, with no second call for any of them; a batch's live stream left open
+ * does not hold it. A second Ctrl-C stops it at once. Killed outright (kill -9), the web app and the
+ * engine it started follow it out on their own, the app once its calls have ended.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -37,10 +38,10 @@ let dataDir: string;
 let env: NodeJS.ProcessEnv;
 let appUrl: string;
 
-async function npmStart(): Promise<Started> {
+async function npmStart(startEnv: NodeJS.ProcessEnv = env): Promise<Started> {
   const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["scripts/start.ts"], {
     cwd: root,
-    env,
+    env: startEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let text = "";
@@ -94,9 +95,17 @@ describe("npm start, stopped while calls are out", () => {
         async () => (sim.requests.filter((r) => r.outcome === "pending").length === 2 ? true : undefined),
         "both calls out",
       );
+      // A reader on the batch's live stream (a batch page left open, a CLI's --wait) does not hold the
+      // stop: the stream ends once the web app is asked to stop, and the app stops.
+      const events = await fetch(`${appUrl}/api/batches/${created.id}/events`);
+      const streamEnded = events.text().then(
+        () => "ended",
+        () => "ended",
+      );
       // What a Ctrl-C does: one SIGINT (npm and tsx pass it on, so it may come twice).
       first.child.kill("SIGINT");
       expect(await first.exited).toBe(0);
+      expect(await streamEnded).toBe("ended");
       expect(first.output()).toMatch(/start: waiting for 2 provider call\(s\) under way to end/);
       expect(sim.requests.map((r) => r.outcome)).toEqual(["ok", "ok"]);
 
@@ -115,6 +124,38 @@ describe("npm start, stopped while calls are out", () => {
         }
       }
     }
+  }, 240_000);
+
+  it("a second Ctrl-C stops it at once, the calls out or not", async () => {
+    sim.reset();
+    // A data folder of its own: its batch, left running, is not resumed by the next test's start.
+    const ownDir = mkdtempSync(path.join(os.tmpdir(), "start-stop-"));
+    const first = await npmStart({ ...env, DATA_DIR: ownDir });
+    const prompts = ["Very slow one [sim:latency=120000]"];
+    const created = await submitBatch(appUrl, { ...BASE_REQUEST, prompts, models: ["gpt-image-1.5"] });
+    if (!created.ok) throw new Error(JSON.stringify(created));
+    await until(
+      async () => (sim.requests.some((r) => r.outcome === "pending") ? true : undefined),
+      "the call out",
+    );
+    first.child.kill("SIGINT");
+    await until(async () => (first.output().includes("start: waiting for") ? true : undefined), "waiting");
+    // Past the second's grace for one Ctrl-C passed on twice.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    first.child.kill("SIGINT");
+    // Not after the call's two minutes: the web app does not wait for it, nor for anything.
+    expect(await first.exited).toBe(130);
+    expect(first.output()).toContain("start: stopping now");
+    await until(
+      async () =>
+        await fetch(`${appUrl}/api/health`).then(
+          () => undefined,
+          () => true,
+        ),
+      "web app stopped",
+      10_000,
+    );
+    rmSync(ownDir, { recursive: true, force: true });
   }, 240_000);
 
   it("killed outright, leaves nothing running: the web app stops once its calls end, and a restart finishes the batch", async () => {

@@ -2,6 +2,7 @@ import { ownsBatch } from "@/lib/batches/owner-cookie";
 import { readBatch } from "@/lib/batches/service";
 import { batchEventStream } from "@/lib/batches/stream";
 import { jsonError, notAllowed, apiRoute } from "@/lib/http";
+import { serverStopping } from "@/lib/server-stop";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -22,11 +23,14 @@ export const GET = apiRoute(async function GET(
     ]);
   }
   const owner = await ownsBatch(id, request.headers);
+  // The server is stopping: the stream ends at once, and so does the connection. A reader reconnecting
+  // on a kept-alive one (EventSource every 2 s, the CLI) would otherwise keep the server from stopping.
+  const stopping = serverStopping().aborted;
   return new Response(batchEventStream(id, after, request.signal, owner), {
     headers: {
       "content-type": "text/event-stream; charset=utf-8",
       "cache-control": "no-store, no-transform",
-      connection: "keep-alive",
+      connection: stopping ? "close" : "keep-alive",
       "x-accel-buffering": "no",
     },
   });
