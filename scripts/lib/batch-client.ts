@@ -160,6 +160,11 @@ export interface FollowOptions {
   onUpdate?: (batch: BatchDto) => void;
   /** How long the app may stay unreachable (e.g. restarting) before giving up. */
   unreachableMs?: number;
+  /**
+   * Told when the app stops answering (what failed, and how long it is waited for) and when it answers
+   * again (null), so a follower does not sit silent on a frozen progress line.
+   */
+  onReachability?: (down: { reason: string; waitMs: number } | null) => void;
   signal?: AbortSignal;
 }
 
@@ -172,6 +177,8 @@ export async function followBatch(baseUrl: string, id: string, o: FollowOptions 
   const unreachableMs = o.unreachableMs ?? 60_000;
   let lastEventId: string | null = null;
   let downSince: number | null = null;
+  // Whether onReachability heard of this outage (a stream cut off while the app answers is not one).
+  let told = false;
   for (;;) {
     o.signal?.throwIfAborted();
     try {
@@ -180,9 +187,11 @@ export async function followBatch(baseUrl: string, id: string, o: FollowOptions 
       // Stream from the state just read: an older server without the header replays from the start
       // (or from the last event seen), and applyLive skips states older than what was read.
       lastEventId = read.lastEventId ?? lastEventId;
-      downSince = null;
       o.onUpdate?.(batch);
-      if (isSettled(batch)) return batch;
+      if (isSettled(batch)) {
+        if (told) o.onReachability?.(null);
+        return batch;
+      }
       const headers: Record<string, string> = { accept: "text/event-stream" };
       if (lastEventId) headers["last-event-id"] = lastEventId;
       const res = await request(new URL(`/api/batches/${id}/events`, baseUrl).toString(), {
@@ -190,6 +199,11 @@ export async function followBatch(baseUrl: string, id: string, o: FollowOptions 
         signal: o.signal,
       });
       if (!res.ok || !res.body) throw new StreamDropped(`events: HTTP ${res.status}`);
+      // Back once the stream opens too: a server that is stopping may still answer a read on a kept
+      // connection, refusing new ones, and must not count as back each time it does.
+      if (told) o.onReachability?.(null);
+      downSince = null;
+      told = false;
       let ended = false;
       for await (const frame of sseFrames(res.body)) {
         if (frame.id) lastEventId = frame.id;
@@ -209,6 +223,10 @@ export async function followBatch(baseUrl: string, id: string, o: FollowOptions 
       if (!(err instanceof UnreachableError) && !isDropped(err)) throw err;
       downSince ??= Date.now();
       if (Date.now() - downSince > unreachableMs) throw err;
+      if (!told && (err instanceof UnreachableError || err instanceof StreamDropped)) {
+        told = true;
+        o.onReachability?.({ reason: (err as Error).message, waitMs: unreachableMs });
+      }
     }
     await new Promise((r) => setTimeout(r, 500));
   }

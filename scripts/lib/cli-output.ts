@@ -45,10 +45,22 @@ function progressReporter(json: boolean) {
       err(line);
       [lastKey, lastAt] = [key, Date.now()];
     },
+    /** A line of its own between progress lines (on a terminal, in place of the line being drawn). */
+    note(line: string) {
+      if (tty) process.stderr.write("\r\x1b[2K");
+      err(line);
+    },
     end() {
       if (tty) process.stderr.write("\n");
     },
   };
+}
+
+/** What the follower says when the app stops answering, and when it answers again. */
+export function reachabilityLine(down: { reason: string; waitMs: number } | null): string {
+  if (!down) return "batch: the app answers again; following on";
+  const wait = Math.round(down.waitMs / 1000);
+  return `batch: ${down.reason}; trying again for up to ${wait} s (Ctrl-C stops following, not the batch)`;
 }
 
 /** Follows a batch to its end with progress on stderr; Ctrl-C stops following (AbortError), not the batch. */
@@ -58,7 +70,11 @@ export async function follow(baseUrl: string, id: string, json: boolean): Promis
   const onInt = () => stop.abort();
   process.once("SIGINT", onInt);
   try {
-    return await followBatch(baseUrl, id, { onUpdate: progress.update, signal: stop.signal });
+    return await followBatch(baseUrl, id, {
+      onUpdate: progress.update,
+      onReachability: (down) => progress.note(reachabilityLine(down)),
+      signal: stop.signal,
+    });
   } finally {
     process.off("SIGINT", onInt);
     progress.end();
