@@ -225,7 +225,9 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     err(`batch: ${e.message}`);
-    err(USAGE);
+    // The whole usage for a bare `npm run batch`; after a typo, 45 lines of it would scroll the one
+    // line that says what was wrong off the screen.
+    err(argv.length === 0 ? USAGE : "batch: npm run batch -- --help lists the commands and options");
     return 2;
   }
   if (args.command === "help") {

@@ -395,3 +395,20 @@ describe("batch files with a byte order mark", () => {
     expect(batches.get("b1")?.prompts).toEqual(["From stdin"]);
   });
 });
+
+describe("usage errors", () => {
+  it("say what was wrong and where the help is, without the whole usage after a typo", async () => {
+    expect(await main(["list", "--limit", "0", "--url", url], env)).toBe(2);
+    expect(stderr).toEqual([
+      'batch: --limit must be a whole number from 1 to 1000, got "0"',
+      "batch: npm run batch -- --help lists the commands and options",
+    ]);
+  });
+
+  it("print the whole usage for a bare npm run batch", async () => {
+    expect(await main([], env)).toBe(2);
+    expect(stderr[0]).toBe("batch: name a batch file (or - for stdin), or a command");
+    expect(stderr[1]).toMatch(/^usage: npm run batch -- /);
+    expect(stdout).toEqual([]);
+  });
+});
