@@ -17,25 +17,32 @@ import { manageAction } from "./manage";
 /** Far above any batch (MAX_IMAGES_PER_BATCH is at most 10,000): it only bounds the request. */
 const MAX_PICKS = 10_000;
 
-const pick = z.object({
-  promptIndex: z.number().int().min(0, "must be 0 or more").max(MAX_PICKS, "is past any batch's titles"),
-  model: z
-    .string()
-    .trim()
-    .min(1, "is required")
-    .max(128)
-    .superRefine((v, ctx) => {
-      // The database refuses it (a 500); no model id has one.
-      const bad = unstorable(v);
-      if (bad) ctx.addIssue({ code: "custom", message: bad });
-    }),
-  /**
-   * The cell's provider calls when the page showed it (what a mark for a new take records): a cell
-   * with more has had a take since, from another tab or a copy of this one, and is refused rather
-   * than paid for twice. Optional: API clients and the CLI name cells without it.
-   */
-  attempts: z.number().int().min(0, "must be 0 or more").optional(),
-});
+const pick = z.object(
+  {
+    promptIndex: z
+      .number({ error: "must be a title's index in the batch, from 0" })
+      .int("must be a whole number")
+      .min(0, "must be 0 or more")
+      .max(MAX_PICKS, "is past any batch's titles"),
+    model: z
+      .string({ error: "must be a model id" })
+      .trim()
+      .min(1, "is required")
+      .max(128)
+      .superRefine((v, ctx) => {
+        // The database refuses it (a 500); no model id has one.
+        const bad = unstorable(v);
+        if (bad) ctx.addIssue({ code: "custom", message: bad });
+      }),
+    /**
+     * The cell's provider calls when the page showed it (what a mark for a new take records): a cell
+     * with more has had a take since, from another tab or a copy of this one, and is refused rather
+     * than paid for twice. Optional: API clients and the CLI name cells without it.
+     */
+    attempts: z.number({ error: "must be a number" }).int().min(0, "must be 0 or more").optional(),
+  },
+  { error: "each cell must be {promptIndex, model}" },
+);
 
 /**
  * Switching takes may say which other take: its id from the batch's `otherTakes` (what the page sends:
@@ -59,12 +66,15 @@ const switchPick = pick.extend({
 });
 
 const bodyOf = <T extends z.ZodTypeAny>(item: T) =>
-  z.object({
-    cells: z
-      .array(item)
-      .min(1, "name at least one cell")
-      .max(MAX_PICKS, `at most ${MAX_PICKS.toLocaleString("en")} cells at once`),
-  });
+  z.object(
+    {
+      cells: z
+        .array(item, { error: "cells must be a list of {promptIndex, model}" })
+        .min(1, "name at least one cell")
+        .max(MAX_PICKS, `at most ${MAX_PICKS.toLocaleString("en")} cells at once`),
+    },
+    { error: "the body must be {cells: [{promptIndex, model}, …]}" },
+  );
 const bodies = { plain: bodyOf(pick), switch: bodyOf(switchPick) };
 
 /**

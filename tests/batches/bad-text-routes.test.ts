@@ -189,4 +189,27 @@ describe("restyle and cell controls", () => {
     await expect400(res, "cells.0.model", /NUL character/);
     expect(called).toBe(false);
   });
+
+  it.each([
+    [{}, "cells", /^cells must be a list of \{promptIndex, model\}$/],
+    [[1, 2], "(root)", /^the body must be \{cells: /],
+    [{ cells: ["1:local-preview"] }, "cells.0", /^each cell must be \{promptIndex, model\}$/],
+    [{ cells: [{ promptIndex: "0", model: "local-preview" }] }, "cells.0.promptIndex", /index/],
+    [{ cells: [{ promptIndex: 0.5, model: "local-preview" }] }, "cells.0.promptIndex", /whole number/],
+    [{ cells: [{ promptIndex: 0 }] }, "cells.0.model", /^must be a model id$/],
+  ])(
+    "a cell control refuses the body %j in the API's words, not the schema library's",
+    async (body, at, message) => {
+      const route = cellControlRoute("plain", "Invalid request for new takes.", async () => null, "queued");
+      const res = await route(
+        new Request("http://localhost/api/batches/x/takes", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(body),
+        }),
+        { params: Promise.resolve({ id: "x" }) },
+      );
+      await expect400(res, at, message);
+    },
+  );
 });
