@@ -12,3 +12,5 @@ export const POST = notFound;
 export const PUT = notFound;
 export const PATCH = notFound;
 export const DELETE = notFound;
+// Next's own OPTIONS would answer 204 with every method allowed, for an address that serves none.
+export const OPTIONS = notFound;
