@@ -87,7 +87,14 @@ async function main(): Promise<void> {
     sim = await startSimulator({ port, host, profile });
     if (Object.keys(overrides).length > 0) sim.setProfile(overrides);
   } catch (error) {
-    fail((error as Error).message);
+    // Not a usage error (a port in use, say): the one line, without the usage after it.
+    const e = error as NodeJS.ErrnoException;
+    console.error(
+      e.code === "EADDRINUSE"
+        ? `sim: ${host}:${port} is in use (another simulator or app?); pick another with --port, or 0 for any free one`
+        : `sim: ${e.message}`,
+    );
+    process.exit(2);
   }
   const p = sim.profile;
   console.log(`Provider simulator listening on ${sim.url}`);
