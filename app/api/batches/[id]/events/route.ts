@@ -7,33 +7,60 @@ import { serverStopping } from "@/lib/server-stop";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-/** Live changes as Server-Sent Events; resumable with Last-Event-ID (or ?after=<id>). */
-export const GET = apiRoute(async function GET(
+type Params = { params: Promise<{ id: string }> };
+
+/**
+ * The batch and where its stream starts, or the refusal: 404 for no such batch, 400 for a position that
+ * is not an event id (digits only: "1e3" or "0x10" is no id this stream sent).
+ */
+async function open(
   request: Request,
-  { params }: { params: Promise<{ id: string }> },
-) {
+  { params }: Params,
+): Promise<{ ok: true; id: string; after: number } | { ok: false; response: Response }> {
   const { id } = await params;
   const found = await readBatch(id);
-  if (!found) return jsonError(404, `No batch with id "${id}".`);
-  const raw = request.headers.get("last-event-id") ?? new URL(request.url).searchParams.get("after") ?? "0";
+  if (!found) return { ok: false, response: jsonError(404, `No batch with id "${id}".`) };
+  const header = request.headers.get("last-event-id");
+  const raw = (header ?? new URL(request.url).searchParams.get("after") ?? "").trim() || "0";
   const after = Number(raw);
-  if (!Number.isSafeInteger(after) || after < 0) {
-    return jsonError(400, "Last-Event-ID must be a non-negative integer.", [
-      { path: "after", message: "not an event id" },
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(after)) {
+    const path = header === null ? "after" : "Last-Event-ID";
+    const response = jsonError(400, `${path} must be a non-negative integer.`, [
+      { path, message: "not an event id" },
     ]);
+    return { ok: false, response };
   }
-  const owner = await ownsBatch(id, request.headers);
-  // The server is stopping: the stream ends at once, and so does the connection. A reader reconnecting
-  // on a kept-alive one (EventSource every 2 s, the CLI) would otherwise keep the server from stopping.
-  const stopping = serverStopping().aborted;
-  return new Response(batchEventStream(id, after, request.signal, owner), {
-    headers: {
-      "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-store, no-transform",
-      connection: stopping ? "close" : "keep-alive",
-      "x-accel-buffering": "no",
-    },
+  return { ok: true, id, after };
+}
+
+function streamHeaders(): Record<string, string> {
+  return {
+    "content-type": "text/event-stream; charset=utf-8",
+    "cache-control": "no-store, no-transform",
+    // The server is stopping: the stream ends at once, and so does the connection. A reader reconnecting
+    // on a kept-alive one (EventSource every 2 s, the CLI) would otherwise keep the server from stopping.
+    connection: serverStopping().aborted ? "close" : "keep-alive",
+    "x-accel-buffering": "no",
+  };
+}
+
+/** Live changes as Server-Sent Events; resumable with Last-Event-ID (or ?after=<id>). */
+export const GET = apiRoute(async function GET(request: Request, context: Params) {
+  const opened = await open(request, context);
+  if (!opened.ok) return opened.response;
+  const owner = await ownsBatch(opened.id, request.headers);
+  return new Response(batchEventStream(opened.id, opened.after, request.signal, owner), {
+    headers: streamHeaders(),
   });
+});
+
+/**
+ * Answered here rather than by Next from GET: Next drops a HEAD's body unread, and a stream nobody
+ * reads or cancels went on polling the database for as long as its batch ran.
+ */
+export const HEAD = apiRoute(async function HEAD(request: Request, context: Params) {
+  const opened = await open(request, context);
+  return opened.ok ? new Response(null, { headers: streamHeaders() }) : opened.response;
 });
 
 export const { POST, PUT, PATCH, DELETE, OPTIONS } = notAllowed("GET");
