@@ -3,7 +3,7 @@
  * stderr, so `> out.tsv` or `| jq` get only the results.
  */
 import type { BatchDto } from "@/lib/batches/dto";
-import { absoluteResults, followBatch, type FieldIssue } from "./batch-client";
+import { absoluteResults, followBatch, UnreachableError, type FieldIssue } from "./batch-client";
 
 export const out = (line: string) => process.stdout.write(`${line}\n`);
 export const err = (line: string) => process.stderr.write(`${line}\n`);
@@ -64,7 +64,12 @@ export function reachabilityLine(down: { reason: string; waitMs: number } | null
 }
 
 /** Follows a batch to its end with progress on stderr; Ctrl-C stops following (AbortError), not the batch. */
-export async function follow(baseUrl: string, id: string, json: boolean): Promise<BatchDto> {
+export async function follow(
+  baseUrl: string,
+  id: string,
+  json: boolean,
+  unreachableMs?: number,
+): Promise<BatchDto> {
   const progress = progressReporter(json);
   const stop = new AbortController();
   const onInt = () => stop.abort();
@@ -73,8 +78,14 @@ export async function follow(baseUrl: string, id: string, json: boolean): Promis
     return await followBatch(baseUrl, id, {
       onUpdate: progress.update,
       onReachability: (down) => progress.note(reachabilityLine(down)),
+      unreachableMs,
       signal: stop.signal,
     });
+  } catch (e) {
+    // The batch goes on without us: say how to pick it up again (the page URL names the app too).
+    if (e instanceof UnreachableError)
+      e.message += `; the batch goes on: npm run batch -- wait ${new URL(`/b/${id}`, baseUrl)} follows it again`;
+    throw e;
   } finally {
     process.off("SIGINT", onInt);
     progress.end();

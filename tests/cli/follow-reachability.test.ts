@@ -5,9 +5,9 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { followBatch } from "../../scripts/lib/batch-client";
-import { reachabilityLine } from "../../scripts/lib/cli-output";
+import { follow, reachabilityLine } from "../../scripts/lib/cli-output";
 import { batch as batchDto, cell } from "../helpers/batch-dto";
 
 let server: Server | undefined;
@@ -81,5 +81,30 @@ describe("following a batch while the app stops answering", () => {
         "(Ctrl-C stops following, not the batch)",
     );
     expect(reachabilityLine(null)).toBe("batch: the app answers again; following on");
+  });
+
+  it("gives up past the limit, saying how to follow the batch again once the app is back", async () => {
+    // An app that was there and is gone: its port refuses.
+    const gone = await stand(["running"]);
+    await new Promise((resolve) => server!.close(resolve));
+    server = undefined;
+    const lines: string[] = [];
+    vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
+      lines.push(String(chunk).trim());
+      return true;
+    });
+    const failed = await follow(gone, "b1", true, 1_000).then(
+      () => null,
+      (e: Error) => e.message,
+    );
+    vi.restoreAllMocks();
+    expect(failed).toBe(
+      `cannot reach the app at ${gone} (ECONNREFUSED); the batch goes on: ` +
+        `npm run batch -- wait ${gone}/b/b1 follows it again`,
+    );
+    expect(lines[0]).toBe(
+      `batch: cannot reach the app at ${gone} (ECONNREFUSED); trying again for up to 1 s ` +
+        "(Ctrl-C stops following, not the batch)",
+    );
   });
 });
