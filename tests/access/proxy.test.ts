@@ -69,3 +69,24 @@ describe("signinPage", () => {
     expect(clean).toContain('<label for="password">Studio password</label>');
   });
 });
+
+describe("proxy while the server stops", () => {
+  afterEach(() => {
+    delete (globalThis as Record<symbol, unknown>)[Symbol.for("thumbnail-studio.server-stop")];
+  });
+
+  it("closes each answer's connection, passed on, refused or redirected, so none holds the stop", async () => {
+    const { stopServerStreams } = await import("@/lib/server-stop");
+    vi.stubEnv("STUDIO_PASSWORD", "");
+    expect(proxy(req("/api/batches/b1")).headers.get("connection")).toBeNull();
+    stopServerStreams();
+    expect(proxy(req("/api/batches/b1")).headers.get("connection")).toBe("close");
+    vi.stubEnv("STUDIO_PASSWORD", "pw");
+    const refused = proxy(req("/api/batches", { method: "POST" }));
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get("connection")).toBe("close");
+    const redirected = proxy(req("/gallery"));
+    expect(redirected.status).toBe(307);
+    expect(redirected.headers.get("connection")).toBe("close");
+  });
+});
