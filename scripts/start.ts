@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   const procs: Proc[] = [];
   let engineProc: Proc | null = null;
   let webProc: Proc | null = null;
-  // At once (a second Ctrl-C, a closed terminal) is SIGKILL: Next ignores a signal after its first, and
+  // At once (a second Ctrl-C) is SIGKILL: Next ignores a signal after its first, and
   // its first waits for the requests under way, provider calls included.
   const stop = async (code: number, signal: NodeJS.Signals = "SIGTERM") => {
     await Promise.all(procs.map((p) => p.kill(signal)));
@@ -118,7 +118,9 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => void stopGently());
   process.on("SIGTERM", () => void stopGently());
-  process.on("SIGHUP", () => void stop(129, "SIGKILL"));
+  // A closed terminal: nothing is left to say "stopping now" to, so no second signal will come. The
+  // children stop gently on their own (the web app once its provider calls end: those are paid for).
+  process.on("SIGHUP", () => void stop(129));
 
   // Should this process die without stopping the web app (kill -9), the app follows it out (lib/parent-watch).
   const webEnv: Record<string, string> = { WEB_PARENT_PID: String(process.pid) };
