@@ -5,8 +5,9 @@ import { DEFAULT_MAX_FINISHED } from "./store";
 
 /** `npm run engine`: the local Inngest engine as a process. Configuration is by environment. */
 function intEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
+  // Blank (or only spaces) is unset, as in npm start: Number("  ") would silently read as 0.
+  const raw = process.env[name]?.trim();
+  if (!raw) return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) {
     process.stderr.write(`engine: ${name} must be a non-negative integer, got "${raw}"\n`);
@@ -73,8 +74,8 @@ async function main(): Promise<void> {
   }
   const engine = await startEngine({
     port: intEnv("ENGINE_PORT", 8288),
-    host: process.env.ENGINE_HOST || "127.0.0.1",
-    dataDir: process.env.ENGINE_DATA_DIR || ".data/engine",
+    host: process.env.ENGINE_HOST?.trim() || "127.0.0.1",
+    dataDir: process.env.ENGINE_DATA_DIR?.trim() || ".data/engine",
     appUrls,
     retryBaseMs: intEnv("ENGINE_RETRY_BASE_MS", 1000),
     transportWindowMs: intEnv("ENGINE_TRANSPORT_RETRY_MS", 5 * 60_000),

@@ -69,11 +69,11 @@ function parse(): { profile: string; port: number; host: string; overrides: Part
     }
     overrides.faults = faults;
   }
-  const portRaw = values.port ?? process.env.SIM_PORT ?? "4010";
+  const portRaw = values.port ?? (process.env.SIM_PORT?.trim() || "4010");
   const port = number("port", portRaw);
   if (!Number.isInteger(port) || port > 65535) fail(`--port must be 0-65535, got "${portRaw}"`);
   return {
-    profile: values.profile ?? process.env.SIM_PROFILE ?? "realistic",
+    profile: values.profile ?? (process.env.SIM_PROFILE?.trim() || "realistic"),
     port,
     host: values.host ?? "127.0.0.1",
     overrides,

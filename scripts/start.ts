@@ -21,11 +21,11 @@ import { engineDirOwner } from "@/engine/journal";
 import { dbOptionsFromEnv } from "@/lib/db/client";
 import { dirLockOwner } from "@/lib/db/pglite-lock";
 import { gentleStopWaitMs } from "@/lib/parent-watch";
-import { dataDirProblem, runsSimulator, startSettings } from "./lib/start-settings";
+import { dataDirProblem, engineDataDir, runsSimulator, startSettings } from "./lib/start-settings";
 
 /** Fails fast, before a build, when a port is taken (often by an earlier `npm start` still running). */
 async function ensureFree(name: string, portNumber: number, hostName: string): Promise<void> {
-  const host = process.env[hostName] || "127.0.0.1";
+  const host = process.env[hostName]?.trim() || "127.0.0.1";
   const error = await new Promise<NodeJS.ErrnoException | null>((resolve) => {
     const probe = net.createServer();
     probe.once("error", (err: NodeJS.ErrnoException) => resolve(err));
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   // Before the build: a data dir another npm start (or a server it left) is using.
-  const engineDir = process.env.ENGINE_DATA_DIR ?? path.join(dataDir, "engine");
+  const engineDir = engineDataDir(process.env, root, dataDir);
   const db = dbOptionsFromEnv({ ...process.env, DATA_DIR: dataDir });
   const owner = engineDirOwner(engineDir) ?? (db.dir ? dirLockOwner(path.resolve(db.dir)) : null);
   if (owner !== null) {
@@ -127,12 +127,13 @@ async function main(): Promise<void> {
   // Simulator mode: the real OpenAI/Gemini SDKs talk to a local imitation of their APIs (no keys, no cost).
   if (runsSimulator(process.env)) {
     const { startSimulator } = await import("@/lib/simulator");
+    const simProfile = process.env.SIM_PROFILE?.trim() || "scaled";
     const sim = await startSimulator({
       port: settings.ports.sim,
-      profile: process.env.SIM_PROFILE || "scaled",
+      profile: simProfile,
     });
     webEnv.PROVIDER_SIMULATOR_URL = sim.url;
-    console.log(`start: provider simulator on ${sim.url} (profile ${process.env.SIM_PROFILE || "scaled"})`);
+    console.log(`start: provider simulator on ${sim.url} (profile ${simProfile})`);
   }
   const engine = spawnEngine({ port: enginePort, appUrl, dataDir: engineDir, keys, detached: true });
   const web = spawnWeb({ port: webPort, engineUrl, dataDir, env: webEnv, keys, detached: true });

@@ -215,7 +215,7 @@ export function localUrl(host: string | undefined, port: number): string {
 }
 
 export function spawnWeb(o: WebOptions): Proc {
-  const args = ["start", "-p", String(o.port), "-H", process.env.HOST || "127.0.0.1"];
+  const args = ["start", "-p", String(o.port), "-H", process.env.HOST?.trim() || "127.0.0.1"];
   return launch(
     bin("next"),
     args,

@@ -4,6 +4,7 @@
  * so one run names them all. Blank counts as unset, as for every numeric setting.
  */
 import { accessSync, constants, mkdirSync } from "node:fs";
+import path from "node:path";
 import { readNumber } from "@/lib/number-setting";
 import { settingsProblems } from "@/lib/settings";
 
@@ -41,6 +42,15 @@ export function startSettings(env: Source): StartSettings {
   problems.push(...settingsProblems(env));
   if (problems.length > 0 || web === null || engine === null || sim === null) return { ok: false, problems };
   return { ok: true, ports: { web, engine, sim } };
+}
+
+/**
+ * The engine's state folder: ENGINE_DATA_DIR (relative to `root`), else `engine` in the data folder.
+ * Blank counts as unset here too, so `ENGINE_DATA_DIR=` does not send the engine into the repository.
+ */
+export function engineDataDir(env: Source, root: string, dataDir: string): string {
+  const set = env.ENGINE_DATA_DIR?.trim();
+  return set ? path.resolve(root, set) : path.join(dataDir, "engine");
 }
 
 /** Why the data folder cannot be used (a file in its path, no write permission), naming DATA_DIR; or null. */

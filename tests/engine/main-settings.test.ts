@@ -33,4 +33,13 @@ describe("engine settings", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^engine: ENGINE_MAX_STEPS must be from 1 to \d+, got "20000"$/);
   });
+
+  it("takes a number setting of only spaces as unset, not as 0", () => {
+    // ENGINE_MAX_STEPS "  " once read as 0 and was refused; now it is the default, and the run goes on
+    // to the next setting read, a malformed signing key, which stops it before it listens.
+    expect(engine({ ENGINE_MAX_STEPS: "  ", INNGEST_SIGNING_KEY: "not-hex" })).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^engine: INNGEST_SIGNING_KEY /),
+    });
+  });
 });

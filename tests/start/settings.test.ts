@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { settingsProblems } from "@/lib/settings";
-import { startSettings } from "../../scripts/lib/start-settings";
+import { engineDataDir, startSettings } from "../../scripts/lib/start-settings";
 
 describe("the app's settings, checked at start", () => {
   it("find nothing wrong with an empty environment or good values", () => {
@@ -95,5 +95,16 @@ describe("npm start's own settings", () => {
       problems: ['ENGINE_MAX_CALLS must be a whole number from 0 to 1,000,000 (0: no limit), got "-2"'],
     });
     expect(startSettings({ ENGINE_MAX_CALLS: "64", APP_SECRET: "0123456789abcdef" }).ok).toBe(true);
+  });
+
+  it("put the engine's state in DATA_DIR/engine unless ENGINE_DATA_DIR is set, blank counting as unset", () => {
+    const root = "/repo";
+    const dataDir = "/srv/studio-data";
+    for (const blank of [undefined, "", "  "])
+      expect(engineDataDir({ ENGINE_DATA_DIR: blank }, root, dataDir), JSON.stringify(blank)).toBe(
+        "/srv/studio-data/engine",
+      );
+    expect(engineDataDir({ ENGINE_DATA_DIR: " state/engine " }, root, dataDir)).toBe("/repo/state/engine");
+    expect(engineDataDir({ ENGINE_DATA_DIR: "/var/engine" }, root, dataDir)).toBe("/var/engine");
   });
 });

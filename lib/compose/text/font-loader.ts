@@ -5,7 +5,7 @@ import { FALLBACK_FONTS, getFont, type FontId } from "@/lib/catalog/fonts";
 
 /** public/fonts, resolved from the working directory (repo root for Next, scripts and tests). */
 export function fontsRoot(): string {
-  return process.env.THUMB_FONTS_DIR ?? path.join(process.cwd(), "public", "fonts");
+  return process.env.THUMB_FONTS_DIR?.trim() || path.join(process.cwd(), "public", "fonts");
 }
 
 const parsed = new Map<string, Font>();
