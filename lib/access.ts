@@ -11,10 +11,22 @@ export const SESSION_COOKIE = "studio_session";
 export const PASSWORD_HEADER = "x-studio-password";
 export const SESSION_MAX_AGE_S = 60 * 60 * 24 * 30;
 
-/** The configured password, or null when the gate is off (the default). */
+/**
+ * The configured password, or null when the gate is off (unset or empty, the default). A value of only
+ * spaces is a mistake `npm start` refuses (studioPasswordProblem); a server started some other way keeps
+ * the gate on with it as typed, rather than opening the studio to everyone.
+ */
 export function studioPassword(env: Readonly<Record<string, string | undefined>>): string | null {
-  const value = env.STUDIO_PASSWORD?.trim();
-  return value ? value : null;
+  const raw = env.STUDIO_PASSWORD;
+  if (!raw) return null;
+  return raw.trim() || raw;
+}
+
+/** What is wrong with STUDIO_PASSWORD (set, but to nothing but spaces), or null. */
+export function studioPasswordProblem(env: Readonly<Record<string, string | undefined>>): string | null {
+  const raw = env.STUDIO_PASSWORD;
+  if (!raw || raw.trim()) return null;
+  return "STUDIO_PASSWORD is set to only spaces, which no one can send; set a real password, or leave it unset (empty) for an open studio";
 }
 
 /**

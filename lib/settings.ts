@@ -7,6 +7,7 @@ import { PROVIDERS } from "@/lib/catalog/models";
 import type { ProviderId } from "@/lib/providers/types";
 import { cellRetries, promptsPerRun, providerConcurrency, runMaxSteps } from "@/lib/batches/concurrency";
 import { maxBatchCostUsd, maxImagesPerBatch } from "@/lib/batches/limits";
+import { studioPasswordProblem } from "@/lib/access";
 import { appSecretProblem } from "@/lib/batches/owner";
 import { databasePoolMax } from "@/lib/db/client";
 import { composeConcurrency } from "@/lib/compose/slots";
@@ -45,10 +46,10 @@ const CHECKS: ((env: Source) => void)[] = [
   (env) => void maxImagesPerBatch(env),
   (env) => void maxBatchCostUsd(env),
   (env) => void databasePoolMax(env),
-  (env) => {
-    const problem = appSecretProblem(env);
+  ...[appSecretProblem, studioPasswordProblem].map((find) => (env: Source) => {
+    const problem = find(env);
     if (problem) throw new Error(problem);
-  },
+  }),
   oneOf("COMPOSE_WASM", ["on", "off"]),
   oneOf("APP_MODE", ["embedded", "production"]),
 ];

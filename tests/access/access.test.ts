@@ -13,9 +13,11 @@ import {
   signinPath,
   signSession,
   studioPassword,
+  studioPasswordProblem,
   unauthorizedResponse,
   verifySession,
 } from "@/lib/access";
+import { settingsProblems } from "@/lib/settings";
 
 vi.mock("node:crypto", async (importOriginal) => {
   const real = await importOriginal<typeof import("node:crypto")>();
@@ -165,8 +167,25 @@ describe("header parsing", () => {
 
   it("trims STUDIO_PASSWORD and treats blank as unset", () => {
     expect(studioPassword({ STUDIO_PASSWORD: " pw \n" })).toBe("pw");
-    expect(studioPassword({ STUDIO_PASSWORD: "  " })).toBeNull();
+    expect(studioPassword({ STUDIO_PASSWORD: "" })).toBeNull();
     expect(studioPassword({})).toBeNull();
+  });
+
+  it("refuses a STUDIO_PASSWORD of only spaces at start, and never lets it open the gate", () => {
+    expect(studioPasswordProblem({ STUDIO_PASSWORD: " \t " })).toMatch(
+      /^STUDIO_PASSWORD is set to only spaces/,
+    );
+    expect(settingsProblems({ STUDIO_PASSWORD: "  " })).toEqual([
+      studioPasswordProblem({ STUDIO_PASSWORD: "  " }),
+    ]);
+    for (const fine of [undefined, "", " pw "])
+      expect(studioPasswordProblem({ STUDIO_PASSWORD: fine })).toBeNull();
+    // A server started without npm start's check still keeps the studio shut.
+    const password = studioPassword({ STUDIO_PASSWORD: "  " });
+    expect(password).toBe("  ");
+    const headers = new Headers({ "x-studio-password": "  " });
+    expect(hasAccess(headers, null, { password, secret })).toBe(false);
+    expect(hasAccess(new Headers(), null, { password, secret })).toBe(false);
   });
 
   it("knows https behind a proxy", () => {
