@@ -6,7 +6,7 @@ import { passwordThrottle } from "@/lib/access-throttle";
  * Vercel Blob, or APP_MODE=production). Admin-only actions are open on an embedded install, which is a
  * person's own machine, and need the ADMIN_TOKEN bearer in production.
  */
-export function isEmbedded(env: NodeJS.ProcessEnv = process.env): boolean {
+export function isEmbedded(env: Readonly<Record<string, string | undefined>> = process.env): boolean {
   const mode = env.APP_MODE?.trim();
   if (mode === "production") return false;
   if (mode === "embedded") return true;

@@ -15,21 +15,21 @@ import path from "node:path";
 import { adminTokenDecision, bearerToken, sameText, type AccessDecision } from "@/lib/access";
 import { passwordThrottle } from "@/lib/access-throttle";
 import { newId } from "@/lib/db/ids";
+import { isEmbedded } from "@/lib/mode";
 
 let cached: Buffer | null = null;
 
 /**
  * APP_SECRET, else (embedded mode) a random secret kept in the data dir so tokens survive restarts.
- * Also keys the studio session cookie (lib/access.ts).
+ * Also keys the studio session cookie (lib/access.ts). Production against a shared database or blob
+ * store must set it (appSecretProblem): there each instance would make its own, or fail on a read-only disk.
  */
 export function appSecret(): Buffer {
   if (cached) return cached;
+  const problem = appSecretProblem(process.env);
+  if (problem) throw new Error(problem);
   const fromEnv = process.env.APP_SECRET?.trim();
-  if (fromEnv) {
-    const problem = appSecretProblem(process.env);
-    if (problem) throw new Error(problem);
-    return (cached = Buffer.from(fromEnv));
-  }
+  if (fromEnv) return (cached = Buffer.from(fromEnv));
   const file = path.resolve(process.env.DATA_DIR?.trim() || ".data", "app-secret");
   if (!existsSync(file)) {
     mkdirSync(path.dirname(file), { recursive: true });
@@ -42,10 +42,19 @@ export function appSecret(): Buffer {
   return (cached = Buffer.from(readFileSync(file, "utf8").trim()));
 }
 
-/** What is wrong with APP_SECRET (unset is fine: a secret is made in the data dir), or null. */
+/**
+ * What is wrong with APP_SECRET, or null. Unset is fine on one machine (a secret is made in the data dir),
+ * not in production mode with DATABASE_URL or BLOB_READ_WRITE_TOKEN: such a deployment may run many
+ * instances (serverless), which must share one secret, and their disks may be read-only.
+ */
 export function appSecretProblem(env: Readonly<Record<string, string | undefined>>): string | null {
   const value = env.APP_SECRET?.trim();
-  if (!value || value.length >= 16) return null;
+  if (!value) {
+    const remote = env.DATABASE_URL?.trim() || env.BLOB_READ_WRITE_TOKEN?.trim();
+    if (!remote || isEmbedded(env)) return null;
+    return "APP_SECRET must be set in production mode (DATABASE_URL or BLOB_READ_WRITE_TOKEN is set): at least 16 random characters, the same on every instance";
+  }
+  if (value.length >= 16) return null;
   return `APP_SECRET must be at least 16 characters, got ${value.length}`;
 }
 
