@@ -72,12 +72,17 @@ export interface EngineHandle {
 
 const VERSION = "thumbnail-studio-engine/1";
 
+/** A request body past readBody's limit: answered 413, not as malformed input (400). */
+class BodyTooLargeError extends Error {
+  override name = "BodyTooLargeError";
+}
+
 async function readBody(req: http.IncomingMessage, limit = 10 * 1024 * 1024): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of req) {
     size += (c as Buffer).length;
-    if (size > limit) throw new EventInputError(`request body larger than ${limit} bytes`);
+    if (size > limit) throw new BodyTooLargeError(`request body larger than ${limit} bytes`);
     chunks.push(c as Buffer);
   }
   return Buffer.concat(chunks).toString("utf8");
@@ -91,9 +96,18 @@ function safeDecode(s: string): string {
   }
 }
 
-function send(res: http.ServerResponse, status: number, body: unknown): void {
+function send(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -143,6 +157,9 @@ export async function startEngine(opts: EngineOptions = {}): Promise<EngineHandl
   const server = http.createServer((req, res) => {
     void route(req, res).catch((err) => {
       if (err instanceof EventInputError) send(res, 400, { error: err.message, status: 400 });
+      // The rest of the body is left unread: close the connection rather than read it to reuse it.
+      else if (err instanceof BodyTooLargeError)
+        send(res, 413, { error: err.message, status: 413 }, { connection: "close" });
       else {
         log(`request ${req.method} ${req.url} failed: ${errText(err)}`);
         if (!res.headersSent) send(res, 500, { error: errText(err), status: 500 });
@@ -190,9 +207,10 @@ export async function startEngine(opts: EngineOptions = {}): Promise<EngineHandl
       return send(res, 200, { ids, status: 200 });
     }
     if (m === "POST" && p === "/fn/register") {
+      const text = await readBody(req);
       let body: unknown;
       try {
-        body = JSON.parse(await readBody(req));
+        body = JSON.parse(text);
       } catch {
         return send(res, 400, { status: 400, error: "body must be JSON" });
       }
@@ -208,11 +226,10 @@ export async function startEngine(opts: EngineOptions = {}): Promise<EngineHandl
     }
     const cp = /^\/v1\/checkpoint\/([^/]+)\/async$/.exec(p);
     if (m === "POST" && cp) {
+      const text = await readBody(req);
+      const bytes = Buffer.byteLength(text);
       let body: unknown;
-      let bytes = 0;
       try {
-        const text = await readBody(req);
-        bytes = Buffer.byteLength(text);
         body = JSON.parse(text);
       } catch {
         return send(res, 400, { error: "body must be JSON" });
@@ -253,7 +270,13 @@ export async function startEngine(opts: EngineOptions = {}): Promise<EngineHandl
       if (!run) return send(res, 404, { error: `run ${one[1]} not found` });
       if (m === "GET" && !one[2]) return send(res, 200, { data: runJson(core, run, true) });
       if ((m === "DELETE" && !one[2]) || (m === "POST" && one[2])) {
-        if (core.store.isActive(run)) await cancelRun(core, run, "cancelled via API");
+        // A finished run cannot be cancelled: say so, with the run as it ended, rather than a 200 that
+        // reads as if the cancel took effect.
+        if (!core.store.isActive(run)) {
+          const data = runJson(core, run, true);
+          return send(res, 409, { error: `run ${run.id} has already ended (${data.status})`, data });
+        }
+        await cancelRun(core, run, "cancelled via API");
         return send(res, 200, { data: runJson(core, run, true) });
       }
     }

@@ -95,6 +95,56 @@ describe("engine: unsupported configuration and ops", () => {
     expect((await send(MAX_EVENT_DEPTH - 1)).status).toBe(400);
   });
 
+  it("answers a request body over its 10 MB limit 413, on every route that reads one", async () => {
+    const huge = JSON.stringify([{ name: "huge/e", data: { blob: "x".repeat(10 * 1024 * 1024) } }]);
+    for (const route of ["/e/key", "/fn/register", "/v1/checkpoint/some-run/async"]) {
+      const res = await fetch(`${engine.url}${route}`, { method: "POST", body: huge });
+      expect(res.status, route).toBe(413);
+      expect(await res.json(), route).toEqual({
+        error: `request body larger than ${10 * 1024 * 1024} bytes`,
+        status: 413,
+      });
+    }
+    // A body within the limit that is not JSON is still the caller's mistake: 400.
+    expect((await fetch(`${engine.url}/e/key`, { method: "POST", body: "{" })).status).toBe(400);
+  });
+
+  it("cancels a running run, and answers 409 for a run that has already ended", async () => {
+    const client = makeClient("cancel-api", engine.url);
+    const slow = client.createFunction(
+      { id: "slow", triggers: { event: "cancel-api/slow" } },
+      async ({ step }) => {
+        await step.sleep("wait", "1h");
+      },
+    );
+    const quick = client.createFunction(
+      { id: "quick", triggers: { event: "cancel-api/quick" } },
+      async () => 1,
+    );
+    const app = await serveApp(client, [slow, quick]);
+    apps.push(app);
+    await engine.syncApp(app.url);
+    await client.send([{ name: "cancel-api/slow" }, { name: "cancel-api/quick" }]);
+    const [done] = await runsFinished(engine.url, "cancel-api-quick", 1);
+    const ended = await fetch(`${engine.url}/v1/runs/${done!.id}`, { method: "DELETE" });
+    expect(ended.status).toBe(409);
+    expect(await ended.json()).toMatchObject({
+      error: `run ${done!.id} has already ended (Completed)`,
+      data: { id: done!.id, status: "Completed" },
+    });
+    const [running] = await listRuns(engine.url, { function_id: "cancel-api-slow" });
+    expect(running?.status).toBe("Running");
+    const cancel = () => fetch(`${engine.url}/v1/runs/${running!.id}/cancel`, { method: "POST" });
+    const first = await cancel();
+    expect(first.status).toBe(200);
+    expect(((await first.json()) as { data: { status: string } }).data.status).toBe("Cancelled");
+    const again = await cancel();
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as { error: string }).error).toBe(
+      `run ${running!.id} has already ended (Cancelled)`,
+    );
+  });
+
   it("fails an invoke whose event would be over the size limit, starting no run", async () => {
     const client = makeClient("big-invoke", engine.url);
     const child = client.createFunction(
