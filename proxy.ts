@@ -10,16 +10,16 @@ import { serverStopping } from "@/lib/server-stop";
 
 const SESSION_ENDED = "Your studio session has ended: sign in again at /signin.";
 
-export function proxy(request: NextRequest) {
-  const response = gate(request);
+export async function proxy(request: NextRequest) {
+  const response = await gate(request);
   // Stopping, Next waits for every connection still open: a client polling on a kept-alive one (the
   // CLI's --wait, a batches page reloading itself) would hold it for good. Each answer closes its own.
   if (serverStopping().aborted) response.headers.set("connection", "close");
   return response;
 }
 
-function gate(request: NextRequest): Response {
-  const config = accessConfig();
+async function gate(request: NextRequest): Promise<Response> {
+  const config = await accessConfig();
   if (!config.password) return NextResponse.next();
   const { pathname, search } = request.nextUrl;
   const kind = classifyPath(request.method, pathname);

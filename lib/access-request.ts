@@ -15,14 +15,14 @@ import {
 import { accessConfig } from "./access-config";
 import { readJson } from "./http";
 
-export function requestHasAccess(request: Request): boolean {
-  return hasAccess(request.headers, cookieValue(request.headers, SESSION_COOKIE), accessConfig());
+export async function requestHasAccess(request: Request): Promise<boolean> {
+  return hasAccess(request.headers, cookieValue(request.headers, SESSION_COOKIE), await accessConfig());
 }
 
 /** null when the request may go on, else the 401 (or 429) to return. */
-export function denyWithoutAccess(request: Request): Response | null {
+export async function denyWithoutAccess(request: Request): Promise<Response | null> {
   const cookie = cookieValue(request.headers, SESSION_COOKIE);
-  const decision = accessDecision(request.headers, cookie, accessConfig());
+  const decision = accessDecision(request.headers, cookie, await accessConfig());
   return decision.granted ? null : deniedResponse(decision);
 }
 
@@ -33,20 +33,20 @@ export function denyWithoutAccess(request: Request): Response | null {
 export async function readStudioJson(
   request: Request,
 ): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
-  const denied = denyWithoutAccess(request);
+  const denied = await denyWithoutAccess(request);
   return denied ? { ok: false, response: denied } : readJson(request);
 }
 
 /** For server actions and pages: the same check on the current request. */
 export async function hasStudioAccess(): Promise<boolean> {
   const jar = await cookies();
-  return hasAccess(await headers(), jar.get(SESSION_COOKIE)?.value, accessConfig());
+  return hasAccess(await headers(), jar.get(SESSION_COOKIE)?.value, await accessConfig());
 }
 
 /** True when the gate is on and this browser holds a valid session (the nav's sign-out control). */
 export async function signedInSession(): Promise<boolean> {
-  const config = accessConfig();
-  if (!config.password) return false;
+  const config = await accessConfig();
+  if (!config.password || config.epoch === null) return false;
   const value = (await cookies()).get(SESSION_COOKIE)?.value;
-  return verifySession(value, config.password, config.secret);
+  return verifySession(value, config.password, config.secret, Date.now(), config.epoch);
 }

@@ -68,16 +68,19 @@ function macKey(password: string, secret: Buffer): Buffer {
   return Buffer.concat([secret, Buffer.from([0]), Buffer.from(password, "utf8")]);
 }
 
-function sessionMac(password: string, secret: Buffer, expires: number): string {
-  return createHmac("sha256", macKey(password, secret))
-    .update(`studio-session:v1:${expires}`)
-    .digest("base64url");
+/** Epoch 0 signs as before epochs existed, so cookies from then stay valid until the first raise. */
+function sessionMac(password: string, secret: Buffer, expires: number, epoch: number): string {
+  const what = epoch === 0 ? `studio-session:v1:${expires}` : `studio-session:v2:${epoch}:${expires}`;
+  return createHmac("sha256", macKey(password, secret)).update(what).digest("base64url");
 }
 
-/** `<expiry seconds>.<mac>`: a changed password or app secret invalidates every cookie at once. */
-export function signSession(password: string, secret: Buffer, now = Date.now()): string {
+/**
+ * `<expiry seconds>.<mac>`, the mac over the session epoch too (lib/session-epoch.ts): a changed password
+ * or app secret, or a raised epoch ("sign out everywhere"), invalidates every cookie at once.
+ */
+export function signSession(password: string, secret: Buffer, now = Date.now(), epoch = 0): string {
   const expires = Math.floor(now / 1000) + SESSION_MAX_AGE_S;
-  return `${expires}.${sessionMac(password, secret, expires)}`;
+  return `${expires}.${sessionMac(password, secret, expires, epoch)}`;
 }
 
 export function verifySession(
@@ -85,12 +88,13 @@ export function verifySession(
   password: string,
   secret: Buffer,
   now = Date.now(),
+  epoch = 0,
 ): boolean {
   const match = value?.match(/^(\d{1,12})\.([A-Za-z0-9_-]{43})$/);
   if (!match) return false;
   const expires = Number(match[1]);
   if (expires * 1000 <= now) return false;
-  return sameText(match[2] ?? "", sessionMac(password, secret, expires));
+  return sameText(match[2] ?? "", sessionMac(password, secret, expires, epoch));
 }
 
 /** Constant time whatever the lengths: both sides are hashed to 32 bytes first. */
@@ -116,6 +120,8 @@ export interface AccessConfig {
   adminToken?: string | null;
   /** Counts wrong passwords and refuses to check more past its limit (see access-throttle.ts). */
   throttle?: PasswordThrottle;
+  /** The session epoch cookies must be signed with (default 0); null when it cannot be read: none passes. */
+  epoch?: number | null;
 }
 
 /** Denied with `retryAfterMs` > 0: a password was sent but not checked, too many were wrong lately. */
@@ -155,9 +161,9 @@ export function accessDecision(
   config: AccessConfig,
   now = Date.now(),
 ): AccessDecision {
-  const { password, secret, adminToken, throttle } = config;
+  const { password, secret, adminToken, throttle, epoch = 0 } = config;
   if (!password) return GRANTED;
-  if (verifySession(cookie, password, secret, now)) return GRANTED;
+  if (epoch !== null && verifySession(cookie, password, secret, now, epoch)) return GRANTED;
   const header = headers.get(PASSWORD_HEADER);
   const bearer = bearerToken(headers);
   if (header === null && !bearer) return DENIED;

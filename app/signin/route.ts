@@ -12,7 +12,7 @@ export const dynamic = "force-dynamic";
 /** The sign-in form; signed in already (or no password set) → straight on to `next`. */
 export async function GET(request: Request) {
   const next = safeNext(new URL(request.url).searchParams.get("next"));
-  if (requestHasAccess(request)) return seeOther(next);
+  if (await requestHasAccess(request)) return seeOther(next);
   return signinPage({ next });
 }
 
@@ -33,7 +33,7 @@ export async function POST(request: Request) {
     return signinPage({ next: "/", error: "Send the sign-in form (password and next).", status: 400 });
   }
   const next = safeNext(String(form.get("next") ?? ""));
-  const config = accessConfig();
+  const config = await accessConfig();
   if (!config.password) return seeOther(next);
   const given = form.get("password");
   if (typeof given !== "string" || given === "") {
@@ -51,7 +51,7 @@ export async function POST(request: Request) {
   }
   const response = seeOther(next);
   const cookie = [
-    `${SESSION_COOKIE}=${signSession(config.password, config.secret)}`,
+    `${SESSION_COOKIE}=${signSession(config.password, config.secret, Date.now(), config.epoch ?? 0)}`,
     "Path=/",
     `Max-Age=${SESSION_MAX_AGE_S}`,
     "HttpOnly",

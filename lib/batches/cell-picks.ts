@@ -150,7 +150,7 @@ export function cellControlRoute<K extends keyof typeof bodies>(
   countKey: string,
 ) {
   return async (request: Request, { params }: { params: Promise<{ id: string }> }) => {
-    const denied = denyWithoutAccess(request);
+    const denied = await denyWithoutAccess(request);
     if (denied) return denied;
     const { id } = await params;
     const picks = await readCellPicks(request, invalid, kind);

@@ -12,6 +12,7 @@ export * from "./cells";
 export { fitsBudget, readCell, readCellAndBatch, SPEND_OVER_LIST } from "./cell-write";
 export type { KnownCell, Written } from "./cell-write";
 export * from "./events";
+export { raiseCounter, readCounter } from "./counters";
 export * from "./gallery";
 export { InvalidCursorError } from "./cursor";
 export * from "./views";

@@ -224,6 +224,16 @@ export const batchEvents = pgTable(
   (t) => [index("batch_events_batch_idx").on(t.batchId, t.id)],
 );
 
+/**
+ * Small counters the whole deployment shares, by name: `session_epoch` (lib/session-epoch.ts) is in every
+ * studio session cookie, and raising it signs every browser out.
+ */
+export const appCounters = pgTable("app_counters", {
+  name: text("name").primaryKey(),
+  value: bigint("value", { mode: "number" }).notNull(),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+});
+
 export type BatchRow = typeof batches.$inferSelect;
 export type CellRow = typeof cells.$inferSelect;
 export type BatchEventRow = typeof batchEvents.$inferSelect;

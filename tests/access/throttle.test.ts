@@ -7,10 +7,14 @@ import { proxy } from "@/proxy";
 import { POST as signIn } from "@/app/signin/route";
 import { manageDecision, ownerToken } from "@/lib/batches/owner";
 import { checkAdmin } from "@/lib/gallery/delete";
+import { memoryDb } from "../helpers/memory-db";
 
 const SECRET = Buffer.from("throttle-test-secret-0123456789");
 const t0 = Date.UTC(2026, 10, 21, 12);
 const h = (init: Record<string, string> = {}) => new Headers(init);
+
+// The gate reads the session epoch from the database.
+memoryDb();
 
 describe("PasswordThrottle", () => {
   it("allows `limit` failures a minute, then says when the oldest of them leaves the window", () => {
@@ -86,7 +90,7 @@ describe("the proxy and the sign-in form share the process's window", () => {
     expect(passwordThrottle().waitMs()).toBe(0);
     for (let i = 0; i < FAILED_PASSWORDS_PER_MINUTE - 1; i++)
       expect((await form(`guess ${i}`)).status).toBe(401);
-    const api = proxy(
+    const api = await proxy(
       new NextRequest("http://studio.test/api/images", { headers: { "x-studio-password": "last guess" } }),
     );
     expect(api.status).toBe(401);
@@ -96,7 +100,7 @@ describe("the proxy and the sign-in form share the process's window", () => {
     expect(await refused.text()).toContain(
       "Too many wrong studio passwords or admin tokens in the last minute: try again in 60 s.",
     );
-    const apiRefused = proxy(
+    const apiRefused = await proxy(
       new NextRequest("http://studio.test/api/images", { headers: { authorization: "Bearer pw" } }),
     );
     expect([apiRefused.status, apiRefused.headers.get("retry-after")]).toEqual([429, "60"]);

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { expect, it } from "vitest";
-import { createDb, migrate, rowsOf } from "@/lib/db";
+import { createDb, migrate, raiseCounter, readCounter, rowsOf } from "@/lib/db";
 import { readMigrationFolder } from "@/lib/db/migration-files";
 import { migrations as embedded } from "@/lib/db/migrations/embedded";
 import type { Ctx } from "./repo-suite";
@@ -19,8 +19,23 @@ export function migrationTests(ctx: Ctx): void {
   });
 
   it("applies migrations on open and re-applies nothing", async () => {
-    expect(await tableNames(ctx.handle)).toEqual(["batch_events", "batch_titles", "batches", "cells"]);
+    expect(await tableNames(ctx.handle)).toEqual([
+      "app_counters",
+      "batch_events",
+      "batch_titles",
+      "batches",
+      "cells",
+    ]);
     expect(await migrate(ctx.handle.db)).toEqual({ applied: [] });
+  });
+
+  it("keeps named counters: 0 until raised, and every one of concurrent raises counts", async () => {
+    const db = ctx.handle.db;
+    expect(await readCounter(db, "test_counter")).toBe(0);
+    const raised = await Promise.all([1, 2, 3].map(() => raiseCounter(db, "test_counter")));
+    expect(raised.sort()).toEqual([1, 2, 3]);
+    expect(await readCounter(db, "test_counter")).toBe(3);
+    expect(await readCounter(db, "other_counter")).toBe(0);
   });
 
   it("lets concurrent starts race safely: one applies, the others find nothing to do", async () => {
@@ -33,7 +48,13 @@ export function migrationTests(ctx: Ctx): void {
       const results = await Promise.all(targets.map((h) => migrate(h.db)));
       const applied = results.map((r) => r.applied.length).sort();
       expect(applied).toEqual([0, 0, embedded.length]);
-      expect(await tableNames(handles[0]!)).toEqual(["batch_events", "batch_titles", "batches", "cells"]);
+      expect(await tableNames(handles[0]!)).toEqual([
+        "app_counters",
+        "batch_events",
+        "batch_titles",
+        "batches",
+        "cells",
+      ]);
     } finally {
       await Promise.all(handles.map((h) => h.close()));
     }

@@ -2,7 +2,8 @@
  * The studio password gate (STUDIO_PASSWORD) on the whole stack: signed-out pages go to /signin and APIs
  * that create or list work answer 401, a wrong password gets the form again with 401, the right one (with
  * and without JavaScript) opens the studio, shared batch pages stay public, the CLI sends the password,
- * server actions check for themselves, and sign-out works but not from another site.
+ * server actions check for themselves, and sign-out works but not from another site; signing out
+ * everywhere ends every session, copied cookies included.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -155,11 +156,11 @@ describe("signed in", () => {
         );
       await expect.poll(loaded, { timeout: 30_000 }).toEqual([true]);
       expect(await open.locator('link[rel="icon"]').getAttribute("href")).toMatch(/^\/icon\.svg/);
-      expect(await open.getByRole("button", { name: "Sign out" }).count()).toBe(0);
+      expect(await open.getByRole("button", { name: /^Sign out/ }).count()).toBe(0);
       await open.goto(url("/gallery"), { waitUntil: "load" });
       expect(new URL(open.url()).pathname).toBe("/signin");
 
-      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.getByRole("button", { name: "Sign out", exact: true }).click();
       await page.waitForURL(/\/signin$/);
       await page.goto(url("/gallery"), { waitUntil: "load" });
       expect(new URL(page.url()).pathname).toBe("/signin");
@@ -330,6 +331,27 @@ describe("signed in", () => {
     // Behind a TLS proxy the cookie is Secure.
     const tls = await form("/signin", { password: PASSWORD }, { "x-forwarded-proto": "https" });
     expect(tls.headers.get("set-cookie")).toMatch(/; Secure$/);
+  });
+
+  it("sign-out forgets one browser's cookie; sign-out everywhere ends every session, copies included", async () => {
+    const same = { "sec-fetch-site": "same-origin" };
+    const [mine, theirs] = [await signIn(), await signIn()];
+    // Plain sign-out clears this browser's cookie only: a copy of it taken before still passes.
+    await form("/signout", {}, { cookie: mine, ...same });
+    expect((await get("/gallery", { cookie: mine })).status).toBe(200);
+    // Ending every session needs access to the studio.
+    const refused = await form("/signout", { everywhere: "1" }, same);
+    expect(refused.status).toBe(401);
+    expect((await get("/gallery", { cookie: theirs })).status).toBe(200);
+    const out = await form("/signout", { everywhere: "1" }, { cookie: mine, ...same });
+    expect([out.status, out.headers.get("location")]).toEqual([303, "/signin"]);
+    for (const cookie of [mine, theirs]) {
+      expect((await get("/gallery", { cookie })).status).toBe(307);
+      expect((await get("/api/images", { cookie })).status).toBe(401);
+    }
+    // Signing in again works, and the password itself never stopped working.
+    expect((await get("/gallery", { cookie: await signIn() })).status).toBe(200);
+    expect((await get("/api/images", auth)).status).toBe(200);
   });
 });
 

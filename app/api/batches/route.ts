@@ -23,7 +23,7 @@ export const POST = apiRoute(async function POST(request: Request) {
  * &withImages=1 (only batches with a picture to show: the gallery's batch filter)
  */
 export const GET = apiRoute(async function GET(request: Request) {
-  const denied = denyWithoutAccess(request);
+  const denied = await denyWithoutAccess(request);
   if (denied) return denied;
   const q = new URL(request.url).searchParams;
   const issues: FieldIssue[] = [];

@@ -12,7 +12,7 @@ export const dynamic = "force-dynamic";
  * first page (no cursor) also has `total` ({count, capped}: how many match, counted up to 10,000).
  */
 export const GET = apiRoute(async function GET(request: Request) {
-  const denied = denyWithoutAccess(request);
+  const denied = await denyWithoutAccess(request);
   if (denied) return denied;
   const query = parseImageQuery(new URL(request.url).searchParams);
   if (!query.ok) return jsonError(400, "Invalid gallery query.", query.issues);
@@ -29,7 +29,7 @@ export const GET = apiRoute(async function GET(request: Request) {
  * it needs `Authorization: Bearer $ADMIN_TOKEN` (401 without a token, 403 with a wrong one).
  */
 export const DELETE = apiRoute(async function DELETE(request: Request) {
-  const denied = denyWithoutAccess(request);
+  const denied = await denyWithoutAccess(request);
   if (denied) return denied;
   return deleteJson(request);
 });

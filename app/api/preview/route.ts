@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 
 /** GET /api/preview?template=&font=&style=&canvas=&title= → a small JPEG from the real compositor. */
 export const GET = apiRoute(async function GET(request: Request) {
-  const denied = denyWithoutAccess(request);
+  const denied = await denyWithoutAccess(request);
   if (denied) return denied;
   const parsed = parsePreviewParams(new URL(request.url).searchParams);
   if (!parsed.ok) return jsonError(400, "Invalid preview request.", parsed.issues);

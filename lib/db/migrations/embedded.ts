@@ -95,5 +95,13 @@ export const migrations: EmbeddedMigration[] = [
     "statements": [
       "ALTER TABLE \"batches\" ADD COLUMN \"reserved_usd\" numeric(14, 6) DEFAULT 0 NOT NULL;"
     ]
+  },
+  {
+    "tag": "0009_app-counters",
+    "when": 1796680363250,
+    "hash": "f4761fc155b20fb15bb6b6da251b23ab184ddf868ce7826de522c25a95dde079",
+    "statements": [
+      "CREATE TABLE \"app_counters\" (\n\t\"name\" text PRIMARY KEY NOT NULL,\n\t\"value\" bigint NOT NULL,\n\t\"updated_at\" timestamp (3) with time zone DEFAULT now() NOT NULL\n);"
+    ]
   }
 ];

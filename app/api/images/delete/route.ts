@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
  * back to /gallery?…&deleted=N&skipped=M; a JSON body {"ids": [...]} answers like DELETE /api/images.
  */
 export const POST = apiRoute(async function POST(request: Request) {
-  const denied = denyWithoutAccess(request);
+  const denied = await denyWithoutAccess(request);
   if (denied) return denied;
   return wantsHtml(request) ? deleteForm(request) : deleteJson(request);
 });

@@ -28,14 +28,14 @@ async function respond(request: Request, parsed: IdsResult, form?: FormData): Pr
 
 /** Selected gallery images as a ZIP: ?ids=a,b,c (at most 500). */
 export const GET = apiRoute(async function GET(request: Request) {
-  const denied = denyWithoutAccess(request);
+  const denied = await denyWithoutAccess(request);
   if (denied) return denied;
   return respond(request, parseZipIdsQuery(new URL(request.url).searchParams));
 });
 
 /** Same as GET for long selections: JSON {"ids": [...]} or a form field ids=a,b,c (repeatable). */
 export const POST = apiRoute(async function POST(request: Request) {
-  const denied = denyWithoutAccess(request);
+  const denied = await denyWithoutAccess(request);
   if (denied) return denied;
   if (wantsHtml(request)) {
     const form = await request.formData();

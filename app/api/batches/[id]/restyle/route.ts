@@ -15,7 +15,7 @@ export const POST = apiRoute(async function POST(
   request: Request,
   { params }: { params: Promise<{ id: string }> },
 ) {
-  const denied = denyWithoutAccess(request);
+  const denied = await denyWithoutAccess(request);
   if (denied) return denied;
   const { id } = await params;
   if (!(await ownsBatch(id, request.headers))) {
