@@ -34,6 +34,7 @@ import { callLimit, type CallPermit } from "@/lib/providers/call-limit";
 import { getProvider } from "@/lib/providers/registry";
 import { readEnv } from "@/lib/env";
 import { callWindowMs } from "./call-window";
+import { takeKeyTag } from "./owner";
 import { providerConcurrency } from "./concurrency";
 import { finalImageKey, rawImageKey } from "@/lib/storage/keys";
 import { keepRaw, takeRaw } from "./raw-handoff";
@@ -232,12 +233,14 @@ export async function composeStep(db: Db, ref: CellRef, raw: string, given?: Com
     font: spec.font as FontId,
     canvas,
   });
+  const take = spec.take ?? 0;
   const key = finalImageKey({
     batchId: ref.batchId,
     promptIndex: ref.promptIndex,
     modelId: ref.model,
     mime: out.mime,
-    take: spec.take ?? 0,
+    take,
+    ...(take > 0 ? { tag: takeKeyTag(ref.batchId, ref.promptIndex, ref.model, take) } : {}),
   });
   await storage.put(key, out.bytes, { contentType: out.mime });
   return {

@@ -64,6 +64,17 @@ export function ownerToken(batchId: string): string {
 
 export const ownerCookieName = (batchId: string) => `owner_${batchId}`;
 
+/**
+ * The unguessable part of a later take's stored key (lib/storage/keys.ts): the same for every attempt at
+ * the take, so a retry overwrites its file; 96 bits no one without the app secret can work out.
+ */
+export function takeKeyTag(batchId: string, promptIndex: number, modelId: string, take: number): string {
+  return createHmac("sha256", appSecret())
+    .update(`take-key:${batchId}:${promptIndex}:${modelId}:${take}`)
+    .digest("base64url")
+    .slice(0, 16);
+}
+
 /** The cookie holding a browser's key to the batches it made. */
 export const BROWSER_KEY_COOKIE = "studio_owner";
 

@@ -84,9 +84,20 @@ export interface FinalKeyInput {
   mime?: string;
   /** The cell's take (new pictures its owner asked for); 0, the first, adds nothing to the key. */
   take?: number;
+  /**
+   * Required with a later take: a part no one can guess (lib/batches/owner.ts, takeKeyTag), the same for
+   * every attempt at that take. Once replaced, a take is for its owner only, yet stored files are served
+   * by key to anyone (/api/blob, a public Vercel Blob store): a guessable key would give it away.
+   */
+  tag?: string;
 }
 
-/** final/<batchId>/<promptIndex>-<modelId>.<ext>, or …-<modelId>-t<take>.<ext> for a later take. */
+const TAG = /^[A-Za-z0-9_-]{8,64}$/;
+
+/**
+ * final/<batchId>/<promptIndex>-<modelId>.<ext>, or …-<modelId>-t<take>-<tag>.<ext> for a later take
+ * (…-t<take>.<ext>, with no tag, before tags: see legacyTakeKey).
+ */
 export function finalImageKey(input: FinalKeyInput): string {
   if (!ID.test(input.batchId))
     throw new StorageKeyError(input.batchId, "batchId must be 1-128 of A-Z a-z 0-9 . _ -");
@@ -99,8 +110,21 @@ export function finalImageKey(input: FinalKeyInput): string {
   if (!Number.isSafeInteger(take) || take < 0) {
     throw new StorageKeyError(String(take), "take must be a non-negative integer");
   }
-  const suffix = take === 0 ? "" : `-t${take}`;
+  if (take > 0 && !TAG.test(input.tag ?? "")) {
+    throw new StorageKeyError(String(input.tag), "a later take needs a tag of 8-64 of A-Z a-z 0-9 _ -");
+  }
+  const suffix = take === 0 ? "" : `-t${take}-${input.tag}`;
   return `final/${input.batchId}/${input.promptIndex}-${input.modelId}${suffix}.${extensionFor(input.mime ?? "image/jpeg")}`;
+}
+
+/**
+ * A later take's key as made before takes were tagged (final/<batchId>/<promptIndex>-<modelId>-t<take>.<ext>),
+ * its parts; null for any other key. Such files are still read, by their cell's owner (app/api/blob).
+ */
+export function legacyTakeKey(key: string): { batchId: string; promptIndex: number; modelId: string } | null {
+  const match = /^final\/([^/]+)\/(\d+)-([^/]+)-t[1-9]\d*\.[a-z]+$/.exec(key);
+  if (!match) return null;
+  return { batchId: match[1]!, promptIndex: Number(match[2]), modelId: match[3]! };
 }
 
 /** Prefix holding every final thumbnail of a batch (for listing and deleting a batch). */

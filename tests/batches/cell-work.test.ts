@@ -14,6 +14,7 @@ import {
 } from "@/lib/batches/cell-work";
 import { cancelBatch, createBatch, finishBatchIfDone, getBatch, requeueTakes, showOtherTake } from "@/lib/db";
 import { estimateBatchCost } from "@/lib/batches/estimate";
+import { takeKeyTag } from "@/lib/batches/owner";
 import { getStorage } from "@/lib/storage";
 import { cellStepWorld } from "../helpers/cell-steps";
 
@@ -146,7 +147,12 @@ describe("cell steps", () => {
     const { id, first, take } = await pictureThenTake("Second thoughts");
     // A new picture (the preview's seed changes with the take) under the take's own final key.
     expect(take.rawKey).not.toBe(first.rawKey);
-    expect(take.finalKey).toBe(`final/${id}/0-local-preview-t1.jpg`);
+    // Named with a tag no one can guess without the app secret, the same when the step runs again.
+    expect(take.finalKey).toBe(`final/${id}/0-local-preview-t1-${takeKeyTag(id, 0, "local-preview", 1)}.jpg`);
+    expect(take.finalKey).toMatch(new RegExp(`^final/${id}/0-local-preview-t1-[\\w-]{16}\\.jpg$`));
+    expect((await composeStep(world.handle.db, ref(id, 0, "local-preview"), take.rawKey)).finalKey).toBe(
+      take.finalKey,
+    );
     await cancelBatch(world.handle.db, id, { reason: "cancelled by the owner" });
     expect(await recordStep(world.handle.db, take)).toEqual({ status: "succeeded", finalKey: null });
     const storage = getStorage();

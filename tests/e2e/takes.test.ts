@@ -69,6 +69,11 @@ function runCli(args: string[], env: Record<string, string>) {
 const takes = (id: string, body: unknown, headers: Record<string, string> = {}) =>
   post(stack.appUrl, `/api/batches/${id}/takes`, body, headers);
 
+/** A stored file's name from its URL: an other take's id. */
+const fileOf = (url: string | null) => new URL(url ?? "", stack.appUrl).pathname.split("/").pop();
+/** A later take's file name with its unguessable tag written as <tag>. */
+const untag = (name: string) => name.replace(/-t(\d+)-[\w-]{16}\./, "-t$1-<tag>.");
+
 async function bytesOf(url: string) {
   const res = await fetch(new URL(url, stack.appUrl));
   return { status: res.status, bytes: Buffer.from(await res.arrayBuffer()) };
@@ -119,14 +124,17 @@ describe("new takes", () => {
     // One paid call for the GPT cell; the preview is not a provider call.
     expect(sim.requests.length - before).toBe(1);
     expect(cellAt(after, 0, "gpt-image-1.5").attempts).toBe(2);
-    expect(blobFiles(stack.dataDir, `final/${id}`).sort()).toEqual([
-      "0-gpt-image-1.5-t1.jpg",
+    // A later take's file carries a tag no one can guess from the batch id, so once replaced it is not
+    // found by visitors of the shared page; the untagged name is no file.
+    expect(blobFiles(stack.dataDir, `final/${id}`).map(untag).sort()).toEqual([
+      "0-gpt-image-1.5-t1-<tag>.jpg",
       "0-gpt-image-1.5.jpg",
       "0-local-preview.jpg",
       "1-gpt-image-1.5.jpg",
-      "1-local-preview-t1.jpg",
+      "1-local-preview-t1-<tag>.jpg",
       "1-local-preview.jpg",
     ]);
+    expect((await bytesOf(`/api/blob/final/${id}/0-gpt-image-1.5-t1.jpg`)).status).toBe(404);
 
     // Switching to the other take shows the first picture again, with no provider call; switching
     // again comes back.
@@ -168,7 +176,7 @@ describe("new takes", () => {
       take: 2,
       alternateUrl: taken.imageUrl,
       otherTakes: [
-        { id: "0-gpt-image-1.5-t1.jpg", url: taken.imageUrl },
+        { id: fileOf(taken.imageUrl), url: taken.imageUrl },
         { id: "0-gpt-image-1.5.jpg", url: picked[0]!.imageUrl },
       ],
     });
@@ -176,8 +184,9 @@ describe("new takes", () => {
     expect(
       blobFiles(stack.dataDir, `final/${id}`)
         .filter((f) => f.startsWith("0-gpt"))
+        .map(untag)
         .sort(),
-    ).toEqual(["0-gpt-image-1.5-t1.jpg", "0-gpt-image-1.5-t2.jpg", "0-gpt-image-1.5.jpg"]);
+    ).toEqual(["0-gpt-image-1.5-t1-<tag>.jpg", "0-gpt-image-1.5-t2-<tag>.jpg", "0-gpt-image-1.5.jpg"]);
     const beyond = await alternate({ cells: [{ ...gpt, other: 2 }] });
     expect([beyond.status, beyond.json.error]).toEqual([
       409,
@@ -192,15 +201,15 @@ describe("new takes", () => {
     expect(cellAt(await readAs(stack.appUrl, id, token), 0, "gpt-image-1.5")).toMatchObject({
       imageUrl: picked[0]!.imageUrl,
       otherTakes: [
-        { id: "0-gpt-image-1.5-t2.jpg", url: second.imageUrl },
-        { id: "0-gpt-image-1.5-t1.jpg", url: taken.imageUrl },
+        { id: fileOf(second.imageUrl), url: second.imageUrl },
+        { id: fileOf(taken.imageUrl), url: taken.imageUrl },
       ],
     });
     // By id, as the page sends it: the named picture, or 409 once it is no other take of the cell (here
     // it is the one shown), instead of whatever moved into its place.
     const stale = await alternate({ cells: [{ ...gpt, other: "0-gpt-image-1.5.jpg" }] });
     expect(stale.status).toBe(409);
-    const byId = await alternate({ cells: [{ ...gpt, other: "0-gpt-image-1.5-t1.jpg" }] });
+    const byId = await alternate({ cells: [{ ...gpt, other: fileOf(taken.imageUrl) }] });
     expect(cellAt(byId.json.batch as BatchDto, 0, "gpt-image-1.5").imageUrl).toBe(taken.imageUrl);
     expect((await alternate({ cells: [{ ...gpt, other: "../x" }] })).status).toBe(400);
     const refused = await runCli(["switch", id, "--cell", "1:local-preview", "--url", stack.appUrl], owner);

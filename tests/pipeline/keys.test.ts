@@ -6,6 +6,7 @@ import {
   contentTypeFor,
   extensionFor,
   finalImageKey,
+  legacyTakeKey,
   keyProblem,
   rawImageKey,
 } from "@/lib/storage/keys";
@@ -42,8 +43,27 @@ describe("final image keys", () => {
   it("name a later take apart from the first, so a take never overwrites the picture it may fall back to", () => {
     const input = { batchId: "b_01HZX", promptIndex: 7, modelId: "gpt-image-1.5" };
     expect(finalImageKey({ ...input, take: 0 })).toBe("final/b_01HZX/7-gpt-image-1.5.jpg");
-    expect(finalImageKey({ ...input, take: 2 })).toBe("final/b_01HZX/7-gpt-image-1.5-t2.jpg");
-    expect(finalImageKey({ ...input, take: 2 }).startsWith(batchPrefix("b_01HZX"))).toBe(true);
+    const tag = "Zq3_x-9aB0cD1eF2";
+    expect(finalImageKey({ ...input, take: 2, tag })).toBe(`final/b_01HZX/7-gpt-image-1.5-t2-${tag}.jpg`);
+    expect(finalImageKey({ ...input, take: 2, tag }).startsWith(batchPrefix("b_01HZX"))).toBe(true);
+    // A later take with no tag (or a short one) would be a key anyone could guess.
+    expect(() => finalImageKey({ ...input, take: 2 })).toThrow(/a later take needs a tag/);
+    expect(() => finalImageKey({ ...input, take: 2, tag: "short" })).toThrow(StorageKeyError);
+  });
+
+  it("recognise a later take's key from before tags, and nothing else", () => {
+    expect(legacyTakeKey("final/b_01HZX/7-gpt-image-1.5-t2.jpg")).toEqual({
+      batchId: "b_01HZX",
+      promptIndex: 7,
+      modelId: "gpt-image-1.5",
+    });
+    for (const key of [
+      "final/b_01HZX/7-gpt-image-1.5.jpg",
+      "final/b_01HZX/7-gpt-image-1.5-t2-Zq3_x-9aB0cD1eF2.jpg",
+      "final/b_01HZX/7-gpt-image-1.5-t0.jpg",
+      "raw/abc-t2.jpg",
+    ])
+      expect(legacyTakeKey(key), key).toBeNull();
   });
 
   it.each([
