@@ -4,7 +4,14 @@
  * handlers and server actions check again themselves.
  */
 import { NextResponse, type NextRequest } from "next/server";
-import { accessDecision, classifyPath, deniedResponse, SESSION_COOKIE, signinPath } from "@/lib/access";
+import {
+  accessDecision,
+  classifyPath,
+  deniedResponse,
+  SESSION_COOKIE,
+  signinPath,
+  studioPassword,
+} from "@/lib/access";
 import { accessConfig } from "@/lib/access-config";
 import { serverStopping } from "@/lib/server-stop";
 
@@ -19,11 +26,12 @@ export async function proxy(request: NextRequest) {
 }
 
 async function gate(request: NextRequest): Promise<Response> {
-  const config = await accessConfig();
-  if (!config.password) return NextResponse.next();
+  if (!studioPassword(process.env)) return NextResponse.next();
   const { pathname, search } = request.nextUrl;
   const kind = classifyPath(request.method, pathname);
   if (kind === "public") return NextResponse.next();
+  // Only now: it reads the session epoch (cached, but a database read when stale).
+  const config = await accessConfig();
   const decision = accessDecision(request.headers, request.cookies.get(SESSION_COOKIE)?.value, config);
   if (decision.granted) return NextResponse.next();
   if (kind === "api") return deniedResponse(decision);
