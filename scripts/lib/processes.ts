@@ -278,7 +278,23 @@ export async function waitForAppSync(engineUrl: string, appUrl: string, timeoutM
   });
 }
 
-const buildInputs = ["app", "components", "lib", "inngest", "public", "next.config.ts", "package-lock.json"];
+/**
+ * What `next build` compiles: a change to any of them makes the build stale. Next also takes the root's
+ * proxy.ts and instrumentation.ts, outside the folders: without them here, an edit to the password gate
+ * went unbuilt.
+ */
+export const BUILD_INPUTS = [
+  "app",
+  "components",
+  "lib",
+  "inngest",
+  "public",
+  "proxy.ts",
+  "instrumentation.ts",
+  "next.config.ts",
+  "tsconfig.json",
+  "package-lock.json",
+];
 
 function newestMtime(p: string): number {
   if (!existsSync(p)) return 0;
@@ -323,7 +339,7 @@ export function buildIsStale(): boolean {
   const stamp = path.join(distDir(), "BUILD_ID");
   if (!existsSync(stamp)) return true;
   const built = statSync(stamp).mtimeMs;
-  return buildInputs.some((p) => newestMtime(path.join(root, p)) > built);
+  return BUILD_INPUTS.some((p) => newestMtime(path.join(root, p)) > built);
 }
 
 /** Runs `next build` when the build is missing or stale. */
