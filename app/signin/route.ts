@@ -49,9 +49,17 @@ export async function POST(request: Request) {
     config.throttle?.fail();
     return signinPage({ next, error: "That password is not right.", status: 401 });
   }
+  // Without the session epoch (the database has not answered yet) a cookie would be refused at once.
+  if (config.epoch === null) {
+    return signinPage({
+      next,
+      error: "Sessions cannot be started while the studio's database does not answer; try again shortly.",
+      status: 503,
+    });
+  }
   const response = seeOther(next);
   const cookie = [
-    `${SESSION_COOKIE}=${signSession(config.password, config.secret, Date.now(), config.epoch ?? 0)}`,
+    `${SESSION_COOKIE}=${signSession(config.password, config.secret, Date.now(), config.epoch)}`,
     "Path=/",
     `Max-Age=${SESSION_MAX_AGE_S}`,
     "HttpOnly",
