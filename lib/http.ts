@@ -6,6 +6,31 @@ export function jsonError(status: number, error: string, issues: FieldIssue[] = 
   return Response.json({ error, issues }, { status });
 }
 
+/*
+ * The refusals several routes share, worded once: a client (or the CLI printing them) sees the same
+ * line and the same issue for the same mistake, whichever route it asked.
+ */
+
+/** A batch id no batch has, as `{error, issues}` (for results that carry a status of their own). */
+export function unknownBatchError(id: string): { error: string; issues: FieldIssue[] } {
+  return {
+    error: `No batch with id ${JSON.stringify(id)}.`,
+    issues: [{ path: "id", message: "unknown batch" }],
+  };
+}
+
+/** 404 for a batch id no batch has. */
+export function unknownBatch(id: string): Response {
+  const { error, issues } = unknownBatchError(id);
+  return jsonError(404, error, issues);
+}
+
+/** What a list route's ?limit= must be. */
+export const limitMessage = (max: number) => `limit must be a whole number from 1 to ${max}`;
+
+/** A ?cursor= this API did not hand out (or one that no longer decodes). */
+export const UNKNOWN_CURSOR: FieldIssue = { path: "cursor", message: "cursor is not one this API returned" };
+
 /** Parses a JSON body; null with a ready 400 response when it is not JSON. */
 export async function readJson(
   request: Request,

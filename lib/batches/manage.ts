@@ -8,7 +8,7 @@
  * owner on the API's address.
  */
 import { getBatchRow, getDb } from "@/lib/db";
-import { crossSite, jsonError, seeOther, wantsHtml } from "@/lib/http";
+import { crossSite, jsonError, seeOther, unknownBatch, wantsHtml } from "@/lib/http";
 import { tooManyAttemptsMessage, tooManyAttemptsResponse } from "@/lib/access-throttle";
 import { ownerDecision } from "./owner-cookie";
 import type { ManageOutcome } from "./controls";
@@ -40,12 +40,12 @@ export async function manageAction(
         : tooManyAttemptsResponse(wait);
     }
     // A batch's existence is no secret (its page is public): an unknown id is said to be one.
-    if (!(await getBatchRow(await getDb(), id))) return jsonError(404, `No batch with id "${id}".`);
+    if (!(await getBatchRow(await getDb(), id))) return unknownBatch(id);
     const error = "Only the person who created this batch can change it (owner cookie or bearer token).";
     return form ? seeOther(formReturnHref(id, form.page, error)) : jsonError(403, error);
   }
   const result = await control(id);
-  if (!result) return jsonError(404, `No batch with id "${id}".`);
+  if (!result) return unknownBatch(id);
   if ("error" in result) {
     if (form) return seeOther(formReturnHref(id, form.page, result.error));
     const response = jsonError(result.status, result.error);

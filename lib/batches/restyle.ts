@@ -9,6 +9,7 @@ import { z } from "zod";
 import { FONT_IDS } from "@/lib/catalog/fonts";
 import { TEMPLATE_IDS } from "@/lib/catalog/templates";
 import { getBatch, getDb, isTerminalBatch, type CellRow, type NewCell } from "@/lib/db";
+import { unknownBatchError } from "@/lib/http";
 import { getStorage } from "@/lib/storage";
 import { canvasField, cleanPrompt, fieldIssues, oneOf, titleProblem, type FieldIssue } from "./input";
 import { maxImagesPerBatch } from "./limits";
@@ -65,7 +66,7 @@ export async function restyleBatch(
 ): Promise<RestyleResult> {
   const db = await getDb();
   const source = await getBatch(db, sourceId);
-  if (!source) return { ok: false, status: 404, error: `No batch with id "${sourceId}".`, issues: [] };
+  if (!source) return { ok: false, status: 404, ...unknownBatchError(sourceId) };
   const parsed = restyleSchema.safeParse(raw);
   if (!parsed.success) {
     return invalid(fieldIssues(parsed.error));

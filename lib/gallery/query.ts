@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { MAX_PAGE_SIZE } from "@/lib/db/gallery";
 import type { FieldIssue } from "@/lib/batches/input";
+import { limitMessage } from "@/lib/http";
 import { unstorable } from "@/lib/user-text";
 import { datesReversed, endOf, FIRST_YEAR, LAST_YEAR, strictDate } from "./dates";
 
@@ -41,7 +42,7 @@ export const imageQuerySchema = z.object({
   cursor: optional,
   limit: optional.refine(
     (v) => v === undefined || (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= MAX_PAGE_SIZE),
-    `limit must be 1–${MAX_PAGE_SIZE}`,
+    limitMessage(MAX_PAGE_SIZE),
   ),
   model: text("model"),
   style: text("style"),

@@ -8,6 +8,8 @@ import {
   type ImageCount,
 } from "@/lib/db";
 import { urlFor } from "@/lib/batches/blob-url";
+import type { FieldIssue } from "@/lib/batches/input";
+import { UNKNOWN_CURSOR } from "@/lib/http";
 import type { ImageQuery } from "./query";
 
 export interface GalleryImageDto {
@@ -48,7 +50,7 @@ export async function galleryPage(
   query: ImageQuery,
 ): Promise<
   | { ok: true; images: GalleryImageDto[]; nextCursor: string | null; total?: ImageCount }
-  | { ok: false; error: string }
+  | { ok: false; issues: FieldIssue[] }
 > {
   try {
     const db = await getDb();
@@ -63,7 +65,7 @@ export async function galleryPage(
       ...(total ? { total } : {}),
     };
   } catch (err) {
-    if (err instanceof InvalidCursorError) return { ok: false, error: "cursor is not one this API returned" };
+    if (err instanceof InvalidCursorError) return { ok: false, issues: [UNKNOWN_CURSOR] };
     throw err;
   }
 }

@@ -36,7 +36,7 @@ describe("an owner control asked by someone who does not own the batch", () => {
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toEqual({
       error: 'No batch with id "no-such-batch-id-at-all".',
-      issues: [],
+      issues: [{ path: "id", message: "unknown batch" }],
     });
 
     const { batch } = await db.createBatch(await db.getDb(), {

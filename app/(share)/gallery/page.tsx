@@ -39,11 +39,7 @@ export default async function GalleryPage({ searchParams }: Props) {
   const limit = readLimit(sp);
   const query = parseImageQuery(flat);
   const page = query.ok ? await galleryPage({ ...query.value, limit: query.value.limit ?? 24 }) : null;
-  const error = !query.ok
-    ? refusedQuery(query.issues)
-    : page && !page.ok
-      ? refusedQuery([{ path: "cursor", message: page.error }])
-      : null;
+  const error = !query.ok ? refusedQuery(query.issues) : page && !page.ok ? refusedQuery(page.issues) : null;
   const db = await getDb();
   // Only batches with an image to show: the others would list nothing (a batch filtered on from a link
   // still shows as chosen). The newest 50, or those with a title containing `batchq` (the batch filter's

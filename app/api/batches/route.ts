@@ -3,7 +3,7 @@ import { BATCH_STATUSES, getDb, InvalidCursorError, listBatches, type BatchStatu
 import type { FieldIssue } from "@/lib/batches/input";
 import { batchListItem, submitBatch } from "@/lib/batches/service";
 import { createdResponse } from "@/lib/batches/owner-cookie";
-import { jsonError, notAllowed, apiRoute } from "@/lib/http";
+import { jsonError, limitMessage, notAllowed, apiRoute, UNKNOWN_CURSOR } from "@/lib/http";
 import { unstorable } from "@/lib/user-text";
 
 export const runtime = "nodejs";
@@ -31,7 +31,7 @@ export const GET = apiRoute(async function GET(request: Request) {
   const limitText = q.get("limit");
   const limit = limitText === null ? 20 : /^\d{1,3}$/.test(limitText) ? Number(limitText) : NaN;
   if (!Number.isInteger(limit) || limit < 1 || limit > 100)
-    issues.push({ path: "limit", message: "limit must be a whole number from 1 to 100" });
+    issues.push({ path: "limit", message: limitMessage(100) });
   const status = q.get("status") ?? undefined;
   if (status !== undefined && !(BATCH_STATUSES as readonly string[]).includes(status))
     issues.push({ path: "status", message: `status must be one of ${BATCH_STATUSES.join(", ")}` });
@@ -61,7 +61,7 @@ export const GET = apiRoute(async function GET(request: Request) {
     );
   } catch (err) {
     if (!(err instanceof InvalidCursorError)) throw err;
-    return jsonError(400, "Invalid batch list query.", [{ path: "cursor", message: "unknown cursor" }]);
+    return jsonError(400, "Invalid batch list query.", [UNKNOWN_CURSOR]);
   }
 });
 

@@ -17,7 +17,7 @@ export const GET = apiRoute(async function GET(request: Request) {
   const query = parseImageQuery(new URL(request.url).searchParams);
   if (!query.ok) return jsonError(400, "Invalid gallery query.", query.issues);
   const page = await galleryPage(query.value);
-  if (!page.ok) return jsonError(400, page.error, [{ path: "cursor", message: page.error }]);
+  if (!page.ok) return jsonError(400, "Invalid gallery query.", page.issues);
   return Response.json(
     { images: page.images, nextCursor: page.nextCursor, total: page.total },
     { headers: { "cache-control": "no-store" } },

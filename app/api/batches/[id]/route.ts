@@ -1,7 +1,7 @@
 import { readBatchChecked } from "@/lib/batches/check-run";
 import { batchForVisitors } from "@/lib/batches/dto";
 import { ownsBatch } from "@/lib/batches/owner-cookie";
-import { jsonError, notAllowed, apiRoute } from "@/lib/http";
+import { notAllowed, apiRoute, unknownBatch } from "@/lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -13,7 +13,7 @@ export const GET = apiRoute(async function GET(
 ) {
   const { id } = await params;
   const found = await readBatchChecked(id);
-  if (!found) return jsonError(404, `No batch with id "${id}".`);
+  if (!found) return unknownBatch(id);
   // The newest change this read includes: a client streams /events from there instead of from the start.
   const headers = { "cache-control": "no-store", "x-last-event-id": String(found.lastEventId) };
   const owner = await ownsBatch(id, request.headers);

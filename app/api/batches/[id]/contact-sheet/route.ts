@@ -1,5 +1,5 @@
 import { contactSheetBytes, contactSheetState } from "@/lib/export/contact-sheet-cache";
-import { bytesResponse, jsonError, notAllowed, notModified, apiRoute } from "@/lib/http";
+import { bytesResponse, notAllowed, notModified, apiRoute, unknownBatch } from "@/lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -14,7 +14,7 @@ export const GET = apiRoute(async function GET(
 ) {
   const { id } = await params;
   const state = await contactSheetState(id);
-  if (!state) return jsonError(404, "No batch with this id.", [{ path: "id", message: "unknown batch" }]);
+  if (!state) return unknownBatch(id);
   const asked = new URL(request.url).searchParams.get("v");
   const cacheControl =
     asked === state.version

@@ -1,7 +1,7 @@
 import { ownsBatch } from "@/lib/batches/owner-cookie";
 import { readBatch } from "@/lib/batches/service";
 import { batchEventStream } from "@/lib/batches/stream";
-import { jsonError, notAllowed, apiRoute } from "@/lib/http";
+import { jsonError, notAllowed, apiRoute, unknownBatch } from "@/lib/http";
 import { serverStopping } from "@/lib/server-stop";
 
 export const runtime = "nodejs";
@@ -19,7 +19,7 @@ async function open(
 ): Promise<{ ok: true; id: string; after: number } | { ok: false; response: Response }> {
   const { id } = await params;
   const found = await readBatch(id);
-  if (!found) return { ok: false, response: jsonError(404, `No batch with id "${id}".`) };
+  if (!found) return { ok: false, response: unknownBatch(id) };
   const header = request.headers.get("last-event-id");
   const raw = (header ?? new URL(request.url).searchParams.get("after") ?? "").trim() || "0";
   const after = Number(raw);

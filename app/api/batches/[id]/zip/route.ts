@@ -1,6 +1,6 @@
 import { batchZip, zipResponse } from "@/lib/export/zip";
 import { siteOrigin } from "@/lib/export/origin";
-import { jsonError, notAllowed, apiRoute } from "@/lib/http";
+import { notAllowed, apiRoute, unknownBatch } from "@/lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -12,7 +12,7 @@ export const GET = apiRoute(async function GET(
 ) {
   const { id } = await params;
   const download = await batchZip(id, { origin: siteOrigin(request.headers) });
-  if (!download) return jsonError(404, "No batch with this id.", [{ path: "id", message: "unknown batch" }]);
+  if (!download) return unknownBatch(id);
   return zipResponse(download);
 });
 
