@@ -11,7 +11,8 @@ import { callsOut, isTerminalCell } from "./views";
 export interface ImageFilter {
   /** Text the title contains (case-insensitive; `%`, `_` and backslashes match themselves). */
   search?: string;
-  model?: string;
+  /** One model id, or any of several (a retired id and its successor). */
+  model?: string | readonly string[];
   style?: string;
   template?: string;
   batchId?: string;
@@ -162,7 +163,8 @@ export function containsPattern(text: string): string {
 function conditions(shown: Shown, params: ListImagesParams): SQL[] {
   const where: SQL[] = [];
   if (params.search) where.push(sql`${cells.prompt} ilike ${containsPattern(params.search)}`);
-  if (params.model) where.push(eq(cells.model, params.model));
+  if (typeof params.model === "string") where.push(eq(cells.model, params.model));
+  else if (params.model?.length) where.push(inArray(cells.model, [...params.model]));
   if (params.style) where.push(eq(cells.style, params.style));
   if (params.template) where.push(eq(cells.template, params.template));
   if (params.batchId) where.push(eq(cells.batchId, params.batchId));

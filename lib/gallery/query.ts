@@ -1,5 +1,8 @@
 /** Gallery query parameters (GET /api/images and the /gallery page), validated once. */
 import { z } from "zod";
+import { ALL_MODEL_IDS, MODEL_IDS, resolveModel } from "@/lib/catalog/models";
+import { isStyleId, STYLE_IDS } from "@/lib/catalog/styles";
+import { isTemplateId, TEMPLATE_IDS } from "@/lib/catalog/templates";
 import { MAX_PAGE_SIZE } from "@/lib/db/gallery";
 import type { FieldIssue } from "@/lib/batches/input";
 import { limitMessage } from "@/lib/http";
@@ -25,6 +28,28 @@ const storable =
 
 const text = (what: string) => optional.superRefine(storable(what));
 
+/**
+ * A catalog id (after the storable check: a NUL is named once, as such). An id no catalog lists would
+ * answer an empty page, as if no image matched: it is refused instead, naming the field.
+ */
+const catalogId = (what: string, known: (v: string) => boolean, ids: readonly string[]) =>
+  text(what).superRefine((v, ctx) => {
+    if (v === undefined || unstorable(v) || known(v)) return;
+    ctx.addIssue({ code: "custom", message: `${what} "${v}" is not one of ${ids.join(", ")}` });
+  });
+
+/** Current model ids, and retired ones the catalog still resolves (old batches were made with them). */
+const knownModel = (id: string) => (ALL_MODEL_IDS as readonly string[]).includes(id);
+
+/**
+ * The model ids a filter matches: the id itself, and for a retired id also its successor, as the catalog
+ * resolves it (a batch file naming the retired id makes the successor's pictures today).
+ */
+export function modelFilter(id: string): string | string[] {
+  const resolved = resolveModel(id).model.id;
+  return resolved === id ? id : [id, resolved];
+}
+
 const date = (what: string) =>
   optional.refine(
     (v) => v === undefined || strictDate(v) !== null,
@@ -44,9 +69,9 @@ export const imageQuerySchema = z.object({
     (v) => v === undefined || (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= MAX_PAGE_SIZE),
     limitMessage(MAX_PAGE_SIZE),
   ),
-  model: text("model"),
-  style: text("style"),
-  template: text("template"),
+  model: catalogId("model", knownModel, MODEL_IDS),
+  style: catalogId("style", isStyleId, STYLE_IDS),
+  template: catalogId("template", isTemplateId, TEMPLATE_IDS),
   batch: optional.refine(
     (v) => v === undefined || /^[A-Za-z0-9_-]{1,64}$/.test(v),
     "batch must be a batch id",
@@ -60,7 +85,8 @@ export interface ImageQuery {
   search?: string;
   cursor?: string;
   limit?: number;
-  model?: string;
+  /** One model id, or a retired id and its successor (modelFilter). */
+  model?: string | string[];
   style?: string;
   template?: string;
   batchId?: string;
@@ -89,7 +115,7 @@ export function parseImageQuery(
       search: q.q,
       cursor: q.cursor,
       limit: q.limit ? Number(q.limit) : undefined,
-      model: q.model,
+      model: q.model && modelFilter(q.model),
       style: q.style,
       template: q.template,
       batchId: q.batch,

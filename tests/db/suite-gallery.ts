@@ -82,6 +82,9 @@ export function galleryTests(ctx: Ctx): void {
     expect(all).toHaveLength(10);
     expect((await listImages(db, { style, model: "m-b" })).images.every((i) => i.model === "m-b")).toBe(true);
     expect((await listImages(db, { style, model: "m-b" })).images).toHaveLength(5);
+    // Several ids (a retired model and its successor): the images of either.
+    expect((await listImages(db, { style, model: ["m-b", "m-z"] })).images).toHaveLength(5);
+    expect((await listImages(db, { style, model: ["m-a", "m-b"], limit: 100 })).images).toHaveLength(10);
     expect((await listImages(db, { batchId: batch.id, limit: 100 })).images).toHaveLength(10);
     expect((await listImages(db, { style, template: "other" })).images).toEqual([]);
     const newest = at(all, 0).createdAt;

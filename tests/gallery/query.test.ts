@@ -12,6 +12,7 @@ import {
 } from "@/lib/gallery/filters";
 import { dateText, datesReversed } from "@/lib/gallery/dates";
 import { networkFailure, queryFixes, refusedQuery, responseFailure } from "@/lib/gallery/load-failure";
+import { resolveModel } from "@/lib/catalog/models";
 import { parseImageQuery } from "@/lib/gallery/query";
 
 describe("parseImageQuery", () => {
@@ -45,6 +46,19 @@ describe("parseImageQuery", () => {
       batchId: undefined,
       from: undefined,
     });
+  });
+
+  it("refuses a model, style or template no catalog lists, naming the field", () => {
+    const q = parseImageQuery({ model: "nope", style: "comic", template: "zigzag" });
+    expect(!q.ok && q.issues.map((i) => i.path)).toEqual(["model", "style", "template"]);
+    expect(!q.ok && q.issues[0]!.message).toMatch(/^model "nope" is not one of local-preview, /);
+    expect(!q.ok && q.issues[1]!.message).toMatch(/^style "comic" is not one of .*anime/);
+  });
+
+  it("keeps a retired model id as a filter: its own images and its successor's, as the catalog resolves it", () => {
+    const q = parseImageQuery({ model: "gpt-image-1" });
+    expect(q.ok && q.value.model).toEqual(["gpt-image-1", resolveModel("gpt-image-1").model.id]);
+    expect(q.ok && resolveModel("gpt-image-1").model.id).not.toBe("gpt-image-1");
   });
 
   it("says what a date must be, and why text cannot be searched", () => {
