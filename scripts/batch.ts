@@ -1,7 +1,8 @@
 /**
  * `npm run batch -- batch.json [--wait] [--url http://127.0.0.1:3000] [--json]`: submits a batch file (the
  * seeds' positional array or the named object; `-` reads stdin) to the app's HTTP API, prints the page URL
- * and, with --wait, follows progress and prints the URL matrix. Progress goes to stderr, results to stdout.
+ * and, with --wait, follows progress and prints the URL matrix. Progress goes to stderr, results to stdout
+ * (with --json, a failure too: one {error, issues} object, the exit code as below).
  * The owner token the app returns is kept in the user's token store (scripts/lib/token-store.ts) for the
  * commands that manage a batch afterwards: status, wait, cancel, retry, resume, resend, restyle, take, switch; `list`
  * shows the app's batches.
@@ -22,6 +23,7 @@ import {
   batchJson,
   err,
   exitWhenFlushed,
+  failed,
   follow,
   followedExit,
   formatIssues,
@@ -68,7 +70,7 @@ options:
                   titles (in order; one URL per line; with --wait one matrix)
                   (matrices number titles as in the file, blank ones counted; a UTF-8 BOM is ignored)
   --url <url>     the app (default: the page URL's origin, else http://127.0.0.1:$PORT, PORT defaulting to 3000)
-  --json          machine-readable output on stdout
+  --json          machine-readable output on stdout; a failure prints {error, issues} there
   --token <t>     owner token for owner commands; else $THUMB_OWNER_TOKEN, the token saved when this
                   machine submitted the batch, or $ADMIN_TOKEN
 env:
@@ -106,7 +108,7 @@ async function submit(args: SubmitArgs, env: Env): Promise<number> {
   if (!submitted.ok && args.split && submitted.status === 400) {
     const plan = planSplit(body, submitted.issues);
     if (plan && !plan.ok) {
-      err(`batch: ${plan.error}`);
+      failed(args.json, plan.error);
       return 2;
     }
     if (plan) return submitParts(args, env, plan, numbers);
@@ -180,8 +182,11 @@ async function submitParts(
       throw e;
     }
     if (!r.ok) {
-      err(`batch: batch ${k + 1} of ${n} (${titles}) rejected (HTTP ${r.status}): ${r.error}`);
-      for (const line of formatIssues(r.issues)) err(line);
+      failed(
+        args.json,
+        `batch ${k + 1} of ${n} (${titles}) rejected (HTTP ${r.status}): ${r.error}`,
+        r.issues,
+      );
       stopped();
       return 2;
     }
@@ -224,7 +229,8 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
     args = parseArgs(argv, env);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    err(`batch: ${e.message}`);
+    // The flag is looked for as written: the arguments did not parse.
+    failed(argv.includes("--json"), e.message);
     // The whole usage for a bare `npm run batch`; after a typo, 45 lines of it would scroll the one
     // line that says what was wrong off the screen.
     err(argv.length === 0 ? USAGE : "batch: npm run batch -- --help lists the commands and options");
@@ -240,12 +246,11 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
     return await runBatchCommand(args, env);
   } catch (e) {
     if ((e as Error).name === "AbortError") {
-      err("batch: stopped following; the batch keeps running on the server");
+      failed(args.json, "stopped following; the batch keeps running on the server");
       return 130;
     }
     if (e instanceof UnreachableError || e instanceof CliError) {
-      err(`batch: ${e.message}`);
-      if (e instanceof CliError) for (const line of formatIssues(e.issues)) err(line);
+      failed(args.json, e.message, e instanceof CliError ? e.issues : []);
       return 2;
     }
     throw e;
@@ -254,7 +259,7 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   main(process.argv.slice(2)).then(exitWhenFlushed, (e: unknown) => {
-    err(`batch: ${(e as Error).message}`);
+    failed(process.argv.includes("--json"), (e as Error).message);
     exitWhenFlushed(2);
   });
 }

@@ -132,6 +132,16 @@ export function formatIssues(issues: FieldIssue[]): string[] {
 }
 
 /**
+ * A command that failed: its line and the server's field issues on stderr; with --json also one
+ * `{error, issues}` object on stdout, so a script reading stdout learns why, not only the exit code.
+ */
+export function failed(json: boolean, error: string, issues: FieldIssue[] = []): void {
+  if (json) out(JSON.stringify({ error, issues }));
+  err(`batch: ${error}`);
+  for (const line of formatIssues(issues)) err(line);
+}
+
+/**
  * The machine-readable summary of a batch (status, counts, absolute image URLs) that --json prints; each
  * cell's `title` is its title number as printed in the matrix (`numbers`, as for printMatrix).
  */

@@ -88,6 +88,13 @@ beforeEach(async () => {
         batches.set(id, dto);
         return send(201, { id, url: `/b/${id}`, ownerToken: `token-${id}`, batch: dto });
       }
+      // As the app answers every route of a batch id it does not have.
+      const named = route.match(/^\/api\/batches\/(\w+)/);
+      if (named && !batches.has(named[1]!))
+        return send(404, {
+          error: `No batch with id "${named[1]}".`,
+          issues: [{ path: "id", message: "unknown batch" }],
+        });
       const read = route.match(/^\/api\/batches\/(\w+)$/);
       if (req.method === "GET" && read) {
         const found = batches.get(read[1]!);
@@ -377,6 +384,41 @@ describe("cancel of a batch that has already finished", () => {
     stderr.length = 0;
     expect(await main(["cancel", "b1", "--url", url], env)).toBe(0);
     expect([stdout, stderr]).toEqual([[`${url}/b/b1`], ["batch b1: already cancelled; nothing was changed"]]);
+  });
+});
+
+describe("--json failures", () => {
+  const printed = () => stdout.map((line) => JSON.parse(line) as unknown);
+
+  it("print one {error, issues} object on stdout for every command, with the exit code unchanged", async () => {
+    expect(await main([writeBatch(batchFile(["Made"])), "--url", url], env)).toBe(0);
+    stdout.length = 0;
+    stderr.length = 0;
+    expect(await main(["cancel", "b1", "--json", "--url", url], env)).toBe(2);
+    const refused =
+      "cannot cancel batch b1 (HTTP 409): This batch has already finished (succeeded): there is nothing left to cancel, and nothing was changed.";
+    expect(printed()).toEqual([{ error: refused, issues: [] }]);
+    // The human line still goes to stderr.
+    expect(stderr).toEqual([`batch: ${refused}`]);
+
+    for (const command of ["status", "wait", "retry", "resume", "resend", "download"]) {
+      stdout.length = 0;
+      expect(await main([command, "nope", "--json", "--url", url], env), command).toBe(2);
+      expect(printed(), command).toEqual([{ error: expect.stringMatching(/nope/), issues: [] }]);
+    }
+  });
+
+  it("print the usage error as JSON too, and the submit refusal with its field issues", async () => {
+    expect(await main(["list", "--limit", "0", "--json", "--url", url], env)).toBe(2);
+    expect(printed()).toEqual([
+      { error: '--limit must be a whole number from 1 to 1000, got "0"', issues: [] },
+    ]);
+
+    stdout.length = 0;
+    expect(await main([writeBatch(batchFile([])), "--json", "--url", url], env)).toBe(2);
+    expect(printed()).toEqual([
+      { error: "Invalid batch request.", issues: [expect.objectContaining({ path: "prompts" })] },
+    ]);
   });
 });
 
