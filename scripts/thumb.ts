@@ -6,13 +6,14 @@
  * The format follows --out's extension (.jpg, .jpeg, .webp, .png) unless --format is given; the two must
  * agree. Every flag is checked before the provider call (scripts/lib/thumb-args.ts), so a typo costs nothing.
  * Works offline with local-preview, with real keys, or against the simulator (PROVIDER_SIMULATOR_URL).
- * Exit codes: 0 written; 1 the provider or the compositor failed; 2 bad usage.
+ * Exit codes: 0 written; 1 the provider or the compositor failed; 2 bad usage (every bad flag named, one
+ * line each), or the model's provider key not set (the line names the variable).
  */
 import { writeFileSync } from "node:fs";
 import { pickSize } from "@/lib/catalog/models";
 import { composeThumbnail } from "@/lib/compose/compose";
 import { buildPrompt } from "@/lib/prompt";
-import { isProviderError } from "@/lib/errors";
+import { isProviderError, ProviderUnavailableError } from "@/lib/errors";
 import { getProvider } from "@/lib/providers/registry";
 import { parseThumbArgs, thumbUsage, UsageError } from "./lib/thumb-args";
 
@@ -44,6 +45,8 @@ async function main(): Promise<void> {
   if (argv.includes("--help") || argv.includes("-h")) return void console.log(thumbUsage());
   const args = parseThumbArgs(argv);
   const { model, canvas, style } = args;
+  // Before anything else: a provider key not set is refused here (exit 2), like a bad flag.
+  const provider = getProvider(model.id);
   if (args.notice) console.error(`notice: ${args.notice}`);
   const size = pickSize(model, canvas);
   const prompt = buildPrompt({
@@ -56,7 +59,7 @@ async function main(): Promise<void> {
 
   const started = performance.now();
   const image = await withRetries(() =>
-    getProvider(model.id).generate({
+    provider.generate({
       model: model.id,
       prompt,
       width: size.width,
@@ -88,9 +91,19 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  const message = isProviderError(err) ? err.fact : err instanceof Error ? err.message : String(err);
+  if (err instanceof UsageError) {
+    const lines = err.problems.map((problem) => `thumb: ${problem}`);
+    lines[lines.length - 1] += " (npm run thumb -- --help lists the flags)";
+    console.error(lines.join("\n"));
+    process.exit(2);
+  }
+  // A key not set is configuration, like a bad flag: nothing was asked of the provider.
+  if (err instanceof ProviderUnavailableError) {
+    console.error(`thumb: ${err.message}`);
+    process.exit(2);
+  }
   console.error(
-    `thumb: ${message}${err instanceof UsageError ? " (npm run thumb -- --help lists the flags)" : ""}`,
+    `thumb: ${isProviderError(err) ? err.fact : err instanceof Error ? err.message : String(err)}`,
   );
-  process.exit(err instanceof UsageError ? 2 : 1);
+  process.exit(1);
 });

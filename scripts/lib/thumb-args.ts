@@ -21,7 +21,15 @@ import { DEFAULT_TEMPLATE_ID, isTemplateId, TEMPLATE_IDS, type TemplateId } from
 import { OUTPUT_FORMATS, type OutputFormat } from "@/lib/compose/compose";
 import { hasVisibleText } from "@/lib/compose/text/visible";
 
-export class UsageError extends Error {}
+/** Bad flags: every problem found in one run, one line each (the message joins them). */
+export class UsageError extends Error {
+  readonly problems: string[];
+  constructor(problems: string | string[]) {
+    const list = typeof problems === "string" ? [problems] : problems;
+    super(list.join("\n"));
+    this.problems = list;
+  }
+}
 
 /** What `npm run thumb -- --help` prints: every flag, with the catalog's ids and the defaults. */
 export function thumbUsage(): string {
@@ -43,7 +51,7 @@ export function thumbUsage(): string {
     "  --extra      extra guidance for the picture",
     "  --seed       a whole number, for models that take one",
     "",
-    "Exit codes: 0 written; 1 the provider or the compositor failed; 2 bad usage.",
+    "Exit codes: 0 written; 1 the provider or the compositor failed; 2 bad usage, or the model's provider key not set.",
   ].join("\n");
 }
 
@@ -168,35 +176,60 @@ export function parseThumbArgs(argv: string[], outPathCheck = checkOutPath): Thu
     // node:util's messages run over lines; one line, as every other refusal here.
     throw new UsageError((err as Error).message.replace(/\s*\n\s*/g, " "));
   }
+  // Every flag is checked, and every bad one named: fixing one typo should not reveal the next.
+  const problems: string[] = [];
+  const check = <T>(run: () => T): T | undefined => {
+    try {
+      return run();
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      problems.push(...err.problems);
+      return undefined;
+    }
+  };
   // As the compositor judges it (control characters alone are no title): else the paid picture is wasted.
   if (!values.title || !hasVisibleText(values.title))
-    throw new UsageError(
-      '--title is required, with a visible character, e.g. --title "How to brew better coffee"',
-    );
-  if (!values.out) throw new UsageError("--out is required, e.g. --out thumb.jpg");
-  const style = oneOf("style", values.style, STYLE_IDS, isStyleId);
-  const template = oneOf("template", values.template, TEMPLATE_IDS, isTemplateId);
-  const font = oneOf("font", values.font, FONT_IDS, isFontId);
-  const canvas = getCanvas(oneOf("canvas", canvasIdFor(values.canvas), CANVAS_IDS, isCanvasId));
-  const format = outputFormat(values.out, values.format);
-  const quality = integer("quality", values.quality, 1, 100);
-  const seed = integer("seed", values.seed, 0, 2 ** 31 - 1);
-  let resolved;
-  try {
-    resolved = resolveModel(values.model);
-  } catch (err) {
-    throw new UsageError(`--model: ${(err as Error).message}`);
-  }
-  outPathCheck(values.out);
+    problems.push('--title is required, with a visible character, e.g. --title "How to brew better coffee"');
+  const out = values.out;
+  if (!out) problems.push("--out is required, e.g. --out thumb.jpg");
+  const resolved = check(() => {
+    try {
+      return resolveModel(values.model);
+    } catch (err) {
+      throw new UsageError(`--model: ${(err as Error).message}`);
+    }
+  });
+  const style = check(() => oneOf("style", values.style, STYLE_IDS, isStyleId));
+  const template = check(() => oneOf("template", values.template, TEMPLATE_IDS, isTemplateId));
+  const font = check(() => oneOf("font", values.font, FONT_IDS, isFontId));
+  const canvasId = check(() => oneOf("canvas", canvasIdFor(values.canvas), CANVAS_IDS, isCanvasId));
+  const format = out ? check(() => outputFormat(out, values.format)) : undefined;
+  const quality = check(() => integer("quality", values.quality, 1, 100));
+  const seed = check(() => integer("seed", values.seed, 0, 2 ** 31 - 1));
+  if (out) check(() => outPathCheck(out));
+  const title = values.title;
+  // (The other checks are what TypeScript reads: none is missing when no problem was found.)
+  if (
+    problems.length > 0 ||
+    !title ||
+    !out ||
+    !resolved ||
+    !style ||
+    !template ||
+    !font ||
+    !canvasId ||
+    !format
+  )
+    throw new UsageError(problems);
   const args: ThumbArgs = {
-    title: values.title,
+    title,
     model: resolved.model,
     style,
     template,
     font,
-    canvas,
+    canvas: getCanvas(canvasId),
     format,
-    out: values.out,
+    out,
   };
   if (resolved.notice) args.notice = resolved.notice;
   if (quality !== undefined) args.quality = quality;

@@ -72,6 +72,19 @@ describe("thumb's flags", () => {
     });
   });
 
+  it("names every bad flag in one run, not the first one only", () => {
+    const message = usage("--model", "nope", "--font", "comic", "--quality", "0", "--out", "t.gif");
+    expect(message.split("\n")).toEqual([
+      expect.stringMatching(/^--model: Unknown image model "nope"/),
+      expect.stringMatching(/^--font: unknown "comic"; expected one of /),
+      expect.stringMatching(/^--out t\.gif: thumb writes/),
+      '--quality: expected an integer from 1 to 100, got "0"',
+    ]);
+    expect(() => parseThumbArgs(["--style", "nope"], () => {})).toThrow(
+      /^--title is required.*\n--out is required.*\n--style: unknown "nope"/,
+    );
+  });
+
   it("checks that --out can be written: an existing folder, not a folder itself, writable", () => {
     expect(() => checkOutPath(path.join(dir, "missing", "t.jpg"))).toThrow(/: no folder .*missing$/);
     expect(() => checkOutPath(dir)).toThrow(/is a folder; name the file to write$/);
@@ -100,13 +113,13 @@ describe("npm run thumb with a paid model", () => {
   });
   afterEach(() => new Promise((resolve) => server.close(resolve)));
 
-  const thumb = (args: string[]) =>
+  const thumb = (args: string[], env: Record<string, string | undefined> = {}) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       const port = (server.address() as AddressInfo).port;
       execFile(
         path.resolve("node_modules/.bin/tsx"),
         ["scripts/thumb.ts", ...args],
-        { env: { ...process.env, PROVIDER_SIMULATOR_URL: `http://127.0.0.1:${port}` } },
+        { env: { ...process.env, PROVIDER_SIMULATOR_URL: `http://127.0.0.1:${port}`, ...env } },
         (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
       );
     });
@@ -137,5 +150,24 @@ describe("npm run thumb with a paid model", () => {
     }
     expect(calls).toEqual([]);
     expect(existsSync(path.join(dir, "t.jpg"))).toBe(false);
+  });
+
+  it("names every bad flag, one line each, and exits 2", async () => {
+    const { code, stderr } = await thumb([...base, "--font", "comic", "--model", "nope", "--out", "t.jpg"]);
+    expect(code).toBe(2);
+    expect(stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(/^thumb: --model: Unknown image model "nope"/),
+      expect.stringMatching(/^thumb: --font: unknown "comic".*\(npm run thumb -- --help lists the flags\)$/),
+    ]);
+    expect(calls).toEqual([]);
+  });
+
+  it("exits 2 when the model's provider key is not set, naming the variable, and asks nothing", async () => {
+    const out = path.join(dir, "t.jpg");
+    const env = { PROVIDER_SIMULATOR_URL: undefined, OPENAI_API_KEY: undefined };
+    const { code, stderr } = await thumb([...base, "--out", out], env);
+    expect({ code, lines: stderr.trim().split("\n").length }).toEqual({ code: 2, lines: 1 });
+    expect(stderr).toMatch(/^thumb: Model "gpt-image-1\.5" needs the openai provider.*set OPENAI_API_KEY/);
+    expect(existsSync(out)).toBe(false);
   });
 });
