@@ -54,8 +54,8 @@ describe("the position a stream resumes after", () => {
     const { res } = await call("GET", await runningBatch(), { lastEventId: value });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({
-      error: `${path} must be a non-negative integer.`,
-      issues: [{ path, message: "not an event id" }],
+      error: "Invalid event stream position.",
+      issues: [{ path, message: `${path} must be a non-negative integer (an event id this stream sent)` }],
     });
   });
 
@@ -63,7 +63,7 @@ describe("the position a stream resumes after", () => {
     const { res } = await call("GET", await runningBatch(), { query: "?after=1e3" });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { issues: unknown[] }).issues).toEqual([
-      { path: "after", message: "not an event id" },
+      { path: "after", message: "after must be a non-negative integer (an event id this stream sent)" },
     ]);
   });
 

@@ -25,8 +25,9 @@ async function open(
   const after = Number(raw);
   if (!/^\d+$/.test(raw) || !Number.isSafeInteger(after)) {
     const path = header === null ? "after" : "Last-Event-ID";
-    const response = jsonError(400, `${path} must be a non-negative integer.`, [
-      { path, message: "not an event id" },
+    // As every route words a bad parameter: a line naming the request, the field's own message in issues.
+    const response = jsonError(400, "Invalid event stream position.", [
+      { path, message: `${path} must be a non-negative integer (an event id this stream sent)` },
     ]);
     return { ok: false, response };
   }
