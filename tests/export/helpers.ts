@@ -1,4 +1,5 @@
 /** A real database (PGlite in memory) and a real local blob store in a temp folder, for export tests. */
+import { takeKeyTag } from "@/lib/batches/owner";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -87,6 +88,7 @@ export async function succeedWith(env: ExportEnv, cell: CellRow, colour: Colour 
     promptIndex: cell.promptIndex,
     modelId: cell.model,
     take: cell.take,
+    ...(cell.take > 0 ? { tag: takeKeyTag(cell.batchId, cell.promptIndex, cell.model, cell.take) } : {}),
   });
   await env.store.put(finalKey, bytes, { contentType: "image/jpeg" });
   await recordAttemptStart(env.db, cell.id, { attempt: 0 });
