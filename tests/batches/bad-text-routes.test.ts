@@ -3,37 +3,19 @@
  * dates and tampered cursors, sent to the route handlers on an in-memory database: each is a 400 naming
  * the field, never a 500, and nothing is created.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { cellControlRoute } from "@/lib/batches/cell-picks";
 import { restyleBatch } from "@/lib/batches/restyle";
-import { closeDb, createBatch, getDb, listBatches } from "@/lib/db";
+import { createBatch, getDb, listBatches } from "@/lib/db";
 import { BASE_REQUEST } from "../fixtures/batch-helpers";
 import { INVISIBLE_TITLES } from "../compose/invisible-titles";
+import { memoryApp } from "../helpers/memory-app";
 
-const dir = mkdtempSync(path.join(os.tmpdir(), "bad-text-"));
-const saved = { ...process.env };
-process.env.PGLITE_DIR = "memory";
-process.env.BLOB_DIR = dir;
-delete process.env.DATABASE_URL;
-delete process.env.BLOB_READ_WRITE_TOKEN;
-delete process.env.STUDIO_PASSWORD;
+memoryApp("bad-text-");
 
 const batchesRoute = await import("@/app/api/batches/route");
 const imagesRoute = await import("@/app/api/images/route");
 const previewRoute = await import("@/app/api/preview/route");
-
-beforeAll(async () => {
-  await getDb();
-});
-
-afterAll(async () => {
-  await closeDb();
-  rmSync(dir, { recursive: true, force: true });
-  process.env = saved;
-});
 
 interface ErrorBody {
   error: string;

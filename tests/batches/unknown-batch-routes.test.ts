@@ -2,20 +2,11 @@
  * An id no batch has, asked of every route that takes one on an in-memory database: the same 404, worded
  * the same way and naming the same field, whichever route it was.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { restyleBatch } from "@/lib/batches/restyle";
-import { closeDb, getDb } from "@/lib/db";
+import { memoryApp } from "../helpers/memory-app";
 
-const dir = mkdtempSync(path.join(os.tmpdir(), "unknown-batch-"));
-const saved = { ...process.env };
-process.env.PGLITE_DIR = "memory";
-process.env.BLOB_DIR = dir;
-delete process.env.DATABASE_URL;
-delete process.env.BLOB_READ_WRITE_TOKEN;
-delete process.env.STUDIO_PASSWORD;
+memoryApp("unknown-batch-");
 
 const routes = {
   batch: await import("@/app/api/batches/[id]/route"),
@@ -23,16 +14,6 @@ const routes = {
   "contact-sheet": await import("@/app/api/batches/[id]/contact-sheet/route"),
   events: await import("@/app/api/batches/[id]/events/route"),
 };
-
-beforeAll(async () => {
-  await getDb();
-});
-
-afterAll(async () => {
-  await closeDb();
-  rmSync(dir, { recursive: true, force: true });
-  process.env = saved;
-});
 
 const ID = "no-such-batch";
 const expected = { error: `No batch with id "${ID}".`, issues: [{ path: "id", message: "unknown batch" }] };

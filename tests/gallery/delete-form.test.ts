@@ -2,38 +2,21 @@
  * The gallery's form posts (JavaScript off) and JSON posts to POST /api/images/delete, and form posts to
  * the selection ZIP, called as route handlers on an in-memory database and a local blob store.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { closeDb, getDb } from "@/lib/db";
+import { afterEach, describe, expect, it } from "vitest";
+import { getDb } from "@/lib/db";
 import { selectedImages } from "@/lib/gallery/selection";
 import { getStorage } from "@/lib/storage";
 import { newBatch, succeed } from "../db/fixtures";
+import { memoryApp } from "../helpers/memory-app";
 
-const dir = mkdtempSync(path.join(os.tmpdir(), "gallery-form-"));
-const saved = { ...process.env };
-process.env.PGLITE_DIR = "memory";
-process.env.BLOB_DIR = dir;
-delete process.env.DATABASE_URL;
-delete process.env.BLOB_READ_WRITE_TOKEN;
+memoryApp("gallery-form-");
 
 const { POST: deletePost } = await import("@/app/api/images/delete/route");
 const { POST: zipPost } = await import("@/app/api/images/zip/route");
 
-beforeAll(async () => {
-  await getDb();
-});
-
 afterEach(() => {
   delete process.env.APP_MODE;
   delete process.env.ADMIN_TOKEN;
-});
-
-afterAll(async () => {
-  await closeDb();
-  rmSync(dir, { recursive: true, force: true });
-  process.env = saved;
 });
 
 /** `n` finished images whose raw and final files really exist in the store. */
