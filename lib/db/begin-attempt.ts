@@ -80,22 +80,39 @@ async function beginIfUnchanged(
   key: CellKey,
   options: BeginOptions,
 ): Promise<BeginOutcome | null> {
-  const { batch, cell } = read;
+  const { batch } = read;
+  const early = await withoutCall(read, key, options, async () => {
+    const written = await markRunningIfUnchanged(db, read, new Date());
+    return written?.cell ?? null;
+  });
+  if (early !== "call") return early;
+  const written = await startAttemptIfUnchanged(db, read, options.attempt, reservation(batch, options), {
+    withinBudget: batch.budgetUsd !== null,
+  });
+  return written && { kind: "started", batch, cell: written.cell, version: written.version };
+}
+
+/**
+ * What both paths decide alike: an ended cell, or a stored picture to compose from (the cell marked
+ * running by `markRunning`, which answers null when the fast path must give way). "call": a call is due.
+ */
+async function withoutCall(
+  { batch, cell }: { batch: BatchRow; cell: CellRow },
+  key: CellKey,
+  options: BeginOptions,
+  markRunning: () => Promise<CellRow | null>,
+): Promise<BeginOutcome | null | "call"> {
   switch (plan(cell, key, options)) {
     case "terminal":
       return { kind: "terminal", cell };
     case "reuse-running":
       return { kind: "reuse", batch, cell, rawKey: cell.rawKey! };
     case "reuse": {
-      const written = await markRunningIfUnchanged(db, read, new Date());
-      return written && { kind: "reuse", batch, cell: written.cell, rawKey: cell.rawKey! };
+      const running = await markRunning();
+      return running && { kind: "reuse", batch, cell: running, rawKey: cell.rawKey! };
     }
-    default: {
-      const written = await startAttemptIfUnchanged(db, read, options.attempt, reservation(batch, options), {
-        withinBudget: batch.budgetUsd !== null,
-      });
-      return written && { kind: "started", batch, cell: written.cell, version: written.version };
-    }
+    default:
+      return "call";
   }
 }
 
@@ -107,16 +124,14 @@ function beginLocked(db: Db, key: CellKey, options: BeginOptions): Promise<Begin
     );
     if (!locked) return { kind: "missing" };
     const { batch, cell } = locked;
-    switch (plan(cell, key, options)) {
-      case "terminal":
-        return { kind: "terminal", cell };
-      case "reuse-running":
-        return { kind: "reuse", batch, cell, rawKey: cell.rawKey! };
-      case "reuse": {
-        const written = await markRunningLocked(tx, cell, new Date());
-        return { kind: "reuse", batch, cell: written.cell, rawKey: cell.rawKey! };
-      }
-    }
+    const early = await withoutCall(
+      locked,
+      key,
+      options,
+      async () => (await markRunningLocked(tx, cell, new Date())).cell,
+    );
+    // Holding the locks, marking running always writes, so the locked path never gives way.
+    if (early !== "call") return early!;
     const price = reservation(batch, options);
     if (batch.budgetUsd !== null) {
       const spent = await spendSoFar(tx, batch.id);
