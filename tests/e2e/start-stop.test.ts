@@ -38,6 +38,19 @@ let dataDir: string;
 let env: NodeJS.ProcessEnv;
 let appUrl: string;
 
+/** Resolves once nothing answers on the web app's port, or fails after `timeoutMs`. */
+function webStopped(timeoutMs: number): Promise<unknown> {
+  return until(
+    () =>
+      fetch(`${appUrl}/api/health`).then(
+        () => undefined,
+        () => true,
+      ),
+    "web app stopped",
+    timeoutMs,
+  );
+}
+
 async function npmStart(startEnv: NodeJS.ProcessEnv = env): Promise<Started> {
   const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["scripts/start.ts"], {
     cwd: root,
@@ -146,15 +159,7 @@ describe("npm start, stopped while calls are out", () => {
     // Not after the call's two minutes: the web app does not wait for it, nor for anything.
     expect(await first.exited).toBe(130);
     expect(first.output()).toContain("start: stopping now");
-    await until(
-      async () =>
-        await fetch(`${appUrl}/api/health`).then(
-          () => undefined,
-          () => true,
-        ),
-      "web app stopped",
-      10_000,
-    );
+    await webStopped(10_000);
     rmSync(ownDir, { recursive: true, force: true });
   }, 240_000);
 
@@ -180,15 +185,7 @@ describe("npm start, stopped while calls are out", () => {
         async () => (sim.requests.every((r) => r.outcome === "ok") ? true : undefined),
         "call ended",
       );
-      await until(
-        async () =>
-          await fetch(`${appUrl}/api/health`).then(
-            () => undefined,
-            () => true,
-          ),
-        "web app stopped",
-        30_000,
-      );
+      await webStopped(30_000);
       // Nor does anything hold the data folder: the app's database and the engine's journal are free.
       await until(
         () =>
