@@ -64,18 +64,22 @@ describe("accessDecision with a throttle", () => {
   });
 });
 
-describe("the proxy and the sign-in form share the process's window", () => {
+/** Each test at t0 on the process's own throttle window, with the app secret and `env` set. */
+function inTheProcessWindow(env: Record<string, string>) {
   beforeEach(() => {
     vi.useFakeTimers({ now: t0, toFake: ["Date"] });
     vi.stubEnv("APP_SECRET", SECRET.toString());
-    vi.stubEnv("ADMIN_TOKEN", "");
-    vi.stubEnv("STUDIO_PASSWORD", "pw");
+    for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   });
   afterEach(() => {
     vi.setSystemTime(t0 + 10 * 60_000); // past the window, for whatever runs next in this process
     vi.useRealTimers();
     vi.unstubAllEnvs();
   });
+}
+
+describe("the proxy and the sign-in form share the process's window", () => {
+  inTheProcessWindow({ ADMIN_TOKEN: "", STUDIO_PASSWORD: "pw" });
 
   const form = (password: string) =>
     signIn(
@@ -131,17 +135,7 @@ describe("ADMIN_TOKEN, wherever it is taken", () => {
   });
 
   describe("through the public owner routes and gallery deletion, in the process's window", () => {
-    beforeEach(() => {
-      vi.useFakeTimers({ now: t0, toFake: ["Date"] });
-      vi.stubEnv("APP_SECRET", SECRET.toString());
-      vi.stubEnv("ADMIN_TOKEN", "the-admin-token");
-      vi.stubEnv("APP_MODE", "production");
-    });
-    afterEach(() => {
-      vi.setSystemTime(t0 + 10 * 60_000); // past the window, for whatever runs next in this process
-      vi.useRealTimers();
-      vi.unstubAllEnvs();
-    });
+    inTheProcessWindow({ ADMIN_TOKEN: "the-admin-token", APP_MODE: "production" });
 
     const bearer = (token: string) => new Headers({ authorization: `Bearer ${token}` });
 
