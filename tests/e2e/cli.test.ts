@@ -529,7 +529,7 @@ describe("npm run batch <command> <batch>", () => {
     expect(take.code, take.stderr).toBe(0);
     expect(take.stderr).toContain(`batch ${id}: 1 new take under way`);
     const after = matrixRows(take.stdout);
-    expect(after[0]?.[2]).toMatch(/-t1\.jpg/);
+    expect(after[0]?.[2]).toMatch(/-t1-[A-Za-z0-9_-]{8,64}\.jpg/);
     expect(after[0]?.[2]).not.toBe(before[0]?.[2]);
     expect(after[1]?.[2]).toBe(before[1]?.[2]);
     const unknown = await cli(["take", id, "--url", stack.appUrl, "--cell", "3:gpt-image-1.5"]);
