@@ -6,6 +6,7 @@
  */
 import {
   batchProgress,
+  callsOutAfterCancelBothUntil,
   callsOutAfterCancelUntil,
   eventsSince,
   getBatchRow,
@@ -95,10 +96,14 @@ export function batchEventStream(
           // cancelled new take leaves its batch succeeded, so any finished batch is asked.
           const ended = !!progress && isTerminalBatch(progress.status) && progress.unfinished === 0;
           const counts: OutCounts = { callsOut: 0, cancelledCallsOut: 0 };
-          if (ended) {
-            out ??= await callsOutAfterCancelUntil(db, batchId, callWindowMs());
-            counts.callsOut = stillOut(out);
-          }
+          // Once ended, one read gives both counts; while running, only the cancelled cells' are asked.
+          if (ended && !out)
+            ({ all: out, cancelled: cancelledOut } = await callsOutAfterCancelBothUntil(
+              db,
+              batchId,
+              callWindowMs(),
+            ));
+          if (ended && out) counts.callsOut = stillOut(out);
           if (progress) {
             cancelledOut ??= await callsOutAfterCancelUntil(
               db,

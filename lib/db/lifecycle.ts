@@ -610,7 +610,22 @@ export async function callsOutAfterCancelUntil(
   now = Date.now(),
   status?: CellStatus,
 ): Promise<{ cells: number; until: number }> {
-  const rows = await rowsWithCallsOut(db, id, status);
+  return outUntil(await rowsWithCallsOut(db, id, status), windowMs, now);
+}
+
+/** callsOutAfterCancelUntil for every cell (`all`) and for the cancelled ones, from one read. */
+export async function callsOutAfterCancelBothUntil(
+  db: Executor,
+  id: string,
+  windowMs: number,
+  now = Date.now(),
+): Promise<{ all: { cells: number; until: number }; cancelled: { cells: number; until: number } }> {
+  const rows = await rowsWithCallsOut(db, id);
+  const cancelled = rows.filter((row) => row.status === "cancelled");
+  return { all: outUntil(rows, windowMs, now), cancelled: outUntil(cancelled, windowMs, now) };
+}
+
+function outUntil(rows: Parameters<typeof callsOutAfterCancel>[0], windowMs: number, now: number) {
   const { cells: out, lastStart } = callsOutAfterCancel(rows, now - windowMs);
   return { cells: out, until: out === 0 ? 0 : lastStart + windowMs };
 }
