@@ -70,21 +70,29 @@ export function zipStream(sources: readonly ZipSource[], options: ZipStreamOptio
         });
       },
       async pull() {
-        if (ended) return;
-        if (written === sources.length) {
-          ended = true;
-          for (const file of options.trailer?.() ?? []) addStored(zip, file.name, file.bytes, file.mtime);
-          zip.end();
-          return;
+        // A source that could not be read adds nothing, and a pull that enqueues nothing is not
+        // called again by the stream while a read waits: go on to the next source instead.
+        for (;;) {
+          if (ended) return;
+          if (written === sources.length) {
+            ended = true;
+            for (const file of options.trailer?.() ?? []) addStored(zip, file.name, file.bytes, file.mtime);
+            zip.end();
+            return;
+          }
+          while (started < sources.length && inFlight.length < lookahead) {
+            inFlight.push(settle(sources[started++]!));
+          }
+          const source = sources[written]!;
+          const result = await inFlight.shift()!;
+          if ("bytes" in result) addStored(zip, source.name, result.bytes, source.mtime);
+          options.onOutcome?.(
+            written,
+            "bytes" in result ? { ok: true } : { ok: false, reason: result.reason },
+          );
+          written++;
+          if ("bytes" in result) return;
         }
-        while (started < sources.length && inFlight.length < lookahead) {
-          inFlight.push(settle(sources[started++]!));
-        }
-        const source = sources[written]!;
-        const result = await inFlight.shift()!;
-        if ("bytes" in result) addStored(zip, source.name, result.bytes, source.mtime);
-        options.onOutcome?.(written, "bytes" in result ? { ok: true } : { ok: false, reason: result.reason });
-        written++;
       },
       cancel() {
         ended = true;
