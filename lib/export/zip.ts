@@ -32,7 +32,11 @@ export const BATCH_ID = /^[A-Za-z0-9_-]{16,64}$/;
 
 export interface ZipDownload {
   filename: string;
-  stream: ReadableStream<Uint8Array>;
+  /**
+   * The archive, made when called: a ReadableStream reads ahead as soon as it exists, so a HEAD (which
+   * only wants the headers) must not make one.
+   */
+  open(): ReadableStream<Uint8Array>;
   /** Number of image entries attempted (the manifest comes on top). */
   images: number;
 }
@@ -115,17 +119,18 @@ export async function batchZip(batchId: string, options: ZipOptions = {}): Promi
   const { sources, onOutcome, entries } = plan(planned, options.store ?? getStorage(), origin);
   const exportedAt = (options.now ?? (() => new Date()))();
   const shareUrl = origin ? `${origin}/b/${batch.id}` : null;
-  const stream = zipStream(sources, {
-    onOutcome,
-    trailer: () => [
-      {
-        name: MANIFEST_NAME,
-        bytes: manifestBytes(batchManifest(batch, entries(), shareUrl, exportedAt)),
-        mtime: batch.finishedAt ?? exportedAt,
-      },
-    ],
-  });
-  return { filename: `thumbnails-${batch.id}.zip`, stream, images: sources.length };
+  const open = () =>
+    zipStream(sources, {
+      onOutcome,
+      trailer: () => [
+        {
+          name: MANIFEST_NAME,
+          bytes: manifestBytes(batchManifest(batch, entries(), shareUrl, exportedAt)),
+          mtime: batch.finishedAt ?? exportedAt,
+        },
+      ],
+    });
+  return { filename: `thumbnails-${batch.id}.zip`, open, images: sources.length };
 }
 
 /**
@@ -170,23 +175,24 @@ export async function selectionZip(
   );
   const exportedAt = (options.now ?? (() => new Date()))();
   const notFound = unique.filter((id) => !byId.has(id));
-  const stream = zipStream(sources, {
-    onOutcome,
-    trailer: () => [
-      {
-        name: MANIFEST_NAME,
-        bytes: manifestBytes(selectionManifest(entries(), notFound, exportedAt)),
-        mtime: exportedAt,
-      },
-    ],
-  });
+  const open = () =>
+    zipStream(sources, {
+      onOutcome,
+      trailer: () => [
+        {
+          name: MANIFEST_NAME,
+          bytes: manifestBytes(selectionManifest(entries(), notFound, exportedAt)),
+          mtime: exportedAt,
+        },
+      ],
+    });
   const stamp = exportedAt.toISOString().slice(0, 10);
-  return { filename: `thumbnails-${stamp}-${sources.length}-images.zip`, stream, images: sources.length };
+  return { filename: `thumbnails-${stamp}-${sources.length}-images.zip`, open, images: sources.length };
 }
 
-/** The streaming HTTP response for a ZIP download. */
-export function zipResponse(download: ZipDownload): Response {
-  return new Response(download.stream, {
+/** The streaming HTTP response for a ZIP download; for a HEAD, its headers without making the archive. */
+export function zipResponse(request: Request, download: ZipDownload): Response {
+  return new Response(request.method === "HEAD" ? null : download.open(), {
     headers: {
       "content-type": "application/zip",
       "content-disposition": contentDisposition(download.filename),

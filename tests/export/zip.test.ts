@@ -3,7 +3,7 @@ import { unzipSync, strFromU8 } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BatchManifest, SelectionManifest } from "@/lib/export/manifest";
 import { cellDownload } from "@/lib/export/download";
-import { batchZip, selectionZip } from "@/lib/export/zip";
+import { batchZip, selectionZip, zipResponse } from "@/lib/export/zip";
 import { finishBatchIfDone, recordAttemptStart, requeueTakes } from "@/lib/db";
 import type { BlobStore } from "@/lib/storage";
 import {
@@ -43,7 +43,7 @@ describe("batchZip", () => {
 
     const download = await batchZip(batch.id, { db: env.db, store: env.store, origin: ORIGIN });
     expect(download?.filename).toBe(`thumbnails-${batch.id}.zip`);
-    const files = unzipSync(await readAll(download!.stream));
+    const files = unzipSync(await readAll(download!.open()));
     // Cell order (prompt, then model as asked for), manifest last.
     expect(Object.keys(files)).toEqual([
       "01-why-fan-out-beats-sequential--local-preview.jpg",
@@ -109,7 +109,7 @@ describe("batchZip", () => {
     await succeedWith(env, cells[1]!, [30, 20, 10]);
     await env.store.delete(first.finalKey!);
     const download = await batchZip(batch.id, { db: env.db, store: env.store });
-    const files = unzipSync(await readAll(download!.stream));
+    const files = unzipSync(await readAll(download!.open()));
     expect(Object.keys(files)).toEqual(["02-two--local-preview.jpg", "manifest.json"]);
     const manifest = JSON.parse(strFromU8(files["manifest.json"]!)) as BatchManifest;
     expect(manifest.url).toBeNull();
@@ -127,7 +127,7 @@ describe("batchZip", () => {
     expect(take).toMatchObject({ kind: "queued", cells: [{ status: "queued", finalKey: null }] });
 
     const download = await batchZip(batch.id, { db: env.db, store: env.store, origin: ORIGIN });
-    const files = unzipSync(await readAll(download!.stream));
+    const files = unzipSync(await readAll(download!.open()));
     expect(Object.keys(files)).toEqual([
       "01-taken-again--local-preview.jpg",
       "02-left-alone--local-preview.jpg",
@@ -147,7 +147,7 @@ describe("batchZip", () => {
     expect(manifest.counts).toMatchObject({ files: 2, withoutFile: 0 });
     await recordAttemptStart(env.db, taken!.id, { attempt: 0 });
     const selection = await selectionZip([taken!.id], { db: env.db, store: env.store });
-    const picked = JSON.parse(strFromU8(unzipSync(await readAll(selection!.stream))["manifest.json"]!));
+    const picked = JSON.parse(strFromU8(unzipSync(await readAll(selection!.open()))["manifest.json"]!));
     expect((picked as SelectionManifest).files).toMatchObject([{ status: "succeeded", newTake: "running" }]);
 
     const one = await cellDownload(taken!.id, { db: env.db, store: env.store });
@@ -168,7 +168,7 @@ describe("batchZip", () => {
     let reads = 0;
     const counting: BlobStore = { ...env.store, get: (key) => (reads++, env.store.get(key)) };
     const download = await batchZip(batch.id, { db: env.db, store: counting });
-    const reader = download!.stream.getReader();
+    const reader = download!.open().getReader();
     const first = await reader.read();
     expect(first.done).toBe(false);
     await new Promise((r) => setTimeout(r, 50));
@@ -182,6 +182,22 @@ describe("batchZip", () => {
     }
     expect(reads).toBe(12);
     expect(total).toBeGreaterThan(12 * photo.length);
+  });
+  it("answers a HEAD with the download's headers and reads no image", async () => {
+    const { batch, cells } = await makeBatch(env.db, ["One", "Two"], ["local-preview"]);
+    for (const cell of cells) await succeedWith(env, cell, [1, 2, 3]);
+    let reads = 0;
+    const counting: BlobStore = { ...env.store, get: (key) => (reads++, env.store.get(key)) };
+    const download = await batchZip(batch.id, { db: env.db, store: counting });
+    const head = zipResponse(new Request("http://x/zip", { method: "HEAD" }), download!);
+    expect(head.body).toBeNull();
+    expect(head.headers.get("content-disposition")).toContain(`thumbnails-${batch.id}.zip`);
+    expect(head.headers.get("content-type")).toBe("application/zip");
+    await new Promise((r) => setTimeout(r, 20));
+    expect(reads).toBe(0);
+    const get = zipResponse(new Request("http://x/zip"), download!);
+    expect(Object.keys(unzipSync(new Uint8Array(await get.arrayBuffer()))).length).toBe(3);
+    expect(reads).toBe(2);
   });
 });
 
@@ -197,7 +213,7 @@ describe("selectionZip", () => {
       store: env.store,
       origin: ORIGIN,
     });
-    const files = unzipSync(await readAll(download!.stream));
+    const files = unzipSync(await readAll(download!.open()));
     expect(Object.keys(files)).toEqual([
       "01-same-title--local-preview.jpg",
       "02-same-title--local-preview.jpg",

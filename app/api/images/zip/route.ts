@@ -23,7 +23,7 @@ async function respond(request: Request, parsed: IdsResult, form?: FormData): Pr
     return form
       ? htmlResult(404, "None of these images exist any more.", [], back)
       : jsonError(404, "None of these images exist.", [{ path: "ids", message: "no such images" }]);
-  return zipResponse(download);
+  return zipResponse(request, download);
 }
 
 /** Selected gallery images as a ZIP: ?ids=a,b,c (at most 500). */
@@ -32,6 +32,9 @@ export const GET = apiRoute(async function GET(request: Request) {
   if (denied) return denied;
   return respond(request, parseZipIdsQuery(new URL(request.url).searchParams));
 });
+
+/** Only the headers: the archive is not made (Next would run GET and read images ahead for nothing). */
+export const HEAD = GET;
 
 /** Same as GET for long selections: JSON {"ids": [...]} or a form field ids=a,b,c (repeatable). */
 export const POST = apiRoute(async function POST(request: Request) {

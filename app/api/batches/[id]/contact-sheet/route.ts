@@ -29,8 +29,13 @@ export const GET = apiRoute(async function GET(
     "x-content-type-options": "nosniff",
   };
   if (notModified(request, state.etag)) return new Response(null, { status: 304, headers });
+  // A HEAD gets the headers without the sheet being drawn (Next would run all of GET for it).
+  if (request.method === "HEAD")
+    return new Response(null, { headers: { ...headers, "accept-ranges": "bytes" } });
   const bytes = await contactSheetBytes(state);
   return bytesResponse(request, bytes, state.etag, headers);
 });
+
+export const HEAD = GET;
 
 export const { POST, PUT, PATCH, DELETE, OPTIONS } = notAllowed("GET");

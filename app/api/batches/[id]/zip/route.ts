@@ -13,7 +13,10 @@ export const GET = apiRoute(async function GET(
   const { id } = await params;
   const download = await batchZip(id, { origin: siteOrigin(request.headers) });
   if (!download) return unknownBatch(id);
-  return zipResponse(download);
+  return zipResponse(request, download);
 });
+
+/** Only the headers: the archive is not made (Next would run GET and read images ahead for nothing). */
+export const HEAD = GET;
 
 export const { POST, PUT, PATCH, DELETE, OPTIONS } = notAllowed("GET");
