@@ -1,6 +1,7 @@
 /** HTTP helpers for route handlers: one JSON error shape everywhere ({error, issues:[{path, message}]}). */
 import { unstable_rethrow } from "next/navigation";
 import type { FieldIssue } from "@/lib/batches/input";
+import { EnvError } from "@/lib/errors";
 
 export function jsonError(status: number, error: string, issues: FieldIssue[] = []): Response {
   return Response.json({ error, issues }, { status });
@@ -226,6 +227,17 @@ export function apiRoute<A extends unknown[]>(
       console.error(`${where}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       if (unreachable(error))
         return jsonError(503, "The database cannot be reached right now; try again shortly.");
+      // A setting the server needs is missing or malformed: say which (not its value) so the operator
+      // can tell from any answer, as `npm start` would have refused to start.
+      if (error instanceof EnvError)
+        return jsonError(
+          503,
+          "The server is not configured correctly; its operator must fix the settings named here (details in its log).",
+          [...new Set(error.issues.map((i) => i.variable))].map((path) => ({
+            path,
+            message: "missing or invalid setting",
+          })),
+        );
       return jsonError(500, "The server failed to answer this request (the cause is in its log).");
     }
   };

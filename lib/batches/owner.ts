@@ -16,6 +16,7 @@ import { adminTokenDecision, bearerToken, sameText, type AccessDecision } from "
 import { passwordThrottle } from "@/lib/access-throttle";
 import { newId } from "@/lib/db/ids";
 import { isEmbedded } from "@/lib/mode";
+import { EnvError } from "@/lib/errors";
 
 let cached: Buffer | null = null;
 
@@ -27,7 +28,7 @@ let cached: Buffer | null = null;
 export function appSecret(): Buffer {
   if (cached) return cached;
   const problem = appSecretProblem(process.env);
-  if (problem) throw new Error(problem);
+  if (problem) throw new EnvError([{ variable: "APP_SECRET", message: problem }]);
   const fromEnv = process.env.APP_SECRET?.trim();
   if (fromEnv) return (cached = Buffer.from(fromEnv));
   const file = path.resolve(process.env.DATA_DIR?.trim() || ".data", "app-secret");

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { notFound, redirect } from "next/navigation";
+import { ownerToken } from "@/lib/batches/owner";
 import { apiRoute, bytesResponse, notAllowed, notModified, readJson } from "@/lib/http";
 
 const withTag = (value?: string) =>
@@ -168,6 +169,24 @@ describe("a route's unexpected failure", () => {
       );
     }
     log.mockRestore();
+  });
+
+  it("answers 503 naming a missing setting (not its value) when APP_SECRET is needed and absent", async () => {
+    const log = quiet();
+    const saved = { ...process.env };
+    try {
+      Object.assign(process.env, { APP_MODE: "production", BLOB_READ_WRITE_TOKEN: "vercel_blob_rw_x_y" });
+      delete process.env.APP_SECRET;
+      const res = await apiRoute<[Request]>(async () => new Response(ownerToken("some-batch")))(request);
+      expect(res.status).toBe(503);
+      const body = (await res.json()) as { error: string; issues: unknown[] };
+      expect(body.error).toMatch(/not configured correctly/);
+      expect(body.issues).toEqual([{ path: "APP_SECRET", message: "missing or invalid setting" }]);
+      expect(String(log.mock.calls[0]?.[0])).toMatch(/APP_SECRET must be set in production mode/);
+    } finally {
+      process.env = saved;
+      log.mockRestore();
+    }
   });
 
   it("passes answers through untouched", async () => {
