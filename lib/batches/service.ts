@@ -24,7 +24,7 @@ import { toBatchDto, type BatchDto } from "./dto";
 import { overLimitMessage, parseBatchInput, type FieldIssue, HARD_MAX_IMAGES } from "./input";
 import { maxBatchCostUsd, maxImagesPerBatch } from "./limits";
 import { ownedBatchId, ownerToken } from "./owner";
-import { MAX_SPLIT_BATCHES, splitInput } from "./split";
+import { splitInput } from "./split";
 
 export { urlFor, estimateBatchCost };
 
@@ -187,10 +187,6 @@ export async function submitSplit(raw: unknown, options: SubmitOptions = {}): Pr
   const { notices, ...input } = parsed.value;
   const split = splitInput(input, maxImagesPerBatch());
   if (!split.ok) return invalid([{ path: split.path, message: split.error }]);
-  if (split.parts.length > MAX_SPLIT_BATCHES) {
-    const message = `${input.prompts.length} titles make ${split.parts.length} batches of ${split.perBatch}; at most ${MAX_SPLIT_BATCHES} batches at once`;
-    return invalid([{ path: "prompts", message }]);
-  }
   // Stored last part first, so a list of batches newest first (/batches) shows them in title order.
   const started = await startAll(
     split.parts

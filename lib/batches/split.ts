@@ -33,7 +33,7 @@ export interface SplitPart {
 
 export type Split =
   | { ok: true; perBatch: number; parts: SplitPart[] }
-  | { ok: false; path: "budgetUsd" | "models"; error: string };
+  | { ok: false; path: "budgetUsd" | "models" | "prompts"; error: string };
 
 /** `input` as batches within `limit` images each: itself when it already is one (its budget kept). */
 export function splitInput(input: SplitInput, limit: number): Split {
@@ -53,6 +53,14 @@ export function splitInput(input: SplitInput, limit: number): Split {
       ok: false,
       path: "models",
       error: `${input.models.length} models make more images for one title than the limit of ${limit} per batch; choose at most ${limit} models`,
+    };
+  }
+  const batches = Math.ceil(input.prompts.length / perBatch);
+  if (batches > MAX_SPLIT_BATCHES) {
+    return {
+      ok: false,
+      path: "prompts",
+      error: `${input.prompts.length} titles make ${batches} batches of ${perBatch}; at most ${MAX_SPLIT_BATCHES} batches at once`,
     };
   }
   const parts: SplitPart[] = [];

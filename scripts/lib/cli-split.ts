@@ -31,7 +31,9 @@ export function planSplit(raw: unknown, issues: readonly FieldIssue[]): SplitPla
       split.path === "budgetUsd"
         ? "--split would give every batch the file's whole budgetUsd; remove budgetUsd from the file to split it " +
           "(a MAX_BATCH_COST_USD set on the app still caps each batch)"
-        : split.error;
+        : split.path === "prompts"
+          ? `--split: ${split.error}; submit the file in parts`
+          : split.error;
     return { ok: false, error };
   }
   return {

@@ -61,4 +61,15 @@ describe("planSplit (npm run batch -- file --split)", () => {
       error: expect.stringContaining("choose at most 1 models") as unknown,
     });
   });
+
+  it("refuses a file that would make more batches than one submit may, as the studio does", () => {
+    // 202 titles at 2 images per batch with 2 models: one title per batch, 202 batches.
+    expect(planSplit(file(titles(202)), [capIssue(2)])).toEqual({
+      ok: false,
+      error:
+        "--split: 202 titles make 202 batches of 1; at most 100 batches at once; submit the file in parts",
+    });
+    const hundred = planSplit(file(titles(100)), [capIssue(2)]);
+    expect(hundred?.ok && hundred.parts.length).toBe(100);
+  });
 });
