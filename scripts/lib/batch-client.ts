@@ -155,6 +155,12 @@ export function absoluteResults(baseUrl: string, batch: Pick<BatchDto, "results"
   return batch.results.map((row) => row.map((u) => (u === null ? null : new URL(u, baseUrl).toString())));
 }
 
+/**
+ * How long a follower waits for an app that stopped answering: `npm start` rebuilding after an update
+ * takes minutes on a small machine, and the batch goes on meanwhile (the engine retries its calls).
+ */
+export const FOLLOW_UNREACHABLE_MS = 5 * 60_000;
+
 export interface FollowOptions {
   /** Called with the current state after the initial read and after every change. */
   onUpdate?: (batch: BatchDto) => void;
@@ -174,7 +180,7 @@ export interface FollowOptions {
  * Returns the final state as read from GET /api/batches/:id.
  */
 export async function followBatch(baseUrl: string, id: string, o: FollowOptions = {}): Promise<BatchDto> {
-  const unreachableMs = o.unreachableMs ?? 60_000;
+  const unreachableMs = o.unreachableMs ?? FOLLOW_UNREACHABLE_MS;
   let lastEventId: string | null = null;
   let downSince: number | null = null;
   // Whether onReachability heard of this outage (a stream cut off while the app answers is not one).

@@ -59,8 +59,9 @@ function progressReporter(json: boolean) {
 /** What the follower says when the app stops answering, and when it answers again. */
 export function reachabilityLine(down: { reason: string; waitMs: number } | null): string {
   if (!down) return "batch: the app answers again; following on";
-  const wait = Math.round(down.waitMs / 1000);
-  return `batch: ${down.reason}; trying again for up to ${wait} s (Ctrl-C stops following, not the batch)`;
+  const seconds = Math.round(down.waitMs / 1000);
+  const wait = seconds >= 120 && seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
+  return `batch: ${down.reason}; trying again for up to ${wait} (Ctrl-C stops following, not the batch)`;
 }
 
 /** Follows a batch to its end with progress on stderr; Ctrl-C stops following (AbortError), not the batch. */

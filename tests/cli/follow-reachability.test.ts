@@ -6,7 +6,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { followBatch } from "../../scripts/lib/batch-client";
+import { FOLLOW_UNREACHABLE_MS, followBatch } from "../../scripts/lib/batch-client";
 import { follow, reachabilityLine } from "../../scripts/lib/cli-output";
 import { batch as batchDto, cell } from "../helpers/batch-dto";
 
@@ -79,6 +79,9 @@ describe("following a batch while the app stops answering", () => {
     ).toBe(
       "batch: cannot reach the app at http://127.0.0.1:3000 (ECONNREFUSED); trying again for up to 60 s " +
         "(Ctrl-C stops following, not the batch)",
+    );
+    expect(reachabilityLine({ reason: "HTTP 502", waitMs: FOLLOW_UNREACHABLE_MS })).toBe(
+      "batch: HTTP 502; trying again for up to 5 min (Ctrl-C stops following, not the batch)",
     );
     expect(reachabilityLine(null)).toBe("batch: the app answers again; following on");
   });
