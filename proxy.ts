@@ -31,7 +31,7 @@ async function gate(request: NextRequest): Promise<Response> {
   const kind = classifyPath(request.method, pathname);
   if (kind === "public") return NextResponse.next();
   // Only now: it reads the session epoch (cached, but a database read when stale).
-  const config = await accessConfig();
+  const config = await accessConfig(request.headers);
   const decision = accessDecision(request.headers, request.cookies.get(SESSION_COOKIE)?.value, config);
   if (decision.granted) return NextResponse.next();
   if (kind === "api") return deniedResponse(decision);

@@ -16,13 +16,17 @@ import { accessConfig } from "./access-config";
 import { readJson } from "./http";
 
 export async function requestHasAccess(request: Request): Promise<boolean> {
-  return hasAccess(request.headers, cookieValue(request.headers, SESSION_COOKIE), await accessConfig());
+  return hasAccess(
+    request.headers,
+    cookieValue(request.headers, SESSION_COOKIE),
+    await accessConfig(request.headers),
+  );
 }
 
 /** null when the request may go on, else the 401 (or 429) to return. */
 export async function denyWithoutAccess(request: Request): Promise<Response | null> {
   const cookie = cookieValue(request.headers, SESSION_COOKIE);
-  const decision = accessDecision(request.headers, cookie, await accessConfig());
+  const decision = accessDecision(request.headers, cookie, await accessConfig(request.headers));
   return decision.granted ? null : deniedResponse(decision);
 }
 
@@ -40,7 +44,8 @@ export async function readStudioJson(
 /** For server actions and pages: the same check on the current request. */
 export async function hasStudioAccess(): Promise<boolean> {
   const jar = await cookies();
-  return hasAccess(await headers(), jar.get(SESSION_COOKIE)?.value, await accessConfig());
+  const sent = await headers();
+  return hasAccess(sent, jar.get(SESSION_COOKIE)?.value, await accessConfig(sent));
 }
 
 /** True when the gate is on and this browser holds a valid session (the nav's sign-out control). */

@@ -4,7 +4,7 @@
  * route handlers and server actions pass the password and the app secret in (see access-request.ts).
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import { tooManyAttemptsResponse, type PasswordThrottle } from "./access-throttle";
+import { tooManyAttemptsResponse, type Throttle } from "./access-throttle";
 
 export const SESSION_COOKIE = "studio_session";
 /** The CLI sends the password here so `Authorization` stays free for a batch's owner token. */
@@ -119,7 +119,7 @@ export interface AccessConfig {
   /** The operator's ADMIN_TOKEN also opens the gate (it already may delete and manage anything). */
   adminToken?: string | null;
   /** Counts wrong passwords and refuses to check more past its limit (see access-throttle.ts). */
-  throttle?: PasswordThrottle;
+  throttle?: Throttle;
   /** The session epoch cookies must be signed with (default 0); null when it cannot be read: none passes. */
   epoch?: number | null;
 }
@@ -139,7 +139,7 @@ const DENIED: AccessDecision = { granted: false, retryAfterMs: 0 };
 export function adminTokenDecision(
   given: string | null | undefined,
   adminToken: string | null | undefined,
-  throttle?: PasswordThrottle,
+  throttle?: Throttle,
   now = Date.now(),
 ): AccessDecision {
   if (!given || !adminToken) return DENIED;

@@ -19,5 +19,5 @@ export function isEmbedded(env: Readonly<Record<string, string | undefined>> = p
  */
 export function adminDecision(headers: Headers, env: NodeJS.ProcessEnv = process.env): AccessDecision {
   if (isEmbedded(env)) return { granted: true };
-  return adminTokenDecision(bearerToken(headers), env.ADMIN_TOKEN?.trim(), passwordThrottle());
+  return adminTokenDecision(bearerToken(headers), env.ADMIN_TOKEN?.trim(), passwordThrottle(headers, env));
 }

@@ -8,6 +8,7 @@ import type { ProviderId } from "@/lib/providers/types";
 import { cellRetries, promptsPerRun, providerConcurrency, runMaxSteps } from "@/lib/batches/concurrency";
 import { maxBatchCostUsd, maxImagesPerBatch } from "@/lib/batches/limits";
 import { studioPasswordProblem } from "@/lib/access";
+import { clientAddressHeaderProblem } from "@/lib/access-throttle";
 import { appSecretProblem } from "@/lib/batches/owner";
 import { databasePoolMax } from "@/lib/db/client";
 import { composeConcurrency } from "@/lib/compose/slots";
@@ -46,7 +47,7 @@ const CHECKS: ((env: Source) => void)[] = [
   (env) => void maxImagesPerBatch(env),
   (env) => void maxBatchCostUsd(env),
   (env) => void databasePoolMax(env),
-  ...[appSecretProblem, studioPasswordProblem].map((find) => (env: Source) => {
+  ...[appSecretProblem, studioPasswordProblem, clientAddressHeaderProblem].map((find) => (env: Source) => {
     const problem = find(env);
     if (problem) throw new Error(problem);
   }),

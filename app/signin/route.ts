@@ -33,7 +33,7 @@ export async function POST(request: Request) {
     return signinPage({ next: "/", error: "Send the sign-in form (password and next).", status: 400 });
   }
   const next = safeNext(String(form.get("next") ?? ""));
-  const config = await accessConfig();
+  const config = await accessConfig(request.headers);
   if (!config.password) return seeOther(next);
   const given = form.get("password");
   if (typeof given !== "string" || given === "") {

@@ -23,7 +23,7 @@ export async function POST(request: Request) {
   }
   const form = await request.formData().catch(() => null);
   if (form?.get("everywhere")) {
-    const config = await accessConfig();
+    const config = await accessConfig(request.headers);
     if (!config.password) {
       return htmlResult(
         409,

@@ -120,7 +120,7 @@ export function manageDecision(
   if (cookieValue && sameText(cookieValue, expected)) return { granted: true };
   const auth = bearerToken(headers);
   if (auth && sameText(auth, expected)) return { granted: true };
-  return adminTokenDecision(auth, process.env.ADMIN_TOKEN?.trim(), passwordThrottle());
+  return adminTokenDecision(auth, process.env.ADMIN_TOKEN?.trim(), passwordThrottle(headers));
 }
 
 export function canManage(

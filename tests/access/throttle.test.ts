@@ -2,7 +2,14 @@
 import { NextRequest } from "next/server";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { accessDecision, adminTokenDecision, signSession } from "@/lib/access";
-import { FAILED_PASSWORDS_PER_MINUTE, PasswordThrottle, passwordThrottle } from "@/lib/access-throttle";
+import {
+  clientAddressHeader,
+  clientAddressHeaderProblem,
+  FAILED_PASSWORDS_PER_MINUTE,
+  FAILED_PASSWORDS_PER_MINUTE_ALL,
+  PasswordThrottle,
+  passwordThrottle,
+} from "@/lib/access-throttle";
 import { proxy } from "@/proxy";
 import { POST as signIn } from "@/app/signin/route";
 import { manageDecision, ownerToken } from "@/lib/batches/owner";
@@ -63,6 +70,11 @@ describe("accessDecision with a throttle", () => {
     expect(accessDecision(h(), null, cfg, t0)).toEqual({ granted: false, retryAfterMs: 0 });
   });
 });
+
+/** The process's windows as a new process has them (each test below fails many passwords at t0). */
+function freshWindows() {
+  delete (globalThis as Record<symbol, unknown>)[Symbol.for("thumbnail-studio.password-throttle-windows")];
+}
 
 /** Each test at t0 on the process's own throttle window, with the app secret and `env` set. */
 function inTheProcessWindow(env: Record<string, string>) {
@@ -163,5 +175,75 @@ describe("ADMIN_TOKEN, wherever it is taken", () => {
       vi.setSystemTime(t0 + 60_000);
       expect(checkAdmin(bearer("the-admin-token"))).toEqual({ ok: true });
     });
+  });
+});
+
+describe("behind a proxy that names the client's address (CLIENT_IP_HEADER)", () => {
+  inTheProcessWindow({ ADMIN_TOKEN: "", STUDIO_PASSWORD: "pw", CLIENT_IP_HEADER: "X-Real-IP" });
+  beforeEach(freshWindows);
+
+  const form = (password: string, address?: string) =>
+    signIn(
+      new Request("http://studio.test/signin", {
+        method: "POST",
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          "sec-fetch-site": "same-origin",
+          ...(address ? { "x-real-ip": address } : {}),
+        },
+        body: new URLSearchParams({ password, next: "/gallery" }),
+      }),
+    );
+
+  it("holds off only the address that guessed: another signs in, through the form or the API", async () => {
+    for (let i = 0; i < FAILED_PASSWORDS_PER_MINUTE; i++)
+      expect((await form(`guess ${i}`, "203.0.113.7")).status).toBe(401);
+    expect((await form("pw", "203.0.113.7")).status).toBe(429);
+    expect((await form("pw", "198.51.100.2")).status).toBe(303);
+    const other = await proxy(
+      new NextRequest("http://studio.test/api/images", {
+        headers: { authorization: "Bearer pw", "x-real-ip": "198.51.100.2" },
+      }),
+    );
+    expect(other.status).not.toBe(429);
+    vi.setSystemTime(t0 + 60_001);
+    expect((await form("pw", "203.0.113.7")).status).toBe(303);
+  });
+
+  it("stops every address once all of them together reach the ceiling", () => {
+    for (let i = 0; i < FAILED_PASSWORDS_PER_MINUTE_ALL; i++)
+      passwordThrottle(h({ "x-real-ip": `192.0.2.${i % 250}, 10.0.0.1` })).fail();
+    expect(passwordThrottle(h({ "x-real-ip": "198.51.100.9" })).waitMs()).toBe(60_000);
+  });
+
+  it("shares one window among requests that name no address", () => {
+    for (let i = 0; i < FAILED_PASSWORDS_PER_MINUTE; i++) passwordThrottle(h()).fail();
+    expect(passwordThrottle(h()).waitMs()).toBe(60_000);
+    expect(passwordThrottle(h({ "x-real-ip": "198.51.100.3" })).waitMs()).toBe(0);
+  });
+});
+
+describe("without a trusted proxy", () => {
+  inTheProcessWindow({ STUDIO_PASSWORD: "pw" });
+  beforeEach(freshWindows);
+
+  it("ignores an address a client sends itself: every caller shares the window", () => {
+    vi.stubEnv("CLIENT_IP_HEADER", "");
+    vi.stubEnv("VERCEL", "");
+    for (let i = 0; i < FAILED_PASSWORDS_PER_MINUTE; i++)
+      passwordThrottle(h({ "x-real-ip": `192.0.2.${i}`, "x-forwarded-for": `192.0.2.${i}` })).fail();
+    expect(passwordThrottle(h({ "x-real-ip": "198.51.100.4" })).waitMs()).toBe(60_000);
+  });
+
+  it("takes x-real-ip on Vercel, which sets it itself", () => {
+    expect(clientAddressHeader({ VERCEL: "1" })).toBe("x-real-ip");
+    expect(clientAddressHeader({ VERCEL: "1", CLIENT_IP_HEADER: "CF-Connecting-IP" })).toBe(
+      "cf-connecting-ip",
+    );
+    expect(clientAddressHeader({})).toBeNull();
+    expect(clientAddressHeaderProblem({ CLIENT_IP_HEADER: "x real ip" })).toMatch(
+      /must be an HTTP header name/,
+    );
+    expect(clientAddressHeaderProblem({ CLIENT_IP_HEADER: "x-real-ip" })).toBeNull();
   });
 });
