@@ -36,26 +36,33 @@ export function CostTable({
       <table className="w-full text-left text-xs">
         <thead className="text-zinc-400">
           <tr>
-            <th className="px-3 py-1 font-medium">Model</th>
-            <th className="px-3 py-1 font-medium">Images</th>
-            <th className="px-3 py-1 font-medium">Provider calls</th>
-            <th className="px-3 py-1 font-medium">Estimated</th>
-            <th className="px-3 py-1 font-medium">Actual</th>
+            <th className="hidden px-3 py-1 font-medium sm:table-cell">Model</th>
+            <th className="px-2 py-1 font-medium sm:px-3">Images</th>
+            <th className="px-2 py-1 font-medium sm:px-3">Provider calls</th>
+            <th className="px-2 py-1 font-medium sm:px-3">Estimated</th>
+            <th className="px-2 py-1 font-medium sm:px-3">Actual</th>
           </tr>
         </thead>
-        <tbody className="text-zinc-300">
-          {rows.map((r) => (
-            <tr key={r.model} className="border-t border-zinc-800">
-              <td className="px-3 py-1">{modelLabels?.[r.model] ?? r.model}</td>
-              <td className="px-3 py-1">
+        {/* On a phone the model's name heads its figures on a line of its own: beside them, the five
+            columns were wider than the screen. */}
+        {rows.map((r) => (
+          <tbody key={r.model} className="text-zinc-300">
+            <tr className="border-t border-zinc-800 sm:hidden">
+              <th scope="rowgroup" colSpan={4} className="px-2 pt-1 font-normal text-zinc-200">
+                {modelLabels?.[r.model] ?? r.model}
+              </th>
+            </tr>
+            <tr className="sm:border-t sm:border-zinc-800">
+              <td className="hidden px-3 py-1 sm:table-cell">{modelLabels?.[r.model] ?? r.model}</td>
+              <td className="px-2 py-1 sm:px-3">
                 {r.done}/{r.total}
               </td>
-              <td className="px-3 py-1">{r.attempts}</td>
-              <td className="px-3 py-1">{formatUsd(r.estimated)}</td>
-              <td className="px-3 py-1">{formatUsd(r.actual)}</td>
+              <td className="px-2 py-1 sm:px-3">{r.attempts}</td>
+              <td className="px-2 py-1 sm:px-3">{formatUsd(r.estimated)}</td>
+              <td className="px-2 py-1 sm:px-3">{formatUsd(r.actual)}</td>
             </tr>
-          ))}
-        </tbody>
+          </tbody>
+        ))}
       </table>
     </details>
   );
