@@ -19,7 +19,9 @@ export interface BatchGridProps {
 
 /**
  * Rows are prompts, columns are models. Each box keeps the canvas aspect, so nothing shifts on arrival.
- * On a phone each title sits above its row, so two models fit side by side without scrolling.
+ * Below `sm` each title is a card of its own: the title once, then its models' pictures stacked (side by
+ * side where two fit), each named by its model, so a phone never scrolls sideways. Only the boxes change:
+ * the table's rows, headers and cells (and so the keyboard's and a screen reader's order) stay the same.
  */
 export function BatchGrid(props: BatchGridProps) {
   const { prompts, models, cells, rows, aspect, modelLabels, onOpen, take } = props;
@@ -27,8 +29,9 @@ export function BatchGrid(props: BatchGridProps) {
   const from = rows?.from ?? 0;
   const columns = {
     "--cols": `minmax(9rem, 14rem) repeat(${models.length}, minmax(14rem, 24rem))`,
-    "--cols-phone": `repeat(${models.length}, minmax(10rem, 1fr))`,
   } as React.CSSProperties;
+  // On a phone the column headings are read out but not shown: each picture carries its model's name.
+  const heading = "sr-only text-xs font-medium uppercase tracking-wide text-zinc-400 sm:not-sr-only";
   return (
     <div
       className="overflow-x-auto focus:outline-none"
@@ -39,23 +42,15 @@ export function BatchGrid(props: BatchGridProps) {
       data-take-grid
     >
       <div
-        className="grid min-w-fit grid-cols-[var(--cols-phone)] gap-3 sm:grid-cols-[var(--cols)]"
+        className="flex flex-col gap-4 sm:grid sm:min-w-fit sm:grid-cols-[var(--cols)] sm:gap-3"
         style={columns}
       >
         <div role="row" className="contents">
-          <div
-            role="columnheader"
-            className="hidden text-xs font-medium uppercase tracking-wide text-zinc-400 sm:block"
-          >
+          <div role="columnheader" className={heading}>
             Title
           </div>
           {models.map((m) => (
-            <div
-              key={m}
-              role="columnheader"
-              title={m}
-              className="text-xs font-medium uppercase tracking-wide text-zinc-400"
-            >
+            <div key={m} role="columnheader" title={m} className={heading}>
               {modelLabels?.[m] ?? m}
             </div>
           ))}
@@ -63,21 +58,33 @@ export function BatchGrid(props: BatchGridProps) {
         {prompts.slice(from, rows?.to ?? prompts.length).map((prompt, at) => {
           const i = from + at;
           return (
-            <div role="row" className="contents" key={i}>
+            <div
+              role="row"
+              key={i}
+              className="grid grid-cols-[repeat(auto-fill,minmax(min(13rem,100%),1fr))] gap-3 rounded-lg border border-zinc-800 p-3 sm:contents"
+            >
               {/* min-w-0 and breaks inside words: a long word or URL would otherwise widen its
-                  column past the grid on a phone, or run over the pictures beside it. On a phone
-                  with more models than fit, the row scrolls sideways: its title stays in view, as
-                  wide as the screen, rather than running off with the row. */}
+                  column past the grid, or run over the pictures beside it. */}
               <div
                 role="rowheader"
-                className="sticky left-0 col-span-full -mb-1 min-w-0 max-w-[calc(100vw-2rem)] text-sm text-zinc-200 [overflow-wrap:anywhere] sm:static sm:col-span-1 sm:mb-0 sm:max-w-none sm:self-center"
+                className="col-span-full min-w-0 text-sm text-zinc-200 [overflow-wrap:anywhere] sm:col-span-1 sm:self-center"
               >
                 <span className="text-zinc-400">{i + 1}.</span> <bdi>{prompt}</bdi>
               </div>
               {models.map((m) => {
                 const cell = byKey.get(`${i}|${m}`);
                 return (
-                  <div role="cell" key={m}>
+                  <div role="cell" key={m} className="min-w-0">
+                    {/* The column heading, shown where there are no columns; a screen reader has
+                        the heading itself, and the picture's name says the model again. */}
+                    <p
+                      aria-hidden
+                      title={m}
+                      className="mb-1 text-xs font-medium uppercase tracking-wide text-zinc-400 [overflow-wrap:anywhere] sm:hidden"
+                      data-testid="cell-model"
+                    >
+                      {modelLabels?.[m] ?? m}
+                    </p>
                     {cell ? (
                       <CellCard
                         cell={cell}

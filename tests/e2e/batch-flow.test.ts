@@ -4,6 +4,7 @@
  * in the gallery. Runs on the built app and the local engine, with one model on the provider simulator.
  */
 import path from "node:path";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "@/lib/simulator";
 import { checkA11y } from "../helpers/a11y";
@@ -26,6 +27,56 @@ afterAll(async () => {
 
 const titles = ["Why fan-out beats sequential", "Three retries with backoff", "Idempotent batch outputs"];
 const columnLabels = ["Title", "Preview (offline)", "GPT Image 1.5"];
+
+/**
+ * What a phone-width batch page shows: how far the page and the grid scroll sideways, and per cell
+ * (scrolled to, in reading order) whether its picture box and its model's name are in full view, and
+ * whether it sits below the cell before it: stacked, so reading and keyboard order are the same.
+ */
+async function phoneLayout(page: Page) {
+  const grid = page.getByRole("table", { name: "Thumbnails: prompts by models" });
+  const cells = [];
+  let above = -Infinity;
+  for (const cell of await page.locator("[role=table] [role=cell]").all()) {
+    await cell.scrollIntoViewIfNeeded();
+    const seen = await cell.evaluate((el) => {
+      const width = document.documentElement.clientWidth;
+      const inView = (e: Element | null) => {
+        if (!e) return false;
+        const box = e.getBoundingClientRect();
+        return box.width > 0 && box.height > 0 && box.left >= 0 && box.right <= width;
+      };
+      const label = el.querySelector('[data-testid="cell-model"]');
+      const picture = el.querySelector('[data-testid="cell"] > div');
+      const header =
+        document.querySelectorAll('[role="columnheader"]')[
+          Array.from(el.parentElement?.children ?? []).indexOf(el)
+        ];
+      return {
+        top: el.getBoundingClientRect().top + window.scrollY,
+        label: inView(label) && label?.textContent === header?.textContent,
+        picture: inView(picture),
+      };
+    });
+    cells.push({ label: seen.label, picture: seen.picture, below: seen.top > above });
+    above = seen.top;
+  }
+  return {
+    page: await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    ),
+    grid: await grid.evaluate((el) => el.scrollWidth - el.clientWidth),
+    cells,
+  };
+}
+
+function phoneLayoutOk(n: number) {
+  return {
+    page: 0,
+    grid: 0,
+    cells: Array.from({ length: n }, () => ({ label: true, picture: true, below: true })),
+  };
+}
 
 describe("a batch from the form to the share page and the gallery", () => {
   let shareUrl = "";
@@ -63,13 +114,10 @@ describe("a batch from the form to the share page and the gallery", () => {
       await page.screenshot({ path: path.join(artifactsDir, "batch-running-desktop.png"), fullPage: true });
       await page.setViewportSize({ width: 390, height: 844 });
       await page.screenshot({ path: path.join(artifactsDir, "batch-running-phone.png"), fullPage: true });
-      // On the narrowest phones the two columns scroll sideways, and each title stays in view above its row.
+      // On the narrowest phones each title is a card of its models' cells, stacked: nothing scrolls
+      // sideways (the two columns used to), also while cells are still pending.
       await page.setViewportSize({ width: 320, height: 700 });
-      const grid = page.getByRole("table");
-      await grid.evaluate((el) => el.scrollBy({ left: el.scrollWidth }));
-      expect(await grid.evaluate((el) => el.scrollLeft)).toBeGreaterThan(0);
-      const title = await page.getByRole("rowheader").first().boundingBox();
-      expect(title && [title.x >= 0, title.x + title.width <= 320]).toEqual([true, true]);
+      expect(await phoneLayout(page)).toEqual(phoneLayoutOk(6));
       await page.setViewportSize({ width: 1280, height: 900 });
       release();
       await expect
@@ -162,7 +210,7 @@ describe("a batch from the form to the share page and the gallery", () => {
       expect(
         await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
       ).toBeLessThanOrEqual(0);
-      // Titles sit above their rows on a phone, so both models fit without scrolling the grid.
+      // Titles sit above their cells on a phone, so the grid never scrolls sideways.
       const grid = page.getByRole("table", { name: "Thumbnails: prompts by models" });
       expect(await grid.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
       await page.screenshot({ path: path.join(artifactsDir, "batch-finished-phone.png"), fullPage: true });
@@ -174,6 +222,48 @@ describe("a batch from the form to the share page and the gallery", () => {
     }
   });
 
+  it("reads every cell at 320 px without sideways scrolling, with or without JavaScript", async () => {
+    for (const javaScriptEnabled of [true, false]) {
+      const phone = await openBrowser({ javaScriptEnabled, width: 320, height: 700 });
+      try {
+        const page = await phone.context.newPage();
+        await page.goto(shareUrl, { waitUntil: "load" });
+        await expect
+          .poll(() => page.locator('[data-testid="cell"][data-status="succeeded"]:visible').count())
+          .toBe(6);
+        // Every picture really loaded once scrolled to (lazy ones too).
+        for (const img of await page.locator('[data-testid="cell"] img').all())
+          await img.scrollIntoViewIfNeeded();
+        await expect
+          .poll(() =>
+            page.$$eval(
+              '[data-testid="cell"] img',
+              (imgs) =>
+                imgs.filter(
+                  (i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0,
+                ).length,
+            ),
+          )
+          .toBe(6);
+        // The cost table too, opened: its five columns were wider than the screen.
+        await page.getByText(/^Cost:/).click();
+        expect(await phoneLayout(page)).toEqual(phoneLayoutOk(6));
+        // The table's rows, headers and cells are the desktop's: only the boxes change.
+        const grid = page.getByRole("table", { name: "Thumbnails: prompts by models" });
+        expect(await grid.getByRole("columnheader").allTextContents()).toEqual(columnLabels);
+        expect(await grid.getByRole("row").count()).toBe(1 + titles.length);
+        const js = javaScriptEnabled ? "" : "-no-js";
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await page.screenshot({ path: path.join(artifactsDir, `batch-finished-320${js}.png`) });
+        await page.getByRole("row", { name: new RegExp(titles[1] as string) }).scrollIntoViewIfNeeded();
+        await page.screenshot({ path: path.join(artifactsDir, `batch-row-320${js}.png`) });
+        if (javaScriptEnabled) expect(await checkA11y(page)).toEqual([]);
+      } finally {
+        await phone.close();
+      }
+    }
+  });
+
   it("finds the six images in the gallery", async () => {
     const browser = await openBrowser();
     try {
@@ -182,6 +272,18 @@ describe("a batch from the form to the share page and the gallery", () => {
       await page.goto(`${stack.appUrl}/gallery?batch=${id}`, { waitUntil: "networkidle" });
       await expect.poll(() => page.getByTestId("gallery-image").count()).toBe(6);
       for (const t of titles) expect(await page.getByText(t).count()).toBeGreaterThan(0);
+      // The gallery and the studio form fit the narrowest phones too.
+      await page.setViewportSize({ width: 320, height: 700 });
+      for (const [name, at] of [
+        ["gallery", "/gallery"],
+        ["studio-form", "/"],
+      ] as const) {
+        await page.goto(`${stack.appUrl}${at}`, { waitUntil: "networkidle" });
+        expect(await page.evaluate(() => document.documentElement.scrollWidth), name).toBeLessThanOrEqual(
+          320,
+        );
+        await page.screenshot({ path: path.join(artifactsDir, `${name}-320.png`), fullPage: true });
+      }
     } finally {
       await browser.close();
     }
