@@ -10,7 +10,7 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 import { Lightbox, type LightboxItem } from "@/components/lightbox";
 import { downloadUrlFor } from "@/lib/export/urls";
 import { datesReversed } from "@/lib/gallery/dates";
-import { hasFilters, toSearch, type GalleryFilters } from "@/lib/gallery/filters";
+import { hasFilters, toSearch, withBatchSearch, type GalleryFilters } from "@/lib/gallery/filters";
 import { queryFixes, type LoadFailure } from "@/lib/gallery/load-failure";
 import { deleteNotice } from "@/lib/gallery/notice";
 import { shownText } from "@/lib/gallery/shown";
@@ -147,6 +147,16 @@ export function GalleryView(props: GalleryViewProps) {
     window.history.replaceState(null, "", search ? `/gallery?${search}` : "/gallery");
     feed.reload(next);
   };
+  // A search of the batch filter has listed its batches: the address carries it at once, not only from
+  // the next filter change, so a reload or a shared link lists them again. Replaced, not pushed (the
+  // box already waits for typing to rest): Back leaves the gallery instead of stepping through words.
+  // Read from the address, not this render's filters: a filter may have changed while the search ran.
+  const batchSearched = useCallback((text: string) => {
+    const search = text || undefined;
+    setBatchq(search);
+    const query = withBatchSearch(window.location.search, search);
+    window.history.replaceState(null, "", query ? `/gallery?${query}` : "/gallery");
+  }, []);
 
   useLoadWhenNear(sentinel, nextCursor, feed.loadMore, images.length);
 
@@ -198,7 +208,7 @@ export function GalleryView(props: GalleryViewProps) {
         options={options}
         limit={limit}
         onApply={hydrated ? apply : undefined}
-        onBatchSearch={(text) => setBatchq(text || undefined)}
+        onBatchSearch={batchSearched}
         datesDescribedBy={reversed ? DATE_ORDER_ID : undefined}
       />
       <CountRow

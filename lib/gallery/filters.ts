@@ -60,6 +60,20 @@ export function toSearch(
   return params.toString();
 }
 
+/**
+ * The address's query (`window.location.search`) with the batch filter's search replaced, or dropped when
+ * `batchq` is empty; its filters, page size and cursor kept, in toSearch's order.
+ */
+export function withBatchSearch(current: string | URLSearchParams, batchq: string | undefined): string {
+  const params = new URLSearchParams(current);
+  const cursor = params.get("cursor")?.trim() || null;
+  return toSearch(readFilters(params), {
+    limit: readLimit(params),
+    cursor,
+    batchq: batchq?.trim() || undefined,
+  });
+}
+
 /** Merges items by id, keeping the first copy: a page that overlaps what is shown adds nothing twice. */
 export function appendUnique<T extends { id: string }>(current: readonly T[], next: readonly T[]): T[] {
   const seen = new Set(current.map((item) => item.id));

@@ -206,14 +206,21 @@ describe("gallery (embedded mode)", () => {
       expect(await labels()).toEqual(["All", "Watercolor one (…)", "Anime one (…)"]);
       // Any batch can be found by text in its titles (the list offers the newest only), in place.
       const find = page.getByLabel("Find a batch by text in its titles");
+      const entries = await page.evaluate(() => history.length);
       await find.pressSequentially("three", { delay: 30 });
       await expect
         .poll(() => page.getByTestId("batch-filter-found").textContent())
         .toBe("2 batches with a title containing “three”.");
       await find.fill("color thr");
       await expect.poll(labels).toEqual(["All", "Watercolor one (…)"]);
-      // Typing there changes what is offered, not the images shown.
-      expect(page.url()).toBe(`${stack.appUrl}/gallery`);
+      // Typing there changes what is offered, not the images shown; the address says the search at
+      // once (as the form without JavaScript sends it), replaced rather than one history entry a word.
+      await expect.poll(() => page.url()).toBe(`${stack.appUrl}/gallery?batchq=color+thr`);
+      expect(await page.evaluate(() => history.length)).toBe(entries);
+      // So a reload lists the same batches, the search in its box.
+      await page.reload({ waitUntil: "networkidle" });
+      expect(await labels()).toEqual(["All", "Watercolor one (…)"]);
+      expect(await find.inputValue()).toBe("color thr");
       await batch.selectOption(waterBatch);
       await expect.poll(() => page.url()).toContain(`batch=${waterBatch}`);
       // The address then keeps the search too, so a reload lists the same batches.

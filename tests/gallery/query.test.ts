@@ -9,6 +9,7 @@ import {
   readFilters,
   readLimit,
   toSearch,
+  withBatchSearch,
 } from "@/lib/gallery/filters";
 import { dateText, datesReversed } from "@/lib/gallery/dates";
 import { networkFailure, queryFixes, refusedQuery, responseFailure } from "@/lib/gallery/load-failure";
@@ -185,6 +186,16 @@ describe("gallery filters in the URL", () => {
     expect(readBatchSearch(new URLSearchParams(kept))).toBe("café 2");
     expect(readBatchSearch({ batchq: "  " })).toBeUndefined();
     expect(readBatchSearch({ batchq: "x".repeat(300) })).toHaveLength(200);
+  });
+
+  it("puts a typed batch search in the address, keeping its filters, page size and cursor", () => {
+    expect(withBatchSearch("?cursor=c&limit=12&q=tea&junk=1", "  café ")).toBe(
+      "q=tea&batchq=caf%C3%A9&limit=12&cursor=c",
+    );
+    // An emptied box drops it; nothing else left gives an empty query (the bare /gallery).
+    expect(withBatchSearch("?model=m&batchq=old", "")).toBe("model=m");
+    expect(withBatchSearch("?batchq=old", undefined)).toBe("");
+    expect(withBatchSearch("", "new")).toBe("batchq=new");
   });
 
   it("merges pages without duplicates, keeping order", () => {
