@@ -5,13 +5,20 @@
  * any batch can be chosen without listing thousands. Without JavaScript the box is sent with the filter
  * form and the page lists the batches it finds.
  */
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useImperativeHandle, useRef, useState, type Ref } from "react";
 import { batchOptions } from "@/lib/gallery/batch-options";
 import { issuesText } from "@/lib/gallery/filters";
 import type { BatchListItem } from "@/lib/batches/service";
 import type { Option } from "./labels";
 
+/** What the gallery's Clear asks of the batch filter. */
+export interface BatchFilterHandle {
+  /** Empties the search box and lists the newest batches again (telling `onSearch`, with ""). */
+  reset: () => void;
+}
+
 export interface BatchFilterProps {
+  ref?: Ref<BatchFilterHandle>;
   /** The batch filtered on, if any. */
   current?: string;
   /** The first page of batches offered (those found by `search`, when set). */
@@ -62,7 +69,7 @@ async function fetchBatches(
   return { options, next: body.nextCursor ?? null };
 }
 
-export function BatchFilter(props: BatchFilterProps) {
+export function BatchFilter({ ref, ...props }: BatchFilterProps) {
   const { current, live, fieldClass, controlClass } = props;
   const [listed, setListed] = useState<Listed>({
     options: props.options,
@@ -102,6 +109,14 @@ export function BatchFilter(props: BatchFilterProps) {
     clearTimeout(typing.current ?? undefined);
     typing.current = setTimeout(() => void load(text.trim(), null), TYPING_MS);
   };
+  useImperativeHandle(ref, () => ({
+    reset: () => {
+      clearTimeout(typing.current ?? undefined);
+      setTyped("");
+      // Only when something else is listed, under way or said: the newest batches are shown already.
+      if (listed.search || state.busy || state.error) void load("", null);
+    },
+  }));
 
   const list =
     current && !listed.options.some((o) => o.value === current)

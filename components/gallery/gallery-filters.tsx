@@ -3,9 +3,9 @@
  * Filters as a plain GET form (works with JavaScript off); with JavaScript, every change applies at once
  * without a page load.
  */
-import { useEffect, useRef, useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent, type Ref } from "react";
 import { FILTER_KEYS, hasFilters, type GalleryFilters } from "@/lib/gallery/filters";
-import { BatchFilter } from "./batch-filter";
+import { BatchFilter, type BatchFilterHandle } from "./batch-filter";
 import type { Option } from "./labels";
 
 export interface FilterOptions {
@@ -27,8 +27,12 @@ export interface GalleryFiltersProps {
   options: FilterOptions;
   limit?: number;
   onApply?: (filters: GalleryFilters) => void;
+  /** Clear in place (once hydrated): every filter and the batch filter's search, as its link does. */
+  onClear?: () => void;
   /** The batch filter listed the batches a search found (in place, once hydrated). */
   onBatchSearch?: (search: string) => void;
+  /** The batch filter, for Clear to empty its search. */
+  batchFilterRef?: Ref<BatchFilterHandle>;
   /** The id of what says the dates are wrong (From after To): the date fields are marked invalid. */
   datesDescribedBy?: string;
 }
@@ -55,10 +59,13 @@ export function GalleryFiltersForm({
   options,
   limit,
   onApply,
+  onClear,
   onBatchSearch,
+  batchFilterRef,
   datesDescribedBy,
 }: GalleryFiltersProps) {
   const typing = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const titleBox = useRef<HTMLInputElement>(null);
   const stopTyping = () => {
     if (typing.current !== null) clearTimeout(typing.current);
     typing.current = null;
@@ -141,6 +148,7 @@ export function GalleryFiltersForm({
           type="search"
           dir="auto"
           name="q"
+          ref={titleBox}
           value={q}
           onChange={(event) => setQ(event.target.value)}
           maxLength={200}
@@ -152,6 +160,7 @@ export function GalleryFiltersForm({
       {select("style", "Style", options.styles)}
       {select("template", "Template", options.templates)}
       <BatchFilter
+        ref={batchFilterRef}
         current={filters.batch}
         options={options.batches}
         next={options.batchesNext}
@@ -169,13 +178,17 @@ export function GalleryFiltersForm({
           Apply
         </button>
         {hasFilters(filters) ? (
+          // Without JavaScript the link drops every filter and the batch filter's search (`batchq`).
           <a
             href={limit ? `/gallery?limit=${limit}` : "/gallery"}
             className="btn-secondary inline-flex h-9 items-center"
             onClick={(event) => {
-              if (!onApply) return;
+              if (!onClear) return;
               event.preventDefault();
-              onApply({});
+              stopTyping();
+              onClear();
+              // The link goes with the filters: the keyboard starts over at the form's first field.
+              titleBox.current?.focus();
             }}
           >
             Clear

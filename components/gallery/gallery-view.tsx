@@ -19,6 +19,7 @@ import type { GalleryImageDto } from "@/lib/gallery/service";
 import { useHydrated } from "@/lib/use-hydrated";
 import { DeleteDialog } from "./delete-dialog";
 import { GalleryCard } from "./gallery-card";
+import type { BatchFilterHandle } from "./batch-filter";
 import { GalleryFiltersForm, type FilterOptions } from "./gallery-filters";
 import { GalleryImageMeta } from "./image-meta";
 import {
@@ -72,6 +73,7 @@ export function GalleryView(props: GalleryViewProps) {
   // The batch filter's search (`?batchq=`): kept in every link and form that keeps the filters, and in the
   // address a filter change writes, so the batch list comes back as it was.
   const [batchq, setBatchq] = useState(options.batchSearch);
+  const batchFilter = useRef<BatchFilterHandle>(null);
   const feed = useGalleryFeed(
     {
       images: props.images,
@@ -141,11 +143,19 @@ export function GalleryView(props: GalleryViewProps) {
     setSelected(pick(false), false);
   }, [setSelected, serverImages]);
 
-  const apply = (next: GalleryFilters) => {
+  const show = (next: GalleryFilters, keptBatchq: string | undefined) => {
     setFilters(next);
-    const search = toSearch(next, { limit, batchq });
+    const search = toSearch(next, { limit, batchq: keptBatchq });
     window.history.replaceState(null, "", search ? `/gallery?${search}` : "/gallery");
     feed.reload(next);
+  };
+  const apply = (next: GalleryFilters) => show(next, batchq);
+  // Clear empties the whole filter form, the batch filter's search too, as its link does without
+  // JavaScript (it only keeps the page size): the batch list goes back to the newest batches.
+  const clear = () => {
+    batchFilter.current?.reset();
+    setBatchq(undefined);
+    show({}, undefined);
   };
   // A search of the batch filter has listed its batches: the address carries it at once, not only from
   // the next filter change, so a reload or a shared link lists them again. Replaced, not pushed (the
@@ -208,7 +218,9 @@ export function GalleryView(props: GalleryViewProps) {
         options={options}
         limit={limit}
         onApply={hydrated ? apply : undefined}
+        onClear={hydrated ? clear : undefined}
         onBatchSearch={batchSearched}
+        batchFilterRef={batchFilter}
         datesDescribedBy={reversed ? DATE_ORDER_ID : undefined}
       />
       <CountRow
@@ -247,11 +259,7 @@ export function GalleryView(props: GalleryViewProps) {
           <SkeletonCards count={Math.min(limit ?? 8, 8)} />
         </ul>
       ) : images.length === 0 ? (
-        <EmptyState
-          filtered={filtered}
-          clearHref={clearHref}
-          onClear={hydrated ? () => apply({}) : undefined}
-        />
+        <EmptyState filtered={filtered} clearHref={clearHref} onClear={hydrated ? clear : undefined} />
       ) : (
         <ul className={gridClass} data-testid="gallery" aria-busy={status === "loading-more"}>
           {images.map((image, i) => (

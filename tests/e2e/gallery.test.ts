@@ -234,6 +234,15 @@ describe("gallery (embedded mode)", () => {
         .poll(() => page.getByTestId("batch-filter-found").textContent())
         .toBe("No batch with images has a title containing “no such title”.");
       expect(await labels()).toEqual(["All", "Watercolor one (…)"]);
+      // Clear empties the whole form, the batch search too, as its link does without JavaScript: the
+      // newest batches are offered again, and the keyboard goes on from the form's first field.
+      await page.getByTestId("gallery-filters").getByRole("link", { name: "Clear", exact: true }).click();
+      await expect.poll(() => page.url()).toBe(`${stack.appUrl}/gallery`);
+      expect(await find.inputValue()).toBe("");
+      await expect.poll(labels).toEqual(["All", "Watercolor one (…)", "Anime one (…)"]);
+      expect(await page.getByTestId("batch-filter-found").textContent()).toBe("");
+      expect(await page.evaluate(() => document.activeElement?.getAttribute("name"))).toBe("q");
+      await expect.poll(async () => (await ids(page)).length).toBe(anime.length + water.length);
     } finally {
       await browser.close();
     }
@@ -281,6 +290,15 @@ describe("gallery (embedded mode)", () => {
       await page.waitForURL((url) => !url.searchParams.has("confirm"));
       expect(new URL(page.url()).searchParams.get("batchq")).toBe("anime");
       expect(await offered()).toEqual(["All", "Anime one"]);
+      // Clear drops the search with the filters, keeping the page size only (as with JavaScript).
+      await page.getByRole("combobox", { name: /^Batch/ }).selectOption({ index: 1 });
+      await page.getByRole("button", { name: "Apply" }).click();
+      await page.waitForURL(/batch=/);
+      await page.getByTestId("gallery-filters").getByRole("link", { name: "Clear", exact: true }).click();
+      await page.waitForURL((url) => !url.searchParams.has("batch"));
+      expect(page.url()).toBe(`${stack.appUrl}/gallery?limit=2`);
+      expect(await page.getByLabel("Find a batch by text in its titles").inputValue()).toBe("");
+      expect(await offered()).toEqual(["All", "Watercolor one", "Anime one"]);
     } finally {
       await noJs.close();
     }
