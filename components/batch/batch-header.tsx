@@ -121,10 +121,7 @@ export function BatchHeader(props: BatchHeaderProps) {
       // Refused while calls from before the cancel are out, which this page had not heard of (it read
       // the batch just before they were counted): read it again, so Resume waits for them.
       if (res.status === 409 && action === "resume") await reread();
-      if (res.ok && action === "resend") {
-        setResentAt(new Date().toISOString());
-        setMessage("Sent to the engine again.");
-      }
+      if (res.ok && action === "resend") setResentAt(new Date().toISOString());
     } catch (err) {
       setMessage((err as Error).message);
     } finally {

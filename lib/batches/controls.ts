@@ -27,6 +27,7 @@ import { batchCancelled, batchRequested, cancelEventId } from "@/inngest/events"
 import type { BatchDto } from "./dto";
 import { estimateBatchCost, readBatch } from "./service";
 import { callWindowMs as callWindow } from "./call-window";
+import { RESENT_NOTE } from "./requeued-note";
 import { msUntilStalled } from "./stalled";
 
 export type ManageOutcome =
@@ -34,7 +35,13 @@ export type ManageOutcome =
    * `nextWave`: the cells were queued for the batch's run already at work (queued or running), which
    * makes them once the cells under way have ended; false: a run was started for them.
    */
-  | { batch: BatchDto; count: number; nextWave?: boolean }
+  | {
+      batch: BatchDto;
+      count: number;
+      nextWave?: boolean;
+      /** What it did, for the page a form post goes back to, when its count does not say (a resend). */
+      note?: string;
+    }
   /** retryAfterMs: when the same request can succeed (sent as Retry-After). */
   | { error: string; status: 400 | 409 | 503; retryAfterMs?: number };
 
@@ -273,5 +280,5 @@ export async function resendBatch(id: string): Promise<ManageOutcome | null> {
   } catch (err) {
     return { error: `Could not reach the workflow engine: ${(err as Error).message}`, status: 503 };
   }
-  return { batch: found.batch, count: 1 };
+  return { batch: found.batch, count: 1, note: RESENT_NOTE };
 }

@@ -4,7 +4,7 @@
  * to the page for a form / `{batch, [countKey]: count}` as JSON, with `nextWave` from a control that
  * queued cells (true: the batch's run at work makes them after the cells under way; false: a run was
  * started for them). A form post (a page with JavaScript off) goes back to the page of the grid it came
- * from, and a refusal it meets is shown there, as is what a retry or resume did: JSON would leave its
+ * from, and a refusal it meets is shown there, as is what a retry, resume or resend did: JSON would leave its
  * owner on the API's address.
  */
 import { getBatchRow, getDb } from "@/lib/db";
@@ -56,7 +56,9 @@ export async function manageAction(
   }
   const wave = result.nextWave === undefined ? {} : { nextWave: result.nextWave };
   const answer = { batch: result.batch, ...(countKey ? { [countKey]: result.count } : {}), ...wave };
-  // Back to the page, saying what a retry or resume did (queued after the current run, or started).
-  if (form) return seeOther(formReturnHref(id, form.page, requeuedNoteOf(answer), "done"));
+  // Back to the page, saying what a retry or resume did (queued after the current run, or started), or
+  // that a resend went out: else the page would look as before the press.
+  const note = requeuedNoteOf(answer) ?? result.note ?? null;
+  if (form) return seeOther(formReturnHref(id, form.page, note, "done"));
   return Response.json(answer);
 }

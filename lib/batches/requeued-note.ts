@@ -1,7 +1,8 @@
 /**
  * What the batch page says once its retry or resume went through: the cells run again at once (a run
  * was started for them), or were queued after the run at work (a batch running again, for a retry or
- * new take, makes them as its next wave), as the control's answer says with `nextWave`.
+ * new take, makes them as its next wave), as the control's answer says with `nextWave`; and once a
+ * batch no run had started was sent to the engine again.
  */
 import { plural } from "@/lib/format";
 import type { BatchDto } from "./dto";
@@ -16,8 +17,12 @@ export interface ControlAnswer {
   nextWave?: boolean;
 }
 
-/** The note for a retry or resume that went through; null for the other controls. */
+/** What a resend that went through did (its answer carries no count to tell it by). */
+export const RESENT_NOTE = "Sent to the engine again.";
+
+/** The note for a retry, resume or resend that went through; null for the other controls. */
 export function requeuedNote(action: string, answer: ControlAnswer): string | null {
+  if (action === "resend") return RESENT_NOTE;
   const n = action === "retry" ? answer.retried : action === "resume" ? answer.resumed : undefined;
   if (n === undefined) return null;
   const cells = plural(n, action === "retry" ? "failed cell" : "cancelled cell");

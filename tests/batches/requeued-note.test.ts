@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { requeuedNote, requeuedNoteOf } from "@/lib/batches/requeued-note";
+import { RESENT_NOTE, requeuedNote, requeuedNoteOf } from "@/lib/batches/requeued-note";
 
 describe("what the batch page says once a retry or resume went through", () => {
   it("says the cells were queued after the current run when the batch's run at work takes them", () => {
@@ -16,9 +16,10 @@ describe("what the batch page says once a retry or resume went through", () => {
     expect(requeuedNote("retry", { retried: 3, nextWave: false })).toBe("Retrying 3 failed cells.");
   });
 
-  it("says nothing for the other controls", () => {
+  it("says a resend went out, and nothing for a cancel (the status line says that)", () => {
+    expect(requeuedNote("resend", {})).toBe(RESENT_NOTE);
+    expect(RESENT_NOTE).toBe("Sent to the engine again.");
     expect(requeuedNote("cancel", {})).toBeNull();
-    expect(requeuedNote("resend", {})).toBeNull();
   });
 
   it("says the same from the answer alone, as a form post's redirect does", () => {
