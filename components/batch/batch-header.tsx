@@ -21,6 +21,11 @@ export interface BatchHeaderProps {
   modelLabels?: Record<string, string>;
   /** The style, template, font and canvas as people read them; the ids where absent. */
   look?: string;
+  /**
+   * Still queued past ENGINE_STALL_MS when the server rendered the page: the hint and its "Send to the
+   * engine again" form are in the page from the start, so they are there without JavaScript too.
+   */
+  stalledAtLoad?: boolean;
 }
 
 const TERMINAL = new Set(["succeeded", "partial", "failed", "cancelled"]);
@@ -97,7 +102,7 @@ async function copyText(text: string): Promise<boolean> {
 }
 
 export function BatchHeader(props: BatchHeaderProps) {
-  const { batch, page = 1, canManage, live, onChange, modelLabels, look } = props;
+  const { batch, page = 1, canManage, live, onChange, modelLabels, look, stalledAtLoad } = props;
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const { counts } = batch;
@@ -106,7 +111,7 @@ export function BatchHeader(props: BatchHeaderProps) {
   // A resend restarts the wait: the hint comes back only if the engine ignores this event too.
   const [resentAt, setResentAt] = useState<string | null>(null);
   // Queued too long: no run started. Running with no change for long: the run may be lost.
-  const stalled = useTimeUp(batch.id, batch.status, resentAt ?? batch.createdAt, untilStalled);
+  const stalled = useTimeUp(batch.id, batch.status, resentAt ?? batch.createdAt, untilStalled, stalledAtLoad);
   const idle = useTimeUp(batch.id, batch.status, lastChange(batch), msUntilIdle);
 
   async function act(action: ControlAction) {
@@ -326,11 +331,18 @@ const untilStalled: Wait = (status, since, now) =>
 
 /**
  * True once `wait` has run out for this batch in this status since `since`; any change of the three
- * starts over. Set from a timer after mounting, so the server and client renders agree.
+ * starts over. Set from a timer after mounting, so the server and client renders agree; `atLoad`: it
+ * had run out when the server rendered the page (both renders start from it).
  */
-function useTimeUp(id: string, status: BatchDto["status"], since: string | null, wait: Wait): boolean {
-  const [firedFor, setFiredFor] = useState<string | null>(null);
+function useTimeUp(
+  id: string,
+  status: BatchDto["status"],
+  since: string | null,
+  wait: Wait,
+  atLoad = false,
+): boolean {
   const key = `${id}@${status}@${since}`;
+  const [firedFor, setFiredFor] = useState<string | null>(atLoad ? key : null);
   useEffect(() => {
     const ms = wait(status, since, Date.now());
     if (ms === null) return;

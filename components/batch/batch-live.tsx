@@ -39,6 +39,8 @@ export interface BatchLiveProps {
   takePrices?: Record<string, number>;
   /** Open the lightbox at this page's first or last image (stepping past the previous page's end). */
   openAt?: OpenAt;
+  /** Queued too long when the server rendered it: the engine has not picked it up (BatchHeader). */
+  stalledAtLoad?: boolean;
 }
 
 const TERMINAL = new Set(["succeeded", "partial", "failed", "cancelled"]);
@@ -145,6 +147,7 @@ export function BatchLive(props: BatchLiveProps) {
         onChange={onChange}
         modelLabels={modelLabels}
         look={look}
+        stalledAtLoad={props.stalledAtLoad}
       />
       <ProgressAnnouncer counts={batch.counts} finished={finished} />
       {canManage && restyle && finished && batch.cells.some((c) => c.reusable) ? (

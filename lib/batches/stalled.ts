@@ -17,6 +17,14 @@ export function msUntilStalled(batch: Pick<BatchDto, "status" | "createdAt">, no
 }
 
 /**
+ * True when the batch counts as stalled now: for a page rendered on the server, which shows the hint
+ * (and the resend form) without waiting for a timer in the browser.
+ */
+export function stalledNow(batch: Pick<BatchDto, "status" | "createdAt">): boolean {
+  return msUntilStalled(batch, Date.now()) === 0;
+}
+
+/**
  * A running batch changes every few seconds while anything works on it: each provider call, retry and
  * result touches its cell. Nothing changed for this long means its workflow is probably stuck (the
  * engine is down or lost the run), or waiting out a provider's very long retry delay.

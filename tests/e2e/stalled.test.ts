@@ -69,6 +69,29 @@ describe("a batch the engine never starts", () => {
       await hint.waitFor({ timeout: ENGINE_STALL_MS + 10_000 });
       expect(await hint.textContent()).toContain("has synced this app, then send the batch to it again");
 
+      // Without JavaScript the server renders the hint and its form, and the page the form posts back
+      // to says the batch went out (the hint waits again meanwhile, as it does with JavaScript).
+      const noJs = await openBrowser({ javaScriptEnabled: false });
+      try {
+        await noJs.context.addCookies([
+          { name: `owner_${created.id}`, value: created.ownerToken, url: stack.appUrl },
+        ]);
+        const plain = await noJs.context.newPage();
+        await plain.goto(`${stack.appUrl}/b/${created.id}`);
+        const plainHint = plain.getByText(
+          "Not started yet: the workflow engine has not picked this batch up.",
+        );
+        expect(await plainHint.count()).toBe(1);
+        await plain.getByRole("button", { name: "Send to the engine again" }).click();
+        await plain.waitForURL((url) => url.searchParams.has("done"));
+        expect(await plain.getByTestId("form-done").textContent()).toBe("Sent to the engine again.");
+        expect(await plain.getByTestId("form-done").getAttribute("role")).toBe("status");
+        expect(await plainHint.count()).toBe(0);
+        expect(await plain.getByTestId("batch-status").textContent()).toBe("Status: queued");
+      } finally {
+        await noJs.close();
+      }
+
       // The engine is replaced by one synced with the app but without the old one's data, so the
       // batch's event is gone with it (an engine that kept its data would start the held event's
       // run itself at its first sync): the batch starts when its creator sends it again.

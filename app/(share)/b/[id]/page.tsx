@@ -13,6 +13,8 @@ import { ownsBatch } from "@/lib/batches/owner-cookie";
 import { readBatchChecked } from "@/lib/batches/check-run";
 import { batchForVisitors } from "@/lib/batches/dto";
 import { verifiedNotice } from "@/lib/batches/form-return";
+import { RESENT_NOTE } from "@/lib/batches/requeued-note";
+import { stalledNow } from "@/lib/batches/stalled";
 import { batchPageHref, openAtParam, pageInfo, toWire } from "@/lib/batches/paging";
 import { readBatch } from "@/lib/batches/service";
 import { readEnv } from "@/lib/env";
@@ -68,6 +70,9 @@ export default async function BatchPage({ params, searchParams }: Props) {
   // (lib/batches/form-return): shown as text.
   const notice = verifiedNotice(id, query.notice, query.sig);
   const done = notice ? null : verifiedNotice(id, query.done, query.sig, "done");
+  // A batch no run has started is said so at once (the hint and, for its creator, the resend form, so
+  // they work without JavaScript), except right after it was sent again: the engine gets its time.
+  const stalled = done !== RESENT_NOTE && stalledNow(found.batch);
   return (
     <main className="mx-auto max-w-7xl px-4 py-8">
       {owner ? <ClearSentDraft /> : null}
@@ -99,6 +104,7 @@ export default async function BatchPage({ params, searchParams }: Props) {
         modelLabels={Object.fromEntries(found.batch.models.map((m) => [m, modelLabel(m)]))}
         look={lookLabel(found.batch)}
         openAt={openAtParam(query.open)}
+        stalledAtLoad={stalled}
       />
       {owner && !mayRestyle ? (
         <p className="mt-6 text-sm text-zinc-400" data-testid="restyle-signin">
