@@ -7,6 +7,7 @@
 import * as Dialog from "@radix-ui/react-dialog";
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 import { openerSelector } from "./opener";
+import { positionCount } from "./position";
 
 export interface LightboxItem {
   id: string;
@@ -37,14 +38,12 @@ export interface LightboxProps<T extends LightboxItem> {
   /**
    * What the count covers when `items` are part of a larger set, e.g. "on page 2". Without it, a
    * `beyond.next` means more items follow: the count reads "3 / 24+" ("24 loaded, more follow"), or
-   * with `total`, "3 / 1,204" (or "3 / 24 of 10,000+" when the total was counted up to a cap).
+   * with `total`, "3 / 1,204" (or "3 / 24 loaded of 10,000+" when the total was counted up to a cap).
    */
   countScope?: string;
   /** How many items the whole set has, when known: the first `items` are its first ones. */
   total?: { count: number; capped: boolean };
 }
-
-const counted = new Intl.NumberFormat("en-US");
 
 export function Lightbox<T extends LightboxItem>(props: LightboxProps<T>) {
   const {
@@ -60,6 +59,7 @@ export function Lightbox<T extends LightboxItem>(props: LightboxProps<T>) {
   } = props;
   const index = openId === null ? -1 : items.findIndex((item) => item.id === openId);
   const item = index >= 0 ? items[index] : undefined;
+  const count = positionCount({ loaded: items.length, countScope, more: Boolean(beyond?.next), total });
   const opener = useRef<HTMLElement | null>(null);
   // The image shown last: after stepping with the arrows, the one to come back to on close.
   const lastShown = useRef<string | null>(null);
@@ -139,18 +139,12 @@ export function Lightbox<T extends LightboxItem>(props: LightboxProps<T>) {
                   <span className="sr-only">{label} </span>
                   <span data-testid="lightbox-position">
                     {index + 1} /{" "}
-                    {countScope ? (
-                      `${items.length} ${countScope}`
-                    ) : !beyond?.next ? (
-                      items.length
-                    ) : total && !total.capped ? (
-                      counted.format(Math.max(total.count, items.length))
-                    ) : total ? (
-                      `${items.length} loaded of ${counted.format(total.count)}+`
+                    {"text" in count ? (
+                      count.text
                     ) : (
                       <>
-                        {items.length}
-                        <span aria-hidden title={`${items.length} loaded, more follow`}>
+                        {count.loaded}
+                        <span aria-hidden title={`${count.loaded} loaded, more follow`}>
                           +
                         </span>
                         <span className="sr-only"> loaded, more follow</span>
