@@ -1,10 +1,11 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   BATCH_IDLE_MS,
   ENGINE_STALL_MS,
   lastChange,
   msUntilIdle,
   msUntilStalled,
+  stalledNow,
 } from "@/lib/batches/stalled";
 
 describe("a batch the workflow engine never started", () => {
@@ -22,6 +23,16 @@ describe("a batch the workflow engine never started", () => {
       expect(msUntilStalled({ status, createdAt }, t0 + 10 * ENGINE_STALL_MS)).toBeNull();
     }
     expect(msUntilStalled({ status: "queued", createdAt: "not a date" }, t0)).toBeNull();
+  });
+
+  afterEach(() => vi.useRealTimers());
+
+  it("is told as the server renders the page, from the clock at that moment", () => {
+    vi.useFakeTimers({ now: t0 + ENGINE_STALL_MS - 1 });
+    expect(stalledNow({ status: "queued", createdAt })).toBe(false);
+    vi.setSystemTime(t0 + ENGINE_STALL_MS);
+    expect(stalledNow({ status: "queued", createdAt })).toBe(true);
+    expect(stalledNow({ status: "running", createdAt })).toBe(false);
   });
 });
 
