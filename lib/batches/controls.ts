@@ -32,8 +32,9 @@ import { msUntilStalled } from "./stalled";
 
 export type ManageOutcome =
   /**
-   * `nextWave`: the cells were queued for the batch's run already at work (queued or running), which
-   * makes them once the cells under way have ended; false: a run was started for them.
+   * `nextWave`: the cells were queued for the run that had claimed the batch, which makes them once the
+   * cells under way have ended; false: they join a run's first wave (one started for them, or the run
+   * a queued batch still waits for).
    */
   | {
       batch: BatchDto;
@@ -105,7 +106,7 @@ export async function resumeBatch(id: string): Promise<ManageOutcome | null> {
     const cancelled = found.cells.filter((c) => c.status === "cancelled").length;
     return { error: overBudget(`Resuming ${plural(cancelled, "cancelled cell")}`, outcome), status: 409 };
   }
-  const { resumed, newRun, running, inFlight, retryAfterMs } = outcome;
+  const { resumed, newRun, nextWave, running, inFlight, retryAfterMs } = outcome;
   if (inFlight > 0) {
     const calls = plural(inFlight, "image");
     return {
@@ -121,7 +122,7 @@ export async function resumeBatch(id: string): Promise<ManageOutcome | null> {
       : "This batch has no cancelled cells to resume.";
     return { error, status: 409 };
   }
-  return startRound(id, { cells: resumed, newRun }, "resume");
+  return startRound(id, { cells: resumed, newRun, nextWave }, "resume");
 }
 
 /** Why `what` (new calls) was refused by the batch's budget. */
@@ -234,11 +235,12 @@ export async function switchToOtherTake(
 
 /**
  * After cells were queued again: a run for them if the batch had finished; else its run takes them up
- * (`nextWave`: once the cells under way have ended).
+ * (`nextWave`: a run had claimed it, which makes them once the cells under way have ended; else they
+ * join the first wave of the run it waits for).
  */
 async function startRound(
   id: string,
-  { cells, newRun }: Requeued,
+  { cells, newRun, nextWave }: Requeued,
   reason: "retry" | "resume" | "take",
 ): Promise<ManageOutcome | null> {
   if (newRun) {
@@ -250,7 +252,7 @@ async function startRound(
     );
   }
   const batch = (await readBatch(id))?.batch;
-  return batch ? { batch, count: cells.length, nextWave: !newRun } : null;
+  return batch ? { batch, count: cells.length, nextWave } : null;
 }
 
 /**

@@ -355,7 +355,7 @@ export async function resetFailedCells(
 ): Promise<Requeued | BudgetRefusal> {
   return db.transaction(async (tx) => {
     const batch = await lockBatch(tx, id);
-    if (!batch) return { cells: [], newRun: false };
+    if (!batch) return { cells: [], newRun: false, nextWave: false };
     if (budget) {
       const refused = await requeueRefusal(tx, batch, "failed", budget);
       if (refused) return refused;
@@ -372,6 +372,8 @@ export interface ResumeResult {
    * the cells under way have ended (see runAgain), as it does for a retry or new take.
    */
   newRun: boolean;
+  /** Cells resumed for the run that had claimed the batch, as its next wave (see Requeued). */
+  nextWave: boolean;
   /** The batch was queued or running when locked (with nothing resumed: it had no cancelled cell). */
   running: boolean;
   /** Cancelled cells whose provider call from before the cancel may still be running (nothing changed). */
@@ -405,7 +407,7 @@ export async function resumeCancelledCells(
 ): Promise<ResumeResult | BudgetRefusal> {
   return db.transaction(async (tx) => {
     const batch = await lockBatch(tx, id);
-    if (!batch) return { resumed: [], newRun: false, running: false, inFlight: 0 };
+    if (!batch) return { resumed: [], newRun: false, nextWave: false, running: false, inFlight: 0 };
     const running = !isTerminalBatch(batch.status);
     const now = (options.now ?? new Date()).getTime();
     const since = now - options.callWindowMs;
@@ -418,6 +420,7 @@ export async function resumeCancelledCells(
       return {
         resumed: [],
         newRun: false,
+        nextWave: false,
         running,
         inFlight,
         retryAfterMs: lastStart + options.callWindowMs - now,
@@ -426,9 +429,9 @@ export async function resumeCancelledCells(
       const refused = await requeueRefusal(tx, batch, "cancelled", { ...options, prices: options.prices });
       if (refused) return refused;
     }
-    const { cells: resumed, newRun } = await requeue(tx, batch, "cancelled");
+    const { cells: resumed, newRun, nextWave } = await requeue(tx, batch, "cancelled");
     if (resumed.length > 0) await updateBatch(tx, id, { cancelReason: null });
-    return { resumed, newRun, running, inFlight: 0 };
+    return { resumed, newRun, nextWave, running, inFlight: 0 };
   });
 }
 
@@ -449,6 +452,12 @@ export interface Requeued {
   cells: CellRow[];
   /** The batch had finished: the caller sends batch/requested for a run to claim it. */
   newRun: boolean;
+  /**
+   * A run had claimed the batch: it makes these cells as its next wave, once the cells under way have
+   * ended. False also for a batch still queued for its run (never claimed, or released for a retry's
+   * run): that run's plan takes them up with its first wave.
+   */
+  nextWave: boolean;
 }
 
 /** The batch's cells in `status` back to queued in a new round; the batch runs again (runAgain). */
@@ -467,8 +476,9 @@ async function requeue(tx: Tx, batch: BatchRow, status: "failed" | "cancelled"):
  * else its next wave does once the cells under way have ended (endWave).
  */
 async function runAgain(tx: Tx, batch: BatchRow, reset: CellRow[]): Promise<Requeued> {
-  if (reset.length === 0) return { cells: [], newRun: false };
+  if (reset.length === 0) return { cells: [], newRun: false, nextWave: false };
   const newRun = isTerminalBatch(batch.status);
+  const nextWave = !newRun && batch.runId !== null;
   if (newRun)
     await updateBatch(tx, batch.id, {
       status: batch.startedAt ? "running" : "queued",
@@ -481,7 +491,7 @@ async function runAgain(tx: Tx, batch: BatchRow, reset: CellRow[]): Promise<Requ
   }
   const cellIds = ordered.map((cell) => cell.id);
   await appendEvent(tx, batch.id, { type: "batch.retried", cellIds });
-  return { cells: ordered, newRun };
+  return { cells: ordered, newRun, nextWave };
 }
 
 export interface CellPick {

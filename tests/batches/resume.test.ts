@@ -182,9 +182,10 @@ describe("resume", () => {
     const id = await cancelledWithFailedCell();
     const handle = await db.getDb();
     sent.length = 0;
-    // The resume reads the batch finished; the retry lands before it locks the batch.
+    // The resume reads the batch finished; the retry lands before it locks the batch. No run has
+    // claimed the batch yet: the cells join the first wave of the retry's run, not a later one.
     race.afterRead = () => db.resetFailedCells(handle, id);
-    expect(await controls.resumeBatch(id)).toMatchObject({ count: 1, nextWave: true });
+    expect(await controls.resumeBatch(id)).toMatchObject({ count: 1, nextWave: false });
     // One run for both (the retry's control sends it): the resume sent none of its own.
     expect(sent).toEqual([]);
     const after = await db.getBatch(handle, id);
@@ -214,10 +215,15 @@ describe("resume", () => {
       "queued",
       "cancelled",
     ]);
-    // With room for both, it is queued after the retry.
+    // With room for both, it is queued with the retry: in the first wave of the run not yet claiming
+    // the batch, and after the retried cell once that run has claimed it.
     const roomy = await cancelledWithFailedCell(0.15);
     await db.resetFailedCells(handle, roomy);
-    expect(await controls.resumeBatch(roomy)).toMatchObject({ count: 1, nextWave: true });
+    expect(await controls.resumeBatch(roomy)).toMatchObject({ count: 1, nextWave: false });
+    const claimed = await cancelledWithFailedCell(0.15);
+    await db.resetFailedCells(handle, claimed);
+    await db.claimBatch(handle, claimed, "run-claimed");
+    expect(await controls.resumeBatch(claimed)).toMatchObject({ count: 1, nextWave: true });
   });
 });
 

@@ -155,7 +155,7 @@ export function batchTests(ctx: Ctx): void {
     const read = await getBatch(db, batch.id);
     expect(read?.batch).toMatchObject({ status: "running", finishedAt: null });
     expect(at(read!.cells, 0).status).toBe("succeeded");
-    expect(await resetFailedCells(db, batch.id)).toEqual({ cells: [], newRun: false });
+    expect(await resetFailedCells(db, batch.id)).toEqual({ cells: [], newRun: false, nextWave: false });
     // The new round's attempt 0 is a new log entry, not a rewrite of round 0's.
     const again = await succeed(db, at(reset, 0));
     expect(again.attemptLog.map((e) => [e.round, e.attempt, e.outcome])).toEqual([
@@ -282,7 +282,7 @@ export function batchTests(ctx: Ctx): void {
     read = await getBatch(db, batch.id);
     expect(read?.batch.status).toBe("succeeded");
     expect(read?.cells.map((c) => c.status)).toEqual(["succeeded", "succeeded", "succeeded"]);
-    expect(await resetFailedCells(db, batch.id)).toEqual({ cells: [], newRun: false });
+    expect(await resetFailedCells(db, batch.id)).toEqual({ cells: [], newRun: false, nextWave: false });
   });
 
   it("keeps a cell that failed for its own reasons, or was cancelled, when an image arrives late", async () => {
@@ -384,6 +384,7 @@ export function batchTests(ctx: Ctx): void {
     expect(await resumeCancelledCells(db, batch.id, { callWindowMs: 60_000 })).toEqual({
       resumed: [],
       newRun: false,
+      nextWave: false,
       running: true,
       inFlight: 0,
     });
@@ -422,9 +423,9 @@ export function batchTests(ctx: Ctx): void {
       rawKey: "raw/late-2.png",
     });
     const since = (await eventsSince(db, batch.id)).at(-1)?.id ?? 0;
-    const { resumed, newRun, running } = await resumeCancelledCells(db, batch.id, window);
+    const { resumed, newRun, nextWave, running } = await resumeCancelledCells(db, batch.id, window);
     // No new run: run-2 keeps the batch and makes them after the take, with the picture that landed.
-    expect([newRun, running]).toEqual([false, true]);
+    expect([newRun, nextWave, running]).toEqual([false, true, true]);
     expect(resumed.map((c) => [c.promptIndex, c.status, c.round, c.rawKey])).toEqual([
       [1, "queued", 1, "raw/late-2.png"],
       [2, "queued", 1, null],

@@ -6,8 +6,9 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /**
- * Re-runs the cancelled cells; a picture already paid for is reused. While the batch runs (again, for a
- * retry or new take), its run makes them after the cells under way: `nextWave` in the answer says so.
+ * Re-runs the cancelled cells; a picture already paid for is reused. While a run works on the batch
+ * (again, for a retry or new take), it makes them after the cells under way: `nextWave` in the answer
+ * says so (false for a batch still waiting for its run, whose first wave takes them).
  */
 export const POST = apiRoute(async function POST(
   request: Request,
