@@ -5,10 +5,11 @@
  * it fits); when the cell changed between the two, or the budget refused, in one transaction holding
  * the batch and cell locks, which decides for good.
  */
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import { spendSoFar } from "./batches";
 import { fitsBudget, readCellAndBatch, type KnownCell } from "./cell-write";
 import {
+  getCell,
   lockCellAndBatch,
   markRunningIfUnchanged,
   markRunningLocked,
@@ -123,7 +124,8 @@ function beginLocked(db: Db, key: CellKey, options: BeginOptions): Promise<Begin
       and(eq(cells.batchId, key.batchId), eq(cells.promptIndex, key.promptIndex), eq(cells.model, key.model)),
     );
     if (!locked) return { kind: "missing" };
-    const { batch, cell } = locked;
+    const { batch } = locked;
+    let { cell } = locked;
     const early = await withoutCall(
       locked,
       key,
@@ -139,10 +141,14 @@ function beginLocked(db: Db, key: CellKey, options: BeginOptions): Promise<Begin
       const fits = (reservedUsd: number) =>
         fitsBudget({ spentUsd: spent, reservedUsd, budgetUsd: budget }, price);
       // The reservations this cell's own interrupted calls hold are released by this start.
-      const own = reservedBy(cell.attemptLog);
-      let reserved = Number(batch.reservedUsd) - own;
-      if (!fits(reserved) && options.callWindowMs !== undefined)
-        reserved = (await reconcileReserved(tx, batch.id, options.callWindowMs)) - own;
+      let reserved = Number(batch.reservedUsd) - reservedBy(cell.attemptLog);
+      if (!fits(reserved) && options.callWindowMs !== undefined) {
+        const reconciled = await reconcileReserved(tx, batch.id, options.callWindowMs);
+        // Read again: the reservations it let go are off this cell's log too, so this start does not
+        // release them a second time.
+        cell = (await getCell(tx, cell.id)) ?? cell;
+        reserved = reconciled - reservedBy(cell.attemptLog);
+      }
       if (!fits(reserved)) return { kind: "over-budget", batch, cell, spent, budget };
     }
     const written = await startAttemptLocked(tx, cell, options.attempt, price);
@@ -153,16 +159,29 @@ function beginLocked(db: Db, key: CellKey, options: BeginOptions): Promise<Begin
 /**
  * Sets the batch's reserved amount to what its calls still out reserved: attempts logged as running
  * that started within the call window. One whose process died (a crash, a lost run) never logs its end,
- * and its reservation goes once it is past the window. Returns the new amount. The batch row is locked.
+ * and its reservation goes once it is past the window: in the same statement its log entry loses its
+ * `reservedUsd`, so should the call land after all, its result books its cost and releases nothing (the
+ * amount it held may be other calls' by then). Returns the new amount. The batch row is locked.
  */
 export async function reconcileReserved(tx: Tx, batchId: string, callWindowMs: number): Promise<number> {
   const since = new Date(Date.now() - callWindowMs).toISOString();
+  const held = (e: SQL) => sql`${e}->>'outcome' = 'running' and ${e} ? 'reservedUsd'`;
+  const within = (e: SQL) => sql`(${e}->>'startedAt')::timestamptz > ${since}::timestamptz`;
+  const e = sql.raw("e");
   const [row] = rowsOf<{ reserved_usd: string }>(
-    await tx.execute(sql`update ${batches} set reserved_usd = coalesce((
+    await tx.execute(sql`with let_go as (
+        update ${cells} c set attempt_log = (
+          select jsonb_agg(case when ${held(e)} and not ${within(e)} then e - 'reservedUsd' else e end
+            order by i)
+          from jsonb_array_elements(c.attempt_log) with ordinality x(e, i))
+        where c.batch_id = ${batchId} and c.attempt_log @> '[{"outcome":"running"}]'::jsonb
+          and exists (select 1 from jsonb_array_elements(c.attempt_log) e
+            where ${held(e)} and not ${within(e)})
+        returning c.id)
+      update ${batches} set reserved_usd = coalesce((
         select sum((e->>'reservedUsd')::numeric) from ${cells} c, jsonb_array_elements(c.attempt_log) e
         where c.batch_id = ${batchId} and c.attempt_log @> '[{"outcome":"running"}]'::jsonb
-          and e->>'outcome' = 'running' and e ? 'reservedUsd'
-          and (e->>'startedAt')::timestamptz > ${since}::timestamptz), 0)
+          and ${held(e)} and ${within(e)}), 0)
       where id = ${batchId} returning reserved_usd`),
   );
   return Number(row?.reserved_usd ?? 0);

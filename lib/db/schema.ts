@@ -76,7 +76,10 @@ export interface AttemptLogEntry {
   errorKind?: string;
   requestId?: string;
   costUsd?: number;
-  /** List price reserved against the batch's budget while the call is out (only with a budget). */
+  /**
+   * List price reserved against the batch's budget while the call is out (only with a budget). Removed
+   * when the reservation is let go past the call window (reconcileReserved): a late result releases nothing.
+   */
   reservedUsd?: number;
 }
 

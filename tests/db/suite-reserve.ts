@@ -75,6 +75,38 @@ export function reserveTests(ctx: Ctx): void {
     expect(await reserved(ctx, batch.id)).toBe(PRICE);
   });
 
+  it("books a call that lands after its reservation was let go without releasing other calls' reservations", async () => {
+    const { db } = ctx.handle;
+    const { batch } = await newBatch(db, 2, ["m-a"], { budgetUsd: 0.06 });
+    const key = (promptIndex: number) => ({ batchId: batch.id, promptIndex, model: "m-a" });
+    const late = await beginAttempt(db, key(0), call(0));
+    if (late.kind !== "started") throw new Error(`expected a start, got ${late.kind}`);
+    // Past the window, the second start lets the first call's reservation go and holds its own.
+    expect((await beginAttempt(db, key(1), call(0, 0))).kind).toBe("started");
+    expect(await reserved(ctx, batch.id)).toBe(PRICE);
+    const letGo = (await getBatch(db, batch.id))?.cells[0]?.attemptLog;
+    expect(letGo).toEqual([expect.not.objectContaining({ reservedUsd: expect.anything() })]);
+    // The first call lands after all: its cost is booked, the second call's reservation stays whole.
+    const result = { attempt: 0, outcome: "ok" as const, costUsd: 0.041, rawKey: "raw/late-call.png" };
+    const known = { cell: late.cell, version: late.version };
+    await recordAttemptResult(db, late.cell.id, result, known);
+    await recordAttemptResult(db, late.cell.id, result, known);
+    const after = await getBatchRow(db, batch.id);
+    expect([Number(after?.reservedUsd), Number(after?.actualCostUsd)]).toEqual([PRICE, 0.041]);
+  });
+
+  it("releases a cell's own interrupted call once when the start that lets it go is that cell's", async () => {
+    const { db } = ctx.handle;
+    const { batch } = await newBatch(db, 2, ["m-a"], { budgetUsd: 0.07 });
+    const key = (promptIndex: number) => ({ batchId: batch.id, promptIndex, model: "m-a" });
+    expect((await beginAttempt(db, key(0), call(0))).kind).toBe("started");
+    expect((await beginAttempt(db, key(1), { ...call(0), priceOf: () => 0.02 })).kind).toBe("started");
+    // Cell 0's step runs again after a crash at a higher price: it does not fit until both calls are let go.
+    const again = await beginAttempt(db, key(0), { ...call(1, 0), priceOf: () => 0.06 });
+    expect(again.kind).toBe("started");
+    expect(await reserved(ctx, batch.id)).toBe(0.06);
+  });
+
   it("books a call that ends after its cell was cancelled without reviving it, through the locked path", async () => {
     const { db } = ctx.handle;
     const { batch } = await newBatch(db, 1, ["m-a"], { budgetUsd: 1 });
