@@ -3,6 +3,7 @@ import { and, desc, eq, inArray, isNotNull, notInArray, sql, type SQL } from "dr
 import { unionAll, type AnyPgColumn } from "drizzle-orm/pg-core";
 import { blobKeys, lockBatch, unsharedKeys } from "./batches";
 import { decodeCursor, encodeCursor } from "./cursor";
+import { reservedBy } from "./cells";
 import { appendEvent } from "./events";
 import { batches, cells, TERMINAL_CELL_STATUSES, type PreviousImage } from "./schema";
 import type { Db, Executor } from "./types";
@@ -246,7 +247,8 @@ export interface DeleteImagesResult {
 
 /**
  * Deletes finished cells (rows) and returns their blob keys. Their cost moves to the batch's
- * removed_cost_usd so spend and budgets stay right. Cells still in progress are skipped, and so are
+ * removed_cost_usd so spend and budgets stay right, and the reservations they still held (calls past the
+ * window that never logged an end) are released from its reserved_usd, in the same transaction. Cells still in progress are skipped, and so are
  * cells with a provider call from before a cancel that may still land (started within `callWindowMs`):
  * its cost must find its cell.
  */
@@ -274,6 +276,9 @@ export async function deleteImages(
       const removable = rows.filter((row) => isTerminalCell(row.status) && callsOut(row, since).length === 0);
       if (removable.length === 0) continue;
       const removedCost = removable.reduce((total, row) => total + row.costUsd, 0);
+      // A call past the window whose end was never logged may still hold its reservation: it goes with
+      // its cell, so the batch's budget is not blocked by a call nothing will book.
+      const released = removable.reduce((total, row) => total + reservedBy(row.attemptLog), 0);
       await tx.delete(cells).where(
         inArray(
           cells.id,
@@ -284,6 +289,7 @@ export async function deleteImages(
         .update(batches)
         .set({
           removedCostUsd: sql`${batches.removedCostUsd} + ${removedCost.toFixed(6)}::numeric`,
+          reservedUsd: sql`greatest(${batches.reservedUsd} - ${released.toFixed(6)}::numeric, 0)`,
           updatedAt: new Date(),
         })
         .where(eq(batches.id, batchId));

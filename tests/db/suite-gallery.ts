@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { expect, it } from "vitest";
 import {
+  beginAttempt,
   completeCell,
   containsPattern,
   createBatch,
@@ -8,6 +9,7 @@ import {
   deleteImages,
   shownImages,
   getBatch,
+  getBatchRow,
   InvalidCursorError,
   listBatches,
   listImages,
@@ -332,6 +334,32 @@ export function galleryTests(ctx: Ctx): void {
       keys: [`raw/${cell.id}-late.png`],
     });
     expect(await spendSoFar(db, batch.id)).toBeCloseTo(0.04);
+  });
+
+  it("releases the reservation a deleted cell's call past the window still held, in the delete", async () => {
+    const { db } = ctx.handle;
+    const { batch, cells } = await newBatch(db, 2, ["m-a"], { budgetUsd: 1 });
+    const call = (promptIndex: number) =>
+      beginAttempt(
+        db,
+        { batchId: batch.id, promptIndex, model: "m-a" },
+        { attempt: 0, reuseRaw: true, priceOf: () => 0.04 },
+      );
+    expect((await call(0)).kind).toBe("started");
+    expect((await call(1)).kind).toBe("started");
+    await cancelBatch(db, batch.id, { reason: "stop" });
+    const reserved = async () => Number((await getBatchRow(db, batch.id))?.reservedUsd);
+    expect(await reserved()).toBeCloseTo(0.08);
+    // Cell 0's call is past the window (0 ms here) and never logged its end: deleting it lets its
+    // reservation go; cell 1's call may still land, so that cell stays, and so does its reservation.
+    expect(await deleteImages(db, [at(cells, 0).id], { callWindowMs: 0 })).toMatchObject({
+      deleted: [at(cells, 0).id],
+    });
+    expect(await reserved()).toBeCloseTo(0.04);
+    expect(await deleteImages(db, [at(cells, 1).id], { callWindowMs: 60_000 })).toMatchObject({
+      skipped: [at(cells, 1).id],
+    });
+    expect(await reserved()).toBeCloseTo(0.04);
   });
 
   it("keeps a raw image on delete while another batch's cell still uses it", async () => {
