@@ -213,16 +213,13 @@ export async function submitSplit(raw: unknown, options: SubmitOptions = {}): Pr
 }
 
 /**
- * List price per model of the provider calls the batch makes, as estimated when it was submitted: every
- * cell, or nothing for a restyled batch (it composes stored pictures).
- */
-/**
  * List price per model of the calls asked of a batch: one per cell at submit (none for a restyle, which
- * composes stored pictures), plus one per new take its owner asked for since.
+ * composes stored pictures), plus one per new take its owner asked for since, except the takes that
+ * ended before their provider call went out (they cost nothing), as the batch's own estimate does.
  */
 export function estimateByModel(
   input: StoredInput,
-  cells: readonly { model: string; take: number }[] = [],
+  cells: readonly { model: string; take: number; uncalledTakes?: number }[] = [],
 ): Record<string, number> {
   const list = estimateBatchCost({ ...input, quality: input.quality ?? undefined }).perModel;
   const perModel = input.restyledFrom
@@ -230,7 +227,8 @@ export function estimateByModel(
     : { ...list };
   const one = input.prompts.length > 0 ? 1 / input.prompts.length : 0;
   for (const cell of cells) {
-    if (cell.take > 0 && cell.model in list) perModel[cell.model]! += list[cell.model]! * one * cell.take;
+    const takes = cell.take - (cell.uncalledTakes ?? 0);
+    if (takes > 0 && cell.model in list) perModel[cell.model]! += list[cell.model]! * one * takes;
   }
   return perModel;
 }

@@ -39,6 +39,8 @@ export interface BatchMoney {
   costUsd?: number;
   /** Added to the list price reserved for calls under way (negative: released). */
   reservedUsd?: number;
+  /** Added to the batch's estimate (negative: a take that ended before its call went out). */
+  estimatedUsd?: number;
   /** Write nothing unless the batch has no budget or the reservation fits it (fitsBudget, on the locked row). */
   withinBudget?: boolean;
 }
@@ -96,11 +98,13 @@ export async function writeCell(
     )
     .returning({ batchId: cells.batchId, version: sql<string>`${cells}.xmin::text`.as("version") });
   const paid = moved(money.costUsd);
-  const changesMoney = paid || reserve !== 0;
+  const estimate = moved(money.estimatedUsd) ? money.estimatedUsd : 0;
+  const changesMoney = paid || reserve !== 0 || estimate !== 0;
   const moneySql = changesMoney
     ? sql`, money as (update ${batches} set
         actual_cost_usd = actual_cost_usd + ${(paid ? money.costUsd! : 0).toFixed(6)}::numeric,
-        reserved_usd = greatest(reserved_usd + ${reserve.toFixed(6)}::numeric, 0)
+        reserved_usd = greatest(reserved_usd + ${reserve.toFixed(6)}::numeric, 0),
+        estimated_cost_usd = greatest(estimated_cost_usd + ${estimate.toFixed(6)}::numeric, 0)
         where id = ${cell.batchId} and exists (select 1 from written) returning actual_cost_usd)`
     : sql``;
   const event = paid

@@ -103,7 +103,8 @@ async function saveCell(
   change: Partial<CellRow>,
   money?: BatchMoney,
 ): Promise<Written> {
-  const written = await writeCell(tx, cell, keepPrevious(cell, change), { money });
+  const kept = keepPrevious(cell, change);
+  const written = await writeCell(tx, cell, kept.patch, { money: { ...money, ...kept.money } });
   if (!written) throw new Error(`db: cell ${cell.id} vanished inside its own transaction`);
   return written;
 }
@@ -115,28 +116,48 @@ function saveIfUnchanged(
   change: Partial<CellRow>,
   options: { money?: BatchMoney; openLeft?: boolean } = {},
 ): Promise<Written | null> {
-  return writeCell(db, known.cell, keepPrevious(known.cell, change), { ...options, version: known.version });
+  const kept = keepPrevious(known.cell, change);
+  const money = { ...options.money, ...kept.money };
+  return writeCell(db, known.cell, kept.patch, { ...options, money, version: known.version });
 }
 
 /**
  * A cell working on a new take that ends without one (the take failed or was cancelled, or its run was
  * lost) goes back to the picture it had, with why the take ended as its note: asking for another take
- * never costs the picture already made.
+ * never costs the picture already made. A take that ends before its provider call went out (none logged
+ * in its round) cost nothing: its list price comes off the batch's estimate in the same write, once, as
+ * the write also clears `previous`.
  */
-function keepPrevious(cell: CellRow, patch: Partial<CellRow>): Partial<CellRow> {
+function keepPrevious(
+  cell: CellRow,
+  patch: Partial<CellRow>,
+): { patch: Partial<CellRow>; money: Pick<BatchMoney, "estimatedUsd"> } {
   const prev = cell.previous;
-  if (!prev || patch.previous !== undefined) return patch;
-  if (patch.status !== "failed" && patch.status !== "cancelled") return patch;
+  if (!prev || patch.previous !== undefined) return { patch, money: {} };
+  if (patch.status !== "failed" && patch.status !== "cancelled") return { patch, money: {} };
   const why = patch.status === "cancelled" ? "was cancelled" : "failed";
   const reason = patch.lastError ? ` (${patch.lastError.replace(/\.$/, "")})` : "";
+  // A take asked for before its price was kept on `previous` stays counted, in both estimates alike.
+  const uncalled = prev.takePriceUsd !== undefined && !cell.attemptLog.some((e) => e.round === cell.round);
   return {
-    ...patch,
-    status: "succeeded",
-    ...pictureColumns(prev),
-    previous: null,
-    lastError: `The new take ${why}${reason}; the previous picture is kept.`,
-    errorKind: "take",
+    patch: {
+      ...patch,
+      status: "succeeded",
+      ...pictureColumns(prev),
+      previous: null,
+      lastError: `The new take ${why}${reason}; the previous picture is kept.`,
+      errorKind: "take",
+      ...(uncalled && { uncalledTakes: cell.uncalledTakes + 1 }),
+    },
+    money: uncalled ? { estimatedUsd: -prev.takePriceUsd! } : {},
   };
+}
+
+/** A kept picture as one of the other takes (without what only `previous` carries). */
+function asOtherTake(image: PreviousImage): PreviousImage {
+  const { takePriceUsd, ...picture } = image;
+  void takePriceUsd;
+  return picture;
 }
 
 /**
@@ -439,7 +460,9 @@ function completeChange(cell: CellRow, image: CompletedImage): Outcome {
     status: "succeeded",
     previous: null,
     // A new take: the picture it replaces leads the other takes, which its owner can switch back to.
-    ...(cell.previous ? { others: [cell.previous, ...cell.others].slice(0, OTHER_TAKES_KEPT) } : {}),
+    ...(cell.previous
+      ? { others: [asOtherTake(cell.previous), ...cell.others].slice(0, OTHER_TAKES_KEPT) }
+      : {}),
     finalKey: image.finalKey,
     rawKey: image.rawKey ?? cell.rawKey,
     width: image.width,

@@ -689,7 +689,14 @@ export async function requeueTakes(
         };
       }
     }
-    const costUsd = picks.reduce((sum, p) => sum + (options.prices?.[p.model] ?? 0), 0);
+    const priceOf = (model: string) => options.prices?.[model] ?? 0;
+    const costUsd = picks.reduce((sum, p) => sum + priceOf(p.model), 0);
+    // Each take's own price rides on `previous`, to come off the estimate if it ends before its call.
+    const models = [...new Set(picks.map((p) => p.model))];
+    const takePrice = sql`case ${cells.model} ${sql.join(
+      models.map((m) => sql`when ${m}::text then ${priceOf(m).toFixed(6)}::numeric`),
+      sql` `,
+    )} else 0 end`;
     if (options.prices) {
       const check = { prices: options.prices, callWindowMs: options.callWindowMs ?? 0, now: options.now };
       const refused = await budgetRefusal(tx, batch, costUsd, check);
@@ -705,7 +712,7 @@ export async function requeueTakes(
           'height', ${cells.height}, 'bytes', ${cells.bytes},
           'startedAt', to_char(${cells.startedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
           'finishedAt', to_char(${cells.finishedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-          'durationMs', ${cells.durationMs})`,
+          'durationMs', ${cells.durationMs}, 'takePriceUsd', ${takePrice})`,
         rawKey: null,
         finalKey: null,
         width: null,

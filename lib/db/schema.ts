@@ -60,6 +60,11 @@ export interface PreviousImage {
   startedAt: string | null;
   finishedAt: string | null;
   durationMs: number | null;
+  /**
+   * Only on `previous`: the list price this take added to the batch's estimate, taken off it again if the
+   * take ends before its provider call goes out (absent on takes asked for before it was kept: 0).
+   */
+  takePriceUsd?: number;
 }
 
 /** interrupted: a newer attempt started before this one recorded a result (e.g. the process died). */
@@ -169,6 +174,9 @@ export const cells = pgTable(
     // New takes asked for after the cell succeeded (0: the first picture); it seeds the renderers that
     // honour a seed and keys the final image, so a take never overwrites the picture it may fall back to.
     take: integer("take").notNull().default(0),
+    // Of those takes, the ones that ended (cancelled, or their run lost) before their provider call went
+    // out: they cost nothing, so the batch's estimate leaves them out.
+    uncalledTakes: integer("uncalled_takes").notNull().default(0),
     previous: jsonb("previous").$type<PreviousImage>(),
     // The other takes, most recently shown first (at most OTHER_TAKES_KEPT): pictures a successful take
     // replaced, kept so their owner can switch back to one (the picture shown then leads the list).

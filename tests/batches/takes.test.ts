@@ -29,6 +29,15 @@ describe("new takes", () => {
     expect(estimateByModel(input)).toEqual(estimateBatchCost(input).perModel);
   });
 
+  it("leave out of the estimate the takes that ended before their call went out", () => {
+    const one = estimateBatchCost({ ...input, prompts: ["x"], models: ["gpt-image-1.5"] }).totalUsd;
+    const perModel = estimateByModel(input, [
+      { model: "gpt-image-1.5", take: 3, uncalledTakes: 1 },
+      { model: "gpt-image-1.5", take: 1, uncalledTakes: 1 },
+    ]);
+    expect(perModel["gpt-image-1.5"]).toBeCloseTo(one * (4 + 2));
+  });
+
   it("each get a cancel event id of their own, though take rounds of different cells share numbers", () => {
     const round = [{ round: 1, take: 0 }];
     expect(cancelEventId("b", round, 1)).toBe(cancelEventId("b", round, 2));

@@ -462,6 +462,48 @@ export function batchTests(ctx: Ctx): void {
     expect(done?.cells.map((c) => c.attemptLog.length)).toEqual([2, 1, 1]);
   });
 
+  it("takes a take off the estimate when it ends before its call went out, and only then", async () => {
+    const { db } = ctx.handle;
+    const { batch, cells } = await newBatch(db, 2, ["m-a"]);
+    await claimBatch(db, batch.id, "run-1");
+    await Promise.all(cells.map((cell) => succeed(db, cell)));
+    await finishBatchIfDone(db, batch.id);
+    const estimate = async () => Number((await getBatch(db, batch.id))?.batch.estimatedCostUsd);
+    const base = await estimate();
+    const prices = { prices: { "m-a": 0.04 } };
+    const picks = [0, 1].map((promptIndex) => ({ promptIndex, model: "m-a" }));
+    expect(await requeueTakes(db, batch.id, picks, prices)).toMatchObject({ kind: "queued" });
+    expect(await estimate()).toBeCloseTo(base + 0.08);
+    // Title 1's take makes its call; then both are cancelled: title 0's never called, so costs nothing.
+    await claimBatch(db, batch.id, "run-2");
+    expect(
+      (
+        await beginAttempt(
+          db,
+          { batchId: batch.id, promptIndex: 1, model: "m-a" },
+          { attempt: 0, reuseRaw: false },
+        )
+      ).kind,
+    ).toBe("started");
+    await cancelBatch(db, batch.id, { reason: "stop" });
+    expect(await estimate()).toBeCloseTo(base + 0.04);
+    const ended = (await getBatch(db, batch.id))!.cells;
+    expect(ended.map((c) => [c.status, c.take, c.uncalledTakes, c.errorKind])).toEqual([
+      ["succeeded", 1, 1, "take"],
+      ["succeeded", 1, 0, "take"],
+    ]);
+    // A take that ends without a call once more (its run lost) comes off too, once: the other takes
+    // the cell keeps carry no price.
+    expect(await requeueTakes(db, batch.id, [at(picks, 0)], prices)).toMatchObject({ kind: "queued" });
+    expect(await estimate()).toBeCloseTo(base + 0.08);
+    await claimBatch(db, batch.id, "run-3");
+    await abandonBatch(db, batch.id, { runId: "run-3", reason: "lost" });
+    await abandonBatch(db, batch.id, { runId: "run-3", reason: "lost" });
+    expect(await estimate()).toBeCloseTo(base + 0.04);
+    const again = (await getBatch(db, batch.id))!.cells[0]!;
+    expect([again.take, again.uncalledTakes, again.previous]).toEqual([2, 2, null]);
+  });
+
   it("refuses a take picked on a page that showed fewer calls than the cell has had since", async () => {
     const { db } = ctx.handle;
     const { batch, cells } = await newBatch(db, 1, ["m-a"]);
@@ -517,6 +559,8 @@ export function batchTests(ctx: Ctx): void {
       startedAt: first.startedAt!.toISOString(),
       finishedAt: first.finishedAt!.toISOString(),
       durationMs: first.durationMs,
+      // What the take added to the estimate (no price given here), taken off if it never calls.
+      takePriceUsd: 0,
     });
     expect((await getBatch(db, batch.id))?.batch).toMatchObject({ status: "running", runId: null });
     // The old raw picture is still referenced while the take runs; a delete would remove it too.
@@ -537,7 +581,9 @@ export function batchTests(ctx: Ctx): void {
     );
     expect(done.dropped).toEqual([]);
     expect(done.cell).toMatchObject({ status: "succeeded", rawKey: "raw/take-1.png", previous: null });
-    expect(done.cell!.others).toEqual([cell.previous]);
+    // The picture, without the take's price, which only `previous` carries.
+    expect(done.cell!.others).toEqual([{ ...cell.previous, takePriceUsd: undefined }]);
+    expect(done.cell!.others[0]).not.toHaveProperty("takePriceUsd");
     expect(done.cell!.costUsd).toBeCloseTo(0.08);
     expect(await unsharedKeys(db, [first.rawKey!])).toEqual([]);
     expect((await getBatch(db, batch.id))?.batch.status).toBe("partial");

@@ -103,5 +103,13 @@ export const migrations: EmbeddedMigration[] = [
     "statements": [
       "CREATE TABLE \"app_counters\" (\n\t\"name\" text PRIMARY KEY NOT NULL,\n\t\"value\" bigint NOT NULL,\n\t\"updated_at\" timestamp (3) with time zone DEFAULT now() NOT NULL\n);"
     ]
+  },
+  {
+    "tag": "0010_uncalled-takes",
+    "when": 1796689982609,
+    "hash": "806a5842587499685e4c1e9d1f5f26180ae93a308caacb08a37a2ab4e3d97888",
+    "statements": [
+      "ALTER TABLE \"cells\" ADD COLUMN \"uncalled_takes\" integer DEFAULT 0 NOT NULL;"
+    ]
   }
 ];

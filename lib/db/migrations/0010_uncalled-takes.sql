@@ -1,0 +1,1 @@
+ALTER TABLE "cells" ADD COLUMN "uncalled_takes" integer DEFAULT 0 NOT NULL;
