@@ -21,10 +21,13 @@ import {
   getBatchRow,
   readCell,
   recordAttemptResult,
+  reviveKnownCell,
+  storeKnownCell,
   unsharedKeys,
   type BatchRow,
   type PreviousImage,
   type CellRow,
+  type StoredKnownCell,
   type Db,
 } from "@/lib/db";
 import { isProviderError } from "@/lib/errors";
@@ -60,6 +63,12 @@ export interface ComposeSpec {
   take?: number;
   /** The cell's round when its picture was made: recording it changes no later round. */
   round?: number;
+  /**
+   * The cell as the generate step's write of its result left it, still working on this round: the
+   * record step writes from it in one statement, with no read, unless the cell changed since (then it
+   * reads, holding the locks). Absent when the picture was reused, or the cell had ended meanwhile.
+   */
+  written?: StoredKnownCell;
 }
 
 export type GenerateOutcome =
@@ -153,7 +162,7 @@ async function generateWithPermit(
     });
     const key = rawImageKey(result.bytes, result.mime);
     // Side by side: should the write fail after the key is recorded, reuse finds no blob and generates.
-    await Promise.all([
+    const [, recorded] = await Promise.all([
       getStorage().put(key, result.bytes, {
         contentType: result.mime,
         cacheControlMaxAge: IMMUTABLE_MAX_AGE,
@@ -174,7 +183,11 @@ async function generateWithPermit(
     ]);
     permit.succeeded();
     keepRaw(key, result.bytes);
-    return { kind: "raw", rawKey: key, reused: false, spec: specOf(batch, cell) };
+    const written =
+      recorded.applied && recorded.cell && recorded.version
+        ? { written: storeKnownCell({ cell: recorded.cell, version: recorded.version }) }
+        : {};
+    return { kind: "raw", rawKey: key, reused: false, spec: { ...specOf(batch, cell), ...written } };
   } catch (err) {
     const provider = isProviderError(err) ? err : null;
     if (provider?.reason === "rate_limited") permit.rateLimited();
@@ -246,6 +259,7 @@ export async function composeStep(db: Db, ref: CellRef, raw: string, given?: Com
   return {
     cellId: spec.cellId,
     ...(spec.round === undefined ? {} : { round: spec.round }),
+    ...(spec.written ? { written: spec.written } : {}),
     finalKey: key,
     rawKey: raw,
     width: out.width,
@@ -258,7 +272,8 @@ export async function composeStep(db: Db, ref: CellRef, raw: string, given?: Com
 export type ComposedImage = Awaited<ReturnType<typeof composeStep>>;
 
 export async function recordStep(db: Db, image: ComposedImage) {
-  const change = await completeCell(db, image.cellId, image, { finishBatch: true });
+  const known = image.written && reviveKnownCell(image.written);
+  const change = await completeCell(db, image.cellId, image, { finishBatch: true, known });
   if (!change.cell) return { status: "cancelled" as const, finalKey: null };
   // Whatever the cell still shows or keeps (its picture, a take's previous one, its other takes) stays,
   // e.g. when this step runs again after its owner switched to another take.

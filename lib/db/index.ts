@@ -11,6 +11,7 @@ export * from "./batch-list";
 export * from "./cells";
 export { fitsBudget, readCell, readCellAndBatch, SPEND_OVER_LIST } from "./cell-write";
 export type { KnownCell, Written } from "./cell-write";
+export { reviveKnownCell, storeKnownCell, type StoredKnownCell } from "./stored-known";
 export * from "./events";
 export { raiseCounter, readCounter } from "./counters";
 export * from "./gallery";
