@@ -21,6 +21,18 @@ export function toCellView(cell: CellRow): CellView {
   };
 }
 
+/** The cell a CellView was made from (toCellView undone: its dates as dates). */
+export function fromCellView(view: CellView): CellRow {
+  const date = (iso: string | null) => (iso === null ? null : new Date(iso));
+  return {
+    ...view,
+    createdAt: new Date(view.createdAt),
+    updatedAt: new Date(view.updatedAt),
+    startedAt: date(view.startedAt),
+    finishedAt: date(view.finishedAt),
+  };
+}
+
 export function isTerminalCell(status: CellStatus): boolean {
   return TERMINAL_CELL_STATUSES.includes(status);
 }
