@@ -16,6 +16,7 @@ import type { CanvasSize } from "@/lib/catalog/canvases";
 import { isFontId, type FontId } from "@/lib/catalog/fonts";
 import { isTemplateId, TEMPLATE_IDS, type TemplateId } from "@/lib/catalog/templates";
 import { FONT_IDS } from "@/lib/catalog/fonts";
+import { coverResize } from "./cover";
 import { ComposeInputError } from "./errors";
 import { blendText } from "./text-blend";
 import { rasterizeText } from "./text-raster";
@@ -105,8 +106,9 @@ function validate(input: ComposeInput): void {
 
 async function decodeToCanvas(image: Buffer, canvas: CanvasSize) {
   try {
-    const { data, info } = await sharp(image, { failOn: "error" })
-      .resize(canvas.width, canvas.height, { fit: "cover" })
+    const { data, info } = await (
+      await coverResize(image, canvas, { failOn: "error" })
+    )
       .flatten({ background: "#000000" })
       .toColourspace("srgb")
       .raw()
