@@ -3,22 +3,27 @@ import type { ModelOption } from "@/lib/studio/options";
 import { formatMs, formatUsd, plural } from "@/lib/format";
 import { useHydrated } from "@/lib/use-hydrated";
 import { useStickyBottom } from "@/lib/use-sticky-bottom";
+import { sentence } from "./field-error";
 
 export interface EstimateBarProps {
   estimate: Estimate;
+  /** Titles that make images (blank lines left out). */
+  titles: number;
   models: ModelOption[];
   maxImages: number;
   pending: boolean;
   error: string | null;
   /** Over the limit, the batches of whole titles the submit could be split into instead (null: none). */
   splitInto: { batches: number; perBatch: number } | null;
+  /** Over the limit with no split offered, why (lib/batches/split.ts). */
+  noSplit: string | null;
   split: boolean;
   onSplit: (split: boolean) => void;
 }
 
 /** Sticky footer: what the batch will make, cost at list price and take, before anything is spent. */
 export function EstimateBar(props: EstimateBarProps) {
-  const { estimate, models, maxImages, pending, error, splitInto, split, onSplit } = props;
+  const { estimate, titles, models, maxImages, pending, error, splitInto, noSplit, split, onSplit } = props;
   const over = estimate.images > maxImages;
   const sticky = useStickyBottom<HTMLDivElement>();
   // The estimate follows the form only with JavaScript: without, the server checks on submit.
@@ -42,6 +47,10 @@ export function EstimateBar(props: EstimateBarProps) {
           </p>
         ) : (
           <p>
+            {/* The counts of a long paste, checked at a glance: blank lines are not titles. */}
+            <span data-testid="estimate-counts">
+              {plural(titles, "title")} × {plural(models.length, "model")} ={" "}
+            </span>
             <span
               className={over ? "font-semibold text-red-300" : "font-semibold text-zinc-100"}
               data-testid="estimate-images"
@@ -67,6 +76,10 @@ export function EstimateBar(props: EstimateBarProps) {
             />
             Send as {splitInto.batches} batches of up to {plural(splitInto.perBatch, "title")}
           </label>
+        ) : over && noSplit ? (
+          <p className="mt-1 text-red-300" data-testid="estimate-no-split">
+            {sentence(noSplit)}.
+          </p>
         ) : null}
         {models.length > 1 ? (
           <p className="text-xs text-zinc-400">

@@ -21,7 +21,7 @@ import {
   type Draft,
   type DraftValues,
 } from "@/lib/studio/draft";
-import { splitShape } from "@/lib/batches/split";
+import { noSplitReason, splitShape } from "@/lib/batches/split";
 import { estimateBatch } from "@/lib/studio/estimate";
 import { importFile, importModels } from "@/lib/studio/import";
 import { titleNote } from "@/lib/studio/title-notes";
@@ -176,6 +176,7 @@ export function StudioForm({ options, start: given }: { options: StudioOptions; 
   const chosen = options.models.filter((m) => models.includes(m.id));
   const estimate = estimateBatch(titles.length, chosen, canvas, quality || undefined);
   const splitInto = splitShape(titles.length, chosen.length, options.maxImages);
+  const noSplit = noSplitReason(titles.length, chosen.length, options.maxImages);
   const splitting = split && splitInto !== null && estimate.images > options.maxImages;
   const tiers = [...new Set(chosen.flatMap((m) => (m.qualities.length > 1 ? m.qualities : [])))];
   const issues = clientIssues ?? state.issues;
@@ -446,11 +447,13 @@ export function StudioForm({ options, start: given }: { options: StudioOptions; 
       />
       <EstimateBar
         estimate={estimate}
+        titles={titles.length}
         models={chosen}
         maxImages={options.maxImages}
         pending={pending}
         error={clientIssues ? "Please fix the fields marked above." : state.error}
         splitInto={splitInto}
+        noSplit={noSplit}
         split={split}
         onSplit={setSplit}
       />

@@ -23,6 +23,21 @@ export function splitShape(
   return batches <= MAX_SPLIT_BATCHES ? { batches, perBatch } : null;
 }
 
+/**
+ * Why `titles` × `models`, over `limit`, is not offered as several batches (splitShape gave null), said
+ * with what would be: a paste of 2,000 titles on 3 models otherwise showed its count in red and nothing
+ * else until submitted. Null when it can be split, or when there is nothing to split.
+ */
+export function noSplitReason(titles: number, models: number, limit: number): string | null {
+  if (titles === 0 || models === 0 || splitShape(titles, models, limit)) return null;
+  const perBatch = Math.floor(limit / models);
+  if (perBatch < 1)
+    return `${models} models make more images for one title than the limit of ${limit} per batch: choose at most ${limit} models`;
+  const most = Math.min(Math.floor(HARD_MAX_IMAGES / models), perBatch * MAX_SPLIT_BATCHES);
+  const count = (n: number) => n.toLocaleString("en-US");
+  return `too many to send at once, even as several batches: one submit takes at most ${count(most)} titles on ${models === 1 ? "1 model" : `${models} models`}; send the rest afterwards, or choose fewer models`;
+}
+
 export type SplitInput = Omit<BatchInput, "notices">;
 
 export interface SplitPart {

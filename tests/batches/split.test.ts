@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { HARD_MAX_IMAGES } from "@/lib/batches/input";
-import { MAX_SPLIT_BATCHES, splitInput, splitShape, type SplitInput } from "@/lib/batches/split";
+import {
+  MAX_SPLIT_BATCHES,
+  noSplitReason,
+  splitInput,
+  splitShape,
+  type SplitInput,
+} from "@/lib/batches/split";
 
 const input = (titles: number, models: string[], extra: Partial<SplitInput> = {}): SplitInput => ({
   prompts: Array.from({ length: titles }, (_, i) => `Title ${i + 1}`),
@@ -55,5 +61,29 @@ describe("splitShape", () => {
     expect(splitShape(3, 4, 3)).toBeNull();
     expect(splitShape(3, 0, 50)).toBeNull();
     expect(splitShape(HARD_MAX_IMAGES + 1, 1, HARD_MAX_IMAGES)).toBeNull();
+  });
+});
+
+describe("noSplitReason", () => {
+  it("says nothing when the titles can be split, or there is nothing to send", () => {
+    expect(noSplitReason(120, 1, 50)).toBeNull();
+    expect(noSplitReason(0, 3, 50)).toBeNull();
+    expect(noSplitReason(30, 0, 50)).toBeNull();
+  });
+
+  it("says how many titles one submit takes on these models", () => {
+    // 16 titles a batch on 3 models, at most 100 batches.
+    expect(noSplitReason(2000, 3, 50)).toBe(
+      "too many to send at once, even as several batches: one submit takes at most 1,600 titles on 3 models; send the rest afterwards, or choose fewer models",
+    );
+    expect(noSplitReason(HARD_MAX_IMAGES + 1, 1, HARD_MAX_IMAGES)).toMatch(
+      /at most 10,000 titles on 1 model;/,
+    );
+  });
+
+  it("asks for fewer models when one title alone is over the limit", () => {
+    expect(noSplitReason(3, 4, 3)).toBe(
+      "4 models make more images for one title than the limit of 3 per batch: choose at most 3 models",
+    );
   });
 });
