@@ -21,6 +21,20 @@ export function lineIssues(issues: readonly FieldIssue[]): FieldIssue[] {
   });
 }
 
+/**
+ * The first `max` issues and, past them, one saying how many more there are: a paste of 2,000 lines
+ * with hundreds too long would otherwise list every one of them in a single alert.
+ */
+export function firstIssues(issues: readonly FieldIssue[], max = 10): FieldIssue[] {
+  if (issues.length <= max) return [...issues];
+  const rest = issues.length - max;
+  const more = rest === 1 ? "1 more line has a problem" : `${rest} more lines have problems`;
+  return [
+    ...issues.slice(0, max),
+    { path: "more", message: `${more}: "Edit as list" shows each under its title` },
+  ];
+}
+
 export function FieldError({ id, issues }: { id: string; issues: readonly FieldIssue[] }) {
   if (issues.length === 0) return null;
   return (

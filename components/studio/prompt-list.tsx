@@ -5,6 +5,7 @@ import { dedupe } from "@/lib/studio/import";
 import { useHydrated } from "@/lib/use-hydrated";
 import type { FieldIssue } from "@/lib/batches/input";
 import { titleLinesCls } from "./canvas-field";
+import { FieldError, firstIssues, lineIssues } from "./field-error";
 import { PromptRow, type RowActions } from "./prompt-row";
 
 export interface PromptListProps {
@@ -74,6 +75,9 @@ export function PromptList({ prompts, onChange, issues, onImport, notes }: Promp
     };
   }, []);
   const rowIssues = new Map(issues.map((x) => [x.path, x.message]));
+  // As text, the rows' own messages have no row to sit under: they go under the box, by line number.
+  const lineProblems = issues.filter((x) => /^prompts\.\d+$/.test(x.path));
+  const firstBadLine = lineProblems[0] ? Number(lineProblems[0].path.split(".")[1]) : undefined;
   const duplicates = rows.filter((p) => p.trim()).length - dedupe(rows.filter((p) => p.trim())).length;
 
   return (
@@ -84,14 +88,21 @@ export function PromptList({ prompts, onChange, issues, onImport, notes }: Promp
         .txt, .csv or batch.json file.
       </p>
       {bulk ? (
-        <textarea
-          aria-label="All titles, one per line"
-          name="prompts"
-          rows={Math.min(16, Math.max(6, rows.length + 1))}
-          value={rows.join("\n")}
-          onChange={(e) => onChange(e.target.value.split("\n"))}
-          className={`${titleLinesCls} font-mono`}
-        />
+        <>
+          <textarea
+            aria-label="All titles, one per line"
+            name="prompts"
+            rows={Math.min(16, Math.max(6, rows.length + 1))}
+            value={rows.join("\n")}
+            onChange={(e) => onChange(e.target.value.split("\n"))}
+            className={`${titleLinesCls} font-mono`}
+            aria-invalid={lineProblems.length > 0 ? true : undefined}
+            aria-describedby={lineProblems.length > 0 ? `${id}-lines` : undefined}
+            // A refused submit focuses the box (studio-form.tsx) and puts the caret on this line.
+            data-first-bad-line={firstBadLine}
+          />
+          <FieldError id={`${id}-lines`} issues={firstIssues(lineIssues(lineProblems))} />
+        </>
       ) : (
         <ol ref={listRef} className="space-y-2" data-testid="prompt-list">
           {rows.map((p, i) => (

@@ -24,6 +24,7 @@ import {
 import { noSplitReason, splitShape } from "@/lib/batches/split";
 import { estimateBatch } from "@/lib/studio/estimate";
 import { importFile, importModels } from "@/lib/studio/import";
+import { selectLine } from "@/lib/studio/text-lines";
 import { titleNote } from "@/lib/studio/title-notes";
 import { useDebounced } from "@/lib/studio/use-debounced";
 import { FieldError, issuesFor } from "./field-error";
@@ -196,6 +197,9 @@ export function StudioForm({ options, start: given }: { options: StudioOptions; 
     if (!first) return;
     if (first.tagName === "UL") first.tabIndex = -1;
     first.focus();
+    // The titles as text: the caret goes to the first refused line, as the list focuses its row.
+    const line = first.dataset.firstBadLine;
+    if (first instanceof HTMLTextAreaElement && line) selectLine(first, Number(line));
   }, [issues]);
   const sampleTitle = useDebounced(titles[0] ?? "Your title goes here", 400);
   const canvasDef = options.canvases.find((c) => c.value === canvas) ?? options.canvases[0];

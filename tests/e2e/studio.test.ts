@@ -274,6 +274,43 @@ describe("studio form", () => {
     await page.close();
   });
 
+  it("edited as text, counts a long paste, says which line is refused and puts the caret on it", async () => {
+    const page = await openForm();
+    const lines = Array.from({ length: 1700 }, (_, i) => `Blog post title ${i + 1}`);
+    lines[10] = "";
+    lines[56] = "x".repeat(240);
+    await page.getByRole("button", { name: "Edit as text" }).click();
+    const box = page.getByLabel("All titles, one per line");
+    await box.fill(lines.join("\n"));
+    // The blank line is no title: the counts say so before anything is sent.
+    expect(await page.getByTestId("estimate-counts").textContent()).toBe("1699 titles × 1 model = ");
+    expect(await page.getByRole("checkbox", { name: /^Send as 34 batches/ }).count()).toBe(1);
+    // On 3 models no split is offered: the bar says why and what would be taken, not only a red count.
+    await page.getByRole("checkbox", { name: /GPT Image 1 mini/ }).check();
+    await page.getByRole("checkbox", { name: /GPT Image 1\.5/ }).check();
+    await expect
+      .poll(() => page.getByTestId("estimate-no-split").textContent())
+      .toBe(
+        "Too many to send at once, even as several batches: one submit takes at most 1,600 titles on 3 models; send the rest afterwards, or choose fewer models.",
+      );
+    await page.getByRole("checkbox", { name: /GPT Image 1\.5/ }).uncheck();
+    await page.getByRole("checkbox", { name: /GPT Image 1 mini/ }).uncheck();
+    // Refused in the browser: the line's message was shown nowhere ("Please fix the fields marked
+    // above", nothing marked) and the keyboard stayed on the button.
+    await page.getByRole("button", { name: "Generate thumbnails" }).click();
+    await expect.poll(() => box.getAttribute("aria-invalid")).toBe("true");
+    expect(await description(box)).toBe("Line 57: title is 240 characters; the limit is 200");
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe(
+      "All titles, one per line",
+    );
+    const selected = await box.evaluate((el: HTMLTextAreaElement) =>
+      el.value.slice(el.selectionStart, el.selectionEnd),
+    );
+    expect(selected).toBe(lines[56]);
+    expect(page.url()).toBe(`${stack.appUrl}/`);
+    await page.close();
+  });
+
   it("fills the form from an imported batch.json, after the titles typed, retired models mapped", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "batch-json-"));
     const file = path.join(dir, "batch.json");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { lineIssues, sentence } from "@/components/studio/field-error";
+import { firstIssues, lineIssues, sentence } from "@/components/studio/field-error";
 import { titleProblem } from "@/lib/batches/input";
 
 const shown = (issues: { path: string; message: string }[]) =>
@@ -32,5 +32,24 @@ describe("restyle title issues", () => {
   it("leaves issues about the whole list as they are", () => {
     const whole = { path: "prompts", message: "expected 2 titles, one for each title of the batch, got 1" };
     expect(lineIssues([whole])).toEqual([whole]);
+  });
+});
+
+describe("many title issues in one list", () => {
+  const issue = (i: number) => ({ path: `prompts.${i}`, message: `title ${i + 1} is 240 characters` });
+
+  it("lists up to ten as they are", () => {
+    const ten = Array.from({ length: 10 }, (_, i) => issue(i));
+    expect(firstIssues(ten)).toEqual(ten);
+  });
+
+  it("lists the first ten of more, then how many more and where each is shown", () => {
+    const many = Array.from({ length: 500 }, (_, i) => issue(i));
+    const shown = firstIssues(many);
+    expect(shown.slice(0, 10)).toEqual(many.slice(0, 10));
+    expect(shown.slice(10).map((i) => sentence(i.message))).toEqual([
+      '490 more lines have problems: "Edit as list" shows each under its title',
+    ]);
+    expect(firstIssues(many.slice(0, 11)).at(-1)?.message).toMatch(/^1 more line has a problem:/);
   });
 });
