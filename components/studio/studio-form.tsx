@@ -1,6 +1,7 @@
 "use client";
 
 import { startTransition, useActionState, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
+import { unstable_rethrow } from "next/navigation";
 import { submitBatchAction, type SubmitState } from "@/app/(studio)/actions";
 import {
   HARD_MAX_IMAGES,
@@ -38,6 +39,23 @@ import { EstimateBar } from "./estimate-bar";
 
 const initial: SubmitState = { error: null, issues: [] };
 
+const NOT_SENT =
+  "The server did not answer, so the batch may not have started. Your form is kept: try again (if it did start, it is listed under Batches).";
+
+/**
+ * The submit with JavaScript. A server that does not answer (the connection dropped, a proxy's 502)
+ * made the action throw, and the error page replaced the whole form: said beside the button instead,
+ * with the form as it was. The redirect to the batch page is no failure: Next.js handles it.
+ */
+async function sendFromBrowser(prev: SubmitState, data: FormData): Promise<SubmitState> {
+  try {
+    return await submitBatchAction(prev, data);
+  } catch (error) {
+    unstable_rethrow(error);
+    return { error: NOT_SENT, issues: [] };
+  }
+}
+
 const linkButton =
   "rounded text-sky-200 underline underline-offset-2 hover:text-white focus-visible:outline-2 focus-visible:outline-sky-400";
 
@@ -46,7 +64,11 @@ export type StudioStart =
   { values: DraftValues; from: { id: string; title: string; titles: number } } | { error: string };
 
 export function StudioForm({ options, start: given }: { options: StudioOptions; start?: StudioStart }) {
-  const [state, action, pending] = useActionState(submitBatchAction, initial);
+  // `action` is the form's own, for the post without JavaScript; with it, `send` (sendFromBrowser) is used.
+  const [posted, action, postPending] = useActionState(submitBatchAction, initial);
+  const [sent, send, sending] = useActionState(sendFromBrowser, initial);
+  const state = sent !== initial ? sent : posted;
+  const pending = postPending || sending;
   const from = given && "from" in given ? given : null;
   // A refusal without JavaScript renders the page again: it starts from what was sent, checked like a draft.
   const [start] = useState(
@@ -275,7 +297,7 @@ export function StudioForm({ options, start: given }: { options: StudioOptions; 
     // template or quality than shown. `action` stays on the form for the post without JavaScript.
     e.preventDefault();
     const data = new FormData(e.currentTarget, (e.nativeEvent as SubmitEvent).submitter);
-    startTransition(() => action(data));
+    startTransition(() => send(data));
   }
 
   return (

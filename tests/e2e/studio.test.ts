@@ -7,7 +7,7 @@
 import { writeFileSync, mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Locator } from "playwright-core";
+import type { Locator, Route } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CANVASES } from "@/lib/catalog/canvases";
 import { estimateCost, getModel, pickSize, type ModelId } from "@/lib/catalog/models";
@@ -308,6 +308,32 @@ describe("studio form", () => {
     );
     expect(selected).toBe(lines[56]);
     expect(page.url()).toBe(`${stack.appUrl}/`);
+    await page.close();
+  });
+
+  it("keeps the form and says so beside the button when the server does not answer a submit", async () => {
+    const page = await openForm();
+    await page.getByLabel("Title 1", { exact: true }).fill("Sent while the connection drops");
+    await page.getByLabel("Context").fill("Context typed before the failure");
+    // The action's POST never gets an answer; the page's own loads still do.
+    const drop = (route: Route) =>
+      route.request().method() === "POST" ? route.abort("connectionreset") : route.fallback();
+    await page.route(`${stack.appUrl}/`, drop);
+    const submit = page.getByRole("button", { name: "Generate thumbnails" });
+    await submit.click();
+    // The error page replaced the whole form ("Something went wrong · Failed to fetch").
+    const said = page.getByRole("alert").filter({ hasText: "The server did not answer" });
+    await expect.poll(() => said.count()).toBe(1);
+    expect(await said.textContent()).toContain("Your form is kept: try again");
+    expect(await page.getByText("Something went wrong").count()).toBe(0);
+    expect(await page.getByLabel("Title 1", { exact: true }).inputValue()).toBe(
+      "Sent while the connection drops",
+    );
+    expect(await page.getByLabel("Context").inputValue()).toBe("Context typed before the failure");
+    expect(await submit.isEnabled()).toBe(true);
+    await page.unroute(`${stack.appUrl}/`, drop);
+    await submit.click();
+    await page.waitForURL(/\/b\//);
     await page.close();
   });
 
