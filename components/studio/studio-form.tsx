@@ -24,7 +24,7 @@ import {
 } from "@/lib/studio/draft";
 import { noSplitReason, splitShape } from "@/lib/batches/split";
 import { estimateBatch } from "@/lib/studio/estimate";
-import { importFile, importModels } from "@/lib/studio/import";
+import { importFile, importModels, repeatedRows } from "@/lib/studio/import";
 import { selectLine } from "@/lib/studio/text-lines";
 import { titleNote } from "@/lib/studio/title-notes";
 import { useDebounced } from "@/lib/studio/use-debounced";
@@ -209,6 +209,11 @@ export function StudioForm({ options, start: given }: { options: StudioOptions; 
   for (const [row, fit] of fits) {
     const note = titleNote(fit, templateLabel);
     if (note) notes.set(row, note);
+  }
+  // A repeated title is made (and paid for) twice: said under it, not only counted on the button.
+  for (const [row, first] of repeatedRows(prompts)) {
+    const repeat = `Same as title ${first + 1}: it would be made twice ("Remove duplicates" drops it).`;
+    notes.set(row, [repeat, notes.get(row)].filter(Boolean).join(" "));
   }
   const err = (name: string) => issuesFor(issues, name);
   // A refused submit takes the keyboard to the first problem: its field, or its message.

@@ -240,11 +240,31 @@ function fromCsv(text: string): ImportResult {
 export function dedupe(prompts: readonly string[]): string[] {
   const seen = new Set<string>();
   return prompts.filter((p) => {
-    const key = p.trim().replace(/\s+/g, " ").toLowerCase();
+    const key = sameTitleKey(p);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
+}
+
+/** Titles that are the same to dedupe: case and spacing aside. */
+const sameTitleKey = (p: string) => p.trim().replace(/\s+/g, " ").toLowerCase();
+
+/**
+ * Each row (0-based) whose title repeats an earlier one, with the row it repeats: what "Remove
+ * duplicates" would drop. Blank rows repeat nothing.
+ */
+export function repeatedRows(prompts: readonly string[]): Map<number, number> {
+  const first = new Map<string, number>();
+  const repeats = new Map<number, number>();
+  prompts.forEach((p, i) => {
+    const key = sameTitleKey(p);
+    if (key === "") return;
+    const earlier = first.get(key);
+    if (earlier === undefined) first.set(key, i);
+    else repeats.set(i, earlier);
+  });
+  return repeats;
 }
 
 /** A model card of the studio, as far as importing needs it. */

@@ -263,6 +263,25 @@ describe("studio form", () => {
     await page.close();
   });
 
+  it("marks a repeated title under it, naming the title it repeats, until duplicates are removed", async () => {
+    const page = await openForm();
+    await page.getByLabel("Title 1", { exact: true }).fill("Ten tips for faster builds");
+    await page.getByLabel("Title 1", { exact: true }).press("Enter");
+    await page.keyboard.type("Another title");
+    await page.keyboard.press("Enter");
+    await page.keyboard.type("ten tips for  faster builds");
+    const notes = page.getByTestId("title-note");
+    // It was only counted on the button ("Remove duplicates (1)"), and made and paid for twice.
+    await expect.poll(() => notes.count()).toBe(1);
+    const note = 'Same as title 1: it would be made twice ("Remove duplicates" drops it).';
+    expect(await notes.textContent()).toBe(note);
+    expect(await description(page.getByLabel("Title 3", { exact: true }))).toBe(note);
+    await page.getByRole("button", { name: "Remove duplicates (1)" }).click();
+    await expect.poll(() => notes.count()).toBe(0);
+    expect(await page.getByLabel("Title 3", { exact: true }).count()).toBe(0);
+    await page.close();
+  });
+
   it("ties a refused title's message to its field, and takes the keyboard there", async () => {
     const page = await openForm();
     await page.getByLabel("Title 1", { exact: true }).fill("\u200b\u200d");

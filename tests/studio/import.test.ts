@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dedupe, importFile, importModels, jsonProblem, parseCsv } from "@/lib/studio/import";
+import { dedupe, importFile, importModels, jsonProblem, parseCsv, repeatedRows } from "@/lib/studio/import";
 import { estimateBatch, type EstimateModel } from "@/lib/studio/estimate";
 
 describe("importing titles", () => {
@@ -161,5 +161,17 @@ describe("importModels", () => {
         "left out Gemini 3 Pro Image, not available here (set GEMINI_API_KEY)",
       ],
     });
+  });
+});
+
+describe("repeatedRows", () => {
+  it("names each repeat's first row, as dedupe would drop it, and leaves blank rows alone", () => {
+    const rows = ["Hello  world", "", "Other", "hello world", "", "HELLO WORLD", "other "];
+    expect([...repeatedRows(rows)]).toEqual([
+      [3, 0],
+      [5, 0],
+      [6, 2],
+    ]);
+    expect(dedupe(rows).filter((p) => p.trim())).toEqual(["Hello  world", "Other"]);
   });
 });
