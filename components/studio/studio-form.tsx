@@ -167,6 +167,10 @@ export function StudioForm({ options, start: given }: { options: StudioOptions; 
   // A refused submit (server-side issues, an ended session) comes back as a new state: keep the draft.
   useEffect(() => {
     if (state !== initial) cancelSending(sessionStorage);
+    // A refusal of no field (no answer, an ended session): the button, disabled while sending, had lost
+    // the keyboard to the page; it gets it back, beside the message, to try again.
+    if (state.error && state.issues.length === 0)
+      formRef.current?.querySelector<HTMLButtonElement>('button[type="submit"]')?.focus();
   }, [state]);
 
   /** The form no longer shows the batch of `?from=`: a reload should not fill it in again. */

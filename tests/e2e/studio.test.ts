@@ -350,6 +350,8 @@ describe("studio form", () => {
     );
     expect(await page.getByLabel("Context").inputValue()).toBe("Context typed before the failure");
     expect(await submit.isEnabled()).toBe(true);
+    // The keyboard is back on the button (it fell to the page while the button was disabled).
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Generate thumbnails");
     await page.unroute(`${stack.appUrl}/`, drop);
     await submit.click();
     await page.waitForURL(/\/b\//);
