@@ -35,8 +35,9 @@ async function gate(request: NextRequest): Promise<Response> {
   const decision = accessDecision(request.headers, request.cookies.get(SESSION_COOKIE)?.value, config);
   if (decision.granted) return NextResponse.next();
   if (kind === "api") return deniedResponse(decision);
-  // A server action's fetch cannot follow a redirect to an HTML page; Next's client shows a plain-text
-  // error's message (in app/error.tsx), so the form's author learns what happened.
+  // A server action's fetch cannot follow a redirect to an HTML page; Next's client throws a plain-text
+  // answer as an error with its message, which the studio form shows beside its button (app/error.tsx
+  // elsewhere), so the form's author learns what happened.
   if (request.headers.has("next-action")) {
     return new Response(SESSION_ENDED, {
       status: 401,

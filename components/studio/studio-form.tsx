@@ -25,6 +25,7 @@ import {
 import { noSplitReason, splitShape } from "@/lib/batches/split";
 import { estimateBatch } from "@/lib/studio/estimate";
 import { importFile, importModels, repeatedRows } from "@/lib/studio/import";
+import { submitFailure } from "@/lib/studio/submit-failure";
 import { selectLine } from "@/lib/studio/text-lines";
 import { titleNote } from "@/lib/studio/title-notes";
 import { useDebounced } from "@/lib/studio/use-debounced";
@@ -39,20 +40,18 @@ import { EstimateBar } from "./estimate-bar";
 
 const initial: SubmitState = { error: null, issues: [] };
 
-const NOT_SENT =
-  "The server did not answer, so the batch may not have started. Your form is kept: try again (if it did start, it is listed under Batches).";
-
 /**
- * The submit with JavaScript. A server that does not answer (the connection dropped, a proxy's 502)
- * made the action throw, and the error page replaced the whole form: said beside the button instead,
- * with the form as it was. The redirect to the batch page is no failure: Next.js handles it.
+ * The submit with JavaScript. A server that does not answer (the connection dropped, a proxy's 502) or
+ * refuses in plain text (an ended session) made the action throw, and the error page replaced the whole
+ * form: said beside the button instead, with the form as it was. The redirect to the batch page is no
+ * failure: Next.js handles it.
  */
 async function sendFromBrowser(prev: SubmitState, data: FormData): Promise<SubmitState> {
   try {
     return await submitBatchAction(prev, data);
   } catch (error) {
     unstable_rethrow(error);
-    return { error: NOT_SENT, issues: [] };
+    return { error: submitFailure(error), issues: [] };
   }
 }
 

@@ -177,6 +177,8 @@ describe("signed in", () => {
       await expect
         .poll(() => page.getByText("Your studio session has ended: sign in again at /signin.").count())
         .toBe(1);
+      // Said beside the button, the form still there (the error page replaced it).
+      expect(await page.getByLabel("Title 1", { exact: true }).inputValue()).toBe("Too late");
       expect(await batchCount()).toBe(before);
       // What was typed is not lost: signed in again, the studio brings the unsent draft back.
       await page.goto(url("/signin?next=%2F"), { waitUntil: "load" });
