@@ -42,7 +42,9 @@ describe("APP_SECRET", () => {
 
   it("is refused on first use in production mode, with no secret file written", async () => {
     const { owner, dataDir } = await freshOwner({ DATABASE_URL: "postgres://db/x" });
-    expect(() => owner.ownerToken("some-batch")).toThrow(/APP_SECRET: APP_SECRET must be set in production mode/);
+    expect(() => owner.ownerToken("some-batch")).toThrow(
+      /APP_SECRET: APP_SECRET must be set in production mode/,
+    );
     expect(existsSync(path.join(dataDir, "app-secret"))).toBe(false);
   });
 
