@@ -1,6 +1,6 @@
 import type { Estimate } from "@/lib/studio/estimate";
 import type { ModelOption } from "@/lib/studio/options";
-import { formatMs, formatUsd, plural } from "@/lib/format";
+import { formatCount, formatMs, formatUsd, plural } from "@/lib/format";
 import { useHydrated } from "@/lib/use-hydrated";
 import { useStickyBottom } from "@/lib/use-sticky-bottom";
 import { sentence } from "./field-error";
@@ -37,13 +37,17 @@ export function EstimateBar(props: EstimateBarProps) {
       <div className="text-sm text-zinc-300" data-testid="estimate" aria-live="polite">
         {!hydrated ? (
           <p data-testid="estimate-static">
-            <span className="font-semibold text-zinc-100">Up to {maxImages} images a batch.</span>{" "}
+            <span className="font-semibold text-zinc-100">
+              Up to {formatCount(maxImages)} images a batch.
+            </span>{" "}
             <span className="text-zinc-400">Cost and time are estimated here with JavaScript on.</span>
           </p>
         ) : estimate.images === 0 ? (
           <p data-testid="estimate-empty">
             <span className="font-semibold text-zinc-100">No images yet.</span>{" "}
-            <span className="text-zinc-400">Add a title and pick a model (up to {maxImages} images).</span>
+            <span className="text-zinc-400">
+              Add a title and pick a model (up to {formatCount(maxImages)} images).
+            </span>
           </p>
         ) : (
           <p>
@@ -57,7 +61,7 @@ export function EstimateBar(props: EstimateBarProps) {
             >
               {plural(estimate.images, "image")}
             </span>{" "}
-            <span className="text-zinc-400">(limit {maxImages})</span> · est.{" "}
+            <span className="text-zinc-400">(limit {formatCount(maxImages)})</span> · est.{" "}
             <span className="font-semibold text-zinc-100" data-testid="estimate-cost">
               {formatUsd(estimate.totalUsd)}
             </span>{" "}

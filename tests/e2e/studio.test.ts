@@ -302,7 +302,7 @@ describe("studio form", () => {
     const box = page.getByLabel("All titles, one per line");
     await box.fill(lines.join("\n"));
     // The blank line is no title: the counts say so before anything is sent.
-    expect(await page.getByTestId("estimate-counts").textContent()).toBe("1699 titles × 1 model = ");
+    expect(await page.getByTestId("estimate-counts").textContent()).toBe("1,699 titles × 1 model = ");
     expect(await page.getByRole("checkbox", { name: /^Send as 34 batches/ }).count()).toBe(1);
     // On 3 models no split is offered: the bar says why and what would be taken, not only a red count.
     await page.getByRole("checkbox", { name: /GPT Image 1 mini/ }).check();
