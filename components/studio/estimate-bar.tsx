@@ -1,6 +1,7 @@
 import type { Estimate } from "@/lib/studio/estimate";
 import type { ModelOption } from "@/lib/studio/options";
 import { formatCount, formatMs, formatUsd, plural } from "@/lib/format";
+import { useDebounced } from "@/lib/studio/use-debounced";
 import { useHydrated } from "@/lib/use-hydrated";
 import { useStickyBottom } from "@/lib/use-sticky-bottom";
 import { sentence } from "./field-error";
@@ -21,6 +22,9 @@ export interface EstimateBarProps {
   onSplit: (split: boolean) => void;
 }
 
+/** How long the counts must stay put before a screen reader hears them. */
+const ANNOUNCE_AFTER_MS = 1200;
+
 /** Sticky footer: what the batch will make, cost at list price and take, before anything is spent. */
 export function EstimateBar(props: EstimateBarProps) {
   const { estimate, titles, models, maxImages, pending, error, splitInto, noSplit, split, onSplit } = props;
@@ -28,13 +32,24 @@ export function EstimateBar(props: EstimateBarProps) {
   const sticky = useStickyBottom<HTMLDivElement>();
   // The estimate follows the form only with JavaScript: without, the server checks on submit.
   const hydrated = useHydrated();
+  const summary =
+    !hydrated || estimate.images === 0
+      ? ""
+      : `${plural(estimate.images, "image")}${over ? `, over the limit of ${formatCount(maxImages)}` : ""}, ` +
+        `estimated ${formatUsd(estimate.totalUsd)}, about ${formatMs(estimate.wallClockMs)}`;
+  const announced = useDebounced(summary, ANNOUNCE_AFTER_MS);
   return (
     <div
       ref={sticky}
       data-sticky-bottom
       className="sticky bottom-0 z-10 -mx-4 flex flex-wrap items-center justify-between gap-4 border-t border-zinc-800 bg-zinc-950/95 px-4 py-4 backdrop-blur"
     >
-      <div className="text-sm text-zinc-300" data-testid="estimate" aria-live="polite">
+      {/* Read out once the counts settle, in one short line: the bar itself changes with every key,
+          and as a live region it was read out whole, again and again, while titles were typed. */}
+      <p className="sr-only" aria-live="polite" data-testid="estimate-announce">
+        {announced}
+      </p>
+      <div className="text-sm text-zinc-300" data-testid="estimate">
         {!hydrated ? (
           <p data-testid="estimate-static">
             <span className="font-semibold text-zinc-100">

@@ -75,6 +75,11 @@ describe("studio form", () => {
     }
     await expect.poll(() => page.getByTestId("estimate-images").textContent()).toBe("12 images");
     expect(await page.getByTestId("estimate-cost").textContent()).toBe(formatUsd(catalogEstimate(4)));
+    // A screen reader hears one short line once the counts settle, not the whole bar on every key.
+    expect(await page.getByTestId("estimate").getAttribute("aria-live")).toBeNull();
+    await expect
+      .poll(() => page.getByTestId("estimate-announce").textContent(), { timeout: 5000 })
+      .toMatch(new RegExp(`^12 images, estimated \\${formatUsd(catalogEstimate(4))}, about .+`));
     await page.screenshot({ path: path.join(artifactsDir, "studio-form-desktop.png"), fullPage: true });
     await page.close();
   });
