@@ -36,6 +36,7 @@ export function LookPicker(props: LookPickerProps) {
         options={options.templates.map((t) => ({
           value: t.value,
           label: t.label,
+          description: t.description,
           image: preview(t.value, font),
         }))}
       />
