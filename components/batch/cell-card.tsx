@@ -2,7 +2,7 @@ import Image from "next/image";
 import { memo } from "react";
 import { lightboxOpener } from "@/components/lightbox/opener";
 import type { CellDto } from "@/lib/batches/dto";
-import { formatMs, formatUsd } from "@/lib/format";
+import { formatMs, formatUsd, plural } from "@/lib/format";
 import { StatusBadge } from "./status-badge";
 import { OtherTakes, TakeForm, type TakeControl } from "./take-form";
 
@@ -89,15 +89,16 @@ export const CellCard = memo(function CellCard({ cell, aspect, onOpen, take, mod
       <figcaption className="space-y-1 p-2 text-xs text-zinc-400">
         <div className="flex items-center justify-between gap-2">
           <StatusBadge status={cell.status} />
-          <span>
-            {formatMs(cell.durationMs)} ·{" "}
-            {cell.status === "succeeded" && cell.attempts === 0
-              ? "picture reused"
-              : `${cell.attempts} ${cell.attempts === 1 ? "attempt" : "attempts"}`}
-            {cell.costUsd > 0 ? ` · ${formatUsd(cell.costUsd)}` : ""}
-          </span>
+          <span data-testid="cell-meta">{cellMeta(cell)}</span>
         </div>
-        {cell.error && cell.status !== "succeeded" ? (
+        {cell.error && pending ? (
+          // An attempt that failed on a cell still being made: said quietly, as what comes next, not in
+          // a failure's red (a rate limit retried a few seconds later is routine in a big batch).
+          <p className="text-zinc-400" data-testid="cell-retry-reason">
+            {cell.status === "retrying" ? "Trying again after: " : "An earlier attempt failed: "}
+            {cell.error}
+          </p>
+        ) : cell.error && cell.status !== "succeeded" ? (
           <p className="text-red-300" role="status">
             {cell.error}
           </p>
@@ -117,3 +118,21 @@ export const CellCard = memo(function CellCard({ cell, aspect, onOpen, take, mod
     </figure>
   );
 });
+
+/**
+ * Time, tries and cost under a picture. A cell still waiting for its first call says so rather than
+ * "– · 0 attempts"; one being made names the attempt under way; a finished one, how long it took in all
+ * (waits for a retry included) and how many calls it made.
+ */
+export function cellMeta(cell: Pick<CellDto, "status" | "attempts" | "durationMs" | "costUsd">): string {
+  const cost = cell.costUsd > 0 ? ` · ${formatUsd(cell.costUsd)}` : "";
+  const sofar = cell.attempts > 0 ? `${plural(cell.attempts, "attempt")} so far` : "";
+  if (cell.status === "queued") return ["waiting its turn", sofar].filter(Boolean).join(" · ") + cost;
+  if (cell.status === "running") return `attempt ${cell.attempts || 1}${cost}`;
+  if (cell.status === "retrying") return `${sofar}${cost}`;
+  const tries =
+    cell.status === "succeeded" && cell.attempts === 0
+      ? "picture reused"
+      : `${cell.attempts} ${cell.attempts === 1 ? "attempt" : "attempts"}`;
+  return `${formatMs(cell.durationMs)} · ${tries}${cost}`;
+}
