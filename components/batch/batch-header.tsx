@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import type { BatchDto } from "@/lib/batches/dto";
 import { batchPageHref, type BatchView } from "@/lib/batches/paging";
 import { plural } from "@/lib/format";
@@ -9,6 +9,7 @@ import { BATCH_IDLE_MS, lastChange, msUntilIdle, msUntilStalled } from "@/lib/ba
 import { useHydrated } from "@/lib/use-hydrated";
 import { retryNote } from "@/lib/batches/blocked";
 import { requeuedNote, type ControlAnswer } from "@/lib/batches/requeued-note";
+import { runningParts } from "@/lib/batches/progress";
 import { CostTable } from "./cost-table";
 
 export interface BatchHeaderProps {
@@ -108,6 +109,11 @@ export function BatchHeader(props: BatchHeaderProps) {
   const { counts } = batch;
   const pct = counts.total === 0 ? 0 : Math.round((counts.done / counts.total) * 100);
   const running = !TERMINAL.has(batch.status);
+  // In progress, retrying, waiting, time left: what a big batch's owner watches while it runs.
+  const progress = useMemo(
+    () => (running ? runningParts(counts, batch.cells, batch.startedAt) : []),
+    [running, counts, batch.cells, batch.startedAt],
+  );
   // A resend restarts the wait: the hint comes back only if the engine ignores this event too.
   const [resentAt, setResentAt] = useState<string | null>(null);
   // Queued too long: no run started. Running with no change for long: the run may be lost.
@@ -266,6 +272,9 @@ export function BatchHeader(props: BatchHeaderProps) {
           {counts.done}/{counts.total} done · {counts.succeeded} succeeded · {counts.failed} failed
           {counts.cancelled ? ` · ${counts.cancelled} cancelled` : ""}
         </span>
+        {running && progress.length > 0 ? (
+          <span data-testid="batch-progress">{progress.join(" · ")}</span>
+        ) : null}
         {running && hydrated ? <span>{live ? "Live" : "Connecting…"}</span> : null}
         {running && !hydrated ? (
           <a href={batchPageHref(batch.id, page)} className="text-sky-400 hover:underline">

@@ -306,4 +306,37 @@ describe("cancel and resume on the batch page", () => {
       await browser.close();
     }
   });
+
+  it("tells cells in progress from cells waiting their turn and from a rate limit being waited out", async () => {
+    const before = sim.requests.length;
+    const limited = "Rate limited [sim:429*3]";
+    // Every call is held but the rate-limited one's, refused at once: ten cells, eight calls at once.
+    const release = sim.hold((prompt) => !prompt.includes("[sim:429"));
+    const titles = Array.from({ length: 9 }, (_, i) => `Waiting in line ${i + 1}`);
+    const { id, ownerToken } = await newBatch([limited, ...titles]);
+    const { browser, page } = await ownerPage(id, ownerToken, true);
+    try {
+      // The summary counts what is being made and what waits, besides what is done.
+      await expect
+        .poll(() => page.getByTestId("batch-progress").textContent())
+        .toMatch(/^\d in progress · (1 to try again · )?\d waiting (its|their) turn$/);
+      const waiting = page.locator("[data-testid=cell][data-status=queued] [data-testid=cell-meta]");
+      expect(await waiting.first().textContent()).toBe("waiting its turn");
+      // The rate limit is a quiet note of what happens next, not a failure in red.
+      const cell = page.locator('[data-testid=cell][data-prompt-index="0"]');
+      await expect
+        .poll(() => cell.getByTestId("cell-retry-reason").textContent())
+        .toMatch(/^(Trying again after|An earlier attempt failed): .*rate limit/i);
+      expect(await cell.locator(".text-red-300").count()).toBe(0);
+      await page.getByRole("button", { name: "Cancel batch" }).click();
+      await expect.poll(() => page.getByTestId("batch-status").textContent()).toBe("Status: cancelled");
+      // Nothing is said of work in progress once the batch has ended.
+      expect(await page.getByTestId("batch-progress").count()).toBe(0);
+    } finally {
+      release();
+      await browser.close();
+    }
+    await callsEnded();
+    expect(sim.requests.length - before).toBeGreaterThanOrEqual(9);
+  });
 });
