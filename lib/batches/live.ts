@@ -16,6 +16,12 @@ export interface BatchSummary {
   callsOut?: number;
   /** The cancelled cells' calls among them (see BatchDto.cancelledCallsOut), sent the same way. */
   cancelledCallsOut?: number;
+  /**
+   * The list-price estimate, whole and per model, sent when it changes while the page is open: a new
+   * take adds its price, and one that ends before its call went out takes it off again.
+   */
+  estimatedCostUsd?: number;
+  estimatedByModel?: Record<string, number>;
 }
 
 export type LiveMessage =

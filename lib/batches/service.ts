@@ -18,7 +18,7 @@ import { modelAvailability } from "@/lib/providers/registry";
 import { inngest } from "@/inngest/client";
 import { batchRequested } from "@/inngest/events";
 import { urlFor } from "./blob-url";
-import { estimateBatchCost } from "./estimate";
+import { estimateBatchCost, estimateByModel } from "./estimate";
 import { callWindowMs } from "./call-window";
 import { toBatchDto, type BatchDto } from "./dto";
 import { overLimitMessage, parseBatchInput, type FieldIssue, HARD_MAX_IMAGES } from "./input";
@@ -26,7 +26,7 @@ import { maxBatchCostUsd, maxImagesPerBatch } from "./limits";
 import { ownedBatchId, ownerToken } from "./owner";
 import { splitInput } from "./split";
 
-export { urlFor, estimateBatchCost };
+export { urlFor, estimateBatchCost, estimateByModel };
 
 /** A batch as the list shows it (GET /api/batches, the /batches page): its cover image as a URL. */
 export function batchListItem({ coverKey, coverVersion, ...batch }: BatchSummary) {
@@ -210,27 +210,6 @@ export async function submitSplit(raw: unknown, options: SubmitOptions = {}): Pr
       titles: split.parts[i]!.body.prompts.length,
     })),
   };
-}
-
-/**
- * List price per model of the calls asked of a batch: one per cell at submit (none for a restyle, which
- * composes stored pictures), plus one per new take its owner asked for since, except the takes that
- * ended before their provider call went out (they cost nothing), as the batch's own estimate does.
- */
-export function estimateByModel(
-  input: StoredInput,
-  cells: readonly { model: string; take: number; uncalledTakes?: number }[] = [],
-): Record<string, number> {
-  const list = estimateBatchCost({ ...input, quality: input.quality ?? undefined }).perModel;
-  const perModel = input.restyledFrom
-    ? Object.fromEntries(Object.keys(list).map((m) => [m, 0]))
-    : { ...list };
-  const one = input.prompts.length > 0 ? 1 / input.prompts.length : 0;
-  for (const cell of cells) {
-    const takes = cell.take - (cell.uncalledTakes ?? 0);
-    if (takes > 0 && cell.model in list) perModel[cell.model]! += list[cell.model]! * one * takes;
-  }
-  return perModel;
 }
 
 export async function readBatch(id: string): Promise<{ batch: BatchDto; lastEventId: number } | null> {

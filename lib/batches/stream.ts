@@ -11,6 +11,7 @@ import {
   eventsSince,
   getBatchRow,
   getDb,
+  takesByModel,
   isTerminalBatch,
   latestEventId,
   waitForBatchEvent,
@@ -20,6 +21,7 @@ import {
 import { callWindowMs } from "./call-window";
 import { checkBatchRun } from "./check-run";
 import { cellForVisitors, toCellDto } from "./dto";
+import { estimateByModel } from "./estimate";
 import type { BatchSummary, LiveMessage } from "./live";
 import { LOOKUP_EVERY_MS } from "./reconcile";
 import { urlFor } from "./blob-url";
@@ -69,6 +71,9 @@ export function batchEventStream(
       let cancelledOut: CallsOut | null = null;
       // Their counts as this stream last sent them; null: not sent (the reader has its own read's).
       let outSent: OutCounts | null = null;
+      // The estimate as this stream first read it, then as it last sent it: a take asked for (by the
+      // owner in another tab, seen by a visitor) or ending uncalled moves it while the page is open.
+      let estimateSeen: number | null = null;
       try {
         const db = await getDb();
         // An id past the batch's newest event is none this stream sent (another batch's, a guess, one from
@@ -92,6 +97,11 @@ export function batchEventStream(
           }
           // Quiet, or the batch itself changed (finished, cancelled, …): is it over?
           const progress = await batchProgress(db, batchId);
+          if (progress && estimateSeen !== null && progress.estimatedCostUsd !== estimateSeen) {
+            const batch = await readSummary(batchId, true);
+            if (batch) send(frame(null, { kind: "batch", batch }));
+          }
+          if (progress) estimateSeen = progress.estimatedCostUsd;
           // A batch that was cancelled is watched until the calls from before its cancel have landed. A
           // cancelled new take leaves its batch succeeded, so any finished batch is asked.
           const ended = !!progress && isTerminalBatch(progress.status) && progress.unfinished === 0;
@@ -166,10 +176,19 @@ export function pause(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-async function readSummary(batchId: string): Promise<BatchSummary | null> {
-  const b = await getBatchRow(await getDb(), batchId);
+/** The batch's summary; `estimate`: with its estimate, whole and per model (one more read, of takes). */
+async function readSummary(batchId: string, estimate = false): Promise<BatchSummary | null> {
+  const db = await getDb();
+  const b = await getBatchRow(db, batchId);
   if (!b) return null;
+  const estimated = estimate
+    ? {
+        estimatedCostUsd: Number(b.estimatedCostUsd),
+        estimatedByModel: estimateByModel(b.input, await takesByModel(db, batchId)),
+      }
+    : {};
   return {
+    ...estimated,
     status: b.status,
     startedAt: b.startedAt?.toISOString() ?? null,
     finishedAt: b.finishedAt?.toISOString() ?? null,

@@ -136,15 +136,35 @@ export async function getBatchRow(db: Executor, id: string): Promise<BatchRow | 
 export async function batchProgress(
   db: Executor,
   id: string,
-): Promise<{ status: BatchRow["status"]; unfinished: number } | null> {
+): Promise<{ status: BatchRow["status"]; unfinished: number; estimatedCostUsd: number } | null> {
   const [row] = await db
     .select({
       status: batches.status,
+      estimatedCostUsd: batches.estimatedCostUsd,
       unfinished: sql<number>`(select count(*) from ${cells} where ${cells.batchId} = ${batches.id} and ${cells.status} in ('queued', 'running', 'retrying'))::int`,
     })
     .from(batches)
     .where(eq(batches.id, id));
-  return row ? { status: row.status, unfinished: Number(row.unfinished) } : null;
+  return row
+    ? {
+        status: row.status,
+        unfinished: Number(row.unfinished),
+        estimatedCostUsd: Number(row.estimatedCostUsd),
+      }
+    : null;
+}
+
+/** New takes per model that count toward the batch's estimate (see estimateByModel): asked for, less those that ended uncalled. */
+export async function takesByModel(db: Executor, id: string): Promise<{ model: string; take: number }[]> {
+  const rows = await db
+    .select({
+      model: cells.model,
+      take: sql<number>`sum(greatest(${cells.take} - ${cells.uncalledTakes}, 0))::int`,
+    })
+    .from(cells)
+    .where(and(eq(cells.batchId, id), sql`${cells.take} > ${cells.uncalledTakes}`))
+    .groupBy(cells.model);
+  return rows.map((r) => ({ model: r.model, take: Number(r.take) }));
 }
 
 export interface PendingCell {
