@@ -308,7 +308,6 @@ describe("cancel and resume on the batch page", () => {
   });
 
   it("tells cells in progress from cells waiting their turn and from a rate limit being waited out", async () => {
-    const before = sim.requests.length;
     const limited = "Rate limited [sim:429*3]";
     // Every call is held but the rate-limited one's, refused at once: ten cells, eight calls at once.
     const release = sim.hold((prompt) => !prompt.includes("[sim:429"));
@@ -337,6 +336,5 @@ describe("cancel and resume on the batch page", () => {
       await browser.close();
     }
     await callsEnded();
-    expect(sim.requests.length - before).toBeGreaterThanOrEqual(9);
   });
 });
