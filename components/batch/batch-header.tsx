@@ -11,6 +11,7 @@ import { retryNote } from "@/lib/batches/blocked";
 import { requeuedNote, type ControlAnswer } from "@/lib/batches/requeued-note";
 import { runningParts } from "@/lib/batches/progress";
 import { CostTable } from "./cost-table";
+import { ProgressBar } from "./progress-bar";
 
 export interface BatchHeaderProps {
   batch: BatchView;
@@ -107,7 +108,6 @@ export function BatchHeader(props: BatchHeaderProps) {
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const { counts } = batch;
-  const pct = counts.total === 0 ? 0 : Math.round((counts.done / counts.total) * 100);
   const running = !TERMINAL.has(batch.status);
   // In progress, retrying, waiting, time left: what a big batch's owner watches while it runs.
   const progress = useMemo(
@@ -253,19 +253,7 @@ export function BatchHeader(props: BatchHeaderProps) {
           )}
         </p>
       ) : null}
-      <div
-        className="h-2 overflow-hidden rounded bg-zinc-800"
-        role="progressbar"
-        aria-label="Batch progress"
-        aria-valuenow={pct}
-        aria-valuemin={0}
-        aria-valuemax={100}
-      >
-        <div
-          className="h-full bg-sky-500 transition-[width] motion-reduce:transition-none"
-          style={{ width: `${pct}%` }}
-        />
-      </div>
+      <ProgressBar counts={counts} />
       <p className="flex flex-wrap gap-x-4 gap-y-1 text-sm text-zinc-400" data-testid="batch-summary">
         <span data-testid="batch-status">Status: {batch.status}</span>
         <span>
