@@ -53,6 +53,11 @@ describe("cancel and resume on the batch page", () => {
       await expect.poll(status).toBe("Status: cancelled");
       const reason = page.getByTestId("cancel-reason");
       expect(await reason.textContent()).toBe("Cancelled: cancelled by the owner");
+      // Cancelled before anything was made: the bar is the grey of cancelled cells, not the blue of made ones.
+      const bar = page.getByRole("progressbar", { name: "Batch progress" });
+      expect(
+        await bar.locator("[data-part]").evaluateAll((els) => els.map((e) => e.getAttribute("data-part"))),
+      ).toEqual(["cancelled"]);
       // Calls in flight at the cancel still finish; their pictures stay on their cells.
       release();
       await callsEnded();
