@@ -70,7 +70,8 @@ export function classifyGoogleError(
         reason: "rate_limited",
         retryAfterMs,
         message: `Gemini rate limit reached for ${model}${wait}.`,
-        advice: "If this persists, lower PROVIDER_CONCURRENCY_GOOGLE (calls the app sends at once).",
+        advice:
+          "The app already sends fewer calls at once while Gemini refuses them; if cells still fail this way, the provider account's rate limit is the one to raise.",
       });
     }
     const keyInvalid =

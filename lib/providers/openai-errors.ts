@@ -50,7 +50,8 @@ export function classifyOpenAIError(
         reason: "rate_limited",
         retryAfterMs,
         message: `OpenAI rate limit reached for ${model}${wait}.`,
-        advice: "If this persists, lower PROVIDER_CONCURRENCY_OPENAI (calls the app sends at once).",
+        advice:
+          "The app already sends fewer calls at once while OpenAI refuses them; if cells still fail this way, the provider account's rate limit is the one to raise.",
       });
     }
     if (code === "moderation_blocked" || code === "content_policy_violation") {

@@ -182,7 +182,7 @@ describe("Gemini error bodies", () => {
     // The operator's advice follows the fact in the message; the fact alone is there for one-off commands.
     expect(limited.fact).toBe("Gemini rate limit reached for m (it asked to wait 2.5 s).");
     expect(limited.message).toBe(
-      `${limited.fact} If this persists, lower PROVIDER_CONCURRENCY_GOOGLE (calls the app sends at once).`,
+      `${limited.fact} The app already sends fewer calls at once while Gemini refuses them; if cells still fail this way, the provider account's rate limit is the one to raise.`,
     );
     const perDay = { violations: [{ quotaId: "GenerateRequestsPerDayPerProjectPerModel" }] };
     expect(classifyGoogleError(body(429, "RESOURCE_EXHAUSTED", [perDay]), "m")).toMatchObject({
