@@ -7,7 +7,6 @@
 import sharp from "sharp";
 import { TEMPLATE_IDS } from "@/lib/catalog/templates";
 import { composeThumbnail, DEFAULT_QUALITY } from "@/lib/compose/compose";
-import { coverResize } from "@/lib/compose/cover";
 import { samplePhoto } from "@/lib/compose/sample-image";
 import { layoutText } from "@/lib/compose/text/layout";
 import { layoutPathData } from "@/lib/compose/text/svg-path";
@@ -79,8 +78,8 @@ async function measureAll(pipelines: [string, Run][]): Promise<Row[]> {
 const input = await samplePhoto(1536, 1024, "dark");
 const quality = DEFAULT_QUALITY;
 
-/** Decode, cover-resize (cropped first, as the compositor does), encode: no overlay at all. */
-const floor = async () => (await coverResize(input, canvas)).jpeg({ quality }).toBuffer();
+const floor = () =>
+  sharp(input).resize(canvas.width, canvas.height, { fit: "cover" }).jpeg({ quality }).toBuffer();
 
 /** The naive pipeline: the same bar and title, drawn as one full-canvas SVG over a PNG intermediate. */
 const twoPassSvgs = titles.map((title) => {

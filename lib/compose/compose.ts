@@ -16,7 +16,6 @@ import type { CanvasSize } from "@/lib/catalog/canvases";
 import { isFontId, type FontId } from "@/lib/catalog/fonts";
 import { isTemplateId, TEMPLATE_IDS, type TemplateId } from "@/lib/catalog/templates";
 import { FONT_IDS } from "@/lib/catalog/fonts";
-import { coverResize } from "./cover";
 import { ComposeInputError } from "./errors";
 import { blendText } from "./text-blend";
 import { rasterizeText } from "./text-raster";
@@ -106,9 +105,8 @@ function validate(input: ComposeInput): void {
 
 async function decodeToCanvas(image: Buffer, canvas: CanvasSize) {
   try {
-    const { data, info } = await (
-      await coverResize(image, canvas, { failOn: "error" })
-    )
+    const { data, info } = await sharp(image, { failOn: "error" })
+      .resize(canvas.width, canvas.height, { fit: "cover" })
       .flatten({ background: "#000000" })
       .toColourspace("srgb")
       .raw()
