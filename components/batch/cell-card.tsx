@@ -131,8 +131,6 @@ export function cellMeta(cell: Pick<CellDto, "status" | "attempts" | "durationMs
   if (cell.status === "running") return `attempt ${cell.attempts || 1}${cost}`;
   if (cell.status === "retrying") return `${sofar}${cost}`;
   const tries =
-    cell.status === "succeeded" && cell.attempts === 0
-      ? "picture reused"
-      : `${cell.attempts} ${cell.attempts === 1 ? "attempt" : "attempts"}`;
+    cell.status === "succeeded" && cell.attempts === 0 ? "picture reused" : plural(cell.attempts, "attempt");
   return `${formatMs(cell.durationMs)} · ${tries}${cost}`;
 }
